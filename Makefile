@@ -1,0 +1,88 @@
+# uiccboot — see README.md.  `make demo` and `make check` are the two set-up commands.
+VERSION := 0.1.0
+CC ?= cc
+PKGS := libpcsclite libcrypto libwbxml2 sqlite3 inih json-c
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+INCS := -Iinclude -Ipcsc -Iuicc-files -Igba-u -Isrc
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_GNU_SOURCE \
+	-DUB_VERSION='"$(VERSION)"' $(INCS) $(PKG_CFLAGS)
+# B is the build tree: build/ normally, build/asan/ for the sanitizer build.
+B ?= build
+
+LIB_SRCS := $(wildcard pcsc/*.c uicc-files/*.c gba-u/*.c) $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
+CLI_SRCS := src/main.c $(wildcard src/cli_*.c)
+SIM_SRCS := $(wildcard tests/uicc-sim/*.c)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+LIB_OBJS := $(call obj,$(LIB_SRCS))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps check check-unit check-asan check-integration demo format format-check \
+	fuzz bench clean lab-stop
+all: $(B)/uiccboot $(B)/uicc-sim $(B)/libuiccboot.a $(B)/libuiccboot.so
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libuiccboot.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libuiccboot.so: $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libuiccboot.so.0 -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+$(B)/uiccboot: $(call obj,$(CLI_SRCS)) $(B)/libuiccboot.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+# The simulator shares no code with the host library, on purpose.
+$(B)/uicc-sim: $(call obj,$(SIM_SRCS))
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+# Unit tests: each test_X.c says what it links in a "// LINK:" line
+# (objects relative to the tree); pcsc tests replace libpcsclite by a seam.
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< \
+	  $(addprefix $(B)/obj/,$(shell sed -n 's|^// LINK: *||p' $<)) \
+	  $(shell sed -n 's|^// LIBS: *||p' $<) -lcmocka $(LDFLAGS)
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+deps:
+	@tests/deps.sh
+
+check: deps
+	@tests/check.sh
+
+check-unit: $(UNIT_BINS)
+	@tests/run-unit.sh $(UNIT_BINS)
+
+check-integration: all
+	@tests/run-integration.sh
+
+demo: deps all
+	@tests/demo.sh
+
+lab-stop:
+	@tests/lab.sh stop
+
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]')
+format:
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format: ok"
+
+fuzz:
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: deps all
+	@tests/bench/run.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,235 @@
+/* The single APDU transmit path (ISO/IEC 7816-3 clause 12, TS 102 221 7.3).
+ *
+ * Callers describe an APDU by its case (Lc, Le); this file turns it into
+ * the TPDU the negotiated protocol wants and follows the procedure bytes
+ * until the card gives a final status word. */
+#include <string.h>
+
+#include "trace.h"
+#include "ub_pcsc.h"
+
+#define TPDU_MAX (5 + 255 + 1)
+#define RAPDU_MAX (256 + 2)
+#define MAX_CHAINED 64 /* GET RESPONSE rounds before we call it a loop */
+
+static const struct {
+	LONG rv;
+	int err;
+} pcsc_errmap[] = {
+	{SCARD_E_NO_SERVICE, UB_E_NO_SERVICE},
+	{SCARD_E_SERVICE_STOPPED, UB_E_NO_SERVICE},
+	{SCARD_E_NO_READERS_AVAILABLE, UB_E_NO_READER},
+	{SCARD_E_UNKNOWN_READER, UB_E_NO_READER},
+	{SCARD_E_READER_UNAVAILABLE, UB_E_NO_READER},
+	{SCARD_E_NO_SMARTCARD, UB_E_NO_CARD},
+	{SCARD_W_REMOVED_CARD, UB_E_CARD_REMOVED},
+	{SCARD_W_UNPOWERED_CARD, UB_E_CARD_REMOVED},
+	{SCARD_W_RESET_CARD, UB_E_CARD_RESET},
+	{SCARD_E_TIMEOUT, UB_E_TIMEOUT},
+	{SCARD_E_NO_MEMORY, UB_E_NOMEM},
+	{SCARD_W_UNRESPONSIVE_CARD, UB_E_PROTO},
+	{SCARD_E_PROTO_MISMATCH, UB_E_PROTO},
+	{SCARD_F_COMM_ERROR, UB_E_PROTO},
+	{SCARD_E_NOT_TRANSACTED, UB_E_PROTO},
+	{SCARD_E_INVALID_PARAMETER, UB_E_INTERNAL},
+	{SCARD_E_INVALID_HANDLE, UB_E_INTERNAL},
+	{SCARD_E_INSUFFICIENT_BUFFER, UB_E_INTERNAL},
+};
+
+int ub_pcsc_err(struct ub_card *c, LONG rv)
+{
+	size_t i;
+
+	if (c)
+		c->last_rv = rv;
+	if (rv == SCARD_S_SUCCESS)
+		return 0;
+	for (i = 0; i < sizeof(pcsc_errmap) / sizeof(pcsc_errmap[0]); i++)
+		if (pcsc_errmap[i].rv == rv)
+			return pcsc_errmap[i].err;
+	return UB_E_PCSC;
+}
+
+const char *ub_proto_name(DWORD proto)
+{
+	switch (proto) {
+	case SCARD_PROTOCOL_T0:
+		return "T=0";
+	case SCARD_PROTOCOL_T1:
+		return "T=1";
+	default:
+		return "?";
+	}
+}
+
+void ub_apdu_set(struct ub_apdu *a, uint8_t cla, uint8_t ins, uint8_t p1, uint8_t p2,
+		 const uint8_t *data, size_t lc, int le, uint8_t *resp, size_t resp_max)
+{
+	memset(a, 0, sizeof(*a));
+	a->cla = cla;
+	a->ins = ins;
+	a->p1 = p1;
+	a->p2 = p2;
+	a->data = data;
+	a->lc = lc;
+	a->le = le;
+	a->resp = resp;
+	a->resp_max = resp_max;
+}
+
+/* A reset seen by SCardTransmit: reconnect so the handle is usable again,
+ * and tell the caller, whose selection state is gone (R-PCSC 5). */
+static int card_reset(struct ub_card *c)
+{
+	DWORD proto = 0;
+	LONG rv;
+
+	rv = SCardReconnect(c->h, c->share, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+			    SCARD_LEAVE_CARD, &proto);
+	c->generation++;
+	if (rv != SCARD_S_SUCCESS)
+		return ub_pcsc_err(c, rv);
+	c->proto = proto;
+	ub_trace_note(c->trace, "card was reset; reconnected with %s", ub_proto_name(proto));
+	return UB_E_CARD_RESET;
+}
+
+static int xfer(struct ub_card *c, const uint8_t *cmd, size_t len, unsigned flags,
+		uint8_t *rsp, size_t *rsp_len)
+{
+	SCARD_IO_REQUEST pci = {c->proto, sizeof(SCARD_IO_REQUEST)};
+	DWORD rl = RAPDU_MAX;
+	LONG rv;
+	int err;
+
+	ub_trace_cmd(c->trace, cmd, len, 5, flags & UB_APDU_SECRET_CMD);
+	rv = SCardTransmit(c->h, &pci, cmd, (DWORD)len, NULL, rsp, &rl);
+	c->apdus++;
+	if (rv != SCARD_S_SUCCESS) {
+		err = ub_pcsc_err(c, rv);
+		ub_trace_note(c->trace, "transmit failed: %s", ub_errname(err));
+		return err == UB_E_CARD_RESET ? card_reset(c) : err;
+	}
+	if (rl < 2 || rl > RAPDU_MAX)
+		return UB_E_PROTO;
+	ub_trace_rsp(c->trace, rsp, rl, flags & UB_APDU_SECRET_RESP);
+	*rsp_len = rl;
+	return 0;
+}
+
+/* CLA of a GET RESPONSE that follows a command sent with cla: the same
+ * logical channel, interindustry class (TS 102 221 10.1.1), or A0 for a
+ * 2G SIM (TS 51.011 9.2). */
+static uint8_t getresp_cla(uint8_t cla)
+{
+	if (cla == 0xA0)
+		return 0xA0;
+	if (cla & 0x40)
+		return cla & 0x4F;
+	return cla & 0x03;
+}
+
+/* Keep what fits in the caller's buffer; count the rest so it is reported. */
+static void append(struct ub_apdu *a, const uint8_t *d, size_t n, size_t *dropped)
+{
+	size_t room = a->resp_max - a->resp_len;
+
+	if (n > room) {
+		*dropped += n - room;
+		n = room;
+	}
+	if (n)
+		memcpy(a->resp + a->resp_len, d, n);
+	a->resp_len += n;
+}
+
+int ub_transmit(struct ub_card *c, struct ub_apdu *a)
+{
+	uint8_t cmd[TPDU_MAX], rsp[RAPDU_MAX];
+	size_t len = 0, rl = 0, dropped = 0;
+	bool t0 = c->proto == SCARD_PROTOCOL_T0;
+	bool case4 = a->lc > 0 && a->le >= 0;
+	bool le_last; /* does the last TPDU byte carry Le (so 6Cxx can fix it)? */
+	bool retried_6c = false, warned = false;
+	uint16_t warn_sw = 0;
+	uint8_t sw1, sw2;
+	int rounds, err;
+
+	a->resp_len = 0;
+	a->sw = 0;
+	if (a->lc > 255 || a->le < -1 || a->le > 256 || (a->lc && !a->data) ||
+	    (a->resp_max && !a->resp))
+		return UB_E_USAGE;
+
+	cmd[len++] = a->cla;
+	cmd[len++] = a->ins;
+	cmd[len++] = a->p1;
+	cmd[len++] = a->p2;
+	if (a->lc) {
+		cmd[len++] = (uint8_t)a->lc;
+		memcpy(cmd + len, a->data, a->lc);
+		len += a->lc;
+	}
+	if (a->le >= 0 && !(t0 && case4)) {
+		/* T=0 case 4: Le is not sent; the card answers 61xx (ISO 7816-3 12.2.4). */
+		cmd[len++] = (uint8_t)(a->le & 0xFF);
+	} else if (t0 && !a->lc && a->le < 0) {
+		cmd[len++] = 0x00; /* T=0 case 1: P3 = 00 */
+	}
+	le_last = !a->lc || (!t0 && case4);
+
+	err = xfer(c, cmd, len, a->flags, rsp, &rl);
+	for (rounds = 0; !err; rounds++) {
+		if (rounds > MAX_CHAINED)
+			return UB_E_PROTO;
+		sw1 = rsp[rl - 2];
+		sw2 = rsp[rl - 1];
+		append(a, rsp, rl - 2, &dropped);
+
+		if (sw1 == 0x61 || sw1 == 0x9F) {
+			/* 61xx: xx more bytes (TS 102 221 7.3.1.1.4); 9Fxx: 2G SIM. */
+			len = 0;
+			cmd[len++] = getresp_cla(a->cla);
+			cmd[len++] = 0xC0;
+			cmd[len++] = 0x00;
+			cmd[len++] = 0x00;
+			cmd[len++] = sw2;
+			le_last = true;
+		} else if (sw1 == 0x6C && le_last && !retried_6c) {
+			/* 6Cxx: wrong Le; re-issue the same command once with Le = xx. */
+			cmd[len - 1] = sw2;
+			retried_6c = true;
+		} else if ((sw1 == 0x62 || sw1 == 0x63) && t0 && case4 && !warned &&
+			   a->resp_len == 0) {
+			/* Case 4S with a warning on T=0: the data is fetched with
+			 * GET RESPONSE, the warning is what the caller sees. */
+			warn_sw = (uint16_t)(sw1 << 8 | sw2);
+			warned = true;
+			len = 0;
+			cmd[len++] = getresp_cla(a->cla);
+			cmd[len++] = 0xC0;
+			cmd[len++] = 0x00;
+			cmd[len++] = 0x00;
+			cmd[len++] = 0x00;
+			le_last = true;
+		} else {
+			a->sw = (uint16_t)(sw1 << 8 | sw2);
+			break;
+		}
+		err = xfer(c, cmd, len, a->flags & UB_APDU_SECRET_RESP, rsp, &rl);
+	}
+	if (err)
+		return err;
+	if (warned) {
+		if (a->sw != 0x9000)
+			a->resp_len = 0; /* no data behind the warning */
+		a->sw = warn_sw;
+	}
+	if (a->le > 0 && a->resp_len > (size_t)a->le) {
+		dropped += a->resp_len - (size_t)a->le;
+		a->resp_len = (size_t)a->le;
+	}
+	if (dropped)
+		ub_trace_note(c->trace, "card returned %zu bytes more than Le/buffer; cut", dropped);
+	return 0;
+}

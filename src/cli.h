@@ -1,0 +1,52 @@
+/* Shared state of the uiccboot command line. */
+#ifndef UB_CLI_H
+#define UB_CLI_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "ub_pcsc.h"
+
+struct ub_cli {
+	const char *reader;   /* -r */
+	long wait_s;          /* --wait */
+	bool verbose;         /* -v: trace to stderr */
+	const char *trace_file;
+	bool trace_secrets;
+	bool json;
+	bool exclusive;
+	const char *pin;    /* --pin or UICCBOOT_PIN */
+	const char *policy; /* --policy */
+	const char *tree;   /* --tree */
+
+	struct ub_trace trace;
+	SCARDCONTEXT ctx;
+	bool have_ctx;
+	struct ub_card card;
+	bool have_card;
+	json_object *out; /* the one JSON object printed with --json */
+};
+
+struct ub_cmd {
+	const char *name;
+	int (*run)(struct ub_cli *cli, int argc, char **argv);
+	const char *usage;
+};
+
+/* Open the PC/SC context and connect to the chosen reader's card
+ * (waiting up to --wait seconds).  Messages name the reader. */
+int cli_connect(struct ub_cli *cli);
+
+/* Print an error line for err on stderr: "uiccboot: <where>: <message>". */
+void cli_error(struct ub_cli *cli, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Lowercase hex string as a JSON value. */
+json_object *cli_json_hex(const uint8_t *b, size_t n);
+
+/* Exit code of PRODUCT.md for an ub_err. */
+int cli_exit_code(int err);
+
+int cli_readers(struct ub_cli *cli, int argc, char **argv);
+
+#endif

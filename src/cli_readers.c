@@ -1,0 +1,71 @@
+/* uiccboot readers: name, card present, ATR, protocol. */
+#include <string.h>
+
+#include "cli.h"
+#include "ub_hex.h"
+
+/* The active protocol is only known once connected; a shared connect that
+ * leaves the card alone is enough to learn it. */
+static const char *probe_protocol(SCARDCONTEXT ctx, const char *reader)
+{
+	SCARDHANDLE h;
+	DWORD proto;
+	const char *name = NULL;
+
+	if (SCardConnect(ctx, reader, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+			 &h, &proto) != SCARD_S_SUCCESS)
+		return NULL;
+	name = ub_proto_name(proto);
+	SCardDisconnect(h, SCARD_LEAVE_CARD);
+	return name;
+}
+
+int cli_readers(struct ub_cli *cli, int argc, char **argv)
+{
+	struct ub_reader_info list[64];
+	json_object *arr;
+	char atr[2 * UB_ATR_MAX + 1];
+	const char *proto;
+	int n, i, err;
+
+	if (argc > 1) {
+		fprintf(stderr, "usage: uiccboot readers\n");
+		return UB_E_USAGE;
+	}
+	err = ub_ctx_open(&cli->ctx);
+	if (err) {
+		cli_error(cli, err, "PC/SC");
+		return err;
+	}
+	cli->have_ctx = true;
+	n = ub_readers_list(cli->ctx, list, 64);
+	if (n < 0) {
+		cli_error(cli, n, "listing readers");
+		return n;
+	}
+	arr = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		json_object *r = json_object_new_object();
+
+		proto = list[i].card_present ? probe_protocol(cli->ctx, list[i].name) : NULL;
+		ub_hex(atr, list[i].atr, list[i].atr_len);
+		json_object_object_add(r, "index", json_object_new_int(i));
+		json_object_object_add(r, "name", json_object_new_string(list[i].name));
+		json_object_object_add(r, "card_present",
+				       json_object_new_boolean(list[i].card_present));
+		json_object_object_add(r, "atr",
+				       list[i].card_present ? json_object_new_string(atr) : NULL);
+		json_object_object_add(r, "protocol", proto ? json_object_new_string(proto) : NULL);
+		json_object_array_add(arr, r);
+		if (!cli->json)
+			printf("%d: %s%s%s%s%s\n", i, list[i].name,
+			       list[i].card_present ? "  card " : "  (empty)",
+			       list[i].card_present ? atr : "", proto ? " " : "", proto ? proto : "");
+	}
+	json_object_object_add(cli->out, "readers", arr);
+	if (n == 0) {
+		cli_error(cli, UB_E_NO_READER, "PC/SC");
+		return UB_E_NO_READER;
+	}
+	return 0;
+}

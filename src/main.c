@@ -1,0 +1,280 @@
+/* uiccboot command line: global options, command dispatch, exit codes. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ub_hex.h"
+
+static const struct ub_cmd commands[] = {
+	{"readers", cli_readers, "readers                     list readers and cards"},
+};
+
+static void usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: uiccboot [options] COMMAND [args]\n\n"
+		    "options:\n"
+		    "  -r, --reader R       reader by index, exact name or substring\n"
+		    "      --wait S         wait up to S seconds for a reader and card\n"
+		    "  -v, --verbose        APDU trace to stderr (secrets redacted)\n"
+		    "      --trace FILE     APDU trace to FILE (scriptor format)\n"
+		    "      --trace-secrets  do not redact secrets in traces (labs only)\n"
+		    "      --json           print one JSON object\n"
+		    "      --exclusive      connect to the card exclusively\n"
+		    "      --pin PIN        PIN1 (or UICCBOOT_PIN)\n"
+		    "      --policy FILE    policy (default /etc/uiccboot/policy.conf)\n"
+		    "      --tree DB        device tree (default /var/lib/uiccboot/dmtree.db)\n"
+		    "  -h, --help           this help\n"
+		    "  -V, --version        version\n\n"
+		    "commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(fp, "  %s\n", commands[i].usage);
+	fprintf(fp, "\nexit codes: 0 ok, 64 usage, 65 bad data or MAC, 69 no reader/card,\n"
+		    "            70 internal, 77 refused by policy\n");
+}
+
+int cli_exit_code(int err)
+{
+	switch (err) {
+	case UB_OK:
+		return 0;
+	case UB_E_USAGE:
+		return 64;
+	case UB_E_BAD_DATA:
+	case UB_E_MAC:
+	case UB_E_AUTH_MAC:
+	case UB_E_AUTH_SYNC:
+	case UB_E_KEY_EXPIRED:
+	case UB_E_PROTO:
+	case UB_E_SW:
+		return 65;
+	case UB_E_NO_SERVICE:
+	case UB_E_NO_READER:
+	case UB_E_NO_CARD:
+	case UB_E_CARD_REMOVED:
+	case UB_E_CARD_RESET:
+	case UB_E_TIMEOUT:
+	case UB_E_NOT_FOUND:
+	case UB_E_NO_GBA:
+	case UB_E_AUTH_CONTEXT:
+		return 69;
+	case UB_E_POLICY:
+	case UB_E_SECURITY:
+	case UB_E_PIN_REQUIRED:
+	case UB_E_PIN_WRONG:
+	case UB_E_PIN_BLOCKED:
+	case UB_E_PIN_LAST:
+		return 77;
+	default:
+		return 70;
+	}
+}
+
+void cli_error(struct ub_cli *cli, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("uiccboot: ", stderr);
+	if (fmt) {
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputs(": ", stderr);
+	}
+	fprintf(stderr, "%s [%s]\n", ub_strerror(err), ub_errname(err));
+	if (cli->json && cli->out) {
+		json_object_object_add(cli->out, "error", json_object_new_string(ub_errname(err)));
+		json_object_object_add(cli->out, "message",
+				       json_object_new_string(ub_strerror(err)));
+	}
+}
+
+json_object *cli_json_hex(const uint8_t *b, size_t n)
+{
+	char *s = malloc(2 * n + 1);
+	json_object *o;
+
+	if (!s)
+		return NULL;
+	o = json_object_new_string(ub_hex(s, b, n));
+	free(s);
+	return o;
+}
+
+int cli_connect(struct ub_cli *cli)
+{
+	struct ub_reader_info list[64];
+	char name[UB_READER_NAME_MAX];
+	int err, n, idx;
+
+	if (!cli->have_ctx) {
+		err = ub_ctx_open(&cli->ctx);
+		if (err) {
+			cli_error(cli, err, "PC/SC");
+			return err;
+		}
+		cli->have_ctx = true;
+	}
+	if (cli->wait_s > 0) {
+		err = ub_wait_card(cli->ctx, cli->reader, cli->wait_s * 1000L, name);
+		if (err) {
+			cli_error(cli, err, "waiting %lds for %s%s", cli->wait_s,
+				  cli->reader ? "reader " : "a card",
+				  cli->reader ? cli->reader : "");
+			return err;
+		}
+	} else {
+		n = ub_readers_list(cli->ctx, list, 64);
+		idx = n < 0 ? n : ub_reader_pick(list, (size_t)n, cli->reader);
+		if (idx < 0) {
+			cli_error(cli, idx, "reader %s", cli->reader ? cli->reader : "(any)");
+			return idx;
+		}
+		if (!list[idx].card_present) {
+			cli_error(cli, UB_E_NO_CARD, "reader \"%s\"", list[idx].name);
+			return UB_E_NO_CARD;
+		}
+		snprintf(name, sizeof(name), "%s", list[idx].name);
+	}
+	err = ub_card_connect(&cli->card, cli->ctx, name, cli->exclusive, &cli->trace);
+	if (err) {
+		cli_error(cli, err, "reader \"%s\": connect", name);
+		return err;
+	}
+	cli->have_card = true;
+	return 0;
+}
+
+enum { OPT_WAIT = 256, OPT_TRACE, OPT_TRACE_SECRETS, OPT_JSON, OPT_PIN, OPT_POLICY,
+       OPT_TREE, OPT_EXCLUSIVE };
+
+static const struct option global_opts[] = {
+	{"reader", required_argument, NULL, 'r'},
+	{"wait", required_argument, NULL, OPT_WAIT},
+	{"verbose", no_argument, NULL, 'v'},
+	{"trace", required_argument, NULL, OPT_TRACE},
+	{"trace-secrets", no_argument, NULL, OPT_TRACE_SECRETS},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"exclusive", no_argument, NULL, OPT_EXCLUSIVE},
+	{"pin", required_argument, NULL, OPT_PIN},
+	{"policy", required_argument, NULL, OPT_POLICY},
+	{"tree", required_argument, NULL, OPT_TREE},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_global(struct ub_cli *cli, int argc, char **argv)
+{
+	char *end;
+	int c;
+
+	/* '+': stop at the command name; its own options follow it. */
+	while ((c = getopt_long(argc, argv, "+r:vhV", global_opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			cli->reader = optarg;
+			break;
+		case OPT_WAIT:
+			cli->wait_s = strtol(optarg, &end, 10);
+			if (*end || cli->wait_s < 0 || cli->wait_s > 86400) {
+				fprintf(stderr, "uiccboot: --wait wants seconds (0-86400)\n");
+				return UB_E_USAGE;
+			}
+			break;
+		case 'v':
+			cli->verbose = true;
+			break;
+		case OPT_TRACE:
+			cli->trace_file = optarg;
+			break;
+		case OPT_TRACE_SECRETS:
+			cli->trace_secrets = true;
+			break;
+		case OPT_JSON:
+			cli->json = true;
+			break;
+		case OPT_EXCLUSIVE:
+			cli->exclusive = true;
+			break;
+		case OPT_PIN:
+			cli->pin = optarg;
+			break;
+		case OPT_POLICY:
+			cli->policy = optarg;
+			break;
+		case OPT_TREE:
+			cli->tree = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("uiccboot %s\n", UB_VERSION);
+			exit(0);
+		default:
+			usage(stderr);
+			return UB_E_USAGE;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ub_cli cli;
+	const struct ub_cmd *cmd = NULL;
+	int err, i;
+
+	memset(&cli, 0, sizeof(cli));
+	cli.pin = getenv("UICCBOOT_PIN");
+	err = parse_global(&cli, argc, argv);
+	if (err)
+		return cli_exit_code(err);
+	if (optind >= argc) {
+		usage(stderr);
+		return cli_exit_code(UB_E_USAGE);
+	}
+	for (i = 0; i < (int)(sizeof(commands) / sizeof(commands[0])); i++)
+		if (!strcmp(argv[optind], commands[i].name))
+			cmd = &commands[i];
+	if (!cmd) {
+		fprintf(stderr, "uiccboot: unknown command '%s'; see --help\n", argv[optind]);
+		return cli_exit_code(UB_E_USAGE);
+	}
+
+	cli.trace.secrets = cli.trace_secrets;
+	if (cli.verbose)
+		cli.trace.fp[0] = stderr;
+	if (cli.trace_file) {
+		cli.trace.fp[1] = fopen(cli.trace_file, "w");
+		if (!cli.trace.fp[1]) {
+			perror(cli.trace_file);
+			return cli_exit_code(UB_E_IO);
+		}
+	}
+	cli.out = json_object_new_object();
+
+	argc -= optind;
+	argv += optind;
+	optind = 0; /* reset getopt for the command's own options */
+	err = cmd->run(&cli, argc, argv);
+
+	if (cli.json) {
+		json_object_object_add(cli.out, "apdus",
+				       json_object_new_int(cli.have_card ? (int)cli.card.apdus : 0));
+		printf("%s\n", json_object_to_json_string_ext(cli.out, JSON_C_TO_STRING_PLAIN |
+									     JSON_C_TO_STRING_NOSLASHESCAPE));
+	}
+	json_object_put(cli.out);
+	if (cli.have_card)
+		ub_card_disconnect(&cli.card);
+	if (cli.have_ctx)
+		ub_ctx_close(cli.ctx);
+	if (cli.trace.fp[1])
+		fclose(cli.trace.fp[1]);
+	return cli_exit_code(err);
+}

@@ -1,0 +1,129 @@
+#!/bin/bash
+# The test lab: pcscd with vsmartcard-vpcd readers and uicc-sim cards.
+#
+#   tests/lab.sh start [READERS]          pcscd with READERS vpcd slots (default 2);
+#                                         reuses a running pcscd that has vpcd readers
+#   tests/lab.sh sim SLOT PROFILE [ARGS]  start uicc-sim in SLOT (0..), wait for the card
+#   tests/lab.sh simstop SLOT             stop that simulator, wait for the empty reader
+#   tests/lab.sh reader SLOT              print the reader name of SLOT
+#   tests/lab.sh stop                     stop what this lab started, by PID, nothing else
+#
+# Environment: UB_LAB_DIR (state, default /tmp/uiccboot-lab), UB_VPCD_PORT (first
+# vpcd port, default 35963), UB_BUILD (binaries, default build).
+set -euo pipefail
+LAB=${UB_LAB_DIR:-/tmp/uiccboot-lab}
+PORT=${UB_VPCD_PORT:-35963}
+BUILD=${UB_BUILD:-build}
+UB=${UB_BIN:-$BUILD/uiccboot}
+SIM=${UB_SIM:-$BUILD/uicc-sim}
+mkdir -p "$LAB"
+
+die() { echo "lab: $*" >&2; exit 1; }
+
+reader_name() { printf 'Virtual PCD %02d %02d' $(($1 / 2)) $(($1 % 2)); }
+
+readers_json() { "$UB" --json readers 2>/dev/null || true; }
+
+# Is there a reader named $1 with (want=true) or without (false) a card?
+reader_state() {
+	readers_json | grep -q "\"name\":\"$1\",\"card_present\":$2"
+}
+
+pcscd_alive() { [ -S /run/pcscd/pcscd.comm ] && pgrep -x pcscd >/dev/null; }
+
+start() {
+	local n=${1:-2} blocks i
+	if pcscd_alive; then
+		if readers_json | grep -q "\"name\":\"$(reader_name $((n - 1)))\""; then
+			echo "lab: reusing running pcscd (pid $(pgrep -x pcscd | head -1))"
+			return 0
+		fi
+		if [ -f "$LAB/pcscd.pid" ]; then
+			stop_pcscd # ours, but with too few readers
+		else
+			die "a pcscd not started by this lab is running without $n vpcd readers; stop it first"
+		fi
+	fi
+	mkdir -p "$LAB/reader.conf.d"
+	: >"$LAB/reader.conf.d/vpcd"
+	blocks=$(((n + 1) / 2))
+	for ((i = 0; i < blocks; i++)); do
+		printf 'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x%X\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID 0x%X\n\n' \
+			$((PORT + 2 * i)) $((PORT + 2 * i)) >>"$LAB/reader.conf.d/vpcd"
+	done
+	rm -f /run/pcscd/pcscd.comm
+	pcscd -f -c "$LAB/reader.conf.d" >"$LAB/pcscd.log" 2>&1 &
+	echo $! >"$LAB/pcscd.pid"
+	for ((i = 0; i < 100; i++)); do
+		if readers_json | grep -q "\"name\":\"$(reader_name $((n - 1)))\""; then
+			echo "lab: started pcscd (pid $(cat "$LAB/pcscd.pid")) with $n vpcd readers"
+			return 0
+		fi
+		sleep 0.1
+	done
+	die "pcscd did not come up; see $LAB/pcscd.log"
+}
+
+sim() {
+	local slot=$1 profile=$2 name i
+	shift 2
+	name=$(reader_name "$slot")
+	[ -f "$LAB/sim$slot.pid" ] && simstop "$slot"
+	"$SIM" --profile "$profile" --vpcd "127.0.0.1:$((PORT + slot))" --reader "$name" \
+		--log "$LAB/sim$slot.log" "$@" 2>"$LAB/sim$slot.err" &
+	echo $! >"$LAB/sim$slot.pid"
+	for ((i = 0; i < 100; i++)); do
+		reader_state "$name" true && return 0
+		kill -0 "$(cat "$LAB/sim$slot.pid")" 2>/dev/null ||
+			die "uicc-sim exited: $(cat "$LAB/sim$slot.err")"
+		sleep 0.05
+	done
+	die "no card in \"$name\" after 5 s"
+}
+
+simstop() {
+	local slot=$1 pid i
+	[ -f "$LAB/sim$slot.pid" ] || return 0
+	pid=$(cat "$LAB/sim$slot.pid")
+	kill "$pid" 2>/dev/null || true
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	rm -f "$LAB/sim$slot.pid"
+	for ((i = 0; i < 100; i++)); do
+		reader_state "$(reader_name "$slot")" false && return 0
+		sleep 0.05
+	done
+}
+
+stop_pcscd() {
+	local pid i
+	pid=$(cat "$LAB/pcscd.pid")
+	kill "$pid" 2>/dev/null || true
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	rm -f "$LAB/pcscd.pid"
+}
+
+stop() {
+	local f
+	for f in "$LAB"/sim*.pid; do
+		[ -e "$f" ] || continue
+		f=${f##*/sim}
+		simstop "${f%.pid}"
+	done
+	[ -f "$LAB/pcscd.pid" ] && stop_pcscd
+	return 0
+}
+
+case "${1:-}" in
+start) start "${2:-2}" ;;
+sim) shift; sim "$@" ;;
+simstop) simstop "$2" ;;
+reader) reader_name "$2"; echo ;;
+stop) stop ;;
+*) sed -n '2,13p' "$0" >&2; exit 64 ;;
+esac
