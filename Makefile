@@ -16,6 +16,7 @@ LIB_SRCS := $(wildcard pcsc/*.c uicc-files/*.c gba-u/*.c) $(filter-out src/main.
 CLI_SRCS := src/main.c $(wildcard src/cli_*.c)
 SIM_SRCS := $(wildcard tests/uicc-sim/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+SEAM_OBJ := $(B)/obj/tests/unit/scard_fake.o
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 LIB_OBJS := $(call obj,$(LIB_SRCS))
@@ -27,7 +28,8 @@ all: $(B)/uiccboot $(B)/uicc-sim $(B)/libuiccboot.a $(B)/libuiccboot.so
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -c $< -o $@
 
 $(B)/libuiccboot.a: $(LIB_OBJS)
 	@rm -f $@
@@ -45,9 +47,10 @@ $(B)/uicc-sim: $(call obj,$(SIM_SRCS))
 
 # Unit tests: each test_X.c says what it links in a "// LINK:" line
 # (objects relative to the tree); pcsc tests replace libpcsclite by a seam.
-$(B)/tests/%: tests/unit/%.c $(LIB_OBJS)
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJS) $(B)/obj/tests/unit/scard_fake.o
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< \
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< \
 	  $(addprefix $(B)/obj/,$(shell sed -n 's|^// LINK: *||p' $<)) \
 	  $(shell sed -n 's|^// LIBS: *||p' $<) -lcmocka $(LDFLAGS)
 
@@ -86,3 +89,4 @@ bench: deps all
 
 clean:
 	rm -rf build
+.SECONDARY:

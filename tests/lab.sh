@@ -69,8 +69,10 @@ sim() {
 	shift 2
 	name=$(reader_name "$slot")
 	[ -f "$LAB/sim$slot.pid" ] && simstop "$slot"
+	reader_state "$name" true &&
+		die "\"$name\" already holds a card that this lab did not start (stop that simulator first)"
 	"$SIM" --profile "$profile" --vpcd "127.0.0.1:$((PORT + slot))" --reader "$name" \
-		--log "$LAB/sim$slot.log" "$@" 2>"$LAB/sim$slot.err" &
+		--log "$LAB/sim$slot.log" "$@" >/dev/null 2>"$LAB/sim$slot.err" &
 	echo $! >"$LAB/sim$slot.pid"
 	for ((i = 0; i < 100; i++)); do
 		reader_state "$name" true && return 0

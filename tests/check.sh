@@ -1,0 +1,40 @@
+#!/bin/bash
+# make check: format, normal build + unit tests, sanitizer build (ASan+UBSan)
+# + unit tests, then the integration tests with the sanitizer binaries.
+set -u
+cd "$(dirname "$0")/.."
+J=-j$(nproc)
+total_p=0 total_f=0 status=0
+count() { # add the "X: N passed, N failed" line of $1 to the totals
+	local l
+	l=$(echo "$1" | grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed$' | tail -1)
+	total_p=$((total_p + $(echo "$l" | awk '{print $2}')))
+	total_f=$((total_f + $(echo "$l" | awk '{print $4}')))
+}
+step() { echo "### $*"; }
+
+step "format"
+make -s format-check || status=1
+
+step "build"
+make -s $J all || { echo "check: build failed"; exit 1; }
+step "unit tests"
+out=$(make -s $J check-unit 2>&1); echo "$out"; count "$out"
+
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+step "sanitizer build (ASan + UBSan)"
+make -s $J all B=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$SAN" LDFLAGS="$SAN" ||
+	{ echo "check: sanitizer build failed"; exit 1; }
+step "unit tests under ASan + UBSan"
+out=$(make -s $J check-unit B=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$SAN" LDFLAGS="$SAN" 2>&1)
+echo "$out"; count "$out"
+
+step "integration tests (pcscd + vpcd + uicc-sim, sanitizer binaries)"
+out=$(UB_BUILD=build/asan tests/run-integration.sh 2>&1); echo "$out"; count "$out"
+
+[ $total_f -eq 0 ] || status=1
+[ $total_p -gt 0 ] || status=1
+echo "check: $total_p passed, $total_f failed"
+exit $status

@@ -1,0 +1,51 @@
+# Helpers for integration tests: TAP-like "ok - x" / "not ok - x" lines.
+# shellcheck shell=bash
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+UB_BUILD=${UB_BUILD:-build}
+UB=$UB_BUILD/uiccboot
+LAB=tests/lab.sh
+LABDIR=${UB_LAB_DIR:-/tmp/uiccboot-lab}
+R0=$($LAB reader 0)
+R1=$($LAB reader 1)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# check "description" command...: runs the command, ok when it exits 0.
+check() {
+	local d=$1
+	shift
+	if "$@" >"$TMP/check.out" 2>&1; then
+		echo "ok - $d"
+	else
+		echo "not ok - $d"
+		sed 's/^/#   /' "$TMP/check.out" | head -20 | sed 's/^#/ /'
+	fi
+}
+
+# eq A B: equal strings, else say what differs.
+eq() {
+	[ "$1" = "$2" ] && return 0
+	echo "expected: '$2'"
+	echo "got:      '$1'"
+	return 1
+}
+
+# jq-like lookup in JSON from stdin with a Python expression on d.
+jget() { python3 -c "import json,sys; d=json.load(sys.stdin); v=$1; print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)"; }
+
+# hex with a space between bytes, for scriptor
+spaced() { echo "$1" | sed 's/ //g; s/../& /g; s/ $//'; }
+
+# scriptor: send APDUs (args, hex) to reader $R; print the responses, one a line, spaceless lowercase
+apdus() {
+	local r=$1 a
+	shift
+	for a in "$@"; do spaced "$a"; done >"$TMP/script"
+	scriptor -r "$r" "$TMP/script" 2>&1 | awk '
+		/^< / { resp = ""; sub(/^< /, ""); collecting = 1 }
+		collecting { line = $0; sub(/ : .*/, "", line); resp = resp " " line
+			if ($0 ~ / : /) { gsub(/ /, "", resp); print tolower(resp); collecting = 0 } }'
+}
+
+done_testing() { echo "DONE"; }

@@ -1,0 +1,25 @@
+/* Link-time seam for libpcsclite: the unit tests link the real pcsc/ code
+ * against these scripted SCard* functions instead of the library. */
+#ifndef SCARD_FAKE_H
+#define SCARD_FAKE_H
+#include <stddef.h>
+#include <PCSC/winscard.h>
+
+/* One scripted exchange: the TPDU we expect (hex, no spaces) and either
+ * the card's answer (hex) or a PC/SC error. */
+struct fake_step {
+	const char *cmd;
+	const char *rsp;
+	LONG rv;
+};
+
+void fake_script(const struct fake_step *steps, size_t n, DWORD proto);
+size_t fake_pos(void);
+int fake_reconnects(void);
+
+/* Readers for SCardListReaders/SCardGetStatusChange: a multi-string, and
+ * which of them hold a card (bit i = reader i).  After `flip_after` blocking
+ * status calls the card mask becomes `later_mask`. */
+void fake_readers(const char *multistring, size_t len, unsigned mask, int flip_after,
+		  unsigned later_mask);
+#endif
