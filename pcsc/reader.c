@@ -118,8 +118,7 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-int ub_wait_card(SCARDCONTEXT ctx, const char *spec, long timeout_ms,
-		 char name[UB_READER_NAME_MAX])
+int ub_wait_card(SCARDCONTEXT ctx, const char *spec, long timeout_ms, char name[UB_READER_NAME_MAX])
 {
 	struct ub_reader_info list[MAX_READERS];
 	SCARD_READERSTATE st[MAX_READERS + 1];
@@ -144,8 +143,8 @@ int ub_wait_card(SCARDCONTEXT ctx, const char *spec, long timeout_ms,
 		memset(st, 0, sizeof(st));
 		for (i = 0; i < n; i++) {
 			st[i].szReader = list[i].name;
-			st[i].dwCurrentState = list[i].card_present ? SCARD_STATE_PRESENT
-								    : SCARD_STATE_EMPTY;
+			st[i].dwCurrentState =
+				list[i].card_present ? SCARD_STATE_PRESENT : SCARD_STATE_EMPTY;
 		}
 		st[n].szReader = PNP_READER;
 		st[n].dwCurrentState = (DWORD)n << 16; /* reader count, pcsc-lite style */

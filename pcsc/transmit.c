@@ -84,8 +84,8 @@ static int card_reset(struct ub_card *c)
 	DWORD proto = 0;
 	LONG rv;
 
-	rv = SCardReconnect(c->h, c->share, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
-			    SCARD_LEAVE_CARD, &proto);
+	rv = SCardReconnect(c->h, c->share, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, SCARD_LEAVE_CARD,
+			    &proto);
 	c->generation++;
 	if (rv != SCARD_S_SUCCESS)
 		return ub_pcsc_err(c, rv);
@@ -94,8 +94,8 @@ static int card_reset(struct ub_card *c)
 	return UB_E_CARD_RESET;
 }
 
-static int xfer(struct ub_card *c, const uint8_t *cmd, size_t len, unsigned flags,
-		uint8_t *rsp, size_t *rsp_len)
+static int xfer(struct ub_card *c, const uint8_t *cmd, size_t len, unsigned flags, uint8_t *rsp,
+		size_t *rsp_len)
 {
 	SCARD_IO_REQUEST pci = {c->proto, sizeof(SCARD_IO_REQUEST)};
 	DWORD rl = RAPDU_MAX;
@@ -230,6 +230,7 @@ int ub_transmit(struct ub_card *c, struct ub_apdu *a)
 		a->resp_len = (size_t)a->le;
 	}
 	if (dropped)
-		ub_trace_note(c->trace, "card returned %zu bytes more than Le/buffer; cut", dropped);
+		ub_trace_note(c->trace, "card returned %zu bytes more than Le/buffer; cut",
+			      dropped);
 	return 0;
 }

@@ -31,14 +31,14 @@ enum ub_apdu_flags {
 struct ub_apdu {
 	uint8_t cla, ins, p1, p2;
 	const uint8_t *data; /* command data, lc bytes (case 3/4) */
-	size_t lc;           /* 0..255 */
-	int le;              /* -1: no response data expected (case 1/3);
-	                        1..256: expected length, 256 is coded 00 */
-	unsigned flags;      /* enum ub_apdu_flags */
-	uint8_t *resp;       /* caller's buffer for response data */
+	size_t lc;	     /* 0..255 */
+	int le;		     /* -1: no response data expected (case 1/3);
+				1..256: expected length, 256 is coded 00 */
+	unsigned flags;	     /* enum ub_apdu_flags */
+	uint8_t *resp;	     /* caller's buffer for response data */
 	size_t resp_max;
 	size_t resp_len; /* out: data bytes */
-	uint16_t sw;     /* out: final status word */
+	uint16_t sw;	 /* out: final status word */
 };
 
 /* Trace sinks: scriptor format ("> 00 A4 ..." / "< ... 90 00"). */
@@ -56,9 +56,9 @@ struct ub_card {
 	uint8_t atr[UB_ATR_MAX];
 	size_t atr_len;
 	struct ub_trace *trace;
-	unsigned apdus;      /* TPDUs exchanged in this session */
+	unsigned apdus;	     /* TPDUs exchanged in this session */
 	unsigned generation; /* bumped on every reset/reconnect: drop caches */
-	LONG last_rv;        /* last PC/SC return value, for messages */
+	LONG last_rv;	     /* last PC/SC return value, for messages */
 };
 
 /* Fill an apdu; data may be NULL when lc is 0. */
@@ -116,7 +116,6 @@ int ub_card_begin(struct ub_card *c);
 void ub_card_end(struct ub_card *c);
 
 /* Trace helpers, also used for comments ("# ...") by upper layers. */
-void ub_trace_note(struct ub_trace *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void ub_trace_note(struct ub_trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -8,9 +8,9 @@
 #include "ub_pcsc.h"
 
 struct ub_cli {
-	const char *reader;   /* -r */
-	long wait_s;          /* --wait */
-	bool verbose;         /* -v: trace to stderr */
+	const char *reader; /* -r */
+	long wait_s;	    /* --wait */
+	bool verbose;	    /* -v: trace to stderr */
 	const char *trace_file;
 	bool trace_secrets;
 	bool json;

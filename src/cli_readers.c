@@ -12,8 +12,8 @@ static const char *probe_protocol(SCARDCONTEXT ctx, const char *reader)
 	DWORD proto;
 	const char *name = NULL;
 
-	if (SCardConnect(ctx, reader, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
-			 &h, &proto) != SCARD_S_SUCCESS)
+	if (SCardConnect(ctx, reader, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &h,
+			 &proto) != SCARD_S_SUCCESS)
 		return NULL;
 	name = ub_proto_name(proto);
 	SCardDisconnect(h, SCARD_LEAVE_CARD);
@@ -60,7 +60,8 @@ int cli_readers(struct ub_cli *cli, int argc, char **argv)
 		if (!cli->json)
 			printf("%d: %s%s%s%s%s\n", i, list[i].name,
 			       list[i].card_present ? "  card " : "  (empty)",
-			       list[i].card_present ? atr : "", proto ? " " : "", proto ? proto : "");
+			       list[i].card_present ? atr : "", proto ? " " : "",
+			       proto ? proto : "");
 	}
 	json_object_object_add(cli->out, "readers", arr);
 	if (n == 0) {

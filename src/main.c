@@ -148,8 +148,16 @@ int cli_connect(struct ub_cli *cli)
 	return 0;
 }
 
-enum { OPT_WAIT = 256, OPT_TRACE, OPT_TRACE_SECRETS, OPT_JSON, OPT_PIN, OPT_POLICY,
-       OPT_TREE, OPT_EXCLUSIVE };
+enum {
+	OPT_WAIT = 256,
+	OPT_TRACE,
+	OPT_TRACE_SECRETS,
+	OPT_JSON,
+	OPT_PIN,
+	OPT_POLICY,
+	OPT_TREE,
+	OPT_EXCLUSIVE
+};
 
 static const struct option global_opts[] = {
 	{"reader", required_argument, NULL, 'r'},
@@ -264,10 +272,12 @@ int main(int argc, char **argv)
 	err = cmd->run(&cli, argc, argv);
 
 	if (cli.json) {
-		json_object_object_add(cli.out, "apdus",
-				       json_object_new_int(cli.have_card ? (int)cli.card.apdus : 0));
-		printf("%s\n", json_object_to_json_string_ext(cli.out, JSON_C_TO_STRING_PLAIN |
-									     JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_object_add(
+			cli.out, "apdus",
+			json_object_new_int(cli.have_card ? (int)cli.card.apdus : 0));
+		printf("%s\n",
+		       json_object_to_json_string_ext(
+			       cli.out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	}
 	json_object_put(cli.out);
 	if (cli.have_card)

@@ -5,11 +5,17 @@ set -u
 cd "$(dirname "$0")/.."
 J=-j$(nproc)
 total_p=0 total_f=0 status=0
-count() { # add the "X: N passed, N failed" line of $1 to the totals
-	local l
+count() { # $1: output with an "X: N passed, N failed" line; $2: the step's exit code
+	local l p f
 	l=$(echo "$1" | grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed$' | tail -1)
-	total_p=$((total_p + $(echo "$l" | awk '{print $2}')))
-	total_f=$((total_f + $(echo "$l" | awk '{print $4}')))
+	p=$(echo "$l" | awk '{print $2}')
+	f=$(echo "$l" | awk '{print $4}')
+	total_p=$((total_p + ${p:-0}))
+	total_f=$((total_f + ${f:-0}))
+	if [ "$2" -ne 0 ] || [ -z "$l" ]; then
+		echo "check: step failed (exit $2)"
+		status=1
+	fi
 }
 step() { echo "### $*"; }
 
@@ -19,7 +25,7 @@ make -s format-check || status=1
 step "build"
 make -s $J all || { echo "check: build failed"; exit 1; }
 step "unit tests"
-out=$(make -s $J check-unit 2>&1); echo "$out"; count "$out"
+out=$(make -s $J check-unit 2>&1); rc=$?; echo "$out"; count "$out" $rc
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
@@ -29,10 +35,10 @@ make -s $J all B=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$SAN" LDFLAGS="$SAN" |
 	{ echo "check: sanitizer build failed"; exit 1; }
 step "unit tests under ASan + UBSan"
 out=$(make -s $J check-unit B=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$SAN" LDFLAGS="$SAN" 2>&1)
-echo "$out"; count "$out"
+rc=$?; echo "$out"; count "$out" $rc
 
 step "integration tests (pcscd + vpcd + uicc-sim, sanitizer binaries)"
-out=$(UB_BUILD=build/asan tests/run-integration.sh 2>&1); echo "$out"; count "$out"
+out=$(UB_BUILD=build/asan tests/run-integration.sh 2>&1); rc=$?; echo "$out"; count "$out" $rc
 
 [ $total_f -eq 0 ] || status=1
 [ $total_p -gt 0 ] || status=1

@@ -490,8 +490,8 @@ static size_t gbabp_btid(struct sim_file *adf, uint16_t fid, const uint8_t **bti
 
 /* EF_GBANL: a record per NAF_ID, "80 L NAF_ID 81 L B-TID", FF padded; a
  * full file overwrites round robin (TS 33.220 G.2: least recently used). */
-static void gbanl_update(struct sim_card *c, struct sim_file *adf, bool usim,
-			 const uint8_t *naf, size_t naf_len)
+static void gbanl_update(struct sim_card *c, struct sim_file *adf, bool usim, const uint8_t *naf,
+			 size_t naf_len)
 {
 	static unsigned victim;
 	struct sim_file *f = sim_child(adf, usim ? 0x6FDA : 0x6FD7);

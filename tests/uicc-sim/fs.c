@@ -7,8 +7,7 @@
 static const uint8_t pkcs15_aid[] = {0xA0, 0x00, 0x00, 0x00, 0x63, 0x50,
 				     0x4B, 0x43, 0x53, 0x2D, 0x31, 0x35};
 
-struct sim_file *sim_file_new(struct sim_file *parent, enum sim_ftype t, uint16_t fid,
-			      uint8_t sfi)
+struct sim_file *sim_file_new(struct sim_file *parent, enum sim_ftype t, uint16_t fid, uint8_t sfi)
 {
 	struct sim_file *f = calloc(1, sizeof(*f)), **pp;
 
@@ -41,8 +40,8 @@ void sim_file_set_data(struct sim_file *f, const uint8_t *d, size_t n, size_t al
 	f->size = alloc;
 }
 
-static struct sim_file *linear(struct sim_file *parent, uint16_t fid, uint8_t sfi,
-			       uint8_t rec_len, uint8_t nrec)
+static struct sim_file *linear(struct sim_file *parent, uint16_t fid, uint8_t sfi, uint8_t rec_len,
+			       uint8_t nrec)
 {
 	struct sim_file *f = sim_file_new(parent, SIM_EF_LINEAR, fid, sfi);
 
@@ -196,11 +195,11 @@ size_t sim_gsm_select_rsp(const struct sim_card *c, const struct sim_file *f, ui
 			(k->type == SIM_DF) ? ndf++ : nef++;
 		out[2] = 0x10; /* free memory */
 		out[6] = f->type == SIM_MF ? 0x01 : 0x02;
-		out[12] = 9;                               /* GSM data length */
+		out[12] = 9;				    /* GSM data length */
 		out[13] = c->p->pin1_enabled ? 0x00 : 0x80; /* b8: CHV1 disabled */
 		out[14] = (uint8_t)ndf;
 		out[15] = (uint8_t)nef;
-		out[16] = 4;                                          /* CHVs, UNBLOCK, ADM */
+		out[16] = 4;					      /* CHVs, UNBLOCK, ADM */
 		out[18] = (uint8_t)(0x80 | (c->pin_attempts & 0x0F)); /* CHV1 status */
 		out[19] = 0x8A;
 		out[20] = 0x83;

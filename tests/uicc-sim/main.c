@@ -26,10 +26,10 @@ enum fault_kind { F_REMOVE, F_RESET, F_SW, F_DELAY };
 
 struct fault {
 	enum fault_kind kind;
-	unsigned n;     /* APDU index (1-based), or n-th command with INS */
-	unsigned ms;    /* remove: re-insert after ms (0: never); delay: per APDU */
-	uint8_t ins;    /* F_SW */
-	uint16_t sw;    /* F_SW */
+	unsigned n;	/* APDU index (1-based), or n-th command with INS */
+	unsigned ms;	/* remove: re-insert after ms (0: never); delay: per APDU */
+	uint8_t ins;	/* F_SW */
+	uint16_t sw;	/* F_SW */
 	unsigned count; /* F_SW: commands seen with ins */
 	bool done;
 };
@@ -281,11 +281,13 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"profile", required_argument, NULL, 'p'}, {"vpcd", required_argument, NULL, 'v'},
-		{"log", required_argument, NULL, 'l'},     {"fault", required_argument, NULL, 'f'},
-		{"reader", required_argument, NULL, 'r'},  {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"profile", required_argument, NULL, 'p'},
+					     {"vpcd", required_argument, NULL, 'v'},
+					     {"log", required_argument, NULL, 'l'},
+					     {"fault", required_argument, NULL, 'f'},
+					     {"reader", required_argument, NULL, 'r'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
 	static struct sim_profile prof;
 	static struct sim_card card;
 	const char *profile = NULL, *vpcd = "127.0.0.1:35963";

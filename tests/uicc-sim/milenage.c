@@ -67,8 +67,7 @@ void milenage_f1(const uint8_t k[16], const uint8_t opc[16], const uint8_t rand[
 }
 
 void milenage_f2345(const uint8_t k[16], const uint8_t opc[16], const uint8_t rand[16],
-		    uint8_t res[8], uint8_t ck[16], uint8_t ik[16], uint8_t ak[6],
-		    uint8_t ak_s[6])
+		    uint8_t res[8], uint8_t ck[16], uint8_t ik[16], uint8_t ak[6], uint8_t ak_s[6])
 {
 	uint8_t temp[16], out[16];
 

@@ -302,8 +302,8 @@ static int on_key(void *user, const char *section, const char *k, const char *v)
 	if (r < 0)
 		snprintf(lc->err, sizeof(lc->err), "unknown key '%s' in [%s]", k, section);
 	else if (r == 0)
-		snprintf(lc->err, sizeof(lc->err), "bad value for '%s' in [%s]: '%s'", k,
-			 section, v);
+		snprintf(lc->err, sizeof(lc->err), "bad value for '%s' in [%s]: '%s'", k, section,
+			 v);
 	return r > 0;
 }
 

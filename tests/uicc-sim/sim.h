@@ -91,8 +91,7 @@ struct sim_card {
 int sim_profile_load(struct sim_profile *p, const char *path, struct sim_card *c);
 
 /* fs.c */
-struct sim_file *sim_file_new(struct sim_file *parent, enum sim_ftype t, uint16_t fid,
-			      uint8_t sfi);
+struct sim_file *sim_file_new(struct sim_file *parent, enum sim_ftype t, uint16_t fid, uint8_t sfi);
 void sim_file_set_data(struct sim_file *f, const uint8_t *d, size_t n, size_t alloc);
 struct sim_file *sim_child(const struct sim_file *df, uint16_t fid);
 struct sim_file *sim_child_sfi(const struct sim_file *df, uint8_t sfi);
@@ -110,8 +109,7 @@ size_t sim_apdu(struct sim_card *c, const uint8_t *cmd, size_t len, uint8_t *rsp
 void milenage_f1(const uint8_t k[16], const uint8_t opc[16], const uint8_t rand[16],
 		 const uint8_t sqn[6], const uint8_t amf[2], uint8_t mac_a[8], uint8_t mac_s[8]);
 void milenage_f2345(const uint8_t k[16], const uint8_t opc[16], const uint8_t rand[16],
-		    uint8_t res[8], uint8_t ck[16], uint8_t ik[16], uint8_t ak[6],
-		    uint8_t ak_s[6]);
+		    uint8_t res[8], uint8_t ck[16], uint8_t ik[16], uint8_t ak[6], uint8_t ak_s[6]);
 
 /* gba.c */
 void sim_gba_ks_ext_naf(const uint8_t ks[32], const uint8_t rand[16], const uint8_t *impi,

@@ -154,8 +154,8 @@ LONG SCardConnect(SCARDCONTEXT ctx, LPCSTR reader, DWORD share, DWORD pref, LPSC
 	return SCARD_S_SUCCESS;
 }
 
-LONG SCardStatus(SCARDHANDLE h, LPSTR name, LPDWORD nlen, LPDWORD state, LPDWORD proto,
-		 LPBYTE atr, LPDWORD atr_len)
+LONG SCardStatus(SCARDHANDLE h, LPSTR name, LPDWORD nlen, LPDWORD state, LPDWORD proto, LPBYTE atr,
+		 LPDWORD atr_len)
 {
 	(void)h;
 	(void)name;

@@ -1,5 +1,6 @@
 /* The APDU engine against scripted exchanges, T=0 and T=1 (no pcscd). */
-// LINK: pcsc/transmit.o pcsc/trace.o pcsc/reader.o pcsc/ub_error.o pcsc/ub_hex.o tests/unit/scard_fake.o
+// LINK: pcsc/transmit.o pcsc/trace.o pcsc/reader.o pcsc/ub_error.o pcsc/ub_hex.o
+// LINK: tests/unit/scard_fake.o
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,7 +37,10 @@ static const uint8_t usim_aid[] = {0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x02};
 static void t1_case4_direct(void **state)
 {
 	static const struct fake_step s[] = {
-		{"00a4040407a000000087100200", "621a82027821" "9000", 0},
+		{"00a4040407a000000087100200",
+		 "621a82027821"
+		 "9000",
+		 0},
 	};
 	struct ub_apdu a;
 

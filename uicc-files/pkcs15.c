@@ -1,0 +1,108 @@
+/* PKCS#15 v1.1: ODF -> DODF -> oidDO, as the OMA bootstrap files use it
+ * (spec/oma-dm.md 1.3).  Tolerant where live cards differ (double-encoded
+ * OID, missing CommonObjectAttributes, Path without index/length, FF
+ * padding), strict on every length. */
+#include <string.h>
+
+#include "ub_decode.h"
+#include "ub_error.h"
+
+/* Path ::= SEQUENCE { path OCTET STRING, index INTEGER OPTIONAL,
+ *                     length [0] INTEGER OPTIONAL } */
+static int path_decode(const uint8_t *b, size_t n, struct ub_p15_path *p)
+{
+	struct ub_tlv t;
+	size_t off = 0, i;
+	int r, v;
+
+	memset(p, 0, sizeof(*p));
+	p->index = p->length = -1;
+	while ((r = ub_tlv_next(b, n, &off, &t)) > 0) {
+		if (t.tag == 0x04) {
+			if (t.len < 2 || t.len > sizeof(p->path) || t.len % 2)
+				return UB_E_BAD_DATA;
+			memcpy(p->path, t.v, t.len);
+			p->len = t.len;
+		} else if (t.tag == 0x02 || t.tag == 0x80) {
+			if (t.len < 1 || t.len > 3 || (t.v[0] & 0x80))
+				return UB_E_BAD_DATA; /* non-negative, < 2^23 */
+			for (v = 0, i = 0; i < t.len; i++)
+				v = v << 8 | t.v[i];
+			*(t.tag == 0x02 ? &p->index : &p->length) = v;
+		}
+	}
+	return r < 0 || !p->len ? UB_E_BAD_DATA : 0;
+}
+
+int ub_p15_odf_dodfs(const uint8_t *b, size_t n, struct ub_p15_path *out, size_t max)
+{
+	struct ub_tlv t, seq;
+	size_t off = 0;
+	int r, count = 0;
+
+	while ((r = ub_tlv_next(b, n, &off, &t)) > 0) {
+		if (t.tag != 0xA7)
+			continue; /* other directories: keys, certificates, ... */
+		if ((size_t)count >= max)
+			return UB_E_BAD_DATA;
+		if (ub_tlv_find(t.v, t.len, 0x30, &seq) != 1 ||
+		    path_decode(seq.v, seq.len, &out[count]))
+			return UB_E_BAD_DATA;
+		count++;
+	}
+	return r < 0 ? r : count;
+}
+
+/* OidDO ::= SEQUENCE { id OBJECT IDENTIFIER, value Path } inside [1]. */
+static int oid_do(const uint8_t *b, size_t n, struct ub_p15_oid_do *o)
+{
+	struct ub_tlv t, type, seq, id, path;
+	size_t off = 0, off2 = 0;
+	int r;
+
+	memset(o, 0, sizeof(*o));
+	/* Common*Attributes are SEQUENCEs (30) and optional; typeAttributes is [1] (A1). */
+	while ((r = ub_tlv_next(b, n, &off, &t)) > 0 && t.tag == 0x30)
+		;
+	if (r != 1 || t.tag != 0xA1)
+		return UB_E_BAD_DATA;
+	type = t;
+	if (ub_tlv_next(type.v, type.len, &off2, &seq) != 1 || seq.tag != 0x30)
+		return UB_E_BAD_DATA;
+	off2 = 0;
+	if (ub_tlv_next(seq.v, seq.len, &off2, &id) != 1 || id.tag != 0x06 || !id.len ||
+	    id.len > sizeof(o->oid))
+		return UB_E_BAD_DATA;
+	memcpy(o->oid, id.v, id.len);
+	o->oid_len = id.len;
+	if (ub_tlv_next(seq.v, seq.len, &off2, &path) != 1 || path.tag != 0x30)
+		return UB_E_BAD_DATA;
+	return path_decode(path.v, path.len, &o->path);
+}
+
+int ub_p15_dodf_oids(const uint8_t *b, size_t n, struct ub_p15_oid_do *out, size_t max)
+{
+	struct ub_tlv t;
+	size_t off = 0;
+	int r, count = 0;
+
+	while ((r = ub_tlv_next(b, n, &off, &t)) > 0) {
+		if (t.tag != 0xA1)
+			continue; /* opaqueDO (30), externalIDO (A0) */
+		if ((size_t)count >= max)
+			return UB_E_BAD_DATA;
+		if (oid_do(t.v, t.len, &out[count]))
+			return UB_E_BAD_DATA;
+		count++;
+	}
+	return r < 0 ? r : count;
+}
+
+bool ub_p15_oid_is(const struct ub_p15_oid_do *o, const uint8_t *oid, size_t len)
+{
+	if (o->oid_len == len && !memcmp(o->oid, oid, len))
+		return true;
+	/* Seen on live SIMs: the OID encoded twice, 06 06 06 04 67 2B 09 01. */
+	return o->oid_len == len + 2 && o->oid[0] == 0x06 && o->oid[1] == len &&
+	       !memcmp(o->oid + 2, oid, len);
+}
