@@ -185,6 +185,22 @@ void ub_card_disconnect(struct ub_card *c)
 	c->h = 0;
 }
 
+int ub_card_reset(struct ub_card *c)
+{
+	DWORD proto;
+	LONG rv;
+
+	rv = SCardReconnect(c->h, c->share, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, SCARD_RESET_CARD,
+			    &proto);
+	if (rv != SCARD_S_SUCCESS)
+		return ub_pcsc_err(c, rv);
+	c->proto = proto;
+	c->generation++;
+	c->fresh = true;
+	ub_trace_note(c->trace, "card reset by us; %s", ub_proto_name(proto));
+	return 0;
+}
+
 int ub_card_begin(struct ub_card *c)
 {
 	LONG rv = SCardBeginTransaction(c->h);

@@ -105,6 +105,7 @@ static int xfer(struct ub_card *c, const uint8_t *cmd, size_t len, unsigned flag
 	ub_trace_cmd(c->trace, cmd, len, 5, flags & UB_APDU_SECRET_CMD);
 	rv = SCardTransmit(c->h, &pci, cmd, (DWORD)len, NULL, rsp, &rl);
 	c->apdus++;
+	c->fresh = false;
 	if (rv != SCARD_S_SUCCESS) {
 		err = ub_pcsc_err(c, rv);
 		ub_trace_note(c->trace, "transmit failed: %s", ub_errname(err));

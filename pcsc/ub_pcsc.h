@@ -59,6 +59,7 @@ struct ub_card {
 	unsigned apdus;	     /* TPDUs exchanged in this session */
 	unsigned generation; /* bumped on every reset/reconnect: drop caches */
 	LONG last_rv;	     /* last PC/SC return value, for messages */
+	bool fresh;	     /* reset by us and no APDU since: the MF is current */
 };
 
 /* Fill an apdu; data may be NULL when lc is 0. */
@@ -110,6 +111,10 @@ int ub_wait_card(SCARDCONTEXT ctx, const char *spec, long timeout_ms,
 int ub_card_connect(struct ub_card *c, SCARDCONTEXT ctx, const char *reader, bool exclusive,
 		    struct ub_trace *trace);
 void ub_card_disconnect(struct ub_card *c);
+
+/* Reset the card (SCardReconnect with SCARD_RESET_CARD): a known state,
+ * at the price of disturbing other applications that share the card. */
+int ub_card_reset(struct ub_card *c);
 
 /* SCardBeginTransaction/SCardEndTransaction around multi-APDU sequences. */
 int ub_card_begin(struct ub_card *c);

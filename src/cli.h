@@ -15,6 +15,7 @@ struct ub_cli {
 	bool trace_secrets;
 	bool json;
 	bool exclusive;
+	bool reset;
 	const char *pin;    /* --pin or UICCBOOT_PIN */
 	const char *policy; /* --policy */
 	const char *tree;   /* --tree */
@@ -24,6 +25,7 @@ struct ub_cli {
 	bool have_ctx;
 	struct ub_card card;
 	bool have_card;
+	bool in_tx;
 	json_object *out; /* the one JSON object printed with --json */
 };
 
@@ -48,5 +50,6 @@ json_object *cli_json_hex(const uint8_t *b, size_t n);
 int cli_exit_code(int err);
 
 int cli_readers(struct ub_cli *cli, int argc, char **argv);
+int cli_info(struct ub_cli *cli, int argc, char **argv);
 
 #endif

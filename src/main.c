@@ -9,6 +9,9 @@
 
 static const struct ub_cmd commands[] = {
 	{"readers", cli_readers, "readers                     list readers and cards"},
+	{"info", cli_info,
+	 "info                        ICCID, IMSI, IMPI, applications, GBA state, bootstrap "
+	 "objects"},
 };
 
 static void usage(FILE *fp)
@@ -24,6 +27,7 @@ static void usage(FILE *fp)
 		    "      --trace-secrets  do not redact secrets in traces (labs only)\n"
 		    "      --json           print one JSON object\n"
 		    "      --exclusive      connect to the card exclusively\n"
+		    "      --reset          reset the card first (known state, fewest APDUs)\n"
 		    "      --pin PIN        PIN1 (or UICCBOOT_PIN)\n"
 		    "      --policy FILE    policy (default /etc/uiccboot/policy.conf)\n"
 		    "      --tree DB        device tree (default /var/lib/uiccboot/dmtree.db)\n"
@@ -145,11 +149,26 @@ int cli_connect(struct ub_cli *cli)
 		return err;
 	}
 	cli->have_card = true;
+	if (cli->reset) {
+		err = ub_card_reset(&cli->card);
+		if (err) {
+			cli_error(cli, err, "reader \"%s\": reset", name);
+			return err;
+		}
+	}
+	/* R-PCSC 7: the whole command is one transaction on the card */
+	err = ub_card_begin(&cli->card);
+	if (err) {
+		cli_error(cli, err, "reader \"%s\": begin transaction", name);
+		return err;
+	}
+	cli->in_tx = true;
 	return 0;
 }
 
 enum {
 	OPT_WAIT = 256,
+	OPT_RESET,
 	OPT_TRACE,
 	OPT_TRACE_SECRETS,
 	OPT_JSON,
@@ -167,6 +186,7 @@ static const struct option global_opts[] = {
 	{"trace-secrets", no_argument, NULL, OPT_TRACE_SECRETS},
 	{"json", no_argument, NULL, OPT_JSON},
 	{"exclusive", no_argument, NULL, OPT_EXCLUSIVE},
+	{"reset", no_argument, NULL, OPT_RESET},
 	{"pin", required_argument, NULL, OPT_PIN},
 	{"policy", required_argument, NULL, OPT_POLICY},
 	{"tree", required_argument, NULL, OPT_TREE},
@@ -207,6 +227,9 @@ static int parse_global(struct ub_cli *cli, int argc, char **argv)
 			break;
 		case OPT_EXCLUSIVE:
 			cli->exclusive = true;
+			break;
+		case OPT_RESET:
+			cli->reset = true;
 			break;
 		case OPT_PIN:
 			cli->pin = optarg;
@@ -280,6 +303,8 @@ int main(int argc, char **argv)
 			       cli.out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	}
 	json_object_put(cli.out);
+	if (cli.in_tx)
+		ub_card_end(&cli.card);
 	if (cli.have_card)
 		ub_card_disconnect(&cli.card);
 	if (cli.have_ctx)

@@ -161,7 +161,8 @@ static int app_template(const uint8_t *b, size_t n, struct ub_app *a)
 			a->aid_len = t.len;
 		} else if (t.tag == 0x50) {
 			for (i = 0; i < t.len && i < sizeof(a->label) - 1; i++)
-				a->label[i] = (t.v[i] >= 0x20 && t.v[i] < 0x7F) ? (char)t.v[i] : '?';
+				a->label[i] =
+					(t.v[i] >= 0x20 && t.v[i] < 0x7F) ? (char)t.v[i] : '?';
 		}
 	}
 	if (r < 0 || !a->aid_len)

@@ -37,13 +37,13 @@ struct ub_fcp {
 	bool has_fid;
 	uint8_t aid[16];
 	size_t aid_len;
-	size_t size;     /* 80: EF data bytes */
-	size_t total;    /* 81 */
+	size_t size;	  /* 80: EF data bytes */
+	size_t total;	  /* 81 */
 	uint16_t rec_len; /* linear/cyclic */
 	uint8_t nrec;
-	int sfi;        /* 0 = none, -1 = not given (default: 5 LSBs of FID) */
-	uint8_t lcsi;   /* 8A */
-	bool pin1_on;   /* C6: PS_DO says key ref 01 enabled */
+	int sfi;      /* 0 = none, -1 = not given (default: 5 LSBs of FID) */
+	uint8_t lcsi; /* 8A */
+	bool pin1_on; /* C6: PS_DO says key ref 01 enabled */
 	bool has_c6;
 };
 int ub_fcp_parse(const uint8_t *b, size_t n, struct ub_fcp *fcp);
@@ -79,7 +79,7 @@ int ub_impi_from_imsi(const char *imsi, int mnc_len, char *out, size_t max);
 struct ub_gbabp {
 	uint8_t rand[16];
 	size_t rand_len; /* 0: never bootstrapped */
-	char btid[256];  /* "" when not written yet */
+	char btid[256];	 /* "" when not written yet */
 	char lifetime[64];
 };
 int ub_gbabp_decode(const uint8_t *b, size_t n, struct ub_gbabp *g);

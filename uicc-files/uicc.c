@@ -1,0 +1,427 @@
+/* Card session: selection state, reads, PIN and reset handling.
+ * Fewest APDUs (R-FILES 3): SELECT with P2=0C, reads by SFI, the current
+ * selection remembered so that nothing is selected twice. */
+#include <string.h>
+
+#include "ub_uicc.h"
+
+const struct ub_ef UB_EF_DIR = {0x2F00, 0x1E, "EF_DIR"};
+const struct ub_ef UB_EF_ICCID = {0x2FE2, 0x02, "EF_ICCID"};
+const struct ub_ef UB_EF_IMSI = {0x6F07, 0x07, "EF_IMSI"};
+const struct ub_ef UB_EF_AD = {0x6FAD, 0x03, "EF_AD"};
+const struct ub_ef UB_EF_UST = {0x6F38, 0x04, "EF_UST"};
+const struct ub_ef UB_EF_USIM_GBABP = {0x6FD6, 0, "EF_GBABP"};
+const struct ub_ef UB_EF_USIM_GBANL = {0x6FDA, 0, "EF_GBANL"};
+const struct ub_ef UB_EF_IMPI = {0x6F02, 0x02, "EF_IMPI"};
+const struct ub_ef UB_EF_DOMAIN = {0x6F03, 0x05, "EF_DOMAIN"};
+const struct ub_ef UB_EF_IMPU = {0x6F04, 0x04, "EF_IMPU"};
+const struct ub_ef UB_EF_IST = {0x6F07, 0x07, "EF_IST"};
+const struct ub_ef UB_EF_ISIM_AD = {0x6FAD, 0x03, "EF_AD"};
+const struct ub_ef UB_EF_ISIM_GBABP = {0x6FD5, 0, "EF_GBABP"};
+const struct ub_ef UB_EF_ISIM_GBANL = {0x6FD7, 0, "EF_GBANL"};
+
+#define CLA(u) ((u)->legacy ? 0xA0 : 0x00)
+
+void ub_uicc_init(struct ub_uicc *u, struct ub_card *c, const char *pin)
+{
+	memset(u, 0, sizeof(*u));
+	u->card = c;
+	u->pin = pin;
+	u->dir_next = 1;
+	/* Only right after a reset is the MF known to be current (TS 102 221
+	 * 8.6); a card left by another application can be anywhere. */
+	u->in_mf = c->fresh;
+	u->generation = c->generation;
+}
+
+/* Map a status word to an error (TS 102 221 10.2.1). */
+static int sw_err(struct ub_uicc *u, uint16_t sw)
+{
+	u->last_sw = sw;
+	switch (sw) {
+	case 0x9000:
+		return 0;
+	case 0x6A82:
+	case 0x9404:
+	case 0x6A83:
+		return UB_E_NOT_FOUND;
+	case 0x6982:
+	case 0x9804:
+		return UB_E_SECURITY;
+	case 0x6983:
+	case 0x9840:
+		return UB_E_PIN_BLOCKED;
+	default:
+		return UB_E_SW;
+	}
+}
+
+static int xmit(struct ub_uicc *u, struct ub_apdu *a)
+{
+	int err = ub_transmit(u->card, a);
+
+	if (!err)
+		u->last_sw = a->sw;
+	return err;
+}
+
+int ub_uicc_verify_pin(struct ub_uicc *u)
+{
+	uint8_t pin[8];
+	struct ub_apdu a;
+	size_t n;
+	int err, left;
+
+	/* VERIFY without data: 9000 verified / disabled, 63Cx x tries left */
+	ub_apdu_set(&a, CLA(u), 0x20, 0x00, 0x01, NULL, 0, -1, NULL, 0);
+	err = xmit(u, &a);
+	if (err)
+		return err;
+	if (a.sw == 0x9000)
+		return 0;
+	if (a.sw == 0x6983 || a.sw == 0x63C0)
+		return UB_E_PIN_BLOCKED;
+	if ((a.sw & 0xFFF0) != 0x63C0)
+		return sw_err(u, a.sw);
+	left = a.sw & 0x0F;
+	if (!u->pin || !*u->pin)
+		return UB_E_PIN_REQUIRED;
+	if (left < 2)
+		return UB_E_PIN_LAST;
+	n = strlen(u->pin);
+	if (n < 4 || n > 8 || strspn(u->pin, "0123456789") != n)
+		return UB_E_USAGE;
+	memset(pin, 0xFF, sizeof(pin));
+	memcpy(pin, u->pin, n);
+	ub_apdu_set(&a, CLA(u), 0x20, 0x00, 0x01, pin, 8, -1, NULL, 0);
+	a.flags = UB_APDU_SECRET_CMD;
+	err = xmit(u, &a);
+	memset(pin, 0, sizeof(pin));
+	if (err)
+		return err;
+	if (a.sw == 0x9000)
+		return 0;
+	return (a.sw & 0xFFF0) == 0x63C0 ? UB_E_PIN_WRONG : sw_err(u, a.sw);
+}
+
+static int select_aid(struct ub_uicc *u, const struct ub_app *app)
+{
+	struct ub_apdu a;
+	int err;
+
+	ub_apdu_set(&a, 0x00, 0xA4, 0x04, 0x0C, app->aid, app->aid_len, -1, NULL, 0);
+	err = xmit(u, &a);
+	if (err)
+		return err;
+	err = sw_err(u, a.sw);
+	if (err)
+		return err;
+	u->cur_app = app;
+	u->cur_ef = 0;
+	u->in_mf = false;
+	return 0;
+}
+
+int ub_uicc_select_fid(struct ub_uicc *u, uint16_t fid)
+{
+	uint8_t f[2] = {(uint8_t)(fid >> 8), (uint8_t)fid};
+	uint8_t rsp[64];
+	struct ub_apdu a;
+	int err;
+
+	/* A 2G SIM has no P2=0C: it answers 9Fxx and the GET RESPONSE follows. */
+	ub_apdu_set(&a, CLA(u), 0xA4, 0x00, u->legacy ? 0x00 : 0x0C, f, 2, u->legacy ? 256 : -1,
+		    rsp, sizeof(rsp));
+	err = xmit(u, &a);
+	if (err)
+		return err;
+	err = sw_err(u, a.sw);
+	if (err)
+		return err;
+	if (fid == 0x3F00) {
+		u->cur_app = NULL;
+		u->in_mf = true;
+		u->cur_ef = 0;
+	} else if ((fid >> 8) == 0x7F || (fid >> 8) == 0x5F) {
+		u->in_mf = false; /* a DF (TS 102 221 8.2): no EF current */
+		u->cur_ef = 0;
+	} else {
+		u->cur_ef = fid;
+	}
+	return 0;
+}
+
+/* After a reset the card is back in the MF: forget what we had selected,
+ * put the application and EF back, then the caller retries once. */
+static int reselect(struct ub_uicc *u)
+{
+	const struct ub_app *app = u->cur_app;
+	uint16_t ef = u->cur_ef;
+	int err = 0;
+
+	u->cur_app = NULL;
+	u->cur_ef = 0;
+	u->in_mf = true;
+	u->generation = u->card->generation;
+	if (app)
+		err = select_aid(u, app);
+	if (!err && ef)
+		err = ub_uicc_select_fid(u, ef);
+	return err;
+}
+
+int ub_uicc_transmit(struct ub_uicc *u, struct ub_apdu *a)
+{
+	bool pin_tried = false, reset_tried = false;
+	int err;
+
+	for (;;) {
+		err = xmit(u, a);
+		if (err == UB_E_CARD_RESET && !reset_tried) {
+			reset_tried = true;
+			err = reselect(u);
+			if (err)
+				return err;
+			continue;
+		}
+		if (err)
+			return err;
+		if ((a->sw == 0x6982 || (u->legacy && a->sw == 0x9804)) && !pin_tried) {
+			pin_tried = true;
+			err = ub_uicc_verify_pin(u);
+			if (err)
+				return err;
+			continue;
+		}
+		return 0;
+	}
+}
+
+int ub_uicc_select(struct ub_uicc *u, const struct ub_app *app)
+{
+	if (u->generation != u->card->generation) {
+		u->cur_app = NULL;
+		u->cur_ef = 0;
+		u->in_mf = true;
+		u->generation = u->card->generation;
+	}
+	if (!app)
+		return u->in_mf ? 0 : ub_uicc_select_fid(u, 0x3F00);
+	if (u->cur_app == app)
+		return 0;
+	return select_aid(u, app);
+}
+
+/* Legacy SIM: the only way to know is to ask; 6E00 to CLA 00 means a 2G SIM
+ * (hostap's and TS 102 221 Annex's test). */
+static int read_dir_record(struct ub_uicc *u, int rec, uint8_t *buf, size_t max)
+{
+	struct ub_apdu a;
+	int err;
+
+	ub_apdu_set(&a, 0x00, 0xB2, (uint8_t)rec, (uint8_t)(UB_EF_DIR.sfi << 3 | 0x04), NULL, 0,
+		    256, buf, max);
+	err = xmit(u, &a);
+	if (err)
+		return err;
+	if (a.sw == 0x6E00 && rec == 1) {
+		u->legacy = true;
+		u->dir_next = 0;
+		return UB_E_NOT_FOUND;
+	}
+	if (a.sw == 0x6A83 || a.sw == 0x6A82)
+		return UB_E_NOT_FOUND;
+	err = sw_err(u, a.sw);
+	return err ? err : (int)a.resp_len;
+}
+
+static int dir_step(struct ub_uicc *u)
+{
+	uint8_t rec[256];
+	struct ub_app tmp[UB_MAX_APPS];
+	int n, k, i;
+
+	if (!u->in_mf) {
+		n = ub_uicc_select_fid(u, 0x3F00); /* SFI 1E lives in the MF */
+		if (n)
+			return n;
+	}
+	n = read_dir_record(u, u->dir_next, rec, sizeof(rec));
+	if (n == UB_E_NOT_FOUND) {
+		u->dir_next = 0;
+		return 0;
+	}
+	if (n < 0)
+		return n;
+	u->where = "EF_DIR";
+	k = ub_efdir_decode(rec, (size_t)n, tmp, UB_MAX_APPS);
+	if (k < 0)
+		return k;
+	for (i = 0; i < k && u->napps < UB_MAX_APPS; i++)
+		u->apps[u->napps++] = tmp[i];
+	u->dir_next = u->dir_next >= 254 ? 0 : u->dir_next + 1;
+	return 1;
+}
+
+int ub_uicc_find_app(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_app **app)
+{
+	int i, err;
+
+	for (;;) {
+		for (i = 0; i < u->napps; i++) {
+			if (u->apps[i].kind == kind) {
+				*app = &u->apps[i];
+				return 0;
+			}
+		}
+		if (!u->dir_next)
+			return UB_E_NOT_FOUND;
+		err = dir_step(u);
+		if (err < 0)
+			return err;
+	}
+}
+
+int ub_uicc_all_apps(struct ub_uicc *u)
+{
+	int err;
+
+	while (u->dir_next) {
+		err = dir_step(u);
+		if (err < 0)
+			return err;
+	}
+	return u->napps;
+}
+
+/* READ BINARY in steps of at most 256 bytes until len (or the end when
+ * len is 0: a short read or 6B00/6282 past it). */
+static int read_binary(struct ub_uicc *u, uint8_t p1_sfi, size_t off, size_t len, uint8_t *buf,
+		       size_t max)
+{
+	struct ub_apdu a;
+	size_t got = 0, want;
+	int err;
+
+	for (;;) {
+		want = len ? len - got : 256;
+		if (want > 256)
+			want = 256;
+		if (want > max - got)
+			want = max - got;
+		if (!want)
+			break;
+		if (p1_sfi && got == 0 && off == 0)
+			ub_apdu_set(&a, CLA(u), 0xB0, p1_sfi, 0x00, NULL, 0, (int)want, buf, want);
+		else if (off + got > 0x7FFF)
+			return UB_E_BAD_DATA;
+		else
+			ub_apdu_set(&a, CLA(u), 0xB0, (uint8_t)((off + got) >> 8),
+				    (uint8_t)(off + got), NULL, 0, (int)want, buf + got, want);
+		err = ub_uicc_transmit(u, &a);
+		if (err)
+			return err;
+		if (p1_sfi && got == 0 && off == 0 && a.sw == 0x9000)
+			u->cur_ef = 0; /* an SFI read selects the EF, but by SFI */
+		if ((a.sw == 0x6B00 || a.sw == 0x6282) && got && !len)
+			break; /* past the end */
+		err = sw_err(u, a.sw);
+		if (err && a.sw != 0x6282)
+			return err;
+		got += a.resp_len;
+		if (a.resp_len < want || (len && got >= len))
+			break;
+	}
+	return (int)got;
+}
+
+int ub_uicc_read(struct ub_uicc *u, const struct ub_ef *ef, size_t hint, uint8_t *buf,
+		 size_t max)
+{
+	int err;
+
+	u->where = ef->name;
+	if (ef->sfi && !u->legacy)
+		return read_binary(u, (uint8_t)(0x80 | ef->sfi), 0, hint, buf, max);
+	if (u->cur_ef != ef->fid) {
+		err = ub_uicc_select_fid(u, ef->fid);
+		if (err)
+			return err;
+	}
+	return read_binary(u, 0, 0, hint, buf, max);
+}
+
+int ub_uicc_read_record(struct ub_uicc *u, const struct ub_ef *ef, unsigned rec, uint8_t *buf,
+			size_t max)
+{
+	struct ub_apdu a;
+	uint8_t p2 = 0x04;
+	int err;
+
+	u->where = ef->name;
+	if (rec < 1 || rec > 254)
+		return UB_E_USAGE;
+	if (ef->sfi && !u->legacy) {
+		p2 |= (uint8_t)(ef->sfi << 3);
+	} else if (u->cur_ef != ef->fid) {
+		err = ub_uicc_select_fid(u, ef->fid);
+		if (err)
+			return err;
+	}
+	ub_apdu_set(&a, CLA(u), 0xB2, (uint8_t)rec, p2, NULL, 0, 256, buf, max);
+	err = ub_uicc_transmit(u, &a);
+	if (err)
+		return err;
+	if (ef->sfi && !u->legacy)
+		u->cur_ef = 0;
+	err = sw_err(u, a.sw);
+	return err ? err : (int)a.resp_len;
+}
+
+int ub_uicc_update(struct ub_uicc *u, const struct ub_ef *ef, const uint8_t *data, size_t len,
+		   bool secret)
+{
+	struct ub_apdu a;
+	int err;
+
+	u->where = ef->name;
+	if (len > 255)
+		return UB_E_USAGE;
+	if (u->cur_ef != ef->fid) {
+		err = ub_uicc_select_fid(u, ef->fid);
+		if (err)
+			return err;
+	}
+	ub_apdu_set(&a, CLA(u), 0xD6, 0x00, 0x00, data, len, -1, NULL, 0);
+	a.flags = secret ? UB_APDU_SECRET_CMD : 0;
+	err = ub_uicc_transmit(u, &a);
+	return err ? err : sw_err(u, a.sw);
+}
+
+int ub_uicc_select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool from_mf)
+{
+	struct ub_apdu a;
+	int err;
+
+	if (len < 2 || len > 16 || len % 2)
+		return UB_E_BAD_DATA;
+	ub_apdu_set(&a, 0x00, 0xA4, from_mf ? 0x08 : 0x09, 0x0C, path, len, -1, NULL, 0);
+	err = ub_uicc_transmit(u, &a);
+	if (err)
+		return err;
+	err = sw_err(u, a.sw);
+	if (err)
+		return err;
+	/* a path ends in an EF; the DF is the one before it */
+	u->cur_ef = (uint16_t)(path[len - 2] << 8 | path[len - 1]);
+	if (from_mf) {
+		u->cur_app = NULL;
+		u->in_mf = len == 2;
+	}
+	return 0;
+}
+
+int ub_uicc_read_current(struct ub_uicc *u, size_t off, size_t len, uint8_t *buf, size_t max)
+{
+	return read_binary(u, 0, off, len, buf, max);
+}
