@@ -175,8 +175,8 @@ static int pkcs15_part(struct ub_uicc *u, const struct ub_app *p15, struct info 
 							       ? boot_oids[x].name
 							       : "other"));
 			json_object_object_add(o, "path",
-					       json_object_new_string(ub_hex(path, objs[j].path.path,
-									     objs[j].path.len)));
+					       json_object_new_string(ub_hex(
+						       path, objs[j].path.path, objs[j].path.len)));
 			json_object_array_add(in->bootstrap, o);
 		}
 	}
@@ -221,10 +221,9 @@ static json_object *gba_json(struct info *in, bool has_isim)
 	json_object_object_add(g, "service", json_object_new_boolean(usim_svc || isim_svc));
 	json_object_object_add(g, "usim_service", json_object_new_boolean(usim_svc));
 	json_object_object_add(g, "isim_service", json_object_new_boolean(isim_svc));
-	json_object_object_add(g, "app",
-			       (usim_svc || isim_svc)
-				       ? json_object_new_string(isim_svc ? "isim" : "usim")
-				       : NULL);
+	json_object_object_add(
+		g, "app",
+		(usim_svc || isim_svc) ? json_object_new_string(isim_svc ? "isim" : "usim") : NULL);
 	json_object_object_add(g, "btid", bp->btid[0] ? json_object_new_string(bp->btid) : NULL);
 	json_object_object_add(g, "lifetime",
 			       bp->lifetime[0] ? json_object_new_string(bp->lifetime) : NULL);
@@ -343,8 +342,9 @@ int cli_info(struct ub_cli *cli, int argc, char **argv)
 	for (i = 0; i < u.napps; i++) {
 		json_object *a = json_object_new_object();
 
-		json_object_object_add(a, "aid", json_object_new_string(
-							 ub_hex(aid, u.apps[i].aid, u.apps[i].aid_len)));
+		json_object_object_add(
+			a, "aid",
+			json_object_new_string(ub_hex(aid, u.apps[i].aid, u.apps[i].aid_len)));
 		json_object_object_add(a, "label", json_object_new_string(u.apps[i].label));
 		json_object_object_add(a, "kind",
 				       json_object_new_string(ub_app_kind_name(u.apps[i].kind)));

@@ -37,6 +37,9 @@ step "unit tests under ASan + UBSan"
 out=$(make -s $J check-unit B=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$SAN" LDFLAGS="$SAN" 2>&1)
 rc=$?; echo "$out"; count "$out" $rc
 
+step "fuzz targets: replay of the checked-in corpora"
+out=$(tests/fuzz/run.sh replay 2>&1); rc=$?; echo "$out"; count "$out" $rc
+
 step "integration tests (pcscd + vpcd + uicc-sim, sanitizer binaries)"
 out=$(UB_BUILD=build/asan tests/run-integration.sh 2>&1); rc=$?; echo "$out"; count "$out" $rc
 

@@ -17,23 +17,23 @@ struct ub_ef {
 };
 
 /* Well-known files (TS 102 221, 31.102, 31.103); SFIs where the specs give one. */
-extern const struct ub_ef UB_EF_DIR, UB_EF_ICCID, UB_EF_IMSI, UB_EF_AD, UB_EF_UST,
-	UB_EF_USIM_GBABP, UB_EF_USIM_GBANL, UB_EF_IMPI, UB_EF_DOMAIN, UB_EF_IMPU, UB_EF_IST,
-	UB_EF_ISIM_AD, UB_EF_ISIM_GBABP, UB_EF_ISIM_GBANL;
+extern const struct ub_ef UB_EF_DIR, UB_EF_ICCID, UB_EF_IMSI, UB_EF_AD, UB_EF_UST, UB_EF_USIM_GBABP,
+	UB_EF_USIM_GBANL, UB_EF_IMPI, UB_EF_DOMAIN, UB_EF_IMPU, UB_EF_IST, UB_EF_ISIM_AD,
+	UB_EF_ISIM_GBABP, UB_EF_ISIM_GBANL;
 
 struct ub_uicc {
 	struct ub_card *card;
-	bool legacy;     /* 2G SIM, CLA A0 */
+	bool legacy;	 /* 2G SIM, CLA A0 */
 	const char *pin; /* PIN1 to verify on 6982, may be NULL */
 	struct ub_app apps[UB_MAX_APPS];
 	int napps;
 	int dir_next; /* next EF_DIR record to read; 0 when EF_DIR is done */
 	/* selection on the basic channel, as the card has it */
 	const struct ub_app *cur_app; /* NULL: MF */
-	uint16_t cur_ef;              /* 0: none selected by FID */
-	bool in_mf;                   /* current DF is the MF */
-	unsigned generation;          /* card->generation this state is for */
-	const char *where;            /* file of the last error, for messages */
+	uint16_t cur_ef;	      /* 0: none selected by FID */
+	bool in_mf;		      /* current DF is the MF */
+	unsigned generation;	      /* card->generation this state is for */
+	const char *where;	      /* file of the last error, for messages */
 	uint16_t last_sw;
 };
 
@@ -53,8 +53,7 @@ int ub_uicc_select(struct ub_uicc *u, const struct ub_app *app);
 /* Read a transparent EF of the current application: by SFI when it has
  * one, else SELECT (P2=0C) + READ BINARY.  hint: the expected size (0:
  * unknown, read in 256-byte steps to the end).  Returns the length. */
-int ub_uicc_read(struct ub_uicc *u, const struct ub_ef *ef, size_t hint, uint8_t *buf,
-		 size_t max);
+int ub_uicc_read(struct ub_uicc *u, const struct ub_ef *ef, size_t hint, uint8_t *buf, size_t max);
 /* Read record rec (1-based) of a linear EF; UB_E_NOT_FOUND past the end. */
 int ub_uicc_read_record(struct ub_uicc *u, const struct ub_ef *ef, unsigned rec, uint8_t *buf,
 			size_t max);

@@ -335,8 +335,7 @@ static int read_binary(struct ub_uicc *u, uint8_t p1_sfi, size_t off, size_t len
 	return (int)got;
 }
 
-int ub_uicc_read(struct ub_uicc *u, const struct ub_ef *ef, size_t hint, uint8_t *buf,
-		 size_t max)
+int ub_uicc_read(struct ub_uicc *u, const struct ub_ef *ef, size_t hint, uint8_t *buf, size_t max)
 {
 	int err;
 
