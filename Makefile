@@ -74,7 +74,7 @@ demo: deps all
 lab-stop:
 	@tests/lab.sh stop
 
-FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]')
+FORMAT_FILES = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')
 format:
 	clang-format -i $(FORMAT_FILES)
 

@@ -45,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ub_p15_odf_dodfs(data, size, p, 4);
 	n = ub_p15_dodf_oids(data, size, o, 16);
 	for (i = 0; i < n; i++)
-		if (o[i].path.len > sizeof(o[i].path.path) || (ub_p15_oid_is(&o[i], dm, 4) && !o[i].oid_len))
+		if (o[i].path.len > sizeof(o[i].path.path) ||
+		    (ub_p15_oid_is(&o[i], dm, 4) && !o[i].oid_len))
 			__builtin_trap();
 #else
 #error "FUZZ_WHICH not set"

@@ -27,15 +27,16 @@ static size_t H(const char *hex)
 static void tlv_torture(void **state)
 {
 	static const char *bad[] = {
-		"82",         /* no length */
-		"8203aabb",   /* value runs past the end */
-		"1f",         /* two-byte tag cut */
-		"1f81",       /* three-byte tag */
-		"8181",       /* 81 without its byte */
-		"81817f" "00",/* 81 for a length < 128 (not DER) */
+		"82",	    /* no length */
+		"8203aabb", /* value runs past the end */
+		"1f",	    /* two-byte tag cut */
+		"1f81",	    /* three-byte tag */
+		"8181",	    /* 81 without its byte */
+		"81817f"
+		"00",	      /* 81 for a length < 128 (not DER) */
 		"82820001",   /* 82 for a length < 256 */
 		"8283000001", /* 3-byte length form */
-		"8285",       /* indefinite/long forms */
+		"8285",	      /* indefinite/long forms */
 	};
 	struct ub_tlv t;
 	size_t i, off, n;
@@ -46,7 +47,8 @@ static void tlv_torture(void **state)
 		off = 0;
 		assert_int_equal(ub_tlv_next(buf, n, &off, &t), UB_E_BAD_DATA);
 	}
-	n = H("5f2d02656e" "ffff");
+	n = H("5f2d02656e"
+	      "ffff");
 	off = 0;
 	assert_int_equal(ub_tlv_next(buf, n, &off, &t), 1);
 	assert_int_equal(t.tag, 0x5F2D);
@@ -62,8 +64,15 @@ static void fcp_known(void **state)
 
 	(void)state;
 	/* transparent EF 6F07, 9 bytes, SFI 07 */
-	assert_int_equal(ub_fcp_parse(buf, H("622082024121" "83026f07" "a503c00100" "8a0105"
-					     "8b036f0602" "80020009" "81020029" "880138"),
+	assert_int_equal(ub_fcp_parse(buf,
+				      H("622082024121"
+					"83026f07"
+					"a503c00100"
+					"8a0105"
+					"8b036f0602"
+					"80020009"
+					"81020029"
+					"880138"),
 				      &f),
 			 0);
 	assert_int_equal(f.type, UB_FT_TRANSPARENT);
@@ -71,21 +80,35 @@ static void fcp_known(void **state)
 	assert_int_equal(f.size, 9);
 	assert_int_equal(f.sfi, 7);
 	/* linear EF 2F00, 5 records of 0x26, no 88: SFI = 5 LSBs of FID */
-	assert_int_equal(ub_fcp_parse(buf, H("620f82054221002605" "83022f00" "8002" "00be"), &f), 0);
+	assert_int_equal(ub_fcp_parse(buf,
+				      H("620f82054221002605"
+					"83022f00"
+					"8002"
+					"00be"),
+				      &f),
+			 0);
 	assert_int_equal(f.type, UB_FT_LINEAR);
 	assert_int_equal(f.rec_len, 0x26);
 	assert_int_equal(f.nrec, 5);
 	assert_int_equal(f.sfi, 0);
 	/* ADF with AID and C6: PIN1 enabled */
-	assert_int_equal(ub_fcp_parse(buf, H("621c82027821" "83027ff0" "8407a0000000871002"
-					     "c60990018083010183018a"),
+	assert_int_equal(ub_fcp_parse(buf,
+				      H("621c82027821"
+					"83027ff0"
+					"8407a0000000871002"
+					"c60990018083010183018a"),
 				      &f),
 			 0);
 	assert_int_equal(f.type, UB_FT_DF);
 	assert_int_equal(f.aid_len, 7);
 	assert_true(f.pin1_on);
 	/* empty 88: no SFI */
-	assert_int_equal(ub_fcp_parse(buf, H("620a82024121" "83026fd6" "8800"), &f), 0);
+	assert_int_equal(ub_fcp_parse(buf,
+				      H("620a82024121"
+					"83026fd6"
+					"8800"),
+				      &f),
+			 0);
 	assert_int_equal(f.sfi, 0);
 }
 
@@ -93,17 +116,27 @@ static void fcp_torture(void **state)
 {
 	static const char *bad[] = {
 		"",
-		"6f00",                          /* not an FCP template */
-		"6205",                          /* template longer than the data */
-		"620483026f07",                  /* no file descriptor */
-		"62048201" "41",                 /* descriptor too short */
-		"620582034221002605",            /* linear descriptor without records */
-		"6209820442210000" "83026f",     /* inner TLV overruns */
-		"620982054221000005" "",         /* record length 0 */
-		"620882024121" "8301" "6f",      /* FID of one byte */
-		"620c82024121" "8403" "a00000" "88020800", /* 88 of two bytes */
-		"621682024121" "8411a0000000871002ffffffff8907090000", /* AID > 16 */
-		"620882024121" "800500",         /* size of 5 bytes, cut */
+		"6f00",		/* not an FCP template */
+		"6205",		/* template longer than the data */
+		"620483026f07", /* no file descriptor */
+		"62048201"
+		"41",		      /* descriptor too short */
+		"620582034221002605", /* linear descriptor without records */
+		"6209820442210000"
+		"83026f", /* inner TLV overruns */
+		"620982054221000005"
+		"", /* record length 0 */
+		"620882024121"
+		"8301"
+		"6f", /* FID of one byte */
+		"620c82024121"
+		"8403"
+		"a00000"
+		"88020800", /* 88 of two bytes */
+		"621682024121"
+		"8411a0000000871002ffffffff8907090000", /* AID > 16 */
+		"620882024121"
+		"800500", /* size of 5 bytes, cut */
 	};
 	struct ub_fcp f;
 	size_t i;
@@ -120,10 +153,10 @@ static void fcp_torture(void **state)
 static void efdir_known_and_torture(void **state)
 {
 	static const char *bad[] = {
-		"62034f0100",                /* not an application template */
-		"61034f02a0",                /* AID cut */
-		"6105500355534d",            /* no AID */
-		"61064f04a0000000",          /* AID shorter than a RID */
+		"62034f0100",					  /* not an application template */
+		"61034f02a0",					  /* AID cut */
+		"6105500355534d",				  /* no AID */
+		"61064f04a0000000",				  /* AID shorter than a RID */
 		"61 13 4f 11 a0000000871002ffffffff890709000000", /* AID of 17 */
 	};
 	struct ub_app a[4];
@@ -138,12 +171,16 @@ static void efdir_known_and_torture(void **state)
 			 1);
 	assert_int_equal(a[0].kind, UB_APP_USIM);
 	assert_string_equal(a[0].label, "USim1");
-	assert_int_equal(ub_efdir_decode(buf, H("61194f10a0000000871004ffffffff8907090000"
-						 "50054953696d31"),
+	assert_int_equal(ub_efdir_decode(buf,
+					 H("61194f10a0000000871004ffffffff8907090000"
+					   "50054953696d31"),
 					 a, 4),
 			 1);
 	assert_int_equal(a[0].kind, UB_APP_ISIM);
-	assert_int_equal(ub_efdir_decode(buf, H("61104f0ca000000063504b43532d3135" "5000"), a, 4),
+	assert_int_equal(ub_efdir_decode(buf,
+					 H("61104f0ca000000063504b43532d3135"
+					   "5000"),
+					 a, 4),
 			 1);
 	assert_int_equal(a[0].kind, UB_APP_PKCS15);
 	assert_int_equal(ub_efdir_decode(buf, H("ffffffff"), a, 4), 0);
@@ -153,7 +190,9 @@ static void efdir_known_and_torture(void **state)
 		if (ub_efdir_decode(buf, H(bad[i]), a, 4) != UB_E_BAD_DATA)
 			fail_msg("EF_DIR %s accepted", bad[i]);
 	/* more templates than room */
-	assert_int_equal(ub_efdir_decode(buf, H("61094f07a0000000871002" "61094f07a0000000871004"),
+	assert_int_equal(ub_efdir_decode(buf,
+					 H("61094f07a0000000871002"
+					   "61094f07a0000000871004"),
 					 a, 1),
 			 UB_E_BAD_DATA);
 }
@@ -223,7 +262,8 @@ static void gba_files(void **state)
 	assert_int_equal(ub_gbabp_decode(buf, H("ffffffff"), &g), 0);
 	assert_int_equal(g.rand_len, 0);
 	/* just after DD: RAND, empty B-TID and lifetime (uicc-sim's layout) */
-	assert_int_equal(ub_gbabp_decode(buf, H("1023553cbe9637a89d218ae64dae47bf350000ffff"), &g), 0);
+	assert_int_equal(ub_gbabp_decode(buf, H("1023553cbe9637a89d218ae64dae47bf350000ffff"), &g),
+			 0);
 	assert_int_equal(g.rand_len, 16);
 	assert_string_equal(g.btid, "");
 	memset(&g, 0, sizeof(g));
@@ -237,14 +277,30 @@ static void gba_files(void **state)
 	assert_string_equal(g2.btid, g.btid);
 	assert_string_equal(g2.lifetime, g.lifetime);
 	assert_int_equal(ub_gbabp_encode(&g, out, 50), UB_E_USAGE);
-	assert_int_equal(ub_gbabp_decode(buf, H("11"), &g), UB_E_BAD_DATA);     /* RAND > 16 */
-	assert_int_equal(ub_gbabp_decode(buf, H("1023"), &g), UB_E_BAD_DATA);   /* RAND cut */
-	assert_int_equal(ub_gbabp_decode(buf, H("0105" "05414243"), &g), UB_E_BAD_DATA);
-	assert_int_equal(ub_gbabp_decode(buf, H("0105" "03410043"), &g), UB_E_BAD_DATA); /* NUL */
-	assert_int_equal(ub_gbabp_decode(buf, H("0105" "0141" "0a31"), &g), UB_E_BAD_DATA);
+	assert_int_equal(ub_gbabp_decode(buf, H("11"), &g), UB_E_BAD_DATA);   /* RAND > 16 */
+	assert_int_equal(ub_gbabp_decode(buf, H("1023"), &g), UB_E_BAD_DATA); /* RAND cut */
+	assert_int_equal(ub_gbabp_decode(buf,
+					 H("0105"
+					   "05414243"),
+					 &g),
+			 UB_E_BAD_DATA);
+	assert_int_equal(ub_gbabp_decode(buf,
+					 H("0105"
+					   "03410043"),
+					 &g),
+			 UB_E_BAD_DATA); /* NUL */
+	assert_int_equal(ub_gbabp_decode(buf,
+					 H("0105"
+					   "0141"
+					   "0a31"),
+					 &g),
+			 UB_E_BAD_DATA);
 
-	assert_int_equal(ub_gbanl_decode(buf, H("8014" "6e61662e6578616d706c652e6f72670100000002"
-						"8103414243" "ffff"),
+	assert_int_equal(ub_gbanl_decode(buf,
+					 H("8014"
+					   "6e61662e6578616d706c652e6f72670100000002"
+					   "8103414243"
+					   "ffff"),
 					 &e),
 			 0);
 	assert_int_equal(e.naf_id_len, 20);
@@ -252,19 +308,24 @@ static void gba_files(void **state)
 	assert_int_equal(ub_gbanl_decode(buf, H("ffffffff"), &e), 0);
 	assert_int_equal(e.naf_id_len, 0);
 	assert_int_equal(ub_gbanl_decode(buf, H("80036e6166"), &e), UB_E_BAD_DATA); /* no Ua id */
-	assert_int_equal(ub_gbanl_decode(buf, H("8103414243"), &e), UB_E_BAD_DATA); /* B-TID alone */
-	assert_int_equal(ub_gbanl_decode(buf, H("8014" "6e61"), &e), UB_E_BAD_DATA);
+	assert_int_equal(ub_gbanl_decode(buf, H("8103414243"), &e),
+			 UB_E_BAD_DATA); /* B-TID alone */
+	assert_int_equal(ub_gbanl_decode(buf,
+					 H("8014"
+					   "6e61"),
+					 &e),
+			 UB_E_BAD_DATA);
 }
 
 static void pkcs15(void **state)
 {
 	static const uint8_t dm[] = {0x67, 0x2B, 0x07, 0x01}, lw[] = {0x67, 0x2B, 0x09, 0x01};
 	static const char *bad_dodf[] = {
-		"a1053003060167",              /* typeAttributes missing */
-		"a10aa1083006060167300104",    /* path of 1 byte */
-		"a108a106300406022b06",        /* no Path */
-		"a10ea10c300a0604672b0701300204", /* Path without content */
-		"a10aa108300606040000",        /* OID runs past */
+		"a1053003060167",			/* typeAttributes missing */
+		"a10aa1083006060167300104",		/* path of 1 byte */
+		"a108a106300406022b06",			/* no Path */
+		"a10ea10c300a0604672b0701300204",	/* Path without content */
+		"a10aa108300606040000",			/* OID runs past */
 		"a112a110300e0604672b0701300604036432", /* odd path length */
 	};
 	struct ub_p15_path p[2];
@@ -272,7 +333,11 @@ static void pkcs15(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(ub_p15_odf_dodfs(buf, H("a8063004040252" "08" "a706300404025207ffff"), p, 2),
+	assert_int_equal(ub_p15_odf_dodfs(buf,
+					  H("a8063004040252"
+					    "08"
+					    "a706300404025207ffff"),
+					  p, 2),
 			 1);
 	assert_int_equal(p[0].len, 2);
 	assert_int_equal(p[0].path[0], 0x52);
@@ -287,8 +352,13 @@ static void pkcs15(void **state)
 	assert_int_equal(o[0].path.path[1], 0x32);
 	/* LwM2M style: OID double-encoded, no CommonObjectAttributes, index/length */
 	assert_int_equal(ub_p15_dodf_oids(buf,
-					  H("a119a1173015" "0606" "0604672b0901"
-					    "300b" "04023f00" "020100" "80020080"),
+					  H("a119a1173015"
+					    "0606"
+					    "0604672b0901"
+					    "300b"
+					    "04023f00"
+					    "020100"
+					    "80020080"),
 					  o, 4),
 			 1);
 	assert_true(ub_p15_oid_is(&o[0], lw, 4));
@@ -296,8 +366,10 @@ static void pkcs15(void **state)
 	assert_int_equal(o[0].path.index, 0);
 	assert_int_equal(o[0].path.length, 128);
 	/* opaqueDO entries are skipped */
-	assert_int_equal(ub_p15_dodf_oids(buf, H("30020500" "a1223000300e0c0c444d20426f6f747374726170"
-						 "a10e300c0604672b0701300404026432"),
+	assert_int_equal(ub_p15_dodf_oids(buf,
+					  H("30020500"
+					    "a1223000300e0c0c444d20426f6f747374726170"
+					    "a10e300c0604672b0701300404026432"),
 					  o, 4),
 			 1);
 	for (i = 0; i < sizeof(bad_dodf) / sizeof(bad_dodf[0]); i++)
@@ -305,18 +377,25 @@ static void pkcs15(void **state)
 			fail_msg("DODF %s accepted", bad_dodf[i]);
 	assert_int_equal(ub_p15_odf_dodfs(buf, H("a7023000"), p, 2), UB_E_BAD_DATA);
 	assert_int_equal(ub_p15_odf_dodfs(buf, H("a7063004040152"), p, 2), UB_E_BAD_DATA);
-	assert_int_equal(ub_p15_odf_dodfs(buf, H("a706300404025207" "a706300404025208"), p, 1),
+	assert_int_equal(ub_p15_odf_dodfs(buf,
+					  H("a706300404025207"
+					    "a706300404025208"),
+					  p, 1),
 			 UB_E_BAD_DATA);
-	assert_int_equal(ub_p15_odf_dodfs(buf, H("a7063004040252" "07" "a706300404"), p, 2),
+	assert_int_equal(ub_p15_odf_dodfs(buf,
+					  H("a7063004040252"
+					    "07"
+					    "a706300404"),
+					  p, 2),
 			 UB_E_BAD_DATA);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(tlv_torture),     cmocka_unit_test(fcp_known),
-		cmocka_unit_test(fcp_torture),     cmocka_unit_test(efdir_known_and_torture),
-		cmocka_unit_test(identities),      cmocka_unit_test(gba_files),
+		cmocka_unit_test(tlv_torture), cmocka_unit_test(fcp_known),
+		cmocka_unit_test(fcp_torture), cmocka_unit_test(efdir_known_and_torture),
+		cmocka_unit_test(identities),  cmocka_unit_test(gba_files),
 		cmocka_unit_test(pkcs15),
 	};
 
