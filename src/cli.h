@@ -51,5 +51,7 @@ int cli_exit_code(int err);
 
 int cli_readers(struct ub_cli *cli, int argc, char **argv);
 int cli_info(struct ub_cli *cli, int argc, char **argv);
+int cli_auth(struct ub_cli *cli, int argc, char **argv);
+int cli_gba(struct ub_cli *cli, int argc, char **argv);
 
 #endif

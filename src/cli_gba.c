@@ -1,0 +1,355 @@
+/* uiccboot auth and uiccboot gba {status,bootstrap,naf-key}: the lab
+ * commands of R-GBA, like osmo-sim-auth for AKA. */
+#include <getopt.h>
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "ub_gba.h"
+#include "ub_hex.h"
+
+struct gba_args {
+	const char *rand, *autn, *bsf, *lifetime, *naf, *ua, *app;
+	bool gsm, allow_me;
+};
+
+static int parse_args(int argc, char **argv, struct gba_args *a, const char *usage)
+{
+	static const struct option opts[] = {{"rand", required_argument, NULL, 'r'},
+					     {"autn", required_argument, NULL, 'a'},
+					     {"bsf", required_argument, NULL, 'b'},
+					     {"lifetime", required_argument, NULL, 'l'},
+					     {"naf", required_argument, NULL, 'n'},
+					     {"ua", required_argument, NULL, 'u'},
+					     {"app", required_argument, NULL, 'p'},
+					     {"gsm", no_argument, NULL, 'g'},
+					     {"allow-gba-me", no_argument, NULL, 'm'},
+					     {NULL, 0, NULL, 0}};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			a->rand = optarg;
+			break;
+		case 'a':
+			a->autn = optarg;
+			break;
+		case 'b':
+			a->bsf = optarg;
+			break;
+		case 'l':
+			a->lifetime = optarg;
+			break;
+		case 'n':
+			a->naf = optarg;
+			break;
+		case 'u':
+			a->ua = optarg;
+			break;
+		case 'p':
+			a->app = optarg;
+			break;
+		case 'g':
+			a->gsm = true;
+			break;
+		case 'm':
+			a->allow_me = true;
+			break;
+		default:
+			fprintf(stderr, "usage: %s\n", usage);
+			return UB_E_USAGE;
+		}
+	}
+	if (optind < argc || (a->app && strcmp(a->app, "usim") && strcmp(a->app, "isim"))) {
+		fprintf(stderr, "usage: %s\n", usage);
+		return UB_E_USAGE;
+	}
+	return 0;
+}
+
+/* Exactly n bytes of hex for option name, or a usage error. */
+static int hexarg(const char *name, const char *hex, uint8_t *out, size_t n)
+{
+	if (!hex || ub_unhex(out, n, hex) != (int)n) {
+		fprintf(stderr, "uiccboot: --%s wants %zu bytes of hex\n", name, n);
+		return UB_E_USAGE;
+	}
+	return 0;
+}
+
+static void put_hex(struct ub_cli *cli, const char *key, const uint8_t *b, size_t n)
+{
+	char s[80];
+
+	json_object_object_add(cli->out, key, cli_json_hex(b, n));
+	if (!cli->json)
+		printf("%-10s %s\n", key, ub_hex(s, b, n));
+}
+
+static void put_str(struct ub_cli *cli, const char *key, const char *v)
+{
+	json_object_object_add(cli->out, key, v ? json_object_new_string(v) : NULL);
+	if (!cli->json && v)
+		printf("%-10s %s\n", key, v);
+}
+
+static int card_error(struct ub_cli *cli, struct ub_uicc *u, int err)
+{
+	cli_error(cli, err, "reader \"%s\": %s (SW %04X)", cli->card.reader,
+		  u->where ? u->where : "card", u->last_sw);
+	return err;
+}
+
+int cli_auth(struct ub_cli *cli, int argc, char **argv)
+{
+	static const char *usage = "uiccboot auth --rand HEX --autn HEX [--app usim|isim] | "
+				   "auth --gsm --rand HEX";
+	const struct ub_app *app = NULL;
+	struct gba_args a;
+	struct ub_auth3g r;
+	struct ub_uicc u;
+	uint8_t rand[16], autn[16], sres[4], kc[8];
+	int err;
+
+	err = parse_args(argc, argv, &a, usage);
+	if (!err)
+		err = hexarg("rand", a.rand, rand, 16);
+	if (!err && !a.gsm)
+		err = hexarg("autn", a.autn, autn, 16);
+	if (err || (err = cli_connect(cli)))
+		return err;
+	ub_uicc_init(&u, &cli->card, cli->pin);
+	err = ub_uicc_find_app(&u, a.app && !strcmp(a.app, "isim") ? UB_APP_ISIM : UB_APP_USIM,
+			       &app);
+	if (err)
+		return card_error(cli, &u, err);
+	if (a.gsm) {
+		err = ub_auth_gsm(&u, app, rand, sres, kc);
+		if (err)
+			return card_error(cli, &u, err);
+		put_hex(cli, "sres", sres, 4);
+		put_hex(cli, "kc", kc, 8);
+		OPENSSL_cleanse(kc, sizeof(kc));
+		return 0;
+	}
+	err = ub_auth_3g(&u, app, rand, autn, &r);
+	if (err == UB_E_AUTH_SYNC) {
+		put_hex(cli, "auts", r.auts, 14);
+		cli_error(cli, err, "reader \"%s\"", cli->card.reader);
+		return err;
+	}
+	if (err)
+		return card_error(cli, &u, err);
+	/* printing them is this command's purpose (R-GBA 7) */
+	put_hex(cli, "res", r.res, r.res_len);
+	put_hex(cli, "ck", r.ck, 16);
+	put_hex(cli, "ik", r.ik, 16);
+	if (r.has_kc)
+		put_hex(cli, "kc", r.kc, 8);
+	OPENSSL_cleanse(&r, sizeof(r));
+	return 0;
+}
+
+/* --lifetime: an xs:dateTime as the BSF gives it, or +SECONDS from now. */
+static int lifetime_arg(const char *arg, char *out, size_t max)
+{
+	long long t;
+	time_t when;
+	char *end;
+
+	if (!arg)
+		arg = "+86400"; /* a BSF always sends one; one day for lab use */
+	if (arg[0] == '+') {
+		t = strtoll(arg + 1, &end, 10);
+		if (*end || t <= 0 || t > 10LL * 365 * 86400)
+			return UB_E_USAGE;
+		when = time(NULL) + (time_t)t;
+		strftime(out, max, "%Y-%m-%dT%H:%M:%SZ", gmtime(&when));
+		return 0;
+	}
+	if (ub_lifetime_parse(arg, &t) || strlen(arg) >= max)
+		return UB_E_USAGE;
+	snprintf(out, max, "%s", arg);
+	return 0;
+}
+
+static int gba_open(struct ub_cli *cli, struct ub_uicc *u, struct ub_gba *g,
+		    const struct gba_args *a)
+{
+	bool prefer_isim = !a->app || !strcmp(a->app, "isim");
+	int err;
+
+	err = cli_connect(cli);
+	if (err)
+		return err;
+	ub_uicc_init(u, &cli->card, cli->pin);
+	err = ub_gba_open(g, u, prefer_isim, a->allow_me);
+	if (!err && a->app && strcmp(a->app, g->isim ? "isim" : "usim"))
+		err = UB_E_NO_GBA; /* the asked-for application has no GBA */
+	if (err)
+		return card_error(cli, u, err);
+	json_object_object_add(cli->out, "app", json_object_new_string(g->isim ? "isim" : "usim"));
+	return 0;
+}
+
+static int gba_bootstrap(struct ub_cli *cli, struct gba_args *a)
+{
+	struct ub_uicc u;
+	struct ub_gba g;
+	struct ub_auth3g r;
+	uint8_t rand[16], autn[16], res[16], auts[14], ks[32];
+	char btid[300], lifetime[64];
+	size_t res_len = 0;
+	int err;
+
+	if ((err = hexarg("rand", a->rand, rand, 16)) || (err = hexarg("autn", a->autn, autn, 16)))
+		return err;
+	if (!a->bsf || ub_btid(rand, a->bsf, btid, sizeof(btid)) ||
+	    lifetime_arg(a->lifetime, lifetime, sizeof(lifetime))) {
+		fprintf(stderr, "uiccboot: gba bootstrap needs --bsf FQDN and a --lifetime "
+				"(xs:dateTime or +SECONDS)\n");
+		return UB_E_USAGE;
+	}
+	if ((err = gba_open(cli, &u, &g, a)))
+		return err;
+	if (!g.service) {
+		/* GBA_ME (TS 33.220 5.3): the host keeps Ks = CK||IK; only when
+		 * allowed, and only for this process: nothing is stored. */
+		err = ub_gba_me_bootstrap(&g, rand, autn, ks, &r);
+		OPENSSL_cleanse(ks, sizeof(ks));
+		memcpy(res, r.res, r.res_len);
+		res_len = r.res_len;
+		memcpy(auts, r.auts, 14);
+		json_object_object_add(cli->out, "mode", json_object_new_string("gba_me"));
+	} else {
+		err = ub_gba_bootstrap(&g, rand, autn, btid, lifetime, res, &res_len, auts);
+		json_object_object_add(cli->out, "mode", json_object_new_string("gba_u"));
+	}
+	if (err == UB_E_AUTH_SYNC) {
+		put_hex(cli, "auts", auts, 14);
+		cli_error(cli, err, "reader \"%s\"", cli->card.reader);
+		return err;
+	}
+	if (err)
+		return card_error(cli, &u, err);
+	put_hex(cli, "res", res, res_len);
+	put_str(cli, "btid", btid);
+	put_str(cli, "lifetime", lifetime);
+	if (!cli->json)
+		printf("%-10s %s\n", "mode", g.service ? "GBA_U" : "GBA_ME (no key stored)");
+	return 0;
+}
+
+static int gba_naf_key(struct ub_cli *cli, struct gba_args *a)
+{
+	struct ub_uicc u;
+	struct ub_gba g;
+	struct ub_gbabp bp;
+	uint8_t ua[UB_UA_LEN], naf_id[300], key[32];
+	int n, err;
+
+	if ((err = hexarg("ua", a->ua, ua, UB_UA_LEN)))
+		return err;
+	n = a->naf ? ub_naf_id(a->naf, ua, naf_id, 250) : UB_E_USAGE;
+	if (n < 0) {
+		fprintf(stderr, "uiccboot: gba naf-key needs --naf FQDN --ua HEX\n");
+		return UB_E_USAGE;
+	}
+	if ((err = gba_open(cli, &u, &g, a)))
+		return err;
+	if (!g.service) {
+		cli_error(cli, UB_E_NO_GBA,
+			  "reader \"%s\": GBA_ME keeps no key between commands; use GBA_U",
+			  cli->card.reader);
+		return UB_E_NO_GBA;
+	}
+	err = ub_gba_naf_key(&g, naf_id, (size_t)n, (long long)time(NULL), key, &bp);
+	if (err == UB_E_KEY_EXPIRED) {
+		cli_error(cli, err, "reader \"%s\": %s", cli->card.reader,
+			  bp.btid[0] ? "key lifetime over" : "no bootstrapped key");
+		return err;
+	}
+	if (err)
+		return card_error(cli, &u, err);
+	if (ub_gba_impi(&g))
+		return card_error(cli, &u, UB_E_BAD_DATA);
+	put_hex(cli, "naf_id", naf_id, (size_t)n);
+	put_str(cli, "btid", bp.btid);
+	put_str(cli, "lifetime", bp.lifetime);
+	put_str(cli, "impi", g.impi);
+	put_hex(cli, "ks_ext_naf", key, 32); /* the command's purpose (R-GBA 7) */
+	OPENSSL_cleanse(key, sizeof(key));
+	return 0;
+}
+
+static int gba_status(struct ub_cli *cli, struct gba_args *a)
+{
+	struct ub_uicc u;
+	struct ub_gba g;
+	struct ub_gbabp bp;
+	struct ub_gbanl nl[8];
+	json_object *arr;
+	long long until = 0;
+	char hex[520];
+	int n, i, err;
+
+	if ((err = gba_open(cli, &u, &g, a)))
+		return err;
+	n = ub_gba_status(&g, &bp, nl, 8);
+	if (n < 0)
+		return card_error(cli, &u, n);
+	json_object_object_add(cli->out, "service", json_object_new_boolean(g.service));
+	put_str(cli, "btid", bp.btid[0] ? bp.btid : NULL);
+	put_str(cli, "lifetime", bp.lifetime[0] ? bp.lifetime : NULL);
+	json_object_object_add(cli->out, "expired",
+			       json_object_new_boolean(!bp.lifetime[0] ||
+						       ub_lifetime_parse(bp.lifetime, &until) ||
+						       until <= (long long)time(NULL)));
+	arr = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "naf_id", cli_json_hex(nl[i].naf_id, nl[i].naf_id_len));
+		json_object_object_add(o, "btid", json_object_new_string(nl[i].btid));
+		json_object_array_add(arr, o);
+		if (!cli->json)
+			printf("%-10s %s %s\n", "naf", ub_hex(hex, nl[i].naf_id, nl[i].naf_id_len),
+			       nl[i].btid);
+	}
+	json_object_object_add(cli->out, "nafs", arr);
+	if (!cli->json)
+		printf("%-10s %s, %s\n", "gba", g.isim ? "isim" : "usim",
+		       g.service ? "GBA_U" : "no GBA_U service");
+	return 0;
+}
+
+int cli_gba(struct ub_cli *cli, int argc, char **argv)
+{
+	static const char *usage =
+		"uiccboot gba status [--app usim|isim]\n"
+		"       uiccboot gba bootstrap --rand HEX --autn HEX --bsf FQDN [--lifetime T]"
+		" [--allow-gba-me]\n"
+		"       uiccboot gba naf-key --naf FQDN --ua HEX";
+	struct gba_args a;
+	int err;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s\n", usage);
+		return UB_E_USAGE;
+	}
+	err = parse_args(argc - 1, argv + 1, &a, usage);
+	if (err)
+		return err;
+	if (!strcmp(argv[1], "bootstrap"))
+		return gba_bootstrap(cli, &a);
+	if (!strcmp(argv[1], "naf-key"))
+		return gba_naf_key(cli, &a);
+	if (!strcmp(argv[1], "status"))
+		return gba_status(cli, &a);
+	fprintf(stderr, "usage: %s\n", usage);
+	return UB_E_USAGE;
+}

@@ -1,0 +1,106 @@
+# Issue 5: auth and GBA_U through pcscd + uicc-sim, checked against
+# osmo-auc-gen and an independent HMAC (Python) of TS 33.220 Annex B.
+. "$(dirname "$0")/lib.sh"
+P=tests/profiles/test-usim.conf
+K=465b5ce8b199b49faa5f0a2ee238a6bc
+OPC=cd63cb71954a9f4e48a5994e37a02baf
+RAND1=23553cbe9637a89d218ae64dae47bf35
+AUTN1=55f328b43577b9b94a9ffac354dfafb3
+IMPI1=001010123456789@ims.mnc001.mcc001.3gppnetwork.org
+VEC=7a205ce786b14dad6f28d1f8b39d74aba2a172a3c134043bb036912e2036b610
+auc() { osmo-auc-gen -3 -a milenage -k "$2" -o "$3" -f "$4" -s $((16#$5)) -r "$6" 2>/dev/null | sed -n "s/^$1:[[:space:]]*//p"; }
+profile() { sed -e "s/^ki = .*/ki = $1/" -e "s/^opc = .*/opc = $2/" -e "s/^amf = .*/amf = 0000/" -e "s/^sqn = .*/sqn = 000000000000/" $P; }
+ks_ext() { # K OPC RAND IMPI NAF(hex) -> hmac over osmo-auc-gen's CK||IK
+	python3 - "$(auc CK "$1" "$2" 0000 000000000001 "$3")$(auc IK "$1" "$2" 0000 000000000001 "$3")" "$3" "$4" "$5" <<'PY'
+import hmac, hashlib, sys
+ks, rand, impi, naf = bytes.fromhex(sys.argv[1]), bytes.fromhex(sys.argv[2]), sys.argv[3].encode(), bytes.fromhex(sys.argv[4])
+s = b"\x01" + b"".join(p + len(p).to_bytes(2, "big") for p in (b"gba-me", rand, impi, naf))
+print(hmac.new(ks, s, hashlib.sha256).hexdigest())
+PY
+}
+b64() { python3 -c "import base64,sys; print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode())" "$1"; }
+
+# --- auth (3G and GSM) equals osmo-auc-gen ---
+$LAB sim 0 $P
+out=$($UB --json auth --rand $RAND1 --autn $AUTN1)
+check "auth: res, ck, ik, kc equal osmo-auc-gen (35.208 set 1)" eq "$(echo "$out" | jget "[d['res'], d['ck'], d['ik'], d['kc']]")" \
+	"[\"$(auc RES $K $OPC b9b9 ff9bb4d0b607 $RAND1)\", \"$(auc CK $K $OPC b9b9 ff9bb4d0b607 $RAND1)\", \"$(auc IK $K $OPC b9b9 ff9bb4d0b607 $RAND1)\", \"$(auc Kc $K $OPC b9b9 ff9bb4d0b607 $RAND1)\"]"
+out=$($UB --json auth --rand $RAND1 --autn $AUTN1 2>/dev/null); rc=$?
+auts=$(echo "$out" | jget "d['auts']")
+check "auth replay: exit 65 with an AUTS" eq "$rc $(echo "$out" | jget "d['error']")" "65 auth-sync"
+check "osmo-auc-gen resynchronises from that AUTS" eq \
+	"$(osmo-auc-gen -3 -a milenage -k $K -o $OPC -f b9b9 -A "$auts" -r $RAND1 2>&1 | sed -n 's/^SQN.MS:[[:space:]]*//p')" "$((16#ff9bb4d0b607))"
+out=$($UB --json auth --rand $RAND1 --autn ${AUTN1:0:30}00 2>/dev/null); rc=$?
+check "auth with a wrong MAC: exit 65, auth-mac" eq "$rc $(echo "$out" | jget "d['error']")" "65 auth-mac"
+out=$($UB --json auth --gsm --rand $RAND1)
+check "auth --gsm: sres and kc equal osmo-auc-gen" eq "$(echo "$out" | jget "[d['sres'], d['kc']]")" \
+	"[\"$(auc SRES $K $OPC b9b9 ff9bb4d0b607 $RAND1)\", \"$(auc Kc $K $OPC b9b9 ff9bb4d0b607 $RAND1)\"]"
+
+# --- GBA_U, USIM form ---
+$LAB sim 0 $P
+out=$($UB --json gba naf-key --naf naf.example.org --ua 0100000002 --app usim 2>/dev/null); rc=$?
+check "naf-key before any bootstrap: exit 65, key-expired" eq "$rc $(echo "$out" | jget "d['error']")" "65 key-expired"
+out=$($UB --json --trace "$TMP/trace" gba bootstrap --rand $RAND1 --autn $AUTN1 --bsf bsf.example.org \
+	--lifetime 2030-01-31T12:00:00Z --app usim)
+check "gba bootstrap (USIM): RES, B-TID = base64(RAND)@BSF, GBA_U" eq \
+	"$(echo "$out" | jget "[d['res'], d['btid'], d['mode'], d['app']]")" \
+	"[\"a54211d5e3ba50bf\", \"$(b64 $RAND1)@bsf.example.org\", \"gba_u\", \"usim\"]"
+out=$($UB --json gba status --app usim)
+check "gba status reads B-TID and lifetime back from EF_GBABP" eq "$(echo "$out" | jget "[d['btid'], d['lifetime'], d['expired']]")" \
+	"[\"$(b64 $RAND1)@bsf.example.org\", \"2030-01-31T12:00:00Z\", false]"
+out=$($UB --json --trace "$TMP/trace2" gba naf-key --naf naf.example.org --ua 0100000002 --app usim)
+check "naf-key (USIM form) equals the vector of spec/uicc-gba.md 3.5" eq \
+	"$(echo "$out" | jget "[d['ks_ext_naf'], d['impi'], d['naf_id']]")" "[\"$VEC\", \"$IMPI1\", \"6e61662e6578616d706c652e6f72670100000002\"]"
+check "that vector equals an independent HMAC over osmo-auc-gen's CK||IK" eq "$(ks_ext $K $OPC $RAND1 $IMPI1 6e61662e6578616d706c652e6f72670100000002)" $VEC
+check "gba status lists the NAF in EF_GBANL" eq "$($UB --json gba status --app usim | jget "[n['naf_id'] for n in d['nafs']]")" \
+	'["6e61662e6578616d706c652e6f72670100000002"]'
+ck=$(auc CK $K $OPC b9b9 ff9bb4d0b607 $RAND1 | sed 's/../& /g' | tr a-f A-F)
+ik=$(auc IK $K $OPC b9b9 ff9bb4d0b607 $RAND1 | sed 's/../& /g' | tr a-f A-F)
+vec=$(echo $VEC | sed 's/../& /g' | tr a-f A-F)
+check "the traces hold neither RES, CK, IK nor Ks_ext_NAF" sh -c "! grep -qE 'A5 42 11 D5|${ck:0:23}|${ik:0:23}|${vec:0:23}' $TMP/trace $TMP/trace2 && grep -q '^< XX' $TMP/trace2"
+check "the EF_GBABP update is redacted in the trace" grep -q '^> 00 D6 00 00 .. XX' "$TMP/trace"
+
+# --- GBA_U, ISIM form with an IMPI of its own; random keys ---
+set -- $(python3 -c 'import secrets; print(secrets.token_hex(16), secrets.token_hex(16), secrets.token_hex(16), secrets.token_hex(6))')
+k=$1 opc=$2 rand=$3 sqn=$4
+profile $k $opc | sed 's/^impi = .*/impi = alice.private@ims.example.org/' >"$TMP/isim.conf"
+$LAB sim 0 "$TMP/isim.conf"
+$UB --json gba bootstrap --rand $rand --autn "$(auc AUTN $k $opc 0000 $sqn $rand)" --bsf bsf.example.org --lifetime +3600 >"$TMP/o" 2>&1
+out=$($UB --json gba naf-key --naf naf.test.example --ua 0100000001)
+naf=$(printf naf.test.example | od -An -tx1 | tr -d ' \n')0100000001
+check "random keys, ISIM form: Ks_ext_NAF equals HMAC with the ISIM's own IMPI" eq \
+	"$(echo "$out" | jget "[d['app'], d['impi'], d['ks_ext_naf']]")" \
+	"[\"isim\", \"alice.private@ims.example.org\", \"$(ks_ext $k $opc $rand alice.private@ims.example.org $naf)\"]"
+out=$($UB --json gba naf-key --naf naf.test.example --ua 0100000001 --app usim 2>/dev/null); rc=$?
+check "the USIM has no key from the ISIM's bootstrap (separate Ks per application)" eq "$rc" 65
+
+# --- expired lifetime ---
+$LAB sim 0 $P
+$UB gba bootstrap --rand $RAND1 --autn $AUTN1 --bsf bsf.example.org --lifetime 2001-01-01T00:00:00Z >/dev/null
+out=$($UB --json gba naf-key --naf naf.example.org --ua 0100000002 2>"$TMP/err"); rc=$?
+check "expired key refused: exit 65, key-expired, says re-bootstrap" sh -c "[ '$rc $(echo "$out" | jget "d['error']")' = '65 key-expired' ] && grep -q 're-bootstrap' $TMP/err"
+
+# --- status words of DD ---
+$LAB sim 0 $P
+out=$($UB --json gba bootstrap --rand $RAND1 --autn ${AUTN1:0:30}00 --bsf b.example 2>/dev/null); rc=$?
+check "gba bootstrap with a wrong MAC (9862): exit 65, auth-mac" eq "$rc $(echo "$out" | jget "d['error']")" "65 auth-mac"
+$UB gba bootstrap --rand $RAND1 --autn $AUTN1 --bsf b.example >/dev/null
+out=$($UB --json gba bootstrap --rand $RAND1 --autn $AUTN1 --bsf b.example 2>/dev/null); rc=$?
+check "gba bootstrap replayed: exit 65 with an AUTS for the BSF" eq "$rc $(echo "$out" | jget "[d['error'], len(d['auts'])]")" '65 ["auth-sync", 28]'
+$LAB sim 0 $P --fault sw:9864:88:1
+out=$($UB --json gba bootstrap --rand $RAND1 --autn $AUTN1 --bsf b.example 2>/dev/null); rc=$?
+check "9864 (context not supported): exit 69, auth-context" eq "$rc $(echo "$out" | jget "d['error']")" "69 auth-context"
+
+# --- GBA_ME only when allowed ---
+sed -e 's/^ust_services = .*/ust_services = 1,2,27/' -e '/^\[isim\]/,$d' $P >"$TMP/nogba.conf"
+$LAB sim 0 "$TMP/nogba.conf"
+out=$($UB --json gba bootstrap --rand $RAND1 --autn $AUTN1 --bsf b.example 2>/dev/null); rc=$?
+check "no GBA service: refused without --allow-gba-me (exit 69, no-gba)" eq "$rc $(echo "$out" | jget "d['error']")" "69 no-gba"
+check "no GBA service: the card saw no AUTHENTICATE" sh -c "! grep -q '^> 00 88' $LABDIR/sim0.log"
+out=$($UB --json gba bootstrap --rand $RAND1 --autn $AUTN1 --bsf b.example --allow-gba-me); rc=$?
+check "--allow-gba-me: 3G AKA on the USIM, mode gba_me, RES" eq "$rc $(echo "$out" | jget "[d['mode'], d['res']]")" '0 ["gba_me", "a54211d5e3ba50bf"]'
+
+# --- usage ---
+$UB gba bootstrap --rand 00 --autn $AUTN1 --bsf b >/dev/null 2>&1; rc=$?
+check "a short --rand is a usage error (64)" eq $rc 64
+done_testing
