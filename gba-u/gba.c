@@ -16,7 +16,7 @@ static int authenticate(struct ub_uicc *u, const struct ub_app *app, uint8_t p2,
 	err = ub_uicc_select(u, app);
 	if (err)
 		return err;
-	ub_apdu_set(&a, 0x00, 0x88, 0x00, p2, data, lc, 256, rsp, max);
+	ub_apdu_set(&a, ub_uicc_cla(u), 0x88, 0x00, p2, data, lc, 256, rsp, max);
 	a.flags = UB_APDU_SECRET_RESP;
 	u->where = "AUTHENTICATE";
 	err = ub_uicc_transmit(u, &a);

@@ -94,6 +94,26 @@ static int card_reset(struct ub_card *c)
 	return UB_E_CARD_RESET;
 }
 
+/* A card pulled out mid-APDU shows as a communication error from some
+ * drivers (vpcd among them); the reader state tells what happened. */
+static bool card_gone(struct ub_card *c)
+{
+	DWORD state = 0, proto = 0, alen = UB_ATR_MAX, rlen = 0;
+	uint8_t atr[UB_ATR_MAX];
+	SCARD_READERSTATE st;
+	LONG rv = SCardStatus(c->h, NULL, &rlen, &state, &proto, atr, &alen);
+
+	if (rv == SCARD_W_REMOVED_CARD || rv == SCARD_E_NO_SMARTCARD ||
+	    (rv == SCARD_S_SUCCESS && !(state & SCARD_PRESENT)))
+		return true;
+	/* pcscd may not have noticed yet: wait (not poll) up to a second. */
+	memset(&st, 0, sizeof(st));
+	st.szReader = c->reader;
+	st.dwCurrentState = SCARD_STATE_PRESENT;
+	rv = SCardGetStatusChange(c->ctx, 1000, &st, 1);
+	return rv == SCARD_S_SUCCESS && (st.dwEventState & SCARD_STATE_EMPTY);
+}
+
 static int xfer(struct ub_card *c, const uint8_t *cmd, size_t len, unsigned flags, uint8_t *rsp,
 		size_t *rsp_len)
 {
@@ -108,7 +128,11 @@ static int xfer(struct ub_card *c, const uint8_t *cmd, size_t len, unsigned flag
 	c->fresh = false;
 	if (rv != SCARD_S_SUCCESS) {
 		err = ub_pcsc_err(c, rv);
-		ub_trace_note(c->trace, "transmit failed: %s", ub_errname(err));
+		if (err == UB_E_PROTO && card_gone(c))
+			err = UB_E_CARD_REMOVED;
+		ub_trace_note(c->trace, "transmit failed: %s (PC/SC 0x%08lX)", ub_errname(err),
+			      (unsigned long)rv);
+		c->last_rv = rv;
 		return err == UB_E_CARD_RESET ? card_reset(c) : err;
 	}
 	if (rl < 2 || rl > RAPDU_MAX)

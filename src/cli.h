@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "ub_pcsc.h"
+#include "ub_uicc.h"
 
 struct ub_cli {
 	const char *reader; /* -r */
@@ -26,6 +27,9 @@ struct ub_cli {
 	struct ub_card card;
 	bool have_card;
 	bool in_tx;
+	bool channel;	     /* --channel: work on a logical channel */
+	struct ub_uicc uicc; /* the card session of the command */
+	bool have_uicc;
 	json_object *out; /* the one JSON object printed with --json */
 };
 
@@ -38,6 +42,10 @@ struct ub_cmd {
 /* Open the PC/SC context and connect to the chosen reader's card
  * (waiting up to --wait seconds).  Messages name the reader. */
 int cli_connect(struct ub_cli *cli);
+
+/* Start the card session (cli->uicc) on the connected card: on a logical
+ * channel with --channel (the basic one when the card refuses). */
+int cli_uicc_start(struct ub_cli *cli);
 
 /* Print an error line for err on stderr: "uiccboot: <where>: <message>". */
 void cli_error(struct ub_cli *cli, int err, const char *fmt, ...)

@@ -111,7 +111,6 @@ int cli_auth(struct ub_cli *cli, int argc, char **argv)
 	const struct ub_app *app = NULL;
 	struct gba_args a;
 	struct ub_auth3g r;
-	struct ub_uicc u;
 	uint8_t rand[16], autn[16], sres[4], kc[8];
 	int err;
 
@@ -122,28 +121,30 @@ int cli_auth(struct ub_cli *cli, int argc, char **argv)
 		err = hexarg("autn", a.autn, autn, 16);
 	if (err || (err = cli_connect(cli)))
 		return err;
-	ub_uicc_init(&u, &cli->card, cli->pin);
-	err = ub_uicc_find_app(&u, a.app && !strcmp(a.app, "isim") ? UB_APP_ISIM : UB_APP_USIM,
-			       &app);
+	err = cli_uicc_start(cli);
 	if (err)
-		return card_error(cli, &u, err);
+		return err;
+	err = ub_uicc_find_app(&cli->uicc,
+			       a.app && !strcmp(a.app, "isim") ? UB_APP_ISIM : UB_APP_USIM, &app);
+	if (err)
+		return card_error(cli, &cli->uicc, err);
 	if (a.gsm) {
-		err = ub_auth_gsm(&u, app, rand, sres, kc);
+		err = ub_auth_gsm(&cli->uicc, app, rand, sres, kc);
 		if (err)
-			return card_error(cli, &u, err);
+			return card_error(cli, &cli->uicc, err);
 		put_hex(cli, "sres", sres, 4);
 		put_hex(cli, "kc", kc, 8);
 		OPENSSL_cleanse(kc, sizeof(kc));
 		return 0;
 	}
-	err = ub_auth_3g(&u, app, rand, autn, &r);
+	err = ub_auth_3g(&cli->uicc, app, rand, autn, &r);
 	if (err == UB_E_AUTH_SYNC) {
 		put_hex(cli, "auts", r.auts, 14);
 		cli_error(cli, err, "reader \"%s\"", cli->card.reader);
 		return err;
 	}
 	if (err)
-		return card_error(cli, &u, err);
+		return card_error(cli, &cli->uicc, err);
 	/* printing them is this command's purpose (R-GBA 7) */
 	put_hex(cli, "res", r.res, r.res_len);
 	put_hex(cli, "ck", r.ck, 16);
@@ -177,8 +178,7 @@ static int lifetime_arg(const char *arg, char *out, size_t max)
 	return 0;
 }
 
-static int gba_open(struct ub_cli *cli, struct ub_uicc *u, struct ub_gba *g,
-		    const struct gba_args *a)
+static int gba_open(struct ub_cli *cli, struct ub_gba *g, const struct gba_args *a)
 {
 	bool prefer_isim = !a->app || !strcmp(a->app, "isim");
 	int err;
@@ -186,19 +186,20 @@ static int gba_open(struct ub_cli *cli, struct ub_uicc *u, struct ub_gba *g,
 	err = cli_connect(cli);
 	if (err)
 		return err;
-	ub_uicc_init(u, &cli->card, cli->pin);
-	err = ub_gba_open(g, u, prefer_isim, a->allow_me);
+	err = cli_uicc_start(cli);
+	if (err)
+		return err;
+	err = ub_gba_open(g, &cli->uicc, prefer_isim, a->allow_me);
 	if (!err && a->app && strcmp(a->app, g->isim ? "isim" : "usim"))
 		err = UB_E_NO_GBA; /* the asked-for application has no GBA */
 	if (err)
-		return card_error(cli, u, err);
+		return card_error(cli, &cli->uicc, err);
 	json_object_object_add(cli->out, "app", json_object_new_string(g->isim ? "isim" : "usim"));
 	return 0;
 }
 
 static int gba_bootstrap(struct ub_cli *cli, struct gba_args *a)
 {
-	struct ub_uicc u;
 	struct ub_gba g;
 	struct ub_auth3g r;
 	uint8_t rand[16], autn[16], res[16], auts[14], ks[32];
@@ -214,7 +215,7 @@ static int gba_bootstrap(struct ub_cli *cli, struct gba_args *a)
 				"(xs:dateTime or +SECONDS)\n");
 		return UB_E_USAGE;
 	}
-	if ((err = gba_open(cli, &u, &g, a)))
+	if ((err = gba_open(cli, &g, a)))
 		return err;
 	if (!g.service) {
 		/* GBA_ME (TS 33.220 5.3): the host keeps Ks = CK||IK; only when
@@ -235,7 +236,7 @@ static int gba_bootstrap(struct ub_cli *cli, struct gba_args *a)
 		return err;
 	}
 	if (err)
-		return card_error(cli, &u, err);
+		return card_error(cli, &cli->uicc, err);
 	put_hex(cli, "res", res, res_len);
 	put_str(cli, "btid", btid);
 	put_str(cli, "lifetime", lifetime);
@@ -246,7 +247,6 @@ static int gba_bootstrap(struct ub_cli *cli, struct gba_args *a)
 
 static int gba_naf_key(struct ub_cli *cli, struct gba_args *a)
 {
-	struct ub_uicc u;
 	struct ub_gba g;
 	struct ub_gbabp bp;
 	uint8_t ua[UB_UA_LEN], naf_id[300], key[32];
@@ -259,7 +259,7 @@ static int gba_naf_key(struct ub_cli *cli, struct gba_args *a)
 		fprintf(stderr, "uiccboot: gba naf-key needs --naf FQDN --ua HEX\n");
 		return UB_E_USAGE;
 	}
-	if ((err = gba_open(cli, &u, &g, a)))
+	if ((err = gba_open(cli, &g, a)))
 		return err;
 	if (!g.service) {
 		cli_error(cli, UB_E_NO_GBA,
@@ -274,9 +274,9 @@ static int gba_naf_key(struct ub_cli *cli, struct gba_args *a)
 		return err;
 	}
 	if (err)
-		return card_error(cli, &u, err);
+		return card_error(cli, &cli->uicc, err);
 	if (ub_gba_impi(&g))
-		return card_error(cli, &u, UB_E_BAD_DATA);
+		return card_error(cli, &cli->uicc, UB_E_BAD_DATA);
 	put_hex(cli, "naf_id", naf_id, (size_t)n);
 	put_str(cli, "btid", bp.btid);
 	put_str(cli, "lifetime", bp.lifetime);
@@ -288,7 +288,6 @@ static int gba_naf_key(struct ub_cli *cli, struct gba_args *a)
 
 static int gba_status(struct ub_cli *cli, struct gba_args *a)
 {
-	struct ub_uicc u;
 	struct ub_gba g;
 	struct ub_gbabp bp;
 	struct ub_gbanl nl[8];
@@ -297,11 +296,11 @@ static int gba_status(struct ub_cli *cli, struct gba_args *a)
 	char hex[520];
 	int n, i, err;
 
-	if ((err = gba_open(cli, &u, &g, a)))
+	if ((err = gba_open(cli, &g, a)))
 		return err;
 	n = ub_gba_status(&g, &bp, nl, 8);
 	if (n < 0)
-		return card_error(cli, &u, n);
+		return card_error(cli, &cli->uicc, n);
 	json_object_object_add(cli->out, "service", json_object_new_boolean(g.service));
 	put_str(cli, "btid", bp.btid[0] ? bp.btid : NULL);
 	put_str(cli, "lifetime", bp.lifetime[0] ? bp.lifetime : NULL);

@@ -280,7 +280,6 @@ static void print_text(json_object *o)
 int cli_info(struct ub_cli *cli, int argc, char **argv)
 {
 	const struct ub_app *usim = NULL, *isim = NULL, *p15 = NULL;
-	struct ub_uicc u;
 	struct info in;
 	json_object *apps, *o = cli->out;
 	uint8_t b[64];
@@ -299,32 +298,36 @@ int cli_info(struct ub_cli *cli, int argc, char **argv)
 	in.impu = json_object_new_array();
 	in.bootstrap = json_object_new_array();
 	json_object_object_add(o, "reader", json_object_new_string(cli->card.reader));
-	ub_uicc_init(&u, &cli->card, cli->pin);
+	err = cli_uicc_start(cli);
+	if (err)
+		return err;
 
-	err = ub_uicc_find_app(&u, UB_APP_USIM, &usim);
-	if (err == UB_E_NOT_FOUND && u.legacy) {
-		err = legacy_part(&u, &in);
+	err = ub_uicc_find_app(&cli->uicc, UB_APP_USIM, &usim);
+	if (err == UB_E_NOT_FOUND && cli->uicc.legacy) {
+		err = legacy_part(&cli->uicc, &in);
 	} else if (!err || err == UB_E_NOT_FOUND) {
-		err = usim ? usim_part(&u, usim, &in) : 0;
+		err = usim ? usim_part(&cli->uicc, usim, &in) : 0;
 		if (!err)
-			err = ub_uicc_all_apps(&u) < 0 ? u.napps : 0;
+			err = ub_uicc_all_apps(&cli->uicc) < 0 ? cli->uicc.napps : 0;
 		if (!err)
-			err = ub_uicc_select(&u, NULL);
+			err = ub_uicc_select(&cli->uicc, NULL);
 		if (!err) {
-			n = ub_uicc_read(&u, &UB_EF_ICCID, 10, b, sizeof(b));
+			n = ub_uicc_read(&cli->uicc, &UB_EF_ICCID, 10, b, sizeof(b));
 			err = n < 0 ? n : ub_iccid_decode(b, (size_t)n, in.iccid);
 		}
-		ub_uicc_find_app(&u, UB_APP_ISIM, &isim);
-		ub_uicc_find_app(&u, UB_APP_PKCS15, &p15);
+		if (!err) {
+			ub_uicc_find_app(&cli->uicc, UB_APP_ISIM, &isim);
+			ub_uicc_find_app(&cli->uicc, UB_APP_PKCS15, &p15);
+		}
 		if (!err && isim)
-			err = isim_part(&u, isim, &in);
+			err = isim_part(&cli->uicc, isim, &in);
 		if (!err && p15)
-			err = pkcs15_part(&u, p15, &in);
+			err = pkcs15_part(&cli->uicc, p15, &in);
 	}
 	if (err) {
 		json_object_put(in.impu);
 		json_object_put(in.bootstrap);
-		return fail(cli, &u, err);
+		return fail(cli, &cli->uicc, err);
 	}
 	if (!in.impi[0] && in.imsi[0] && in.mnc_len &&
 	    !ub_impi_from_imsi(in.imsi, in.mnc_len, in.impi, sizeof(in.impi)))
@@ -337,17 +340,18 @@ int cli_info(struct ub_cli *cli, int argc, char **argv)
 	json_object_object_add(o, "impi_source",
 			       in.impi[0] ? json_object_new_string(in.impi_source) : NULL);
 	json_object_object_add(o, "impu", in.impu);
-	json_object_object_add(o, "legacy", json_object_new_boolean(u.legacy));
+	json_object_object_add(o, "legacy", json_object_new_boolean(cli->uicc.legacy));
 	apps = json_object_new_array();
-	for (i = 0; i < u.napps; i++) {
+	for (i = 0; i < cli->uicc.napps; i++) {
 		json_object *a = json_object_new_object();
 
+		json_object_object_add(a, "aid",
+				       json_object_new_string(ub_hex(aid, cli->uicc.apps[i].aid,
+								     cli->uicc.apps[i].aid_len)));
+		json_object_object_add(a, "label", json_object_new_string(cli->uicc.apps[i].label));
 		json_object_object_add(
-			a, "aid",
-			json_object_new_string(ub_hex(aid, u.apps[i].aid, u.apps[i].aid_len)));
-		json_object_object_add(a, "label", json_object_new_string(u.apps[i].label));
-		json_object_object_add(a, "kind",
-				       json_object_new_string(ub_app_kind_name(u.apps[i].kind)));
+			a, "kind",
+			json_object_new_string(ub_app_kind_name(cli->uicc.apps[i].kind)));
 		json_object_array_add(apps, a);
 	}
 	json_object_object_add(o, "apps", apps);

@@ -30,6 +30,7 @@ static void usage(FILE *fp)
 		    "      --json           print one JSON object\n"
 		    "      --exclusive      connect to the card exclusively\n"
 		    "      --reset          reset the card first (known state, fewest APDUs)\n"
+		    "      --channel        use a logical channel (basic one if refused)\n"
 		    "      --pin PIN        PIN1 (or UICCBOOT_PIN)\n"
 		    "      --policy FILE    policy (default /etc/uiccboot/policy.conf)\n"
 		    "      --tree DB        device tree (default /var/lib/uiccboot/dmtree.db)\n"
@@ -168,8 +169,23 @@ int cli_connect(struct ub_cli *cli)
 	return 0;
 }
 
+int cli_uicc_start(struct ub_cli *cli)
+{
+	int err;
+
+	ub_uicc_init(&cli->uicc, &cli->card, cli->pin);
+	cli->have_uicc = true;
+	if (!cli->channel)
+		return 0;
+	err = ub_uicc_open_channel(&cli->uicc);
+	if (err)
+		cli_error(cli, err, "reader \"%s\": MANAGE CHANNEL", cli->card.reader);
+	return err;
+}
+
 enum {
 	OPT_WAIT = 256,
+	OPT_CHANNEL,
 	OPT_RESET,
 	OPT_TRACE,
 	OPT_TRACE_SECRETS,
@@ -189,6 +205,7 @@ static const struct option global_opts[] = {
 	{"json", no_argument, NULL, OPT_JSON},
 	{"exclusive", no_argument, NULL, OPT_EXCLUSIVE},
 	{"reset", no_argument, NULL, OPT_RESET},
+	{"channel", no_argument, NULL, OPT_CHANNEL},
 	{"pin", required_argument, NULL, OPT_PIN},
 	{"policy", required_argument, NULL, OPT_POLICY},
 	{"tree", required_argument, NULL, OPT_TREE},
@@ -232,6 +249,9 @@ static int parse_global(struct ub_cli *cli, int argc, char **argv)
 			break;
 		case OPT_RESET:
 			cli->reset = true;
+			break;
+		case OPT_CHANNEL:
+			cli->channel = true;
 			break;
 		case OPT_PIN:
 			cli->pin = optarg;
@@ -305,6 +325,8 @@ int main(int argc, char **argv)
 			       cli.out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	}
 	json_object_put(cli.out);
+	if (cli.have_uicc && cli.uicc.chan)
+		ub_uicc_close_channel(&cli.uicc);
 	if (cli.in_tx)
 		ub_card_end(&cli.card);
 	if (cli.have_card)

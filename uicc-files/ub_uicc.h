@@ -29,11 +29,15 @@ struct ub_uicc {
 	int napps;
 	int dir_next; /* next EF_DIR record to read; 0 when EF_DIR is done */
 	/* selection on the basic channel, as the card has it */
-	const struct ub_app *cur_app; /* NULL: MF */
-	uint16_t cur_ef;	      /* 0: none selected by FID */
-	bool in_mf;		      /* current DF is the MF */
-	unsigned generation;	      /* card->generation this state is for */
-	const char *where;	      /* file of the last error, for messages */
+	const struct ub_app *cur_app;	/* NULL: MF */
+	uint16_t cur_ef;		/* 0: none selected by FID */
+	bool in_mf;			/* current DF is the MF */
+	unsigned generation;		/* card->generation this state is for */
+	uint8_t chan;			/* logical channel in use, 0 = basic */
+	const struct ub_app *saved_app; /* the basic channel's state meanwhile */
+	uint16_t saved_ef;
+	bool saved_in_mf;
+	const char *where; /* file of the last error, for messages */
 	uint16_t last_sw;
 };
 
@@ -70,6 +74,15 @@ int ub_uicc_read_current(struct ub_uicc *u, size_t off, size_t len, uint8_t *buf
 /* Send an APDU in the current application with PIN handling and one
  * re-select + retry after a card reset.  For upper layers (AUTHENTICATE). */
 int ub_uicc_transmit(struct ub_uicc *u, struct ub_apdu *a);
+
+/* Work on a logical channel from now on (MANAGE CHANNEL), leaving the
+ * basic channel to whoever else uses the card.  A card that refuses
+ * (6881, 6A81, 6D00) is used on the basic channel: returns 0 then too. */
+int ub_uicc_open_channel(struct ub_uicc *u);
+/* Close it and go back to the basic channel. */
+int ub_uicc_close_channel(struct ub_uicc *u);
+/* CLA for the current channel (A0 on a 2G SIM). */
+uint8_t ub_uicc_cla(const struct ub_uicc *u);
 
 /* PIN rule (R-FILES 6): read the retry counter, never spend the last try. */
 int ub_uicc_verify_pin(struct ub_uicc *u);

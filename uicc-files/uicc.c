@@ -20,7 +20,15 @@ const struct ub_ef UB_EF_ISIM_AD = {0x6FAD, 0x03, "EF_AD"};
 const struct ub_ef UB_EF_ISIM_GBABP = {0x6FD5, 0, "EF_GBABP"};
 const struct ub_ef UB_EF_ISIM_GBANL = {0x6FD7, 0, "EF_GBANL"};
 
-#define CLA(u) ((u)->legacy ? 0xA0 : 0x00)
+#define CLA(u) ub_uicc_cla(u)
+
+uint8_t ub_uicc_cla(const struct ub_uicc *u)
+{
+	if (u->legacy)
+		return 0xA0;
+	/* TS 102 221 10.1.1: channels 0-3 in b2b1, 4-19 as 01xx xxxx */
+	return u->chan < 4 ? u->chan : (uint8_t)(0x40 | (u->chan - 4));
+}
 
 void ub_uicc_init(struct ub_uicc *u, struct ub_card *c, const char *pin)
 {
@@ -109,7 +117,7 @@ static int select_aid(struct ub_uicc *u, const struct ub_app *app)
 	struct ub_apdu a;
 	int err;
 
-	ub_apdu_set(&a, 0x00, 0xA4, 0x04, 0x0C, app->aid, app->aid_len, -1, NULL, 0);
+	ub_apdu_set(&a, CLA(u), 0xA4, 0x04, 0x0C, app->aid, app->aid_len, -1, NULL, 0);
 	err = xmit(u, &a);
 	if (err)
 		return err;
@@ -163,6 +171,12 @@ static int reselect(struct ub_uicc *u)
 	u->cur_ef = 0;
 	u->in_mf = true;
 	u->generation = u->card->generation;
+	if (u->chan) {
+		/* a reset closes every logical channel: go on on the basic one */
+		ub_trace_note(u->card->trace, "reset closed logical channel %u", u->chan);
+		u->chan = 0;
+		u->saved_app = NULL;
+	}
 	if (app)
 		err = select_aid(u, app);
 	if (!err && ef)
@@ -219,7 +233,7 @@ static int read_dir_record(struct ub_uicc *u, int rec, uint8_t *buf, size_t max)
 	struct ub_apdu a;
 	int err;
 
-	ub_apdu_set(&a, 0x00, 0xB2, (uint8_t)rec, (uint8_t)(UB_EF_DIR.sfi << 3 | 0x04), NULL, 0,
+	ub_apdu_set(&a, CLA(u), 0xB2, (uint8_t)rec, (uint8_t)(UB_EF_DIR.sfi << 3 | 0x04), NULL, 0,
 		    256, buf, max);
 	err = xmit(u, &a);
 	if (err)
@@ -404,7 +418,7 @@ int ub_uicc_select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool
 
 	if (len < 2 || len > 16 || len % 2)
 		return UB_E_BAD_DATA;
-	ub_apdu_set(&a, 0x00, 0xA4, from_mf ? 0x08 : 0x09, 0x0C, path, len, -1, NULL, 0);
+	ub_apdu_set(&a, CLA(u), 0xA4, from_mf ? 0x08 : 0x09, 0x0C, path, len, -1, NULL, 0);
 	err = ub_uicc_transmit(u, &a);
 	if (err)
 		return err;
@@ -423,4 +437,49 @@ int ub_uicc_select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool
 int ub_uicc_read_current(struct ub_uicc *u, size_t off, size_t len, uint8_t *buf, size_t max)
 {
 	return read_binary(u, 0, off, len, buf, max);
+}
+
+int ub_uicc_open_channel(struct ub_uicc *u)
+{
+	uint8_t n = 0;
+	struct ub_apdu a;
+	int err;
+
+	if (u->legacy || u->chan)
+		return 0;
+	ub_apdu_set(&a, 0x00, 0x70, 0x00, 0x00, NULL, 0, 1, &n, 1);
+	err = xmit(u, &a);
+	if (err)
+		return err;
+	if (a.sw != 0x9000 || a.resp_len != 1 || n < 1 || n > 19) {
+		/* 6881 / 6A81 / 6D00: no logical channels; the basic one will do */
+		ub_trace_note(u->card->trace,
+			      "no logical channel (SW %04X); using the basic channel", a.sw);
+		return 0;
+	}
+	u->saved_app = u->cur_app;
+	u->saved_ef = u->cur_ef;
+	u->saved_in_mf = u->in_mf;
+	u->chan = n;
+	/* opened from the basic channel: the MF is current on it (102 221 11.1.17) */
+	u->cur_app = NULL;
+	u->cur_ef = 0;
+	u->in_mf = true;
+	return 0;
+}
+
+int ub_uicc_close_channel(struct ub_uicc *u)
+{
+	struct ub_apdu a;
+	int err;
+
+	if (!u->chan)
+		return 0;
+	ub_apdu_set(&a, 0x00, 0x70, 0x80, u->chan, NULL, 0, -1, NULL, 0);
+	err = xmit(u, &a);
+	u->chan = 0;
+	u->cur_app = u->saved_app;
+	u->cur_ef = u->saved_ef;
+	u->in_mf = u->saved_in_mf;
+	return err ? err : sw_err(u, a.sw);
 }

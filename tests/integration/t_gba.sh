@@ -71,6 +71,8 @@ naf=$(printf naf.test.example | od -An -tx1 | tr -d ' \n')0100000001
 check "random keys, ISIM form: Ks_ext_NAF equals HMAC with the ISIM's own IMPI" eq \
 	"$(echo "$out" | jget "[d['app'], d['impi'], d['ks_ext_naf']]")" \
 	"[\"isim\", \"alice.private@ims.example.org\", \"$(ks_ext $k $opc $rand alice.private@ims.example.org $naf)\"]"
+out2=$($UB --json --channel gba naf-key --naf naf.test.example --ua 0100000001)
+check "the ISIM on a logical channel gives the same Ks_ext_NAF" eq "$(echo "$out2" | jget "d['ks_ext_naf']")" "$(echo "$out" | jget "d['ks_ext_naf']")"
 out=$($UB --json gba naf-key --naf naf.test.example --ua 0100000001 --app usim 2>/dev/null); rc=$?
 check "the USIM has no key from the ISIM's bootstrap (separate Ks per application)" eq "$rc" 65
 

@@ -50,6 +50,18 @@ check "USIM only: IMPI derived from IMSI with a 3-digit MNC" eq "$(echo "$out" |
 # EF_DIR r1, SELECT USIM, IMSI, AD, UST, SELECT+READ GBABP, SELECT MF, EF_DIR r2 (6A83), ICCID = 10
 check "USIM only: 10 APDUs" eq "$(echo "$out" | jget "d['apdus']")" 10
 
+# --- logical channels, and the fallback when the card refuses them ---
+$LAB sim 0 $P
+out=$(info --channel)
+check "--channel: same answers on a logical channel" eq "$(echo "$out" | jget "[d['imsi'], d['impi'], len(d['apps'])]")" \
+	'["001010123456789", "001010123456789@ims.mnc001.mcc001.3gppnetwork.org", 2]'
+check "--channel: MANAGE CHANNEL open, commands with CLA 01, channel closed" sh -c \
+	"grep -q '^> 00 70 00 00 01' $LOG && grep -q '^> 01 B0 87 00 09' $LOG && grep -q '^> 00 70 80 01' $LOG && ! grep -q '^> 00 B0 87' $LOG"
+$LAB sim 0 $P --fault sw:6881:70:1
+out=$(info --channel)
+check "--channel on a card answering 6881: the basic channel is used" sh -c \
+	"[ '$(echo "$out" | jget "d['imsi']")' = 001010123456789 ] && grep -q '^> 00 B0 87 00 09' $LOG && ! grep -q '^> 01 ' $LOG"
+
 # --- demo card: PKCS#15 bootstrap objects ---
 $LAB sim 0 tests/profiles/demo.conf
 out=$(info)

@@ -33,4 +33,32 @@ $UB -r "no such reader" info >/dev/null 2>&1; rc=$?
 $UB -r "no such reader" readers >/dev/null 2>&1
 check "unknown reader exits 69" eq $rc 69
 check "--version prints the version" sh -c "$UB --version | grep -q '^uiccboot [0-9]'"
+
+# --wait: a card that arrives later is waited for (SCardGetStatusChange), not polled.
+$LAB simstop 0
+start=$(date +%s%N)
+( sleep 1; $LAB sim 0 tests/profiles/test-usim.conf ) &
+out=$($UB --json --wait 10 -r "$R0" info); rc=$?
+wait
+ms=$((($(date +%s%N) - start) / 1000000))
+check "--wait: info succeeds once the card is inserted (${ms} ms)" eq "$rc $(echo "$out" | jget "d['imsi']")" "0 001010123456789"
+$LAB simstop 0
+out=$($UB --json --wait 1 -r "$R0" info 2>/dev/null); rc=$?
+check "--wait with no card: exit 69, timeout" eq "$rc $(echo "$out" | jget "d['error']")" "69 timeout"
+
+# Removal in the middle of a command: a clear error, exit 69.
+$LAB sim 0 tests/profiles/test-usim.conf --fault remove:3
+out=$($UB --json -r "$R0" info 2>/dev/null); rc=$?
+check "card removed after APDU 3: exit 69, card-removed" eq "$rc $(echo "$out" | jget "d['error']")" "69 card-removed"
+
+# A reset asked for by another application during info waits for info's
+# transaction (R-PCSC 7): info completes, the reset lands after it.
+$LAB sim 0 tests/profiles/test-usim.conf --fault reset:2
+out=$($UB --json -r "$R0" info); rc=$?
+sleep 0.5
+check "reset requested mid-command: the command completes inside its transaction" eq "$rc $(echo "$out" | jget "d['imsi']")" "0 001010123456789"
+check "the reset reached the card after the command's last APDU" sh -c \
+	"awk '/^# fault: reset/ { f = 1 } f && /^> / { a++ } /^# reset/ { print a + 0; exit }' $LABDIR/sim0.log | grep -qx $(( $(echo "$out" | jget "d['apdus']") - 2 ))"
+out=$($UB --json -r "$R0" info)
+check "after the reset the next command works" eq "$(echo "$out" | jget "d['imsi']")" 001010123456789
 done_testing

@@ -123,9 +123,14 @@ static void *reset_thread(void *arg)
 	(void)arg;
 	if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx) != SCARD_S_SUCCESS)
 		return NULL;
+	/* Like a polite application: wait for the card to be free (another
+	 * client's transaction), then reset it. */
 	if (SCardConnect(ctx, reader_name, SCARD_SHARE_SHARED,
-			 SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &h, &proto) == SCARD_S_SUCCESS)
-		SCardDisconnect(h, SCARD_RESET_CARD);
+			 SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &h, &proto) == SCARD_S_SUCCESS) {
+		if (SCardBeginTransaction(h) == SCARD_S_SUCCESS)
+			SCardEndTransaction(h, SCARD_RESET_CARD);
+		SCardDisconnect(h, SCARD_LEAVE_CARD);
+	}
 	SCardReleaseContext(ctx);
 	return NULL;
 }
