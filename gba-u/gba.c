@@ -128,22 +128,13 @@ static int read_service(struct ub_uicc *u, const struct ub_app *app, const struc
 
 static int usim_impi(struct ub_uicc *u, const struct ub_app *usim, char *out, size_t max)
 {
-	uint8_t b[16];
 	char imsi[16];
-	int n, mnc, err;
+	int mnc, err;
 
-	err = ub_uicc_select(u, usim);
+	err = ub_uicc_read_imsi(u, usim, imsi, &mnc);
 	if (err)
 		return err;
-	n = ub_uicc_read(u, &UB_EF_IMSI, 9, b, sizeof(b));
-	if (n < 0)
-		return n;
-	if (ub_imsi_decode(b, (size_t)n, imsi))
-		return UB_E_BAD_DATA;
-	n = ub_uicc_read(u, &UB_EF_AD, 4, b, sizeof(b));
-	if (n < 0)
-		return n;
-	if (ub_ad_mnc_len(b, (size_t)n, &mnc) || !mnc)
+	if (!mnc)
 		return UB_E_BAD_DATA; /* TS 23.003 needs the MNC length */
 	return ub_impi_from_imsi(imsi, mnc, out, max);
 }

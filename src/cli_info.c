@@ -51,22 +51,11 @@ static int read_gbabp(struct ub_uicc *u, const struct ub_ef *ef, struct ub_gbabp
 
 static int usim_part(struct ub_uicc *u, const struct ub_app *usim, struct info *in)
 {
-	uint8_t b[256];
 	int n, err;
 
-	err = ub_uicc_select(u, usim);
+	err = ub_uicc_read_imsi(u, usim, in->imsi, &in->mnc_len);
 	if (err)
 		return err;
-	n = ub_uicc_read(u, &UB_EF_IMSI, 9, b, sizeof(b));
-	if (n < 0)
-		return n;
-	if (ub_imsi_decode(b, (size_t)n, in->imsi))
-		return UB_E_BAD_DATA;
-	n = ub_uicc_read(u, &UB_EF_AD, 4, b, sizeof(b));
-	if (n < 0)
-		return n;
-	if (ub_ad_mnc_len(b, (size_t)n, &in->mnc_len))
-		return UB_E_BAD_DATA;
 	n = ub_uicc_read(u, &UB_EF_UST, 0, in->ust, sizeof(in->ust));
 	if (n < 0)
 		return n;

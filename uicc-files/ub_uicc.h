@@ -66,6 +66,9 @@ int ub_uicc_update(struct ub_uicc *u, const struct ub_ef *ef, const uint8_t *dat
 		   bool secret);
 /* SELECT a file or DF by FID (P2=0C; 2G SIM: P2=00 and GET RESPONSE). */
 int ub_uicc_select_fid(struct ub_uicc *u, uint16_t fid);
+/* IMSI (EF_IMSI) and MNC length (EF_AD; 0 when the card does not say)
+ * of the USIM app. */
+int ub_uicc_read_imsi(struct ub_uicc *u, const struct ub_app *usim, char imsi[16], int *mnc_len);
 /* SELECT by path from the MF (P1=08) or from the current DF (P1=09). */
 int ub_uicc_select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool from_mf);
 /* Read the EF selected by the last select_path (length unknown: in steps). */

@@ -483,3 +483,22 @@ int ub_uicc_close_channel(struct ub_uicc *u)
 	u->in_mf = u->saved_in_mf;
 	return err ? err : sw_err(u, a.sw);
 }
+
+int ub_uicc_read_imsi(struct ub_uicc *u, const struct ub_app *usim, char imsi[16], int *mnc_len)
+{
+	uint8_t b[64];
+	int n, err;
+
+	err = ub_uicc_select(u, usim);
+	if (err)
+		return err;
+	n = ub_uicc_read(u, &UB_EF_IMSI, 9, b, sizeof(b));
+	if (n < 0)
+		return n;
+	if (ub_imsi_decode(b, (size_t)n, imsi))
+		return UB_E_BAD_DATA;
+	n = ub_uicc_read(u, &UB_EF_AD, 4, b, sizeof(b));
+	if (n < 0)
+		return n;
+	return ub_ad_mnc_len(b, (size_t)n, mnc_len) ? UB_E_BAD_DATA : 0;
+}
