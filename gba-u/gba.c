@@ -333,3 +333,20 @@ int ub_gba_me_bootstrap(struct ub_gba *g, const uint8_t rand[16], const uint8_t 
 	OPENSSL_cleanse(a->ik, sizeof(a->ik));
 	return 0;
 }
+
+int ub_gba_push(struct ub_gba *g, const struct ub_gpi *gpi, long long now, uint8_t ks_ext_naf[32],
+		uint8_t auts[14])
+{
+	struct ub_gbabp bp;
+	uint8_t res[16];
+	size_t res_len;
+	int err;
+
+	/* RES is not sent anywhere in push: there is no Ub round trip. */
+	err = ub_gba_bootstrap(g, gpi->rand, gpi->autn, gpi->ptid, gpi->lifetime, res, &res_len,
+			       auts);
+	OPENSSL_cleanse(res, sizeof(res));
+	if (err)
+		return err;
+	return ub_gba_naf_key(g, gpi->naf_id, gpi->naf_id_len, now, ks_ext_naf, &bp);
+}

@@ -96,4 +96,25 @@ int ub_auth_gsm(struct ub_uicc *u, const struct ub_app *app, const uint8_t rand[
 int ub_gba_me_bootstrap(struct ub_gba *g, const uint8_t rand[16], const uint8_t autn[16],
 			uint8_t ks[32], struct ub_auth3g *a);
 
+/* --- GBA Push (TS 33.223), GBA_U --- */
+/* The fields of a GBA Push Info that the UE needs. */
+struct ub_gpi {
+	uint8_t rand[16], autn[16];
+	uint8_t naf_id[255];
+	size_t naf_id_len;
+	char ptid[256];
+	char lifetime[64];
+};
+
+/* Decode a GPI.  Its byte layout is not known yet (spec/gba-push.md 1.2):
+ * always UB_E_NOT_SUPPORTED for now. */
+int ub_gpi_decode(const uint8_t *b, size_t n, struct ub_gpi *gpi);
+
+/* GBA_U push: DD with the GPI's RAND/AUTN*, EF_GBABP with the P-TID in the
+ * B-TID field and the NAF key lifetime (spec/gba-push.md 2: the card's
+ * EF_GBANL then records NAF_Id with the P-TID: the NAF SA), then DE for
+ * Ks_ext_NAF.  Returns as ub_gba_bootstrap and ub_gba_naf_key. */
+int ub_gba_push(struct ub_gba *g, const struct ub_gpi *gpi, long long now, uint8_t ks_ext_naf[32],
+		uint8_t auts[14]);
+
 #endif

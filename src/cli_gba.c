@@ -11,7 +11,7 @@
 #include "ub_hex.h"
 
 struct gba_args {
-	const char *rand, *autn, *bsf, *lifetime, *naf, *ua, *app;
+	const char *rand, *autn, *bsf, *lifetime, *naf, *ua, *app, *ptid, *gpi;
 	bool gsm, allow_me;
 };
 
@@ -26,6 +26,8 @@ static int parse_args(int argc, char **argv, struct gba_args *a, const char *usa
 					     {"app", required_argument, NULL, 'p'},
 					     {"gsm", no_argument, NULL, 'g'},
 					     {"allow-gba-me", no_argument, NULL, 'm'},
+					     {"ptid", required_argument, NULL, 't'},
+					     {"gpi", required_argument, NULL, 'G'},
 					     {NULL, 0, NULL, 0}};
 	int c;
 
@@ -58,6 +60,12 @@ static int parse_args(int argc, char **argv, struct gba_args *a, const char *usa
 			break;
 		case 'm':
 			a->allow_me = true;
+			break;
+		case 't':
+			a->ptid = optarg;
+			break;
+		case 'G':
+			a->gpi = optarg;
 			break;
 		default:
 			fprintf(stderr, "usage: %s\n", usage);
@@ -326,13 +334,69 @@ static int gba_status(struct ub_cli *cli, struct gba_args *a)
 	return 0;
 }
 
+/* GBA_U push from the GPI's fields (the GPI itself cannot be decoded yet). */
+static int gba_push(struct ub_cli *cli, struct gba_args *a)
+{
+	struct ub_gba g;
+	struct ub_gpi gpi;
+	uint8_t ua[UB_UA_LEN], key[32], auts[14];
+	int n, err;
+
+	memset(&gpi, 0, sizeof(gpi));
+	if (a->gpi) {
+		err = ub_gpi_decode(NULL, 0, &gpi);
+		cli_error(cli, err,
+			  "%s: GBA Push Info decoding (TS 33.223 5.3.5 layout not known "
+			  "yet); pass --rand --autn --naf --ua --ptid instead",
+			  a->gpi);
+		return err;
+	}
+	if ((err = hexarg("rand", a->rand, gpi.rand, 16)) ||
+	    (err = hexarg("autn", a->autn, gpi.autn, 16)) ||
+	    (err = hexarg("ua", a->ua, ua, UB_UA_LEN)))
+		return err;
+	n = a->naf ? ub_naf_id(a->naf, ua, gpi.naf_id, sizeof(gpi.naf_id)) : UB_E_USAGE;
+	if (n < 0 || !a->ptid || strlen(a->ptid) >= sizeof(gpi.ptid) || !*a->ptid ||
+	    lifetime_arg(a->lifetime, gpi.lifetime, sizeof(gpi.lifetime))) {
+		fprintf(stderr,
+			"uiccboot: gba push needs --rand --autn --naf FQDN --ua HEX --ptid STR"
+			" [--lifetime T]\n");
+		return UB_E_USAGE;
+	}
+	gpi.naf_id_len = (size_t)n;
+	snprintf(gpi.ptid, sizeof(gpi.ptid), "%s", a->ptid);
+	if ((err = gba_open(cli, &g, a)))
+		return err;
+	if (!g.service) {
+		cli_error(cli, UB_E_NO_GBA, "reader \"%s\": GBA push needs GBA_U",
+			  cli->card.reader);
+		return UB_E_NO_GBA;
+	}
+	err = ub_gba_push(&g, &gpi, (long long)time(NULL), key, auts);
+	if (err == UB_E_AUTH_SYNC) {
+		put_hex(cli, "auts", auts, 14);
+		cli_error(cli, err, "reader \"%s\"", cli->card.reader);
+		return err;
+	}
+	if (err)
+		return card_error(cli, &cli->uicc, err);
+	put_str(cli, "ptid", gpi.ptid);
+	put_hex(cli, "naf_id", gpi.naf_id, gpi.naf_id_len);
+	put_str(cli, "lifetime", gpi.lifetime);
+	put_hex(cli, "ks_ext_naf", key, 32);
+	OPENSSL_cleanse(key, sizeof(key));
+	return 0;
+}
+
 int cli_gba(struct ub_cli *cli, int argc, char **argv)
 {
 	static const char *usage =
 		"uiccboot gba status [--app usim|isim]\n"
 		"       uiccboot gba bootstrap --rand HEX --autn HEX --bsf FQDN [--lifetime T]"
 		" [--allow-gba-me]\n"
-		"       uiccboot gba naf-key --naf FQDN --ua HEX";
+		"       uiccboot gba naf-key --naf FQDN --ua HEX\n"
+		"       uiccboot gba push --rand HEX --autn HEX --naf FQDN --ua HEX --ptid STR"
+		" [--lifetime T]";
 	struct gba_args a;
 	int err;
 
@@ -349,6 +413,8 @@ int cli_gba(struct ub_cli *cli, int argc, char **argv)
 		return gba_naf_key(cli, &a);
 	if (!strcmp(argv[1], "status"))
 		return gba_status(cli, &a);
+	if (!strcmp(argv[1], "push"))
+		return gba_push(cli, &a);
 	fprintf(stderr, "usage: %s\n", usage);
 	return UB_E_USAGE;
 }

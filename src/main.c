@@ -67,6 +67,7 @@ int cli_exit_code(int err)
 	case UB_E_NOT_FOUND:
 	case UB_E_NO_GBA:
 	case UB_E_AUTH_CONTEXT:
+	case UB_E_NOT_SUPPORTED:
 		return 69;
 	case UB_E_POLICY:
 	case UB_E_SECURITY:

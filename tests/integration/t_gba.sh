@@ -102,6 +102,27 @@ check "no GBA service: the card saw no AUTHENTICATE" sh -c "! grep -q '^> 00 88'
 out=$($UB --json gba bootstrap --rand $RAND1 --autn $AUTN1 --bsf b.example --allow-gba-me); rc=$?
 check "--allow-gba-me: 3G AKA on the USIM, mode gba_me, RES" eq "$rc $(echo "$out" | jget "[d['mode'], d['res']]")" '0 ["gba_me", "a54211d5e3ba50bf"]'
 
+# --- GBA push (GBA_U): DD with AUTN* then DE; the NAF SA recorded with the P-TID ---
+sed 's/^gba_autn_star = no/gba_autn_star = yes/' $P >"$TMP/star.conf"
+$LAB sim 0 "$TMP/star.conf"
+AUTNS=$(python3 - $AUTN1 "$(auc IK $K $OPC b9b9 ff9bb4d0b607 $RAND1)" <<'PY'
+import hashlib, sys
+autn, ik = bytes.fromhex(sys.argv[1]), bytes.fromhex(sys.argv[2])
+t = hashlib.sha1(ik).digest()[:8]          # Trunc = first 64 bits (UNCERTAIN in spec/)
+print((autn[:8] + bytes(a ^ b for a, b in zip(autn[8:], t))).hex())
+PY
+)
+out=$($UB --json gba push --rand $RAND1 --autn $AUTN1 --naf naf.example.org --ua 0100000002 --ptid ptid-1@push.example --app usim 2>/dev/null); rc=$?
+check "push with a plain AUTN on an AUTN* card: 9862, exit 65" eq "$rc $(echo "$out" | jget "d['error']")" "65 auth-mac"
+out=$($UB --json gba push --rand $RAND1 --autn $AUTNS --naf naf.example.org --ua 0100000002 --ptid ptid-1@push.example --lifetime 2031-01-01T00:00:00Z --app usim); rc=$?
+check "push with AUTN*: Ks_ext_NAF of the spec vector, P-TID echoed" eq "$rc $(echo "$out" | jget "[d['ptid'], d['ks_ext_naf']]")" "0 [\"ptid-1@push.example\", \"$VEC\"]"
+out=$($UB --json gba status --app usim)
+check "the NAF SA is on the card: EF_GBABP and EF_GBANL carry the P-TID" eq "$(echo "$out" | jget "[d['btid'], d['lifetime'], [(n['naf_id'], n['btid']) for n in d['nafs']]]")" \
+	'["ptid-1@push.example", "2031-01-01T00:00:00Z", [["6e61662e6578616d706c652e6f72670100000002", "ptid-1@push.example"]]]'
+echo 00 >"$TMP/gpi.bin"
+out=$($UB --json gba push --gpi "$TMP/gpi.bin" 2>"$TMP/err"); rc=$?
+check "a GPI file: not supported yet (exit 69), and it says why" sh -c "[ '$rc $(echo "$out" | jget "d['error']")' = '69 not-supported' ] && grep -q '33.223' $TMP/err"
+
 # --- usage ---
 $UB gba bootstrap --rand 00 --autn $AUTN1 --bsf b >/dev/null 2>&1; rc=$?
 check "a short --rand is a usage error (64)" eq $rc 64
