@@ -1,0 +1,246 @@
+/* Policy file (R-BOOT 5).  Every key is checked by the table below. */
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ub_error.h"
+#include "ub_hex.h"
+#include "ub_policy.h"
+
+static const struct {
+	enum ub_sec sec;
+	const char *name, *alias;
+} sec_names[] = {
+	{UB_SEC_NETWORKID, "NETWORKID", "NETWPIN"},
+	{UB_SEC_USERPIN, "USERPIN", NULL},
+	{UB_SEC_USERPIN_NETWORKID, "USERPIN_NETWORKID", NULL},
+	{UB_SEC_NETWORKID_GBA, "NETWORKID_GBA", NULL},
+	{UB_SEC_USERPIN_NETWORKID_GBA, "USERPIN_NETWORKID_GBA", NULL},
+	{UB_SEC_USERNETWPIN, "USERNETWPIN", NULL},
+	{UB_SEC_USERPINMAC, "USERPINMAC", NULL},
+};
+
+enum ub_sec ub_sec_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sec_names) / sizeof(sec_names[0]); i++)
+		if (!strcasecmp(s, sec_names[i].name) ||
+		    (sec_names[i].alias && !strcasecmp(s, sec_names[i].alias)))
+			return sec_names[i].sec;
+	return UB_SEC_NONE;
+}
+
+const char *ub_sec_name(enum ub_sec s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sec_names) / sizeof(sec_names[0]); i++)
+		if (sec_names[i].sec == s)
+			return sec_names[i].name;
+	return "NONE";
+}
+
+void ub_policy_defaults(struct ub_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->smartcard_enabled = true;
+	p->remove_stale = true;
+	p->push_enabled = true;
+	/* NETWORKID alone is not allowed by default: IMSI/ESN are not
+	 * secret, and accepting it lets an attacker downgrade (R-BOOT 5). */
+	p->allowed_sec =
+		UB_SEC_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID;
+	p->networkid_key = UB_NETID_SEMI_OCTET;
+	p->account = UB_CONFLICT_REPLACE;
+	p->connmo = UB_CONFLICT_RENAME;
+	p->prefer_isim = true;
+}
+
+struct load {
+	struct ub_policy *p;
+	const char *file;
+	char *err;
+	size_t errlen;
+};
+
+static bool yesno(const char *v, bool *out)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true"))
+		*out = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false"))
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
+/* Comma-separated list; each item trimmed. Calls f for each, stops at false. */
+static bool each_item(const char *v, bool (*f)(struct ub_policy *, const char *),
+		      struct ub_policy *p)
+{
+	char buf[2048], *tok, *save = NULL, *end;
+
+	if (strlen(v) >= sizeof(buf))
+		return false;
+	snprintf(buf, sizeof(buf), "%s", v);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (!*tok || !f(p, tok))
+			return false;
+	}
+	return true;
+}
+
+static bool add_sec(struct ub_policy *p, const char *s)
+{
+	enum ub_sec sec = ub_sec_parse(s);
+
+	p->allowed_sec |= (unsigned)sec;
+	return sec != UB_SEC_NONE;
+}
+
+static bool add_server(struct ub_policy *p, const char *s)
+{
+	if (p->nservers >= UB_POLICY_MAX_SERVERS || strlen(s) >= sizeof(p->servers[0]))
+		return false;
+	snprintf(p->servers[p->nservers++], sizeof(p->servers[0]), "%s", s);
+	return true;
+}
+
+static bool conflict(const char *v, enum ub_conflict other, enum ub_conflict *out)
+{
+	if (!strcmp(v, "reject"))
+		*out = UB_CONFLICT_REJECT;
+	else if (!strcmp(v, other == UB_CONFLICT_REPLACE ? "replace" : "rename"))
+		*out = other;
+	else
+		return false;
+	return true;
+}
+
+/* 1 ok, 0 bad value, -1 unknown key */
+static int set(struct ub_policy *p, const char *sec, const char *k, const char *v)
+{
+	size_t n;
+
+	if (!strcmp(sec, "smartcard")) {
+		if (!strcmp(k, "enabled"))
+			return yesno(v, &p->smartcard_enabled);
+		if (!strcmp(k, "remove_stale"))
+			return yesno(v, &p->remove_stale);
+	} else if (!strcmp(sec, "push")) {
+		if (!strcmp(k, "enabled"))
+			return yesno(v, &p->push_enabled);
+		if (!strcmp(k, "allowed_sec")) {
+			p->allowed_sec = 0;
+			return !*v || each_item(v, add_sec, p);
+		}
+		if (!strcmp(k, "networkid_key")) {
+			if (!strcmp(v, "semi-octet"))
+				p->networkid_key = UB_NETID_SEMI_OCTET;
+			else if (!strcmp(v, "ascii"))
+				p->networkid_key = UB_NETID_ASCII;
+			else
+				return 0;
+			return 1;
+		}
+	} else if (!strcmp(sec, "servers")) {
+		if (!strcmp(k, "allow")) {
+			p->nservers = 0;
+			return !*v || each_item(v, add_server, p);
+		}
+	} else if (!strcmp(sec, "conflicts")) {
+		if (!strcmp(k, "account"))
+			return conflict(v, UB_CONFLICT_REPLACE, &p->account);
+		if (!strcmp(k, "connmo"))
+			return conflict(v, UB_CONFLICT_RENAME, &p->connmo);
+	} else if (!strcmp(sec, "gba")) {
+		if (!strcmp(k, "prefer")) {
+			if (strcmp(v, "isim") && strcmp(v, "usim"))
+				return 0;
+			p->prefer_isim = !strcmp(v, "isim");
+			return 1;
+		}
+		if (!strcmp(k, "allow_gba_me"))
+			return yesno(v, &p->allow_gba_me);
+		if (!strcmp(k, "naf_fqdn")) {
+			n = strlen(v);
+			if (n >= sizeof(p->naf_fqdn) || strpbrk(v, " /:@"))
+				return 0;
+			memcpy(p->naf_fqdn, v, n + 1);
+			return 1;
+		}
+		if (!strcmp(k, "ua_id")) {
+			p->has_ua_id = *v != '\0';
+			return !*v || (strlen(v) == 10 && ub_unhex(p->ua_id, 5, v) == 5);
+		}
+	} else if (!strcmp(sec, "pin")) {
+		if (!strcmp(k, "pin1")) {
+			n = strlen(v);
+			if (n && (n < 4 || n > 8 || strspn(v, "0123456789") != n))
+				return 0;
+			memcpy(p->pin1, v, n + 1);
+			return 1;
+		}
+	}
+	return -1;
+}
+
+static int on_key(void *user, const char *section, const char *k, const char *v)
+{
+	struct load *l = user;
+	int r = set(l->p, section, k, v);
+
+	if (r < 0)
+		snprintf(l->err, l->errlen, "[%s] %s: unknown key", section, k);
+	else if (r == 0)
+		snprintf(l->err, l->errlen, "[%s] %s: bad value '%s'", section, k, v);
+	return r > 0;
+}
+
+int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, char *err, size_t errlen)
+{
+	struct load l = {p, path, err, errlen};
+	char what[256] = "";
+	FILE *fp;
+	int line;
+
+	err[0] = '\0';
+	ub_policy_defaults(p);
+	fp = fopen(path, "r");
+	if (!fp) {
+		if (errno == ENOENT && !must_exist)
+			return 0; /* built-in defaults */
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return UB_E_IO;
+	}
+	l.err = what;
+	l.errlen = sizeof(what);
+	line = ini_parse_file(fp, on_key, &l);
+	fclose(fp);
+	if (line) {
+		snprintf(err, errlen, "%s:%d: %s", path, line, what[0] ? what : "syntax error");
+		ub_policy_defaults(p); /* nothing half-loaded */
+		return UB_E_BAD_DATA;
+	}
+	return 0;
+}
+
+bool ub_policy_server_allowed(const struct ub_policy *p, const char *server_id)
+{
+	int i;
+
+	if (!p->nservers)
+		return true;
+	for (i = 0; i < p->nservers; i++)
+		if (!strcmp(p->servers[i], server_id))
+			return true;
+	return false;
+}

@@ -1,0 +1,56 @@
+/* Security of pushed bootstrap messages (R-BOOT 3): the Content-Type
+ * parameters SEC and MAC, and HMAC-SHA1 verification with the key each
+ * SEC type names (OMA DM Security 5.7.2, OMA CP ProvBoot). */
+#ifndef UB_BOOTSEC_H
+#define UB_BOOTSEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ub_policy.h"
+
+#define UB_MAC_LEN 20
+
+enum ub_msg_kind { UB_MSG_UNKNOWN, UB_MSG_DM, UB_MSG_CP };
+
+struct ub_ctype {
+	char type[128];
+	enum ub_msg_kind kind;
+	enum ub_sec sec; /* UB_SEC_NONE: no SEC parameter */
+	uint8_t mac[UB_MAC_LEN];
+	bool has_mac;
+};
+
+/* "application/vnd.syncml.dm+wbxml; SEC=USERPIN; MAC=<40 hex>" (either
+ * case; CP's numeric SEC 0-3 too).  Returns 0 or UB_E_BAD_DATA. */
+int ub_ctype_parse(const char *s, struct ub_ctype *ct);
+
+/* The WSP binary Content-Type header value (WAP-230 8.4.2.24): media as a
+ * well-known short integer or text, SEC (0x91) and MAC (0x92) parameters.
+ * Returns 0 or UB_E_BAD_DATA. */
+int ub_ctype_parse_wsp(const uint8_t *b, size_t n, struct ub_ctype *ct);
+
+/* IMSI as semi-octets, as OMA CP NETWPIN keys it (no length byte).
+ * Returns the byte count or UB_E_BAD_DATA. */
+int ub_imsi_semi_octets(const char *imsi, uint8_t out[8]);
+
+/* Key material for the MAC, gathered by the caller. */
+struct ub_mac_keys {
+	const char *imsi;	   /* NETWORKID forms */
+	enum ub_netid_key netid;   /* semi-octet (default) or ASCII IMSI */
+	const char *pin;	   /* USERPIN forms */
+	const uint8_t *ks_ext_naf; /* the GBA forms: 32 bytes */
+};
+
+/* Verify mac over body for sec.  USERPINMAC ignores mac (the PIN carries
+ * it).  Returns 0, UB_E_MAC on a mismatch, UB_E_USAGE when key material
+ * for this SEC is missing (no PIN, no IMSI, no GBA key). */
+int ub_mac_verify(const struct ub_mac_keys *k, enum ub_sec sec, const uint8_t *body, size_t n,
+		  const uint8_t mac[UB_MAC_LEN]);
+
+/* The host of a URI ("https://dm.example:443/dm" -> "dm.example"), for
+ * the NAF FQDN of NETWORKID_GBA.  Returns 0 or UB_E_BAD_DATA. */
+int ub_uri_host(const char *uri, char *out, size_t max);
+
+#endif

@@ -1,0 +1,59 @@
+/* The device owner's policy (R-BOOT 5): INI, libinih.  Built-in defaults
+ * when the file is absent; an unknown key or a bad value is an error that
+ * names file, line and key. */
+#ifndef UB_POLICY_H
+#define UB_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define UB_POLICY_DEFAULT "/etc/uiccboot/policy.conf"
+#define UB_POLICY_MAX_SERVERS 32
+
+/* Bootstrap message security types (OMA DM Security 5.7.2, OMA CP
+ * ProvBoot), as bits of ub_policy.allowed_sec. */
+enum ub_sec {
+	UB_SEC_NONE = 0,
+	UB_SEC_NETWORKID = 1 << 0, /* also CP NETWPIN */
+	UB_SEC_USERPIN = 1 << 1,
+	UB_SEC_USERPIN_NETWORKID = 1 << 2,
+	UB_SEC_NETWORKID_GBA = 1 << 3,
+	UB_SEC_USERPIN_NETWORKID_GBA = 1 << 4,
+	UB_SEC_USERNETWPIN = 1 << 5, /* CP: semi-octet IMSI || PIN */
+	UB_SEC_USERPINMAC = 1 << 6,  /* CP: PIN carries the MAC */
+};
+/* "NETWORKID" -> UB_SEC_NETWORKID ("NETWPIN" too); UB_SEC_NONE if unknown. */
+enum ub_sec ub_sec_parse(const char *s);
+const char *ub_sec_name(enum ub_sec s);
+
+enum ub_netid_key { UB_NETID_SEMI_OCTET, UB_NETID_ASCII };
+enum ub_conflict { UB_CONFLICT_REPLACE, UB_CONFLICT_REJECT, UB_CONFLICT_RENAME };
+
+struct ub_policy {
+	bool smartcard_enabled, remove_stale;
+	bool push_enabled;
+	unsigned allowed_sec; /* enum ub_sec bits */
+	enum ub_netid_key networkid_key;
+	char servers[UB_POLICY_MAX_SERVERS][128];
+	int nservers; /* 0: any server may bootstrap */
+	enum ub_conflict account, connmo;
+	bool prefer_isim, allow_gba_me;
+	char naf_fqdn[256]; /* "": the host of the message's Source LocURI */
+	uint8_t ua_id[5];
+	bool has_ua_id;
+	char pin1[9];
+};
+
+void ub_policy_defaults(struct ub_policy *p);
+
+/* Load path over the defaults.  A missing file is fine when !must_exist
+ * (the default path).  Returns 0, UB_E_IO or UB_E_BAD_DATA with
+ * "file:line: [section] key: what" in err. */
+int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, char *err,
+		   size_t errlen);
+
+/* May ServerID bootstrap this device? */
+bool ub_policy_server_allowed(const struct ub_policy *p, const char *server_id);
+
+#endif

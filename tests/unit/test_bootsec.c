@@ -1,0 +1,330 @@
+/* Policy, Content-Type and bootstrap MACs: the vectors of spec/oma-dm.md
+ * 2.4 and 4.2, and inputs that must be refused. */
+// LINK: src/policy.o src/bootsec.o pcsc/ub_error.o pcsc/ub_hex.o
+// LIBS: -lcrypto -linih
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ub_bootsec.h"
+#include "ub_error.h"
+#include "ub_hex.h"
+#include "ub_policy.h"
+
+/* spec/oma-dm.md 2.4: a DM 1.2 bootstrap, WBXML, 469 bytes */
+static const char fixture_hex[] =
+	"02a4016a006d6c7103312e3200017203444d2f312e32000165033000015b033000016e5703494d45493a343933"
+	"303035"
+	"31303035393238303000010167570368747470733a2f2f646d2e6578616d706c652e636f6d000101016b454b03"
+	"310001"
+	"546e57032e2f444d4163632f65782f41707049440001014fc30277370101546e57032e2f444d4163632f65782f"
+	"536572"
+	"76657249440001014fc30e646d2e6578616d706c652e636f6d0101546e57032e2f444d4163632f65782f417070"
+	"416464"
+	"722f312f416464720001014fc31668747470733a2f2f646d2e6578616d706c652e636f6d0101546e57032e2f44"
+	"4d4163"
+	"632f65782f417070416464722f312f41646472547970650001014fc3035552490101546e57032e2f444d416363"
+	"2f6578"
+	"2f417070417574682f312f41417574684c6576656c0001014fc306434c435245440101546e57032e2f444d4163"
+	"632f65"
+	"782f417070417574682f312f4141757468547970650001014fc3064449474553540101546e57032e2f444d4163"
+	"632f65"
+	"782f417070417574682f312f41417574684e616d650001014fc303636c690101546e57032e2f444d4163632f65"
+	"782f41"
+	"7070417574682f312f41417574685365637265740001014fc305636c697077010101120101";
+
+static uint8_t body[600];
+static size_t body_len;
+
+static int setup(void **state)
+{
+	(void)state;
+	body_len = (size_t)ub_unhex(body, sizeof(body), fixture_hex);
+	return body_len == 469 ? 0 : -1;
+}
+
+static void mac_of(const char *hex, uint8_t mac[UB_MAC_LEN])
+{
+	assert_int_equal(ub_unhex(mac, UB_MAC_LEN, hex), UB_MAC_LEN);
+}
+
+static void dm_vectors(void **state)
+{
+	static const uint8_t ks[32] = {0x7a, 0x20, 0x5c, 0xe7, 0x86, 0xb1, 0x4d, 0xad,
+				       0x6f, 0x28, 0xd1, 0xf8, 0xb3, 0x9d, 0x74, 0xab,
+				       0xa2, 0xa1, 0x72, 0xa3, 0xc1, 0x34, 0x04, 0x3b,
+				       0xb0, 0x36, 0x91, 0x2e, 0x20, 0x36, 0xb6, 0x10};
+	struct ub_mac_keys k = {"001010123456789", UB_NETID_SEMI_OCTET, "1234", ks};
+	uint8_t mac[UB_MAC_LEN];
+
+	(void)state;
+	mac_of("80D3D4C9D735DC5D63B4A24E79F01BF113C0D682", mac);
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_NETWORKID, body, body_len, mac), 0);
+	mac_of("1E693C3D758941815B50BD6EC0F053D47A29628C", mac);
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_USERPIN, body, body_len, mac), 0);
+	mac_of("280C36388BCADF295A7E6838B2C9E36DCBC3A494", mac);
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_USERPIN_NETWORKID, body, body_len, mac), 0);
+	mac_of("DDB42787A8E4CAF6CF80D49AD14CACCC523C1E60", mac);
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_USERNETWPIN, body, body_len, mac), 0);
+	/* GBA forms (self-computed with Python hmac; key = Ks_ext_NAF of
+	 * spec/uicc-gba.md 3.5, or "1234:" || it) */
+	mac_of("E984C821B69115AD648546DA0219F442B8080E77", mac);
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_NETWORKID_GBA, body, body_len, mac), 0);
+	mac_of("482CED5176307FD59335F281ACE4B5B4DCF3CB66", mac);
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_USERPIN_NETWORKID_GBA, body, body_len, mac), 0);
+	/* ASCII NETWORKID, when the policy says so */
+	k.netid = UB_NETID_ASCII;
+	mac_of("28EA566DCCFB3AA3829F5CCB76CD92A4FC8F6BBE", mac);
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_NETWORKID, body, body_len, mac), 0);
+	mac_of("824E3EE523E8F6F18FF3B0AE2531503DAECD5D4A", mac);
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_USERPIN_NETWORKID, body, body_len, mac), 0);
+	mac_of("80D3D4C9D735DC5D63B4A24E79F01BF113C0D682", mac);
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_NETWORKID, body, body_len, mac), UB_E_MAC);
+}
+
+static void dm_refusals(void **state)
+{
+	struct ub_mac_keys k = {"001010123456789", UB_NETID_SEMI_OCTET, "1234", NULL};
+	uint8_t mac[UB_MAC_LEN];
+	size_t i;
+
+	(void)state;
+	mac_of("1E693C3D758941815B50BD6EC0F053D47A29628C", mac);
+	k.pin = "1235"; /* wrong key */
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_USERPIN, body, body_len, mac), UB_E_MAC);
+	k.pin = "1234";
+	for (i = 0; i < body_len; i += 97) { /* one changed byte anywhere */
+		body[i] ^= 0x01;
+		assert_int_equal(ub_mac_verify(&k, UB_SEC_USERPIN, body, body_len, mac), UB_E_MAC);
+		body[i] ^= 0x01;
+	}
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_USERPIN, body, body_len - 1, mac), UB_E_MAC);
+	k.pin = NULL;
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_USERPIN, body, body_len, mac), UB_E_USAGE);
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_NETWORKID_GBA, body, body_len, mac), UB_E_USAGE);
+	k.imsi = "12345";
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_NETWORKID, body, body_len, mac), UB_E_BAD_DATA);
+}
+
+static void cp_vectors(void **state)
+{
+	/* spec/oma-dm.md 4.2 (NowSMS-confirmed) */
+	static const char cp_hex[] =
+		"030B6A0674657374310045C6560187070683000101C655018707068300018711060374657374"
+		"315F4E415049440001871006AB0187080603746573743200018709068901871401C65A01870C"
+		"069A01870D060367707273757365726E616D650001870E06036770727370617373776F7264"
+		"0001010101";
+	uint8_t cp[200], mac[UB_MAC_LEN], key[8];
+	struct ub_mac_keys k = {"123456789012345", UB_NETID_SEMI_OCTET, NULL, NULL};
+	int n = ub_unhex(cp, sizeof(cp), cp_hex);
+	char hex[20];
+
+	(void)state;
+	assert_int_equal(n, 118);
+	assert_int_equal(ub_imsi_semi_octets("123456789012345", key), 8);
+	assert_string_equal(ub_hex(hex, key, 8), "1932547698103254");
+	assert_int_equal(ub_imsi_semi_octets("00101012345678", key), 8);
+	assert_string_equal(ub_hex(hex, key, 8), "01101010325476f8");
+	assert_int_equal(ub_imsi_semi_octets("1234a6789", key), UB_E_BAD_DATA);
+	mac_of("C483EC25F7E3E0CF100380DA5F6714CF204A5EC5", mac);
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_NETWORKID, cp, (size_t)n, mac), 0);
+	mac_of("BC1D9A92B169C9A4A066190D507F0D2E31CDDFAF", mac);
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_NETWORKID, cp, (size_t)n, mac), UB_E_MAC);
+	/* USERPINMAC: 5 key digits + 5 check digits, over the DM fixture */
+	k.pin = "1357904832";
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_USERPINMAC, body, body_len, NULL), 0);
+	k.pin = "1357904833";
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_USERPINMAC, body, body_len, NULL), UB_E_MAC);
+	k.pin = "13579048"; /* shorter than 10 */
+	assert_int_equal(ub_mac_verify(&k, UB_SEC_USERPINMAC, body, body_len, NULL), UB_E_MAC);
+}
+
+static void content_type(void **state)
+{
+	static const char *bad[] = {
+		"",
+		"; SEC=USERPIN",
+		"application/vnd.syncml.dm+wbxml; SEC=BOGUS",
+		"application/vnd.syncml.dm+wbxml; SEC=USERPIN; SEC=NETWORKID",
+		"application/vnd.syncml.dm+wbxml; MAC=1234",
+		"application/vnd.syncml.dm+wbxml; MAC=zz3C3D758941815B50BD6EC0F053D47A29628C",
+		"application/vnd.syncml.dm+wbxml; SEC",
+	};
+	struct ub_ctype ct;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ub_ctype_parse("application/vnd.syncml.dm+wbxml; SEC=USERPIN_NETWORKID; "
+					"MAC=1e693c3d758941815b50bd6ec0f053d47a29628c",
+					&ct),
+			 0);
+	assert_int_equal(ct.kind, UB_MSG_DM);
+	assert_int_equal(ct.sec, UB_SEC_USERPIN_NETWORKID);
+	assert_true(ct.has_mac);
+	assert_int_equal(ct.mac[0], 0x1e);
+	assert_int_equal(ub_ctype_parse("application/vnd.wap.connectivity-wbxml;sec=0;"
+					"mac=\"C483EC25F7E3E0CF100380DA5F6714CF204A5EC5\"",
+					&ct),
+			 0);
+	assert_int_equal(ct.kind, UB_MSG_CP);
+	assert_int_equal(ct.sec, UB_SEC_NETWORKID);
+	assert_int_equal(
+		ub_ctype_parse("application/vnd.wap.connectivity-wbxml; SEC=USERPINMAC", &ct), 0);
+	assert_int_equal(ct.sec, UB_SEC_USERPINMAC);
+	assert_false(ct.has_mac);
+	assert_int_equal(ub_ctype_parse("text/plain", &ct), 0);
+	assert_int_equal(ct.kind, UB_MSG_UNKNOWN);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (ub_ctype_parse(bad[i], &ct) != UB_E_BAD_DATA)
+			fail_msg("Content-Type '%s' accepted", bad[i]);
+}
+
+static void content_type_wsp(void **state)
+{
+	static const char *bad[] = {
+		"",
+		"1f",		/* uintvar length missing */
+		"1f8080808080", /* uintvar longer than 5 bytes */
+		"1f05c2",	/* uintvar length past the end */
+		"05b6",		/* length past the end */
+		"03b69187",	/* SEC outside 0..3 */
+		"2bb6924330",	/* MAC of the wrong length */
+		"04b69280",	/* MAC without NUL */
+		"03b64142",	/* untyped parameter */
+	};
+	struct ub_ctype ct;
+	uint8_t b[128];
+	int n;
+	size_t i;
+
+	(void)state;
+	/* CP: 1F + uintvar length 45, media 0x36, SEC=NETWPIN (91 80), MAC + NUL */
+	n = ub_unhex(b, sizeof(b),
+		     "1f2db69180"
+		     "92"
+		     "4334383345433235463745334530434631303033"
+		     "3830444135463637313443463230344135454335"
+		     "00");
+	assert_int_equal(ub_ctype_parse_wsp(b, (size_t)n, &ct), 0);
+	assert_int_equal(ct.kind, UB_MSG_CP);
+	assert_int_equal(ct.sec, UB_SEC_NETWORKID);
+	assert_true(ct.has_mac);
+	assert_int_equal(ct.mac[19], 0xC5);
+	n = ub_unhex(b, sizeof(b), "c2");
+	assert_int_equal(ub_ctype_parse_wsp(b, (size_t)n, &ct), 0);
+	assert_int_equal(ct.kind, UB_MSG_DM);
+	n = ub_unhex(b, sizeof(b),
+		     "0581"
+		     "9182"
+		     "81ea"); /* + charset utf-8 */
+	assert_int_equal(ub_ctype_parse_wsp(b, (size_t)n, &ct), 0);
+	assert_int_equal(ct.sec, UB_SEC_USERNETWPIN);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = ub_unhex(b, sizeof(b), bad[i]);
+		if (ub_ctype_parse_wsp(b, (size_t)n, &ct) != UB_E_BAD_DATA)
+			fail_msg("WSP Content-Type %s accepted", bad[i]);
+	}
+}
+
+static const char *write_conf(const char *text)
+{
+	static char path[] = "/tmp/ub-policy-XXXXXX";
+	int fd;
+
+	strcpy(path, "/tmp/ub-policy-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static void policy(void **state)
+{
+	struct ub_policy p;
+	char err[300];
+	const char *f;
+
+	(void)state;
+	assert_int_equal(ub_policy_load(&p, "/nonexistent/policy.conf", false, err, sizeof(err)),
+			 0);
+	assert_true(p.smartcard_enabled && p.push_enabled && p.remove_stale && p.prefer_isim);
+	assert_false(p.allowed_sec & UB_SEC_NETWORKID); /* refused by default */
+	assert_true(p.allowed_sec & UB_SEC_USERPIN_NETWORKID_GBA);
+	assert_true(ub_policy_server_allowed(&p, "anyone"));
+	assert_int_equal(ub_policy_load(&p, "/nonexistent/policy.conf", true, err, sizeof(err)),
+			 UB_E_IO);
+
+	f = write_conf("[smartcard]\nenabled = no\n[push]\nallowed_sec = NETWORKID, USERPIN\n"
+		       "networkid_key = ascii\n[servers]\nallow = a.example, b.example\n"
+		       "[conflicts]\naccount = reject\nconnmo = reject\n[gba]\nprefer = usim\n"
+		       "allow_gba_me = yes\nnaf_fqdn = dm.example\nua_id = 03000000ff\n"
+		       "[pin]\npin1 = 4321\n");
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), 0);
+	unlink(f);
+	assert_false(p.smartcard_enabled);
+	assert_int_equal(p.allowed_sec, UB_SEC_NETWORKID | UB_SEC_USERPIN);
+	assert_int_equal(p.networkid_key, UB_NETID_ASCII);
+	assert_true(ub_policy_server_allowed(&p, "b.example"));
+	assert_false(ub_policy_server_allowed(&p, "c.example"));
+	assert_int_equal(p.account, UB_CONFLICT_REJECT);
+	assert_int_equal(p.connmo, UB_CONFLICT_REJECT);
+	assert_false(p.prefer_isim);
+	assert_true(p.allow_gba_me && p.has_ua_id);
+	assert_int_equal(p.ua_id[4], 0xFF);
+	assert_string_equal(p.naf_fqdn, "dm.example");
+	assert_string_equal(p.pin1, "4321");
+
+	f = write_conf("[push]\nenabled = yes\nallowd_sec = USERPIN\n");
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_non_null(strstr(err, ":3: [push] allowd_sec: unknown key"));
+	unlink(f);
+	f = write_conf("[gba]\nua_id = 0100\n");
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_non_null(strstr(err, ":2: [gba] ua_id: bad value"));
+	assert_false(p.has_ua_id); /* nothing half-loaded */
+	unlink(f);
+	f = write_conf("[push]\nallowed_sec = USERPIN, MD5\n");
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	unlink(f);
+	f = write_conf("[pin]\npin1 = 12\n");
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	unlink(f);
+	f = write_conf("[other]\nx = 1\n");
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_non_null(strstr(err, "[other] x: unknown key"));
+	unlink(f);
+}
+
+static void uri_host(void **state)
+{
+	char h[64];
+
+	(void)state;
+	assert_int_equal(ub_uri_host("https://dm.operator.example:443/dm", h, sizeof(h)), 0);
+	assert_string_equal(h, "dm.operator.example");
+	assert_int_equal(ub_uri_host("http://user@dm.example/x", h, sizeof(h)), 0);
+	assert_string_equal(h, "dm.example");
+	assert_int_equal(ub_uri_host("dm.example", h, sizeof(h)), 0);
+	assert_int_equal(ub_uri_host("https:///dm", h, sizeof(h)), UB_E_BAD_DATA);
+	assert_int_equal(ub_uri_host("https://[::1]/dm", h, sizeof(h)), UB_E_BAD_DATA);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(dm_vectors),	    cmocka_unit_test(dm_refusals),
+		cmocka_unit_test(cp_vectors),	    cmocka_unit_test(content_type),
+		cmocka_unit_test(content_type_wsp), cmocka_unit_test(policy),
+		cmocka_unit_test(uri_host),
+	};
+
+	return cmocka_run_group_tests_name("bootstrap security and policy", tests, setup, NULL);
+}
