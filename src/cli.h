@@ -61,5 +61,7 @@ int cli_readers(struct ub_cli *cli, int argc, char **argv);
 int cli_info(struct ub_cli *cli, int argc, char **argv);
 int cli_auth(struct ub_cli *cli, int argc, char **argv);
 int cli_gba(struct ub_cli *cli, int argc, char **argv);
+int cli_push(struct ub_cli *cli, int argc, char **argv);
+int cli_bootstrap(struct ub_cli *cli, int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "ub_hex.h"
+#include "ub_cardboot.h"
 #include "ub_uicc.h"
 
 struct info {
@@ -15,16 +16,6 @@ struct info {
 	int ust_len, ist_len;
 	struct ub_gbabp gba_usim, gba_isim;
 	json_object *impu, *bootstrap;
-};
-
-static const struct {
-	uint8_t oid[4];
-	const char *dotted, *name;
-} boot_oids[] = {
-	{{0x67, 0x2B, 0x07, 0x01}, "2.23.43.7.1", "DM Bootstrap"},
-	{{0x67, 0x2B, 0x05, 0x01}, "2.23.43.5.1", "CP Bootstrap"},
-	{{0x67, 0x2B, 0x05, 0x02}, "2.23.43.5.2", "CP Config1"},
-	{{0x67, 0x2B, 0x05, 0x03}, "2.23.43.5.3", "CP Config2"},
 };
 
 /* Report err for the file u->where; returns err. */
@@ -102,72 +93,38 @@ static int isim_part(struct ub_uicc *u, const struct ub_app *isim, struct info *
 	return 0;
 }
 
-static void oid_dotted(const uint8_t *o, size_t n, char *out, size_t max)
+static void oid_hex(const uint8_t *o, size_t n, char *out, size_t max)
 {
 	size_t i, k;
 
-	for (i = 0; i < sizeof(boot_oids) / sizeof(boot_oids[0]); i++) {
-		if (n == 4 && !memcmp(o, boot_oids[i].oid, 4)) {
-			snprintf(out, max, "%s", boot_oids[i].dotted);
-			return;
-		}
-	}
 	for (k = 0, i = 0; i < n && k + 3 < max; i++)
 		k += (size_t)snprintf(out + k, max - k, "%02x", o[i]);
 }
 
 static int pkcs15_part(struct ub_uicc *u, const struct ub_app *p15, struct info *in)
 {
-	static const struct ub_ef odf = {0x5031, 0, "EF_ODF"};
-	struct ub_p15_path dodf[4];
 	struct ub_p15_oid_do objs[16];
-	uint8_t b[1024];
 	char path[40], oid[40];
-	int n, k, i, j, err;
+	int n, j, x;
 
-	err = ub_uicc_select(u, p15);
-	if (err)
-		return err;
-	n = ub_uicc_read(u, &odf, 0, b, sizeof(b));
+	n = ub_uicc_p15_objects(u, p15, objs, 16);
 	if (n < 0)
 		return n;
-	u->where = "EF_ODF";
-	k = ub_p15_odf_dodfs(b, (size_t)n, dodf, 4);
-	if (k < 0)
-		return k;
-	for (i = 0; i < k; i++) {
-		u->where = "EF_DODF";
-		err = ub_uicc_select_path(u, dodf[i].path, dodf[i].len,
-					  dodf[i].len > 2 && dodf[i].path[0] == 0x3F);
-		if (err)
-			return err;
-		n = ub_uicc_read_current(u, 0, 0, b, sizeof(b));
-		if (n < 0)
-			return n;
-		n = ub_p15_dodf_oids(b, (size_t)n, objs, 16);
-		if (n < 0)
-			return n;
-		for (j = 0; j < n; j++) {
-			json_object *o = json_object_new_object();
-			size_t x;
+	for (j = 0; j < n; j++) {
+		json_object *o = json_object_new_object();
 
-			oid_dotted(objs[j].oid, objs[j].oid_len, oid, sizeof(oid));
-			for (x = 0; x < sizeof(boot_oids) / sizeof(boot_oids[0]); x++)
-				if (ub_p15_oid_is(&objs[j], boot_oids[x].oid, 4))
-					break;
-			if (x < sizeof(boot_oids) / sizeof(boot_oids[0]))
-				snprintf(oid, sizeof(oid), "%s", boot_oids[x].dotted);
-			json_object_object_add(o, "oid", json_object_new_string(oid));
-			json_object_object_add(
-				o, "name",
-				json_object_new_string(x < sizeof(boot_oids) / sizeof(boot_oids[0])
-							       ? boot_oids[x].name
-							       : "other"));
-			json_object_object_add(o, "path",
-					       json_object_new_string(ub_hex(
-						       path, objs[j].path.path, objs[j].path.len)));
-			json_object_array_add(in->bootstrap, o);
-		}
+		x = ub_boot_oid_index(&objs[j]);
+		if (x >= 0)
+			snprintf(oid, sizeof(oid), "%s", ub_boot_oids[x].dotted);
+		else
+			oid_hex(objs[j].oid, objs[j].oid_len, oid, sizeof(oid));
+		json_object_object_add(o, "oid", json_object_new_string(oid));
+		json_object_object_add(
+			o, "name", json_object_new_string(x >= 0 ? ub_boot_oids[x].name : "other"));
+		json_object_object_add(
+			o, "path",
+			json_object_new_string(ub_hex(path, objs[j].path.path, objs[j].path.len)));
+		json_object_array_add(in->bootstrap, o);
 	}
 	return 0;
 }

@@ -11,6 +11,9 @@ static const struct ub_cmd commands[] = {
 	{"readers", cli_readers, "readers                     list readers and cards"},
 	{"auth", cli_auth, "auth --rand HEX --autn HEX   3G AUTHENTICATE (--gsm --rand HEX: 2G)"},
 	{"gba", cli_gba, "gba status|bootstrap|naf-key   GBA_U with the card (see gba --help)"},
+	{"push", cli_push, "push FILE --content-type STR [--transport T] [--user-pin P] --dry-run"},
+	{"bootstrap", cli_bootstrap,
+	 "bootstrap --dry-run         verify the card's bootstrap object"},
 	{"info", cli_info,
 	 "info                        ICCID, IMSI, IMPI, applications, GBA state, bootstrap "
 	 "objects"},

@@ -4,7 +4,7 @@
 set -eu
 PKGS="make gcc pkg-config clang clang-format python3 \
   pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools opensc \
-  libssl-dev libwbxml2-dev libwbxml2-utils libsqlite3-dev sqlite3 \
+  libssl-dev libwbxml2-dev libwbxml2-utils libexpat1-dev libsqlite3-dev sqlite3 \
   libinih-dev libjson-c-dev libcmocka-dev \
   libosmocore-utils eapoltest"
 missing=""

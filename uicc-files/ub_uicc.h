@@ -39,6 +39,7 @@ struct ub_uicc {
 	bool saved_in_mf;
 	const char *where; /* file of the last error, for messages */
 	uint16_t last_sw;
+	bool redact_reads; /* READ BINARY answers are secret (bootstrap EFs) */
 };
 
 /* Start a session on a connected card (no APDU is sent yet). */
@@ -66,6 +67,15 @@ int ub_uicc_update(struct ub_uicc *u, const struct ub_ef *ef, const uint8_t *dat
 		   bool secret);
 /* SELECT a file or DF by FID (P2=0C; 2G SIM: P2=00 and GET RESPONSE). */
 int ub_uicc_select_fid(struct ub_uicc *u, uint16_t fid);
+/* oidDO entries of every DODF the PKCS#15 application's ODF lists.
+ * Returns the count. */
+int ub_uicc_p15_objects(struct ub_uicc *u, const struct ub_app *p15, struct ub_p15_oid_do *objs,
+			size_t max);
+/* Read the EF a PKCS#15 Path names (relative to the PKCS#15 DF, or from
+ * the MF when it starts with 3F00), honouring index and length. */
+int ub_uicc_p15_read(struct ub_uicc *u, const struct ub_app *p15, const struct ub_p15_path *path,
+		     uint8_t *buf, size_t max);
+
 /* IMSI (EF_IMSI) and MNC length (EF_AD; 0 when the card does not say)
  * of the USIM app. */
 int ub_uicc_read_imsi(struct ub_uicc *u, const struct ub_app *usim, char imsi[16], int *mnc_len);

@@ -332,6 +332,8 @@ static int read_binary(struct ub_uicc *u, uint8_t p1_sfi, size_t off, size_t len
 		else
 			ub_apdu_set(&a, CLA(u), 0xB0, (uint8_t)((off + got) >> 8),
 				    (uint8_t)(off + got), NULL, 0, (int)want, buf + got, want);
+		if (u->redact_reads)
+			a.flags = UB_APDU_SECRET_RESP;
 		err = ub_uicc_transmit(u, &a);
 		if (err)
 			return err;
@@ -501,4 +503,54 @@ int ub_uicc_read_imsi(struct ub_uicc *u, const struct ub_app *usim, char imsi[16
 	if (n < 0)
 		return n;
 	return ub_ad_mnc_len(b, (size_t)n, mnc_len) ? UB_E_BAD_DATA : 0;
+}
+
+int ub_uicc_p15_objects(struct ub_uicc *u, const struct ub_app *p15, struct ub_p15_oid_do *objs,
+			size_t max)
+{
+	static const struct ub_ef odf = {0x5031, 0, "EF_ODF"};
+	struct ub_p15_path dodf[4];
+	uint8_t b[1024];
+	int n, k, i, got, total = 0, err;
+
+	err = ub_uicc_select(u, p15);
+	if (err)
+		return err;
+	n = ub_uicc_read(u, &odf, 0, b, sizeof(b));
+	if (n < 0)
+		return n;
+	u->where = "EF_ODF";
+	k = ub_p15_odf_dodfs(b, (size_t)n, dodf, 4);
+	if (k < 0)
+		return k;
+	for (i = 0; i < k; i++) {
+		u->where = "EF_DODF";
+		err = ub_uicc_select_path(u, dodf[i].path, dodf[i].len,
+					  dodf[i].len > 2 && dodf[i].path[0] == 0x3F);
+		if (err)
+			return err;
+		n = ub_uicc_read_current(u, 0, 0, b, sizeof(b));
+		if (n < 0)
+			return n;
+		got = ub_p15_dodf_oids(b, (size_t)n, objs + total, max - (size_t)total);
+		if (got < 0)
+			return got;
+		total += got;
+	}
+	return total;
+}
+
+int ub_uicc_p15_read(struct ub_uicc *u, const struct ub_app *p15, const struct ub_p15_path *path,
+		     uint8_t *buf, size_t max)
+{
+	size_t len = path->length > 0 ? (size_t)path->length : 0;
+	int err;
+
+	err = ub_uicc_select(u, p15);
+	if (err)
+		return err;
+	err = ub_uicc_select_path(u, path->path, path->len, path->len > 2 && path->path[0] == 0x3F);
+	if (err)
+		return err;
+	return ub_uicc_read_current(u, path->index > 0 ? (size_t)path->index : 0, len, buf, max);
 }

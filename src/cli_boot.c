@@ -1,0 +1,222 @@
+/* uiccboot push and uiccboot bootstrap: verify and show the plan
+ * (--dry-run).  Applying it to the device tree is R-BOOT 6-9. */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ub_hex.h"
+#include "ub_push.h"
+
+static const char *kind_name(enum ub_plan_kind k)
+{
+	return k == UB_PLAN_CP ? "cp" : k == UB_PLAN_DM11 ? "dm1.1" : "dm1.2";
+}
+
+static int load_policy(struct ub_cli *cli, struct ub_policy *pol)
+{
+	char err[400];
+	int rc = ub_policy_load(pol, cli->policy ? cli->policy : UB_POLICY_DEFAULT, !!cli->policy,
+				err, sizeof(err));
+
+	if (rc)
+		cli_error(cli, rc, "policy %s", err);
+	return rc;
+}
+
+static void report(struct ub_cli *cli, const char *status, const char *reason,
+		   const struct ub_plan *plan)
+{
+	json_object *arr, *nodes;
+	size_t i;
+	int k;
+
+	json_object_object_add(cli->out, "status", json_object_new_string(status));
+	json_object_object_add(cli->out, "reason",
+			       reason && *reason ? json_object_new_string(reason) : NULL);
+	if (!cli->json)
+		printf("status    %s%s%s\n", status, reason && *reason ? ": " : "",
+		       reason ? reason : "");
+	if (!plan)
+		return;
+	json_object_object_add(cli->out, "kind", json_object_new_string(kind_name(plan->kind)));
+	json_object_object_add(cli->out, "source",
+			       plan->source[0] ? json_object_new_string(plan->source) : NULL);
+	arr = json_object_new_array();
+	for (k = 0; k < plan->nservers; k++) {
+		json_object *a = json_object_new_object();
+
+		json_object_object_add(a, "server_id", json_object_new_string(plan->servers[k]));
+		json_object_array_add(arr, a);
+		if (!cli->json)
+			printf("account   %s\n", plan->servers[k]);
+	}
+	json_object_object_add(cli->out, "accounts", arr);
+	json_object_object_add(cli->out, "renamed", json_object_new_array());
+	nodes = json_object_new_array();
+	for (i = 0; i < plan->nnodes; i++) {
+		const struct ub_plan_node *n = &plan->nodes[i];
+		json_object *o = json_object_new_object();
+		/* AAuthSecret and friends are never printed */
+		const char *v = n->value && ub_plan_node_secret(n) ? "(secret)" : n->value;
+
+		json_object_object_add(o, "uri", json_object_new_string(n->uri));
+		json_object_object_add(o, "format", json_object_new_string(n->format));
+		json_object_object_add(o, "type", n->type ? json_object_new_string(n->type) : NULL);
+		json_object_object_add(o, "value", v ? json_object_new_string(v) : NULL);
+		json_object_object_add(o, "acl", n->acl ? json_object_new_string(n->acl) : NULL);
+		json_object_array_add(nodes, o);
+		if (!cli->json)
+			printf("  %s%s%s\n", n->uri, v ? " = " : "/", v ? v : "");
+	}
+	json_object_object_add(cli->out, "nodes", nodes);
+}
+
+static int finish(struct ub_cli *cli, int err, const char *reason, struct ub_plan *plan)
+{
+	if (!err) {
+		report(cli, "verified", NULL, plan);
+		json_object_object_add(cli->out, "dry_run", json_object_new_boolean(true));
+		ub_plan_free(plan);
+		return 0;
+	}
+	report(cli, "rejected", reason, NULL);
+	cli_error(cli, err, "%s", reason);
+	return err;
+}
+
+static int read_file(const char *path, uint8_t *buf, size_t max, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+
+	if (!fp)
+		return UB_E_IO;
+	n = fread(buf, 1, max, fp);
+	fclose(fp);
+	*len = n;
+	return n >= max ? UB_E_BAD_DATA : 0; /* larger than the 64 KiB bound */
+}
+
+int cli_push(struct ub_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"content-type", required_argument, NULL, 'c'},
+					     {"wsp-content-type", required_argument, NULL, 'w'},
+					     {"transport", required_argument, NULL, 't'},
+					     {"user-pin", required_argument, NULL, 'p'},
+					     {"dry-run", no_argument, NULL, 'n'},
+					     {NULL, 0, NULL, 0}};
+	static const char *usage =
+		"uiccboot push FILE --content-type STR [--transport secure|insecure] "
+		"[--user-pin PIN] --dry-run\n"
+		"       (--wsp-content-type HEX: the WSP binary header value instead)";
+	static uint8_t body[UB_DOC_MAX + 1];
+	struct ub_push_req r;
+	struct ub_policy pol;
+	struct ub_plan plan;
+	const char *ctype = NULL, *wsp = NULL, *transport = "insecure";
+	uint8_t wbuf[512];
+	char reason[400];
+	bool dry = false;
+	int c, err, n;
+
+	memset(&r, 0, sizeof(r));
+	/* FILE may come before or after the options (GNU permutation) */
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			ctype = optarg;
+			break;
+		case 'w':
+			wsp = optarg;
+			break;
+		case 't':
+			transport = optarg;
+			break;
+		case 'p':
+			r.user_pin = optarg;
+			break;
+		case 'n':
+			dry = true;
+			break;
+		default:
+			fprintf(stderr, "usage: %s\n", usage);
+			return UB_E_USAGE;
+		}
+	}
+	if (optind + 1 != argc || (!ctype == !wsp) ||
+	    (strcmp(transport, "secure") && strcmp(transport, "insecure"))) {
+		fprintf(stderr, "usage: %s\n", usage);
+		return UB_E_USAGE;
+	}
+	if (!dry) {
+		cli_error(cli, UB_E_NOT_SUPPORTED,
+			  "applying to the device tree is not implemented yet; use --dry-run");
+		return UB_E_NOT_SUPPORTED;
+	}
+	r.secure_transport = !strcmp(transport, "secure");
+	if ((err = load_policy(cli, &pol)))
+		return err;
+	err = read_file(argv[optind], body, sizeof(body), &r.len);
+	if (err) {
+		snprintf(reason, sizeof(reason), "%s: %s", argv[optind],
+			 err == UB_E_IO ? strerror(errno) : "larger than 64 KiB");
+		return finish(cli, err, reason, NULL);
+	}
+	r.body = body;
+	if (wsp) {
+		n = ub_unhex(wbuf, sizeof(wbuf), wsp);
+		err = n < 0 ? UB_E_USAGE : ub_ctype_parse_wsp(wbuf, (size_t)n, &r.ct);
+	} else {
+		err = ub_ctype_parse(ctype, &r.ct);
+	}
+	if (err)
+		return finish(cli, UB_E_BAD_DATA, "malformed Content-Type", NULL);
+	/* the card is needed for the NETWORKID and GBA keys only */
+	if (r.ct.sec & (UB_SEC_NETWORKID | UB_SEC_USERPIN_NETWORKID | UB_SEC_USERNETWPIN |
+			UB_SEC_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID_GBA)) {
+		if (!cli->pin && pol.pin1[0])
+			cli->pin = pol.pin1;
+		if ((err = cli_connect(cli)) || (err = cli_uicc_start(cli)))
+			return err;
+	}
+	json_object_object_add(cli->out, "sec",
+			       r.ct.sec ? json_object_new_string(ub_sec_name(r.ct.sec)) : NULL);
+	err = ub_push_verify(&pol, cli->have_uicc ? &cli->uicc : NULL, &r, &plan, reason,
+			     sizeof(reason));
+	return finish(cli, err, reason, &plan);
+}
+
+int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
+{
+	struct ub_policy pol;
+	struct ub_plan plan;
+	const char *which = NULL;
+	char reason[400];
+	int err;
+
+	if (argc != 2 || strcmp(argv[1], "--dry-run")) {
+		if (argc == 1)
+			cli_error(cli, UB_E_NOT_SUPPORTED,
+				  "applying to the device tree is not "
+				  "implemented yet; use --dry-run");
+		else
+			fprintf(stderr, "usage: uiccboot bootstrap --dry-run\n");
+		return argc == 1 ? UB_E_NOT_SUPPORTED : UB_E_USAGE;
+	}
+	if ((err = load_policy(cli, &pol)))
+		return err;
+	if (!pol.smartcard_enabled)
+		return finish(cli, UB_E_POLICY, "smartcard bootstrap is disabled by policy", NULL);
+	if (!cli->pin && pol.pin1[0])
+		cli->pin = pol.pin1;
+	if ((err = cli_connect(cli)) || (err = cli_uicc_start(cli)))
+		return err;
+	err = ub_cardboot_plan(&pol, &cli->uicc, &plan, &which, reason, sizeof(reason));
+	json_object_object_add(cli->out, "object", which ? json_object_new_string(which) : NULL);
+	if (err == UB_E_NOT_FOUND) {
+		report(cli, "unchanged", reason, NULL);
+		return 0;
+	}
+	return finish(cli, err, reason, &plan);
+}

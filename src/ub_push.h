@@ -1,0 +1,34 @@
+/* Verifying a bootstrap message before anything is applied (R-BOOT 3-5):
+ * the transport rule, the policy, the MAC with key material from the card
+ * and the user, then the decoded plan and its ServerIDs. */
+#ifndef UB_PUSH_H
+#define UB_PUSH_H
+
+#include "ub_bootsec.h"
+#include "ub_plan.h"
+#include "ub_policy.h"
+#include "ub_uicc.h"
+
+struct ub_push_req {
+	const uint8_t *body;
+	size_t len;
+	struct ub_ctype ct;
+	bool secure_transport; /* the card, or a transport that protects */
+	const char *user_pin;  /* --user-pin */
+};
+
+/* Returns 0 with plan filled (ub_plan_free it), or: UB_E_POLICY (push
+ * disabled, SEC not allowed, insecure without MAC, ServerID not allowed),
+ * UB_E_MAC, UB_E_BAD_DATA, UB_E_USAGE (key material missing), or a card
+ * error.  reason says which, in words. */
+int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, const struct ub_push_req *r,
+		   struct ub_plan *plan, char *reason, size_t rlen);
+
+/* The card's own bootstrap object (a secure transport: no MAC). */
+int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_plan *plan,
+		     const char **which, char *reason, size_t rlen);
+
+/* Values that are secrets in the plan (AAuthSecret, passwords...). */
+bool ub_plan_node_secret(const struct ub_plan_node *n);
+
+#endif

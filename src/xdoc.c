@@ -1,0 +1,200 @@
+/* Bounded XML tree with expat: element and depth limits, no entity or
+ * DTD processing (the input is libwbxml's own output, but it carries what
+ * a hostile sender wrote). */
+#include <expat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xdoc.h"
+
+struct ctx {
+	XML_Parser p;
+	struct xnode *root, *cur;
+	unsigned nodes, depth, max_nodes, max_depth;
+	size_t text_total;
+	char *err;
+	size_t errlen;
+	int failed;
+};
+
+static void fail(struct ctx *c, const char *what)
+{
+	if (!c->failed)
+		snprintf(c->err, c->errlen, "%s at line %lu", what,
+			 (unsigned long)XML_GetCurrentLineNumber(c->p));
+	c->failed = 1;
+	XML_StopParser(c->p, XML_FALSE);
+}
+
+static void XMLCALL on_start(void *u, const XML_Char *name, const XML_Char **atts)
+{
+	struct ctx *c = u;
+	struct xnode *n;
+	size_t i, na = 0;
+
+	if (c->failed)
+		return;
+	if (++c->nodes > c->max_nodes)
+		return fail(c, "too many elements");
+	if (++c->depth > c->max_depth)
+		return fail(c, "nested too deeply");
+	if (!c->cur && c->root)
+		return fail(c, "more than one root");
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return fail(c, "out of memory");
+	n->name = strdup(name);
+	n->text = calloc(1, 1);
+	while (atts[na])
+		na++;
+	n->attrs = calloc(na + 1, sizeof(char *));
+	if (!n->name || !n->text || !n->attrs) {
+		xdoc_free(n);
+		return fail(c, "out of memory");
+	}
+	for (i = 0; i < na; i++)
+		n->attrs[i] = strdup(atts[i]);
+	n->parent = c->cur;
+	if (c->cur) {
+		if (c->cur->last)
+			c->cur->last->next = n;
+		else
+			c->cur->child = n;
+		c->cur->last = n;
+	} else {
+		c->root = n;
+	}
+	c->cur = n;
+}
+
+static void XMLCALL on_end(void *u, const XML_Char *name)
+{
+	struct ctx *c = u;
+
+	(void)name;
+	if (c->failed || !c->cur)
+		return;
+	c->cur = c->cur->parent;
+	c->depth--;
+}
+
+static void XMLCALL on_text(void *u, const XML_Char *s, int len)
+{
+	struct ctx *c = u;
+	char *t;
+
+	if (c->failed || !c->cur || len <= 0)
+		return;
+	c->text_total += (size_t)len;
+	if (c->text_total > 256 * 1024)
+		return fail(c, "too much text");
+	t = realloc(c->cur->text, c->cur->tlen + (size_t)len + 1);
+	if (!t)
+		return fail(c, "out of memory");
+	memcpy(t + c->cur->tlen, s, (size_t)len);
+	c->cur->tlen += (size_t)len;
+	t[c->cur->tlen] = '\0';
+	c->cur->text = t;
+}
+
+static void XMLCALL on_entity_decl(void *u, const XML_Char *name, int pe, const XML_Char *v, int vl,
+				   const XML_Char *b, const XML_Char *sys, const XML_Char *pub,
+				   const XML_Char *nn)
+{
+	(void)name, (void)pe, (void)v, (void)vl, (void)b, (void)sys, (void)pub, (void)nn;
+	fail(u, "entity declarations are not allowed");
+}
+
+struct xnode *xdoc_parse(const char *xml, size_t len, unsigned max_nodes, unsigned max_depth,
+			 char *err, size_t errlen)
+{
+	struct ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.max_nodes = max_nodes;
+	c.max_depth = max_depth;
+	c.err = err;
+	c.errlen = errlen;
+	err[0] = '\0';
+	if (len > 1024 * 1024) {
+		snprintf(err, errlen, "XML larger than 1 MiB");
+		return NULL;
+	}
+	c.p = XML_ParserCreate("UTF-8");
+	if (!c.p) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	XML_SetUserData(c.p, &c);
+	XML_SetElementHandler(c.p, on_start, on_end);
+	XML_SetCharacterDataHandler(c.p, on_text);
+	XML_SetEntityDeclHandler(c.p, on_entity_decl);
+	XML_SetParamEntityParsing(c.p, XML_PARAM_ENTITY_PARSING_NEVER);
+	if (XML_Parse(c.p, xml, (int)len, XML_TRUE) == XML_STATUS_ERROR && !c.failed) {
+		snprintf(err, errlen, "XML: %s at line %lu", XML_ErrorString(XML_GetErrorCode(c.p)),
+			 (unsigned long)XML_GetCurrentLineNumber(c.p));
+		c.failed = 1;
+	}
+	XML_ParserFree(c.p);
+	if (c.failed || !c.root) {
+		if (!err[0])
+			snprintf(err, errlen, "no XML document");
+		xdoc_free(c.root);
+		return NULL;
+	}
+	return c.root;
+}
+
+void xdoc_free(struct xnode *n)
+{
+	struct xnode *next;
+	size_t i;
+
+	while (n) {
+		next = n->next;
+		xdoc_free(n->child);
+		for (i = 0; n->attrs && n->attrs[i]; i++)
+			free(n->attrs[i]);
+		free(n->attrs);
+		free(n->name);
+		free(n->text);
+		free(n);
+		n = next;
+	}
+}
+
+struct xnode *xdoc_child(const struct xnode *n, const char *name)
+{
+	struct xnode *k;
+
+	for (k = n ? n->child : NULL; k; k = k->next)
+		if (!strcmp(k->name, name))
+			return k;
+	return NULL;
+}
+
+const char *xdoc_child_text(struct xnode *n, const char *name)
+{
+	struct xnode *k = xdoc_child(n, name);
+	char *s, *e;
+
+	if (!k)
+		return NULL;
+	for (s = k->text; *s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'; s++)
+		;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+const char *xdoc_attr(const struct xnode *n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; n->attrs && n->attrs[i] && n->attrs[i + 1]; i += 2)
+		if (!strcmp(n->attrs[i], name))
+			return n->attrs[i + 1];
+	return NULL;
+}

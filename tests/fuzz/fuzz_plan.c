@@ -1,0 +1,27 @@
+/* libFuzzer target: the whole decode path, WBXML check -> libwbxml ->
+ * expat -> plan.  The first input byte picks card padding on or off. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "ub_plan.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ub_plan plan;
+	char err[300];
+	size_t i;
+
+	if (!size)
+		return 0;
+	if (!ub_plan_decode(data + 1, size - 1, data[0] & 1, &plan, err, sizeof(err))) {
+		for (i = 0; i < plan.nnodes; i++)
+			if (strncmp(plan.nodes[i].uri, "./", 2) ||
+			    strlen(plan.nodes[i].uri) > UB_URI_MAX)
+				__builtin_trap();
+		ub_plan_free(&plan);
+	}
+	return 0;
+}
