@@ -209,11 +209,27 @@ static int dm_item(struct build *b, struct xnode *item)
 		return failf(b, "Item without Target/LocURI", NULL);
 	tree = data ? xdoc_child(data, "MgmtTree") : NULL;
 	if (tree || (type && strstr(type, "dmtnds"))) {
+		struct xnode *text_tree = NULL;
+		char why[160];
+
+		if (!tree && data && data->tlen) {
+			/* XML TNDS carried as (escaped) text in Data */
+			text_tree = xdoc_parse(data->text, data->tlen, UB_NODES_MAX, UB_DEPTH_MAX, why,
+					       sizeof(why));
+			if (!text_tree)
+				return failf(b, "TNDS in Data", why);
+			if (strcmp(text_tree->name, "MgmtTree")) {
+				xdoc_free(text_tree);
+				return failf(b, "TNDS in Data is not a MgmtTree", target);
+			}
+			tree = text_tree;
+		}
 		if (!tree)
 			return failf(b, "TNDS item without a MgmtTree", target);
 		for (k = tree->child; !err && k; k = k->next)
 			if (!strcmp(k->name, "Node"))
 				err = tnds_node(b, k, target, true);
+		xdoc_free(text_tree);
 		return err;
 	}
 	if (!strcmp(target, "./Inbox") || !strncmp(target, "./Inbox/", 8))

@@ -80,6 +80,10 @@ push $F/dm12-tnds.wbxml "$DM" --transport secure
 check "TNDS: ./Inbox resolved by DDF type, PrefConRef rewritten" eq \
 	"$(echo "$out" | jget "[n['value'] for n in d['nodes'] if n['uri'].endswith('PrefConRef')] + [n['uri'] for n in d['nodes'] if n['type'] and 'ConnMO' in n['type']]")" \
 	'["./ConnMO/Internet", "./ConnMO/Internet"]'
+push $F/dm12-tnds-text.wbxml "$DM" --transport secure
+check "TNDS as escaped XML text in Data (Format xml) gives the same plan" eq "$(echo "$out" | jget "[n['uri'] for n in d['nodes']]")" \
+	"$($UB --json push $F/dm12-tnds.wbxml --content-type "$DM" --transport secure --dry-run | jget "[n['uri'] for n in d['nodes']]")"
+push $F/dm12-tnds.wbxml "$DM" --transport secure
 check "TNDS: the ACL from RTProperties is kept" eq "$(echo "$out" | jget "d['nodes'][0]['acl']")" \
 	"Get=dm.example.com&Replace=dm.example.com&Delete=dm.example.com"
 push $F/dm11.wbxml "$DM" --transport secure
@@ -107,6 +111,8 @@ check "CP w7 with a WSP binary Content-Type (SEC=NETWPIN): DMAcc for PROVIDER-ID
 	"$rc $(echo "$out" | jget "[d['kind'], d['accounts'][0]['server_id']]")" '0 ["cp", "operator-cp"]'
 push $F/cp-w7.wbxml "$CP; SEC=USERNETWPIN; MAC=$(mac $CPSEMI$(hexs 2468) $F/cp-w7.wbxml)" --user-pin 2468
 check "CP USERNETWPIN (semi-octet IMSI || PIN)" eq "$(res)" "0 verified"
+push $F/cp-w7.wbxml "$CP; SEC=USERNETWPIN; MAC=$(mac $CPSEMI$(hexs 2468) $F/cp-w7.wbxml)" --user-pin 2469
+check "CP USERNETWPIN with a wrong PIN: exit 65" eq "$(res)" "65 mac"
 UPM=$(python3 -c "import hmac,hashlib,sys; k=b'24680'; h=hmac.new(k, open(sys.argv[1],'rb').read(), hashlib.sha1).digest(); print(k.decode()+''.join(str(x%10) for x in h[:5]))" $F/cp-w7.wbxml)
 push $F/cp-w7.wbxml "$CP; SEC=USERPINMAC" --user-pin "$UPM"
 check "CP USERPINMAC: the PIN carries the MAC" eq "$(res)" "0 verified"
