@@ -15,6 +15,23 @@ static int why(char *reason, size_t rlen, int err, const char *fmt, const char *
 	return err;
 }
 
+/* [servers] allow (R-BOOT 5): every ServerID of the plan must be listed. */
+static int allowed_servers(const struct ub_policy *pol, struct ub_plan *plan, char *reason,
+			   size_t rlen)
+{
+	int i;
+
+	for (i = 0; i < plan->nservers; i++) {
+		if (!ub_policy_server_allowed(pol, plan->servers[i])) {
+			why(reason, rlen, UB_E_POLICY, "ServerID %s may not bootstrap this device",
+			    plan->servers[i]);
+			ub_plan_free(plan);
+			return UB_E_POLICY;
+		}
+	}
+	return 0;
+}
+
 static bool needs_imsi(enum ub_sec s)
 {
 	return s == UB_SEC_NETWORKID || s == UB_SEC_USERPIN_NETWORKID || s == UB_SEC_USERNETWPIN;
@@ -68,7 +85,7 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, const struct 
 	char imsi[16], err_text[300];
 	uint8_t ks[32];
 	bool decoded = false;
-	int err, mnc, i;
+	int err, mnc;
 
 	memset(plan, 0, sizeof(*plan));
 	reason[0] = '\0';
@@ -138,15 +155,7 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, const struct 
 		return why(reason, rlen, UB_E_BAD_DATA,
 			   "content type %s does not match the document", r->ct.type);
 	}
-	for (i = 0; i < plan->nservers; i++) {
-		if (!ub_policy_server_allowed(pol, plan->servers[i])) {
-			why(reason, rlen, UB_E_POLICY, "ServerID %s may not bootstrap this device",
-			    plan->servers[i]);
-			ub_plan_free(plan);
-			return UB_E_POLICY;
-		}
-	}
-	return 0;
+	return allowed_servers(pol, plan, reason, rlen);
 }
 
 int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_plan *plan,
@@ -155,7 +164,7 @@ int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_p
 	static uint8_t buf[UB_DOC_MAX + 4096];
 	const struct ub_boot_oid *obj;
 	char err_text[300];
-	int n, err, i;
+	int n, err;
 
 	memset(plan, 0, sizeof(*plan));
 	*which = NULL;
@@ -173,15 +182,7 @@ int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_p
 	OPENSSL_cleanse(buf, (size_t)n);
 	if (err)
 		return why(reason, rlen, err, "%s", err_text);
-	for (i = 0; i < plan->nservers; i++) {
-		if (!ub_policy_server_allowed(pol, plan->servers[i])) {
-			why(reason, rlen, UB_E_POLICY, "ServerID %s may not bootstrap this device",
-			    plan->servers[i]);
-			ub_plan_free(plan);
-			return UB_E_POLICY;
-		}
-	}
-	return 0;
+	return allowed_servers(pol, plan, reason, rlen);
 }
 
 bool ub_plan_node_secret(const struct ub_plan_node *n)
