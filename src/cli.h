@@ -63,5 +63,6 @@ int cli_auth(struct ub_cli *cli, int argc, char **argv);
 int cli_gba(struct ub_cli *cli, int argc, char **argv);
 int cli_push(struct ub_cli *cli, int argc, char **argv);
 int cli_bootstrap(struct ub_cli *cli, int argc, char **argv);
+int cli_factory(struct ub_cli *cli, int argc, char **argv);
 
 #endif

@@ -14,6 +14,8 @@ static const struct ub_cmd commands[] = {
 	{"push", cli_push, "push FILE --content-type STR [--transport T] [--user-pin P] --dry-run"},
 	{"bootstrap", cli_bootstrap,
 	 "bootstrap --dry-run         verify the card's bootstrap object"},
+	{"factory", cli_factory,
+	 "factory derive|check           per-device DM credentials (R-FACTORY)"},
 	{"info", cli_info,
 	 "info                        ICCID, IMSI, IMPI, applications, GBA state, bootstrap "
 	 "objects"},

@@ -1,0 +1,229 @@
+/* uiccboot factory derive | check | apply (R-FACTORY). */
+#include <errno.h>
+#include <getopt.h>
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "ub_factory.h"
+#include "ub_hex.h"
+
+struct fargs {
+	const char *key_file, *server_id, *device_id, *format;
+	const char *client_name, *client_secret, *server_secret;
+};
+
+static int fparse(int argc, char **argv, struct fargs *a, const char *usage)
+{
+	static const struct option opts[] = {{"key-file", required_argument, NULL, 'k'},
+					     {"server-id", required_argument, NULL, 's'},
+					     {"device-id", required_argument, NULL, 'd'},
+					     {"format", required_argument, NULL, 'f'},
+					     {"client-name", required_argument, NULL, 'n'},
+					     {"client-secret", required_argument, NULL, 'c'},
+					     {"server-secret", required_argument, NULL, 'S'},
+					     {NULL, 0, NULL, 0}};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->format = "csv";
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			a->key_file = optarg;
+			break;
+		case 's':
+			a->server_id = optarg;
+			break;
+		case 'd':
+			a->device_id = optarg;
+			break;
+		case 'f':
+			a->format = optarg;
+			break;
+		case 'n':
+			a->client_name = optarg;
+			break;
+		case 'c':
+			a->client_secret = optarg;
+			break;
+		case 'S':
+			a->server_secret = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: %s\n", usage);
+			return UB_E_USAGE;
+		}
+	}
+	if (optind != argc || !a->key_file || !a->server_id ||
+	    (strcmp(a->format, "csv") && strcmp(a->format, "json"))) {
+		fprintf(stderr, "usage: %s\n", usage);
+		return UB_E_USAGE;
+	}
+	return 0;
+}
+
+/* The master key: a file only its owner can read, holding 16-64 bytes in
+ * hex.  Its contents are never echoed. */
+static struct ub_factory *load_key(struct ub_cli *cli, const char *path, int *err)
+{
+	uint8_t key[64];
+	char text[260];
+	struct stat st;
+	struct ub_factory *f = NULL;
+	FILE *fp;
+	size_t n;
+	int len;
+
+	fp = fopen(path, "r");
+	if (!fp || fstat(fileno(fp), &st)) {
+		*err = UB_E_IO;
+		cli_error(cli, *err, "key file %s: %s", path, strerror(errno));
+		if (fp)
+			fclose(fp);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 077)) {
+		fclose(fp);
+		*err = UB_E_POLICY;
+		cli_error(cli, *err, "key file %s: must be a regular file of mode 0600 (is %04o)",
+			  path, (unsigned)(st.st_mode & 07777));
+		return NULL;
+	}
+	n = fread(text, 1, sizeof(text) - 1, fp);
+	fclose(fp);
+	text[n] = '\0';
+	text[strcspn(text, "\r\n")] = '\0';
+	len = ub_unhex(key, sizeof(key), text);
+	OPENSSL_cleanse(text, sizeof(text));
+	if (len >= 16)
+		f = ub_factory_new(key, (size_t)len);
+	OPENSSL_cleanse(key, sizeof(key));
+	if (!f) {
+		*err = UB_E_BAD_DATA;
+		cli_error(cli, *err, "key file %s: wants 16 to 64 bytes as hex on one line", path);
+	}
+	return f;
+}
+
+static void json_str(FILE *o, const char *k, const char *v, bool last)
+{
+	fprintf(o, "\"%s\":\"%s\"%s", k, v, last ? "" : ",");
+}
+
+static int derive(struct ub_cli *cli, struct fargs *a)
+{
+	static char obuf[1 << 16];
+	struct ub_factory_creds c;
+	struct ub_factory *f;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long lineno = 0, good = 0, bad = 0;
+	bool csv = !strcmp(a->format, "csv");
+	int err = 0;
+
+	if (!(f = load_key(cli, a->key_file, &err)))
+		return err;
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	if (csv)
+		printf("device_id,server_id,client_name,client_secret,server_secret\n");
+	while ((n = getline(&line, &cap, stdin)) >= 0) {
+		lineno++;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (!n)
+			continue; /* blank lines are not devices */
+		if (strchr(line, ',') || strchr(line, '"') || strchr(line, '\\') ||
+		    ub_factory_derive(f, line, a->server_id, &c)) {
+			fprintf(stderr,
+				"uiccboot: stdin:%lu: not a device id (1-128 printable "
+				"characters, no ',' '\"' '\\\\'); skipped\n",
+				lineno);
+			bad++;
+			continue;
+		}
+		if (csv) {
+			printf("%s,%s,%s,%s,%s\n", line, a->server_id, c.client_name,
+			       c.client_secret, c.server_secret);
+		} else {
+			putchar('{');
+			json_str(stdout, "device_id", line, false);
+			json_str(stdout, "server_id", a->server_id, false);
+			json_str(stdout, "client_name", c.client_name, false);
+			json_str(stdout, "client_secret", c.client_secret, false);
+			json_str(stdout, "server_secret", c.server_secret, true);
+			puts("}");
+		}
+		good++;
+	}
+	OPENSSL_cleanse(&c, sizeof(c));
+	free(line);
+	ub_factory_free(f);
+	fflush(stdout);
+	if (strchr(a->server_id, ',') || strchr(a->server_id, '"'))
+		return UB_E_USAGE;
+	json_object_object_add(cli->out, "derived", json_object_new_int64((int64_t)good));
+	json_object_object_add(cli->out, "bad_lines", json_object_new_int64((int64_t)bad));
+	if (bad) {
+		cli_error(cli, UB_E_BAD_DATA, "%lu of %lu lines skipped", bad, bad + good);
+		return UB_E_BAD_DATA;
+	}
+	return 0;
+}
+
+static int check(struct ub_cli *cli, struct fargs *a)
+{
+	struct ub_factory_creds c;
+	struct ub_factory *f;
+	int err = 0;
+
+	if (!a->device_id || !a->client_name || !a->client_secret) {
+		fprintf(stderr,
+			"usage: uiccboot factory check --key-file F --server-id S "
+			"--device-id ID --client-name N --client-secret X [--server-secret Y]\n");
+		return UB_E_USAGE;
+	}
+	if (!(f = load_key(cli, a->key_file, &err)))
+		return err;
+	err = ub_factory_derive(f, a->device_id, a->server_id, &c);
+	ub_factory_free(f);
+	if (!err)
+		err = ub_factory_check(&c, a->client_name, a->client_secret, a->server_secret);
+	OPENSSL_cleanse(&c, sizeof(c));
+	json_object_object_add(cli->out, "valid", json_object_new_boolean(!err));
+	if (err) {
+		cli_error(cli, err, "device %s", a->device_id);
+		return err;
+	}
+	if (!cli->json)
+		printf("valid\n");
+	return 0;
+}
+
+int cli_factory(struct ub_cli *cli, int argc, char **argv)
+{
+	static const char *usage =
+		"uiccboot factory derive --key-file F --server-id S [--format csv|json] < ids\n"
+		"       uiccboot factory check --key-file F --server-id S --device-id ID "
+		"--client-name N --client-secret X [--server-secret Y]";
+	struct fargs a;
+	int err;
+
+	if (argc >= 2 && !strcmp(argv[1], "apply")) {
+		cli_error(cli, UB_E_NOT_SUPPORTED,
+			  "factory apply needs the device tree (R-BOOT 7), "
+			  "not implemented yet");
+		return UB_E_NOT_SUPPORTED;
+	}
+	if (argc < 2 || (strcmp(argv[1], "derive") && strcmp(argv[1], "check"))) {
+		fprintf(stderr, "usage: %s\n", usage);
+		return UB_E_USAGE;
+	}
+	err = fparse(argc - 1, argv + 1, &a, usage);
+	if (err)
+		return err;
+	return !strcmp(argv[1], "derive") ? derive(cli, &a) : check(cli, &a);
+}
