@@ -19,7 +19,13 @@ say "the same as JSON (note \"apdus\")"
 $UB -r "$R" --json info
 say "APDU trace (scriptor format; secrets would show as XX)"
 $UB -r "$R" --reset -v info 2>&1 >/dev/null | head -12
+say "uiccboot bootstrap --dry-run: the card's DM Bootstrap, decoded and checked"
+$UB -r "$R" bootstrap --dry-run
+say "uiccboot gba bootstrap + naf-key: GBA_U with the card's keys"
+$UB -r "$R" gba bootstrap --rand 23553cbe9637a89d218ae64dae47bf35 \
+	--autn 55f328b43577b9b94a9ffac354dfafb3 --bsf bsf.example.org
+$UB -r "$R" gba naf-key --naf dm.operator.example --ua 0300000099
 echo
-echo "The power-on bootstrap into the device tree (R-BOOT) is not implemented yet;"
-echo "this demo shows the card layer it will build on. The lab is stopped on exit;"
+echo "Applying to the device tree (R-BOOT 6-9) is not implemented yet; the commands"
+echo "above verify and show what would be applied. The lab is stopped on exit;"
 echo "to keep exploring:  tests/lab.sh start; tests/lab.sh sim 0 tests/profiles/demo.conf"
