@@ -1,0 +1,51 @@
+/* libuiccboot: the OMA DM device tree that uiccboot fills (R-BOOT 7).
+ *
+ * The tree is an SQLite database (WAL, synchronous FULL, created 0600).
+ * DM clients read it with these calls; the ACL of DM-TND 8.3.7.1.5 is
+ * checked here, once, before the store is touched.  Every function
+ * returns 0 or a negative ub_err (see pcsc/ub_error.h). */
+#ifndef UICCBOOT_TREE_H
+#define UICCBOOT_TREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct ub_tree;
+
+struct ub_tree_node {
+	char *uri, *format, *type, *value, *acl; /* malloc'd; type/value may be NULL */
+	char *server;				 /* ServerID that owns it, or NULL */
+	char *source;				 /* "iccid:<ICCID>", "push", or NULL */
+};
+
+/* Open (creating with mode 0600) the tree at path; migrates older schemas. */
+int ub_tree_open(const char *path, struct ub_tree **out);
+void ub_tree_close(struct ub_tree *t);
+
+/* The node at uri (no ACL check; for the device itself).  UB_E_NOT_FOUND. */
+int ub_tree_get(struct ub_tree *t, const char *uri, struct ub_tree_node *n);
+void ub_tree_node_free(struct ub_tree_node *n);
+
+/* Child names of uri, in name order, through cb.  Returns the count. */
+int ub_tree_list(struct ub_tree *t, const char *uri, void (*cb)(const char *name, void *arg),
+		 void *arg);
+
+/* The ACL in force at uri: its own, else the nearest ancestor's (DM-TND:
+ * an empty ACL inherits the whole ACL of the parent). */
+int ub_tree_effective_acl(struct ub_tree *t, const char *uri, char *out, size_t max);
+
+/* Does acl give cmd ("Get", "Replace", ...) to server_id ("*" matches all)?
+ * A malformed ACL gives nothing. */
+bool ub_acl_allows(const char *acl, const char *cmd, const char *server_id);
+
+/* Get or Replace a leaf as server_id, under the ACL (a leaf's Replace right
+ * is its parent's, DM-TND).  UB_E_POLICY when the ACL says no. */
+int ub_tree_get_as(struct ub_tree *t, const char *server_id, const char *uri,
+		   struct ub_tree_node *n);
+int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri,
+		       const char *value);
+
+/* Number of nodes (for tests and benches). */
+int ub_tree_count(struct ub_tree *t);
+
+#endif

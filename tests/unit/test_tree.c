@@ -1,0 +1,247 @@
+/* The device tree: schema, ACLs, and one-transaction applies with naming,
+ * isolation and ConnMO conflicts, from plans of the real fixtures. */
+// LINK: src/tree.o src/apply.o src/plan.o src/xdoc.o src/wbxml_check.o src/policy.o
+// LINK: pcsc/ub_error.o pcsc/ub_hex.o
+// LIBS: -lsqlite3 -lwbxml2 -lexpat -linih
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tree.h"
+#include "ub_apply.h"
+#include "ub_error.h"
+#include "ub_plan.h"
+#include "ub_policy.h"
+
+static char path[64];
+static struct ub_tree *t;
+static struct ub_policy pol;
+
+static int setup(void **state)
+{
+	int fd;
+
+	(void)state;
+	strcpy(path, "/tmp/ub-tree-XXXXXX");
+	fd = mkstemp(path);
+	close(fd);
+	unlink(path);
+	ub_policy_defaults(&pol);
+	return ub_tree_open(path, &t);
+}
+
+static int teardown(void **state)
+{
+	char p[80];
+
+	(void)state;
+	ub_tree_close(t);
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+	return 0;
+}
+
+static void plan_of(const char *file, struct ub_plan *p)
+{
+	static uint8_t b[70000];
+	char err[300];
+	FILE *fp = fopen(file, "rb");
+	size_t n;
+
+	assert_non_null(fp);
+	n = fread(b, 1, sizeof(b), fp);
+	fclose(fp);
+	assert_int_equal(ub_plan_decode(b, n, false, p, err, sizeof(err)), 0);
+}
+
+static const char *value_of(const char *uri)
+{
+	static char v[256];
+	struct ub_tree_node n;
+
+	if (ub_tree_get(t, uri, &n))
+		return NULL;
+	snprintf(v, sizeof(v), "%s", n.value ? n.value : "(none)");
+	ub_tree_node_free(&n);
+	return v;
+}
+
+static int apply(const char *file, struct ub_apply_result *res)
+{
+	struct ub_plan p;
+	char reason[300];
+	int err;
+
+	plan_of(file, &p);
+	err = ub_tree_apply(t, &p, &pol, "push", res, reason, sizeof(reason));
+	if (err && getenv("UB_DEBUG"))
+		fprintf(stderr, "apply %s: %d %s\n", file, err, reason);
+	ub_plan_free(&p);
+	return err;
+}
+
+static void schema_and_acl(void **state)
+{
+	struct stat st;
+	char acl[200];
+
+	(void)state;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(ub_tree_count(t), 1);
+	assert_int_equal(ub_tree_effective_acl(t, ".", acl, sizeof(acl)), 0);
+	assert_string_equal(acl, "Add=*&Get=*");
+	assert_true(ub_acl_allows("Get=a+b&Replace=b", "Get", "b"));
+	assert_true(ub_acl_allows("Get=*", "Get", "anyone"));
+	assert_false(ub_acl_allows("Get=a+b&Replace=b", "Replace", "a"));
+	assert_false(ub_acl_allows("Get=ab", "Get", "a"));
+	assert_false(ub_acl_allows("Get=", "Get", "a"));
+	assert_false(ub_acl_allows("Get", "Get", "a"));
+	assert_false(ub_acl_allows("Get=a++b", "Get", "b"));
+}
+
+static void apply_then_unchanged(void **state)
+{
+	struct ub_apply_result r;
+	struct ub_tree_node n;
+	char acl[200];
+	int count;
+
+	(void)state;
+	assert_int_equal(apply("tests/fixtures/dm12-plain.wbxml", &r), 0);
+	assert_false(r.unchanged);
+	assert_string_equal(r.accounts[0], "./DMAcc/ex");
+	assert_string_equal(value_of("./DMAcc/ex/AppAuth/1/AAuthName"), "cli");
+	assert_int_equal(ub_tree_effective_acl(t, "./DMAcc/ex/AppID", acl, sizeof(acl)), 0);
+	assert_string_equal(acl, "Get=dm.example.com&Replace=dm.example.com&Delete=dm.example.com");
+	assert_int_equal(ub_tree_get(t, "./DMAcc/ex/ServerID", &n), 0);
+	assert_string_equal(n.server, "dm.example.com");
+	assert_string_equal(n.source, "push");
+	ub_tree_node_free(&n);
+	count = ub_tree_count(t);
+	assert_int_equal(apply("tests/fixtures/dm12-plain.wbxml", &r), 0);
+	assert_true(r.unchanged);
+	assert_int_equal(ub_tree_count(t), count);
+	/* rights: the owner may Get and Replace, another server may not */
+	assert_int_equal(ub_tree_get_as(t, "other", "./DMAcc/ex/AppID", &n), UB_E_POLICY);
+	assert_int_equal(ub_tree_get_as(t, "dm.example.com", "./DMAcc/ex/AppID", &n), 0);
+	ub_tree_node_free(&n);
+	assert_int_equal(ub_tree_replace_as(t, "other", "./DMAcc/ex/AppID", "x"), UB_E_POLICY);
+	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./DMAcc/ex/Name", "n"),
+			 UB_E_NOT_FOUND);
+	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./DMAcc/ex/AAuthPref", "x"),
+			 UB_E_NOT_FOUND);
+	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./DMAcc/ex/AppID", "w7"), 0);
+}
+
+static void connmo_rename_and_isolation(void **state)
+{
+	struct ub_apply_result r;
+	struct ub_tree_node n;
+	int before;
+
+	(void)state;
+	memset(&n, 0, sizeof(n));
+	/* a ConnMO "Internet" of another server is already there (CP w7 plan
+	 * renamed by hand would be long: use the TNDS one twice with a change) */
+	assert_int_equal(apply("tests/fixtures/dm12-tnds.wbxml", &r), 0);
+	assert_string_equal(value_of("./DMAcc/ExampleOp/PrefConRef"), "./ConnMO/Internet");
+	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./ConnMO/Internet/Name", "Other"),
+			 0);
+	/* same ServerID again: the account is replaced, the ConnMO differs -> renamed */
+	assert_int_equal(apply("tests/fixtures/dm12-tnds.wbxml", &r), 0);
+	assert_int_equal(r.nrenamed, 1);
+	assert_string_equal(r.renamed[0].from, "./ConnMO/Internet");
+	assert_string_equal(r.renamed[0].to, "./ConnMO/Internet1");
+	assert_string_equal(value_of("./DMAcc/ExampleOp/PrefConRef"), "./ConnMO/Internet1");
+	assert_string_equal(value_of("./ConnMO/Internet/Name"), "Other"); /* untouched */
+	assert_string_equal(value_of("./ConnMO/Internet1/Name"), "Internet");
+	/* policy reject: refused and nothing written */
+	pol.connmo = UB_CONFLICT_REJECT;
+	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./ConnMO/Internet1/Name", "X"),
+			 0);
+	before = ub_tree_count(t);
+	assert_int_equal(apply("tests/fixtures/dm12-tnds.wbxml", &r), UB_E_POLICY);
+	assert_int_equal(ub_tree_count(t), before);
+	assert_string_equal(value_of("./DMAcc/ExampleOp/PrefConRef"), "./ConnMO/Internet1");
+	pol.connmo = UB_CONFLICT_RENAME;
+	/* dm12-plain is another account of the same ServerID: refused under
+	 * account = reject, nothing written */
+	pol.account = UB_CONFLICT_REJECT;
+	before = ub_tree_count(t);
+	assert_int_equal(apply("tests/fixtures/dm12-plain.wbxml", &r), UB_E_POLICY);
+	assert_int_equal(ub_tree_count(t), before);
+	/* replace: the account keeps its name, its old content is gone */
+	pol.account = UB_CONFLICT_REPLACE;
+	assert_int_equal(apply("tests/fixtures/dm12-plain.wbxml", &r), 0);
+	assert_string_equal(r.accounts[0], "./DMAcc/ExampleOp");
+	assert_string_equal(value_of("./DMAcc/ExampleOp/AppAuth/1/AAuthName"), "cli");
+	assert_null(value_of("./DMAcc/ExampleOp/PrefConRef"));
+	assert_null(value_of("./DMAcc/ex/AppID"));
+	assert_int_equal(apply("tests/fixtures/dm12-plain.wbxml", &r), 0);
+	assert_true(r.unchanged);
+	/* isolation (R-BOOT 8): server-b's account called ExampleOp gets another
+	 * name; dm.example.com's is not touched */
+	{
+		struct ub_plan p;
+		char reason[300], *u;
+		size_t i;
+
+		plan_of("tests/fixtures/dm12-plain.wbxml", &p);
+		for (i = 0; i < p.nnodes; i++) {
+			if (!strcmp(p.nodes[i].uri, "./DMAcc/ex/ServerID")) {
+				free(p.nodes[i].value);
+				p.nodes[i].value = strdup("server-b");
+			}
+			u = malloc(strlen(p.nodes[i].uri) + 16);
+			sprintf(u, "./DMAcc/ExampleOp%s", p.nodes[i].uri + strlen("./DMAcc/ex"));
+			free(p.nodes[i].uri);
+			p.nodes[i].uri = u;
+		}
+		assert_int_equal(ub_tree_apply(t, &p, &pol, "iccid:89", &r, reason, sizeof(reason)),
+				 0);
+		ub_plan_free(&p);
+	}
+	assert_string_equal(r.accounts[0], "./DMAcc/ExampleOp1");
+	assert_int_equal(r.nrenamed, 1);
+	assert_string_equal(value_of("./DMAcc/ExampleOp/ServerID"), "dm.example.com");
+	assert_string_equal(value_of("./DMAcc/ExampleOp1/ServerID"), "server-b");
+	assert_int_equal(ub_tree_get(t, "./DMAcc/ExampleOp1/AppID", &n), 0);
+	assert_string_equal(n.source, "iccid:89");
+	ub_tree_node_free(&n);
+}
+
+static void cp_and_dm11(void **state)
+{
+	struct ub_apply_result r;
+
+	(void)state;
+	assert_int_equal(apply("tests/fixtures/cp-w7.wbxml", &r), 0);
+	assert_string_equal(value_of("./DMAcc/operator-cp/PrefConRef"), "./ConnMO/CP_APN");
+	assert_string_equal(value_of("./ConnMO/CP_APN/NAP/Addr"), "cp.operator.example");
+	assert_int_equal(apply("tests/fixtures/dm11.wbxml", &r), 0);
+	assert_string_equal(value_of("./SyncML/DMAcc/legacy/ServerId"), "dm11.example.org");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(schema_and_acl, setup, teardown),
+		cmocka_unit_test_setup_teardown(apply_then_unchanged, setup, teardown),
+		cmocka_unit_test_setup_teardown(connmo_rename_and_isolation, setup, teardown),
+		cmocka_unit_test_setup_teardown(cp_and_dm11, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("device tree", tests, NULL, NULL);
+}
