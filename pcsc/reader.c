@@ -185,37 +185,40 @@ void ub_card_disconnect(struct ub_card *c)
 	c->h = 0;
 }
 
-int ub_card_reset(struct ub_card *c)
+int ub_card_reconnect(struct ub_card *c, DWORD init)
 {
-	DWORD proto;
+	DWORD proto = 0;
 	LONG rv;
 
-	rv = SCardReconnect(c->h, c->share, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, SCARD_RESET_CARD,
-			    &proto);
+	rv = SCardReconnect(c->h, c->share, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, init, &proto);
+	c->generation++;
 	if (rv != SCARD_S_SUCCESS)
 		return ub_pcsc_err(c, rv);
 	c->proto = proto;
-	c->generation++;
-	c->fresh = true;
-	ub_trace_note(c->trace, "card reset by us; %s", ub_proto_name(proto));
+	c->fresh = init == SCARD_RESET_CARD;
 	return 0;
+}
+
+int ub_card_reset(struct ub_card *c)
+{
+	int err = ub_card_reconnect(c, SCARD_RESET_CARD);
+
+	if (!err)
+		ub_trace_note(c->trace, "card reset by us; %s", ub_proto_name(c->proto));
+	return err;
 }
 
 int ub_card_begin(struct ub_card *c)
 {
 	LONG rv = SCardBeginTransaction(c->h);
+	int err;
 
 	if (rv == SCARD_W_RESET_CARD) {
 		/* Reset between commands: reconnect, then the transaction works. */
-		DWORD proto;
-
-		rv = SCardReconnect(c->h, c->share, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
-				    SCARD_LEAVE_CARD, &proto);
-		if (rv == SCARD_S_SUCCESS) {
-			c->proto = proto;
-			c->generation++;
-			rv = SCardBeginTransaction(c->h);
-		}
+		err = ub_card_reconnect(c, SCARD_LEAVE_CARD);
+		if (err)
+			return err;
+		rv = SCardBeginTransaction(c->h);
 	}
 	return ub_pcsc_err(c, rv);
 }

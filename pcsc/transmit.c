@@ -81,16 +81,11 @@ void ub_apdu_set(struct ub_apdu *a, uint8_t cla, uint8_t ins, uint8_t p1, uint8_
  * and tell the caller, whose selection state is gone (R-PCSC 5). */
 static int card_reset(struct ub_card *c)
 {
-	DWORD proto = 0;
-	LONG rv;
+	int err = ub_card_reconnect(c, SCARD_LEAVE_CARD);
 
-	rv = SCardReconnect(c->h, c->share, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, SCARD_LEAVE_CARD,
-			    &proto);
-	c->generation++;
-	if (rv != SCARD_S_SUCCESS)
-		return ub_pcsc_err(c, rv);
-	c->proto = proto;
-	ub_trace_note(c->trace, "card was reset; reconnected with %s", ub_proto_name(proto));
+	if (err)
+		return err;
+	ub_trace_note(c->trace, "card was reset; reconnected with %s", ub_proto_name(c->proto));
 	return UB_E_CARD_RESET;
 }
 

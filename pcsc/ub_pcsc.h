@@ -112,6 +112,11 @@ int ub_card_connect(struct ub_card *c, SCARDCONTEXT ctx, const char *reader, boo
 		    struct ub_trace *trace);
 void ub_card_disconnect(struct ub_card *c);
 
+/* SCardReconnect with init (SCARD_LEAVE_CARD or SCARD_RESET_CARD): the
+ * new protocol is taken, the generation bumped (selection state is gone).
+ * Returns 0 or the mapped PC/SC error. */
+int ub_card_reconnect(struct ub_card *c, DWORD init);
+
 /* Reset the card (SCardReconnect with SCARD_RESET_CARD): a known state,
  * at the price of disturbing other applications that share the card. */
 int ub_card_reset(struct ub_card *c);

@@ -315,17 +315,16 @@ static int put(struct work *w, const char *uri, const char *format, const char *
 	int err;
 
 	if (!ub_tree_get(w->t, uri, &n)) {
-		/* there already: fine for an interior node, never across owners */
+		/* there already: fine for a shared interior node or one of this
+		 * server's own, never across owners (R-BOOT 8) */
 		bool same_owner =
 			(!n.server && !server) || (n.server && server && !strcmp(n.server, server));
+		bool shared_interior = interior_ok && !strcmp(n.format, "node");
 
-		err = 0;
-		if (!(interior_ok && !strcmp(n.format, "node")) && !same_owner)
-			err = refuse(w, UB_E_POLICY, "%s belongs to another server%s", uri, NULL);
-		else if (!interior_ok)
-			err = UB_E_BAD_DATA; /* a node given twice (replaced ones are gone) */
 		ub_tree_node_free(&n);
-		return err == UB_E_BAD_DATA ? 0 : err;
+		if (!shared_interior && !same_owner)
+			return refuse(w, UB_E_POLICY, "%s belongs to another server%s", uri, NULL);
+		return 0;
 	}
 	snprintf(parent, sizeof(parent), "%s", uri);
 	slash = strrchr(parent, '/');

@@ -254,7 +254,9 @@ int cli_info(struct ub_cli *cli, int argc, char **argv)
 	} else if (!err || err == UB_E_NOT_FOUND) {
 		err = usim ? usim_part(&cli->uicc, usim, &in) : 0;
 		if (!err)
-			err = ub_uicc_all_apps(&cli->uicc) < 0 ? cli->uicc.napps : 0;
+			err = ub_uicc_all_apps(&cli->uicc);
+		if (err > 0)
+			err = 0; /* the number of applications */
 		if (!err)
 			err = ub_uicc_select(&cli->uicc, NULL);
 		if (!err) {

@@ -266,7 +266,7 @@ int ub_tree_get_as(struct ub_tree *t, const char *server_id, const char *uri,
 
 int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri, const char *value)
 {
-	char acl[1024], parent[UB_TREE_URI_MAX + 1], *slash;
+	char acl[1024];
 	struct ub_tree_node n;
 	sqlite3_stmt *st;
 	int err;
@@ -279,12 +279,8 @@ int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri
 		return UB_E_USAGE; /* interior nodes have no value */
 	}
 	ub_tree_node_free(&n);
-	snprintf(parent, sizeof(parent), "%s", uri);
-	slash = strrchr(parent, '/');
-	if (!slash)
-		return UB_E_USAGE;
-	*slash = '\0';
-	/* a leaf's ACL is governed by its parent's Replace right (DM-TND) */
+	/* Replace of a value needs Replace in the node's ACL in force (its
+	 * own, else inherited); changing the ACL itself is another matter */
 	err = ub_tree_effective_acl(t, uri, acl, sizeof(acl));
 	if (err)
 		return err;

@@ -1,6 +1,7 @@
 /* Card session: selection state, reads, PIN and reset handling.
  * Fewest APDUs (R-FILES 3): SELECT with P2=0C, reads by SFI, the current
  * selection remembered so that nothing is selected twice. */
+#include <openssl/crypto.h>
 #include <string.h>
 
 #include "ub_uicc.h"
@@ -104,7 +105,7 @@ int ub_uicc_verify_pin(struct ub_uicc *u)
 	ub_apdu_set(&a, CLA(u), 0x20, 0x00, 0x01, pin, 8, -1, NULL, 0);
 	a.flags = UB_APDU_SECRET_CMD;
 	err = xmit(u, &a);
-	memset(pin, 0, sizeof(pin));
+	OPENSSL_cleanse(pin, sizeof(pin));
 	if (err)
 		return err;
 	if (a.sw == 0x9000)
