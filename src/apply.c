@@ -372,6 +372,7 @@ static int delete_subtree(struct work *w, const char *root)
 static int write_all(struct work *w, const char *source, struct ub_apply_result *res)
 {
 	const struct ub_plan *p = w->plan;
+	const struct ub_plan_node *own;
 	char acl[512];
 	size_t i;
 	int k, err = 0;
@@ -385,35 +386,191 @@ static int write_all(struct work *w, const char *source, struct ub_apply_result 
 
 		if (r->skip)
 			continue;
-		/* the account's own node: Get, Replace, Delete for its ServerID
-		 * unless the bootstrap says otherwise (CP 5.3.4, StdObj) */
+		/* the MO's own node as the plan gives it; an account's ACL
+		 * grants Get, Replace, Delete to its ServerID unless the
+		 * bootstrap says otherwise (CP 5.3.4, StdObj) */
 		snprintf(acl, sizeof(acl), "Get=%s&Replace=%s&Delete=%s", s ? s : "*", s ? s : "*",
 			 s ? s : "*");
+		own = NULL;
 		for (i = 0; i < p->nnodes; i++)
-			if (!strcmp(w->uri[i], r->final) && p->nodes[i].acl)
-				snprintf(acl, sizeof(acl), "%s", p->nodes[i].acl);
-		if (s || r->kind == ROOT_ACCOUNT)
+			if (!strcmp(w->uri[i], r->final))
+				own = &p->nodes[i];
+		if (own && own->acl)
+			snprintf(acl, sizeof(acl), "%s", own->acl);
+		if (s || r->kind == ROOT_ACCOUNT || own)
 			err = put(w, r->final, "node",
-				  r->kind == ROOT_ACCOUNT ? "org.openmobilealliance/1.0/w7" : NULL,
-				  NULL, acl, s, source, false);
+				  own && own->type	       ? own->type
+				  : r->kind == ROOT_ACCOUNT ? "org.openmobilealliance/1.0/w7"
+							    : NULL,
+				  NULL, s || (own && own->acl) ? acl : NULL, s, source, !s);
 		for (i = 0; i < p->nnodes && !err; i++)
 			if (under(w->uri[i], r->final) && strcmp(w->uri[i], r->final))
 				err = put(w, w->uri[i], p->nodes[i].format, p->nodes[i].type,
 					  w->value[i], p->nodes[i].acl, s, source, false);
-		if (!err && r->kind == ROOT_ACCOUNT && res->naccounts < 8)
+		if (!err && r->kind == ROOT_ACCOUNT && res->naccounts < UB_APPLY_MAX_LIST)
 			snprintf(res->accounts[res->naccounts++], UB_TREE_URI_MAX + 1, "%s",
 				 r->final);
 	}
 	return err;
 }
 
+/* Roots of what source wrote: its nodes whose parent is not its own. */
+static int source_roots(struct ub_tree *t, const char *source, struct ub_apply_result *res)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(t->db,
+			       "SELECT n.uri FROM node n LEFT JOIN node p ON p.uri = n.parent "
+			       "WHERE n.source = ?1 AND p.source IS NOT ?1 ORDER BY n.uri",
+			       -1, &st, NULL) != SQLITE_OK)
+		return UB_E_IO;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (res->nremoved < UB_APPLY_MAX_LIST)
+			snprintf(res->removed[res->nremoved++], UB_TREE_URI_MAX + 1, "%s",
+				 (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+/* The accounts that source wrote, left as they are. */
+static int kept_accounts(struct ub_tree *t, const char *source, struct ub_apply_result *res)
+{
+	struct ub_apply_result tmp;
+	enum root_kind kind;
+	int i, err;
+
+	tmp.nremoved = 0;
+	if ((err = source_roots(t, source, &tmp)))
+		return err;
+	for (i = 0; i < tmp.nremoved && res->naccounts < UB_APPLY_MAX_LIST; i++)
+		if (root_len(tmp.removed[i], &kind) && kind == ROOT_ACCOUNT)
+			memcpy(res->accounts[res->naccounts++], tmp.removed[i],
+			       UB_TREE_URI_MAX + 1);
+	return 0;
+}
+
+/* Everything source wrote, and its record, goes. */
+static int remove_source(struct ub_tree *t, const char *source, struct ub_apply_result *res)
+{
+	static const char *const sql[] = {"DELETE FROM node WHERE source = ?1",
+					  "DELETE FROM provenance WHERE source = ?1"};
+	sqlite3_stmt *st;
+	int err, i;
+
+	if ((err = source_roots(t, source, res)))
+		return err;
+	for (i = 0; i < 2 && !err; i++) {
+		if (sqlite3_prepare_v2(t->db, sql[i], -1, &st, NULL) != SQLITE_OK)
+			return UB_E_IO;
+		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+		err = sqlite3_step(st) == SQLITE_DONE ? 0 : UB_E_IO;
+		sqlite3_finalize(st);
+	}
+	return err;
+}
+
+/* Cards (iccid:*) other than keep that have nodes in the tree. */
+static int remove_other_cards(struct ub_tree *t, const char *keep, struct ub_apply_result *res)
+{
+	char src[8][160];
+	sqlite3_stmt *st;
+	int n = 0, i, err = 0;
+
+	if (sqlite3_prepare_v2(t->db,
+			       "SELECT DISTINCT source FROM node WHERE source GLOB 'iccid:*' AND "
+			       "source IS NOT ?1 UNION SELECT source FROM provenance WHERE "
+			       "source GLOB 'iccid:*' AND source IS NOT ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return UB_E_IO;
+	sqlite3_bind_text(st, 1, keep, -1, SQLITE_STATIC);
+	while (n < 8 && sqlite3_step(st) == SQLITE_ROW)
+		snprintf(src[n++], sizeof(src[0]), "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	for (i = 0; i < n && !err; i++)
+		err = remove_source(t, src[i], res);
+	return err;
+}
+
+/* The digest recorded for source, compared with digest. */
+static bool same_digest(struct ub_tree *t, const char *source, const char *digest)
+{
+	sqlite3_stmt *st;
+	bool same = false;
+
+	if (sqlite3_prepare_v2(t->db, "SELECT digest FROM provenance WHERE source = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		same = !strcmp((const char *)sqlite3_column_text(st, 0), digest);
+	sqlite3_finalize(st);
+	return same;
+}
+
+static int record_digest(struct ub_tree *t, const char *source, const char *digest)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if (sqlite3_prepare_v2(t->db,
+			       "INSERT OR REPLACE INTO provenance(source, digest, applied) "
+			       "VALUES(?, ?, strftime('%s', 'now'))",
+			       -1, &st, NULL) != SQLITE_OK)
+		return UB_E_IO;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
+	err = sqlite3_step(st) == SQLITE_DONE ? 0 : UB_E_IO;
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int apply_plan(struct work *w, const struct ub_policy *pol,
+		      const struct ub_apply_opts *o, struct ub_apply_result *res, bool *wrote)
+{
+	const struct ub_plan *plan = w->plan;
+	size_t i;
+	int err, k;
+
+	w->uri = calloc(plan->nnodes + 1, sizeof(char *));
+	w->value = calloc(plan->nnodes + 1, sizeof(char *));
+	if (!w->uri || !w->value)
+		return UB_E_NOMEM;
+	for (i = 0; i < plan->nnodes; i++) {
+		w->uri[i] = strdup(plan->nodes[i].uri);
+		w->value[i] = plan->nodes[i].value ? strdup(plan->nodes[i].value) : NULL;
+		if (!w->uri[i] || (plan->nodes[i].value && !w->value[i]))
+			return UB_E_NOMEM;
+	}
+	if ((err = collect_roots(w)) || (err = resolve(w, pol, res)))
+		return err;
+	*wrote = res->nrenamed > 0;
+	for (k = 0; k < w->nroots; k++)
+		if (!(w->roots[k].identical || w->roots[k].skip))
+			*wrote = true;
+	if (!*wrote) {
+		/* the tree already holds exactly this */
+		for (k = 0; k < w->nroots; k++)
+			if (w->roots[k].kind == ROOT_ACCOUNT && res->naccounts < UB_APPLY_MAX_LIST)
+				snprintf(res->accounts[res->naccounts++], UB_TREE_URI_MAX + 1, "%s",
+					 w->roots[k].final);
+		return 0;
+	}
+	err = write_all(w, o->source, res);
+	if (!err && o->digest)
+		err = record_digest(w->t, o->source, o->digest);
+	return err;
+}
+
 int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub_policy *pol,
-		  const char *source, struct ub_apply_result *res, char *reason, size_t rlen)
+		  const struct ub_apply_opts *o, struct ub_apply_result *res, char *reason,
+		  size_t rlen)
 {
 	struct work w;
 	size_t i;
-	int err, k;
-	bool all_same = true;
+	int err;
+	bool wrote = false;
 
 	memset(res, 0, sizeof(*res));
 	memset(&w, 0, sizeof(w));
@@ -422,50 +579,31 @@ int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub
 	w.reason = reason;
 	w.rlen = rlen;
 	reason[0] = '\0';
-	w.uri = calloc(plan->nnodes + 1, sizeof(char *));
-	w.value = calloc(plan->nnodes + 1, sizeof(char *));
-	if (!w.uri || !w.value) {
-		err = UB_E_NOMEM;
-		goto end;
-	}
-	for (i = 0; i < plan->nnodes; i++) {
-		w.uri[i] = strdup(plan->nodes[i].uri);
-		w.value[i] = plan->nodes[i].value ? strdup(plan->nodes[i].value) : NULL;
-		if (!w.uri[i] || (plan->nodes[i].value && !w.value[i])) {
-			err = UB_E_NOMEM;
-			goto end;
-		}
-	}
-	/* BEGIN IMMEDIATE: naming decisions and writes see one state */
+	/* BEGIN IMMEDIATE: the decisions and the writes see one state */
 	if ((err = ub_tree_sql(t, "BEGIN IMMEDIATE")))
-		goto end;
-	err = collect_roots(&w);
-	if (!err)
-		err = resolve(&w, pol, res);
-	for (k = 0; k < w.nroots && !err; k++)
-		if (!(w.roots[k].identical || w.roots[k].skip) || res->nrenamed)
-			all_same = false;
-	if (!err && all_same) {
-		res->unchanged = true;
-		for (k = 0; k < w.nroots; k++)
-			if (w.roots[k].kind == ROOT_ACCOUNT && res->naccounts < 8)
-				snprintf(res->accounts[res->naccounts++], UB_TREE_URI_MAX + 1, "%s",
-					 w.roots[k].final);
-		ub_tree_sql(t, "ROLLBACK");
-		goto end;
+		return err;
+	if (o->remove_absent_cards)
+		err = remove_other_cards(t, o->source, res);
+	if (!err && plan && o->digest && same_digest(t, o->source, o->digest)) {
+		/* the card holds what was applied before: no write, so that
+		 * what its server changed since stays (R-BOOT 7) */
+		err = kept_accounts(t, o->source, res);
+	} else if (!err) {
+		if (o->supersede)
+			err = remove_source(t, o->source, res);
+		if (!err && plan)
+			err = apply_plan(&w, pol, o, res, &wrote);
 	}
-	if (!err)
-		err = write_all(&w, source, res);
-	if (!err)
+	wrote = wrote || res->nremoved > 0;
+	res->unchanged = !err && !wrote;
+	if (!err && wrote)
 		err = ub_tree_sql(t, "COMMIT");
-	if (err)
-		ub_tree_sql(t, "ROLLBACK"); /* nothing half-applied */
-end:
-	for (i = 0; w.uri && i < plan->nnodes; i++) {
+	else
+		ub_tree_sql(t, "ROLLBACK"); /* nothing half-applied, nothing written for nothing */
+	for (i = 0; w.uri && i < plan->nnodes; i++)
 		free(w.uri[i]);
-		if (w.value)
-			free(w.value[i]);
-	}
+	for (i = 0; w.value && i < plan->nnodes; i++)
+		free(w.value[i]);
 	free(w.uri);
 	free(w.value);
 	return err;

@@ -12,7 +12,7 @@
 #include "tree_internal.h"
 #include "ub_error.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /* Each entry moves the schema from version i to i+1. */
 static const char *const migrations[SCHEMA_VERSION] = {
@@ -29,6 +29,13 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"CREATE INDEX node_server ON node(server);"
 	/* the root: owned by the device, Add=*&Get=* (DM-TND 8.3.7.1.5) */
 	"INSERT INTO node(uri, parent, format, acl) VALUES('.', NULL, 'node', 'Add=*&Get=*');",
+	/* 2: what each source last applied, by digest (unchanged card data
+	 * is not written again) */
+	"CREATE TABLE provenance("
+	" source TEXT PRIMARY KEY,"
+	" digest TEXT NOT NULL,"
+	" applied INTEGER NOT NULL);"
+	"CREATE INDEX node_source ON node(source);",
 };
 
 int ub_tree_sql(struct ub_tree *t, const char *sql)
@@ -89,7 +96,7 @@ int ub_tree_open(const char *path, struct ub_tree **out)
 	}
 	sqlite3_busy_timeout(t->db, 5000);
 	err = ub_tree_sql(t, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			     "PRAGMA foreign_keys=ON;");
+			     "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;");
 	if (!err)
 		err = migrate(t);
 	if (err) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "tree.h"
 #include "ub_apply.h"
@@ -24,6 +25,7 @@
 static char path[64];
 static struct ub_tree *t;
 static struct ub_policy pol;
+static const struct ub_apply_opts push = {.source = "push"};
 
 static int setup(void **state)
 {
@@ -84,7 +86,7 @@ static int apply(const char *file, struct ub_apply_result *res)
 	int err;
 
 	plan_of(file, &p);
-	err = ub_tree_apply(t, &p, &pol, "push", res, reason, sizeof(reason));
+	err = ub_tree_apply(t, &p, &pol, &push, res, reason, sizeof(reason));
 	if (err && getenv("UB_DEBUG"))
 		fprintf(stderr, "apply %s: %d %s\n", file, err, reason);
 	ub_plan_free(&p);
@@ -209,8 +211,9 @@ static void connmo_rename_and_isolation(void **state)
 			free(p.nodes[i].uri);
 			p.nodes[i].uri = u;
 		}
-		assert_int_equal(ub_tree_apply(t, &p, &pol, "iccid:89", &r, reason, sizeof(reason)),
-				 0);
+		struct ub_apply_opts o = {.source = "iccid:89"};
+
+		assert_int_equal(ub_tree_apply(t, &p, &pol, &o, &r, reason, sizeof(reason)), 0);
 		ub_plan_free(&p);
 	}
 	assert_string_equal(r.accounts[0], "./DMAcc/ExampleOp1");
@@ -234,6 +237,127 @@ static void cp_and_dm11(void **state)
 	assert_string_equal(value_of("./SyncML/DMAcc/legacy/ServerId"), "dm11.example.org");
 }
 
+/* Power-on: a card's data applied once, unchanged data not written again
+ * (a server's change survives), changed data supersedes, data gone or
+ * card gone removes what it wrote. */
+static int card(const char *iccid, const char *file, const char *digest, bool others,
+		struct ub_apply_result *r)
+{
+	struct ub_apply_opts o = {.digest = digest, .supersede = true, .remove_absent_cards = others};
+	char src[64], reason[300];
+	struct ub_plan p;
+	int err;
+
+	snprintf(src, sizeof(src), "iccid:%s", iccid);
+	o.source = src;
+	if (file)
+		plan_of(file, &p);
+	err = ub_tree_apply(t, file ? &p : NULL, &pol, &o, r, reason, sizeof(reason));
+	if (file)
+		ub_plan_free(&p);
+	return err;
+}
+
+static void card_provenance(void **state)
+{
+	struct ub_apply_result r;
+	int before;
+
+	(void)state;
+	assert_int_equal(card("8901", "tests/fixtures/dm12-tnds.wbxml", "d1", true, &r), 0);
+	assert_false(r.unchanged);
+	assert_string_equal(r.accounts[0], "./DMAcc/ExampleOp");
+	/* the server changes a value; the same card data does not undo it */
+	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./DMAcc/ExampleOp/PrefConRef",
+					    "./ConnMO/Other"),
+			 0);
+	before = ub_tree_count(t);
+	assert_int_equal(card("8901", "tests/fixtures/dm12-tnds.wbxml", "d1", true, &r), 0);
+	assert_true(r.unchanged);
+	assert_int_equal(r.naccounts, 1);
+	assert_string_equal(r.accounts[0], "./DMAcc/ExampleOp");
+	assert_int_equal(r.nremoved, 0);
+	assert_string_equal(value_of("./DMAcc/ExampleOp/PrefConRef"), "./ConnMO/Other");
+	assert_int_equal(ub_tree_count(t), before);
+	/* new card data replaces the card's earlier account and ConnMO */
+	assert_int_equal(card("8901", "tests/fixtures/dm12-plain.wbxml", "d2", true, &r), 0);
+	assert_false(r.unchanged);
+	assert_int_equal(r.nremoved, 2); /* ./ConnMO/Internet, ./DMAcc/ExampleOp */
+	assert_null(value_of("./DMAcc/ExampleOp/ServerID"));
+	assert_null(value_of("./ConnMO/Internet/Name"));
+	assert_string_equal(value_of("./DMAcc/ex/ServerID"), "dm.example.com");
+	/* a pushed account stays whatever the cards do */
+	assert_int_equal(apply("tests/fixtures/dm11.wbxml", &r), 0);
+	/* another card: the first card's nodes go, the push's stay */
+	assert_int_equal(card("8902", "tests/fixtures/cp-w7.wbxml", "d3", true, &r), 0);
+	assert_int_equal(r.nremoved, 1);
+	assert_string_equal(r.removed[0], "./DMAcc/ex");
+	assert_null(value_of("./DMAcc/ex/ServerID"));
+	assert_string_equal(value_of("./DMAcc/operator-cp/PrefConRef"), "./ConnMO/CP_APN");
+	assert_string_equal(value_of("./SyncML/DMAcc/legacy/ServerId"), "dm11.example.org");
+	/* the card's bootstrap file emptied: its nodes go */
+	assert_int_equal(card("8902", NULL, NULL, true, &r), 0);
+	assert_false(r.unchanged);
+	assert_null(value_of("./DMAcc/operator-cp/ServerID"));
+	assert_null(value_of("./ConnMO/CP_APN/NAP/Addr"));
+	assert_string_equal(value_of("./SyncML/DMAcc/legacy/ServerId"), "dm11.example.org");
+	/* and nothing more to remove: unchanged */
+	assert_int_equal(card("8902", NULL, NULL, true, &r), 0);
+	assert_true(r.unchanged);
+}
+
+/* A refused bootstrap leaves the tree as it was, removals included. */
+static void refused_is_atomic(void **state)
+{
+	struct ub_apply_result r;
+	int before;
+
+	(void)state;
+	assert_int_equal(card("8901", "tests/fixtures/cp-w7.wbxml", "d1", true, &r), 0);
+	assert_int_equal(apply("tests/fixtures/dm12-tnds.wbxml", &r), 0);
+	before = ub_tree_count(t);
+	pol.account = UB_CONFLICT_REJECT;
+	/* another card brings an account of the pushed ServerID: refused, and
+	 * the first card's removal in the same transaction is undone too */
+	assert_int_equal(card("8902", "tests/fixtures/dm12-plain.wbxml", "d9", true, &r),
+			 UB_E_POLICY);
+	assert_int_equal(ub_tree_count(t), before);
+	assert_string_equal(value_of("./DMAcc/operator-cp/PrefConRef"), "./ConnMO/CP_APN");
+	assert_string_equal(value_of("./DMAcc/ExampleOp/ServerID"), "dm.example.com");
+}
+
+/* A version 1 tree (no provenance table) is migrated on open. */
+static void migrate_v1(void **state)
+{
+	sqlite3 *db;
+	struct ub_apply_result r;
+
+	(void)state;
+	ub_tree_close(t);
+	unlink(path);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TABLE node(uri TEXT PRIMARY KEY, parent TEXT, format "
+				      "TEXT NOT NULL, type TEXT, value TEXT, acl TEXT NOT NULL "
+				      "DEFAULT '', server TEXT, source TEXT);"
+				      "INSERT INTO node(uri, format, acl) VALUES('.', 'node', "
+				      "'Add=*&Get=*'); PRAGMA user_version = 1;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(ub_tree_open(path, &t), 0);
+	assert_int_equal(card("8901", "tests/fixtures/dm12-tnds.wbxml", "d1", true, &r), 0);
+	assert_int_equal(card("8901", "tests/fixtures/dm12-tnds.wbxml", "d1", true, &r), 0);
+	assert_true(r.unchanged);
+	/* and a tree from a newer uiccboot is refused, not damaged */
+	ub_tree_close(t);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(ub_tree_open(path, &t), UB_E_NOT_SUPPORTED);
+	assert_null(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +365,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(apply_then_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(connmo_rename_and_isolation, setup, teardown),
 		cmocka_unit_test_setup_teardown(cp_and_dm11, setup, teardown),
+		cmocka_unit_test_setup_teardown(card_provenance, setup, teardown),
+		cmocka_unit_test_setup_teardown(refused_is_atomic, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrate_v1, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("device tree", tests, NULL, NULL);
