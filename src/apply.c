@@ -100,6 +100,23 @@ static int collect_roots(struct work *w)
 		w->roots[k].kind = kind;
 		w->nroots++;
 	}
+	/* a container (./DMAcc, ./SyncML/DMAcc) named in the plan is no MO of
+	 * its own: shared, created as needed by put() */
+	for (k = 0; k < w->nroots;) {
+		int j;
+
+		for (j = 0; j < w->nroots; j++)
+			if (j != k && w->roots[k].kind == ROOT_OTHER &&
+			    under(w->roots[j].uri, w->roots[k].uri))
+				break;
+		if (j == w->nroots) {
+			k++;
+			continue;
+		}
+		w->nroots--;
+		memmove(&w->roots[k], &w->roots[k + 1],
+			(size_t)(w->nroots - k) * sizeof(w->roots[0]));
+	}
 	/* each account's ServerID */
 	for (k = 0; k < w->nroots; k++) {
 		struct root *r = &w->roots[k];
@@ -399,7 +416,7 @@ static int write_all(struct work *w, const char *source, struct ub_apply_result 
 			snprintf(acl, sizeof(acl), "%s", own->acl);
 		if (s || r->kind == ROOT_ACCOUNT || own)
 			err = put(w, r->final, "node",
-				  own && own->type	       ? own->type
+				  own && own->type	    ? own->type
 				  : r->kind == ROOT_ACCOUNT ? "org.openmobilealliance/1.0/w7"
 							    : NULL,
 				  NULL, s || (own && own->acl) ? acl : NULL, s, source, !s);
@@ -526,8 +543,8 @@ static int record_digest(struct ub_tree *t, const char *source, const char *dige
 	return err;
 }
 
-static int apply_plan(struct work *w, const struct ub_policy *pol,
-		      const struct ub_apply_opts *o, struct ub_apply_result *res, bool *wrote)
+static int apply_plan(struct work *w, const struct ub_policy *pol, const struct ub_apply_opts *o,
+		      struct ub_apply_result *res, bool *wrote)
 {
 	const struct ub_plan *plan = w->plan;
 	size_t i;

@@ -64,5 +64,13 @@ int cli_gba(struct ub_cli *cli, int argc, char **argv);
 int cli_push(struct ub_cli *cli, int argc, char **argv);
 int cli_bootstrap(struct ub_cli *cli, int argc, char **argv);
 int cli_factory(struct ub_cli *cli, int argc, char **argv);
+int cli_tree(struct ub_cli *cli, int argc, char **argv);
+
+struct ub_tree;
+struct ub_apply_result;
+/* Open --tree (default /var/lib/uiccboot/dmtree.db); says what failed. */
+int cli_tree_open(struct ub_cli *cli, struct ub_tree **t);
+/* status, accounts[], renamed[], removed[] of an apply. */
+void cli_report_apply(struct ub_cli *cli, const struct ub_apply_result *r);
 
 #endif

@@ -1,10 +1,13 @@
-/* uiccboot push and uiccboot bootstrap: verify and show the plan
- * (--dry-run).  Applying it to the device tree is R-BOOT 6-9. */
+/* uiccboot push and uiccboot bootstrap: verify the bootstrap, then apply
+ * it to the device tree in one transaction (R-BOOT 1-9), or only show the
+ * plan (--dry-run). */
 #include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "ub_apply.h"
 #include "ub_hex.h"
 #include "ub_push.h"
 
@@ -72,6 +75,66 @@ static void report(struct ub_cli *cli, const char *status, const char *reason,
 	json_object_object_add(cli->out, "nodes", nodes);
 }
 
+static json_object *uri_list(const char (*uris)[UB_TREE_URI_MAX + 1], int n, const char *label,
+			     bool text)
+{
+	json_object *arr = json_object_new_array();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		json_object_array_add(arr, json_object_new_string(uris[i]));
+		if (text)
+			printf("%-9s %s\n", label, uris[i]);
+	}
+	return arr;
+}
+
+void cli_report_apply(struct ub_cli *cli, const struct ub_apply_result *r)
+{
+	json_object *ren = json_object_new_array(), *o;
+	int i;
+
+	json_object_object_add(cli->out, "status",
+			       json_object_new_string(r->unchanged ? "unchanged" : "applied"));
+	if (!cli->json)
+		printf("status    %s\n", r->unchanged ? "unchanged" : "applied");
+	json_object_object_add(cli->out, "accounts",
+			       uri_list(r->accounts, r->naccounts, "account", !cli->json));
+	for (i = 0; i < r->nrenamed; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "from", json_object_new_string(r->renamed[i].from));
+		json_object_object_add(o, "to", json_object_new_string(r->renamed[i].to));
+		json_object_array_add(ren, o);
+		if (!cli->json)
+			printf("renamed   %s -> %s\n", r->renamed[i].from, r->renamed[i].to);
+	}
+	json_object_object_add(cli->out, "renamed", ren);
+	json_object_object_add(cli->out, "removed",
+			       uri_list(r->removed, r->nremoved, "removed", !cli->json));
+}
+
+/* Apply plan (NULL: removals only) under the options; report the result. */
+static int apply(struct ub_cli *cli, const struct ub_policy *pol, struct ub_plan *plan,
+		 const struct ub_apply_opts *o)
+{
+	struct ub_apply_result *res = calloc(1, sizeof(*res));
+	struct ub_tree *t = NULL;
+	char reason[400];
+	int err;
+
+	if (!res)
+		err = UB_E_NOMEM;
+	else if (!(err = cli_tree_open(cli, &t)))
+		err = ub_tree_apply(t, plan, pol, o, res, reason, sizeof(reason));
+	ub_tree_close(t);
+	if (!err)
+		cli_report_apply(cli, res);
+	else if (t)
+		report(cli, "rejected", reason, NULL), cli_error(cli, err, "%s", reason);
+	free(res);
+	return err;
+}
+
 static int finish(struct ub_cli *cli, int err, const char *reason, struct ub_plan *plan)
 {
 	if (!err) {
@@ -108,7 +171,7 @@ int cli_push(struct ub_cli *cli, int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	static const char *usage =
 		"uiccboot push FILE --content-type STR [--transport secure|insecure] "
-		"[--user-pin PIN] --dry-run\n"
+		"[--user-pin PIN] [--dry-run]\n"
 		"       (--wsp-content-type HEX: the WSP binary header value instead)";
 	static uint8_t body[UB_DOC_MAX + 1];
 	struct ub_push_req r;
@@ -149,11 +212,6 @@ int cli_push(struct ub_cli *cli, int argc, char **argv)
 		fprintf(stderr, "usage: %s\n", usage);
 		return UB_E_USAGE;
 	}
-	if (!dry) {
-		cli_error(cli, UB_E_NOT_SUPPORTED,
-			  "applying to the device tree is not implemented yet; use --dry-run");
-		return UB_E_NOT_SUPPORTED;
-	}
 	r.secure_transport = !strcmp(transport, "secure");
 	if ((err = load_policy(cli, &pol)))
 		return err;
@@ -184,25 +242,47 @@ int cli_push(struct ub_cli *cli, int argc, char **argv)
 			       r.ct.sec ? json_object_new_string(ub_sec_name(r.ct.sec)) : NULL);
 	err = ub_push_verify(&pol, cli->have_uicc ? &cli->uicc : NULL, &r, &plan, reason,
 			     sizeof(reason));
-	return finish(cli, err, reason, &plan);
+	if (err || dry)
+		return finish(cli, err, reason, &plan);
+	{
+		struct ub_apply_opts o = {.source = "push"};
+
+		err = apply(cli, &pol, &plan, &o);
+		ub_plan_free(&plan);
+		return err;
+	}
 }
 
+/* The ICCID names the card in the tree's provenance. */
+static int card_iccid(struct ub_cli *cli, char iccid[21])
+{
+	uint8_t b[16];
+	int n, err;
+
+	if ((err = ub_uicc_select(&cli->uicc, NULL)))
+		return err;
+	n = ub_uicc_read(&cli->uicc, &UB_EF_ICCID, 10, b, sizeof(b));
+	return n < 0 ? n : ub_iccid_decode(b, (size_t)n, iccid);
+}
+
+/* Power-on (R-BOOT 1a, 7): the card's bootstrap object applied to the
+ * tree under the card's ICCID; what an absent card, or a card whose object
+ * is gone, had written is removed (policy remove_stale). */
 int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
 {
+	struct ub_apply_opts o = {0};
 	struct ub_policy pol;
-	struct ub_plan plan;
+	struct ub_plan plan, *pp = &plan;
 	const char *which = NULL;
-	char reason[400];
+	char reason[400], iccid[21], src[32], digest[65];
+	uint8_t d[32];
+	bool dry;
 	int err;
 
-	if (argc != 2 || strcmp(argv[1], "--dry-run")) {
-		if (argc == 1)
-			cli_error(cli, UB_E_NOT_SUPPORTED,
-				  "applying to the device tree is not "
-				  "implemented yet; use --dry-run");
-		else
-			fprintf(stderr, "usage: uiccboot bootstrap --dry-run\n");
-		return argc == 1 ? UB_E_NOT_SUPPORTED : UB_E_USAGE;
+	dry = argc == 2 && !strcmp(argv[1], "--dry-run");
+	if (argc > 2 || (argc == 2 && !dry)) {
+		fprintf(stderr, "usage: uiccboot bootstrap [--dry-run]\n");
+		return UB_E_USAGE;
 	}
 	if ((err = load_policy(cli, &pol)))
 		return err;
@@ -210,13 +290,43 @@ int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
 		return finish(cli, UB_E_POLICY, "smartcard bootstrap is disabled by policy", NULL);
 	if (!cli->pin && pol.pin1[0])
 		cli->pin = pol.pin1;
-	if ((err = cli_connect(cli)) || (err = cli_uicc_start(cli)))
+	o.remove_absent_cards = pol.remove_stale;
+	err = cli_connect(cli);
+	if (err == UB_E_NO_CARD && !dry && pol.remove_stale) {
+		/* no card: what cards wrote goes; the exit code still says 69 */
+		o.source = "iccid:";
+		if (!apply(cli, &pol, NULL, &o))
+			cli_error(cli, err, "no card; data of earlier cards removed");
 		return err;
-	err = ub_cardboot_plan(&pol, &cli->uicc, &plan, &which, reason, sizeof(reason));
-	json_object_object_add(cli->out, "object", which ? json_object_new_string(which) : NULL);
-	if (err == UB_E_NOT_FOUND) {
-		report(cli, "unchanged", reason, NULL);
-		return 0;
 	}
-	return finish(cli, err, reason, &plan);
+	if (err || (err = cli_uicc_start(cli)) || (err = card_iccid(cli, iccid)))
+		return err;
+	snprintf(src, sizeof(src), "iccid:%s", iccid);
+	json_object_object_add(cli->out, "iccid", json_object_new_string(iccid));
+	err = ub_cardboot_plan(&pol, &cli->uicc, &plan, &which, d, reason, sizeof(reason));
+	json_object_object_add(cli->out, "object", which ? json_object_new_string(which) : NULL);
+	if (dry) {
+		if (err == UB_E_NOT_FOUND) {
+			report(cli, "unchanged", reason, NULL);
+			return 0;
+		}
+		return finish(cli, err, reason, &plan);
+	}
+	if (err && err != UB_E_NOT_FOUND) {
+		report(cli, "rejected", reason, NULL);
+		cli_error(cli, err, "%s", reason);
+		return err;
+	}
+	o.source = src;
+	o.supersede = pol.remove_stale || err != UB_E_NOT_FOUND;
+	if (err == UB_E_NOT_FOUND) {
+		pp = NULL; /* the card's data is gone */
+	} else {
+		ub_hex(digest, d, sizeof(d));
+		o.digest = digest;
+	}
+	err = apply(cli, &pol, pp, &o);
+	if (pp)
+		ub_plan_free(pp);
+	return err;
 }

@@ -16,6 +16,7 @@ static const struct ub_cmd commands[] = {
 	 "bootstrap --dry-run         verify the card's bootstrap object"},
 	{"factory", cli_factory,
 	 "factory derive|check           per-device DM credentials (R-FACTORY)"},
+	{"tree", cli_tree, "tree list [URI] | get URI | export [URI] | import FILE   device tree"},
 	{"info", cli_info,
 	 "info                        ICCID, IMSI, IMPI, applications, GBA state, bootstrap "
 	 "objects"},

@@ -137,6 +137,8 @@ static int tnds_node(struct build *b, struct xnode *node, const char *parent, bo
 	char uri[UB_URI_MAX + 1];
 	int err;
 
+	if (type && !*type)
+		type = NULL; /* <DDFName/>: none */
 	if (!name || !*name || strchr(name, '/'))
 		return failf(b, "TNDS node without a usable NodeName under", parent);
 	if (path && *path)
@@ -447,7 +449,7 @@ static int cp_doc(struct build *b, struct xnode *root)
 }
 
 /* ServerIDs of DM plans: ./DMAcc/<x>/ServerID (1.2), ./SyncML/DMAcc/<x>/ServerId (1.1). */
-static int collect_servers(struct build *b)
+static int collect_servers(struct build *b, bool need_account)
 {
 	struct ub_plan *p = b->plan;
 	size_t i, j;
@@ -479,7 +481,8 @@ static int collect_servers(struct build *b)
 		if (!has)
 			return failf(b, "account without a ServerID", u);
 	}
-	return p->nservers ? 0 : failf(b, "bootstrap configures no DM account", NULL);
+	return p->nservers || !need_account ? 0
+					    : failf(b, "bootstrap configures no DM account", NULL);
 }
 
 void ub_plan_free(struct ub_plan *p)
@@ -546,10 +549,45 @@ int ub_plan_decode(const uint8_t *in, size_t n, bool card_padding, struct ub_pla
 	if (info.public_id == UB_WBXML_PROV10 && !strcmp(root->name, "wap-provisioningdoc"))
 		rc = cp_doc(&b, root);
 	else if (info.public_id != UB_WBXML_PROV10 && !strcmp(root->name, "SyncML"))
-		rc = dm_doc(&b, root) ?: collect_servers(&b);
+		rc = dm_doc(&b, root) ?: collect_servers(&b, true);
 	else
 		rc = failf(&b, "root element does not match the public id", root->name);
 	xdoc_free(root);
+	if (rc)
+		ub_plan_free(plan);
+	return rc;
+}
+
+int ub_plan_from_tnds(const char *xml, size_t len, struct ub_plan *plan, char *err, size_t errlen)
+{
+	struct build b = {plan, 0, err, errlen, {{0}}, {{0}}, 0};
+	struct xnode *root, *k;
+	char where[160];
+	int rc = 0;
+
+	memset(plan, 0, sizeof(*plan));
+	err[0] = '\0';
+	if (len > UB_DOC_MAX * 16) {
+		snprintf(err, errlen, "TNDS document larger than %d bytes", UB_DOC_MAX * 16);
+		return UB_E_BAD_DATA;
+	}
+	root = xdoc_parse(xml, len, UB_NODES_MAX * 12, UB_DEPTH_MAX * 2, where, sizeof(where));
+	if (!root) {
+		snprintf(err, errlen, "TNDS: %s", where);
+		return UB_E_BAD_DATA;
+	}
+	plan->kind = UB_PLAN_DM12;
+	if (strcmp(root->name, "MgmtTree"))
+		rc = failf(&b, "TNDS root element is not MgmtTree", root->name);
+	/* a top node without Path sits under the root */
+	for (k = root->child; !rc && k; k = k->next)
+		if (!strcmp(k->name, "Node"))
+			rc = tnds_node(&b, k, ".", true);
+	if (!rc && !plan->nnodes)
+		rc = failf(&b, "TNDS document without nodes", NULL);
+	xdoc_free(root);
+	if (!rc)
+		rc = resolve_inbox_refs(&b) ?: collect_servers(&b, false);
 	if (rc)
 		ub_plan_free(plan);
 	return rc;

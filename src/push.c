@@ -1,5 +1,6 @@
 /* The transport rule and MAC check of pushed bootstrap messages. */
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -159,7 +160,7 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, const struct 
 }
 
 int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_plan *plan,
-		     const char **which, char *reason, size_t rlen)
+		     const char **which, uint8_t digest[32], char *reason, size_t rlen)
 {
 	static uint8_t buf[UB_DOC_MAX + 4096];
 	const struct ub_boot_oid *obj;
@@ -172,12 +173,18 @@ int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_p
 		return why(reason, rlen, UB_E_POLICY, "smartcard bootstrap is disabled by policy%s",
 			   NULL);
 	n = ub_cardboot_read(u, buf, sizeof(buf), &obj);
-	if (n < 0)
-		return why(reason, rlen, n, "reading the card's bootstrap object%s", NULL);
+	if (n < 0) /* a file the card's own directory names is missing: broken, not gone */
+		return why(reason, rlen, n == UB_E_NOT_FOUND ? UB_E_BAD_DATA : n,
+			   "reading the card's bootstrap object%s", NULL);
 	if (!obj)
 		return why(reason, rlen, UB_E_NOT_FOUND, "the card holds no bootstrap object%s",
 			   NULL);
 	*which = obj->name;
+	/* what was applied is remembered by digest, not by content */
+	if (!EVP_Digest(buf, (size_t)n, digest, NULL, EVP_sha256(), NULL)) {
+		OPENSSL_cleanse(buf, (size_t)n);
+		return why(reason, rlen, UB_E_INTERNAL, "SHA-256%s", NULL);
+	}
 	err = ub_plan_decode(buf, (size_t)n, true, plan, err_text, sizeof(err_text));
 	OPENSSL_cleanse(buf, (size_t)n);
 	if (err)

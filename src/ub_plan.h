@@ -60,4 +60,11 @@ int ub_plan_decode(const uint8_t *b, size_t n, bool card_padding, struct ub_plan
 		   size_t errlen);
 void ub_plan_free(struct ub_plan *plan);
 
+/* A TNDS XML document (MgmtTree; a top node's Path names its parent, "."
+ * when absent) to a plan: for `tree import` and factory images.  The
+ * document may be 16 times as large as a bootstrap message (1 MiB), with
+ * 12 XML elements per node; the node and depth limits are the same.  Returns 0,
+ * UB_E_BAD_DATA or UB_E_NOMEM. */
+int ub_plan_from_tnds(const char *xml, size_t len, struct ub_plan *plan, char *err, size_t errlen);
+
 #endif

@@ -24,9 +24,10 @@ struct ub_push_req {
 int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, const struct ub_push_req *r,
 		   struct ub_plan *plan, char *reason, size_t rlen);
 
-/* The card's own bootstrap object (a secure transport: no MAC). */
+/* The card's own bootstrap object (a secure transport: no MAC), and the
+ * SHA-256 of its bytes.  UB_E_NOT_FOUND: the card holds none. */
 int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_plan *plan,
-		     const char **which, char *reason, size_t rlen);
+		     const char **which, uint8_t digest[32], char *reason, size_t rlen);
 
 /* Values that are secrets in the plan (AAuthSecret, passwords...). */
 bool ub_plan_node_secret(const struct ub_plan_node *n);

@@ -1,31 +1,60 @@
 #!/bin/bash
-# make demo: pcscd + vpcd + the demo card, then what uiccboot sees on it.
+# make demo: pcscd + vpcd + the demo card, then the power-on story:
+# a device tree that already has a ./ConnMO/Internet, the card's DM
+# Bootstrap applied with a ConnMO rename, and a pushed bootstrap whose MAC
+# key (USERPIN_NETWORKID_GBA) comes from the card's GBA_U.
 set -eu
 cd "$(dirname "$0")/.."
 export UB_LAB_DIR=${UB_LAB_DIR:-/tmp/uiccboot-demo}
 UB=build/uiccboot
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() {
+	printf '\033[2m$'
+	printf ' %q' "$@"
+	printf '\033[0m\n'
+	"$@"
+}
 
 tests/lab.sh start 2
 trap 'tests/lab.sh stop >/dev/null' EXIT
 tests/lab.sh sim 0 tests/profiles/demo.conf
 R=$(tests/lab.sh reader 0)
+D=$(mktemp -d /tmp/uiccboot-demo-tree.XXXXXX)
+T=$D/dmtree.db
+printf '[gba]\nua_id = 0300000099\n' >"$D/policy.conf"
+U() { run $UB -r "$R" --tree "$T" --policy "$D/policy.conf" "$@"; }
 
-say "uiccboot readers"
-$UB readers
-say "uiccboot -r '$R' --reset info"
-$UB -r "$R" --reset info
-say "the same as JSON (note \"apdus\")"
-$UB -r "$R" --json info
-say "APDU trace (scriptor format; secrets would show as XX)"
-$UB -r "$R" --reset -v info 2>&1 >/dev/null | head -12
-say "uiccboot bootstrap --dry-run: the card's DM Bootstrap, decoded and checked"
-$UB -r "$R" bootstrap --dry-run
-say "uiccboot gba bootstrap + naf-key: GBA_U with the card's keys"
-$UB -r "$R" gba bootstrap --rand 23553cbe9637a89d218ae64dae47bf35 \
+say "the readers, and the card in the first one"
+run $UB readers
+U --reset info
+
+say "a device tree that already has ./ConnMO/Internet (another APN)"
+U tree import tests/fixtures/seed-connmo.xml
+
+say "power-on: the card's DM Bootstrap applied in one transaction"
+U bootstrap
+U tree get ./DMAcc/OperatorDM/PrefConRef
+U tree list ./ConnMO
+
+say "power-on again: the same card data is not written again"
+U bootstrap
+
+say "a pushed bootstrap, SEC=USERPIN_NETWORKID_GBA: the MAC key is <user PIN> ':' || Ks_ext_NAF"
+echo "(the DM server side, for the demo: GBA run, Ks_ext_NAF for dm.example.com, HMAC-SHA1)"
+U gba bootstrap --rand 23553cbe9637a89d218ae64dae47bf35 \
 	--autn 55f328b43577b9b94a9ffac354dfafb3 --bsf bsf.example.org
-$UB -r "$R" gba naf-key --naf dm.operator.example --ua 0300000099
+KS=$($UB -r "$R" --json gba naf-key --naf dm.example.com --ua 0300000099 |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["ks_ext_naf"])')
+MSG=tests/fixtures/dm12-plain.wbxml
+MAC=$(openssl dgst -sha1 -mac HMAC -macopt "hexkey:$(printf '1234:' | od -An -tx1 | tr -d ' \n')$KS" "$MSG" |
+	awk '{print toupper($NF)}')
+U push "$MSG" --content-type "application/vnd.syncml.dm+wbxml; SEC=USERPIN_NETWORKID_GBA; MAC=$MAC" \
+	--user-pin 1234
+
+say "the device tree now (uiccboot tree export: TNDS; shown without properties, secrets masked)"
+U tree export | grep -E "NodeName|<Value>" | sed -E 's/<RTProperties>.*<\/RTProperties>//;
+	/AAuthSecret/ s/<Value>[^<]*</<Value>(secret)</; s/<\/?Node>//g; s/<NodeName>//; s/<\/NodeName>//;
+	s/<Path>[^<]*<\/Path>//; s/<Value>/ = /; s/<\/Value>//'
 echo
-echo "Applying to the device tree (R-BOOT 6-9) is not implemented yet; the commands"
-echo "above verify and show what would be applied. The lab is stopped on exit;"
-echo "to keep exploring:  tests/lab.sh start; tests/lab.sh sim 0 tests/profiles/demo.conf"
+echo "Tree: $T (kept).  The lab is stopped on exit; to keep exploring:"
+echo "  tests/lab.sh start; tests/lab.sh sim 0 tests/profiles/demo.conf"

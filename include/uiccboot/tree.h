@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct ub_tree;
 
@@ -44,6 +45,11 @@ int ub_tree_get_as(struct ub_tree *t, const char *server_id, const char *uri,
 		   struct ub_tree_node *n);
 int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri,
 		       const char *value);
+
+/* The subtree at uri ("." for all) as TNDS XML (DM-TNDS 1.2) on out:
+ * ACL, Format, Type and values, secrets included; provenance is not part
+ * of TNDS.  `uiccboot tree import` reads it back. */
+int ub_tree_export_tnds(struct ub_tree *t, const char *uri, FILE *out);
 
 /* Number of nodes (for tests and benches). */
 int ub_tree_count(struct ub_tree *t);

@@ -243,7 +243,8 @@ static void cp_and_dm11(void **state)
 static int card(const char *iccid, const char *file, const char *digest, bool others,
 		struct ub_apply_result *r)
 {
-	struct ub_apply_opts o = {.digest = digest, .supersede = true, .remove_absent_cards = others};
+	struct ub_apply_opts o = {
+		.digest = digest, .supersede = true, .remove_absent_cards = others};
 	char src[64], reason[300];
 	struct ub_plan p;
 	int err;

@@ -1,0 +1,202 @@
+/* uiccboot tree list|get|export|import (R-BOOT 9) and the tree that
+ * push, bootstrap and factory apply write. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "ub_apply.h"
+#include "ub_push.h"
+
+#define TREE_DEFAULT_DIR "/var/lib/uiccboot"
+#define TREE_DEFAULT TREE_DEFAULT_DIR "/dmtree.db"
+
+int cli_tree_open(struct ub_cli *cli, struct ub_tree **t)
+{
+	const char *path = cli->tree ? cli->tree : TREE_DEFAULT;
+	int err;
+
+	/* the default place is ours to create (systemd: StateDirectory=) */
+	if (!cli->tree && mkdir(TREE_DEFAULT_DIR, 0700) && errno != EEXIST) {
+		cli_error(cli, UB_E_IO, "device tree directory %s: %s", TREE_DEFAULT_DIR,
+			  strerror(errno));
+		return UB_E_IO;
+	}
+	err = ub_tree_open(path, t);
+	if (err == UB_E_NOT_SUPPORTED)
+		cli_error(cli, err, "device tree %s: written by a newer uiccboot (schema)", path);
+	else if (err)
+		cli_error(cli, err, "device tree %s: %s; give another with --tree", path,
+			  errno ? strerror(errno) : "cannot open");
+	return err;
+}
+
+static bool secret_uri(const char *uri)
+{
+	struct ub_plan_node n = {.uri = (char *)uri};
+
+	return ub_plan_node_secret(&n);
+}
+
+static void list_cb(const char *name, void *arg)
+{
+	struct ub_cli *cli = arg;
+	json_object *kids = json_object_object_get(cli->out, "children");
+
+	json_object_array_add(kids, json_object_new_string(name));
+	if (!cli->json)
+		printf("%s\n", name);
+}
+
+static int tree_list(struct ub_cli *cli, struct ub_tree *t, const char *uri)
+{
+	struct ub_tree_node n;
+	int err = ub_tree_get(t, uri, &n);
+
+	if (err) {
+		cli_error(cli, err, "device tree node %s", uri);
+		return err;
+	}
+	ub_tree_node_free(&n);
+	json_object_object_add(cli->out, "uri", json_object_new_string(uri));
+	json_object_object_add(cli->out, "children", json_object_new_array());
+	err = ub_tree_list(t, uri, list_cb, cli);
+	return err < 0 ? err : 0;
+}
+
+static int tree_get(struct ub_cli *cli, struct ub_tree *t, const char *uri, bool secrets)
+{
+	static const char *const keys[] = {"uri", "format", "type",  "value",
+					   "acl", "server", "source"};
+	struct ub_tree_node n;
+	char acl[1024];
+	const char *v[7];
+	int err, i;
+
+	if ((err = ub_tree_get(t, uri, &n)) ||
+	    (err = ub_tree_effective_acl(t, uri, acl, sizeof(acl)))) {
+		if (!err)
+			ub_tree_node_free(&n);
+		cli_error(cli, err, "device tree node %s", uri);
+		return err;
+	}
+	v[0] = n.uri, v[1] = n.format, v[2] = n.type, v[3] = n.value, v[4] = n.acl;
+	v[5] = n.server, v[6] = n.source;
+	if (n.value && secret_uri(uri) && !secrets)
+		v[3] = "(secret)"; /* --secrets shows it */
+	for (i = 0; i < 7; i++) {
+		json_object_object_add(cli->out, keys[i],
+				       v[i] ? json_object_new_string(v[i]) : NULL);
+		if (!cli->json && v[i] && (i != 4 || *v[i]))
+			printf("%-8s %s\n", keys[i], v[i]);
+	}
+	json_object_object_add(cli->out, "effective_acl", json_object_new_string(acl));
+	if (!cli->json && !n.acl[0])
+		printf("%-8s %s (inherited)\n", "acl", acl);
+	ub_tree_node_free(&n);
+	return 0;
+}
+
+static int tree_import(struct ub_cli *cli, struct ub_tree *t, const char *file, const char *source)
+{
+	struct ub_apply_opts o = {.source = source};
+	struct ub_apply_result *res = calloc(1, sizeof(*res));
+	struct ub_policy pol;
+	struct ub_plan plan;
+	char reason[400], *xml = NULL;
+	size_t len = 0;
+	FILE *fp = fopen(file, "rb");
+	int err;
+
+	ub_policy_defaults(&pol); /* the device's own data: no server rules */
+	if (!fp || !res) {
+		free(res);
+		if (fp)
+			fclose(fp);
+		cli_error(cli, UB_E_IO, "%s: %s", file, strerror(errno));
+		return UB_E_IO;
+	}
+	xml = malloc(UB_DOC_MAX * 16 + 1);
+	len = xml ? fread(xml, 1, UB_DOC_MAX * 16 + 1, fp) : 0;
+	fclose(fp);
+	err = !xml ? UB_E_NOMEM : ub_plan_from_tnds(xml, len, &plan, reason, sizeof(reason));
+	free(xml);
+	if (err) {
+		free(res);
+		cli_error(cli, err, "%s: %s", file, reason);
+		return err;
+	}
+	err = ub_tree_apply(t, &plan, &pol, &o, res, reason, sizeof(reason));
+	ub_plan_free(&plan);
+	if (err)
+		cli_error(cli, err, "%s: %s", file, reason);
+	else
+		cli_report_apply(cli, res);
+	free(res);
+	return err;
+}
+
+int cli_tree(struct ub_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+					     {"source", required_argument, NULL, 's'},
+					     {"secrets", no_argument, NULL, 'S'},
+					     {NULL, 0, NULL, 0}};
+	static const char *usage =
+		"uiccboot tree list [URI] | get [--secrets] URI | export [--format tnds] [URI] |\n"
+		"       import [--source factory|import] FILE.xml";
+	const char *format = "tnds", *source = "import", *sub, *arg;
+	struct ub_tree *t;
+	bool secrets = false;
+	int c, err;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s\n", usage);
+		return UB_E_USAGE;
+	}
+	sub = argv[1];
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			format = optarg;
+			break;
+		case 's':
+			source = optarg;
+			break;
+		case 'S':
+			secrets = true;
+			break;
+		default:
+			fprintf(stderr, "usage: %s\n", usage);
+			return UB_E_USAGE;
+		}
+	}
+	arg = optind < argc ? argv[optind] : NULL;
+	if (optind + 1 < argc || strcmp(format, "tnds") ||
+	    (strcmp(source, "import") && strcmp(source, "factory")) ||
+	    (!arg && (!strcmp(sub, "get") || !strcmp(sub, "import"))) ||
+	    (strcmp(sub, "list") && strcmp(sub, "get") && strcmp(sub, "export") &&
+	     strcmp(sub, "import"))) {
+		fprintf(stderr, "usage: %s\n", usage);
+		return UB_E_USAGE;
+	}
+	if ((err = cli_tree_open(cli, &t)))
+		return err;
+	if (!strcmp(sub, "list")) {
+		err = tree_list(cli, t, arg ? arg : ".");
+	} else if (!strcmp(sub, "get")) {
+		err = tree_get(cli, t, arg, secrets);
+	} else if (!strcmp(sub, "import")) {
+		err = tree_import(cli, t, arg, source);
+	} else {
+		cli->json = false; /* the document is the output */
+		err = ub_tree_export_tnds(t, arg ? arg : ".", stdout);
+		if (err)
+			cli_error(cli, err, "exporting %s", arg ? arg : ".");
+	}
+	ub_tree_close(t);
+	return err;
+}
