@@ -19,7 +19,7 @@ enum ub_err {
 	UB_E_PCSC = -8,		  /* other PC/SC failure */
 	UB_E_PROTO = -9,	  /* card broke the transmission protocol */
 	UB_E_SW = -10,		  /* unexpected status word */
-	UB_E_NOT_FOUND = -11,	  /* file or application not on the card */
+	UB_E_NOT_FOUND = -11,	  /* file or application not on the card, node not in the tree */
 	UB_E_SECURITY = -12,	  /* 6982: security status not satisfied */
 	UB_E_PIN_REQUIRED = -13,  /* PIN needed but none supplied */
 	UB_E_PIN_WRONG = -14,	  /* PIN verification failed */

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "ub_apply.h"
 #include "ub_factory.h"
 #include "ub_hex.h"
 
@@ -57,7 +58,7 @@ static int fparse(int argc, char **argv, struct fargs *a, const char *usage)
 			return UB_E_USAGE;
 		}
 	}
-	if (optind != argc || !a->key_file || !a->server_id ||
+	if (optind != argc || !a->key_file || (!a->server_id && !a->device_id) ||
 	    (strcmp(a->format, "csv") && strcmp(a->format, "json"))) {
 		fprintf(stderr, "usage: %s\n", usage);
 		return UB_E_USAGE;
@@ -203,27 +204,60 @@ static int check(struct ub_cli *cli, struct fargs *a)
 	return 0;
 }
 
+/* Device side: the factory-provisioned accounts of the tree filled. */
+static int apply(struct ub_cli *cli, struct fargs *a)
+{
+	struct ub_apply_result *res = calloc(1, sizeof(*res));
+	struct ub_factory *f;
+	struct ub_tree *t = NULL;
+	char reason[400];
+	int err = 0;
+
+	if (!a->device_id || a->server_id) {
+		fprintf(stderr, "usage: uiccboot [--tree DB] factory apply --key-file F "
+				"--device-id ID   (the ServerIDs come from the tree)\n");
+		free(res);
+		return UB_E_USAGE;
+	}
+	if (!res || !(f = load_key(cli, a->key_file, &err))) {
+		free(res);
+		return res ? err : UB_E_NOMEM;
+	}
+	if (!(err = cli_tree_open(cli, &t)))
+		err = ub_tree_factory_apply(t, f, a->device_id, res, reason, sizeof(reason));
+	ub_factory_free(f);
+	ub_tree_close(t);
+	if (!err)
+		cli_report_apply(cli, res);
+	else if (t)
+		cli_error(cli, err, "factory apply: %s", reason);
+	free(res);
+	return err;
+}
+
 int cli_factory(struct ub_cli *cli, int argc, char **argv)
 {
 	static const char *usage =
 		"uiccboot factory derive --key-file F --server-id S [--format csv|json] < ids\n"
 		"       uiccboot factory check --key-file F --server-id S --device-id ID "
-		"--client-name N --client-secret X [--server-secret Y]";
+		"--client-name N --client-secret X [--server-secret Y]\n"
+		"       uiccboot [--tree DB] factory apply --key-file F --device-id ID";
 	struct fargs a;
 	int err;
 
-	if (argc >= 2 && !strcmp(argv[1], "apply")) {
-		cli_error(cli, UB_E_NOT_SUPPORTED,
-			  "factory apply needs the device tree (R-BOOT 7), "
-			  "not implemented yet");
-		return UB_E_NOT_SUPPORTED;
-	}
-	if (argc < 2 || (strcmp(argv[1], "derive") && strcmp(argv[1], "check"))) {
+	if (argc < 2 ||
+	    (strcmp(argv[1], "derive") && strcmp(argv[1], "check") && strcmp(argv[1], "apply"))) {
 		fprintf(stderr, "usage: %s\n", usage);
 		return UB_E_USAGE;
 	}
 	err = fparse(argc - 1, argv + 1, &a, usage);
 	if (err)
 		return err;
+	if (!strcmp(argv[1], "apply"))
+		return apply(cli, &a);
+	if (!a.server_id) {
+		fprintf(stderr, "usage: %s\n", usage);
+		return UB_E_USAGE;
+	}
 	return !strcmp(argv[1], "derive") ? derive(cli, &a) : check(cli, &a);
 }

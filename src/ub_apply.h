@@ -44,4 +44,12 @@ int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub
 		  const struct ub_apply_opts *o, struct ub_apply_result *res, char *reason,
 		  size_t rlen);
 
+struct ub_factory;
+/* factory apply (R-FACTORY 2): fill the credentials of every account that
+ * `tree import --source factory` marked, derived for device_id and the
+ * account's ServerID, in one transaction; the same again writes nothing
+ * (res->unchanged).  UB_E_NOT_FOUND: no such account. */
+int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *device_id,
+			  struct ub_apply_result *res, char *reason, size_t rlen);
+
 #endif

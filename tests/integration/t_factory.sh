@@ -1,5 +1,6 @@
-# Issue 8 (server side): factory derive / check, checked against an
-# independent RFC 5869 HKDF in Python (tests/integration/hkdf_ref.py).
+# Issue 8: factory derive / check, checked against an independent RFC 5869
+# HKDF in Python (tests/integration/hkdf_ref.py), and factory apply on the
+# device tree.
 . "$(dirname "$0")/lib.sh"
 REF=tests/integration/hkdf_ref.py
 MASTER=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
@@ -48,6 +49,36 @@ out=$(echo IMEI:1 | derive --server-id s 2>&1); rc=$?
 check "a key file readable by others is refused (77), its contents not echoed" sh -c \
 	"[ $rc = 77 ] && echo '$out' | grep -q 'mode 0600' && ! echo '$out' | grep -q 0001020304"
 chmod 600 "$KEY"
-$UB factory apply --key-file "$KEY" --device-id IMEI:1 >/dev/null 2>&1; rc=$?
-check "factory apply says it needs the device tree (69), not a fake success" eq $rc 69
+
+# --- device side: factory apply ---
+T=$TMP/dev.db
+tree() { $UB --tree "$T" "$@"; }
+sum() { cat "$T" "$T-wal" 2>/dev/null | md5sum; }
+tree factory apply --key-file "$KEY" --device-id IMEI:490154203237518 >/dev/null 2>"$TMP/e"; rc=$?
+check "apply without a factory account in the tree: 69, and says why" sh -c \
+	"[ $rc = 69 ] && grep -q 'tree import --source factory' $TMP/e"
+tree tree import --source factory tests/fixtures/factory-image.xml >/dev/null
+check "the factory image's account is marked as such" eq "$(tree --json tree get ./DMAcc/OEMFactory | jget "d['source']")" factory
+out=$(tree --json factory apply --key-file "$KEY" --device-id IMEI:490154203237518); rc=$?
+check "apply fills the factory account" eq "$rc $(echo "$out" | jget "[d['status'], d['accounts']]")" '0 ["applied", ["./DMAcc/OEMFactory"]]'
+check "... with its key file's contents never echoed" sh -c "! echo '$out' | grep -q 0001020304"
+g() { tree --json tree get --secrets "$1" | jget "d['value']"; }
+ref=$(python3 $REF $MASTER dm.oem.example IMEI:490154203237518)
+check "CLCRED name/secret and SRVCRED name/secret equal the reference HKDF" eq \
+	"IMEI:490154203237518,dm.oem.example,$(g ./DMAcc/OEMFactory/AppAuth/1/AAuthName),$(g ./DMAcc/OEMFactory/AppAuth/1/AAuthSecret),$(g ./DMAcc/OEMFactory/AppAuth/SRVCRED/AAuthSecret)" "$ref"
+check "the SRVCRED entry was added: AAuthName is the ServerID, type DIGEST" eq \
+	"$(g ./DMAcc/OEMFactory/AppAuth/SRVCRED/AAuthName) $(g ./DMAcc/OEMFactory/AppAuth/SRVCRED/AAuthType)" "dm.oem.example DIGEST"
+$UB factory check --key-file "$KEY" --server-id dm.oem.example --device-id IMEI:490154203237518 \
+	--client-name "$(g ./DMAcc/OEMFactory/AppAuth/1/AAuthName)" --client-secret "$(g ./DMAcc/OEMFactory/AppAuth/1/AAuthSecret)" \
+	--server-secret "$(g ./DMAcc/OEMFactory/AppAuth/SRVCRED/AAuthSecret)" >/dev/null; rc=$?
+check "the server's factory check accepts what the device holds" eq $rc 0
+s1=$(sum)
+out=$(tree --json factory apply --key-file "$KEY" --device-id IMEI:490154203237518); rc=$?
+check "a second apply changes nothing: unchanged, the file not written" eq "$rc $(echo "$out" | jget "d['status']") $(sum)" "0 unchanged $s1"
+tree factory apply --key-file "$KEY" --device-id IMEI:356938035643809 >/dev/null
+check "another device id: other credentials" test "$(g ./DMAcc/OEMFactory/AppAuth/1/AAuthSecret)" != \
+	"$(echo "$ref" | cut -d, -f4)"
+chmod 644 "$KEY"
+tree factory apply --key-file "$KEY" --device-id IMEI:1 >/dev/null 2>&1; rc=$?
+check "apply refuses a key file readable by others (77)" eq $rc 77
 done_testing
