@@ -23,7 +23,7 @@ LIB_OBJS := $(call obj,$(LIB_SRCS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all deps check check-unit check-asan check-integration demo format format-check \
-	fuzz bench clean lab-stop
+	fuzz bench stress valgrind install clean lab-stop
 all: $(B)/uiccboot $(B)/uicc-sim $(B)/libuiccboot.a $(B)/libuiccboot.so
 
 $(B)/obj/%.o: %.c
@@ -86,6 +86,46 @@ fuzz:
 
 bench: deps all
 	@tests/bench/run.sh
+
+stress: deps all
+	@tests/stress.sh
+
+valgrind: deps
+	@tests/valgrind.sh
+
+# --- install: PREFIX, DESTDIR, and the usual directory variables ---
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g; s|@BINDIR@|$(BINDIR)|g; s|@LIBDIR@|$(LIBDIR)|g' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g; s|@VERSION@|$(VERSION)|g'
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/uiccboot \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UNITDIR) \
+	  $(DESTDIR)$(DATADIR)/uiccboot/profiles/boot $(DESTDIR)$(DATADIR)/uiccboot/fixtures
+	install -m 0755 $(B)/uiccboot $(B)/uicc-sim $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(B)/libuiccboot.a $(DESTDIR)$(LIBDIR)/
+	install -m 0755 $(B)/libuiccboot.so $(DESTDIR)$(LIBDIR)/libuiccboot.so.$(VERSION)
+	ln -sf libuiccboot.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libuiccboot.so.0
+	ln -sf libuiccboot.so.0 $(DESTDIR)$(LIBDIR)/libuiccboot.so
+	install -m 0644 include/uiccboot/tree.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
+	install -m 0644 pcsc/ub_error.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
+	$(SUBST) dist/libuiccboot.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc
+	$(SUBST) dist/uiccboot.service.in >$(DESTDIR)$(UNITDIR)/uiccboot.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/uiccboot.service $(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc
+	install -m 0644 man/uiccboot.1 man/uicc-sim.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/uiccboot-policy.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 dist/policy.conf.example $(DESTDIR)$(DATADIR)/uiccboot/
+	install -m 0644 tests/profiles/*.conf $(DESTDIR)$(DATADIR)/uiccboot/profiles/
+	install -m 0644 tests/profiles/boot/*.wbxml $(DESTDIR)$(DATADIR)/uiccboot/profiles/boot/
+	install -m 0644 tests/fixtures/factory-image.xml tests/fixtures/seed-connmo.xml \
+	  $(DESTDIR)$(DATADIR)/uiccboot/fixtures/
 
 clean:
 	rm -rf build

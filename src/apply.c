@@ -488,22 +488,29 @@ static int remove_source(struct ub_tree *t, const char *source, struct ub_apply_
 	return err;
 }
 
-/* Cards (iccid:*) other than keep that have nodes in the tree. */
-static int remove_other_cards(struct ub_tree *t, const char *keep, struct ub_apply_result *res)
+/* Cards (iccid:*) other than o->source and o->present[] that wrote nodes. */
+static int remove_other_cards(struct ub_tree *t, const struct ub_apply_opts *o,
+			      struct ub_apply_result *res)
 {
-	char src[8][160];
+	char src[64][64];
 	sqlite3_stmt *st;
-	int n = 0, i, err = 0;
+	int n = 0, i, k, err = 0;
 
 	if (sqlite3_prepare_v2(t->db,
-			       "SELECT DISTINCT source FROM node WHERE source GLOB 'iccid:*' AND "
-			       "source IS NOT ?1 UNION SELECT source FROM provenance WHERE "
-			       "source GLOB 'iccid:*' AND source IS NOT ?1",
+			       "SELECT DISTINCT source FROM node WHERE source GLOB 'iccid:*' "
+			       "UNION SELECT source FROM provenance WHERE source GLOB 'iccid:*'",
 			       -1, &st, NULL) != SQLITE_OK)
 		return UB_E_IO;
-	sqlite3_bind_text(st, 1, keep, -1, SQLITE_STATIC);
-	while (n < 8 && sqlite3_step(st) == SQLITE_ROW)
-		snprintf(src[n++], sizeof(src[0]), "%s", (const char *)sqlite3_column_text(st, 0));
+	while (n < 64 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+
+		if (strlen(s) >= sizeof(src[0]) || !strcmp(s, o->source))
+			continue;
+		for (k = 0; k < o->npresent && strcmp(s, o->present[k]); k++)
+			;
+		if (k == o->npresent)
+			memcpy(src[n++], s, strlen(s) + 1);
+	}
 	sqlite3_finalize(st);
 	for (i = 0; i < n && !err; i++)
 		err = remove_source(t, src[i], res);
@@ -600,7 +607,7 @@ int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub
 	if ((err = ub_tree_sql(t, "BEGIN IMMEDIATE")))
 		return err;
 	if (o->remove_absent_cards)
-		err = remove_other_cards(t, o->source, res);
+		err = remove_other_cards(t, o, res);
 	if (!err && plan && o->digest && same_digest(t, o->source, o->digest)) {
 		/* the card holds what was applied before: no write, so that
 		 * what its server changed since stays (R-BOOT 7) */

@@ -43,6 +43,9 @@ struct ub_cmd {
  * (waiting up to --wait seconds).  Messages name the reader. */
 int cli_connect(struct ub_cli *cli);
 
+/* End the card session, the transaction, the connection and the context. */
+void cli_session_end(struct ub_cli *cli);
+
 /* Start the card session (cli->uicc) on the connected card: on a logical
  * channel with --channel (the basic one when the card refuses). */
 int cli_uicc_start(struct ub_cli *cli);

@@ -3,6 +3,7 @@
  * plan (--dry-run). */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,8 @@
 #include "ub_apply.h"
 #include "ub_hex.h"
 #include "ub_push.h"
+
+#define UB_MAX_READERS 64
 
 static const char *kind_name(enum ub_plan_kind k)
 {
@@ -265,45 +268,25 @@ static int card_iccid(struct ub_cli *cli, char iccid[21])
 	return n < 0 ? n : ub_iccid_decode(b, (size_t)n, iccid);
 }
 
-/* Power-on (R-BOOT 1a, 7): the card's bootstrap object applied to the
- * tree under the card's ICCID; what an absent card, or a card whose object
- * is gone, had written is removed (policy remove_stale). */
-int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
+/* One card: its bootstrap object applied under its ICCID (src). */
+static int boot_card(struct ub_cli *cli, const struct ub_policy *pol, bool dry,
+		     const struct ub_apply_opts *base, char src[32])
 {
-	struct ub_apply_opts o = {0};
-	struct ub_policy pol;
+	struct ub_apply_opts o = *base;
 	struct ub_plan plan, *pp = &plan;
 	const char *which = NULL;
-	char reason[400], iccid[21], src[32], digest[65];
+	char reason[400], iccid[21], digest[65];
 	uint8_t d[32];
-	bool dry;
 	int err;
 
-	dry = argc == 2 && !strcmp(argv[1], "--dry-run");
-	if (argc > 2 || (argc == 2 && !dry)) {
-		fprintf(stderr, "usage: uiccboot bootstrap [--dry-run]\n");
-		return UB_E_USAGE;
-	}
-	if ((err = load_policy(cli, &pol)))
-		return err;
-	if (!pol.smartcard_enabled)
-		return finish(cli, UB_E_POLICY, "smartcard bootstrap is disabled by policy", NULL);
-	if (!cli->pin && pol.pin1[0])
-		cli->pin = pol.pin1;
-	o.remove_absent_cards = pol.remove_stale;
-	err = cli_connect(cli);
-	if (err == UB_E_NO_CARD && !dry && pol.remove_stale) {
-		/* no card: what cards wrote goes; the exit code still says 69 */
-		o.source = "iccid:";
-		if (!apply(cli, &pol, NULL, &o))
-			cli_error(cli, err, "no card; data of earlier cards removed");
+	if ((err = cli_uicc_start(cli)) || (err = card_iccid(cli, iccid))) {
+		if (err && cli->have_card)
+			cli_error(cli, err, "reader \"%s\": ICCID", cli->card.reader);
 		return err;
 	}
-	if (err || (err = cli_uicc_start(cli)) || (err = card_iccid(cli, iccid)))
-		return err;
-	snprintf(src, sizeof(src), "iccid:%s", iccid);
+	snprintf(src, 32, "iccid:%s", iccid);
 	json_object_object_add(cli->out, "iccid", json_object_new_string(iccid));
-	err = ub_cardboot_plan(&pol, &cli->uicc, &plan, &which, d, reason, sizeof(reason));
+	err = ub_cardboot_plan(pol, &cli->uicc, &plan, &which, d, reason, sizeof(reason));
 	json_object_object_add(cli->out, "object", which ? json_object_new_string(which) : NULL);
 	if (dry) {
 		if (err == UB_E_NOT_FOUND) {
@@ -314,19 +297,177 @@ int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
 	}
 	if (err && err != UB_E_NOT_FOUND) {
 		report(cli, "rejected", reason, NULL);
-		cli_error(cli, err, "%s", reason);
+		cli_error(cli, err, "reader \"%s\": %s", cli->card.reader, reason);
 		return err;
 	}
 	o.source = src;
-	o.supersede = pol.remove_stale || err != UB_E_NOT_FOUND;
+	o.supersede = pol->remove_stale || err != UB_E_NOT_FOUND;
 	if (err == UB_E_NOT_FOUND) {
 		pp = NULL; /* the card's data is gone */
 	} else {
 		ub_hex(digest, d, sizeof(d));
 		o.digest = digest;
 	}
-	err = apply(cli, &pol, pp, &o);
+	err = apply(cli, pol, pp, &o);
 	if (pp)
 		ub_plan_free(pp);
 	return err;
+}
+
+struct reader_job {
+	struct ub_cli cli; /* a copy per thread: its own PC/SC context and card */
+	const struct ub_policy *pol;
+	char src[32];
+	int err;
+	pthread_t thread;
+};
+
+static void *reader_thread(void *arg)
+{
+	struct reader_job *j = arg;
+	struct ub_apply_opts o = {0};
+
+	j->err = cli_connect(&j->cli);
+	if (!j->err)
+		j->err = boot_card(&j->cli, j->pol, false, &o, j->src);
+	json_object_object_add(j->cli.out, "apdus",
+			       json_object_new_int(j->cli.have_card ? (int)j->cli.card.apdus : 0));
+	cli_session_end(&j->cli);
+	return NULL;
+}
+
+/* --all-readers: every reader's card at once, a thread and a tree
+ * transaction each; then, when every card answered, one transaction that
+ * removes the data of cards no longer inserted. */
+static int boot_all(struct ub_cli *cli, const struct ub_policy *pol)
+{
+	struct ub_reader_info list[UB_MAX_READERS];
+	struct reader_job *jobs;
+	const char *present[UB_MAX_READERS];
+	json_object *arr = json_object_new_array();
+	SCARDCONTEXT ctx;
+	int n, i, k = 0, err = 0, nfail = 0;
+
+	if ((err = ub_ctx_open(&ctx))) {
+		cli_error(cli, err, "PC/SC");
+		return err;
+	}
+	/* --wait: until a reader holds a card (a USB reader may come late) */
+	if (cli->wait_s > 0 && (err = ub_wait_card(ctx, NULL, cli->wait_s * 1000L, list[0].name))) {
+		ub_ctx_close(ctx);
+		cli_error(cli, err, "waiting %lds for a card", cli->wait_s);
+		return err;
+	}
+	n = ub_readers_list(ctx, list, UB_MAX_READERS);
+	ub_ctx_close(ctx);
+	if (n <= 0) {
+		cli_error(cli, n ? n : UB_E_NO_READER, "listing readers");
+		return n ? n : UB_E_NO_READER;
+	}
+	jobs = calloc((size_t)n, sizeof(*jobs));
+	if (!jobs)
+		return UB_E_NOMEM;
+	for (i = 0; i < n; i++) {
+		if (!list[i].card_present)
+			continue;
+		jobs[k].cli = *cli;
+		jobs[k].cli.reader = list[i].name;
+		jobs[k].cli.wait_s = 0;
+		jobs[k].cli.json = true; /* quiet: the summary is printed below */
+		jobs[k].cli.have_ctx = jobs[k].cli.have_card = jobs[k].cli.have_uicc = false;
+		jobs[k].cli.in_tx = false;
+		jobs[k].cli.out = json_object_new_object();
+		jobs[k].pol = pol;
+		json_object_object_add(jobs[k].cli.out, "reader",
+				       json_object_new_string(list[i].name));
+		if (pthread_create(&jobs[k].thread, NULL, reader_thread, &jobs[k])) {
+			json_object_put(jobs[k].cli.out);
+			err = UB_E_INTERNAL;
+			break;
+		}
+		k++;
+	}
+	for (i = 0; i < k; i++) {
+		pthread_join(jobs[i].thread, NULL);
+		if (jobs[i].err) {
+			nfail++;
+			err = err ? err : jobs[i].err;
+			json_object_object_add(jobs[i].cli.out, "status",
+					       json_object_new_string("failed"));
+		} else {
+			present[i - nfail] = jobs[i].src;
+		}
+		if (!cli->json) {
+			json_object *st = json_object_object_get(jobs[i].cli.out, "status");
+
+			printf("%s: %s",
+			       json_object_get_string(
+				       json_object_object_get(jobs[i].cli.out, "reader")),
+			       st ? json_object_get_string(st) : "?");
+			if (jobs[i].err)
+				printf(" (%s)", ub_errname(jobs[i].err));
+			printf("\n");
+		}
+		json_object_array_add(arr, jobs[i].cli.out);
+	}
+	json_object_object_add(cli->out, "readers", arr);
+	if (!err && pol->remove_stale) {
+		/* only when every card is known: otherwise a card that failed to
+		 * answer would lose its data */
+		struct ub_apply_opts o = {.source = "iccid:", .remove_absent_cards = true};
+
+		o.present = present;
+		o.npresent = k - nfail;
+		err = apply(cli, pol, NULL, &o);
+	} else if (!k) {
+		err = UB_E_NO_CARD;
+		cli_error(cli, err, "no reader holds a card");
+	}
+	free(jobs);
+	return err;
+}
+
+/* Power-on (R-BOOT 1a, 7): the card's bootstrap object applied to the
+ * tree under the card's ICCID; what an absent card, or a card whose object
+ * is gone, had written is removed (policy remove_stale). */
+int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
+{
+	struct ub_apply_opts o = {0};
+	struct ub_policy pol;
+	bool dry = false, all = false;
+	char src[32];
+	int err, i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--dry-run")) {
+			dry = true;
+		} else if (!strcmp(argv[i], "--all-readers")) {
+			all = true;
+		} else {
+			fprintf(stderr, "usage: uiccboot bootstrap [--dry-run | --all-readers]\n");
+			return UB_E_USAGE;
+		}
+	}
+	if (dry && all) {
+		fprintf(stderr, "usage: uiccboot bootstrap [--dry-run | --all-readers]\n");
+		return UB_E_USAGE;
+	}
+	if ((err = load_policy(cli, &pol)))
+		return err;
+	if (!pol.smartcard_enabled)
+		return finish(cli, UB_E_POLICY, "smartcard bootstrap is disabled by policy", NULL);
+	if (!cli->pin && pol.pin1[0])
+		cli->pin = pol.pin1;
+	if (all)
+		return boot_all(cli, &pol);
+	o.remove_absent_cards = pol.remove_stale;
+	err = cli_connect(cli);
+	if (err == UB_E_NO_CARD && !dry && pol.remove_stale) {
+		/* no card: what cards wrote goes; the exit code still says 69 */
+		o.source = "iccid:";
+		if (!apply(cli, &pol, NULL, &o))
+			cli_error(cli, err, "no card; data of earlier cards removed");
+		return err;
+	}
+	return err ? err : boot_card(cli, &pol, dry, &o, src);
 }

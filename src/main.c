@@ -11,11 +11,12 @@ static const struct ub_cmd commands[] = {
 	{"readers", cli_readers, "readers                     list readers and cards"},
 	{"auth", cli_auth, "auth --rand HEX --autn HEX   3G AUTHENTICATE (--gsm --rand HEX: 2G)"},
 	{"gba", cli_gba, "gba status|bootstrap|naf-key   GBA_U with the card (see gba --help)"},
-	{"push", cli_push, "push FILE --content-type STR [--transport T] [--user-pin P] --dry-run"},
+	{"push", cli_push,
+	 "push FILE --content-type STR [--transport T] [--user-pin P] [--dry-run]"},
 	{"bootstrap", cli_bootstrap,
-	 "bootstrap --dry-run         verify the card's bootstrap object"},
+	 "bootstrap [--dry-run] [--all-readers]   power-on: the card's bootstrap -> tree"},
 	{"factory", cli_factory,
-	 "factory derive|check           per-device DM credentials (R-FACTORY)"},
+	 "factory derive|check|apply        per-device DM credentials (R-FACTORY)"},
 	{"tree", cli_tree, "tree list [URI] | get URI | export [URI] | import FILE   device tree"},
 	{"info", cli_info,
 	 "info                        ICCID, IMSI, IMPI, applications, GBA state, bootstrap "
@@ -176,6 +177,19 @@ int cli_connect(struct ub_cli *cli)
 	return 0;
 }
 
+void cli_session_end(struct ub_cli *cli)
+{
+	if (cli->have_uicc && cli->uicc.chan)
+		ub_uicc_close_channel(&cli->uicc);
+	if (cli->in_tx)
+		ub_card_end(&cli->card);
+	if (cli->have_card)
+		ub_card_disconnect(&cli->card);
+	if (cli->have_ctx)
+		ub_ctx_close(cli->ctx);
+	cli->have_uicc = cli->in_tx = cli->have_card = cli->have_ctx = false;
+}
+
 int cli_uicc_start(struct ub_cli *cli)
 {
 	int err;
@@ -332,14 +346,7 @@ int main(int argc, char **argv)
 			       cli.out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	}
 	json_object_put(cli.out);
-	if (cli.have_uicc && cli.uicc.chan)
-		ub_uicc_close_channel(&cli.uicc);
-	if (cli.in_tx)
-		ub_card_end(&cli.card);
-	if (cli.have_card)
-		ub_card_disconnect(&cli.card);
-	if (cli.have_ctx)
-		ub_ctx_close(cli.ctx);
+	cli_session_end(&cli);
 	if (cli.trace.fp[1])
 		fclose(cli.trace.fp[1]);
 	return cli_exit_code(err);

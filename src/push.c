@@ -2,6 +2,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -162,9 +163,10 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, const struct 
 int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_plan *plan,
 		     const char **which, uint8_t digest[32], char *reason, size_t rlen)
 {
-	static uint8_t buf[UB_DOC_MAX + 4096];
+	const size_t max = UB_DOC_MAX + 4096; /* the document and its padding */
 	const struct ub_boot_oid *obj;
 	char err_text[300];
+	uint8_t *buf;
 	int n, err;
 
 	memset(plan, 0, sizeof(*plan));
@@ -172,24 +174,27 @@ int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_p
 	if (!pol->smartcard_enabled)
 		return why(reason, rlen, UB_E_POLICY, "smartcard bootstrap is disabled by policy%s",
 			   NULL);
-	n = ub_cardboot_read(u, buf, sizeof(buf), &obj);
+	/* on the heap, one per call: readers are bootstrapped in parallel */
+	if (!(buf = malloc(max)))
+		return why(reason, rlen, UB_E_NOMEM, "out of memory%s", NULL);
+	n = ub_cardboot_read(u, buf, max, &obj);
 	if (n < 0) /* a file the card's own directory names is missing: broken, not gone */
-		return why(reason, rlen, n == UB_E_NOT_FOUND ? UB_E_BAD_DATA : n,
-			   "reading the card's bootstrap object%s", NULL);
-	if (!obj)
-		return why(reason, rlen, UB_E_NOT_FOUND, "the card holds no bootstrap object%s",
-			   NULL);
-	*which = obj->name;
+		err = why(reason, rlen, n == UB_E_NOT_FOUND ? UB_E_BAD_DATA : n,
+			  "reading the card's bootstrap object%s", NULL);
+	else if (!obj)
+		err = why(reason, rlen, UB_E_NOT_FOUND, "the card holds no bootstrap object%s",
+			  NULL);
 	/* what was applied is remembered by digest, not by content */
-	if (!EVP_Digest(buf, (size_t)n, digest, NULL, EVP_sha256(), NULL)) {
+	else if (!EVP_Digest(buf, (size_t)n, digest, NULL, EVP_sha256(), NULL))
+		err = why(reason, rlen, UB_E_INTERNAL, "SHA-256%s", NULL);
+	else if ((err = ub_plan_decode(buf, (size_t)n, true, plan, err_text, sizeof(err_text))))
+		why(reason, rlen, err, "%s", err_text);
+	if (n > 0)
 		OPENSSL_cleanse(buf, (size_t)n);
-		return why(reason, rlen, UB_E_INTERNAL, "SHA-256%s", NULL);
-	}
-	err = ub_plan_decode(buf, (size_t)n, true, plan, err_text, sizeof(err_text));
-	OPENSSL_cleanse(buf, (size_t)n);
-	if (err)
-		return why(reason, rlen, err, "%s", err_text);
-	return allowed_servers(pol, plan, reason, rlen);
+	free(buf);
+	if (obj)
+		*which = obj->name;
+	return err ? err : allowed_servers(pol, plan, reason, rlen);
 }
 
 bool ub_plan_node_secret(const struct ub_plan_node *n)

@@ -12,13 +12,16 @@
 #define UB_APPLY_MAX_LIST 16  /* accounts or removals reported */
 
 struct ub_apply_opts {
-	const char *source;	  /* provenance of what is written: "iccid:<ICCID>",
-				     "push", "factory", "import" */
-	const char *digest;	  /* card: hex SHA-256 of its bootstrap object; the
-				     same as recorded for source -> unchanged, no write */
-	bool supersede;		  /* what source wrote before gives way (the card's
-				     data changed or is gone) */
-	bool remove_absent_cards; /* power-on: what other cards (iccid:*) wrote goes */
+	const char *source;	    /* provenance of what is written: "iccid:<ICCID>",
+				       "push", "factory", "import" */
+	const char *digest;	    /* card: hex SHA-256 of its bootstrap object; the
+				       same as recorded for source -> unchanged, no write */
+	bool supersede;		    /* what source wrote before gives way (the card's
+				       data changed or is gone) */
+	bool remove_absent_cards;   /* power-on: what cards (iccid:*) other than source
+				       and present[] wrote goes */
+	const char *const *present; /* sources of the other cards inserted now */
+	int npresent;
 };
 
 struct ub_apply_result {

@@ -6,7 +6,8 @@ PKGS="make gcc pkg-config clang clang-format python3 \
   pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools opensc \
   libssl-dev libwbxml2-dev libwbxml2-utils libexpat1-dev libsqlite3-dev sqlite3 \
   libinih-dev libjson-c-dev libcmocka-dev \
-  libosmocore-utils eapoltest"
+  libosmocore-utils eapoltest openssl \
+  valgrind time systemd man-db groff-base"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

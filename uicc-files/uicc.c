@@ -414,14 +414,18 @@ int ub_uicc_update(struct ub_uicc *u, const struct ub_ef *ef, const uint8_t *dat
 	return err ? err : sw_err(u, a.sw);
 }
 
-int ub_uicc_select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool from_mf)
+/* SELECT by path; with fcp (P2=04) the FCP comes back too. */
+static int select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool from_mf,
+		       struct ub_fcp *fcp)
 {
+	uint8_t r[256];
 	struct ub_apdu a;
 	int err;
 
 	if (len < 2 || len > 16 || len % 2)
 		return UB_E_BAD_DATA;
-	ub_apdu_set(&a, CLA(u), 0xA4, from_mf ? 0x08 : 0x09, 0x0C, path, len, -1, NULL, 0);
+	ub_apdu_set(&a, CLA(u), 0xA4, from_mf ? 0x08 : 0x09, fcp ? 0x04 : 0x0C, path, len,
+		    fcp ? 256 : -1, fcp ? r : NULL, fcp ? sizeof(r) : 0);
 	err = ub_uicc_transmit(u, &a);
 	if (err)
 		return err;
@@ -434,7 +438,12 @@ int ub_uicc_select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool
 		u->cur_app = NULL;
 		u->in_mf = len == 2;
 	}
-	return 0;
+	return fcp ? ub_fcp_parse(r, a.resp_len, fcp) : 0;
+}
+
+int ub_uicc_select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool from_mf)
+{
+	return select_path(u, path, len, from_mf, NULL);
 }
 
 int ub_uicc_read_current(struct ub_uicc *u, size_t off, size_t len, uint8_t *buf, size_t max)
@@ -545,12 +554,24 @@ int ub_uicc_p15_read(struct ub_uicc *u, const struct ub_app *p15, const struct u
 		     uint8_t *buf, size_t max)
 {
 	size_t len = path->length > 0 ? (size_t)path->length : 0;
+	bool from_mf = path->len > 2 && path->path[0] == 0x3F;
+	struct ub_fcp fcp;
 	int err;
 
 	err = ub_uicc_select(u, p15);
 	if (err)
 		return err;
-	err = ub_uicc_select_path(u, path->path, path->len, path->len > 2 && path->path[0] == 0x3F);
+	/* Without a length in the path, the file's size tells when to stop
+	 * reading: on T=1 the FCP comes in the SELECT's own exchange; on T=0
+	 * it would cost a GET RESPONSE, as much as the read past the end it
+	 * may save, so there the reading stops at a short answer. */
+	if (!len && u->card->proto == SCARD_PROTOCOL_T1) {
+		err = select_path(u, path->path, path->len, from_mf, &fcp);
+		if (!err && fcp.size > (size_t)(path->index > 0 ? path->index : 0))
+			len = fcp.size - (size_t)(path->index > 0 ? path->index : 0);
+	} else {
+		err = select_path(u, path->path, path->len, from_mf, NULL);
+	}
 	if (err)
 		return err;
 	return ub_uicc_read_current(u, path->index > 0 ? (size_t)path->index : 0, len, buf, max);

@@ -1,0 +1,39 @@
+# Issue 9: make install (PREFIX, DESTDIR), man pages, the systemd unit, and
+# a DM client built against the installed libuiccboot.
+. "$(dirname "$0")/lib.sh"
+D=$TMP/destdir
+make -s install DESTDIR="$D" PREFIX=/usr >"$TMP/install.log" 2>&1
+check "make install DESTDIR=… PREFIX=/usr" test -x "$D/usr/bin/uiccboot" -a -x "$D/usr/bin/uicc-sim"
+check "library, soname links, headers, pkg-config file" sh -c \
+	"test -f $D/usr/lib/libuiccboot.a && test -L $D/usr/lib/libuiccboot.so && test -L $D/usr/lib/libuiccboot.so.0 &&
+	 test -f $D/usr/include/uiccboot/tree.h && test -f $D/usr/include/uiccboot/ub_error.h &&
+	 grep -q '^libdir=/usr/lib' $D/usr/lib/pkgconfig/libuiccboot.pc"
+check "unit, example policy, profiles" sh -c \
+	"grep -q '^ExecStart=/usr/bin/uiccboot ' $D/lib/systemd/system/uiccboot.service &&
+	 test -f $D/usr/share/uiccboot/policy.conf.example && test -f $D/usr/share/uiccboot/profiles/demo.conf"
+for m in man1/uiccboot.1 man1/uicc-sim.1 man5/uiccboot-policy.5; do
+	check "man -l renders $m without warnings" sh -c \
+		"MANWIDTH=80 man --warnings -l $D/usr/share/man/$m 2>$TMP/manerr | grep -q 'SEE ALSO' && ! test -s $TMP/manerr"
+done
+check "the example policy is a valid policy (every key at its default)" sh -c \
+	"$UB --policy $D/usr/share/uiccboot/policy.conf.example push tests/fixtures/dm12-plain.wbxml --content-type application/vnd.syncml.dm+wbxml --transport secure --dry-run >/dev/null"
+
+# systemd-analyze verify wants the ExecStart binary and the man pages where
+# the unit says: an install without DESTDIR into a private prefix
+P=$TMP/prefix
+make -s install PREFIX="$P" >>"$TMP/install.log" 2>&1
+check "systemd-analyze verify accepts the unit (its binary and man pages found)" sh -c \
+	"MANPATH=$P/share/man: systemd-analyze verify $P/lib/systemd/system/uiccboot.service"
+
+# a DM client against the installed library: the ACLs uiccboot wrote hold
+export PKG_CONFIG_PATH=$P/lib/pkgconfig
+check "examples/dmclient.c builds with pkg-config --cflags --libs libuiccboot" sh -c \
+	"cc -Wall -Wextra -Werror examples/dmclient.c \$(pkg-config --cflags --libs libuiccboot) -Wl,-rpath,$P/lib -o $TMP/dmclient"
+"$P/bin/uiccboot" --tree "$TMP/t.db" tree import tests/fixtures/factory-image.xml >/dev/null
+check "the DM client reads and changes its own account" eq \
+	"$("$TMP/dmclient" "$TMP/t.db" dm.oem.example OEMFactory | tail -2 | tr '\n' '|')" \
+	"get ./DMAcc/OEMFactory/ServerID = dm.oem.example|replace ./DMAcc/OEMFactory/Name: ok|"
+check "another ServerID is refused by the ACL" eq \
+	"$("$TMP/dmclient" "$TMP/t.db" other-server OEMFactory | tail -2 | tr '\n' '|')" \
+	"get ./DMAcc/OEMFactory/ServerID: policy|replace ./DMAcc/OEMFactory/Name: policy|"
+done_testing
