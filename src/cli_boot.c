@@ -348,16 +348,19 @@ static int boot_all(struct ub_cli *cli, const struct ub_policy *pol)
 	SCARDCONTEXT ctx;
 	int n, i, k = 0, err = 0, nfail = 0;
 
+	json_object_object_add(cli->out, "readers", arr);
 	if ((err = ub_ctx_open(&ctx))) {
 		cli_error(cli, err, "PC/SC");
 		return err;
 	}
 	/* --wait: until a reader holds a card (a USB reader may come late) */
-	if (cli->wait_s > 0 && (err = ub_wait_card(ctx, NULL, cli->wait_s * 1000L, list[0].name))) {
+	if (cli->wait_s > 0 && (err = ub_wait_card(ctx, NULL, cli->wait_s * 1000L, list[0].name)) &&
+	    err != UB_E_TIMEOUT && err != UB_E_NO_CARD) {
 		ub_ctx_close(ctx);
 		cli_error(cli, err, "waiting %lds for a card", cli->wait_s);
 		return err;
 	}
+	err = 0; /* no card in time: what absent cards wrote is removed below */
 	n = ub_readers_list(ctx, list, UB_MAX_READERS);
 	ub_ctx_close(ctx);
 	if (n <= 0) {
@@ -410,7 +413,6 @@ static int boot_all(struct ub_cli *cli, const struct ub_policy *pol)
 		}
 		json_object_array_add(arr, jobs[i].cli.out);
 	}
-	json_object_object_add(cli->out, "readers", arr);
 	if (!err && pol->remove_stale) {
 		/* only when every card is known: otherwise a card that failed to
 		 * answer would lose its data */
@@ -419,9 +421,11 @@ static int boot_all(struct ub_cli *cli, const struct ub_policy *pol)
 		o.present = present;
 		o.npresent = k - nfail;
 		err = apply(cli, pol, NULL, &o);
-	} else if (!k) {
+	}
+	if (!err && !k) {
 		err = UB_E_NO_CARD;
-		cli_error(cli, err, "no reader holds a card");
+		cli_error(cli, err, "no reader holds a card%s",
+			  pol->remove_stale ? "; data of earlier cards removed" : "");
 	}
 	free(jobs);
 	return err;

@@ -83,14 +83,22 @@ sim() {
 	die "no card in \"$name\" after 5 s"
 }
 
+# Running, and not a zombie: an orphan is reaped only when PID 1 gets to it
+# (about a second in some containers).
+alive() {
+	local st
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
 simstop() {
 	local slot=$1 pid i
 	[ -f "$LAB/sim$slot.pid" ] || return 0
 	pid=$(cat "$LAB/sim$slot.pid")
 	kill "$pid" 2>/dev/null || true
 	for ((i = 0; i < 100; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
+		alive "$pid" || break
+		sleep 0.02
 	done
 	rm -f "$LAB/sim$slot.pid"
 	for ((i = 0; i < 100; i++)); do
@@ -104,8 +112,8 @@ stop_pcscd() {
 	pid=$(cat "$LAB/pcscd.pid")
 	kill "$pid" 2>/dev/null || true
 	for ((i = 0; i < 100; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
+		alive "$pid" || break
+		sleep 0.02
 	done
 	rm -f "$LAB/pcscd.pid"
 }

@@ -266,8 +266,15 @@ static long serve(int fd, struct sim_card *c)
 			if (f->kind == F_RESET && reader_name) {
 				f->done = true;
 				sim_log("# fault: reset after APDU %u\n", c->apdus);
+				/* signals stay with the main thread, whose blocked
+				 * read they must interrupt */
+				sigset_t all, old;
+
+				sigfillset(&all);
+				pthread_sigmask(SIG_BLOCK, &all, &old);
 				if (!pthread_create(&th, NULL, reset_thread, NULL))
 					pthread_detach(th);
+				pthread_sigmask(SIG_SETMASK, &old, NULL);
 			}
 		}
 	}

@@ -1,0 +1,56 @@
+# Issue 9: robustness sweeps of the power-on bootstrap (short form; the
+# long form is tests/stress.sh).  For every APDU index k the card is
+# removed (then reset) at k: every run ends cleanly with the tree as it was
+# or fully applied, never between, and the next run succeeds.
+. "$(dirname "$0")/lib.sh"
+PROFILES=${UB_SWEEP_PROFILES:-tests/profiles/demo.conf}
+ub() { $UB --tree "$1" --policy /dev/null "${@:2}"; }
+dump() { $UB --tree "$1" tree export 2>/dev/null; }
+
+for P in $PROFILES; do
+	name=${P##*/}
+	# the state before: a seeded tree; the state after: one clean bootstrap
+	$UB --tree "$TMP/seed.db" tree import tests/fixtures/seed-connmo.xml >/dev/null
+	dump "$TMP/seed.db" >"$TMP/before.xml"
+	$LAB sim 0 "$P"
+	cp "$TMP/seed.db" "$TMP/after.db"
+	n=$(ub "$TMP/after.db" --json bootstrap | jget "d['apdus']")
+	dump "$TMP/after.db" >"$TMP/after.xml"
+	check "$name: a clean power-on bootstrap takes $n APDUs" test "$n" -gt 5
+
+	for fault in remove reset; do
+		bad=""
+		recovered=0
+		for ((k = 1; k < n; k++)); do
+			rm -f "$TMP/t.db"*
+			cp "$TMP/seed.db" "$TMP/t.db"
+			if [ $fault = remove ]; then
+				$LAB sim 0 "$P" --fault "remove:$k:0" # out for good
+			else
+				$LAB sim 0 "$P" --fault "reset:$k"
+			fi
+			ub "$TMP/t.db" bootstrap >"$TMP/out" 2>"$TMP/err"
+			rc=$?
+			dump "$TMP/t.db" >"$TMP/now.xml"
+			if [ $rc = 0 ]; then
+				# only a reset may be recovered from; the tree is then complete
+				[ $fault = reset ] && cmp -s "$TMP/now.xml" "$TMP/after.xml" &&
+					recovered=$((recovered + 1)) || bad="$bad k=$k:rc0"
+			else
+				# a clear error on stderr (a removal says so), the tree untouched
+				{ grep -q '^uiccboot: .*\[[a-z-]*\]$' "$TMP/err" &&
+					{ [ $fault = reset ] || grep -q '\[card-removed\]' "$TMP/err"; } &&
+					[ $rc = 69 -o $rc = 65 ] &&
+					cmp -s "$TMP/now.xml" "$TMP/before.xml"; } || bad="$bad k=$k:rc$rc"
+			fi
+			# the card back in (a removal) or as the reset left it: the
+			# next run succeeds
+			[ $fault = remove ] && $LAB sim 0 "$P"
+			ub "$TMP/t.db" bootstrap >/dev/null 2>&1 &&
+				dump "$TMP/t.db" | cmp -s - "$TMP/after.xml" || bad="$bad k=$k:next"
+		done
+		check "$name: $fault at every APDU 1..$((n - 1)): clean failure or recovery, tree intact, next run ok" eq "$bad" ""
+		echo "# $name $fault: $recovered of $((n - 1)) runs recovered"
+	done
+done
+done_testing
