@@ -10,9 +10,13 @@
 #include "ub_gba.h"
 #include "ub_hex.h"
 
+#define MAX_RANDS 16
+
 struct gba_args {
 	const char *rand, *autn, *bsf, *lifetime, *naf, *ua, *app, *ptid, *gpi;
-	bool gsm, allow_me;
+	const char *rands[MAX_RANDS]; /* auth --gsm: one AUTHENTICATE each */
+	int nrand;
+	bool gsm, allow_me, imsi;
 };
 
 static int parse_args(int argc, char **argv, struct gba_args *a, const char *usage)
@@ -28,6 +32,7 @@ static int parse_args(int argc, char **argv, struct gba_args *a, const char *usa
 					     {"allow-gba-me", no_argument, NULL, 'm'},
 					     {"ptid", required_argument, NULL, 't'},
 					     {"gpi", required_argument, NULL, 'G'},
+					     {"imsi", no_argument, NULL, 'i'},
 					     {NULL, 0, NULL, 0}};
 	int c;
 
@@ -36,6 +41,14 @@ static int parse_args(int argc, char **argv, struct gba_args *a, const char *usa
 		switch (c) {
 		case 'r':
 			a->rand = optarg;
+			if (a->nrand == MAX_RANDS) {
+				fprintf(stderr, "uiccboot: at most %d --rand\n", MAX_RANDS);
+				return UB_E_USAGE;
+			}
+			a->rands[a->nrand++] = optarg;
+			break;
+		case 'i':
+			a->imsi = true;
 			break;
 		case 'a':
 			a->autn = optarg;
@@ -112,19 +125,63 @@ static int card_error(struct ub_cli *cli, struct ub_uicc *u, int err)
 	return err;
 }
 
+/* auth --gsm: the IMSI (--imsi) and one AUTHENTICATE per --rand, in one
+ * session, as an EAP-SIM peer does. */
+static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct gba_args *a)
+{
+	json_object *arr = json_object_new_array(), *o;
+	uint8_t rand[16], sres[4], kc[8];
+	char imsi[16], s[40];
+	int i, mnc, err;
+
+	json_object_object_add(cli->out, "triplets", arr);
+	if (a->imsi) {
+		if ((err = ub_uicc_read_imsi(&cli->uicc, app, imsi, &mnc)))
+			return card_error(cli, &cli->uicc, err);
+		put_str(cli, "imsi", imsi);
+	}
+	for (i = 0; i < a->nrand; i++) {
+		ub_unhex(rand, sizeof(rand), a->rands[i]);
+		err = ub_auth_gsm(&cli->uicc, app, rand, sres, kc);
+		if (err)
+			return card_error(cli, &cli->uicc, err);
+		if (i == 0) { /* the single-RAND form */
+			json_object_object_add(cli->out, "sres", cli_json_hex(sres, 4));
+			json_object_object_add(cli->out, "kc", cli_json_hex(kc, 8));
+		}
+		o = json_object_new_object();
+		json_object_object_add(o, "rand", cli_json_hex(rand, 16));
+		json_object_object_add(o, "sres", cli_json_hex(sres, 4));
+		json_object_object_add(o, "kc", cli_json_hex(kc, 8));
+		json_object_array_add(arr, o);
+		if (!cli->json) {
+			printf("%-10s %s\n", "sres", ub_hex(s, sres, 4));
+			printf("%-10s %s\n", "kc", ub_hex(s, kc, 8));
+		}
+		OPENSSL_cleanse(kc, sizeof(kc));
+	}
+	return 0;
+}
+
 int cli_auth(struct ub_cli *cli, int argc, char **argv)
 {
 	static const char *usage = "uiccboot auth --rand HEX --autn HEX [--app usim|isim] | "
-				   "auth --gsm --rand HEX";
+				   "auth --gsm [--imsi] --rand HEX [--rand HEX]...";
 	const struct ub_app *app = NULL;
 	struct gba_args a;
 	struct ub_auth3g r;
-	uint8_t rand[16], autn[16], sres[4], kc[8];
-	int err;
+	uint8_t rand[16], autn[16];
+	int err, i;
 
 	err = parse_args(argc, argv, &a, usage);
-	if (!err)
-		err = hexarg("rand", a.rand, rand, 16);
+	for (i = 0; !err && i < a.nrand; i++)
+		err = hexarg("rand", a.rands[i], rand, 16);
+	if (!err && !a.nrand)
+		err = hexarg("rand", NULL, rand, 16);
+	if (!err && !a.gsm && (a.nrand > 1 || a.imsi)) {
+		fprintf(stderr, "usage: %s\n", usage);
+		err = UB_E_USAGE;
+	}
 	if (!err && !a.gsm)
 		err = hexarg("autn", a.autn, autn, 16);
 	if (err || (err = cli_connect(cli)))
@@ -136,15 +193,8 @@ int cli_auth(struct ub_cli *cli, int argc, char **argv)
 			       a.app && !strcmp(a.app, "isim") ? UB_APP_ISIM : UB_APP_USIM, &app);
 	if (err)
 		return card_error(cli, &cli->uicc, err);
-	if (a.gsm) {
-		err = ub_auth_gsm(&cli->uicc, app, rand, sres, kc);
-		if (err)
-			return card_error(cli, &cli->uicc, err);
-		put_hex(cli, "sres", sres, 4);
-		put_hex(cli, "kc", kc, 8);
-		OPENSSL_cleanse(kc, sizeof(kc));
-		return 0;
-	}
+	if (a.gsm)
+		return auth_gsm(cli, app, &a);
 	err = ub_auth_3g(&cli->uicc, app, rand, autn, &r);
 	if (err == UB_E_AUTH_SYNC) {
 		put_hex(cli, "auts", r.auts, 14);

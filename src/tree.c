@@ -43,25 +43,41 @@ int ub_tree_sql(struct ub_tree *t, const char *sql)
 	return sqlite3_exec(t->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : UB_E_IO;
 }
 
-static int migrate(struct ub_tree *t)
+static int user_version(struct ub_tree *t, int *version)
 {
 	sqlite3_stmt *st;
-	int version = 0, err = 0;
+	int rc;
 
 	if (sqlite3_prepare_v2(t->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
 		return UB_E_IO;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : UB_E_IO;
+}
+
+static int migrate(struct ub_tree *t)
+{
+	int version = 0, err;
+
+	if ((err = user_version(t, &version)))
+		return err;
 	if (version > SCHEMA_VERSION)
 		return UB_E_NOT_SUPPORTED; /* written by a newer uiccboot */
 	if (version == SCHEMA_VERSION)
 		return 0;
+	/* Read the version again inside the write transaction: another
+	 * process (or a reader thread of --all-readers) may have migrated
+	 * the tree meanwhile. */
 	if ((err = ub_tree_sql(t, "BEGIN IMMEDIATE")))
 		return err;
-	for (; version < SCHEMA_VERSION && !err; version++)
+	err = user_version(t, &version);
+	if (!err && version > SCHEMA_VERSION)
+		err = UB_E_NOT_SUPPORTED;
+	for (; !err && version < SCHEMA_VERSION; version++)
 		err = ub_tree_sql(t, migrations[version]);
-	if (!err) {
+	if (!err && version == SCHEMA_VERSION) {
 		char sql[64];
 
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", SCHEMA_VERSION);

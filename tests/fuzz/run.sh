@@ -9,12 +9,12 @@ OUT=build/fuzz
 mkdir -p "$OUT"
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ipcsc -Iuicc-files -Igba-u -Isrc -Iinclude $(pkg-config --cflags libpcsclite)"
 FILES="uicc-files/tlv.c uicc-files/fcp.c uicc-files/ident.c uicc-files/pkcs15.c pcsc/ub_error.c"
-targets="fcp:1 efdir:2 gbabp:3 gbanl:4 pkcs15:5 ctype:0 plan:0"
+targets="fcp:1 efdir:2 gbabp:3 gbanl:4 pkcs15:5 ctype:0 plan:0 tnds:0"
 fail=0
 for t in $targets; do
 	name=${t%:*}
-	if [ "$name" = plan ]; then
-		clang $CFLAGS $(pkg-config --cflags libwbxml2) -o "$OUT/fuzz_$name" tests/fuzz/fuzz_plan.c \
+	if [ "$name" = plan ] || [ "$name" = tnds ]; then
+		clang $CFLAGS $(pkg-config --cflags libwbxml2) -o "$OUT/fuzz_$name" tests/fuzz/fuzz_$name.c \
 			src/plan.c src/xdoc.c src/wbxml_check.c pcsc/ub_error.c \
 			$(pkg-config --libs libwbxml2 expat)
 	elif [ "$name" = ctype ]; then
@@ -30,7 +30,10 @@ for t in $targets; do
 		echo "fuzz $name: replayed $(ls "$corpus" | wc -l) inputs"
 	else
 		mkdir -p "$OUT/corpus-$name"
-		"$OUT/fuzz_$name" -max_total_time="$mode" -max_len=1024 "$OUT/corpus-$name" "$corpus" \
+		extra=""
+		[ -f "tests/fuzz/$name.dict" ] && extra="-dict=tests/fuzz/$name.dict"
+		[ "$name" = tnds ] && extra="$extra -max_len=8192" || extra="$extra -max_len=1024"
+		"$OUT/fuzz_$name" -max_total_time="$mode" $extra "$OUT/corpus-$name" "$corpus" \
 			>"$OUT/$name.log" 2>&1 || { fail=$((fail + 1)); tail -30 "$OUT/$name.log"; }
 		echo "fuzz $name: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$OUT/$name.log" || grep -oE '#[0-9]+' "$OUT/$name.log" | tail -1) runs"
 	fi

@@ -2,7 +2,8 @@
  * isolation and ConnMO conflicts, from plans of the real fixtures. */
 // LINK: src/tree.o src/apply.o src/plan.o src/xdoc.o src/wbxml_check.o src/policy.o
 // LINK: pcsc/ub_error.o pcsc/ub_hex.o
-// LIBS: -lsqlite3 -lwbxml2 -lexpat -linih
+// LIBS: -lsqlite3 -lwbxml2 -lexpat -linih -pthread
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -359,6 +360,44 @@ static void migrate_v1(void **state)
 	assert_null(t);
 }
 
+/* Readers bootstrapped in parallel open a new tree at once: one of them
+ * creates the schema, the others see it (no "table exists" failure). */
+static void *open_close(void *arg)
+{
+	struct ub_tree *x;
+	int *err = arg;
+
+	*err = ub_tree_open(path, &x);
+	ub_tree_close(x);
+	return NULL;
+}
+
+static void concurrent_first_open(void **state)
+{
+	pthread_t th[8];
+	int err[8], round, i;
+	char p[80];
+
+	(void)state;
+	for (round = 0; round < 20; round++) {
+		ub_tree_close(t);
+		t = NULL;
+		unlink(path);
+		snprintf(p, sizeof(p), "%s-wal", path);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s-shm", path);
+		unlink(p);
+		for (i = 0; i < 8; i++)
+			assert_int_equal(pthread_create(&th[i], NULL, open_close, &err[i]), 0);
+		for (i = 0; i < 8; i++) {
+			pthread_join(th[i], NULL);
+			assert_int_equal(err[i], 0);
+		}
+		assert_int_equal(ub_tree_open(path, &t), 0);
+		assert_int_equal(ub_tree_count(t), 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +408,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(card_provenance, setup, teardown),
 		cmocka_unit_test_setup_teardown(refused_is_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrate_v1, setup, teardown),
+		cmocka_unit_test_setup_teardown(concurrent_first_open, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("device tree", tests, NULL, NULL);

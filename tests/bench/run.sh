@@ -1,0 +1,155 @@
+#!/bin/bash
+# make bench: every figure measured in this one run, on this machine, peers
+# side by side.  Prints a table and writes tests/bench/RESULTS.md.  No
+# thresholds: the goals of PRODUCT.md are shown beside the figures.
+set -eu
+cd "$(dirname "$0")/../.."
+export UB_LAB_DIR=${UB_LAB_DIR:-/tmp/uiccboot-bench.$$}
+UB=$PWD/build/uiccboot
+LAB=tests/lab.sh
+W=$(mktemp -d /tmp/uiccboot-bench-work.XXXXXX)
+RUNS=${BENCH_RUNS:-15}
+$LAB start 8 >/dev/null
+trap '$LAB stop >/dev/null; rm -rf "$W" "$UB_LAB_DIR"' EXIT
+rows=()
+row() { rows+=("| $1 | $2 | $3 | $4 | $5 |"); printf '%-48s %-22s %-22s %-8s %s\n' "$1" "$2" "$3" "$4" "$5"; }
+ms() { date +%s%N; }
+# median of "$@" run RUNS times, in ms with one decimal
+median_ms() {
+	local i t0 t1 ts=()
+	for ((i = 0; i < RUNS; i++)); do
+		t0=$(ms)
+		"$@" >/dev/null 2>&1
+		t1=$(ms)
+		ts+=($((t1 - t0)))
+	done
+	printf '%s\n' "${ts[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1e6}'
+}
+simlog_apdus() { grep -c '^> ' "$UB_LAB_DIR/sim$1.log" || true; }
+ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
+R0=$($LAB reader 0)
+printf '%-48s %-22s %-22s %-8s %s\n' measure uiccboot "peer / bound" ratio note
+
+# --- 1. APDUs of the power-on bootstrap against the layout's minimum ---
+for proto in T1 T0; do
+	sed "s/^protocol = .*/protocol = $proto/" tests/profiles/demo.conf >"$W/demo-$proto.conf"
+	cp -r tests/profiles/boot "$W/"
+	$LAB sim 0 "$W/demo-$proto.conf"
+	# the minimum the layout allows (spec/oma-dm.md 1.2-1.3): EF_ICCID by
+	# SFI (after a reset the MF is current; else SELECT MF first), EF_DIR
+	# records up to the PKCS#15 one, SELECT its ADF, ODF and DODF (SELECT +
+	# READ each), SELECT the bootstrap EF and read it in 256-byte pieces (a
+	# T=0 file whose size is a multiple of 256 needs one more exchange)
+	size=$(($(stat -c %s tests/profiles/boot/dm-bootstrap.wbxml) + 16)) # uicc-sim: 16 bytes unused
+	min=$(python3 -c "s=$size; print(1 + 3 + 1 + 2 + 2 + 1 + -(-s // 256) + ('$proto' == 'T0' and s % 256 == 0))")
+	for reset in --reset ""; do
+		rm -f "$W/t.db"*
+		a0=$(simlog_apdus 0)
+		n=$($UB -r "$R0" $reset --tree "$W/t.db" --policy /dev/null --json bootstrap | python3 -c "import json,sys; print(json.load(sys.stdin)['apdus'])")
+		a1=$(simlog_apdus 0)
+		m=$min
+		[ -z "$reset" ] && m=$((min + 1)) # SELECT MF: nothing is known of the selection
+		t=$(median_ms $UB -r "$R0" $reset --tree "$W/t.db" --policy /dev/null bootstrap)
+		row "power-on bootstrap APDUs, $proto${reset:+, after --reset}" "$((a1 - a0)) (ours: $n); ${t} ms" "minimum $m" "$(ratio $((a1 - a0)) $m)" "card log; median wall time of $RUNS, tree unchanged"
+	done
+done
+
+# --- 2. IMSI + N GSM authentications: uiccboot vs eapol_test (T=0) ---
+N=3
+$LAB sim 0 "$W/demo-T0.conf"
+rands=()
+for ((i = 0; i < N; i++)); do rands+=(--rand "$(printf '%02x' $i | sed 's/../&&&&&&&&&&&&&&&&/')"); done
+a0=$(simlog_apdus 0)
+ours=$($UB -r "$R0" --json auth --gsm --imsi "${rands[@]}")
+a1=$(simlog_apdus 0)
+peer=$(timeout 30 eapol_test -R "$R0" sim 1234 $N 2>&1 | grep '^001010123456789:' | tr A-F a-f)
+a2=$(simlog_apdus 0)
+same=$(python3 -c "
+import json,sys
+d=json.loads(sys.argv[1]); p=sys.argv[2].split()
+ours=['%s:%s:%s:%s' % (d['imsi'], t['kc'], t['sres'], t['rand']) for t in d['triplets']]
+print('same triplets' if ours == p else 'DIFFERENT: %s vs %s' % (ours, p))" "$ours" "$peer")
+tu=$(median_ms $UB -r "$R0" auth --gsm --imsi "${rands[@]}")
+te=$(median_ms timeout 30 eapol_test -R "$R0" sim 1234 $N)
+row "IMSI + $N GSM auths: APDUs" "$((a1 - a0))" "eapol_test $((a2 - a1))" "$(ratio $((a1 - a0)) $((a2 - a1)))" "$same"
+row "IMSI + $N GSM auths: median wall time" "$tu ms" "eapol_test $te ms" "$(ratio $tu $te)" "through pcscd, $RUNS runs each"
+
+# --- 3. peak RSS ---
+$LAB sim 0 tests/profiles/demo.conf
+rm -f "$W/t.db"*
+rss=$(/usr/bin/time -f %M $UB -r "$R0" --tree "$W/t.db" --policy /dev/null bootstrap 2>&1 >/dev/null | tail -1)
+row "peak RSS, uiccboot bootstrap (first apply)" "$(python3 -c "print('%.1f MiB' % ($rss / 1024))")" "goal 4 MiB" "$(ratio $rss 4096)" "/usr/bin/time -f %M"
+
+# --- 4. a 1000-node bootstrap into trees of 0, 10k, 100k nodes ---
+python3 tests/bench/gen_tnds.py "$W/plan.xml" new 249 # 1002 nodes
+for size in 0 10000 100000; do
+	rm -f "$W/base.db"*
+	$UB --tree "$W/base.db" tree list >/dev/null
+	for ((k = 0; k < size / 4000; k++)); do
+		python3 tests/bench/gen_tnds.py "$W/seed.xml" "s$k" 998
+		$UB --tree "$W/base.db" tree import "$W/seed.xml" >/dev/null
+	done
+	rest=$(((size % 4000 - 6) / 4))
+	if [ "$rest" -gt 0 ]; then
+		python3 tests/bench/gen_tnds.py "$W/seed.xml" rest "$rest"
+		$UB --tree "$W/base.db" tree import "$W/seed.xml" >/dev/null
+	fi
+	nodes=$(python3 -c "import sqlite3; print(sqlite3.connect('$W/base.db').execute('select count(*) from node').fetchone()[0])")
+	import_once() { # a fresh copy of the base tree each run
+		cp "$W/base.db" "$W/run.db"
+		rm -f "$W/run.db-wal" "$W/run.db-shm"
+		$UB --tree "$W/run.db" tree import "$W/plan.xml"
+	}
+	t=$(median_ms import_once)
+	cp_t=$(median_ms cp "$W/base.db" "$W/run.db")
+	tt=$(python3 -c "print('%.1f' % ($t - $cp_t))")
+	[ "$size" = 0 ] && t0=$tt
+	row "1000-node bootstrap into a tree of $nodes nodes" "$tt ms" "" "$(ratio $tt $t0)" "whole command (parse + one transaction, synchronous FULL); ratio to the empty tree"
+done
+
+# --- 5. factory derive against openssl speed ---
+printf '%s\n' 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f >"$W/key"
+chmod 600 "$W/key"
+python3 -c "
+for i in range(1000000): print('IMEI:%015d' % (350000000000000 + i))" >"$W/ids"
+t0=$(ms)
+$UB factory derive --key-file "$W/key" --server-id dm.operator.example <"$W/ids" >/dev/null
+t1=$(ms)
+ids=$(python3 -c "print(int(1000000 / (($t1 - $t0) / 1e9)))")
+hm=$(openssl speed -mr -seconds 3 -bytes 64 -hmac sha256 2>/dev/null | awk -F: '/^\+F:/ {printf "%d", $4 / 64}')
+row "factory derive, 1 000 000 ids" "$ids ids/s = $((ids * 3)) HMAC/s" "openssl $hm HMAC/s" "$(ratio $((ids * 3)) $hm)" "3 HKDF-Expand blocks (~57-byte input) per id; openssl speed -hmac sha256 -bytes 64"
+
+# --- 6. 1, 2, 4 and 8 readers at once ---
+for ((i = 0; i < 8; i++)); do
+	sed "s/operator-dm/operator-$i/; s/OperatorDM/Operator$i/g; s|ConnMO/Internet|ConnMO/Internet$i|g" \
+		tests/profiles/boot/dm-bootstrap.xml >"$W/b$i.xml"
+	xml2wbxml -o "$W/b$i.wbxml" "$W/b$i.xml" >/dev/null 2>&1
+	sed "s/^iccid = .*/iccid = 894944000000000000$i/; s|^dm_bootstrap = .*|dm_bootstrap = $W/b$i.wbxml|; /^cp_bootstrap/d" \
+		tests/profiles/demo.conf >"$W/c$i.conf"
+done
+for n in 1 2 4 8; do
+	for ((i = 0; i < 8; i++)); do
+		if [ $i -lt $n ]; then $LAB sim $i "$W/c$i.conf"; else $LAB simstop $i; fi
+	done
+	all_once() {
+		rm -f "$W/all.db"*
+		$UB --tree "$W/all.db" --policy /dev/null bootstrap --all-readers
+	}
+	all_once >/dev/null
+	ok=$($UB --tree "$W/all.db" tree list ./DMAcc | wc -l)
+	t=$(median_ms all_once)
+	[ $n = 1 ] && t1r=$t
+	row "bootstrap --all-readers, $n reader(s)" "$t ms" "" "$(ratio $t $t1r)" "$ok accounts applied; ratio to 1 reader; fresh tree each run"
+done
+
+{
+	echo "# Benchmark results"
+	echo
+	echo "Measured by \`make bench\` on $(date -u +%Y-%m-%d) on $(uname -sr), $(nproc) CPUs, $(openssl version | cut -d' ' -f1-2),"
+	echo "pcscd $(pcscd --version 2>/dev/null | head -1 | awk '{print $NF}'); wall times through pcscd + vsmartcard-vpcd + uicc-sim."
+	echo
+	echo "| measure | uiccboot | peer / bound | ratio | note |"
+	echo "|---|---|---|---|---|"
+	printf '%s\n' "${rows[@]}"
+} >tests/bench/RESULTS.md
+echo "written: tests/bench/RESULTS.md"

@@ -1,0 +1,45 @@
+#!/bin/bash
+# make valgrind: the tests under valgrind (memcheck), which fails on any
+# error or definite/indirect leak.
+#   tests/valgrind.sh unit          the unit tests (part of make check)
+#   tests/valgrind.sh [t_name ...]  the unit tests, then the integration tests
+#                                   with uiccboot and uicc-sim under valgrind
+set -u
+cd "$(dirname "$0")/.."
+V=build/valgrind
+rm -rf "$V" && mkdir -p "$V/logs"
+make -s -j"$(nproc)" all $(ls tests/unit/test_*.c | sed 's|tests/unit/\(.*\)\.c|build/tests/\1|') ||
+	exit 1
+VG=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect
+	--error-exitcode=99 --log-file="$PWD/$V/logs/%p.log")
+pass=0 fail=0
+for t in build/tests/test_*; do
+	if "${VG[@]}" "$t" >"$V/$(basename "$t").out" 2>&1; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "not ok - $t under valgrind"
+		tail -20 "$V/$(basename "$t").out"
+	fi
+done
+if [ "${1:-}" != unit ]; then
+	# the binaries the integration tests use, each run under valgrind
+	for b in uiccboot uicc-sim; do
+		printf '#!/bin/sh\nexec %s %s "$@"\n' "${VG[*]}" "$PWD/build/$b" >"$V/$b"
+		chmod +x "$V/$b"
+	done
+	UB_BUILD=$V tests/run-integration.sh "$@"
+	rc=$?
+	[ $rc = 0 ] || fail=$((fail + 1))
+fi
+# every process writes its own log; an empty log is a clean run
+bad=$(find "$V/logs" -name '*.log' -size +0 | wc -l)
+if [ "$bad" -gt 0 ]; then
+	fail=$((fail + bad))
+	for f in $(find "$V/logs" -name '*.log' -size +0 | head -5); do
+		echo "# $f:"
+		head -30 "$f"
+	done
+fi
+echo "valgrind: $pass passed, $fail failed ($(ls "$V/logs" | wc -l) processes checked, $bad with reports)"
+[ $fail -eq 0 ]
