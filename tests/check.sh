@@ -1,6 +1,8 @@
 #!/bin/bash
 # make check: format, normal build + unit tests, sanitizer build (ASan+UBSan)
-# + unit tests, then the integration tests with the sanitizer binaries.
+# + unit tests, unit tests under valgrind, fuzz corpus replay, then the
+# integration tests with the sanitizer binaries (including the short forms
+# of the removal/reset sweeps and the kill -9 crash loop).
 set -u
 cd "$(dirname "$0")/.."
 J=-j$(nproc)
@@ -36,6 +38,9 @@ make -s $J all B=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$SAN" LDFLAGS="$SAN" |
 step "unit tests under ASan + UBSan"
 out=$(make -s $J check-unit B=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$SAN" LDFLAGS="$SAN" 2>&1)
 rc=$?; echo "$out"; count "$out" $rc
+
+step "unit tests under valgrind (memcheck: errors and leaks)"
+out=$(tests/valgrind.sh unit 2>&1); rc=$?; echo "$out" | grep -v '^  \(CC\|LD\) '; count "$out" $rc
 
 step "fuzz targets: replay of the checked-in corpora"
 out=$(tests/fuzz/run.sh replay 2>&1); rc=$?; echo "$out"; count "$out" $rc

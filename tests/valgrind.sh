@@ -30,8 +30,9 @@ if [ "${1:-}" != unit ]; then
 	done
 	# valgrind is ~30x slower: fewer kills in the crash loop (each one is
 	# still a full apply); make stress runs the long forms without it
-	UB_CRASH_RUNS=${UB_CRASH_RUNS:-10} UB_BUILD=$V tests/run-integration.sh "$@"
-	rc=$?
+	UB_CRASH_RUNS=${UB_CRASH_RUNS:-10} UB_BUILD=$V tests/run-integration.sh "$@" | tee "$V/integration.out"
+	rc=${PIPESTATUS[0]}
+	pass=$((pass + $(grep -c '^  ok ' "$V/integration.out")))
 	[ $rc = 0 ] || fail=$((fail + 1))
 fi
 # every process writes its own log; an empty log is a clean run
@@ -43,5 +44,6 @@ if [ "$bad" -gt 0 ]; then
 		head -30 "$f"
 	done
 fi
-echo "valgrind: $pass passed, $fail failed ($(ls "$V/logs" | wc -l) processes checked, $bad with reports)"
+echo "# $(ls "$V/logs" | wc -l) processes checked, $bad with reports"
+echo "valgrind: $pass passed, $fail failed"
 [ $fail -eq 0 ]
