@@ -1,9 +1,17 @@
 /* libuiccboot: the OMA DM device tree that uiccboot fills (R-BOOT 7).
  *
  * The tree is an SQLite database (WAL, synchronous FULL, created 0600).
- * DM clients read it with these calls; the ACL of DM-TND 8.3.7.1.5 is
- * checked here, once, before the store is touched.  Every function
- * returns 0 or a negative ub_err (see pcsc/ub_error.h). */
+ * uiccboot writes it, one transaction per bootstrap; DM clients read it,
+ * and change values as a ServerID, with these calls.  The ACL of DM-TND
+ * 8.3.7.1.5 is checked here, once, before the store is touched.  Every
+ * function returns 0 (or a count) or a negative ub_err from
+ * <uiccboot/ub_error.h>; ub_strerror() and ub_errname() describe it.
+ *
+ *   #include <uiccboot/tree.h>       cc … $(pkg-config --cflags --libs libuiccboot)
+ *
+ * A handle is used by one thread at a time; open one per thread.  Several
+ * processes may open the same tree: readers never block, writers take
+ * turns (busy timeout 5 s).  See examples/dmclient.c. */
 #ifndef UICCBOOT_TREE_H
 #define UICCBOOT_TREE_H
 
