@@ -372,18 +372,11 @@ static int put(struct work *w, const char *uri, const char *format, const char *
 
 static int delete_subtree(struct work *w, const char *root)
 {
-	sqlite3_stmt *st;
-	int err;
-
-	if (sqlite3_prepare_v2(w->t->db,
-			       "DELETE FROM node WHERE uri = ?1 OR substr(uri, 1, ?2) = ?1 || '/'",
-			       -1, &st, NULL) != SQLITE_OK)
-		return UB_E_IO;
-	sqlite3_bind_text(st, 1, root, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, (int)strlen(root) + 1);
-	err = sqlite3_step(st) == SQLITE_DONE ? 0 : UB_E_IO;
-	sqlite3_finalize(st);
-	return err;
+	/* the root and what is below it: "<root>/" as a prefix, no LIKE escapes */
+	return ub_tree_run(w->t, NULL,
+			   "DELETE FROM node WHERE uri = ?1 OR "
+			   "substr(uri, 1, length(?1) + 1) = ?1 || '/'",
+			   1, root);
 }
 
 static int write_all(struct work *w, const char *source, struct ub_apply_result *res)
@@ -471,21 +464,10 @@ static int kept_accounts(struct ub_tree *t, const char *source, struct ub_apply_
 /* Everything source wrote, and its record, goes. */
 static int remove_source(struct ub_tree *t, const char *source, struct ub_apply_result *res)
 {
-	static const char *const sql[] = {"DELETE FROM node WHERE source = ?1",
-					  "DELETE FROM provenance WHERE source = ?1"};
-	sqlite3_stmt *st;
-	int err, i;
-
-	if ((err = source_roots(t, source, res)))
-		return err;
-	for (i = 0; i < 2 && !err; i++) {
-		if (sqlite3_prepare_v2(t->db, sql[i], -1, &st, NULL) != SQLITE_OK)
-			return UB_E_IO;
-		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-		err = sqlite3_step(st) == SQLITE_DONE ? 0 : UB_E_IO;
-		sqlite3_finalize(st);
-	}
-	return err;
+	return source_roots(t, source, res) ?:
+		       ub_tree_run(t, NULL, "DELETE FROM node WHERE source = ?", 1, source) ?:
+				 ub_tree_run(t, NULL, "DELETE FROM provenance WHERE source = ?", 1,
+					     source);
 }
 
 /* Cards (iccid:*) other than o->source and o->present[] that wrote nodes. */
@@ -535,19 +517,10 @@ static bool same_digest(struct ub_tree *t, const char *source, const char *diges
 
 static int record_digest(struct ub_tree *t, const char *source, const char *digest)
 {
-	sqlite3_stmt *st;
-	int err;
-
-	if (sqlite3_prepare_v2(t->db,
-			       "INSERT OR REPLACE INTO provenance(source, digest, applied) "
-			       "VALUES(?, ?, strftime('%s', 'now'))",
-			       -1, &st, NULL) != SQLITE_OK)
-		return UB_E_IO;
-	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
-	err = sqlite3_step(st) == SQLITE_DONE ? 0 : UB_E_IO;
-	sqlite3_finalize(st);
-	return err;
+	return ub_tree_run(t, NULL,
+			   "INSERT OR REPLACE INTO provenance(source, digest, applied) "
+			   "VALUES(?, ?, strftime('%s', 'now'))",
+			   2, source, digest);
 }
 
 static int apply_plan(struct work *w, const struct ub_policy *pol, const struct ub_apply_opts *o,

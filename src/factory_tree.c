@@ -40,61 +40,33 @@ static int one_row(struct ub_tree *t, const char *sql, const char *a, const char
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : UB_E_IO;
 }
 
-/* uri = value, written only when it differs; parents as interior nodes. */
+/* uri = value, written only when it differs; the parents under the
+ * account as interior nodes. */
 static int set(struct fwork *w, const char *uri, const char *value)
 {
-	char parent[UB_TREE_URI_MAX + 1], *slash;
-	sqlite3_stmt *st;
-	int err = 0;
+	static const char interior[] = "INSERT OR IGNORE INTO node(uri, parent, format, server, "
+				       "source) VALUES(?, ?, 'node', ?, 'factory')";
+	char parent[UB_TREE_URI_MAX + 1], grand[UB_TREE_URI_MAX + 1];
+	int err = 0, changed = 0;
 
 	snprintf(parent, sizeof(parent), "%s", uri);
-	slash = strrchr(parent, '/');
-	*slash = '\0';
-	if (strcmp(parent, w->acc) && strlen(parent) > strlen(w->acc)) {
-		char grand[UB_TREE_URI_MAX + 1];
-
+	*strrchr(parent, '/') = '\0';
+	if (strlen(parent) > strlen(w->acc)) { /* <acc>/AppAuth/<n>/leaf */
 		snprintf(grand, sizeof(grand), "%s", parent);
 		*strrchr(grand, '/') = '\0';
-		if (sqlite3_prepare_v2(w->t->db,
-				       "INSERT OR IGNORE INTO node(uri, parent, format, server, "
-				       "source) VALUES(?, ?, 'node', ?, 'factory')",
-				       -1, &st, NULL) != SQLITE_OK)
-			return UB_E_IO;
-		sqlite3_bind_text(st, 1, grand, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, w->acc, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, w->server, -1, SQLITE_STATIC);
-		err = sqlite3_step(st) == SQLITE_DONE ? 0 : UB_E_IO;
-		sqlite3_finalize(st);
-		if (!err) {
-			if (sqlite3_prepare_v2(w->t->db,
-					       "INSERT OR IGNORE INTO node(uri, parent, format, "
-					       "server, source) VALUES(?, ?, 'node', ?, 'factory')",
-					       -1, &st, NULL) != SQLITE_OK)
-				return UB_E_IO;
-			sqlite3_bind_text(st, 1, parent, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, grand, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, w->server, -1, SQLITE_STATIC);
-			err = sqlite3_step(st) == SQLITE_DONE ? 0 : UB_E_IO;
-			sqlite3_finalize(st);
-		}
-		if (err)
-			return err;
+		err = ub_tree_run(w->t, NULL, interior, 3, grand, w->acc, w->server)
+			      ?: ub_tree_run(w->t, NULL, interior, 3, parent, grand, w->server);
 	}
-	if (sqlite3_prepare_v2(w->t->db,
-			       "INSERT INTO node(uri, parent, format, type, value, server, source) "
-			       "VALUES(?1, ?2, 'chr', 'text/plain', ?3, ?4, 'factory') "
-			       "ON CONFLICT(uri) DO UPDATE SET value = excluded.value "
-			       "WHERE value IS NOT excluded.value",
-			       -1, &st, NULL) != SQLITE_OK)
-		return UB_E_IO;
-	sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, parent, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, w->server, -1, SQLITE_STATIC);
-	err = sqlite3_step(st) == SQLITE_DONE ? 0 : UB_E_IO;
-	if (!err && sqlite3_changes(w->t->db))
+	if (!err)
+		err = ub_tree_run(
+			w->t, &changed,
+			"INSERT INTO node(uri, parent, format, type, value, server, source) "
+			"VALUES(?1, ?2, 'chr', 'text/plain', ?3, ?4, 'factory') "
+			"ON CONFLICT(uri) DO UPDATE SET value = excluded.value "
+			"WHERE value IS NOT excluded.value",
+			4, uri, parent, value, w->server);
+	if (changed)
 		w->wrote = true;
-	sqlite3_finalize(st);
 	return err;
 }
 

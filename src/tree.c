@@ -1,6 +1,7 @@
 /* The device tree in SQLite (R-BOOT 7): schema, ACLs, reads.  Writes of
  * bootstraps are in apply.c, one transaction each. */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,25 @@ static const char *const migrations[SCHEMA_VERSION] = {
 int ub_tree_sql(struct ub_tree *t, const char *sql)
 {
 	return sqlite3_exec(t->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : UB_E_IO;
+}
+
+int ub_tree_run(struct ub_tree *t, int *changes, const char *sql, int n, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int i, err;
+
+	if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return UB_E_IO;
+	va_start(ap, n);
+	for (i = 1; i <= n; i++)
+		sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_STATIC);
+	va_end(ap);
+	err = sqlite3_step(st) == SQLITE_DONE ? 0 : UB_E_IO;
+	if (!err && changes)
+		*changes = sqlite3_changes(t->db);
+	sqlite3_finalize(st);
+	return err;
 }
 
 static int user_version(struct ub_tree *t, int *version)

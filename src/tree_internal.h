@@ -10,4 +10,8 @@ struct ub_tree {
 
 /* Run SQL; 0 or UB_E_IO. */
 int ub_tree_sql(struct ub_tree *t, const char *sql);
+
+/* Run one statement with n text parameters (a NULL one binds NULL);
+ * 0 or UB_E_IO.  *changes (if not NULL): the rows it changed. */
+int ub_tree_run(struct ub_tree *t, int *changes, const char *sql, int n, ...);
 #endif
