@@ -110,6 +110,22 @@ static int migrate(struct ub_tree *t)
 	return err;
 }
 
+/* Switching a new file to WAL takes a lock that the busy handler does not
+ * wait for: several processes (or --all-readers threads) opening a new
+ * tree at once get SQLITE_BUSY.  Retry for up to 5 s. */
+static int set_wal(struct ub_tree *t)
+{
+	int i, rc;
+
+	for (i = 0; i < 500; i++) {
+		rc = sqlite3_exec(t->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		if (rc != SQLITE_BUSY)
+			return rc == SQLITE_OK ? 0 : UB_E_IO;
+		sqlite3_sleep(10);
+	}
+	return UB_E_IO;
+}
+
 int ub_tree_open(const char *path, struct ub_tree **out)
 {
 	struct ub_tree *t = calloc(1, sizeof(*t));
@@ -131,8 +147,9 @@ int ub_tree_open(const char *path, struct ub_tree **out)
 		return UB_E_IO;
 	}
 	sqlite3_busy_timeout(t->db, 5000);
-	err = ub_tree_sql(t, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			     "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;");
+	err = set_wal(t)
+		      ?: ub_tree_sql(t, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+					"PRAGMA secure_delete=ON;");
 	if (!err)
 		err = migrate(t);
 	if (err) {
