@@ -20,7 +20,11 @@ mkdir -p "$LAB"
 
 die() { echo "lab: $*" >&2; exit 1; }
 
-reader_name() { printf 'Virtual PCD %02d %02d' $(($1 / 2)) $(($1 % 2)); }
+# pcscd numbers readers of the same FRIENDLYNAME per driver instance, so every
+# vpcd block (two slots, one port each) gets a name of its own
+block_name() { if [ "$1" = 0 ]; then echo "Virtual PCD"; else echo "Virtual PCD $1"; fi; }
+VPCD_LIB=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
+reader_name() { printf '%s 00 %02d' "$(block_name $(($1 / 2)))" $(($1 % 2)); }
 
 readers_json() { "$UB" --json readers 2>/dev/null || true; }
 
@@ -48,8 +52,17 @@ start() {
 	: >"$LAB/reader.conf.d/vpcd"
 	blocks=$(((n + 1) / 2))
 	for ((i = 0; i < blocks; i++)); do
-		printf 'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x%X\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID 0x%X\n\n' \
-			$((PORT + 2 * i)) $((PORT + 2 * i)) >>"$LAB/reader.conf.d/vpcd"
+		# the vpcd driver keeps its two slots in global state: a second
+		# block loaded from the same file would share them, so every
+		# block beyond the first loads its own copy of the library
+		lib=$VPCD_LIB
+		if [ $i -gt 0 ]; then
+			mkdir -p "$LAB/drivers"
+			lib=$LAB/drivers/libifdvpcd-$i.so
+			cp "$VPCD_LIB" "$lib"
+		fi
+		printf 'FRIENDLYNAME "%s"\nDEVICENAME /dev/null:0x%X\nLIBPATH %s\nCHANNELID 0x%X\n\n' \
+			"$(block_name $i)" $((PORT + 2 * i)) "$lib" $((PORT + 2 * i)) >>"$LAB/reader.conf.d/vpcd"
 	done
 	rm -f /run/pcscd/pcscd.comm
 	pcscd -f -c "$LAB/reader.conf.d" >"$LAB/pcscd.log" 2>&1 &
@@ -61,7 +74,8 @@ start() {
 		fi
 		sleep 0.1
 	done
-	die "pcscd did not come up; see $LAB/pcscd.log"
+	stop_pcscd
+	die "pcscd did not come up with $n readers; see $LAB/pcscd.log"
 }
 
 sim() {
