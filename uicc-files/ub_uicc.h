@@ -40,6 +40,11 @@ struct ub_uicc {
 	const char *where; /* file of the last error, for messages */
 	uint16_t last_sw;
 	bool redact_reads; /* READ BINARY answers are secret (bootstrap EFs) */
+	/* the record length of the last linear fixed EF read: on T=0 the next
+	 * READ RECORD asks for it exactly instead of paying a 6Cxx round */
+	uint16_t rec_fid;
+	const struct ub_app *rec_app;
+	size_t rec_len;
 };
 
 /* Start a session on a connected card (no APDU is sent yet). */

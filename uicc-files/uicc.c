@@ -227,6 +227,26 @@ int ub_uicc_select(struct ub_uicc *u, const struct ub_app *app)
 	return select_aid(u, app);
 }
 
+/* Le for READ RECORD of fid: all records of a linear fixed EF have one
+ * length (TS 102 221 8.2.2), so on T=0 the length learnt from the first
+ * record saves the 6Cxx round of the others.  On T=1 Le=00 costs nothing. */
+static int record_le(struct ub_uicc *u, uint16_t fid, size_t max)
+{
+	if (u->card->proto == SCARD_PROTOCOL_T0 && u->rec_len && u->rec_fid == fid &&
+	    u->rec_app == u->cur_app && u->rec_len <= max)
+		return (int)u->rec_len;
+	return 256;
+}
+
+static void record_learnt(struct ub_uicc *u, uint16_t fid, size_t len)
+{
+	if (!len)
+		return;
+	u->rec_fid = fid;
+	u->rec_app = u->cur_app;
+	u->rec_len = len;
+}
+
 /* Legacy SIM: the only way to know is to ask; 6E00 to CLA 00 means a 2G SIM
  * (hostap's and TS 102 221 Annex's test). */
 static int read_dir_record(struct ub_uicc *u, int rec, uint8_t *buf, size_t max)
@@ -235,7 +255,7 @@ static int read_dir_record(struct ub_uicc *u, int rec, uint8_t *buf, size_t max)
 	int err;
 
 	ub_apdu_set(&a, CLA(u), 0xB2, (uint8_t)rec, (uint8_t)(UB_EF_DIR.sfi << 3 | 0x04), NULL, 0,
-		    256, buf, max);
+		    record_le(u, UB_EF_DIR.fid, max), buf, max);
 	err = xmit(u, &a);
 	if (err)
 		return err;
@@ -247,6 +267,8 @@ static int read_dir_record(struct ub_uicc *u, int rec, uint8_t *buf, size_t max)
 	if (a.sw == 0x6A83 || a.sw == 0x6A82)
 		return UB_E_NOT_FOUND;
 	err = sw_err(u, a.sw);
+	if (!err)
+		record_learnt(u, UB_EF_DIR.fid, a.resp_len);
 	return err ? err : (int)a.resp_len;
 }
 
@@ -384,13 +406,16 @@ int ub_uicc_read_record(struct ub_uicc *u, const struct ub_ef *ef, unsigned rec,
 		if (err)
 			return err;
 	}
-	ub_apdu_set(&a, CLA(u), 0xB2, (uint8_t)rec, p2, NULL, 0, 256, buf, max);
+	ub_apdu_set(&a, CLA(u), 0xB2, (uint8_t)rec, p2, NULL, 0, record_le(u, ef->fid, max), buf,
+		    max);
 	err = ub_uicc_transmit(u, &a);
 	if (err)
 		return err;
 	if (ef->sfi && !u->legacy)
 		u->cur_ef = 0;
 	err = sw_err(u, a.sw);
+	if (!err)
+		record_learnt(u, ef->fid, a.resp_len);
 	return err ? err : (int)a.resp_len;
 }
 
