@@ -101,11 +101,14 @@ static bool card_gone(struct ub_card *c)
 	if (rv == SCARD_W_REMOVED_CARD || rv == SCARD_E_NO_SMARTCARD ||
 	    (rv == SCARD_S_SUCCESS && !(state & SCARD_PRESENT)))
 		return true;
-	/* pcscd may not have noticed yet: wait (not poll) up to a second. */
+	/* pcscd may not have noticed yet: it polls the reader (every 400 ms
+	 * for vpcd), and a slow machine (valgrind) can take over a second.
+	 * Wait, without polling, up to 3 s: a removal returns at once when
+	 * pcscd sees it; only a real protocol error pays the whole wait. */
 	memset(&st, 0, sizeof(st));
 	st.szReader = c->reader;
 	st.dwCurrentState = SCARD_STATE_PRESENT;
-	rv = SCardGetStatusChange(c->ctx, 1000, &st, 1);
+	rv = SCardGetStatusChange(c->ctx, 3000, &st, 1);
 	return rv == SCARD_S_SUCCESS && (st.dwEventState & SCARD_STATE_EMPTY);
 }
 
