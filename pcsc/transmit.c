@@ -4,6 +4,7 @@
  * the TPDU the negotiated protocol wants and follows the procedure bytes
  * until the card gives a final status word. */
 #include <string.h>
+#include <time.h>
 
 #include "trace.h"
 #include "ub_pcsc.h"
@@ -96,20 +97,34 @@ static bool card_gone(struct ub_card *c)
 	DWORD state = 0, proto = 0, alen = UB_ATR_MAX, rlen = 0;
 	uint8_t atr[UB_ATR_MAX];
 	SCARD_READERSTATE st;
+	struct timespec t0, t1;
+	long left = 3000;
 	LONG rv = SCardStatus(c->h, NULL, &rlen, &state, &proto, atr, &alen);
 
 	if (rv == SCARD_W_REMOVED_CARD || rv == SCARD_E_NO_SMARTCARD ||
 	    (rv == SCARD_S_SUCCESS && !(state & SCARD_PRESENT)))
 		return true;
 	/* pcscd may not have noticed yet: it polls the reader (every 400 ms
-	 * for vpcd), and a slow machine (valgrind) can take over a second.
-	 * Wait, without polling, up to 3 s: a removal returns at once when
-	 * pcscd sees it; only a real protocol error pays the whole wait. */
+	 * for vpcd), and a slow machine (valgrind) takes longer.  Wait,
+	 * without polling, up to 3 s, through intermediate changes (the
+	 * card turning mute first, say): a removal returns as soon as pcscd
+	 * sees it; only a real protocol error pays the whole wait. */
 	memset(&st, 0, sizeof(st));
 	st.szReader = c->reader;
 	st.dwCurrentState = SCARD_STATE_PRESENT;
-	rv = SCardGetStatusChange(c->ctx, 3000, &st, 1);
-	return rv == SCARD_S_SUCCESS && (st.dwEventState & SCARD_STATE_EMPTY);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (left > 0) {
+		rv = SCardGetStatusChange(c->ctx, (DWORD)left, &st, 1);
+		if (rv != SCARD_S_SUCCESS)
+			return false;
+		if (st.dwEventState & SCARD_STATE_EMPTY)
+			return true;
+		st.dwCurrentState = st.dwEventState & ~SCARD_STATE_CHANGED;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		left = 3000 -
+		       ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	}
+	return false;
 }
 
 static int xfer(struct ub_card *c, const uint8_t *cmd, size_t len, unsigned flags, uint8_t *rsp,
