@@ -148,8 +148,14 @@ static int xfer(struct ub_card *c, const uint8_t *cmd, size_t len, unsigned flag
 		c->last_rv = rv;
 		return err == UB_E_CARD_RESET ? card_reset(c) : err;
 	}
-	if (rl < 2 || rl > RAPDU_MAX)
-		return UB_E_PROTO;
+	if (rl < 2 || rl > RAPDU_MAX) {
+		/* vpcd answers "success" with no bytes when the card went away
+		 * in the middle of the exchange */
+		err = card_gone(c) ? UB_E_CARD_REMOVED : UB_E_PROTO;
+		ub_trace_note(c->trace, "answer of %lu bytes: %s", (unsigned long)rl,
+			      ub_errname(err));
+		return err;
+	}
 	ub_trace_rsp(c->trace, rsp, rl, flags & UB_APDU_SECRET_RESP);
 	*rsp_len = rl;
 	return 0;

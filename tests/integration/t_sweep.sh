@@ -41,7 +41,8 @@ for P in $PROFILES; do
 				{ grep -q '^uiccboot: .*\[[a-z-]*\]$' "$TMP/err" &&
 					{ [ $fault = reset ] || grep -q '\[card-removed\]' "$TMP/err"; } &&
 					[ $rc = 69 -o $rc = 65 ] &&
-					cmp -s "$TMP/now.xml" "$TMP/before.xml"; } || bad="$bad k=$k:rc$rc"
+					cmp -s "$TMP/now.xml" "$TMP/before.xml"; } ||
+					bad="$bad k=$k:rc$rc($(grep -o '\[[a-z-]*\]$' "$TMP/err" | tr '\n' ' '))"
 			fi
 			# the card back in (a removal) or as the reset left it: the
 			# next run succeeds

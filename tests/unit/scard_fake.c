@@ -65,7 +65,7 @@ LONG SCardTransmit(SCARDHANDLE h, const SCARD_IO_REQUEST *pci, LPCBYTE send, DWO
 		return script[pos - 1].rv;
 	}
 	n = ub_unhex(rb, *rl, script[pos].rsp);
-	assert_true(n >= 2);
+	assert_true(n >= 0); /* "" scripts a driver's empty answer */
 	*rl = (DWORD)n;
 	pos++;
 	return SCARD_S_SUCCESS;

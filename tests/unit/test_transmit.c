@@ -292,6 +292,34 @@ static void removal_and_no_card_are_distinct(void **state)
 	assert_int_equal(fake_reconnects(), 0);
 }
 
+/* vpcd reports a card pulled mid-exchange as a communication error or as
+ * an empty "successful" answer; the reader state (EMPTY, maybe after an
+ * intermediate change) tells a removal from a protocol error. */
+static void removal_seen_in_reader_state(void **state)
+{
+	static const char ms[] = "R\0";
+	static const struct fake_step s[] = {
+		{"00b0870009", NULL, SCARD_E_NOT_TRANSACTED},
+		{"00b0870009", "", 0},
+		{"00b0870009", "", 0},
+		{"00b0870009", NULL, SCARD_F_COMM_ERROR},
+	};
+	struct ub_apdu a;
+
+	(void)state;
+	card_init(SCARD_PROTOCOL_T1);
+	card.reader[0] = 'R';
+	RUN(s, SCARD_PROTOCOL_T1);
+	ub_apdu_set(&a, 0x00, 0xB0, 0x87, 0x00, NULL, 0, 9, buf, 256);
+	fake_readers(ms, sizeof(ms), 1, 0, 0); /* empty at the first wait */
+	assert_int_equal(ub_transmit(&card, &a), UB_E_CARD_REMOVED);
+	fake_readers(ms, sizeof(ms), 1, 1, 0); /* a change first, then empty */
+	assert_int_equal(ub_transmit(&card, &a), UB_E_CARD_REMOVED);
+	fake_readers(ms, sizeof(ms), 1, -1, 0); /* the card stays */
+	assert_int_equal(ub_transmit(&card, &a), UB_E_PROTO);
+	assert_int_equal(ub_transmit(&card, &a), UB_E_PROTO);
+}
+
 static void bad_usage(void **state)
 {
 	struct ub_apdu a;
@@ -407,6 +435,7 @@ int main(void)
 		cmocka_unit_test(endless_61xx_is_protocol_error),
 		cmocka_unit_test(reset_mid_sequence),
 		cmocka_unit_test(removal_and_no_card_are_distinct),
+		cmocka_unit_test(removal_seen_in_reader_state),
 		cmocka_unit_test(bad_usage),
 		cmocka_unit_test(trace_redacts_secrets),
 		cmocka_unit_test(reader_pick),
