@@ -1,6 +1,7 @@
 /* A bounded walk over a WBXML document (WAP-192 WBXML 1.3) before it is
  * handed to libwbxml, whose 0.11.8 release crashes on malformed input.
  * Nothing here allocates; every read is checked against the end. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@ struct walk {
 	const uint8_t *st; /* string table */
 	size_t st_len;
 	unsigned elements, depth, max_depth, nest;
+	bool header_ok; /* the header parsed: a document, if maybe a bad one */
 	char *where;
 	size_t wlen;
 };
@@ -77,8 +79,14 @@ static int opaque(struct walk *w)
 	if (len > w->n - w->o)
 		return bad(w, "opaque data longer than the document");
 	/* An embedded WBXML document (TNDS in SyncML Data): libwbxml parses
-	 * it too, so it is checked the same way, one level deep at most. */
-	if (len >= 4 && w->b[w->o] >= 0x01 && w->b[w->o] <= 0x03 && w->nest == 0) {
+	 * it too (when the Meta Type says WBXML, which this walk does not
+	 * see), so it is checked the same way, one level deep at most.  Data
+	 * that starts like a WBXML header but is no valid document is
+	 * refused: libwbxml would parse it, and 0.11.8 aborts on some (an
+	 * entity >= 2^31 inside TNDS, found by fuzz_plan).  WBXML 1.0 (no
+	 * charset field) is not accepted inside either.  Opaque data that is
+	 * not WBXML (a bin value) passes. */
+	if (len >= 4 && w->b[w->o] <= 0x03 && w->nest == 0) {
 		memset(&in, 0, sizeof(in));
 		in.b = w->b + w->o;
 		in.n = len;
@@ -90,6 +98,17 @@ static int opaque(struct walk *w)
 			w->elements = in.elements;
 			if (w->depth + sub.max_depth > w->max_depth)
 				w->max_depth = w->depth + sub.max_depth;
+		} else if (in.header_ok || w->b[w->o] == 0x00) {
+			if (w->where && !w->where[0])
+				bad(w, "embedded WBXML 1.0 document");
+			if (w->where) {
+				char inner[160];
+
+				snprintf(inner, sizeof(inner), "%s", w->where);
+				snprintf(w->where, w->wlen,
+					 "embedded WBXML document at byte %zu: %s", w->o, inner);
+			}
+			return UB_E_BAD_DATA;
 		} else if (w->where) {
 			w->where[0] = '\0'; /* plain opaque data, not a document */
 		}
@@ -246,6 +265,7 @@ static int walk_doc(struct walk *w, struct ub_wbxml_info *info)
 	w->o += st_len;
 	if (info->public_id == 0 && (idx >= st_len || !memchr(w->st + idx, 0, st_len - idx)))
 		return bad(w, "public id string out of the string table");
+	w->header_ok = true;
 	err = body(w);
 	info->elements = w->elements;
 	info->max_depth = w->max_depth;
