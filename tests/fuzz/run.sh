@@ -35,7 +35,7 @@ for t in $targets; do
 		[ "$name" = tnds ] && extra="$extra -max_len=8192" || extra="$extra -max_len=1024"
 		"$OUT/fuzz_$name" -max_total_time="$mode" $extra "$OUT/corpus-$name" "$corpus" \
 			>"$OUT/$name.log" 2>&1 || { fail=$((fail + 1)); tail -30 "$OUT/$name.log"; }
-		echo "fuzz $name: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$OUT/$name.log" || grep -oE '#[0-9]+' "$OUT/$name.log" | tail -1) runs"
+		echo "fuzz $name: $(grep -oE '^Done [0-9]+ runs' "$OUT/$name.log" | grep -oE '[0-9]+' || echo '?') runs"
 	fi
 done
 if [ "$mode" = replay ]; then
