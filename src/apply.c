@@ -328,7 +328,7 @@ static int put(struct work *w, const char *uri, const char *format, const char *
 {
 	char parent[UB_TREE_URI_MAX + 1], *slash;
 	struct ub_tree_node n;
-	sqlite3_stmt *st;
+	bool owned;
 	int err;
 
 	if (!ub_tree_get(w->t, uri, &n)) {
@@ -351,23 +351,14 @@ static int put(struct work *w, const char *uri, const char *format, const char *
 	if (strcmp(parent, ".") &&
 	    (err = put(w, parent, "node", NULL, NULL, NULL, server, source, true)))
 		return err;
-	if (sqlite3_prepare_v2(w->t->db,
-			       "INSERT INTO node(uri, parent, format, type, value, acl, server, "
-			       "source) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
-			       -1, &st, NULL) != SQLITE_OK)
-		return UB_E_IO;
-	sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, parent, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, format, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, value, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, acl ? acl : "", -1, SQLITE_STATIC);
 	/* top-level interior nodes (./DMAcc, ./ConnMO) belong to the device */
-	sqlite3_bind_text(st, 7, strchr(uri + 2, '/') ? server : NULL, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, strchr(uri + 2, '/') ? source : NULL, -1, SQLITE_STATIC);
-	err = sqlite3_step(st) == SQLITE_DONE ? 0 : UB_E_IO;
-	sqlite3_finalize(st);
-	return err;
+	owned = strchr(uri + 2, '/') != NULL;
+	return ub_tree_run(
+		w->t, NULL,
+		"INSERT INTO node(uri, parent, format, type, value, acl, server, source) "
+		"VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+		8, uri, parent, format, type, value, acl ? acl : "", owned ? server : NULL,
+		owned ? source : NULL);
 }
 
 static int delete_subtree(struct work *w, const char *root)
@@ -425,7 +416,8 @@ static int write_all(struct work *w, const char *source, struct ub_apply_result 
 }
 
 /* Roots of what source wrote: its nodes whose parent is not its own. */
-static int source_roots(struct ub_tree *t, const char *source, struct ub_apply_result *res)
+static int source_roots(struct ub_tree *t, const char *source, char (*out)[UB_TREE_URI_MAX + 1],
+			int *n)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -437,8 +429,8 @@ static int source_roots(struct ub_tree *t, const char *source, struct ub_apply_r
 		return UB_E_IO;
 	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (res->nremoved < UB_APPLY_MAX_LIST)
-			snprintf(res->removed[res->nremoved++], UB_TREE_URI_MAX + 1, "%s",
+		if (*n < UB_APPLY_MAX_LIST)
+			snprintf(out[(*n)++], UB_TREE_URI_MAX + 1, "%s",
 				 (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : UB_E_IO;
@@ -447,24 +439,22 @@ static int source_roots(struct ub_tree *t, const char *source, struct ub_apply_r
 /* The accounts that source wrote, left as they are. */
 static int kept_accounts(struct ub_tree *t, const char *source, struct ub_apply_result *res)
 {
-	struct ub_apply_result tmp;
+	char roots[UB_APPLY_MAX_LIST][UB_TREE_URI_MAX + 1];
 	enum root_kind kind;
-	int i, err;
+	int i, n = 0, err;
 
-	tmp.nremoved = 0;
-	if ((err = source_roots(t, source, &tmp)))
+	if ((err = source_roots(t, source, roots, &n)))
 		return err;
-	for (i = 0; i < tmp.nremoved && res->naccounts < UB_APPLY_MAX_LIST; i++)
-		if (root_len(tmp.removed[i], &kind) && kind == ROOT_ACCOUNT)
-			memcpy(res->accounts[res->naccounts++], tmp.removed[i],
-			       UB_TREE_URI_MAX + 1);
+	for (i = 0; i < n && res->naccounts < UB_APPLY_MAX_LIST; i++)
+		if (root_len(roots[i], &kind) && kind == ROOT_ACCOUNT)
+			memcpy(res->accounts[res->naccounts++], roots[i], UB_TREE_URI_MAX + 1);
 	return 0;
 }
 
 /* Everything source wrote, and its record, goes. */
 static int remove_source(struct ub_tree *t, const char *source, struct ub_apply_result *res)
 {
-	return source_roots(t, source, res) ?:
+	return source_roots(t, source, res->removed, &res->nremoved) ?:
 		       ub_tree_run(t, NULL, "DELETE FROM node WHERE source = ?", 1, source) ?:
 				 ub_tree_run(t, NULL, "DELETE FROM provenance WHERE source = ?", 1,
 					     source);
@@ -502,17 +492,11 @@ static int remove_other_cards(struct ub_tree *t, const struct ub_apply_opts *o,
 /* The digest recorded for source, compared with digest. */
 static bool same_digest(struct ub_tree *t, const char *source, const char *digest)
 {
-	sqlite3_stmt *st;
-	bool same = false;
+	char d[80];
 
-	if (sqlite3_prepare_v2(t->db, "SELECT digest FROM provenance WHERE source = ?", -1, &st,
-			       NULL) != SQLITE_OK)
-		return false;
-	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		same = !strcmp((const char *)sqlite3_column_text(st, 0), digest);
-	sqlite3_finalize(st);
-	return same;
+	return ub_tree_value(t, d, sizeof(d), "SELECT digest FROM provenance WHERE source = ?", 1,
+			     source) == 1 &&
+	       !strcmp(d, digest);
 }
 
 static int record_digest(struct ub_tree *t, const char *source, const char *digest)

@@ -22,24 +22,6 @@ struct fwork {
 	bool wrote;
 };
 
-static int one_row(struct ub_tree *t, const char *sql, const char *a, const char *b, char *out,
-		   size_t max)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return UB_E_IO;
-	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	if (b)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		snprintf(out, max, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : UB_E_IO;
-}
-
 /* uri = value, written only when it differs; the parents under the
  * account as interior nodes. */
 static int set(struct fwork *w, const char *uri, const char *value)
@@ -87,10 +69,10 @@ static int appauth(struct fwork *w, const char *level, char *out)
 	int found;
 
 	snprintf(like, sizeof(like), "%s/AppAuth/*/AAuthLevel", w->acc);
-	found = one_row(w->t,
-			"SELECT substr(uri, 1, length(uri) - 11) FROM node WHERE uri GLOB ?1 "
-			"AND value = ?2 ORDER BY uri LIMIT 1",
-			like, level, out, UB_TREE_URI_MAX + 1);
+	found = ub_tree_value(w->t, out, UB_TREE_URI_MAX + 1,
+			      "SELECT substr(uri, 1, length(uri) - 11) FROM node WHERE uri GLOB ?1 "
+			      "AND value = ?2 ORDER BY uri LIMIT 1",
+			      2, like, level);
 	if (found)
 		return found < 0 ? found : 0;
 	if (snprintf(out, UB_TREE_URI_MAX + 1, "%s/AppAuth/%s", w->acc, level) > UB_TREE_URI_MAX)
@@ -151,8 +133,8 @@ int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *d
 		w.acc = accs[i];
 		if (snprintf(u, sizeof(u), "%s/%s", accs[i], dm11 ? "ServerId" : "ServerID") >=
 			    (int)sizeof(u) ||
-		    one_row(t, "SELECT value FROM node WHERE uri = ?", u, NULL, server,
-			    sizeof(server)) != 1) {
+		    ub_tree_value(t, server, sizeof(server), "SELECT value FROM node WHERE uri = ?",
+				  1, u) != 1) {
 			snprintf(reason, rlen, "%s has no ServerID", accs[i]);
 			err = UB_E_BAD_DATA;
 			break;

@@ -14,6 +14,7 @@
 struct names {
 	char **v;
 	size_t n, cap;
+	bool oom;
 };
 
 static void add_name(const char *name, void *arg)
@@ -25,13 +26,16 @@ static void add_name(const char *name, void *arg)
 		ns->cap = ns->cap ? 2 * ns->cap : 16;
 		v = realloc(ns->v, ns->cap * sizeof(*v));
 		if (!v) {
-			ns->cap = (size_t)-1; /* remembered as out of memory */
+			ns->cap = ns->n;
+			ns->oom = true;
 			return;
 		}
 		ns->v = v;
 	}
-	if (ns->cap != (size_t)-1 && (ns->v[ns->n] = strdup(name)))
+	if ((ns->v[ns->n] = strdup(name)))
 		ns->n++;
+	else
+		ns->oom = true;
 }
 
 static void names_free(struct names *ns)
@@ -99,7 +103,7 @@ static int node(struct ub_tree *t, const char *uri, bool top, unsigned depth, FI
 	}
 	ub_tree_node_free(&n);
 	err = ub_tree_list(t, uri, add_name, &kids);
-	if (err >= 0 && kids.cap == (size_t)-1)
+	if (err >= 0 && kids.oom)
 		err = UB_E_NOMEM;
 	if (err > 0)
 		fputc('\n', out);
@@ -133,7 +137,7 @@ int ub_tree_export_tnds(struct ub_tree *t, const char *uri, FILE *out)
 	} else {
 		/* the root is implicit in TNDS: its children are the top nodes */
 		err = ub_tree_list(t, ".", add_name, &top);
-		if (err >= 0 && top.cap == (size_t)-1)
+		if (err >= 0 && top.oom)
 			err = UB_E_NOMEM;
 		for (i = 0; err >= 0 && i < top.n; i++) {
 			snprintf(child, sizeof(child), "./%s", top.v[i]);

@@ -44,23 +44,55 @@ int ub_tree_sql(struct ub_tree *t, const char *sql)
 	return sqlite3_exec(t->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : UB_E_IO;
 }
 
+static sqlite3_stmt *prepare_bound(struct ub_tree *t, const char *sql, int n, va_list ap)
+{
+	sqlite3_stmt *st;
+	int i;
+
+	if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	for (i = 1; i <= n; i++)
+		sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_STATIC);
+	return st;
+}
+
 int ub_tree_run(struct ub_tree *t, int *changes, const char *sql, int n, ...)
 {
 	sqlite3_stmt *st;
 	va_list ap;
-	int i, err;
+	int err;
 
-	if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return UB_E_IO;
 	va_start(ap, n);
-	for (i = 1; i <= n; i++)
-		sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_STATIC);
+	st = prepare_bound(t, sql, n, ap);
 	va_end(ap);
+	if (!st)
+		return UB_E_IO;
 	err = sqlite3_step(st) == SQLITE_DONE ? 0 : UB_E_IO;
 	if (!err && changes)
 		*changes = sqlite3_changes(t->db);
 	sqlite3_finalize(st);
 	return err;
+}
+
+int ub_tree_value(struct ub_tree *t, char *out, size_t max, const char *sql, int n, ...)
+{
+	const unsigned char *v;
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	va_start(ap, n);
+	st = prepare_bound(t, sql, n, ap);
+	va_end(ap);
+	if (!st)
+		return UB_E_IO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		v = sqlite3_column_text(st, 0);
+		snprintf(out, max, "%s", v ? (const char *)v : "");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : UB_E_IO;
 }
 
 static int user_version(struct ub_tree *t, int *version)
