@@ -33,13 +33,6 @@ int cli_tree_open(struct ub_cli *cli, struct ub_tree **t)
 	return err;
 }
 
-static bool secret_uri(const char *uri)
-{
-	struct ub_plan_node n = {.uri = (char *)uri};
-
-	return ub_plan_node_secret(&n);
-}
-
 static void list_cb(const char *name, void *arg)
 {
 	struct ub_cli *cli = arg;
@@ -84,7 +77,7 @@ static int tree_get(struct ub_cli *cli, struct ub_tree *t, const char *uri, bool
 	}
 	v[0] = n.uri, v[1] = n.format, v[2] = n.type, v[3] = n.value, v[4] = n.acl;
 	v[5] = n.server, v[6] = n.source;
-	if (n.value && secret_uri(uri) && !secrets)
+	if (n.value && ub_uri_is_secret(uri) && !secrets)
 		v[3] = "(secret)"; /* --secrets shows it */
 	for (i = 0; i < 7; i++) {
 		json_object_object_add(cli->out, keys[i],
@@ -145,7 +138,7 @@ int cli_tree(struct ub_cli *cli, int argc, char **argv)
 					     {"secrets", no_argument, NULL, 'S'},
 					     {NULL, 0, NULL, 0}};
 	static const char *usage =
-		"uiccboot tree list [URI] | get [--secrets] URI | export [--format tnds] [URI] |\n"
+		"uiccboot tree list [URI] | get [--secrets] URI | export [--secrets] [URI] |\n"
 		"       import [--source factory|import] FILE.xml";
 	const char *format = "tnds", *source = "import", *sub, *arg;
 	struct ub_tree *t;
@@ -193,7 +186,7 @@ int cli_tree(struct ub_cli *cli, int argc, char **argv)
 		err = tree_import(cli, t, arg, source);
 	} else {
 		cli->json = false; /* the document is the output */
-		err = ub_tree_export_tnds(t, arg ? arg : ".", stdout);
+		err = ub_tree_export_tnds(t, arg ? arg : ".", secrets, stdout);
 		if (err)
 			cli_error(cli, err, "exporting %s", arg ? arg : ".");
 	}

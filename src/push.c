@@ -199,13 +199,18 @@ int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_p
 
 bool ub_plan_node_secret(const struct ub_plan_node *n)
 {
+	return ub_uri_is_secret(n->uri);
+}
+
+bool ub_uri_is_secret(const char *uri)
+{
 	static const char *names[] = {"/AAuthSecret", "/AAuthData",   "/ClientPW", "/ServerPW",
 				      "/ClientNonce", "/ServerNonce", "/Secret"};
-	size_t i, ul = strlen(n->uri), nl;
+	size_t i, ul = strlen(uri), nl;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		nl = strlen(names[i]);
-		if (ul >= nl && !strcmp(n->uri + ul - nl, names[i]))
+		if (ul >= nl && !strcmp(uri + ul - nl, names[i]))
 			return true;
 	}
 	return false;

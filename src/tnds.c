@@ -8,6 +8,7 @@
 #include "tree.h"
 #include "tree_internal.h"
 #include "ub_error.h"
+#include "ub_push.h"
 
 #define TNDS_DEPTH_MAX 64
 
@@ -64,7 +65,8 @@ static void esc(FILE *out, const char *s)
 	}
 }
 
-static int node(struct ub_tree *t, const char *uri, bool top, unsigned depth, FILE *out)
+static int node(struct ub_tree *t, const char *uri, bool top, bool secrets, unsigned depth,
+		FILE *out)
 {
 	const char *slash = strrchr(uri, '/');
 	struct names kids = {0};
@@ -98,7 +100,8 @@ static int node(struct ub_tree *t, const char *uri, bool top, unsigned depth, FI
 	fprintf(out, "</%s></Type></RTProperties>", leaf ? "MIME" : "DDFName");
 	if (leaf && n.value) {
 		fputs("<Value>", out);
-		esc(out, n.value);
+		/* without --secrets, secret values show as in `tree get` */
+		esc(out, secrets || !ub_uri_is_secret(uri) ? n.value : "(secret)");
 		fputs("</Value>", out);
 	}
 	ub_tree_node_free(&n);
@@ -111,7 +114,7 @@ static int node(struct ub_tree *t, const char *uri, bool top, unsigned depth, FI
 		if (snprintf(child, sizeof(child), "%s/%s", uri, kids.v[i]) > UB_TREE_URI_MAX)
 			err = UB_E_BAD_DATA;
 		else
-			err = node(t, child, false, depth + 1, out);
+			err = node(t, child, false, secrets, depth + 1, out);
 	}
 	if (kids.n)
 		fprintf(out, "%*s", (int)depth, "");
@@ -120,7 +123,7 @@ static int node(struct ub_tree *t, const char *uri, bool top, unsigned depth, FI
 	return err < 0 ? err : 0;
 }
 
-int ub_tree_export_tnds(struct ub_tree *t, const char *uri, FILE *out)
+int ub_tree_export_tnds(struct ub_tree *t, const char *uri, bool secrets, FILE *out)
 {
 	struct names top = {0};
 	char child[UB_TREE_URI_MAX + 2];
@@ -133,7 +136,7 @@ int ub_tree_export_tnds(struct ub_tree *t, const char *uri, FILE *out)
 	      "<MgmtTree xmlns=\"syncml:dmddf1.2\">\n<VerDTD>1.2</VerDTD>\n",
 	      out);
 	if (strcmp(uri, ".")) {
-		err = node(t, uri, true, 0, out);
+		err = node(t, uri, true, secrets, 0, out);
 	} else {
 		/* the root is implicit in TNDS: its children are the top nodes */
 		err = ub_tree_list(t, ".", add_name, &top);
@@ -141,7 +144,7 @@ int ub_tree_export_tnds(struct ub_tree *t, const char *uri, FILE *out)
 			err = UB_E_NOMEM;
 		for (i = 0; err >= 0 && i < top.n; i++) {
 			snprintf(child, sizeof(child), "./%s", top.v[i]);
-			err = node(t, child, true, 0, out);
+			err = node(t, child, true, secrets, 0, out);
 		}
 		names_free(&top);
 	}

@@ -29,7 +29,9 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, const struct 
 int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_plan *plan,
 		     const char **which, uint8_t digest[32], char *reason, size_t rlen);
 
-/* Values that are secrets in the plan (AAuthSecret, passwords...). */
+/* Values that are secrets in the plan (AAuthSecret, passwords...), by
+ * the node's name; ub_uri_is_secret() for a tree node's URI. */
 bool ub_plan_node_secret(const struct ub_plan_node *n);
+bool ub_uri_is_secret(const char *uri);
 
 #endif

@@ -51,9 +51,9 @@ MAC=$(openssl dgst -sha1 -mac HMAC -macopt "hexkey:$(printf '1234:' | od -An -tx
 U push "$MSG" --content-type "application/vnd.syncml.dm+wbxml; SEC=USERPIN_NETWORKID_GBA; MAC=$MAC" \
 	--user-pin 1234
 
-say "the device tree now (uiccboot tree export: TNDS; shown without properties, secrets masked)"
+say "the device tree now (uiccboot tree export: TNDS, secrets as (secret); shown without properties)"
 U tree export | grep -E "NodeName|<Value>" | sed -E 's/<RTProperties>.*<\/RTProperties>//;
-	/AAuthSecret/ s/<Value>[^<]*</<Value>(secret)</; s/<\/?Node>//g; s/<NodeName>//; s/<\/NodeName>//;
+	s/<\/?Node>//g; s/<NodeName>//; s/<\/NodeName>//;
 	s/<Path>[^<]*<\/Path>//; s/<Value>/ = /; s/<\/Value>//'
 echo
 echo "Tree: $T (kept).  The lab is stopped on exit; to keep exploring:"

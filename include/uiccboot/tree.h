@@ -55,9 +55,11 @@ int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri
 		       const char *value);
 
 /* The subtree at uri ("." for all) as TNDS XML (DM-TNDS 1.2) on out:
- * ACL, Format, Type and values, secrets included; provenance is not part
- * of TNDS.  `uiccboot tree import` reads it back. */
-int ub_tree_export_tnds(struct ub_tree *t, const char *uri, FILE *out);
+ * ACL, Format, Type and values; provenance is not part of TNDS.  Secret
+ * values (AAuthSecret, ClientPW, ...) are written only with secrets, else
+ * as "(secret)": only an export with secrets is a backup that `uiccboot
+ * tree import` restores. */
+int ub_tree_export_tnds(struct ub_tree *t, const char *uri, bool secrets, FILE *out);
 
 /* Number of nodes (for tests and benches). */
 int ub_tree_count(struct ub_tree *t);

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 PROFILES=${UB_SWEEP_PROFILES:-tests/profiles/demo.conf}
 ub() { $UB --tree "$1" --policy /dev/null "${@:2}"; }
-dump() { $UB --tree "$1" tree export 2>/dev/null; }
+dump() { $UB --tree "$1" tree export --secrets 2>/dev/null; }
 
 for P in $PROFILES; do
 	name=${P##*/}

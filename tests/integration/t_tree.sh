@@ -60,11 +60,13 @@ check "policy account = reject: B's second bootstrap refused (77), tree unchange
 : >"$TMP/policy.conf"
 
 # --- TNDS export: DM tools read it; re-imported it is the same tree ---
-ub tree export >"$TMP/export.xml"
+ub tree export --secrets >"$TMP/export.xml"
 check "xml2wbxml encodes the export and wbxml2xml decodes it (libwbxml DM DDF 1.2)" sh -c \
 	"xml2wbxml -o $TMP/export.wbxml $TMP/export.xml && wbxml2xml -o $TMP/export.back.xml $TMP/export.wbxml && grep -q OperatorDM1 $TMP/export.back.xml"
 $UB --tree "$TMP/copy.db" tree import "$TMP/export.xml" >/dev/null
-check "export -> import into a new tree -> export: identical" sh -c "$UB --tree $TMP/copy.db tree export | cmp - $TMP/export.xml"
+check "export --secrets -> import into a new tree -> export --secrets: identical" sh -c "$UB --tree $TMP/copy.db tree export --secrets | cmp - $TMP/export.xml"
+check "without --secrets the export shows secrets as (secret)" sh -c \
+	"ub() { $UB --tree $T \"\$@\"; }; ub tree export | grep -q '<NodeName>AAuthSecret</NodeName>.*<Value>(secret)</Value>' && ! ub tree export | grep -q client-secret-demo"
 
 # --- a pushed USERPIN_NETWORKID_GBA bootstrap, key from the card ---
 ub gba bootstrap --rand 23553cbe9637a89d218ae64dae47bf35 --autn 55f328b43577b9b94a9ffac354dfafb3 --bsf bsf.example.org >/dev/null
