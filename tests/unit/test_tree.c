@@ -398,6 +398,50 @@ static void concurrent_first_open(void **state)
 	}
 }
 
+/* tree import's parser refuses what is no usable TNDS, with a reason. */
+static void tnds_refusals(void **state)
+{
+	static const struct {
+		const char *xml, *why;
+	} bad[] = {
+		{"<SyncML/>", "not MgmtTree"},
+		{"<MgmtTree><VerDTD>1.2</VerDTD></MgmtTree>", "without nodes"},
+		{"<MgmtTree><Node><Value>x</Value></Node></MgmtTree>", "NodeName"},
+		{"<MgmtTree><Node><NodeName>a/b</NodeName></Node></MgmtTree>", "NodeName"},
+		{"<MgmtTree><Node><NodeName>X</NodeName><RTProperties><Format><node/></Format>"
+		 "</RTProperties><Value>v</Value></Node></MgmtTree>",
+		 "interior node with a value"},
+		{"<MgmtTree><Node><NodeName>X</NodeName><Path>./A</Path></Node>"
+		 "<Node><NodeName>X</NodeName><Path>./A</Path></Node></MgmtTree>",
+		 "given twice"},
+		{"<MgmtTree><Node><NodeName>", "TNDS"},
+	};
+	static char deep[70 * 36 + 64];
+	struct ub_plan p;
+	char err[300];
+	size_t i;
+	int d;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(
+			ub_plan_from_tnds(bad[i].xml, strlen(bad[i].xml), &p, err, sizeof(err)),
+			UB_E_BAD_DATA);
+		if (!strstr(err, bad[i].why))
+			fail_msg("%s: '%s' does not say '%s'", bad[i].xml, err, bad[i].why);
+	}
+	/* nesting beyond the depth bound */
+	strcpy(deep, "<MgmtTree>");
+	for (d = 0; d < 70; d++)
+		strcat(deep, "<Node><NodeName>n</NodeName>");
+	for (d = 0; d < 70; d++)
+		strcat(deep, "</Node>");
+	strcat(deep, "</MgmtTree>");
+	assert_int_equal(ub_plan_from_tnds(deep, strlen(deep), &p, err, sizeof(err)),
+			 UB_E_BAD_DATA);
+	assert_non_null(strstr(err, "nested too deeply"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +453,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(refused_is_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrate_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_first_open, setup, teardown),
+		cmocka_unit_test(tnds_refusals),
 	};
 
 	return cmocka_run_group_tests_name("device tree", tests, NULL, NULL);

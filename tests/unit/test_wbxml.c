@@ -83,6 +83,22 @@ static void refuses(void **state)
 		 "6d01"
 		 "6d01",
 		 "more than one root"},
+		/* extension tokens: libwbxml reads EXT_I in an attribute list
+		 * otherwise than WBXML 1.3 (found by fuzz_plan) */
+		{"03a4016a00"
+		 "6d"
+		 "406100"
+		 "01",
+		 "extension tokens"},
+		/* an opaque that starts like a WBXML document must be one: here an
+		 * entity beyond 32 bits inside it (libwbxml aborts on >= 2^31) */
+		{"03a4016a00"
+		 "6d"
+		 "c30c"
+		 "03016a00"
+		 "6d02ffffffff0f01"
+		 "01",
+		 "embedded WBXML document"},
 		{"03a4016a00"
 		 "6d"
 		 "0378797a",
