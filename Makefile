@@ -6,13 +6,13 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-INCS := -Iinclude -Iinclude/uiccboot -Ipcsc -Iuicc-files -Igba-u -Isrc
+INCS := -Iinclude -Iinclude/uiccboot -Ipcsc -Iuicc-files -Igba-u -Iwire -Ilwm2m -Isrc
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_GNU_SOURCE \
 	-DUB_VERSION='"$(VERSION)"' $(INCS) $(PKG_CFLAGS)
 # B is the build tree: build/ normally, build/asan/ for the sanitizer build.
 B ?= build
 
-LIB_SRCS := $(wildcard pcsc/*.c uicc-files/*.c gba-u/*.c) $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
+LIB_SRCS := $(wildcard pcsc/*.c uicc-files/*.c gba-u/*.c wire/*.c lwm2m/*.c) $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
 CLI_SRCS := src/main.c $(wildcard src/cli_*.c)
 SIM_SRCS := $(wildcard tests/uicc-sim/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
