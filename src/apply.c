@@ -1,31 +1,43 @@
-/* One bootstrap, one transaction (R-BOOT 6-8). */
-#include <sqlite3.h>
+/* One bootstrap, one transaction: where each MO of the plan goes, and
+ * which nodes a card's stale data leaves behind.  The rules (see
+ * docs/trust-model.md):
+ *   - an MO is written into a subtree that is new, or that is the same
+ *     ServerID's account being replaced; never into, over or under a node
+ *     another ServerID owns;
+ *   - containers belong to the device: created when missing, never owned,
+ *     changed or removed by a bootstrap;
+ *   - a ConnMO whose name is taken is renamed and the references of the
+ *     same bootstrap follow it (OMA-TS-DM_Bootstrap 1.2 5.4.5); one equal
+ *     to ours and of the same owner is reused;
+ *   - removing what a source wrote never orphans another source's nodes.
+ * The decisions are made here; store.c reads and writes. */
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "store.h"
 #include "ub_apply.h"
+#include "ub_bootsec.h"
 #include "ub_error.h"
 
-enum root_kind { ROOT_ACCOUNT, ROOT_CONNMO, ROOT_OTHER };
-
 struct root {
-	char uri[UB_TREE_URI_MAX + 1];	 /* as in the plan */
-	char final[UB_TREE_URI_MAX + 1]; /* where it goes */
-	enum root_kind kind;
-	const char *server;		    /* account: its ServerID */
-	char replaces[UB_TREE_URI_MAX + 1]; /* account of the same ServerID in the tree */
-	bool skip;			    /* identical ConnMO already there */
-	bool identical;			    /* replacing account equal to the plan's */
+	const struct ub_mo *mo;
+	char final[UB_URI_MAX + 1];    /* where it goes */
+	char replaces[UB_URI_MAX + 1]; /* the same ServerID's account in the tree */
+	bool skip;		       /* an equal ConnMO of the same owner is there */
+	bool identical;		       /* the replaced account equals the plan's */
 };
 
 struct work {
 	struct ub_tree *t;
 	const struct ub_plan *plan;
+	const struct ub_policy *pol;
+	const struct ub_apply_opts *o;
 	char **uri, **value; /* the plan's, after renames */
-	struct root roots[UB_APPLY_MAX_ROOTS];
-	int nroots;
-	const char *owner; /* ServerID of ConnMOs and other MOs: the first account's */
+	bool *rewritten;     /* value[i] follows a renamed MO */
+	struct root *roots;  /* one per plan MO */
 	char *reason;
 	size_t rlen;
 };
@@ -36,487 +48,541 @@ static int refuse(struct work *w, int err, const char *fmt, const char *a, const
 	return err;
 }
 
-/* ./DMAcc/x, ./ConnMO/y (DM 1.2, CP) and ./SyncML/DMAcc/x, ./SyncML/Con/y (1.1) */
-static size_t root_len(const char *u, enum root_kind *kind)
-{
-	static const struct {
-		const char *prefix;
-		enum root_kind kind;
-	} r[] = {{"./DMAcc/", ROOT_ACCOUNT},
-		 {"./SyncML/DMAcc/", ROOT_ACCOUNT},
-		 {"./ConnMO/", ROOT_CONNMO},
-		 {"./SyncML/Con/", ROOT_CONNMO}};
-	size_t i, p;
+/* --- the result --- */
 
-	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
-		p = strlen(r[i].prefix);
-		if (!strncmp(u, r[i].prefix, p) && u[p]) {
-			*kind = r[i].kind;
-			return p + strcspn(u + p, "/");
+static int push_str(char ***v, size_t *n, size_t *cap, const char *s)
+{
+	char **x, *d = strdup(s);
+
+	if (!d)
+		return UB_E_NOMEM;
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 8;
+
+		if (!(x = realloc(*v, c * sizeof(*x)))) {
+			free(d);
+			return UB_E_NOMEM;
 		}
+		*v = x;
+		*cap = c;
 	}
-	*kind = ROOT_OTHER;
-	p = 2 + strcspn(u + 2, "/"); /* ./A/B: the MO under a top-level node */
-	return u[p] ? p + 1 + strcspn(u + p + 1, "/") : p;
-}
-
-static bool in_tree(struct ub_tree *t, const char *uri)
-{
-	struct ub_tree_node n;
-
-	if (ub_tree_get(t, uri, &n))
-		return false;
-	ub_tree_node_free(&n);
-	return true;
-}
-
-static bool under(const char *u, const char *root)
-{
-	size_t n = strlen(root);
-
-	return !strncmp(u, root, n) && (u[n] == '\0' || u[n] == '/');
-}
-
-static int collect_roots(struct work *w)
-{
-	const struct ub_plan *p = w->plan;
-	enum root_kind kind;
-	size_t i, len, sl;
-	int k;
-
-	for (i = 0; i < p->nnodes; i++) {
-		len = root_len(p->nodes[i].uri, &kind);
-		for (k = 0; k < w->nroots; k++)
-			if (strlen(w->roots[k].uri) == len &&
-			    !strncmp(w->roots[k].uri, p->nodes[i].uri, len))
-				break;
-		if (k < w->nroots)
-			continue;
-		if (w->nroots >= UB_APPLY_MAX_ROOTS || len > UB_TREE_URI_MAX)
-			return refuse(w, UB_E_BAD_DATA, "more than %s management objects%s", "32",
-				      NULL);
-		memset(&w->roots[k], 0, sizeof(w->roots[k]));
-		memcpy(w->roots[k].uri, p->nodes[i].uri, len);
-		w->roots[k].kind = kind;
-		w->nroots++;
-	}
-	/* a container (./DMAcc, ./SyncML/DMAcc) named in the plan is no MO of
-	 * its own: shared, created as needed by put() */
-	for (k = 0; k < w->nroots;) {
-		int j;
-
-		for (j = 0; j < w->nroots; j++)
-			if (j != k && w->roots[k].kind == ROOT_OTHER &&
-			    under(w->roots[j].uri, w->roots[k].uri))
-				break;
-		if (j == w->nroots) {
-			k++;
-			continue;
-		}
-		w->nroots--;
-		memmove(&w->roots[k], &w->roots[k + 1],
-			(size_t)(w->nroots - k) * sizeof(w->roots[0]));
-	}
-	/* each account's ServerID */
-	for (k = 0; k < w->nroots; k++) {
-		struct root *r = &w->roots[k];
-
-		if (r->kind != ROOT_ACCOUNT)
-			continue;
-		sl = strlen(r->uri);
-		for (i = 0; i < p->nnodes; i++)
-			if (!strncmp(p->nodes[i].uri, r->uri, sl) && p->nodes[i].uri[sl] == '/' &&
-			    (!strcmp(p->nodes[i].uri + sl + 1, "ServerID") ||
-			     !strcmp(p->nodes[i].uri + sl + 1, "ServerId")))
-				r->server = p->nodes[i].value;
-		if (!r->server)
-			return refuse(w, UB_E_BAD_DATA, "account %s without ServerID%s", r->uri,
-				      NULL);
-		if (!w->owner)
-			w->owner = r->server;
-	}
+	(*v)[(*n)++] = d;
 	return 0;
 }
 
-/* The tree's account of server s, if any. */
-static int account_of(struct work *w, const char *s, const char *like, char *out)
+int ub_apply_result_account(struct ub_apply_result *r, const char *uri)
 {
-	sqlite3_stmt *st;
-	int found = 0;
-
-	if (sqlite3_prepare_v2(w->t->db,
-			       "SELECT uri FROM node WHERE value = ?1 AND uri LIKE ?2 AND "
-			       "(uri GLOB '*/ServerID' OR uri GLOB '*/ServerId') LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return UB_E_IO;
-	sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *u = (const char *)sqlite3_column_text(st, 0);
-
-		snprintf(out, UB_TREE_URI_MAX + 1, "%.*s", (int)(strrchr(u, '/') - u), u);
-		found = 1;
-	}
-	sqlite3_finalize(st);
-	return found;
+	return push_str(&r->accounts, &r->naccounts, &r->cap[0], uri);
 }
 
-/* r->final = r->uri + a number: not in the tree, not used by another root. */
+static int report_removed(const char *uri, void *arg)
+{
+	struct ub_apply_result *r = arg;
+
+	return push_str(&r->removed, &r->nremoved, &r->cap[2], uri);
+}
+
+static int report_rename(struct ub_apply_result *r, const char *from, const char *to)
+{
+	struct ub_rename *x;
+
+	if (r->nrenamed == r->cap[1]) {
+		size_t c = r->cap[1] ? 2 * r->cap[1] : 8;
+
+		if (!(x = realloc(r->renamed, c * sizeof(*x))))
+			return UB_E_NOMEM;
+		r->renamed = x;
+		r->cap[1] = c;
+	}
+	x = &r->renamed[r->nrenamed];
+	x->from = strdup(from);
+	x->to = strdup(to);
+	if (!x->from || !x->to) {
+		free(x->from), free(x->to);
+		return UB_E_NOMEM;
+	}
+	r->nrenamed++;
+	return 0;
+}
+
+void ub_apply_result_free(struct ub_apply_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->naccounts; i++)
+		free(r->accounts[i]);
+	for (i = 0; i < r->nremoved; i++)
+		free(r->removed[i]);
+	for (i = 0; i < r->nrenamed; i++)
+		free(r->renamed[i].from), free(r->renamed[i].to);
+	free(r->accounts);
+	free(r->removed);
+	free(r->renamed);
+	memset(r, 0, sizeof(*r));
+}
+
+/* --- where each MO goes --- */
+
+static bool same_owner(const char *a, const char *b)
+{
+	return (!a || !*a) ? (!b || !*b) : (b && !strcmp(a, b));
+}
+
+/* r->final = r->mo->root + a number: not in the tree, not another root's. */
 static int free_name(struct work *w, struct root *r)
 {
-	char cand[UB_TREE_URI_MAX + 1];
-	int i, k;
+	const struct ub_plan *p = w->plan;
+	char cand[UB_URI_MAX + 1];
+	int i, ex;
+	size_t k;
 
 	for (i = 1; i < 1000; i++) {
-		if (snprintf(cand, sizeof(cand), "%s%d", r->uri, i) >= (int)sizeof(cand))
-			return refuse(w, UB_E_BAD_DATA, "no free name for %s%s", r->uri, NULL);
-		if (in_tree(w->t, cand))
+		if (snprintf(cand, sizeof(cand), "%s%d", r->mo->root, i) >= (int)sizeof(cand) ||
+		    ub_uri_check(cand, NULL, 0))
+			break;
+		if ((ex = ub_store_exists(w->t, cand)) < 0)
+			return ex;
+		if (ex)
 			continue;
-		for (k = 0; k < w->nroots; k++)
+		for (k = 0; k < p->nmos; k++)
 			if (&w->roots[k] != r &&
-			    (!strcmp(w->roots[k].uri, cand) || !strcmp(w->roots[k].final, cand)))
+			    (!strcmp(p->mos[k].root, cand) || !strcmp(w->roots[k].final, cand)))
 				break;
-		if (k == w->nroots) {
+		if (k == p->nmos) {
 			memcpy(r->final, cand, sizeof(cand));
 			return 0;
 		}
 	}
-	return refuse(w, UB_E_BAD_DATA, "no free name for %s%s", r->uri, NULL);
+	return refuse(w, UB_E_BAD_DATA, "no free name for %s%s", r->mo->root, NULL);
 }
 
-/* Is the subtree at tree_root exactly the plan's nodes under plan_root? */
-static bool same_subtree(struct work *w, const char *tree_root, const char *plan_root)
+/* Is the tree's subtree at r->final exactly the plan's MO (formats and
+ * values, the leaves no more and no fewer)? */
+static int same_subtree(struct work *w, const struct root *r, bool *same)
 {
 	const struct ub_plan *p = w->plan;
-	size_t tl = strlen(tree_root), pl = strlen(plan_root), i, nplan = 0;
-	char u[2 * UB_TREE_URI_MAX + 2];
+	const struct ub_mo *mo = r->mo;
 	struct ub_tree_node n;
-	sqlite3_stmt *st;
-	int ntree = -1;
-	bool same = true;
+	size_t i, leaves = 0;
+	int err, tree_leaves;
 
-	for (i = 0; i < p->nnodes && same; i++) {
-		if (!under(w->uri[i], plan_root))
+	*same = true;
+	for (i = 0; i < p->nnodes && *same; i++) {
+		if (p->nodes[i].mo < 0 || &p->mos[p->nodes[i].mo] != mo)
 			continue;
-		nplan++;
-		snprintf(u, sizeof(u), "%s%s", tree_root, w->uri[i] + pl);
-		if (ub_tree_get(w->t, u, &n))
-			return false;
-		same = !strcmp(n.format, p->nodes[i].format) &&
-		       !((n.value == NULL) != (w->value[i] == NULL)) &&
-		       (!n.value || !strcmp(n.value, w->value[i]));
+		if ((err = ub_tree_get(w->t, w->uri[i], &n)) == UB_E_NOT_FOUND) {
+			*same = false;
+			break;
+		}
+		if (err)
+			return err;
+		*same = !strcmp(n.format, p->nodes[i].format) &&
+			(n.value == NULL) == (w->value[i] == NULL) &&
+			(!n.value || !strcmp(n.value, w->value[i]));
 		ub_tree_node_free(&n);
+		if (strcmp(p->nodes[i].format, "node"))
+			leaves++;
 	}
-	if (!same)
-		return false;
-	/* and no other leaves: interior nodes may be implied by the plan's
-	 * URIs, leaves may not */
-	if (sqlite3_prepare_v2(w->t->db,
-			       "SELECT count(*) FROM node WHERE substr(uri, 1, ?2) = ?1 || '/' "
-			       "AND format <> 'node'",
-			       -1, &st, NULL) != SQLITE_OK)
-		return false;
-	sqlite3_bind_text(st, 1, tree_root, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, (int)tl + 1);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		ntree = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	nplan = 0;
-	for (i = 0; i < p->nnodes; i++)
-		if (under(w->uri[i], plan_root) && strcmp(w->uri[i], plan_root) &&
-		    strcmp(p->nodes[i].format, "node"))
-			nplan++;
-	return ntree == (int)nplan;
+	if (!*same)
+		return 0;
+	/* interior nodes may be implied by the plan's URIs, leaves may not */
+	tree_leaves = ub_store_count_leaves(w->t, r->final);
+	if (tree_leaves < 0)
+		return tree_leaves;
+	*same = (size_t)tree_leaves == leaves;
+	return 0;
 }
 
+static char *replace_prefix(const char *s, size_t old_len, const char *prefix)
+{
+	size_t n = strlen(prefix) + strlen(s + old_len) + 1;
+	char *x = malloc(n);
+
+	if (x)
+		snprintf(x, n, "%s%s", prefix, s + old_len);
+	return x;
+}
+
+/* The MO moves from its plan URI to r->final: its nodes, and for a ConnMO
+ * the references to it in the same bootstrap (DM-Boot 5.4.5). */
 static int rename_root(struct work *w, struct root *r)
 {
-	size_t i, ol = strlen(r->uri), nl = strlen(r->final);
+	const struct ub_plan *p = w->plan;
+	const char *from = r->mo->root;
+	size_t i, ol = strlen(from);
 	char *n;
 
-	for (i = 0; i < w->plan->nnodes; i++) {
-		if (under(w->uri[i], r->uri)) {
-			n = malloc(strlen(w->uri[i]) - ol + nl + 1);
-			if (!n)
+	for (i = 0; i < p->nnodes; i++) {
+		const struct ub_plan_node *pn = &p->nodes[i];
+
+		if (pn->mo >= 0 && &p->mos[pn->mo] == r->mo) {
+			if (!(n = replace_prefix(w->uri[i], ol, r->final)))
 				return UB_E_NOMEM;
-			sprintf(n, "%s%s", r->final, w->uri[i] + ol);
 			free(w->uri[i]);
 			w->uri[i] = n;
 		}
-		/* references in the same bootstrap follow (DM-Boot 5.4.5) */
-		if (w->value[i] && under(w->value[i], r->uri) && r->kind == ROOT_CONNMO) {
-			n = malloc(strlen(w->value[i]) - ol + nl + 1);
-			if (!n)
-				return UB_E_NOMEM;
-			sprintf(n, "%s%s", r->final, w->value[i] + ol);
-			free(w->value[i]);
-			w->value[i] = n;
-		}
+		/* a ServerID is a name, not a reference, whatever it looks like */
+		if (r->mo->kind != UB_MO_CONNMO || !w->value[i] ||
+		    !ub_uri_under(w->value[i], from) ||
+		    (pn->mo >= 0 && pn->value == p->mos[pn->mo].server_id))
+			continue;
+		if (!(n = replace_prefix(w->value[i], ol, r->final)))
+			return UB_E_NOMEM;
+		free(w->value[i]);
+		w->value[i] = n;
+		w->rewritten[i] = true;
 	}
 	return 0;
 }
 
-static int resolve(struct work *w, const struct ub_policy *pol, struct ub_apply_result *res)
+struct bound {
+	const struct ub_dm_layout *layout;
+	size_t root_len;
+	const char *host;
+	const char *bad;
+	char uri[UB_URI_MAX + 1];
+};
+
+static int address_cb(const struct ub_tree_node *n, void *arg)
 {
-	char like[32];
-	int k, err, ex;
+	struct bound *b = arg;
+	char host[256];
 
-	/* accounts first: their names do not depend on ConnMOs */
-	for (k = 0; k < w->nroots; k++) {
-		struct root *r = &w->roots[k];
-
-		memcpy(r->final, r->uri, sizeof(r->final));
-		if (r->kind != ROOT_ACCOUNT)
-			continue;
-		snprintf(like, sizeof(like), "%s",
-			 !strncmp(r->uri, "./SyncML/", 9) ? "./SyncML/DMAcc/%" : "./DMAcc/%");
-		ex = account_of(w, r->server, like, r->replaces);
-		if (ex < 0)
-			return ex;
-		if (ex) {
-			if (pol->account == UB_CONFLICT_REJECT)
-				return refuse(
-					w, UB_E_POLICY,
-					"an account for ServerID %s exists (%s); policy: reject",
-					r->server, r->replaces);
-			memcpy(r->final, r->replaces, sizeof(r->final));
-		} else if (in_tree(w->t, r->uri)) {
-			/* the name belongs to another ServerID: never touch it (R-BOOT 8) */
-			if ((err = free_name(w, r)))
-				return err;
-		}
-	}
-	for (k = 0; k < w->nroots; k++) {
-		struct root *r = &w->roots[k];
-
-		if (r->kind == ROOT_ACCOUNT) {
-			if (strcmp(r->final, r->uri)) {
-				if ((err = rename_root(w, r)))
-					return err;
-				if (!r->replaces[0] && res->nrenamed < UB_APPLY_MAX_ROOTS) {
-					snprintf(res->renamed[res->nrenamed].from,
-						 UB_TREE_URI_MAX + 1, "%s", r->uri);
-					snprintf(res->renamed[res->nrenamed++].to,
-						 UB_TREE_URI_MAX + 1, "%s", r->final);
-				}
-				memcpy(r->uri, r->final, sizeof(r->uri));
-			}
-			r->identical = r->replaces[0] && same_subtree(w, r->final, r->final);
-			continue;
-		}
-		if (!in_tree(w->t, r->uri))
-			continue;
-		if (same_subtree(w, r->uri, r->uri)) {
-			r->skip = true; /* identical: reuse it */
-			continue;
-		}
-		if (r->kind != ROOT_CONNMO || pol->connmo == UB_CONFLICT_REJECT)
-			return refuse(w, UB_E_POLICY, "%s exists with other content%s", r->uri,
-				      r->kind == ROOT_CONNMO ? "; policy: reject" : NULL);
-		if ((err = free_name(w, r)) || (err = rename_root(w, r)))
-			return err;
-		snprintf(res->renamed[res->nrenamed].from, UB_TREE_URI_MAX + 1, "%s", r->uri);
-		snprintf(res->renamed[res->nrenamed++].to, UB_TREE_URI_MAX + 1, "%s", r->final);
-		memcpy(r->uri, r->final, sizeof(r->uri));
+	if (strlen(n->uri) <= b->root_len || !ub_dm_is_address(b->layout, n->uri + b->root_len + 1))
+		return 0;
+	if (!n->value || ub_uri_host(n->value, host, sizeof(host)) || strcasecmp(host, b->host)) {
+		snprintf(b->uri, sizeof(b->uri), "%s", n->uri);
+		return 1;
 	}
 	return 0;
 }
 
-static int put(struct work *w, const char *uri, const char *format, const char *type,
-	       const char *value, const char *acl, const char *server, const char *source,
-	       bool interior_ok)
+/* A GBA-keyed push may replace an account only when the account was the
+ * signing NAF's already: every address of it hosted at that NAF. */
+static int bound_to_naf(struct work *w, const struct root *r)
 {
-	char parent[UB_TREE_URI_MAX + 1], *slash;
-	struct ub_tree_node n;
-	bool owned;
-	int err;
+	struct bound b = {r->mo->layout, strlen(r->replaces), w->o->naf_host, NULL, ""};
+	int err = ub_store_each(w->t, r->replaces, address_cb, &b);
 
-	if (!ub_tree_get(w->t, uri, &n)) {
-		/* there already: fine for a shared interior node or one of this
-		 * server's own, never across owners (R-BOOT 8) */
-		bool same_owner =
-			(!n.server && !server) || (n.server && server && !strcmp(n.server, server));
-		bool shared_interior = interior_ok && !strcmp(n.format, "node");
+	if (err == 1)
+		return refuse(w, UB_E_POLICY,
+			      "%s is not at the NAF that signed this push (%s): the account of "
+			      "another server is not replaced",
+			      b.uri, w->o->naf_host);
+	return err;
+}
 
-		ub_tree_node_free(&n);
-		if (!shared_interior && !same_owner)
-			return refuse(w, UB_E_POLICY, "%s belongs to another server%s", uri, NULL);
+static int place_account(struct work *w, struct root *r)
+{
+	const struct ub_mo *mo = r->mo;
+	int n, ex, foreign;
+
+	n = ub_store_accounts_of(w->t, mo->layout, mo->server_id, r->replaces, sizeof(r->replaces));
+	if (n < 0)
+		return n;
+	if (n > 1)
+		return refuse(w, UB_E_BAD_DATA,
+			      "the tree holds more than one account for ServerID %s (%s, ...)",
+			      mo->server_id, r->replaces);
+	if (n == 1) {
+		if (w->pol->account == UB_CONFLICT_REJECT)
+			return refuse(w, UB_E_POLICY,
+				      "an account for ServerID %s exists (%s); policy: reject",
+				      mo->server_id, r->replaces);
+		/* replacing deletes the whole subtree: all of it must be ours */
+		foreign = ub_store_count_foreign(w->t, r->replaces, mo->server_id);
+		if (foreign < 0)
+			return foreign;
+		if (foreign)
+			return refuse(w, UB_E_POLICY,
+				      "%s holds nodes of another owner: not replaced (ServerID %s)",
+				      r->replaces, mo->server_id);
+		if (w->o->naf_host && (n = bound_to_naf(w, r)))
+			return n;
+		memcpy(r->final, r->replaces, sizeof(r->final));
 		return 0;
 	}
-	snprintf(parent, sizeof(parent), "%s", uri);
-	slash = strrchr(parent, '/');
-	if (!slash)
-		return UB_E_BAD_DATA;
-	*slash = '\0';
-	if (strcmp(parent, ".") &&
-	    (err = put(w, parent, "node", NULL, NULL, NULL, server, source, true)))
-		return err;
-	/* top-level interior nodes (./DMAcc, ./ConnMO) belong to the device */
-	owned = strchr(uri + 2, '/') != NULL;
-	return ub_tree_run(
-		w->t, NULL,
-		"INSERT INTO node(uri, parent, format, type, value, acl, server, source) "
-		"VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
-		8, uri, parent, format, type, value, acl ? acl : "", owned ? server : NULL,
-		owned ? source : NULL);
+	r->replaces[0] = '\0';
+	if ((ex = ub_store_exists(w->t, mo->root)) < 0)
+		return ex;
+	/* the name belongs to another server: never touch it */
+	return ex ? free_name(w, r) : 0;
 }
 
-static int delete_subtree(struct work *w, const char *root)
+static int place_other(struct work *w, struct root *r)
 {
-	/* the root and what is below it: "<root>/" as a prefix, no LIKE escapes */
-	return ub_tree_run(w->t, NULL,
-			   "DELETE FROM node WHERE uri = ?1 OR "
-			   "substr(uri, 1, length(?1) + 1) = ?1 || '/'",
-			   1, root);
+	const struct ub_mo *mo = r->mo;
+	char owner[UB_SERVER_ID_MAX + 2];
+	bool same;
+	int ex, err;
+
+	if ((ex = ub_store_owner(w->t, mo->root, owner, sizeof(owner))) <= 0)
+		return ex;
+	if (same_owner(owner, mo->server_id)) {
+		if ((err = same_subtree(w, r, &same)))
+			return err;
+		if (same) {
+			r->skip = true; /* equal: reused */
+			return 0;
+		}
+	}
+	if (mo->kind == UB_MO_DEVICE)
+		return refuse(w, UB_E_BAD_DATA, "%s exists with other content%s", mo->root, NULL);
+	if (w->pol->connmo == UB_CONFLICT_REJECT)
+		return refuse(w, UB_E_POLICY,
+			      "%s exists with other content or owner; policy: reject%s", mo->root,
+			      NULL);
+	return free_name(w, r);
+}
+
+static int resolve(struct work *w, struct ub_apply_result *res)
+{
+	const struct ub_plan *p = w->plan;
+	size_t k, i;
+	char why[80];
+	int err;
+	bool same;
+
+	for (k = 0; k < p->nmos; k++) {
+		w->roots[k].mo = &p->mos[k];
+		memcpy(w->roots[k].final, p->mos[k].root, strlen(p->mos[k].root) + 1);
+	}
+	/* accounts first: their names do not depend on ConnMOs */
+	for (k = 0; k < p->nmos; k++)
+		if (p->mos[k].kind == UB_MO_ACCOUNT && (err = place_account(w, &w->roots[k])))
+			return err;
+	for (k = 0; k < p->nmos; k++)
+		if (p->mos[k].kind != UB_MO_ACCOUNT && (err = place_other(w, &w->roots[k])))
+			return err;
+	for (k = 0; k < p->nmos; k++) {
+		struct root *r = &w->roots[k];
+
+		if (r->skip || !strcmp(r->final, r->mo->root))
+			continue;
+		if ((err = rename_root(w, r)))
+			return err;
+		if (!r->replaces[0] && (err = report_rename(res, r->mo->root, r->final)))
+			return err;
+	}
+	/* bounds hold after every rewrite, as in the plan */
+	for (i = 0; i < p->nnodes; i++)
+		if (ub_uri_check(w->uri[i], why, sizeof(why)) ||
+		    (w->rewritten[i] && ub_uri_check(w->value[i], why, sizeof(why))))
+			return refuse(w, UB_E_BAD_DATA, "after renaming, %s: %.200s", why,
+				      w->rewritten[i] ? w->value[i] : w->uri[i]);
+	for (k = 0; k < p->nmos; k++) {
+		struct root *r = &w->roots[k];
+
+		if (r->replaces[0]) {
+			if ((err = same_subtree(w, r, &same)))
+				return err;
+			r->identical = same;
+		}
+	}
+	return 0;
+}
+
+/* --- writing --- */
+
+/* The parent chain of uri up to an existing node, created as interior
+ * nodes: containers (and, in an import, device objects' parents) for
+ * the device, nodes inside the MO for its owner. */
+static int parents(struct work *w, const char *uri, const struct root *r, const char *source)
+{
+	char parent[UB_URI_MAX + 1], *slash;
+	bool inside;
+	int ex, err;
+
+	snprintf(parent, sizeof(parent), "%s", uri);
+	if (!(slash = strrchr(parent, '/')))
+		return UB_E_INTERNAL;
+	*slash = '\0';
+	if ((ex = ub_store_exists(w->t, parent)) != 0)
+		return ex < 0 ? ex : 0;
+	if ((err = parents(w, parent, r, source)))
+		return err;
+	inside = ub_uri_under(parent, r->final) && strcmp(parent, r->final);
+	{
+		char grand[UB_URI_MAX + 1];
+		struct ub_store_row row = {parent,
+					   grand,
+					   "node",
+					   NULL,
+					   NULL,
+					   "",
+					   inside ? r->mo->server_id : NULL,
+					   inside ? source : NULL};
+
+		snprintf(grand, sizeof(grand), "%s", parent);
+		*strrchr(grand, '/') = '\0';
+		return ub_store_insert(w->t, &row);
+	}
+}
+
+static int cmp_uri(const void *a, const void *b, void *arg)
+{
+	char **uri = arg;
+
+	return strcmp(uri[*(const size_t *)a], uri[*(const size_t *)b]);
+}
+
+/* The MO's own node: as the plan gives it (own >= 0: its index), else an
+ * interior node.  Accounts get the DMAcc DDF name; an owner's MO grants
+ * Get, Replace and Delete to its ServerID unless the bootstrap gives an
+ * ACL (CP 5.3.4, StdObj); the device's inherit. */
+static int write_root(struct work *w, const struct root *r, long own, const char *source)
+{
+	const struct ub_plan_node *pn = own >= 0 ? &w->plan->nodes[own] : NULL;
+	const char *s = r->mo->server_id;
+	char acl[3 * UB_SERVER_ID_MAX + 32], parent[UB_URI_MAX + 1];
+	struct ub_store_row row = {r->final,
+				   parent,
+				   pn ? pn->format : "node",
+				   pn ? pn->type : NULL,
+				   pn ? w->value[own] : NULL,
+				   "",
+				   s,
+				   source};
+	int err;
+
+	if (!row.type && r->mo->kind == UB_MO_ACCOUNT)
+		row.type = UB_DDF_DMACC;
+	if (pn && pn->acl)
+		row.acl = pn->acl;
+	else if (s && (err = ub_dm_owner_acl(s, acl, sizeof(acl))))
+		return err;
+	else if (s)
+		row.acl = acl;
+	snprintf(parent, sizeof(parent), "%s", r->final);
+	*strrchr(parent, '/') = '\0';
+	return parents(w, r->final, r, source) ?: ub_store_insert(w->t, &row);
 }
 
 static int write_all(struct work *w, const char *source, struct ub_apply_result *res)
 {
 	const struct ub_plan *p = w->plan;
-	const struct ub_plan_node *own;
-	char acl[512];
-	size_t i;
-	int k, err = 0;
+	size_t *order, n = 0, i, k;
+	int err = 0;
 
-	for (k = 0; k < w->nroots && !err; k++)
+	for (k = 0; k < p->nmos && !err; k++)
 		if (w->roots[k].replaces[0])
-			err = delete_subtree(w, w->roots[k].replaces);
-	for (k = 0; k < w->nroots && !err; k++) {
-		struct root *r = &w->roots[k];
-		const char *s = r->kind == ROOT_ACCOUNT ? r->server : w->owner;
+			err = ub_store_delete_subtree(w->t, w->roots[k].replaces);
+	if (err)
+		return err;
+	/* parents before children: the URIs in order */
+	if (!(order = malloc((p->nnodes + 1) * sizeof(*order))))
+		return UB_E_NOMEM;
+	for (i = 0; i < p->nnodes; i++)
+		if (p->nodes[i].mo >= 0 && !w->roots[p->nodes[i].mo].skip)
+			order[n++] = i;
+	qsort_r(order, n, sizeof(*order), cmp_uri, w->uri);
+	for (k = 0; k < p->nmos && !err; k++) {
+		long own = -1;
 
-		if (r->skip)
+		if (w->roots[k].skip)
 			continue;
-		/* the MO's own node as the plan gives it; an account's ACL
-		 * grants Get, Replace, Delete to its ServerID unless the
-		 * bootstrap says otherwise (CP 5.3.4, StdObj) */
-		snprintf(acl, sizeof(acl), "Get=%s&Replace=%s&Delete=%s", s ? s : "*", s ? s : "*",
-			 s ? s : "*");
-		own = NULL;
-		for (i = 0; i < p->nnodes; i++)
-			if (!strcmp(w->uri[i], r->final))
-				own = &p->nodes[i];
-		if (own && own->acl)
-			snprintf(acl, sizeof(acl), "%s", own->acl);
-		if (s || r->kind == ROOT_ACCOUNT || own)
-			err = put(w, r->final, "node",
-				  own && own->type	    ? own->type
-				  : r->kind == ROOT_ACCOUNT ? "org.openmobilealliance/1.0/w7"
-							    : NULL,
-				  NULL, s || (own && own->acl) ? acl : NULL, s, source, !s);
-		for (i = 0; i < p->nnodes && !err; i++)
-			if (under(w->uri[i], r->final) && strcmp(w->uri[i], r->final))
-				err = put(w, w->uri[i], p->nodes[i].format, p->nodes[i].type,
-					  w->value[i], p->nodes[i].acl, s, source, false);
-		if (!err && r->kind == ROOT_ACCOUNT && res->naccounts < UB_APPLY_MAX_LIST)
-			snprintf(res->accounts[res->naccounts++], UB_TREE_URI_MAX + 1, "%s",
-				 r->final);
+		for (i = 0; i < p->nnodes && own < 0; i++)
+			if (p->nodes[i].mo == (int)k && !strcmp(w->uri[i], w->roots[k].final))
+				own = (long)i;
+		err = write_root(w, &w->roots[k], own, source);
+		if (!err && p->mos[k].kind == UB_MO_ACCOUNT)
+			err = ub_apply_result_account(res, w->roots[k].final);
 	}
+	for (i = 0; i < n && !err; i++) {
+		const struct ub_plan_node *pn = &p->nodes[order[i]];
+		const struct root *r = &w->roots[pn->mo];
+		char parent[UB_URI_MAX + 1];
+		struct ub_store_row row = {w->uri[order[i]],   parent,	pn->format,	  pn->type,
+					   w->value[order[i]], pn->acl, r->mo->server_id, source};
+
+		if (!strcmp(row.uri, r->final))
+			continue; /* written with the root */
+		snprintf(parent, sizeof(parent), "%s", row.uri);
+		*strrchr(parent, '/') = '\0';
+		err = parents(w, row.uri, r, source) ?: ub_store_insert(w->t, &row);
+	}
+	free(order);
 	return err;
 }
 
-/* Roots of what source wrote: its nodes whose parent is not its own. */
-static int source_roots(struct ub_tree *t, const char *source, char (*out)[UB_TREE_URI_MAX + 1],
-			int *n)
-{
-	sqlite3_stmt *st;
-	int rc;
+/* --- stale data --- */
 
-	if (sqlite3_prepare_v2(t->db,
-			       "SELECT n.uri FROM node n LEFT JOIN node p ON p.uri = n.parent "
-			       "WHERE n.source = ?1 AND p.source IS NOT ?1 ORDER BY n.uri",
-			       -1, &st, NULL) != SQLITE_OK)
-		return UB_E_IO;
-	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (*n < UB_APPLY_MAX_LIST)
-			snprintf(out[(*n)++], UB_TREE_URI_MAX + 1, "%s",
-				 (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : UB_E_IO;
+/* Everything source wrote, and its record, goes, unless that would leave
+ * another source's nodes without a parent. */
+static int remove_source(struct ub_tree *t, const char *source, struct ub_apply_result *res,
+			 char *reason, size_t rlen)
+{
+	char orphan[UB_URI_MAX + 1];
+	int n = ub_store_source_orphan(t, source, orphan, sizeof(orphan));
+
+	if (n < 0)
+		return n;
+	if (n) {
+		snprintf(reason, rlen,
+			 "removing what %s wrote would orphan %s, which another source wrote",
+			 source, orphan);
+		return UB_E_BAD_DATA;
+	}
+	n = ub_store_source_roots(t, source, report_removed, res);
+	return n < 0 ? n : ub_store_delete_source(t, source);
 }
 
-/* The accounts that source wrote, left as they are. */
-static int kept_accounts(struct ub_tree *t, const char *source, struct ub_apply_result *res)
-{
-	char roots[UB_APPLY_MAX_LIST][UB_TREE_URI_MAX + 1];
-	enum root_kind kind;
-	int i, n = 0, err;
+struct cards {
+	const struct ub_apply_opts *o;
+	char **v;
+	size_t n, cap;
+};
 
-	if ((err = source_roots(t, source, roots, &n)))
-		return err;
-	for (i = 0; i < n && res->naccounts < UB_APPLY_MAX_LIST; i++)
-		if (root_len(roots[i], &kind) && kind == ROOT_ACCOUNT)
-			memcpy(res->accounts[res->naccounts++], roots[i], UB_TREE_URI_MAX + 1);
-	return 0;
-}
-
-/* Everything source wrote, and its record, goes. */
-static int remove_source(struct ub_tree *t, const char *source, struct ub_apply_result *res)
+static int absent_card(const char *s, void *arg)
 {
-	return source_roots(t, source, res->removed, &res->nremoved) ?:
-		       ub_tree_run(t, NULL, "DELETE FROM node WHERE source = ?", 1, source) ?:
-				 ub_tree_run(t, NULL, "DELETE FROM provenance WHERE source = ?", 1,
-					     source);
+	struct cards *c = arg;
+	int k;
+
+	if (!strcmp(s, c->o->source))
+		return 0;
+	for (k = 0; k < c->o->npresent; k++)
+		if (!strcmp(s, c->o->present[k]))
+			return 0;
+	return push_str(&c->v, &c->n, &c->cap, s);
 }
 
 /* Cards (iccid:*) other than o->source and o->present[] that wrote nodes. */
 static int remove_other_cards(struct ub_tree *t, const struct ub_apply_opts *o,
-			      struct ub_apply_result *res)
+			      struct ub_apply_result *res, char *reason, size_t rlen)
 {
-	char src[64][64];
-	sqlite3_stmt *st;
-	int n = 0, i, k, err = 0;
+	struct cards c = {o, NULL, 0, 0};
+	size_t i;
+	int err = ub_store_sources(t, "iccid:", absent_card, &c);
 
-	if (sqlite3_prepare_v2(t->db,
-			       "SELECT DISTINCT source FROM node WHERE source GLOB 'iccid:*' "
-			       "UNION SELECT source FROM provenance WHERE source GLOB 'iccid:*'",
-			       -1, &st, NULL) != SQLITE_OK)
-		return UB_E_IO;
-	while (n < 64 && sqlite3_step(st) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
-
-		if (strlen(s) >= sizeof(src[0]) || !strcmp(s, o->source))
-			continue;
-		for (k = 0; k < o->npresent && strcmp(s, o->present[k]); k++)
-			;
-		if (k == o->npresent)
-			memcpy(src[n++], s, strlen(s) + 1);
+	for (i = 0; i < c.n; i++) {
+		if (!err)
+			err = remove_source(t, c.v[i], res, reason, rlen);
+		free(c.v[i]);
 	}
-	sqlite3_finalize(st);
-	for (i = 0; i < n && !err; i++)
-		err = remove_source(t, src[i], res);
+	free(c.v);
 	return err;
 }
 
-/* The digest recorded for source, compared with digest. */
-static bool same_digest(struct ub_tree *t, const char *source, const char *digest)
+static int kept_account(const char *uri, void *arg)
 {
-	char d[80];
+	bool account = false;
 
-	return ub_tree_value(t, d, sizeof(d), "SELECT digest FROM provenance WHERE source = ?", 1,
-			     source) == 1 &&
-	       !strcmp(d, digest);
+	return ub_dm_layout_of(uri, &account) && account ? ub_apply_result_account(arg, uri) : 0;
 }
 
-static int record_digest(struct ub_tree *t, const char *source, const char *digest)
-{
-	return ub_tree_run(t, NULL,
-			   "INSERT OR REPLACE INTO provenance(source, digest, applied) "
-			   "VALUES(?, ?, strftime('%s', 'now'))",
-			   2, source, digest);
-}
+/* --- one transaction --- */
 
-static int apply_plan(struct work *w, const struct ub_policy *pol, const struct ub_apply_opts *o,
-		      struct ub_apply_result *res, bool *wrote)
+static int apply_plan(struct work *w, struct ub_apply_result *res, bool *wrote)
 {
 	const struct ub_plan *plan = w->plan;
-	size_t i;
-	int err, k;
+	size_t i, k;
+	int err;
 
 	w->uri = calloc(plan->nnodes + 1, sizeof(char *));
 	w->value = calloc(plan->nnodes + 1, sizeof(char *));
-	if (!w->uri || !w->value)
+	w->rewritten = calloc(plan->nnodes + 1, sizeof(bool));
+	w->roots = calloc(plan->nmos + 1, sizeof(*w->roots));
+	if (!w->uri || !w->value || !w->rewritten || !w->roots)
 		return UB_E_NOMEM;
 	for (i = 0; i < plan->nnodes; i++) {
 		w->uri[i] = strdup(plan->nodes[i].uri);
@@ -524,68 +590,83 @@ static int apply_plan(struct work *w, const struct ub_policy *pol, const struct 
 		if (!w->uri[i] || (plan->nodes[i].value && !w->value[i]))
 			return UB_E_NOMEM;
 	}
-	if ((err = collect_roots(w)) || (err = resolve(w, pol, res)))
+	if ((err = resolve(w, res)))
 		return err;
 	*wrote = res->nrenamed > 0;
-	for (k = 0; k < w->nroots; k++)
+	for (k = 0; k < plan->nmos; k++)
 		if (!(w->roots[k].identical || w->roots[k].skip))
 			*wrote = true;
 	if (!*wrote) {
 		/* the tree already holds exactly this */
-		for (k = 0; k < w->nroots; k++)
-			if (w->roots[k].kind == ROOT_ACCOUNT && res->naccounts < UB_APPLY_MAX_LIST)
-				snprintf(res->accounts[res->naccounts++], UB_TREE_URI_MAX + 1, "%s",
-					 w->roots[k].final);
-		return 0;
+		for (k = 0; k < plan->nmos && !err; k++)
+			if (plan->mos[k].kind == UB_MO_ACCOUNT)
+				err = ub_apply_result_account(res, w->roots[k].final);
+		return err;
 	}
-	err = write_all(w, o->source, res);
-	if (!err && o->digest)
-		err = record_digest(w->t, o->source, o->digest);
+	err = write_all(w, w->o->source, res);
+	if (!err && w->o->digest)
+		err = ub_store_set_digest(w->t, w->o->source, w->o->digest);
 	return err;
+}
+
+static void work_free(struct work *w)
+{
+	size_t i;
+
+	for (i = 0; w->uri && i < w->plan->nnodes; i++)
+		free(w->uri[i]);
+	for (i = 0; w->value && i < w->plan->nnodes; i++) {
+		if (w->value[i])
+			OPENSSL_cleanse(w->value[i], strlen(w->value[i]));
+		free(w->value[i]);
+	}
+	free(w->uri);
+	free(w->value);
+	free(w->rewritten);
+	free(w->roots);
 }
 
 int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub_policy *pol,
 		  const struct ub_apply_opts *o, struct ub_apply_result *res, char *reason,
 		  size_t rlen)
 {
-	struct work w;
-	size_t i;
-	int err;
+	struct work w = {t, plan, pol, o, NULL, NULL, NULL, NULL, reason, rlen};
+	char digest[80];
 	bool wrote = false;
+	int err, same = 0;
 
-	memset(res, 0, sizeof(*res));
-	memset(&w, 0, sizeof(w));
-	w.t = t;
-	w.plan = plan;
-	w.reason = reason;
-	w.rlen = rlen;
+	ub_apply_result_free(res);
 	reason[0] = '\0';
 	/* BEGIN IMMEDIATE: the decisions and the writes see one state */
-	if ((err = ub_tree_sql(t, "BEGIN IMMEDIATE")))
+	if ((err = ub_store_begin(t)))
 		return err;
 	if (o->remove_absent_cards)
-		err = remove_other_cards(t, o, res);
-	if (!err && plan && o->digest && same_digest(t, o->source, o->digest)) {
+		err = remove_other_cards(t, o, res, reason, rlen);
+	if (!err && plan && o->digest) {
+		same = ub_store_digest(t, o->source, digest, sizeof(digest));
+		err = same < 0 ? same : 0;
+		same = same > 0 && !strcmp(digest, o->digest);
+	}
+	if (!err && same) {
 		/* the card holds what was applied before: no write, so that
-		 * what its server changed since stays (R-BOOT 7) */
-		err = kept_accounts(t, o->source, res);
+		 * what its server changed since stays */
+		err = ub_store_source_roots(t, o->source, kept_account, res);
+		err = err < 0 ? err : 0;
 	} else if (!err) {
 		if (o->supersede)
-			err = remove_source(t, o->source, res);
+			err = remove_source(t, o->source, res, reason, rlen);
 		if (!err && plan)
-			err = apply_plan(&w, pol, o, res, &wrote);
+			err = apply_plan(&w, res, &wrote);
 	}
 	wrote = wrote || res->nremoved > 0;
 	res->unchanged = !err && !wrote;
 	if (!err && wrote)
-		err = ub_tree_sql(t, "COMMIT");
+		err = ub_store_commit(t);
 	else
-		ub_tree_sql(t, "ROLLBACK"); /* nothing half-applied, nothing written for nothing */
-	for (i = 0; w.uri && i < plan->nnodes; i++)
-		free(w.uri[i]);
-	for (i = 0; w.value && i < plan->nnodes; i++)
-		free(w.value[i]);
-	free(w.uri);
-	free(w.value);
+		ub_store_rollback(t); /* nothing half-applied, nothing written for nothing */
+	if (plan)
+		work_free(&w);
+	if (err && !reason[0])
+		snprintf(reason, rlen, "device tree: %s", ub_strerror(err));
 	return err;
 }

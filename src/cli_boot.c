@@ -49,13 +49,14 @@ static void report(struct ub_cli *cli, const char *status, const char *reason,
 	json_object_object_add(cli->out, "source",
 			       plan->source[0] ? json_object_new_string(plan->source) : NULL);
 	arr = json_object_new_array();
-	for (k = 0; k < plan->nservers; k++) {
+	for (k = 0; ub_plan_server(plan, (size_t)k); k++) {
 		json_object *a = json_object_new_object();
+		const char *s = ub_plan_server(plan, (size_t)k);
 
-		json_object_object_add(a, "server_id", json_object_new_string(plan->servers[k]));
+		json_object_object_add(a, "server_id", json_object_new_string(s));
 		json_object_array_add(arr, a);
 		if (!cli->json)
-			printf("account   %s\n", plan->servers[k]);
+			printf("account   %s\n", s);
 	}
 	json_object_object_add(cli->out, "accounts", arr);
 	json_object_object_add(cli->out, "renamed", json_object_new_array());
@@ -64,7 +65,7 @@ static void report(struct ub_cli *cli, const char *status, const char *reason,
 		const struct ub_plan_node *n = &plan->nodes[i];
 		json_object *o = json_object_new_object();
 		/* AAuthSecret and friends are never printed */
-		const char *v = n->value && ub_plan_node_secret(n) ? "(secret)" : n->value;
+		const char *v = n->value && ub_plan_node_secret(n) ? UB_SECRET_MASK : n->value;
 
 		json_object_object_add(o, "uri", json_object_new_string(n->uri));
 		json_object_object_add(o, "format", json_object_new_string(n->format));
@@ -78,11 +79,10 @@ static void report(struct ub_cli *cli, const char *status, const char *reason,
 	json_object_object_add(cli->out, "nodes", nodes);
 }
 
-static json_object *uri_list(const char (*uris)[UB_TREE_URI_MAX + 1], int n, const char *label,
-			     bool text)
+static json_object *uri_list(char *const *uris, size_t n, const char *label, bool text)
 {
 	json_object *arr = json_object_new_array();
-	int i;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
 		json_object_array_add(arr, json_object_new_string(uris[i]));
@@ -95,7 +95,7 @@ static json_object *uri_list(const char (*uris)[UB_TREE_URI_MAX + 1], int n, con
 void cli_report_apply(struct ub_cli *cli, const struct ub_apply_result *r)
 {
 	json_object *ren = json_object_new_array(), *o;
-	int i;
+	size_t i;
 
 	json_object_object_add(cli->out, "status",
 			       json_object_new_string(r->unchanged ? "unchanged" : "applied"));
@@ -134,6 +134,8 @@ static int apply(struct ub_cli *cli, const struct ub_policy *pol, struct ub_plan
 		cli_report_apply(cli, res);
 	else if (t)
 		report(cli, "rejected", reason, NULL), cli_error(cli, err, "%s", reason);
+	if (res)
+		ub_apply_result_free(res);
 	free(res);
 	return err;
 }
@@ -249,6 +251,9 @@ int cli_push(struct ub_cli *cli, int argc, char **argv)
 		return finish(cli, err, reason, &plan);
 	{
 		struct ub_apply_opts o = {.source = "push"};
+
+		if (r.naf_fqdn[0])
+			o.naf_host = r.naf_fqdn; /* a GBA-keyed push replaces only its NAF's */
 
 		err = apply(cli, &pol, &plan, &o);
 		ub_plan_free(&plan);

@@ -231,6 +231,7 @@ static int apply(struct ub_cli *cli, struct fargs *a)
 		cli_report_apply(cli, res);
 	else if (t)
 		cli_error(cli, err, "factory apply: %s", reason);
+	ub_apply_result_free(res);
 	free(res);
 	return err;
 }

@@ -64,7 +64,7 @@ static int tree_get(struct ub_cli *cli, struct ub_tree *t, const char *uri, bool
 	static const char *const keys[] = {"uri", "format", "type",  "value",
 					   "acl", "server", "source"};
 	struct ub_tree_node n;
-	char acl[1024];
+	char acl[UB_ACL_MAX + 1];
 	const char *v[7];
 	int err, i;
 
@@ -78,7 +78,7 @@ static int tree_get(struct ub_cli *cli, struct ub_tree *t, const char *uri, bool
 	v[0] = n.uri, v[1] = n.format, v[2] = n.type, v[3] = n.value, v[4] = n.acl;
 	v[5] = n.server, v[6] = n.source;
 	if (n.value && ub_uri_is_secret(uri) && !secrets)
-		v[3] = "(secret)"; /* --secrets shows it */
+		v[3] = UB_SECRET_MASK; /* --secrets shows it */
 	for (i = 0; i < 7; i++) {
 		json_object_object_add(cli->out, keys[i],
 				       v[i] ? json_object_new_string(v[i]) : NULL);
@@ -127,6 +127,7 @@ static int tree_import(struct ub_cli *cli, struct ub_tree *t, const char *file, 
 		cli_error(cli, err, "%s: %s", file, reason);
 	else
 		cli_report_apply(cli, res);
+	ub_apply_result_free(res);
 	free(res);
 	return err;
 }

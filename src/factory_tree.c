@@ -8,84 +8,120 @@
  *           as AppAuth/CLCRED and AppAuth/SRVCRED, AAuthType DIGEST)
  *   DM 1.1  ./SyncML/DMAcc/<x>/UserName, ClientPW, ServerPW */
 #include <openssl/crypto.h>
-#include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "store.h"
 #include "ub_apply.h"
 #include "ub_error.h"
 #include "ub_factory.h"
 
 struct fwork {
 	struct ub_tree *t;
-	const char *acc, *server;
+	const struct ub_dm_layout *layout;
+	const char *acc;
+	char server[UB_SERVER_ID_MAX + 2];
 	bool wrote;
 };
 
-/* uri = value, written only when it differs; the parents under the
- * account as interior nodes. */
-static int set(struct fwork *w, const char *uri, const char *value)
+/* uri, an interior node inside the account, and its parents up to the
+ * account: added when missing, for the account's ServerID. */
+static int interior(struct fwork *w, const char *uri)
 {
-	static const char interior[] = "INSERT OR IGNORE INTO node(uri, parent, format, server, "
-				       "source) VALUES(?, ?, 'node', ?, 'factory')";
-	char parent[UB_TREE_URI_MAX + 1], grand[UB_TREE_URI_MAX + 1];
-	int err = 0, changed = 0;
+	char parent[UB_URI_MAX + 1];
+	struct ub_store_row row = {uri, parent, "node", NULL, NULL, "", w->server, "factory"};
+	int ex, err;
 
+	if ((ex = ub_store_exists(w->t, uri)) != 0)
+		return ex < 0 ? ex : 0;
+	if (!ub_uri_under(uri, w->acc) || !strcmp(uri, w->acc))
+		return UB_E_INTERNAL; /* the account itself is there */
 	snprintf(parent, sizeof(parent), "%s", uri);
 	*strrchr(parent, '/') = '\0';
-	if (strlen(parent) > strlen(w->acc)) { /* <acc>/AppAuth/<n>/leaf */
-		snprintf(grand, sizeof(grand), "%s", parent);
-		*strrchr(grand, '/') = '\0';
-		err = ub_tree_run(w->t, NULL, interior, 3, grand, w->acc, w->server)
-			      ?: ub_tree_run(w->t, NULL, interior, 3, parent, grand, w->server);
-	}
-	if (!err)
-		err = ub_tree_run(
-			w->t, &changed,
-			"INSERT INTO node(uri, parent, format, type, value, server, source) "
-			"VALUES(?1, ?2, 'chr', 'text/plain', ?3, ?4, 'factory') "
-			"ON CONFLICT(uri) DO UPDATE SET value = excluded.value "
-			"WHERE value IS NOT excluded.value",
-			4, uri, parent, value, w->server);
-	if (changed)
-		w->wrote = true;
-	return err;
+	if ((err = interior(w, parent)))
+		return err;
+	w->wrote = true;
+	return ub_store_insert(w->t, &row);
 }
 
-/* base/leaf = v */
+/* base/leaf = v, written only when it differs.  All of it is inside the
+ * account, whose whole subtree belongs to its ServerID (checked first). */
 static int set_at(struct fwork *w, const char *base, const char *leaf, const char *v)
 {
-	char u[UB_TREE_URI_MAX + 1];
+	char u[UB_URI_MAX + 1];
+	struct ub_store_row row = {u, base, "chr", "text/plain", v, "", w->server, "factory"};
+	bool changed = false;
+	int ex, err;
 
-	if (snprintf(u, sizeof(u), "%s/%s", base, leaf) >= (int)sizeof(u))
+	if (snprintf(u, sizeof(u), "%s/%s", base, leaf) >= (int)sizeof(u) ||
+	    ub_uri_check(u, NULL, 0))
 		return UB_E_BAD_DATA;
-	return set(w, u, v);
+	if ((ex = ub_store_exists(w->t, u)) < 0)
+		return ex;
+	if (ex) {
+		err = ub_store_set_value(w->t, u, v, &changed);
+		w->wrote |= changed;
+		return err;
+	}
+	if ((err = interior(w, base)))
+		return err;
+	w->wrote = true;
+	return ub_store_insert(w->t, &row);
 }
 
-/* The AppAuth entry of level (CLCRED, SRVCRED), or a new AppAuth/<level>. */
+struct level {
+	struct fwork *w;
+	const char *level;
+	char *out;
+	int found;
+};
+
+static int level_cb(const char *entry, void *arg)
+{
+	struct level *l = arg;
+	char u[UB_URI_MAX + 1], v[64];
+	int n;
+
+	if (l->found || snprintf(u, sizeof(u), "%s/AAuthLevel", entry) >= (int)sizeof(u))
+		return 0;
+	n = ub_store_value(l->w->t, u, v, sizeof(v));
+	if (n < 0)
+		return n;
+	if (n && !strcmp(v, l->level)) {
+		snprintf(l->out, UB_URI_MAX + 1, "%s", entry);
+		l->found = 1;
+	}
+	return 0;
+}
+
+/* The AppAuth entry of level (CLCRED, SRVCRED), or a new AppAuth/<level>:
+ * the account's own AppAuth children, looked at one by one (no pattern is
+ * built from a name a server chose). */
 static int appauth(struct fwork *w, const char *level, char *out)
 {
-	char like[UB_TREE_URI_MAX + 1];
-	int found;
+	char aa[UB_URI_MAX + 1];
+	struct level l = {w, level, out, 0};
+	int n;
 
-	snprintf(like, sizeof(like), "%s/AppAuth/*/AAuthLevel", w->acc);
-	found = ub_tree_value(w->t, out, UB_TREE_URI_MAX + 1,
-			      "SELECT substr(uri, 1, length(uri) - 11) FROM node WHERE uri GLOB ?1 "
-			      "AND value = ?2 ORDER BY uri LIMIT 1",
-			      2, like, level);
-	if (found)
-		return found < 0 ? found : 0;
-	if (snprintf(out, UB_TREE_URI_MAX + 1, "%s/AppAuth/%s", w->acc, level) > UB_TREE_URI_MAX)
+	if (snprintf(aa, sizeof(aa), "%s/AppAuth", w->acc) >= (int)sizeof(aa))
+		return UB_E_BAD_DATA;
+	n = ub_store_children(w->t, aa, level_cb, &l);
+	if (n < 0)
+		return n;
+	if (l.found)
+		return 0;
+	if (snprintf(out, UB_URI_MAX + 1, "%s/%s", aa, level) > UB_URI_MAX)
 		return UB_E_BAD_DATA;
 	return set_at(w, out, "AAuthLevel", level) ?: set_at(w, out, "AAuthType", "DIGEST");
 }
 
-static int fill(struct fwork *w, const struct ub_factory_creds *c, bool dm11)
+static int fill(struct fwork *w, const struct ub_factory_creds *c)
 {
-	char base[UB_TREE_URI_MAX + 1];
+	char base[UB_URI_MAX + 1];
 	int err;
 
-	if (dm11)
+	if (w->layout->version == UB_DM11)
 		return set_at(w, w->acc, "UserName", c->client_name) ?:
 			       set_at(w, w->acc, "ClientPW", c->client_secret) ?:
 						 set_at(w, w->acc, "ServerPW", c->server_secret);
@@ -97,65 +133,117 @@ static int fill(struct fwork *w, const struct ub_factory_creds *c, bool dm11)
 	return set_at(w, base, "AAuthSecret", c->server_secret);
 }
 
+struct accounts {
+	struct ub_tree *t;
+	char **v;
+	size_t n, cap;
+};
+
+/* A child of an account container that `tree import --source factory`
+ * wrote. */
+static int factory_account(const char *uri, void *arg)
+{
+	struct accounts *a = arg;
+	struct ub_tree_node n;
+	char **x;
+	int err = ub_tree_get(a->t, uri, &n);
+
+	if (err)
+		return err;
+	err = n.source && !strcmp(n.source, "factory") && !strcmp(n.format, "node");
+	ub_tree_node_free(&n);
+	if (!err)
+		return 0;
+	if (a->n == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 8;
+		if (!(x = realloc(a->v, a->cap * sizeof(*x))))
+			return UB_E_NOMEM;
+		a->v = x;
+	}
+	return (a->v[a->n] = strdup(uri)) ? (a->n++, 0) : UB_E_NOMEM;
+}
+
+/* One factory account: its ServerID (the account model's: the direct
+ * child spelled as its version spells it), the whole subtree that
+ * server's, then the credentials. */
+static int fill_account(struct fwork *w, struct ub_factory *f, const char *device_id,
+			struct ub_apply_result *res, char *reason, size_t rlen)
+{
+	struct ub_factory_creds c;
+	char u[UB_URI_MAX + 1], owner[UB_SERVER_ID_MAX + 2];
+	int n, err;
+
+	snprintf(u, sizeof(u), "%s/%s", w->acc, w->layout->server_leaf);
+	n = ub_store_value(w->t, u, w->server, sizeof(w->server));
+	if (n < 0)
+		return n;
+	if (!n || !ub_dm_server_id_ok(w->server)) {
+		snprintf(reason, rlen, "%s has no usable %s", w->acc, w->layout->server_leaf);
+		return UB_E_BAD_DATA;
+	}
+	n = ub_store_owner(w->t, w->acc, owner, sizeof(owner));
+	if (n < 0)
+		return n;
+	err = strcmp(owner, w->server) ? 1 : ub_store_count_foreign(w->t, w->acc, w->server);
+	if (err < 0)
+		return err;
+	if (err) {
+		snprintf(reason, rlen, "%s holds nodes that ServerID %s does not own: not filled",
+			 w->acc, w->server);
+		return UB_E_POLICY;
+	}
+	err = ub_factory_derive(f, device_id, w->server, &c);
+	if (err) {
+		snprintf(reason, rlen,
+			 "device id %s or ServerID %s is not 1-128 printable characters", device_id,
+			 w->server);
+		return err;
+	}
+	err = fill(w, &c);
+	OPENSSL_cleanse(&c, sizeof(c));
+	if (!err)
+		err = ub_apply_result_account(res, w->acc);
+	return err;
+}
+
 int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *device_id,
 			  struct ub_apply_result *res, char *reason, size_t rlen)
 {
-	char accs[UB_APPLY_MAX_LIST][UB_TREE_URI_MAX + 1], server[256], u[UB_TREE_URI_MAX + 16];
-	struct ub_factory_creds c;
-	struct fwork w = {t, NULL, server, false};
-	sqlite3_stmt *st;
-	int n = 0, i, err;
+	struct accounts a = {t, NULL, 0, 0};
+	struct fwork w = {t, NULL, NULL, "", false};
+	static const enum ub_dm_version versions[] = {UB_DM12, UB_DM11};
+	size_t i, v, first = 0;
+	int err;
 
-	memset(res, 0, sizeof(*res));
+	ub_apply_result_free(res);
 	reason[0] = '\0';
-	if ((err = ub_tree_sql(t, "BEGIN IMMEDIATE")))
+	if ((err = ub_store_begin(t)))
 		return err;
-	if (sqlite3_prepare_v2(t->db,
-			       "SELECT uri FROM node WHERE source = 'factory' AND format = 'node' "
-			       "AND parent IN ('./DMAcc', './SyncML/DMAcc') ORDER BY uri",
-			       -1, &st, NULL) != SQLITE_OK) {
-		ub_tree_sql(t, "ROLLBACK");
-		return UB_E_IO;
+	for (v = 0; v < 2 && !err; v++) {
+		const struct ub_dm_layout *l = ub_dm_layout(versions[v]);
+		int n = ub_store_children(t, l->accounts, factory_account, &a);
+
+		err = n < 0 ? n : 0;
+		for (i = first; i < a.n && !err; i++) {
+			w.layout = l;
+			w.acc = a.v[i];
+			err = fill_account(&w, f, device_id, res, reason, rlen);
+		}
+		first = a.n;
 	}
-	while (n < UB_APPLY_MAX_LIST && sqlite3_step(st) == SQLITE_ROW)
-		snprintf(accs[n++], sizeof(accs[0]), "%s",
-			 (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	if (!n) {
+	if (!err && !a.n) {
 		snprintf(reason, rlen,
 			 "no factory-provisioned account in the tree "
 			 "(tree import --source factory)");
 		err = UB_E_NOT_FOUND;
 	}
-	for (i = 0; i < n && !err; i++) {
-		bool dm11 = !strncmp(accs[i], "./SyncML/", 9);
-
-		w.acc = accs[i];
-		if (snprintf(u, sizeof(u), "%s/%s", accs[i], dm11 ? "ServerId" : "ServerID") >=
-			    (int)sizeof(u) ||
-		    ub_tree_value(t, server, sizeof(server), "SELECT value FROM node WHERE uri = ?",
-				  1, u) != 1) {
-			snprintf(reason, rlen, "%s has no ServerID", accs[i]);
-			err = UB_E_BAD_DATA;
-			break;
-		}
-		err = ub_factory_derive(f, device_id, server, &c);
-		if (err) {
-			snprintf(reason, rlen,
-				 "device id %s or ServerID %s is not 1-128 printable "
-				 "characters",
-				 device_id, server);
-			break;
-		}
-		err = fill(&w, &c, dm11);
-		OPENSSL_cleanse(&c, sizeof(c));
-		if (!err)
-			memcpy(res->accounts[res->naccounts++], accs[i], sizeof(accs[i]));
-	}
+	for (i = 0; i < a.n; i++)
+		free(a.v[i]);
+	free(a.v);
 	res->unchanged = !err && !w.wrote;
 	if (!err && w.wrote)
-		err = ub_tree_sql(t, "COMMIT");
+		err = ub_store_commit(t);
 	else
-		ub_tree_sql(t, "ROLLBACK");
+		ub_store_rollback(t);
 	return err;
 }

@@ -2,6 +2,7 @@
  *   DM 1.2 / 1.1: SyncML Add (or Replace) Items, plain or TNDS
  *   (spec/oma-dm.md 2); CP PROV 1.0: APPLICATION APPID=w7 -> DMAcc
  *   (spec/oma-dm.md 3.3), NAPDEF / PXLOGICAL -> ./ConnMO/<id>. */
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,16 +13,16 @@
 #include "ub_plan.h"
 #include "xdoc.h"
 
-#define DDF_DMACC "org.openmobilealliance/1.0/w7"
-#define DDF_CONNMO "org.openmobilealliance/1.0/ConnMO"
+#define INBOX_MAX 16
 
 struct build {
 	struct ub_plan *plan;
 	size_t cap;
 	char *err;
 	size_t errlen;
+	bool import; /* tree import: top-level Paths place nodes */
 	/* ./Inbox/<name> -> final base URI, for reference values */
-	char inbox_from[16][128], inbox_to[16][UB_URI_MAX];
+	char inbox_from[INBOX_MAX][128], inbox_to[INBOX_MAX][UB_URI_MAX + 1];
 	int ninbox;
 };
 
@@ -30,28 +31,6 @@ static int failf(struct build *b, const char *what, const char *arg)
 	if (!b->err[0])
 		snprintf(b->err, b->errlen, "%s%s%s", what, arg ? ": " : "", arg ? arg : "");
 	return UB_E_BAD_DATA;
-}
-
-/* A URI the tree can hold: "./" segments, no empty, "." or ".."
- * segment, no control characters, at most UB_URI_MAX bytes. */
-static bool uri_ok(const char *u)
-{
-	const char *s;
-	size_t n = strlen(u), seg;
-
-	if (n < 3 || n > UB_URI_MAX || strncmp(u, "./", 2))
-		return false;
-	for (s = u + 2; *s; s += seg + (s[seg] == '/')) {
-		seg = strcspn(s, "/");
-		if (!seg || (seg == 1 && s[0] == '.') || (seg == 2 && !strncmp(s, "..", 2)))
-			return false;
-		if (!s[seg] && s[seg - 1] == '/')
-			return false;
-	}
-	for (s = u; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7F)
-			return false;
-	return u[n - 1] != '/';
 }
 
 static char *dup_or_null(const char *s)
@@ -64,10 +43,15 @@ static int add(struct build *b, const char *uri, const char *format, const char 
 {
 	struct ub_plan *p = b->plan;
 	struct ub_plan_node *n;
+	char why[80];
 	size_t i;
 
-	if (!uri_ok(uri))
-		return failf(b, "bad node URI", uri);
+	/* the node's properties are checked by the account model, which
+	 * every plan goes through */
+	if (ub_uri_check(uri, why, sizeof(why)) || !strcmp(uri, "."))
+		return failf(b, strcmp(uri, ".") ? why : "the root is not a node to write", uri);
+	if (!format)
+		format = value ? "chr" : "node";
 	for (i = 0; i < p->nnodes; i++)
 		if (!strcmp(p->nodes[i].uri, uri))
 			return failf(b, "node given twice", uri);
@@ -84,8 +68,9 @@ static int add(struct build *b, const char *uri, const char *format, const char 
 	}
 	n = &p->nodes[p->nnodes];
 	memset(n, 0, sizeof(*n));
+	n->mo = -1;
 	n->uri = strdup(uri);
-	n->format = strdup(format ? format : (value ? "chr" : "node"));
+	n->format = strdup(format);
 	n->type = dup_or_null(type);
 	n->value = dup_or_null(value);
 	n->acl = dup_or_null(acl);
@@ -127,6 +112,12 @@ static const char *rt_type(struct xnode *rt)
 	return s ? s : xdoc_child_text(t, "DDFName");
 }
 
+/* A TNDS Node under parent.  DM-TNDS 1.2: a node's URI is its ancestors'
+ * NodeNames joined; Path, when given, is the parent's URI, which only a
+ * node directly under MgmtTree may state (in a tree import it places the
+ * node; in a bootstrap it must agree with the Item's Target).  A Path
+ * below the top that disagrees with the ancestors would move nodes out of
+ * the bootstrap's root: refused. */
 static int tnds_node(struct build *b, struct xnode *node, const char *parent, bool top)
 {
 	struct xnode *rt = xdoc_child(node, "RTProperties"), *k;
@@ -135,32 +126,40 @@ static int tnds_node(struct build *b, struct xnode *node, const char *parent, bo
 	const char *acl = rt ? xdoc_child_text(rt, "ACL") : NULL;
 	struct xnode *val = xdoc_child(node, "Value");
 	char uri[UB_URI_MAX + 1];
+	bool kids = xdoc_child(node, "Node") != NULL;
 	int err;
 
 	if (type && !*type)
 		type = NULL; /* <DDFName/>: none */
 	if (!name || !*name || strchr(name, '/'))
 		return failf(b, "TNDS node without a usable NodeName under", parent);
-	if (path && *path)
-		parent = path; /* Path names the parent when given */
+	if (path && *path && strcmp(path, parent)) {
+		if (!top || !b->import)
+			return failf(b, "TNDS Path that is not where the node stands", path);
+		parent = path;
+	}
+	if (kids && ((format && strcmp(format, "node")) || val))
+		return failf(b, "TNDS node with children that is not interior", name);
 	if (top && !strcmp(parent, "./Inbox")) {
 		/* Inbox: the real location comes from the MO's DDF name (StdObj) */
-		if (type && !strcmp(type, DDF_DMACC))
+		if (type && !strcmp(type, UB_DDF_DMACC))
 			parent = "./DMAcc";
-		else if (type && !strcmp(type, DDF_CONNMO))
+		else if (type && !strcmp(type, UB_DDF_CONNMO))
 			parent = "./ConnMO";
 		else
 			return failf(b, "unsupported management object in ./Inbox", name);
-		if (b->ninbox < 16 && strlen(name) < sizeof(b->inbox_from[0])) {
-			snprintf(b->inbox_from[b->ninbox], sizeof(b->inbox_from[0]), "%s", name);
-			snprintf(b->inbox_to[b->ninbox++], UB_URI_MAX, "%s/%s", parent, name);
-		}
+		if (b->ninbox == INBOX_MAX || strlen(name) >= sizeof(b->inbox_from[0]))
+			return failf(b, "more than 16 MOs, or a name longer than 127 bytes, in",
+				     "./Inbox");
+		snprintf(b->inbox_from[b->ninbox], sizeof(b->inbox_from[0]), "%s", name);
+		snprintf(b->inbox_to[b->ninbox++], UB_URI_MAX + 1, "%s/%s", parent, name);
 	}
 	if ((err = join(b, uri, parent, name)))
 		return err;
 	if (format && !strcmp(format, "node") && val)
 		return failf(b, "interior node with a value", uri);
-	err = add(b, uri, format, type, val ? val->text : NULL, acl && *acl ? acl : NULL);
+	err = add(b, uri, kids && !format ? "node" : format, type, val ? val->text : NULL,
+		  acl && *acl ? acl : NULL);
 	for (k = node->child; !err && k; k = k->next)
 		if (!strcmp(k->name, "Node"))
 			err = tnds_node(b, k, uri, false);
@@ -318,7 +317,7 @@ static int leaf(struct build *b, const char *base, const char *rel, const char *
 	return add(b, uri, "chr", "text/plain", v, acl);
 }
 
-static int cp_connmo(struct build *b, const char *id, const char *acl, struct xnode *ch, bool proxy)
+static int cp_connmo(struct build *b, const char *id, struct xnode *ch, bool proxy)
 {
 	char base[UB_URI_MAX + 1], name[128], ref[UB_URI_MAX + 1];
 	struct xnode *phys, *port;
@@ -329,7 +328,7 @@ static int cp_connmo(struct build *b, const char *id, const char *acl, struct xn
 		return failf(b, "NAPDEF/PXLOGICAL without an id", NULL);
 	if ((err = join(b, base, "./ConnMO", name)))
 		return err;
-	if ((err = add(b, base, "node", DDF_CONNMO, NULL, acl)) ||
+	if ((err = add(b, base, "node", UB_DDF_CONNMO, NULL, NULL)) ||
 	    (err = leaf(b, base, "Name", parm(ch, "NAME"), NULL)))
 		return err;
 	if (!proxy) /* NAPDEF -> NAP/... (ConnMO node names UNCERTAIN, spec 3.4) */
@@ -356,20 +355,18 @@ static int cp_connmo(struct build *b, const char *id, const char *acl, struct xn
 static int cp_w7(struct build *b, struct xnode *app)
 {
 	const char *sid = parm(app, "PROVIDER-ID"), *to = parm(app, "TO-PROXY");
-	char base[UB_URI_MAX + 1], name[128], acl[512], ref[UB_URI_MAX + 1], rel[64];
+	char base[UB_URI_MAX + 1], name[128], ref[UB_URI_MAX + 1], rel[64];
 	struct xnode *aa = NULL, *addr = sub(app, "APPADDR", NULL), *port;
 	int err, n = 0;
 
 	if (!sid || !*sid)
 		return failf(b, "w7 APPLICATION without PROVIDER-ID (the ServerID)", NULL);
-	if (b->plan->nservers >= 8 || strlen(sid) >= sizeof(b->plan->servers[0]))
-		return failf(b, "too many or too long ServerIDs", sid);
-	snprintf(b->plan->servers[b->plan->nservers++], sizeof(b->plan->servers[0]), "%s", sid);
-	/* CP profile 5.3.4: Get, Replace and Delete for the w7 ServerID */
-	snprintf(acl, sizeof(acl), "Get=%s&Replace=%s&Delete=%s", sid, sid, sid);
+	/* CP profile 5.3.4: Get, Replace and Delete for the w7 ServerID, given
+	 * by apply to the account and what it refers to (the account model
+	 * checks PROVIDER-ID as a ServerID) */
 	node_name(name, sizeof(name), sid);
 	if ((err = join(b, base, "./DMAcc", name)) ||
-	    (err = add(b, base, "node", DDF_DMACC, NULL, acl)) ||
+	    (err = add(b, base, "node", UB_DDF_DMACC, NULL, NULL)) ||
 	    (err = leaf(b, base, "AppID", "w7", NULL)) ||
 	    (err = leaf(b, base, "ServerID", sid, NULL)) ||
 	    (err = leaf(b, base, "Name", parm(app, "NAME"), NULL)))
@@ -413,76 +410,36 @@ static int cp_w7(struct build *b, struct xnode *app)
 static int cp_doc(struct build *b, struct xnode *root)
 {
 	struct xnode *ch;
-	const char *id, *appid;
-	char acl[512] = "";
-	int err = 0, pass;
+	const char *id, *appid, *type;
+	int err = 0;
 
 	b->plan->kind = UB_PLAN_CP;
-	/* pass 0: w7 accounts (their ServerID owns what the document adds),
-	 * pass 1: connectivity */
-	for (pass = 0; pass < 2 && !err; pass++) {
-		for (ch = root->child; !err && ch; ch = ch->next) {
-			const char *type = xdoc_attr(ch, "type");
-
-			if (strcmp(ch->name, "characteristic") || !type)
-				continue;
-			if (pass == 0 && !strcmp(type, "APPLICATION")) {
-				appid = parm(ch, "APPID");
-				if (appid && !strcmp(appid, "w7"))
-					err = cp_w7(b, ch);
-			} else if (pass == 1 &&
-				   (!strcmp(type, "NAPDEF") || !strcmp(type, "PXLOGICAL"))) {
-				id = parm(ch, !strcmp(type, "NAPDEF") ? "NAPID" : "PROXY-ID");
-				if (!id)
-					return failf(b, "connectivity without an id", type);
-				err = cp_connmo(b, id, acl[0] ? acl : NULL, ch,
-						!strcmp(type, "PXLOGICAL"));
-			}
+	for (ch = root->child; !err && ch; ch = ch->next) {
+		type = xdoc_attr(ch, "type");
+		if (strcmp(ch->name, "characteristic") || !type)
+			continue;
+		if (!strcmp(type, "APPLICATION")) {
+			appid = parm(ch, "APPID");
+			if (appid && !strcmp(appid, "w7"))
+				err = cp_w7(b, ch);
+		} else if (!strcmp(type, "NAPDEF") || !strcmp(type, "PXLOGICAL")) {
+			id = parm(ch, !strcmp(type, "NAPDEF") ? "NAPID" : "PROXY-ID");
+			if (!id)
+				return failf(b, "connectivity without an id", type);
+			err = cp_connmo(b, id, ch, !strcmp(type, "PXLOGICAL"));
 		}
-		if (pass == 0 && b->plan->nservers)
-			snprintf(acl, sizeof(acl), "Get=%s&Replace=%s&Delete=%s",
-				 b->plan->servers[0], b->plan->servers[0], b->plan->servers[0]);
 	}
-	/* without a w7 application the document only brings connectivity,
-	 * and no server gets rights on it (CP profile 5.3.4) */
+	/* the w7 accounts own the connectivity they refer to (CP profile
+	 * 5.3.4); without a w7 application the document only brings
+	 * connectivity, and no server gets rights on it */
 	return err;
 }
 
-/* ServerIDs of DM plans: ./DMAcc/<x>/ServerID (1.2), ./SyncML/DMAcc/<x>/ServerId (1.1). */
-static int collect_servers(struct build *b, bool need_account)
+static void free_wiped(char *s)
 {
-	struct ub_plan *p = b->plan;
-	size_t i, j;
-	const char *u, *leafname = p->kind == UB_PLAN_DM11 ? "ServerId" : "ServerID";
-	const char *root = p->kind == UB_PLAN_DM11 ? "./SyncML/DMAcc/" : "./DMAcc/";
-	bool has;
-
-	for (i = 0; i < p->nnodes; i++) {
-		u = p->nodes[i].uri;
-		if (strncmp(u, root, strlen(root)) || !strchr(u + strlen(root), '/') ||
-		    strcmp(strchr(u + strlen(root), '/') + 1, leafname))
-			continue;
-		if (!p->nodes[i].value || !*p->nodes[i].value)
-			return failf(b, "empty ServerID", u);
-		if (p->nservers >= 8 || strlen(p->nodes[i].value) >= sizeof(p->servers[0]))
-			return failf(b, "too many or too long ServerIDs", u);
-		snprintf(p->servers[p->nservers++], sizeof(p->servers[0]), "%s", p->nodes[i].value);
-	}
-	/* every account named in the plan needs its ServerID */
-	for (i = 0; i < p->nnodes; i++) {
-		u = p->nodes[i].uri;
-		if (strncmp(u, root, strlen(root)))
-			continue;
-		size_t al = strlen(root) + strcspn(u + strlen(root), "/");
-		has = false;
-		for (j = 0; j < p->nnodes && !has; j++)
-			has = !strncmp(p->nodes[j].uri, u, al) && p->nodes[j].uri[al] == '/' &&
-			      !strcmp(p->nodes[j].uri + al + 1, leafname);
-		if (!has)
-			return failf(b, "account without a ServerID", u);
-	}
-	return p->nservers || !need_account ? 0
-					    : failf(b, "bootstrap configures no DM account", NULL);
+	if (s)
+		OPENSSL_cleanse(s, strlen(s));
+	free(s);
 }
 
 void ub_plan_free(struct ub_plan *p)
@@ -493,17 +450,20 @@ void ub_plan_free(struct ub_plan *p)
 		free(p->nodes[i].uri);
 		free(p->nodes[i].format);
 		free(p->nodes[i].type);
-		free(p->nodes[i].value);
+		free_wiped(p->nodes[i].value);
 		free(p->nodes[i].acl);
 	}
 	free(p->nodes);
+	for (i = 0; i < p->nmos; i++)
+		free(p->mos[i].root);
+	free(p->mos);
 	memset(p, 0, sizeof(*p));
 }
 
 int ub_plan_decode(const uint8_t *in, size_t n, bool card_padding, struct ub_plan *plan, char *err,
 		   size_t errlen)
 {
-	struct build b = {plan, 0, err, errlen, {{0}}, {{0}}, 0};
+	struct build b = {.plan = plan, .err = err, .errlen = errlen};
 	struct ub_wbxml_info info;
 	WBXMLConvWBXML2XML *conv = NULL;
 	WB_UTINY *xml = NULL;
@@ -541,6 +501,7 @@ int ub_plan_decode(const uint8_t *in, size_t n, bool card_padding, struct ub_pla
 	/* libwbxml's output is checked again: limits, well-formedness */
 	root = xdoc_parse((const char *)xml, xml_len, 2 * UB_NODES_MAX, 2 * UB_DEPTH_MAX, where,
 			  sizeof(where));
+	OPENSSL_cleanse(xml, xml_len); /* it holds the document's secrets */
 	free(xml);
 	if (!root) {
 		snprintf(err, errlen, "decoded document: %s", where);
@@ -549,10 +510,12 @@ int ub_plan_decode(const uint8_t *in, size_t n, bool card_padding, struct ub_pla
 	if (info.public_id == UB_WBXML_PROV10 && !strcmp(root->name, "wap-provisioningdoc"))
 		rc = cp_doc(&b, root);
 	else if (info.public_id != UB_WBXML_PROV10 && !strcmp(root->name, "SyncML"))
-		rc = dm_doc(&b, root) ?: collect_servers(&b, true);
+		rc = dm_doc(&b, root);
 	else
 		rc = failf(&b, "root element does not match the public id", root->name);
 	xdoc_free(root);
+	if (!rc)
+		rc = ub_plan_model(plan, UB_MODEL_BOOTSTRAP, err, errlen);
 	if (rc)
 		ub_plan_free(plan);
 	return rc;
@@ -560,7 +523,7 @@ int ub_plan_decode(const uint8_t *in, size_t n, bool card_padding, struct ub_pla
 
 int ub_plan_from_tnds(const char *xml, size_t len, struct ub_plan *plan, char *err, size_t errlen)
 {
-	struct build b = {plan, 0, err, errlen, {{0}}, {{0}}, 0};
+	struct build b = {.plan = plan, .err = err, .errlen = errlen, .import = true};
 	struct xnode *root, *k;
 	char where[160];
 	int rc = 0;
@@ -587,7 +550,7 @@ int ub_plan_from_tnds(const char *xml, size_t len, struct ub_plan *plan, char *e
 		rc = failf(&b, "TNDS document without nodes", NULL);
 	xdoc_free(root);
 	if (!rc)
-		rc = resolve_inbox_refs(&b) ?: collect_servers(&b, false);
+		rc = resolve_inbox_refs(&b) ?: ub_plan_model(plan, UB_MODEL_IMPORT, err, errlen);
 	if (rc)
 		ub_plan_free(plan);
 	return rc;

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -54,6 +55,8 @@ void ub_policy_defaults(struct ub_policy *p)
 	p->allowed_sec =
 		UB_SEC_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID;
 	p->networkid_key = UB_NETID_SEMI_OCTET;
+	p->user_pin_min = 4;
+	p->naf_binding = UB_NAF_HOST;
 	p->account = UB_CONFLICT_REPLACE;
 	p->connmo = UB_CONFLICT_RENAME;
 	p->prefer_isim = true;
@@ -142,6 +145,14 @@ static int set(struct ub_policy *p, const char *sec, const char *k, const char *
 			p->allowed_sec = 0;
 			return !*v || each_item(v, add_sec, p);
 		}
+		if (!strcmp(k, "user_pin_min")) {
+			/* a PIN is 4-8 digits on a handset; USERPINMAC's are longer */
+			if (strlen(v) > 2 || strspn(v, "0123456789") != strlen(v) || !*v ||
+			    atoi(v) < 1 || atoi(v) > 32)
+				return 0;
+			p->user_pin_min = (unsigned)atoi(v);
+			return 1;
+		}
 		if (!strcmp(k, "networkid_key")) {
 			if (!strcmp(v, "semi-octet"))
 				p->networkid_key = UB_NETID_SEMI_OCTET;
@@ -175,6 +186,17 @@ static int set(struct ub_policy *p, const char *sec, const char *k, const char *
 			if (n >= sizeof(p->naf_fqdn) || strpbrk(v, " /:@"))
 				return 0;
 			memcpy(p->naf_fqdn, v, n + 1);
+			return 1;
+		}
+		if (!strcmp(k, "naf_binding")) {
+			if (!strcmp(v, "host"))
+				p->naf_binding = UB_NAF_HOST;
+			else if (!strcmp(v, "server_id"))
+				p->naf_binding = UB_NAF_SERVER_ID;
+			else if (!strcmp(v, "both"))
+				p->naf_binding = UB_NAF_BOTH;
+			else
+				return 0;
 			return 1;
 		}
 		if (!strcmp(k, "ua_id")) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "ub_cardboot.h"
@@ -17,16 +18,18 @@ static int why(char *reason, size_t rlen, int err, const char *fmt, const char *
 	return err;
 }
 
-/* [servers] allow (R-BOOT 5): every ServerID of the plan must be listed. */
+/* [servers] allow: the ServerID of every account of the plan must be
+ * listed.  The accounts are the account model's, as apply will see them. */
 static int allowed_servers(const struct ub_policy *pol, struct ub_plan *plan, char *reason,
 			   size_t rlen)
 {
-	int i;
+	const char *s;
+	size_t i;
 
-	for (i = 0; i < plan->nservers; i++) {
-		if (!ub_policy_server_allowed(pol, plan->servers[i])) {
+	for (i = 0; (s = ub_plan_server(plan, i)); i++) {
+		if (!ub_policy_server_allowed(pol, s)) {
 			why(reason, rlen, UB_E_POLICY, "ServerID %s may not bootstrap this device",
-			    plan->servers[i]);
+			    s);
 			ub_plan_free(plan);
 			return UB_E_POLICY;
 		}
@@ -45,29 +48,86 @@ static bool needs_pin(enum ub_sec s)
 	       s == UB_SEC_USERPINMAC || s == UB_SEC_USERPIN_NETWORKID_GBA;
 }
 
-/* Ks_ext_NAF for the DM server's NAF_Id: FQDN from the policy, else the
- * host of the message's Source LocURI; Ua id from the policy (no id is
- * registered for OMA DM, so there is no default). */
-static int gba_key(const struct ub_policy *pol, struct ub_uicc *u, const char *source,
-		   uint8_t ks[32], char *reason, size_t rlen)
+/* The NAF FQDN of a GBA-keyed push: the policy's, else the host of the
+ * message's Source LocURI (unauthenticated until the MAC verified: it
+ * only says which key to ask for). */
+static int naf_fqdn(const struct ub_policy *pol, const struct ub_plan *plan, char *fqdn, size_t max,
+		    char *reason, size_t rlen)
 {
-	char fqdn[256];
+	if (pol->naf_fqdn[0]) {
+		snprintf(fqdn, max, "%s", pol->naf_fqdn);
+		return 0;
+	}
+	if (ub_uri_host(plan->source, fqdn, max))
+		return why(reason, rlen, UB_E_BAD_DATA,
+			   "no NAF FQDN: Source LocURI '%s' has no host", plan->source);
+	return 0;
+}
+
+/* A GBA-keyed MAC proves only that the sender holds the key of one NAF:
+ * that NAF must be the server of every account the push bootstraps (the
+ * host of each of its addresses, or its ServerID, as the policy says). */
+static int naf_bound(const struct ub_policy *pol, const struct ub_plan *plan, const char *fqdn,
+		     char *reason, size_t rlen)
+{
+	size_t i, k, addrs;
+	char host[256];
+
+	for (k = 0; k < plan->nmos; k++) {
+		const struct ub_mo *mo = &plan->mos[k];
+		size_t rl = strlen(mo->root);
+
+		if (mo->kind != UB_MO_ACCOUNT)
+			continue;
+		if ((pol->naf_binding & UB_NAF_SERVER_ID) && strcasecmp(mo->server_id, fqdn)) {
+			snprintf(reason, rlen,
+				 "the push is signed with the key of NAF %s, which is not the "
+				 "ServerID %s of %s (naf_binding)",
+				 fqdn, mo->server_id, mo->root);
+			return UB_E_POLICY;
+		}
+		if (!(pol->naf_binding & UB_NAF_HOST))
+			continue;
+		for (i = 0, addrs = 0; i < plan->nnodes; i++) {
+			const struct ub_plan_node *n = &plan->nodes[i];
+
+			if (n->mo != (int)k || strlen(n->uri) <= rl ||
+			    !ub_dm_is_address(mo->layout, n->uri + rl + 1))
+				continue;
+			addrs++;
+			if (!n->value || ub_uri_host(n->value, host, sizeof(host)) ||
+			    strcasecmp(host, fqdn)) {
+				snprintf(reason, rlen,
+					 "the push is signed with the key of NAF %s, but %s is %s "
+					 "(naf_binding = host)",
+					 fqdn, n->uri, n->value ? n->value : "empty");
+				return UB_E_POLICY;
+			}
+		}
+		if (!addrs) {
+			snprintf(reason, rlen,
+				 "the push is signed with the key of NAF %s, but account %s has no "
+				 "server address to bind it to",
+				 fqdn, mo->root);
+			return UB_E_POLICY;
+		}
+	}
+	return 0;
+}
+
+/* Ks_ext_NAF for NAF_Id = fqdn || the policy's Ua id (no id is registered
+ * for OMA DM, so there is no default). */
+static int gba_key(const struct ub_policy *pol, struct ub_uicc *u, const char *fqdn, uint8_t ks[32],
+		   char *reason, size_t rlen)
+{
 	uint8_t naf[300];
 	struct ub_gba g;
 	struct ub_gbabp bp;
 	int n, err;
 
-	if (!pol->has_ua_id)
-		return why(reason, rlen, UB_E_POLICY,
-			   "the GBA SEC types need [gba] ua_id in the policy%s", NULL);
-	if (pol->naf_fqdn[0])
-		snprintf(fqdn, sizeof(fqdn), "%s", pol->naf_fqdn);
-	else if (ub_uri_host(source, fqdn, sizeof(fqdn)))
-		return why(reason, rlen, UB_E_BAD_DATA,
-			   "no NAF FQDN: Source LocURI '%s' has no host", source);
 	n = ub_naf_id(fqdn, pol->ua_id, naf, sizeof(naf));
 	if (n < 0)
-		return n;
+		return why(reason, rlen, n, "NAF FQDN '%s' does not make a NAF_Id", fqdn);
 	if (!u)
 		return why(reason, rlen, UB_E_NO_CARD, "the GBA key needs the card%s", NULL);
 	err = ub_gba_open(&g, u, pol->prefer_isim, false);
@@ -78,7 +138,25 @@ static int gba_key(const struct ub_policy *pol, struct ub_uicc *u, const char *s
 	return 0;
 }
 
-int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, const struct ub_push_req *r,
+static bool gba_sec(enum ub_sec s)
+{
+	return s == UB_SEC_NETWORKID_GBA || s == UB_SEC_USERPIN_NETWORKID_GBA;
+}
+
+static int mac_check(const struct ub_mac_keys *k, enum ub_sec sec, const struct ub_push_req *r,
+		     char *reason, size_t rlen)
+{
+	int err = ub_mac_verify(k, sec, r->body, r->len, r->ct.mac);
+
+	if (err)
+		return why(reason, rlen, err,
+			   err == UB_E_MAC ? "MAC does not verify with SEC=%s"
+					   : "cannot compute the MAC for SEC=%s",
+			   ub_sec_name(sec));
+	return 0;
+}
+
+int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_push_req *r,
 		   struct ub_plan *plan, char *reason, size_t rlen)
 {
 	struct ub_mac_keys k = {NULL, pol->networkid_key, r->user_pin, NULL};
@@ -86,11 +164,11 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, const struct 
 	const struct ub_app *usim;
 	char imsi[16], err_text[300];
 	uint8_t ks[32];
-	bool decoded = false;
 	int err, mnc;
 
 	memset(plan, 0, sizeof(*plan));
 	reason[0] = '\0';
+	r->naf_fqdn[0] = '\0';
 	if (!pol->push_enabled)
 		return why(reason, rlen, UB_E_POLICY, "push bootstrap is disabled by policy%s",
 			   NULL);
@@ -99,7 +177,7 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, const struct 
 			   r->ct.type);
 	if (sec == UB_SEC_NONE && !r->secure_transport)
 		return why(reason, rlen, UB_E_POLICY,
-			   "an insecure push needs SEC and MAC (R-BOOT 4)%s", NULL);
+			   "an insecure push needs SEC and MAC (OMA DM Security 5.7.2)%s", NULL);
 	if (sec != UB_SEC_NONE) {
 		if (!(pol->allowed_sec & (unsigned)sec))
 			return why(reason, rlen, UB_E_POLICY, "SEC=%s is not allowed by policy",
@@ -108,8 +186,16 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, const struct 
 			return why(reason, rlen, UB_E_BAD_DATA, "SEC=%s without MAC",
 				   ub_sec_name(sec));
 		if (needs_pin(sec) && !r->user_pin)
-			return why(reason, rlen, UB_E_USAGE, "SEC=%s needs --user-pin",
+			return why(reason, rlen, UB_E_USAGE, "SEC=%s needs the user's PIN",
 				   ub_sec_name(sec));
+		/* a short PIN is guessed offline from one captured message */
+		if (needs_pin(sec) && strlen(r->user_pin) < pol->user_pin_min) {
+			snprintf(reason, rlen,
+				 "the user PIN is shorter than the policy's minimum of %u digits "
+				 "([push] user_pin_min)",
+				 pol->user_pin_min);
+			return UB_E_POLICY;
+		}
 		if (needs_imsi(sec)) {
 			if (!u)
 				return why(reason, rlen, UB_E_NO_CARD,
@@ -122,42 +208,40 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, const struct 
 					   ub_sec_name(sec));
 			k.imsi = imsi;
 		}
-		if (sec == UB_SEC_NETWORKID_GBA || sec == UB_SEC_USERPIN_NETWORKID_GBA) {
-			if (!pol->naf_fqdn[0]) { /* the FQDN comes from the message */
-				err = ub_plan_decode(r->body, r->len, false, plan, err_text,
-						     sizeof(err_text));
-				if (err)
-					return why(reason, rlen, err, "%s", err_text);
-				decoded = true;
-			}
-			err = gba_key(pol, u, plan->source, ks, reason, rlen);
-			if (err) {
-				ub_plan_free(plan);
-				return err;
-			}
-			k.ks_ext_naf = ks;
-		}
-		err = ub_mac_verify(&k, sec, r->body, r->len, r->ct.mac);
-		OPENSSL_cleanse(ks, sizeof(ks));
-		if (err) {
-			ub_plan_free(plan);
-			return why(reason, rlen, err,
-				   err == UB_E_MAC ? "MAC does not verify with SEC=%s"
-						   : "cannot compute the MAC for SEC=%s",
-				   ub_sec_name(sec));
-		}
+		/* the cheap check first: nothing unauthenticated reaches libwbxml */
+		if (!gba_sec(sec) && (err = mac_check(&k, sec, r, reason, rlen)))
+			return err;
 	}
-	if (!decoded) {
-		err = ub_plan_decode(r->body, r->len, false, plan, err_text, sizeof(err_text));
-		if (err)
-			return why(reason, rlen, err, "%s", err_text);
-	}
+	err = ub_plan_decode(r->body, r->len, false, plan, err_text, sizeof(err_text));
+	if (err)
+		return why(reason, rlen, err, "%s", err_text);
 	if ((plan->kind == UB_PLAN_CP) != (r->ct.kind == UB_MSG_CP)) {
 		ub_plan_free(plan);
 		return why(reason, rlen, UB_E_BAD_DATA,
 			   "content type %s does not match the document", r->ct.type);
 	}
-	return allowed_servers(pol, plan, reason, rlen);
+	if ((err = allowed_servers(pol, plan, reason, rlen)))
+		return err;
+	if (!gba_sec(sec))
+		return 0;
+	/* GBA: the card is asked for a key only for a message that parsed,
+	 * whose SEC type the policy allows and whose servers it allows, and
+	 * for the NAF that the accounts are bound to */
+	if (!pol->has_ua_id)
+		err = why(reason, rlen, UB_E_POLICY,
+			  "the GBA SEC types need [gba] ua_id in the policy%s", NULL);
+	if (!err)
+		err = naf_fqdn(pol, plan, r->naf_fqdn, sizeof(r->naf_fqdn), reason, rlen);
+	if (!err)
+		err = naf_bound(pol, plan, r->naf_fqdn, reason, rlen);
+	if (!err && !(err = gba_key(pol, u, r->naf_fqdn, ks, reason, rlen))) {
+		k.ks_ext_naf = ks;
+		err = mac_check(&k, sec, r, reason, rlen);
+	}
+	OPENSSL_cleanse(ks, sizeof(ks));
+	if (err)
+		ub_plan_free(plan);
+	return err;
 }
 
 int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_plan *plan,
@@ -199,19 +283,10 @@ int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_p
 
 bool ub_plan_node_secret(const struct ub_plan_node *n)
 {
-	return ub_uri_is_secret(n->uri);
+	return ub_dm_is_secret(n->uri);
 }
 
 bool ub_uri_is_secret(const char *uri)
 {
-	static const char *names[] = {"/AAuthSecret", "/AAuthData",   "/ClientPW", "/ServerPW",
-				      "/ClientNonce", "/ServerNonce", "/Secret"};
-	size_t i, ul = strlen(uri), nl;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		nl = strlen(names[i]);
-		if (ul >= nl && !strcmp(uri + ul - nl, names[i]))
-			return true;
-	}
-	return false;
+	return ub_dm_is_secret(uri);
 }

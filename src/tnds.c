@@ -5,12 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dm_names.h"
 #include "tree.h"
 #include "tree_internal.h"
 #include "ub_error.h"
-#include "ub_push.h"
 
-#define TNDS_DEPTH_MAX 64
+/* the URIs the tree holds are at most this deep (dm_names.h) */
+#define TNDS_DEPTH_MAX (UB_URI_SEGMENTS_MAX + 1)
 
 struct names {
 	char **v;
@@ -59,6 +60,9 @@ static void esc(FILE *out, const char *s)
 		case '>':
 			fputs("&gt;", out);
 			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
 		default:
 			fputc(*s, out);
 		}
@@ -80,13 +84,23 @@ static int node(struct ub_tree *t, const char *uri, bool top, bool secrets, unsi
 		return UB_E_BAD_DATA;
 	if ((err = ub_tree_get(t, uri, &n)))
 		return err;
+	/* every field is escaped; what XML cannot carry is refused, not
+	 * written half (the tree's writers refuse it already) */
+	if (!ub_dm_format_ok(n.format) || (n.value && !ub_dm_text_ok(n.value)) ||
+	    (n.type && !ub_dm_text_ok(n.type)) || !ub_dm_text_ok(n.acl) || !ub_dm_text_ok(uri)) {
+		ub_tree_node_free(&n);
+		return UB_E_BAD_DATA;
+	}
 	leaf = strcmp(n.format, "node") != 0;
 	fprintf(out, "%*s<Node><NodeName>", (int)depth, "");
 	esc(out, slash + 1);
 	fputs("</NodeName>", out);
 	if (top) {
+		char path[UB_URI_MAX + 1];
+
+		snprintf(path, sizeof(path), "%.*s", (int)(slash - uri), uri);
 		fputs("<Path>", out);
-		fwrite(uri, 1, (size_t)(slash - uri), out);
+		esc(out, path);
 		fputs("</Path>", out);
 	}
 	fputs("<RTProperties>", out);
@@ -101,7 +115,7 @@ static int node(struct ub_tree *t, const char *uri, bool top, bool secrets, unsi
 	if (leaf && n.value) {
 		fputs("<Value>", out);
 		/* without --secrets, secret values show as in `tree get` */
-		esc(out, secrets || !ub_uri_is_secret(uri) ? n.value : "(secret)");
+		esc(out, secrets || !ub_dm_is_secret(uri) ? n.value : UB_SECRET_MASK);
 		fputs("</Value>", out);
 	}
 	ub_tree_node_free(&n);

@@ -9,11 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store.h"
 #include "tree.h"
 #include "tree_internal.h"
 #include "ub_error.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 /* Each entry moves the schema from version i to i+1. */
 static const char *const migrations[SCHEMA_VERSION] = {
@@ -37,6 +38,12 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	" digest TEXT NOT NULL,"
 	" applied INTEGER NOT NULL);"
 	"CREATE INDEX node_source ON node(source);",
+	/* 3: containers belong to the device (earlier versions gave
+	 * ./SyncML/DMAcc and its like to their first creator, whose removal
+	 * then took other servers' accounts with it).  A migration is a record
+	 * of its day: the list is spelled here, not taken from dm_names.c. */
+	"UPDATE node SET server = NULL, source = NULL WHERE uri IN "
+	"('.', './DMAcc', './ConnMO', './SyncML', './SyncML/DMAcc', './SyncML/Con');",
 };
 
 int ub_tree_sql(struct ub_tree *t, const char *sql)
@@ -196,6 +203,7 @@ void ub_tree_close(struct ub_tree *t)
 {
 	if (!t)
 		return;
+	ub_store_close(t);
 	sqlite3_close(t->db);
 	free(t);
 }
@@ -331,9 +339,10 @@ int ub_tree_effective_acl(struct ub_tree *t, const char *uri, char *out, size_t 
 		if (err)
 			return err;
 		if (n.acl[0] || !strcmp(u, ".")) {
-			snprintf(out, max, "%s", n.acl);
+			/* a cut ACL could name a prefix of a ServerID: never */
+			err = snprintf(out, max, "%s", n.acl) >= (int)max ? UB_E_BAD_DATA : 0;
 			ub_tree_node_free(&n);
-			return 0;
+			return err;
 		}
 		ub_tree_node_free(&n);
 		slash = strrchr(u, '/');
@@ -346,7 +355,7 @@ int ub_tree_effective_acl(struct ub_tree *t, const char *uri, char *out, size_t 
 int ub_tree_get_as(struct ub_tree *t, const char *server_id, const char *uri,
 		   struct ub_tree_node *n)
 {
-	char acl[1024];
+	char acl[UB_ACL_MAX + 1];
 	int err = ub_tree_effective_acl(t, uri, acl, sizeof(acl));
 
 	if (err)
@@ -358,7 +367,7 @@ int ub_tree_get_as(struct ub_tree *t, const char *server_id, const char *uri,
 
 int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri, const char *value)
 {
-	char acl[1024];
+	char acl[UB_ACL_MAX + 1];
 	struct ub_tree_node n;
 	sqlite3_stmt *st;
 	int err;
@@ -378,6 +387,9 @@ int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri
 		return err;
 	if (!ub_acl_allows(acl, "Replace", server_id))
 		return UB_E_POLICY;
+	/* what the tree holds can be exported as XML */
+	if (!value || !ub_dm_text_ok(value))
+		return UB_E_BAD_DATA;
 	if (sqlite3_prepare_v2(t->db, "UPDATE node SET value = ? WHERE uri = ?", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return UB_E_IO;

@@ -2,10 +2,13 @@
 #define UB_TREE_INTERNAL_H
 #include <sqlite3.h>
 
-#define UB_TREE_URI_MAX 1024
+#include "dm_names.h"
+
+#define UB_TREE_URI_MAX UB_URI_MAX
 
 struct ub_tree {
 	sqlite3 *db;
+	sqlite3_stmt **st; /* store.c's prepared statements, made on first use */
 };
 
 /* Run SQL; 0 or UB_E_IO. */

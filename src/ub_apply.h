@@ -1,5 +1,5 @@
 /* Applying a verified plan to the device tree: one transaction, all or
- * nothing (R-BOOT 6-8). */
+ * nothing, under the account model of ub_plan.h. */
 #ifndef UB_APPLY_H
 #define UB_APPLY_H
 
@@ -7,9 +7,6 @@
 #include "tree_internal.h"
 #include "ub_plan.h"
 #include "ub_policy.h"
-
-#define UB_APPLY_MAX_ROOTS 32 /* management objects in one bootstrap */
-#define UB_APPLY_MAX_LIST 16  /* accounts or removals reported */
 
 struct ub_apply_opts {
 	const char *source;	    /* provenance of what is written: "iccid:<ICCID>",
@@ -22,35 +19,46 @@ struct ub_apply_opts {
 				       and present[] wrote goes */
 	const char *const *present; /* sources of the other cards inserted now */
 	int npresent;
+	const char *naf_host; /* a GBA-keyed push: the NAF whose key signed it.
+				 An account it replaces must have been that
+				 NAF's too (its addresses hosted there) */
+};
+
+struct ub_rename {
+	char *from, *to;
 };
 
 struct ub_apply_result {
-	bool unchanged; /* nothing written */
-	char accounts[UB_APPLY_MAX_LIST][UB_TREE_URI_MAX + 1];
-	int naccounts;
-	struct {
-		char from[UB_TREE_URI_MAX + 1], to[UB_TREE_URI_MAX + 1];
-	} renamed[UB_APPLY_MAX_ROOTS];
-	int nrenamed;
-	char removed[UB_APPLY_MAX_LIST][UB_TREE_URI_MAX + 1]; /* MO roots removed */
-	int nremoved;
+	bool unchanged;	 /* nothing written */
+	char **accounts; /* accounts applied (or kept, when unchanged) */
+	size_t naccounts;
+	struct ub_rename *renamed; /* MOs stored under another name */
+	size_t nrenamed;
+	char **removed; /* MO roots removed */
+	size_t nremoved;
+	size_t cap[3];
 };
 
 /* Apply plan (NULL: removals only) in one transaction.  Accounts: a new
- * name when the plan's is taken by another ServerID; the same ServerID's
- * account replaced or refused per policy.  ConnMOs: an identical one
+ * name when the plan's is taken; the same ServerID's account replaced or
+ * refused per policy.  ConnMOs: an identical one of the same owner
  * reused, a different one renamed (references in the plan rewritten) or
- * refused per policy.  Nodes of another ServerID are never changed
- * (R-BOOT 8).  Returns 0, UB_E_POLICY or UB_E_BAD_DATA (refused; reason
- * says why), UB_E_IO; on error nothing is written. */
+ * refused per policy.  Nothing owned by another ServerID is written,
+ * renamed or deleted.  Returns 0, UB_E_POLICY or UB_E_BAD_DATA (refused;
+ * reason says why), UB_E_IO, UB_E_NOMEM; on error nothing is written.
+ * res: zeroed, or the result of an earlier call (whose lists are freed);
+ * ub_apply_result_free() it afterwards, whatever the outcome. */
 int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub_policy *pol,
 		  const struct ub_apply_opts *o, struct ub_apply_result *res, char *reason,
 		  size_t rlen);
+void ub_apply_result_free(struct ub_apply_result *res);
+/* Add an account to res->accounts: 0 or UB_E_NOMEM. */
+int ub_apply_result_account(struct ub_apply_result *res, const char *uri);
 
 struct ub_factory;
-/* factory apply (R-FACTORY 2): fill the credentials of every account that
- * `tree import --source factory` marked, derived for device_id and the
- * account's ServerID, in one transaction; the same again writes nothing
+/* factory apply: fill the credentials of every account that `tree import
+ * --source factory` marked, derived for device_id and the account's
+ * ServerID, in one transaction; the same again writes nothing
  * (res->unchanged).  UB_E_NOT_FOUND: no such account. */
 int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *device_id,
 			  struct ub_apply_result *res, char *reason, size_t rlen);

@@ -8,10 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dm_names.h"
+
 #define UB_DOC_MAX (64 * 1024)
 #define UB_NODES_MAX 4096
 #define UB_DEPTH_MAX 32
-#define UB_URI_MAX 1024
 
 /* Public ids (spec/oma-dm.md 2.3) */
 #define UB_WBXML_SYNCML12 0x1201
@@ -39,25 +40,60 @@ struct ub_plan_node {
 	char *type;   /* MIME of a leaf, DDF name of an interior node, or NULL */
 	char *value;  /* leaf value, NULL for interior nodes */
 	char *acl;    /* ACL from TNDS RTProperties, or NULL */
+	int mo;	      /* index into ub_plan.mos; -1: a container */
 };
 
 enum ub_plan_kind { UB_PLAN_DM12, UB_PLAN_DM11, UB_PLAN_CP };
 
-struct ub_plan {
-	enum ub_plan_kind kind;
-	char source[UB_URI_MAX]; /* SyncHdr Source/LocURI (DM) */
-	struct ub_plan_node *nodes;
-	size_t nnodes;
-	char servers[8][128]; /* ServerIDs configured */
-	int nservers;
+/* The account model (src/account.c): every node of a plan belongs to one
+ * management object, and every MO to one owner.
+ *   account  ./DMAcc/<x> (DM 1.2, CP) or ./SyncML/DMAcc/<x> (DM 1.1) with
+ *            exactly one ServerID leaf as a direct child, spelled as that
+ *            version spells it; owned by that ServerID
+ *   connmo   ./ConnMO/<y> or ./SyncML/Con/<y>; owned by the ServerID of
+ *            the accounts that refer to it (or of the only account)
+ *   device   (tree import only) anything else, as ./<a>/<b>; no server
+ * Containers (./DMAcc, ./SyncML/DMAcc, ...) belong to the device. */
+enum ub_mo_kind { UB_MO_ACCOUNT, UB_MO_CONNMO, UB_MO_DEVICE };
+
+struct ub_mo {
+	char *root; /* "./DMAcc/x", as in the plan */
+	enum ub_mo_kind kind;
+	const struct ub_dm_layout *layout; /* account, connmo: whose containers */
+	const char *server_id; /* the owner (the account's ServerID value); NULL: the device */
 };
 
-/* Bytes of a bootstrap document (WBXML) to a plan.  Trailing FF padding
- * is accepted only with card_padding.  err says what and where.
+struct ub_plan {
+	enum ub_plan_kind kind;
+	char source[UB_URI_MAX + 1]; /* SyncHdr Source/LocURI (DM) */
+	struct ub_plan_node *nodes;
+	size_t nnodes;
+	struct ub_mo *mos; /* filled by ub_plan_model() */
+	size_t nmos;
+};
+
+enum ub_model_mode {
+	UB_MODEL_BOOTSTRAP, /* from a server: accounts and connectivity MOs only */
+	UB_MODEL_IMPORT,    /* the device's own backup or factory image */
+};
+
+/* Sort the plan's nodes into MOs and owners under the account model.  A
+ * plan that does not fit is refused whole: why names the node.  Returns 0,
+ * UB_E_BAD_DATA or UB_E_NOMEM. */
+int ub_plan_model(struct ub_plan *plan, enum ub_model_mode mode, char *why, size_t wlen);
+
+/* The ServerIDs of the plan's accounts, in plan order: for i in 0.. until
+ * NULL. */
+const char *ub_plan_server(const struct ub_plan *plan, size_t i);
+
+/* Bytes of a bootstrap document (WBXML) to a plan, sorted by the account
+ * model.  Trailing FF padding is accepted only with card_padding.  err
+ * says what and where.
  * Returns 0, UB_E_BAD_DATA, UB_E_NOT_SUPPORTED (unknown public id), or
  * UB_E_NOMEM.  ub_plan_free() after success. */
 int ub_plan_decode(const uint8_t *b, size_t n, bool card_padding, struct ub_plan *plan, char *err,
 		   size_t errlen);
+/* Frees the plan, wiping every value first (secrets among them). */
 void ub_plan_free(struct ub_plan *plan);
 
 /* A TNDS XML document (MgmtTree; a top node's Path names its parent, "."

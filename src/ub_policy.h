@@ -28,6 +28,10 @@ enum ub_sec ub_sec_parse(const char *s);
 const char *ub_sec_name(enum ub_sec s);
 
 enum ub_netid_key { UB_NETID_SEMI_OCTET, UB_NETID_ASCII };
+/* What a GBA-keyed MAC binds: the NAF FQDN whose key verified it must be
+ * the host of every server address of the accounts it bootstraps, or
+ * their ServerID, or both. */
+enum ub_naf_binding { UB_NAF_HOST = 1, UB_NAF_SERVER_ID = 2, UB_NAF_BOTH = 3 };
 enum ub_conflict { UB_CONFLICT_REPLACE, UB_CONFLICT_REJECT, UB_CONFLICT_RENAME };
 
 struct ub_policy {
@@ -35,11 +39,13 @@ struct ub_policy {
 	bool push_enabled;
 	unsigned allowed_sec; /* enum ub_sec bits */
 	enum ub_netid_key networkid_key;
+	unsigned user_pin_min; /* shortest USERPIN accepted (4) */
 	char servers[UB_POLICY_MAX_SERVERS][128];
 	int nservers; /* 0: any server may bootstrap */
 	enum ub_conflict account, connmo;
 	bool prefer_isim, allow_gba_me;
 	char naf_fqdn[256]; /* "": the host of the message's Source LocURI */
+	enum ub_naf_binding naf_binding;
 	uint8_t ua_id[5];
 	bool has_ua_id;
 	char pin1[9];

@@ -15,13 +15,22 @@ struct ub_push_req {
 	struct ub_ctype ct;
 	bool secure_transport; /* the card, or a transport that protects */
 	const char *user_pin;  /* --user-pin */
+	char naf_fqdn[256];    /* out, GBA SEC types: the NAF whose key verified the
+				  MAC (for ub_apply_opts.naf_host) */
 };
 
-/* Returns 0 with plan filled (ub_plan_free it), or: UB_E_POLICY (push
- * disabled, SEC not allowed, insecure without MAC, ServerID not allowed),
- * UB_E_MAC, UB_E_BAD_DATA, UB_E_USAGE (key material missing), or a card
- * error.  reason says which, in words. */
-int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, const struct ub_push_req *r,
+/* The order of the checks: the policy (push enabled, transport rule, SEC
+ * allowed, MAC present, the user PIN long enough), then for the SEC types
+ * not keyed by GBA the MAC before the document is decoded; then the
+ * decoded plan and its accounts (content type, ServerID allow-list); for
+ * the GBA types only then the NAF: bound to every account's address host
+ * or ServerID (policy naf_binding), and only then is the card asked for
+ * its key and the MAC checked.
+ * Returns 0 with plan filled (ub_plan_free it), or: UB_E_POLICY (push
+ * disabled, SEC not allowed, insecure without MAC, PIN too short, ServerID
+ * not allowed, NAF not bound), UB_E_MAC, UB_E_BAD_DATA, UB_E_USAGE (key
+ * material missing), or a card error.  reason says which, in words. */
+int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_push_req *r,
 		   struct ub_plan *plan, char *reason, size_t rlen);
 
 /* The card's own bootstrap object (a secure transport: no MAC), and the
@@ -30,7 +39,8 @@ int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_p
 		     const char **which, uint8_t digest[32], char *reason, size_t rlen);
 
 /* Values that are secrets in the plan (AAuthSecret, passwords...), by
- * the node's name; ub_uri_is_secret() for a tree node's URI. */
+ * the node's name (ub_dm_is_secret); ub_uri_is_secret() for a tree
+ * node's URI. */
 bool ub_plan_node_secret(const struct ub_plan_node *n);
 bool ub_uri_is_secret(const char *uri);
 

@@ -2,6 +2,7 @@
  * DTD processing (the input is libwbxml's own output, but it carries what
  * a hostile sender wrote). */
 #include <expat.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ static void XMLCALL on_start(void *u, const XML_Char *name, const XML_Char **att
 		return fail(c, "out of memory");
 	n->name = strdup(name);
 	n->text = calloc(1, 1);
+	n->tcap = 1;
 	while (atts[na])
 		na++;
 	n->attrs = calloc(na + 1, sizeof(char *));
@@ -53,8 +55,12 @@ static void XMLCALL on_start(void *u, const XML_Char *name, const XML_Char **att
 		xdoc_free(n);
 		return fail(c, "out of memory");
 	}
-	for (i = 0; i < na; i++)
-		n->attrs[i] = strdup(atts[i]);
+	for (i = 0; i < na; i++) {
+		if (!(n->attrs[i] = strdup(atts[i]))) {
+			xdoc_free(n);
+			return fail(c, "out of memory");
+		}
+	}
 	n->parent = c->cur;
 	if (c->cur) {
 		if (c->cur->last)
@@ -89,13 +95,23 @@ static void XMLCALL on_text(void *u, const XML_Char *s, int len)
 	c->text_total += (size_t)len;
 	if (c->text_total > 256 * 1024)
 		return fail(c, "too much text");
-	t = realloc(c->cur->text, c->cur->tlen + (size_t)len + 1);
-	if (!t)
-		return fail(c, "out of memory");
-	memcpy(t + c->cur->tlen, s, (size_t)len);
+	if (c->cur->tlen + (size_t)len + 1 > c->cur->tcap) {
+		/* doubling (expat may hand over text a character at a time), and
+		 * not realloc: the old buffer is wiped before it is freed */
+		size_t cap = 2 * c->cur->tcap + (size_t)len + 1;
+
+		t = malloc(cap);
+		if (!t)
+			return fail(c, "out of memory");
+		memcpy(t, c->cur->text, c->cur->tlen + 1);
+		OPENSSL_cleanse(c->cur->text, c->cur->tlen);
+		free(c->cur->text);
+		c->cur->text = t;
+		c->cur->tcap = cap;
+	}
+	memcpy(c->cur->text + c->cur->tlen, s, (size_t)len);
 	c->cur->tlen += (size_t)len;
-	t[c->cur->tlen] = '\0';
-	c->cur->text = t;
+	c->cur->text[c->cur->tlen] = '\0';
 }
 
 static void XMLCALL on_entity_decl(void *u, const XML_Char *name, int pe, const XML_Char *v, int vl,
@@ -154,10 +170,15 @@ void xdoc_free(struct xnode *n)
 	while (n) {
 		next = n->next;
 		xdoc_free(n->child);
-		for (i = 0; n->attrs && n->attrs[i]; i++)
+		/* text and attribute values carry the document's secrets */
+		for (i = 0; n->attrs && n->attrs[i]; i++) {
+			OPENSSL_cleanse(n->attrs[i], strlen(n->attrs[i]));
 			free(n->attrs[i]);
+		}
 		free(n->attrs);
 		free(n->name);
+		if (n->text)
+			OPENSSL_cleanse(n->text, n->tlen);
 		free(n->text);
 		free(n);
 		n = next;

@@ -6,7 +6,7 @@
 struct xnode {
 	char *name;
 	char *text; /* character data directly inside, "" when none */
-	size_t tlen;
+	size_t tlen, tcap;
 	char **attrs; /* name, value, name, value, ..., NULL */
 	struct xnode *parent, *child, *last, *next;
 };

@@ -68,9 +68,16 @@ push $F/dm12-plain.wbxml "$DM; SEC=USERPIN_NETWORKID_GBA; MAC=$(mac $(hexs 1234:
 check "USERPIN_NETWORKID_GBA: PIN: || Ks_ext_NAF" eq "$(res)" "0 verified"
 push $F/dm12-plain.wbxml "$DM; SEC=USERPIN_NETWORKID_GBA; MAC=$(mac $(hexs 1234:)$KS $F/dm12-plain.wbxml)" --user-pin 1111
 check "USERPIN_NETWORKID_GBA with a wrong PIN: exit 65" eq "$(res)" "65 mac"
+policy "[gba]\nua_id = 0300000099\nnaf_fqdn = dm.example.com\n"
+push $F/dm12-plain.wbxml "$DM; SEC=NETWORKID_GBA; MAC=$(mac $KS $F/dm12-plain.wbxml)"
+check "NETWORKID_GBA with the NAF FQDN from the policy" eq "$(res)" "0 verified"
 policy "[gba]\nua_id = 0300000099\nnaf_fqdn = other.example.com\n"
 push $F/dm12-plain.wbxml "$DM; SEC=NETWORKID_GBA; MAC=$(mac $KS $F/dm12-plain.wbxml)"
-check "NETWORKID_GBA with another NAF FQDN in the policy: exit 65" eq "$(res)" "65 mac"
+check "NETWORKID_GBA with a policy NAF that is not the account's server: refused (77)" sh -c \
+	"[ '$(res)' = '77 policy' ] && grep -q 'naf_binding' $TMP/err"
+policy "[gba]\nua_id = 0300000099\nnaf_binding = server_id\n"
+push $F/dm12-plain.wbxml "$DM; SEC=NETWORKID_GBA; MAC=$(mac $KS $F/dm12-plain.wbxml)"
+check "naf_binding = server_id: the NAF dm.example.com is the account's ServerID" eq "$(res)" "0 verified"
 policy ""
 push $F/dm12-plain.wbxml "$DM; SEC=NETWORKID_GBA; MAC=$(mac $KS $F/dm12-plain.wbxml)"
 check "NETWORKID_GBA without [gba] ua_id: refused (77), says why" sh -c "[ '$(res)' = '77 policy' ] && grep -q ua_id $TMP/err"

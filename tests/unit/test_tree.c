@@ -1,8 +1,9 @@
 /* The device tree: schema, ACLs, and one-transaction applies with naming,
  * isolation and ConnMO conflicts, from plans of the real fixtures. */
-// LINK: src/tree.o src/apply.o src/plan.o src/xdoc.o src/wbxml_check.o src/policy.o
+// LINK: src/tree.o src/store.o src/apply.o src/account.o src/dm_names.o src/plan.o src/xdoc.o
+// LINK: src/wbxml_check.o src/policy.o src/bootsec.o src/factory.o src/factory_tree.o
 // LINK: pcsc/ub_error.o pcsc/ub_hex.o
-// LIBS: -lsqlite3 -lwbxml2 -lexpat -linih -pthread
+// LIBS: -lsqlite3 -lwbxml2 -lexpat -linih -lcrypto -pthread
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "tree.h"
+#include "tree_internal.h"
 #include "ub_apply.h"
 #include "ub_error.h"
 #include "ub_plan.h"
@@ -116,7 +118,7 @@ static void schema_and_acl(void **state)
 
 static void apply_then_unchanged(void **state)
 {
-	struct ub_apply_result r;
+	struct ub_apply_result r = {0};
 	struct ub_tree_node n;
 	char acl[200];
 	int count;
@@ -146,11 +148,12 @@ static void apply_then_unchanged(void **state)
 	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./DMAcc/ex/AAuthPref", "x"),
 			 UB_E_NOT_FOUND);
 	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./DMAcc/ex/AppID", "w7"), 0);
+	ub_apply_result_free(&r);
 }
 
 static void connmo_rename_and_isolation(void **state)
 {
-	struct ub_apply_result r;
+	struct ub_apply_result r = {0};
 	struct ub_tree_node n;
 	int before;
 
@@ -214,6 +217,7 @@ static void connmo_rename_and_isolation(void **state)
 		}
 		struct ub_apply_opts o = {.source = "iccid:89"};
 
+		assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, reason, sizeof(reason)), 0);
 		assert_int_equal(ub_tree_apply(t, &p, &pol, &o, &r, reason, sizeof(reason)), 0);
 		ub_plan_free(&p);
 	}
@@ -224,11 +228,12 @@ static void connmo_rename_and_isolation(void **state)
 	assert_int_equal(ub_tree_get(t, "./DMAcc/ExampleOp1/AppID", &n), 0);
 	assert_string_equal(n.source, "iccid:89");
 	ub_tree_node_free(&n);
+	ub_apply_result_free(&r);
 }
 
 static void cp_and_dm11(void **state)
 {
-	struct ub_apply_result r;
+	struct ub_apply_result r = {0};
 
 	(void)state;
 	assert_int_equal(apply("tests/fixtures/cp-w7.wbxml", &r), 0);
@@ -236,6 +241,7 @@ static void cp_and_dm11(void **state)
 	assert_string_equal(value_of("./ConnMO/CP_APN/NAP/Addr"), "cp.operator.example");
 	assert_int_equal(apply("tests/fixtures/dm11.wbxml", &r), 0);
 	assert_string_equal(value_of("./SyncML/DMAcc/legacy/ServerId"), "dm11.example.org");
+	ub_apply_result_free(&r);
 }
 
 /* Power-on: a card's data applied once, unchanged data not written again
@@ -262,7 +268,7 @@ static int card(const char *iccid, const char *file, const char *digest, bool ot
 
 static void card_provenance(void **state)
 {
-	struct ub_apply_result r;
+	struct ub_apply_result r = {0};
 	int before;
 
 	(void)state;
@@ -306,12 +312,13 @@ static void card_provenance(void **state)
 	/* and nothing more to remove: unchanged */
 	assert_int_equal(card("8902", NULL, NULL, true, &r), 0);
 	assert_true(r.unchanged);
+	ub_apply_result_free(&r);
 }
 
 /* A refused bootstrap leaves the tree as it was, removals included. */
 static void refused_is_atomic(void **state)
 {
-	struct ub_apply_result r;
+	struct ub_apply_result r = {0};
 	int before;
 
 	(void)state;
@@ -326,13 +333,14 @@ static void refused_is_atomic(void **state)
 	assert_int_equal(ub_tree_count(t), before);
 	assert_string_equal(value_of("./DMAcc/operator-cp/PrefConRef"), "./ConnMO/CP_APN");
 	assert_string_equal(value_of("./DMAcc/ExampleOp/ServerID"), "dm.example.com");
+	ub_apply_result_free(&r);
 }
 
 /* A version 1 tree (no provenance table) is migrated on open. */
 static void migrate_v1(void **state)
 {
 	sqlite3 *db;
-	struct ub_apply_result r;
+	struct ub_apply_result r = {0};
 
 	(void)state;
 	ub_tree_close(t);
@@ -358,6 +366,76 @@ static void migrate_v1(void **state)
 	sqlite3_close(db);
 	assert_int_equal(ub_tree_open(path, &t), UB_E_NOT_SUPPORTED);
 	assert_null(t);
+	ub_apply_result_free(&r);
+}
+
+/* Schema 2 gave a container to its first creator (here a card's
+ * ./SyncML/DMAcc); 3 gives it back to the device, so that the card's
+ * removal keeps the other account in it. */
+static void migrate_v2_containers(void **state)
+{
+	sqlite3 *db;
+	struct ub_apply_result r = {0};
+	struct ub_tree_node n;
+	char reason[300];
+	struct ub_apply_opts o = {.source = "iccid:OLD", .supersede = true};
+
+	(void)state;
+	assert_int_equal(card("OLD", "tests/fixtures/dm11.wbxml", "d1", false, &r), 0);
+	assert_int_equal(apply("tests/fixtures/dm12-plain.wbxml", &r), 0);
+	ub_tree_close(t);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "UPDATE node SET server = 'dm11.example.org', source = "
+			     "'iccid:OLD' WHERE uri IN ('./SyncML', './SyncML/DMAcc');"
+			     "INSERT INTO node(uri, parent, format, server, source) VALUES("
+			     "'./SyncML/DMAcc/other', './SyncML/DMAcc', 'node', 'other', "
+			     "'push'); PRAGMA user_version = 2;",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(ub_tree_open(path, &t), 0);
+	assert_int_equal(ub_tree_get(t, "./SyncML/DMAcc", &n), 0);
+	assert_null(n.server);
+	assert_null(n.source);
+	ub_tree_node_free(&n);
+	/* the card's data gone: its account goes, the other one stays */
+	assert_int_equal(ub_tree_apply(t, NULL, &pol, &o, &r, reason, sizeof(reason)), 0);
+	assert_null(value_of("./SyncML/DMAcc/legacy/ServerId"));
+	assert_string_equal(value_of("./SyncML/DMAcc/other"), "(none)");
+	assert_string_equal(value_of("./DMAcc/ex/ServerID"), "dm.example.com");
+	ub_apply_result_free(&r);
+}
+
+/* Removing what a source wrote never orphans another source's node: a
+ * tree where a push node sits under a card's (as an older uiccboot could
+ * leave it) makes the removal refuse, and nothing is removed. */
+static void removal_never_orphans(void **state)
+{
+	struct ub_apply_result r = {0};
+	char reason[300];
+	struct ub_apply_opts o = {.source = "iccid:89", .supersede = true};
+	int before;
+
+	(void)state;
+	assert_int_equal(card("89", "tests/fixtures/dm12-tnds.wbxml", "d1", false, &r), 0);
+	assert_int_equal(
+		sqlite3_exec(t->db,
+			     "INSERT INTO node(uri, parent, format, value, server, source) "
+			     "VALUES('./DMAcc/ExampleOp/Planted', './DMAcc/ExampleOp', 'chr', "
+			     "'x', 'someone', 'push')",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	before = ub_tree_count(t);
+	assert_int_equal(ub_tree_apply(t, NULL, &pol, &o, &r, reason, sizeof(reason)),
+			 UB_E_BAD_DATA);
+	assert_non_null(strstr(reason, "orphan"));
+	assert_int_equal(ub_tree_count(t), before);
+	/* and replacing the account would delete that node: refused as well */
+	assert_int_equal(apply("tests/fixtures/dm12-tnds.wbxml", &r), UB_E_POLICY);
+	assert_int_equal(ub_tree_count(t), before);
+	ub_apply_result_free(&r);
 }
 
 /* Readers bootstrapped in parallel open a new tree at once: one of them
@@ -452,6 +530,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(card_provenance, setup, teardown),
 		cmocka_unit_test_setup_teardown(refused_is_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrate_v1, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrate_v2_containers, setup, teardown),
+		cmocka_unit_test_setup_teardown(removal_never_orphans, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_first_open, setup, teardown),
 		cmocka_unit_test(tnds_refusals),
 	};

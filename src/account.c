@@ -1,0 +1,278 @@
+/* The account model: which management object each node of a plan belongs
+ * to, and which ServerID owns it (see ub_plan.h).  Plan decoding, the
+ * policy's ServerID allow-list, apply, factory apply and import all take
+ * their accounts from here, so that no two of them can disagree about
+ * what an account is.
+ *
+ * OMA-TS-DM_Bootstrap 1.2 5.4.5 (processing), OMA-TS-DM_StdObj 1.2 (DMAcc
+ * with one ServerID, the ConnMO DDF), OMA-TS-DM_TND 1.2 8.3.7.1.5 (ACL
+ * principals), OMA-TS-DM_Security 1.2 5.7.2 (the device decides what a
+ * bootstrap may write). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ub_error.h"
+#include "ub_plan.h"
+
+struct model {
+	struct ub_plan *p;
+	enum ub_model_mode mode;
+	const struct ub_dm_layout *layout; /* the plan's own (bootstrap mode) */
+	size_t cap;
+	char *why;
+	size_t wlen;
+};
+
+static int __attribute__((format(printf, 2, 3))) refuse(struct model *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->why, m->wlen, fmt, ap);
+	va_end(ap);
+	return UB_E_BAD_DATA;
+}
+
+/* The MO root of uri: its container and the next segment ("./DMAcc/x"),
+ * or for a device object in an import, "./<a>/<b>" (or "./<a>"). */
+static size_t root_len(const char *uri, const struct ub_dm_layout *l, bool account)
+{
+	size_t p;
+
+	if (l) {
+		p = strlen(account ? l->accounts : l->connmos) + 1;
+		return p + strcspn(uri + p, "/");
+	}
+	p = 2 + strcspn(uri + 2, "/");
+	return uri[p] ? p + 1 + strcspn(uri + p + 1, "/") : p;
+}
+
+static int mo_of(struct model *m, const char *uri, size_t len, enum ub_mo_kind kind,
+		 const struct ub_dm_layout *l)
+{
+	struct ub_plan *p = m->p;
+	struct ub_mo *mo;
+	size_t i;
+
+	/* the plan lists an MO's nodes together: look from the end */
+	for (i = p->nmos; i-- > 0;)
+		if (strlen(p->mos[i].root) == len && !strncmp(p->mos[i].root, uri, len))
+			return (int)i;
+	if (p->nmos == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 8;
+
+		mo = realloc(p->mos, cap * sizeof(*mo));
+		if (!mo)
+			return UB_E_NOMEM;
+		p->mos = mo;
+		m->cap = cap;
+	}
+	mo = &p->mos[p->nmos];
+	memset(mo, 0, sizeof(*mo));
+	mo->root = strndup(uri, len);
+	if (!mo->root)
+		return UB_E_NOMEM;
+	mo->kind = kind;
+	mo->layout = l;
+	return (int)p->nmos++;
+}
+
+/* What the tree can hold and the export can write: a URI within the
+ * bounds, a Format of DM-TND's list (the export writes it as an element
+ * name), values and Types that are XML text, an ACL in DM-TND's grammar. */
+static int node_ok(struct model *m, const struct ub_plan_node *n)
+{
+	char why[80];
+
+	if (ub_uri_check(n->uri, why, sizeof(why)) || !strcmp(n->uri, "."))
+		return refuse(m, "%s: %s", n->uri,
+			      strcmp(n->uri, ".") ? why : "not a node to write");
+	if (!ub_dm_format_ok(n->format))
+		return refuse(
+			m,
+			"Format is not one of DM-TND's (b64, bin, bool, chr, int, node, null, "
+			"xml, date, time, float) at %s",
+			n->uri);
+	if (!strcmp(n->format, "node") && n->value)
+		return refuse(m, "interior node with a value: %s", n->uri);
+	if ((n->value && !ub_dm_text_ok(n->value)) || (n->type && !ub_dm_text_ok(n->type)))
+		return refuse(m, "value or Type that is not XML text at %s", n->uri);
+	if (n->type && strlen(n->type) > UB_TYPE_MAX)
+		return refuse(m, "Type longer than 255 bytes at %s", n->uri);
+	if (n->acl && !ub_dm_acl_ok(n->acl))
+		return refuse(m, "ACL not in the DM-TND grammar (or longer than 1024 bytes) at %s",
+			      n->uri);
+	return 0;
+}
+
+/* Which MO node n belongs to (n->mo), or a refusal. */
+static int classify(struct model *m, struct ub_plan_node *n)
+{
+	const struct ub_dm_layout *l;
+	bool account = false;
+	size_t len;
+	int k;
+
+	if ((k = node_ok(m, n)))
+		return k;
+	if (ub_dm_is_container(n->uri)) {
+		/* named in a TNDS path: created if missing, never changed */
+		if (strcmp(n->format, "node") || n->value || n->acl)
+			return refuse(m,
+				      "%s is a container of the device: a bootstrap cannot set its "
+				      "value or ACL",
+				      n->uri);
+		n->mo = -1;
+		return 0;
+	}
+	l = ub_dm_layout_of(n->uri, &account);
+	if (m->mode == UB_MODEL_BOOTSTRAP) {
+		if (!l)
+			return refuse(
+				m,
+				"%s is neither a DM account nor a connectivity MO: a bootstrap "
+				"writes only those",
+				n->uri);
+		if (l != m->layout)
+			return refuse(m,
+				      "%s: a %s bootstrap cannot write where the other DM version "
+				      "keeps its MOs",
+				      n->uri, m->layout->name);
+	}
+	len = root_len(n->uri, l, account);
+	k = mo_of(m, n->uri, len, !l ? UB_MO_DEVICE : account ? UB_MO_ACCOUNT : UB_MO_CONNMO, l);
+	if (k < 0)
+		return k;
+	/* an account or a ConnMO is an interior node; its leaves are below */
+	if (l && !n->uri[len] && (strcmp(n->format, "node") || n->value))
+		return refuse(m, "%s is a management object's root: it cannot be a leaf", n->uri);
+	n->mo = k;
+	return 0;
+}
+
+/* The account mo's ServerID: exactly one direct child spelled as its DM
+ * version spells it, a leaf whose value is an ACL principal. */
+static int server_of(struct model *m, struct ub_mo *mo)
+{
+	const struct ub_plan *p = m->p;
+	size_t rl = strlen(mo->root), i;
+	const char *name;
+
+	for (i = 0; i < p->nnodes; i++) {
+		const struct ub_plan_node *n = &p->nodes[i];
+
+		if (p->mos + n->mo != mo)
+			continue;
+		if (n->uri[rl] == '\0')
+			continue; /* the account's own node */
+		name = n->uri + rl + 1;
+		if (strchr(name, '/') || strcasecmp(name, mo->layout->server_leaf))
+			continue;
+		if (strcmp(name, mo->layout->server_leaf))
+			return refuse(m, "%s: %s spells it %s", n->uri, mo->layout->name,
+				      mo->layout->server_leaf);
+		if (!strcmp(n->format, "node") || !n->value || !ub_dm_server_id_ok(n->value))
+			return refuse(m,
+				      "%s: a ServerID is 1-127 printable characters without "
+				      "'=', '&', '*', '+' or spaces",
+				      n->uri);
+		mo->server_id = n->value; /* a node is given once: the only one */
+	}
+	if (!mo->server_id)
+		return refuse(m, "account %s without a %s", mo->root, mo->layout->server_leaf);
+	return 0;
+}
+
+/* A connectivity MO belongs to the server whose accounts refer to it (a
+ * value naming it or a node below it), else to the plan's only server;
+ * with several candidates no owner can be told apart. */
+static int owner_of(struct model *m, struct ub_mo *mo, const char *only_server, bool several)
+{
+	const struct ub_plan *p = m->p;
+	const char *owner = NULL;
+	size_t i;
+
+	for (i = 0; i < p->nnodes; i++) {
+		const struct ub_plan_node *n = &p->nodes[i];
+		const struct ub_mo *from = n->mo >= 0 ? &p->mos[n->mo] : NULL;
+
+		if (!from || from->kind != UB_MO_ACCOUNT || !n->value ||
+		    n->value == from->server_id || !ub_uri_under(n->value, mo->root))
+			continue;
+		if (owner && strcmp(owner, from->server_id)) {
+			owner = NULL;
+			several = true;
+			break;
+		}
+		owner = from->server_id;
+	}
+	if (!owner && !several)
+		owner = only_server; /* may be NULL: connectivity only (CP) */
+	if (!owner && several && m->mode == UB_MODEL_BOOTSTRAP)
+		return refuse(
+			m,
+			"%s: the bootstrap configures several servers and no single one refers "
+			"to this connectivity MO",
+			mo->root);
+	mo->server_id = owner; /* import: shared ones belong to the device */
+	return 0;
+}
+
+const char *ub_plan_server(const struct ub_plan *p, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < p->nmos; k++)
+		if (p->mos[k].kind == UB_MO_ACCOUNT && !i--)
+			return p->mos[k].server_id;
+	return NULL;
+}
+
+int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, char *why, size_t wlen)
+{
+	struct model m = {p, mode, ub_dm_layout(p->kind == UB_PLAN_DM11 ? UB_DM11 : UB_DM12),
+			  0, why,  wlen};
+	const char *only = NULL;
+	bool several = false;
+	size_t i, k;
+	int err = 0;
+
+	/* again from the start when the plan changed */
+	for (k = 0; k < p->nmos; k++)
+		free(p->mos[k].root);
+	free(p->mos);
+	p->mos = NULL;
+	p->nmos = 0;
+	for (i = 0; i < p->nnodes && !err; i++)
+		err = classify(&m, &p->nodes[i]);
+	for (k = 0; k < p->nmos && !err; k++) {
+		if (p->mos[k].kind != UB_MO_ACCOUNT)
+			continue;
+		if ((err = server_of(&m, &p->mos[k])))
+			break;
+		/* one account per server: which one a later bootstrap of that
+		 * server replaces must be clear */
+		for (i = 0; i < k && !err; i++)
+			if (p->mos[i].kind == UB_MO_ACCOUNT &&
+			    p->mos[i].layout == p->mos[k].layout &&
+			    !strcmp(p->mos[i].server_id, p->mos[k].server_id))
+				err = refuse(&m, "two accounts for ServerID %s (%s)",
+					     p->mos[k].server_id, p->mos[k].root);
+		if (only && strcmp(only, p->mos[k].server_id))
+			several = true;
+		only = p->mos[k].server_id;
+	}
+	if (several)
+		only = NULL;
+	for (k = 0; k < p->nmos && !err; k++)
+		if (p->mos[k].kind == UB_MO_CONNMO)
+			err = owner_of(&m, &p->mos[k], only, several);
+	if (!err && mode == UB_MODEL_BOOTSTRAP && p->kind != UB_PLAN_CP && !ub_plan_server(p, 0))
+		err = refuse(&m, "the bootstrap configures no DM account");
+	if (!err && mode == UB_MODEL_BOOTSTRAP && !p->nmos)
+		err = refuse(&m, "the bootstrap writes nothing");
+	return err;
+}

@@ -1,0 +1,358 @@
+/* The tree's SQL for apply and factory apply (see store.h).  Subtrees are
+ * ranges of the primary key: the nodes below R are exactly those with
+ * R || '/' <= uri < R || '0' ('0' follows '/' in every collation SQLite
+ * uses here, BINARY), so no query scans the whole table. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "ub_error.h"
+
+enum {
+	ST_EXISTS,
+	ST_OWNER,
+	ST_INSERT,
+	ST_DELETE_SUB,
+	ST_FOREIGN,
+	ST_LEAVES,
+	ST_EACH,
+	ST_ACCOUNTS,
+	ST_SOURCE_ROOTS,
+	ST_ORPHAN,
+	ST_DELETE_SOURCE,
+	ST_DELETE_PROV,
+	ST_SOURCES,
+	ST_DIGEST,
+	ST_SET_DIGEST,
+	ST_VALUE,
+	ST_SET_VALUE,
+	ST_CHILDREN,
+};
+
+static const char *const sql[] = {
+	[ST_EXISTS] = "SELECT 1 FROM node WHERE uri = ?1",
+	[ST_OWNER] = "SELECT ifnull(server, '') FROM node WHERE uri = ?1",
+	[ST_INSERT] = "INSERT INTO node(uri, parent, format, type, value, acl, server, source) "
+		      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_DELETE_SUB] = "DELETE FROM node WHERE uri = ?1 OR "
+			  "(uri >= ?1 || '/' AND uri < ?1 || '0')",
+	[ST_FOREIGN] = "SELECT count(*) FROM node WHERE (uri = ?1 OR "
+		       "(uri >= ?1 || '/' AND uri < ?1 || '0')) AND server IS NOT ?2",
+	[ST_LEAVES] = "SELECT count(*) FROM node WHERE uri >= ?1 || '/' AND uri < ?1 || '0' "
+		      "AND format <> 'node'",
+	[ST_EACH] = "SELECT uri, format, type, value, acl, server, source FROM node WHERE uri = ?1 "
+		    "OR (uri >= ?1 || '/' AND uri < ?1 || '0') ORDER BY uri",
+	/* the account node is a direct child of the container, and the
+	 * ServerID leaf a direct child of the account: nothing deeper */
+	[ST_ACCOUNTS] = "SELECT a.uri FROM node a JOIN node s ON s.uri = a.uri || '/' || ?2 "
+			"WHERE a.parent = ?1 AND s.parent = a.uri AND s.value = ?3 "
+			"AND s.format <> 'node' ORDER BY a.uri",
+	[ST_SOURCE_ROOTS] = "SELECT n.uri FROM node n LEFT JOIN node p ON p.uri = n.parent "
+			    "WHERE n.source = ?1 AND p.source IS NOT ?1 ORDER BY n.uri",
+	[ST_ORPHAN] = "SELECT c.uri FROM node c JOIN node p ON p.uri = c.parent "
+		      "WHERE p.source = ?1 AND c.source IS NOT ?1 LIMIT 1",
+	[ST_DELETE_SOURCE] = "DELETE FROM node WHERE source = ?1",
+	[ST_DELETE_PROV] = "DELETE FROM provenance WHERE source = ?1",
+	/* a prefix as a range, so the source index serves it */
+	[ST_SOURCES] = "SELECT source FROM node WHERE source >= ?1 AND source < ?2 "
+		       "UNION SELECT source FROM provenance WHERE source >= ?1 AND source < ?2",
+	[ST_DIGEST] = "SELECT digest FROM provenance WHERE source = ?1",
+	[ST_SET_DIGEST] = "INSERT OR REPLACE INTO provenance(source, digest, applied) "
+			  "VALUES(?1, ?2, strftime('%s', 'now'))",
+	[ST_VALUE] = "SELECT value FROM node WHERE uri = ?1 AND format <> 'node'",
+	[ST_SET_VALUE] = "UPDATE node SET value = ?2 WHERE uri = ?1 AND value IS NOT ?2",
+	[ST_CHILDREN] = "SELECT uri FROM node WHERE parent = ?1 ORDER BY uri",
+};
+
+#define NSTMT (sizeof(sql) / sizeof(sql[0]))
+
+/* The statement, prepared once per tree handle, with text parameters
+ * bound (a NULL one binds NULL). */
+static sqlite3_stmt *stmt(struct ub_tree *t, unsigned id, int n, const char *a, const char *b,
+			  const char *c)
+{
+	const char *v[3] = {a, b, c};
+	sqlite3_stmt *st;
+	int i;
+
+	if (!t->st) {
+		t->st = calloc(NSTMT, sizeof(*t->st));
+		if (!t->st)
+			return NULL;
+	}
+	st = t->st[id];
+	if (!st && sqlite3_prepare_v3(t->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+			   SQLITE_OK)
+		return NULL;
+	t->st[id] = st;
+	for (i = 0; i < n; i++)
+		if (sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_STATIC) != SQLITE_OK)
+			return NULL;
+	return st;
+}
+
+static void done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+void ub_store_close(struct ub_tree *t)
+{
+	size_t i;
+
+	for (i = 0; t->st && i < NSTMT; i++)
+		sqlite3_finalize(t->st[i]);
+	free(t->st);
+	t->st = NULL;
+}
+
+/* Run a statement that returns no rows. */
+static int run(struct ub_tree *t, unsigned id, int n, const char *a, const char *b, const char *c)
+{
+	sqlite3_stmt *st = stmt(t, id, n, a, b, c);
+	int rc;
+
+	if (!st)
+		return UB_E_IO;
+	rc = sqlite3_step(st);
+	done(st);
+	return rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+/* The first column of the first row into out (may be NULL): 1, 0 (no
+ * row) or UB_E_IO. */
+static int one(struct ub_tree *t, unsigned id, int n, const char *a, const char *b, const char *c,
+	       char *out, size_t max)
+{
+	sqlite3_stmt *st = stmt(t, id, n, a, b, c);
+	const unsigned char *v;
+	int rc;
+
+	if (!st)
+		return UB_E_IO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && out) {
+		v = sqlite3_column_text(st, 0);
+		if (snprintf(out, max, "%s", v ? (const char *)v : "") >= (int)max)
+			rc = SQLITE_TOOBIG;
+	}
+	done(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+static int count(struct ub_tree *t, unsigned id, const char *a, const char *b, int n)
+{
+	sqlite3_stmt *st = stmt(t, id, n, a, b, NULL);
+	int rc, c = UB_E_IO;
+
+	if (!st)
+		return UB_E_IO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		c = sqlite3_column_int(st, 0);
+	done(st);
+	return c;
+}
+
+/* Each row's first column through cb; the row count or an error. */
+static int rows(struct ub_tree *t, unsigned id, int n, const char *a, const char *b,
+		int (*cb)(const char *s, void *arg), void *arg)
+{
+	sqlite3_stmt *st = stmt(t, id, n, a, b, NULL);
+	int rc, k = 0, err = 0;
+
+	if (!st)
+		return UB_E_IO;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+
+		err = cb(s ? s : "", arg);
+		k++;
+	}
+	done(st);
+	if (err)
+		return err;
+	return rc == SQLITE_DONE ? k : UB_E_IO;
+}
+
+int ub_store_begin(struct ub_tree *t)
+{
+	return ub_tree_sql(t, "BEGIN IMMEDIATE");
+}
+
+int ub_store_commit(struct ub_tree *t)
+{
+	return ub_tree_sql(t, "COMMIT");
+}
+
+void ub_store_rollback(struct ub_tree *t)
+{
+	ub_tree_sql(t, "ROLLBACK");
+}
+
+int ub_store_exists(struct ub_tree *t, const char *uri)
+{
+	return one(t, ST_EXISTS, 1, uri, NULL, NULL, NULL, 0);
+}
+
+int ub_store_owner(struct ub_tree *t, const char *uri, char *out, size_t max)
+{
+	return one(t, ST_OWNER, 1, uri, NULL, NULL, out, max);
+}
+
+int ub_store_insert(struct ub_tree *t, const struct ub_store_row *r)
+{
+	sqlite3_stmt *st = stmt(t, ST_INSERT, 3, r->uri, r->parent, r->format);
+	int rc;
+
+	if (!st || sqlite3_bind_text(st, 4, r->type, -1, SQLITE_STATIC) ||
+	    sqlite3_bind_text(st, 5, r->value, -1, SQLITE_STATIC) ||
+	    sqlite3_bind_text(st, 6, r->acl ? r->acl : "", -1, SQLITE_STATIC) ||
+	    sqlite3_bind_text(st, 7, r->server, -1, SQLITE_STATIC) ||
+	    sqlite3_bind_text(st, 8, r->source, -1, SQLITE_STATIC)) {
+		if (st)
+			done(st);
+		return UB_E_IO;
+	}
+	rc = sqlite3_step(st);
+	done(st);
+	return rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+int ub_store_delete_subtree(struct ub_tree *t, const char *root)
+{
+	return run(t, ST_DELETE_SUB, 1, root, NULL, NULL);
+}
+
+int ub_store_count_foreign(struct ub_tree *t, const char *root, const char *server)
+{
+	return count(t, ST_FOREIGN, root, server, 2);
+}
+
+int ub_store_count_leaves(struct ub_tree *t, const char *root)
+{
+	return count(t, ST_LEAVES, root, NULL, 1);
+}
+
+static char *col(sqlite3_stmt *st, int i)
+{
+	return (char *)sqlite3_column_text(st, i);
+}
+
+int ub_store_each(struct ub_tree *t, const char *root,
+		  int (*cb)(const struct ub_tree_node *n, void *arg), void *arg)
+{
+	sqlite3_stmt *st = stmt(t, ST_EACH, 1, root, NULL, NULL);
+	struct ub_tree_node n;
+	int rc, err = 0;
+
+	if (!st)
+		return UB_E_IO;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n.uri = col(st, 0), n.format = col(st, 1), n.type = col(st, 2);
+		n.value = col(st, 3), n.acl = col(st, 4), n.server = col(st, 5);
+		n.source = col(st, 6);
+		err = cb(&n, arg);
+	}
+	done(st);
+	if (err)
+		return err;
+	return rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+struct first {
+	char *out;
+	size_t max;
+	int n;
+};
+
+static int first_cb(const char *s, void *arg)
+{
+	struct first *f = arg;
+
+	if (!f->n++ && snprintf(f->out, f->max, "%s", s) >= (int)f->max)
+		return UB_E_IO;
+	return 0;
+}
+
+int ub_store_accounts_of(struct ub_tree *t, const struct ub_dm_layout *l, const char *server_id,
+			 char *out, size_t max)
+{
+	struct first f = {out, max, 0};
+	sqlite3_stmt *st = stmt(t, ST_ACCOUNTS, 3, l->accounts, l->server_leaf, server_id);
+	int rc, err = 0;
+
+	if (!st)
+		return UB_E_IO;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		err = first_cb(col(st, 0), &f);
+	done(st);
+	if (err)
+		return err;
+	return rc == SQLITE_DONE ? f.n : UB_E_IO;
+}
+
+int ub_store_source_roots(struct ub_tree *t, const char *source,
+			  int (*cb)(const char *uri, void *arg), void *arg)
+{
+	return rows(t, ST_SOURCE_ROOTS, 1, source, NULL, cb, arg);
+}
+
+int ub_store_source_orphan(struct ub_tree *t, const char *source, char *out, size_t max)
+{
+	return one(t, ST_ORPHAN, 1, source, NULL, NULL, out, max);
+}
+
+int ub_store_delete_source(struct ub_tree *t, const char *source)
+{
+	return run(t, ST_DELETE_SOURCE, 1, source, NULL, NULL)
+		       ?: run(t, ST_DELETE_PROV, 1, source, NULL, NULL);
+}
+
+int ub_store_sources(struct ub_tree *t, const char *prefix,
+		     int (*cb)(const char *source, void *arg), void *arg)
+{
+	char hi[64];
+	size_t n = strlen(prefix);
+	int k;
+
+	/* the first string after every one that starts with prefix */
+	if (!n || n >= sizeof(hi) || (unsigned char)prefix[n - 1] == 0xFF)
+		return UB_E_USAGE;
+	memcpy(hi, prefix, n + 1);
+	hi[n - 1]++;
+	k = rows(t, ST_SOURCES, 2, prefix, hi, cb, arg);
+	return k < 0 ? k : 0;
+}
+
+int ub_store_digest(struct ub_tree *t, const char *source, char *out, size_t max)
+{
+	return one(t, ST_DIGEST, 1, source, NULL, NULL, out, max);
+}
+
+int ub_store_set_digest(struct ub_tree *t, const char *source, const char *digest)
+{
+	return run(t, ST_SET_DIGEST, 2, source, digest, NULL);
+}
+
+int ub_store_value(struct ub_tree *t, const char *uri, char *out, size_t max)
+{
+	return one(t, ST_VALUE, 1, uri, NULL, NULL, out, max);
+}
+
+int ub_store_set_value(struct ub_tree *t, const char *uri, const char *value, bool *changed)
+{
+	int err = run(t, ST_SET_VALUE, 2, uri, value, NULL);
+
+	*changed = !err && sqlite3_changes(t->db) > 0;
+	return err;
+}
+
+int ub_store_children(struct ub_tree *t, const char *uri, int (*cb)(const char *name, void *arg),
+		      void *arg)
+{
+	return rows(t, ST_CHILDREN, 1, uri, NULL, cb, arg);
+}

@@ -1,0 +1,281 @@
+/* The DM names table and the account model: torture tables of what must
+ * be refused, and the shapes that must be accepted. */
+// LINK: src/dm_names.o src/account.o pcsc/ub_error.o
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dm_names.h"
+#include "ub_error.h"
+#include "ub_plan.h"
+
+static void acl_grammar(void **state)
+{
+	static const char *const good[] = {
+		"", "Get=*", "Get=a+b&Replace=b", "Add=x&Delete=x&Exec=x&Get=*&Replace=x",
+		"Get=www.sonera.fi-8765&Replace=www.sonera.fi-8765+321_ibm.com"};
+	static const char *const bad[] = {
+		"Get",	    "Get=",	"=a",	   "Get=a+",	       "Get=+a",
+		"Get=a++b", "Get=a&",	"&Get=a",  "Copy=a",	       "get=a",
+		"Get=a b",  "Get=a\tb", "Get=a=b", "Get=a&&Replace=b", "Get=a*b",
+		"Get=a\x7f"};
+	size_t i;
+	char big[UB_ACL_MAX + 8];
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_true(ub_dm_acl_ok(good[i]));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (ub_dm_acl_ok(bad[i]))
+			fail_msg("ACL accepted: '%s'", bad[i]);
+	memcpy(big, "Get=", 4);
+	memset(big + 4, 'a', sizeof(big) - 5);
+	big[sizeof(big) - 1] = '\0';
+	assert_false(ub_dm_acl_ok(big)); /* longer than UB_ACL_MAX: refused, not cut */
+}
+
+static void server_ids(void **state)
+{
+	static const char *const bad[] = {"",	 "a b", "a&Get=*", "x+y",      "*",
+					  "a=b", "\t",	"a\x01",   "\xc3\xa9", "a\n"};
+	char big[UB_SERVER_ID_MAX + 2];
+	size_t i;
+
+	(void)state;
+	assert_true(ub_dm_server_id_ok("operator-dm"));
+	assert_true(ub_dm_server_id_ok("dm.example.com:443/x"));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (ub_dm_server_id_ok(bad[i]))
+			fail_msg("ServerID accepted: '%s'", bad[i]);
+	memset(big, 's', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_false(ub_dm_server_id_ok(big));
+	big[UB_SERVER_ID_MAX] = '\0';
+	assert_true(ub_dm_server_id_ok(big));
+}
+
+static void uris(void **state)
+{
+	static const char *const bad[] = {"",	    "/",       "..",	   "./",       "DMAcc",
+					  "./a/",   "./a//b",  "./a/./b",  "./a/../b", ".//a",
+					  "./a\nb", "./a\x7f", "/DMAcc/x", ".DMAcc"};
+	char u[UB_URI_MAX + 8];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ub_uri_check(".", NULL, 0), 0);
+	assert_int_equal(ub_uri_check("./DMAcc/x/AppAddr/1/Addr", NULL, 0), 0);
+	assert_int_equal(ub_uri_check("./a<b>&\"c", NULL, 0), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!ub_uri_check(bad[i], NULL, 0))
+			fail_msg("URI accepted: '%s'", bad[i]);
+	/* 32 segments pass, 33 do not */
+	strcpy(u, ".");
+	for (i = 0; i < 32; i++)
+		strcat(u, "/s");
+	assert_int_equal(ub_uri_check(u, NULL, 0), 0);
+	strcat(u, "/s");
+	assert_int_equal(ub_uri_check(u, NULL, 0), UB_E_BAD_DATA);
+	/* 1024 bytes pass, 1025 do not */
+	memset(u, 'x', sizeof(u));
+	memcpy(u, "./", 2);
+	u[UB_URI_MAX] = '\0';
+	assert_int_equal(ub_uri_check(u, NULL, 0), 0);
+	u[UB_URI_MAX] = 'x';
+	u[UB_URI_MAX + 1] = '\0';
+	assert_int_equal(ub_uri_check(u, NULL, 0), UB_E_BAD_DATA);
+}
+
+static void text_and_names(void **state)
+{
+	static const char *const bad[] = {
+		"\x01",		"a\x1b[2J",	    "\xff",    "\xc0\xaf", "\xed\xa0\x80",
+		"\xef\xbf\xbe", "\xf4\x90\x80\x80", "\xe2\x82"};
+	size_t i;
+
+	(void)state;
+	assert_true(ub_dm_text_ok("plain\ttext\r\n"));
+	assert_true(ub_dm_text_ok("\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (ub_dm_text_ok(bad[i]))
+			fail_msg("text accepted: entry %zu", i);
+	assert_true(ub_dm_format_ok("chr") && ub_dm_format_ok("node") && ub_dm_format_ok("float"));
+	assert_false(ub_dm_format_ok("chr/><x") || ub_dm_format_ok("CHR") || ub_dm_format_ok(""));
+	assert_true(ub_dm_is_secret("./DMAcc/x/AppAuth/1/AAuthSecret"));
+	assert_true(ub_dm_is_secret("./DMAcc/x/AppAuth/1/AAuthData"));
+	assert_true(ub_dm_is_secret("./SyncML/DMAcc/x/ClientPW"));
+	assert_true(ub_dm_is_secret("./SyncML/DMAcc/x/ServerNonce"));
+	assert_true(ub_dm_is_secret("./ConnMO/x/NAP/AuthInfo/AuthSecret"));
+	assert_true(ub_dm_is_secret("./SyncML/Con/x/PX/Auth/1/Secret"));
+	assert_true(ub_dm_is_secret("./ConnMO/x/NAP/authsecret"));
+	assert_false(ub_dm_is_secret("./DMAcc/x/AppAuth/1/AAuthName"));
+	assert_false(ub_dm_is_secret("./DMAcc/x/Secretary/Name"));
+	assert_true(ub_dm_is_container("./SyncML/DMAcc") && ub_dm_is_container("."));
+	assert_false(ub_dm_is_container("./SyncML/DMAcc/x") || ub_dm_is_container("./DMAccX"));
+	assert_true(ub_dm_is_address(ub_dm_layout(UB_DM12), "AppAddr/1/Addr"));
+	assert_false(ub_dm_is_address(ub_dm_layout(UB_DM12), "AppAddr/1/Port/1/PortNbr"));
+	assert_false(ub_dm_is_address(ub_dm_layout(UB_DM12), "AppAddr//Addr"));
+	assert_true(ub_dm_is_address(ub_dm_layout(UB_DM11), "Addr"));
+}
+
+/* A plan from "uri=value" / "uri" (interior) strings. */
+static void make(struct ub_plan *p, enum ub_plan_kind kind, const char *const *nodes)
+{
+	size_t i, n = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	while (nodes[n])
+		n++;
+	p->nodes = calloc(n, sizeof(*p->nodes));
+	assert_non_null(p->nodes);
+	for (i = 0; i < n; i++) {
+		const char *eq = strchr(nodes[i], '=');
+		struct ub_plan_node *x = &p->nodes[i];
+
+		x->uri = eq ? strndup(nodes[i], (size_t)(eq - nodes[i])) : strdup(nodes[i]);
+		x->value = eq ? strdup(eq + 1) : NULL;
+		x->format = strdup(eq ? "chr" : "node");
+		x->mo = -1;
+	}
+	p->nnodes = n;
+}
+
+static void free_plan(struct ub_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nnodes; i++) {
+		free(p->nodes[i].uri);
+		free(p->nodes[i].value);
+		free(p->nodes[i].format);
+	}
+	free(p->nodes);
+	for (i = 0; i < p->nmos; i++)
+		free(p->mos[i].root);
+	free(p->mos);
+}
+
+#define N(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static void model_refusals(void **state)
+{
+	const struct {
+		enum ub_plan_kind kind;
+		const char *const *nodes;
+		const char *why; /* a word of the reason */
+	} bad[] = {
+		{UB_PLAN_DM12, N("./DMAcc/x/ServerID=a", "./DMAcc/x/ServerId=b"), "spells"},
+		{UB_PLAN_DM12, N("./DMAcc/x/serverid=a"), "spells"},
+		{UB_PLAN_DM12, N("./DMAcc/x/Name=n"), "without"},
+		{UB_PLAN_DM12, N("./DMAcc/x/Ext/ServerID=a"), "without"},
+		{UB_PLAN_DM12, N("./DMAcc/x/ServerID=a", "./SyncML/DMAcc/y/ServerId=b"),
+		 "other DM"},
+		{UB_PLAN_DM11, N("./SyncML/DMAcc/y/ServerId=b", "./DMAcc/x/ServerID=a"),
+		 "other DM"},
+		{UB_PLAN_DM12, N("./DMAcc/x/ServerID=a", "./Vendor/y/z=1"), "neither"},
+		{UB_PLAN_DM12, N("./DMAcc/x/ServerID=a", "./DevInfo/Ext/z=1"), "neither"},
+		{UB_PLAN_DM12, N("./DMAcc/x/ServerID=a", "./DMAcc=1"), "container"},
+		{UB_PLAN_DM12, N("./DMAcc/x/ServerID=a&Get=*"), "ServerID is"},
+		{UB_PLAN_DM12, N("./DMAcc/x/ServerID=", "./DMAcc/x/AppID=w7"), "ServerID is"},
+		{UB_PLAN_DM12, N("./DMAcc/x/ServerID", "./DMAcc/x/ServerID/y=a"), "ServerID is"},
+		{UB_PLAN_DM12, N("./DMAcc/x/ServerID=a", "./DMAcc/y/ServerID=a"), "two accounts"},
+		{UB_PLAN_DM12, N("./DMAcc/x=leaf", "./DMAcc/x/ServerID=a"), "leaf"},
+		{UB_PLAN_DM12, N("./DMAcc/x/ServerID=a", "./ConnMO/c=leaf"), "leaf"},
+		{UB_PLAN_DM12, N("./DMAcc/x/ServerID=a", "./DMAcc/y/ServerID=b", "./ConnMO/c/ID=1"),
+		 "several"},
+		{UB_PLAN_DM12,
+		 N("./DMAcc/x/ServerID=a", "./DMAcc/x/PrefConRef=./ConnMO/c",
+		   "./DMAcc/y/ServerID=b", "./DMAcc/y/PrefConRef=./ConnMO/c/NAP",
+		   "./ConnMO/c/ID=1"),
+		 "several"},
+		{UB_PLAN_DM12, N("./ConnMO/c/ID=1"), "no DM account"},
+		{UB_PLAN_DM12, N("./DMAcc/x/ServerID=a", "./DMAcc/x/v=\x01"), "XML text"},
+		{UB_PLAN_DM12, N("."), "not a node"},
+	};
+	struct ub_plan p;
+	char why[300];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		make(&p, bad[i].kind, bad[i].nodes);
+		why[0] = '\0';
+		if (ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)) != UB_E_BAD_DATA ||
+		    !strstr(why, bad[i].why))
+			fail_msg("plan %zu not refused as '%s': '%s'", i, bad[i].why, why);
+		free_plan(&p);
+	}
+	/* a Format outside DM-TND's list, an ACL outside its grammar */
+	make(&p, UB_PLAN_DM12, N("./DMAcc/x/ServerID=a", "./DMAcc/x/Name=n"));
+	free(p.nodes[1].format);
+	p.nodes[1].format = strdup("chr/></Format><x");
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), UB_E_BAD_DATA);
+	free(p.nodes[1].format);
+	p.nodes[1].format = strdup("chr");
+	p.nodes[1].acl = strdup("Get=*&Replace");
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), UB_E_BAD_DATA);
+	free(p.nodes[1].acl);
+	p.nodes[1].acl = NULL;
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
+	free_plan(&p);
+}
+
+static void model_shapes(void **state)
+{
+	struct ub_plan p;
+	char why[300];
+
+	(void)state;
+	/* a nested ServerID leaf is a leaf of the account around it */
+	make(&p, UB_PLAN_DM12, N("./DMAcc/a/ServerID=att", "./DMAcc/a/Ext/ServerID=operator"));
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
+	assert_int_equal(p.nmos, 1);
+	assert_string_equal(p.mos[0].root, "./DMAcc/a");
+	assert_string_equal(ub_plan_server(&p, 0), "att");
+	assert_null(ub_plan_server(&p, 1));
+	free_plan(&p);
+	/* the ConnMO belongs to the server that refers to it */
+	make(&p, UB_PLAN_DM12,
+	     N("./DMAcc/x/ServerID=a", "./DMAcc/y/ServerID=b", "./DMAcc/y/PrefConRef=./ConnMO/c",
+	       "./ConnMO/c/ID=1", "./DMAcc/x/PrefConRef=./ConnMO/d", "./ConnMO/d/ID=2"));
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
+	assert_int_equal(p.nmos, 4);
+	assert_string_equal(p.mos[p.nodes[3].mo].server_id, "b");
+	assert_string_equal(p.mos[p.nodes[5].mo].server_id, "a");
+	free_plan(&p);
+	/* a ServerID that looks like a URI is not a reference */
+	make(&p, UB_PLAN_DM12,
+	     N("./DMAcc/x/ServerID=a", "./DMAcc/y/ServerID=./ConnMO/c", "./ConnMO/c/ID=1"));
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), UB_E_BAD_DATA);
+	free_plan(&p);
+	/* CP connectivity only: the device's */
+	make(&p, UB_PLAN_CP, N("./ConnMO/c/ID=1"));
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
+	assert_null(p.mos[0].server_id);
+	free_plan(&p);
+	/* an import may hold device objects; containers are no MO */
+	make(&p, UB_PLAN_DM12,
+	     N("./DevInfo", "./DevInfo/DevId=IMEI:1", "./DMAcc", "./SyncML/DMAcc/y/ServerId=b"));
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_IMPORT, why, sizeof(why)), 0);
+	assert_int_equal(p.nodes[2].mo, -1);
+	assert_int_equal(p.mos[p.nodes[1].mo].kind, UB_MO_DEVICE);
+	assert_int_equal(p.mos[p.nodes[3].mo].kind, UB_MO_ACCOUNT);
+	assert_string_equal(p.mos[p.nodes[3].mo].server_id, "b");
+	free_plan(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(acl_grammar),	  cmocka_unit_test(server_ids),
+		cmocka_unit_test(uris),		  cmocka_unit_test(text_and_names),
+		cmocka_unit_test(model_refusals), cmocka_unit_test(model_shapes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
