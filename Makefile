@@ -6,13 +6,13 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-INCS := -Iinclude -Iinclude/uiccboot -Ipcsc -Iuicc-files -Igba-u -Iwire -Ilwm2m -Isrc
+INCS := -Iinclude -Iinclude/uiccboot -Ipcsc -Iuicc-files -Igba-u -Iwire -Ilwm2m -Idm -Isrc
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_GNU_SOURCE \
 	-DUB_VERSION='"$(VERSION)"' $(INCS) $(PKG_CFLAGS)
 # B is the build tree: build/ normally, build/asan/ for the sanitizer build.
 B ?= build
 
-LIB_SRCS := $(wildcard pcsc/*.c uicc-files/*.c gba-u/*.c wire/*.c lwm2m/*.c) $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
+LIB_SRCS := $(wildcard pcsc/*.c uicc-files/*.c gba-u/*.c wire/*.c lwm2m/*.c dm/*.c) $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
 CLI_SRCS := src/main.c $(wildcard src/cli_*.c)
 SIM_SRCS := $(wildcard tests/uicc-sim/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -45,14 +45,13 @@ $(B)/uiccboot: $(call obj,$(CLI_SRCS)) $(B)/libuiccboot.a
 $(B)/uicc-sim: $(call obj,$(SIM_SRCS))
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
 
-# Unit tests: each test_X.c says what it links in a "// LINK:" line
-# (objects relative to the tree); pcsc tests replace libpcsclite by a seam.
-$(B)/tests/%: tests/unit/%.c $(LIB_OBJS) $(B)/obj/tests/unit/scard_fake.o
+# Unit tests link the library archive; libpcsclite is replaced by a
+# link-time seam (tests/unit/scard_fake.c), so no test needs pcscd.
+TEST_LIBS := $(filter-out -lpcsclite,$(PKG_LIBS)) -lcmocka -pthread
+$(B)/tests/%: tests/unit/%.c $(B)/libuiccboot.a $(SEAM_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< \
-	  $(addprefix $(B)/obj/,$(shell sed -n 's|^// LINK: *||p' $<)) \
-	  $(shell sed -n 's|^// LIBS: *||p' $<) -lcmocka $(LDFLAGS)
+	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(SEAM_OBJ) $(B)/libuiccboot.a $(TEST_LIBS) $(LDFLAGS)
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 

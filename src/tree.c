@@ -41,7 +41,7 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	/* 3: containers belong to the device (earlier versions gave
 	 * ./SyncML/DMAcc and its like to their first creator, whose removal
 	 * then took other servers' accounts with it).  A migration is a record
-	 * of its day: the list is spelled here, not taken from dm_names.c. */
+	 * of its day: the list is spelled here, not taken from dm/names.c. */
 	"UPDATE node SET server = NULL, source = NULL WHERE uri IN "
 	"('.', './DMAcc', './ConnMO', './SyncML', './SyncML/DMAcc', './SyncML/Con');",
 };

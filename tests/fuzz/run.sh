@@ -7,10 +7,10 @@ cd "$(dirname "$0")/../.."
 mode=${1:-10}
 OUT=build/fuzz
 mkdir -p "$OUT"
-CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ipcsc -Iuicc-files -Igba-u -Isrc -Iinclude -Iinclude/uiccboot $(pkg-config --cflags libpcsclite)"
+CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ipcsc -Iuicc-files -Igba-u -Idm -Isrc -Iinclude -Iinclude/uiccboot $(pkg-config --cflags libpcsclite)"
 FILES="uicc-files/tlv.c uicc-files/fcp.c uicc-files/ident.c uicc-files/pkcs15.c pcsc/ub_error.c"
 targets="fcp:1 efdir:2 gbabp:3 gbanl:4 pkcs15:5 ctype:0 plan:0 tnds:0 isolation:0"
-PLAN="src/plan.c src/account.c src/dm_names.c src/xdoc.c src/wbxml_check.c pcsc/ub_error.c"
+PLAN="$(ls dm/*.c) src/wbxml_check.c pcsc/ub_error.c"
 TREE="src/tree.c src/store.c src/apply.c src/policy.c src/bootsec.c pcsc/ub_hex.c"
 fail=0
 for t in $targets; do

@@ -1,7 +1,5 @@
 /* Decoders of uicc-files: known byte strings, and tables of inputs that
  * must be refused (torture tables, OpenSC style). */
-// LINK: uicc-files/tlv.o uicc-files/fcp.o uicc-files/ident.o uicc-files/pkcs15.o
-// LINK: pcsc/ub_error.o pcsc/ub_hex.o
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,5 @@
 /* The DM names table and the account model: torture tables of what must
  * be refused, and the shapes that must be accepted. */
-// LINK: src/dm_names.o src/account.o pcsc/ub_error.o
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

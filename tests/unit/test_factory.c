@@ -1,7 +1,5 @@
 /* R-FACTORY: the README vectors, the one-block expand against OpenSSL's
  * EVP_KDF HKDF, uniqueness, refusals. */
-// LINK: src/factory.o pcsc/ub_error.o pcsc/ub_hex.o
-// LIBS: -lcrypto
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,7 +1,5 @@
 /* gba-u pure functions: the KDF against spec/uicc-gba.md 3.5, NAF_Id,
  * B-TID, lifetime parsing. */
-// LINK: gba-u/kdf.o pcsc/ub_error.o pcsc/ub_hex.o
-// LIBS: -lcrypto
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

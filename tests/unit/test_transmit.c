@@ -1,6 +1,4 @@
 /* The APDU engine against scripted exchanges, T=0 and T=1 (no pcscd). */
-// LINK: pcsc/transmit.o pcsc/trace.o pcsc/reader.o pcsc/ub_error.o pcsc/ub_hex.o
-// LINK: tests/unit/scard_fake.o
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

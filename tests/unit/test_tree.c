@@ -1,9 +1,5 @@
 /* The device tree: schema, ACLs, and one-transaction applies with naming,
  * isolation and ConnMO conflicts, from plans of the real fixtures. */
-// LINK: src/tree.o src/store.o src/apply.o src/account.o src/dm_names.o src/plan.o src/xdoc.o
-// LINK: src/wbxml_check.o src/policy.o src/bootsec.o src/factory.o src/factory_tree.o
-// LINK: pcsc/ub_error.o pcsc/ub_hex.o
-// LIBS: -lsqlite3 -lwbxml2 -lexpat -linih -lcrypto -pthread
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>

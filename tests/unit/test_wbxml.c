@@ -1,5 +1,4 @@
 /* The WBXML walker that guards libwbxml: documents it must refuse. */
-// LINK: src/wbxml_check.o pcsc/ub_error.o pcsc/ub_hex.o
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

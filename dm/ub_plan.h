@@ -45,7 +45,7 @@ struct ub_plan_node {
 
 enum ub_plan_kind { UB_PLAN_DM12, UB_PLAN_DM11, UB_PLAN_CP };
 
-/* The account model (src/account.c): every node of a plan belongs to one
+/* The account model (dm/account.c): every node of a plan belongs to one
  * management object, and every MO to one owner.
  *   account  ./DMAcc/<x> (DM 1.2, CP) or ./SyncML/DMAcc/<x> (DM 1.1) with
  *            exactly one ServerID leaf as a direct child, spelled as that

@@ -1,0 +1,100 @@
+/* The plan being built: nodes added with their URIs checked, and freed
+ * with their values wiped. */
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan_build.h"
+#include "ub_error.h"
+
+int pb_fail(struct build *b, const char *what, const char *arg)
+{
+	if (!b->err[0])
+		snprintf(b->err, b->errlen, "%s%s%s", what, arg ? ": " : "", arg ? arg : "");
+	return UB_E_BAD_DATA;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int pb_add(struct build *b, const char *uri, const char *format, const char *type,
+	   const char *value, const char *acl)
+{
+	struct ub_plan *p = b->plan;
+	struct ub_plan_node *n;
+	char why[80];
+	size_t i;
+
+	/* the node's properties are checked by the account model, which
+	 * every plan goes through */
+	if (ub_uri_check(uri, why, sizeof(why)) || !strcmp(uri, "."))
+		return pb_fail(b, strcmp(uri, ".") ? why : "the root is not a node to write", uri);
+	if (!format)
+		format = value ? "chr" : "node";
+	for (i = 0; i < p->nnodes; i++)
+		if (!strcmp(p->nodes[i].uri, uri))
+			return pb_fail(b, "node given twice", uri);
+	if (p->nnodes >= UB_NODES_MAX)
+		return pb_fail(b, "more than 4096 nodes", NULL);
+	if (p->nnodes == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 32;
+		struct ub_plan_node *x = realloc(p->nodes, cap * sizeof(*x));
+
+		if (!x)
+			return UB_E_NOMEM;
+		p->nodes = x;
+		b->cap = cap;
+	}
+	n = &p->nodes[p->nnodes];
+	memset(n, 0, sizeof(*n));
+	n->mo = -1;
+	n->uri = strdup(uri);
+	n->format = strdup(format);
+	n->type = dup_or_null(type);
+	n->value = dup_or_null(value);
+	n->acl = dup_or_null(acl);
+	if (!n->uri || !n->format || (type && !n->type) || (value && !n->value) ||
+	    (acl && !n->acl)) {
+		free(n->uri), free(n->format), free(n->type), free(n->value), free(n->acl);
+		return UB_E_NOMEM;
+	}
+	p->nnodes++;
+	return 0;
+}
+
+int pb_join(struct build *b, char *out, const char *base, const char *name)
+{
+	int w = snprintf(out, UB_URI_MAX + 1, "%s/%s", base, name);
+
+	if (w < 0 || w > UB_URI_MAX)
+		return pb_fail(b, "URI longer than 1024 bytes", base);
+	return 0;
+}
+
+static void free_wiped(char *s)
+{
+	if (s)
+		OPENSSL_cleanse(s, strlen(s));
+	free(s);
+}
+
+void ub_plan_free(struct ub_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nnodes; i++) {
+		free(p->nodes[i].uri);
+		free(p->nodes[i].format);
+		free(p->nodes[i].type);
+		free_wiped(p->nodes[i].value);
+		free(p->nodes[i].acl);
+	}
+	free(p->nodes);
+	for (i = 0; i < p->nmos; i++)
+		free(p->mos[i].root);
+	free(p->mos);
+	memset(p, 0, sizeof(*p));
+}
