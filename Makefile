@@ -6,13 +6,13 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-INCS := -Iinclude -Iinclude/uiccboot -Ipcsc -Iuicc-files -Igba-u -Iwire -Ilwm2m -Idm -Isrc
+INCS := -Iinclude -Iinclude/uiccboot -Ibase -Ipcsc -Iuicc-files -Igba-u -Iwire -Ilwm2m -Idm -Isrc
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_GNU_SOURCE \
 	-DUB_VERSION='"$(VERSION)"' $(INCS) $(PKG_CFLAGS)
 # B is the build tree: build/ normally, build/asan/ for the sanitizer build.
 B ?= build
 
-LIB_SRCS := $(wildcard pcsc/*.c uicc-files/*.c gba-u/*.c wire/*.c lwm2m/*.c dm/*.c) $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
+LIB_SRCS := $(wildcard base/*.c pcsc/*.c uicc-files/*.c gba-u/*.c wire/*.c lwm2m/*.c dm/*.c) $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
 CLI_SRCS := src/main.c $(wildcard src/cli_*.c)
 SIM_SRCS := $(wildcard tests/uicc-sim/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -114,7 +114,7 @@ install: all
 	ln -sf libuiccboot.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libuiccboot.so.0
 	ln -sf libuiccboot.so.0 $(DESTDIR)$(LIBDIR)/libuiccboot.so
 	install -m 0644 include/uiccboot/tree.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
-	install -m 0644 pcsc/ub_error.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
+	install -m 0644 base/ub_error.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
 	$(SUBST) dist/libuiccboot.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc
 	$(SUBST) dist/uiccboot.service.in >$(DESTDIR)$(UNITDIR)/uiccboot.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/uiccboot.service $(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc

@@ -7,11 +7,11 @@ cd "$(dirname "$0")/../.."
 mode=${1:-10}
 OUT=build/fuzz
 mkdir -p "$OUT"
-CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ipcsc -Iuicc-files -Igba-u -Idm -Isrc -Iinclude -Iinclude/uiccboot $(pkg-config --cflags libpcsclite)"
-FILES="uicc-files/tlv.c uicc-files/fcp.c uicc-files/ident.c uicc-files/pkcs15.c pcsc/ub_error.c"
+CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ibase -Ipcsc -Iuicc-files -Igba-u -Idm -Isrc -Iinclude -Iinclude/uiccboot $(pkg-config --cflags libpcsclite)"
+FILES="uicc-files/tlv.c uicc-files/fcp.c uicc-files/ident.c uicc-files/pkcs15.c base/ub_error.c"
 targets="fcp:1 efdir:2 gbabp:3 gbanl:4 pkcs15:5 ctype:0 plan:0 tnds:0 isolation:0"
-PLAN="$(ls dm/*.c) src/wbxml_check.c pcsc/ub_error.c"
-TREE="src/tree.c src/store.c src/apply.c src/policy.c src/bootsec.c pcsc/ub_hex.c"
+PLAN="$(ls dm/*.c) src/wbxml_check.c base/ub_error.c"
+TREE="src/tree.c src/store.c src/apply.c src/policy.c src/bootsec.c base/ub_hex.c"
 fail=0
 for t in $targets; do
 	name=${t%:*}
@@ -23,7 +23,7 @@ for t in $targets; do
 			$PLAN $TREE $(pkg-config --libs libwbxml2 expat sqlite3) -lcrypto -linih
 	elif [ "$name" = ctype ]; then
 		clang $CFLAGS -o "$OUT/fuzz_$name" tests/fuzz/fuzz_ctype.c src/bootsec.c src/policy.c \
-			pcsc/ub_hex.c pcsc/ub_error.c -lcrypto -linih
+			base/ub_hex.c base/ub_error.c -lcrypto -linih
 	else
 		clang $CFLAGS -DFUZZ_WHICH=${t#*:} -o "$OUT/fuzz_$name" tests/fuzz/fuzz_files.c $FILES
 	fi
