@@ -9,7 +9,7 @@ OUT=build/fuzz
 mkdir -p "$OUT"
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ipcsc -Iuicc-files -Igba-u -Isrc -Iinclude $(pkg-config --cflags libpcsclite)"
 FILES="uicc-files/tlv.c uicc-files/fcp.c uicc-files/ident.c uicc-files/pkcs15.c pcsc/ub_error.c"
-targets="fcp:1 efdir:2 gbabp:3 gbanl:4 pkcs15:5 ctype:0 plan:0 tnds:0"
+targets="fcp:1 efdir:2 gbabp:3 gbanl:4 pkcs15:5 ctype:0 plan:0 tnds:0 text:0"
 fail=0
 for t in $targets; do
 	name=${t%:*}
@@ -17,6 +17,8 @@ for t in $targets; do
 		clang $CFLAGS $(pkg-config --cflags libwbxml2) -o "$OUT/fuzz_$name" tests/fuzz/fuzz_$name.c \
 			src/plan.c src/xdoc.c src/wbxml_check.c pcsc/ub_error.c \
 			$(pkg-config --libs libwbxml2 expat)
+	elif [ "$name" = text ]; then
+		clang $CFLAGS -o "$OUT/fuzz_$name" tests/fuzz/fuzz_text.c pcsc/ub_text.c pcsc/ub_error.c
 	elif [ "$name" = ctype ]; then
 		clang $CFLAGS -o "$OUT/fuzz_$name" tests/fuzz/fuzz_ctype.c src/bootsec.c src/policy.c \
 			pcsc/ub_hex.c pcsc/ub_error.c -lcrypto -linih
