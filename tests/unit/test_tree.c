@@ -1,8 +1,8 @@
 /* The device tree: schema, ACLs, and one-transaction applies with naming,
  * isolation and ConnMO conflicts, from plans of the real fixtures. */
 // LINK: src/tree.o src/apply.o src/plan.o src/xdoc.o src/wbxml_check.o src/policy.o
-// LINK: pcsc/ub_error.o pcsc/ub_hex.o
-// LIBS: -lsqlite3 -lwbxml2 -lexpat -linih -pthread
+// LINK: pcsc/ub_error.o pcsc/ub_hex.o pcsc/ub_secret.o
+// LIBS: -lcrypto -lsqlite3 -lwbxml2 -lexpat -linih -pthread
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
