@@ -22,7 +22,7 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 LIB_OBJS := $(call obj,$(LIB_SRCS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps check check-unit check-asan check-integration demo format format-check \
+.PHONY: print-incs print-libs all deps check check-unit check-asan check-integration demo format format-check \
 	fuzz bench stress valgrind install clean lab-stop
 all: $(B)/uiccboot $(B)/uicc-sim $(B)/libuiccboot.a $(B)/libuiccboot.so
 
@@ -69,6 +69,12 @@ check-integration: all
 
 demo: deps all
 	@tests/demo.sh
+
+# for tests/fuzz/run.sh: the include flags and the libraries
+print-incs:
+	@echo $(INCS)
+print-libs:
+	@echo $(PKG_LIBS)
 
 lab-stop:
 	@tests/lab.sh stop

@@ -4,6 +4,7 @@
 
 #include <json-c/json.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "ub_pcsc.h"
 #include "ub_uicc.h"
@@ -17,7 +18,7 @@ struct ub_cli {
 	bool json;
 	bool exclusive;
 	bool reset;
-	const char *pin;    /* --pin or UICCBOOT_PIN */
+	const char *pin;    /* --pin, --pin-file, UICCBOOT_PIN or the policy's pin1 */
 	const char *policy; /* --policy */
 	const char *tree;   /* --tree */
 
@@ -31,6 +32,7 @@ struct ub_cli {
 	struct ub_uicc uicc; /* the card session of the command */
 	bool have_uicc;
 	json_object *out; /* the one JSON object printed with --json */
+	bool stdin_taken; /* a secret was read from standard input */
 };
 
 struct ub_cmd {
@@ -50,9 +52,27 @@ void cli_session_end(struct ub_cli *cli);
  * channel with --channel (the basic one when the card refuses). */
 int cli_uicc_start(struct ub_cli *cli);
 
-/* Print an error line for err on stderr: "uiccboot: <where>: <message>". */
+/* Print an error line for err on stderr: "uiccboot: <where>: <message>",
+ * escaped as cli_print does. */
 void cli_error(struct ub_cli *cli, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* printf to fp for text output: everything but a final newline goes
+ * through ub_text_putn, so control characters in the arguments (card,
+ * message, tree and reader data) are shown as \xNN, never sent raw. */
+void cli_print(FILE *fp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The secret of option opt ("--user-pin") into out (max bytes), from the
+ * one source given: arg (its value on argv, overwritten with 'x' once
+ * copied, since ps shows argv), file (opt-file FILE; "-" is standard
+ * input, once per command; see ub_secret_read_file), else the variable
+ * env (NULL: none; wiped and unset once copied).  *dst = out when one
+ * was given, untouched otherwise.  Prints what failed.  Returns 0,
+ * UB_E_USAGE (both arg and file; stdin twice), UB_E_POLICY (a file others
+ * may read), UB_E_BAD_DATA (empty, too long, control characters),
+ * UB_E_IO.  The caller wipes out with OPENSSL_cleanse. */
+int cli_secret(struct ub_cli *cli, const char *opt, char *arg, const char *file, const char *env,
+	       char *out, size_t max, const char **dst);
 
 /* Lowercase hex string as a JSON value. */
 json_object *cli_json_hex(const uint8_t *b, size_t n);

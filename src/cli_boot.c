@@ -3,6 +3,7 @@
  * plan (--dry-run). */
 #include <errno.h>
 #include <getopt.h>
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "ub_apply.h"
 #include "ub_hex.h"
 #include "ub_push.h"
+#include "ub_secret.h"
 
 #define UB_MAX_READERS 64
 
@@ -41,8 +43,8 @@ static void report(struct ub_cli *cli, const char *status, const char *reason,
 	json_object_object_add(cli->out, "reason",
 			       reason && *reason ? json_object_new_string(reason) : NULL);
 	if (!cli->json)
-		printf("status    %s%s%s\n", status, reason && *reason ? ": " : "",
-		       reason ? reason : "");
+		cli_print(stdout, "status    %s%s%s\n", status, reason && *reason ? ": " : "",
+			  reason ? reason : "");
 	if (!plan)
 		return;
 	json_object_object_add(cli->out, "kind", json_object_new_string(kind_name(plan->kind)));
@@ -56,7 +58,7 @@ static void report(struct ub_cli *cli, const char *status, const char *reason,
 		json_object_object_add(a, "server_id", json_object_new_string(s));
 		json_object_array_add(arr, a);
 		if (!cli->json)
-			printf("account   %s\n", s);
+			cli_print(stdout, "account   %s\n", s);
 	}
 	json_object_object_add(cli->out, "accounts", arr);
 	json_object_object_add(cli->out, "renamed", json_object_new_array());
@@ -74,7 +76,7 @@ static void report(struct ub_cli *cli, const char *status, const char *reason,
 		json_object_object_add(o, "acl", n->acl ? json_object_new_string(n->acl) : NULL);
 		json_object_array_add(nodes, o);
 		if (!cli->json)
-			printf("  %s%s%s\n", n->uri, v ? " = " : "/", v ? v : "");
+			cli_print(stdout, "  %s%s%s\n", n->uri, v ? " = " : "/", v ? v : "");
 	}
 	json_object_object_add(cli->out, "nodes", nodes);
 }
@@ -87,7 +89,7 @@ static json_object *uri_list(char *const *uris, size_t n, const char *label, boo
 	for (i = 0; i < n; i++) {
 		json_object_array_add(arr, json_object_new_string(uris[i]));
 		if (text)
-			printf("%-9s %s\n", label, uris[i]);
+			cli_print(stdout, "%-9s %s\n", label, uris[i]);
 	}
 	return arr;
 }
@@ -100,7 +102,7 @@ void cli_report_apply(struct ub_cli *cli, const struct ub_apply_result *r)
 	json_object_object_add(cli->out, "status",
 			       json_object_new_string(r->unchanged ? "unchanged" : "applied"));
 	if (!cli->json)
-		printf("status    %s\n", r->unchanged ? "unchanged" : "applied");
+		cli_print(stdout, "status    %s\n", r->unchanged ? "unchanged" : "applied");
 	json_object_object_add(cli->out, "accounts",
 			       uri_list(r->accounts, r->naccounts, "account", !cli->json));
 	for (i = 0; i < r->nrenamed; i++) {
@@ -109,7 +111,8 @@ void cli_report_apply(struct ub_cli *cli, const struct ub_apply_result *r)
 		json_object_object_add(o, "to", json_object_new_string(r->renamed[i].to));
 		json_object_array_add(ren, o);
 		if (!cli->json)
-			printf("renamed   %s -> %s\n", r->renamed[i].from, r->renamed[i].to);
+			cli_print(stdout, "renamed   %s -> %s\n", r->renamed[i].from,
+				  r->renamed[i].to);
 	}
 	json_object_object_add(cli->out, "renamed", ren);
 	json_object_object_add(cli->out, "removed",
@@ -160,29 +163,38 @@ static int read_file(const char *path, uint8_t *buf, size_t max, size_t *len)
 
 	if (!fp)
 		return UB_E_IO;
+	setvbuf(fp, NULL, _IONBF, 0); /* no stdio copy of the message to leave behind */
 	n = fread(buf, 1, max, fp);
 	fclose(fp);
 	*len = n;
 	return n >= max ? UB_E_BAD_DATA : 0; /* larger than the 64 KiB bound */
 }
 
-int cli_push(struct ub_cli *cli, int argc, char **argv)
+/* The message and the PINs: wiped before cli_push returns. */
+struct push_mem {
+	uint8_t body[UB_DOC_MAX + 1];
+	char user_pin[UB_SECRET_MAX + 1];
+	struct ub_policy pol; /* pin1 */
+};
+
+static int push_run(struct ub_cli *cli, int argc, char **argv, struct push_mem *m)
 {
 	static const struct option opts[] = {{"content-type", required_argument, NULL, 'c'},
 					     {"wsp-content-type", required_argument, NULL, 'w'},
 					     {"transport", required_argument, NULL, 't'},
 					     {"user-pin", required_argument, NULL, 'p'},
+					     {"user-pin-file", required_argument, NULL, 'P'},
 					     {"dry-run", no_argument, NULL, 'n'},
 					     {NULL, 0, NULL, 0}};
 	static const char *usage =
 		"uiccboot push FILE --content-type STR [--transport secure|insecure] "
-		"[--user-pin PIN] [--dry-run]\n"
-		"       (--wsp-content-type HEX: the WSP binary header value instead)";
-	static uint8_t body[UB_DOC_MAX + 1];
+		"[--user-pin-file F | --user-pin PIN] [--dry-run]\n"
+		"       (--wsp-content-type HEX: the WSP binary header value instead;\n"
+		"        the user PIN also from UICCBOOT_USER_PIN)";
 	struct ub_push_req r;
-	struct ub_policy pol;
 	struct ub_plan plan;
-	const char *ctype = NULL, *wsp = NULL, *transport = "insecure";
+	const char *ctype = NULL, *wsp = NULL, *transport = "insecure", *pin_file = NULL;
+	char *pin_arg = NULL;
 	uint8_t wbuf[512];
 	char reason[400];
 	bool dry = false;
@@ -202,7 +214,10 @@ int cli_push(struct ub_cli *cli, int argc, char **argv)
 			transport = optarg;
 			break;
 		case 'p':
-			r.user_pin = optarg;
+			pin_arg = optarg;
+			break;
+		case 'P':
+			pin_file = optarg;
 			break;
 		case 'n':
 			dry = true;
@@ -217,16 +232,19 @@ int cli_push(struct ub_cli *cli, int argc, char **argv)
 		fprintf(stderr, "usage: %s\n", usage);
 		return UB_E_USAGE;
 	}
-	r.secure_transport = !strcmp(transport, "secure");
-	if ((err = load_policy(cli, &pol)))
+	if ((err = cli_secret(cli, "--user-pin", pin_arg, pin_file, "UICCBOOT_USER_PIN",
+			      m->user_pin, sizeof(m->user_pin), &r.user_pin)))
 		return err;
-	err = read_file(argv[optind], body, sizeof(body), &r.len);
+	r.secure_transport = !strcmp(transport, "secure");
+	if ((err = load_policy(cli, &m->pol)))
+		return err;
+	err = read_file(argv[optind], m->body, sizeof(m->body), &r.len);
 	if (err) {
 		snprintf(reason, sizeof(reason), "%s: %s", argv[optind],
 			 err == UB_E_IO ? strerror(errno) : "larger than 64 KiB");
 		return finish(cli, err, reason, NULL);
 	}
-	r.body = body;
+	r.body = m->body;
 	if (wsp) {
 		n = ub_unhex(wbuf, sizeof(wbuf), wsp);
 		err = n < 0 ? UB_E_USAGE : ub_ctype_parse_wsp(wbuf, (size_t)n, &r.ct);
@@ -238,14 +256,14 @@ int cli_push(struct ub_cli *cli, int argc, char **argv)
 	/* the card is needed for the NETWORKID and GBA keys only */
 	if (r.ct.sec & (UB_SEC_NETWORKID | UB_SEC_USERPIN_NETWORKID | UB_SEC_USERNETWPIN |
 			UB_SEC_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID_GBA)) {
-		if (!cli->pin && pol.pin1[0])
-			cli->pin = pol.pin1;
+		if (!cli->pin && m->pol.pin1[0])
+			cli->pin = m->pol.pin1;
 		if ((err = cli_connect(cli)) || (err = cli_uicc_start(cli)))
 			return err;
 	}
 	json_object_object_add(cli->out, "sec",
 			       r.ct.sec ? json_object_new_string(ub_sec_name(r.ct.sec)) : NULL);
-	err = ub_push_verify(&pol, cli->have_uicc ? &cli->uicc : NULL, &r, &plan, reason,
+	err = ub_push_verify(&m->pol, cli->have_uicc ? &cli->uicc : NULL, &r, &plan, reason,
 			     sizeof(reason));
 	if (err || dry)
 		return finish(cli, err, reason, &plan);
@@ -254,11 +272,26 @@ int cli_push(struct ub_cli *cli, int argc, char **argv)
 
 		if (r.naf_fqdn[0])
 			o.naf_host = r.naf_fqdn; /* a GBA-keyed push replaces only its NAF's */
-
-		err = apply(cli, &pol, &plan, &o);
+		err = apply(cli, &m->pol, &plan, &o);
 		ub_plan_free(&plan);
 		return err;
 	}
+}
+
+int cli_push(struct ub_cli *cli, int argc, char **argv)
+{
+	/* 64 KiB and more: on the heap, wiped before it is freed */
+	struct push_mem *m = malloc(sizeof(*m));
+	int err;
+
+	if (!m)
+		return UB_E_NOMEM;
+	err = push_run(cli, argc, argv, m);
+	if (cli->pin == m->pol.pin1)
+		cli->pin = cli->uicc.pin = NULL; /* it is about to be wiped and freed */
+	OPENSSL_cleanse(m, sizeof(*m));
+	free(m);
+	return err;
 }
 
 /* The ICCID names the card in the tree's provenance. */
@@ -408,13 +441,12 @@ static int boot_all(struct ub_cli *cli, const struct ub_policy *pol)
 		if (!cli->json) {
 			json_object *st = json_object_object_get(jobs[i].cli.out, "status");
 
-			printf("%s: %s",
-			       json_object_get_string(
-				       json_object_object_get(jobs[i].cli.out, "reader")),
-			       st ? json_object_get_string(st) : "?");
-			if (jobs[i].err)
-				printf(" (%s)", ub_errname(jobs[i].err));
-			printf("\n");
+			cli_print(stdout, "%s: %s%s%s%s\n",
+				  json_object_get_string(
+					  json_object_object_get(jobs[i].cli.out, "reader")),
+				  st ? json_object_get_string(st) : "?", jobs[i].err ? " (" : "",
+				  jobs[i].err ? ub_errname(jobs[i].err) : "",
+				  jobs[i].err ? ")" : "");
 		}
 		json_object_array_add(arr, jobs[i].cli.out);
 	}
@@ -436,13 +468,9 @@ static int boot_all(struct ub_cli *cli, const struct ub_policy *pol)
 	return err;
 }
 
-/* Power-on (R-BOOT 1a, 7): the card's bootstrap object applied to the
- * tree under the card's ICCID; what an absent card, or a card whose object
- * is gone, had written is removed (policy remove_stale). */
-int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
+static int bootstrap_run(struct ub_cli *cli, int argc, char **argv, struct ub_policy *pol)
 {
 	struct ub_apply_opts o = {0};
-	struct ub_policy pol;
 	bool dry = false, all = false;
 	char src[32];
 	int err, i;
@@ -461,22 +489,36 @@ int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
 		fprintf(stderr, "usage: uiccboot bootstrap [--dry-run | --all-readers]\n");
 		return UB_E_USAGE;
 	}
-	if ((err = load_policy(cli, &pol)))
+	if ((err = load_policy(cli, pol)))
 		return err;
-	if (!pol.smartcard_enabled)
+	if (!pol->smartcard_enabled)
 		return finish(cli, UB_E_POLICY, "smartcard bootstrap is disabled by policy", NULL);
-	if (!cli->pin && pol.pin1[0])
-		cli->pin = pol.pin1;
+	if (!cli->pin && pol->pin1[0])
+		cli->pin = pol->pin1;
 	if (all)
-		return boot_all(cli, &pol);
-	o.remove_absent_cards = pol.remove_stale;
+		return boot_all(cli, pol);
+	o.remove_absent_cards = pol->remove_stale;
 	err = cli_connect(cli);
-	if (err == UB_E_NO_CARD && !dry && pol.remove_stale) {
+	if (err == UB_E_NO_CARD && !dry && pol->remove_stale) {
 		/* no card: what cards wrote goes; the exit code still says 69 */
 		o.source = "iccid:";
-		if (!apply(cli, &pol, NULL, &o))
+		if (!apply(cli, pol, NULL, &o))
 			cli_error(cli, err, "no card; data of earlier cards removed");
 		return err;
 	}
-	return err ? err : boot_card(cli, &pol, dry, &o, src);
+	return err ? err : boot_card(cli, pol, dry, &o, src);
+}
+
+/* Power-on (R-BOOT 1a, 7): the card's bootstrap object applied to the
+ * tree under the card's ICCID; what an absent card, or a card whose object
+ * is gone, had written is removed (policy remove_stale). */
+int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
+{
+	struct ub_policy pol;
+	int err = bootstrap_run(cli, argc, argv, &pol);
+
+	if (cli->pin == pol.pin1)
+		cli->pin = cli->uicc.pin = NULL; /* pin1 is wiped now */
+	OPENSSL_cleanse(&pol, sizeof(pol));
+	return err;
 }

@@ -1,19 +1,19 @@
 /* uiccboot factory derive | check | apply (R-FACTORY). */
-#include <errno.h>
 #include <getopt.h>
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "ub_apply.h"
 #include "ub_factory.h"
 #include "ub_hex.h"
+#include "ub_secret.h"
 
 struct fargs {
-	const char *key_file, *server_id, *device_id, *format;
-	const char *client_name, *client_secret, *server_secret;
+	const char *key_file, *server_id, *device_id, *format, *client_name;
+	char *client_secret, *server_secret; /* on argv: wiped once copied */
+	const char *client_secret_file, *server_secret_file;
 };
 
 static int fparse(int argc, char **argv, struct fargs *a, const char *usage)
@@ -25,6 +25,8 @@ static int fparse(int argc, char **argv, struct fargs *a, const char *usage)
 					     {"client-name", required_argument, NULL, 'n'},
 					     {"client-secret", required_argument, NULL, 'c'},
 					     {"server-secret", required_argument, NULL, 'S'},
+					     {"client-secret-file", required_argument, NULL, 'C'},
+					     {"server-secret-file", required_argument, NULL, 'F'},
 					     {NULL, 0, NULL, 0}};
 	int c;
 
@@ -53,6 +55,12 @@ static int fparse(int argc, char **argv, struct fargs *a, const char *usage)
 		case 'S':
 			a->server_secret = optarg;
 			break;
+		case 'C':
+			a->client_secret_file = optarg;
+			break;
+		case 'F':
+			a->server_secret_file = optarg;
+			break;
 		default:
 			fprintf(stderr, "usage: %s\n", usage);
 			return UB_E_USAGE;
@@ -67,43 +75,25 @@ static int fparse(int argc, char **argv, struct fargs *a, const char *usage)
 }
 
 /* The master key: a file only its owner can read, holding 16-64 bytes in
- * hex.  Its contents are never echoed. */
+ * hex on one line ("-": standard input).  Its contents are never echoed. */
 static struct ub_factory *load_key(struct ub_cli *cli, const char *path, int *err)
 {
 	uint8_t key[64];
-	char text[260];
-	struct stat st;
+	char text[UB_SECRET_MAX + 1];
+	const char *got = NULL;
 	struct ub_factory *f = NULL;
-	FILE *fp;
-	size_t n;
 	int len;
 
-	fp = fopen(path, "r");
-	if (!fp || fstat(fileno(fp), &st)) {
-		*err = UB_E_IO;
-		cli_error(cli, *err, "key file %s: %s", path, strerror(errno));
-		if (fp)
-			fclose(fp);
+	*err = cli_secret(cli, "--key", NULL, path, NULL, text, sizeof(text), &got);
+	if (*err)
 		return NULL;
-	}
-	if (!S_ISREG(st.st_mode) || (st.st_mode & 077)) {
-		fclose(fp);
-		*err = UB_E_POLICY;
-		cli_error(cli, *err, "key file %s: must be a regular file of mode 0600 (is %04o)",
-			  path, (unsigned)(st.st_mode & 07777));
-		return NULL;
-	}
-	n = fread(text, 1, sizeof(text) - 1, fp);
-	fclose(fp);
-	text[n] = '\0';
-	text[strcspn(text, "\r\n")] = '\0';
 	len = ub_unhex(key, sizeof(key), text);
 	OPENSSL_cleanse(text, sizeof(text));
 	if (len >= 16)
 		f = ub_factory_new(key, (size_t)len);
 	OPENSSL_cleanse(key, sizeof(key));
 	if (!f) {
-		*err = UB_E_BAD_DATA;
+		*err = len == UB_E_NOMEM ? UB_E_NOMEM : UB_E_BAD_DATA;
 		cli_error(cli, *err, "key file %s: wants 16 to 64 bytes as hex on one line", path);
 	}
 	return f;
@@ -116,7 +106,6 @@ static void json_str(FILE *o, const char *k, const char *v, bool last)
 
 static int derive(struct ub_cli *cli, struct fargs *a)
 {
-	static char obuf[1 << 16];
 	struct ub_factory_creds c;
 	struct ub_factory *f;
 	char *line = NULL;
@@ -126,9 +115,14 @@ static int derive(struct ub_cli *cli, struct fargs *a)
 	bool csv = !strcmp(a->format, "csv");
 	int err = 0;
 
+	/* the server id goes into every line: CSV and JSON as they are */
+	if (strchr(a->server_id, ',') || strchr(a->server_id, '"') || strchr(a->server_id, '\\')) {
+		fprintf(stderr, "uiccboot: --server-id: no ',' '\"' '\\' in a server id\n");
+		return UB_E_USAGE;
+	}
+	cli->stdin_taken = true; /* the device ids */
 	if (!(f = load_key(cli, a->key_file, &err)))
 		return err;
-	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	if (csv)
 		printf("device_id,server_id,client_name,client_secret,server_secret\n");
 	while ((n = getline(&line, &cap, stdin)) >= 0) {
@@ -146,6 +140,8 @@ static int derive(struct ub_cli *cli, struct fargs *a)
 			bad++;
 			continue;
 		}
+		/* ids are printable ASCII (ub_factory_derive refuses others) and
+		 * the credentials ours: nothing to escape on this fast path */
 		if (csv) {
 			printf("%s,%s,%s,%s,%s\n", line, a->server_id, c.client_name,
 			       c.client_secret, c.server_secret);
@@ -163,9 +159,7 @@ static int derive(struct ub_cli *cli, struct fargs *a)
 	OPENSSL_cleanse(&c, sizeof(c));
 	free(line);
 	ub_factory_free(f);
-	fflush(stdout);
-	if (strchr(a->server_id, ',') || strchr(a->server_id, '"'))
-		return UB_E_USAGE;
+	fflush(stdout); /* main wipes stdout's buffer at the end */
 	json_object_object_add(cli->out, "derived", json_object_new_int64((int64_t)good));
 	json_object_object_add(cli->out, "bad_lines", json_object_new_int64((int64_t)bad));
 	if (bad) {
@@ -175,16 +169,26 @@ static int derive(struct ub_cli *cli, struct fargs *a)
 	return 0;
 }
 
-static int check(struct ub_cli *cli, struct fargs *a)
+/* The presented secrets: --client-secret[-file] or UICCBOOT_CLIENT_SECRET,
+ * --server-secret[-file] or UICCBOOT_SERVER_SECRET (optional). */
+static int check_run(struct ub_cli *cli, struct fargs *a, char *csec, char *ssec, size_t max)
 {
 	struct ub_factory_creds c;
 	struct ub_factory *f;
+	const char *client_secret = NULL, *server_secret = NULL;
 	int err = 0;
 
-	if (!a->device_id || !a->client_name || !a->client_secret) {
-		fprintf(stderr,
-			"usage: uiccboot factory check --key-file F --server-id S "
-			"--device-id ID --client-name N --client-secret X [--server-secret Y]\n");
+	if ((err = cli_secret(cli, "--client-secret", a->client_secret, a->client_secret_file,
+			      "UICCBOOT_CLIENT_SECRET", csec, max, &client_secret)) ||
+	    (err = cli_secret(cli, "--server-secret", a->server_secret, a->server_secret_file,
+			      "UICCBOOT_SERVER_SECRET", ssec, max, &server_secret)))
+		return err;
+	if (!a->device_id || !a->client_name || !client_secret) {
+		fprintf(stderr, "usage: uiccboot factory check --key-file F --server-id S "
+				"--device-id ID --client-name N --client-secret-file F "
+				"[--server-secret-file F]\n"
+				"       (or --client-secret X, --server-secret Y, or "
+				"UICCBOOT_CLIENT_SECRET, UICCBOOT_SERVER_SECRET)\n");
 		return UB_E_USAGE;
 	}
 	if (!(f = load_key(cli, a->key_file, &err)))
@@ -192,7 +196,7 @@ static int check(struct ub_cli *cli, struct fargs *a)
 	err = ub_factory_derive(f, a->device_id, a->server_id, &c);
 	ub_factory_free(f);
 	if (!err)
-		err = ub_factory_check(&c, a->client_name, a->client_secret, a->server_secret);
+		err = ub_factory_check(&c, a->client_name, client_secret, server_secret);
 	OPENSSL_cleanse(&c, sizeof(c));
 	json_object_object_add(cli->out, "valid", json_object_new_boolean(!err));
 	if (err) {
@@ -202,6 +206,16 @@ static int check(struct ub_cli *cli, struct fargs *a)
 	if (!cli->json)
 		printf("valid\n");
 	return 0;
+}
+
+static int check(struct ub_cli *cli, struct fargs *a)
+{
+	char csec[UB_SECRET_MAX + 1], ssec[UB_SECRET_MAX + 1];
+	int err = check_run(cli, a, csec, ssec, sizeof(csec));
+
+	OPENSSL_cleanse(csec, sizeof(csec));
+	OPENSSL_cleanse(ssec, sizeof(ssec));
+	return err;
 }
 
 /* Device side: the factory-provisioned accounts of the tree filled. */
@@ -241,7 +255,7 @@ int cli_factory(struct ub_cli *cli, int argc, char **argv)
 	static const char *usage =
 		"uiccboot factory derive --key-file F --server-id S [--format csv|json] < ids\n"
 		"       uiccboot factory check --key-file F --server-id S --device-id ID "
-		"--client-name N --client-secret X [--server-secret Y]\n"
+		"--client-name N --client-secret-file F [--server-secret-file F]\n"
 		"       uiccboot [--tree DB] factory apply --key-file F --device-id ID";
 	struct fargs a;
 	int err;

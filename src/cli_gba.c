@@ -108,14 +108,15 @@ static void put_hex(struct ub_cli *cli, const char *key, const uint8_t *b, size_
 
 	json_object_object_add(cli->out, key, cli_json_hex(b, n));
 	if (!cli->json)
-		printf("%-10s %s\n", key, ub_hex(s, b, n));
+		printf("%-10s %s\n", key, ub_hex(s, b, n)); /* our own hex: nothing to escape */
+	OPENSSL_cleanse(s, sizeof(s));			    /* CK, IK, Ks_ext_NAF */
 }
 
 static void put_str(struct ub_cli *cli, const char *key, const char *v)
 {
 	json_object_object_add(cli->out, key, v ? json_object_new_string(v) : NULL);
 	if (!cli->json && v)
-		printf("%-10s %s\n", key, v);
+		cli_print(stdout, "%-10s %s\n", key, v);
 }
 
 static int card_error(struct ub_cli *cli, struct ub_uicc *u, int err)
@@ -160,6 +161,7 @@ static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct g
 		}
 		OPENSSL_cleanse(kc, sizeof(kc));
 	}
+	OPENSSL_cleanse(s, sizeof(s));
 	return 0;
 }
 
@@ -283,6 +285,7 @@ static int gba_bootstrap(struct ub_cli *cli, struct gba_args *a)
 		memcpy(res, r.res, r.res_len);
 		res_len = r.res_len;
 		memcpy(auts, r.auts, 14);
+		OPENSSL_cleanse(&r, sizeof(r)); /* CK, IK: Ks */
 		json_object_object_add(cli->out, "mode", json_object_new_string("gba_me"));
 	} else {
 		err = ub_gba_bootstrap(&g, rand, autn, btid, lifetime, res, &res_len, auts);
@@ -299,7 +302,8 @@ static int gba_bootstrap(struct ub_cli *cli, struct gba_args *a)
 	put_str(cli, "btid", btid);
 	put_str(cli, "lifetime", lifetime);
 	if (!cli->json)
-		printf("%-10s %s\n", "mode", g.service ? "GBA_U" : "GBA_ME (no key stored)");
+		cli_print(stdout, "%-10s %s\n", "mode",
+			  g.service ? "GBA_U" : "GBA_ME (no key stored)");
 	return 0;
 }
 
@@ -374,13 +378,13 @@ static int gba_status(struct ub_cli *cli, struct gba_args *a)
 		json_object_object_add(o, "btid", json_object_new_string(nl[i].btid));
 		json_object_array_add(arr, o);
 		if (!cli->json)
-			printf("%-10s %s %s\n", "naf", ub_hex(hex, nl[i].naf_id, nl[i].naf_id_len),
-			       nl[i].btid);
+			cli_print(stdout, "%-10s %s %s\n", "naf",
+				  ub_hex(hex, nl[i].naf_id, nl[i].naf_id_len), nl[i].btid);
 	}
 	json_object_object_add(cli->out, "nafs", arr);
 	if (!cli->json)
-		printf("%-10s %s, %s\n", "gba", g.isim ? "isim" : "usim",
-		       g.service ? "GBA_U" : "no GBA_U service");
+		cli_print(stdout, "%-10s %s, %s\n", "gba", g.isim ? "isim" : "usim",
+			  g.service ? "GBA_U" : "no GBA_U service");
 	return 0;
 }
 

@@ -183,43 +183,44 @@ static void print_text(json_object *o)
 	json_object *apps = json_object_object_get(o, "apps"), *g, *v;
 	size_t i;
 
-	printf("ICCID     %s\n", json_object_get_string(json_object_object_get(o, "iccid")));
-	printf("IMSI      %s (MNC length %d)\n",
-	       json_object_get_string(json_object_object_get(o, "imsi")),
-	       json_object_get_int(json_object_object_get(o, "mnc_len")));
+	cli_print(stdout, "ICCID     %s\n",
+		  json_object_get_string(json_object_object_get(o, "iccid")));
+	cli_print(stdout, "IMSI      %s (MNC length %d)\n",
+		  json_object_get_string(json_object_object_get(o, "imsi")),
+		  json_object_get_int(json_object_object_get(o, "mnc_len")));
 	v = json_object_object_get(o, "impi");
 	if (v)
-		printf("IMPI      %s (%s)\n", json_object_get_string(v),
-		       json_object_get_string(json_object_object_get(o, "impi_source")));
+		cli_print(stdout, "IMPI      %s (%s)\n", json_object_get_string(v),
+			  json_object_get_string(json_object_object_get(o, "impi_source")));
 	for (i = 0; apps && i < json_object_array_length(apps); i++) {
 		json_object *a = json_object_array_get_idx(apps, i);
 
-		printf("app       %-6s %s %s\n",
-		       json_object_get_string(json_object_object_get(a, "kind")),
-		       json_object_get_string(json_object_object_get(a, "aid")),
-		       json_object_get_string(json_object_object_get(a, "label")));
+		cli_print(stdout, "app       %-6s %s %s\n",
+			  json_object_get_string(json_object_object_get(a, "kind")),
+			  json_object_get_string(json_object_object_get(a, "aid")),
+			  json_object_get_string(json_object_object_get(a, "label")));
 	}
 	g = json_object_object_get(o, "gba");
 	if (g) {
 		v = json_object_object_get(g, "btid");
-		printf("GBA       %s%s%s%s%s\n",
-		       json_object_get_boolean(json_object_object_get(g, "service"))
-			       ? "service available"
-			       : "no service",
-		       v ? ", B-TID " : "", v ? json_object_get_string(v) : "",
-		       json_object_object_get(g, "lifetime") ? ", lifetime " : "",
-		       json_object_object_get(g, "lifetime")
-			       ? json_object_get_string(json_object_object_get(g, "lifetime"))
-			       : "");
+		cli_print(stdout, "GBA       %s%s%s%s%s\n",
+			  json_object_get_boolean(json_object_object_get(g, "service"))
+				  ? "service available"
+				  : "no service",
+			  v ? ", B-TID " : "", v ? json_object_get_string(v) : "",
+			  json_object_object_get(g, "lifetime") ? ", lifetime " : "",
+			  json_object_object_get(g, "lifetime")
+				  ? json_object_get_string(json_object_object_get(g, "lifetime"))
+				  : "");
 	}
 	v = json_object_object_get(o, "bootstrap");
 	for (i = 0; v && i < json_object_array_length(v); i++) {
 		json_object *b = json_object_array_get_idx(v, i);
 
-		printf("bootstrap %s (%s) in EF %s\n",
-		       json_object_get_string(json_object_object_get(b, "name")),
-		       json_object_get_string(json_object_object_get(b, "oid")),
-		       json_object_get_string(json_object_object_get(b, "path")));
+		cli_print(stdout, "bootstrap %s (%s) in EF %s\n",
+			  json_object_get_string(json_object_object_get(b, "name")),
+			  json_object_get_string(json_object_object_get(b, "oid")),
+			  json_object_get_string(json_object_object_get(b, "path")));
 	}
 }
 

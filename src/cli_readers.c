@@ -58,10 +58,10 @@ int cli_readers(struct ub_cli *cli, int argc, char **argv)
 		json_object_object_add(r, "protocol", proto ? json_object_new_string(proto) : NULL);
 		json_object_array_add(arr, r);
 		if (!cli->json)
-			printf("%d: %s%s%s%s%s\n", i, list[i].name,
-			       list[i].card_present ? "  card " : "  (empty)",
-			       list[i].card_present ? atr : "", proto ? " " : "",
-			       proto ? proto : "");
+			cli_print(stdout, "%d: %s%s%s%s%s\n", i, list[i].name,
+				  list[i].card_present ? "  card " : "  (empty)",
+				  list[i].card_present ? atr : "", proto ? " " : "",
+				  proto ? proto : "");
 	}
 	json_object_object_add(cli->out, "readers", arr);
 	if (n == 0) {

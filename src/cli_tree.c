@@ -2,6 +2,7 @@
  * push, bootstrap and factory apply write. */
 #include <errno.h>
 #include <getopt.h>
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +17,7 @@
 int cli_tree_open(struct ub_cli *cli, struct ub_tree **t)
 {
 	const char *path = cli->tree ? cli->tree : TREE_DEFAULT;
+	char why[400];
 	int err;
 
 	/* the default place is ours to create (systemd: StateDirectory=) */
@@ -24,9 +26,12 @@ int cli_tree_open(struct ub_cli *cli, struct ub_tree **t)
 			  strerror(errno));
 		return UB_E_IO;
 	}
-	err = ub_tree_open(path, t);
+	errno = 0;
+	err = ub_tree_open_why(path, t, why, sizeof(why));
 	if (err == UB_E_NOT_SUPPORTED)
 		cli_error(cli, err, "device tree %s: written by a newer uiccboot (schema)", path);
+	else if (err && why[0])
+		cli_error(cli, err, "device tree %s", why);
 	else if (err)
 		cli_error(cli, err, "device tree %s: %s; give another with --tree", path,
 			  errno ? strerror(errno) : "cannot open");
@@ -40,7 +45,7 @@ static void list_cb(const char *name, void *arg)
 
 	json_object_array_add(kids, json_object_new_string(name));
 	if (!cli->json)
-		printf("%s\n", name);
+		cli_print(stdout, "%s\n", name);
 }
 
 static int tree_list(struct ub_cli *cli, struct ub_tree *t, const char *uri)
@@ -83,11 +88,13 @@ static int tree_get(struct ub_cli *cli, struct ub_tree *t, const char *uri, bool
 		json_object_object_add(cli->out, keys[i],
 				       v[i] ? json_object_new_string(v[i]) : NULL);
 		if (!cli->json && v[i] && (i != 4 || *v[i]))
-			printf("%-8s %s\n", keys[i], v[i]);
+			cli_print(stdout, "%-8s %s\n", keys[i], v[i]);
 	}
 	json_object_object_add(cli->out, "effective_acl", json_object_new_string(acl));
 	if (!cli->json && !n.acl[0])
-		printf("%-8s %s (inherited)\n", "acl", acl);
+		cli_print(stdout, "%-8s %s (inherited)\n", "acl", acl);
+	if (n.value)
+		OPENSSL_cleanse(n.value, strlen(n.value)); /* an AAuthSecret, perhaps */
 	ub_tree_node_free(&n);
 	return 0;
 }
@@ -111,10 +118,13 @@ static int tree_import(struct ub_cli *cli, struct ub_tree *t, const char *file, 
 		cli_error(cli, UB_E_IO, "%s: %s", file, strerror(errno));
 		return UB_E_IO;
 	}
+	setvbuf(fp, NULL, _IONBF, 0); /* no stdio copy of the document to leave behind */
 	xml = malloc(UB_DOC_MAX * 16 + 1);
 	len = xml ? fread(xml, 1, UB_DOC_MAX * 16 + 1, fp) : 0;
 	fclose(fp);
 	err = !xml ? UB_E_NOMEM : ub_plan_from_tnds(xml, len, &plan, reason, sizeof(reason));
+	if (xml)
+		OPENSSL_cleanse(xml, len); /* a backup holds the accounts' secrets */
 	free(xml);
 	if (err) {
 		free(res);

@@ -1,18 +1,23 @@
 /* uiccboot command line: global options, command dispatch, exit codes. */
+#include <errno.h>
 #include <getopt.h>
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ub_hex.h"
+#include "ub_secret.h"
+#include "ub_text.h"
 
 static const struct ub_cmd commands[] = {
 	{"readers", cli_readers, "readers                     list readers and cards"},
 	{"auth", cli_auth, "auth --rand HEX --autn HEX   3G AUTHENTICATE (--gsm --rand HEX: 2G)"},
 	{"gba", cli_gba, "gba status|bootstrap|naf-key   GBA_U with the card (see gba --help)"},
 	{"push", cli_push,
-	 "push FILE --content-type STR [--transport T] [--user-pin P] [--dry-run]"},
+	 "push FILE --content-type STR [--transport T] [--user-pin-file F] [--dry-run]"},
 	{"bootstrap", cli_bootstrap,
 	 "bootstrap [--dry-run] [--all-readers]   power-on: the card's bootstrap -> tree"},
 	{"factory", cli_factory,
@@ -38,7 +43,8 @@ static void usage(FILE *fp)
 		    "      --exclusive      connect to the card exclusively\n"
 		    "      --reset          reset the card first (known state, fewest APDUs)\n"
 		    "      --channel        use a logical channel (basic one if refused)\n"
-		    "      --pin PIN        PIN1 (or UICCBOOT_PIN)\n"
+		    "      --pin PIN        PIN1 (others see it with ps: labs only)\n"
+		    "      --pin-file FILE  PIN1 from FILE (mode 0600; -: stdin), or UICCBOOT_PIN\n"
 		    "      --policy FILE    policy (default /etc/uiccboot/policy.conf)\n"
 		    "      --tree DB        device tree (default /var/lib/uiccboot/dmtree.db)\n"
 		    "  -h, --help           this help\n"
@@ -88,6 +94,34 @@ int cli_exit_code(int err)
 	}
 }
 
+/* fmt and its arguments escaped for the terminal (ub_text), except a
+ * final newline: the arguments are reader names, URIs, reasons and values
+ * that came from a card, a message or the tree. */
+static void vprint(FILE *fp, const char *fmt, va_list ap)
+{
+	char *s = NULL;
+	int n = vasprintf(&s, fmt, ap);
+	bool nl;
+
+	if (n < 0)
+		return;
+	nl = n > 0 && s[n - 1] == '\n';
+	ub_text_putn(fp, s, (size_t)n - nl);
+	if (nl)
+		fputc('\n', fp);
+	OPENSSL_cleanse(s, (size_t)n); /* it may be a key the command prints */
+	free(s);
+}
+
+void cli_print(FILE *fp, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint(fp, fmt, ap);
+	va_end(ap);
+}
+
 void cli_error(struct ub_cli *cli, int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -95,7 +129,7 @@ void cli_error(struct ub_cli *cli, int err, const char *fmt, ...)
 	fputs("uiccboot: ", stderr);
 	if (fmt) {
 		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
+		vprint(stderr, fmt, ap);
 		va_end(ap);
 		fputs(": ", stderr);
 	}
@@ -105,6 +139,52 @@ void cli_error(struct ub_cli *cli, int err, const char *fmt, ...)
 		json_object_object_add(cli->out, "message",
 				       json_object_new_string(ub_strerror(err)));
 	}
+}
+
+int cli_secret(struct ub_cli *cli, const char *opt, char *arg, const char *file, const char *env,
+	       char *out, size_t max, const char **dst)
+{
+	char why[300];
+	const char *v = env ? getenv(env) : NULL;
+	int n;
+
+	if (arg && file) {
+		fprintf(stderr, "uiccboot: %s and %s-file: give one\n", opt, opt);
+		return UB_E_USAGE;
+	}
+	if (file && !strcmp(file, "-")) {
+		if (cli->stdin_taken) {
+			fprintf(stderr, "uiccboot: %s-file -: standard input is taken already\n",
+				opt);
+			return UB_E_USAGE;
+		}
+		cli->stdin_taken = true;
+	}
+	if (!arg && !file && !v)
+		return 0;
+	if (arg) {
+		n = ub_secret_copy(arg, out, max, why, sizeof(why));
+		/* what ps shows from now on; it showed the secret until here */
+		memset(arg, 'x', strlen(arg));
+	} else if (file) {
+		n = ub_secret_read_file(file, out, max, why, sizeof(why));
+	} else {
+		n = ub_secret_copy(v, out, max, why, sizeof(why));
+	}
+	if (v) {
+		/* out of /proc/PID/environ, and out of reach of what we might run */
+		OPENSSL_cleanse((char *)v, strlen(v));
+		unsetenv(env);
+	}
+	if (n < 0) {
+		if (!file)
+			cli_error(cli, n, "%s (%s): %s", opt, arg ? "command line" : env, why);
+		else
+			cli_error(cli, n, "%s-file %s: %s", opt, file, why);
+		return n;
+	}
+	*dst = out;
+	return 0;
 }
 
 json_object *cli_json_hex(const uint8_t *b, size_t n)
@@ -212,6 +292,7 @@ enum {
 	OPT_TRACE_SECRETS,
 	OPT_JSON,
 	OPT_PIN,
+	OPT_PIN_FILE,
 	OPT_POLICY,
 	OPT_TREE,
 	OPT_EXCLUSIVE
@@ -228,6 +309,7 @@ static const struct option global_opts[] = {
 	{"reset", no_argument, NULL, OPT_RESET},
 	{"channel", no_argument, NULL, OPT_CHANNEL},
 	{"pin", required_argument, NULL, OPT_PIN},
+	{"pin-file", required_argument, NULL, OPT_PIN_FILE},
 	{"policy", required_argument, NULL, OPT_POLICY},
 	{"tree", required_argument, NULL, OPT_TREE},
 	{"help", no_argument, NULL, 'h'},
@@ -235,9 +317,13 @@ static const struct option global_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* PIN1: --pin, --pin-file or UICCBOOT_PIN; the policy's pin1 comes later */
+static char pin1[UB_SECRET_MAX + 1];
+
 static int parse_global(struct ub_cli *cli, int argc, char **argv)
 {
-	char *end;
+	char *end, *pin_arg = NULL;
+	const char *pin_file = NULL;
 	int c;
 
 	/* '+': stop at the command name; its own options follow it. */
@@ -275,7 +361,10 @@ static int parse_global(struct ub_cli *cli, int argc, char **argv)
 			cli->channel = true;
 			break;
 		case OPT_PIN:
-			cli->pin = optarg;
+			pin_arg = optarg;
+			break;
+		case OPT_PIN_FILE:
+			pin_file = optarg;
 			break;
 		case OPT_POLICY:
 			cli->policy = optarg;
@@ -294,41 +383,68 @@ static int parse_global(struct ub_cli *cli, int argc, char **argv)
 			return UB_E_USAGE;
 		}
 	}
+	return cli_secret(cli, "--pin", pin_arg, pin_file, "UICCBOOT_PIN", pin1, sizeof(pin1),
+			  &cli->pin);
+}
+
+static int open_trace(struct ub_cli *cli)
+{
+	char why[400];
+	int fd = ub_secret_create_private(cli->trace_file, why, sizeof(why));
+
+	if (fd < 0) {
+		cli_error(cli, fd, "--trace %s", why);
+		return fd;
+	}
+	cli->trace.fp[1] = fdopen(fd, "w");
+	if (!cli->trace.fp[1]) {
+		close(fd);
+		cli_error(cli, UB_E_IO, "--trace %s: %s", cli->trace_file, strerror(errno));
+		return UB_E_IO;
+	}
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	/* stdout's buffer holds what the command prints (keys of auth, gba
+	 * naf-key, factory derive): ours, to wipe at the end */
+	static char out_buf[1 << 16];
 	struct ub_cli cli;
 	const struct ub_cmd *cmd = NULL;
 	int err, i;
 
+	/* before anything holds a secret: no core file, not dumpable */
+	if (ub_secret_harden_process()) {
+		fprintf(stderr, "uiccboot: cannot turn core dumps off: %s [internal]\n",
+			strerror(errno));
+		return cli_exit_code(UB_E_INTERNAL);
+	}
+	setvbuf(stdout, out_buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof(out_buf));
 	memset(&cli, 0, sizeof(cli));
-	cli.pin = getenv("UICCBOOT_PIN");
 	err = parse_global(&cli, argc, argv);
 	if (err)
 		return cli_exit_code(err);
 	if (optind >= argc) {
 		usage(stderr);
+		OPENSSL_cleanse(pin1, sizeof(pin1));
 		return cli_exit_code(UB_E_USAGE);
 	}
 	for (i = 0; i < (int)(sizeof(commands) / sizeof(commands[0])); i++)
 		if (!strcmp(argv[optind], commands[i].name))
 			cmd = &commands[i];
 	if (!cmd) {
-		fprintf(stderr, "uiccboot: unknown command '%s'; see --help\n", argv[optind]);
+		cli_print(stderr, "uiccboot: unknown command '%s'; see --help\n", argv[optind]);
+		OPENSSL_cleanse(pin1, sizeof(pin1));
 		return cli_exit_code(UB_E_USAGE);
 	}
 
 	cli.trace.secrets = cli.trace_secrets;
 	if (cli.verbose)
 		cli.trace.fp[0] = stderr;
-	if (cli.trace_file) {
-		cli.trace.fp[1] = fopen(cli.trace_file, "w");
-		if (!cli.trace.fp[1]) {
-			perror(cli.trace_file);
-			return cli_exit_code(UB_E_IO);
-		}
+	if (cli.trace_file && (err = open_trace(&cli))) {
+		OPENSSL_cleanse(pin1, sizeof(pin1));
+		return cli_exit_code(err);
 	}
 	cli.out = json_object_new_object();
 
@@ -349,5 +465,8 @@ int main(int argc, char **argv)
 	cli_session_end(&cli);
 	if (cli.trace.fp[1])
 		fclose(cli.trace.fp[1]);
+	fflush(stdout);
+	OPENSSL_cleanse(out_buf, sizeof(out_buf));
+	OPENSSL_cleanse(pin1, sizeof(pin1));
 	return cli_exit_code(err);
 }

@@ -1,5 +1,6 @@
 /* The device tree in SQLite (R-BOOT 7): schema, ACLs, reads.  Writes of
  * bootstraps are in apply.c, one transaction each. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sqlite3.h>
@@ -13,6 +14,7 @@
 #include "tree.h"
 #include "tree_internal.h"
 #include "ub_error.h"
+#include "ub_secret.h"
 
 #define SCHEMA_VERSION 3
 
@@ -42,8 +44,8 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	 * ./SyncML/DMAcc and its like to their first creator, whose removal
 	 * then took other servers' accounts with it).  A migration is a record
 	 * of its day: the list is spelled here, not taken from dm/names.c. */
-	"UPDATE node SET server = NULL, source = NULL WHERE uri IN "
-	"('.', './DMAcc', './ConnMO', './SyncML', './SyncML/DMAcc', './SyncML/Con');",
+	("UPDATE node SET server = NULL, source = NULL WHERE uri IN "
+	 "('.', './DMAcc', './ConnMO', './SyncML', './SyncML/DMAcc', './SyncML/Con');"),
 };
 
 int ub_tree_sql(struct ub_tree *t, const char *sql)
@@ -165,21 +167,42 @@ static int set_wal(struct ub_tree *t)
 	return UB_E_IO;
 }
 
-int ub_tree_open(const char *path, struct ub_tree **out)
+int ub_tree_open_why(const char *path, struct ub_tree **out, char *why, size_t whylen)
 {
-	struct ub_tree *t = calloc(1, sizeof(*t));
-	int fd, err;
+	static const char *const side[] = {"-wal", "-shm"};
+	struct ub_tree *t = NULL;
+	char aux[4096];
+	size_t i;
+	int fd, err = 0;
 
 	*out = NULL;
-	if (!t)
-		return UB_E_NOMEM;
-	/* create it 0600 ourselves: SQLite would use the umask */
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		free(t);
+	if (why && whylen)
+		why[0] = '\0';
+	/* Create it 0600 ourselves (SQLite would use the umask; its -wal and
+	 * -shm take the database's mode).  O_EXCL: an existing file, or a
+	 * symbolic link in its place, is left to the checks below.  Only a
+	 * file just created is opened and closed here: closing a descriptor
+	 * drops the process's POSIX locks on the file, which SQLite
+	 * connections of other threads may hold on an existing tree. */
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	else if (errno != EEXIST)
 		return UB_E_IO;
+	/* It holds the accounts' secrets: no link to elsewhere, no access
+	 * for others, and the same for the -wal and -shm that hold its
+	 * newest pages (SQLite follows a planted -wal symlink) */
+	err = ub_secret_path_private(path, false, false, why, whylen);
+	for (i = 0; !err && i < sizeof(side) / sizeof(side[0]); i++) {
+		if ((size_t)snprintf(aux, sizeof(aux), "%s%s", path, side[i]) >= sizeof(aux))
+			err = UB_E_IO;
+		else
+			err = ub_secret_path_private(aux, true, false, why, whylen);
 	}
-	close(fd);
+	if (err)
+		return err;
+	if (!(t = calloc(1, sizeof(*t))))
+		return UB_E_NOMEM;
 	if (sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
 	    SQLITE_OK) {
 		ub_tree_close(t);
@@ -197,6 +220,11 @@ int ub_tree_open(const char *path, struct ub_tree **out)
 	}
 	*out = t;
 	return 0;
+}
+
+int ub_tree_open(const char *path, struct ub_tree **out)
+{
+	return ub_tree_open_why(path, out, NULL, 0);
 }
 
 void ub_tree_close(struct ub_tree *t)

@@ -27,8 +27,16 @@ struct ub_tree_node {
 	char *source;				 /* "iccid:<ICCID>", "push", or NULL */
 };
 
-/* Open (creating with mode 0600) the tree at path; migrates older schemas. */
+/* Open (creating with mode 0600) the tree at path; migrates older schemas.
+ * The tree holds secrets: path, path-wal and path-shm must not be symbolic
+ * links or have a second name (hard link), and one whose mode gives group
+ * or others access is made 0600 when we own it, else refused.  Returns 0,
+ * UB_E_POLICY (those rules), UB_E_NOT_SUPPORTED (a newer schema),
+ * UB_E_NOMEM, UB_E_IO (errno may tell). */
 int ub_tree_open(const char *path, struct ub_tree **out);
+/* The same, with what failed in why (file, mode, owner) for UB_E_POLICY
+ * and for a check that failed with UB_E_IO; why is "" otherwise. */
+int ub_tree_open_why(const char *path, struct ub_tree **out, char *why, size_t whylen);
 void ub_tree_close(struct ub_tree *t);
 
 /* The node at uri (no ACL check; for the device itself).  UB_E_NOT_FOUND. */

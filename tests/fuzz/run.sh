@@ -2,30 +2,34 @@
 # Build every libFuzzer target with clang and run it.
 #   tests/fuzz/run.sh [SECONDS]   fuzz each target for SECONDS (default 10)
 #   tests/fuzz/run.sh replay      only replay the checked-in corpora (make check)
+#   FUZZ_TARGETS="plan tnds" tests/fuzz/run.sh 60   only those targets
+# The library is built once with the fuzzer's instrumentation into
+# build/fuzz/libuiccboot.a (the Makefile's own rules and file list), and
+# each target links it: no target keeps a list of sources of its own.
 set -eu
 cd "$(dirname "$0")/../.."
 mode=${1:-10}
 OUT=build/fuzz
+SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
 mkdir -p "$OUT"
-CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ibase -Ipcsc -Iuicc-files -Igba-u -Idm -Isrc -Iinclude -Iinclude/uiccboot $(pkg-config --cflags libpcsclite)"
-FILES="uicc-files/tlv.c uicc-files/fcp.c uicc-files/ident.c uicc-files/pkcs15.c base/ub_error.c"
-targets="fcp:1 efdir:2 gbabp:3 gbanl:4 pkcs15:5 ctype:0 plan:0 tnds:0 isolation:0"
-PLAN="$(ls dm/*.c) src/wbxml_check.c base/ub_error.c"
-TREE="src/tree.c src/store.c src/apply.c src/policy.c src/bootsec.c base/ub_hex.c"
+make -s B=$OUT CC=clang CFLAGS="-g -O1" EXTRA_CFLAGS="$SAN" $OUT/libuiccboot.a >/dev/null
+CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
+	$(make -s print-incs) $(pkg-config --cflags libpcsclite libwbxml2 json-c)"
+LIBS="$OUT/libuiccboot.a $(make -s print-libs)"
+# name:N - the files target (fuzz_files.c) with FUZZ_WHICH=N; name:0 - fuzz_<name>.c
+all="fcp:1 efdir:2 gbabp:3 gbanl:4 pkcs15:5 ctype:0 plan:0 tnds:0 isolation:0 text:0"
+targets=""
+for t in $all; do
+	case " ${FUZZ_TARGETS:-${t%:*}} " in *" ${t%:*} "*) targets="$targets $t" ;; esac
+done
 fail=0
 for t in $targets; do
 	name=${t%:*}
-	if [ "$name" = plan ] || [ "$name" = tnds ]; then
-		clang $CFLAGS $(pkg-config --cflags libwbxml2) -o "$OUT/fuzz_$name" tests/fuzz/fuzz_$name.c \
-			$PLAN $(pkg-config --libs libwbxml2 expat) -lcrypto
-	elif [ "$name" = isolation ]; then
-		clang $CFLAGS $(pkg-config --cflags libwbxml2) -o "$OUT/fuzz_$name" tests/fuzz/fuzz_$name.c \
-			$PLAN $TREE $(pkg-config --libs libwbxml2 expat sqlite3) -lcrypto -linih
-	elif [ "$name" = ctype ]; then
-		clang $CFLAGS -o "$OUT/fuzz_$name" tests/fuzz/fuzz_ctype.c src/bootsec.c src/policy.c \
-			base/ub_hex.c base/ub_error.c -lcrypto -linih
+	which=${t#*:}
+	if [ "$which" != 0 ]; then
+		clang $CFLAGS -DFUZZ_WHICH=$which -o "$OUT/fuzz_$name" tests/fuzz/fuzz_files.c $LIBS
 	else
-		clang $CFLAGS -DFUZZ_WHICH=${t#*:} -o "$OUT/fuzz_$name" tests/fuzz/fuzz_files.c $FILES
+		clang $CFLAGS -o "$OUT/fuzz_$name" tests/fuzz/fuzz_$name.c $LIBS
 	fi
 	corpus=tests/fuzz/corpus/$name
 	mkdir -p "$corpus"

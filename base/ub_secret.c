@@ -1,0 +1,226 @@
+/* Secrets from files and descriptors, private files, no core dumps. */
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ub_error.h"
+#include "ub_secret.h"
+
+static int fail(int err, char *why, size_t whylen, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(int err, char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	if (why && whylen) {
+		va_start(ap, fmt);
+		vsnprintf(why, whylen, fmt, ap);
+		va_end(ap);
+	}
+	errno = saved;
+	return err;
+}
+
+/* Any access for group or others: they could read what we put there. */
+static bool shared_mode(const struct stat *st)
+{
+	return (st->st_mode & 077) != 0;
+}
+
+/* The content rule shared by lines and strings; n bytes at s. */
+static int check_text(const char *s, size_t n, size_t max, char *why, size_t whylen)
+{
+	size_t i;
+
+	if (!n)
+		return fail(UB_E_BAD_DATA, why, whylen, "empty");
+	if (n >= max)
+		return fail(UB_E_BAD_DATA, why, whylen, "longer than %zu bytes", max - 1);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+			return fail(UB_E_BAD_DATA, why, whylen,
+				    "byte %zu is a control character (NUL, C0 or DEL)", i + 1);
+	return 0;
+}
+
+int ub_secret_copy(const char *s, char *out, size_t max, char *why, size_t whylen)
+{
+	size_t n = strnlen(s, max);
+	int err;
+
+	if (!max)
+		return UB_E_USAGE;
+	if ((err = check_text(s, n, max, why, whylen))) {
+		OPENSSL_cleanse(out, max);
+		return err;
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return (int)n;
+}
+
+/* One byte; 1, 0 at the end of the data, or UB_E_IO. */
+static int read_byte(int fd, char *c)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, c, 1);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? UB_E_IO : (int)r;
+}
+
+int ub_secret_read_fd(int fd, char *out, size_t max, char *why, size_t whylen)
+{
+	struct stat st;
+	size_t n = 0;
+	char c = 0;
+	int r, err = 0;
+
+	if (!max)
+		return UB_E_USAGE;
+	if (fstat(fd, &st))
+		return fail(UB_E_IO, why, whylen, "%s", strerror(errno));
+	if ((S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)) && shared_mode(&st))
+		return fail(UB_E_POLICY, why, whylen,
+			    "mode %04o gives others access (it must be mode 0600 or stricter)",
+			    (unsigned)(st.st_mode & 07777));
+	/* Byte by byte: from a pipe only this line is taken, the rest of
+	 * standard input is the caller's.  The bound is max bytes, so one
+	 * byte more than fits tells "too long" from "fits exactly". */
+	while ((r = read_byte(fd, &c)) == 1 && c != '\n' && n < max)
+		out[n++] = c;
+	if (r < 0) {
+		err = fail(UB_E_IO, why, whylen, "%s", strerror(errno));
+	} else if (r == 1 && c != '\n') {
+		err = fail(UB_E_BAD_DATA, why, whylen, "longer than %zu bytes", max - 1);
+	} else {
+		if (n && out[n - 1] == '\r')
+			n--; /* a line written by a DOS editor */
+		err = check_text(out, n, max, why, whylen);
+		/* a regular file holds the secret and nothing else */
+		if (!err && r == 1 && S_ISREG(st.st_mode) && (r = read_byte(fd, &c)) != 0)
+			err = r < 0 ? fail(UB_E_IO, why, whylen, "%s", strerror(errno))
+				    : fail(UB_E_BAD_DATA, why, whylen,
+					   "more than one line (a secret is one line)");
+	}
+	OPENSSL_cleanse(&c, sizeof(c));
+	if (err) {
+		OPENSSL_cleanse(out, max);
+		return err;
+	}
+	out[n] = '\0';
+	return (int)n;
+}
+
+int ub_secret_read_file(const char *path, char *out, size_t max, char *why, size_t whylen)
+{
+	int fd, n;
+
+	if (!strcmp(path, "-"))
+		return ub_secret_read_fd(0, out, max, why, whylen);
+	/* O_NOCTTY: a terminal given as the file must not become ours */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return fail(UB_E_IO, why, whylen, "%s", strerror(errno));
+	n = ub_secret_read_fd(fd, out, max, why, whylen);
+	close(fd);
+	return n;
+}
+
+int ub_secret_file_private(int fd, bool must_own, const char *name, char *why, size_t whylen)
+{
+	char proc[40];
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return fail(UB_E_IO, why, whylen, "%s: %s", name, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return fail(UB_E_POLICY, why, whylen, "%s: a symbolic link; refusing to follow it",
+			    name);
+	if (!S_ISREG(st.st_mode))
+		return fail(UB_E_POLICY, why, whylen, "%s: not a regular file (mode %06o)", name,
+			    (unsigned)st.st_mode);
+	if (st.st_nlink != 1)
+		return fail(UB_E_POLICY, why, whylen,
+			    "%s: has %lu names (hard links); refusing a file that is also "
+			    "elsewhere",
+			    name, (unsigned long)st.st_nlink);
+	if (st.st_uid != geteuid() && (must_own || shared_mode(&st)))
+		return fail(UB_E_POLICY, why, whylen,
+			    "%s: mode %04o, owned by uid %u, not by us (uid %u); refusing it", name,
+			    (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
+			    (unsigned)geteuid());
+	if (!shared_mode(&st))
+		return 0;
+	/* an O_PATH descriptor cannot be fchmod'ed; its /proc link names
+	 * exactly the inode just checked, whatever happens to the path */
+	if (fchmod(fd, st.st_mode & 0600)) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if (errno != EBADF || chmod(proc, st.st_mode & 0600))
+			return fail(UB_E_IO, why, whylen, "%s: chmod 0600: %s", name,
+				    strerror(errno));
+	}
+	return 0;
+}
+
+int ub_secret_path_private(const char *path, bool optional, bool must_own, char *why, size_t whylen)
+{
+	/* O_PATH | O_NOFOLLOW opens a symbolic link itself: fstat then says
+	 * S_IFLNK and ub_secret_file_private refuses it */
+	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC), err;
+
+	if (fd < 0) {
+		if (optional && errno == ENOENT)
+			return 0;
+		return fail(UB_E_IO, why, whylen, "%s: %s", path, strerror(errno));
+	}
+	err = ub_secret_file_private(fd, must_own, path, why, whylen);
+	close(fd);
+	return err;
+}
+
+int ub_secret_create_private(const char *path, char *why, size_t whylen)
+{
+	/* Not O_TRUNC: a file is truncated only once it is known to be ours.
+	 * O_NONBLOCK: a FIFO without a reader must not hang the open (it is
+	 * refused below anyway); O_NOCTTY: a tty must not become ours. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+		      0600),
+	    err;
+
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return fail(UB_E_POLICY, why, whylen,
+				    "%s: a symbolic link; refusing to follow it", path);
+		return fail(UB_E_IO, why, whylen, "%s: %s", path, strerror(errno));
+	}
+	err = ub_secret_file_private(fd, true, path, why, whylen);
+	if (!err && ftruncate(fd, 0))
+		err = fail(UB_E_IO, why, whylen, "%s: truncate: %s", path, strerror(errno));
+	if (!err && fcntl(fd, F_SETFL, 0))
+		err = fail(UB_E_IO, why, whylen, "%s: %s", path, strerror(errno));
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int ub_secret_harden_process(void)
+{
+	const struct rlimit none = {0, 0};
+
+	if (setrlimit(RLIMIT_CORE, &none) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		return UB_E_INTERNAL;
+	return 0;
+}
