@@ -6,6 +6,7 @@
 # each, both must accept with the same Objects or both refuse.
 . "$(dirname "$0")/lib.sh"
 DUMP=$UB_BUILD/tests/test_lwm2m
+[ -x "$DUMP" ] || DUMP=build/tests/test_lwm2m # make valgrind wraps only the programs
 REF=tests/integration/lwm2m_ref.py
 cmp_dirs() { # files...: one verdict per file, "same" or what differs
 	python3 - <($DUMP --dump "$@") <(python3 $REF decode "$@") "$@" <<'PY'
