@@ -46,12 +46,14 @@ $(B)/uicc-sim: $(call obj,$(SIM_SRCS))
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
 
 # Unit tests link the library archive; libpcsclite is replaced by a
-# link-time seam (tests/unit/scard_fake.c), so no test needs pcscd.
+# link-time seam (tests/unit/scard_fake.c), so no test needs pcscd.  A
+# "// LIBS:" line in a test adds link flags of its own.
 TEST_LIBS := $(filter-out -lpcsclite,$(PKG_LIBS)) -lcmocka -pthread
 $(B)/tests/%: tests/unit/%.c $(B)/libuiccboot.a $(SEAM_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(SEAM_OBJ) $(B)/libuiccboot.a $(TEST_LIBS) $(LDFLAGS)
+	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(SEAM_OBJ) $(B)/libuiccboot.a $(TEST_LIBS) \
+	  $(shell sed -n 's|^// LIBS: *||p' $<) $(LDFLAGS)
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 

@@ -2,8 +2,10 @@
  * A redacted byte is printed as "XX" so the line can never be replayed
  * by accident with a wrong value. */
 #include <stdarg.h>
+#include <stdio.h>
 
 #include "trace.h"
+#include "ub_text.h"
 
 static void put_bytes(FILE *fp, const uint8_t *b, size_t n, bool redact)
 {
@@ -56,20 +58,23 @@ void ub_trace_rsp(struct ub_trace *t, const uint8_t *rsp, size_t len, bool secre
 	}
 }
 
+/* Notes quote reader names and the like: escaped for the terminal. */
 void ub_trace_note(struct ub_trace *t, const char *fmt, ...)
 {
+	char note[512];
 	va_list ap;
 	int i;
 
-	if (!t)
+	if (!t || (!t->fp[0] && !t->fp[1]))
 		return;
+	va_start(ap, fmt);
+	vsnprintf(note, sizeof(note), fmt, ap);
+	va_end(ap);
 	for (i = 0; i < 2; i++) {
 		if (!t->fp[i])
 			continue;
 		fputs("# ", t->fp[i]);
-		va_start(ap, fmt);
-		vfprintf(t->fp[i], fmt, ap);
-		va_end(ap);
+		ub_text_put(t->fp[i], note);
 		fputc('\n', t->fp[i]);
 		fflush(t->fp[i]);
 	}

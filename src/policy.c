@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "ub_error.h"
 #include "ub_hex.h"
@@ -67,6 +68,7 @@ struct load {
 	const char *file;
 	char *err;
 	size_t errlen;
+	bool has_pin; /* the file names [pin] pin1 */
 };
 
 static bool yesno(const char *v, bool *out)
@@ -163,10 +165,8 @@ static int set(struct ub_policy *p, const char *sec, const char *k, const char *
 			return 1;
 		}
 	} else if (!strcmp(sec, "servers")) {
-		if (!strcmp(k, "allow")) {
-			p->nservers = 0;
+		if (!strcmp(k, "allow")) /* several lines add up */
 			return !*v || each_item(v, add_server, p);
-		}
 	} else if (!strcmp(sec, "conflicts")) {
 		if (!strcmp(k, "account"))
 			return conflict(v, UB_CONFLICT_REPLACE, &p->account);
@@ -220,6 +220,8 @@ static int on_key(void *user, const char *section, const char *k, const char *v)
 	struct load *l = user;
 	int r = set(l->p, section, k, v);
 
+	if (r > 0 && !strcmp(section, "pin") && *v)
+		l->has_pin = true;
 	if (r < 0)
 		snprintf(l->err, l->errlen, "[%s] %s: unknown key", section, k);
 	else if (r == 0)
@@ -227,10 +229,30 @@ static int on_key(void *user, const char *section, const char *k, const char *v)
 	return r > 0;
 }
 
+/* libinih reads a line into INI_MAX_LINE bytes and takes the rest of a
+ * longer one for the next line: say so instead of a "syntax error"
+ * somewhere after it.  Returns the first long line's number, or 0. */
+static int long_line(FILE *fp)
+{
+	char b[INI_MAX_LINE];
+	int line = 0;
+	size_t n;
+
+	while (fgets(b, sizeof(b), fp)) {
+		line++;
+		n = strlen(b);
+		if (n == sizeof(b) - 1 && b[n - 1] != '\n' && !feof(fp))
+			return line;
+	}
+	rewind(fp);
+	return 0;
+}
+
 int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, char *err, size_t errlen)
 {
-	struct load l = {p, path, err, errlen};
+	struct load l = {p, path, err, errlen, false};
 	char what[256] = "";
+	struct stat st;
 	FILE *fp;
 	int line;
 
@@ -245,7 +267,24 @@ int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, char 
 	}
 	l.err = what;
 	l.errlen = sizeof(what);
+	if ((line = long_line(fp))) {
+		fclose(fp);
+		snprintf(err, errlen,
+			 "%s:%d: line longer than %d bytes; a list may go on several lines of the "
+			 "same key",
+			 path, line, INI_MAX_LINE - 2);
+		return UB_E_BAD_DATA;
+	}
 	line = ini_parse_file(fp, on_key, &l);
+	if (!line && l.has_pin && (fstat(fileno(fp), &st) || (st.st_mode & 077))) {
+		/* the PIN is a secret: nobody else may read the file holding it */
+		fclose(fp);
+		snprintf(err, errlen,
+			 "%s holds [pin] pin1 and others may read it (mode %04o): make it 0600",
+			 path, (unsigned)(st.st_mode & 07777));
+		ub_policy_defaults(p);
+		return UB_E_POLICY;
+	}
 	fclose(fp);
 	if (line) {
 		snprintf(err, errlen, "%s:%d: %s", path, line, what[0] ? what : "syntax error");

@@ -1,7 +1,7 @@
 /* PKCS#15 v1.1: ODF -> DODF -> oidDO, as the OMA bootstrap files use it
- * (spec/oma-dm.md 1.3).  Tolerant where live cards differ (double-encoded
- * OID, missing CommonObjectAttributes, Path without index/length, FF
- * padding), strict on every length. */
+ * (OMA DM Bootstrap smartcard appendix, LwM2M Core Appendix G).  Tolerant where live cards differ
+ * (double-encoded OID, missing CommonObjectAttributes, Path without index/length, FF padding),
+ * strict on every length. */
 #include <string.h>
 
 #include "ub_decode.h"
@@ -53,17 +53,51 @@ int ub_p15_odf_dodfs(const uint8_t *b, size_t n, struct ub_p15_path *out, size_t
 	return r < 0 ? r : count;
 }
 
+/* CommonObjectAttributes ::= SEQUENCE { label Label OPTIONAL,
+ *     flags CommonObjectFlags OPTIONAL, authId Identifier OPTIONAL, ... }
+ * CommonObjectFlags ::= BIT STRING { private (0), modifiable (1) }: bit 0
+ * is the most significant bit of the first content byte after the
+ * unused-bits count (X.690 8.6).  Other elements (label, userConsent,
+ * access rules, extensions) are skipped; what is read is checked. */
+static int common_attrs(const uint8_t *b, size_t n, struct ub_p15_oid_do *o)
+{
+	struct ub_tlv t;
+	size_t off = 0, bits;
+	int r;
+
+	while ((r = ub_tlv_next(b, n, &off, &t)) > 0) {
+		if (t.tag == 0x03) {
+			if (o->has_flags || !t.len || t.v[0] > 7 || (t.len == 1 && t.v[0]))
+				return UB_E_BAD_DATA; /* unused-bits count 0..7, 0 when empty */
+			bits = (t.len - 1) * 8 - t.v[0];
+			o->has_flags = true;
+			o->is_private = bits > 0 && (t.v[1] & 0x80);
+			o->is_modifiable = bits > 1 && (t.v[1] & 0x40);
+		} else if (t.tag == 0x04) {
+			if (o->auth_id_len || t.len > sizeof(o->auth_id))
+				return UB_E_BAD_DATA;
+			memcpy(o->auth_id, t.v, t.len);
+			o->auth_id_len = t.len;
+		}
+	}
+	return r < 0 || off != n ? UB_E_BAD_DATA : 0; /* no padding inside a SEQUENCE */
+}
+
 /* OidDO ::= SEQUENCE { id OBJECT IDENTIFIER, value Path } inside [1]. */
 static int oid_do(const uint8_t *b, size_t n, struct ub_p15_oid_do *o)
 {
 	struct ub_tlv t, type, seq, id, path;
 	size_t off = 0, off2 = 0;
-	int r;
+	int r, nseq = 0;
 
 	memset(o, 0, sizeof(*o));
-	/* Common*Attributes are SEQUENCEs (30) and optional; typeAttributes is [1] (A1). */
+	/* Common*Attributes are SEQUENCEs (30) and optional; typeAttributes is
+	 * [1] (A1).  The first SEQUENCE is CommonObjectAttributes; when a card
+	 * leaves it out, the one there is CommonDataObjectAttributes, whose
+	 * elements (applicationName, applicationOID) carry no flags. */
 	while ((r = ub_tlv_next(b, n, &off, &t)) > 0 && t.tag == 0x30)
-		;
+		if (!nseq++ && common_attrs(t.v, t.len, o))
+			return UB_E_BAD_DATA;
 	if (r != 1 || t.tag != 0xA1)
 		return UB_E_BAD_DATA;
 	type = t;

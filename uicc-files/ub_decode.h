@@ -107,6 +107,15 @@ struct ub_p15_oid_do {
 	uint8_t oid[16]; /* DER content of the OID */
 	size_t oid_len;
 	struct ub_p15_path path;
+	/* CommonObjectAttributes (PKCS #15 v1.1 Annex A): flags BIT STRING
+	 * { private(0), modifiable(1) } and authId, the PIN object that guards
+	 * the file.  LwM2M Core G.2.4: either flag set means cardholder
+	 * verification is needed before the file can be read. */
+	bool has_flags;
+	bool is_private;
+	bool is_modifiable;
+	uint8_t auth_id[255]; /* Identifier ::= OCTET STRING (SIZE (0..255)) */
+	size_t auth_id_len;   /* 0: absent or empty */
 };
 /* oidDO entries of a DODF; opaque/external entries are skipped. */
 int ub_p15_dodf_oids(const uint8_t *b, size_t n, struct ub_p15_oid_do *out, size_t max);

@@ -46,7 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = ub_p15_dodf_oids(data, size, o, 16);
 	for (i = 0; i < n; i++)
 		if (o[i].path.len > sizeof(o[i].path.path) ||
-		    (ub_p15_oid_is(&o[i], dm, 4) && !o[i].oid_len))
+		    (ub_p15_oid_is(&o[i], dm, 4) && !o[i].oid_len) ||
+		    o[i].auth_id_len > sizeof(o[i].auth_id) ||
+		    ((o[i].is_private || o[i].is_modifiable) && !o[i].has_flags))
 			__builtin_trap();
 #else
 #error "FUZZ_WHICH not set"

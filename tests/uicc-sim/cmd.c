@@ -354,7 +354,8 @@ enum aka_result { AKA_OK, AKA_MAC, AKA_SYNC };
 
 /* TS 33.102 6.3.3: recover SQN, check MAC, check freshness.  With GBA_U
  * and gba_autn_star the MAC field is MAC* = MAC xor Trunc(SHA-1(IK));
- * Trunc is taken as the first 64 bits (UNCERTAIN, spec/uicc-gba.md 7.2). */
+ * Trunc is taken as the first 64 bits (which 64 bits is UNCERTAIN, hence
+ * the gba_autn_star switch; GBA_U, TS 33.220 Annex C). */
 static enum aka_result aka(struct sim_card *c, const uint8_t rand[16], const uint8_t autn[16],
 			   bool star, uint8_t res[8], uint8_t ck[16], uint8_t ik[16],
 			   uint8_t auts[14])
@@ -459,7 +460,7 @@ static void auth_3g(struct sim_card *c, struct req *q, struct rsp *r, bool usim)
 }
 
 /* EF_GBABP after a bootstrap: RAND written by the card, B-TID and lifetime
- * left empty for the ME to fill (spec/uicc-gba.md 2.1). */
+ * left empty for the ME to fill (TS 31.102 4.2.79). */
 static void gbabp_write_rand(struct sim_file *adf, uint16_t fid, const uint8_t rand[16])
 {
 	struct sim_file *f = sim_child(adf, fid);

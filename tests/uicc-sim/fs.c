@@ -282,9 +282,10 @@ static size_t tlv80(uint8_t *o, const char *s)
 	return n + 2;
 }
 
-/* ODF and DODF (PKCS#15 v1.1; spec/oma-dm.md 1.3).  The DODF lists one
- * oidDO for the DM Bootstrap (2.23.43.7.1) and one for the CP Bootstrap
- * (2.23.43.5.1), each pointing at an EF under the PKCS#15 DF. */
+/* ODF and DODF (PKCS#15 v1.1).  The DODF lists one oidDO for the DM
+ * Bootstrap (2.23.43.7.1), one for the CP Bootstrap (2.23.43.5.1) and one
+ * for the LwM2M bootstrap (2.23.43.9.1), each pointing at an EF under the
+ * PKCS#15 DF. */
 static size_t oid_do(uint8_t *o, const char *label, const uint8_t oid[4], uint16_t fid)
 {
 	size_t ll = strlen(label), n = 0;
@@ -316,13 +317,61 @@ static size_t oid_do(uint8_t *o, const char *label, const uint8_t oid[4], uint16
 	return n;
 }
 
+/* DER TLV (X.690 8.1.3: short length, or 81/82 and one or two bytes);
+ * v may be o itself (wrapping what was just written). */
+static size_t der(uint8_t *o, uint8_t tag, const uint8_t *v, size_t n)
+{
+	uint8_t hdr[4];
+	size_t h = 0;
+
+	hdr[h++] = tag;
+	if (n >= 0x100)
+		hdr[h++] = 0x82, hdr[h++] = (uint8_t)(n >> 8);
+	else if (n >= 0x80)
+		hdr[h++] = 0x81;
+	hdr[h++] = (uint8_t)n;
+	memmove(o + h, v, n); /* first: v may start where the header goes */
+	memcpy(o, hdr, h);
+	return h + n;
+}
+
+/* The LwM2M bootstrap's DODF entry (OMA LwM2M Core G.3.2, laid out as its
+ * example is, with "LwM2M Bootstrap" as applicationName):
+ *   A1 { 30 CommonObjectAttributes { [03 flags private] [04 authId] }
+ *        30 CommonDataObjectAttributes { 0C "LwM2M Bootstrap" }
+ *        A1 { 30 OidDO { 06 OID, 30 Path { 04 FID } } } }
+ * The OID 2.23.43.9.1 is 06 04 67 2B 09 01; the published example and
+ * live cards wrap it once more (06 06 06 04 ...), the default here.  A
+ * private object carries flags 03 02 07 80 (bit 0, private) and authId
+ * 04 01 01 (PIN1; this card has no AODF to resolve it). */
+static size_t lwm2m_oid_do(const struct sim_profile *p, uint8_t *o, uint16_t fid)
+{
+	static const uint8_t oid[] = {0x67, 0x2B, 0x09, 0x01};
+	static const uint8_t private_attrs[] = {0x03, 0x02, 0x07, 0x80, 0x04, 0x01, 0x01};
+	static const char label[] = "LwM2M Bootstrap";
+	uint8_t f[2] = {(uint8_t)(fid >> 8), (uint8_t)fid}, a[64], b[128];
+	size_t n, m;
+
+	n = der(a, 0x06, oid, sizeof(oid));
+	if (!p->lwm2m_oid_plain)
+		n = der(a, 0x06, a, n);
+	m = der(b, 0x04, f, 2);
+	n += der(a + n, 0x30, b, m);
+	n = der(a, 0x30, a, n);
+	n = der(b, 0xA1, a, n); /* typeAttributes [1] */
+	m = der(a, 0x30, private_attrs, p->lwm2m_private ? sizeof(private_attrs) : 0);
+	m += der(a + m, 0x30, a + m, der(a + m, 0x0C, (const uint8_t *)label, strlen(label)));
+	memcpy(a + m, b, n);
+	return der(o, 0xA1, a, m + n);
+}
+
 static void build_pkcs15(struct sim_card *c)
 {
 	static const uint8_t odf[] = {0xA7, 0x06, 0x30, 0x04, 0x04, 0x02, 0x52, 0x07};
 	static const uint8_t oid_dm[] = {0x67, 0x2B, 0x07, 0x01};
 	static const uint8_t oid_cp[] = {0x67, 0x2B, 0x05, 0x01};
 	struct sim_profile *p = c->p;
-	struct sim_file *df;
+	struct sim_file *df, *f;
 	uint8_t dodf[256];
 	size_t n = 0;
 
@@ -334,11 +383,21 @@ static void build_pkcs15(struct sim_card *c)
 		n += oid_do(dodf + n, "DM Bootstrap", oid_dm, 0x6432);
 	if (p->cp_boot)
 		n += oid_do(dodf + n, "CP Bootstrap", oid_cp, 0x6433);
+	if (p->lwm2m_boot)
+		n += lwm2m_oid_do(p, dodf + n, 0x6434);
 	transparent(df, 0x5207, 0, dodf, n, n + 32);
 	if (p->dm_boot)
 		transparent(df, 0x6432, 0, p->dm_boot, p->dm_boot_len, p->dm_boot_len + 16);
 	if (p->cp_boot)
 		transparent(df, 0x6433, 0, p->cp_boot, p->cp_boot_len, p->cp_boot_len + 16);
+	if (p->lwm2m_boot) {
+		/* EF LwM2M_Bootstrap: updated by the issuer only (G.3.3), read
+		 * always or, when private, after PIN1 (G.2.4) */
+		f = transparent(df, 0x6434, 0, p->lwm2m_boot, p->lwm2m_boot_len,
+				p->lwm2m_boot_len + 16);
+		f->pin_read = p->lwm2m_private;
+		f->pin_update = true;
+	}
 }
 
 static void build_usim(struct sim_card *c)

@@ -1,4 +1,4 @@
-/* Profile file (INI, libinih): the keys of PRODUCT.md R-SIM.  Every key is
+/* Profile file (INI, libinih): the keys of man/uicc-sim.1.  Every key is
  * checked; an unknown key or a bad value stops the simulator with the file,
  * line and key, so a typo never silently gives a different card. */
 #include <ini.h>
@@ -242,6 +242,16 @@ static int set_pkcs15(struct load_ctx *lc, const char *k, const char *v)
 		return load_blob(lc, v, &p->dm_boot, &p->dm_boot_len);
 	if (!strcmp(k, "cp_bootstrap"))
 		return load_blob(lc, v, &p->cp_boot, &p->cp_boot_len);
+	if (!strcmp(k, "lwm2m_bootstrap"))
+		return load_blob(lc, v, &p->lwm2m_boot, &p->lwm2m_boot_len);
+	if (!strcmp(k, "lwm2m_oid_form")) {
+		if (strcmp(v, "double") && strcmp(v, "plain"))
+			return 0;
+		p->lwm2m_oid_plain = !strcmp(v, "plain");
+		return 1;
+	}
+	if (!strcmp(k, "lwm2m_private"))
+		return yesno(v, &p->lwm2m_private);
 	return -1;
 }
 

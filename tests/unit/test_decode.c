@@ -325,6 +325,24 @@ static void pkcs15(void **state)
 		"a10ea10c300a0604672b0701300204",	/* Path without content */
 		"a10aa108300606040000",			/* OID runs past */
 		"a112a110300e0604672b0701300604036432", /* odd path length */
+		/* CommonObjectAttributes: flags with an unused-bits count of 8 */
+		"a12b30040302088030110c0f4c774d324d20426f6f747374726170"
+		"a110300e06060604672b0901300404026434",
+		/* flags: no bits but 7 unused */
+		"a12a300303010730110c0f4c774d324d20426f6f747374726170"
+		"a110300e06060604672b0901300404026434",
+		/* flags of no content at all */
+		"a1293002030030110c0f4c774d324d20426f6f747374726170"
+		"a110300e06060604672b0901300404026434",
+		/* authId of 5 bytes with 3 left in the SEQUENCE */
+		"a12c3005040501020330110c0f4c774d324d20426f6f747374726170"
+		"a110300e06060604672b0901300404026434",
+		/* flags twice */
+		"a12f3008030207800302078030110c0f4c774d324d20426f6f747374726170"
+		"a110300e06060604672b0901300404026434",
+		/* FF inside the SEQUENCE */
+		"a12c300503020780ff30110c0f4c774d324d20426f6f747374726170"
+		"a110300e06060604672b0901300404026434",
 	};
 	struct ub_p15_path p[2];
 	struct ub_p15_oid_do o[4];
@@ -340,7 +358,7 @@ static void pkcs15(void **state)
 	assert_int_equal(p[0].len, 2);
 	assert_int_equal(p[0].path[0], 0x52);
 	assert_int_equal(p[0].index, -1);
-	/* constructed example of spec/oma-dm.md 1.3 */
+	/* a constructed DM Bootstrap entry: label "DM Bootstrap", file 6432 */
 	assert_int_equal(ub_p15_dodf_oids(buf,
 					  H("a1223000300e0c0c444d20426f6f747374726170"
 					    "a10e300c0604672b0701300404026432ffffff"),
@@ -363,6 +381,33 @@ static void pkcs15(void **state)
 	assert_false(ub_p15_oid_is(&o[0], dm, 4));
 	assert_int_equal(o[0].path.index, 0);
 	assert_int_equal(o[0].path.length, 128);
+	assert_false(o[0].has_flags);
+	assert_false(o[0].is_private);
+	assert_int_equal(o[0].auth_id_len, 0);
+	/* LwM2M Core G.3.2's example with private (bit 0) and authId 01 */
+	assert_int_equal(ub_p15_dodf_oids(buf,
+					  H("a12e300703020780040101"
+					    "30110c0f4c774d324d20426f6f747374726170"
+					    "a110300e06060604672b0901300404026434"),
+					  o, 4),
+			 1);
+	assert_true(ub_p15_oid_is(&o[0], lw, 4));
+	assert_true(o[0].has_flags);
+	assert_true(o[0].is_private);
+	assert_false(o[0].is_modifiable);
+	assert_int_equal(o[0].auth_id_len, 1);
+	assert_int_equal(o[0].auth_id[0], 1);
+	assert_int_equal(o[0].path.path[1], 0x34);
+	/* modifiable only (bit 1; 6 unused bits), a label, a 2-byte authId */
+	assert_int_equal(ub_p15_dodf_oids(buf,
+					  H("a132300b0c0141030206400402abcd"
+					    "30110c0f4c774d324d20426f6f747374726170"
+					    "a110300e06060604672b0901300404026434"),
+					  o, 4),
+			 1);
+	assert_false(o[0].is_private);
+	assert_true(o[0].is_modifiable);
+	assert_int_equal(o[0].auth_id_len, 2);
 	/* opaqueDO entries are skipped */
 	assert_int_equal(ub_p15_dodf_oids(buf,
 					  H("30020500"
