@@ -154,7 +154,7 @@ check "factory apply of an account named OEM[x] fills that account only" eq \
 policy "[push]\nallowed_sec = USERPIN\n"
 $MK "$TMP/h1.wbxml" ./DMAcc/h/ServerID=srv-h
 out=$(ub --json push "$TMP/h1.wbxml" --content-type "$DM; SEC=USERPIN; MAC=$(mac '' "$TMP/h1.wbxml")" --user-pin '' 2>/dev/null); rc=$?
-check "an empty USERPIN: refused (77)" eq "$(res)" "77 policy"
+check "an empty USERPIN: refused (65: the command line takes no empty secret)" eq "$(res)" "65 bad-data"
 out=$(ub --json push "$TMP/h1.wbxml" --content-type "$DM; SEC=USERPIN; MAC=$(mac "$(hexs 123)" "$TMP/h1.wbxml")" --user-pin 123 2>/dev/null); rc=$?
 check "a USERPIN shorter than the policy's minimum (4): refused (77)" eq "$(res)" "77 policy"
 policy ""

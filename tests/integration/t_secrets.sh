@@ -244,8 +244,8 @@ open(sys.argv[1] + '/nl.wbxml', 'wb').write(d)
 d[i:i + 3] = b'\xc2\x9bJ'
 open(sys.argv[1] + '/c1.wbxml', 'wb').write(d)
 d = bytearray(open(sys.argv[2], 'rb').read())
-i = d.index(b'\xc3\x0edm.example.com') + 2
-d[i:i + 14] = b'dm\nstatus ok  '
+i = d.index(b'DM/1.2')
+d[i:i + 6] = b'D\nstat'  # an unsupported VerProto: the refusal quotes it
 open(sys.argv[1] + '/sid.wbxml', 'wb').write(d)
 PY
 $UB --policy /dev/null push "$TMP/nl.wbxml" --content-type "$DM" --transport secure --dry-run >"$TMP/nl.txt"
@@ -257,6 +257,6 @@ check "push --dry-run: a UTF-8 C1 CSI is shown as \\xc2\\x9b" sh -c \
 printf '[servers]\nallow = dm.example.com\n' >"$TMP/servers.conf"
 $UB --policy "$TMP/servers.conf" push "$TMP/sid.wbxml" --content-type "$DM" --transport secure \
 	--dry-run >"$TMP/sid.txt" 2>"$TMP/sid.err"; rc=$?
-check "a refused ServerID with a newline: the reason (stdout, stderr) shows \\x0a" sh -c \
-	"[ $rc != 0 ] && grep -qF 'dm\\x0astatus ok' $TMP/sid.err && ! grep -q '^status ok' $TMP/sid.txt $TMP/sid.err"
+check "a refusal quoting a hostile value with a newline: the reason (stdout, stderr) shows \\x0a" sh -c \
+	"[ $rc != 0 ] && grep -qF 'D\\x0astat' $TMP/sid.err && ! grep -q '^stat' $TMP/sid.txt $TMP/sid.err"
 done_testing

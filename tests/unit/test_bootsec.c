@@ -15,6 +15,9 @@
 #include "ub_error.h"
 #include "ub_hex.h"
 #include "ub_policy.h"
+#include "ub_push.h"
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 /* spec/oma-dm.md 2.4: a DM 1.2 bootstrap, WBXML, 469 bytes */
 static const char fixture_hex[] =
@@ -301,6 +304,40 @@ static void policy(void **state)
 	unlink(f);
 }
 
+/* The user PIN's minimum holds in the library too: an empty or short PIN
+ * with a MAC that is right for it is refused by policy, before the MAC. */
+static void user_pin_minimum(void **state)
+{
+	static const char *const pins[] = {"", "123"};
+	struct ub_policy pol;
+	struct ub_push_req r;
+	struct ub_plan plan;
+	char reason[300];
+	unsigned int len;
+	size_t i;
+
+	(void)state;
+	ub_policy_defaults(&pol);
+	pol.allowed_sec = UB_SEC_USERPIN;
+	for (i = 0; i < 2; i++) {
+		memset(&r, 0, sizeof(r));
+		r.body = body;
+		r.len = body_len;
+		assert_int_equal(ub_ctype_parse("application/vnd.syncml.dm+wbxml; SEC=USERPIN; "
+						"MAC=0000000000000000000000000000000000000000",
+						&r.ct),
+				 0);
+		HMAC(EVP_sha1(), pins[i], (int)strlen(pins[i]), body, body_len, r.ct.mac, &len);
+		r.user_pin = pins[i];
+		assert_int_equal(ub_push_verify(&pol, NULL, &r, &plan, reason, sizeof(reason)),
+				 UB_E_POLICY);
+		assert_non_null(strstr(reason, "user_pin_min"));
+	}
+	pol.user_pin_min = 3;
+	assert_int_equal(ub_push_verify(&pol, NULL, &r, &plan, reason, sizeof(reason)), 0);
+	ub_plan_free(&plan);
+}
+
 static void uri_host(void **state)
 {
 	char h[64];
@@ -321,7 +358,7 @@ int main(void)
 		cmocka_unit_test(dm_vectors),	    cmocka_unit_test(dm_refusals),
 		cmocka_unit_test(cp_vectors),	    cmocka_unit_test(content_type),
 		cmocka_unit_test(content_type_wsp), cmocka_unit_test(policy),
-		cmocka_unit_test(uri_host),
+		cmocka_unit_test(uri_host),	    cmocka_unit_test(user_pin_minimum),
 	};
 
 	return cmocka_run_group_tests_name("bootstrap security and policy", tests, setup, NULL);
