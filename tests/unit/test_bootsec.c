@@ -1,6 +1,6 @@
 /* Policy, Content-Type and bootstrap MACs: the vectors of spec/oma-dm.md
  * 2.4 and 4.2, and inputs that must be refused. */
-// LINK: src/policy.o src/bootsec.o pcsc/ub_error.o pcsc/ub_hex.o
+// LINK: src/policy.o src/bootsec.o wire/wsp.o pcsc/ub_error.o pcsc/ub_hex.o
 // LIBS: -lcrypto -linih
 #include <setjmp.h>
 #include <stdarg.h>
