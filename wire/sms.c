@@ -497,7 +497,9 @@ int ub_sms_encode(const uint8_t *payload, size_t n, const struct ub_sms_encode_o
 	if (parts < 0 || i >= (unsigned)parts)
 		return UB_E_USAGE;
 	concat = parts > 1;
-	if (o->smsc) {
+	if (o->smsc && !o->smsc[0]) {
+		out->tpdu[t++] = 0x00; /* SMSC field present but empty, as modems print it */
+	} else if (o->smsc) {
 		k = encode_digits(o->smsc, out->tpdu + 2, &nd, &toa);
 		if (k < 0 || k > 10)
 			return UB_E_USAGE;

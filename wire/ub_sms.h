@@ -82,7 +82,8 @@ int ub_sms_reassemble(const struct ub_sms_deliver *parts, size_t n, uint8_t *out
 
 /* How to build SMS-DELIVER TPDUs. */
 struct ub_sms_encode_opts {
-	const char *smsc;	/* "+4917...": put an SMSC address in front; NULL: none */
+	const char *smsc;	/* "+4917...": an SMSC address in front; "": the empty one (00);
+				 * NULL: none (a bare TPDU) */
 	const char *originator; /* digits, "+" digits, or up to 11 letters/digits (alphanumeric) */
 	bool ports;		/* 16-bit application ports (IE 05) */
 	uint16_t dst_port, src_port;

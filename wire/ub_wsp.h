@@ -65,6 +65,7 @@ struct ub_wsp_push {
 	unsigned headers_skipped; /* headers we do not use, skipped by their encoding */
 	const uint8_t *headers;	  /* Content-Type and the other headers */
 	size_t headers_len;
+	size_t ct_len; /* octets of the Content-Type value at headers */
 	const uint8_t *body;
 	size_t body_len;
 };
@@ -89,6 +90,14 @@ int ub_wsp_ctype_decode(const uint8_t *b, size_t n, size_t *used, struct ub_wsp_
  * Content-Type, a repeated application id or URI header, or anything
  * ub_wsp_ctype_decode refuses. */
 int ub_wsp_push_decode(const uint8_t *b, size_t n, struct ub_wsp_push *p, char *why, size_t whylen);
+
+/* A WDP datagram that arrived over SMS (WAP-259 6.5: the UDH application
+ * ports) as a Push PDU: only destination port 2948 is connectionless
+ * push.  Returns what ub_wsp_push_decode returns, or UB_E_NOT_SUPPORTED
+ * (no ports: not a WAP push; port 2949: WTLS, which uiccboot does not
+ * have; another port), why saying which. */
+int ub_wsp_push_from_wdp(bool has_ports, unsigned dst_port, const uint8_t *b, size_t n,
+			 struct ub_wsp_push *p, char *why, size_t whylen);
 
 enum ub_wsp_kind {
 	UB_WSP_DM_BOOTSTRAP, /* application/vnd.syncml.dm+wbxml for syncml.dm */

@@ -637,11 +637,31 @@ int ub_wsp_push_decode(const uint8_t *b, size_t n, struct ub_wsp_push *p, char *
 	p->headers = b + r.o;
 	p->headers_len = hlen;
 	r.end = hend;
-	if (ctype(&r, &p->ct) || headers(&r, p))
+	if (ctype(&r, &p->ct))
+		return UB_E_BAD_DATA;
+	p->ct_len = (size_t)(r.o - (size_t)(p->headers - b));
+	if (headers(&r, p))
 		return UB_E_BAD_DATA;
 	p->body = b + hend;
 	p->body_len = n - hend;
 	return 0;
+}
+
+int ub_wsp_push_from_wdp(bool has_ports, unsigned dst_port, const uint8_t *b, size_t n,
+			 struct ub_wsp_push *p, char *why, size_t whylen)
+{
+	memset(p, 0, sizeof(*p));
+	p->app_code = -1;
+	if (!has_ports)
+		snprintf(why, whylen, "no application port in the UDH: not a WAP push");
+	else if (dst_port == UB_WSP_PORT_PUSH_WTLS)
+		snprintf(why, whylen,
+			 "port 2949: WAP push over WTLS, which uiccboot does not implement");
+	else if (dst_port != UB_WSP_PORT_PUSH)
+		snprintf(why, whylen, "port %u: not the WAP push port 2948", dst_port);
+	else
+		return ub_wsp_push_decode(b, n, p, why, whylen);
+	return UB_E_NOT_SUPPORTED;
 }
 
 /* --- names and classification --- */
