@@ -7,9 +7,9 @@ cd "$(dirname "$0")/../.."
 mode=${1:-10}
 OUT=build/fuzz
 mkdir -p "$OUT"
-CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ipcsc -Iuicc-files -Igba-u -Isrc -Iinclude $(pkg-config --cflags libpcsclite)"
+CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Ipcsc -Iwire -Iuicc-files -Igba-u -Isrc -Iinclude $(pkg-config --cflags libpcsclite)"
 FILES="uicc-files/tlv.c uicc-files/fcp.c uicc-files/ident.c uicc-files/pkcs15.c pcsc/ub_error.c"
-targets="fcp:1 efdir:2 gbabp:3 gbanl:4 pkcs15:5 ctype:0 plan:0 tnds:0"
+targets="fcp:1 efdir:2 gbabp:3 gbanl:4 pkcs15:5 ctype:0 plan:0 tnds:0 sms:0 wsp:0"
 fail=0
 for t in $targets; do
 	name=${t%:*}
@@ -17,9 +17,11 @@ for t in $targets; do
 		clang $CFLAGS $(pkg-config --cflags libwbxml2) -o "$OUT/fuzz_$name" tests/fuzz/fuzz_$name.c \
 			src/plan.c src/xdoc.c src/wbxml_check.c pcsc/ub_error.c \
 			$(pkg-config --libs libwbxml2 expat)
-	elif [ "$name" = ctype ]; then
-		clang $CFLAGS -o "$OUT/fuzz_$name" tests/fuzz/fuzz_ctype.c src/bootsec.c src/policy.c \
-			pcsc/ub_hex.c pcsc/ub_error.c -lcrypto -linih
+	elif [ "$name" = ctype ] || [ "$name" = wsp ]; then
+		clang $CFLAGS -o "$OUT/fuzz_$name" tests/fuzz/fuzz_$name.c src/bootsec.c src/policy.c \
+			wire/wsp.c pcsc/ub_hex.c pcsc/ub_error.c -lcrypto -linih
+	elif [ "$name" = sms ]; then
+		clang $CFLAGS -o "$OUT/fuzz_$name" tests/fuzz/fuzz_sms.c wire/sms.c pcsc/ub_error.c
 	else
 		clang $CFLAGS -DFUZZ_WHICH=${t#*:} -o "$OUT/fuzz_$name" tests/fuzz/fuzz_files.c $FILES
 	fi
