@@ -270,7 +270,7 @@ static int decode_udh(const uint8_t *u, size_t ulen, size_t base, struct ub_sms_
 int ub_sms_deliver_decode(const uint8_t *b, size_t n, bool has_smsc, struct ub_sms_deliver *d,
 			  char *why, size_t whylen)
 {
-	size_t o = 0, udoct, start;
+	size_t o = 0, udoct;
 	int err;
 
 	memset(d, 0, sizeof(*d));
@@ -278,7 +278,7 @@ int ub_sms_deliver_decode(const uint8_t *b, size_t n, bool has_smsc, struct ub_s
 		why[0] = '\0';
 	if (has_smsc && (err = decode_smsc(b, n, &o, d, why, whylen)))
 		return err;
-	start = o;
+
 	if (o >= n)
 		return fail(why, whylen, o, "first octet: missing");
 	if ((b[o] & 3) != MTI_DELIVER) {
@@ -323,7 +323,7 @@ int ub_sms_deliver_decode(const uint8_t *b, size_t n, bool has_smsc, struct ub_s
 		d->udh_len = (size_t)b[o] + 1;
 		if (d->udh_len > udoct)
 			return fail(why, whylen, o, "UDHL %u past TP-UD (%zu octets)", b[o], udoct);
-		if ((err = decode_udh(d->udh, d->udh_len, o - start, d, why, whylen)))
+		if ((err = decode_udh(d->udh, d->udh_len, o, d, why, whylen)))
 			return err;
 	}
 	if (d->alphabet != UB_SMS_GSM7) {

@@ -629,8 +629,11 @@ int ub_wsp_push_decode(const uint8_t *b, size_t n, struct ub_wsp_push *p, char *
 	r.o = 2;
 	if (uintvar(&r, 5, &hlen))
 		return UB_E_BAD_DATA;
-	if (hlen > n - r.o)
-		return fail(&r, "HeadersLen %lu past the end (%zu octets left)", hlen, n - r.o);
+	if (hlen > n - r.o) {
+		hend = n - r.o;
+		r.o = 2;
+		return fail(&r, "HeadersLen %lu past the end (%zu octets left)", hlen, hend);
+	}
 	if (!hlen)
 		return fail(&r, "HeadersLen 0: no Content-Type");
 	hend = r.o + hlen;
