@@ -268,10 +268,10 @@ static int send_parse(struct ub_cli *cli, int argc, char **argv, struct send_arg
 		return UB_E_USAGE;
 	}
 	a->doc = argv[optind];
-	if (a->keys && read_kv(cli, a->keys, s, false))
-		return UB_E_USAGE;
-	if (a->kannel_auth && read_kv(cli, a->kannel_auth, s, true))
-		return UB_E_USAGE;
+	if (a->keys && (bad = read_kv(cli, a->keys, s, false)))
+		return bad;
+	if (a->kannel_auth && (bad = read_kv(cli, a->kannel_auth, s, true)))
+		return bad;
 	set_once(s->imsi, sizeof(s->imsi), getenv("UICCBOOT_SEND_IMSI"));
 	set_once(s->pin, sizeof(s->pin), getenv("UICCBOOT_SEND_PIN"));
 	set_once(s->ks_hex, sizeof(s->ks_hex), getenv("UICCBOOT_SEND_KS_EXT_NAF"));

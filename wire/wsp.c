@@ -215,8 +215,12 @@ static int text(struct rd *r, char *out, size_t max, const char *what)
 {
 	size_t s = r->o, len;
 
-	while (r->o < r->end && r->b[r->o])
+	while (r->o < r->end && r->b[r->o]) {
+		/* TEXT is any octet but the controls (RFC 2616 2.2, WAP-230 8.4.2.1) */
+		if ((r->b[r->o] < 0x20 && r->b[r->o] != '\t') || r->b[r->o] == QUOTE)
+			return fail(r, "%s: control octet %02X in text", what, r->b[r->o]);
 		r->o++;
+	}
 	if (r->o >= r->end) {
 		r->o = s;
 		return fail(r, "%s: no end-of-string before the end", what);
@@ -787,6 +791,14 @@ static void put_uintvar(struct wr *w, unsigned long v)
 	put(w, t + i, (size_t)(5 - i));
 }
 
+static bool is_text(const char *s)
+{
+	for (; *s; s++)
+		if (((uint8_t)*s < 0x20 && *s != '\t') || (uint8_t)*s == QUOTE)
+			return false;
+	return true;
+}
+
 static void put_text(struct wr *w, const char *s)
 {
 	if ((uint8_t)s[0] >= 0x80)
@@ -843,14 +855,10 @@ int ub_wsp_ctype_encode(const char *media, const char *sec, const char *mac, uin
 	long code = ub_wsp_media_code(media);
 	size_t mlen = strlen(media);
 
-	size_t i;
-
 	if (!mlen || mlen >= UB_WSP_MEDIA_MAX || (sec && !is_token(sec)) || (mac && !is_hex40(mac)))
 		return UB_E_USAGE;
-	for (i = 0; i < mlen; i++) /* text that decodes back as text: no controls, no Quote */
-		if ((uint8_t)media[i] < 0x20 || (uint8_t)media[i] == QUOTE ||
-		    (uint8_t)media[0] >= 0x80)
-			return UB_E_USAGE;
+	if (!is_text(media) || (uint8_t)media[0] >= 0x80) /* must decode back as text */
+		return UB_E_USAGE;
 	if (code >= 0)
 		put1(&b, (uint8_t)(0x80 | code));
 	else
@@ -897,7 +905,7 @@ int ub_wsp_push_encode(const struct ub_wsp_encode_opts *o, const uint8_t *body, 
 		put1(&hw, 0x80 | FIELD_APP_ID);
 		put_integer(&hw, (unsigned long)o->app_code);
 	} else if (o->app_uri) {
-		if (!o->app_uri[0] || strlen(o->app_uri) >= UB_WSP_URI_MAX)
+		if (!o->app_uri[0] || strlen(o->app_uri) >= UB_WSP_URI_MAX || !is_text(o->app_uri))
 			return UB_E_USAGE;
 		put1(&hw, 0x80 | FIELD_APP_ID);
 		put_text(&hw, o->app_uri);

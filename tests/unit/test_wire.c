@@ -581,6 +581,15 @@ static void wsp_torture(void **state)
 		 "0A",
 		 "application id Long-integer of 10 octets"},
 	};
+	static const char *bad_text[] = {
+		"0106"
+		"06"
+		"AE"
+		"AF7F1F2D00", /* a control octet in the application id */
+		"0106"
+		"05"
+		"41420A4300", /* ... in the media type */
+	};
 	static const char *bad_ctype[] = {
 		"03B6"
 		"91", /* SEC without value */
@@ -631,6 +640,10 @@ static void wsp_torture(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (push(bad[i].hex, &p) != UB_E_BAD_DATA)
 			fail_msg("accepted: %s (%s)", bad[i].what, bad[i].hex);
+	for (i = 0; i < sizeof(bad_text) / sizeof(bad_text[0]); i++) {
+		assert_int_equal(push(bad_text[i], &p), UB_E_BAD_DATA);
+		assert_non_null(strstr(why, "control octet"));
+	}
 	for (i = 0; i < sizeof(bad_ctype) / sizeof(bad_ctype[0]); i++) {
 		n = H(bad_ctype[i]);
 		if (ub_wsp_ctype_decode(buf, n, &used, &ct, why, sizeof(why)) != UB_E_BAD_DATA)
