@@ -216,8 +216,9 @@ static int text(struct rd *r, char *out, size_t max, const char *what)
 	size_t s = r->o, len;
 
 	while (r->o < r->end && r->b[r->o]) {
-		/* TEXT is any octet but the controls (RFC 2616 2.2, WAP-230 8.4.2.1) */
-		if ((r->b[r->o] < 0x20 && r->b[r->o] != '\t') || r->b[r->o] == QUOTE)
+		/* TEXT is any octet but the controls (RFC 2616 2.2, WAP-230 8.4.2.1);
+		 * not even HT: a value starting with it reads as a length */
+		if (r->b[r->o] < 0x20 || r->b[r->o] == QUOTE)
 			return fail(r, "%s: control octet %02X in text", what, r->b[r->o]);
 		r->o++;
 	}
@@ -794,7 +795,7 @@ static void put_uintvar(struct wr *w, unsigned long v)
 static bool is_text(const char *s)
 {
 	for (; *s; s++)
-		if (((uint8_t)*s < 0x20 && *s != '\t') || (uint8_t)*s == QUOTE)
+		if ((uint8_t)*s < 0x20 || (uint8_t)*s == QUOTE)
 			return false;
 	return true;
 }
