@@ -1,7 +1,7 @@
 # uiccboot — see README.md.  `make demo` and `make check` are the two set-up commands.
 VERSION := 0.1.0
 CC ?= cc
-PKGS := libpcsclite libcrypto libwbxml2 expat sqlite3 inih json-c
+PKGS := libpcsclite libcrypto libwbxml2 expat sqlite3 inih json-c libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter

@@ -8,19 +8,28 @@
 #include "ub_bootsec.h"
 #include "ub_error.h"
 #include "ub_hex.h"
+#include "ub_wsp.h"
 
 static const struct {
 	const char *name;
-	uint8_t wsp;
 	enum ub_msg_kind kind;
 } media[] = {
-	{"application/vnd.syncml.dm+wbxml", 0x42, UB_MSG_DM},
-	{"application/vnd.wap.connectivity-wbxml", 0x36, UB_MSG_CP},
+	{"application/vnd.syncml.dm+wbxml", UB_MSG_DM},
+	{"application/vnd.wap.connectivity-wbxml", UB_MSG_CP},
 };
 
 /* CP's short-integer SEC values (WSP): 0 NETWPIN .. 3 USERPINMAC. */
 static const enum ub_sec cp_sec[4] = {UB_SEC_NETWORKID, UB_SEC_USERPIN, UB_SEC_USERNETWPIN,
 				      UB_SEC_USERPINMAC};
+
+/* SEC as the WSP layer passes it up: a CP short integer "0".."3", or a
+ * token (DM's names, CP's names). */
+static enum ub_sec sec_from_text(const char *v)
+{
+	if (v[0] >= '0' && v[0] <= '3' && !v[1])
+		return cp_sec[v[0] - '0'];
+	return ub_sec_parse(v);
+}
 
 static void set_media(struct ub_ctype *ct, const char *name)
 {
@@ -83,10 +92,7 @@ int ub_ctype_parse(const char *s, struct ub_ctype *ct)
 		if (!strcasecmp(tok, "SEC")) {
 			if (ct->sec)
 				return UB_E_BAD_DATA; /* twice: ambiguous */
-			if (v[0] >= '0' && v[0] <= '3' && !v[1])
-				ct->sec = cp_sec[v[0] - '0'];
-			else
-				ct->sec = ub_sec_parse(v);
+			ct->sec = sec_from_text(v);
 			if (!ct->sec)
 				return UB_E_BAD_DATA;
 		} else if (!strcasecmp(tok, "MAC")) {
@@ -98,117 +104,21 @@ int ub_ctype_parse(const char *s, struct ub_ctype *ct)
 	return first ? UB_E_BAD_DATA : 0;
 }
 
-/* WSP uintvar (WAP-230 8.1.2): 7 bits a byte, at most 5 bytes. */
-static int wsp_uintvar(const uint8_t *b, size_t n, size_t *o, size_t *val)
-{
-	size_t v = 0;
-	int i;
-
-	for (i = 0; i < 5 && *o < n; i++) {
-		v = v << 7 | (b[*o] & 0x7F);
-		if (!(b[(*o)++] & 0x80)) {
-			*val = v;
-			return 0;
-		}
-	}
-	return UB_E_BAD_DATA;
-}
-
-/* Skip one WSP typed value at b[*o] (WAP-230 8.4.2.1-3); 0 or bad data. */
-static int wsp_skip_value(const uint8_t *b, size_t n, size_t *o)
-{
-	size_t len;
-
-	if (*o >= n)
-		return UB_E_BAD_DATA;
-	if (b[*o] >= 0x80) { /* short integer */
-		(*o)++;
-		return 0;
-	}
-	if (b[*o] < 0x1F) { /* short length + bytes (long integer) */
-		len = b[*o];
-		if (len > n - *o - 1)
-			return UB_E_BAD_DATA;
-		*o += 1 + len;
-		return 0;
-	}
-	if (b[*o] == 0x1F) {
-		(*o)++;
-		if (wsp_uintvar(b, n, o, &len) || len > n - *o)
-			return UB_E_BAD_DATA;
-		*o += len;
-		return 0;
-	}
-	while (*o < n && b[*o])
-		(*o)++;
-	if (*o >= n)
-		return UB_E_BAD_DATA;
-	(*o)++;
-	return 0;
-}
-
+/* The one WSP Content-Type decoder is wire/wsp.c's; here its SEC and MAC
+ * texts become the DM layer's values. */
 int ub_ctype_parse_wsp(const uint8_t *b, size_t n, struct ub_ctype *ct)
 {
-	size_t o = 0, end = n, i, s;
-	char text[128];
+	struct ub_wsp_ctype w;
+	size_t used;
 
 	memset(ct, 0, sizeof(*ct));
-	if (!n)
+	if (ub_wsp_ctype_decode(b, n, &used, &w, NULL, 0) || used != n)
 		return UB_E_BAD_DATA;
-	if (b[0] < 0x1F) { /* Content-general-form: Value-length first */
-		end = 1 + (size_t)b[0];
-		if (end > n)
-			return UB_E_BAD_DATA;
-		o = 1;
-	} else if (b[0] == 0x1F) { /* Length-quote + uintvar */
-		o = 1;
-		if (wsp_uintvar(b, n, &o, &end) || end > n - o)
-			return UB_E_BAD_DATA;
-		end += o;
-	}
-	if (o >= end)
+	set_media(ct, w.media);
+	if (w.has_sec && !(ct->sec = sec_from_text(w.sec)))
 		return UB_E_BAD_DATA;
-	if (b[o] >= 0x80) { /* well-known media */
-		for (i = 0; i < sizeof(media) / sizeof(media[0]); i++)
-			if (media[i].wsp == (b[o] & 0x7F))
-				set_media(ct, media[i].name);
-		if (!ct->kind)
-			snprintf(ct->type, sizeof(ct->type), "wsp:0x%02x", b[o] & 0x7F);
-		o++;
-	} else {
-		for (s = o; o < end && b[o]; o++)
-			;
-		if (o >= end || o - s >= sizeof(text))
-			return UB_E_BAD_DATA;
-		memcpy(text, b + s, o - s);
-		text[o - s] = '\0';
-		set_media(ct, text);
-		o++;
-	}
-	while (o < end) {
-		uint8_t p = b[o++];
-
-		if (p == 0x91) { /* SEC: short integer 0..3 */
-			if (o >= end || b[o] < 0x80 || b[o] > 0x83)
-				return UB_E_BAD_DATA;
-			ct->sec = cp_sec[b[o++] - 0x80];
-		} else if (p == 0x92) { /* MAC: text, NUL-terminated */
-			for (s = o; o < end && b[o]; o++)
-				;
-			if (o >= end || o - s != 2 * UB_MAC_LEN)
-				return UB_E_BAD_DATA;
-			memcpy(text, b + s, o - s);
-			text[o - s] = '\0';
-			if (set_mac(ct, text))
-				return UB_E_BAD_DATA;
-			o++;
-		} else if (p >= 0x80) {
-			if (wsp_skip_value(b, end, &o))
-				return UB_E_BAD_DATA;
-		} else {
-			return UB_E_BAD_DATA; /* untyped parameters: not expected here */
-		}
-	}
+	if (w.has_mac && set_mac(ct, w.mac))
+		return UB_E_BAD_DATA;
 	return 0;
 }
 
@@ -257,57 +167,85 @@ static int netid_key(const struct ub_mac_keys *k, uint8_t *out, size_t max)
 }
 
 /* USERPINMAC (CP ProvBoot): PIN = K (N digits) || m (N digits), m[i] =
- * '0' + HMAC-SHA1(K, body)[i] mod 10. */
+ * '0' + HMAC-SHA1(K, body)[i] mod 10.  The check digits of key K. */
+static int check_digits(const char *k, size_t half, const uint8_t *body, size_t n, char *m)
+{
+	uint8_t h[UB_MAC_LEN];
+	size_t i;
+	int err;
+
+	err = hmac_sha1((const uint8_t *)k, half, body, n, h);
+	for (i = 0; !err && i < half; i++)
+		m[i] = (char)('0' + h[i] % 10);
+	OPENSSL_cleanse(h, sizeof(h));
+	return err;
+}
+
 static int userpinmac(const char *pin, const uint8_t *body, size_t n)
 {
-	uint8_t h[UB_MAC_LEN], d = 0;
+	char m[UB_MAC_LEN];
 	size_t len = pin ? strlen(pin) : 0, half = len / 2, i;
+	uint8_t d = 0;
 	int err;
 
 	if (!pin)
 		return UB_E_USAGE;
 	if (len < 10 || len % 2 || half > UB_MAC_LEN || strspn(pin, "0123456789") != len)
 		return UB_E_MAC;
-	err = hmac_sha1((const uint8_t *)pin, half, body, n, h);
-	if (err)
-		return err;
-	for (i = 0; i < half; i++)
-		d |= (uint8_t)(pin[half + i] ^ ('0' + h[i] % 10));
-	OPENSSL_cleanse(h, sizeof(h));
-	return d ? UB_E_MAC : 0;
+	err = check_digits(pin, half, body, n, m);
+	for (i = 0; !err && i < half; i++)
+		d |= (uint8_t)(pin[half + i] ^ m[i]);
+	OPENSSL_cleanse(m, sizeof(m));
+	return err ? err : d ? UB_E_MAC : 0;
 }
 
-int ub_mac_verify(const struct ub_mac_keys *k, enum ub_sec sec, const uint8_t *body, size_t n,
-		  const uint8_t mac[UB_MAC_LEN])
+int ub_userpinmac_pin(const char *key, const uint8_t *body, size_t n, char *out, size_t max)
 {
-	uint8_t key[128], out[UB_MAC_LEN];
+	size_t half = strlen(key);
+	int err;
+
+	if (half < 5 || half > UB_MAC_LEN || strspn(key, "0123456789") != half ||
+	    max < 2 * half + 1)
+		return UB_E_USAGE;
+	memcpy(out, key, half);
+	err = check_digits(key, half, body, n, out + half);
+	out[err ? 0 : 2 * half] = '\0';
+	return err;
+}
+
+#define MAC_KEY_MAX 128
+
+/* The key of each SEC type: the one construction the device (verify) and
+ * the sender (compute) share.  Returns the key length or an error. */
+static int mac_key(const struct ub_mac_keys *k, enum ub_sec sec, uint8_t key[MAC_KEY_MAX])
+{
 	size_t plen = k->pin ? strlen(k->pin) : 0;
-	int len = 0, err;
+	int len = 0;
 
 	switch (sec) {
 	case UB_SEC_NETWORKID:
-		len = netid_key(k, key, sizeof(key));
+		len = netid_key(k, key, MAC_KEY_MAX);
 		break;
 	case UB_SEC_USERPIN:
-		if (!k->pin || plen > sizeof(key))
+		if (!k->pin || plen > MAC_KEY_MAX)
 			return UB_E_USAGE;
 		memcpy(key, k->pin, plen);
 		len = (int)plen;
 		break;
 	case UB_SEC_USERPIN_NETWORKID: /* "PIN:" || secret (DM Security 5.7.2) */
 	case UB_SEC_USERNETWPIN:       /* CP: semi-octet IMSI || PIN, no ':' */
-		if (!k->pin || plen + 1 + 15 > sizeof(key))
+		if (!k->pin || plen + 1 + 15 > MAC_KEY_MAX)
 			return UB_E_USAGE;
 		if (sec == UB_SEC_USERPIN_NETWORKID) {
 			memcpy(key, k->pin, plen);
 			key[plen] = ':';
-			len = netid_key(k, key + plen + 1, sizeof(key) - plen - 1);
+			len = netid_key(k, key + plen + 1, MAC_KEY_MAX - plen - 1);
 			len = len < 0 ? len : len + (int)plen + 1;
 		} else {
 			struct ub_mac_keys semi = *k;
 
 			semi.netid = UB_NETID_SEMI_OCTET;
-			len = netid_key(&semi, key, sizeof(key));
+			len = netid_key(&semi, key, MAC_KEY_MAX);
 			if (len >= 0) {
 				memcpy(key + len, k->pin, plen);
 				len += (int)plen;
@@ -319,7 +257,7 @@ int ub_mac_verify(const struct ub_mac_keys *k, enum ub_sec sec, const uint8_t *b
 		if (!k->ks_ext_naf || (sec == UB_SEC_USERPIN_NETWORKID_GBA && !k->pin))
 			return UB_E_USAGE;
 		if (sec == UB_SEC_USERPIN_NETWORKID_GBA) {
-			if (plen + 1 + 32 > sizeof(key))
+			if (plen + 1 + 32 > MAC_KEY_MAX)
 				return UB_E_USAGE;
 			memcpy(key, k->pin, plen);
 			key[plen] = ':';
@@ -328,18 +266,39 @@ int ub_mac_verify(const struct ub_mac_keys *k, enum ub_sec sec, const uint8_t *b
 		memcpy(key + len, k->ks_ext_naf, 32);
 		len += 32;
 		break;
-	case UB_SEC_USERPINMAC:
-		return userpinmac(k->pin, body, n);
 	default:
 		return UB_E_USAGE;
 	}
-	if (len < 0)
-		return len;
-	err = hmac_sha1(key, (size_t)len, body, n, out);
+	return len;
+}
+
+int ub_mac_compute(const struct ub_mac_keys *k, enum ub_sec sec, const uint8_t *body, size_t n,
+		   uint8_t mac[UB_MAC_LEN])
+{
+	uint8_t key[MAC_KEY_MAX];
+	int len, err;
+
+	if (sec == UB_SEC_USERPINMAC)
+		return UB_E_USAGE; /* its check digits are in the PIN: ub_userpinmac_pin() */
+	len = mac_key(k, sec, key);
+	err = len < 0 ? len : hmac_sha1(key, (size_t)len, body, n, mac);
 	OPENSSL_cleanse(key, sizeof(key));
-	if (err)
-		return err;
-	return CRYPTO_memcmp(out, mac, UB_MAC_LEN) ? UB_E_MAC : 0;
+	return err;
+}
+
+int ub_mac_verify(const struct ub_mac_keys *k, enum ub_sec sec, const uint8_t *body, size_t n,
+		  const uint8_t mac[UB_MAC_LEN])
+{
+	uint8_t out[UB_MAC_LEN];
+	int err;
+
+	if (sec == UB_SEC_USERPINMAC)
+		return userpinmac(k->pin, body, n);
+	err = ub_mac_compute(k, sec, body, n, out);
+	if (!err && CRYPTO_memcmp(out, mac, UB_MAC_LEN))
+		err = UB_E_MAC;
+	OPENSSL_cleanse(out, sizeof(out));
+	return err;
 }
 
 int ub_uri_host(const char *uri, char *out, size_t max)

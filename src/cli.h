@@ -88,6 +88,7 @@ int cli_push(struct ub_cli *cli, int argc, char **argv);
 int cli_bootstrap(struct ub_cli *cli, int argc, char **argv);
 int cli_factory(struct ub_cli *cli, int argc, char **argv);
 int cli_tree(struct ub_cli *cli, int argc, char **argv);
+int cli_sms(struct ub_cli *cli, int argc, char **argv);
 
 struct ub_tree;
 struct ub_apply_result;

@@ -22,6 +22,7 @@ static const struct ub_cmd commands[] = {
 	 "bootstrap [--dry-run] [--all-readers]   power-on: the card's bootstrap -> tree"},
 	{"factory", cli_factory,
 	 "factory derive|check|apply        per-device DM credentials (R-FACTORY)"},
+	{"sms", cli_sms, "sms send FILE [--sec T] ... | sms decode FILE   WAP push over SMS"},
 	{"tree", cli_tree, "tree list [URI] | get URI | export [URI] | import FILE   device tree"},
 	{"info", cli_info,
 	 "info                        ICCID, IMSI, IMPI, applications, GBA state, bootstrap "

@@ -43,7 +43,20 @@ struct ub_mac_keys {
 	const uint8_t *ks_ext_naf; /* the GBA forms: 32 bytes */
 };
 
-/* Verify mac over body for sec.  USERPINMAC ignores mac (the PIN carries
+/* HMAC-SHA1 over body with the key sec names (the construction
+ * ub_mac_verify uses).  Returns 0, UB_E_USAGE when key material for this
+ * SEC is missing or sec is USERPINMAC (whose check digits are in the PIN:
+ * ub_userpinmac_pin), UB_E_BAD_DATA (an IMSI that is not 6-15 digits). */
+int ub_mac_compute(const struct ub_mac_keys *k, enum ub_sec sec, const uint8_t *body, size_t n,
+		   uint8_t mac[UB_MAC_LEN]);
+
+/* USERPINMAC (OMA ProvBoot): the PIN to give the user, key || check
+ * digits, for a key of 5..20 digits.  out holds 2 * strlen(key) + 1.
+ * Returns 0 or UB_E_USAGE. */
+int ub_userpinmac_pin(const char *key, const uint8_t *body, size_t n, char *out, size_t max);
+
+/* Verify mac over body for sec: ub_mac_compute and a constant-time
+ * comparison.  USERPINMAC ignores mac (the PIN carries
  * it).  Returns 0, UB_E_MAC on a mismatch, UB_E_USAGE when key material
  * for this SEC is missing (no PIN, no IMSI, no GBA key). */
 int ub_mac_verify(const struct ub_mac_keys *k, enum ub_sec sec, const uint8_t *body, size_t n,

@@ -7,7 +7,8 @@ PKGS="make gcc pkg-config clang clang-format python3 \
   libssl-dev libwbxml2-dev libwbxml2-utils libexpat1-dev libsqlite3-dev sqlite3 \
   libinih-dev libjson-c-dev libcmocka-dev \
   libosmocore-utils eapoltest openssl \
-  valgrind time systemd man-db groff-base"
+  valgrind time systemd man-db groff-base \
+  libcurl4-openssl-dev kannel kannel-extras curl xxd"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -1,0 +1,138 @@
+/* Kannel sendsms over HTTP (libcurl). */
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ub_error.h"
+#include "ub_kannel.h"
+
+/* TP-DCS (TS 23.038 clause 4) as Kannel's coding / mclass / alt-dcs */
+static int dcs_params(uint8_t dcs, char *out, size_t max)
+{
+	if (dcs == 0x04)
+		snprintf(out, max, "coding=1");
+	else if ((dcs & 0xFC) == 0x14)
+		snprintf(out, max, "coding=1&mclass=%u&alt-dcs=0", dcs & 3u);
+	else if ((dcs & 0xFC) == 0xF4)
+		snprintf(out, max, "coding=1&mclass=%u&alt-dcs=1", dcs & 3u);
+	else
+		return UB_E_USAGE;
+	return 0;
+}
+
+static char *esc(CURL *c, const void *b, size_t n)
+{
+	return curl_easy_escape(c, (const char *)b, (int)n);
+}
+
+int ub_kannel_url(const struct ub_kannel *k, const struct ub_sms_part *p, uint8_t dcs, char **url)
+{
+	char *v[6] = {0}, coding[64];
+	size_t len, i;
+	CURL *c;
+	int rc = UB_E_NOMEM;
+
+	*url = NULL;
+	if (!k->url || !k->username || !k->password || !k->to || !k->from ||
+	    dcs_params(dcs, coding, sizeof(coding)))
+		return UB_E_USAGE;
+	if (!(c = curl_easy_init()))
+		return UB_E_NOMEM;
+	v[0] = esc(c, k->username, strlen(k->username));
+	v[1] = esc(c, k->password, strlen(k->password));
+	v[2] = esc(c, k->to, strlen(k->to));
+	v[3] = esc(c, k->from, strlen(k->from));
+	v[4] = esc(c, p->udh, p->udh_len);
+	v[5] = esc(c, p->data, p->data_len);
+	for (i = 0; i < 6 && v[i]; i++)
+		;
+	if (i == 6) {
+		len = strlen(k->url) + 128;
+		for (i = 0; i < 6; i++)
+			len += strlen(v[i]);
+		*url = malloc(len);
+		if (*url) {
+			snprintf(*url, len,
+				 "%s%susername=%s&password=%s&to=%s&from=%s&%s&udh=%s&text=%s",
+				 k->url, strchr(k->url, '?') ? "&" : "?", v[0], v[1], v[2], v[3],
+				 coding, v[4], v[5]);
+			rc = 0;
+		}
+	}
+	for (i = 0; i < 6; i++) {
+		if (v[i])
+			OPENSSL_cleanse(v[i], strlen(v[i]));
+		curl_free(v[i]);
+	}
+	curl_easy_cleanup(c);
+	return rc;
+}
+
+void ub_kannel_url_free(char *url)
+{
+	if (url)
+		OPENSSL_cleanse(url, strlen(url));
+	free(url);
+}
+
+struct answer {
+	char text[256];
+	size_t len;
+};
+
+static size_t keep_answer(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct answer *a = arg;
+	size_t n = size * nmemb, room = sizeof(a->text) - 1 - a->len;
+
+	memcpy(a->text + a->len, ptr, n < room ? n : room);
+	a->len += n < room ? n : room;
+	a->text[a->len] = '\0';
+	return n;
+}
+
+int ub_kannel_send(const struct ub_kannel *k, const struct ub_sms_part *p, uint8_t dcs, char *why,
+		   size_t whylen)
+{
+	struct answer a = {{0}, 0};
+	char *url = NULL, cerr[CURL_ERROR_SIZE] = "";
+	long status = 0;
+	CURL *c = NULL;
+	CURLcode cc;
+	int rc;
+
+	if (why && whylen)
+		why[0] = '\0';
+	if ((rc = ub_kannel_url(k, p, dcs, &url)))
+		return rc;
+	if (!(c = curl_easy_init())) {
+		rc = UB_E_NOMEM;
+		goto end;
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, k->timeout_s > 0 ? k->timeout_s : 30L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_answer);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	cc = curl_easy_perform(c);
+	if (cc != CURLE_OK) {
+		snprintf(why, whylen, "%s", cerr[0] ? cerr : curl_easy_strerror(cc));
+		rc = UB_E_IO;
+		goto end;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	if (status < 200 || status > 299) {
+		snprintf(why, whylen, "HTTP %ld: %s", status, a.text);
+		rc = UB_E_IO;
+		goto end;
+	}
+	snprintf(why, whylen, "HTTP %ld: %s", status, a.text);
+end:
+	curl_easy_cleanup(c);
+	ub_kannel_url_free(url);
+	return rc;
+}
