@@ -245,7 +245,7 @@ d[i:i + 3] = b'\xc2\x9bJ'
 open(sys.argv[1] + '/c1.wbxml', 'wb').write(d)
 d = bytearray(open(sys.argv[2], 'rb').read())
 i = d.index(b'DM/1.2')
-d[i:i + 6] = b'D\nstat'  # an unsupported VerProto: the refusal quotes it
+d[i:i + 6] = b'D\nowne'  # an unsupported VerProto: the refusal quotes it
 open(sys.argv[1] + '/sid.wbxml', 'wb').write(d)
 PY
 $UB --policy /dev/null push "$TMP/nl.wbxml" --content-type "$DM" --transport secure --dry-run >"$TMP/nl.txt"
@@ -258,5 +258,5 @@ printf '[servers]\nallow = dm.example.com\n' >"$TMP/servers.conf"
 $UB --policy "$TMP/servers.conf" push "$TMP/sid.wbxml" --content-type "$DM" --transport secure \
 	--dry-run >"$TMP/sid.txt" 2>"$TMP/sid.err"; rc=$?
 check "a refusal quoting a hostile value with a newline: the reason (stdout, stderr) shows \\x0a" sh -c \
-	"[ $rc != 0 ] && grep -qF 'D\\x0astat' $TMP/sid.err && ! grep -q '^stat' $TMP/sid.txt $TMP/sid.err"
+	"[ $rc != 0 ] && grep -qF 'D\\x0aowne' $TMP/sid.err && ! grep -q '^owne' $TMP/sid.txt $TMP/sid.err"
 done_testing
