@@ -6,14 +6,16 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-INCS := -Iinclude -Iinclude/uiccboot -Ibase -Ipcsc -Iuicc-files -Igba-u -Iwire -Ilwm2m -Idm -Isrc
+# One folder a layer, imports going down (docs/architecture.md):
+LAYERS := base pcsc uicc-files gba-u wire lwm2m dm tree boot
+INCS := -Iinclude -Iinclude/uiccboot $(addprefix -I,$(LAYERS)) -Icli
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_GNU_SOURCE \
 	-DUB_VERSION='"$(VERSION)"' $(INCS) $(PKG_CFLAGS)
 # B is the build tree: build/ normally, build/asan/ for the sanitizer build.
 B ?= build
 
-LIB_SRCS := $(wildcard base/*.c pcsc/*.c uicc-files/*.c gba-u/*.c wire/*.c lwm2m/*.c dm/*.c) $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
-CLI_SRCS := src/main.c $(wildcard src/cli_*.c)
+LIB_SRCS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.c))
+CLI_SRCS := $(wildcard cli/*.c)
 SIM_SRCS := $(wildcard tests/uicc-sim/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 SEAM_OBJ := $(B)/obj/tests/unit/scard_fake.o
