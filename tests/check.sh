@@ -23,6 +23,8 @@ step() { echo "### $*"; }
 
 step "format"
 make -s format-check || status=1
+step "layers: imports only go down"
+tests/layers.sh || status=1
 
 step "build"
 make -s $J all || { echo "check: build failed"; exit 1; }

@@ -1,0 +1,44 @@
+#!/bin/bash
+# Imports only go down: each folder may include the headers of the folders
+# listed for it here (docs/architecture.md), and of no other.  Prints every
+# include that goes up or sideways and fails if there is one.
+set -u
+cd "$(dirname "$0")/.."
+declare -A may=(
+	[base]=""
+	[pcsc]="base"
+	[wire]="base"
+	[lwm2m]="base"
+	[uicc-files]="base pcsc"
+	[gba-u]="base pcsc uicc-files"
+	[dm]="base wire"
+	[tree]="base dm lwm2m include"
+	[boot]="base pcsc wire lwm2m uicc-files gba-u dm tree include"
+	[cli]="base pcsc wire lwm2m uicc-files gba-u dm tree boot include"
+)
+# the folder of every header
+declare -A home
+for d in "${!may[@]}" include/uiccboot; do
+	for h in "$d"/*.h; do
+		[ -e "$h" ] && home[${h##*/}]=${d%%/*}
+	done
+done
+bad=0
+for d in "${!may[@]}"; do
+	for f in "$d"/*.[ch]; do
+		[ -e "$f" ] || continue
+		while read -r h; do
+			o=${home[$h]:-}
+			[ -z "$o" ] || [ "$o" = "$d" ] && continue
+			case " ${may[$d]} " in
+			*" $o "*) ;;
+			*)
+				echo "layers: $f includes $h ($o/)"
+				bad=1
+				;;
+			esac
+		done < <(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f" | sed 's|.*/||')
+	done
+done
+[ $bad = 0 ] && echo "layers: imports go down"
+exit $bad
