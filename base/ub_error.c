@@ -1,3 +1,8 @@
+/* Errors: names, messages, and the failure context (ub_error.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "ub_error.h"
 
 static const struct {
@@ -5,14 +10,12 @@ static const struct {
 	const char *msg;
 } ub_errors[UB_E__COUNT] = {
 	[0] = {"ok", "success"},
-	[-UB_E_USAGE] = {"usage", "invalid usage; see --help"},
-	[-UB_E_NO_SERVICE] = {"no-service", "PC/SC service not available; is pcscd running?"},
-	[-UB_E_NO_READER] = {"no-reader",
-			     "no matching card reader; check -r and 'uiccboot readers'"},
-	[-UB_E_NO_CARD] = {"no-card", "no card in the reader; insert a card or use --wait"},
-	[-UB_E_CARD_REMOVED] = {"card-removed", "card was removed; reinsert it and retry"},
-	[-UB_E_CARD_RESET] = {"card-reset",
-			      "card was reset by another application; re-select and retry"},
+	[-UB_E_USAGE] = {"usage", "invalid usage"},
+	[-UB_E_NO_SERVICE] = {"no-service", "the PC/SC service (pcscd) is not available"},
+	[-UB_E_NO_READER] = {"no-reader", "no matching card reader"},
+	[-UB_E_NO_CARD] = {"no-card", "no card in the reader"},
+	[-UB_E_CARD_REMOVED] = {"card-removed", "the card was removed"},
+	[-UB_E_CARD_RESET] = {"card-reset", "the card was reset by another application"},
 	[-UB_E_TIMEOUT] = {"timeout", "timed out waiting for a reader and card"},
 	[-UB_E_PCSC] = {"pcsc", "PC/SC call failed"},
 	[-UB_E_PROTO] = {"protocol", "card response violates the transmission protocol"},
@@ -20,24 +23,17 @@ static const struct {
 	[-UB_E_NOT_FOUND] = {"not-found",
 			     "not found (file or application on the card, or node in the tree)"},
 	[-UB_E_SECURITY] = {"security-status",
-			    "security status not satisfied; a PIN may be needed"},
-	[-UB_E_PIN_REQUIRED] = {"pin-required",
-				"the card needs PIN1; pass --pin, UICCBOOT_PIN or [pin] pin1"},
-	[-UB_E_PIN_WRONG] = {"pin-wrong",
-			     "PIN verification failed; check the PIN before trying again"},
-	[-UB_E_PIN_BLOCKED] = {"pin-blocked", "PIN is blocked; unblock it with the PUK"},
-	[-UB_E_PIN_LAST] =
-		{"pin-last-attempt",
-		 "only one PIN attempt left; not trying (use a PIN tool to verify by hand)"},
+			    "security status not satisfied (a PIN may be needed)"},
+	[-UB_E_PIN_REQUIRED] = {"pin-required", "the card needs PIN1"},
+	[-UB_E_PIN_WRONG] = {"pin-wrong", "PIN verification failed"},
+	[-UB_E_PIN_BLOCKED] = {"pin-blocked", "the PIN is blocked"},
+	[-UB_E_PIN_LAST] = {"pin-last-attempt", "only one PIN attempt left: not spent"},
 	[-UB_E_AUTH_MAC] = {"auth-mac", "authentication failed: network MAC (AUTN) is wrong"},
-	[-UB_E_AUTH_SYNC] =
-		{"auth-sync",
-		 "synchronisation failure: give the AUTS to the network to resynchronise"},
+	[-UB_E_AUTH_SYNC] = {"auth-sync",
+			     "synchronisation failure (the AUTS resynchronises the network)"},
 	[-UB_E_AUTH_CONTEXT] = {"auth-context",
 				"security context not supported by the card application"},
-	[-UB_E_KEY_EXPIRED] =
-		{"key-expired",
-		 "GBA key lifetime has expired; re-bootstrap (uiccboot gba bootstrap)"},
+	[-UB_E_KEY_EXPIRED] = {"key-expired", "the GBA key lifetime is over (bootstrap again)"},
 	[-UB_E_NO_GBA] = {"no-gba", "card offers no GBA service (UST 68 / IST 2)"},
 	[-UB_E_BAD_DATA] = {"bad-data", "malformed data"},
 	[-UB_E_MAC] = {"mac", "message authentication code does not verify"},
@@ -45,7 +41,7 @@ static const struct {
 	[-UB_E_NOMEM] = {"no-memory", "out of memory"},
 	[-UB_E_IO] = {"io", "input/output error"},
 	[-UB_E_NOT_SUPPORTED] = {"not-supported", "not supported"},
-	[-UB_E_INTERNAL] = {"internal", "internal error (a bug; please report it)"},
+	[-UB_E_INTERNAL] = {"internal", "internal error (a bug)"},
 };
 
 static int ub_err_index(int err)
@@ -63,4 +59,46 @@ const char *ub_errname(int err)
 const char *ub_strerror(int err)
 {
 	return ub_errors[ub_err_index(err)].msg;
+}
+
+void ub_status_clear(struct ub_status *st)
+{
+	if (st)
+		memset(st, 0, sizeof(*st));
+}
+
+int ub_fail(struct ub_status *st, int err, uint16_t sw, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!st)
+		return err;
+	st->err = err;
+	st->sw = sw;
+	snprintf(st->where, sizeof(st->where), "%s", where ? where : "");
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(st->what, sizeof(st->what), fmt, ap);
+		va_end(ap);
+	} else {
+		snprintf(st->what, sizeof(st->what), "%s", ub_strerror(err));
+	}
+	return err;
+}
+
+void ub_status_at(struct ub_status *st, const char *fmt, ...)
+{
+	char place[160], old[160];
+	va_list ap;
+
+	if (!st || !st->err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(place, sizeof(place), fmt, ap);
+	va_end(ap);
+	memcpy(old, st->where, sizeof(old));
+	/* cut from the end if need be: the outer place comes first */
+	if (snprintf(st->where, sizeof(st->where), "%s%s%.*s", place, old[0] ? ": " : "",
+		     (int)(sizeof(old) - 1), old) < 0)
+		st->where[0] = '\0';
 }

@@ -1,11 +1,15 @@
-/* One error enum for every layer of uiccboot.
+/* libuiccboot: one error enum for every layer, and the context of a
+ * failure as a value.
  *
  * Every function that can fail returns 0 (or a count) on success and one of
  * these negative codes on failure.  ub_strerror() gives the human message,
- * ub_errname() the stable name used in JSON output and tests.
- */
+ * ub_errname() the stable name used in JSON output and tests.  Calls that
+ * talk to a card, a file or the tree also fill a struct ub_status: what
+ * failed, where, and the card's status word. */
 #ifndef UB_ERROR_H
 #define UB_ERROR_H
+
+#include <stdint.h>
 
 enum ub_err {
 	UB_OK = 0,
@@ -42,7 +46,34 @@ enum ub_err {
 
 /* Stable machine name, e.g. "card-removed"; never NULL. */
 const char *ub_errname(int err);
-/* Human message with what to do next; never NULL. */
+/* Human message; never NULL.  (The command line adds its own hints.) */
 const char *ub_strerror(int err);
+
+/* What failed and where, filled by the layer that failed and handed up
+ * with the error code.  where: the place ("reader \"PCD 00 00\"",
+ * "EF_ODF", "AUTHENTICATE", "./DMAcc/x", "policy.conf:3"), the outermost
+ * first; what: the failure in words; sw: the card's status word when it
+ * was the cause, else 0. */
+struct ub_status {
+	int err;
+	uint16_t sw;
+	char where[160];
+	char what[400];
+};
+
+/* Fill st (when not NULL): err, sw, where, and what from fmt (NULL: the
+ * message of err).  Returns err.  Only the layer that fails calls it (the
+ * ones above hand the error up, maybe with ub_status_at), so st describes
+ * the last failure; read it only after a call failed (a failure that the
+ * caller tolerated, such as a file that may be absent, may be left in it). */
+int ub_fail(struct ub_status *st, int err, uint16_t sw, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Put a place in front of st->where ("reader \"X\"" + "EF_ODF" ->
+ * "reader \"X\": EF_ODF"), when st has failed. */
+void ub_status_at(struct ub_status *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Empty st: no failure. */
+void ub_status_clear(struct ub_status *st);
 
 #endif

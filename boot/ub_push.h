@@ -1,6 +1,6 @@
-/* Verifying a bootstrap message before anything is applied (R-BOOT 3-5):
- * the transport rule, the policy, the MAC with key material from the card
- * and the user, then the decoded plan and its ServerIDs. */
+/* Verifying a bootstrap message before anything is applied: the transport
+ * rule, the policy, the MAC with key material from the card and the user,
+ * then the decoded plan and its ServerIDs. */
 #ifndef UB_PUSH_H
 #define UB_PUSH_H
 
@@ -14,7 +14,7 @@ struct ub_push_req {
 	size_t len;
 	struct ub_ctype ct;
 	bool secure_transport; /* the card, or a transport that protects */
-	const char *user_pin;  /* --user-pin */
+	const char *user_pin;  /* the user's PIN, for the USERPIN forms */
 	char naf_fqdn[256];    /* out, GBA SEC types: the NAF whose key verified the
 				  MAC (for ub_apply_opts.naf_host) */
 };
@@ -29,19 +29,13 @@ struct ub_push_req {
  * Returns 0 with plan filled (ub_plan_free it), or: UB_E_POLICY (push
  * disabled, SEC not allowed, insecure without MAC, PIN too short, ServerID
  * not allowed, NAF not bound), UB_E_MAC, UB_E_BAD_DATA, UB_E_USAGE (key
- * material missing), or a card error.  reason says which, in words. */
+ * material missing), or a card error; st says which, and where. */
 int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_push_req *r,
-		   struct ub_plan *plan, char *reason, size_t rlen);
+		   struct ub_plan *plan, struct ub_status *st);
 
 /* The card's own bootstrap object (a secure transport: no MAC), and the
  * SHA-256 of its bytes.  UB_E_NOT_FOUND: the card holds none. */
 int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_plan *plan,
-		     const char **which, uint8_t digest[32], char *reason, size_t rlen);
-
-/* Values that are secrets in the plan (AAuthSecret, passwords...), by
- * the node's name (ub_dm_is_secret); ub_uri_is_secret() for a tree
- * node's URI. */
-bool ub_plan_node_secret(const struct ub_plan_node *n);
-bool ub_uri_is_secret(const char *uri);
+		     const char **which, uint8_t digest[32], struct ub_status *st);
 
 #endif

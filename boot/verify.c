@@ -1,4 +1,8 @@
-/* The transport rule and MAC check of pushed bootstrap messages. */
+/* Verifying a bootstrap before anything is applied: the transport rule,
+ * the policy, the MAC with key material from the card and the user, the
+ * decoded plan and its accounts (pushed messages); the card's own object
+ * (a secure transport: no MAC).  Failures fill a struct ub_status: where
+ * ("push", the node, the card's file) and what, in words. */
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -12,26 +16,20 @@
 #include "ub_gba.h"
 #include "ub_push.h"
 
-static int why(char *reason, size_t rlen, int err, const char *fmt, const char *arg)
-{
-	snprintf(reason, rlen, fmt, arg ? arg : "");
-	return err;
-}
+#define PUSH "push"
 
 /* [servers] allow: the ServerID of every account of the plan must be
  * listed.  The accounts are the account model's, as apply will see them. */
-static int allowed_servers(const struct ub_policy *pol, struct ub_plan *plan, char *reason,
-			   size_t rlen)
+static int allowed_servers(const struct ub_policy *pol, struct ub_plan *plan, struct ub_status *st)
 {
 	const char *s;
 	size_t i;
 
 	for (i = 0; (s = ub_plan_server(plan, i)); i++) {
 		if (!ub_policy_server_allowed(pol, s)) {
-			why(reason, rlen, UB_E_POLICY, "ServerID %s may not bootstrap this device",
-			    s);
 			ub_plan_free(plan);
-			return UB_E_POLICY;
+			return ub_fail(st, UB_E_POLICY, 0, "[servers] allow",
+				       "ServerID %s may not bootstrap this device", s);
 		}
 	}
 	return 0;
@@ -48,19 +46,24 @@ static bool needs_pin(enum ub_sec s)
 	       s == UB_SEC_USERPINMAC || s == UB_SEC_USERPIN_NETWORKID_GBA;
 }
 
+static bool gba_sec(enum ub_sec s)
+{
+	return s == UB_SEC_NETWORKID_GBA || s == UB_SEC_USERPIN_NETWORKID_GBA;
+}
+
 /* The NAF FQDN of a GBA-keyed push: the policy's, else the host of the
  * message's Source LocURI (unauthenticated until the MAC verified: it
  * only says which key to ask for). */
 static int naf_fqdn(const struct ub_policy *pol, const struct ub_plan *plan, char *fqdn, size_t max,
-		    char *reason, size_t rlen)
+		    struct ub_status *st)
 {
 	if (pol->naf_fqdn[0]) {
 		snprintf(fqdn, max, "%s", pol->naf_fqdn);
 		return 0;
 	}
 	if (ub_uri_host(plan->source, fqdn, max))
-		return why(reason, rlen, UB_E_BAD_DATA,
-			   "no NAF FQDN: Source LocURI '%s' has no host", plan->source);
+		return ub_fail(st, UB_E_BAD_DATA, 0, "Source LocURI",
+			       "no NAF FQDN: Source LocURI '%s' has no host", plan->source);
 	return 0;
 }
 
@@ -68,7 +71,7 @@ static int naf_fqdn(const struct ub_policy *pol, const struct ub_plan *plan, cha
  * that NAF must be the server of every account the push bootstraps (the
  * host of each of its addresses, or its ServerID, as the policy says). */
 static int naf_bound(const struct ub_policy *pol, const struct ub_plan *plan, const char *fqdn,
-		     char *reason, size_t rlen)
+		     struct ub_status *st)
 {
 	size_t i, k, addrs;
 	char host[256];
@@ -80,11 +83,11 @@ static int naf_bound(const struct ub_policy *pol, const struct ub_plan *plan, co
 		if (mo->kind != UB_MO_ACCOUNT)
 			continue;
 		if ((pol->naf_binding & UB_NAF_SERVER_ID) && strcasecmp(mo->server_id, fqdn)) {
-			snprintf(reason, rlen,
-				 "the push is signed with the key of NAF %s, which is not the "
-				 "ServerID %s of %s (naf_binding)",
-				 fqdn, mo->server_id, mo->root);
-			return UB_E_POLICY;
+			return ub_fail(
+				st, UB_E_POLICY, 0, mo->root,
+				"the push is signed with the key of NAF %s, which is not the "
+				"ServerID %s of %s (naf_binding)",
+				fqdn, mo->server_id, mo->root);
 		}
 		if (!(pol->naf_binding & UB_NAF_HOST))
 			continue;
@@ -97,19 +100,18 @@ static int naf_bound(const struct ub_policy *pol, const struct ub_plan *plan, co
 			addrs++;
 			if (!n->value || ub_uri_host(n->value, host, sizeof(host)) ||
 			    strcasecmp(host, fqdn)) {
-				snprintf(reason, rlen,
-					 "the push is signed with the key of NAF %s, but %s is %s "
-					 "(naf_binding = host)",
-					 fqdn, n->uri, n->value ? n->value : "empty");
-				return UB_E_POLICY;
+				return ub_fail(
+					st, UB_E_POLICY, 0, n->uri,
+					"the push is signed with the key of NAF %s, but %s is "
+					"%s (naf_binding = host)",
+					fqdn, n->uri, n->value ? n->value : "empty");
 			}
 		}
 		if (!addrs) {
-			snprintf(reason, rlen,
-				 "the push is signed with the key of NAF %s, but account %s has no "
-				 "server address to bind it to",
-				 fqdn, mo->root);
-			return UB_E_POLICY;
+			return ub_fail(st, UB_E_POLICY, 0, mo->root,
+				       "the push is signed with the key of NAF %s, but account %s "
+				       "has no server address to bind it to",
+				       fqdn, mo->root);
 		}
 	}
 	return 0;
@@ -118,7 +120,7 @@ static int naf_bound(const struct ub_policy *pol, const struct ub_plan *plan, co
 /* Ks_ext_NAF for NAF_Id = fqdn || the policy's Ua id (no id is registered
  * for OMA DM, so there is no default). */
 static int gba_key(const struct ub_policy *pol, struct ub_uicc *u, const char *fqdn, uint8_t ks[32],
-		   char *reason, size_t rlen)
+		   struct ub_status *st)
 {
 	uint8_t naf[300];
 	struct ub_gba g;
@@ -127,100 +129,103 @@ static int gba_key(const struct ub_policy *pol, struct ub_uicc *u, const char *f
 
 	n = ub_naf_id(fqdn, pol->ua_id, naf, sizeof(naf));
 	if (n < 0)
-		return why(reason, rlen, n, "NAF FQDN '%s' does not make a NAF_Id", fqdn);
+		return ub_fail(st, n, 0, "NAF_Id", "NAF FQDN '%s' does not make a NAF_Id", fqdn);
 	if (!u)
-		return why(reason, rlen, UB_E_NO_CARD, "the GBA key needs the card%s", NULL);
-	err = ub_gba_open(&g, u, pol->prefer_isim, false);
+		return ub_fail(st, UB_E_NO_CARD, 0, PUSH, "the GBA key needs the card");
+	err = ub_gba_open(&g, u, pol->prefer_isim, false, st);
 	if (!err)
-		err = ub_gba_naf_key(&g, naf, (size_t)n, (long long)time(NULL), ks, &bp);
+		err = ub_gba_naf_key(&g, naf, (size_t)n, (long long)time(NULL), ks, &bp, st);
 	if (err)
-		return why(reason, rlen, err, "no GBA key for NAF %s from the card", fqdn);
-	return 0;
-}
-
-static bool gba_sec(enum ub_sec s)
-{
-	return s == UB_SEC_NETWORKID_GBA || s == UB_SEC_USERPIN_NETWORKID_GBA;
+		ub_status_at(st, "GBA key for NAF %s", fqdn);
+	return err;
 }
 
 static int mac_check(const struct ub_mac_keys *k, enum ub_sec sec, const struct ub_push_req *r,
-		     char *reason, size_t rlen)
+		     struct ub_status *st)
 {
 	int err = ub_mac_verify(k, sec, r->body, r->len, r->ct.mac);
 
 	if (err)
-		return why(reason, rlen, err,
-			   err == UB_E_MAC ? "MAC does not verify with SEC=%s"
-					   : "cannot compute the MAC for SEC=%s",
-			   ub_sec_name(sec));
+		return ub_fail(st, err, 0, "MAC",
+			       err == UB_E_MAC ? "MAC does not verify with SEC=%s"
+					       : "cannot compute the MAC for SEC=%s",
+			       ub_sec_name(sec));
 	return 0;
 }
 
+static int decode(const uint8_t *b, size_t n, bool card, struct ub_plan *plan, struct ub_status *st,
+		  const char *where)
+{
+	char why[300];
+	int err = ub_plan_decode(b, n, card, plan, why, sizeof(why));
+
+	return err ? ub_fail(st, err, 0, where, "%s", why) : 0;
+}
+
 int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_push_req *r,
-		   struct ub_plan *plan, char *reason, size_t rlen)
+		   struct ub_plan *plan, struct ub_status *st)
 {
 	struct ub_mac_keys k = {NULL, pol->networkid_key, r->user_pin, NULL};
 	enum ub_sec sec = r->ct.sec;
 	const struct ub_app *usim;
-	char imsi[16], err_text[300];
+	char imsi[16];
 	uint8_t ks[32];
 	int err, mnc;
 
 	memset(plan, 0, sizeof(*plan));
-	reason[0] = '\0';
 	r->naf_fqdn[0] = '\0';
 	if (!pol->push_enabled)
-		return why(reason, rlen, UB_E_POLICY, "push bootstrap is disabled by policy%s",
-			   NULL);
+		return ub_fail(st, UB_E_POLICY, 0, "[push] enabled",
+			       "push bootstrap is disabled by policy");
 	if (r->ct.kind == UB_MSG_UNKNOWN)
-		return why(reason, rlen, UB_E_BAD_DATA, "not a DM or CP bootstrap type: %s",
-			   r->ct.type);
+		return ub_fail(st, UB_E_BAD_DATA, 0, "Content-Type",
+			       "not a DM or CP bootstrap type: %s", r->ct.type);
 	if (sec == UB_SEC_NONE && !r->secure_transport)
-		return why(reason, rlen, UB_E_POLICY,
-			   "an insecure push needs SEC and MAC (OMA DM Security 5.7.2)%s", NULL);
+		return ub_fail(st, UB_E_POLICY, 0, PUSH,
+			       "an insecure push needs SEC and MAC (OMA DM Security 5.7.2)");
 	if (sec != UB_SEC_NONE) {
 		if (!(pol->allowed_sec & (unsigned)sec))
-			return why(reason, rlen, UB_E_POLICY, "SEC=%s is not allowed by policy",
-				   ub_sec_name(sec));
+			return ub_fail(st, UB_E_POLICY, 0, "[push] allowed_sec",
+				       "SEC=%s is not allowed by policy", ub_sec_name(sec));
 		if (sec != UB_SEC_USERPINMAC && !r->ct.has_mac)
-			return why(reason, rlen, UB_E_BAD_DATA, "SEC=%s without MAC",
-				   ub_sec_name(sec));
+			return ub_fail(st, UB_E_BAD_DATA, 0, "Content-Type", "SEC=%s without MAC",
+				       ub_sec_name(sec));
 		if (needs_pin(sec) && !r->user_pin)
-			return why(reason, rlen, UB_E_USAGE, "SEC=%s needs the user's PIN",
-				   ub_sec_name(sec));
+			return ub_fail(st, UB_E_USAGE, 0, PUSH, "SEC=%s needs the user's PIN",
+				       ub_sec_name(sec));
 		/* a short PIN is guessed offline from one captured message */
-		if (needs_pin(sec) && strlen(r->user_pin) < pol->user_pin_min) {
-			snprintf(reason, rlen,
-				 "the user PIN is shorter than the policy's minimum of %u digits "
-				 "([push] user_pin_min)",
-				 pol->user_pin_min);
-			return UB_E_POLICY;
-		}
+		if (needs_pin(sec) && strlen(r->user_pin) < pol->user_pin_min)
+			return ub_fail(st, UB_E_POLICY, 0, "[push] user_pin_min",
+				       "the user PIN is shorter than the policy's minimum of %u "
+				       "digits ([push] user_pin_min)",
+				       pol->user_pin_min);
 		if (needs_imsi(sec)) {
 			if (!u)
-				return why(reason, rlen, UB_E_NO_CARD,
-					   "SEC=%s needs the card's IMSI", ub_sec_name(sec));
-			err = ub_uicc_find_app(u, UB_APP_USIM, &usim);
+				return ub_fail(st, UB_E_NO_CARD, 0, PUSH,
+					       "SEC=%s needs the card's IMSI", ub_sec_name(sec));
+			err = ub_uicc_find_app(u, UB_APP_USIM, &usim, st);
+			if (err == UB_E_NOT_FOUND)
+				err = ub_fail(st, err, 0, "USIM",
+					      "SEC=%s needs the IMSI: the card has no USIM",
+					      ub_sec_name(sec));
 			if (!err)
-				err = ub_uicc_read_imsi(u, usim, imsi, &mnc);
+				err = ub_uicc_read_imsi(u, usim, imsi, &mnc, st);
 			if (err)
-				return why(reason, rlen, err, "reading the IMSI for SEC=%s",
-					   ub_sec_name(sec));
+				return err;
 			k.imsi = imsi;
 		}
 		/* the cheap check first: nothing unauthenticated reaches libwbxml */
-		if (!gba_sec(sec) && (err = mac_check(&k, sec, r, reason, rlen)))
+		if (!gba_sec(sec) && (err = mac_check(&k, sec, r, st)))
 			return err;
 	}
-	err = ub_plan_decode(r->body, r->len, false, plan, err_text, sizeof(err_text));
-	if (err)
-		return why(reason, rlen, err, "%s", err_text);
+	if ((err = decode(r->body, r->len, false, plan, st, PUSH)))
+		return err;
 	if ((plan->kind == UB_PLAN_CP) != (r->ct.kind == UB_MSG_CP)) {
 		ub_plan_free(plan);
-		return why(reason, rlen, UB_E_BAD_DATA,
-			   "content type %s does not match the document", r->ct.type);
+		return ub_fail(st, UB_E_BAD_DATA, 0, "Content-Type",
+			       "content type %s does not match the document", r->ct.type);
 	}
-	if ((err = allowed_servers(pol, plan, reason, rlen)))
+	if ((err = allowed_servers(pol, plan, st)))
 		return err;
 	if (!gba_sec(sec))
 		return 0;
@@ -228,15 +233,15 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_pus
 	 * whose SEC type the policy allows and whose servers it allows, and
 	 * for the NAF that the accounts are bound to */
 	if (!pol->has_ua_id)
-		err = why(reason, rlen, UB_E_POLICY,
-			  "the GBA SEC types need [gba] ua_id in the policy%s", NULL);
+		err = ub_fail(st, UB_E_POLICY, 0, "[gba] ua_id",
+			      "the GBA SEC types need [gba] ua_id in the policy");
 	if (!err)
-		err = naf_fqdn(pol, plan, r->naf_fqdn, sizeof(r->naf_fqdn), reason, rlen);
+		err = naf_fqdn(pol, plan, r->naf_fqdn, sizeof(r->naf_fqdn), st);
 	if (!err)
-		err = naf_bound(pol, plan, r->naf_fqdn, reason, rlen);
-	if (!err && !(err = gba_key(pol, u, r->naf_fqdn, ks, reason, rlen))) {
+		err = naf_bound(pol, plan, r->naf_fqdn, st);
+	if (!err && !(err = gba_key(pol, u, r->naf_fqdn, ks, st))) {
 		k.ks_ext_naf = ks;
-		err = mac_check(&k, sec, r, reason, rlen);
+		err = mac_check(&k, sec, r, st);
 	}
 	OPENSSL_cleanse(ks, sizeof(ks));
 	if (err)
@@ -245,48 +250,39 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_pus
 }
 
 int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_plan *plan,
-		     const char **which, uint8_t digest[32], char *reason, size_t rlen)
+		     const char **which, uint8_t digest[32], struct ub_status *st)
 {
 	const size_t max = UB_DOC_MAX + 4096; /* the document and its padding */
 	const struct ub_boot_oid *obj;
-	char err_text[300];
 	uint8_t *buf;
 	int n, err;
 
 	memset(plan, 0, sizeof(*plan));
 	*which = NULL;
 	if (!pol->smartcard_enabled)
-		return why(reason, rlen, UB_E_POLICY, "smartcard bootstrap is disabled by policy%s",
-			   NULL);
+		return ub_fail(st, UB_E_POLICY, 0, "[smartcard] enabled",
+			       "smartcard bootstrap is disabled by policy");
 	/* on the heap, one per call: readers are bootstrapped in parallel */
 	if (!(buf = malloc(max)))
-		return why(reason, rlen, UB_E_NOMEM, "out of memory%s", NULL);
-	n = ub_cardboot_read(u, buf, max, &obj);
-	if (n < 0) /* a file the card's own directory names is missing: broken, not gone */
-		err = why(reason, rlen, n == UB_E_NOT_FOUND ? UB_E_BAD_DATA : n,
-			  "reading the card's bootstrap object%s", NULL);
+		return ub_fail(st, UB_E_NOMEM, 0, NULL, NULL);
+	n = ub_cardboot_read(u, buf, max, &obj, st);
+	if (n == UB_E_NOT_FOUND) /* a file the card's own directory names is missing: broken */
+		err = ub_fail(st, UB_E_BAD_DATA, st ? st->sw : 0, st ? st->where : NULL,
+			      "a bootstrap file the card's PKCS#15 directory names is missing");
+	else if (n < 0)
+		err = n;
 	else if (!obj)
-		err = why(reason, rlen, UB_E_NOT_FOUND, "the card holds no bootstrap object%s",
-			  NULL);
+		err = ub_fail(st, UB_E_NOT_FOUND, 0, "PKCS#15",
+			      "the card holds no bootstrap object");
 	/* what was applied is remembered by digest, not by content */
 	else if (!EVP_Digest(buf, (size_t)n, digest, NULL, EVP_sha256(), NULL))
-		err = why(reason, rlen, UB_E_INTERNAL, "SHA-256%s", NULL);
-	else if ((err = ub_plan_decode(buf, (size_t)n, true, plan, err_text, sizeof(err_text))))
-		why(reason, rlen, err, "%s", err_text);
+		err = ub_fail(st, UB_E_INTERNAL, 0, "SHA-256", NULL);
+	else
+		err = decode(buf, (size_t)n, true, plan, st, obj->name);
 	if (n > 0)
 		OPENSSL_cleanse(buf, (size_t)n);
 	free(buf);
 	if (obj)
 		*which = obj->name;
-	return err ? err : allowed_servers(pol, plan, reason, rlen);
-}
-
-bool ub_plan_node_secret(const struct ub_plan_node *n)
-{
-	return ub_dm_is_secret(n->uri);
-}
-
-bool ub_uri_is_secret(const char *uri)
-{
-	return ub_dm_is_secret(uri);
+	return err ? err : allowed_servers(pol, plan, st);
 }

@@ -1,38 +1,34 @@
-/* Shared state of the uiccboot command line. */
+/* The uiccboot command line: parses arguments, calls the library, prints
+ * the results.  The work is in the library (boot/, tree/, ...). */
 #ifndef UB_CLI_H
 #define UB_CLI_H
 
+#include <getopt.h>
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "ub_pcsc.h"
-#include "ub_uicc.h"
+#include "boot.h"
+#include "ub_secret.h"
+#include "ub_session.h"
 
 struct ub_cli {
-	const char *reader; /* -r */
-	long wait_s;	    /* --wait */
-	bool verbose;	    /* -v: trace to stderr */
+	/* the global options (before or after the command's name) */
+	bool verbose, json;
 	const char *trace_file;
-	bool trace_secrets;
-	bool json;
-	bool exclusive;
-	bool reset;
-	const char *pin;    /* --pin, --pin-file, UICCBOOT_PIN or the policy's pin1 */
-	const char *policy; /* --policy */
-	const char *tree;   /* --tree */
+	char *pin_arg;	      /* --pin (overwritten once copied) */
+	const char *pin_file; /* --pin-file */
+	const char *policy;   /* --policy */
+	struct ub_boot_config cfg;
 
-	struct ub_trace trace;
-	SCARDCONTEXT ctx;
-	bool have_ctx;
-	struct ub_card card;
-	bool have_card;
-	bool in_tx;
-	bool channel;	     /* --channel: work on a logical channel */
-	struct ub_uicc uicc; /* the card session of the command */
-	bool have_uicc;
+	char pin[UB_SECRET_MAX + 1]; /* PIN1 once read (wiped at the end) */
+	bool pin_read;
+	struct ub_policy *pol;	/* loaded on first use */
+	struct ub_session sess; /* the card session of a lab command */
+	bool have_sess;
 	json_object *out; /* the one JSON object printed with --json */
 	bool stdin_taken; /* a secret was read from standard input */
+	unsigned apdus;	  /* of the command, for "apdus" */
 };
 
 struct ub_cmd {
@@ -41,19 +37,32 @@ struct ub_cmd {
 	const char *usage;
 };
 
-/* Open the PC/SC context and connect to the chosen reader's card
- * (waiting up to --wait seconds).  Messages name the reader. */
+/* getopt_long over the command's options (optstring: "" or "+") and the
+ * global ones, which may follow the command's name ("uiccboot readers
+ * --json"); those are taken here and not returned.  Returns the
+ * command's option, -1 at the end, '?' for a bad one (the caller prints
+ * its usage). */
+int cli_getopt(struct ub_cli *cli, int argc, char **argv, const char *optstring,
+	       const struct option *opts);
+
+/* The policy of --policy (or the default file), loaded once; NULL after
+ * printing what failed (*err says it). */
+const struct ub_policy *cli_policy(struct ub_cli *cli, int *err);
+
+/* Open the card session (cli->sess) on the chosen reader's card, with
+ * PIN1 from --pin, --pin-file, UICCBOOT_PIN or the policy.  Prints what
+ * failed. */
 int cli_connect(struct ub_cli *cli);
 
-/* End the card session, the transaction, the connection and the context. */
-void cli_session_end(struct ub_cli *cli);
+/* The configuration for a library call: the global options, PIN1 and the
+ * policy resolved.  NULL after printing what failed (*err). */
+const struct ub_boot_config *cli_config(struct ub_cli *cli, int *err);
 
-/* Start the card session (cli->uicc) on the connected card: on a logical
- * channel with --channel (the basic one when the card refuses). */
-int cli_uicc_start(struct ub_cli *cli);
+/* Print a failure on stderr ("uiccboot: <where>: <what>; <hint> [name]")
+ * and into the JSON output (error, message, where, sw). */
+void cli_fail(struct ub_cli *cli, const struct ub_status *st);
 
-/* Print an error line for err on stderr: "uiccboot: <where>: <message>",
- * escaped as cli_print does. */
+/* Print an error for err: "uiccboot: <what>: <message>; <hint> [name]". */
 void cli_error(struct ub_cli *cli, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -77,8 +86,17 @@ int cli_secret(struct ub_cli *cli, const char *opt, char *arg, const char *file,
 /* Lowercase hex string as a JSON value. */
 json_object *cli_json_hex(const uint8_t *b, size_t n);
 
-/* Exit code of PRODUCT.md for an ub_err. */
+/* The exit code of an ub_err (uiccboot(1): 0, 64, 65, 69, 70, 77). */
 int cli_exit_code(int err);
+
+/* What the library's result says: status, reason, accounts, renamed,
+ * removed (and with a plan, its nodes, secrets masked). */
+void cli_report(struct ub_cli *cli, const struct ub_boot_result *r);
+/* status, accounts[], renamed[], removed[] of an apply. */
+void cli_report_apply(struct ub_cli *cli, const struct ub_apply_result *r);
+
+/* Open the tree of --tree (default UB_TREE_DEFAULT); prints what failed. */
+int cli_tree_open(struct ub_cli *cli, struct ub_tree **t);
 
 int cli_readers(struct ub_cli *cli, int argc, char **argv);
 int cli_info(struct ub_cli *cli, int argc, char **argv);
@@ -89,12 +107,5 @@ int cli_bootstrap(struct ub_cli *cli, int argc, char **argv);
 int cli_factory(struct ub_cli *cli, int argc, char **argv);
 int cli_tree(struct ub_cli *cli, int argc, char **argv);
 int cli_sms(struct ub_cli *cli, int argc, char **argv);
-
-struct ub_tree;
-struct ub_apply_result;
-/* Open --tree (default /var/lib/uiccboot/dmtree.db); says what failed. */
-int cli_tree_open(struct ub_cli *cli, struct ub_tree **t);
-/* status, accounts[], renamed[], removed[] of an apply. */
-void cli_report_apply(struct ub_cli *cli, const struct ub_apply_result *r);
 
 #endif

@@ -16,7 +16,7 @@ struct fargs {
 	const char *client_secret_file, *server_secret_file;
 };
 
-static int fparse(int argc, char **argv, struct fargs *a, const char *usage)
+static int fparse(struct ub_cli *cli, int argc, char **argv, struct fargs *a, const char *usage)
 {
 	static const struct option opts[] = {{"key-file", required_argument, NULL, 'k'},
 					     {"server-id", required_argument, NULL, 's'},
@@ -32,7 +32,7 @@ static int fparse(int argc, char **argv, struct fargs *a, const char *usage)
 
 	memset(a, 0, sizeof(*a));
 	a->format = "csv";
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'k':
 			a->key_file = optarg;
@@ -265,7 +265,7 @@ int cli_factory(struct ub_cli *cli, int argc, char **argv)
 		fprintf(stderr, "usage: %s\n", usage);
 		return UB_E_USAGE;
 	}
-	err = fparse(argc - 1, argv + 1, &a, usage);
+	err = fparse(cli, argc - 1, argv + 1, &a, usage);
 	if (err)
 		return err;
 	if (!strcmp(argv[1], "apply"))

@@ -1,5 +1,6 @@
-/* uiccboot auth and uiccboot gba {status,bootstrap,naf-key}: the lab
- * commands of R-GBA, like osmo-sim-auth for AKA. */
+/* uiccboot auth and uiccboot gba {status,bootstrap,naf-key,push}: the lab
+ * commands for AKA and GBA_U (TS 31.102 7.1.2, TS 33.220), as
+ * osmo-sim-auth is for AKA. */
 #include <getopt.h>
 #include <openssl/crypto.h>
 #include <stdlib.h>
@@ -19,7 +20,8 @@ struct gba_args {
 	bool gsm, allow_me, imsi;
 };
 
-static int parse_args(int argc, char **argv, struct gba_args *a, const char *usage)
+static int parse_args(struct ub_cli *cli, int argc, char **argv, struct gba_args *a,
+		      const char *usage)
 {
 	static const struct option opts[] = {{"rand", required_argument, NULL, 'r'},
 					     {"autn", required_argument, NULL, 'a'},
@@ -37,7 +39,7 @@ static int parse_args(int argc, char **argv, struct gba_args *a, const char *usa
 	int c;
 
 	memset(a, 0, sizeof(*a));
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = cli_getopt(cli, argc, argv, "+", opts)) != -1) {
 		switch (c) {
 		case 'r':
 			a->rand = optarg;
@@ -119,11 +121,12 @@ static void put_str(struct ub_cli *cli, const char *key, const char *v)
 		cli_print(stdout, "%-10s %s\n", key, v);
 }
 
-static int card_error(struct ub_cli *cli, struct ub_uicc *u, int err)
+/* A card failure, said with the reader's name. */
+static int card_fail(struct ub_cli *cli, struct ub_status *st)
 {
-	cli_error(cli, err, "reader \"%s\": %s (SW %04X)", cli->card.reader,
-		  u->where ? u->where : "card", u->last_sw);
-	return err;
+	ub_status_at(st, "reader \"%s\"", cli->sess.card.reader);
+	cli_fail(cli, st);
+	return st->err;
 }
 
 /* auth --gsm: the IMSI (--imsi) and one AUTHENTICATE per --rand, in one
@@ -133,19 +136,20 @@ static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct g
 	json_object *arr = json_object_new_array(), *o;
 	uint8_t rand[16], sres[4], kc[8];
 	char imsi[16], s[40];
+	struct ub_status st = {0};
 	int i, mnc, err;
 
 	json_object_object_add(cli->out, "triplets", arr);
 	if (a->imsi) {
-		if ((err = ub_uicc_read_imsi(&cli->uicc, app, imsi, &mnc)))
-			return card_error(cli, &cli->uicc, err);
+		if ((err = ub_uicc_read_imsi(&cli->sess.uicc, app, imsi, &mnc, &st)))
+			return card_fail(cli, &st);
 		put_str(cli, "imsi", imsi);
 	}
 	for (i = 0; i < a->nrand; i++) {
 		ub_unhex(rand, sizeof(rand), a->rands[i]);
-		err = ub_auth_gsm(&cli->uicc, app, rand, sres, kc);
+		err = ub_auth_gsm(&cli->sess.uicc, app, rand, sres, kc, &st);
 		if (err)
-			return card_error(cli, &cli->uicc, err);
+			return card_fail(cli, &st);
 		if (i == 0) { /* the single-RAND form */
 			json_object_object_add(cli->out, "sres", cli_json_hex(sres, 4));
 			json_object_object_add(cli->out, "kc", cli_json_hex(kc, 8));
@@ -170,12 +174,13 @@ int cli_auth(struct ub_cli *cli, int argc, char **argv)
 	static const char *usage = "uiccboot auth --rand HEX --autn HEX [--app usim|isim] | "
 				   "auth --gsm [--imsi] --rand HEX [--rand HEX]...";
 	const struct ub_app *app = NULL;
+	struct ub_status st = {0};
 	struct gba_args a;
 	struct ub_auth3g r;
 	uint8_t rand[16], autn[16];
 	int err, i;
 
-	err = parse_args(argc, argv, &a, usage);
+	err = parse_args(cli, argc, argv, &a, usage);
 	for (i = 0; !err && i < a.nrand; i++)
 		err = hexarg("rand", a.rands[i], rand, 16);
 	if (!err && !a.nrand)
@@ -188,24 +193,22 @@ int cli_auth(struct ub_cli *cli, int argc, char **argv)
 		err = hexarg("autn", a.autn, autn, 16);
 	if (err || (err = cli_connect(cli)))
 		return err;
-	err = cli_uicc_start(cli);
+	err = ub_uicc_find_app(&cli->sess.uicc,
+			       a.app && !strcmp(a.app, "isim") ? UB_APP_ISIM : UB_APP_USIM, &app,
+			       &st);
+	if (err == UB_E_NOT_FOUND)
+		ub_fail(&st, err, 0, a.app && !strcmp(a.app, "isim") ? "ISIM" : "USIM",
+			"the card has no such application");
 	if (err)
-		return err;
-	err = ub_uicc_find_app(&cli->uicc,
-			       a.app && !strcmp(a.app, "isim") ? UB_APP_ISIM : UB_APP_USIM, &app);
-	if (err)
-		return card_error(cli, &cli->uicc, err);
+		return card_fail(cli, &st);
 	if (a.gsm)
 		return auth_gsm(cli, app, &a);
-	err = ub_auth_3g(&cli->uicc, app, rand, autn, &r);
-	if (err == UB_E_AUTH_SYNC) {
+	err = ub_auth_3g(&cli->sess.uicc, app, rand, autn, &r, &st);
+	if (err == UB_E_AUTH_SYNC)
 		put_hex(cli, "auts", r.auts, 14);
-		cli_error(cli, err, "reader \"%s\"", cli->card.reader);
-		return err;
-	}
 	if (err)
-		return card_error(cli, &cli->uicc, err);
-	/* printing them is this command's purpose (R-GBA 7) */
+		return card_fail(cli, &st);
+	/* printing them is this command's purpose */
 	put_hex(cli, "res", r.res, r.res_len);
 	put_hex(cli, "ck", r.ck, 16);
 	put_hex(cli, "ik", r.ik, 16);
@@ -241,19 +244,18 @@ static int lifetime_arg(const char *arg, char *out, size_t max)
 static int gba_open(struct ub_cli *cli, struct ub_gba *g, const struct gba_args *a)
 {
 	bool prefer_isim = !a->app || !strcmp(a->app, "isim");
+	struct ub_status st = {0};
 	int err;
 
 	err = cli_connect(cli);
 	if (err)
 		return err;
-	err = cli_uicc_start(cli);
-	if (err)
-		return err;
-	err = ub_gba_open(g, &cli->uicc, prefer_isim, a->allow_me);
+	err = ub_gba_open(g, &cli->sess.uicc, prefer_isim, a->allow_me, &st);
 	if (!err && a->app && strcmp(a->app, g->isim ? "isim" : "usim"))
-		err = UB_E_NO_GBA; /* the asked-for application has no GBA */
+		err = ub_fail(&st, UB_E_NO_GBA, 0, a->app, "the %s has no GBA service",
+			      a->app); /* the asked-for application */
 	if (err)
-		return card_error(cli, &cli->uicc, err);
+		return card_fail(cli, &st);
 	json_object_object_add(cli->out, "app", json_object_new_string(g->isim ? "isim" : "usim"));
 	return 0;
 }
@@ -264,6 +266,7 @@ static int gba_bootstrap(struct ub_cli *cli, struct gba_args *a)
 	struct ub_auth3g r;
 	uint8_t rand[16], autn[16], res[16], auts[14], ks[32];
 	char btid[300], lifetime[64];
+	struct ub_status st = {0};
 	size_t res_len = 0;
 	int err;
 
@@ -280,7 +283,7 @@ static int gba_bootstrap(struct ub_cli *cli, struct gba_args *a)
 	if (!g.service) {
 		/* GBA_ME (TS 33.220 5.3): the host keeps Ks = CK||IK; only when
 		 * allowed, and only for this process: nothing is stored. */
-		err = ub_gba_me_bootstrap(&g, rand, autn, ks, &r);
+		err = ub_gba_me_bootstrap(&g, rand, autn, ks, &r, &st);
 		OPENSSL_cleanse(ks, sizeof(ks));
 		memcpy(res, r.res, r.res_len);
 		res_len = r.res_len;
@@ -288,16 +291,13 @@ static int gba_bootstrap(struct ub_cli *cli, struct gba_args *a)
 		OPENSSL_cleanse(&r, sizeof(r)); /* CK, IK: Ks */
 		json_object_object_add(cli->out, "mode", json_object_new_string("gba_me"));
 	} else {
-		err = ub_gba_bootstrap(&g, rand, autn, btid, lifetime, res, &res_len, auts);
+		err = ub_gba_bootstrap(&g, rand, autn, btid, lifetime, res, &res_len, auts, &st);
 		json_object_object_add(cli->out, "mode", json_object_new_string("gba_u"));
 	}
-	if (err == UB_E_AUTH_SYNC) {
-		put_hex(cli, "auts", auts, 14);
-		cli_error(cli, err, "reader \"%s\"", cli->card.reader);
-		return err;
-	}
+	if (err == UB_E_AUTH_SYNC)
+		put_hex(cli, "auts", auts, 14); /* for the BSF to resynchronise */
 	if (err)
-		return card_error(cli, &cli->uicc, err);
+		return card_fail(cli, &st);
 	put_hex(cli, "res", res, res_len);
 	put_str(cli, "btid", btid);
 	put_str(cli, "lifetime", lifetime);
@@ -312,6 +312,7 @@ static int gba_naf_key(struct ub_cli *cli, struct gba_args *a)
 	struct ub_gba g;
 	struct ub_gbabp bp;
 	uint8_t ua[UB_UA_LEN], naf_id[300], key[32];
+	struct ub_status st = {0};
 	int n, err;
 
 	if ((err = hexarg("ua", a->ua, ua, UB_UA_LEN)))
@@ -326,24 +327,19 @@ static int gba_naf_key(struct ub_cli *cli, struct gba_args *a)
 	if (!g.service) {
 		cli_error(cli, UB_E_NO_GBA,
 			  "reader \"%s\": GBA_ME keeps no key between commands; use GBA_U",
-			  cli->card.reader);
+			  cli->sess.card.reader);
 		return UB_E_NO_GBA;
 	}
-	err = ub_gba_naf_key(&g, naf_id, (size_t)n, (long long)time(NULL), key, &bp);
-	if (err == UB_E_KEY_EXPIRED) {
-		cli_error(cli, err, "reader \"%s\": %s", cli->card.reader,
-			  bp.btid[0] ? "key lifetime over" : "no bootstrapped key");
-		return err;
-	}
+	err = ub_gba_naf_key(&g, naf_id, (size_t)n, (long long)time(NULL), key, &bp, &st);
 	if (err)
-		return card_error(cli, &cli->uicc, err);
-	if (ub_gba_impi(&g))
-		return card_error(cli, &cli->uicc, UB_E_BAD_DATA);
+		return card_fail(cli, &st);
+	if (ub_gba_impi(&g, &st))
+		return card_fail(cli, &st);
 	put_hex(cli, "naf_id", naf_id, (size_t)n);
 	put_str(cli, "btid", bp.btid);
 	put_str(cli, "lifetime", bp.lifetime);
 	put_str(cli, "impi", g.impi);
-	put_hex(cli, "ks_ext_naf", key, 32); /* the command's purpose (R-GBA 7) */
+	put_hex(cli, "ks_ext_naf", key, 32); /* the command's purpose */
 	OPENSSL_cleanse(key, sizeof(key));
 	return 0;
 }
@@ -356,13 +352,14 @@ static int gba_status(struct ub_cli *cli, struct gba_args *a)
 	json_object *arr;
 	long long until = 0;
 	char hex[520];
+	struct ub_status st = {0};
 	int n, i, err;
 
 	if ((err = gba_open(cli, &g, a)))
 		return err;
-	n = ub_gba_status(&g, &bp, nl, 8);
+	n = ub_gba_status(&g, &bp, nl, 8, &st);
 	if (n < 0)
-		return card_error(cli, &cli->uicc, n);
+		return card_fail(cli, &st);
 	json_object_object_add(cli->out, "service", json_object_new_boolean(g.service));
 	put_str(cli, "btid", bp.btid[0] ? bp.btid : NULL);
 	put_str(cli, "lifetime", bp.lifetime[0] ? bp.lifetime : NULL);
@@ -394,6 +391,7 @@ static int gba_push(struct ub_cli *cli, struct gba_args *a)
 	struct ub_gba g;
 	struct ub_gpi gpi;
 	uint8_t ua[UB_UA_LEN], key[32], auts[14];
+	struct ub_status st = {0};
 	int n, err;
 
 	memset(&gpi, 0, sizeof(gpi));
@@ -423,17 +421,14 @@ static int gba_push(struct ub_cli *cli, struct gba_args *a)
 		return err;
 	if (!g.service) {
 		cli_error(cli, UB_E_NO_GBA, "reader \"%s\": GBA push needs GBA_U",
-			  cli->card.reader);
+			  cli->sess.card.reader);
 		return UB_E_NO_GBA;
 	}
-	err = ub_gba_push(&g, &gpi, (long long)time(NULL), key, auts);
-	if (err == UB_E_AUTH_SYNC) {
+	err = ub_gba_push(&g, &gpi, (long long)time(NULL), key, auts, &st);
+	if (err == UB_E_AUTH_SYNC)
 		put_hex(cli, "auts", auts, 14);
-		cli_error(cli, err, "reader \"%s\"", cli->card.reader);
-		return err;
-	}
 	if (err)
-		return card_error(cli, &cli->uicc, err);
+		return card_fail(cli, &st);
 	put_str(cli, "ptid", gpi.ptid);
 	put_hex(cli, "naf_id", gpi.naf_id, gpi.naf_id_len);
 	put_str(cli, "lifetime", gpi.lifetime);
@@ -458,7 +453,7 @@ int cli_gba(struct ub_cli *cli, int argc, char **argv)
 		fprintf(stderr, "usage: %s\n", usage);
 		return UB_E_USAGE;
 	}
-	err = parse_args(argc - 1, argv + 1, &a, usage);
+	err = parse_args(cli, argc - 1, argv + 1, &a, usage);
 	if (err)
 		return err;
 	if (!strcmp(argv[1], "bootstrap"))

@@ -26,20 +26,21 @@ int cli_readers(struct ub_cli *cli, int argc, char **argv)
 	json_object *arr;
 	char atr[2 * UB_ATR_MAX + 1];
 	const char *proto;
+	SCARDCONTEXT ctx;
 	int n, i, err;
 
-	if (argc > 1) {
+	if (cli_getopt(cli, argc, argv, "", NULL) != -1 || optind != argc) {
 		fprintf(stderr, "usage: uiccboot readers\n");
 		return UB_E_USAGE;
 	}
-	err = ub_ctx_open(&cli->ctx);
+	err = ub_ctx_open(&ctx);
 	if (err) {
 		cli_error(cli, err, "PC/SC");
 		return err;
 	}
-	cli->have_ctx = true;
-	n = ub_readers_list(cli->ctx, list, 64);
+	n = ub_readers_list(ctx, list, 64);
 	if (n < 0) {
+		ub_ctx_close(ctx);
 		cli_error(cli, n, "listing readers");
 		return n;
 	}
@@ -47,7 +48,7 @@ int cli_readers(struct ub_cli *cli, int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		json_object *r = json_object_new_object();
 
-		proto = list[i].card_present ? probe_protocol(cli->ctx, list[i].name) : NULL;
+		proto = list[i].card_present ? probe_protocol(ctx, list[i].name) : NULL;
 		ub_hex(atr, list[i].atr, list[i].atr_len);
 		json_object_object_add(r, "index", json_object_new_int(i));
 		json_object_object_add(r, "name", json_object_new_string(list[i].name));
@@ -64,6 +65,7 @@ int cli_readers(struct ub_cli *cli, int argc, char **argv)
 				  proto ? proto : "");
 	}
 	json_object_object_add(cli->out, "readers", arr);
+	ub_ctx_close(ctx);
 	if (n == 0) {
 		cli_error(cli, UB_E_NO_READER, "PC/SC");
 		return UB_E_NO_READER;

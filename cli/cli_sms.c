@@ -175,7 +175,7 @@ static int send_parse(struct ub_cli *cli, int argc, char **argv, struct send_arg
 	a->sms.ref_bits = 8;
 	a->sms.dcs = 0x04;
 	a->send.tid = 0x01;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'S':
 			a->send.sec = ub_sec_parse(optarg);
@@ -609,7 +609,7 @@ static int sms_decode(struct ub_cli *cli, int argc, char **argv)
 
 	json_object_object_add(cli->out, "tpdus", tl);
 	json_object_object_add(cli->out, "messages", ml);
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
 		if (c != 'C') {
 			fprintf(stderr, "usage: %s\n", DECODE_USAGE);
 			return UB_E_USAGE;

@@ -1,5 +1,5 @@
-/* uiccboot tree list|get|export|import (R-BOOT 9) and the tree that
- * push, bootstrap and factory apply write. */
+/* uiccboot tree list|get|export|import: the device tree that push,
+ * bootstrap and factory apply write. */
 #include <errno.h>
 #include <getopt.h>
 #include <openssl/crypto.h>
@@ -9,32 +9,15 @@
 
 #include "cli.h"
 #include "ub_apply.h"
-#include "ub_push.h"
-
-#define TREE_DEFAULT_DIR "/var/lib/uiccboot"
-#define TREE_DEFAULT TREE_DEFAULT_DIR "/dmtree.db"
+#include "ub_workflow.h"
 
 int cli_tree_open(struct ub_cli *cli, struct ub_tree **t)
 {
-	const char *path = cli->tree ? cli->tree : TREE_DEFAULT;
-	char why[400];
-	int err;
+	struct ub_status st = {0};
+	int err = ub_wf_tree_open(&cli->cfg, t, &st);
 
-	/* the default place is ours to create (systemd: StateDirectory=) */
-	if (!cli->tree && mkdir(TREE_DEFAULT_DIR, 0700) && errno != EEXIST) {
-		cli_error(cli, UB_E_IO, "device tree directory %s: %s", TREE_DEFAULT_DIR,
-			  strerror(errno));
-		return UB_E_IO;
-	}
-	errno = 0;
-	err = ub_tree_open_why(path, t, why, sizeof(why));
-	if (err == UB_E_NOT_SUPPORTED)
-		cli_error(cli, err, "device tree %s: written by a newer uiccboot (schema)", path);
-	else if (err && why[0])
-		cli_error(cli, err, "device tree %s", why);
-	else if (err)
-		cli_error(cli, err, "device tree %s: %s; give another with --tree", path,
-			  errno ? strerror(errno) : "cannot open");
+	if (err)
+		cli_fail(cli, &st);
 	return err;
 }
 
@@ -82,7 +65,7 @@ static int tree_get(struct ub_cli *cli, struct ub_tree *t, const char *uri, bool
 	}
 	v[0] = n.uri, v[1] = n.format, v[2] = n.type, v[3] = n.value, v[4] = n.acl;
 	v[5] = n.server, v[6] = n.source;
-	if (n.value && ub_uri_is_secret(uri) && !secrets)
+	if (n.value && ub_dm_is_secret(uri) && !secrets)
 		v[3] = UB_SECRET_MASK; /* --secrets shows it */
 	for (i = 0; i < 7; i++) {
 		json_object_object_add(cli->out, keys[i],
@@ -162,7 +145,7 @@ int cli_tree(struct ub_cli *cli, int argc, char **argv)
 	}
 	sub = argv[1];
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'f':
 			format = optarg;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ub_policy.h"
 #include "ub_hex.h"
 #include "ub_secret.h"
 #include "ub_text.h"
@@ -20,8 +21,7 @@ static const struct ub_cmd commands[] = {
 	 "push FILE --content-type STR [--transport T] [--user-pin-file F] [--dry-run]"},
 	{"bootstrap", cli_bootstrap,
 	 "bootstrap [--dry-run] [--all-readers]   power-on: the card's bootstrap -> tree"},
-	{"factory", cli_factory,
-	 "factory derive|check|apply        per-device DM credentials (R-FACTORY)"},
+	{"factory", cli_factory, "factory derive|check|apply        per-device DM credentials"},
 	{"sms", cli_sms, "sms send FILE [--sec T] ... | sms decode FILE   WAP push over SMS"},
 	{"tree", cli_tree, "tree list [URI] | get URI | export [URI] | import FILE   device tree"},
 	{"info", cli_info,
@@ -123,23 +123,82 @@ void cli_print(FILE *fp, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* What the command line adds to the library's message: how to go on. */
+static const char *hint(int err)
+{
+	switch (err) {
+	case UB_E_USAGE:
+		return "see --help";
+	case UB_E_NO_SERVICE:
+		return "is pcscd running?";
+	case UB_E_NO_READER:
+		return "check -r and 'uiccboot readers'";
+	case UB_E_NO_CARD:
+		return "insert a card or use --wait";
+	case UB_E_CARD_REMOVED:
+		return "reinsert it and retry";
+	case UB_E_CARD_RESET:
+		return "retry";
+	case UB_E_PIN_REQUIRED:
+		return "give it with --pin-file, UICCBOOT_PIN or [pin] pin1";
+	case UB_E_PIN_WRONG:
+		return "check the PIN before trying again";
+	case UB_E_PIN_BLOCKED:
+		return "unblock it with the PUK";
+	case UB_E_PIN_LAST:
+		return "verify it by hand with a PIN tool";
+	case UB_E_AUTH_SYNC:
+		return "give the AUTS to the network to resynchronise";
+	case UB_E_KEY_EXPIRED:
+		return "re-bootstrap with 'uiccboot gba bootstrap'";
+	case UB_E_INTERNAL:
+		return "a bug: please report it";
+	default:
+		return NULL;
+	}
+}
+
+static void json_error(struct ub_cli *cli, const struct ub_status *st)
+{
+	if (!cli->json || !cli->out)
+		return;
+	json_object_object_add(cli->out, "error", json_object_new_string(ub_errname(st->err)));
+	json_object_object_add(
+		cli->out, "message",
+		json_object_new_string(st->what[0] ? st->what : ub_strerror(st->err)));
+	json_object_object_add(cli->out, "where",
+			       st->where[0] ? json_object_new_string(st->where) : NULL);
+	if (st->sw)
+		json_object_object_add(cli->out, "sw", json_object_new_int(st->sw));
+}
+
+void cli_fail(struct ub_cli *cli, const struct ub_status *st)
+{
+	const char *h = hint(st->err), *what = st->what[0] ? st->what : ub_strerror(st->err);
+
+	/* "where" is said once: the layers put it in front of what, mostly */
+	if (st->where[0] && !strstr(what, st->where))
+		cli_print(stderr, "uiccboot: %s: %s%s%s [%s]\n", st->where, what, h ? "; " : "",
+			  h ? h : "", ub_errname(st->err));
+	else
+		cli_print(stderr, "uiccboot: %s%s%s [%s]\n", what, h ? "; " : "", h ? h : "",
+			  ub_errname(st->err));
+	json_error(cli, st);
+}
+
 void cli_error(struct ub_cli *cli, int err, const char *fmt, ...)
 {
+	struct ub_status st = {err, 0, "", ""};
+	char what[sizeof(st.what)];
 	va_list ap;
 
-	fputs("uiccboot: ", stderr);
 	if (fmt) {
 		va_start(ap, fmt);
-		vprint(stderr, fmt, ap);
+		vsnprintf(what, sizeof(what), fmt, ap);
 		va_end(ap);
-		fputs(": ", stderr);
+		snprintf(st.what, sizeof(st.what), "%.200s: %s", what, ub_strerror(err));
 	}
-	fprintf(stderr, "%s [%s]\n", ub_strerror(err), ub_errname(err));
-	if (cli->json && cli->out) {
-		json_object_object_add(cli->out, "error", json_object_new_string(ub_errname(err)));
-		json_object_object_add(cli->out, "message",
-				       json_object_new_string(ub_strerror(err)));
-	}
+	cli_fail(cli, &st);
 }
 
 int cli_secret(struct ub_cli *cli, const char *opt, char *arg, const char *file, const char *env,
@@ -200,93 +259,8 @@ json_object *cli_json_hex(const uint8_t *b, size_t n)
 	return o;
 }
 
-int cli_connect(struct ub_cli *cli)
-{
-	struct ub_reader_info list[64];
-	char name[UB_READER_NAME_MAX];
-	int err, n, idx;
-
-	if (!cli->have_ctx) {
-		err = ub_ctx_open(&cli->ctx);
-		if (err) {
-			cli_error(cli, err, "PC/SC");
-			return err;
-		}
-		cli->have_ctx = true;
-	}
-	if (cli->wait_s > 0) {
-		err = ub_wait_card(cli->ctx, cli->reader, cli->wait_s * 1000L, name);
-		if (err) {
-			cli_error(cli, err, "waiting %lds for %s%s", cli->wait_s,
-				  cli->reader ? "reader " : "a card",
-				  cli->reader ? cli->reader : "");
-			return err;
-		}
-	} else {
-		n = ub_readers_list(cli->ctx, list, 64);
-		idx = n < 0 ? n : ub_reader_pick(list, (size_t)n, cli->reader);
-		if (idx < 0) {
-			cli_error(cli, idx, "reader %s", cli->reader ? cli->reader : "(any)");
-			return idx;
-		}
-		if (!list[idx].card_present) {
-			cli_error(cli, UB_E_NO_CARD, "reader \"%s\"", list[idx].name);
-			return UB_E_NO_CARD;
-		}
-		snprintf(name, sizeof(name), "%s", list[idx].name);
-	}
-	err = ub_card_connect(&cli->card, cli->ctx, name, cli->exclusive, &cli->trace);
-	if (err) {
-		cli_error(cli, err, "reader \"%s\": connect", name);
-		return err;
-	}
-	cli->have_card = true;
-	if (cli->reset) {
-		err = ub_card_reset(&cli->card);
-		if (err) {
-			cli_error(cli, err, "reader \"%s\": reset", name);
-			return err;
-		}
-	}
-	/* R-PCSC 7: the whole command is one transaction on the card */
-	err = ub_card_begin(&cli->card);
-	if (err) {
-		cli_error(cli, err, "reader \"%s\": begin transaction", name);
-		return err;
-	}
-	cli->in_tx = true;
-	return 0;
-}
-
-void cli_session_end(struct ub_cli *cli)
-{
-	if (cli->have_uicc && cli->uicc.chan)
-		ub_uicc_close_channel(&cli->uicc);
-	if (cli->in_tx)
-		ub_card_end(&cli->card);
-	if (cli->have_card)
-		ub_card_disconnect(&cli->card);
-	if (cli->have_ctx)
-		ub_ctx_close(cli->ctx);
-	cli->have_uicc = cli->in_tx = cli->have_card = cli->have_ctx = false;
-}
-
-int cli_uicc_start(struct ub_cli *cli)
-{
-	int err;
-
-	ub_uicc_init(&cli->uicc, &cli->card, cli->pin);
-	cli->have_uicc = true;
-	if (!cli->channel)
-		return 0;
-	err = ub_uicc_open_channel(&cli->uicc);
-	if (err)
-		cli_error(cli, err, "reader \"%s\": MANAGE CHANNEL", cli->card.reader);
-	return err;
-}
-
 enum {
-	OPT_WAIT = 256,
+	OPT_WAIT = 0x1000,
 	OPT_CHANNEL,
 	OPT_RESET,
 	OPT_TRACE,
@@ -318,74 +292,116 @@ static const struct option global_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-/* PIN1: --pin, --pin-file or UICCBOOT_PIN; the policy's pin1 comes later */
-static char pin1[UB_SECRET_MAX + 1];
+#define NGLOBAL (sizeof(global_opts) / sizeof(global_opts[0]) - 1)
 
-static int parse_global(struct ub_cli *cli, int argc, char **argv)
+/* PIN1 from one source (the variable UICCBOOT_PIN is read and wiped too) */
+static int pin_source(struct ub_cli *cli, char *arg, const char *file, const char *env)
 {
-	char *end, *pin_arg = NULL;
-	const char *pin_file = NULL;
-	int c;
+	const char *pin = NULL;
+	int err = cli_secret(cli, "--pin", arg, file, env, cli->pin, sizeof(cli->pin), &pin);
 
-	/* '+': stop at the command name; its own options follow it. */
-	while ((c = getopt_long(argc, argv, "+r:vhV", global_opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			cli->reader = optarg;
-			break;
-		case OPT_WAIT:
-			cli->wait_s = strtol(optarg, &end, 10);
-			if (*end || cli->wait_s < 0 || cli->wait_s > 86400) {
-				fprintf(stderr, "uiccboot: --wait wants seconds (0-86400)\n");
-				return UB_E_USAGE;
-			}
-			break;
-		case 'v':
-			cli->verbose = true;
-			break;
-		case OPT_TRACE:
-			cli->trace_file = optarg;
-			break;
-		case OPT_TRACE_SECRETS:
-			cli->trace_secrets = true;
-			break;
-		case OPT_JSON:
-			cli->json = true;
-			break;
-		case OPT_EXCLUSIVE:
-			cli->exclusive = true;
-			break;
-		case OPT_RESET:
-			cli->reset = true;
-			break;
-		case OPT_CHANNEL:
-			cli->channel = true;
-			break;
-		case OPT_PIN:
-			pin_arg = optarg;
-			break;
-		case OPT_PIN_FILE:
-			pin_file = optarg;
-			break;
-		case OPT_POLICY:
-			cli->policy = optarg;
-			break;
-		case OPT_TREE:
-			cli->tree = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case 'V':
-			printf("uiccboot %s\n", UB_VERSION);
-			exit(0);
-		default:
-			usage(stderr);
+	cli->pin_read = true;
+	if (pin)
+		cli->cfg.pin = pin; /* else the policy's pin1 */
+	return err ? err : 1;
+}
+
+/* A global option: 1 taken, 0 not one, < 0 a bad value (said). */
+static int global_opt(struct ub_cli *cli, int c, char *arg)
+{
+	char *end;
+	long v;
+
+	switch (c) {
+	case 'r':
+		cli->cfg.reader = arg;
+		return 1;
+	case OPT_WAIT:
+		v = strtol(arg, &end, 10);
+		if (*end || !*arg || v < 0 || v > 86400) {
+			fprintf(stderr, "uiccboot: --wait wants seconds (0-86400)\n");
 			return UB_E_USAGE;
 		}
+		cli->cfg.wait_ms = v * 1000;
+		return 1;
+	case 'v':
+		cli->verbose = true;
+		return 1;
+	case OPT_TRACE:
+		cli->trace_file = arg;
+		return 1;
+	case OPT_TRACE_SECRETS:
+		cli->cfg.trace_secrets = true;
+		return 1;
+	case OPT_JSON:
+		cli->json = true;
+		return 1;
+	case OPT_EXCLUSIVE:
+		cli->cfg.exclusive = true;
+		return 1;
+	case OPT_RESET:
+		cli->cfg.reset = true;
+		return 1;
+	case OPT_CHANNEL:
+		cli->cfg.channel = true;
+		return 1;
+	case OPT_PIN:
+	case OPT_PIN_FILE:
+		/* read (and the argv copy overwritten) at once: ps shows argv */
+		if (cli->pin_read)
+			return pin_source(cli, c == OPT_PIN ? arg : NULL, c == OPT_PIN ? NULL : arg,
+					  NULL);
+		if (c == OPT_PIN)
+			cli->pin_arg = arg;
+		else
+			cli->pin_file = arg;
+		return 1;
+	case OPT_POLICY:
+		cli->policy = arg;
+		return 1;
+	case OPT_TREE:
+		cli->cfg.tree = arg;
+		return 1;
+	case 'h':
+		usage(stdout);
+		exit(0);
+	case 'V':
+		printf("uiccboot %s\n", UB_VERSION);
+		exit(0);
+	default:
+		return 0;
 	}
-	return cli_secret(cli, "--pin", pin_arg, pin_file, "UICCBOOT_PIN", pin1, sizeof(pin1),
-			  &cli->pin);
+}
+
+int cli_getopt(struct ub_cli *cli, int argc, char **argv, const char *optstring,
+	       const struct option *opts)
+{
+	struct option all[64];
+	char shorts[16];
+	size_t n = 0, i;
+	int c, r;
+
+	while (opts && opts[n].name)
+		n++;
+	if (n + NGLOBAL + 1 > sizeof(all) / sizeof(all[0]))
+		return '?';
+	memcpy(all, opts, n * sizeof(all[0]));
+	memcpy(all + n, global_opts, (NGLOBAL + 1) * sizeof(all[0]));
+	snprintf(shorts, sizeof(shorts), "%sr:vhV", optstring);
+	for (;;) {
+		c = getopt_long(argc, argv, shorts, all, NULL);
+		if (c == -1 || c == '?')
+			return c;
+		for (i = 0; i < n && opts[i].val != c; i++)
+			;
+		if (i < n)
+			return c; /* the command's own */
+		r = global_opt(cli, c, optarg);
+		if (r < 0)
+			return '?';
+		if (r == 0)
+			return c;
+	}
 }
 
 static int open_trace(struct ub_cli *cli)
@@ -397,12 +413,56 @@ static int open_trace(struct ub_cli *cli)
 		cli_error(cli, fd, "--trace %s", why);
 		return fd;
 	}
-	cli->trace.fp[1] = fdopen(fd, "w");
-	if (!cli->trace.fp[1]) {
+	cli->cfg.trace[1] = fdopen(fd, "w");
+	if (!cli->cfg.trace[1]) {
 		close(fd);
 		cli_error(cli, UB_E_IO, "--trace %s: %s", cli->trace_file, strerror(errno));
 		return UB_E_IO;
 	}
+	return 0;
+}
+
+const struct ub_policy *cli_policy(struct ub_cli *cli, int *err)
+{
+	struct ub_status st = {0};
+
+	if (!cli->pol && (*err = ub_policy_open(cli->policy, &cli->pol, &st))) {
+		cli_fail(cli, &st);
+		return NULL;
+	}
+	return cli->pol;
+}
+
+const struct ub_boot_config *cli_config(struct ub_cli *cli, int *err)
+{
+	if (!(cli->cfg.policy = cli_policy(cli, err)))
+		return NULL;
+	if (cli->verbose)
+		cli->cfg.trace[0] = stderr;
+	if (cli->trace_file && !cli->cfg.trace[1] && (*err = open_trace(cli)))
+		return NULL;
+	return &cli->cfg;
+}
+
+int cli_connect(struct ub_cli *cli)
+{
+	const struct ub_boot_config *cfg;
+	const struct ub_policy *pol;
+	struct ub_status st = {0};
+	int err = 0;
+
+	if (cli->have_sess)
+		return 0;
+	if (!(cfg = cli_config(cli, &err)))
+		return err;
+	pol = cfg->policy;
+	err = ub_session_open(&cli->sess, cfg, cfg->pin ? cfg->pin : ub_policy_pin1(pol), &st);
+	if (err) {
+		cli->apdus = cli->sess.card.apdus;
+		cli_fail(cli, &st);
+		return err;
+	}
+	cli->have_sess = true;
 	return 0;
 }
 
@@ -411,9 +471,9 @@ int main(int argc, char **argv)
 	/* stdout's buffer holds what the command prints (keys of auth, gba
 	 * naf-key, factory derive): ours, to wipe at the end */
 	static char out_buf[1 << 16];
-	struct ub_cli cli;
+	static struct ub_cli cli;
 	const struct ub_cmd *cmd = NULL;
-	int err, i;
+	int err = 0, i, c;
 
 	/* before anything holds a secret: no core file, not dumpable */
 	if (ub_secret_harden_process()) {
@@ -422,52 +482,52 @@ int main(int argc, char **argv)
 		return cli_exit_code(UB_E_INTERNAL);
 	}
 	setvbuf(stdout, out_buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof(out_buf));
-	memset(&cli, 0, sizeof(cli));
-	err = parse_global(&cli, argc, argv);
-	if (err)
-		return cli_exit_code(err);
+	/* the global options before the command's name ('+': stop there) */
+	while ((c = getopt_long(argc, argv, "+r:vhV", global_opts, NULL)) != -1)
+		if (global_opt(&cli, c, optarg) <= 0) {
+			if (c != OPT_WAIT)
+				usage(stderr);
+			return cli_exit_code(UB_E_USAGE);
+		}
 	if (optind >= argc) {
 		usage(stderr);
-		OPENSSL_cleanse(pin1, sizeof(pin1));
 		return cli_exit_code(UB_E_USAGE);
 	}
+	/* PIN1 now, before anything may block: argv and the environment lose it */
+	if ((err = pin_source(&cli, cli.pin_arg, cli.pin_file, "UICCBOOT_PIN")) < 0) {
+		OPENSSL_cleanse(cli.pin, sizeof(cli.pin));
+		return cli_exit_code(err);
+	}
+	err = 0;
 	for (i = 0; i < (int)(sizeof(commands) / sizeof(commands[0])); i++)
 		if (!strcmp(argv[optind], commands[i].name))
 			cmd = &commands[i];
 	if (!cmd) {
 		cli_print(stderr, "uiccboot: unknown command '%s'; see --help\n", argv[optind]);
-		OPENSSL_cleanse(pin1, sizeof(pin1));
 		return cli_exit_code(UB_E_USAGE);
 	}
-
-	cli.trace.secrets = cli.trace_secrets;
-	if (cli.verbose)
-		cli.trace.fp[0] = stderr;
-	if (cli.trace_file && (err = open_trace(&cli))) {
-		OPENSSL_cleanse(pin1, sizeof(pin1));
-		return cli_exit_code(err);
-	}
 	cli.out = json_object_new_object();
-
 	argc -= optind;
 	argv += optind;
-	optind = 0; /* reset getopt for the command's own options */
+	optind = 0; /* getopt again, for the command's own options */
 	err = cmd->run(&cli, argc, argv);
 
+	if (cli.have_sess) {
+		cli.apdus = ub_session_apdus(&cli.sess);
+		ub_session_close(&cli.sess);
+	}
 	if (cli.json) {
-		json_object_object_add(
-			cli.out, "apdus",
-			json_object_new_int(cli.have_card ? (int)cli.card.apdus : 0));
+		json_object_object_add(cli.out, "apdus", json_object_new_int((int)cli.apdus));
 		printf("%s\n",
 		       json_object_to_json_string_ext(
 			       cli.out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	}
 	json_object_put(cli.out);
-	cli_session_end(&cli);
-	if (cli.trace.fp[1])
-		fclose(cli.trace.fp[1]);
+	if (cli.cfg.trace[1])
+		fclose(cli.cfg.trace[1]);
+	ub_policy_close(cli.pol);
 	fflush(stdout);
 	OPENSSL_cleanse(out_buf, sizeof(out_buf));
-	OPENSSL_cleanse(pin1, sizeof(pin1));
+	OPENSSL_cleanse(cli.pin, sizeof(cli.pin));
 	return cli_exit_code(err);
 }

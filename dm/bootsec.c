@@ -31,6 +31,11 @@ static enum ub_sec sec_from_text(const char *v)
 	return ub_sec_parse(v);
 }
 
+const char *ub_sec_name_for(enum ub_sec sec, enum ub_msg_kind kind)
+{
+	return kind == UB_MSG_CP && sec == UB_SEC_NETWORKID ? "NETWPIN" : ub_sec_name(sec);
+}
+
 static void set_media(struct ub_ctype *ct, const char *name)
 {
 	size_t i;

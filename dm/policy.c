@@ -1,5 +1,6 @@
-/* Policy file (R-BOOT 5).  Every key is checked by the table below. */
+/* The policy file (uiccboot-policy(5)).  Every key is checked below. */
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +53,7 @@ void ub_policy_defaults(struct ub_policy *p)
 	p->remove_stale = true;
 	p->push_enabled = true;
 	/* NETWORKID alone is not allowed by default: IMSI/ESN are not
-	 * secret, and accepting it lets an attacker downgrade (R-BOOT 5). */
+	 * secret, and accepting it lets an attacker downgrade. */
 	p->allowed_sec =
 		UB_SEC_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID;
 	p->networkid_key = UB_NETID_SEMI_OCTET;
@@ -294,6 +295,11 @@ int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, char 
 	return 0;
 }
 
+const char *ub_policy_pin1(const struct ub_policy *p)
+{
+	return p && p->pin1[0] ? p->pin1 : NULL;
+}
+
 bool ub_policy_server_allowed(const struct ub_policy *p, const char *server_id)
 {
 	int i;
@@ -304,4 +310,31 @@ bool ub_policy_server_allowed(const struct ub_policy *p, const char *server_id)
 		if (!strcmp(p->servers[i], server_id))
 			return true;
 	return false;
+}
+
+int ub_policy_open(const char *path, struct ub_policy **out, struct ub_status *st)
+{
+	struct ub_policy *p = calloc(1, sizeof(*p));
+	char err[400];
+	int rc;
+
+	*out = NULL;
+	if (!p)
+		return ub_fail(st, UB_E_NOMEM, 0, "policy", NULL);
+	rc = ub_policy_load(p, path ? path : UB_POLICY_DEFAULT, path != NULL, err, sizeof(err));
+	if (rc) {
+		ub_policy_close(p);
+		/* err is "file:line: [section] key: what" or "file: what" */
+		return ub_fail(st, rc, 0, path ? path : UB_POLICY_DEFAULT, "policy %s", err);
+	}
+	*out = p;
+	return 0;
+}
+
+void ub_policy_close(struct ub_policy *p)
+{
+	if (!p)
+		return;
+	OPENSSL_cleanse(p, sizeof(*p)); /* pin1 */
+	free(p);
 }

@@ -22,6 +22,10 @@ struct ub_ctype {
 	bool has_mac;
 };
 
+/* The name of sec as a message of kind calls it: OMA CP's NETWPIN is DM's
+ * NETWORKID (one key construction, two names). */
+const char *ub_sec_name_for(enum ub_sec sec, enum ub_msg_kind kind);
+
 /* "application/vnd.syncml.dm+wbxml; SEC=USERPIN; MAC=<40 hex>" (either
  * case; CP's numeric SEC 0-3 too).  Returns 0 or UB_E_BAD_DATA. */
 int ub_ctype_parse(const char *s, struct ub_ctype *ct);

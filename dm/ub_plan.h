@@ -1,6 +1,7 @@
-/* Bootstrap messages to a validated plan (R-BOOT 1-2): WBXML checked by
- * our own bounded walk before libwbxml sees it, converted by libwbxml,
- * parsed by expat into a bounded document, and mapped to node operations. */
+/* Bootstrap messages to a validated plan: WBXML checked by our own bounded
+ * walk before libwbxml sees it, converted by libwbxml, parsed by expat
+ * into a bounded document, and mapped to node operations sorted by the
+ * account model.  The plan's types are public (plan.h). */
 #ifndef UB_PLAN_H
 #define UB_PLAN_H
 
@@ -9,12 +10,13 @@
 #include <stdint.h>
 
 #include "dm_names.h"
+#include "plan.h"
 
 #define UB_DOC_MAX (64 * 1024)
 #define UB_NODES_MAX 4096
 #define UB_DEPTH_MAX 32
 
-/* Public ids (spec/oma-dm.md 2.3) */
+/* WBXML public ids (WAP-192 7.2.1; the OMNA registry; SyncML DM 1.2 DTD) */
 #define UB_WBXML_SYNCML12 0x1201
 #define UB_WBXML_SYNCML11 0x0FD3
 #define UB_WBXML_PROV10 0x0B
@@ -32,45 +34,6 @@ struct ub_wbxml_info {
  * where: a description of the first problem.  Returns 0 or UB_E_BAD_DATA. */
 int ub_wbxml_check(const uint8_t *b, size_t n, struct ub_wbxml_info *info, char *where,
 		   size_t wlen);
-
-/* One node operation of a plan. */
-struct ub_plan_node {
-	char *uri;    /* "./DMAcc/x/AppAddr/1/Addr" */
-	char *format; /* "chr", "node", "int", "bool", "b64", "bin", ... */
-	char *type;   /* MIME of a leaf, DDF name of an interior node, or NULL */
-	char *value;  /* leaf value, NULL for interior nodes */
-	char *acl;    /* ACL from TNDS RTProperties, or NULL */
-	int mo;	      /* index into ub_plan.mos; -1: a container */
-};
-
-enum ub_plan_kind { UB_PLAN_DM12, UB_PLAN_DM11, UB_PLAN_CP };
-
-/* The account model (dm/account.c): every node of a plan belongs to one
- * management object, and every MO to one owner.
- *   account  ./DMAcc/<x> (DM 1.2, CP) or ./SyncML/DMAcc/<x> (DM 1.1) with
- *            exactly one ServerID leaf as a direct child, spelled as that
- *            version spells it; owned by that ServerID
- *   connmo   ./ConnMO/<y> or ./SyncML/Con/<y>; owned by the ServerID of
- *            the accounts that refer to it (or of the only account)
- *   device   (tree import only) anything else, as ./<a>/<b>; no server
- * Containers (./DMAcc, ./SyncML/DMAcc, ...) belong to the device. */
-enum ub_mo_kind { UB_MO_ACCOUNT, UB_MO_CONNMO, UB_MO_DEVICE };
-
-struct ub_mo {
-	char *root; /* "./DMAcc/x", as in the plan */
-	enum ub_mo_kind kind;
-	const struct ub_dm_layout *layout; /* account, connmo: whose containers */
-	const char *server_id; /* the owner (the account's ServerID value); NULL: the device */
-};
-
-struct ub_plan {
-	enum ub_plan_kind kind;
-	char source[UB_URI_MAX + 1]; /* SyncHdr Source/LocURI (DM) */
-	struct ub_plan_node *nodes;
-	size_t nnodes;
-	struct ub_mo *mos; /* filled by ub_plan_model() */
-	size_t nmos;
-};
 
 enum ub_model_mode {
 	UB_MODEL_BOOTSTRAP, /* from a server: accounts and connectivity MOs only */

@@ -1,6 +1,6 @@
-/* The device owner's policy (R-BOOT 5): INI, libinih.  Built-in defaults
- * when the file is absent; an unknown key or a bad value is an error that
- * names file, line and key. */
+/* The device owner's policy: INI, libinih.  Built-in defaults when the
+ * file is absent; an unknown key or a bad value is an error that names
+ * file, line and key.  The public handle is in policy.h. */
 #ifndef UB_POLICY_H
 #define UB_POLICY_H
 
@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UB_POLICY_DEFAULT "/etc/uiccboot/policy.conf"
+#include "policy.h"
 #define UB_POLICY_MAX_SERVERS 32
 
 /* Bootstrap message security types (OMA DM Security 5.7.2, OMA CP
@@ -58,6 +58,9 @@ void ub_policy_defaults(struct ub_policy *p);
  * "file:line: [section] key: what" in err. */
 int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, char *err,
 		   size_t errlen);
+
+/* [pin] pin1, or NULL when the policy gives none. */
+const char *ub_policy_pin1(const struct ub_policy *p);
 
 /* May ServerID bootstrap this device? */
 bool ub_policy_server_allowed(const struct ub_policy *p, const char *server_id);

@@ -1,6 +1,7 @@
 /* GBA (TS 33.220) with the card's GBA_U commands (TS 31.102/31.103 7.1.2)
  * and 3G/GSM authentication.  Knows keys and the GBA files; nothing of
- * OMA DM.  Keys are wiped with OPENSSL_cleanse once used. */
+ * OMA DM.  Keys are wiped with OPENSSL_cleanse once used.  The calls that
+ * talk to the card fill st on failure (see ub_uicc.h). */
 #ifndef UB_GBA_H
 #define UB_GBA_H
 
@@ -52,11 +53,12 @@ struct ub_gba {
 /* Choose the application: the ISIM when present, GBA-capable and
  * preferred, else the USIM.  Returns 0, or
  * UB_E_NO_GBA when neither application offers GBA and !allow_me. */
-int ub_gba_open(struct ub_gba *g, struct ub_uicc *u, bool prefer_isim, bool allow_me);
+int ub_gba_open(struct ub_gba *g, struct ub_uicc *u, bool prefer_isim, bool allow_me,
+		struct ub_status *st);
 
 /* g->impi: EF_IMPI of the ISIM, else from IMSI and MNC length (TS 23.003
  * 13.3).  Read on demand: bootstrapping does not need it. */
-int ub_gba_impi(struct ub_gba *g);
+int ub_gba_impi(struct ub_gba *g, struct ub_status *st);
 
 /* Bootstrapping mode (DD).  On success res/res_len are set, and EF_GBABP
  * gets B-TID and lifetime behind the RAND the card wrote.  Returns 0,
@@ -64,16 +66,17 @@ int ub_gba_impi(struct ub_gba *g);
  * UB_E_AUTH_CONTEXT (9864), or a card error. */
 int ub_gba_bootstrap(struct ub_gba *g, const uint8_t rand[16], const uint8_t autn[16],
 		     const char *btid, const char *lifetime, uint8_t res[16], size_t *res_len,
-		     uint8_t auts[14]);
+		     uint8_t auts[14], struct ub_status *st);
 
 /* NAF derivation mode (DE): Ks_ext_NAF for naf_id, without printing it.
  * The bootstrapped key must exist and not be expired (now: time(NULL)).
  * Returns 0, UB_E_KEY_EXPIRED (re-bootstrap), or a card error. */
 int ub_gba_naf_key(struct ub_gba *g, const uint8_t *naf_id, size_t naf_len, long long now,
-		   uint8_t ks_ext_naf[32], struct ub_gbabp *bp);
+		   uint8_t ks_ext_naf[32], struct ub_gbabp *bp, struct ub_status *st);
 
 /* EF_GBABP and the EF_GBANL records (up to max) of the chosen app. */
-int ub_gba_status(struct ub_gba *g, struct ub_gbabp *bp, struct ub_gbanl *nl, size_t max);
+int ub_gba_status(struct ub_gba *g, struct ub_gbabp *bp, struct ub_gbanl *nl, size_t max,
+		  struct ub_status *st);
 
 /* --- authentication (TS 31.102 7.1.2) --- */
 struct ub_auth3g {
@@ -86,15 +89,15 @@ struct ub_auth3g {
 /* 3G context (P2 81) in app.  Returns 0, UB_E_AUTH_SYNC (a->auts),
  * UB_E_AUTH_MAC, UB_E_AUTH_CONTEXT or a card error. */
 int ub_auth_3g(struct ub_uicc *u, const struct ub_app *app, const uint8_t rand[16],
-	       const uint8_t autn[16], struct ub_auth3g *a);
+	       const uint8_t autn[16], struct ub_auth3g *a, struct ub_status *st);
 /* GSM context (P2 80): SRES and Kc. */
 int ub_auth_gsm(struct ub_uicc *u, const struct ub_app *app, const uint8_t rand[16],
-		uint8_t sres[4], uint8_t kc[8]);
+		uint8_t sres[4], uint8_t kc[8], struct ub_status *st);
 
 /* GBA_ME (TS 33.220 5.3, Annex B): 3G AKA, Ks = CK || IK kept by the host.
  * Only when the policy allows it; the caller wipes ks. */
 int ub_gba_me_bootstrap(struct ub_gba *g, const uint8_t rand[16], const uint8_t autn[16],
-			uint8_t ks[32], struct ub_auth3g *a);
+			uint8_t ks[32], struct ub_auth3g *a, struct ub_status *st);
 
 /* --- GBA Push (TS 33.223), GBA_U --- */
 /* The fields of a GBA Push Info that the UE needs. */
@@ -115,6 +118,6 @@ int ub_gpi_decode(const uint8_t *b, size_t n, struct ub_gpi *gpi);
  * EF_GBANL then records NAF_Id with the P-TID: the NAF SA), then DE for
  * Ks_ext_NAF.  Returns as ub_gba_bootstrap and ub_gba_naf_key. */
 int ub_gba_push(struct ub_gba *g, const struct ub_gpi *gpi, long long now, uint8_t ks_ext_naf[32],
-		uint8_t auts[14]);
+		uint8_t auts[14], struct ub_status *st);
 
 #endif

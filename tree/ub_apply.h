@@ -24,21 +24,6 @@ struct ub_apply_opts {
 				 NAF's too (its addresses hosted there) */
 };
 
-struct ub_rename {
-	char *from, *to;
-};
-
-struct ub_apply_result {
-	bool unchanged;	 /* nothing written */
-	char **accounts; /* accounts applied (or kept, when unchanged) */
-	size_t naccounts;
-	struct ub_rename *renamed; /* MOs stored under another name */
-	size_t nrenamed;
-	char **removed; /* MO roots removed */
-	size_t nremoved;
-	size_t cap[3];
-};
-
 /* Apply plan (NULL: removals only) in one transaction.  Accounts: a new
  * name when the plan's is taken; the same ServerID's account replaced or
  * refused per policy.  ConnMOs: an identical one of the same owner
@@ -51,7 +36,6 @@ struct ub_apply_result {
 int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub_policy *pol,
 		  const struct ub_apply_opts *o, struct ub_apply_result *res, char *reason,
 		  size_t rlen);
-void ub_apply_result_free(struct ub_apply_result *res);
 /* Add an account to res->accounts: 0 or UB_E_NOMEM. */
 int ub_apply_result_account(struct ub_apply_result *res, const char *uri);
 

@@ -21,7 +21,8 @@ int ub_boot_oid_index(const struct ub_p15_oid_do *o)
 	return -1;
 }
 
-int ub_cardboot_read(struct ub_uicc *u, uint8_t *buf, size_t max, const struct ub_boot_oid **which)
+int ub_cardboot_read(struct ub_uicc *u, uint8_t *buf, size_t max, const struct ub_boot_oid **which,
+		     struct ub_status *st)
 {
 	const struct ub_app *p15;
 	struct ub_p15_oid_do objs[16];
@@ -29,22 +30,21 @@ int ub_cardboot_read(struct ub_uicc *u, uint8_t *buf, size_t max, const struct u
 	size_t k;
 
 	*which = NULL;
-	n = ub_uicc_find_app(u, UB_APP_PKCS15, &p15);
+	n = ub_uicc_find_app(u, UB_APP_PKCS15, &p15, st);
 	if (n == UB_E_NOT_FOUND)
 		return 0;
 	if (n)
 		return n;
-	n = ub_uicc_p15_objects(u, p15, objs, 16);
+	n = ub_uicc_p15_objects(u, p15, objs, 16, st);
 	if (n < 0)
 		return n;
 	for (i = 0; i < 4; i++) {
 		for (j = 0; j < n; j++) {
 			if (ub_boot_oid_index(&objs[j]) != i)
 				continue;
-			u->where = ub_boot_oids[i].name;
-			u->redact_reads = true; /* R-PCSC 6: bootstrap EF contents */
-			len = ub_uicc_p15_read(u, p15, &objs[j].path, buf, max);
-			u->redact_reads = false;
+			/* bootstrap EF contents are secret in the trace */
+			len = ub_uicc_p15_read(u, p15, &objs[j].path, buf, max, true,
+					       ub_boot_oids[i].name, st);
 			if (len < 0)
 				return len;
 			for (k = (size_t)len; k && buf[k - 1] == 0xFF; k--)

@@ -1,6 +1,12 @@
 /* A card session over the PC/SC layer: applications from EF_DIR, cached
  * selection, reads by SFI, the PIN rule, reset recovery.  Knows files and
- * status words; nothing of GBA keys or OMA DM. */
+ * status words; nothing of GBA keys or OMA DM.
+ *
+ * Every call that talks to the card returns 0 (or a length, a count) or a
+ * negative enum ub_err, and on failure fills st (may be NULL): which file
+ * or command ("EF_ODF", "SELECT 7F20", "VERIFY PIN1"), the status word,
+ * what failed in words.  UB_E_NOT_FOUND for a file or record that is not
+ * there is an answer: st may say so, and the caller decides. */
 #ifndef UB_UICC_H
 #define UB_UICC_H
 
@@ -14,6 +20,7 @@ struct ub_ef {
 	uint16_t fid;
 	uint8_t sfi; /* 0: none, select by FID */
 	const char *name;
+	bool secret; /* its contents are redacted in the APDU trace */
 };
 
 /* Well-known files (TS 102 221, 31.102, 31.103); SFIs where the specs give one. */
@@ -37,9 +44,7 @@ struct ub_uicc {
 	const struct ub_app *saved_app; /* the basic channel's state meanwhile */
 	uint16_t saved_ef;
 	bool saved_in_mf;
-	const char *where; /* file of the last error, for messages */
-	uint16_t last_sw;
-	bool redact_reads; /* READ BINARY answers are secret (bootstrap EFs) */
+	bool channel_refused; /* MANAGE CHANNEL was refused: on the basic channel */
 	/* the record length of the last linear fixed EF read: on T=0 the next
 	 * READ RECORD asks for it exactly instead of paying a 6Cxx round */
 	uint16_t rec_fid;
@@ -52,57 +57,95 @@ void ub_uicc_init(struct ub_uicc *u, struct ub_card *c, const char *pin);
 
 /* The application of that kind, reading EF_DIR only as far as needed.
  * Returns 0, UB_E_NOT_FOUND, or a transport error. */
-int ub_uicc_find_app(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_app **app);
+int ub_uicc_find_app(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_app **app,
+		     struct ub_status *st);
 /* Read EF_DIR to the end; returns the number of applications. */
-int ub_uicc_all_apps(struct ub_uicc *u);
+int ub_uicc_all_apps(struct ub_uicc *u, struct ub_status *st);
 
 /* SELECT the application by its full AID (P2=0C), or the MF (app NULL).
  * Nothing is sent when it is already selected. */
-int ub_uicc_select(struct ub_uicc *u, const struct ub_app *app);
+int ub_uicc_select(struct ub_uicc *u, const struct ub_app *app, struct ub_status *st);
 
 /* Read a transparent EF of the current application: by SFI when it has
  * one, else SELECT (P2=0C) + READ BINARY.  hint: the expected size (0:
  * unknown, read in 256-byte steps to the end).  Returns the length. */
-int ub_uicc_read(struct ub_uicc *u, const struct ub_ef *ef, size_t hint, uint8_t *buf, size_t max);
+int ub_uicc_read(struct ub_uicc *u, const struct ub_ef *ef, size_t hint, uint8_t *buf, size_t max,
+		 struct ub_status *st);
 /* Read record rec (1-based) of a linear EF; UB_E_NOT_FOUND past the end. */
 int ub_uicc_read_record(struct ub_uicc *u, const struct ub_ef *ef, unsigned rec, uint8_t *buf,
-			size_t max);
+			size_t max, struct ub_status *st);
 /* UPDATE BINARY at offset 0; secret marks the data for trace redaction. */
 int ub_uicc_update(struct ub_uicc *u, const struct ub_ef *ef, const uint8_t *data, size_t len,
-		   bool secret);
+		   bool secret, struct ub_status *st);
 /* SELECT a file or DF by FID (P2=0C; 2G SIM: P2=00 and GET RESPONSE). */
-int ub_uicc_select_fid(struct ub_uicc *u, uint16_t fid);
+int ub_uicc_select_fid(struct ub_uicc *u, uint16_t fid, struct ub_status *st);
 /* oidDO entries of every DODF the PKCS#15 application's ODF lists.
  * Returns the count. */
 int ub_uicc_p15_objects(struct ub_uicc *u, const struct ub_app *p15, struct ub_p15_oid_do *objs,
-			size_t max);
+			size_t max, struct ub_status *st);
 /* Read the EF a PKCS#15 Path names (relative to the PKCS#15 DF, or from
- * the MF when it starts with 3F00), honouring index and length. */
+ * the MF when it starts with 3F00), honouring index and length; secret:
+ * redacted in the trace; name: the file's name for a failure. */
 int ub_uicc_p15_read(struct ub_uicc *u, const struct ub_app *p15, const struct ub_p15_path *path,
-		     uint8_t *buf, size_t max);
+		     uint8_t *buf, size_t max, bool secret, const char *name, struct ub_status *st);
 
 /* IMSI (EF_IMSI) and MNC length (EF_AD; 0 when the card does not say)
  * of the USIM app. */
-int ub_uicc_read_imsi(struct ub_uicc *u, const struct ub_app *usim, char imsi[16], int *mnc_len);
+int ub_uicc_read_imsi(struct ub_uicc *u, const struct ub_app *usim, char imsi[16], int *mnc_len,
+		      struct ub_status *st);
 /* SELECT by path from the MF (P1=08) or from the current DF (P1=09). */
-int ub_uicc_select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool from_mf);
-/* Read the EF selected by the last select_path (length unknown: in steps). */
-int ub_uicc_read_current(struct ub_uicc *u, size_t off, size_t len, uint8_t *buf, size_t max);
+int ub_uicc_select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool from_mf,
+			struct ub_status *st);
+/* Read the EF selected by the last select_path (length unknown: in steps);
+ * secret: redacted in the trace. */
+int ub_uicc_read_current(struct ub_uicc *u, size_t off, size_t len, uint8_t *buf, size_t max,
+			 bool secret, struct ub_status *st);
 
 /* Send an APDU in the current application with PIN handling and one
  * re-select + retry after a card reset.  For upper layers (AUTHENTICATE). */
-int ub_uicc_transmit(struct ub_uicc *u, struct ub_apdu *a);
+int ub_uicc_transmit(struct ub_uicc *u, struct ub_apdu *a, struct ub_status *st);
 
 /* Work on a logical channel from now on (MANAGE CHANNEL), leaving the
  * basic channel to whoever else uses the card.  A card that refuses
  * (6881, 6A81, 6D00) is used on the basic channel: returns 0 then too. */
-int ub_uicc_open_channel(struct ub_uicc *u);
+int ub_uicc_open_channel(struct ub_uicc *u, struct ub_status *st);
 /* Close it and go back to the basic channel. */
-int ub_uicc_close_channel(struct ub_uicc *u);
+int ub_uicc_close_channel(struct ub_uicc *u, struct ub_status *st);
 /* CLA for the current channel (A0 on a 2G SIM). */
 uint8_t ub_uicc_cla(const struct ub_uicc *u);
 
-/* PIN rule (R-FILES 6): read the retry counter, never spend the last try. */
-int ub_uicc_verify_pin(struct ub_uicc *u);
+/* --- the card's identity (identity.c): one inventory for every command --- */
+
+#define UB_IDENTITY_IMPU_MAX 16
+
+struct ub_identity {
+	char iccid[21];
+	char imsi[16]; /* "" on a card without USIM */
+	int mnc_len;   /* 2 or 3; 0 when EF_AD does not say */
+	bool legacy;   /* a 2G SIM */
+	bool has_isim;
+	char impi[256];		 /* EF_IMPI of the ISIM, else derived (TS 23.003 13.3) */
+	const char *impi_source; /* "isim", "derived", or NULL */
+	char impu[UB_IDENTITY_IMPU_MAX][256];
+	int nimpu;
+	uint8_t ust[256], ist[256]; /* the service tables */
+	size_t ust_len, ist_len;
+	struct ub_gbabp gba_usim, gba_isim; /* EF_GBABP as the card holds it */
+};
+
+/* Everything above, read with the fewest APDUs (the IMSI within 4 of
+ * power-on on T=1 after a reset).  Returns 0 or an error (st says where). */
+int ub_uicc_identity(struct ub_uicc *u, struct ub_identity *id, struct ub_status *st);
+
+/* The ICCID (EF_ICCID in the MF), which names the card in the tree. */
+int ub_uicc_iccid(struct ub_uicc *u, char iccid[21], struct ub_status *st);
+
+/* The IMPI GBA uses with app: EF_IMPI of an ISIM; for a USIM the one TS
+ * 23.003 13.3 derives from the IMSI and the MNC length. */
+int ub_uicc_impi(struct ub_uicc *u, const struct ub_app *app, char *out, size_t max,
+		 struct ub_status *st);
+
+/* PIN rule: read the retry counter, never spend the last try. */
+int ub_uicc_verify_pin(struct ub_uicc *u, struct ub_status *st);
 
 #endif

@@ -2,24 +2,25 @@
  * Fewest APDUs (R-FILES 3): SELECT with P2=0C, reads by SFI, the current
  * selection remembered so that nothing is selected twice. */
 #include <openssl/crypto.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ub_uicc.h"
 
-const struct ub_ef UB_EF_DIR = {0x2F00, 0x1E, "EF_DIR"};
-const struct ub_ef UB_EF_ICCID = {0x2FE2, 0x02, "EF_ICCID"};
-const struct ub_ef UB_EF_IMSI = {0x6F07, 0x07, "EF_IMSI"};
-const struct ub_ef UB_EF_AD = {0x6FAD, 0x03, "EF_AD"};
-const struct ub_ef UB_EF_UST = {0x6F38, 0x04, "EF_UST"};
-const struct ub_ef UB_EF_USIM_GBABP = {0x6FD6, 0, "EF_GBABP"};
-const struct ub_ef UB_EF_USIM_GBANL = {0x6FDA, 0, "EF_GBANL"};
-const struct ub_ef UB_EF_IMPI = {0x6F02, 0x02, "EF_IMPI"};
-const struct ub_ef UB_EF_DOMAIN = {0x6F03, 0x05, "EF_DOMAIN"};
-const struct ub_ef UB_EF_IMPU = {0x6F04, 0x04, "EF_IMPU"};
-const struct ub_ef UB_EF_IST = {0x6F07, 0x07, "EF_IST"};
-const struct ub_ef UB_EF_ISIM_AD = {0x6FAD, 0x03, "EF_AD"};
-const struct ub_ef UB_EF_ISIM_GBABP = {0x6FD5, 0, "EF_GBABP"};
-const struct ub_ef UB_EF_ISIM_GBANL = {0x6FD7, 0, "EF_GBANL"};
+const struct ub_ef UB_EF_DIR = {0x2F00, 0x1E, "EF_DIR", false};
+const struct ub_ef UB_EF_ICCID = {0x2FE2, 0x02, "EF_ICCID", false};
+const struct ub_ef UB_EF_IMSI = {0x6F07, 0x07, "EF_IMSI", false};
+const struct ub_ef UB_EF_AD = {0x6FAD, 0x03, "EF_AD", false};
+const struct ub_ef UB_EF_UST = {0x6F38, 0x04, "EF_UST", false};
+const struct ub_ef UB_EF_USIM_GBABP = {0x6FD6, 0, "EF_GBABP", false};
+const struct ub_ef UB_EF_USIM_GBANL = {0x6FDA, 0, "EF_GBANL", false};
+const struct ub_ef UB_EF_IMPI = {0x6F02, 0x02, "EF_IMPI", false};
+const struct ub_ef UB_EF_DOMAIN = {0x6F03, 0x05, "EF_DOMAIN", false};
+const struct ub_ef UB_EF_IMPU = {0x6F04, 0x04, "EF_IMPU", false};
+const struct ub_ef UB_EF_IST = {0x6F07, 0x07, "EF_IST", false};
+const struct ub_ef UB_EF_ISIM_AD = {0x6FAD, 0x03, "EF_AD", false};
+const struct ub_ef UB_EF_ISIM_GBABP = {0x6FD5, 0, "EF_GBABP", false};
+const struct ub_ef UB_EF_ISIM_GBANL = {0x6FD7, 0, "EF_GBANL", false};
 
 #define CLA(u) ub_uicc_cla(u)
 
@@ -44,9 +45,8 @@ void ub_uicc_init(struct ub_uicc *u, struct ub_card *c, const char *pin)
 }
 
 /* Map a status word to an error (TS 102 221 10.2.1). */
-static int sw_err(struct ub_uicc *u, uint16_t sw)
+static int sw_err(uint16_t sw)
 {
-	u->last_sw = sw;
 	switch (sw) {
 	case 0x9000:
 		return 0;
@@ -65,16 +65,24 @@ static int sw_err(struct ub_uicc *u, uint16_t sw)
 	}
 }
 
-static int xmit(struct ub_uicc *u, struct ub_apdu *a)
+/* The status word as an error; when it is one, st says where and which. */
+static int sw_fail(struct ub_status *st, uint16_t sw, const char *where)
+{
+	int err = sw_err(sw);
+
+	return err ? ub_fail(st, err, sw, where, "%s: SW %04X: %s", where, sw, ub_strerror(err))
+		   : 0;
+}
+
+/* One exchange; a transport failure says where it happened. */
+static int xmit(struct ub_uicc *u, struct ub_apdu *a, struct ub_status *st, const char *where)
 {
 	int err = ub_transmit(u->card, a);
 
-	if (!err)
-		u->last_sw = a->sw;
-	return err;
+	return err ? ub_fail(st, err, 0, where, "%s: %s", where, ub_strerror(err)) : 0;
 }
 
-int ub_uicc_verify_pin(struct ub_uicc *u)
+int ub_uicc_verify_pin(struct ub_uicc *u, struct ub_status *st)
 {
 	uint8_t pin[8];
 	struct ub_apdu a;
@@ -83,47 +91,43 @@ int ub_uicc_verify_pin(struct ub_uicc *u)
 
 	/* VERIFY without data: 9000 verified / disabled, 63Cx x tries left */
 	ub_apdu_set(&a, CLA(u), 0x20, 0x00, 0x01, NULL, 0, -1, NULL, 0);
-	err = xmit(u, &a);
-	if (err)
+	if ((err = xmit(u, &a, st, "VERIFY PIN1")))
 		return err;
 	if (a.sw == 0x9000)
 		return 0;
 	if (a.sw == 0x6983 || a.sw == 0x63C0)
-		return UB_E_PIN_BLOCKED;
+		return ub_fail(st, UB_E_PIN_BLOCKED, a.sw, "PIN1", NULL);
 	if ((a.sw & 0xFFF0) != 0x63C0)
-		return sw_err(u, a.sw);
+		return sw_fail(st, a.sw, "VERIFY PIN1");
 	left = a.sw & 0x0F;
 	if (!u->pin || !*u->pin)
-		return UB_E_PIN_REQUIRED;
+		return ub_fail(st, UB_E_PIN_REQUIRED, a.sw, "PIN1",
+			       "the card needs PIN1 (%d tries left)", left);
 	if (left < 2)
-		return UB_E_PIN_LAST;
+		return ub_fail(st, UB_E_PIN_LAST, a.sw, "PIN1", NULL);
 	n = strlen(u->pin);
 	if (n < 4 || n > 8 || strspn(u->pin, "0123456789") != n)
-		return UB_E_USAGE;
+		return ub_fail(st, UB_E_USAGE, 0, "PIN1", "PIN1 is 4 to 8 digits");
 	memset(pin, 0xFF, sizeof(pin));
 	memcpy(pin, u->pin, n);
 	ub_apdu_set(&a, CLA(u), 0x20, 0x00, 0x01, pin, 8, -1, NULL, 0);
 	a.flags = UB_APDU_SECRET_CMD;
-	err = xmit(u, &a);
+	err = xmit(u, &a, st, "VERIFY PIN1");
 	OPENSSL_cleanse(pin, sizeof(pin));
-	if (err)
+	if (err || a.sw == 0x9000)
 		return err;
-	if (a.sw == 0x9000)
-		return 0;
-	return (a.sw & 0xFFF0) == 0x63C0 ? UB_E_PIN_WRONG : sw_err(u, a.sw);
+	return (a.sw & 0xFFF0) == 0x63C0 ? ub_fail(st, UB_E_PIN_WRONG, a.sw, "PIN1", NULL)
+					 : sw_fail(st, a.sw, "VERIFY PIN1");
 }
 
-static int select_aid(struct ub_uicc *u, const struct ub_app *app)
+static int select_aid(struct ub_uicc *u, const struct ub_app *app, struct ub_status *st)
 {
+	const char *where = app->label[0] ? app->label : ub_app_kind_name(app->kind);
 	struct ub_apdu a;
 	int err;
 
 	ub_apdu_set(&a, CLA(u), 0xA4, 0x04, 0x0C, app->aid, app->aid_len, -1, NULL, 0);
-	err = xmit(u, &a);
-	if (err)
-		return err;
-	err = sw_err(u, a.sw);
-	if (err)
+	if ((err = xmit(u, &a, st, where)) || (err = sw_fail(st, a.sw, where)))
 		return err;
 	u->cur_app = app;
 	u->cur_ef = 0;
@@ -131,21 +135,19 @@ static int select_aid(struct ub_uicc *u, const struct ub_app *app)
 	return 0;
 }
 
-int ub_uicc_select_fid(struct ub_uicc *u, uint16_t fid)
+int ub_uicc_select_fid(struct ub_uicc *u, uint16_t fid, struct ub_status *st)
 {
 	uint8_t f[2] = {(uint8_t)(fid >> 8), (uint8_t)fid};
 	uint8_t rsp[64];
+	char where[24];
 	struct ub_apdu a;
 	int err;
 
+	snprintf(where, sizeof(where), "SELECT %04X", fid);
 	/* A 2G SIM has no P2=0C: it answers 9Fxx and the GET RESPONSE follows. */
 	ub_apdu_set(&a, CLA(u), 0xA4, 0x00, u->legacy ? 0x00 : 0x0C, f, 2, u->legacy ? 256 : -1,
 		    rsp, sizeof(rsp));
-	err = xmit(u, &a);
-	if (err)
-		return err;
-	err = sw_err(u, a.sw);
-	if (err)
+	if ((err = xmit(u, &a, st, where)) || (err = sw_fail(st, a.sw, where)))
 		return err;
 	if (fid == 0x3F00) {
 		u->cur_app = NULL;
@@ -162,7 +164,7 @@ int ub_uicc_select_fid(struct ub_uicc *u, uint16_t fid)
 
 /* After a reset the card is back in the MF: forget what we had selected,
  * put the application and EF back, then the caller retries once. */
-static int reselect(struct ub_uicc *u)
+static int reselect(struct ub_uicc *u, struct ub_status *st)
 {
 	const struct ub_app *app = u->cur_app;
 	uint16_t ef = u->cur_ef;
@@ -179,32 +181,32 @@ static int reselect(struct ub_uicc *u)
 		u->saved_app = NULL;
 	}
 	if (app)
-		err = select_aid(u, app);
+		err = select_aid(u, app, st);
 	if (!err && ef)
-		err = ub_uicc_select_fid(u, ef);
+		err = ub_uicc_select_fid(u, ef, st);
 	return err;
 }
 
-int ub_uicc_transmit(struct ub_uicc *u, struct ub_apdu *a)
+/* The exchange with the PIN rule and one re-select after a reset; where
+ * names the operation for a failure. */
+static int transmit(struct ub_uicc *u, struct ub_apdu *a, struct ub_status *st, const char *where)
 {
 	bool pin_tried = false, reset_tried = false;
 	int err;
 
 	for (;;) {
-		err = xmit(u, a);
+		err = ub_transmit(u->card, a);
 		if (err == UB_E_CARD_RESET && !reset_tried) {
 			reset_tried = true;
-			err = reselect(u);
-			if (err)
+			if ((err = reselect(u, st)))
 				return err;
 			continue;
 		}
 		if (err)
-			return err;
+			return ub_fail(st, err, 0, where, "%s: %s", where, ub_strerror(err));
 		if ((a->sw == 0x6982 || (u->legacy && a->sw == 0x9804)) && !pin_tried) {
 			pin_tried = true;
-			err = ub_uicc_verify_pin(u);
-			if (err)
+			if ((err = ub_uicc_verify_pin(u, st)))
 				return err;
 			continue;
 		}
@@ -212,7 +214,15 @@ int ub_uicc_transmit(struct ub_uicc *u, struct ub_apdu *a)
 	}
 }
 
-int ub_uicc_select(struct ub_uicc *u, const struct ub_app *app)
+int ub_uicc_transmit(struct ub_uicc *u, struct ub_apdu *a, struct ub_status *st)
+{
+	char where[16];
+
+	snprintf(where, sizeof(where), "INS %02X", a->ins);
+	return transmit(u, a, st, where);
+}
+
+int ub_uicc_select(struct ub_uicc *u, const struct ub_app *app, struct ub_status *st)
 {
 	if (u->generation != u->card->generation) {
 		u->cur_app = NULL;
@@ -221,10 +231,10 @@ int ub_uicc_select(struct ub_uicc *u, const struct ub_app *app)
 		u->generation = u->card->generation;
 	}
 	if (!app)
-		return u->in_mf ? 0 : ub_uicc_select_fid(u, 0x3F00);
+		return u->in_mf ? 0 : ub_uicc_select_fid(u, 0x3F00, st);
 	if (u->cur_app == app)
 		return 0;
-	return select_aid(u, app);
+	return select_aid(u, app, st);
 }
 
 /* Le for READ RECORD of fid: all records of a linear fixed EF have one
@@ -249,15 +259,15 @@ static void record_learnt(struct ub_uicc *u, uint16_t fid, size_t len)
 
 /* Legacy SIM: the only way to know is to ask; 6E00 to CLA 00 means a 2G SIM
  * (hostap's and TS 102 221 Annex's test). */
-static int read_dir_record(struct ub_uicc *u, int rec, uint8_t *buf, size_t max)
+static int read_dir_record(struct ub_uicc *u, int rec, uint8_t *buf, size_t max,
+			   struct ub_status *st)
 {
 	struct ub_apdu a;
 	int err;
 
 	ub_apdu_set(&a, CLA(u), 0xB2, (uint8_t)rec, (uint8_t)(UB_EF_DIR.sfi << 3 | 0x04), NULL, 0,
 		    record_le(u, UB_EF_DIR.fid, max), buf, max);
-	err = xmit(u, &a);
-	if (err)
+	if ((err = xmit(u, &a, st, "EF_DIR")))
 		return err;
 	if (a.sw == 0x6E00 && rec == 1) {
 		u->legacy = true;
@@ -266,41 +276,45 @@ static int read_dir_record(struct ub_uicc *u, int rec, uint8_t *buf, size_t max)
 	}
 	if (a.sw == 0x6A83 || a.sw == 0x6A82)
 		return UB_E_NOT_FOUND;
-	err = sw_err(u, a.sw);
-	if (!err)
-		record_learnt(u, UB_EF_DIR.fid, a.resp_len);
-	return err ? err : (int)a.resp_len;
+	if ((err = sw_fail(st, a.sw, "EF_DIR")))
+		return err;
+	record_learnt(u, UB_EF_DIR.fid, a.resp_len);
+	return (int)a.resp_len;
 }
 
-static int dir_step(struct ub_uicc *u)
+static int dir_step(struct ub_uicc *u, struct ub_status *st)
 {
 	uint8_t rec[256];
 	struct ub_app tmp[UB_MAX_APPS];
 	int n, k, i;
 
 	if (!u->in_mf) {
-		n = ub_uicc_select_fid(u, 0x3F00); /* SFI 1E lives in the MF */
+		n = ub_uicc_select_fid(u, 0x3F00, st); /* SFI 1E lives in the MF */
 		if (n)
 			return n;
 	}
-	n = read_dir_record(u, u->dir_next, rec, sizeof(rec));
+	n = read_dir_record(u, u->dir_next, rec, sizeof(rec), st);
 	if (n == UB_E_NOT_FOUND) {
 		u->dir_next = 0;
 		return 0;
 	}
 	if (n < 0)
 		return n;
-	u->where = "EF_DIR";
 	k = ub_efdir_decode(rec, (size_t)n, tmp, UB_MAX_APPS);
 	if (k < 0)
-		return k;
-	for (i = 0; i < k && u->napps < UB_MAX_APPS; i++)
+		return ub_fail(st, k, 0, "EF_DIR", "EF_DIR record %d is malformed", u->dir_next);
+	for (i = 0; i < k; i++) {
+		if (u->napps == UB_MAX_APPS)
+			return ub_fail(st, UB_E_NOT_SUPPORTED, 0, "EF_DIR",
+				       "EF_DIR lists more than %d applications", UB_MAX_APPS);
 		u->apps[u->napps++] = tmp[i];
+	}
 	u->dir_next = u->dir_next >= 254 ? 0 : u->dir_next + 1;
 	return 1;
 }
 
-int ub_uicc_find_app(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_app **app)
+int ub_uicc_find_app(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_app **app,
+		     struct ub_status *st)
 {
 	int i, err;
 
@@ -312,19 +326,19 @@ int ub_uicc_find_app(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_a
 			}
 		}
 		if (!u->dir_next)
-			return UB_E_NOT_FOUND;
-		err = dir_step(u);
+			return UB_E_NOT_FOUND; /* an answer, not a failure: st untouched */
+		err = dir_step(u, st);
 		if (err < 0)
 			return err;
 	}
 }
 
-int ub_uicc_all_apps(struct ub_uicc *u)
+int ub_uicc_all_apps(struct ub_uicc *u, struct ub_status *st)
 {
 	int err;
 
 	while (u->dir_next) {
-		err = dir_step(u);
+		err = dir_step(u, st);
 		if (err < 0)
 			return err;
 	}
@@ -332,9 +346,10 @@ int ub_uicc_all_apps(struct ub_uicc *u)
 }
 
 /* READ BINARY in steps of at most 256 bytes until len (or the end when
- * len is 0: a short read or 6B00/6282 past it). */
+ * len is 0: a short read or 6B00/6282 past it); secret: the answers are
+ * redacted in the trace. */
 static int read_binary(struct ub_uicc *u, uint8_t p1_sfi, size_t off, size_t len, uint8_t *buf,
-		       size_t max)
+		       size_t max, bool secret, struct ub_status *st, const char *where)
 {
 	struct ub_apdu a;
 	size_t got = 0, want;
@@ -351,21 +366,19 @@ static int read_binary(struct ub_uicc *u, uint8_t p1_sfi, size_t off, size_t len
 		if (p1_sfi && got == 0 && off == 0)
 			ub_apdu_set(&a, CLA(u), 0xB0, p1_sfi, 0x00, NULL, 0, (int)want, buf, want);
 		else if (off + got > 0x7FFF)
-			return UB_E_BAD_DATA;
+			return ub_fail(st, UB_E_BAD_DATA, 0, where, "%s: offset past 32767", where);
 		else
 			ub_apdu_set(&a, CLA(u), 0xB0, (uint8_t)((off + got) >> 8),
 				    (uint8_t)(off + got), NULL, 0, (int)want, buf + got, want);
-		if (u->redact_reads)
+		if (secret)
 			a.flags = UB_APDU_SECRET_RESP;
-		err = ub_uicc_transmit(u, &a);
-		if (err)
+		if ((err = transmit(u, &a, st, where)))
 			return err;
 		if (p1_sfi && got == 0 && off == 0 && a.sw == 0x9000)
 			u->cur_ef = 0; /* an SFI read selects the EF, but by SFI */
 		if ((a.sw == 0x6B00 || a.sw == 0x6282) && got && !len)
 			break; /* past the end */
-		err = sw_err(u, a.sw);
-		if (err && a.sw != 0x6282)
+		if (a.sw != 0x6282 && (err = sw_fail(st, a.sw, where)))
 			return err;
 		got += a.resp_len;
 		if (a.resp_len < want || (len && got >= len))
@@ -374,88 +387,82 @@ static int read_binary(struct ub_uicc *u, uint8_t p1_sfi, size_t off, size_t len
 	return (int)got;
 }
 
-int ub_uicc_read(struct ub_uicc *u, const struct ub_ef *ef, size_t hint, uint8_t *buf, size_t max)
+int ub_uicc_read(struct ub_uicc *u, const struct ub_ef *ef, size_t hint, uint8_t *buf, size_t max,
+		 struct ub_status *st)
 {
 	int err;
 
-	u->where = ef->name;
 	if (ef->sfi && !u->legacy)
-		return read_binary(u, (uint8_t)(0x80 | ef->sfi), 0, hint, buf, max);
-	if (u->cur_ef != ef->fid) {
-		err = ub_uicc_select_fid(u, ef->fid);
-		if (err)
-			return err;
+		return read_binary(u, (uint8_t)(0x80 | ef->sfi), 0, hint, buf, max, ef->secret, st,
+				   ef->name);
+	if (u->cur_ef != ef->fid && (err = ub_uicc_select_fid(u, ef->fid, st))) {
+		ub_status_at(st, "%s", ef->name);
+		return err;
 	}
-	return read_binary(u, 0, 0, hint, buf, max);
+	return read_binary(u, 0, 0, hint, buf, max, ef->secret, st, ef->name);
 }
 
 int ub_uicc_read_record(struct ub_uicc *u, const struct ub_ef *ef, unsigned rec, uint8_t *buf,
-			size_t max)
+			size_t max, struct ub_status *st)
 {
 	struct ub_apdu a;
 	uint8_t p2 = 0x04;
 	int err;
 
-	u->where = ef->name;
 	if (rec < 1 || rec > 254)
-		return UB_E_USAGE;
+		return ub_fail(st, UB_E_USAGE, 0, ef->name, "%s: no record %u", ef->name, rec);
 	if (ef->sfi && !u->legacy) {
 		p2 |= (uint8_t)(ef->sfi << 3);
-	} else if (u->cur_ef != ef->fid) {
-		err = ub_uicc_select_fid(u, ef->fid);
-		if (err)
-			return err;
+	} else if (u->cur_ef != ef->fid && (err = ub_uicc_select_fid(u, ef->fid, st))) {
+		ub_status_at(st, "%s", ef->name);
+		return err;
 	}
 	ub_apdu_set(&a, CLA(u), 0xB2, (uint8_t)rec, p2, NULL, 0, record_le(u, ef->fid, max), buf,
 		    max);
-	err = ub_uicc_transmit(u, &a);
-	if (err)
+	if ((err = transmit(u, &a, st, ef->name)))
 		return err;
 	if (ef->sfi && !u->legacy)
 		u->cur_ef = 0;
-	err = sw_err(u, a.sw);
-	if (!err)
-		record_learnt(u, ef->fid, a.resp_len);
-	return err ? err : (int)a.resp_len;
+	if (a.sw == 0x6A83 || a.sw == 0x6A82)
+		return UB_E_NOT_FOUND; /* past the last record: an answer */
+	if ((err = sw_fail(st, a.sw, ef->name)))
+		return err;
+	record_learnt(u, ef->fid, a.resp_len);
+	return (int)a.resp_len;
 }
 
 int ub_uicc_update(struct ub_uicc *u, const struct ub_ef *ef, const uint8_t *data, size_t len,
-		   bool secret)
+		   bool secret, struct ub_status *st)
 {
 	struct ub_apdu a;
 	int err;
 
-	u->where = ef->name;
 	if (len > 255)
-		return UB_E_USAGE;
-	if (u->cur_ef != ef->fid) {
-		err = ub_uicc_select_fid(u, ef->fid);
-		if (err)
-			return err;
+		return ub_fail(st, UB_E_USAGE, 0, ef->name, "%s: more than 255 bytes", ef->name);
+	if (u->cur_ef != ef->fid && (err = ub_uicc_select_fid(u, ef->fid, st))) {
+		ub_status_at(st, "%s", ef->name);
+		return err;
 	}
 	ub_apdu_set(&a, CLA(u), 0xD6, 0x00, 0x00, data, len, -1, NULL, 0);
 	a.flags = secret ? UB_APDU_SECRET_CMD : 0;
-	err = ub_uicc_transmit(u, &a);
-	return err ? err : sw_err(u, a.sw);
+	if ((err = transmit(u, &a, st, ef->name)))
+		return err;
+	return sw_fail(st, a.sw, ef->name);
 }
 
 /* SELECT by path; with fcp (P2=04) the FCP comes back too. */
 static int select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool from_mf,
-		       struct ub_fcp *fcp)
+		       struct ub_fcp *fcp, struct ub_status *st, const char *where)
 {
 	uint8_t r[256];
 	struct ub_apdu a;
 	int err;
 
 	if (len < 2 || len > 16 || len % 2)
-		return UB_E_BAD_DATA;
+		return ub_fail(st, UB_E_BAD_DATA, 0, where, "%s: a path of %zu bytes", where, len);
 	ub_apdu_set(&a, CLA(u), 0xA4, from_mf ? 0x08 : 0x09, fcp ? 0x04 : 0x0C, path, len,
 		    fcp ? 256 : -1, fcp ? r : NULL, fcp ? sizeof(r) : 0);
-	err = ub_uicc_transmit(u, &a);
-	if (err)
-		return err;
-	err = sw_err(u, a.sw);
-	if (err)
+	if ((err = transmit(u, &a, st, where)) || (err = sw_fail(st, a.sw, where)))
 		return err;
 	/* a path ends in an EF; the DF is the one before it */
 	u->cur_ef = (uint16_t)(path[len - 2] << 8 | path[len - 1]);
@@ -463,20 +470,24 @@ static int select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool 
 		u->cur_app = NULL;
 		u->in_mf = len == 2;
 	}
-	return fcp ? ub_fcp_parse(r, a.resp_len, fcp) : 0;
+	if (fcp && ub_fcp_parse(r, a.resp_len, fcp))
+		return ub_fail(st, UB_E_BAD_DATA, 0, where, "%s: malformed FCP", where);
+	return 0;
 }
 
-int ub_uicc_select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool from_mf)
+int ub_uicc_select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool from_mf,
+			struct ub_status *st)
 {
-	return select_path(u, path, len, from_mf, NULL);
+	return select_path(u, path, len, from_mf, NULL, st, "SELECT by path");
 }
 
-int ub_uicc_read_current(struct ub_uicc *u, size_t off, size_t len, uint8_t *buf, size_t max)
+int ub_uicc_read_current(struct ub_uicc *u, size_t off, size_t len, uint8_t *buf, size_t max,
+			 bool secret, struct ub_status *st)
 {
-	return read_binary(u, 0, off, len, buf, max);
+	return read_binary(u, 0, off, len, buf, max, secret, st, "READ BINARY");
 }
 
-int ub_uicc_open_channel(struct ub_uicc *u)
+int ub_uicc_open_channel(struct ub_uicc *u, struct ub_status *st)
 {
 	uint8_t n = 0;
 	struct ub_apdu a;
@@ -485,13 +496,13 @@ int ub_uicc_open_channel(struct ub_uicc *u)
 	if (u->legacy || u->chan)
 		return 0;
 	ub_apdu_set(&a, 0x00, 0x70, 0x00, 0x00, NULL, 0, 1, &n, 1);
-	err = xmit(u, &a);
-	if (err)
+	if ((err = xmit(u, &a, st, "MANAGE CHANNEL")))
 		return err;
 	if (a.sw != 0x9000 || a.resp_len != 1 || n < 1 || n > 19) {
 		/* 6881 / 6A81 / 6D00: no logical channels; the basic one will do */
 		ub_trace_note(u->card->trace,
 			      "no logical channel (SW %04X); using the basic channel", a.sw);
+		u->channel_refused = true;
 		return 0;
 	}
 	u->saved_app = u->cur_app;
@@ -505,7 +516,7 @@ int ub_uicc_open_channel(struct ub_uicc *u)
 	return 0;
 }
 
-int ub_uicc_close_channel(struct ub_uicc *u)
+int ub_uicc_close_channel(struct ub_uicc *u, struct ub_status *st)
 {
 	struct ub_apdu a;
 	int err;
@@ -513,91 +524,86 @@ int ub_uicc_close_channel(struct ub_uicc *u)
 	if (!u->chan)
 		return 0;
 	ub_apdu_set(&a, 0x00, 0x70, 0x80, u->chan, NULL, 0, -1, NULL, 0);
-	err = xmit(u, &a);
+	err = xmit(u, &a, st, "MANAGE CHANNEL");
 	u->chan = 0;
 	u->cur_app = u->saved_app;
 	u->cur_ef = u->saved_ef;
 	u->in_mf = u->saved_in_mf;
-	return err ? err : sw_err(u, a.sw);
+	return err ? err : sw_fail(st, a.sw, "MANAGE CHANNEL");
 }
 
-int ub_uicc_read_imsi(struct ub_uicc *u, const struct ub_app *usim, char imsi[16], int *mnc_len)
+int ub_uicc_read_imsi(struct ub_uicc *u, const struct ub_app *usim, char imsi[16], int *mnc_len,
+		      struct ub_status *st)
 {
 	uint8_t b[64];
 	int n, err;
 
-	err = ub_uicc_select(u, usim);
-	if (err)
+	if ((err = ub_uicc_select(u, usim, st)))
 		return err;
-	n = ub_uicc_read(u, &UB_EF_IMSI, 9, b, sizeof(b));
-	if (n < 0)
+	if ((n = ub_uicc_read(u, &UB_EF_IMSI, 9, b, sizeof(b), st)) < 0)
 		return n;
 	if (ub_imsi_decode(b, (size_t)n, imsi))
-		return UB_E_BAD_DATA;
-	n = ub_uicc_read(u, &UB_EF_AD, 4, b, sizeof(b));
-	if (n < 0)
+		return ub_fail(st, UB_E_BAD_DATA, 0, "EF_IMSI", "EF_IMSI is malformed");
+	if ((n = ub_uicc_read(u, &UB_EF_AD, 4, b, sizeof(b), st)) < 0)
 		return n;
-	return ub_ad_mnc_len(b, (size_t)n, mnc_len) ? UB_E_BAD_DATA : 0;
+	if (ub_ad_mnc_len(b, (size_t)n, mnc_len))
+		return ub_fail(st, UB_E_BAD_DATA, 0, "EF_AD", "EF_AD is malformed");
+	return 0;
 }
 
 int ub_uicc_p15_objects(struct ub_uicc *u, const struct ub_app *p15, struct ub_p15_oid_do *objs,
-			size_t max)
+			size_t max, struct ub_status *st)
 {
-	static const struct ub_ef odf = {0x5031, 0, "EF_ODF"};
+	static const struct ub_ef odf = {0x5031, 0, "EF_ODF", false};
 	struct ub_p15_path dodf[4];
 	uint8_t b[1024];
 	int n, k, i, got, total = 0, err;
 
-	err = ub_uicc_select(u, p15);
-	if (err)
+	if ((err = ub_uicc_select(u, p15, st)))
 		return err;
-	n = ub_uicc_read(u, &odf, 0, b, sizeof(b));
-	if (n < 0)
+	if ((n = ub_uicc_read(u, &odf, 0, b, sizeof(b), st)) < 0)
 		return n;
-	u->where = "EF_ODF";
 	k = ub_p15_odf_dodfs(b, (size_t)n, dodf, 4);
 	if (k < 0)
-		return k;
+		return ub_fail(st, k, 0, "EF_ODF", "EF_ODF is malformed");
 	for (i = 0; i < k; i++) {
-		u->where = "EF_DODF";
-		err = ub_uicc_select_path(u, dodf[i].path, dodf[i].len,
-					  dodf[i].len > 2 && dodf[i].path[0] == 0x3F);
+		err = select_path(u, dodf[i].path, dodf[i].len,
+				  dodf[i].len > 2 && dodf[i].path[0] == 0x3F, NULL, st, "EF_DODF");
 		if (err)
 			return err;
-		n = ub_uicc_read_current(u, 0, 0, b, sizeof(b));
-		if (n < 0)
+		if ((n = read_binary(u, 0, 0, 0, b, sizeof(b), false, st, "EF_DODF")) < 0)
 			return n;
 		got = ub_p15_dodf_oids(b, (size_t)n, objs + total, max - (size_t)total);
 		if (got < 0)
-			return got;
+			return ub_fail(st, got, 0, "EF_DODF", "EF_DODF is malformed");
 		total += got;
 	}
 	return total;
 }
 
 int ub_uicc_p15_read(struct ub_uicc *u, const struct ub_app *p15, const struct ub_p15_path *path,
-		     uint8_t *buf, size_t max)
+		     uint8_t *buf, size_t max, bool secret, const char *name, struct ub_status *st)
 {
 	size_t len = path->length > 0 ? (size_t)path->length : 0;
 	bool from_mf = path->len > 2 && path->path[0] == 0x3F;
 	struct ub_fcp fcp;
 	int err;
 
-	err = ub_uicc_select(u, p15);
-	if (err)
+	if ((err = ub_uicc_select(u, p15, st)))
 		return err;
 	/* Without a length in the path, the file's size tells when to stop
 	 * reading: on T=1 the FCP comes in the SELECT's own exchange; on T=0
 	 * it would cost a GET RESPONSE, as much as the read past the end it
 	 * may save, so there the reading stops at a short answer. */
 	if (!len && u->card->proto == SCARD_PROTOCOL_T1) {
-		err = select_path(u, path->path, path->len, from_mf, &fcp);
+		err = select_path(u, path->path, path->len, from_mf, &fcp, st, name);
 		if (!err && fcp.size > (size_t)(path->index > 0 ? path->index : 0))
 			len = fcp.size - (size_t)(path->index > 0 ? path->index : 0);
 	} else {
-		err = select_path(u, path->path, path->len, from_mf, NULL);
+		err = select_path(u, path->path, path->len, from_mf, NULL, st, name);
 	}
 	if (err)
 		return err;
-	return ub_uicc_read_current(u, path->index > 0 ? (size_t)path->index : 0, len, buf, max);
+	return read_binary(u, 0, path->index > 0 ? (size_t)path->index : 0, len, buf, max, secret,
+			   st, name);
 }

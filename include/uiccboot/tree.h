@@ -69,6 +69,26 @@ int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri
  * tree import` restores. */
 int ub_tree_export_tnds(struct ub_tree *t, const char *uri, bool secrets, FILE *out);
 
+/* What one transaction did to the tree (a bootstrap applied, a card's
+ * data removed, factory credentials filled). */
+struct ub_rename {
+	char *from, *to;
+};
+
+struct ub_apply_result {
+	bool unchanged;	 /* nothing written */
+	char **accounts; /* accounts applied (or kept, when unchanged) */
+	size_t naccounts;
+	struct ub_rename *renamed; /* MOs stored under another name */
+	size_t nrenamed;
+	char **removed; /* MO roots removed */
+	size_t nremoved;
+	size_t cap[3];
+};
+
+/* Free the lists of r (and zero it). */
+void ub_apply_result_free(struct ub_apply_result *r);
+
 /* Number of nodes (for tests and benches). */
 int ub_tree_count(struct ub_tree *t);
 

@@ -312,7 +312,7 @@ static void user_pin_minimum(void **state)
 	struct ub_policy pol;
 	struct ub_push_req r;
 	struct ub_plan plan;
-	char reason[300];
+	struct ub_status st = {0};
 	unsigned int len;
 	size_t i;
 
@@ -329,12 +329,11 @@ static void user_pin_minimum(void **state)
 				 0);
 		HMAC(EVP_sha1(), pins[i], (int)strlen(pins[i]), body, body_len, r.ct.mac, &len);
 		r.user_pin = pins[i];
-		assert_int_equal(ub_push_verify(&pol, NULL, &r, &plan, reason, sizeof(reason)),
-				 UB_E_POLICY);
-		assert_non_null(strstr(reason, "user_pin_min"));
+		assert_int_equal(ub_push_verify(&pol, NULL, &r, &plan, &st), UB_E_POLICY);
+		assert_non_null(strstr(st.what, "user_pin_min"));
 	}
 	pol.user_pin_min = 3;
-	assert_int_equal(ub_push_verify(&pol, NULL, &r, &plan, reason, sizeof(reason)), 0);
+	assert_int_equal(ub_push_verify(&pol, NULL, &r, &plan, &st), 0);
 	ub_plan_free(&plan);
 }
 

@@ -1,0 +1,125 @@
+/* libuiccboot: the power-on bootstrap and pushed bootstraps, as library
+ * calls for a device's init or its own DM client.
+ *
+ *   #include <uiccboot/boot.h>     cc ... $(pkg-config --cflags --libs libuiccboot)
+ *
+ *   struct ub_boot_config cfg = {.tree = "/var/lib/uiccboot/dmtree.db", .wait_ms = 20000};
+ *   struct ub_boot_result r = {0};
+ *   int err = ub_boot_card(&cfg, &r);      (r.outcome, r.apply.accounts, r.status)
+ *   ub_boot_result_free(&r);
+ *
+ * Every call returns 0 or a negative enum ub_err (ub_error.h) and says in
+ * the result's status what failed and where.  A call opens what it needs
+ * (PC/SC context, card, tree) and closes it before it returns; several
+ * threads may call at once.  See examples/poweron.c. */
+#ifndef UICCBOOT_BOOT_H
+#define UICCBOOT_BOOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "plan.h"
+#include "policy.h"
+#include "tree.h"
+#include "ub_error.h"
+
+#define UB_TREE_DEFAULT "/var/lib/uiccboot/dmtree.db"
+
+/* How to reach the card and the tree, and what to do. */
+struct ub_boot_config {
+	const struct ub_policy *policy; /* NULL: the built-in defaults */
+	const char *tree;		/* the device tree; NULL: UB_TREE_DEFAULT */
+	const char *reader;		/* index, exact name or substring; NULL: the
+					   first reader holding a card */
+	long wait_ms;			/* wait up to this long for a reader with a card
+					   (PC/SC PnP notification, no polling); 0: don't */
+	const char *pin;		/* PIN1 for a card that asks; NULL: the policy's
+					   pin1.  The last attempt is never spent */
+	bool exclusive;			/* connect exclusively */
+	bool reset;			/* reset the card first (fewest APDUs) */
+	bool channel;			/* work on a logical channel */
+	FILE *trace[2];			/* APDU traces in scriptor's format, or NULL */
+	bool trace_secrets;		/* do not redact secrets in traces (labs only) */
+	bool dry_run;			/* verify only: nothing is written */
+};
+
+enum ub_outcome {
+	UB_OUT_APPLIED,	  /* written, in one transaction */
+	UB_OUT_UNCHANGED, /* the tree already holds it: nothing written */
+	UB_OUT_VERIFIED,  /* dry run: it would be applied (plan) */
+	UB_OUT_REJECTED,  /* refused: by policy, a MAC, the account model (status) */
+	UB_OUT_FAILED,	  /* could not be done: no card, an I/O error (status) */
+};
+
+/* "applied", "unchanged", "verified", "rejected", "failed". */
+const char *ub_outcome_name(enum ub_outcome o);
+
+struct ub_boot_result {
+	enum ub_outcome outcome;
+	struct ub_status status;      /* rejected, failed: what and where */
+	char reader[256];	      /* the reader used, or "" */
+	char iccid[21];		      /* the card's ICCID, or "" */
+	const char *object;	      /* the card's bootstrap object used ("DM
+					 Bootstrap", "CP Bootstrap", ...), or NULL */
+	const char *sec;	      /* a push: its SEC type ("USERPIN", ...), or NULL */
+	struct ub_plan plan;	      /* verified: the node operations */
+	struct ub_apply_result apply; /* applied, unchanged: accounts, renamed, removed */
+	unsigned apdus;		      /* APDUs exchanged with the card */
+};
+
+/* Free what r holds and zero it (r may be reused). */
+void ub_boot_result_free(struct ub_boot_result *r);
+
+/* The power-on bootstrap of the card in cfg->reader: its bootstrap object
+ * (OMA DM Bootstrap, else CP Bootstrap, Config1, Config2; OMA-TS-
+ * DM_Bootstrap 5.4.6) applied under its ICCID in one transaction.  The
+ * same data as last time: unchanged, nothing written (what its server
+ * changed since stays).  With [smartcard] remove_stale (default) what
+ * this card wrote and its object no longer holds, and what other cards
+ * wrote, is removed in the same transaction (r->apply.removed): the card
+ * is taken as the device's only one.
+ * Returns 0 (applied, unchanged, verified), UB_E_NO_CARD (none: what
+ * cards wrote was removed all the same, r->apply says what), or the
+ * error of a rejection or failure (r->status). */
+int ub_boot_card(const struct ub_boot_config *cfg, struct ub_boot_result *r);
+
+struct ub_boot_all {
+	struct ub_boot_result *cards; /* one per reader that held a card */
+	size_t ncards;
+	struct ub_apply_result removal; /* what cards no longer inserted wrote */
+	bool removal_done;		/* only when every card answered */
+	struct ub_status status;	/* the first failure */
+};
+
+/* Every reader's card at once, a thread and a tree transaction each; then,
+ * when every card answered, one transaction removing what cards no longer
+ * inserted wrote (so a card that failed to answer keeps its data).
+ * cfg->reader is ignored.  Returns 0, the first card's error, or
+ * UB_E_NO_CARD (no reader held a card; the removal was done). */
+int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *all);
+void ub_boot_all_free(struct ub_boot_all *all);
+
+/* A pushed bootstrap: the message and its Content-Type, as text
+ * ("application/vnd.syncml.dm+wbxml; SEC=USERPIN; MAC=...") or as the WSP
+ * binary header value. */
+struct ub_push_msg {
+	const uint8_t *body;
+	size_t len;
+	const char *content_type; /* or: */
+	const uint8_t *wsp_ctype; /* the WSP Content-Type value */
+	size_t wsp_ctype_len;
+	bool secure_transport; /* a transport that protects it (no MAC needed) */
+	const char *user_pin;  /* for the USERPIN SEC types, or NULL */
+};
+
+/* Verify a push (the transport rule, the policy, the MAC with keys from
+ * the card and the user, the account model, the allow-list, the NAF
+ * binding of the GBA types) and apply it in one transaction.  The card is
+ * opened only when the SEC type needs its IMSI or GBA key.  Returns 0, or
+ * the error of the rejection or failure (r->status). */
+int ub_boot_push(const struct ub_boot_config *cfg, const struct ub_push_msg *m,
+		 struct ub_boot_result *r);
+
+#endif

@@ -1,0 +1,51 @@
+/* libuiccboot: a plan, the node operations a verified bootstrap would
+ * apply (what `push --dry-run` shows).  Read-only for callers: the
+ * library fills and frees it (ub_boot_result_free).
+ *
+ * The account model sorts every node into one management object and
+ * every MO to one owner:
+ *   account  ./DMAcc/<x> (DM 1.2, OMA CP) or ./SyncML/DMAcc/<x> (DM 1.1)
+ *            with exactly one ServerID leaf as a direct child; owned by
+ *            that ServerID
+ *   connmo   ./ConnMO/<y> or ./SyncML/Con/<y>; owned by the ServerID of
+ *            the accounts that refer to it (or of the only account)
+ *   device   (tree import only) anything else, as ./<a>/<b>; no server
+ * Containers (./DMAcc, ./SyncML/DMAcc, ...) belong to the device. */
+#ifndef UICCBOOT_PLAN_H
+#define UICCBOOT_PLAN_H
+
+#include <stddef.h>
+
+/* One node operation of a plan. */
+struct ub_plan_node {
+	char *uri;    /* "./DMAcc/x/AppAddr/1/Addr" */
+	char *format; /* "chr", "node", "int", "bool", "b64", "bin", ... */
+	char *type;   /* MIME of a leaf, DDF name of an interior node, or NULL */
+	char *value;  /* leaf value, NULL for interior nodes */
+	char *acl;    /* ACL from TNDS RTProperties, or NULL */
+	int mo;	      /* index into ub_plan.mos; -1: a container */
+};
+
+enum ub_plan_kind { UB_PLAN_DM12, UB_PLAN_DM11, UB_PLAN_CP };
+
+enum ub_mo_kind { UB_MO_ACCOUNT, UB_MO_CONNMO, UB_MO_DEVICE };
+
+struct ub_dm_layout;
+
+struct ub_mo {
+	char *root; /* "./DMAcc/x", as in the plan */
+	enum ub_mo_kind kind;
+	const struct ub_dm_layout *layout; /* account, connmo: whose containers */
+	const char *server_id; /* the owner (the account's ServerID value); NULL: the device */
+};
+
+struct ub_plan {
+	enum ub_plan_kind kind;
+	char source[1025]; /* SyncHdr Source/LocURI (DM) */
+	struct ub_plan_node *nodes;
+	size_t nnodes;
+	struct ub_mo *mos; /* filled by ub_plan_model() */
+	size_t nmos;
+};
+
+#endif
