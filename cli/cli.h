@@ -94,6 +94,8 @@ int cli_exit_code(int err);
 void cli_report(struct ub_cli *cli, const struct ub_boot_result *r);
 /* status, accounts[], renamed[], removed[] of an apply. */
 void cli_report_apply(struct ub_cli *cli, const struct ub_apply_result *r);
+/* uris as a JSON array; with text, a line "<label> <uri>" each too. */
+json_object *cli_uri_list(char *const *uris, size_t n, const char *label, bool text);
 
 /* Open the tree of --tree (default UB_TREE_DEFAULT); prints what failed. */
 int cli_tree_open(struct ub_cli *cli, struct ub_tree **t);

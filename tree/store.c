@@ -1,8 +1,10 @@
-/* The tree's SQL for apply and factory apply (see store.h).  Subtrees are
+/* The tree's SQL, all of it (see store.h): the schema and its migrations,
+ * reads, and the writes of apply and factory apply.  Subtrees are
  * ranges of the primary key: the nodes below R are exactly those with
  * R || '/' <= uri < R || '0' ('0' follows '/' in every collation SQLite
  * uses here, BINARY), so no query scans the whole table. */
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +12,109 @@
 #include "store.h"
 #include "ub_error.h"
 
+#define SCHEMA_VERSION 3
+
+/* Each entry moves the schema from version i to i+1. */
+static const char *const migrations[SCHEMA_VERSION] = {
+	"CREATE TABLE node("
+	" uri TEXT PRIMARY KEY,"
+	" parent TEXT,"
+	" format TEXT NOT NULL,"
+	" type TEXT,"
+	" value TEXT,"
+	" acl TEXT NOT NULL DEFAULT '',"
+	" server TEXT,"
+	" source TEXT);"
+	"CREATE INDEX node_parent ON node(parent);"
+	"CREATE INDEX node_server ON node(server);"
+	/* the root: owned by the device, Add=*&Get=* (DM-TND 8.3.7.1.5) */
+	"INSERT INTO node(uri, parent, format, acl) VALUES('.', NULL, 'node', 'Add=*&Get=*');",
+	/* 2: what each source last applied, by digest (unchanged card data
+	 * is not written again) */
+	"CREATE TABLE provenance("
+	" source TEXT PRIMARY KEY,"
+	" digest TEXT NOT NULL,"
+	" applied INTEGER NOT NULL);"
+	"CREATE INDEX node_source ON node(source);",
+	/* 3: containers belong to the device (earlier versions gave
+	 * ./SyncML/DMAcc and its like to their first creator, whose removal
+	 * then took other servers' accounts with it).  A migration is a record
+	 * of its day: the list is spelled here, not taken from dm/names.c. */
+	("UPDATE node SET server = NULL, source = NULL WHERE uri IN "
+	 "('.', './DMAcc', './ConnMO', './SyncML', './SyncML/DMAcc', './SyncML/Con');"),
+};
+
+static int exec(struct ub_tree *t, const char *sql)
+{
+	return sqlite3_exec(t->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : UB_E_IO;
+}
+
+static int user_version(struct ub_tree *t, int *version)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(t->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return UB_E_IO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : UB_E_IO;
+}
+
+static int migrate(struct ub_tree *t)
+{
+	int version = 0, err;
+
+	if ((err = user_version(t, &version)))
+		return err;
+	if (version > SCHEMA_VERSION)
+		return UB_E_NOT_SUPPORTED; /* written by a newer uiccboot */
+	if (version == SCHEMA_VERSION)
+		return 0;
+	/* Read the version again inside the write transaction: another
+	 * process (or a reader thread of --all-readers) may have migrated
+	 * the tree meanwhile. */
+	if ((err = exec(t, "BEGIN IMMEDIATE")))
+		return err;
+	err = user_version(t, &version);
+	if (!err && version > SCHEMA_VERSION)
+		err = UB_E_NOT_SUPPORTED;
+	for (; !err && version < SCHEMA_VERSION; version++)
+		err = exec(t, migrations[version]);
+	if (!err && version == SCHEMA_VERSION) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", SCHEMA_VERSION);
+		err = exec(t, sql);
+	}
+	if (!err)
+		err = exec(t, "COMMIT");
+	if (err)
+		exec(t, "ROLLBACK");
+	return err;
+}
+
+/* Switching a new file to WAL takes a lock that the busy handler does not
+ * wait for: several processes (or --all-readers threads) opening a new
+ * tree at once get SQLITE_BUSY.  Retry for up to 5 s. */
+static int set_wal(struct ub_tree *t)
+{
+	int i, rc;
+
+	for (i = 0; i < 500; i++) {
+		rc = sqlite3_exec(t->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		if (rc != SQLITE_BUSY)
+			return rc == SQLITE_OK ? 0 : UB_E_IO;
+		sqlite3_sleep(10);
+	}
+	return UB_E_IO;
+}
+
 enum {
+	ST_GET,
+	ST_COUNT,
 	ST_EXISTS,
 	ST_OWNER,
 	ST_INSERT,
@@ -32,6 +136,8 @@ enum {
 };
 
 static const char *const sql[] = {
+	[ST_GET] = "SELECT uri, format, type, value, acl, server, source FROM node WHERE uri = ?1",
+	[ST_COUNT] = "SELECT count(*) FROM node",
 	[ST_EXISTS] = "SELECT 1 FROM node WHERE uri = ?1",
 	[ST_OWNER] = "SELECT ifnull(server, '') FROM node WHERE uri = ?1",
 	[ST_INSERT] = "INSERT INTO node(uri, parent, format, type, value, acl, server, source) "
@@ -97,16 +203,6 @@ static void done(sqlite3_stmt *st)
 {
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-}
-
-void ub_store_close(struct ub_tree *t)
-{
-	size_t i;
-
-	for (i = 0; t->st && i < NSTMT; i++)
-		sqlite3_finalize(t->st[i]);
-	free(t->st);
-	t->st = NULL;
 }
 
 /* Run a statement that returns no rows. */
@@ -180,17 +276,17 @@ static int rows(struct ub_tree *t, unsigned id, int n, const char *a, const char
 
 int ub_store_begin(struct ub_tree *t)
 {
-	return ub_tree_sql(t, "BEGIN IMMEDIATE");
+	return exec(t, "BEGIN IMMEDIATE");
 }
 
 int ub_store_commit(struct ub_tree *t)
 {
-	return ub_tree_sql(t, "COMMIT");
+	return exec(t, "COMMIT");
 }
 
 void ub_store_rollback(struct ub_tree *t)
 {
-	ub_tree_sql(t, "ROLLBACK");
+	exec(t, "ROLLBACK");
 }
 
 int ub_store_exists(struct ub_tree *t, const char *uri)
@@ -240,6 +336,13 @@ int ub_store_count_leaves(struct ub_tree *t, const char *root)
 static char *col(sqlite3_stmt *st, int i)
 {
 	return (char *)sqlite3_column_text(st, i);
+}
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? strdup((const char *)s) : NULL;
 }
 
 int ub_store_each(struct ub_tree *t, const char *root,
@@ -355,4 +458,60 @@ int ub_store_children(struct ub_tree *t, const char *uri, int (*cb)(const char *
 		      void *arg)
 {
 	return rows(t, ST_CHILDREN, 1, uri, NULL, cb, arg);
+}
+
+int ub_store_open(struct ub_tree *t, const char *path)
+{
+	if (sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
+	    SQLITE_OK)
+		return UB_E_IO;
+	sqlite3_busy_timeout(t->db, 5000);
+	return set_wal(t)
+		       ?: exec(t, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+				  "PRAGMA secure_delete=ON;")
+		       ?: migrate(t);
+}
+
+int ub_store_get(struct ub_tree *t, const char *uri, struct ub_tree_node *n)
+{
+	sqlite3_stmt *st = stmt(t, ST_GET, 1, uri, NULL, NULL);
+	int rc, err = UB_E_NOT_FOUND;
+
+	memset(n, 0, sizeof(*n));
+	if (!st)
+		return UB_E_IO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		n->uri = dup_col(st, 0);
+		n->format = dup_col(st, 1);
+		n->type = dup_col(st, 2);
+		n->value = dup_col(st, 3);
+		n->acl = dup_col(st, 4);
+		n->server = dup_col(st, 5);
+		n->source = dup_col(st, 6);
+		err = n->uri && n->format && n->acl ? 0 : UB_E_NOMEM;
+	} else if (rc != SQLITE_DONE) {
+		err = UB_E_IO;
+	}
+	done(st);
+	if (err && err != UB_E_NOT_FOUND)
+		ub_tree_node_free(n);
+	return err;
+}
+
+int ub_store_count(struct ub_tree *t)
+{
+	return count(t, ST_COUNT, NULL, NULL, 0);
+}
+
+void ub_store_close(struct ub_tree *t)
+{
+	size_t i;
+
+	for (i = 0; t->st && i < NSTMT; i++)
+		sqlite3_finalize(t->st[i]);
+	free(t->st);
+	t->st = NULL;
+	sqlite3_close(t->db);
+	t->db = NULL;
 }

@@ -18,6 +18,17 @@ struct ub_store_row {
 	const char *source; /* provenance; NULL for containers */
 };
 
+/* Open the database at path (a checked file): WAL, synchronous FULL,
+ * secure_delete, busy timeout 5 s, the schema created or migrated.
+ * Returns 0, UB_E_NOT_SUPPORTED (a newer schema), UB_E_IO. */
+int ub_store_open(struct ub_tree *t, const char *path);
+
+/* The node at uri (malloc'd fields; ub_tree_node_free); UB_E_NOT_FOUND. */
+int ub_store_get(struct ub_tree *t, const char *uri, struct ub_tree_node *n);
+
+/* Number of nodes. */
+int ub_store_count(struct ub_tree *t);
+
 int ub_store_begin(struct ub_tree *t); /* BEGIN IMMEDIATE */
 int ub_store_commit(struct ub_tree *t);
 void ub_store_rollback(struct ub_tree *t);
@@ -83,7 +94,7 @@ int ub_store_set_value(struct ub_tree *t, const char *uri, const char *value, bo
 int ub_store_children(struct ub_tree *t, const char *uri, int (*cb)(const char *name, void *arg),
 		      void *arg);
 
-/* Finalise the prepared statements of t (ub_tree_close does). */
+/* Finalise the prepared statements of t and close its database. */
 void ub_store_close(struct ub_tree *t);
 
 #endif

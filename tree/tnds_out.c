@@ -75,7 +75,7 @@ static int node(struct ub_tree *t, const char *uri, bool top, bool secrets, unsi
 	const char *slash = strrchr(uri, '/');
 	struct names kids = {0};
 	struct ub_tree_node n;
-	char child[UB_TREE_URI_MAX + 2];
+	char child[UB_URI_MAX + 2];
 	bool leaf;
 	size_t i;
 	int err;
@@ -125,7 +125,7 @@ static int node(struct ub_tree *t, const char *uri, bool top, bool secrets, unsi
 	if (err > 0)
 		fputc('\n', out);
 	for (i = 0; err >= 0 && i < kids.n; i++) {
-		if (snprintf(child, sizeof(child), "%s/%s", uri, kids.v[i]) > UB_TREE_URI_MAX)
+		if (snprintf(child, sizeof(child), "%s/%s", uri, kids.v[i]) > UB_URI_MAX)
 			err = UB_E_BAD_DATA;
 		else
 			err = node(t, child, false, secrets, depth + 1, out);
@@ -140,7 +140,7 @@ static int node(struct ub_tree *t, const char *uri, bool top, bool secrets, unsi
 int ub_tree_export_tnds(struct ub_tree *t, const char *uri, bool secrets, FILE *out)
 {
 	struct names top = {0};
-	char child[UB_TREE_URI_MAX + 2];
+	char child[UB_URI_MAX + 2];
 	size_t i;
 	int err = 0;
 

@@ -1,0 +1,108 @@
+/* uiccboot bootstrap: the power-on bootstrap of the library (one card, or
+ * every reader's at once), and what it did, printed. */
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ub_hex.h"
+#include "ub_plan.h"
+
+/* --all-readers: a line (or a JSON object) per reader, then the removal. */
+static int boot_all(struct ub_cli *cli, const struct ub_boot_config *cfg)
+{
+	json_object *arr = json_object_new_array();
+	struct ub_boot_all all;
+	size_t i;
+	int err = ub_boot_all_readers(cfg, &all);
+
+	json_object_object_add(cli->out, "readers", arr);
+	for (i = 0; i < all.ncards; i++) {
+		const struct ub_boot_result *r = &all.cards[i];
+		json_object *o = json_object_new_object(), *save = cli->out;
+		bool json = cli->json;
+
+		json_object_object_add(o, "reader", json_object_new_string(r->reader));
+		cli->out = o;
+		cli->json = true; /* the summary line below, not the details */
+		cli_report(cli, r);
+		if (r->outcome == UB_OUT_FAILED)
+			json_object_object_add(o, "error",
+					       json_object_new_string(ub_errname(r->status.err)));
+		json_object_object_add(o, "apdus", json_object_new_int((int)r->apdus));
+		cli->out = save;
+		cli->json = json;
+		json_object_array_add(arr, o);
+		if (!cli->json)
+			cli_print(stdout, "%s: %s%s%s%s\n", r->reader, ub_outcome_name(r->outcome),
+				  r->status.err ? " (" : "",
+				  r->status.err ? ub_errname(r->status.err) : "",
+				  r->status.err ? ")" : "");
+	}
+	if (all.removal_done && !cli->json)
+		for (i = 0; i < all.removal.nremoved; i++)
+			cli_print(stdout, "removed   %s\n", all.removal.removed[i]);
+	json_object_object_add(cli->out, "removed",
+			       cli_uri_list(all.removal.removed, all.removal.nremoved, "", false));
+	if (err) {
+		if (err == UB_E_NO_CARD && all.removal_done)
+			snprintf(all.status.what, sizeof(all.status.what),
+				 "no reader holds a card; data of earlier cards removed");
+		cli_fail(cli, &all.status);
+	}
+	ub_boot_all_free(&all);
+	return err;
+}
+
+/* Power-on: the card's bootstrap object applied to the tree under the
+ * card's ICCID; what an absent card, or a card whose object is gone, had
+ * written is removed ([smartcard] remove_stale). */
+int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"dry-run", no_argument, NULL, 'n'},
+					     {"all-readers", no_argument, NULL, 'a'},
+					     {NULL, 0, NULL, 0}};
+	static const char *usage = "uiccboot bootstrap [--dry-run | --all-readers]";
+	const struct ub_boot_config *base;
+	struct ub_boot_config cfg;
+	struct ub_boot_result r = {0};
+	bool all = false;
+	int c, err = 0;
+
+	memset(&cfg, 0, sizeof(cfg));
+	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
+		if (c == 'n') {
+			cfg.dry_run = true;
+		} else if (c == 'a') {
+			all = true;
+		} else {
+			fprintf(stderr, "usage: %s\n", usage);
+			return UB_E_USAGE;
+		}
+	}
+	if (optind != argc || (cfg.dry_run && all)) {
+		fprintf(stderr, "usage: %s\n", usage);
+		return UB_E_USAGE;
+	}
+	if (!(base = cli_config(cli, &err)))
+		return err;
+	c = cfg.dry_run;
+	cfg = *base;
+	cfg.dry_run = c;
+	if (all)
+		return boot_all(cli, &cfg);
+	err = ub_boot_card(&cfg, &r);
+	cli_report(cli, &r);
+	if (err == UB_E_NO_CARD && r.outcome == UB_OUT_APPLIED) {
+		char what[sizeof(r.status.what)];
+
+		snprintf(what, sizeof(what), "%s", r.status.what);
+		snprintf(r.status.what, sizeof(r.status.what),
+			 "%.300s; data of earlier cards removed", what);
+	}
+	if (err)
+		cli_fail(cli, &r.status);
+	ub_boot_result_free(&r);
+	return err;
+}

@@ -1,0 +1,132 @@
+/* uiccboot push: a pushed bootstrap verified and applied by the library
+ * (ub_boot_push), and what it did, printed. */
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ub_hex.h"
+#include "ub_plan.h"
+
+static int read_file(const char *path, uint8_t *buf, size_t max, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+
+	if (!fp)
+		return UB_E_IO;
+	setvbuf(fp, NULL, _IONBF, 0); /* no stdio copy of the message to leave behind */
+	n = fread(buf, 1, max, fp);
+	fclose(fp);
+	*len = n;
+	return n >= max ? UB_E_BAD_DATA : 0; /* larger than the 64 KiB bound */
+}
+
+/* The message and the PINs: wiped before cli_push returns. */
+struct push_mem {
+	uint8_t body[UB_DOC_MAX + 1];
+	uint8_t wsp[512];
+	char user_pin[UB_SECRET_MAX + 1];
+};
+
+static int push_run(struct ub_cli *cli, int argc, char **argv, struct push_mem *m)
+{
+	static const struct option opts[] = {{"content-type", required_argument, NULL, 'c'},
+					     {"wsp-content-type", required_argument, NULL, 'w'},
+					     {"transport", required_argument, NULL, 't'},
+					     {"user-pin", required_argument, NULL, 'p'},
+					     {"user-pin-file", required_argument, NULL, 'P'},
+					     {"dry-run", no_argument, NULL, 'n'},
+					     {NULL, 0, NULL, 0}};
+	static const char *usage =
+		"uiccboot push FILE --content-type STR [--transport secure|insecure] "
+		"[--user-pin-file F | --user-pin PIN] [--dry-run]\n"
+		"       (--wsp-content-type HEX: the WSP binary header value instead;\n"
+		"        the user PIN also from UICCBOOT_USER_PIN)";
+	struct ub_boot_config cfg;
+	const struct ub_boot_config *base;
+	struct ub_push_msg msg = {0};
+	struct ub_boot_result r = {0};
+	const char *ctype = NULL, *wsp = NULL, *transport = "insecure", *pin_file = NULL;
+	char *pin_arg = NULL;
+	bool dry = false;
+	int c, err = 0, n;
+
+	/* FILE may come before or after the options (GNU permutation) */
+	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
+		switch (c) {
+		case 'c':
+			ctype = optarg;
+			break;
+		case 'w':
+			wsp = optarg;
+			break;
+		case 't':
+			transport = optarg;
+			break;
+		case 'p':
+			pin_arg = optarg;
+			break;
+		case 'P':
+			pin_file = optarg;
+			break;
+		case 'n':
+			dry = true;
+			break;
+		default:
+			fprintf(stderr, "usage: %s\n", usage);
+			return UB_E_USAGE;
+		}
+	}
+	if (optind + 1 != argc || (!ctype == !wsp) ||
+	    (strcmp(transport, "secure") && strcmp(transport, "insecure"))) {
+		fprintf(stderr, "usage: %s\n", usage);
+		return UB_E_USAGE;
+	}
+	if ((err = cli_secret(cli, "--user-pin", pin_arg, pin_file, "UICCBOOT_USER_PIN",
+			      m->user_pin, sizeof(m->user_pin), &msg.user_pin)))
+		return err;
+	if (!(base = cli_config(cli, &err)))
+		return err;
+	cfg = *base;
+	cfg.dry_run = dry;
+	msg.secure_transport = !strcmp(transport, "secure");
+	if ((err = read_file(argv[optind], m->body, sizeof(m->body), &msg.len))) {
+		cli_error(cli, err, "%s: %s", argv[optind],
+			  err == UB_E_IO ? strerror(errno) : "larger than 64 KiB");
+		return err;
+	}
+	msg.body = m->body;
+	if (wsp) {
+		if ((n = ub_unhex(m->wsp, sizeof(m->wsp), wsp)) < 0) {
+			fprintf(stderr, "usage: %s\n", usage);
+			return UB_E_USAGE;
+		}
+		msg.wsp_ctype = m->wsp;
+		msg.wsp_ctype_len = (size_t)n;
+	} else {
+		msg.content_type = ctype;
+	}
+	err = ub_boot_push(&cfg, &msg, &r);
+	json_object_object_add(cli->out, "sec", r.sec ? json_object_new_string(r.sec) : NULL);
+	cli_report(cli, &r);
+	if (err)
+		cli_fail(cli, &r.status);
+	ub_boot_result_free(&r);
+	return err;
+}
+
+int cli_push(struct ub_cli *cli, int argc, char **argv)
+{
+	/* 64 KiB and more: on the heap, wiped before it is freed */
+	struct push_mem *m = malloc(sizeof(*m));
+	int err;
+
+	if (!m)
+		return UB_E_NOMEM;
+	err = push_run(cli, argc, argv, m);
+	OPENSSL_cleanse(m, sizeof(*m));
+	free(m);
+	return err;
+}

@@ -1,0 +1,121 @@
+/* Printing what the library did: a bootstrap's outcome, an apply's
+ * accounts, renames and removals, a dry run's plan (secrets masked). */
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ub_hex.h"
+#include "ub_plan.h"
+
+static const char *kind_name(enum ub_plan_kind k)
+{
+	return k == UB_PLAN_CP ? "cp" : k == UB_PLAN_DM11 ? "dm1.1" : "dm1.2";
+}
+
+json_object *cli_uri_list(char *const *uris, size_t n, const char *label, bool text)
+{
+	json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_object_array_add(arr, json_object_new_string(uris[i]));
+		if (text)
+			cli_print(stdout, "%-9s %s\n", label, uris[i]);
+	}
+	return arr;
+}
+
+static void report_lists(struct ub_cli *cli, const struct ub_apply_result *r)
+{
+	json_object *ren = json_object_new_array(), *o;
+	size_t i;
+
+	json_object_object_add(cli->out, "accounts",
+			       cli_uri_list(r->accounts, r->naccounts, "account", !cli->json));
+	for (i = 0; i < r->nrenamed; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "from", json_object_new_string(r->renamed[i].from));
+		json_object_object_add(o, "to", json_object_new_string(r->renamed[i].to));
+		json_object_array_add(ren, o);
+		if (!cli->json)
+			cli_print(stdout, "renamed   %s -> %s\n", r->renamed[i].from,
+				  r->renamed[i].to);
+	}
+	json_object_object_add(cli->out, "renamed", ren);
+	json_object_object_add(cli->out, "removed",
+			       cli_uri_list(r->removed, r->nremoved, "removed", !cli->json));
+}
+
+void cli_report_apply(struct ub_cli *cli, const struct ub_apply_result *r)
+{
+	const char *status = r->unchanged ? "unchanged" : "applied";
+
+	json_object_object_add(cli->out, "status", json_object_new_string(status));
+	if (!cli->json)
+		cli_print(stdout, "status    %s\n", status);
+	report_lists(cli, r);
+}
+
+/* The plan of a dry run: its kind, accounts and nodes, secrets masked. */
+static void report_plan(struct ub_cli *cli, const struct ub_plan *plan)
+{
+	json_object *arr = json_object_new_array(), *nodes = json_object_new_array();
+	const char *s;
+	size_t i;
+
+	json_object_object_add(cli->out, "kind", json_object_new_string(kind_name(plan->kind)));
+	json_object_object_add(cli->out, "source",
+			       plan->source[0] ? json_object_new_string(plan->source) : NULL);
+	for (i = 0; (s = ub_plan_server(plan, i)); i++) {
+		json_object *a = json_object_new_object();
+
+		json_object_object_add(a, "server_id", json_object_new_string(s));
+		json_object_array_add(arr, a);
+		if (!cli->json)
+			cli_print(stdout, "account   %s\n", s);
+	}
+	json_object_object_add(cli->out, "accounts", arr);
+	json_object_object_add(cli->out, "renamed", json_object_new_array());
+	for (i = 0; i < plan->nnodes; i++) {
+		const struct ub_plan_node *n = &plan->nodes[i];
+		json_object *o = json_object_new_object();
+		/* AAuthSecret, ConnMO passwords and the like are never printed */
+		const char *v = n->value && ub_dm_is_secret(n->uri) ? UB_SECRET_MASK : n->value;
+
+		json_object_object_add(o, "uri", json_object_new_string(n->uri));
+		json_object_object_add(o, "format", json_object_new_string(n->format));
+		json_object_object_add(o, "type", n->type ? json_object_new_string(n->type) : NULL);
+		json_object_object_add(o, "value", v ? json_object_new_string(v) : NULL);
+		json_object_object_add(o, "acl", n->acl ? json_object_new_string(n->acl) : NULL);
+		json_object_array_add(nodes, o);
+		if (!cli->json)
+			cli_print(stdout, "  %s%s%s\n", n->uri, v ? " = " : "/", v ? v : "");
+	}
+	json_object_object_add(cli->out, "nodes", nodes);
+	json_object_object_add(cli->out, "dry_run", json_object_new_boolean(true));
+}
+
+void cli_report(struct ub_cli *cli, const struct ub_boot_result *r)
+{
+	const char *reason = r->outcome >= UB_OUT_REJECTED ? r->status.what : NULL;
+	const char *status = ub_outcome_name(r->outcome);
+
+	json_object_object_add(cli->out, "status", json_object_new_string(status));
+	json_object_object_add(cli->out, "reason",
+			       reason && *reason ? json_object_new_string(reason) : NULL);
+	if (!cli->json)
+		cli_print(stdout, "status    %s%s%s\n", status, reason && *reason ? ": " : "",
+			  reason ? reason : "");
+	if (r->iccid[0])
+		json_object_object_add(cli->out, "iccid", json_object_new_string(r->iccid));
+	if (r->iccid[0] || r->object)
+		json_object_object_add(cli->out, "object",
+				       r->object ? json_object_new_string(r->object) : NULL);
+	if (r->outcome == UB_OUT_VERIFIED)
+		report_plan(cli, &r->plan);
+	else if (r->outcome <= UB_OUT_UNCHANGED || r->apply.nremoved)
+		report_lists(cli, &r->apply);
+	cli->apdus += r->apdus;
+}
