@@ -2,8 +2,11 @@
 VERSION := 0.1.0
 CC ?= cc
 PKGS := libpcsclite libcrypto libwbxml2 expat sqlite3 inih json-c libcurl
+# Computed when this Makefile is read: the targets that install the
+# packages first (demo, check, bench, stress) build in a make of their own.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 # One folder a layer, imports going down (docs/architecture.md):
@@ -29,6 +32,8 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 all: $(B)/uiccboot $(B)/uicc-sim $(B)/libuiccboot.a $(B)/libuiccboot.so
 
 $(B)/obj/%.o: %.c
+	@$(if $(PKG_OK),true,echo "make: the development packages are missing: run make deps" \
+	  "(make demo and make check run it)" >&2; exit 1)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -c $< -o $@
@@ -71,7 +76,8 @@ check-unit: $(UNIT_BINS)
 check-integration: all
 	@tests/run-integration.sh
 
-demo: deps all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@tests/demo.sh
 
 # for tests/fuzz/run.sh: the include flags and the libraries
@@ -93,10 +99,12 @@ format-check:
 fuzz:
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-bench: deps all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	@tests/bench/run.sh
 
-stress: deps all
+stress: deps
+	@$(MAKE) --no-print-directory all
 	@tests/stress.sh
 
 valgrind: deps
@@ -116,20 +124,21 @@ SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g; s|@BINDIR@|$(BINDIR)|g; s|@LIBDIR@|$(LIB
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/uiccboot \
-	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UNITDIR) \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(UNITDIR) \
 	  $(DESTDIR)$(DATADIR)/uiccboot/profiles/boot $(DESTDIR)$(DATADIR)/uiccboot/fixtures
 	install -m 0755 $(B)/uiccboot $(B)/uicc-sim $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(B)/libuiccboot.a $(DESTDIR)$(LIBDIR)/
 	install -m 0755 $(B)/libuiccboot.so $(DESTDIR)$(LIBDIR)/libuiccboot.so.$(VERSION)
 	ln -sf libuiccboot.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libuiccboot.so.0
 	ln -sf libuiccboot.so.0 $(DESTDIR)$(LIBDIR)/libuiccboot.so
-	install -m 0644 include/uiccboot/tree.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
-	install -m 0644 base/ub_error.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
+	install -m 0644 include/uiccboot/*.h base/ub_error.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
 	$(SUBST) dist/libuiccboot.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc
 	$(SUBST) dist/uiccboot.service.in >$(DESTDIR)$(UNITDIR)/uiccboot.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/uiccboot.service $(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc
 	install -m 0644 man/uiccboot.1 man/uicc-sim.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/uiccboot-policy.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/libuiccboot.3 $(DESTDIR)$(MANDIR)/man3/
 	install -m 0644 dist/policy.conf.example $(DESTDIR)$(DATADIR)/uiccboot/
 	install -m 0644 tests/profiles/*.conf $(DESTDIR)$(DATADIR)/uiccboot/profiles/
 	install -m 0644 tests/profiles/boot/*.wbxml $(DESTDIR)$(DATADIR)/uiccboot/profiles/boot/

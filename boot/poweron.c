@@ -156,8 +156,8 @@ int ub_boot_card(const struct ub_boot_config *cfg, struct ub_boot_result *r)
 	}
 	o.remove_absent_cards = pol->remove_stale;
 	err = ub_session_open(&s, cfg, card_pin(cfg, pol), &r->status);
-	if (err == UB_E_NO_CARD && !cfg->dry_run && pol->remove_stale) {
-		/* no card: what cards wrote goes; the error still says no card */
+	if ((err == UB_E_NO_CARD || err == UB_E_TIMEOUT) && !cfg->dry_run && pol->remove_stale) {
+		/* no card (in time): what cards wrote goes; the error still says so */
 		struct ub_status none = r->status;
 
 		o.source = "iccid:";

@@ -80,9 +80,10 @@ void ub_boot_result_free(struct ub_boot_result *r);
  * this card wrote and its object no longer holds, and what other cards
  * wrote, is removed in the same transaction (r->apply.removed): the card
  * is taken as the device's only one.
- * Returns 0 (applied, unchanged, verified), UB_E_NO_CARD (none: what
- * cards wrote was removed all the same, r->apply says what), or the
- * error of a rejection or failure (r->status). */
+ * Returns 0 (applied, unchanged, verified), UB_E_NO_CARD or UB_E_TIMEOUT
+ * (no card, or none within cfg->wait_ms: what cards wrote was removed all
+ * the same, r->apply says what), or the error of a rejection or failure
+ * (r->status). */
 int ub_boot_card(const struct ub_boot_config *cfg, struct ub_boot_result *r);
 
 struct ub_boot_all {

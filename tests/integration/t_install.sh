@@ -1,5 +1,6 @@
-# Issue 9: make install (PREFIX, DESTDIR), man pages, the systemd unit, and
-# a DM client built against the installed libuiccboot.
+# make install (PREFIX, DESTDIR), man pages, the systemd unit, and programs
+# built against the installed libuiccboot: a DM client reading the tree,
+# and an integrator's power-on bootstrap through the library.
 . "$(dirname "$0")/lib.sh"
 D=$TMP/destdir
 make -s install DESTDIR="$D" PREFIX=/usr >"$TMP/install.log" 2>&1
@@ -7,11 +8,12 @@ check "make install DESTDIR=… PREFIX=/usr" test -x "$D/usr/bin/uiccboot" -a -x
 check "library, soname links, headers, pkg-config file" sh -c \
 	"test -f $D/usr/lib/libuiccboot.a && test -L $D/usr/lib/libuiccboot.so && test -L $D/usr/lib/libuiccboot.so.0 &&
 	 test -f $D/usr/include/uiccboot/tree.h && test -f $D/usr/include/uiccboot/ub_error.h &&
+	 test -f $D/usr/include/uiccboot/boot.h && test -f $D/usr/include/uiccboot/policy.h &&
 	 grep -q '^libdir=/usr/lib' $D/usr/lib/pkgconfig/libuiccboot.pc"
 check "unit, example policy, profiles" sh -c \
 	"grep -q '^ExecStart=/usr/bin/uiccboot ' $D/lib/systemd/system/uiccboot.service &&
 	 test -f $D/usr/share/uiccboot/policy.conf.example && test -f $D/usr/share/uiccboot/profiles/demo.conf"
-for m in man1/uiccboot.1 man1/uicc-sim.1 man5/uiccboot-policy.5; do
+for m in man1/uiccboot.1 man1/uicc-sim.1 man3/libuiccboot.3 man5/uiccboot-policy.5; do
 	check "man -l renders $m without warnings" sh -c \
 		"MANWIDTH=80 man --warnings -l $D/usr/share/man/$m 2>$TMP/manerr | grep -q 'SEE ALSO' && ! test -s $TMP/manerr"
 done
@@ -36,4 +38,20 @@ check "the DM client reads and changes its own account" eq \
 check "another ServerID is refused by the ACL" eq \
 	"$("$TMP/dmclient" "$TMP/t.db" other-server OEMFactory | tail -2 | tr '\n' '|')" \
 	"get ./DMAcc/OEMFactory/ServerID: policy|replace ./DMAcc/OEMFactory/Name: policy|"
+
+# an integrator's program: the power-on bootstrap through the library
+check "examples/poweron.c builds against the installed headers and library" sh -c \
+	"cc -Wall -Wextra -Werror examples/poweron.c \$(pkg-config --cflags --libs libuiccboot) -Wl,-rpath,$P/lib -o $TMP/poweron"
+$LAB sim 0 tests/profiles/demo.conf
+: >"$TMP/empty.conf"
+out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/empty.conf"); rc=$?
+check "the power-on bootstrap through the library applies the card and reads its DMAcc" sh -c \
+	"[ $rc = 0 ] && echo '$out' | grep -q ': applied (DM Bootstrap of card 8949440000001234567' &&
+	 echo '$out' | grep -q '  ServerID = operator-dm' && echo '$out' | grep -q 'AAuthSecret = (a secret)'"
+out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/empty.conf"); rc=$?
+check "... a second power-on: unchanged" sh -c "[ $rc = 0 ] && echo '$out' | grep -q ': unchanged'"
+$LAB simstop 0
+out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/empty.conf"); rc=$?
+check "... no card within its 5 s wait: exit 1, timeout said, what the card wrote removed" sh -c \
+	"[ $rc = 1 ] && echo '$out' | grep -q 'timeout' && echo '$out' | grep -q 'removed ./DMAcc/OperatorDM'"
 done_testing
