@@ -1,4 +1,4 @@
-/* uiccboot factory derive | check | apply (R-FACTORY). */
+/* uiccboot factory derive | check | apply: per-device DM credentials. */
 #include <getopt.h>
 #include <openssl/crypto.h>
 #include <stdlib.h>

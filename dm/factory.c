@@ -1,4 +1,4 @@
-/* R-FACTORY: per-device DM credentials from one master key (HKDF-SHA-256). */
+/* Per-device DM credentials from one master key (HKDF-SHA-256, RFC 5869). */
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

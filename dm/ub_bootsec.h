@@ -1,4 +1,4 @@
-/* Security of pushed bootstrap messages (R-BOOT 3): the Content-Type
+/* Security of pushed bootstrap messages: the Content-Type
  * parameters SEC and MAC, and HMAC-SHA1 verification with the key each
  * SEC type names (OMA DM Security 5.7.2, OMA CP ProvBoot). */
 #ifndef UB_BOOTSEC_H

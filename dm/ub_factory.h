@@ -1,4 +1,4 @@
-/* Factory bootstrap credentials (R-FACTORY 1), algorithm "uiccboot-factory-v1":
+/* Factory bootstrap credentials, algorithm "uiccboot-factory-v1":
  *
  *   PRK  = HKDF-Extract(salt = "uiccboot factory bootstrap v1", IKM = master key)
  *   OKM_l = HKDF-Expand(PRK, info = lp(label_l) || lp(device id) || lp(ServerID), L_l)

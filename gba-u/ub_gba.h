@@ -109,14 +109,14 @@ struct ub_gpi {
 	char lifetime[64];
 };
 
-/* Decode a GPI.  Its byte layout is not known yet (spec/gba-push.md 1.2):
+/* Decode a GPI.  Its byte layout (TS 33.223 5.3.5) is not known to us:
  * always UB_E_NOT_SUPPORTED for now. */
 int ub_gpi_decode(const uint8_t *b, size_t n, struct ub_gpi *gpi);
 
 /* GBA_U push: DD with the GPI's RAND/AUTN*, EF_GBABP with the P-TID in the
- * B-TID field and the NAF key lifetime (spec/gba-push.md 2: the card's
- * EF_GBANL then records NAF_Id with the P-TID: the NAF SA), then DE for
- * Ks_ext_NAF.  Returns as ub_gba_bootstrap and ub_gba_naf_key. */
+ * B-TID field and the NAF key lifetime (what the ME writes there after a push is not known to us;
+ * the card's EF_GBANL then records NAF_Id with the P-TID: the NAF SA), then DE for Ks_ext_NAF.
+ * Returns as ub_gba_bootstrap and ub_gba_naf_key. */
 int ub_gba_push(struct ub_gba *g, const struct ub_gpi *gpi, long long now, uint8_t ks_ext_naf[32],
 		uint8_t auts[14], struct ub_status *st);
 

@@ -29,7 +29,7 @@ void ub_apdu_set(struct ub_apdu *a, uint8_t cla, uint8_t ins, uint8_t p1, uint8_
 }
 
 /* A reset seen by SCardTransmit: reconnect so the handle is usable again,
- * and tell the caller, whose selection state is gone (R-PCSC 5). */
+ * and tell the caller, whose selection state is gone. */
 static int card_reset(struct ub_card *c)
 {
 	int err = ub_card_reconnect(c, SCARD_LEAVE_CARD);

@@ -1,4 +1,4 @@
-/* factory apply (R-FACTORY 2): the credentials of every factory-provisioned
+/* factory apply: the credentials of every factory-provisioned
  * account (source "factory", from `tree import --source factory`) filled
  * from the master key and the device id, in one transaction.
  *

@@ -1,4 +1,4 @@
-/* The device tree as TNDS XML (OMA DM-TNDS 1.2; spec/oma-dm.md 2.1):
+/* The device tree as TNDS XML (OMA-TS-DM_TNDS 1.2):
  * MgmtTree / Node { NodeName, Path, RTProperties { ACL, Format, Type },
  * Value, Node* }.  Provenance is not part of TNDS and is not exported. */
 #include <stdio.h>

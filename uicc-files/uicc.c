@@ -1,5 +1,5 @@
 /* Card session: selection state, reads, PIN and reset handling.
- * Fewest APDUs (R-FILES 3): SELECT with P2=0C, reads by SFI, the current
+ * Fewest APDUs: SELECT with P2=0C, reads by SFI, the current
  * selection remembered so that nothing is selected twice. */
 #include <openssl/crypto.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* libuiccboot: the OMA DM device tree that uiccboot fills (R-BOOT 7).
+/* libuiccboot: the OMA DM device tree that uiccboot fills.
  *
  * The tree is an SQLite database (WAL, synchronous FULL, created 0600).
  * uiccboot writes it, one transaction per bootstrap; DM clients read it,

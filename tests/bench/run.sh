@@ -1,7 +1,7 @@
 #!/bin/bash
 # make bench: every figure measured in this one run, on this machine, peers
 # side by side.  Prints a table and writes tests/bench/RESULTS.md.  No
-# thresholds: the goals of PRODUCT.md are shown beside the figures.
+# thresholds: the goals are shown beside the figures.
 set -eu
 cd "$(dirname "$0")/../.."
 export UB_LAB_DIR=${UB_LAB_DIR:-/tmp/uiccboot-bench.$$}
@@ -35,7 +35,7 @@ for proto in T1 T0; do
 	sed "s/^protocol = .*/protocol = $proto/" tests/profiles/demo.conf >"$W/demo-$proto.conf"
 	cp -r tests/profiles/boot "$W/"
 	$LAB sim 0 "$W/demo-$proto.conf"
-	# the minimum the layout allows (spec/oma-dm.md 1.2-1.3): EF_ICCID by
+	# the minimum the layout allows (PKCS#15: EF_DIR, ODF, DODF): EF_ICCID by
 	# SFI (after a reset the MF is current; else SELECT MF first), EF_DIR
 	# records up to the PKCS#15 one, SELECT its ADF, ODF and DODF (SELECT +
 	# READ each), SELECT the bootstrap EF and read it in 256-byte pieces.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""kill -9 an apply at random moments (R-BOOT 7: all or nothing).
+"""kill -9 an apply at random moments (all or nothing).
 
 Usage: crashloop.py UICCBOOT WORKDIR N
 A tree holding a seed is copied; `uiccboot tree import big.xml` (about

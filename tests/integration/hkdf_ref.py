@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Independent reference for uiccboot-factory-v1: RFC 5869 HKDF written
-out with hmac/hashlib (no OpenSSL KDF), as the README specifies it.
+out with hmac/hashlib (no OpenSSL KDF), as docs/usage.md specifies it.
 Usage: hkdf_ref.py MASTER_HEX SERVER_ID DEVICE_ID..."""
 import base64, hashlib, hmac, sys
 

@@ -49,7 +49,7 @@ out=$($UB --json gba status --app usim)
 check "gba status reads B-TID and lifetime back from EF_GBABP" eq "$(echo "$out" | jget "[d['btid'], d['lifetime'], d['expired']]")" \
 	"[\"$(b64 $RAND1)@bsf.example.org\", \"2030-01-31T12:00:00Z\", false]"
 out=$($UB --json --trace "$TMP/trace2" gba naf-key --naf naf.example.org --ua 0100000002 --app usim)
-check "naf-key (USIM form) equals the vector of spec/uicc-gba.md 3.5" eq \
+check "naf-key (USIM form) equals the vector of docs/test-vectors.md 3" eq \
 	"$(echo "$out" | jget "[d['ks_ext_naf'], d['impi'], d['naf_id']]")" "[\"$VEC\", \"$IMPI1\", \"6e61662e6578616d706c652e6f72670100000002\"]"
 check "that vector equals an independent HMAC over osmo-auc-gen's CK||IK" eq "$(ks_ext $K $OPC $RAND1 $IMPI1 6e61662e6578616d706c652e6f72670100000002)" $VEC
 check "gba status lists the NAF in EF_GBANL" eq "$($UB --json gba status --app usim | jget "[n['naf_id'] for n in d['nafs']]")" \
@@ -108,7 +108,7 @@ $LAB sim 0 "$TMP/star.conf"
 AUTNS=$(python3 - $AUTN1 "$(auc IK $K $OPC b9b9 ff9bb4d0b607 $RAND1)" <<'PY'
 import hashlib, sys
 autn, ik = bytes.fromhex(sys.argv[1]), bytes.fromhex(sys.argv[2])
-t = hashlib.sha1(ik).digest()[:8]          # Trunc = first 64 bits (UNCERTAIN in spec/)
+t = hashlib.sha1(ik).digest()[:8]          # Trunc = first 64 bits (which 64 bits TS 33.220 5.3.2 means is not certain to us)
 print((autn[:8] + bytes(a ^ b for a, b in zip(autn[8:], t))).hex())
 PY
 )

@@ -19,7 +19,7 @@ res() { echo "$rc $(echo "$out" | jget "d.get('error') or d['status']")"; }
 policy ""
 $LAB sim 0 $P
 
-# --- DM 1.2 plain (spec/oma-dm.md 2.4), the default policy's SEC types ---
+# --- DM 1.2 plain (docs/test-vectors.md 1), the default policy's SEC types ---
 K=$(hexs 1234:)$SEMI
 push $F/dm12-plain.wbxml "$DM; SEC=USERPIN_NETWORKID; MAC=$(mac $K $F/dm12-plain.wbxml)" --user-pin 1234
 check "USERPIN_NETWORKID: a right MAC is accepted (default policy)" eq "$(res)" "0 verified"
@@ -42,7 +42,7 @@ check "NETWORKID allowed by policy: the spec vector verifies (IMSI from the card
 push $F/dm12-plain.wbxml "$DM; SEC=NETWORKID; MAC=80D3D4C9D735DC5D63B4A24E79F01BF113C0D683"
 check "NETWORKID with a wrong MAC: exit 65" eq "$(res)" "65 mac"
 push $F/dm12-plain.wbxml "$DM; SEC=USERPIN; MAC=1E693C3D758941815B50BD6EC0F053D47A29628C" --user-pin 1234
-check "USERPIN vector of spec/oma-dm.md 2.4" eq "$(res)" "0 verified"
+check "USERPIN vector of docs/test-vectors.md 1" eq "$(res)" "0 verified"
 push $F/dm12-plain.wbxml "$DM; SEC=USERPIN; MAC=1E693C3D758941815B50BD6EC0F053D47A29628C" --user-pin 4321
 check "USERPIN with a wrong PIN: exit 65" eq "$(res)" "65 mac"
 policy "[push]\nallowed_sec = NETWORKID\nnetworkid_key = ascii\n"
@@ -108,7 +108,7 @@ sed 's/^imsi = .*/imsi = 123456789012345/' $P >"$TMP/cp.conf"
 $LAB sim 0 "$TMP/cp.conf"
 policy "[push]\nallowed_sec = NETWORKID, USERNETWPIN, USERPINMAC\n"
 push $F/cp-vector.wbxml "$CP; SEC=NETWPIN; MAC=C483EC25F7E3E0CF100380DA5F6714CF204A5EC5"
-check "the OMA CP test vector (spec/oma-dm.md 4.2) verifies, IMSI from the card" eq "$(res)" "0 verified"
+check "the OMA CP test vector (docs/test-vectors.md 2) verifies, IMSI from the card" eq "$(res)" "0 verified"
 push $F/cp-vector.wbxml "$CP; SEC=NETWPIN; MAC=BC1D9A92B169C9A4A066190D507F0D2E31CDDFAF"
 check "the CP vector with the ASCII-IMSI MAC is refused: exit 65" eq "$(res)" "65 mac"
 CPSEMI=1932547698103254

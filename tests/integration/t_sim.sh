@@ -35,7 +35,7 @@ milenage_vs_osmo() {
 # --- a. Milenage ---
 $LAB sim 0 $P
 r=$(apdus "$R0" $SEL_USIM "0088008122 10 $RAND1 10 $AUTN1 00")
-check "35.208 set 1: RES, CK, IK and Kc (spec/uicc-gba.md 1.5)" eq "$(echo "$r" | sed -n 2p)" \
+check "35.208 set 1: RES, CK, IK and Kc (docs/test-vectors.md 3)" eq "$(echo "$r" | sed -n 2p)" \
 	db08a54211d5e3ba50bf10b40ba9a3c58b2a05bbf0d987b21bf8cb10f769bcd751044604127672711c6d344108eae4be823af9a08b9000
 r=$(apdus "$R0" $SEL_USIM "0088008011 10 $RAND1 00")
 check "35.208 set 1: GSM context SRES and Kc (c2/c3)" eq "$(echo "$r" | sed -n 2p)" 0446f8416a08eae4be823af9a08b9000
@@ -97,7 +97,7 @@ check "reads by SFI: ICCID, EF_DIR record 1, IMSI, AD" eq "$(echo "$r" | sed -n 
 r=$(opensc-tool -r "$R0" -s 00a4040c07a0000000871004 -s 00b2012480 2>&1 | grep -i 'sip' | head -1)
 check "opensc-tool reads ISIM EF_IMPU record 1 by SFI 04" sh -c "[ -n '$r' ]"
 
-# --- d. GBA: DD then DE against Python hmac (spec/uicc-gba.md 3.5) ---
+# --- d. GBA: DD then DE against Python hmac (docs/test-vectors.md 4) ---
 NAF=6e61662e6578616d706c652e6f72670100000002
 IMPI=$(printf '%s' 001010123456789@ims.mnc001.mcc001.3gppnetwork.org | od -An -tx1 | tr -d ' \n')
 WANT=7a205ce786b14dad6f28d1f8b39d74aba2a172a3c134043bb036912e2036b610

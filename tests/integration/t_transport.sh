@@ -52,7 +52,7 @@ out=$($UB --json -r "$R0" info 2>/dev/null); rc=$?
 check "card removed after APDU 3: exit 69, card-removed" eq "$rc $(echo "$out" | jget "d['error']")" "69 card-removed"
 
 # A reset asked for by another application during info waits for info's
-# transaction (R-PCSC 7): info completes, the reset lands after it.
+# transaction: info completes, the reset lands after it.
 $LAB sim 0 tests/profiles/test-usim.conf --fault reset:2
 out=$($UB --json -r "$R0" info); rc=$?
 sleep 0.5

@@ -39,7 +39,7 @@ out=$(ub --json bootstrap); rc=$?
 check "second power-on: unchanged" eq "$rc $(echo "$out" | jget "[d['status'], d['accounts']]")" '0 ["unchanged", ["./DMAcc/OperatorDM"]]'
 check "second power-on: the tree file is not written" eq "$(sum)" "$s1"
 
-# --- isolation (R-BOOT 8): ServerID B's bootstrap never changes A's nodes ---
+# --- isolation: ServerID B's bootstrap never changes A's nodes ---
 ub tree export ./DMAcc/OperatorDM >"$TMP/a.before"
 ub tree export ./ConnMO/Internet1 >>"$TMP/a.before"
 sed 's/dm\.example\.com/operator-b/g; s/ExampleOp/OperatorDM/g' $F/dm12-tnds.xml >"$TMP/b.xml"
@@ -104,7 +104,7 @@ out=$(ub --json bootstrap); rc=$?
 check "remove_stale = no: an emptied card file removes nothing" eq "$rc $(echo "$out" | jget "[d['status'], d['removed']]")" '0 ["unchanged", []]'
 : >"$TMP/policy.conf"
 
-# --- kill -9 at random moments of a 4000-node apply (R-BOOT 7) ---
+# --- kill -9 at random moments of a 4000-node apply ---
 mkdir -p "$TMP/crash"
 KILLS=${UB_CRASH_RUNS:-100}
 check "$KILLS kills during an apply: integrity ok, the tree is before or after, never between" \

@@ -1,4 +1,4 @@
-/* Policy, Content-Type and bootstrap MACs: the vectors of spec/oma-dm.md
+/* Policy, Content-Type and bootstrap MACs: the vectors of docs/test-vectors.md
  * 2.4 and 4.2, and inputs that must be refused. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +19,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-/* spec/oma-dm.md 2.4: a DM 1.2 bootstrap, WBXML, 469 bytes */
+/* docs/test-vectors.md 1: a DM 1.2 bootstrap, WBXML, 469 bytes */
 static const char fixture_hex[] =
 	"02a4016a006d6c7103312e3200017203444d2f312e32000165033000015b033000016e5703494d45493a343933"
 	"303035"
@@ -75,7 +75,7 @@ static void dm_vectors(void **state)
 	mac_of("DDB42787A8E4CAF6CF80D49AD14CACCC523C1E60", mac);
 	assert_int_equal(ub_mac_verify(&k, UB_SEC_USERNETWPIN, body, body_len, mac), 0);
 	/* GBA forms (self-computed with Python hmac; key = Ks_ext_NAF of
-	 * spec/uicc-gba.md 3.5, or "1234:" || it) */
+	 * docs/test-vectors.md 4, or "1234:" || it) */
 	mac_of("E984C821B69115AD648546DA0219F442B8080E77", mac);
 	assert_int_equal(ub_mac_verify(&k, UB_SEC_NETWORKID_GBA, body, body_len, mac), 0);
 	mac_of("482CED5176307FD59335F281ACE4B5B4DCF3CB66", mac);
@@ -116,7 +116,7 @@ static void dm_refusals(void **state)
 
 static void cp_vectors(void **state)
 {
-	/* spec/oma-dm.md 4.2 (NowSMS-confirmed) */
+	/* docs/test-vectors.md 2 (NowSMS-confirmed) */
 	static const char cp_hex[] =
 		"030B6A0674657374310045C6560187070683000101C655018707068300018711060374657374"
 		"315F4E415049440001871006AB0187080603746573743200018709068901871401C65A01870C"

@@ -161,7 +161,7 @@ static void efdir_known_and_torture(void **state)
 	size_t i;
 
 	(void)state;
-	/* pySim's example record (spec/uicc-gba.md 2.5) with FF padding */
+	/* pySim's example record (docs/test-vectors.md 5) with FF padding */
 	assert_int_equal(ub_efdir_decode(buf,
 					 H("61294f10a0000000871002ffffffff8907090000"
 					   "50055553696d31730ea00c80011781025f608203454150ffff"),
@@ -208,7 +208,7 @@ static void identities(void **state)
 	assert_int_equal(ub_iccid_decode(buf, H("989444000000214365a7"), s), UB_E_BAD_DATA);
 	assert_int_equal(ub_iccid_decode(buf, H("9894440000002143f5ff"), s), UB_E_BAD_DATA);
 	assert_int_equal(ub_iccid_decode(buf, H("9894440000002143"), s), UB_E_BAD_DATA);
-	/* pySim's vector (spec/uicc-gba.md 2.3) and ours */
+	/* pySim's vector (docs/test-vectors.md 5) and ours */
 	assert_int_equal(ub_imsi_decode(buf, H("082982608200002080"), s), 0);
 	assert_string_equal(s, "228062800000208");
 	assert_int_equal(ub_imsi_decode(buf, H("080910101032547698"), s), 0);

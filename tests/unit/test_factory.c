@@ -1,4 +1,4 @@
-/* R-FACTORY: the README vectors, the one-block expand against OpenSSL's
+/* Factory credentials: the vectors of docs/usage.md, the one-block expand against OpenSSL's
  * EVP_KDF HKDF, uniqueness, refusals. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* gba-u pure functions: the KDF against spec/uicc-gba.md 3.5, NAF_Id,
+/* gba-u pure functions: the KDF against docs/test-vectors.md 4, NAF_Id,
  * B-TID, lifetime parsing. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -193,7 +193,7 @@ static void connmo_rename_and_isolation(void **state)
 	assert_null(value_of("./DMAcc/ex/AppID"));
 	assert_int_equal(apply("tests/fixtures/dm12-plain.wbxml", &r), 0);
 	assert_true(r.unchanged);
-	/* isolation (R-BOOT 8): server-b's account called ExampleOp gets another
+	/* isolation: server-b's account called ExampleOp gets another
 	 * name; dm.example.com's is not touched */
 	{
 		struct ub_plan p;
