@@ -277,8 +277,14 @@ static int set_ef(struct load_ctx *lc, const char *path, const char *k, const ch
 		e->rec_len = atoi(v);
 		return e->rec_len > 0 && e->rec_len < 256;
 	} else if (!strcmp(k, "data")) {
-		free(e->data);
-		e->data = strdup(v);
+		/* several data lines add up: an EF larger than a profile line */
+		size_t old = e->data ? strlen(e->data) : 0;
+		char *d = realloc(e->data, old + strlen(v) + 1);
+
+		if (!d)
+			return 0;
+		memcpy(d + old, v, strlen(v) + 1);
+		e->data = d;
 	} else if (!strcmp(k, "sfi")) {
 		e->sfi = atoi(v);
 		return e->sfi > 0 && e->sfi < 31;
@@ -391,6 +397,30 @@ static int apply_efs(struct load_ctx *lc, struct sim_card *c)
 	return ret;
 }
 
+/* libinih reads a line into INI_MAX_LINE bytes and the rest of a longer
+ * one as the next line: say which line is too long instead of a "syntax
+ * error" further down.  The line number, 0 when none is, -1 unreadable. */
+static int too_long(const char *path)
+{
+	char b[INI_MAX_LINE];
+	FILE *fp = fopen(path, "r");
+	int line = 0;
+	size_t n;
+
+	if (!fp)
+		return -1;
+	while (fgets(b, sizeof(b), fp)) {
+		line++;
+		n = strlen(b);
+		if (n == sizeof(b) - 1 && b[n - 1] != '\n' && !feof(fp)) {
+			fclose(fp);
+			return line;
+		}
+	}
+	fclose(fp);
+	return 0;
+}
+
 int sim_profile_load(struct sim_profile *p, const char *path, struct sim_card *c)
 {
 	struct load_ctx lc = {.p = p, .file = path};
@@ -402,6 +432,13 @@ int sim_profile_load(struct sim_profile *p, const char *path, struct sim_card *c
 	slash = strrchr(path, '/');
 	snprintf(p->dir, sizeof(p->dir), "%.*s", slash ? (int)(slash - path) : 1,
 		 slash ? path : ".");
+	if ((line = too_long(path)) > 0) {
+		fprintf(stderr,
+			"uicc-sim: %s:%d: line longer than %d bytes; give [ef] data on several "
+			"data lines (they add up), a bootstrap as a file\n",
+			path, line, INI_MAX_LINE - 2);
+		return -1;
+	}
 	line = ini_parse(path, on_key, &lc);
 	if (line < 0) {
 		fprintf(stderr, "uicc-sim: %s: cannot read profile\n", path);
