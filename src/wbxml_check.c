@@ -200,14 +200,19 @@ static int embedded(struct walk *w, const struct chunk *c)
 	char inner[160];
 	size_t i, at = w->o;
 
+	/* ISO-8859-1 text reaches libwbxml's tree builder converted to UTF-8
+	 * (where libwbxml is built with iconv; Debian's 0.11.8 is not, and
+	 * fails on every string of such a document), each byte >= 0x80 made
+	 * two: bytes this walk does not have at hand, so it refuses them */
+	if (c->converted && w->charset == CHARSET_LATIN1)
+		for (i = 0; i < c->len; i++)
+			if (c->p[i] >= 0x80)
+				return bad(w,
+					   "non-ASCII ISO-8859-1 text after a +wbxml media type");
 	if (!looks_like_document(c->p, c->len))
 		return 0;
 	if (w->nest >= NEST_MAX)
 		return bad(w, "WBXML document inside an embedded WBXML document");
-	if (c->converted && w->charset == CHARSET_LATIN1)
-		for (i = 0; i < c->len; i++)
-			if (c->p[i] >= 0x80)
-				return bad(w, "embedded WBXML document in ISO-8859-1 text");
 	memset(&in, 0, sizeof(in));
 	in.b = c->p;
 	in.n = c->len;
@@ -316,8 +321,9 @@ static int entity(struct walk *w, bool content)
 }
 
 /* OPAQUE (WBXML 1.3 5.8.4.6).  In content its bytes reach libwbxml's tree
- * builder as they are (base64-encoded first for SyncML NextNonce, which
- * leaves only printable bytes, no END token among them). */
+ * builder as they are, except in a SyncML NextNonce, which libwbxml
+ * base64-encodes first: base64 text never has a header libwbxml accepts
+ * (its bytes are >= 0x2B, above every one-byte public id libwbxml knows). */
 static int opaque(struct walk *w, bool content)
 {
 	struct chunk c = {NULL, 0, false};

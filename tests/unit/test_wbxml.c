@@ -275,6 +275,21 @@ static void diverges(void **state)
 		 "01"
 		 "0101",
 		 "inside an embedded WBXML document"},
+		/* ISO-8859-1 text 9F 53 6A ... is C2 9F 53 6A ... in UTF-8: a
+		 * SyncML 1.1 header to libwbxml (where it has iconv), none as
+		 * the bytes stand */
+		{"03a4010400"
+		 "6d"
+		 "5a0001"
+		 "5303"
+		 "6170706c69636174696f6e2f766e642e73796e636d6c2e646d746e64732b7762786d6c00"
+		 "01"
+		 "0000"
+		 "01"
+		 "4f"
+		 "039f536a0141450100"
+		 "0101",
+		 "non-ASCII ISO-8859-1 text"},
 		/* 0x80 0x00 is the number 0 to libwbxml, no string table index */
 		{"03800000"
 		 "6a04"
