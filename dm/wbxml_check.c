@@ -1,20 +1,57 @@
 /* A bounded walk over a WBXML document (WAP-192 WBXML 1.3) before it is
  * handed to libwbxml, whose 0.11.8 release crashes on malformed input.
- * Nothing here allocates; every read is checked against the end. */
+ *
+ * The walk follows libwbxml 0.11.8's parser (wbxml_parser.c) token by
+ * token: wherever libwbxml reads a byte in another role than WBXML 1.3
+ * would, this walk reads it in libwbxml's role, and where the two readings
+ * could differ it refuses the document.  It may refuse documents that
+ * libwbxml accepts; it must never accept one that libwbxml reads
+ * differently, since the bytes it did not look at the way libwbxml does are
+ * where libwbxml dies (tests/fuzz/fuzz_wbxml_diff.c runs both on the same
+ * input).  Nothing here allocates; every read is checked against the end. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ub_error.h"
 #include "ub_plan.h"
+
+#define SWITCH_PAGE 0x00
+#define END 0x01
+#define ENTITY 0x02
+#define STR_I 0x03
+#define LITERAL 0x04
+#define PI 0x43
+#define STR_T 0x83
+#define OPAQUE 0xC3
+#define CHARSET_UTF8 0x6A
+#define CHARSET_LATIN1 0x04
+
+/* An embedded document may not embed another one (see text()). */
+#define NEST_MAX 1
+/* The one kind of document that may be embedded: TNDS (OMA DM TNDS 1.2),
+ * which libwbxml knows by this public id string only (it has no number for
+ * it).  Other kinds would reach parser paths that crash: 0.11.8 follows a
+ * NULL current tag for opaque data in DRMREL 1.0 and Wireless Village
+ * documents after an END. */
+#define TNDS_PUBLIC_ID "-//OMA//DTD-DM-DDF 1.2//EN"
 
 struct walk {
 	const uint8_t *b;
 	size_t n, o;
 	const uint8_t *st; /* string table */
 	size_t st_len;
+	const char *public_id; /* a public id given in the string table */
+	uint32_t charset;
 	unsigned elements, depth, max_depth, nest;
 	bool header_ok; /* the header parsed: a document, if maybe a bad one */
+	/* libwbxml parses text in <Data> as a WBXML document once a <Type>
+	 * named a +wbxml media type (see text()); run[] holds the last bytes
+	 * of the current run of character data, to see that name. */
+	bool embeds;
+	char run[5];
+	size_t run_len;
 	char *where;
 	size_t wlen;
 };
@@ -26,7 +63,8 @@ static int bad(struct walk *w, const char *what)
 	return UB_E_BAD_DATA;
 }
 
-/* mb_u_int32: 7 bits a byte, at most 5 bytes, must fit 32 bits. */
+/* mb_u_int32 (WBXML 1.3 5.1): 7 bits a byte, at most 5 bytes, must fit 32
+ * bits (libwbxml takes 5 bytes and drops the bits above 32). */
 static int mb(struct walk *w, uint32_t *v)
 {
 	uint64_t x = 0;
@@ -45,155 +83,432 @@ static int mb(struct walk *w, uint32_t *v)
 	return 0;
 }
 
-static int str_i(struct walk *w)
+/* Global tokens (WBXML 1.3 7.1) have the same value in every code space. */
+static bool is_global(uint8_t t)
 {
-	const uint8_t *z = memchr(w->b + w->o, 0, w->n - w->o);
-
-	if (!z)
-		return bad(w, "inline string not terminated");
-	w->o = (size_t)(z - w->b) + 1;
-	return 0;
+	return (t & 0x3F) <= 0x04;
 }
 
-static int str_t(struct walk *w)
+/* Extension tokens (WBXML 1.3 5.8.4.2).  libwbxml reads only the token
+ * byte of an extension in a SyncML or PROV document (its parse_extension
+ * decodes EXT_I and EXT_T for WML and Wireless Village alone), not the
+ * string or index that WBXML 1.3 puts after EXT_I and EXT_T, so what
+ * follows would be read differently; neither DM nor CP defines any. */
+static bool is_ext(uint8_t t)
 {
-	uint32_t i;
+	return (t & 0x3F) <= 0x02 && (t & 0xC0) != 0;
+}
 
-	if (mb(w, &i))
-		return UB_E_BAD_DATA;
-	if (i >= w->st_len || !memchr(w->st + i, 0, w->st_len - i))
-		return bad(w, "string table reference out of range");
-	return 0;
+/* libwbxml's is_extension(): a SWITCH_PAGE is looked through, to the byte
+ * after its page index. */
+static bool ext_ahead(const struct walk *w)
+{
+	if (w->b[w->o] == SWITCH_PAGE)
+		return w->o + 2 < w->n && is_ext(w->b[w->o + 2]);
+	return is_ext(w->b[w->o]);
+}
+
+/* The bytes of character data as libwbxml hands them on.  Strings are
+ * converted to UTF-8: unchanged from UTF-8 and US-ASCII (libwbxml does not
+ * check either), ISO-8859-1 bytes >= 0x80 become two bytes. */
+struct chunk {
+	const uint8_t *p;
+	size_t len;
+	bool converted; /* a string, converted from the document's charset */
+};
+
+/* mb_u_int32 as libwbxml's parse_mb_uint32 reads it: up to 5 bytes, the
+ * bits above 32 dropped. */
+static bool lib_mb(const uint8_t *p, size_t len, size_t *o, uint32_t *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < 5; i++) {
+		if (*o >= len)
+			return false;
+		*v = *v << 7 | (p[*o] & 0x7Fu);
+		if (!(p[(*o)++] & 0x80))
+			return true;
+	}
+	return false;
+}
+
+/* The public ids in libwbxml 0.11.8's language table (wbxml_tables.c):
+ * WML, WTA, SI, SL, CO, CHANNEL, PROV, EMN, DRMREL, Wireless Village,
+ * ConML, SyncML, DevInf and MetInf.  tests/unit/test_wbxml.c checks this
+ * list against the library for every id below 2^21; ids from 2^21 on are
+ * taken as known. */
+static bool lib_knows_public_id(uint32_t id)
+{
+	static const uint32_t ids[] = {0x02,  0x03,  0x04,  0x05,   0x06,   0x07,  0x08, 0x09,
+				       0x0A,  0x0B,  0x0C,  0x0D,   0x0E,   0x10,  0x8F, 0xFD1,
+				       0xFD2, 0xFD3, 0xFD4, 0x1201, 0x1202, 0x1203};
+	size_t i;
+
+	if (id >= 0x200000)
+		return true;
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/* Would libwbxml's header parse (parse_version, parse_publicid,
+ * parse_charset, parse_strtbl, check_public_id) get past the string table
+ * of these bytes?  Taken generously where it need not be exact: any
+ * version byte (0x00, WBXML 1.0, has no charset), every charset, every
+ * public id given as a string, and a string table whose end wraps past
+ * 2^32 in libwbxml's 32-bit length check as fitting. */
+static bool looks_like_document(const uint8_t *p, size_t len)
+{
+	size_t o = 1;
+	uint32_t v;
+
+	if (len < 3)
+		return false;
+	if (p[1] == 0x00) {
+		o = 2; /* publicid = zero index */
+		if (!lib_mb(p, len, &o, &v))
+			return false;
+	} else if (!lib_mb(p, len, &o, &v) || !lib_knows_public_id(v)) {
+		return false;
+	}
+	if (p[0] != 0x00 && !lib_mb(p, len, &o, &v))
+		return false;
+	if (!lib_mb(p, len, &o, &v))
+		return false;
+	return v <= len - o || (uint32_t)(o + v) <= len;
 }
 
 static int walk_doc(struct walk *w, struct ub_wbxml_info *info);
 
-static int opaque(struct walk *w)
+/* An embedded WBXML document: libwbxml's tree builder
+ * (wbxml_tree_clb_wbxml_characters) hands the character data of a <Data>
+ * element whose <Meta><Type> (among the siblings of <Data> or of its
+ * parent) is application/vnd.syncml.dmtnds+wbxml or
+ * application/vnd.syncml-devinf+wbxml to wbxml_tree_from_wbxml, with no
+ * bound on the nesting; a document it fails to parse stays text.  Which
+ * element is <Data> this walk does not know (token names live in
+ * libwbxml's tables), so every piece of character data that follows such a
+ * name in the document is taken as a candidate: if libwbxml's header parse
+ * would accept it, it must pass this walk, one level deep at most. */
+static int embedded(struct walk *w, const struct chunk *c)
 {
-	uint32_t len;
 	struct walk in;
 	struct ub_wbxml_info sub;
+	char inner[160];
+	size_t i, at = w->o;
+
+	/* ISO-8859-1 text reaches libwbxml's tree builder converted to UTF-8
+	 * (where libwbxml is built with iconv; Debian's 0.11.8 is not, and
+	 * fails on every string of such a document), each byte >= 0x80 made
+	 * two: bytes this walk does not have at hand, so it refuses them */
+	if (c->converted && w->charset == CHARSET_LATIN1)
+		for (i = 0; i < c->len; i++)
+			if (c->p[i] >= 0x80)
+				return bad(w,
+					   "non-ASCII ISO-8859-1 text after a +wbxml media type");
+	if (!looks_like_document(c->p, c->len))
+		return 0;
+	if (w->nest >= NEST_MAX)
+		return bad(w, "WBXML document inside an embedded WBXML document");
+	memset(&in, 0, sizeof(in));
+	in.b = c->p;
+	in.n = c->len;
+	in.nest = w->nest + 1;
+	in.elements = w->elements;
+	in.where = w->where;
+	in.wlen = w->wlen;
+	if (walk_doc(&in, &sub)) {
+		if (w->where) {
+			snprintf(inner, sizeof(inner), "%s", w->where);
+			snprintf(w->where, w->wlen, "embedded WBXML document before byte %zu: %s",
+				 at, inner);
+		}
+		return UB_E_BAD_DATA;
+	}
+	if (!in.public_id || strcasecmp(in.public_id, TNDS_PUBLIC_ID))
+		return bad(w, "embedded WBXML document that is not TNDS");
+	w->elements = in.elements;
+	if (w->depth + sub.max_depth > w->max_depth)
+		w->max_depth = w->depth + sub.max_depth;
+	if (w->elements > UB_NODES_MAX)
+		return bad(w, "too many elements");
+	return 0;
+}
+
+/* Character data in element content (WBXML 1.3 5.8.2 content: string,
+ * entity, opaque), one callback of libwbxml's parser each. */
+static int text(struct walk *w, const struct chunk *c)
+{
+	size_t i;
+
+	/* A text node joins the data of consecutive pieces; "wbxml" in any
+	 * case, anywhere in it, stands for the two media type names. */
+	for (i = 0; i < c->len; i++) {
+		if (w->run_len == sizeof(w->run)) {
+			memmove(w->run, w->run + 1, sizeof(w->run) - 1);
+			w->run_len--;
+		}
+		w->run[w->run_len++] = (char)c->p[i];
+		if (w->run_len == sizeof(w->run) && !strncasecmp(w->run, "wbxml", 5))
+			w->embeds = true;
+	}
+	return w->embeds ? embedded(w, c) : 0;
+}
+
+static int str_i(struct walk *w, bool content)
+{
+	const uint8_t *z = memchr(w->b + w->o, 0, w->n - w->o);
+	struct chunk c = {w->b + w->o, 0, true};
+
+	if (!z)
+		return bad(w, "inline string not terminated");
+	c.len = (size_t)(z - c.p);
+	w->o = (size_t)(z - w->b) + 1;
+	return content && c.len ? text(w, &c) : 0;
+}
+
+/* A string table reference (STR_T, LITERAL): libwbxml appends a NUL to a
+ * table that lacks one; here the string must end inside the table. */
+static int str_t(struct walk *w, bool content)
+{
+	struct chunk c = {NULL, 0, true};
+	const uint8_t *z;
+	uint32_t i;
+
+	if (mb(w, &i))
+		return UB_E_BAD_DATA;
+	if (i >= w->st_len || !(z = memchr(w->st + i, 0, w->st_len - i)))
+		return bad(w, "string table reference out of range");
+	c.p = w->st + i;
+	c.len = (size_t)(z - c.p);
+	return content && c.len ? text(w, &c) : 0;
+}
+
+/* ENTITY (WBXML 1.3 5.8.4.3): a Unicode scalar value.  libwbxml 0.11.8
+ * asserts on codes >= 2^31 and encodes the rest as UTF-8 of up to six
+ * bytes; 0 would end its string. */
+static int entity(struct walk *w, bool content)
+{
+	uint8_t u[4];
+	struct chunk c = {u, 0, false};
+	uint32_t v;
+
+	if (mb(w, &v))
+		return UB_E_BAD_DATA;
+	if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || v == 0)
+		return bad(w, "entity is not a Unicode character");
+	if (!content)
+		return 0;
+	if (v < 0x80) {
+		u[c.len++] = (uint8_t)v;
+	} else if (v < 0x800) {
+		u[c.len++] = (uint8_t)(0xC0 | v >> 6);
+		u[c.len++] = (uint8_t)(0x80 | (v & 0x3F));
+	} else if (v < 0x10000) {
+		u[c.len++] = (uint8_t)(0xE0 | v >> 12);
+		u[c.len++] = (uint8_t)(0x80 | (v >> 6 & 0x3F));
+		u[c.len++] = (uint8_t)(0x80 | (v & 0x3F));
+	} else {
+		u[c.len++] = (uint8_t)(0xF0 | v >> 18);
+		u[c.len++] = (uint8_t)(0x80 | (v >> 12 & 0x3F));
+		u[c.len++] = (uint8_t)(0x80 | (v >> 6 & 0x3F));
+		u[c.len++] = (uint8_t)(0x80 | (v & 0x3F));
+	}
+	return text(w, &c);
+}
+
+/* OPAQUE (WBXML 1.3 5.8.4.6).  In content its bytes reach libwbxml's tree
+ * builder as they are, except in a SyncML NextNonce, which libwbxml
+ * base64-encodes first: base64 text never has a header libwbxml accepts
+ * (its bytes are >= 0x2B, above every one-byte public id libwbxml knows). */
+static int opaque(struct walk *w, bool content)
+{
+	struct chunk c = {NULL, 0, false};
+	uint32_t len;
 
 	if (mb(w, &len))
 		return UB_E_BAD_DATA;
 	if (len > w->n - w->o)
 		return bad(w, "opaque data longer than the document");
-	/* An embedded WBXML document (TNDS in SyncML Data): libwbxml parses
-	 * it too (when the Meta Type says WBXML, which this walk does not
-	 * see), so it is checked the same way, one level deep at most.  Data
-	 * that starts like a WBXML header but is no valid document is
-	 * refused: libwbxml would parse it, and 0.11.8 aborts on some (an
-	 * entity >= 2^31 inside TNDS, found by fuzz_plan).  WBXML 1.0 (no
-	 * charset field) is not accepted inside either.  Opaque data that is
-	 * not WBXML (a bin value) passes. */
-	if (len >= 4 && w->b[w->o] <= 0x03 && w->nest == 0) {
-		memset(&in, 0, sizeof(in));
-		in.b = w->b + w->o;
-		in.n = len;
-		in.nest = 1;
-		in.elements = w->elements;
-		in.where = w->where;
-		in.wlen = w->wlen;
-		if (walk_doc(&in, &sub) == 0) {
-			w->elements = in.elements;
-			if (w->depth + sub.max_depth > w->max_depth)
-				w->max_depth = w->depth + sub.max_depth;
-		} else if (in.header_ok || w->b[w->o] == 0x00) {
-			if (w->where && !w->where[0])
-				bad(w, "embedded WBXML 1.0 document");
-			if (w->where) {
-				char inner[160];
-
-				snprintf(inner, sizeof(inner), "%s", w->where);
-				snprintf(w->where, w->wlen,
-					 "embedded WBXML document at byte %zu: %s", w->o, inner);
-			}
-			return UB_E_BAD_DATA;
-		} else if (w->where) {
-			w->where[0] = '\0'; /* plain opaque data, not a document */
-		}
-		if (w->elements > UB_NODES_MAX)
-			return bad(w, "too many elements");
-	}
+	c.p = w->b + w->o;
+	c.len = len;
 	w->o += len;
+	return content && len ? text(w, &c) : 0;
+}
+
+/* switchPage = SWITCH_PAGE pageindex (WBXML 1.3 5.8.4.1).  SyncML DM uses
+ * tag pages 0-2 (SyncML, MetInf, DMDDF), PROV 1.0 tag and attribute pages
+ * 0-1; libwbxml takes any page and names what it does not know "unknown". */
+static int switch_page(struct walk *w, bool attrs)
+{
+	if (w->o + 1 >= w->n)
+		return bad(w, "code page missing");
+	if (w->b[w->o + 1] > (attrs ? 1 : 2))
+		return bad(w, "switch to a code page these documents do not have");
+	if (w->o + 2 < w->n && w->b[w->o + 2] == SWITCH_PAGE)
+		return bad(w, "two code page switches in a row");
+	w->o += 2;
 	return 0;
 }
 
-/* Tokens that may stand anywhere (WBXML 5.8.4): 0 handled, 1 not global. */
-static int global(struct walk *w, uint8_t t, bool in_attrs)
+/* attrStart = ([switchPage] ATTRSTART) | (LITERAL index) (WBXML 1.3
+ * 5.8.3).  libwbxml's parse_attr_start takes LITERAL (0x04 only), else an
+ * optional SWITCH_PAGE and then ANY byte as an attribute start token: END,
+ * ENTITY, STR_I, OPAQUE ... included.  So after a SWITCH_PAGE (and at the
+ * start of each attribute) the next byte is an ATTRSTART here too, and
+ * must be one by WBXML 1.3: below 128 and no global token. */
+static int attr_start(struct walk *w)
 {
-	uint32_t v;
+	uint8_t t;
 
-	switch (t) {
-	case 0x00: /* SWITCH_PAGE */
-		if (w->o + 1 >= w->n)
-			return bad(w, "code page missing");
-		/* SyncML DM uses tag pages 0-2 (SyncML, MetInf, DMDDF), PROV 1.0
-		 * tag and attribute pages 0-1; libwbxml 0.11.8 mis-parses what
-		 * follows a switch to a page it does not know (found by fuzz_plan) */
-		if (w->b[w->o] > (in_attrs ? 1 : 2))
-			return bad(w, "switch to a code page these documents do not have");
-		if (w->b[w->o + 1] == 0x00)
-			return bad(w, "two code page switches in a row");
+	if (w->o >= w->n)
+		return bad(w, "attribute list not ended");
+	if (w->b[w->o] == LITERAL) {
+		w->o++;
+		return str_t(w, false);
+	}
+	if (w->b[w->o] == SWITCH_PAGE && switch_page(w, true))
+		return UB_E_BAD_DATA;
+	if (w->o >= w->n)
+		return bad(w, "attribute list not ended");
+	t = w->b[w->o];
+	if (t >= 0x80 || is_global(t))
+		return bad(w, "no attribute start token where an attribute begins");
+	w->o++;
+	return 0;
+}
+
+/* libwbxml's is_attr_value(): what follows an attribute start is a value
+ * while the next byte is >= 128, a string, an entity, an extension, or a
+ * SWITCH_PAGE whose page index is followed by a byte >= 128. */
+static bool attr_value_ahead(const struct walk *w)
+{
+	uint8_t t;
+
+	if (w->o >= w->n)
+		return false;
+	t = w->b[w->o];
+	if (t == SWITCH_PAGE && w->o + 2 < w->n && (w->b[w->o + 2] & 0x80))
+		return true;
+	return (t & 0x80) || t == STR_I || t == ENTITY || ext_ahead(w);
+}
+
+/* attrValue = ([switchPage] ATTRVALUE) | string | extension | entity |
+ * opaque (WBXML 1.3 5.8.3), in libwbxml's parse_attr_value order.  After a
+ * SWITCH_PAGE libwbxml reads the next byte as an ATTRVALUE token, whatever
+ * it is (0x83 or 0xC3 too); it must be one by WBXML 1.3. */
+static int attr_value(struct walk *w)
+{
+	uint8_t t;
+
+	if (ext_ahead(w))
+		return bad(w, "extension tokens are not used by DM or CP documents");
+	t = w->b[w->o];
+	if (t == SWITCH_PAGE) {
+		if (switch_page(w, true))
+			return UB_E_BAD_DATA;
+		t = w->b[w->o];
+		if (is_global(t))
+			return bad(w, "no attribute value token after a code page switch");
 		w->o++;
 		return 0;
-	case 0x02: /* ENTITY: a Unicode scalar value (libwbxml 0.11.8 asserts on
-		    * codes >= 2^31, found by fuzz_plan) */
-		if (mb(w, &v))
-			return UB_E_BAD_DATA;
-		if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || v == 0)
-			return bad(w, "entity is not a Unicode character");
+	}
+	w->o++;
+	switch (t) {
+	case ENTITY:
+		return entity(w, false);
+	case STR_I:
+		return str_i(w, false);
+	case STR_T:
+		return str_t(w, false);
+	case OPAQUE:
+		return opaque(w, false);
+	default:
+		if (is_global(t))
+			return bad(w, "global token where an attribute value stands");
 		return 0;
-	case 0x03: /* STR_I */
-		return str_i(w);
-	case 0x40:
-	case 0x41:
-	case 0x42: /* EXT_I */
-	case 0x80:
-	case 0x81:
-	case 0x82: /* EXT_T */
-	case 0xC0:
-	case 0xC1:
-	case 0xC2: /* EXT */
-		/* Neither SyncML DM nor PROV defines extension tokens, and
-		 * libwbxml 0.11.8 reads some of them (EXT_I in an attribute
-		 * list) differently from WBXML 1.3, which let an entity
-		 * >= 2^31 that this walk saw as string bytes reach its
-		 * assertion (found by fuzz_plan in make stress) */
+	}
+}
+
+/* [ 1*attribute END ] (WBXML 1.3 5.8.2) as libwbxml's parse_element and
+ * parse_attribute loop it: an attribute start, values while
+ * attr_value_ahead(), and END or the next attribute start. */
+static int attributes(struct walk *w)
+{
+	do {
+		if (attr_start(w))
+			return UB_E_BAD_DATA;
+		while (attr_value_ahead(w))
+			if (attr_value(w))
+				return UB_E_BAD_DATA;
+		if (w->o >= w->n)
+			return bad(w, "attribute list not ended");
+	} while (w->b[w->o] != END);
+	w->o++;
+	return 0;
+}
+
+/* A token in element content other than END and a tag, as libwbxml's
+ * parse_content tries them: extension, entity, string, opaque, PI,
+ * SWITCH_PAGE.  Returns 1 for a tag. */
+static int content_token(struct walk *w, uint8_t t)
+{
+	if (ext_ahead(w))
 		return bad(w, "extension tokens are not used by DM or CP documents");
-	case 0x43:
+	switch (t) {
+	case SWITCH_PAGE:
+		return switch_page(w, false);
+	case ENTITY:
+		w->o++;
+		return entity(w, true);
+	case STR_I:
+		w->o++;
+		return str_i(w, true);
+	case STR_T:
+		w->o++;
+		return str_t(w, true);
+	case OPAQUE:
+		w->o++;
+		return opaque(w, true);
+	case PI:
 		return bad(w, "processing instructions are not supported");
-	case 0x83: /* STR_T */
-		return str_t(w);
-	case 0xC3:
-		return opaque(w);
 	default:
 		return 1;
 	}
 }
 
-static int attributes(struct walk *w)
+/* A start tag: stag = TAG | (literalTag index) (WBXML 1.3 5.8.2).  Every
+ * byte that is no other content token starts an element in libwbxml (one it
+ * does not know is named "unknown"). */
+static int element(struct walk *w, bool *root_done)
 {
-	uint8_t t;
-	int r;
+	uint8_t t = w->b[w->o++];
 
-	while (w->o < w->n) {
-		t = w->b[w->o++];
-		if (t == 0x01) /* END of the attribute list */
-			return 0;
-		if (t == 0x04) { /* LITERAL attribute name */
-			if (str_t(w))
-				return UB_E_BAD_DATA;
-			continue;
-		}
-		r = global(w, t, true);
-		if (r < 0)
-			return r;
-		/* r == 1: an attribute start (< 80) or value (>= 80) token */
+	if (*root_done)
+		return bad(w, "more than one root element");
+	if ((t & 0x3F) == LITERAL && str_t(w, false))
+		return UB_E_BAD_DATA;
+	if (++w->elements > UB_NODES_MAX)
+		return bad(w, "too many elements");
+	w->run_len = 0; /* a new element ends a text node */
+	if ((t & 0x80) && attributes(w))
+		return UB_E_BAD_DATA;
+	if (t & 0x40) {
+		if (++w->depth > UB_DEPTH_MAX)
+			return bad(w, "nested too deeply");
+		if (w->depth > w->max_depth)
+			w->max_depth = w->depth;
+	} else if (!w->depth) {
+		*root_done = true; /* an empty root element */
 	}
-	return bad(w, "attribute list not ended");
+	return 0;
 }
 
+/* body = *pi element *pi (WBXML 1.3 5.8.1).  libwbxml stops after the root
+ * element and ignores what follows; here only code page switches may. */
 static int body(struct walk *w)
 {
 	bool root_done = false;
@@ -201,41 +516,24 @@ static int body(struct walk *w)
 	int r;
 
 	while (w->o < w->n) {
-		t = w->b[w->o++];
-		if (t == 0x01) { /* END */
+		t = w->b[w->o];
+		if (t == END) {
+			w->o++;
 			if (!w->depth)
 				return bad(w, "END without an open element");
+			w->run_len = 0;
 			if (--w->depth == 0)
 				root_done = true;
 			continue;
 		}
-		r = global(w, t, false);
+		/* before and after the root element: code page switches only */
+		if (!w->depth && t != SWITCH_PAGE && is_global(t) && (t & 0x3F) != LITERAL)
+			return bad(w, "content outside the root element");
+		r = content_token(w, t);
 		if (r < 0)
 			return r;
-		if (r == 0) {
-			if (!w->depth && t != 0x00)
-				return bad(w, "content outside the root element");
-			continue;
-		}
-		/* a tag: LITERAL (04/44/84/C4) or a code page token */
-		if (root_done)
-			return bad(w, "more than one root element");
-		if ((t & 0x3F) == 0x04 && str_t(w))
+		if (r == 1 && element(w, &root_done))
 			return UB_E_BAD_DATA;
-		if ((t & 0x3F) < 0x05 && (t & 0x3F) != 0x04)
-			return bad(w, "reserved token");
-		if (++w->elements > UB_NODES_MAX)
-			return bad(w, "too many elements");
-		if ((t & 0x80) && attributes(w))
-			return UB_E_BAD_DATA;
-		if (t & 0x40) {
-			if (++w->depth > UB_DEPTH_MAX)
-				return bad(w, "nested too deeply");
-			if (w->depth > w->max_depth)
-				w->max_depth = w->depth;
-		} else if (!w->depth) {
-			root_done = true; /* an empty root element */
-		}
 	}
 	if (w->depth)
 		return bad(w, "document ends inside an element");
@@ -252,17 +550,31 @@ static int walk_doc(struct walk *w, struct ub_wbxml_info *info)
 	memset(info, 0, sizeof(*info));
 	if (w->n < 4)
 		return bad(w, "too short for a WBXML header");
+	/* WBXML 1.0 (version 0x00, no charset field) is refused, and so are
+	 * versions above 1.3, which libwbxml parses as 1.3 */
 	info->version = w->b[w->o++];
 	if (info->version < 0x01 || info->version > 0x03)
 		return bad(w, "unknown WBXML version");
-	if (mb(w, &info->public_id))
-		return UB_E_BAD_DATA;
-	if (info->public_id == 0 && mb(w, &idx))
-		return UB_E_BAD_DATA;
+	/* publicid = mb_u_int32 | (zero index) (WBXML 1.3 5.5): libwbxml
+	 * takes the string table index only after a 0x00 byte, and reads a
+	 * longer encoding of zero (0x80 0x00) as the number 0 */
+	if (w->b[w->o] == 0x00) {
+		w->o++;
+		if (mb(w, &idx))
+			return UB_E_BAD_DATA;
+		info->public_id = 0;
+	} else {
+		if (mb(w, &info->public_id))
+			return UB_E_BAD_DATA;
+		if (info->public_id == 0)
+			return bad(w, "public id zero without a string table index");
+	}
 	if (mb(w, &info->charset) || mb(w, &st_len))
 		return UB_E_BAD_DATA;
-	if (info->charset != 0x6A && info->charset != 0x03 && info->charset != 0x04)
+	if (info->charset != CHARSET_UTF8 && info->charset != 0x03 &&
+	    info->charset != CHARSET_LATIN1)
 		return bad(w, "charset other than UTF-8, US-ASCII or Latin-1");
+	w->charset = info->charset;
 	if (st_len > w->n - w->o)
 		return bad(w, "string table longer than the document");
 	w->st = w->b + w->o;
@@ -270,6 +582,8 @@ static int walk_doc(struct walk *w, struct ub_wbxml_info *info)
 	w->o += st_len;
 	if (info->public_id == 0 && (idx >= st_len || !memchr(w->st + idx, 0, st_len - idx)))
 		return bad(w, "public id string out of the string table");
+	if (info->public_id == 0)
+		w->public_id = (const char *)w->st + idx;
 	w->header_ok = true;
 	err = body(w);
 	info->elements = w->elements;

@@ -146,6 +146,19 @@ python3 -c "import sys; open(sys.argv[1],'wb').write(b'\x03\x01\x6a\x00\x45\x03x
 push "$TMP/pid.wbxml" "$DM" --transport secure
 check "an unknown public id: refused (not-supported, 69)" eq "$(res)" "69 not-supported"
 
+# an attribute list that libwbxml 0.11.8 reads otherwise than WBXML 1.3 (a
+# SWITCH_PAGE, then an entity >= 2^31 that it takes for a value): it aborts
+# in parse_entity if the walk lets this through.  Applied for real (no
+# --dry-run) to a tree that must stay as it was.
+printf '\x03\x0b\x6a\x00\xc5\x05\x00\x00\x02\x02\x8f\xff\xff\xff\x7f\x01\x01' >"$TMP/attr-switch.wbxml"
+$UB --tree "$TMP/cp-tree.db" tree import $F/factory-image.xml >/dev/null
+sum=$(sha256sum <"$TMP/cp-tree.db")
+$UB --json --policy "$TMP/policy.conf" --tree "$TMP/cp-tree.db" push "$TMP/attr-switch.wbxml" \
+	--content-type "$CP" --transport secure >/dev/null 2>"$TMP/err"
+rc=$?
+check "CP with a code page switch inside an attribute list: exit 65, no crash" eq "$rc" 65
+check "... and the tree is unchanged" eq "$(sha256sum <"$TMP/cp-tree.db")" "$sum"
+
 # --- the card's own bootstrap object ---
 $LAB sim 0 tests/profiles/demo.conf
 out=$($UB --json --trace "$TMP/trace" bootstrap --dry-run); rc=$?

@@ -1,15 +1,22 @@
-/* The WBXML walker that guards libwbxml: documents it must refuse. */
+/* The WBXML walker that guards libwbxml: documents it must refuse.  The
+ * walker's .c is included to reach its table of libwbxml's public ids. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include <wbxml/wbxml.h>
+#include <wbxml/wbxml_conv.h>
+
 #include "ub_error.h"
 #include "ub_hex.h"
 #include "ub_plan.h"
+
+#include "../../dm/wbxml_check.c"
 
 static uint8_t buf[70000];
 
@@ -21,6 +28,18 @@ static int check(const char *hex, char *where, size_t wlen)
 	assert_true(n >= 0);
 	return ub_wbxml_check(buf, (size_t)n, &info, where, wlen);
 }
+
+/* SyncML 1.2: SyncML, Meta, (page 1) Type "application/vnd.syncml.dmtnds+wbxml",
+ * END, END, (page 0): a Data element that follows is parsed by libwbxml. */
+#define SYNCML_WBXML_TYPE                                                          \
+	"03a4016a00"                                                               \
+	"6d"                                                                       \
+	"5a0001"                                                                   \
+	"5303"                                                                     \
+	"6170706c69636174696f6e2f766e642e73796e636d6c2e646d746e64732b7762786d6c00" \
+	"01"                                                                       \
+	"0000"                                                                     \
+	"01"
 
 static void accepts(void **state)
 {
@@ -89,14 +108,14 @@ static void refuses(void **state)
 		 "406100"
 		 "01",
 		 "extension tokens"},
-		/* an opaque that starts like a WBXML document must be one: here an
-		 * entity beyond 32 bits inside it (libwbxml aborts on >= 2^31) */
-		{"03a4016a00"
-		 "6d"
-		 "c30c"
-		 "03016a00"
-		 "6d02ffffffff0f01"
-		 "01",
+		/* after a Type naming a +wbxml media type, libwbxml parses the
+		 * Data as a document: here an entity beyond 32 bits inside it
+		 * (libwbxml aborts on >= 2^31) */
+		{SYNCML_WBXML_TYPE "4f"
+				   "c30c"
+				   "030b6a00"
+				   "45028fffffff7f01"
+				   "0101",
 		 "embedded WBXML document"},
 		{"03a4016a00"
 		 "6d"
@@ -169,6 +188,171 @@ static void refuses(void **state)
 	}
 }
 
+/* Places where the walker read a document otherwise than libwbxml 0.11.8
+ * (found reading wbxml_parser.c and by fuzz_wbxml_diff).  Each of these
+ * was accepted by the walker before; libwbxml aborts or segfaults on those
+ * marked so, and reads the others differently. */
+static void diverges(void **state)
+{
+	static const struct {
+		const char *hex, *why;
+	} bad[] = {
+		/* after SWITCH_PAGE in an attribute list libwbxml reads an
+		 * attribute start token (here 0x02), then an entity >= 2^31:
+		 * abort in parse_entity */
+		{"030b6a00"
+		 "c5"
+		 "05"
+		 "0000"
+		 "02"
+		 "028fffffff7f"
+		 "01"
+		 "01",
+		 "no attribute start token"},
+		/* the first byte of an attribute list is an attribute start for
+		 * libwbxml, whatever it is: 0x02 here, then the entity (abort) */
+		{"030b6a00"
+		 "c5"
+		 "02"
+		 "028fffffff7f"
+		 "01"
+		 "01",
+		 "no attribute start token"},
+		/* ... and END too: no empty attribute list */
+		{"030b6a00"
+		 "c5"
+		 "01"
+		 "01",
+		 "no attribute start token"},
+		/* after SWITCH_PAGE among attribute values libwbxml reads an
+		 * attribute value token, OPAQUE (0xC3) too */
+		{"030b6a00"
+		 "c5"
+		 "05"
+		 "0001"
+		 "c303414243"
+		 "01"
+		 "01",
+		 "no attribute value token after a code page switch"},
+		/* an embedded document in an inline string (no NUL in it):
+		 * abort */
+		{SYNCML_WBXML_TYPE "4f"
+				   "03030b6a014145028fffffff7f0100"
+				   "0101",
+		 "embedded WBXML document"},
+		/* libwbxml takes any version byte: version 4 inside (abort) */
+		{SYNCML_WBXML_TYPE "4f"
+				   "c30c040b6a0045028fffffff7f01"
+				   "0101",
+		 "embedded WBXML document"},
+		/* an embedded DRMREL 1.0 document with opaque data after an END:
+		 * segfault on libwbxml's NULL current tag */
+		{SYNCML_WBXML_TYPE "4f"
+				   "c30c030e6a006d2cc30341424301"
+				   "0101",
+		 "embedded WBXML document that is not TNDS"},
+		/* TNDS with literal Meta, Type, Data that embeds a third document
+		 * (libwbxml nests without bound): abort in the innermost */
+		{SYNCML_WBXML_TYPE
+		 "4f"
+		 "c36e"
+		 "0300006a2a"
+		 "2d2f2f4f4d412f2f4454442d444d2d44444620312e322f2f454e00"
+		 "4d65746100"
+		 "5479706500"
+		 "4461746100"
+		 "441b"
+		 "441b"
+		 "4420"
+		 "036170706c69636174696f6e2f766e642e73796e636d6c2e646d746e64732b7762786d6c00"
+		 "01"
+		 "01"
+		 "4425"
+		 "c30c030b6a0045028fffffff7f01"
+		 "01"
+		 "01"
+		 "0101",
+		 "inside an embedded WBXML document"},
+		/* ISO-8859-1 text 9F 53 6A ... is C2 9F 53 6A ... in UTF-8: a
+		 * SyncML 1.1 header to libwbxml (where it has iconv), none as
+		 * the bytes stand */
+		{"03a4010400"
+		 "6d"
+		 "5a0001"
+		 "5303"
+		 "6170706c69636174696f6e2f766e642e73796e636d6c2e646d746e64732b7762786d6c00"
+		 "01"
+		 "0000"
+		 "01"
+		 "4f"
+		 "039f536a0141450100"
+		 "0101",
+		 "non-ASCII ISO-8859-1 text"},
+		/* 0x80 0x00 is the number 0 to libwbxml, no string table index */
+		{"03800000"
+		 "6a04"
+		 "61626300"
+		 "458300"
+		 "01",
+		 "public id zero"},
+	};
+	char w[200];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (check(bad[i].hex, w, sizeof(w)) != UB_E_BAD_DATA)
+			fail_msg("accepted: %s", bad[i].hex);
+		if (!strstr(w, bad[i].why))
+			fail_msg("%s: says '%s', not '%s'", bad[i].hex, w, bad[i].why);
+	}
+}
+
+/* An embedded document is only recognised by its header if libwbxml knows
+ * its public id: the walker's list must hold every id libwbxml knows (a
+ * header with an id libwbxml refuses is text to it).  All ids below 2^21
+ * are tried on the library itself. */
+static void public_ids(void **state)
+{
+	WBXMLConvWBXML2XML *conv = NULL;
+	WB_UTINY *xml = NULL;
+	WB_ULONG xml_len;
+	uint8_t doc[16];
+	uint32_t id;
+	size_t n;
+	int rc;
+	bool lib;
+
+	(void)state;
+	assert_int_equal(wbxml_conv_wbxml2xml_create(&conv), WBXML_OK);
+	for (id = 1; id < 0x200000; id++) {
+		n = 0;
+		doc[n++] = 0x03;
+		if (id >= 0x4000)
+			doc[n++] = (uint8_t)(0x80 | id >> 14);
+		if (id >= 0x80)
+			doc[n++] = (uint8_t)(0x80 | (id >> 7 & 0x7F));
+		doc[n++] = (uint8_t)(id & 0x7F);
+		doc[n++] = 0x6A;
+		doc[n++] = 0x00;
+		doc[n++] = 0x05; /* an empty root element */
+		xml = NULL;
+		rc = wbxml_conv_wbxml2xml_run(conv, doc, (WB_ULONG)n, &xml, &xml_len);
+		free(xml);
+		lib = rc != WBXML_ERROR_UNKNOWN_PUBLIC_ID;
+		if (lib != lib_knows_public_id(id))
+			fail_msg("public id 0x%X: libwbxml %s it, the walker %s", (unsigned)id,
+				 lib ? "knows" : "does not know", lib ? "does not" : "does");
+		if (lib != looks_like_document(doc, n))
+			fail_msg("public id 0x%X: a document header to libwbxml: %d", (unsigned)id,
+				 lib);
+	}
+	wbxml_conv_wbxml2xml_destroy(conv);
+	/* from 2^21 on every id counts as known */
+	assert_true(lib_knows_public_id(0x200000));
+	assert_true(lib_knows_public_id(0xFFFFFFFFu));
+}
+
 static void limits(void **state)
 {
 	char w[100];
@@ -211,9 +395,8 @@ static void limits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(accepts),
-		cmocka_unit_test(refuses),
-		cmocka_unit_test(limits),
+		cmocka_unit_test(accepts),    cmocka_unit_test(refuses), cmocka_unit_test(diverges),
+		cmocka_unit_test(public_ids), cmocka_unit_test(limits),
 	};
 
 	return cmocka_run_group_tests_name("wbxml walker", tests, NULL, NULL);
