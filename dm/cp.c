@@ -65,7 +65,7 @@ static int cp_connmo(struct build *b, const char *id, struct xnode *ch, bool pro
 	node_name(name, sizeof(name), id);
 	if (!*name)
 		return pb_fail(b, "NAPDEF/PXLOGICAL without an id", NULL);
-	if ((err = pb_join(b, base, "./ConnMO", name)))
+	if ((err = pb_join(b, base, ub_dm_layout(UB_DM12)->connmos, name)))
 		return err;
 	if ((err = pb_add(b, base, "node", UB_DDF_CONNMO, NULL, NULL)) ||
 	    (err = leaf(b, base, "Name", parm(ch, "NAME"), NULL)))
@@ -84,7 +84,7 @@ static int cp_connmo(struct build *b, const char *id, struct xnode *ch, bool pro
 		return err;
 	if (parm(phys, "TO-NAPID")) {
 		node_name(name, sizeof(name), parm(phys, "TO-NAPID"));
-		if ((err = pb_join(b, ref, "./ConnMO", name)))
+		if ((err = pb_join(b, ref, ub_dm_layout(UB_DM12)->connmos, name)))
 			return err;
 		return leaf(b, base, "PX/ToConRef", ref, NULL);
 	}
@@ -104,17 +104,17 @@ static int cp_w7(struct build *b, struct xnode *app)
 	 * by apply to the account and what it refers to (the account model
 	 * checks PROVIDER-ID as a ServerID) */
 	node_name(name, sizeof(name), sid);
-	if ((err = pb_join(b, base, "./DMAcc", name)) ||
+	if ((err = pb_join(b, base, ub_dm_layout(UB_DM12)->accounts, name)) ||
 	    (err = pb_add(b, base, "node", UB_DDF_DMACC, NULL, NULL)) ||
 	    (err = leaf(b, base, "AppID", "w7", NULL)) ||
-	    (err = leaf(b, base, "ServerID", sid, NULL)) ||
+	    (err = leaf(b, base, ub_dm_layout(UB_DM12)->server_leaf, sid, NULL)) ||
 	    (err = leaf(b, base, "Name", parm(app, "NAME"), NULL)))
 		return err;
 	if (!to)
 		to = parm(app, "TO-NAPID");
 	if (to) {
 		node_name(name, sizeof(name), to);
-		if ((err = pb_join(b, ref, "./ConnMO", name)) ||
+		if ((err = pb_join(b, ref, ub_dm_layout(UB_DM12)->connmos, name)) ||
 		    (err = leaf(b, base, "PrefConRef", ref, NULL)))
 			return err;
 	}

@@ -57,9 +57,9 @@ int pb_tnds_node(struct build *b, struct xnode *node, const char *parent, bool t
 	if (top && !strcmp(parent, "./Inbox")) {
 		/* Inbox: the real location comes from the MO's DDF name (StdObj) */
 		if (type && !strcmp(type, UB_DDF_DMACC))
-			parent = "./DMAcc";
+			parent = ub_dm_layout(UB_DM12)->accounts;
 		else if (type && !strcmp(type, UB_DDF_CONNMO))
-			parent = "./ConnMO";
+			parent = ub_dm_layout(UB_DM12)->connmos;
 		else
 			return pb_fail(b, "unsupported management object in ./Inbox", name);
 		if (b->ninbox == INBOX_MAX || strlen(name) >= sizeof(b->inbox_from[0]))
