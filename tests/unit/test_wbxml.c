@@ -80,11 +80,27 @@ static void accepts(void **state)
 			 0);
 }
 
+/* Each document is refused, and the reason names what is wrong. */
+struct refusal {
+	const char *hex, *why;
+};
+
+static void expect_refusals(const struct refusal *bad, size_t n)
+{
+	char w[200];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (check(bad[i].hex, w, sizeof(w)) != UB_E_BAD_DATA)
+			fail_msg("accepted: %s", bad[i].hex);
+		if (!strstr(w, bad[i].why))
+			fail_msg("%s: says '%s', not '%s'", bad[i].hex, w, bad[i].why);
+	}
+}
+
 static void refuses(void **state)
 {
-	static const struct {
-		const char *hex, *why;
-	} bad[] = {
+	static const struct refusal bad[] = {
 		{"03a401", "too short"},
 		{"07a4016a006d01", "unknown WBXML version"},
 		{"03ffffffff7f6a006d01", "multi-byte integer too long"},
@@ -176,16 +192,8 @@ static void refuses(void **state)
 		 "616200",
 		 "no root"},
 	};
-	char w[100];
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (check(bad[i].hex, w, sizeof(w)) != UB_E_BAD_DATA)
-			fail_msg("accepted: %s", bad[i].hex);
-		if (!strstr(w, bad[i].why))
-			fail_msg("%s: says '%s', not '%s'", bad[i].hex, w, bad[i].why);
-	}
+	expect_refusals(bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 /* Places where the walker read a document otherwise than libwbxml 0.11.8
@@ -194,9 +202,7 @@ static void refuses(void **state)
  * marked so, and reads the others differently. */
 static void diverges(void **state)
 {
-	static const struct {
-		const char *hex, *why;
-	} bad[] = {
+	static const struct refusal bad[] = {
 		/* after SWITCH_PAGE in an attribute list libwbxml reads an
 		 * attribute start token (here 0x02), then an entity >= 2^31:
 		 * abort in parse_entity */
@@ -296,16 +302,8 @@ static void diverges(void **state)
 		 "01",
 		 "public id zero"},
 	};
-	char w[200];
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (check(bad[i].hex, w, sizeof(w)) != UB_E_BAD_DATA)
-			fail_msg("accepted: %s", bad[i].hex);
-		if (!strstr(w, bad[i].why))
-			fail_msg("%s: says '%s', not '%s'", bad[i].hex, w, bad[i].why);
-	}
+	expect_refusals(bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 /* An embedded document is only recognised by its header if libwbxml knows
