@@ -34,7 +34,9 @@ struct ub_uicc {
 	const char *pin; /* PIN1 to verify on 6982, may be NULL */
 	struct ub_app apps[UB_MAX_APPS];
 	int napps;
-	int dir_next; /* next EF_DIR record to read; 0 when EF_DIR is done */
+	int dir_next;		/* next EF_DIR record to read; 0 when EF_DIR is done */
+	bool p15_probed;	/* PKCS#15 tried by its AID (before EF_DIR) */
+	struct ub_app *p15_app; /* the entry that try made, until EF_DIR names it */
 	/* selection on the basic channel, as the card has it */
 	const struct ub_app *cur_app;	/* NULL: MF */
 	uint16_t cur_ef;		/* 0: none selected by FID */
@@ -55,7 +57,8 @@ struct ub_uicc {
 /* Start a session on a connected card (no APDU is sent yet). */
 void ub_uicc_init(struct ub_uicc *u, struct ub_card *c, const char *pin);
 
-/* The application of that kind, reading EF_DIR only as far as needed.
+/* The application of that kind, reading EF_DIR only as far as needed;
+ * PKCS#15 is selected by its well-known AID first (then it is current).
  * Returns 0, UB_E_NOT_FOUND, or a transport error. */
 int ub_uicc_find_app(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_app **app,
 		     struct ub_status *st);

@@ -304,6 +304,16 @@ static int dir_step(struct ub_uicc *u, struct ub_status *st)
 	if (k < 0)
 		return ub_fail(st, k, 0, "EF_DIR", "EF_DIR record %d is malformed", u->dir_next);
 	for (i = 0; i < k; i++) {
+		if (tmp[i].kind == UB_APP_PKCS15 && u->p15_app &&
+		    tmp[i].aid_len >= u->p15_app->aid_len &&
+		    !memcmp(tmp[i].aid, u->p15_app->aid, u->p15_app->aid_len)) {
+			/* the one selected by its AID: EF_DIR gives its full AID
+			 * and label; the entry stays where it is (it may be
+			 * the current application) */
+			*u->p15_app = tmp[i];
+			u->p15_app = NULL;
+			continue;
+		}
 		if (u->napps == UB_MAX_APPS)
 			return ub_fail(st, UB_E_NOT_SUPPORTED, 0, "EF_DIR",
 				       "EF_DIR lists more than %d applications", UB_MAX_APPS);
@@ -313,11 +323,51 @@ static int dir_step(struct ub_uicc *u, struct ub_status *st)
 	return 1;
 }
 
+/* The PKCS#15 application has one AID on every card (ISO/IEC 7816-15 5.3:
+ * RID A000000063, PIX "PKCS-15"), so it is selected by that AID first and
+ * EF_DIR read only when the card refuses it: a card that cannot select by
+ * a partial AID, or holds no such application.  Returns 1 when selected,
+ * 0 when EF_DIR must answer, or a transport error. */
+static int probe_pkcs15(struct ub_uicc *u, const struct ub_app **app, struct ub_status *st)
+{
+	static const uint8_t aid[] = {0xA0, 0x00, 0x00, 0x00, 0x63, 0x50,
+				      0x4B, 0x43, 0x53, 0x2D, 0x31, 0x35};
+	struct ub_app *p;
+	struct ub_apdu a;
+	int err;
+
+	u->p15_probed = true;
+	if (u->legacy || u->napps == UB_MAX_APPS)
+		return 0;
+	ub_apdu_set(&a, CLA(u), 0xA4, 0x04, 0x0C, aid, sizeof(aid), -1, NULL, 0);
+	if ((err = xmit(u, &a, st, "PKCS15")))
+		return err;
+	if (a.sw != 0x9000)
+		return 0; /* 6A82, 6A81, 6E00 ...: EF_DIR says what there is */
+	p = &u->apps[u->napps++];
+	memset(p, 0, sizeof(*p));
+	memcpy(p->aid, aid, sizeof(aid));
+	p->aid_len = sizeof(aid);
+	p->kind = UB_APP_PKCS15;
+	u->p15_app = p;
+	u->cur_app = p;
+	u->cur_ef = 0;
+	u->in_mf = false;
+	*app = p;
+	return 1;
+}
+
 int ub_uicc_find_app(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_app **app,
 		     struct ub_status *st)
 {
 	int i, err;
 
+	if (kind == UB_APP_PKCS15 && !u->p15_probed && u->dir_next) {
+		for (i = 0; i < u->napps && u->apps[i].kind != kind; i++)
+			;
+		if (i == u->napps && (err = probe_pkcs15(u, app, st)))
+			return err < 0 ? err : 0;
+	}
 	for (;;) {
 		for (i = 0; i < u->napps; i++) {
 			if (u->apps[i].kind == kind) {

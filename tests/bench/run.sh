@@ -35,15 +35,15 @@ for proto in T1 T0; do
 	sed "s/^protocol = .*/protocol = $proto/" tests/profiles/demo.conf >"$W/demo-$proto.conf"
 	cp -r tests/profiles/boot "$W/"
 	$LAB sim 0 "$W/demo-$proto.conf"
-	# the minimum the layout allows (PKCS#15: EF_DIR, ODF, DODF): EF_ICCID by
-	# SFI (after a reset the MF is current; else SELECT MF first), EF_DIR
-	# records up to the PKCS#15 one, SELECT its ADF, ODF and DODF (SELECT +
-	# READ each), SELECT the bootstrap EF and read it in 256-byte pieces.
-	# T=0 cannot ask for "whatever there is": a length not known in advance
-	# costs one more exchange (6Cxx, or GET RESPONSE for an FCP): the
-	# EF_DIR record length (once), the ODF, the DODF and the bootstrap EF
+	# the minimum the layout allows: EF_ICCID by SFI (after a reset the MF
+	# is current; else SELECT MF first), SELECT the PKCS#15 application by
+	# its well-known AID (EF_DIR is read only when the card refuses that),
+	# ODF and DODF (SELECT + READ each), SELECT the bootstrap EF and read it
+	# in 256-byte pieces.  T=0 cannot ask for "whatever there is": a length
+	# not known in advance costs one more exchange (6Cxx, or GET RESPONSE
+	# for an FCP): the ODF, the DODF and the bootstrap EF
 	size=$(($(stat -c %s tests/profiles/boot/dm-bootstrap.wbxml) + 16)) # uicc-sim: 16 bytes unused
-	min=$(python3 -c "s=$size; print(1 + 3 + 1 + 2 + 2 + 1 + -(-s // 256) + ('$proto' == 'T0') * 4)")
+	min=$(python3 -c "s=$size; print(1 + 1 + 2 + 2 + 1 + -(-s // 256) + ('$proto' == 'T0') * 3)")
 	for reset in --reset ""; do
 		rm -f "$W/t.db"*
 		a0=$(simlog_apdus 0)

@@ -40,4 +40,27 @@ check "--wait with no card coming: 69 after the wait" eq "$rc $(echo "$out" | jg
 out=$(ub --json --wait 10 bootstrap --all-readers); rc=$?
 wait
 check "--wait: a card inserted later is bootstrapped" eq "$rc $(echo "$out" | jget "[r['status'] for r in d['readers']]")" '0 ["applied"]'
+# --- APDU economy: PKCS#15 by its AID first, EF_DIR only when that fails ---
+LOG=$LABDIR/sim0.log
+card_apdus() { awk '/^# (reset|power on)/ { n = 0 } /^> / { n++ } END { print n }' "$LOG"; }
+$LAB sim 0 tests/profiles/demo.conf
+rm -f "$TMP/e.db"*
+n=$($UB --tree "$TMP/e.db" --policy /dev/null -r "$R0" --reset --json bootstrap | jget "d['apdus']")
+check "demo card, T=1, after --reset: the power-on bootstrap takes 11 APDUs (card saw $(card_apdus))" eq "$n $(card_apdus)" "11 11"
+check "... and reads no EF_DIR record (00 B2 .. F4)" eq "$(awk '/^# (reset|power on)/ { n = 0 } /^> 00 B2 [0-9A-F][0-9A-F] F4/ { n++ } END { print n + 0 }' "$LOG")" 0
+# a card that selects only by a whole AID, with a PKCS#15 AID longer than
+# the well-known one: the probe fails (6A82), EF_DIR names the application
+sed 's/^\[card\]/[card]\npartial_aid = no/; s/^\[pkcs15\]/[pkcs15]\naid = A000000063504B43532D3135FF01/' \
+	tests/profiles/demo.conf >"$TMP/whole.conf"
+sed -i "s|= boot/|= $PWD/tests/profiles/boot/|" "$TMP/whole.conf"
+$LAB sim 0 "$TMP/whole.conf"
+rm -f "$TMP/e.db"*
+out=$($UB --tree "$TMP/e.db" --policy /dev/null -r "$R0" --reset --json bootstrap); rc=$?
+check "whole-AID card: bootstrap applied through EF_DIR" eq "$rc $(echo "$out" | jget "[d['status'], d['accounts']]")" \
+	'0 ["applied", ["./DMAcc/OperatorDM"]]'
+check "... the probe refused (6A82), then EF_DIR read and the full AID selected" eq \
+	"$(grep -c '^< 6A 82' "$LOG") $(grep -c '^> 00 B2 01 F4' "$LOG") $(grep -c '^> 00 A4 04 0C 0E A0 00 00 00 63 50 4B 43 53 2D 31 35 FF 01' "$LOG")" "1 1 1"
+out=$($UB -r "$R0" --json info); rc=$?
+check "... info lists the PKCS#15 application once, with its full AID" eq \
+	"$rc $(echo "$out" | jget "[a['aid'] for a in d['apps'] if a['kind'] == 'pkcs15']")" '0 ["a000000063504b43532d3135ff01"]'
 done_testing

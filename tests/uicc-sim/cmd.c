@@ -69,7 +69,8 @@ static struct sim_file *by_aid(struct sim_card *c, const uint8_t *aid, size_t n)
 	size_t i;
 
 	for (i = 0; i < 3; i++)
-		if (adfs[i] && n >= 5 && n <= adfs[i]->aid_len && !memcmp(adfs[i]->aid, aid, n))
+		if (adfs[i] && n >= 5 && n <= adfs[i]->aid_len && !memcmp(adfs[i]->aid, aid, n) &&
+		    (!c->p->whole_aid || n == adfs[i]->aid_len))
 			return adfs[i];
 	return NULL;
 }

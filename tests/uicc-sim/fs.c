@@ -376,8 +376,13 @@ static void build_pkcs15(struct sim_card *c)
 	size_t n = 0;
 
 	df = c->adf_p15 = sim_file_new(c->mf, SIM_ADF, 0x7F50, 0);
-	memcpy(df->aid, pkcs15_aid, sizeof(pkcs15_aid));
-	df->aid_len = sizeof(pkcs15_aid);
+	if (p->p15_aid_len) {
+		memcpy(df->aid, p->p15_aid, p->p15_aid_len);
+		df->aid_len = p->p15_aid_len;
+	} else {
+		memcpy(df->aid, pkcs15_aid, sizeof(pkcs15_aid));
+		df->aid_len = sizeof(pkcs15_aid);
+	}
 	transparent(df, 0x5031, 0, odf, sizeof(odf), 32);
 	if (p->dm_boot)
 		n += oid_do(dodf + n, "DM Bootstrap", oid_dm, 0x6432);
@@ -494,8 +499,8 @@ int sim_build_fs(struct sim_card *c)
 		build_isim(c);
 	}
 	if (p->has_pkcs15) {
-		dir_record(dir->data + r++ * 0x26, pkcs15_aid, sizeof(pkcs15_aid), "PKCS15");
 		build_pkcs15(c);
+		dir_record(dir->data + r++ * 0x26, c->adf_p15->aid, c->adf_p15->aid_len, "PKCS15");
 	}
 	return 0;
 }

@@ -153,6 +153,12 @@ static int set_card(struct load_ctx *lc, const char *k, const char *v)
 		return digits(v, 1, 2) && p->pin1_attempts <= 15;
 	} else if (!strcmp(k, "pin1_enabled")) {
 		return yesno(v, &p->pin1_enabled);
+	} else if (!strcmp(k, "partial_aid")) {
+		bool partial;
+
+		if (!yesno(v, &partial))
+			return 0;
+		p->whole_aid = !partial;
 	} else if (!strcmp(k, "gba_no_ks_sw")) {
 		if (!hexkey(v, sw, 2))
 			return 0;
@@ -238,6 +244,15 @@ static int set_pkcs15(struct load_ctx *lc, const char *k, const char *v)
 	struct sim_profile *p = lc->p;
 
 	p->has_pkcs15 = true;
+	if (!strcmp(k, "aid")) {
+		/* RID A000000063 + "PKCS-15", optionally longer (ISO/IEC 7816-15) */
+		static const uint8_t prefix[] = {0xA0, 0x00, 0x00, 0x00, 0x63, 0x50,
+						 0x4B, 0x43, 0x53, 0x2D, 0x31, 0x35};
+		int n = sim_unhex(p->p15_aid, 16, v);
+
+		p->p15_aid_len = n > 0 ? (size_t)n : 0;
+		return n >= 12 && !memcmp(p->p15_aid, prefix, sizeof(prefix));
+	}
 	if (!strcmp(k, "dm_bootstrap"))
 		return load_blob(lc, v, &p->dm_boot, &p->dm_boot_len);
 	if (!strcmp(k, "cp_bootstrap"))

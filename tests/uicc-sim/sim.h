@@ -38,6 +38,7 @@ struct sim_profile {
 	int pin1_attempts;
 	bool pin1_enabled;
 	uint16_t gba_no_ks_sw;
+	bool whole_aid; /* SELECT by DF name needs the whole AID (no partial selection) */
 
 	bool has_usim;
 	uint8_t usim_aid[16];
@@ -57,6 +58,8 @@ struct sim_profile {
 	uint8_t ist[8];
 
 	bool has_pkcs15;
+	uint8_t p15_aid[16];
+	size_t p15_aid_len;
 	uint8_t *dm_boot, *cp_boot, *lwm2m_boot;
 	size_t dm_boot_len, cp_boot_len, lwm2m_boot_len;
 	bool lwm2m_oid_plain; /* 06 04 67 2B 09 01, not the example's double form */
