@@ -150,6 +150,10 @@ int ub_secret_file_private(int fd, bool must_own, const char *name, char *why, s
 	if (!S_ISREG(st.st_mode))
 		return fail(UB_E_POLICY, why, whylen, "%s: not a regular file (mode %06o)", name,
 			    (unsigned)st.st_mode);
+	/* no name left: removed since it was opened (SQLite deletes -wal and
+	 * -shm on its last close) */
+	if (st.st_nlink == 0)
+		return fail(UB_E_NOT_FOUND, why, whylen, "%s: removed while being checked", name);
 	if (st.st_nlink != 1)
 		return fail(UB_E_POLICY, why, whylen,
 			    "%s: has %lu names (hard links); refusing a file that is also "
@@ -186,6 +190,11 @@ int ub_secret_path_private(const char *path, bool optional, bool must_own, char 
 	}
 	err = ub_secret_file_private(fd, must_own, path, why, whylen);
 	close(fd);
+	if (optional && err == UB_E_NOT_FOUND) {
+		if (why && whylen)
+			why[0] = '\0';
+		return 0;
+	}
 	return err;
 }
 

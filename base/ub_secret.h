@@ -50,7 +50,8 @@ int ub_secret_copy(const char *s, char *out, size_t max, char *why, size_t whyle
  * user owns it and refused otherwise.  must_own: refuse another user's
  * file even when it is already private (a file we are about to
  * overwrite).  name: the file's name for why.  Returns 0, UB_E_POLICY
- * (why names the file, its mode and owner), UB_E_IO. */
+ * (why names the file, its mode and owner), UB_E_NOT_FOUND (no name left:
+ * removed since it was opened), UB_E_IO. */
 int ub_secret_file_private(int fd, bool must_own, const char *name, char *why, size_t whylen);
 
 /* ub_secret_file_private for the file at path, which must not be a
@@ -58,7 +59,8 @@ int ub_secret_file_private(int fd, bool must_own, const char *name, char *why, s
  * which is never opened for reading or writing: closing it does not drop
  * the process's POSIX locks on the file (SQLite's locks on a database
  * that another thread of the process has open).  optional: a missing file
- * is fine (returns 0).  Returns 0, UB_E_POLICY, UB_E_IO (errno kept). */
+ * is fine (returns 0), also one removed while it is checked.  Returns 0,
+ * UB_E_POLICY, UB_E_IO (errno kept). */
 int ub_secret_path_private(const char *path, bool optional, bool must_own, char *why,
 			   size_t whylen);
 

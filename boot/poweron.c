@@ -70,18 +70,38 @@ int ub_wf_tree_open(const struct ub_boot_config *cfg, struct ub_tree **t, struct
 int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 		const struct ub_plan *plan, const struct ub_apply_opts *o, struct ub_boot_result *r)
 {
+	const char *path = cfg->tree ? cfg->tree : UB_TREE_DEFAULT;
+	struct ub_apply_opts dry;
 	struct ub_tree *t = NULL;
+	struct stat sb;
 	char reason[400];
 	int err;
 
+	if (cfg->dry_run) {
+		/* decided against the tree in a transaction that is rolled
+		 * back; no tree yet: nothing to clash with, the plan as it is */
+		r->outcome = UB_OUT_VERIFIED;
+		if (stat(path, &sb) && errno == ENOENT)
+			return 0;
+		dry = *o;
+		dry.dry_run = true;
+		o = &dry;
+	}
 	if ((err = ub_wf_tree_open(cfg, &t, &r->status))) {
+		if (cfg->dry_run) { /* a tree we may not open: the plan as it is */
+			ub_status_clear(&r->status);
+			return 0;
+		}
 		r->outcome = UB_OUT_FAILED;
 		return err;
 	}
 	err = ub_tree_apply(t, plan, pol, o, &r->apply, reason, sizeof(reason));
 	ub_tree_close(t);
 	if (!err) {
-		r->outcome = r->apply.unchanged ? UB_OUT_UNCHANGED : UB_OUT_APPLIED;
+		r->tree_checked = o->dry_run;
+		r->outcome = o->dry_run		  ? UB_OUT_VERIFIED
+			     : r->apply.unchanged ? UB_OUT_UNCHANGED
+						  : UB_OUT_APPLIED;
 		return 0;
 	}
 	r->outcome = err == UB_E_POLICY || err == UB_E_BAD_DATA ? UB_OUT_REJECTED : UB_OUT_FAILED;
@@ -107,10 +127,8 @@ static int boot_session(const struct ub_boot_config *cfg, const struct ub_policy
 	}
 	snprintf(src, 32, "iccid:%s", r->iccid);
 	err = ub_cardboot_plan(pol, &s->uicc, &r->plan, &r->object, d, &r->status);
-	if (cfg->dry_run) {
-		r->outcome = !err		     ? UB_OUT_VERIFIED
-			     : err == UB_E_NOT_FOUND ? UB_OUT_UNCHANGED
-						     : UB_OUT_REJECTED;
+	if (cfg->dry_run && err) {
+		r->outcome = err == UB_E_NOT_FOUND ? UB_OUT_UNCHANGED : UB_OUT_REJECTED;
 		return err == UB_E_NOT_FOUND ? 0 : err;
 	}
 	if (err && err != UB_E_NOT_FOUND) {
@@ -130,7 +148,8 @@ static int boot_session(const struct ub_boot_config *cfg, const struct ub_policy
 		o.digest = digest;
 	}
 	err = ub_wf_apply(cfg, pol, pp, &o, r);
-	ub_plan_free(&r->plan); /* applied: the result says what it did */
+	if (!cfg->dry_run)
+		ub_plan_free(&r->plan); /* applied: the result says what it did */
 	return err;
 }
 

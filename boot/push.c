@@ -63,17 +63,16 @@ int ub_boot_push(const struct ub_boot_config *cfg, const struct ub_push_msg *m,
 				     : UB_OUT_FAILED;
 		goto end;
 	}
-	if (cfg->dry_run) {
-		r->outcome = UB_OUT_VERIFIED;
-		goto end;
-	}
 	{
-		struct ub_apply_opts o = {.source = "push"};
+		struct ub_apply_opts o = {.source = UB_SOURCE_PUSH};
 
 		if (req.naf_fqdn[0])
 			o.naf_host = req.naf_fqdn; /* a GBA-keyed push replaces only its NAF's */
+		o.pushed_only = pol->replace_card_accounts == UB_REPLACE_NO ||
+				(pol->replace_card_accounts == UB_REPLACE_GBA && !o.naf_host);
 		err = ub_wf_apply(cfg, pol, &r->plan, &o, r);
-		ub_plan_free(&r->plan);
+		if (!cfg->dry_run)
+			ub_plan_free(&r->plan);
 	}
 end:
 	if (card) {

@@ -47,7 +47,8 @@ static void usage(FILE *fp)
 		    "      --pin PIN        PIN1 (others see it with ps: labs only)\n"
 		    "      --pin-file FILE  PIN1 from FILE (mode 0600; -: stdin), or UICCBOOT_PIN\n"
 		    "      --policy FILE    policy (default /etc/uiccboot/policy.conf)\n"
-		    "      --tree DB        device tree (default /var/lib/uiccboot/dmtree.db)\n"
+		    "      --tree DB        device tree (UICCBOOT_TREE; default "
+		    "/var/lib/uiccboot/dmtree.db)\n"
 		    "  -h, --help           this help\n"
 		    "  -V, --version        version\n\n"
 		    "commands:\n");
@@ -483,6 +484,9 @@ int main(int argc, char **argv)
 		return cli_exit_code(UB_E_INTERNAL);
 	}
 	setvbuf(stdout, out_buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof(out_buf));
+	/* the tree: --tree, else UICCBOOT_TREE, else the library's default */
+	if (getenv("UICCBOOT_TREE") && *getenv("UICCBOOT_TREE"))
+		cli.cfg.tree = getenv("UICCBOOT_TREE");
 	/* the global options before the command's name ('+': stop there) */
 	while ((c = getopt_long(argc, argv, "+r:vhV", global_opts, NULL)) != -1)
 		if (global_opt(&cli, c, optarg) <= 0) {

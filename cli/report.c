@@ -27,13 +27,11 @@ json_object *cli_uri_list(char *const *uris, size_t n, const char *label, bool t
 	return arr;
 }
 
-static void report_lists(struct ub_cli *cli, const struct ub_apply_result *r)
+static void report_renames(struct ub_cli *cli, const struct ub_apply_result *r)
 {
 	json_object *ren = json_object_new_array(), *o;
 	size_t i;
 
-	json_object_object_add(cli->out, "accounts",
-			       cli_uri_list(r->accounts, r->naccounts, "account", !cli->json));
 	for (i = 0; i < r->nrenamed; i++) {
 		o = json_object_new_object();
 		json_object_object_add(o, "from", json_object_new_string(r->renamed[i].from));
@@ -44,8 +42,20 @@ static void report_lists(struct ub_cli *cli, const struct ub_apply_result *r)
 				  r->renamed[i].to);
 	}
 	json_object_object_add(cli->out, "renamed", ren);
+}
+
+static void report_removed(struct ub_cli *cli, const struct ub_apply_result *r)
+{
 	json_object_object_add(cli->out, "removed",
 			       cli_uri_list(r->removed, r->nremoved, "removed", !cli->json));
+}
+
+static void report_lists(struct ub_cli *cli, const struct ub_apply_result *r)
+{
+	json_object_object_add(cli->out, "accounts",
+			       cli_uri_list(r->accounts, r->naccounts, "account", !cli->json));
+	report_renames(cli, r);
+	report_removed(cli, r);
 }
 
 void cli_report_apply(struct ub_cli *cli, const struct ub_apply_result *r)
@@ -58,26 +68,41 @@ void cli_report_apply(struct ub_cli *cli, const struct ub_apply_result *r)
 	report_lists(cli, r);
 }
 
-/* The plan of a dry run: its kind, accounts and nodes, secrets masked. */
-static void report_plan(struct ub_cli *cli, const struct ub_plan *plan)
+/* The plan of a dry run: its kind, accounts (and where the tree would
+ * put them) and nodes, secrets masked. */
+static void report_plan(struct ub_cli *cli, const struct ub_boot_result *r)
 {
+	const struct ub_plan *plan = &r->plan;
+	const struct ub_apply_result *res = &r->apply;
 	json_object *arr = json_object_new_array(), *nodes = json_object_new_array();
-	const char *s;
+	const char *s, *uri;
 	size_t i;
 
 	json_object_object_add(cli->out, "kind", json_object_new_string(kind_name(plan->kind)));
 	json_object_object_add(cli->out, "source",
 			       plan->source[0] ? json_object_new_string(plan->source) : NULL);
+	json_object_object_add(cli->out, "tree_checked", json_object_new_boolean(r->tree_checked));
 	for (i = 0; (s = ub_plan_server(plan, i)); i++) {
 		json_object *a = json_object_new_object();
 
+		/* apply lists the accounts in the plan's order */
+		uri = r->tree_checked && i < res->naccounts ? res->accounts[i] : NULL;
 		json_object_object_add(a, "server_id", json_object_new_string(s));
+		json_object_object_add(a, "uri", uri ? json_object_new_string(uri) : NULL);
 		json_object_array_add(arr, a);
 		if (!cli->json)
-			cli_print(stdout, "account   %s\n", s);
+			cli_print(stdout, "account   %s%s%s\n", s, uri ? " -> " : "",
+				  uri ? uri : "");
 	}
 	json_object_object_add(cli->out, "accounts", arr);
-	json_object_object_add(cli->out, "renamed", json_object_new_array());
+	if (r->tree_checked) {
+		report_renames(cli, res);
+		report_removed(cli, res);
+		json_object_object_add(cli->out, "unchanged",
+				       json_object_new_boolean(res->unchanged));
+	} else {
+		json_object_object_add(cli->out, "renamed", json_object_new_array());
+	}
 	for (i = 0; i < plan->nnodes; i++) {
 		const struct ub_plan_node *n = &plan->nodes[i];
 		json_object *o = json_object_new_object();
@@ -114,7 +139,7 @@ void cli_report(struct ub_cli *cli, const struct ub_boot_result *r)
 		json_object_object_add(cli->out, "object",
 				       r->object ? json_object_new_string(r->object) : NULL);
 	if (r->outcome == UB_OUT_VERIFIED)
-		report_plan(cli, &r->plan);
+		report_plan(cli, r);
 	else if (r->outcome <= UB_OUT_UNCHANGED || r->apply.nremoved)
 		report_lists(cli, &r->apply);
 	cli->apdus += r->apdus;

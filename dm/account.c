@@ -186,6 +186,29 @@ static int server_of(struct model *m, struct ub_mo *mo)
 	return 0;
 }
 
+/* In an import (a backup written by tree export), a ConnMO's owner is
+ * what its root's ACL says: the owner's ACL of one of the import's
+ * accounts (as apply wrote it), else the device.  A reference proves
+ * nothing there: any server may have referred to the device's APN. */
+static const char *import_owner(struct model *m, const struct ub_mo *mo)
+{
+	const struct ub_plan *p = m->p;
+	char acl[UB_ACL_MAX + 1];
+	size_t i, k;
+
+	for (i = 0; i < p->nnodes; i++)
+		if (!strcmp(p->nodes[i].uri, mo->root))
+			break;
+	if (i == p->nnodes || !p->nodes[i].acl)
+		return NULL;
+	for (k = 0; k < p->nmos; k++)
+		if (p->mos[k].kind == UB_MO_ACCOUNT &&
+		    !ub_dm_owner_acl(p->mos[k].server_id, acl, sizeof(acl)) &&
+		    !strcmp(acl, p->nodes[i].acl))
+			return p->mos[k].server_id;
+	return NULL;
+}
+
 /* A connectivity MO belongs to the server whose accounts refer to it (a
  * value naming it or a node below it), else to the plan's only server;
  * with several candidates no owner can be told apart. */
@@ -195,6 +218,10 @@ static int owner_of(struct model *m, struct ub_mo *mo, const char *only_server, 
 	const char *owner = NULL;
 	size_t i;
 
+	if (m->mode == UB_MODEL_IMPORT) {
+		mo->server_id = import_owner(m, mo);
+		return 0;
+	}
 	for (i = 0; i < p->nnodes; i++) {
 		const struct ub_plan_node *n = &p->nodes[i];
 		const struct ub_mo *from = n->mo >= 0 ? &p->mos[n->mo] : NULL;
@@ -211,14 +238,52 @@ static int owner_of(struct model *m, struct ub_mo *mo, const char *only_server, 
 	}
 	if (!owner && !several)
 		owner = only_server; /* may be NULL: connectivity only (CP) */
-	if (!owner && several && m->mode == UB_MODEL_BOOTSTRAP)
+	if (!owner && several)
 		return refuse(
 			m,
 			"%s: the bootstrap configures several servers and no single one refers "
 			"to this connectivity MO",
 			mo->root);
-	mo->server_id = owner; /* import: shared ones belong to the device */
+	mo->server_id = owner;
 	return 0;
+}
+
+static int cmp_node(const void *a, const void *b)
+{
+	return strcmp((*(struct ub_plan_node *const *)a)->uri,
+		      (*(struct ub_plan_node *const *)b)->uri);
+}
+
+/* A leaf has no children (DM-TND 5): refused in the plan, as the export
+ * could not write the tree back.  Sorted once, each parent found by
+ * bisection. */
+static int leaf_parents(struct model *m)
+{
+	struct ub_plan *p = m->p;
+	struct ub_plan_node **v, key, *kp = &key, **hit;
+	char parent[UB_URI_MAX + 1], *slash;
+	size_t i;
+	int err = 0;
+
+	if (p->nnodes < 2)
+		return 0;
+	if (!(v = malloc(p->nnodes * sizeof(*v))))
+		return UB_E_NOMEM;
+	for (i = 0; i < p->nnodes; i++)
+		v[i] = &p->nodes[i];
+	qsort(v, p->nnodes, sizeof(*v), cmp_node);
+	key.uri = parent;
+	for (i = 0; i < p->nnodes && !err; i++) {
+		snprintf(parent, sizeof(parent), "%s", v[i]->uri);
+		if (!(slash = strrchr(parent, '/')))
+			continue;
+		*slash = '\0';
+		hit = bsearch(&kp, v, p->nnodes, sizeof(*v), cmp_node);
+		if (hit && strcmp((*hit)->format, "node"))
+			err = refuse(m, "%s: its parent %s is a leaf", v[i]->uri, parent);
+	}
+	free(v);
+	return err;
 }
 
 const char *ub_plan_server(const struct ub_plan *p, size_t i)
@@ -248,6 +313,8 @@ int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, char *why, size_t 
 	p->nmos = 0;
 	for (i = 0; i < p->nnodes && !err; i++)
 		err = classify(&m, &p->nodes[i]);
+	if (!err)
+		err = leaf_parents(&m);
 	for (k = 0; k < p->nmos && !err; k++) {
 		if (p->mos[k].kind != UB_MO_ACCOUNT)
 			continue;
@@ -267,9 +334,13 @@ int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, char *why, size_t 
 	}
 	if (several)
 		only = NULL;
-	for (k = 0; k < p->nmos && !err; k++)
+	for (k = 0; k < p->nmos && !err; k++) {
 		if (p->mos[k].kind == UB_MO_CONNMO)
 			err = owner_of(&m, &p->mos[k], only, several);
+		/* an account is its ServerID's whatever the file says; a ConnMO
+		 * of an import is owned only as its ACL says */
+		p->mos[k].owner_acl = mode == UB_MODEL_BOOTSTRAP || p->mos[k].kind == UB_MO_ACCOUNT;
+	}
 	if (!err && mode == UB_MODEL_BOOTSTRAP && p->kind != UB_PLAN_CP && !ub_plan_server(p, 0))
 		err = refuse(&m, "the bootstrap configures no DM account");
 	if (!err && mode == UB_MODEL_BOOTSTRAP && !p->nmos)

@@ -1,4 +1,5 @@
 /* Content-Type SEC/MAC parameters and bootstrap MAC verification. */
+#include <ctype.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -308,16 +309,37 @@ int ub_mac_verify(const struct ub_mac_keys *k, enum ub_sec sec, const uint8_t *b
 
 int ub_uri_host(const char *uri, char *out, size_t max)
 {
-	const char *p = strstr(uri, "://"), *e;
-	size_t n;
+	const char *p = uri, *e, *port;
+	size_t n, i;
 
-	p = p ? p + 3 : uri;
-	e = p + strcspn(p, ":/?#");
-	if (memchr(p, '@', (size_t)(e - p)))
-		p = (const char *)memchr(p, '@', (size_t)(e - p)) + 1; /* user@host */
-	n = (size_t)(e - p);
-	if (!n || n >= max || *p == '[')
+	/* scheme ":" "//" authority (RFC 3986 3.1, 3.2), or a bare host */
+	if (isalpha((unsigned char)*p)) {
+		for (p++; isalnum((unsigned char)*p) || strchr("+-.", *p); p++)
+			;
+		if (*p == ':' && p[1] == '/' && p[2] == '/')
+			p += 3;
+		else
+			p = uri;
+	}
+	e = p + strcspn(p, "/?#");
+	/* what a server address names must not depend on the reader: userinfo
+	 * ("evil:x@victim", deprecated by RFC 3986 3.2.1) and a backslash
+	 * (a "/" to WHATWG URL parsers) are refused, not interpreted */
+	for (i = 0; uri[i]; i++)
+		if (uri[i] == '\\' || uri[i] == '@' || (unsigned char)uri[i] <= ' ' ||
+		    uri[i] == 0x7F)
+			return UB_E_BAD_DATA;
+	port = memchr(p, ':', (size_t)(e - p));
+	n = (size_t)((port ? port : e) - p);
+	if (!n || n >= max)
 		return UB_E_BAD_DATA;
+	for (i = 0; i < n; i++) /* a DNS name: letters, digits, '-', '.' (RFC 1123 2.1) */
+		if (!isalnum((unsigned char)p[i]) && p[i] != '-' && p[i] != '.')
+			return UB_E_BAD_DATA;
+	if (port)
+		for (port++; port < e; port++)
+			if (!isdigit((unsigned char)*port))
+				return UB_E_BAD_DATA;
 	memcpy(out, p, n);
 	out[n] = '\0';
 	return 0;

@@ -46,6 +46,10 @@ const struct ub_dm_layout *ub_dm_layout_of(const char *uri, bool *is_account);
 
 /* Is rel (a path relative to an account of layout l) one of the account's
  * server addresses: DM 1.2 AppAddr/<x>/Addr, DM 1.1 Addr? */
+/* Is uri an account's ServerID leaf (<accounts>/<name>/ServerID, as its
+ * DM version spells it)?  The account's name for its server: Get only
+ * (OMA-TS-DM_StdObj 1.2 DMAcc DDF), and what the tree's ownership hangs on. */
+bool ub_dm_is_server_id_leaf(const char *uri);
 bool ub_dm_is_address(const struct ub_dm_layout *l, const char *rel);
 
 /* Containers are device-owned interior nodes that hold the MOs of every

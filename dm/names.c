@@ -45,6 +45,20 @@ const struct ub_dm_layout *ub_dm_layout_of(const char *uri, bool *is_account)
 	return NULL;
 }
 
+bool ub_dm_is_server_id_leaf(const char *uri)
+{
+	const struct ub_dm_layout *l;
+	bool account = false;
+	const char *name;
+	size_t n;
+
+	if (!(l = ub_dm_layout_of(uri, &account)) || !account)
+		return false;
+	name = uri + strlen(l->accounts) + 1;
+	n = strcspn(name, "/");
+	return name[n] == '/' && !strcasecmp(name + n + 1, l->server_leaf);
+}
+
 bool ub_dm_is_address(const struct ub_dm_layout *l, const char *rel)
 {
 	size_t n;
@@ -202,6 +216,10 @@ int ub_uri_check(const char *u, char *why, size_t wlen)
 		seg = strcspn(s, "/");
 		if (!seg || (seg == 1 && s[0] == '.') || (seg == 2 && !strncmp(s, "..", 2)))
 			return why_not(why, wlen, "URI with an empty, '.' or '..' segment");
+		/* "a " and "a" look alike in a listing, and XML readers trim
+		 * a TNDS NodeName: the export would come back as another node */
+		if (s[0] == ' ' || s[seg - 1] == ' ')
+			return why_not(why, wlen, "URI segment that starts or ends with a space");
 		if (++segments > UB_URI_SEGMENTS_MAX)
 			return why_not(why, wlen, "URI deeper than 32 segments");
 	}

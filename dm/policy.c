@@ -59,6 +59,7 @@ void ub_policy_defaults(struct ub_policy *p)
 	p->networkid_key = UB_NETID_SEMI_OCTET;
 	p->user_pin_min = 4;
 	p->naf_binding = UB_NAF_HOST;
+	p->replace_card_accounts = UB_REPLACE_GBA;
 	p->account = UB_CONFLICT_REPLACE;
 	p->connmo = UB_CONFLICT_RENAME;
 	p->prefer_isim = true;
@@ -154,6 +155,17 @@ static int set(struct ub_policy *p, const char *sec, const char *k, const char *
 			    atoi(v) < 1 || atoi(v) > 32)
 				return 0;
 			p->user_pin_min = (unsigned)atoi(v);
+			return 1;
+		}
+		if (!strcmp(k, "replace_card_accounts")) {
+			if (!strcmp(v, "no"))
+				p->replace_card_accounts = UB_REPLACE_NO;
+			else if (!strcmp(v, "gba"))
+				p->replace_card_accounts = UB_REPLACE_GBA;
+			else if (!strcmp(v, "yes"))
+				p->replace_card_accounts = UB_REPLACE_YES;
+			else
+				return 0;
 			return 1;
 		}
 		if (!strcmp(k, "networkid_key")) {

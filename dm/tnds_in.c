@@ -90,7 +90,8 @@ int pb_resolve_inbox(struct build *b)
 	for (i = 0; i < p->nnodes; i++) {
 		char *v = p->nodes[i].value, *nv;
 
-		if (!v || strncmp(v, "./Inbox/", 8))
+		/* a secret is a value, never a reference, whatever it looks like */
+		if (!v || strncmp(v, "./Inbox/", 8) || ub_dm_is_secret(p->nodes[i].uri))
 			continue;
 		for (k = 0; k < b->ninbox; k++) {
 			n = strlen(b->inbox_from[k]);
@@ -105,7 +106,8 @@ int pb_resolve_inbox(struct build *b)
 			break;
 		}
 		if (k == b->ninbox)
-			return pb_fail(b, "reference to an MO not in this bootstrap", v);
+			return pb_fail(b, "reference to an MO not in this bootstrap at",
+				       p->nodes[i].uri);
 	}
 	return 0;
 }

@@ -33,6 +33,10 @@ enum ub_netid_key { UB_NETID_SEMI_OCTET, UB_NETID_ASCII };
  * their ServerID, or both. */
 enum ub_naf_binding { UB_NAF_HOST = 1, UB_NAF_SERVER_ID = 2, UB_NAF_BOTH = 3 };
 enum ub_conflict { UB_CONFLICT_REPLACE, UB_CONFLICT_REJECT, UB_CONFLICT_RENAME };
+/* May a push replace an account that the card, factory apply or an import
+ * wrote?  Never; only when keyed with the card's GBA key (whose NAF is
+ * bound to the account); or whatever its SEC. */
+enum ub_replace_card { UB_REPLACE_GBA, UB_REPLACE_NO, UB_REPLACE_YES };
 
 struct ub_policy {
 	bool smartcard_enabled, remove_stale;
@@ -43,6 +47,7 @@ struct ub_policy {
 	char servers[UB_POLICY_MAX_SERVERS][128];
 	int nservers; /* 0: any server may bootstrap */
 	enum ub_conflict account, connmo;
+	enum ub_replace_card replace_card_accounts;
 	bool prefer_isim, allow_gba_me;
 	char naf_fqdn[256]; /* "": the host of the message's Source LocURI */
 	enum ub_naf_binding naf_binding;

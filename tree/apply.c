@@ -221,10 +221,12 @@ static int rename_root(struct work *w, struct root *r)
 			free(w->uri[i]);
 			w->uri[i] = n;
 		}
-		/* a ServerID is a name, not a reference, whatever it looks like */
+		/* a ServerID is a name and a secret a value, not references,
+		 * whatever they look like */
 		if (r->mo->kind != UB_MO_CONNMO || !w->value[i] ||
 		    !ub_uri_under(w->value[i], from) ||
-		    (pn->mo >= 0 && pn->value == p->mos[pn->mo].server_id))
+		    (pn->mo >= 0 && pn->value == p->mos[pn->mo].server_id) ||
+		    ub_dm_is_secret(pn->uri))
 			continue;
 		if (!(n = replace_prefix(w->value[i], ol, r->final)))
 			return UB_E_NOMEM;
@@ -239,7 +241,7 @@ struct bound {
 	const struct ub_dm_layout *layout;
 	size_t root_len;
 	const char *host;
-	const char *bad;
+	unsigned addresses;
 	char uri[UB_URI_MAX + 1];
 };
 
@@ -250,6 +252,7 @@ static int address_cb(const struct ub_tree_node *n, void *arg)
 
 	if (strlen(n->uri) <= b->root_len || !ub_dm_is_address(b->layout, n->uri + b->root_len + 1))
 		return 0;
+	b->addresses++;
 	if (!n->value || ub_uri_host(n->value, host, sizeof(host)) || strcasecmp(host, b->host)) {
 		snprintf(b->uri, sizeof(b->uri), "%s", n->uri);
 		return 1;
@@ -261,7 +264,7 @@ static int address_cb(const struct ub_tree_node *n, void *arg)
  * signing NAF's already: every address of it hosted at that NAF. */
 static int bound_to_naf(struct work *w, const struct root *r)
 {
-	struct bound b = {r->mo->layout, strlen(r->replaces), w->o->naf_host, NULL, ""};
+	struct bound b = {r->mo->layout, strlen(r->replaces), w->o->naf_host, 0, ""};
 	int err = ub_store_each(w->t, r->replaces, address_cb, &b);
 
 	if (err == 1)
@@ -269,7 +272,29 @@ static int bound_to_naf(struct work *w, const struct root *r)
 			      "%s is not at the NAF that signed this push (%s): the account of "
 			      "another server is not replaced",
 			      b.uri, w->o->naf_host);
+	/* no address: nothing shows the account was this NAF's */
+	if (!err && !b.addresses)
+		return refuse(w, UB_E_POLICY,
+			      "%s has no server address: a GBA push signed by %s does not replace "
+			      "it",
+			      r->replaces, w->o->naf_host);
 	return err;
+}
+
+/* A push not keyed by the card replaces only what pushes wrote. */
+static int pushed(struct work *w, const struct root *r)
+{
+	char source[128];
+	int n = ub_store_source(w->t, r->replaces, source, sizeof(source));
+
+	if (n < 0)
+		return n;
+	if (n && !strcmp(source, UB_SOURCE_PUSH))
+		return 0;
+	return refuse(w, UB_E_POLICY,
+		      "%s was written by %s: a push without the card's GBA key does not replace "
+		      "it ([push] replace_card_accounts)",
+		      r->replaces, n && *source ? source : "the device");
 }
 
 static int place_account(struct work *w, struct root *r)
@@ -297,6 +322,8 @@ static int place_account(struct work *w, struct root *r)
 			return refuse(w, UB_E_POLICY,
 				      "%s holds nodes of another owner: not replaced (ServerID %s)",
 				      r->replaces, mo->server_id);
+		if (w->o->pushed_only && (n = pushed(w, r)))
+			return n;
 		if (w->o->naf_host && (n = bound_to_naf(w, r)))
 			return n;
 		memcpy(r->final, r->replaces, sizeof(r->final));
@@ -335,6 +362,47 @@ static int place_other(struct work *w, struct root *r)
 	return free_name(w, r);
 }
 
+/* A server's nodes refer only to its own connectivity MOs or the
+ * device's: an account pointing at another server's APN would use that
+ * server's connectivity and credentials. */
+static int references(struct work *w)
+{
+	const struct ub_plan *p = w->plan;
+	char root[UB_URI_MAX + 1], owner[UB_SERVER_ID_MAX + 2];
+	const struct ub_dm_layout *l;
+	bool account;
+	size_t i, k, n;
+	int ex;
+
+	for (i = 0; i < p->nnodes; i++) {
+		const struct ub_plan_node *pn = &p->nodes[i];
+		const char *v = w->value[i], *s;
+
+		if (pn->mo < 0 || !v || !(s = p->mos[pn->mo].server_id) ||
+		    pn->value == p->mos[pn->mo].server_id || ub_dm_is_secret(pn->uri) ||
+		    !(l = ub_dm_layout_of(v, &account)) || account)
+			continue;
+		n = strlen(l->connmos) + 1;
+		n += strcspn(v + n, "/");
+		if (n > UB_URI_MAX)
+			continue;
+		memcpy(root, v, n);
+		root[n] = '\0';
+		for (k = 0; k < p->nmos; k++)
+			if (!strcmp(w->roots[k].final, root))
+				break;
+		if (k < p->nmos)
+			continue; /* one of this bootstrap's */
+		if ((ex = ub_store_owner(w->t, root, owner, sizeof(owner))) < 0)
+			return ex;
+		if (ex && owner[0] && strcmp(owner, s))
+			return refuse(w, UB_E_POLICY,
+				      "%s refers to %s, the connectivity MO of another server",
+				      pn->uri, root);
+	}
+	return 0;
+}
+
 static int resolve(struct work *w, struct ub_apply_result *res)
 {
 	const struct ub_plan *p = w->plan;
@@ -365,11 +433,17 @@ static int resolve(struct work *w, struct ub_apply_result *res)
 			return err;
 	}
 	/* bounds hold after every rewrite, as in the plan */
-	for (i = 0; i < p->nnodes; i++)
-		if (ub_uri_check(w->uri[i], why, sizeof(why)) ||
-		    (w->rewritten[i] && ub_uri_check(w->value[i], why, sizeof(why))))
+	for (i = 0; i < p->nnodes; i++) {
+		if (ub_uri_check(w->uri[i], why, sizeof(why)))
 			return refuse(w, UB_E_BAD_DATA, "after renaming, %s: %.200s", why,
-				      w->rewritten[i] ? w->value[i] : w->uri[i]);
+				      w->uri[i]);
+		if (w->rewritten[i] && ub_uri_check(w->value[i], why, sizeof(why)))
+			return refuse(w, UB_E_BAD_DATA,
+				      "after renaming, the reference at %.200s: %s",
+				      p->nodes[i].uri, why);
+	}
+	if ((err = references(w)))
+		return err;
 	for (k = 0; k < p->nmos; k++) {
 		struct root *r = &w->roots[k];
 
@@ -389,7 +463,7 @@ static int resolve(struct work *w, struct ub_apply_result *res)
  * the device, nodes inside the MO for its owner. */
 static int parents(struct work *w, const char *uri, const struct root *r, const char *source)
 {
-	char parent[UB_URI_MAX + 1], *slash;
+	char parent[UB_URI_MAX + 1], format[16], *slash;
 	bool inside;
 	int ex, err;
 
@@ -397,8 +471,13 @@ static int parents(struct work *w, const char *uri, const struct root *r, const 
 	if (!(slash = strrchr(parent, '/')))
 		return UB_E_INTERNAL;
 	*slash = '\0';
-	if ((ex = ub_store_exists(w->t, parent)) != 0)
-		return ex < 0 ? ex : 0;
+	if ((ex = ub_store_format(w->t, parent, format, sizeof(format))) < 0)
+		return ex;
+	if (ex && strcmp(format, "node"))
+		return refuse(w, UB_E_BAD_DATA, "%s is a leaf of the tree: %s cannot go below it",
+			      parent, uri);
+	if (ex)
+		return 0;
 	if ((err = parents(w, parent, r, source)))
 		return err;
 	inside = ub_uri_under(parent, r->final) && strcmp(parent, r->final);
@@ -449,9 +528,9 @@ static int write_root(struct work *w, const struct root *r, long own, const char
 		row.type = UB_DDF_DMACC;
 	if (pn && pn->acl)
 		row.acl = pn->acl;
-	else if (s && (err = ub_dm_owner_acl(s, acl, sizeof(acl))))
+	else if (s && r->mo->owner_acl && (err = ub_dm_owner_acl(s, acl, sizeof(acl))))
 		return err;
-	else if (s)
+	else if (s && r->mo->owner_acl)
 		row.acl = acl;
 	snprintf(parent, sizeof(parent), "%s", r->final);
 	*strrchr(parent, '/') = '\0';
@@ -502,6 +581,56 @@ static int write_all(struct work *w, const char *source, struct ub_apply_result 
 		err = parents(w, row.uri, r, source) ?: ub_store_insert(w->t, &row);
 	}
 	free(order);
+	return err;
+}
+
+/* A server's bootstrap replaces its account; the connectivity MOs that
+ * its earlier bootstraps from the same source wrote and that nothing
+ * refers to any more go with the old account, so that one server cannot
+ * grow the tree without bound.  Others' and the device's stay. */
+struct stale {
+	struct work *w;
+	char **v;
+	size_t n, cap;
+};
+
+static int stale_cb(const char *uri, void *arg)
+{
+	struct stale *st = arg;
+	size_t k;
+
+	for (k = 0; k < st->w->plan->nmos; k++)
+		if (!strcmp(st->w->roots[k].final, uri))
+			return 0; /* this bootstrap's */
+	return push_str(&st->v, &st->n, &st->cap, uri);
+}
+
+static int drop_unreferenced(struct work *w, struct ub_apply_result *res)
+{
+	const struct ub_plan *p = w->plan;
+	size_t k, i;
+	int err = 0, n;
+
+	for (k = 0; k < p->nmos && !err; k++) {
+		const struct ub_mo *mo = &p->mos[k];
+		struct stale st = {w, NULL, 0, 0};
+
+		if (mo->kind != UB_MO_ACCOUNT)
+			continue;
+		err = ub_store_connmos_of(w->t, mo->layout->connmos, mo->server_id, w->o->source,
+					  stale_cb, &st);
+		for (i = 0; i < st.n; i++) {
+			/* kept when referred to, or shared with another owner or source */
+			if (!err && !(n = ub_store_referenced(w->t, st.v[i])))
+				n = ub_store_mixed(w->t, st.v[i], mo->server_id, w->o->source);
+			if (!err && n < 0)
+				err = n;
+			else if (!err && !n && !(err = ub_store_delete_subtree(w->t, st.v[i])))
+				err = report_removed(st.v[i], res);
+			free(st.v[i]);
+		}
+		free(st.v);
+	}
 	return err;
 }
 
@@ -604,6 +733,8 @@ static int apply_plan(struct work *w, struct ub_apply_result *res, bool *wrote)
 		return err;
 	}
 	err = write_all(w, w->o->source, res);
+	if (!err)
+		err = drop_unreferenced(w, res);
 	if (!err && w->o->digest)
 		err = ub_store_set_digest(w->t, w->o->source, w->o->digest);
 	return err;
@@ -660,7 +791,7 @@ int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub
 	}
 	wrote = wrote || res->nremoved > 0;
 	res->unchanged = !err && !wrote;
-	if (!err && wrote)
+	if (!err && wrote && !o->dry_run)
 		err = ub_store_commit(t);
 	else
 		ub_store_rollback(t); /* nothing half-applied, nothing written for nothing */

@@ -41,7 +41,11 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	 * then took other servers' accounts with it).  A migration is a record
 	 * of its day: the list is spelled here, not taken from dm/names.c. */
 	("UPDATE node SET server = NULL, source = NULL WHERE uri IN "
-	 "('.', './DMAcc', './ConnMO', './SyncML', './SyncML/DMAcc', './SyncML/Con');"),
+	 "('.', './DMAcc', './ConnMO', './SyncML', './SyncML/DMAcc', './SyncML/Con');"
+	 /* a ServerID's account is found among that server's nodes, not
+	  * among all accounts */
+	 "DROP INDEX IF EXISTS node_server;"
+	 "CREATE INDEX IF NOT EXISTS node_server_parent ON node(server, parent);"),
 };
 
 static int exec(struct ub_tree *t, const char *sql)
@@ -117,6 +121,11 @@ enum {
 	ST_COUNT,
 	ST_EXISTS,
 	ST_OWNER,
+	ST_SOURCE,
+	ST_FORMAT,
+	ST_CONNMOS_OF,
+	ST_REFERENCED,
+	ST_MIXED,
 	ST_INSERT,
 	ST_DELETE_SUB,
 	ST_FOREIGN,
@@ -140,6 +149,16 @@ static const char *const sql[] = {
 	[ST_COUNT] = "SELECT count(*) FROM node",
 	[ST_EXISTS] = "SELECT 1 FROM node WHERE uri = ?1",
 	[ST_OWNER] = "SELECT ifnull(server, '') FROM node WHERE uri = ?1",
+	[ST_SOURCE] = "SELECT ifnull(source, '') FROM node WHERE uri = ?1",
+	[ST_FORMAT] = "SELECT format FROM node WHERE uri = ?1",
+	[ST_CONNMOS_OF] = "SELECT uri FROM node WHERE parent = ?1 AND server = ?2 AND source = ?3 "
+			  "ORDER BY uri",
+	/* no index on values: a scan, run only for a ConnMO about to go */
+	[ST_REFERENCED] = "SELECT 1 FROM node WHERE format <> 'node' AND (value = ?1 OR "
+			  "(value >= ?1 || '/' AND value < ?1 || '0')) LIMIT 1",
+	[ST_MIXED] =
+		"SELECT 1 FROM node WHERE (uri = ?1 OR (uri >= ?1 || '/' AND uri < ?1 || '0')) "
+		"AND (server IS NOT ?2 OR source IS NOT ?3) LIMIT 1",
 	[ST_INSERT] = "INSERT INTO node(uri, parent, format, type, value, acl, server, source) "
 		      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_DELETE_SUB] = "DELETE FROM node WHERE uri = ?1 OR "
@@ -150,11 +169,14 @@ static const char *const sql[] = {
 		      "AND format <> 'node'",
 	[ST_EACH] = "SELECT uri, format, type, value, acl, server, source FROM node WHERE uri = ?1 "
 		    "OR (uri >= ?1 || '/' AND uri < ?1 || '0') ORDER BY uri",
-	/* the account node is a direct child of the container, and the
-	 * ServerID leaf a direct child of the account: nothing deeper */
-	[ST_ACCOUNTS] = "SELECT a.uri FROM node a JOIN node s ON s.uri = a.uri || '/' || ?2 "
-			"WHERE a.parent = ?1 AND s.parent = a.uri AND s.value = ?3 "
-			"AND s.format <> 'node' ORDER BY a.uri",
+	/* the account node is a direct child of the container, owned by
+	 * its ServerID, and the ServerID leaf a direct child of the account:
+	 * nothing deeper */
+	[ST_ACCOUNTS] =
+		"SELECT a.uri FROM node a INDEXED BY node_server_parent "
+		"JOIN node s ON s.uri = a.uri || '/' || ?2 "
+		"WHERE a.server = ?3 AND a.parent = ?1 AND s.parent = a.uri AND s.value = ?3 "
+		"AND s.format <> 'node' ORDER BY a.uri",
 	[ST_SOURCE_ROOTS] = "SELECT n.uri FROM node n LEFT JOIN node p ON p.uri = n.parent "
 			    "WHERE n.source = ?1 AND p.source IS NOT ?1 ORDER BY n.uri",
 	[ST_ORPHAN] = "SELECT c.uri FROM node c JOIN node p ON p.uri = c.parent "
@@ -297,6 +319,42 @@ int ub_store_exists(struct ub_tree *t, const char *uri)
 int ub_store_owner(struct ub_tree *t, const char *uri, char *out, size_t max)
 {
 	return one(t, ST_OWNER, 1, uri, NULL, NULL, out, max);
+}
+
+int ub_store_source(struct ub_tree *t, const char *uri, char *out, size_t max)
+{
+	return one(t, ST_SOURCE, 1, uri, NULL, NULL, out, max);
+}
+
+int ub_store_format(struct ub_tree *t, const char *uri, char *out, size_t max)
+{
+	return one(t, ST_FORMAT, 1, uri, NULL, NULL, out, max);
+}
+
+int ub_store_connmos_of(struct ub_tree *t, const char *container, const char *server,
+			const char *source, int (*cb)(const char *uri, void *arg), void *arg)
+{
+	sqlite3_stmt *st = stmt(t, ST_CONNMOS_OF, 3, container, server, source);
+	int rc, err = 0;
+
+	if (!st)
+		return UB_E_IO;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		err = cb((const char *)sqlite3_column_text(st, 0), arg);
+	done(st);
+	if (err)
+		return err;
+	return rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+int ub_store_referenced(struct ub_tree *t, const char *uri)
+{
+	return one(t, ST_REFERENCED, 1, uri, NULL, NULL, NULL, 0);
+}
+
+int ub_store_mixed(struct ub_tree *t, const char *root, const char *server, const char *source)
+{
+	return one(t, ST_MIXED, 3, root, server, source, NULL, 0);
 }
 
 int ub_store_insert(struct ub_tree *t, const struct ub_store_row *r)

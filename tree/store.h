@@ -39,6 +39,18 @@ int ub_store_exists(struct ub_tree *t, const char *uri);
 /* The owner (ServerID) of the node at uri into out ("" for the device).
  * 1 found, 0 no such node. */
 int ub_store_owner(struct ub_tree *t, const char *uri, char *out, size_t max);
+/* The connectivity MOs (children of container) that server owns and
+ * source wrote, through cb. */
+int ub_store_connmos_of(struct ub_tree *t, const char *container, const char *server,
+			const char *source, int (*cb)(const char *uri, void *arg), void *arg);
+/* Does a leaf's value name uri or a node below it?  1, 0. */
+int ub_store_referenced(struct ub_tree *t, const char *uri);
+/* Does the subtree at root hold a node of another owner or source?  1, 0. */
+int ub_store_mixed(struct ub_tree *t, const char *root, const char *server, const char *source);
+/* The node's Format ("node" for an interior node): 1, or 0 (no node). */
+int ub_store_format(struct ub_tree *t, const char *uri, char *out, size_t max);
+/* The source that wrote the node at uri ("" for none): 1, or 0. */
+int ub_store_source(struct ub_tree *t, const char *uri, char *out, size_t max);
 
 /* Insert one node; UB_E_IO also when a node is there already. */
 int ub_store_insert(struct ub_tree *t, const struct ub_store_row *r);

@@ -206,6 +206,10 @@ int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri
 		return UB_E_USAGE; /* interior nodes have no value */
 	}
 	ub_tree_node_free(&n);
+	/* the ServerID names the account's owner: a server that changed it
+	 * would own nodes under a name that is not its own */
+	if (ub_dm_is_server_id_leaf(uri))
+		return UB_E_POLICY;
 	/* Replace of a value needs Replace in the node's ACL in force (its
 	 * own, else inherited); changing the ACL itself is another matter */
 	err = ub_tree_effective_acl(t, uri, acl, sizeof(acl));

@@ -8,6 +8,10 @@
 #include "ub_plan.h"
 #include "ub_policy.h"
 
+/* The provenance of what is written (node.source). */
+#define UB_SOURCE_PUSH "push"
+#define UB_SOURCE_CARD_PREFIX "iccid:" /* + the card's ICCID */
+
 struct ub_apply_opts {
 	const char *source;	    /* provenance of what is written: "iccid:<ICCID>",
 				       "push", "factory", "import" */
@@ -22,6 +26,11 @@ struct ub_apply_opts {
 	const char *naf_host; /* a GBA-keyed push: the NAF whose key signed it.
 				 An account it replaces must have been that
 				 NAF's too (its addresses hosted there) */
+	bool dry_run;	      /* decide and write, then roll back: res says what
+				 would be done */
+	bool pushed_only;     /* replace only accounts that pushes wrote (a push
+				 whose key the card does not hold must not
+				 take over the card's or the factory's) */
 };
 
 /* Apply plan (NULL: removals only) in one transaction.  Accounts: a new

@@ -42,7 +42,10 @@ struct ub_boot_config {
 	bool channel;			/* work on a logical channel */
 	FILE *trace[2];			/* APDU traces in scriptor's format, or NULL */
 	bool trace_secrets;		/* do not redact secrets in traces (labs only) */
-	bool dry_run;			/* verify only: nothing is written */
+	bool dry_run;			/* verify, and decide against the tree
+					   (where accounts go, what is renamed or
+					   refused) in a transaction that is rolled
+					   back: nothing is written */
 };
 
 enum ub_outcome {
@@ -65,7 +68,10 @@ struct ub_boot_result {
 					 Bootstrap", "CP Bootstrap", ...), or NULL */
 	const char *sec;	      /* a push: its SEC type ("USERPIN", ...), or NULL */
 	struct ub_plan plan;	      /* verified: the node operations */
-	struct ub_apply_result apply; /* applied, unchanged: accounts, renamed, removed */
+	struct ub_apply_result apply; /* applied, unchanged: accounts, renamed, removed;
+					 verified with tree_checked: what would be */
+	bool tree_checked;	      /* a dry run decided against the tree (in a
+					 transaction rolled back) */
 	unsigned apdus;		      /* APDUs exchanged with the card */
 };
 

@@ -8,7 +8,10 @@
  *            with exactly one ServerID leaf as a direct child; owned by
  *            that ServerID
  *   connmo   ./ConnMO/<y> or ./SyncML/Con/<y>; owned by the ServerID of
- *            the accounts that refer to it (or of the only account)
+ *            the accounts that refer to it (or of the only account); in
+ *            an import, by the ServerID its root's ACL is the owner's
+ *            ACL of (Get=S&Replace=S&Delete=S, S an account's), else by
+ *            the device
  *   device   (tree import only) anything else, as ./<a>/<b>; no server
  * Containers (./DMAcc, ./SyncML/DMAcc, ...) belong to the device. */
 #ifndef UICCBOOT_PLAN_H
@@ -37,6 +40,9 @@ struct ub_mo {
 	enum ub_mo_kind kind;
 	const struct ub_dm_layout *layout; /* account, connmo: whose containers */
 	const char *server_id; /* the owner (the account's ServerID value); NULL: the device */
+	int owner_acl;	       /* 1: the root gets the owner's ACL when the plan gives
+				  none (an account; a bootstrap's ConnMO); 0: as
+				  given (an import's ConnMO) */
 };
 
 struct ub_plan {

@@ -56,7 +56,8 @@ int ub_tree_effective_acl(struct ub_tree *t, const char *uri, char *out, size_t 
 bool ub_acl_allows(const char *acl, const char *cmd, const char *server_id);
 
 /* Get or Replace a leaf as server_id, under the ACL in force at it.
- * UB_E_POLICY when the ACL says no. */
+ * UB_E_POLICY when the ACL says no, and for Replace of an account's
+ * ServerID leaf (Get only: the tree's ownership hangs on it). */
 int ub_tree_get_as(struct ub_tree *t, const char *server_id, const char *uri,
 		   struct ub_tree_node *n);
 int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri,

@@ -344,9 +344,22 @@ static void uri_host(void **state)
 	(void)state;
 	assert_int_equal(ub_uri_host("https://dm.operator.example:443/dm", h, sizeof(h)), 0);
 	assert_string_equal(h, "dm.operator.example");
-	assert_int_equal(ub_uri_host("http://user@dm.example/x", h, sizeof(h)), 0);
-	assert_string_equal(h, "dm.example");
 	assert_int_equal(ub_uri_host("dm.example", h, sizeof(h)), 0);
+	assert_int_equal(ub_uri_host("HTTPS://DM.example:8443?x", h, sizeof(h)), 0);
+	assert_string_equal(h, "DM.example");
+	/* read otherwise by other URL parsers: refused, never interpreted */
+	assert_int_equal(ub_uri_host("http://user@dm.example/x", h, sizeof(h)), UB_E_BAD_DATA);
+	assert_int_equal(ub_uri_host("https://evil.example:x@victim.example/dm", h, sizeof(h)),
+			 UB_E_BAD_DATA);
+	assert_int_equal(ub_uri_host("https://victim.example\\@evil.example/", h, sizeof(h)),
+			 UB_E_BAD_DATA);
+	assert_int_equal(ub_uri_host("https://victim.example\\evil/", h, sizeof(h)), UB_E_BAD_DATA);
+	/* "://" counts only right after a scheme */
+	assert_int_equal(ub_uri_host("x?https://evil.example/", h, sizeof(h)), 0);
+	assert_string_equal(h, "x");
+	assert_int_equal(ub_uri_host("https://dm.example:44x3/", h, sizeof(h)), UB_E_BAD_DATA);
+	assert_int_equal(ub_uri_host("https://dm%2eexample/", h, sizeof(h)), UB_E_BAD_DATA);
+	assert_int_equal(ub_uri_host("https://dm.example /", h, sizeof(h)), UB_E_BAD_DATA);
 	assert_int_equal(ub_uri_host("https:///dm", h, sizeof(h)), UB_E_BAD_DATA);
 	assert_int_equal(ub_uri_host("https://[::1]/dm", h, sizeof(h)), UB_E_BAD_DATA);
 }

@@ -60,9 +60,11 @@ static void server_ids(void **state)
 
 static void uris(void **state)
 {
-	static const char *const bad[] = {"",	    "/",       "..",	   "./",       "DMAcc",
-					  "./a/",   "./a//b",  "./a/./b",  "./a/../b", ".//a",
-					  "./a\nb", "./a\x7f", "/DMAcc/x", ".DMAcc"};
+	static const char *const bad[] = {
+		"",	  "/",	     "..",	 "./",	     "DMAcc",
+		"./a/",	  "./a//b",  "./a/./b",	 "./a/../b", ".//a",
+		"./a\nb", "./a\x7f", "/DMAcc/x", ".DMAcc",   "./DMAcc/a /ServerID",
+		"./ a",	  "./a/ b"};
 	char u[UB_URI_MAX + 8];
 	size_t i;
 
@@ -70,6 +72,7 @@ static void uris(void **state)
 	assert_int_equal(ub_uri_check(".", NULL, 0), 0);
 	assert_int_equal(ub_uri_check("./DMAcc/x/AppAddr/1/Addr", NULL, 0), 0);
 	assert_int_equal(ub_uri_check("./a<b>&\"c", NULL, 0), 0);
+	assert_int_equal(ub_uri_check("./Operator DM/x", NULL, 0), 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (!ub_uri_check(bad[i], NULL, 0))
 			fail_msg("URI accepted: '%s'", bad[i]);

@@ -218,6 +218,13 @@ static void private_files(void **state)
 			 UB_E_POLICY);
 	assert_non_null(strstr(why, "hard links"));
 	unlink(link2);
+	/* removed while being checked (SQLite's -wal and -shm on another
+	 * connection's last close): no name left, not a hard link */
+	snprintf(path, sizeof(path), "%s", file("db-wal", "x", 1, 0644));
+	fd = open(path, O_PATH | O_NOFOLLOW);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(ub_secret_file_private(fd, false, path, why, sizeof(why)), UB_E_NOT_FOUND);
+	close(fd);
 	/* not a regular file */
 	assert_int_equal(ub_secret_path_private(dir, false, false, why, sizeof(why)), UB_E_POLICY);
 	assert_int_equal(ub_secret_create_private("/dev/null", why, sizeof(why)), UB_E_POLICY);

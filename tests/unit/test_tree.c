@@ -144,6 +144,10 @@ static void apply_then_unchanged(void **state)
 	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./DMAcc/ex/AAuthPref", "x"),
 			 UB_E_NOT_FOUND);
 	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./DMAcc/ex/AppID", "w7"), 0);
+	/* the owner may not rename itself: its ServerID is Get only */
+	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./DMAcc/ex/ServerID", "srvB"),
+			 UB_E_POLICY);
+	assert_string_equal(value_of("./DMAcc/ex/ServerID"), "dm.example.com");
 	ub_apply_result_free(&r);
 }
 
@@ -161,22 +165,26 @@ static void connmo_rename_and_isolation(void **state)
 	assert_string_equal(value_of("./DMAcc/ExampleOp/PrefConRef"), "./ConnMO/Internet");
 	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./ConnMO/Internet/Name", "Other"),
 			 0);
+	/* policy reject: the ConnMO differs now, refused and nothing written */
+	pol.connmo = UB_CONFLICT_REJECT;
+	before = ub_tree_count(t);
+	assert_int_equal(apply("tests/fixtures/dm12-tnds.wbxml", &r), UB_E_POLICY);
+	assert_int_equal(ub_tree_count(t), before);
+	assert_string_equal(value_of("./ConnMO/Internet/Name"), "Other");
 	/* same ServerID again: the account is replaced, the ConnMO differs -> renamed */
+	pol.connmo = UB_CONFLICT_RENAME;
 	assert_int_equal(apply("tests/fixtures/dm12-tnds.wbxml", &r), 0);
 	assert_int_equal(r.nrenamed, 1);
 	assert_string_equal(r.renamed[0].from, "./ConnMO/Internet");
 	assert_string_equal(r.renamed[0].to, "./ConnMO/Internet1");
 	assert_string_equal(value_of("./DMAcc/ExampleOp/PrefConRef"), "./ConnMO/Internet1");
-	assert_string_equal(value_of("./ConnMO/Internet/Name"), "Other"); /* untouched */
 	assert_string_equal(value_of("./ConnMO/Internet1/Name"), "Internet");
-	/* policy reject: refused and nothing written */
-	pol.connmo = UB_CONFLICT_REJECT;
-	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./ConnMO/Internet1/Name", "X"),
-			 0);
-	before = ub_tree_count(t);
-	assert_int_equal(apply("tests/fixtures/dm12-tnds.wbxml", &r), UB_E_POLICY);
-	assert_int_equal(ub_tree_count(t), before);
-	assert_string_equal(value_of("./DMAcc/ExampleOp/PrefConRef"), "./ConnMO/Internet1");
+	/* the old one, its own from the same source and referred to by
+	 * nothing now, goes with the old account: a server cannot grow the
+	 * tree by bootstrapping again and again */
+	assert_null(value_of("./ConnMO/Internet/Name"));
+	assert_int_equal(r.nremoved, 1);
+	assert_string_equal(r.removed[0], "./ConnMO/Internet");
 	pol.connmo = UB_CONFLICT_RENAME;
 	/* dm12-plain is another account of the same ServerID: refused under
 	 * account = reject, nothing written */
