@@ -82,6 +82,42 @@ static int tree_get(struct ub_cli *cli, struct ub_tree *t, const char *uri, bool
 	return 0;
 }
 
+/* The whole file, up to what an import reads (one byte more says it is
+ * too long); the buffer grows by doubling, each old one wiped. */
+static int read_doc(FILE *fp, char **out, size_t *len)
+{
+	size_t cap = 64 * 1024, n = 0, got;
+	char *b = malloc(cap), *nb;
+
+	*out = NULL;
+	*len = 0;
+	while (b) {
+		got = fread(b + n, 1, cap - n, fp);
+		n += got;
+		if (n > UB_TNDS_MAX)
+			break;
+		if (n < cap) {
+			if (ferror(fp))
+				break;
+			*out = b;
+			*len = n;
+			return 0;
+		}
+		nb = malloc(cap * 2);
+		if (nb)
+			memcpy(nb, b, n);
+		OPENSSL_cleanse(b, n);
+		free(b);
+		b = nb;
+		cap *= 2;
+	}
+	if (!b)
+		return UB_E_NOMEM;
+	OPENSSL_cleanse(b, n);
+	free(b);
+	return n > UB_TNDS_MAX ? UB_E_BAD_DATA : UB_E_IO;
+}
+
 static int tree_import(struct ub_cli *cli, struct ub_tree *t, const char *file, const char *source)
 {
 	struct ub_apply_opts o = {.source = source};
@@ -102,10 +138,15 @@ static int tree_import(struct ub_cli *cli, struct ub_tree *t, const char *file, 
 		return UB_E_IO;
 	}
 	setvbuf(fp, NULL, _IONBF, 0); /* no stdio copy of the document to leave behind */
-	xml = malloc(UB_DOC_MAX * 16 + 1);
-	len = xml ? fread(xml, 1, UB_DOC_MAX * 16 + 1, fp) : 0;
+	err = read_doc(fp, &xml, &len);
 	fclose(fp);
-	err = !xml ? UB_E_NOMEM : ub_plan_from_tnds(xml, len, &plan, reason, sizeof(reason));
+	if (!err)
+		err = ub_plan_from_tnds(xml, len, &plan, reason, sizeof(reason));
+	else if (err == UB_E_BAD_DATA)
+		snprintf(reason, sizeof(reason),
+			 "larger than %zu bytes (the export of a full tree)", (size_t)UB_TNDS_MAX);
+	else
+		snprintf(reason, sizeof(reason), "%s", strerror(errno));
 	if (xml)
 		OPENSSL_cleanse(xml, len); /* a backup holds the accounts' secrets */
 	free(xml);

@@ -22,6 +22,11 @@ struct model {
 	enum ub_model_mode mode;
 	const struct ub_dm_layout *layout; /* the plan's own (bootstrap mode) */
 	size_t cap;
+	size_t *slot; /* MO index + 1 by hash of its root; 0: empty */
+	size_t nslots;
+	const struct ub_mo **accounts; /* sorted by ServerID, then layout */
+	size_t naccounts;
+	long *root_node; /* per MO: the index of its root node, or -1 */
 	char *why;
 	size_t wlen;
 };
@@ -50,25 +55,61 @@ static size_t root_len(const char *uri, const struct ub_dm_layout *l, bool accou
 	return uri[p] ? p + 1 + strcspn(uri + p + 1, "/") : p;
 }
 
+/* FNV-1a of the root, for the MO table: an import has many thousands */
+static size_t hash(const char *s, size_t len)
+{
+	size_t h = 2166136261u, i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static bool root_is(const struct ub_mo *mo, const char *uri, size_t len)
+{
+	return !strncmp(mo->root, uri, len) && !mo->root[len];
+}
+
+/* Place MO k in the table, which has room. */
+static void slot_put(struct model *m, size_t k)
+{
+	size_t i = hash(m->p->mos[k].root, strlen(m->p->mos[k].root)) & (m->nslots - 1);
+
+	while (m->slot[i])
+		i = (i + 1) & (m->nslots - 1);
+	m->slot[i] = k + 1;
+}
+
 static int mo_of(struct model *m, const char *uri, size_t len, enum ub_mo_kind kind,
 		 const struct ub_dm_layout *l)
 {
 	struct ub_plan *p = m->p;
 	struct ub_mo *mo;
-	size_t i;
+	size_t i, k;
 
-	/* the plan lists an MO's nodes together: look from the end */
-	for (i = p->nmos; i-- > 0;)
-		if (strlen(p->mos[i].root) == len && !strncmp(p->mos[i].root, uri, len))
-			return (int)i;
+	/* the plan lists an MO's nodes together: the last one first */
+	if (p->nmos && root_is(&p->mos[p->nmos - 1], uri, len))
+		return (int)(p->nmos - 1);
+	for (i = m->nslots ? hash(uri, len) & (m->nslots - 1) : 0; m->nslots && m->slot[i];
+	     i = (i + 1) & (m->nslots - 1))
+		if (root_is(&p->mos[m->slot[i] - 1], uri, len))
+			return (int)(m->slot[i] - 1);
 	if (p->nmos == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 8;
+		size_t cap = m->cap ? 2 * m->cap : 8, *slot = calloc(2 * cap, sizeof(*slot));
 
-		mo = realloc(p->mos, cap * sizeof(*mo));
-		if (!mo)
+		mo = slot ? realloc(p->mos, cap * sizeof(*mo)) : NULL;
+		if (!mo) {
+			free(slot);
 			return UB_E_NOMEM;
+		}
 		p->mos = mo;
 		m->cap = cap;
+		/* at most half full */
+		free(m->slot);
+		m->slot = slot;
+		m->nslots = 2 * cap;
+		for (k = 0; k < p->nmos; k++)
+			slot_put(m, k);
 	}
 	mo = &p->mos[p->nmos];
 	memset(mo, 0, sizeof(*mo));
@@ -77,6 +118,7 @@ static int mo_of(struct model *m, const char *uri, size_t len, enum ub_mo_kind k
 		return UB_E_NOMEM;
 	mo->kind = kind;
 	mo->layout = l;
+	slot_put(m, p->nmos);
 	return (int)p->nmos++;
 }
 
@@ -153,19 +195,22 @@ static int classify(struct model *m, struct ub_plan_node *n)
 	return 0;
 }
 
-/* The account mo's ServerID: exactly one direct child spelled as its DM
- * version spells it, a leaf whose value is an ACL principal. */
-static int server_of(struct model *m, struct ub_mo *mo)
+/* Every account's ServerID: exactly one direct child spelled as its DM
+ * version spells it, a leaf whose value is an ACL principal.  One pass
+ * over the nodes (an import has many accounts). */
+static int server_ids(struct model *m)
 {
-	const struct ub_plan *p = m->p;
-	size_t rl = strlen(mo->root), i;
+	struct ub_plan *p = m->p;
 	const char *name;
+	size_t i, rl, k;
 
 	for (i = 0; i < p->nnodes; i++) {
 		const struct ub_plan_node *n = &p->nodes[i];
+		struct ub_mo *mo = n->mo >= 0 ? &p->mos[n->mo] : NULL;
 
-		if (p->mos + n->mo != mo)
+		if (!mo || mo->kind != UB_MO_ACCOUNT)
 			continue;
+		rl = strlen(mo->root);
 		if (n->uri[rl] == '\0')
 			continue; /* the account's own node */
 		name = n->uri + rl + 1;
@@ -181,8 +226,10 @@ static int server_of(struct model *m, struct ub_mo *mo)
 				      n->uri);
 		mo->server_id = n->value; /* a node is given once: the only one */
 	}
-	if (!mo->server_id)
-		return refuse(m, "account %s without a %s", mo->root, mo->layout->server_leaf);
+	for (k = 0; k < p->nmos; k++)
+		if (p->mos[k].kind == UB_MO_ACCOUNT && !p->mos[k].server_id)
+			return refuse(m, "account %s without a %s", p->mos[k].root,
+				      p->mos[k].layout->server_leaf);
 	return 0;
 }
 
@@ -190,23 +237,40 @@ static int server_of(struct model *m, struct ub_mo *mo)
  * what its root's ACL says: the owner's ACL of one of the import's
  * accounts (as apply wrote it), else the device.  A reference proves
  * nothing there: any server may have referred to the device's APN. */
+static int cmp_account(const void *a, const void *b)
+{
+	const struct ub_mo *x = *(const struct ub_mo *const *)a,
+			   *y = *(const struct ub_mo *const *)b;
+	int c = strcmp(x->server_id, y->server_id);
+
+	return c ? c : (x->layout > y->layout) - (x->layout < y->layout);
+}
+
+static int cmp_server(const void *key, const void *el)
+{
+	return strcmp(key, (*(const struct ub_mo *const *)el)->server_id);
+}
+
 static const char *import_owner(struct model *m, const struct ub_mo *mo)
 {
 	const struct ub_plan *p = m->p;
-	char acl[UB_ACL_MAX + 1];
-	size_t i, k;
+	char acl[UB_ACL_MAX + 1], s[UB_SERVER_ID_MAX + 1];
+	const struct ub_mo **a;
+	const char *given;
+	long i = m->root_node[mo - p->mos];
+	size_t n;
 
-	for (i = 0; i < p->nnodes; i++)
-		if (!strcmp(p->nodes[i].uri, mo->root))
-			break;
-	if (i == p->nnodes || !p->nodes[i].acl)
+	if (i < 0 || !(given = p->nodes[i].acl) || strncmp(given, "Get=", 4))
 		return NULL;
-	for (k = 0; k < p->nmos; k++)
-		if (p->mos[k].kind == UB_MO_ACCOUNT &&
-		    !ub_dm_owner_acl(p->mos[k].server_id, acl, sizeof(acl)) &&
-		    !strcmp(acl, p->nodes[i].acl))
-			return p->mos[k].server_id;
-	return NULL;
+	n = strcspn(given + 4, "&");
+	if (n > UB_SERVER_ID_MAX)
+		return NULL;
+	memcpy(s, given + 4, n);
+	s[n] = '\0';
+	if (ub_dm_owner_acl(s, acl, sizeof(acl)) || strcmp(acl, given))
+		return NULL;
+	a = bsearch(s, m->accounts, m->naccounts, sizeof(*m->accounts), cmp_server);
+	return a ? (*a)->server_id : NULL;
 }
 
 /* A connectivity MO belongs to the server whose accounts refer to it (a
@@ -254,9 +318,9 @@ static int cmp_node(const void *a, const void *b)
 		      (*(struct ub_plan_node *const *)b)->uri);
 }
 
-/* A leaf has no children (DM-TND 5): refused in the plan, as the export
- * could not write the tree back.  Sorted once, each parent found by
- * bisection. */
+/* A node given twice, and a leaf with children (DM-TND 5: the export
+ * could not write the tree back): refused.  Sorted once, each parent
+ * found by bisection. */
 static int leaf_parents(struct model *m)
 {
 	struct ub_plan *p = m->p;
@@ -272,6 +336,9 @@ static int leaf_parents(struct model *m)
 	for (i = 0; i < p->nnodes; i++)
 		v[i] = &p->nodes[i];
 	qsort(v, p->nnodes, sizeof(*v), cmp_node);
+	for (i = 1; i < p->nnodes && !err; i++)
+		if (!strcmp(v[i - 1]->uri, v[i]->uri))
+			err = refuse(m, "node given twice: %s", v[i]->uri);
 	key.uri = parent;
 	for (i = 0; i < p->nnodes && !err; i++) {
 		snprintf(parent, sizeof(parent), "%s", v[i]->uri);
@@ -298,8 +365,11 @@ const char *ub_plan_server(const struct ub_plan *p, size_t i)
 
 int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, char *why, size_t wlen)
 {
-	struct model m = {p, mode, ub_dm_layout(p->kind == UB_PLAN_DM11 ? UB_DM11 : UB_DM12),
-			  0, why,  wlen};
+	struct model m = {.p = p,
+			  .mode = mode,
+			  .layout = ub_dm_layout(p->kind == UB_PLAN_DM11 ? UB_DM11 : UB_DM12),
+			  .why = why,
+			  .wlen = wlen};
 	const char *only = NULL;
 	bool several = false;
 	size_t i, k;
@@ -315,23 +385,32 @@ int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, char *why, size_t 
 		err = classify(&m, &p->nodes[i]);
 	if (!err)
 		err = leaf_parents(&m);
+	m.accounts = calloc(p->nmos + 1, sizeof(*m.accounts));
+	m.root_node = malloc((p->nmos + 1) * sizeof(*m.root_node));
+	if (!err && (!m.accounts || !m.root_node))
+		err = UB_E_NOMEM;
+	if (!err)
+		err = server_ids(&m);
 	for (k = 0; k < p->nmos && !err; k++) {
+		m.root_node[k] = -1;
 		if (p->mos[k].kind != UB_MO_ACCOUNT)
 			continue;
-		if ((err = server_of(&m, &p->mos[k])))
-			break;
-		/* one account per server: which one a later bootstrap of that
-		 * server replaces must be clear */
-		for (i = 0; i < k && !err; i++)
-			if (p->mos[i].kind == UB_MO_ACCOUNT &&
-			    p->mos[i].layout == p->mos[k].layout &&
-			    !strcmp(p->mos[i].server_id, p->mos[k].server_id))
-				err = refuse(&m, "two accounts for ServerID %s (%s)",
-					     p->mos[k].server_id, p->mos[k].root);
+		m.accounts[m.naccounts++] = &p->mos[k];
 		if (only && strcmp(only, p->mos[k].server_id))
 			several = true;
 		only = p->mos[k].server_id;
 	}
+	for (i = 0; i < p->nnodes && !err; i++)
+		if (p->nodes[i].mo >= 0 && !strcmp(p->nodes[i].uri, p->mos[p->nodes[i].mo].root))
+			m.root_node[p->nodes[i].mo] = (long)i;
+	/* one account per server: which one a later bootstrap of that server
+	 * replaces must be clear */
+	if (!err)
+		qsort(m.accounts, m.naccounts, sizeof(*m.accounts), cmp_account);
+	for (k = 1; k < m.naccounts && !err; k++)
+		if (!cmp_account(&m.accounts[k - 1], &m.accounts[k]))
+			err = refuse(&m, "two accounts for ServerID %s (%s)",
+				     m.accounts[k]->server_id, m.accounts[k]->root);
 	if (several)
 		only = NULL;
 	for (k = 0; k < p->nmos && !err; k++) {
@@ -345,5 +424,8 @@ int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, char *why, size_t 
 		err = refuse(&m, "the bootstrap configures no DM account");
 	if (!err && mode == UB_MODEL_BOOTSTRAP && !p->nmos)
 		err = refuse(&m, "the bootstrap writes nothing");
+	free(m.slot);
+	free(m.accounts);
+	free(m.root_node);
 	return err;
 }

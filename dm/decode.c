@@ -51,8 +51,8 @@ int ub_plan_decode(const uint8_t *in, size_t n, bool card_padding, struct ub_pla
 		return UB_E_BAD_DATA;
 	}
 	/* libwbxml's output is checked again: limits, well-formedness */
-	root = xdoc_parse((const char *)xml, xml_len, 2 * UB_NODES_MAX, 2 * UB_DEPTH_MAX, where,
-			  sizeof(where));
+	root = xdoc_parse((const char *)xml, xml_len, UB_XML_MAX, 2 * UB_NODES_MAX,
+			  2 * UB_DEPTH_MAX, where, sizeof(where));
 	OPENSSL_cleanse(xml, xml_len); /* it holds the document's secrets */
 	free(xml);
 	if (!root) {

@@ -26,7 +26,6 @@ int pb_add(struct build *b, const char *uri, const char *format, const char *typ
 	struct ub_plan *p = b->plan;
 	struct ub_plan_node *n;
 	char why[80];
-	size_t i;
 
 	/* the node's properties are checked by the account model, which
 	 * every plan goes through */
@@ -34,11 +33,14 @@ int pb_add(struct build *b, const char *uri, const char *format, const char *typ
 		return pb_fail(b, strcmp(uri, ".") ? why : "the root is not a node to write", uri);
 	if (!format)
 		format = value ? "chr" : "node";
-	for (i = 0; i < p->nnodes; i++)
-		if (!strcmp(p->nodes[i].uri, uri))
-			return pb_fail(b, "node given twice", uri);
-	if (p->nnodes >= UB_NODES_MAX)
-		return pb_fail(b, "more than 4096 nodes", NULL);
+	/* a node given twice is found by the account model (sorted once) */
+	if (p->nnodes >= (b->max_nodes ? b->max_nodes : UB_NODES_MAX)) {
+		char most[40];
+
+		snprintf(most, sizeof(most), "%zu",
+			 b->max_nodes ? b->max_nodes : (size_t)UB_NODES_MAX);
+		return pb_fail(b, "more nodes than a plan may hold", most);
+	}
 	if (p->nnodes == b->cap) {
 		size_t cap = b->cap ? 2 * b->cap : 32;
 		struct ub_plan_node *x = realloc(p->nodes, cap * sizeof(*x));

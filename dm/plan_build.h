@@ -18,7 +18,8 @@ struct build {
 	size_t cap;
 	char *err;
 	size_t errlen;
-	bool import; /* tree import: top-level Paths place nodes */
+	bool import;	  /* tree import: top-level Paths place nodes */
+	size_t max_nodes; /* 0: UB_NODES_MAX (a bootstrap) */
 	/* ./Inbox/<name> -> final base URI, for reference values */
 	char inbox_from[INBOX_MAX][128], inbox_to[INBOX_MAX][UB_URI_MAX + 1];
 	int ninbox;

@@ -24,8 +24,8 @@ static int dm_item(struct build *b, struct xnode *item)
 
 		if (!tree && data && data->tlen) {
 			/* XML TNDS carried as (escaped) text in Data */
-			text_tree = xdoc_parse(data->text, data->tlen, UB_NODES_MAX, UB_DEPTH_MAX,
-					       why, sizeof(why));
+			text_tree = xdoc_parse(data->text, data->tlen, UB_XML_MAX, UB_NODES_MAX,
+					       UB_DEPTH_MAX, why, sizeof(why));
 			if (!text_tree)
 				return pb_fail(b, "TNDS in Data", why);
 			if (strcmp(text_tree->name, "MgmtTree")) {

@@ -114,18 +114,26 @@ int pb_resolve_inbox(struct build *b)
 
 int ub_plan_from_tnds(const char *xml, size_t len, struct ub_plan *plan, char *err, size_t errlen)
 {
-	struct build b = {.plan = plan, .err = err, .errlen = errlen, .import = true};
+	struct build b = {.plan = plan,
+			  .err = err,
+			  .errlen = errlen,
+			  .import = true,
+			  .max_nodes = UB_TREE_NODES_MAX};
 	struct xnode *root, *k;
 	char where[160];
 	int rc = 0;
 
 	memset(plan, 0, sizeof(*plan));
 	err[0] = '\0';
-	if (len > UB_DOC_MAX * 16) {
-		snprintf(err, errlen, "TNDS document larger than %d bytes", UB_DOC_MAX * 16);
+	/* whatever the export of a tree within its capacity writes */
+	if (len > UB_TNDS_MAX) {
+		snprintf(err, errlen,
+			 "TNDS document larger than %zu bytes (the export of a full tree)",
+			 (size_t)UB_TNDS_MAX);
 		return UB_E_BAD_DATA;
 	}
-	root = xdoc_parse(xml, len, UB_NODES_MAX * 12, UB_DEPTH_MAX * 2, where, sizeof(where));
+	root = xdoc_parse(xml, len, UB_TNDS_MAX, UB_TNDS_ELEMENTS_PER_NODE * UB_TREE_NODES_MAX + 16,
+			  UB_DEPTH_MAX * 2, where, sizeof(where));
 	if (!root) {
 		snprintf(err, errlen, "TNDS: %s", where);
 		return UB_E_BAD_DATA;

@@ -15,6 +15,20 @@
 #define UB_DOC_MAX (64 * 1024)
 #define UB_NODES_MAX 4096
 #define UB_DEPTH_MAX 32
+/* libwbxml's XML of a bootstrap (string table references make it longer
+ * than the WBXML) */
+#define UB_XML_MAX (1024 * 1024)
+
+/* The device tree's capacity: nodes, and bytes of text (URIs, values,
+ * ACLs, Types).  Apply refuses what would go past it, so that a tree
+ * import reads back every export: every text byte escaped (at most 6
+ * bytes, "&quot;"), and each node's markup and indentation (at most 512). */
+#define UB_TREE_NODES_MAX 131072
+#define UB_TREE_TEXT_MAX (16 * 1024 * 1024)
+#define UB_TNDS_MAX (6 * (size_t)UB_TREE_TEXT_MAX + 512 * (size_t)UB_TREE_NODES_MAX + 4096)
+/* a TNDS node is at most this many XML elements (Node, NodeName, Path,
+ * RTProperties, ACL, Format, its value, Type, MIME/DDFName, Value) */
+#define UB_TNDS_ELEMENTS_PER_NODE 10
 
 /* WBXML public ids (WAP-192 7.2.1; the OMNA registry; SyncML DM 1.2 DTD) */
 #define UB_WBXML_SYNCML12 0x1201

@@ -1,6 +1,7 @@
 /* Bounded XML tree with expat: element and depth limits, no entity or
  * DTD processing (the input is libwbxml's own output, but it carries what
  * a hostile sender wrote). */
+#include <limits.h>
 #include <expat.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -13,7 +14,7 @@ struct ctx {
 	XML_Parser p;
 	struct xnode *root, *cur;
 	unsigned nodes, depth, max_nodes, max_depth;
-	size_t text_total;
+	size_t text_total, max_text;
 	char *err;
 	size_t errlen;
 	int failed;
@@ -93,7 +94,7 @@ static void XMLCALL on_text(void *u, const XML_Char *s, int len)
 	if (c->failed || !c->cur || len <= 0)
 		return;
 	c->text_total += (size_t)len;
-	if (c->text_total > 256 * 1024)
+	if (c->text_total > c->max_text)
 		return fail(c, "too much text");
 	if (c->cur->tlen + (size_t)len + 1 > c->cur->tcap) {
 		/* doubling (expat may hand over text a character at a time), and
@@ -122,19 +123,21 @@ static void XMLCALL on_entity_decl(void *u, const XML_Char *name, int pe, const 
 	fail(u, "entity declarations are not allowed");
 }
 
-struct xnode *xdoc_parse(const char *xml, size_t len, unsigned max_nodes, unsigned max_depth,
-			 char *err, size_t errlen)
+struct xnode *xdoc_parse(const char *xml, size_t len, size_t max_len, unsigned max_nodes,
+			 unsigned max_depth, char *err, size_t errlen)
 {
 	struct ctx c;
 
 	memset(&c, 0, sizeof(c));
 	c.max_nodes = max_nodes;
 	c.max_depth = max_depth;
+	/* character data is never more than the document (no entities) */
+	c.max_text = max_len;
 	c.err = err;
 	c.errlen = errlen;
 	err[0] = '\0';
-	if (len > 1024 * 1024) {
-		snprintf(err, errlen, "XML larger than 1 MiB");
+	if (len > max_len || len > INT_MAX) {
+		snprintf(err, errlen, "XML larger than %zu bytes", max_len);
 		return NULL;
 	}
 	c.p = XML_ParserCreate("UTF-8");

@@ -11,10 +11,11 @@ struct xnode {
 	struct xnode *parent, *child, *last, *next;
 };
 
-/* Parse xml[len] into a tree of at most max_nodes elements and max_depth
- * levels; no DTD, no entities.  Returns the root or NULL (err filled). */
-struct xnode *xdoc_parse(const char *xml, size_t len, unsigned max_nodes, unsigned max_depth,
-			 char *err, size_t errlen);
+/* Parse xml[len] (at most max_len bytes) into a tree of at most
+ * max_nodes elements and max_depth levels; no DTD, no entities.  Returns
+ * the root or NULL (err filled). */
+struct xnode *xdoc_parse(const char *xml, size_t len, size_t max_len, unsigned max_nodes,
+			 unsigned max_depth, char *err, size_t errlen);
 void xdoc_free(struct xnode *n);
 /* First child element called name, or NULL. */
 struct xnode *xdoc_child(const struct xnode *n, const char *name);

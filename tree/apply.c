@@ -38,6 +38,9 @@ struct work {
 	char **uri, **value; /* the plan's, after renames */
 	bool *rewritten;     /* value[i] follows a renamed MO */
 	struct root *roots;  /* one per plan MO */
+	size_t *by_mo;	     /* node indices grouped by MO: those of MO k are */
+	size_t *mo_start;    /* by_mo[mo_start[k] .. mo_start[k + 1]) */
+	const char **finals; /* every root's final URI, sorted (after resolve) */
 	char *reason;
 	size_t rlen;
 };
@@ -163,13 +166,12 @@ static int same_subtree(struct work *w, const struct root *r, bool *same)
 	const struct ub_plan *p = w->plan;
 	const struct ub_mo *mo = r->mo;
 	struct ub_tree_node n;
-	size_t i, leaves = 0;
+	size_t i, k, leaves = 0;
 	int err, tree_leaves;
 
 	*same = true;
-	for (i = 0; i < p->nnodes && *same; i++) {
-		if (p->nodes[i].mo < 0 || &p->mos[p->nodes[i].mo] != mo)
-			continue;
+	for (k = w->mo_start[mo - p->mos]; k < w->mo_start[mo - p->mos + 1] && *same; k++) {
+		i = w->by_mo[k];
 		if ((err = ub_tree_get(w->t, w->uri[i], &n)) == UB_E_NOT_FOUND) {
 			*same = false;
 			break;
@@ -362,6 +364,28 @@ static int place_other(struct work *w, struct root *r)
 	return free_name(w, r);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sort the roots' final URIs, for is_final(). */
+static int sort_finals(struct work *w)
+{
+	size_t k;
+
+	for (k = 0; k < w->plan->nmos; k++)
+		w->finals[k] = w->roots[k].final;
+	qsort(w->finals, w->plan->nmos, sizeof(*w->finals), cmp_str);
+	return 0;
+}
+
+/* Is uri where one of this bootstrap's MOs goes? */
+static bool is_final(const struct work *w, const char *uri)
+{
+	return bsearch(&uri, w->finals, w->plan->nmos, sizeof(*w->finals), cmp_str) != NULL;
+}
+
 /* A server's nodes refer only to its own connectivity MOs or the
  * device's: an account pointing at another server's APN would use that
  * server's connectivity and credentials. */
@@ -371,7 +395,7 @@ static int references(struct work *w)
 	char root[UB_URI_MAX + 1], owner[UB_SERVER_ID_MAX + 2];
 	const struct ub_dm_layout *l;
 	bool account;
-	size_t i, k, n;
+	size_t i, n;
 	int ex;
 
 	for (i = 0; i < p->nnodes; i++) {
@@ -388,10 +412,7 @@ static int references(struct work *w)
 			continue;
 		memcpy(root, v, n);
 		root[n] = '\0';
-		for (k = 0; k < p->nmos; k++)
-			if (!strcmp(w->roots[k].final, root))
-				break;
-		if (k < p->nmos)
+		if (is_final(w, root))
 			continue; /* one of this bootstrap's */
 		if ((ex = ub_store_owner(w->t, root, owner, sizeof(owner))) < 0)
 			return ex;
@@ -442,7 +463,7 @@ static int resolve(struct work *w, struct ub_apply_result *res)
 				      "after renaming, the reference at %.200s: %s",
 				      p->nodes[i].uri, why);
 	}
-	if ((err = references(w)))
+	if ((err = sort_finals(w)) || (err = references(w)))
 		return err;
 	for (k = 0; k < p->nmos; k++) {
 		struct root *r = &w->roots[k];
@@ -560,9 +581,9 @@ static int write_all(struct work *w, const char *source, struct ub_apply_result 
 
 		if (w->roots[k].skip)
 			continue;
-		for (i = 0; i < p->nnodes && own < 0; i++)
-			if (p->nodes[i].mo == (int)k && !strcmp(w->uri[i], w->roots[k].final))
-				own = (long)i;
+		for (i = w->mo_start[k]; i < w->mo_start[k + 1] && own < 0; i++)
+			if (!strcmp(w->uri[w->by_mo[i]], w->roots[k].final))
+				own = (long)w->by_mo[i];
 		err = write_root(w, &w->roots[k], own, source);
 		if (!err && p->mos[k].kind == UB_MO_ACCOUNT)
 			err = ub_apply_result_account(res, w->roots[k].final);
@@ -597,11 +618,9 @@ struct stale {
 static int stale_cb(const char *uri, void *arg)
 {
 	struct stale *st = arg;
-	size_t k;
 
-	for (k = 0; k < st->w->plan->nmos; k++)
-		if (!strcmp(st->w->roots[k].final, uri))
-			return 0; /* this bootstrap's */
+	if (is_final(st->w, uri))
+		return 0; /* this bootstrap's */
 	return push_str(&st->v, &st->n, &st->cap, uri);
 }
 
@@ -711,8 +730,21 @@ static int apply_plan(struct work *w, struct ub_apply_result *res, bool *wrote)
 	w->value = calloc(plan->nnodes + 1, sizeof(char *));
 	w->rewritten = calloc(plan->nnodes + 1, sizeof(bool));
 	w->roots = calloc(plan->nmos + 1, sizeof(*w->roots));
-	if (!w->uri || !w->value || !w->rewritten || !w->roots)
+	w->by_mo = calloc(plan->nnodes + 1, sizeof(*w->by_mo));
+	w->mo_start = calloc(plan->nmos + 2, sizeof(*w->mo_start));
+	w->finals = calloc(plan->nmos + 1, sizeof(*w->finals));
+	if (!w->uri || !w->value || !w->rewritten || !w->roots || !w->by_mo || !w->mo_start ||
+	    !w->finals)
 		return UB_E_NOMEM;
+	/* the nodes of each MO, grouped (a counting sort, in plan order) */
+	for (i = 0; i < plan->nnodes; i++)
+		if (plan->nodes[i].mo >= 0)
+			w->mo_start[plan->nodes[i].mo + 2]++;
+	for (k = 2; k < plan->nmos + 2; k++)
+		w->mo_start[k] += w->mo_start[k - 1];
+	for (i = 0; i < plan->nnodes; i++)
+		if (plan->nodes[i].mo >= 0)
+			w->by_mo[w->mo_start[plan->nodes[i].mo + 1]++] = i;
 	for (i = 0; i < plan->nnodes; i++) {
 		w->uri[i] = strdup(plan->nodes[i].uri);
 		w->value[i] = plan->nodes[i].value ? strdup(plan->nodes[i].value) : NULL;
@@ -755,13 +787,16 @@ static void work_free(struct work *w)
 	free(w->value);
 	free(w->rewritten);
 	free(w->roots);
+	free(w->by_mo);
+	free(w->mo_start);
+	free(w->finals);
 }
 
 int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub_policy *pol,
 		  const struct ub_apply_opts *o, struct ub_apply_result *res, char *reason,
 		  size_t rlen)
 {
-	struct work w = {t, plan, pol, o, NULL, NULL, NULL, NULL, reason, rlen};
+	struct work w = {.t = t, .plan = plan, .pol = pol, .o = o, .reason = reason, .rlen = rlen};
 	char digest[80];
 	bool wrote = false;
 	int err, same = 0;
@@ -790,6 +825,8 @@ int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub
 			err = apply_plan(&w, res, &wrote);
 	}
 	wrote = wrote || res->nremoved > 0;
+	if (!err && wrote)
+		err = ub_store_check_capacity(t, reason, rlen);
 	res->unchanged = !err && !wrote;
 	if (!err && wrote && !o->dry_run)
 		err = ub_store_commit(t);

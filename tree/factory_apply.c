@@ -240,6 +240,8 @@ int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *d
 	for (i = 0; i < a.n; i++)
 		free(a.v[i]);
 	free(a.v);
+	if (!err && w.wrote)
+		err = ub_store_check_capacity(t, reason, rlen);
 	res->unchanged = !err && !w.wrote;
 	if (!err && w.wrote)
 		err = ub_store_commit(t);

@@ -11,8 +11,14 @@
 
 #include "store.h"
 #include "ub_error.h"
+#include "ub_plan.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
+
+/* A node's bytes of text, for the tree's size (r: NEW, OLD or node). */
+#define NODE_TEXT(r)                                                                        \
+	"length(CAST(" r ".uri AS BLOB)) + ifnull(length(CAST(" r ".value AS BLOB)), 0) + " \
+	"length(CAST(" r ".acl AS BLOB)) + ifnull(length(CAST(" r ".type AS BLOB)), 0)"
 
 /* Each entry moves the schema from version i to i+1. */
 static const char *const migrations[SCHEMA_VERSION] = {
@@ -41,11 +47,30 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	 * then took other servers' accounts with it).  A migration is a record
 	 * of its day: the list is spelled here, not taken from dm/names.c. */
 	("UPDATE node SET server = NULL, source = NULL WHERE uri IN "
-	 "('.', './DMAcc', './ConnMO', './SyncML', './SyncML/DMAcc', './SyncML/Con');"
-	 /* a ServerID's account is found among that server's nodes, not
-	  * among all accounts */
-	 "DROP INDEX IF EXISTS node_server;"
-	 "CREATE INDEX IF NOT EXISTS node_server_parent ON node(server, parent);"),
+	 "('.', './DMAcc', './ConnMO', './SyncML', './SyncML/DMAcc', './SyncML/Con');"),
+	/* 4: a ServerID's account is found among that server's nodes, not
+	 * among all accounts */
+	("DROP INDEX IF EXISTS node_server;"
+	 "CREATE INDEX IF NOT EXISTS node_server_parent ON node(server, parent);"
+	 /* the tree's size, kept by the database itself: apply refuses to go
+	  * past the capacity that an import of the export can read back */
+	 "CREATE TABLE tree_size(id INTEGER PRIMARY KEY CHECK (id = 1),"
+	 " nodes INTEGER NOT NULL, text INTEGER NOT NULL);"
+	 "INSERT INTO tree_size SELECT 1, count(*), ifnull(sum(" NODE_TEXT(
+		 "node") "), 0) FROM node;"
+			 "CREATE TRIGGER node_size_insert AFTER INSERT ON node BEGIN "
+			 "UPDATE tree_size SET nodes = nodes + 1, text = text + " NODE_TEXT(
+				 "NEW") "; END;"
+					"CREATE TRIGGER node_size_delete AFTER DELETE ON node "
+					"BEGIN "
+					"UPDATE tree_size SET nodes = nodes - 1, text = text - "
+					"(" NODE_TEXT("OLD") "); END;"
+							     "CREATE TRIGGER node_size_update "
+							     "AFTER UPDATE OF uri, value, acl, "
+							     "type ON node BEGIN "
+							     "UPDATE tree_size SET text = text - "
+							     "(" NODE_TEXT("OLD") ") + " NODE_TEXT(
+								     "NEW") "; END;"),
 };
 
 static int exec(struct ub_tree *t, const char *sql)
@@ -124,6 +149,7 @@ enum {
 	ST_SOURCE,
 	ST_FORMAT,
 	ST_CONNMOS_OF,
+	ST_SIZE,
 	ST_REFERENCED,
 	ST_MIXED,
 	ST_INSERT,
@@ -151,6 +177,7 @@ static const char *const sql[] = {
 	[ST_OWNER] = "SELECT ifnull(server, '') FROM node WHERE uri = ?1",
 	[ST_SOURCE] = "SELECT ifnull(source, '') FROM node WHERE uri = ?1",
 	[ST_FORMAT] = "SELECT format FROM node WHERE uri = ?1",
+	[ST_SIZE] = "SELECT nodes, text FROM tree_size WHERE id = 1",
 	[ST_CONNMOS_OF] = "SELECT uri FROM node WHERE parent = ?1 AND server = ?2 AND source = ?3 "
 			  "ORDER BY uri",
 	/* no index on values: a scan, run only for a ConnMO about to go */
@@ -347,6 +374,39 @@ int ub_store_connmos_of(struct ub_tree *t, const char *container, const char *se
 	return rc == SQLITE_DONE ? 0 : UB_E_IO;
 }
 
+int ub_store_size(struct ub_tree *t, long long *nodes, long long *text)
+{
+	sqlite3_stmt *st = stmt(t, ST_SIZE, 0, NULL, NULL, NULL);
+	int rc;
+
+	if (!st)
+		return UB_E_IO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*nodes = sqlite3_column_int64(st, 0);
+		*text = sqlite3_column_int64(st, 1);
+	}
+	done(st);
+	return rc == SQLITE_ROW ? 0 : UB_E_IO;
+}
+
+int ub_store_check_capacity(struct ub_tree *t, char *why, size_t whylen)
+{
+	long long nodes, text;
+	int err = ub_store_size(t, &nodes, &text);
+
+	if (err)
+		return err;
+	if (nodes > t->max_nodes || text > t->max_text) {
+		snprintf(why, whylen,
+			 "the device tree would hold %lld nodes and %lld bytes of text, more than "
+			 "its capacity (%lld nodes, %lld bytes): nothing is written",
+			 nodes, text, t->max_nodes, t->max_text);
+		return UB_E_POLICY;
+	}
+	return 0;
+}
+
 int ub_store_referenced(struct ub_tree *t, const char *uri)
 {
 	return one(t, ST_REFERENCED, 1, uri, NULL, NULL, NULL, 0);
@@ -520,6 +580,8 @@ int ub_store_children(struct ub_tree *t, const char *uri, int (*cb)(const char *
 
 int ub_store_open(struct ub_tree *t, const char *path)
 {
+	t->max_nodes = UB_TREE_NODES_MAX;
+	t->max_text = UB_TREE_TEXT_MAX;
 	if (sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
 	    SQLITE_OK)
 		return UB_E_IO;

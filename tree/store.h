@@ -43,6 +43,11 @@ int ub_store_owner(struct ub_tree *t, const char *uri, char *out, size_t max);
  * source wrote, through cb. */
 int ub_store_connmos_of(struct ub_tree *t, const char *container, const char *server,
 			const char *source, int (*cb)(const char *uri, void *arg), void *arg);
+/* Nodes and bytes of text the tree holds (in this transaction). */
+int ub_store_size(struct ub_tree *t, long long *nodes, long long *text);
+/* 0, or UB_E_POLICY with why when the tree holds more than its capacity
+ * (then the transaction must be rolled back). */
+int ub_store_check_capacity(struct ub_tree *t, char *why, size_t whylen);
 /* Does a leaf's value name uri or a node below it?  1, 0. */
 int ub_store_referenced(struct ub_tree *t, const char *uri);
 /* Does the subtree at root hold a node of another owner or source?  1, 0. */

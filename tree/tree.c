@@ -193,7 +193,7 @@ int ub_tree_get_as(struct ub_tree *t, const char *server_id, const char *uri,
 
 int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri, const char *value)
 {
-	char acl[UB_ACL_MAX + 1];
+	char acl[UB_ACL_MAX + 1], why[200];
 	struct ub_tree_node n;
 	bool changed;
 	int err;
@@ -217,8 +217,16 @@ int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri
 		return err;
 	if (!ub_acl_allows(acl, "Replace", server_id))
 		return UB_E_POLICY;
-	/* what the tree holds can be exported as XML */
+	/* what the tree holds can be exported as XML, and read back */
 	if (!value || !ub_dm_text_ok(value))
 		return UB_E_BAD_DATA;
-	return ub_store_set_value(t, uri, value, &changed);
+	if ((err = ub_store_begin(t)))
+		return err;
+	err = ub_store_set_value(t, uri, value, &changed);
+	if (!err && changed)
+		err = ub_store_check_capacity(t, why, sizeof(why));
+	if (!err && changed)
+		return ub_store_commit(t);
+	ub_store_rollback(t);
+	return err;
 }

@@ -9,7 +9,8 @@
 
 struct ub_tree {
 	sqlite3 *db;
-	sqlite3_stmt **st; /* store.c's prepared statements, made on first use */
+	sqlite3_stmt **st;	       /* store.c's prepared statements, made on first use */
+	long long max_nodes, max_text; /* capacity (UB_TREE_*_MAX; tests make it small) */
 };
 
 #endif

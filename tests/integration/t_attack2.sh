@@ -145,4 +145,17 @@ push "$TMP/d.wbxml"
 check "... the push itself puts it there" eq "$(res) $(echo "$out" | jget "d['accounts']")" '0 applied ["./DMAcc/OperatorDM1"]'
 push "$TMP/r.wbxml" --dry-run
 check "--dry-run of what apply refuses (another server's ConnMO): rejected (77)" eq "$(res)" "77 policy"
+# --- 18. every export imports again: more than a bootstrap's 4096 nodes, long values ---
+policy ""
+for sv in 1 2 3 4 5 6 7 8; do
+	$MK "$TMP/big$sv.wbxml" ./DMAcc/big$sv/ServerID=big-srv$sv $(seq -f "./DMAcc/big$sv/Ext/n%g=v" 1 600) >/dev/null
+	push "$TMP/big$sv.wbxml"
+done
+long=$(head -c 45000 /dev/zero | tr '\0' 'v')
+$MK "$TMP/long.wbxml" ./DMAcc/long/ServerID=long-srv "./DMAcc/long/Ext/v=$long"
+push "$TMP/long.wbxml"
+export_all >"$TMP/big.xml"
+rm -f "$TMP/big.db"*
+check "a tree of $(grep -c '<Node>' $TMP/big.xml) nodes and a 45000-byte value: export -> import -> export is identical" sh -c \
+	"$UB --tree $TMP/big.db tree import $TMP/big.xml >/dev/null && $UB --tree $TMP/big.db tree export --secrets | cmp -s - $TMP/big.xml"
 done_testing

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "tree.h"
+#include "store.h"
 #include "tree_internal.h"
 #include "ub_apply.h"
 #include "ub_error.h"
@@ -395,7 +396,12 @@ static void migrate_v2_containers(void **state)
 			     "'iccid:OLD' WHERE uri IN ('./SyncML', './SyncML/DMAcc');"
 			     "INSERT INTO node(uri, parent, format, server, source) VALUES("
 			     "'./SyncML/DMAcc/other', './SyncML/DMAcc', 'node', 'other', "
-			     "'push'); PRAGMA user_version = 2;",
+			     "'push');"
+			     /* and what version 4 added is not there yet */
+			     "DROP TABLE tree_size; DROP INDEX node_server_parent; DROP TRIGGER "
+			     "node_size_insert; DROP TRIGGER node_size_delete; DROP TRIGGER "
+			     "node_size_update;"
+			     "CREATE INDEX node_server ON node(server); PRAGMA user_version = 2;",
 			     NULL, NULL, NULL),
 		SQLITE_OK);
 	sqlite3_close(db);
@@ -524,6 +530,62 @@ static void tnds_refusals(void **state)
 	assert_non_null(strstr(err, "nested too deeply"));
 }
 
+/* The size the database keeps equals the nodes' (after applies, renames,
+ * a replace, removals); past the capacity an apply, a replace and a
+ * factory-style value change are refused and nothing is written. */
+static void capacity(void **state)
+{
+	struct ub_apply_result r = {0};
+	struct ub_apply_opts o = {.source = "iccid:89", .supersede = true};
+	long long nodes, text, want_nodes, want_text;
+	char reason[300], big[2048];
+	sqlite3_stmt *st;
+	int before;
+
+	(void)state;
+	assert_int_equal(apply("tests/fixtures/dm12-tnds.wbxml", &r), 0);
+	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./ConnMO/Internet/Name", "Other"),
+			 0);
+	assert_int_equal(apply("tests/fixtures/dm12-tnds.wbxml", &r),
+			 0); /* renamed, old one gone */
+	assert_int_equal(card("89", "tests/fixtures/dm11.wbxml", "d1", false, &r), 0);
+	assert_int_equal(ub_tree_apply(t, NULL, &pol, &o, &r, reason, sizeof(reason)), 0);
+	assert_int_equal(ub_store_size(t, &nodes, &text), 0);
+	assert_int_equal(
+		sqlite3_prepare_v2(t->db,
+				   "SELECT count(*), sum(length(CAST(uri AS BLOB)) + "
+				   "ifnull(length(CAST(value AS BLOB)), 0) + length(CAST(acl "
+				   "AS BLOB)) + ifnull(length(CAST(type AS BLOB)), 0)) FROM node",
+				   -1, &st, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	want_nodes = sqlite3_column_int64(st, 0);
+	want_text = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	assert_int_equal(nodes, want_nodes);
+	assert_int_equal(text, want_text);
+
+	/* room for 3 more nodes: a bootstrap of more is refused whole */
+	t->max_nodes = nodes + 3;
+	before = ub_tree_count(t);
+	assert_int_equal(apply("tests/fixtures/dm12-plain.wbxml", &r), UB_E_POLICY);
+	assert_int_equal(ub_tree_count(t), before);
+	t->max_nodes = UB_TREE_NODES_MAX;
+	/* text: a value that would pass it, by a server's Replace */
+	t->max_text = text + 100;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./ConnMO/Internet1/Name", big),
+			 UB_E_POLICY);
+	assert_string_equal(value_of("./ConnMO/Internet1/Name"), "Internet");
+	assert_int_equal(ub_store_size(t, &nodes, &text), 0);
+	assert_int_equal(text, want_text);
+	t->max_text = UB_TREE_TEXT_MAX;
+	assert_int_equal(ub_tree_replace_as(t, "dm.example.com", "./ConnMO/Internet1/Name", big),
+			 0);
+	ub_apply_result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -537,6 +599,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(migrate_v2_containers, setup, teardown),
 		cmocka_unit_test_setup_teardown(removal_never_orphans, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_first_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(capacity, setup, teardown),
 		cmocka_unit_test(tnds_refusals),
 	};
 
