@@ -9,8 +9,13 @@
  *            that ServerID
  *   connmo   ./ConnMO/<y> or ./SyncML/Con/<y>; owned by the ServerID of
  *            the accounts that refer to it (or of the only account)
+ *   lwm2m    ./LwM2M/<Object>/<Instance>, an LwM2M Object Instance from
+ *            the card's LwM2M bootstrap (docs/lwm2m.md); owned by the
+ *            LwM2M server it configures ("lwm2m:<Short Server ID>",
+ *            "lwm2m:bootstrap"), else by the LwM2M client ("lwm2m:client")
  *   device   (tree import only) anything else, as ./<a>/<b>; no server
- * Containers (./DMAcc, ./SyncML/DMAcc, ...) belong to the device. */
+ * Containers (./DMAcc, ./SyncML/DMAcc, ./LwM2M, ./LwM2M/<Object>, ...)
+ * belong to the device. */
 #ifndef UICCBOOT_PLAN_H
 #define UICCBOOT_PLAN_H
 
@@ -26,9 +31,14 @@ struct ub_plan_node {
 	int mo;	      /* index into ub_plan.mos; -1: a container */
 };
 
-enum ub_plan_kind { UB_PLAN_DM12, UB_PLAN_DM11, UB_PLAN_CP };
+enum ub_plan_kind {
+	UB_PLAN_DM12,
+	UB_PLAN_DM11,
+	UB_PLAN_CP,
+	UB_PLAN_LWM2M, /* an EF LwM2M_Bootstrap: ./LwM2M only */
+};
 
-enum ub_mo_kind { UB_MO_ACCOUNT, UB_MO_CONNMO, UB_MO_DEVICE };
+enum ub_mo_kind { UB_MO_ACCOUNT, UB_MO_CONNMO, UB_MO_DEVICE, UB_MO_LWM2M };
 
 struct ub_dm_layout;
 
@@ -37,6 +47,7 @@ struct ub_mo {
 	enum ub_mo_kind kind;
 	const struct ub_dm_layout *layout; /* account, connmo: whose containers */
 	const char *server_id; /* the owner (the account's ServerID value); NULL: the device */
+	char *owner;	       /* lwm2m: the owner's name, which server_id points at */
 };
 
 struct ub_plan {
