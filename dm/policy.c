@@ -62,6 +62,7 @@ void ub_policy_defaults(struct ub_policy *p)
 	p->account = UB_CONFLICT_REPLACE;
 	p->connmo = UB_CONFLICT_RENAME;
 	p->prefer_isim = true;
+	p->lwm2m_enabled = true;
 }
 
 struct load {
@@ -117,6 +118,24 @@ static bool add_server(struct ub_policy *p, const char *s)
 	if (p->nservers >= UB_POLICY_MAX_SERVERS || strlen(s) >= sizeof(p->servers[0]))
 		return false;
 	snprintf(p->servers[p->nservers++], sizeof(p->servers[0]), "%s", s);
+	return true;
+}
+
+/* An LwM2M Server URI as a Security Instance holds it (Core E.1 resource
+ * 0: "coaps://host:port", "coap+tcp://...", "sms://..."): a scheme, "://",
+ * printable ASCII without spaces. */
+static bool add_lwm2m_server(struct ub_policy *p, const char *s)
+{
+	const char *sep = strstr(s, "://");
+	size_t i, n = strlen(s);
+
+	if (!sep || sep == s || !sep[3] || p->nlwm2m_servers >= UB_POLICY_MAX_SERVERS ||
+	    n >= sizeof(p->lwm2m_servers[0]))
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] <= 0x20 || s[i] >= 0x7F)
+			return false;
+	memcpy(p->lwm2m_servers[p->nlwm2m_servers++], s, n + 1);
 	return true;
 }
 
@@ -204,6 +223,11 @@ static int set(struct ub_policy *p, const char *sec, const char *k, const char *
 			p->has_ua_id = *v != '\0';
 			return !*v || (strlen(v) == 10 && ub_unhex(p->ua_id, 5, v) == 5);
 		}
+	} else if (!strcmp(sec, "lwm2m")) {
+		if (!strcmp(k, "enabled"))
+			return yesno(v, &p->lwm2m_enabled);
+		if (!strcmp(k, "servers")) /* several lines add up */
+			return !*v || each_item(v, add_lwm2m_server, p);
 	} else if (!strcmp(sec, "pin")) {
 		if (!strcmp(k, "pin1")) {
 			n = strlen(v);
@@ -308,6 +332,18 @@ bool ub_policy_server_allowed(const struct ub_policy *p, const char *server_id)
 		return true;
 	for (i = 0; i < p->nservers; i++)
 		if (!strcmp(p->servers[i], server_id))
+			return true;
+	return false;
+}
+
+bool ub_policy_lwm2m_server_allowed(const struct ub_policy *p, const uint8_t *uri, size_t len)
+{
+	int i;
+
+	if (!p->nlwm2m_servers)
+		return true;
+	for (i = 0; i < p->nlwm2m_servers; i++)
+		if (strlen(p->lwm2m_servers[i]) == len && !memcmp(p->lwm2m_servers[i], uri, len))
 			return true;
 	return false;
 }
