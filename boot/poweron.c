@@ -211,7 +211,8 @@ static int boot_session(const struct ub_boot_config *cfg, const struct ub_policy
 	struct ub_cardboot dir;
 	char digest[65];
 	uint8_t d[32], ld[32];
-	int err, lw_err = UB_E_NOT_FOUND;
+	int err, lw_err = UB_E_NOT_FOUND, close_err;
+	struct ub_status close_st = {0};
 	bool opened;
 
 	snprintf(r->reader, sizeof(r->reader), "%s", s->card.reader);
@@ -239,11 +240,15 @@ static int boot_session(const struct ub_boot_config *cfg, const struct ub_policy
 	}
 	r->channel_refused = s->uicc.channel_refused;
 	r->channel_sw = s->uicc.channel_sw;
-	ub_cardboot_close(&s->uicc, &dir);
+	/* the card went away before the end of the session: nothing it said
+	 * is taken (a removal is the same failure wherever it happens) */
+	close_err = opened ? ub_cardboot_close(&s->uicc, &dir, &close_st) : 0;
 	r->nobjects = pol->lwm2m_enabled || lo->present ? 2 : 1;
-	if (!opened || fatal(err) || fatal(lw_err)) {
-		if (opened && !fatal(err))
+	if (!opened || fatal(err) || fatal(lw_err) || fatal(close_err)) {
+		if (opened && !fatal(err) && fatal(lw_err))
 			err = lw_err, r->status = lo->status;
+		else if (opened && !fatal(err))
+			err = close_err, r->status = close_st;
 		ub_plan_free(&r->plan);
 		ub_plan_free(&lw->plan);
 		ub_status_at(&r->status, "reader \"%s\"", s->card.reader);

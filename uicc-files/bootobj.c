@@ -47,11 +47,12 @@ int ub_cardboot_open(struct ub_uicc *u, struct ub_cardboot *d, struct ub_status 
 	return 0;
 }
 
-void ub_cardboot_close(struct ub_uicc *u, struct ub_cardboot *d)
+int ub_cardboot_close(struct ub_uicc *u, struct ub_cardboot *d, struct ub_status *st)
 {
-	if (d->opened_channel && u->chan)
-		ub_uicc_close_channel(u, NULL);
+	bool ours = d->opened_channel && u->chan;
+
 	d->opened_channel = false;
+	return ours ? ub_uicc_close_channel(u, st) : 0;
 }
 
 int ub_cardboot_read(struct ub_uicc *u, const struct ub_cardboot *d, uint8_t *buf, size_t max,

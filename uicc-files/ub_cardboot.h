@@ -40,8 +40,8 @@ struct ub_cardboot {
  * (d->p15 NULL when the card has no PKCS#15 application) or an error. */
 int ub_cardboot_open(struct ub_uicc *u, struct ub_cardboot *d, struct ub_status *st);
 /* Close the channel ub_cardboot_open opened (the basic channel's
- * selection is as it was). */
-void ub_cardboot_close(struct ub_uicc *u, struct ub_cardboot *d);
+ * selection is as it was).  Returns 0 or the error of MANAGE CHANNEL. */
+int ub_cardboot_close(struct ub_uicc *u, struct ub_cardboot *d, struct ub_status *st);
 
 /* Read the preferred DM or CP bootstrap object into buf (contents
  * redacted in the trace).  *which: its ub_boot_oids entry.  Returns the
