@@ -176,6 +176,15 @@ out=$(ub --json --pin 1234 bootstrap 2>/dev/null); rc=$?
 check "one attempt left: the right PIN is not tried (pin-last-attempt), the card still counts 1" eq \
 	"$rc $(echo "$out" | jget "d['objects'][1]['error']") $(apdus "$R0" 0020000100 | tail -1)" \
 	"77 pin-last-attempt 63c1"
+profile modifiable "s/^pin1_enabled = .*/pin1_enabled = yes/" "/^lwm2m_private/a lwm2m_modifiable = yes"
+$LAB sim 0 "$TMP/modifiable.conf"
+rm -f "$T"*
+out=$(ub --json bootstrap 2>/dev/null); rc=$?
+check "modifiable (G.2.4: either flag): PIN1 verified before the read, though the EF would read" eq \
+	"$rc $(echo "$out" | jget "d['objects'][1]['error']") $(grep -c '^> 01 B0 00 00 F4' $LOG)" "77 pin-required 0"
+$LAB sim 0 "$TMP/modifiable.conf"
+out=$(ub --json --pin 1234 bootstrap); rc=$?
+check "modifiable, right PIN: applied" eq "$rc $(echo "$out" | jget "d['objects'][1]['status']")" "0 applied"
 profile public "s/^pin1_enabled = .*/pin1_enabled = yes/"
 $LAB sim 0 "$TMP/public.conf"
 rm -f "$T"*
