@@ -123,7 +123,7 @@ install: all
 	install -m 0755 $(B)/libuiccboot.so $(DESTDIR)$(LIBDIR)/libuiccboot.so.$(VERSION)
 	ln -sf libuiccboot.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libuiccboot.so.0
 	ln -sf libuiccboot.so.0 $(DESTDIR)$(LIBDIR)/libuiccboot.so
-	install -m 0644 include/uiccboot/tree.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
+	install -m 0644 include/uiccboot/tree.h include/uiccboot/lwm2m.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
 	install -m 0644 base/ub_error.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
 	$(SUBST) dist/libuiccboot.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc
 	$(SUBST) dist/uiccboot.service.in >$(DESTDIR)$(UNITDIR)/uiccboot.service

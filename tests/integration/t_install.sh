@@ -7,6 +7,7 @@ check "make install DESTDIR=… PREFIX=/usr" test -x "$D/usr/bin/uiccboot" -a -x
 check "library, soname links, headers, pkg-config file" sh -c \
 	"test -f $D/usr/lib/libuiccboot.a && test -L $D/usr/lib/libuiccboot.so && test -L $D/usr/lib/libuiccboot.so.0 &&
 	 test -f $D/usr/include/uiccboot/tree.h && test -f $D/usr/include/uiccboot/ub_error.h &&
+	 test -f $D/usr/include/uiccboot/lwm2m.h &&
 	 grep -q '^libdir=/usr/lib' $D/usr/lib/pkgconfig/libuiccboot.pc"
 check "unit, example policy, profiles" sh -c \
 	"grep -q '^ExecStart=/usr/bin/uiccboot ' $D/lib/systemd/system/uiccboot.service &&
@@ -36,4 +37,13 @@ check "the DM client reads and changes its own account" eq \
 check "another ServerID is refused by the ACL" eq \
 	"$("$TMP/dmclient" "$TMP/t.db" other-server OEMFactory | tail -2 | tr '\n' '|')" \
 	"get ./DMAcc/OEMFactory/ServerID: policy|replace ./DMAcc/OEMFactory/Name: policy|"
+
+# an LwM2M client against the installed library: the card's Objects as
+# Bootstrap-Write payloads (the tree restored from an export of the demo card's)
+check "examples/lwm2mclient.c builds with pkg-config --cflags --libs libuiccboot" sh -c \
+	"cc -Wall -Wextra -Werror examples/lwm2mclient.c \$(pkg-config --cflags --libs libuiccboot) -Wl,-rpath,$P/lib -o $TMP/lwm2mclient"
+"$P/bin/uiccboot" --tree "$TMP/l.db" tree import tests/fixtures/lwm2m-tree.xml >/dev/null
+check "the LwM2M client gets /0 and /1, as SenML and TLV" eq \
+	"$("$TMP/lwm2mclient" "$TMP/l.db" | cut -c1-60 | tr '\n' '|')" \
+	'Bootstrap-Write /0 (110): [{"bn":"/0/0/","n":"0","vs":"coaps|Bootstrap-Write /0 (11542): 196 bytes of TLV|Bootstrap-Write /1 (110): [{"bn":"/1/0/","n":"0","v":101},{"|Bootstrap-Write /1 (11542): 18 bytes of TLV|'
 done_testing
