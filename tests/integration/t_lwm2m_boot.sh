@@ -148,6 +148,26 @@ check "the DODF entry gone: the same removal" eq \
 $LAB sim 0 tests/profiles/demo.conf
 ub bootstrap >/dev/null
 
+# --- the file's size from its FCP: more than 32 KB is refused before it is read ---
+python3 -c "open('$TMP/big.bin', 'wb').write(bytes.fromhex('0001') + (32800).to_bytes(2, 'big') + bytes(32800))"
+profile big "s|^lwm2m_bootstrap = .*|lwm2m_bootstrap = $TMP/big.bin|"
+$LAB sim 0 "$TMP/big.conf"
+out=$(ub --json bootstrap 2>"$TMP/err"); rc=$?
+check "an EF LwM2M_Bootstrap of 32820 bytes (FCP tag 80): refused (65) before any READ of it" sh -c \
+	"[ $rc = 65 ] && grep -q 'LwM2M Bootstrap: 32820 bytes, more than 32768' $TMP/err &&
+	 grep -q '^> 01 A4 09 04 02 64 34' $LOG && ! grep -A2 '^> 01 A4 09 04 02 64 34' $LOG | grep -q '^> 01 B0'"
+check "... the DM object applied all the same" eq "$(echo "$out" | jget "[d['status'], d['objects'][1]['status']]")" \
+	'["unchanged", "rejected"]'
+profile t0 "s/^protocol = .*/protocol = T0/"
+$LAB sim 0 "$TMP/t0.conf"
+rm -f "$T"*
+out=$(ub --json --reset bootstrap); rc=$?
+check "T=0: both applied, the same tree as on T=1 (the FCP through GET RESPONSE)" eq \
+	"$rc $(echo "$out" | jget "[[o['status'] for o in d['objects']], d['apdus']]") $(ub lwm2m export --secrets | python3 $REF senml /dev/stdin)" \
+	"0 [[\"applied\", \"applied\"], 23] $(canon $BOOT/lwm2m-bootstrap.bin | noversion)"
+$LAB sim 0 tests/profiles/demo.conf
+ub bootstrap >/dev/null
+
 # --- a private LwM2M file: the PIN rule ---
 profile private "s/^lwm2m_private = .*/lwm2m_private = yes/" "s/^pin1_enabled = .*/pin1_enabled = yes/"
 $LAB sim 0 "$TMP/private.conf"
