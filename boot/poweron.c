@@ -195,25 +195,116 @@ static int lwm2m_apply(const struct ub_boot_config *cfg, const struct ub_policy 
 	return err;
 }
 
-/* One card in an open session: everything read first (the DM or CP
- * object, then the LwM2M one, the PKCS#15 application on a logical
- * channel), then the DM object applied under src = iccid:<ICCID>, and the
- * LwM2M one under src/lwm2m -- now, or later by the caller when defer is
- * given (it then holds what is to be applied). */
+/* What one session read from the card: each object's error (0 read,
+ * UB_E_NOT_FOUND none) and digest. */
+struct card_read {
+	int dm_err, lw_err;
+	uint8_t dm_digest[32], lw_digest[32];
+};
+
+/* Every object the card holds, read (into r->plan and lw->plan) before
+ * anything is written; the PKCS#15 application on a logical channel.
+ * Returns 0, or the error that ends the power-on (r->status). */
+static int read_card(const struct ub_policy *pol, struct ub_session *s, struct ub_boot_result *r,
+		     struct lwm2m_pending *lw, struct card_read *c)
+{
+	struct ub_boot_object *lo = &r->objects[UB_BOOT_LWM2M];
+	struct ub_status close_st = {0};
+	struct ub_cardboot dir;
+	int err, close_err;
+
+	c->lw_err = UB_E_NOT_FOUND;
+	if ((err = ub_cardboot_open(&s->uicc, &dir, &r->status)))
+		return err;
+	r->logical_channel = s->uicc.chan != 0;
+	c->dm_err = ub_cardboot_plan(pol, &s->uicc, &dir, &r->plan, &r->object, c->dm_digest,
+				     &r->status);
+	lo->present = ub_cardboot_lwm2m_entry(&dir) != NULL;
+	if (!fatal(c->dm_err) && (pol->lwm2m_enabled || lo->present))
+		c->lw_err = ub_lwm2m_card_plan(pol, &s->uicc, &dir, &lw->plan, c->lw_digest,
+					       &lo->status);
+	/* the card went away before the end of the session: nothing it said
+	 * is taken (a removal is the same failure wherever it happens) */
+	close_err = ub_cardboot_close(&s->uicc, &dir, &close_st);
+	r->nobjects = pol->lwm2m_enabled || lo->present ? 2 : 1;
+	if (fatal(c->dm_err))
+		return c->dm_err;
+	if (fatal(c->lw_err)) {
+		r->status = lo->status;
+		return c->lw_err;
+	}
+	if (fatal(close_err)) {
+		r->status = close_st;
+		return close_err;
+	}
+	return 0;
+}
+
+/* A dry run: what would be applied (the LwM2M plan moved into objects[]). */
+static int dry_run(struct ub_boot_result *r, struct lwm2m_pending *lw, const struct card_read *c)
+{
+	struct ub_boot_object *lo = &r->objects[UB_BOOT_LWM2M];
+
+	r->outcome = !c->dm_err			   ? UB_OUT_VERIFIED
+		     : c->dm_err == UB_E_NOT_FOUND ? UB_OUT_UNCHANGED
+						   : UB_OUT_REJECTED;
+	lo->outcome = !c->lw_err		    ? UB_OUT_VERIFIED
+		      : c->lw_err == UB_E_NOT_FOUND ? UB_OUT_UNCHANGED
+						    : not_done(c->lw_err);
+	lo->plan = lw->plan; /* freed with the result */
+	memset(&lw->plan, 0, sizeof(lw->plan));
+	r->objects[UB_BOOT_DM].outcome = r->outcome;
+	r->objects[UB_BOOT_DM].status = r->status;
+	if (c->dm_err && c->dm_err != UB_E_NOT_FOUND)
+		return c->dm_err;
+	return r->nobjects > 1 && c->lw_err != UB_E_NOT_FOUND ? c->lw_err : 0;
+}
+
+/* The DM or CP object applied under src (none on the card: what it wrote
+ * goes), with o's removals of absent cards; objects[0] repeats it. */
+static int apply_dm(const struct ub_boot_config *cfg, const struct ub_policy *pol,
+		    const struct ub_apply_opts *base, struct ub_boot_result *r, const char *src,
+		    const struct card_read *c, const char *reader)
+{
+	struct ub_boot_object *dm = &r->objects[UB_BOOT_DM];
+	struct ub_apply_opts o = *base;
+	char digest[65];
+	int err = c->dm_err;
+
+	if (err && err != UB_E_NOT_FOUND) {
+		ub_status_at(&r->status, "reader \"%s\"", reader);
+		r->outcome = not_done(err);
+	} else {
+		o.source = src;
+		o.supersede = pol->remove_stale || err != UB_E_NOT_FOUND;
+		if (err == UB_E_NOT_FOUND) {
+			ub_status_clear(&r->status); /* the card's data is gone */
+		} else {
+			ub_hex(digest, c->dm_digest, sizeof(c->dm_digest));
+			o.digest = digest;
+		}
+		err = ub_wf_apply(cfg, pol, err == UB_E_NOT_FOUND ? NULL : &r->plan, &o, r);
+		ub_plan_free(&r->plan); /* applied: the result says what it did */
+	}
+	dm->outcome = r->outcome;
+	dm->status = r->status;
+	if (apply_copy(&dm->apply, &r->apply) && !err)
+		err = ub_fail(&r->status, UB_E_NOMEM, 0, NULL, NULL);
+	return err;
+}
+
+/* One card in an open session: everything read first, then the DM or CP
+ * object applied under src = iccid:<ICCID>, and the LwM2M one under
+ * src/lwm2m -- now, or later by the caller when defer is given (it then
+ * holds what is to be applied). */
 static int boot_session(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 			struct ub_session *s, const struct ub_apply_opts *base,
 			struct ub_boot_result *r, char src[32], struct lwm2m_pending *defer)
 {
 	struct ub_boot_object *dm = &r->objects[UB_BOOT_DM], *lo = &r->objects[UB_BOOT_LWM2M];
 	struct lwm2m_pending own = {0}, *lw = defer ? defer : &own;
-	struct ub_apply_opts o = *base;
-	const struct ub_plan *pp = &r->plan;
-	struct ub_cardboot dir;
-	char digest[65];
-	uint8_t d[32], ld[32];
-	int err, lw_err = UB_E_NOT_FOUND, close_err;
-	struct ub_status close_st = {0};
-	bool opened;
+	struct card_read c = {0};
+	int err;
 
 	snprintf(r->reader, sizeof(r->reader), "%s", s->card.reader);
 	if ((err = ub_uicc_iccid(&s->uicc, r->iccid, &r->status))) {
@@ -228,27 +319,10 @@ static int boot_session(const struct ub_boot_config *cfg, const struct ub_policy
 	snprintf(dm->source, sizeof(dm->source), "%s", src);
 	snprintf(lo->source, sizeof(lo->source), "%s" UB_LWM2M_SOURCE_SUFFIX, src);
 
-	/* --- the card: read everything --- */
-	opened = !(err = ub_cardboot_open(&s->uicc, &dir, &r->status));
-	if (opened) {
-		r->logical_channel = s->uicc.chan != 0;
-		err = ub_cardboot_plan(pol, &s->uicc, &dir, &r->plan, &r->object, d, &r->status);
-		lo->present = ub_cardboot_lwm2m_entry(&dir) != NULL;
-		if (!fatal(err) && (pol->lwm2m_enabled || lo->present))
-			lw_err =
-				ub_lwm2m_card_plan(pol, &s->uicc, &dir, &lw->plan, ld, &lo->status);
-	}
+	err = read_card(pol, s, r, lw, &c);
 	r->channel_refused = s->uicc.channel_refused;
 	r->channel_sw = s->uicc.channel_sw;
-	/* the card went away before the end of the session: nothing it said
-	 * is taken (a removal is the same failure wherever it happens) */
-	close_err = opened ? ub_cardboot_close(&s->uicc, &dir, &close_st) : 0;
-	r->nobjects = pol->lwm2m_enabled || lo->present ? 2 : 1;
-	if (!opened || fatal(err) || fatal(lw_err) || fatal(close_err)) {
-		if (opened && !fatal(err) && fatal(lw_err))
-			err = lw_err, r->status = lo->status;
-		else if (opened && !fatal(err))
-			err = close_err, r->status = close_st;
+	if (err) {
 		ub_plan_free(&r->plan);
 		ub_plan_free(&lw->plan);
 		ub_status_at(&r->status, "reader \"%s\"", s->card.reader);
@@ -258,63 +332,28 @@ static int boot_session(const struct ub_boot_config *cfg, const struct ub_policy
 	}
 	dm->name = r->object;
 	dm->present = r->object != NULL;
-	if (lw_err == UB_E_NOT_FOUND)
+	if (c.lw_err == UB_E_NOT_FOUND)
 		ub_status_clear(&lo->status);
-	else if (lw_err)
+	else if (c.lw_err)
 		ub_status_at(&lo->status, "reader \"%s\"", s->card.reader);
-	if (cfg->dry_run) {
-		r->outcome = !err		     ? UB_OUT_VERIFIED
-			     : err == UB_E_NOT_FOUND ? UB_OUT_UNCHANGED
-						     : UB_OUT_REJECTED;
-		lo->outcome = !lw_err			 ? UB_OUT_VERIFIED
-			      : lw_err == UB_E_NOT_FOUND ? UB_OUT_UNCHANGED
-							 : not_done(lw_err);
-		lo->plan = lw->plan; /* moved: freed with the result */
-		memset(&lw->plan, 0, sizeof(lw->plan));
-		dm->outcome = r->outcome;
-		dm->status = r->status;
-		err = err == UB_E_NOT_FOUND ? 0 : err;
-		return err ? err : r->nobjects > 1 && lw_err != UB_E_NOT_FOUND ? lw_err : 0;
-	}
-
-	/* --- the tree: the DM or CP object --- */
-	if (err && err != UB_E_NOT_FOUND) {
-		ub_status_at(&r->status, "reader \"%s\"", s->card.reader);
-		r->outcome = not_done(err);
-	} else {
-		o.source = src;
-		o.supersede = pol->remove_stale || err != UB_E_NOT_FOUND;
-		if (err == UB_E_NOT_FOUND) {
-			pp = NULL; /* the card's data is gone */
-			ub_status_clear(&r->status);
-		} else {
-			ub_hex(digest, d, sizeof(d));
-			o.digest = digest;
-		}
-		err = ub_wf_apply(cfg, pol, pp, &o, r);
-		ub_plan_free(&r->plan); /* applied: the result says what it did */
-	}
-	dm->outcome = r->outcome;
-	dm->status = r->status;
-	if (apply_copy(&dm->apply, &r->apply) && !err)
-		err = ub_fail(&r->status, UB_E_NOMEM, 0, NULL, NULL);
-
-	/* --- the tree: the LwM2M object --- */
+	if (cfg->dry_run)
+		return dry_run(r, lw, &c);
+	err = apply_dm(cfg, pol, base, r, src, &c, s->card.reader);
 	if (r->nobjects < 2)
 		return err;
-	if (lw_err && lw_err != UB_E_NOT_FOUND) {
-		lo->outcome = not_done(lw_err);
+	if (c.lw_err && c.lw_err != UB_E_NOT_FOUND) {
+		lo->outcome = not_done(c.lw_err);
 		ub_plan_free(&lw->plan);
-		return err ? err : lw_err;
+		return err ? err : c.lw_err;
 	}
 	lw->ready = true;
-	lw->no_data = lw_err == UB_E_NOT_FOUND;
+	lw->no_data = c.lw_err == UB_E_NOT_FOUND;
 	if (!lw->no_data)
-		ub_hex(lw->digest, ld, sizeof(ld));
+		ub_hex(lw->digest, c.lw_digest, sizeof(c.lw_digest));
 	if (defer)
 		return err;
-	lw_err = lwm2m_apply(cfg, pol, lw, lo);
-	return err ? err : lw_err;
+	c.lw_err = lwm2m_apply(cfg, pol, lw, lo);
+	return err ? err : c.lw_err;
 }
 
 const struct ub_status *ub_boot_failure(const struct ub_boot_result *r)
