@@ -214,9 +214,12 @@ static int read_card(const struct ub_policy *pol, struct ub_session *s, struct u
 	int err, close_err;
 
 	c->lw_err = UB_E_NOT_FOUND;
-	if ((err = ub_cardboot_open(&s->uicc, &dir, &r->status)))
-		return err;
+	err = ub_cardboot_open(&s->uicc, &dir, &r->status);
 	r->logical_channel = s->uicc.chan != 0;
+	if (err) {
+		ub_cardboot_close(&s->uicc, &dir, NULL);
+		return err;
+	}
 	c->dm_err = ub_cardboot_plan(pol, &s->uicc, &dir, &r->plan, &r->object, c->dm_digest,
 				     &r->status);
 	lo->present = ub_cardboot_lwm2m_entry(&dir) != NULL;

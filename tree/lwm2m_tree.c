@@ -264,10 +264,10 @@ int ub_lwm2m_from_tree(struct ub_tree *t, unsigned flags, struct ub_lwm2m_boot *
 	if (why && whylen)
 		why[0] = '\0';
 	err = ub_store_each(t, UB_LWM2M_TREE, node_cb, &c);
-	if (!err) {
+	if (!err && c.n)
 		qsort(c.e, c.n, sizeof(*c.e), cmp_entry);
+	if (!err)
 		err = build(&c, &s, why, whylen);
-	}
 	if (!err)
 		err = frame(&s, out, why, whylen);
 	objs_free(&s);

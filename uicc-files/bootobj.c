@@ -28,6 +28,13 @@ int ub_cardboot_open(struct ub_uicc *u, struct ub_cardboot *d, struct ub_status 
 	int n;
 
 	memset(d, 0, sizeof(*d));
+	/* G.2.1: "MUST open a logical channel" and select the PKCS#15 ADF by
+	 * its AID on it; the basic channel keeps what it had selected (for
+	 * the modem).  Opened first, so that finding the application (EF_DIR,
+	 * or a SELECT by its AID) already happens on the channel. */
+	if ((n = ub_uicc_open_channel(u, st)))
+		return n;
+	d->opened_channel = !had && u->chan;
 	n = ub_uicc_find_app(u, UB_APP_PKCS15, &d->p15, st);
 	if (n == UB_E_NOT_FOUND) {
 		d->p15 = NULL;
@@ -35,11 +42,6 @@ int ub_cardboot_open(struct ub_uicc *u, struct ub_cardboot *d, struct ub_status 
 	}
 	if (n)
 		return n;
-	/* G.2.1: "MUST open a logical channel" and select the PKCS#15 ADF on
-	 * it; the basic channel keeps what it had selected (for the modem) */
-	if ((n = ub_uicc_open_channel(u, st)))
-		return n;
-	d->opened_channel = !had && u->chan;
 	n = ub_uicc_p15_objects(u, d->p15, d->objs, UB_CARDBOOT_ENTRIES, st);
 	if (n < 0)
 		return n;

@@ -33,11 +33,12 @@ struct ub_cardboot {
 	bool opened_channel; /* the logical channel is ours to close */
 };
 
-/* Find the PKCS#15 application (EF_DIR), open a logical channel for it
- * unless the session is on one (a card that refuses is used on the basic
- * channel: u->channel_refused), select it there and read ODF and DODF (at
- * most UB_CARDBOOT_ENTRIES oidDO entries; more are refused).  Returns 0
- * (d->p15 NULL when the card has no PKCS#15 application) or an error. */
+/* Open a logical channel unless the session is on one (a card that
+ * refuses is used on the basic channel: u->channel_refused), find the
+ * PKCS#15 application there, select it and read ODF and DODF (at most
+ * UB_CARDBOOT_ENTRIES oidDO entries; more are refused).  Returns 0 (d->p15
+ * NULL when the card has no PKCS#15 application) or an error;
+ * ub_cardboot_close() after, whatever it returned. */
 int ub_cardboot_open(struct ub_uicc *u, struct ub_cardboot *d, struct ub_status *st);
 /* Close the channel ub_cardboot_open opened (the basic channel's
  * selection is as it was).  Returns 0 or the error of MANAGE CHANNEL. */
