@@ -10,6 +10,7 @@
 
 #include "ub_apply.h"
 #include "ub_hex.h"
+#include "ub_lwm2m_card.h"
 #include "ub_push.h"
 #include "ub_session.h"
 #include "ub_workflow.h"
@@ -26,8 +27,14 @@ const char *ub_outcome_name(enum ub_outcome o)
 
 void ub_boot_result_free(struct ub_boot_result *r)
 {
+	size_t i;
+
 	ub_plan_free(&r->plan);
 	ub_apply_result_free(&r->apply);
+	for (i = 0; i < UB_BOOT_KINDS; i++) {
+		ub_plan_free(&r->objects[i].plan);
+		ub_apply_result_free(&r->objects[i].apply);
+	}
 	memset(r, 0, sizeof(*r));
 }
 
@@ -108,15 +115,219 @@ int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 	return ub_fail(&r->status, err, 0, cfg->tree ? cfg->tree : UB_TREE_DEFAULT, "%s", reason);
 }
 
-/* One card in an open session: its object applied under src = iccid:<ICCID>. */
+/* Errors that end the whole power-on: the card or the reader went away,
+ * the transport broke, the host failed.  The others (an object's data, a
+ * PIN, the policy) are that object's, and the other one goes on. */
+static bool fatal(int err)
+{
+	switch (err) {
+	case 0:
+	case UB_E_NOT_FOUND:
+	case UB_E_BAD_DATA:
+	case UB_E_POLICY:
+	case UB_E_NOT_SUPPORTED:
+	case UB_E_SECURITY:
+	case UB_E_PIN_REQUIRED:
+	case UB_E_PIN_WRONG:
+	case UB_E_PIN_BLOCKED:
+	case UB_E_PIN_LAST:
+	case UB_E_SW:
+	case UB_E_USAGE:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static enum ub_outcome not_done(int err)
+{
+	return err == UB_E_POLICY || err == UB_E_BAD_DATA || err == UB_E_NOT_SUPPORTED
+		       ? UB_OUT_REJECTED
+		       : UB_OUT_FAILED;
+}
+
+static int push_copy(char ***v, size_t *n, char *const *from, size_t k)
+{
+	size_t i;
+
+	if (!k)
+		return 0;
+	if (!(*v = calloc(k, sizeof(**v))))
+		return UB_E_NOMEM;
+	for (i = 0; i < k; i++, (*n)++)
+		if (!((*v)[i] = strdup(from[i])))
+			return UB_E_NOMEM;
+	return 0;
+}
+
+/* dst = a copy of src (dst empty). */
+static int apply_copy(struct ub_apply_result *dst, const struct ub_apply_result *src)
+{
+	size_t i;
+	int err;
+
+	dst->unchanged = src->unchanged;
+	err = push_copy(&dst->accounts, &dst->naccounts, src->accounts, src->naccounts);
+	if (!err)
+		err = push_copy(&dst->removed, &dst->nremoved, src->removed, src->nremoved);
+	dst->cap[0] = dst->naccounts, dst->cap[2] = dst->nremoved;
+	if (!err && src->nrenamed && !(dst->renamed = calloc(src->nrenamed, sizeof(*dst->renamed))))
+		err = UB_E_NOMEM;
+	for (i = 0; !err && i < src->nrenamed; i++, dst->nrenamed++) {
+		dst->renamed[i].from = strdup(src->renamed[i].from);
+		dst->renamed[i].to = strdup(src->renamed[i].to);
+		if (!dst->renamed[i].from || !dst->renamed[i].to)
+			err = UB_E_NOMEM;
+	}
+	dst->cap[1] = dst->nrenamed;
+	return err;
+}
+
+/* A card's LwM2M bootstrap, read and waiting to be applied. */
+struct lwm2m_pending {
+	bool ready;
+	bool no_data; /* none on the card (or emptied): its earlier data goes */
+	struct ub_plan plan;
+	char digest[65];
+};
+
+/* Apply the card's LwM2M data (or remove what it wrote, when it holds
+ * none) in a transaction of its own, under its own source: what its DM
+ * object wrote is not touched. */
+static int lwm2m_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
+		       struct lwm2m_pending *lw, struct ub_boot_object *obj)
+{
+	struct ub_apply_opts o = {0};
+	struct ub_boot_result tmp = {0};
+	int err;
+
+	o.source = obj->source;
+	o.supersede = pol->remove_stale || !lw->no_data;
+	o.digest = lw->no_data ? NULL : lw->digest;
+	err = ub_wf_apply(cfg, pol, lw->no_data ? NULL : &lw->plan, &o, &tmp);
+	obj->outcome = tmp.outcome;
+	obj->status = tmp.status;
+	obj->apply = tmp.apply;
+	memset(&tmp.apply, 0, sizeof(tmp.apply));
+	ub_boot_result_free(&tmp);
+	ub_plan_free(&lw->plan);
+	lw->ready = false;
+	return err;
+}
+
+/* What one session read from the card: each object's error (0 read,
+ * UB_E_NOT_FOUND none) and digest. */
+struct card_read {
+	int dm_err, lw_err;
+	uint8_t dm_digest[32], lw_digest[32];
+};
+
+/* Every object the card holds, read (into r->plan and lw->plan) before
+ * anything is written; the PKCS#15 application on a logical channel.
+ * Returns 0, or the error that ends the power-on (r->status). */
+static int read_card(const struct ub_policy *pol, struct ub_session *s, struct ub_boot_result *r,
+		     struct lwm2m_pending *lw, struct card_read *c)
+{
+	struct ub_boot_object *lo = &r->objects[UB_BOOT_LWM2M];
+	struct ub_status close_st = {0};
+	struct ub_cardboot dir;
+	int err, close_err;
+
+	c->lw_err = UB_E_NOT_FOUND;
+	err = ub_cardboot_open(&s->uicc, &dir, pol->logical_channel, &r->status);
+	r->logical_channel = s->uicc.chan != 0;
+	if (err) {
+		ub_cardboot_close(&s->uicc, &dir, NULL);
+		return err;
+	}
+	c->dm_err = ub_cardboot_plan(pol, &s->uicc, &dir, &r->plan, &r->object, c->dm_digest,
+				     &r->status);
+	lo->present = ub_cardboot_lwm2m_entry(&dir) != NULL;
+	if (!fatal(c->dm_err) && (pol->lwm2m_enabled || lo->present))
+		c->lw_err = ub_lwm2m_card_plan(pol, &s->uicc, &dir, &lw->plan, c->lw_digest,
+					       &lo->status);
+	/* the card went away before the end of the session: nothing it said
+	 * is taken (a removal is the same failure wherever it happens) */
+	close_err = ub_cardboot_close(&s->uicc, &dir, &close_st);
+	r->nobjects = pol->lwm2m_enabled || lo->present ? 2 : 1;
+	if (fatal(c->dm_err))
+		return c->dm_err;
+	if (fatal(c->lw_err)) {
+		r->status = lo->status;
+		return c->lw_err;
+	}
+	if (fatal(close_err)) {
+		r->status = close_st;
+		return close_err;
+	}
+	return 0;
+}
+
+/* A dry run: what would be applied (the LwM2M plan moved into objects[]). */
+static int dry_run(struct ub_boot_result *r, struct lwm2m_pending *lw, const struct card_read *c)
+{
+	struct ub_boot_object *lo = &r->objects[UB_BOOT_LWM2M];
+
+	r->outcome = !c->dm_err			   ? UB_OUT_VERIFIED
+		     : c->dm_err == UB_E_NOT_FOUND ? UB_OUT_UNCHANGED
+						   : UB_OUT_REJECTED;
+	lo->outcome = !c->lw_err		    ? UB_OUT_VERIFIED
+		      : c->lw_err == UB_E_NOT_FOUND ? UB_OUT_UNCHANGED
+						    : not_done(c->lw_err);
+	lo->plan = lw->plan; /* freed with the result */
+	memset(&lw->plan, 0, sizeof(lw->plan));
+	r->objects[UB_BOOT_DM].outcome = r->outcome;
+	r->objects[UB_BOOT_DM].status = r->status;
+	if (c->dm_err && c->dm_err != UB_E_NOT_FOUND)
+		return c->dm_err;
+	return r->nobjects > 1 && c->lw_err != UB_E_NOT_FOUND ? c->lw_err : 0;
+}
+
+/* The DM or CP object applied under src (none on the card: what it wrote
+ * goes), with o's removals of absent cards; objects[0] repeats it. */
+static int apply_dm(const struct ub_boot_config *cfg, const struct ub_policy *pol,
+		    const struct ub_apply_opts *base, struct ub_boot_result *r, const char *src,
+		    const struct card_read *c, const char *reader)
+{
+	struct ub_boot_object *dm = &r->objects[UB_BOOT_DM];
+	struct ub_apply_opts o = *base;
+	char digest[65];
+	int err = c->dm_err;
+
+	if (err && err != UB_E_NOT_FOUND) {
+		ub_status_at(&r->status, "reader \"%s\"", reader);
+		r->outcome = not_done(err);
+	} else {
+		o.source = src;
+		o.supersede = pol->remove_stale || err != UB_E_NOT_FOUND;
+		if (err == UB_E_NOT_FOUND) {
+			ub_status_clear(&r->status); /* the card's data is gone */
+		} else {
+			ub_hex(digest, c->dm_digest, sizeof(c->dm_digest));
+			o.digest = digest;
+		}
+		err = ub_wf_apply(cfg, pol, err == UB_E_NOT_FOUND ? NULL : &r->plan, &o, r);
+		if (!cfg->dry_run)
+			ub_plan_free(&r->plan); /* applied: the result says what it did */
+	}
+	dm->outcome = r->outcome;
+	dm->status = r->status;
+	if (apply_copy(&dm->apply, &r->apply) && !err)
+		err = ub_fail(&r->status, UB_E_NOMEM, 0, NULL, NULL);
+	return err;
+}
+
+/* One card in an open session: everything read first, then the DM or CP
+ * object applied under src = iccid:<ICCID>, and the LwM2M one under
+ * src/lwm2m -- now, or later by the caller when defer is given (it then
+ * holds what is to be applied). */
 static int boot_session(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 			struct ub_session *s, const struct ub_apply_opts *base,
-			struct ub_boot_result *r, char src[32])
+			struct ub_boot_result *r, char src[32], struct lwm2m_pending *defer)
 {
-	struct ub_apply_opts o = *base;
-	const struct ub_plan *pp = &r->plan;
-	char digest[65];
-	uint8_t d[32];
+	struct ub_boot_object *dm = &r->objects[UB_BOOT_DM], *lo = &r->objects[UB_BOOT_LWM2M];
+	struct lwm2m_pending own = {0}, *lw = defer ? defer : &own;
+	struct card_read c = {0};
 	int err;
 
 	snprintf(r->reader, sizeof(r->reader), "%s", s->card.reader);
@@ -126,31 +337,68 @@ static int boot_session(const struct ub_boot_config *cfg, const struct ub_policy
 		return err;
 	}
 	snprintf(src, 32, "iccid:%s", r->iccid);
-	err = ub_cardboot_plan(pol, &s->uicc, &r->plan, &r->object, d, &r->status);
-	if (cfg->dry_run && err) {
-		r->outcome = err == UB_E_NOT_FOUND ? UB_OUT_UNCHANGED : UB_OUT_REJECTED;
-		return err == UB_E_NOT_FOUND ? 0 : err;
-	}
-	if (err && err != UB_E_NOT_FOUND) {
+	dm->kind = UB_BOOT_DM;
+	lo->kind = UB_BOOT_LWM2M;
+	lo->name = ub_boot_oids[UB_BOOT_OID_LWM2M].name;
+	snprintf(dm->source, sizeof(dm->source), "%s", src);
+	snprintf(lo->source, sizeof(lo->source), "%s" UB_LWM2M_SOURCE_SUFFIX, src);
+
+	err = read_card(pol, s, r, lw, &c);
+	r->channel_refused = s->uicc.channel_refused;
+	r->channel_sw = s->uicc.channel_sw;
+	if (err) {
+		ub_plan_free(&r->plan);
+		ub_plan_free(&lw->plan);
 		ub_status_at(&r->status, "reader \"%s\"", s->card.reader);
-		r->outcome = err == UB_E_POLICY || err == UB_E_BAD_DATA || err == UB_E_NOT_SUPPORTED
-				     ? UB_OUT_REJECTED
-				     : UB_OUT_FAILED;
+		r->outcome = not_done(err);
+		r->nobjects = 0;
 		return err;
 	}
-	o.source = src;
-	o.supersede = pol->remove_stale || err != UB_E_NOT_FOUND;
-	if (err == UB_E_NOT_FOUND) {
-		pp = NULL; /* the card's data is gone */
-		ub_status_clear(&r->status);
-	} else {
-		ub_hex(digest, d, sizeof(d));
-		o.digest = digest;
+	dm->name = r->object;
+	dm->present = r->object != NULL;
+	if (c.lw_err == UB_E_NOT_FOUND)
+		ub_status_clear(&lo->status);
+	else if (c.lw_err)
+		ub_status_at(&lo->status, "reader \"%s\"", s->card.reader);
+	if (cfg->dry_run) {
+		/* the LwM2M plan as it is; the DM object also decided against
+		 * the tree (in a transaction rolled back) */
+		err = dry_run(r, lw, &c);
+		if (!c.dm_err) {
+			int dm_err = apply_dm(cfg, pol, base, r, src, &c, s->card.reader);
+
+			err = dm_err ? dm_err : err;
+		}
+		return err;
 	}
-	err = ub_wf_apply(cfg, pol, pp, &o, r);
-	if (!cfg->dry_run)
-		ub_plan_free(&r->plan); /* applied: the result says what it did */
-	return err;
+	err = apply_dm(cfg, pol, base, r, src, &c, s->card.reader);
+	if (r->nobjects < 2)
+		return err;
+	if (c.lw_err && c.lw_err != UB_E_NOT_FOUND) {
+		lo->outcome = not_done(c.lw_err);
+		ub_plan_free(&lw->plan);
+		return err ? err : c.lw_err;
+	}
+	lw->ready = true;
+	lw->no_data = c.lw_err == UB_E_NOT_FOUND;
+	if (!lw->no_data)
+		ub_hex(lw->digest, c.lw_digest, sizeof(c.lw_digest));
+	if (defer)
+		return err;
+	c.lw_err = lwm2m_apply(cfg, pol, lw, lo);
+	return err ? err : c.lw_err;
+}
+
+const struct ub_status *ub_boot_failure(const struct ub_boot_result *r)
+{
+	size_t i;
+
+	if (r->status.err)
+		return &r->status;
+	for (i = 0; i < r->nobjects; i++)
+		if (r->objects[i].status.err)
+			return &r->objects[i].status;
+	return &r->status;
 }
 
 static const char *card_pin(const struct ub_boot_config *cfg, const struct ub_policy *pol)
@@ -190,7 +438,7 @@ int ub_boot_card(const struct ub_boot_config *cfg, struct ub_boot_result *r)
 		r->apdus = s.card.apdus;
 		return err;
 	}
-	err = boot_session(cfg, pol, &s, &o, r, src);
+	err = boot_session(cfg, pol, &s, &o, r, src, NULL);
 	r->apdus = ub_session_apdus(&s);
 	ub_session_close(&s);
 	OPENSSL_cleanse(&defaults, sizeof(defaults));
@@ -207,6 +455,7 @@ struct job {
 	char reader[UB_READER_NAME_MAX];
 	char src[32];
 	int err;
+	struct lwm2m_pending lw; /* applied after the removal */
 	pthread_t thread;
 };
 
@@ -222,7 +471,7 @@ static void *job_run(void *arg)
 	j->own.dry_run = false;
 	j->err = ub_session_open(&s, &j->own, card_pin(j->cfg, j->pol), &j->r->status);
 	if (!j->err)
-		j->err = boot_session(&j->own, j->pol, &s, &o, j->r, j->src);
+		j->err = boot_session(&j->own, j->pol, &s, &o, j->r, j->src, &j->lw);
 	else
 		j->r->outcome = UB_OUT_FAILED;
 	snprintf(j->r->reader, sizeof(j->r->reader), "%s", j->reader);
@@ -290,7 +539,7 @@ int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *al
 		pthread_join(jobs[i].thread, NULL);
 		if (jobs[i].err && !err) {
 			err = jobs[i].err;
-			all->status = all->cards[i].status;
+			all->status = *ub_boot_failure(&all->cards[i]);
 		} else if (!jobs[i].err) {
 			present[npresent++] = jobs[i].src;
 		}
@@ -312,9 +561,24 @@ int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *al
 		all->removal_done = !err;
 		ub_boot_result_free(&rm);
 	}
+	/* the LwM2M data of each card, now that what absent cards wrote is gone */
+	for (i = 0; i < (int)k; i++) {
+		int e;
+
+		if (!jobs[i].lw.ready)
+			continue;
+		e = lwm2m_apply(&jobs[i].own, pol, &jobs[i].lw,
+				&all->cards[i].objects[UB_BOOT_LWM2M]);
+		if (e && !err) {
+			err = e;
+			all->status = all->cards[i].objects[UB_BOOT_LWM2M].status;
+		}
+	}
 	if (!err && !k)
 		err = ub_fail(&all->status, UB_E_NO_CARD, 0, "PC/SC", "no reader holds a card");
 end:
+	for (i = 0; jobs && i < (int)k; i++)
+		ub_plan_free(&jobs[i].lw.plan);
 	free(jobs);
 	free(list);
 	OPENSSL_cleanse(&defaults, sizeof(defaults));

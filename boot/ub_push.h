@@ -5,6 +5,7 @@
 #define UB_PUSH_H
 
 #include "ub_bootsec.h"
+#include "ub_cardboot.h"
 #include "ub_plan.h"
 #include "ub_policy.h"
 #include "ub_uicc.h"
@@ -33,9 +34,11 @@ struct ub_push_req {
 int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_push_req *r,
 		   struct ub_plan *plan, struct ub_status *st);
 
-/* The card's own bootstrap object (a secure transport: no MAC), and the
- * SHA-256 of its bytes.  UB_E_NOT_FOUND: the card holds none. */
-int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_plan *plan,
-		     const char **which, uint8_t digest[32], struct ub_status *st);
+/* The card's own DM or CP bootstrap object (a secure transport: no MAC),
+ * from the PKCS#15 directory d, and the SHA-256 of its bytes.
+ * UB_E_NOT_FOUND: the card holds none. */
+int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, const struct ub_cardboot *d,
+		     struct ub_plan *plan, const char **which, uint8_t digest[32],
+		     struct ub_status *st);
 
 #endif

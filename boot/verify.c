@@ -251,8 +251,9 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_pus
 	return err;
 }
 
-int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_plan *plan,
-		     const char **which, uint8_t digest[32], struct ub_status *st)
+int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, const struct ub_cardboot *d,
+		     struct ub_plan *plan, const char **which, uint8_t digest[32],
+		     struct ub_status *st)
 {
 	const size_t max = UB_DOC_MAX + 4096; /* the document and its padding */
 	const struct ub_boot_oid *obj;
@@ -267,7 +268,7 @@ int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, struct ub_p
 	/* on the heap, one per call: readers are bootstrapped in parallel */
 	if (!(buf = malloc(max)))
 		return ub_fail(st, UB_E_NOMEM, 0, NULL, NULL);
-	n = ub_cardboot_read(u, buf, max, &obj, st);
+	n = ub_cardboot_read(u, d, buf, max, &obj, st);
 	if (n == UB_E_NOT_FOUND) /* a file the card's own directory names is missing: broken */
 		err = ub_fail(st, UB_E_BAD_DATA, st ? st->sw : 0, st ? st->where : NULL,
 			      "a bootstrap file the card's PKCS#15 directory names is missing");

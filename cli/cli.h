@@ -109,5 +109,6 @@ int cli_bootstrap(struct ub_cli *cli, int argc, char **argv);
 int cli_factory(struct ub_cli *cli, int argc, char **argv);
 int cli_tree(struct ub_cli *cli, int argc, char **argv);
 int cli_sms(struct ub_cli *cli, int argc, char **argv);
+int cli_lwm2m(struct ub_cli *cli, int argc, char **argv);
 
 #endif

@@ -27,18 +27,20 @@ static int boot_all(struct ub_cli *cli, const struct ub_boot_config *cfg)
 		cli->out = o;
 		cli->json = true; /* the summary line below, not the details */
 		cli_report(cli, r);
-		if (r->outcome == UB_OUT_FAILED)
-			json_object_object_add(o, "error",
-					       json_object_new_string(ub_errname(r->status.err)));
+		if (ub_boot_failure(r)->err)
+			json_object_object_add(
+				o, "error",
+				json_object_new_string(ub_errname(ub_boot_failure(r)->err)));
 		json_object_object_add(o, "apdus", json_object_new_int((int)r->apdus));
 		cli->out = save;
 		cli->json = json;
 		json_object_array_add(arr, o);
 		if (!cli->json)
-			cli_print(stdout, "%s: %s%s%s%s\n", r->reader, ub_outcome_name(r->outcome),
-				  r->status.err ? " (" : "",
+			cli_print(stdout, "%s: %s%s%s%s%s%s\n", r->reader,
+				  ub_outcome_name(r->outcome), r->status.err ? " (" : "",
 				  r->status.err ? ub_errname(r->status.err) : "",
-				  r->status.err ? ")" : "");
+				  r->status.err ? ")" : "", r->nobjects > 1 ? ", lwm2m " : "",
+				  r->nobjects > 1 ? ub_outcome_name(r->objects[1].outcome) : "");
 	}
 	if (all.removal_done && !cli->json)
 		for (i = 0; i < all.removal.nremoved; i++)
@@ -55,9 +57,9 @@ static int boot_all(struct ub_cli *cli, const struct ub_boot_config *cfg)
 	return err;
 }
 
-/* Power-on: the card's bootstrap object applied to the tree under the
- * card's ICCID; what an absent card, or a card whose object is gone, had
- * written is removed ([smartcard] remove_stale). */
+/* Power-on: the card's bootstrap objects (DM or CP, and LwM2M) applied to
+ * the tree under the card's ICCID; what an absent card, or a card whose
+ * object is gone, had written is removed ([smartcard] remove_stale). */
 int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"dry-run", no_argument, NULL, 'n'},
@@ -102,7 +104,7 @@ int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
 			 "%.300s; data of earlier cards removed", what);
 	}
 	if (err)
-		cli_fail(cli, &r.status);
+		cli_fail(cli, ub_boot_failure(&r));
 	ub_boot_result_free(&r);
 	return err;
 }

@@ -24,6 +24,8 @@ static const struct ub_cmd commands[] = {
 	{"factory", cli_factory, "factory derive|check|apply        per-device DM credentials"},
 	{"sms", cli_sms, "sms send FILE [--sec T] ... | sms decode FILE   WAP push over SMS"},
 	{"tree", cli_tree, "tree list [URI] | get URI | export [URI] | import FILE   device tree"},
+	{"lwm2m", cli_lwm2m,
+	 "lwm2m list | export [--format senml-json|tlv] [--object ID]   the card's LwM2M data"},
 	{"info", cli_info,
 	 "info                        ICCID, IMSI, IMPI, applications, GBA state, bootstrap "
 	 "objects"},

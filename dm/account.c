@@ -7,7 +7,11 @@
  * OMA-TS-DM_Bootstrap 1.2 5.4.5 (processing), OMA-TS-DM_StdObj 1.2 (DMAcc
  * with one ServerID, the ConnMO DDF), OMA-TS-DM_TND 1.2 8.3.7.1.5 (ACL
  * principals), OMA-TS-DM_Security 1.2 5.7.2 (the device decides what a
- * bootstrap may write). */
+ * bootstrap may write).  LwM2M Object Instances (ub_lwm2m_map.h) are MOs
+ * too: each owned by the LwM2M server it configures (LwM2M Core E.1/E.2:
+ * the Short Server ID, or the Bootstrap-Server flag). */
+#include <inttypes.h>
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +19,7 @@
 #include <strings.h>
 
 #include "ub_error.h"
+#include "ub_lwm2m_map.h"
 #include "ub_plan.h"
 
 struct model {
@@ -150,6 +155,74 @@ static int node_ok(struct model *m, const struct ub_plan_node *n)
 	return 0;
 }
 
+/* A node below ./LwM2M: the shape of ub_lwm2m_map.h, a leaf that gives the
+ * bytes of a value of its resource's type; its MO is the Object Instance. */
+static int lwm2m_node(struct model *m, const struct ub_plan_node *n, const struct ub_lwm2m_path *p)
+{
+	const struct ub_lwm2m_rdef *d = ub_lwm2m_rdef(p->obj, p->res);
+	bool leaf = strcmp(n->format, "node") != 0, ev;
+	uint8_t *buf, maj, min;
+	char why[120];
+	int k;
+
+	if (p->depth < 2)
+		return refuse(m, "%s is a container of the device", n->uri);
+	if (m->mode == UB_MODEL_BOOTSTRAP && n->acl)
+		return refuse(m, "%s: an LwM2M node's ACL is its owner's, not the bootstrap's",
+			      n->uri);
+	if (p->depth == 2) {
+		if (leaf || ub_lwm2m_urn_parse(p->obj, n->type, &ev, &maj, &min))
+			return refuse(
+				m,
+				"%s: an Object Instance is an interior node whose Type is its "
+				"Object's URN (urn:oma:lwm2m:...:%u)",
+				n->uri, p->obj);
+		return 0;
+	}
+	if (!leaf) {
+		if (p->depth == 4 || (d && !d->multiple) || n->value)
+			return refuse(m, "%s: not a Multiple Resource, so not an interior node",
+				      n->uri);
+		return 0;
+	}
+	if (d && d->multiple != (p->depth == 4))
+		return refuse(m, "%s: resource %u of Object %u is %s", n->uri, p->res, p->obj,
+			      d->multiple ? "multiple: its values are Resource Instances"
+					  : "single: it has no Resource Instances");
+	if (!(buf = malloc((n->value ? strlen(n->value) : 0) + 8)))
+		return UB_E_NOMEM;
+	k = ub_lwm2m_leaf_bytes(p->obj, p->res, n->format, n->type, n->value, buf,
+				(n->value ? strlen(n->value) : 0) + 8, why, sizeof(why));
+	if (k > 0)
+		OPENSSL_cleanse(buf, (size_t)k); /* a key, perhaps */
+	free(buf);
+	return k < 0 ? refuse(m, "%s: %s", n->uri, why) : 0;
+}
+
+static int classify_lwm2m(struct model *m, struct ub_plan_node *n)
+{
+	struct ub_lwm2m_path p;
+	char root[64];
+	int k;
+
+	if (ub_lwm2m_uri_parse(n->uri, &p))
+		return refuse(m,
+			      "%s is not an LwM2M node (./LwM2M/<Object>/<Instance>[/<Resource>"
+			      "[/<Resource Instance>]], decimal IDs)",
+			      n->uri);
+	if (m->mode == UB_MODEL_BOOTSTRAP && m->p->kind != UB_PLAN_LWM2M)
+		return refuse(m, "%s: only the card's LwM2M bootstrap writes %s", n->uri,
+			      UB_LWM2M_TREE);
+	if ((k = lwm2m_node(m, n, &p)))
+		return k;
+	snprintf(root, sizeof(root), "%s/%u/%u", UB_LWM2M_TREE, p.obj, p.inst);
+	k = mo_of(m, n->uri, strlen(root), UB_MO_LWM2M, NULL);
+	if (k < 0)
+		return k;
+	n->mo = k;
+	return 0;
+}
+
 /* Which MO node n belongs to (n->mo), or a refusal. */
 static int classify(struct model *m, struct ub_plan_node *n)
 {
@@ -170,6 +243,11 @@ static int classify(struct model *m, struct ub_plan_node *n)
 		n->mo = -1;
 		return 0;
 	}
+	if (ub_lwm2m_uri_under(n->uri))
+		return classify_lwm2m(m, n);
+	if (m->p->kind == UB_PLAN_LWM2M)
+		return refuse(m, "%s: an LwM2M bootstrap writes only below %s", n->uri,
+			      UB_LWM2M_TREE);
 	l = ub_dm_layout_of(n->uri, &account);
 	if (m->mode == UB_MODEL_BOOTSTRAP) {
 		if (!l)
@@ -224,6 +302,12 @@ static int server_ids(struct model *m)
 				      "%s: a ServerID is 1-127 printable characters without "
 				      "'=', '&', '*', '+' or spaces",
 				      n->uri);
+		if (!strncasecmp(n->value, UB_LWM2M_OWNER_PREFIX, strlen(UB_LWM2M_OWNER_PREFIX)))
+			return refuse(
+				m,
+				"%s: ServerIDs starting with %s name the LwM2M servers of the "
+				"card's LwM2M bootstrap",
+				n->uri, UB_LWM2M_OWNER_PREFIX);
 		mo->server_id = n->value; /* a node is given once: the only one */
 	}
 	for (k = 0; k < p->nmos; k++)
@@ -353,6 +437,127 @@ static int leaf_parents(struct model *m)
 	return err;
 }
 
+/* What the resources of one LwM2M Object Instance say of its owner. */
+struct lw_owner {
+	bool has_bs, bs, has_ssid, has_link;
+	int64_t ssid;
+	uint16_t link_obj, link_inst; /* Security 17: the OSCORE Instance it uses */
+};
+
+/* The value of a single resource leaf, read as its type. */
+static void lwm2m_fact(const struct ub_plan_node *n, const struct ub_lwm2m_path *p,
+		       struct lw_owner *o)
+{
+	uint8_t v[16];
+	int k;
+
+	if (p->depth != 3 || !n->value || strlen(n->value) > 24)
+		return;
+	k = ub_lwm2m_leaf_bytes(p->obj, p->res, n->format, n->type, n->value, v, sizeof(v), NULL,
+				0);
+	if (k < 0)
+		return; /* refused in lwm2m_node already */
+	if (p->obj == 0 && p->res == 1)
+		o->has_bs = !ub_lwm2m_bool(v, (size_t)k, &o->bs);
+	else if ((p->obj == 0 && p->res == 10) || (p->obj == 1 && p->res == 0))
+		o->has_ssid = !ub_lwm2m_int(v, (size_t)k, &o->ssid);
+	else if (p->obj == 0 && p->res == 17)
+		o->has_link = !ub_lwm2m_objlnk(v, (size_t)k, &o->link_obj, &o->link_inst);
+}
+
+static int set_owner(struct ub_mo *mo, const char *name)
+{
+	if (!(mo->owner = strdup(name)))
+		return UB_E_NOMEM;
+	mo->server_id = mo->owner;
+	return 0;
+}
+
+/* The owner of a Security or Server Instance (E.1, E.2): the server of
+ * its Short Server ID, or the Bootstrap-Server. */
+static int server_owner(struct model *m, struct ub_mo *mo, const struct ub_lwm2m_path *p,
+			const struct lw_owner *o)
+{
+	char name[32];
+
+	if (p->obj == 0 && o->has_bs && o->bs)
+		return set_owner(mo, UB_LWM2M_OWNER_BOOTSTRAP);
+	if (!o->has_ssid || o->ssid < 1 || o->ssid > 65534)
+		return refuse(m, "%s: a %s Instance without a Short Server ID 1..65534%s", mo->root,
+			      p->obj ? "Server" : "Security",
+			      p->obj ? "" : " that is not the Bootstrap-Server's");
+	snprintf(name, sizeof(name), "%s%" PRId64, UB_LWM2M_OWNER_PREFIX, o->ssid);
+	return set_owner(mo, name);
+}
+
+/* An OSCORE Instance belongs to the server whose Security Instance uses
+ * it; one no Instance of this plan uses, to the LwM2M client. */
+static int oscore_owner(struct model *m, struct ub_mo *mo, const struct ub_lwm2m_path *p,
+			const struct lw_owner *all)
+{
+	const struct ub_plan *pl = m->p;
+	const char *owner = NULL;
+	struct ub_lwm2m_path q;
+	size_t k;
+
+	for (k = 0; k < pl->nmos; k++) {
+		if (pl->mos[k].kind != UB_MO_LWM2M || ub_lwm2m_uri_parse(pl->mos[k].root, &q) ||
+		    q.obj != 0 || !all[k].has_link || all[k].link_obj != p->obj ||
+		    all[k].link_inst != p->inst || !pl->mos[k].server_id)
+			continue;
+		if (owner && strcmp(owner, pl->mos[k].server_id))
+			return refuse(m, "%s: the Security Instances of several servers use it",
+				      mo->root);
+		owner = pl->mos[k].server_id;
+	}
+	return set_owner(mo, owner ? owner : UB_LWM2M_OWNER_CLIENT);
+}
+
+/* Every LwM2M Object Instance's owner; one Instance per server and Object. */
+static int lwm2m_owners(struct model *m)
+{
+	struct ub_plan *p = m->p;
+	struct lw_owner *o = calloc(p->nmos + 1, sizeof(*o));
+	struct ub_lwm2m_path q;
+	size_t i, k;
+	int err = 0, pass;
+
+	if (!o)
+		return UB_E_NOMEM;
+	for (i = 0; i < p->nnodes; i++)
+		if (p->nodes[i].mo >= 0 && p->mos[p->nodes[i].mo].kind == UB_MO_LWM2M &&
+		    !ub_lwm2m_uri_parse(p->nodes[i].uri, &q))
+			lwm2m_fact(&p->nodes[i], &q, &o[p->nodes[i].mo]);
+	/* Security and Server first: OSCORE owners follow Security's */
+	for (pass = 0; pass < 2 && !err; pass++) {
+		for (k = 0; k < p->nmos && !err; k++) {
+			struct ub_mo *mo = &p->mos[k];
+
+			if (mo->kind != UB_MO_LWM2M || ub_lwm2m_uri_parse(mo->root, &q) ||
+			    (q.obj == 21) != (pass == 1))
+				continue;
+			if (q.obj == 0 || q.obj == 1)
+				err = server_owner(m, mo, &q, &o[k]);
+			else if (q.obj == 21)
+				err = oscore_owner(m, mo, &q, o);
+			else
+				err = set_owner(mo, UB_LWM2M_OWNER_CLIENT);
+		}
+	}
+	/* a client takes one Security and one Server Instance per server */
+	for (k = 0; k < p->nmos && !err; k++)
+		for (i = 0; i < k && !err; i++)
+			if (p->mos[k].kind == UB_MO_LWM2M && p->mos[i].kind == UB_MO_LWM2M &&
+			    strcmp(p->mos[k].server_id, UB_LWM2M_OWNER_CLIENT) &&
+			    !strcmp(p->mos[k].server_id, p->mos[i].server_id) &&
+			    !strncmp(p->mos[k].root, p->mos[i].root,
+				     (size_t)(strrchr(p->mos[k].root, '/') - p->mos[k].root) + 1))
+				err = refuse(m, "%s and %s: two Instances of one Object for %s",
+					     p->mos[i].root, p->mos[k].root, p->mos[k].server_id);
+	free(o);
+	return err;
+}
+
 const char *ub_plan_server(const struct ub_plan *p, size_t i)
 {
 	size_t k;
@@ -377,7 +582,7 @@ int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, char *why, size_t 
 
 	/* again from the start when the plan changed */
 	for (k = 0; k < p->nmos; k++)
-		free(p->mos[k].root);
+		free(p->mos[k].root), free(p->mos[k].owner);
 	free(p->mos);
 	p->mos = NULL;
 	p->nmos = 0;
@@ -391,6 +596,11 @@ int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, char *why, size_t 
 		err = UB_E_NOMEM;
 	if (!err)
 		err = server_ids(&m);
+	for (k = 0; k < p->nmos && !err; k++)
+		if (p->mos[k].kind == UB_MO_LWM2M) {
+			err = lwm2m_owners(&m);
+			break;
+		}
 	for (k = 0; k < p->nmos && !err; k++) {
 		m.root_node[k] = -1;
 		if (p->mos[k].kind != UB_MO_ACCOUNT)
@@ -416,11 +626,15 @@ int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, char *why, size_t 
 	for (k = 0; k < p->nmos && !err; k++) {
 		if (p->mos[k].kind == UB_MO_CONNMO)
 			err = owner_of(&m, &p->mos[k], only, several);
-		/* an account is its ServerID's whatever the file says; a ConnMO
-		 * of an import is owned only as its ACL says */
-		p->mos[k].owner_acl = mode == UB_MODEL_BOOTSTRAP || p->mos[k].kind == UB_MO_ACCOUNT;
+		/* an account is its ServerID's, an LwM2M Instance its server's,
+		 * whatever the file says; a ConnMO of an import is owned only
+		 * as its ACL says */
+		p->mos[k].owner_acl = mode == UB_MODEL_BOOTSTRAP ||
+				      p->mos[k].kind == UB_MO_ACCOUNT ||
+				      p->mos[k].kind == UB_MO_LWM2M;
 	}
-	if (!err && mode == UB_MODEL_BOOTSTRAP && p->kind != UB_PLAN_CP && !ub_plan_server(p, 0))
+	if (!err && mode == UB_MODEL_BOOTSTRAP && p->kind != UB_PLAN_CP &&
+	    p->kind != UB_PLAN_LWM2M && !ub_plan_server(p, 0))
 		err = refuse(&m, "the bootstrap configures no DM account");
 	if (!err && mode == UB_MODEL_BOOTSTRAP && !p->nmos)
 		err = refuse(&m, "the bootstrap writes nothing");

@@ -54,17 +54,20 @@ bool ub_dm_is_address(const struct ub_dm_layout *l, const char *rel);
 
 /* Containers are device-owned interior nodes that hold the MOs of every
  * server: ".", "./DMAcc", "./ConnMO", "./SyncML", "./SyncML/DMAcc",
- * "./SyncML/Con".  No bootstrap owns, changes or removes them. */
+ * "./SyncML/Con", "./LwM2M" and "./LwM2M/<Object ID>".  No bootstrap owns,
+ * changes or removes them. */
 bool ub_dm_is_container(const char *uri);
 
 /* Standard objects of the device itself (DM StdObj: DevInfo, DevDetail;
  * ./Inbox is never stored): no bootstrap writes there. */
 bool ub_dm_is_device_object(const char *uri);
 
-/* Is the value at uri a secret (credentials, nonces, ConnMO passwords)?
- * By the node's name, case-insensitively: AAuthSecret, AAuthData,
- * ClientPW, ServerPW, ClientNonce, ServerNonce, AuthSecret, Secret, PW,
- * Password.  Secret values are masked in every output unless asked for. */
+/* Is the value at uri a secret (credentials, nonces, ConnMO passwords,
+ * LwM2M keys)?  Under ./LwM2M by the resource, as lwm2m/'s table says
+ * (Security 3, 4, 5, 8; OSCORE 0); elsewhere by the node's name,
+ * case-insensitively: AAuthSecret, AAuthData, ClientPW, ServerPW,
+ * ClientNonce, ServerNonce, AuthSecret, Secret, PW, Password.  Secret
+ * values are masked in every output unless asked for. */
 bool ub_dm_is_secret(const char *uri);
 
 /* The placeholder printed instead of a secret value. */

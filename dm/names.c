@@ -6,6 +6,7 @@
 
 #include "dm_names.h"
 #include "ub_error.h"
+#include "ub_lwm2m_map.h"
 
 static const struct ub_dm_layout layouts[] = {
 	{UB_DM12, "DM 1.2", "./DMAcc", "ServerID", "./ConnMO"},
@@ -75,12 +76,15 @@ bool ub_dm_is_container(const char *uri)
 {
 	static const char *const c[] = {".",	    "./DMAcc",	      "./ConnMO",
 					"./SyncML", "./SyncML/DMAcc", "./SyncML/Con"};
+
+	struct ub_lwm2m_path p;
 	size_t i;
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
 		if (!strcmp(uri, c[i]))
 			return true;
-	return false;
+	/* ./LwM2M and ./LwM2M/<Object>: every card's Instances side by side */
+	return !ub_lwm2m_uri_parse(uri, &p) && p.depth <= 1;
 }
 
 bool ub_dm_is_device_object(const char *uri)
@@ -110,8 +114,12 @@ bool ub_dm_is_secret(const char *uri)
 	 * NAP/Auth/<y>/Secret, PX/Auth/<z>/Secret, and vendor passwords */
 	static const char *const suffix[] = {"Secret", "PW", "Password", "Nonce"};
 	const char *name = ub_uri_name(uri);
+	struct ub_lwm2m_path p;
 	size_t i;
 
+	/* LwM2M resources: the one table of lwm2m/ (keys, PSK identities) */
+	if (!ub_lwm2m_uri_parse(uri, &p) && p.depth >= 3)
+		return ub_lwm2m_is_secret(p.obj, p.res);
 	if (!strcasecmp(name, "AAuthData"))
 		return true;
 	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++)

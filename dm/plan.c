@@ -96,7 +96,7 @@ void ub_plan_free(struct ub_plan *p)
 	}
 	free(p->nodes);
 	for (i = 0; i < p->nmos; i++)
-		free(p->mos[i].root);
+		free(p->mos[i].root), free(p->mos[i].owner);
 	free(p->mos);
 	memset(p, 0, sizeof(*p));
 }

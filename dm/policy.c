@@ -50,6 +50,7 @@ void ub_policy_defaults(struct ub_policy *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->smartcard_enabled = true;
+	p->logical_channel = true;
 	p->remove_stale = true;
 	p->push_enabled = true;
 	/* NETWORKID alone is not allowed by default: IMSI/ESN are not
@@ -63,6 +64,7 @@ void ub_policy_defaults(struct ub_policy *p)
 	p->account = UB_CONFLICT_REPLACE;
 	p->connmo = UB_CONFLICT_RENAME;
 	p->prefer_isim = true;
+	p->lwm2m_enabled = true;
 }
 
 struct load {
@@ -121,6 +123,24 @@ static bool add_server(struct ub_policy *p, const char *s)
 	return true;
 }
 
+/* An LwM2M Server URI as a Security Instance holds it (Core E.1 resource
+ * 0: "coaps://host:port", "coap+tcp://...", "sms://..."): a scheme, "://",
+ * printable ASCII without spaces. */
+static bool add_lwm2m_server(struct ub_policy *p, const char *s)
+{
+	const char *sep = strstr(s, "://");
+	size_t i, n = strlen(s);
+
+	if (!sep || sep == s || !sep[3] || p->nlwm2m_servers >= UB_POLICY_MAX_SERVERS ||
+	    n >= sizeof(p->lwm2m_servers[0]))
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] <= 0x20 || s[i] >= 0x7F)
+			return false;
+	memcpy(p->lwm2m_servers[p->nlwm2m_servers++], s, n + 1);
+	return true;
+}
+
 static bool conflict(const char *v, enum ub_conflict other, enum ub_conflict *out)
 {
 	if (!strcmp(v, "reject"))
@@ -140,6 +160,8 @@ static int set(struct ub_policy *p, const char *sec, const char *k, const char *
 	if (!strcmp(sec, "smartcard")) {
 		if (!strcmp(k, "enabled"))
 			return yesno(v, &p->smartcard_enabled);
+		if (!strcmp(k, "logical_channel"))
+			return yesno(v, &p->logical_channel);
 		if (!strcmp(k, "remove_stale"))
 			return yesno(v, &p->remove_stale);
 	} else if (!strcmp(sec, "push")) {
@@ -216,6 +238,11 @@ static int set(struct ub_policy *p, const char *sec, const char *k, const char *
 			p->has_ua_id = *v != '\0';
 			return !*v || (strlen(v) == 10 && ub_unhex(p->ua_id, 5, v) == 5);
 		}
+	} else if (!strcmp(sec, "lwm2m")) {
+		if (!strcmp(k, "enabled"))
+			return yesno(v, &p->lwm2m_enabled);
+		if (!strcmp(k, "servers")) /* several lines add up */
+			return !*v || each_item(v, add_lwm2m_server, p);
 	} else if (!strcmp(sec, "pin")) {
 		if (!strcmp(k, "pin1")) {
 			n = strlen(v);
@@ -320,6 +347,18 @@ bool ub_policy_server_allowed(const struct ub_policy *p, const char *server_id)
 		return true;
 	for (i = 0; i < p->nservers; i++)
 		if (!strcmp(p->servers[i], server_id))
+			return true;
+	return false;
+}
+
+bool ub_policy_lwm2m_server_allowed(const struct ub_policy *p, const uint8_t *uri, size_t len)
+{
+	int i;
+
+	if (!p->nlwm2m_servers)
+		return true;
+	for (i = 0; i < p->nlwm2m_servers; i++)
+		if (strlen(p->lwm2m_servers[i]) == len && !memcmp(p->lwm2m_servers[i], uri, len))
 			return true;
 	return false;
 }

@@ -40,6 +40,7 @@ enum ub_replace_card { UB_REPLACE_GBA, UB_REPLACE_NO, UB_REPLACE_YES };
 
 struct ub_policy {
 	bool smartcard_enabled, remove_stale;
+	bool logical_channel; /* the PKCS#15 application on a logical channel */
 	bool push_enabled;
 	unsigned allowed_sec; /* enum ub_sec bits */
 	enum ub_netid_key networkid_key;
@@ -54,6 +55,11 @@ struct ub_policy {
 	uint8_t ua_id[5];
 	bool has_ua_id;
 	char pin1[9];
+	/* [lwm2m]: the card's LwM2M bootstrap, and the LwM2M Server URIs its
+	 * Security Instances may name (0: any) */
+	bool lwm2m_enabled;
+	char lwm2m_servers[UB_POLICY_MAX_SERVERS][256];
+	int nlwm2m_servers;
 };
 
 void ub_policy_defaults(struct ub_policy *p);
@@ -69,5 +75,9 @@ const char *ub_policy_pin1(const struct ub_policy *p);
 
 /* May ServerID bootstrap this device? */
 bool ub_policy_server_allowed(const struct ub_policy *p, const char *server_id);
+
+/* May an LwM2M Security Instance name this server URI (uri[len], not
+ * NUL-terminated)?  [lwm2m] servers, compared byte for byte; empty: any. */
+bool ub_policy_lwm2m_server_allowed(const struct ub_policy *p, const uint8_t *uri, size_t len);
 
 #endif

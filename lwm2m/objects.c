@@ -119,6 +119,20 @@ bool ub_lwm2m_is_secret(uint16_t obj, uint16_t res)
 	return d && d->secret;
 }
 
+const char *ub_lwm2m_obj_name(uint16_t obj)
+{
+	switch (obj) {
+	case 0:
+		return "LwM2M Security";
+	case 1:
+		return "LwM2M Server";
+	case 21:
+		return "OSCORE";
+	default:
+		return NULL;
+	}
+}
+
 const char *ub_lwm2m_dtype_name(enum ub_lwm2m_dtype t)
 {
 	static const char *const names[] = {
@@ -143,8 +157,7 @@ static int say(char *why, size_t whylen, const char *fmt, ...)
 	return UB_E_BAD_DATA;
 }
 
-/* Is v[n] a value of type t?  (Appendix C, TLV column.) */
-static bool typed_ok(enum ub_lwm2m_dtype t, const uint8_t *v, size_t n)
+bool ub_lwm2m_value_ok(enum ub_lwm2m_dtype t, const uint8_t *v, size_t n)
 {
 	int64_t i;
 	uint64_t u;
@@ -190,11 +203,11 @@ static int res_check(uint16_t obj, uint16_t inst, const struct ub_lwm2m_res *r, 
 		return say(why, whylen, "/%u/%u/%u (%s) is a %s resource, the file has it %s", obj,
 			   inst, r->id, d->name, d->multiple ? "multiple" : "single",
 			   r->multiple ? "multiple" : "single");
-	if (!r->multiple && !typed_ok(d->type, r->v, r->len))
+	if (!r->multiple && !ub_lwm2m_value_ok(d->type, r->v, r->len))
 		return say(why, whylen, "/%u/%u/%u (%s): %zu bytes are not a valid %s", obj, inst,
 			   r->id, d->name, r->len, ub_lwm2m_dtype_name(d->type));
 	for (i = 0; i < r->nri; i++)
-		if (!typed_ok(d->type, r->ri[i].v, r->ri[i].len))
+		if (!ub_lwm2m_value_ok(d->type, r->ri[i].v, r->ri[i].len))
 			return say(why, whylen, "/%u/%u/%u/%u (%s): %zu bytes are not a valid %s",
 				   obj, inst, r->id, r->ri[i].id, d->name, r->ri[i].len,
 				   ub_lwm2m_dtype_name(d->type));

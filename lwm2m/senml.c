@@ -9,6 +9,7 @@
  * that writes what it is given. */
 #include <inttypes.h>
 #include <math.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,4 +206,42 @@ int ub_lwm2m_tlv_obj(const struct ub_lwm2m_obj *o, unsigned flags, uint8_t *out,
 {
 	return ub_lwm2m_tlv_encode(o->id, o->tlv.inst, o->tlv.ninst,
 				   (flags & UB_LWM2M_SECRETS) ? NULL : keep_public, NULL, out, max);
+}
+
+int ub_lwm2m_senml_text(const struct ub_lwm2m_boot *b, int obj, unsigned flags, char **out)
+{
+	const struct ub_lwm2m_obj *o = NULL;
+	json_object *arr = NULL;
+	const char *s;
+	int rc;
+
+	*out = NULL;
+	if (obj >= 0 && !(o = obj <= 0xFFFF ? ub_lwm2m_obj_find(b, (uint16_t)obj) : NULL))
+		return UB_E_NOT_FOUND;
+	if (o) {
+		if (!(arr = json_object_new_array()))
+			return UB_E_NOMEM;
+		rc = ub_lwm2m_senml_obj(o, flags, arr);
+	} else {
+		rc = ub_lwm2m_senml(b, flags, &arr);
+	}
+	if (!rc) {
+		/* json-c escapes "/" unless told not to: "bn":"\/0\/1\/" is
+		 * valid JSON, but not what a reader expects to see */
+		s = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
+								JSON_C_TO_STRING_NOSLASHESCAPE);
+		*out = s ? strdup(s) : NULL;
+		rc = *out ? 0 : UB_E_NOMEM;
+		if (s)
+			OPENSSL_cleanse((char *)s, strlen(s)); /* json-c's copy of a key */
+	}
+	json_object_put(arr);
+	return rc;
+}
+
+void ub_lwm2m_text_free(char *s)
+{
+	if (s)
+		OPENSSL_cleanse(s, strlen(s));
+	free(s);
 }

@@ -32,21 +32,6 @@ struct ub_lwm2m_opts {
 };
 void ub_lwm2m_opts_default(struct ub_lwm2m_opts *o);
 
-struct ub_lwm2m_obj {
-	uint16_t id;
-	bool explicit_version; /* false: IMPLICIT_VERSION 00 (1.0, or the enabler's) */
-	uint8_t major, minor;  /* explicit_version: major 1..255 */
-	size_t offset;	       /* of the Object's header in the file */
-	struct ub_lwm2m_tlv tlv;
-};
-
-struct ub_lwm2m_boot {
-	struct ub_lwm2m_obj *obj;
-	size_t nobj;
-	uint8_t *data; /* the file's bytes, which every value points into */
-	size_t len;
-};
-
 /* Decode an EF LwM2M_Bootstrap file:
  *   HWORD number of Objects, HWORD size of what follows, then per Object
  *   HWORD Object ID, version (00, or major minor), HWORD length, TLV.
@@ -61,13 +46,7 @@ struct ub_lwm2m_boot {
  * UB_E_BAD_DATA, UB_E_NOT_FOUND or UB_E_NOMEM; on error *out is empty. */
 int ub_lwm2m_boot_decode(const uint8_t *b, size_t n, const struct ub_lwm2m_opts *opts,
 			 struct ub_lwm2m_boot *out, char *why, size_t whylen);
-/* Frees and wipes (OPENSSL_cleanse) the copy of the file. */
-void ub_lwm2m_boot_free(struct ub_lwm2m_boot *b);
-/* The file again, without padding (shortest TLV forms); length written,
- * or with out NULL the length needed; UB_E_USAGE if it does not fit. */
-int ub_lwm2m_boot_encode(const struct ub_lwm2m_boot *b, uint8_t *out, size_t max);
 
-const struct ub_lwm2m_obj *ub_lwm2m_obj_find(const struct ub_lwm2m_boot *b, uint16_t id);
 const struct ub_lwm2m_res *ub_lwm2m_res_find(const struct ub_lwm2m_inst *in, uint16_t id);
 
 /* --- meaning (Appendix C data types, Appendix E objects) --- */
@@ -99,6 +78,13 @@ const struct ub_lwm2m_rdef *ub_lwm2m_rdef(uint16_t obj, uint16_t res);
  * 5 (Secret Key), 8 (SMS Binding Secret Keys); OSCORE 0 (Master Secret). */
 bool ub_lwm2m_is_secret(uint16_t obj, uint16_t res);
 const char *ub_lwm2m_dtype_name(enum ub_lwm2m_dtype t);
+/* Are the bytes v[n] a value of type t (Appendix C, TLV column: Boolean
+ * one byte 0 or 1, Integer and Time 1/2/4/8 bytes, UTF-8 strings without
+ * NUL, finite Floats, Objlnk 4 bytes; Opaque anything; an Executable
+ * nothing)? */
+bool ub_lwm2m_value_ok(enum ub_lwm2m_dtype t, const uint8_t *v, size_t n);
+/* "LwM2M Security" (0), "LwM2M Server" (1), "OSCORE" (21), else NULL. */
+const char *ub_lwm2m_obj_name(uint16_t obj);
 
 /* A Security Object Instance, read (E.1). */
 struct ub_lwm2m_security {
@@ -136,7 +122,6 @@ int ub_lwm2m_server_get(const struct ub_lwm2m_inst *in, struct ub_lwm2m_server *
 			size_t whylen);
 
 /* --- output --- */
-#define UB_LWM2M_SECRETS 1u /* include secret resources */
 
 /* SenML JSON records (RFC 8428 as Core 1.1 7.4.4 uses it) of one Object: an
  * array of {"bn":"/O/I/" (first record of each Instance), "n":"R" or "R/RI",
@@ -149,9 +134,4 @@ int ub_lwm2m_server_get(const struct ub_lwm2m_inst *in, struct ub_lwm2m_server *
 int ub_lwm2m_senml_obj(const struct ub_lwm2m_obj *o, unsigned flags, json_object *arr);
 /* All Objects of the file in one array; *out is a new array or NULL. */
 int ub_lwm2m_senml(const struct ub_lwm2m_boot *b, unsigned flags, json_object **out);
-/* TLV of one Object's Instances, as a Bootstrap-Write of /O takes it;
- * secrets left out unless flags has UB_LWM2M_SECRETS.  Returns the length,
- * with out NULL the length needed, or UB_E_USAGE. */
-int ub_lwm2m_tlv_obj(const struct ub_lwm2m_obj *o, unsigned flags, uint8_t *out, size_t max);
-
 #endif

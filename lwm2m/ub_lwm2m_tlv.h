@@ -12,40 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lwm2m.h" /* the decoded structures, public */
+
 /* MAX-ID (Core 7.2): reserved, never an Object Instance ID. */
 #define UB_LWM2M_MAX_ID 65535
 /* The 24-bit TLV length field (Core 7.4.3): no value is longer. */
 #define UB_LWM2M_TLV_MAX_VALUE 0xFFFFFF
-
-struct ub_lwm2m_rinst {
-	uint16_t id;
-	const uint8_t *v;
-	size_t len;
-};
-
-struct ub_lwm2m_res {
-	uint16_t id;
-	bool multiple;	  /* a Multiple Resource TLV (type 10) */
-	const uint8_t *v; /* single (type 11): the value */
-	size_t len;
-	struct ub_lwm2m_rinst *ri; /* multiple: its Resource Instances */
-	size_t nri;
-};
-
-struct ub_lwm2m_inst {
-	uint16_t id;
-	struct ub_lwm2m_res *res;
-	size_t nres;
-};
-
-/* The Object Instances of one TLV payload.  Values point into the decoded
- * buffer, which must outlive this; the arrays belong to it. */
-struct ub_lwm2m_tlv {
-	struct ub_lwm2m_inst *inst;
-	size_t ninst;
-	struct ub_lwm2m_res *res_pool; /* storage of every inst[].res */
-	struct ub_lwm2m_rinst *ri_pool;
-};
 
 /* Decode b[n], a list of Object Instance TLVs.  Refused (UB_E_BAD_DATA, why
  * says what and at which byte offset, base + offset in b): a record whose

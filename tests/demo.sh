@@ -1,8 +1,10 @@
 #!/bin/bash
 # make demo: pcscd + vpcd + the demo card, then the power-on story:
 # a device tree that already has a ./ConnMO/Internet, the card's DM
-# Bootstrap applied with a ConnMO rename, and a pushed bootstrap whose MAC
-# key (USERPIN_NETWORKID_GBA) comes from the card's GBA_U.
+# Bootstrap applied with a ConnMO rename and its LwM2M bootstrap beside
+# it, the LwM2M Objects as a client's Bootstrap-Write takes them, and a
+# pushed bootstrap whose MAC key (USERPIN_NETWORKID_GBA) comes from the
+# card's GBA_U.
 set -eu
 cd "$(dirname "$0")/.."
 export UB_LAB_DIR=${UB_LAB_DIR:-/tmp/uiccboot-demo}
@@ -31,10 +33,20 @@ U --reset info
 say "a device tree that already has ./ConnMO/Internet (another APN)"
 U tree import tests/fixtures/seed-connmo.xml
 
-say "power-on: the card's DM Bootstrap applied in one transaction"
+say "power-on: the card's DM Bootstrap and its LwM2M bootstrap, each applied in one transaction"
 U bootstrap
 U tree get ./DMAcc/OperatorDM/PrefConRef
 U tree list ./ConnMO
+
+say "the LwM2M Objects in the tree: each Instance owned by its LwM2M server, keys masked"
+U lwm2m list
+U tree get ./LwM2M/0/0/5
+
+say "for the LwM2M client's Bootstrap-Write: SenML JSON (110), keys left out unless --secrets"
+U lwm2m export
+echo "(and /1 as LwM2M TLV, 11542:)"
+printf '\033[2m$ %s\033[0m\n' "uiccboot lwm2m export --format tlv --object 1 | od -An -tx1"
+$UB -r "$R" --tree "$T" lwm2m export --format tlv --object 1 | od -An -tx1
 
 say "power-on again: the same card data is not written again"
 U bootstrap

@@ -9,7 +9,10 @@
  *   - a ConnMO whose name is taken is renamed and the references of the
  *     same bootstrap follow it (OMA-TS-DM_Bootstrap 1.2 5.4.5); one equal
  *     to ours and of the same owner is reused;
- *   - removing what a source wrote never orphans another source's nodes.
+ *   - removing what a source wrote never orphans another source's nodes;
+ *   - an LwM2M Object Instance keeps the card's ID (Objlnk values name
+ *     it): it is never renamed, never written over or beside another
+ *     source's Instance, nor beside one of its own server in its Object.
  * The decisions are made here; store.c reads and writes. */
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -21,6 +24,7 @@
 #include "ub_apply.h"
 #include "ub_bootsec.h"
 #include "ub_error.h"
+#include "ub_lwm2m_map.h"
 
 struct root {
 	const struct ub_mo *mo;
@@ -338,6 +342,46 @@ static int place_account(struct work *w, struct root *r)
 	return ex ? free_name(w, r) : 0;
 }
 
+/* An LwM2M Object Instance goes where the card has it, and only where
+ * nothing is: an Instance already there is another source's (the card's
+ * own was superseded before), and a second Instance of one server in an
+ * Object would give its client two configurations of that server. */
+static int place_lwm2m(struct work *w, const struct root *r)
+{
+	const struct ub_mo *mo = r->mo;
+	char parent[UB_URI_MAX + 1], other[UB_URI_MAX + 1];
+	const char *at = mo->root;
+	struct ub_tree_node n;
+	int err;
+
+	snprintf(parent, sizeof(parent), "%s", mo->root);
+	*strrchr(parent, '/') = '\0';
+	err = ub_store_get(w->t, mo->root, &n);
+	if (err == UB_E_NOT_FOUND && strcmp(mo->server_id, UB_LWM2M_OWNER_CLIENT)) {
+		err = ub_store_owned_child(w->t, parent, mo->server_id, other, sizeof(other));
+		if (err <= 0)
+			return err;
+		at = other;
+		err = ub_store_get(w->t, other, &n);
+	} else if (err == UB_E_NOT_FOUND) {
+		return 0;
+	}
+	if (err)
+		return err;
+	if (at == mo->root)
+		snprintf(w->reason, w->rlen,
+			 "%s exists (written by %s): an LwM2M Object Instance is neither "
+			 "replaced nor renamed",
+			 mo->root, n.source ? n.source : "the device");
+	else
+		snprintf(w->reason, w->rlen,
+			 "%s: %s has an Instance of Object %s already (%s, written by %s)",
+			 mo->root, mo->server_id, ub_uri_name(parent), other,
+			 n.source ? n.source : "the device");
+	ub_tree_node_free(&n);
+	return UB_E_POLICY;
+}
+
 static int place_other(struct work *w, struct root *r)
 {
 	const struct ub_mo *mo = r->mo;
@@ -441,7 +485,9 @@ static int resolve(struct work *w, struct ub_apply_result *res)
 		if (p->mos[k].kind == UB_MO_ACCOUNT && (err = place_account(w, &w->roots[k])))
 			return err;
 	for (k = 0; k < p->nmos; k++)
-		if (p->mos[k].kind != UB_MO_ACCOUNT && (err = place_other(w, &w->roots[k])))
+		if (p->mos[k].kind != UB_MO_ACCOUNT &&
+		    (err = p->mos[k].kind == UB_MO_LWM2M ? place_lwm2m(w, &w->roots[k])
+							 : place_other(w, &w->roots[k])))
 			return err;
 	for (k = 0; k < p->nmos; k++) {
 		struct root *r = &w->roots[k];
@@ -585,7 +631,7 @@ static int write_all(struct work *w, const char *source, struct ub_apply_result 
 			if (!strcmp(w->uri[w->by_mo[i]], w->roots[k].final))
 				own = (long)w->by_mo[i];
 		err = write_root(w, &w->roots[k], own, source);
-		if (!err && p->mos[k].kind == UB_MO_ACCOUNT)
+		if (!err && (p->mos[k].kind == UB_MO_ACCOUNT || p->mos[k].kind == UB_MO_LWM2M))
 			err = ub_apply_result_account(res, w->roots[k].final);
 	}
 	for (i = 0; i < n && !err; i++) {
@@ -681,20 +727,31 @@ struct cards {
 	size_t n, cap;
 };
 
+/* Do sources a and b name the same card?  A card writes under
+ * "iccid:<ICCID>" (its DM or CP object) and "iccid:<ICCID>/<object>"
+ * (its LwM2M bootstrap): one card, its sources go and stay together. */
+static bool same_card(const char *a, const char *b)
+{
+	size_t na = strcspn(a, "/"), nb = strcspn(b, "/");
+
+	return na == nb && !strncmp(a, b, na);
+}
+
 static int absent_card(const char *s, void *arg)
 {
 	struct cards *c = arg;
 	int k;
 
-	if (!strcmp(s, c->o->source))
+	if (same_card(s, c->o->source))
 		return 0;
 	for (k = 0; k < c->o->npresent; k++)
-		if (!strcmp(s, c->o->present[k]))
+		if (same_card(s, c->o->present[k]))
 			return 0;
 	return push_str(&c->v, &c->n, &c->cap, s);
 }
 
-/* Cards (iccid:*) other than o->source and o->present[] that wrote nodes. */
+/* Cards (iccid:*) other than o->source's and o->present[]'s that wrote
+ * nodes: all their sources. */
 static int remove_other_cards(struct ub_tree *t, const struct ub_apply_opts *o,
 			      struct ub_apply_result *res, char *reason, size_t rlen)
 {
@@ -711,11 +768,16 @@ static int remove_other_cards(struct ub_tree *t, const struct ub_apply_opts *o,
 	return err;
 }
 
+/* What the result lists of a source's roots: accounts, LwM2M Instances. */
 static int kept_account(const char *uri, void *arg)
 {
+	struct ub_lwm2m_path p;
 	bool account = false;
 
-	return ub_dm_layout_of(uri, &account) && account ? ub_apply_result_account(arg, uri) : 0;
+	if ((ub_dm_layout_of(uri, &account) && account) ||
+	    (!ub_lwm2m_uri_parse(uri, &p) && p.depth == 2))
+		return ub_apply_result_account(arg, uri);
+	return 0;
 }
 
 /* --- one transaction --- */
@@ -760,7 +822,7 @@ static int apply_plan(struct work *w, struct ub_apply_result *res, bool *wrote)
 	if (!*wrote) {
 		/* the tree already holds exactly this */
 		for (k = 0; k < plan->nmos && !err; k++)
-			if (plan->mos[k].kind == UB_MO_ACCOUNT)
+			if (plan->mos[k].kind == UB_MO_ACCOUNT || plan->mos[k].kind == UB_MO_LWM2M)
 				err = ub_apply_result_account(res, w->roots[k].final);
 		return err;
 	}

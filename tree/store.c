@@ -168,6 +168,7 @@ enum {
 	ST_VALUE,
 	ST_SET_VALUE,
 	ST_CHILDREN,
+	ST_OWNED_CHILD,
 };
 
 static const char *const sql[] = {
@@ -219,6 +220,8 @@ static const char *const sql[] = {
 	[ST_VALUE] = "SELECT value FROM node WHERE uri = ?1 AND format <> 'node'",
 	[ST_SET_VALUE] = "UPDATE node SET value = ?2 WHERE uri = ?1 AND value IS NOT ?2",
 	[ST_CHILDREN] = "SELECT uri FROM node WHERE parent = ?1 ORDER BY uri",
+	[ST_OWNED_CHILD] = "SELECT uri FROM node WHERE parent = ?1 AND server = ?2 ORDER BY uri "
+			   "LIMIT 1",
 };
 
 #define NSTMT (sizeof(sql) / sizeof(sql[0]))
@@ -576,6 +579,12 @@ int ub_store_children(struct ub_tree *t, const char *uri, int (*cb)(const char *
 		      void *arg)
 {
 	return rows(t, ST_CHILDREN, 1, uri, NULL, cb, arg);
+}
+
+int ub_store_owned_child(struct ub_tree *t, const char *parent, const char *server, char *out,
+			 size_t max)
+{
+	return one(t, ST_OWNED_CHILD, 2, parent, server, NULL, out, max);
 }
 
 int ub_store_open(struct ub_tree *t, const char *path)

@@ -111,6 +111,11 @@ int ub_store_set_value(struct ub_tree *t, const char *uri, const char *value, bo
 int ub_store_children(struct ub_tree *t, const char *uri, int (*cb)(const char *name, void *arg),
 		      void *arg);
 
+/* The first child of parent that server owns, into out: 1, or 0 when it
+ * owns none. */
+int ub_store_owned_child(struct ub_tree *t, const char *parent, const char *server, char *out,
+			 size_t max);
+
 /* Finalise the prepared statements of t and close its database. */
 void ub_store_close(struct ub_tree *t);
 

@@ -32,6 +32,7 @@ struct ub_uicc {
 	struct ub_card *card;
 	bool legacy;	 /* 2G SIM, CLA A0 */
 	const char *pin; /* PIN1 to verify on 6982, may be NULL */
+	bool pin_wrong;	 /* the card refused it: not tried again */
 	struct ub_app apps[UB_MAX_APPS];
 	int napps;
 	int dir_next;		/* next EF_DIR record to read; 0 when EF_DIR is done */
@@ -47,6 +48,7 @@ struct ub_uicc {
 	uint16_t saved_ef;
 	bool saved_in_mf;
 	bool channel_refused; /* MANAGE CHANNEL was refused: on the basic channel */
+	uint16_t channel_sw;  /* the status word of that refusal */
 	/* the record length of the last linear fixed EF read: on T=0 the next
 	 * READ RECORD asks for it exactly instead of paying a 6Cxx round */
 	uint16_t rec_fid;
@@ -92,6 +94,14 @@ int ub_uicc_p15_objects(struct ub_uicc *u, const struct ub_app *p15, struct ub_p
 int ub_uicc_p15_read(struct ub_uicc *u, const struct ub_app *p15, const struct ub_p15_path *path,
 		     uint8_t *buf, size_t max, bool secret, const char *name, struct ub_status *st);
 
+/* The same, with the file's size from its FCP (SELECT P2=04, whatever
+ * the protocol): a transparent EF of at most max bytes, read from the
+ * path's index for its length (or to the end).  UB_E_BAD_DATA: not
+ * transparent, no size, larger than max. */
+int ub_uicc_p15_read_sized(struct ub_uicc *u, const struct ub_app *p15,
+			   const struct ub_p15_path *path, uint8_t *buf, size_t max, bool secret,
+			   const char *name, struct ub_status *st);
+
 /* IMSI (EF_IMSI) and MNC length (EF_AD; 0 when the card does not say)
  * of the USIM app. */
 int ub_uicc_read_imsi(struct ub_uicc *u, const struct ub_app *usim, char imsi[16], int *mnc_len,
@@ -110,7 +120,8 @@ int ub_uicc_transmit(struct ub_uicc *u, struct ub_apdu *a, struct ub_status *st)
 
 /* Work on a logical channel from now on (MANAGE CHANNEL), leaving the
  * basic channel to whoever else uses the card.  A card that refuses
- * (6881, 6A81, 6D00) is used on the basic channel: returns 0 then too. */
+ * (6881, 6A81, 6D00) is used on the basic channel: returns 0 then too,
+ * with channel_refused set (and not asked again in this session). */
 int ub_uicc_open_channel(struct ub_uicc *u, struct ub_status *st);
 /* Close it and go back to the basic channel. */
 int ub_uicc_close_channel(struct ub_uicc *u, struct ub_status *st);
@@ -148,7 +159,8 @@ int ub_uicc_iccid(struct ub_uicc *u, char iccid[21], struct ub_status *st);
 int ub_uicc_impi(struct ub_uicc *u, const struct ub_app *app, char *out, size_t max,
 		 struct ub_status *st);
 
-/* PIN rule: read the retry counter, never spend the last try. */
+/* PIN rule: read the retry counter, never spend the last try, and never
+ * try a PIN the card refused once in this session again. */
 int ub_uicc_verify_pin(struct ub_uicc *u, struct ub_status *st);
 
 #endif

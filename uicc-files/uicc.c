@@ -105,6 +105,11 @@ int ub_uicc_verify_pin(struct ub_uicc *u, struct ub_status *st)
 			       "the card needs PIN1 (%d tries left)", left);
 	if (left < 2)
 		return ub_fail(st, UB_E_PIN_LAST, a.sw, "PIN1", NULL);
+	/* one wrong PIN per session: a second file that asks for it must
+	 * not spend another attempt with the same PIN */
+	if (u->pin_wrong)
+		return ub_fail(st, UB_E_PIN_WRONG, a.sw, "PIN1",
+			       "PIN1 was refused once in this session: not tried again");
 	n = strlen(u->pin);
 	if (n < 4 || n > 8 || strspn(u->pin, "0123456789") != n)
 		return ub_fail(st, UB_E_USAGE, 0, "PIN1", "PIN1 is 4 to 8 digits");
@@ -116,8 +121,9 @@ int ub_uicc_verify_pin(struct ub_uicc *u, struct ub_status *st)
 	OPENSSL_cleanse(pin, sizeof(pin));
 	if (err || a.sw == 0x9000)
 		return err;
-	return (a.sw & 0xFFF0) == 0x63C0 ? ub_fail(st, UB_E_PIN_WRONG, a.sw, "PIN1", NULL)
-					 : sw_fail(st, a.sw, "VERIFY PIN1");
+	u->pin_wrong = (a.sw & 0xFFF0) == 0x63C0;
+	return u->pin_wrong ? ub_fail(st, UB_E_PIN_WRONG, a.sw, "PIN1", NULL)
+			    : sw_fail(st, a.sw, "VERIFY PIN1");
 }
 
 static int select_aid(struct ub_uicc *u, const struct ub_app *app, struct ub_status *st)
@@ -543,8 +549,8 @@ int ub_uicc_open_channel(struct ub_uicc *u, struct ub_status *st)
 	struct ub_apdu a;
 	int err;
 
-	if (u->legacy || u->chan)
-		return 0;
+	if (u->legacy || u->chan || u->channel_refused)
+		return 0; /* asked once per session */
 	ub_apdu_set(&a, 0x00, 0x70, 0x00, 0x00, NULL, 0, 1, &n, 1);
 	if ((err = xmit(u, &a, st, "MANAGE CHANNEL")))
 		return err;
@@ -553,6 +559,7 @@ int ub_uicc_open_channel(struct ub_uicc *u, struct ub_status *st)
 		ub_trace_note(u->card->trace,
 			      "no logical channel (SW %04X); using the basic channel", a.sw);
 		u->channel_refused = true;
+		u->channel_sw = a.sw;
 		return 0;
 	}
 	u->saved_app = u->cur_app;
@@ -656,4 +663,33 @@ int ub_uicc_p15_read(struct ub_uicc *u, const struct ub_app *p15, const struct u
 		return err;
 	return read_binary(u, 0, path->index > 0 ? (size_t)path->index : 0, len, buf, max, secret,
 			   st, name);
+}
+
+int ub_uicc_p15_read_sized(struct ub_uicc *u, const struct ub_app *p15,
+			   const struct ub_p15_path *path, uint8_t *buf, size_t max, bool secret,
+			   const char *name, struct ub_status *st)
+{
+	size_t off = path->index > 0 ? (size_t)path->index : 0, len;
+	bool from_mf = path->len > 2 && path->path[0] == 0x3F;
+	struct ub_fcp fcp;
+	int err;
+
+	if ((err = ub_uicc_select(u, p15, st)) ||
+	    (err = select_path(u, path->path, path->len, from_mf, &fcp, st, name)))
+		return err;
+	/* TS 102 221 11.1.1.4.1: the file size (80) is there for every EF */
+	if (fcp.type != UB_FT_TRANSPARENT || !fcp.size)
+		return ub_fail(st, UB_E_BAD_DATA, 0, name, "%s: %s", name,
+			       fcp.type != UB_FT_TRANSPARENT ? "not a transparent EF"
+							     : "its FCP gives no file size");
+	if (fcp.size > max)
+		return ub_fail(st, UB_E_BAD_DATA, 0, name, "%s: %zu bytes, more than %zu", name,
+			       fcp.size, max);
+	if (off >= fcp.size)
+		return ub_fail(st, UB_E_BAD_DATA, 0, name, "%s: index %zu past its %zu bytes", name,
+			       off, fcp.size);
+	len = fcp.size - off;
+	if (path->length > 0 && (size_t)path->length < len)
+		len = (size_t)path->length;
+	return read_binary(u, 0, off, len, buf, max, secret, st, name);
 }

@@ -59,6 +59,32 @@ enum ub_outcome {
 /* "applied", "unchanged", "verified", "rejected", "failed". */
 const char *ub_outcome_name(enum ub_outcome o);
 
+/* The kinds of bootstrap object a card holds side by side. */
+enum ub_boot_kind {
+	UB_BOOT_DM,    /* OMA DM Bootstrap, else CP Bootstrap, Config1, Config2 */
+	UB_BOOT_LWM2M, /* OMA LwM2M Bootstrap (EF LwM2M_Bootstrap) */
+	UB_BOOT_KINDS
+};
+
+/* What the power-on did with one kind of the card's bootstrap objects.
+ * Each is applied in a transaction of its own, under a source of its own:
+ * a refused LwM2M object leaves the DM one applied, and the other way
+ * round. */
+struct ub_boot_object {
+	enum ub_boot_kind kind;
+	const char *name; /* "DM Bootstrap", "CP Bootstrap", ..., "LwM2M Bootstrap";
+			     NULL: the card holds no DM or CP object */
+	bool present;	  /* the card's PKCS#15 directory lists it */
+	char source[48];  /* what it writes is marked "iccid:<ICCID>" (DM, CP) or
+			     "iccid:<ICCID>/lwm2m" */
+	enum ub_outcome outcome;
+	struct ub_status status;      /* rejected, failed: what and where */
+	struct ub_apply_result apply; /* accounts (LwM2M: its Object Instances,
+					 ./LwM2M/<O>/<I>), renamed, removed */
+	struct ub_plan plan;	      /* dry run of the LwM2M object: its nodes
+					 (the DM object's is the result's plan) */
+};
+
 struct ub_boot_result {
 	enum ub_outcome outcome;
 	struct ub_status status;      /* rejected, failed: what and where */
@@ -73,23 +99,41 @@ struct ub_boot_result {
 	bool tree_checked;	      /* a dry run decided against the tree (in a
 					 transaction rolled back) */
 	unsigned apdus;		      /* APDUs exchanged with the card */
+	/* The power-on: outcome, status, object, plan and apply above are the
+	 * DM or CP object's (objects[0] repeats them); objects[] lists every
+	 * kind the card was read for, objects[1] the LwM2M one (left out when
+	 * [lwm2m] enabled = no and the card lists none). */
+	struct ub_boot_object objects[UB_BOOT_KINDS];
+	size_t nobjects;
+	bool logical_channel; /* the PKCS#15 application was used on a logical
+				 channel (LwM2M Core G.2.1) */
+	bool channel_refused; /* the card refused one (channel_sw): used on the
+				 basic channel */
+	uint16_t channel_sw;
 };
 
 /* Free what r holds and zero it (r may be reused). */
 void ub_boot_result_free(struct ub_boot_result *r);
 
+/* The status of r's first failure: the DM object's, else an object's of
+ * objects[] (&r->status, empty, when nothing failed). */
+const struct ub_status *ub_boot_failure(const struct ub_boot_result *r);
+
 /* The power-on bootstrap of the card in cfg->reader: its bootstrap object
  * (OMA DM Bootstrap, else CP Bootstrap, Config1, Config2; OMA-TS-
- * DM_Bootstrap 5.4.6) applied under its ICCID in one transaction.  The
- * same data as last time: unchanged, nothing written (what its server
- * changed since stays).  With [smartcard] remove_stale (default) what
- * this card wrote and its object no longer holds, and what other cards
- * wrote, is removed in the same transaction (r->apply.removed): the card
- * is taken as the device's only one.
- * Returns 0 (applied, unchanged, verified), UB_E_NO_CARD or UB_E_TIMEOUT
- * (no card, or none within cfg->wait_ms: what cards wrote was removed all
- * the same, r->apply says what), or the error of a rejection or failure
- * (r->status). */
+ * DM_Bootstrap 5.4.6) applied under its ICCID in one transaction, and its
+ * OMA LwM2M bootstrap (LwM2M Core Appendix G, on a logical channel) under
+ * "iccid:<ICCID>/lwm2m" in another.  Everything is read from the card
+ * before anything is written.  The same data as last time: unchanged,
+ * nothing written (what its server changed since stays).  With
+ * [smartcard] remove_stale (default) what this card wrote and its objects
+ * no longer hold, and what other cards wrote (both kinds), is removed
+ * (r->apply.removed, objects[1].apply.removed): the card is taken as the
+ * device's only one.
+ * Returns 0 (applied, unchanged, verified), UB_E_NO_CARD (none: what
+ * cards wrote was removed all the same, r->apply says what), or the
+ * error of the first rejection or failure: the DM object's (r->status),
+ * else the LwM2M object's (r->objects[1].status). */
 int ub_boot_card(const struct ub_boot_config *cfg, struct ub_boot_result *r);
 
 struct ub_boot_all {
@@ -102,7 +146,9 @@ struct ub_boot_all {
 
 /* Every reader's card at once, a thread and a tree transaction each; then,
  * when every card answered, one transaction removing what cards no longer
- * inserted wrote (so a card that failed to answer keeps its data).
+ * inserted wrote (so a card that failed to answer keeps its data); then
+ * each card's LwM2M bootstrap, one transaction each (after the removal:
+ * a card that took another's place may reuse its Instance IDs).
  * cfg->reader is ignored.  Returns 0, the first card's error, or
  * UB_E_NO_CARD (no reader held a card; the removal was done). */
 int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *all);

@@ -12,8 +12,13 @@
  *            an import, by the ServerID its root's ACL is the owner's
  *            ACL of (Get=S&Replace=S&Delete=S, S an account's), else by
  *            the device
+ *   lwm2m    ./LwM2M/<Object>/<Instance>, an LwM2M Object Instance from
+ *            the card's LwM2M bootstrap (docs/lwm2m.md); owned by the
+ *            LwM2M server it configures ("lwm2m:<Short Server ID>",
+ *            "lwm2m:bootstrap"), else by the LwM2M client ("lwm2m:client")
  *   device   (tree import only) anything else, as ./<a>/<b>; no server
- * Containers (./DMAcc, ./SyncML/DMAcc, ...) belong to the device. */
+ * Containers (./DMAcc, ./SyncML/DMAcc, ./LwM2M, ./LwM2M/<Object>, ...)
+ * belong to the device. */
 #ifndef UICCBOOT_PLAN_H
 #define UICCBOOT_PLAN_H
 
@@ -29,9 +34,14 @@ struct ub_plan_node {
 	int mo;	      /* index into ub_plan.mos; -1: a container */
 };
 
-enum ub_plan_kind { UB_PLAN_DM12, UB_PLAN_DM11, UB_PLAN_CP };
+enum ub_plan_kind {
+	UB_PLAN_DM12,
+	UB_PLAN_DM11,
+	UB_PLAN_CP,
+	UB_PLAN_LWM2M, /* an EF LwM2M_Bootstrap: ./LwM2M only */
+};
 
-enum ub_mo_kind { UB_MO_ACCOUNT, UB_MO_CONNMO, UB_MO_DEVICE };
+enum ub_mo_kind { UB_MO_ACCOUNT, UB_MO_CONNMO, UB_MO_DEVICE, UB_MO_LWM2M };
 
 struct ub_dm_layout;
 
@@ -43,6 +53,7 @@ struct ub_mo {
 	int owner_acl;	       /* 1: the root gets the owner's ACL when the plan gives
 				  none (an account; a bootstrap's ConnMO); 0: as
 				  given (an import's ConnMO) */
+	char *owner;	       /* lwm2m: the owner's name, which server_id points at */
 };
 
 struct ub_plan {

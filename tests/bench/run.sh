@@ -31,28 +31,40 @@ R0=$($LAB reader 0)
 printf '%-48s %-22s %-22s %-8s %s\n' measure uiccboot "peer / bound" ratio note
 
 # --- 1. APDUs of the power-on bootstrap against the layout's minimum ---
+# The demo card holds a DM and an LwM2M bootstrap; the DM-only rows use it
+# without its LwM2M file.
 for proto in T1 T0; do
-	sed "s/^protocol = .*/protocol = $proto/" tests/profiles/demo.conf >"$W/demo-$proto.conf"
+	sed "s/^protocol = .*/protocol = $proto/" tests/profiles/demo.conf >"$W/both-$proto.conf"
+	sed '/^lwm2m_/d' "$W/both-$proto.conf" >"$W/demo-$proto.conf"
 	cp -r tests/profiles/boot "$W/"
-	$LAB sim 0 "$W/demo-$proto.conf"
 	# the minimum the layout allows: EF_ICCID by SFI (after a reset the MF
-	# is current; else SELECT MF first), SELECT the PKCS#15 application by
-	# its well-known AID (EF_DIR is read only when the card refuses that),
-	# ODF and DODF (SELECT + READ each), SELECT the bootstrap EF and read it
-	# in 256-byte pieces.  T=0 cannot ask for "whatever there is": a length
-	# not known in advance costs one more exchange (6Cxx, or GET RESPONSE
-	# for an FCP): the ODF, the DODF and the bootstrap EF
+	# is current; else SELECT MF first), MANAGE CHANNEL (LwM2M Core G.2.1:
+	# the PKCS#15 application on a logical channel), SELECT the PKCS#15
+	# application there by its well-known AID (EF_DIR is read only when the
+	# card refuses that), ODF and DODF (SELECT + READ each), SELECT the
+	# bootstrap EF and read it in 256-byte pieces, MANAGE CHANNEL to close.
+	# T=0 cannot ask for "whatever there is": a length not known in advance
+	# costs one more exchange (6Cxx, or GET RESPONSE for an FCP): the ODF,
+	# the DODF and the bootstrap EF.  With the LwM2M file: SELECT it with
+	# its FCP (its size, G.3.4; GET RESPONSE on T=0), READ it in 256-byte
+	# pieces.
 	size=$(($(stat -c %s tests/profiles/boot/dm-bootstrap.wbxml) + 16)) # uicc-sim: 16 bytes unused
-	min=$(python3 -c "s=$size; print(1 + 1 + 2 + 2 + 1 + -(-s // 256) + ('$proto' == 'T0') * 3)")
-	for reset in --reset ""; do
-		rm -f "$W/t.db"*
-		a0=$(simlog_apdus 0)
-		n=$($UB -r "$R0" $reset --tree "$W/t.db" --policy /dev/null --json bootstrap | python3 -c "import json,sys; print(json.load(sys.stdin)['apdus'])")
-		a1=$(simlog_apdus 0)
-		m=$min
-		[ -z "$reset" ] && m=$((min + 1)) # SELECT MF: nothing is known of the selection
-		t=$(median_ms $UB -r "$R0" $reset --tree "$W/t.db" --policy /dev/null bootstrap)
-		row "power-on bootstrap APDUs, $proto${reset:+, after --reset}" "$((a1 - a0)) (ours: $n); ${t} ms" "minimum $m" "$(ratio $((a1 - a0)) $m)" "card log; median wall time of $RUNS, tree unchanged"
+	lsize=$(($(stat -c %s tests/profiles/boot/lwm2m-bootstrap.bin) + 16))
+	for card in demo both; do
+		$LAB sim 0 "$W/$card-$proto.conf"
+		min=$(python3 -c "s=$size; print(1 + 1 + 1 + 2 + 2 + 1 + -(-s // 256) + 1 + ('$proto' == 'T0') * 3)")
+		[ $card = both ] && min=$(python3 -c "print($min + 1 + ('$proto' == 'T0') + -(-$lsize // 256))")
+		what=$([ $card = both ] && echo "DM + LwM2M bootstrap" || echo "bootstrap")
+		for reset in --reset ""; do
+			rm -f "$W/t.db"*
+			a0=$(simlog_apdus 0)
+			n=$($UB -r "$R0" $reset --tree "$W/t.db" --policy /dev/null --json bootstrap | python3 -c "import json,sys; print(json.load(sys.stdin)['apdus'])")
+			a1=$(simlog_apdus 0)
+			m=$min
+			[ -z "$reset" ] && m=$((min + 1)) # SELECT MF: nothing is known of the selection
+			t=$(median_ms $UB -r "$R0" $reset --tree "$W/t.db" --policy /dev/null bootstrap)
+			row "power-on $what APDUs, $proto${reset:+, after --reset}" "$((a1 - a0)) (ours: $n); ${t} ms" "minimum $m" "$(ratio $((a1 - a0)) $m)" "card log; median wall time of $RUNS, tree unchanged"
+		done
 	done
 done
 
@@ -132,7 +144,7 @@ for ((i = 0; i < 8; i++)); do
 	sed "s/operator-dm/operator-$i/; s/OperatorDM/Operator$i/g; s|ConnMO/Internet|ConnMO/Internet$i|g" \
 		tests/profiles/boot/dm-bootstrap.xml >"$W/b$i.xml"
 	xml2wbxml -o "$W/b$i.wbxml" "$W/b$i.xml" >/dev/null 2>&1
-	sed "s/^iccid = .*/iccid = 894944000000000000$i/; s|^dm_bootstrap = .*|dm_bootstrap = $W/b$i.wbxml|; /^cp_bootstrap/d" \
+	sed "s/^iccid = .*/iccid = 894944000000000000$i/; s|^dm_bootstrap = .*|dm_bootstrap = $W/b$i.wbxml|; /^cp_bootstrap/d; /^lwm2m_/d" \
 		tests/profiles/demo.conf >"$W/c$i.conf"
 done
 for n in 1 2 4 8; do

@@ -8,10 +8,14 @@
  *   - the containers are still the device's,
  *   - every node has its parent, and every URI is within the bounds.
  *
- * Input: byte 0 chooses the plan kind (DM 1.2, 1.1, CP), the source (push,
- * card, import) and the conflict policy; then lines "URI\tFORMAT\tVALUE"
- * (no VALUE: an interior node; no FORMAT: chr).  Plans that name A's
- * ServerID for one of their accounts are skipped: those are A's own. */
+ * A's card also wrote LwM2M Instances (iccid:A/lwm2m, owned by lwm2m:101
+ * and lwm2m:bootstrap): they too stay byte-identical.
+ *
+ * Input: byte 0 chooses the plan kind (DM 1.2, 1.1, CP, LwM2M), the source
+ * (push, card, import) and the conflict policy; then lines
+ * "URI\tFORMAT\tVALUE[\tTYPE]" (no VALUE: an interior node; no FORMAT:
+ * chr).  Plans that name A's ServerID for one of their accounts are
+ * skipped: those are A's own. */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +37,7 @@ static struct ub_tree *t;
 static sqlite3 *pristine;
 static char *a_before;
 
-static const char *const seed[][3] = {
+static const char *const seed[][4] = {
 	{"./DMAcc/A", "node", NULL},
 	{"./DMAcc/A/ServerID", "chr", A},
 	{"./DMAcc/A/AppAddr/1/Addr", "chr", "https://a.example/dm"},
@@ -43,7 +47,7 @@ static const char *const seed[][3] = {
 	{"./ConnMO/Internet/NAP/AuthInfo/AuthSecret", "chr", "a-apn-secret"},
 };
 
-static const char *const seed11[][3] = {
+static const char *const seed11[][4] = {
 	{"./SyncML/DMAcc/A", "node", NULL},
 	{"./SyncML/DMAcc/A/ServerId", "chr", A},
 	{"./SyncML/DMAcc/A/Addr", "chr", "http://a.example/"},
@@ -51,7 +55,22 @@ static const char *const seed11[][3] = {
 	{"./SyncML/Con/gprs/NAP/Addr", "chr", "apn.a.example"},
 };
 
-static int add_node(struct ub_plan *p, const char *uri, const char *format, const char *value)
+static const char *const seed_lwm2m[][4] = {
+	{"./LwM2M/0/0", "node", NULL, "urn:oma:lwm2m:oma:0"},
+	{"./LwM2M/0/0/0", "chr", "coaps://a.example:5684", "String"},
+	{"./LwM2M/0/0/1", "bool", "false", "Boolean"},
+	{"./LwM2M/0/0/2", "int", "0", "Integer"},
+	{"./LwM2M/0/0/5", "b64", "YS1wc2s=", "Opaque"},
+	{"./LwM2M/0/0/10", "int", "101", "Integer"},
+	{"./LwM2M/0/1/0", "chr", "coaps://bs.a.example:5684", "String"},
+	{"./LwM2M/0/1/1", "bool", "true", "Boolean"},
+	{"./LwM2M/0/1/2", "int", "3", "Integer"},
+	{"./LwM2M/1/0/0", "int", "101", "Integer"},
+	{"./LwM2M/1/0/1", "int", "86400", "Unsigned Integer"},
+};
+
+static int add_node(struct ub_plan *p, const char *uri, const char *format, const char *value,
+		    const char *type)
 {
 	struct ub_plan_node *n;
 
@@ -64,14 +83,15 @@ static int add_node(struct ub_plan *p, const char *uri, const char *format, cons
 	n->uri = strdup(uri);
 	n->format = strdup(format);
 	n->value = value ? strdup(value) : NULL;
+	n->type = type ? strdup(type) : NULL;
 	n->mo = -1;
-	return n->uri && n->format && (!value || n->value) ? 0 : -1;
+	return n->uri && n->format && (!value || n->value) && (!type || n->type) ? 0 : -1;
 }
 
-static void apply_seed(const char *const (*nodes)[3], size_t n, enum ub_plan_kind kind)
+static void apply_seed(const char *const (*nodes)[4], size_t n, enum ub_plan_kind kind)
 {
 	struct ub_plan p = {.kind = kind};
-	struct ub_apply_opts o = {.source = "iccid:A"};
+	struct ub_apply_opts o = {.source = kind == UB_PLAN_LWM2M ? "iccid:A/lwm2m" : "iccid:A"};
 	struct ub_apply_result r = {0};
 	struct ub_policy pol;
 	char why[300];
@@ -79,7 +99,7 @@ static void apply_seed(const char *const (*nodes)[3], size_t n, enum ub_plan_kin
 
 	ub_policy_defaults(&pol);
 	for (i = 0; i < n; i++)
-		if (add_node(&p, nodes[i][0], nodes[i][1], nodes[i][2]))
+		if (add_node(&p, nodes[i][0], nodes[i][1], nodes[i][2], nodes[i][3]))
 			abort();
 	if (ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)) ||
 	    ub_tree_apply(t, &p, &pol, &o, &r, why, sizeof(why))) {
@@ -102,8 +122,9 @@ static char *dump_a(void)
 	if (!fp ||
 	    sqlite3_prepare_v2(t->db,
 			       "SELECT uri, parent, format, type, value, acl, server, source "
-			       "FROM node WHERE server = '" A "' OR uri IN ('.', './DMAcc', "
-			       "'./ConnMO', './SyncML', './SyncML/DMAcc', './SyncML/Con') "
+			       "FROM node WHERE server = '" A "' OR source = 'iccid:A/lwm2m' OR "
+			       "uri IN ('.', './DMAcc', './ConnMO', './SyncML', './SyncML/DMAcc', "
+			       "'./SyncML/Con', './LwM2M', './LwM2M/0', './LwM2M/1') "
 			       "ORDER BY uri",
 			       -1, &st, NULL) != SQLITE_OK)
 		abort();
@@ -153,6 +174,7 @@ static void init(void)
 		abort();
 	apply_seed(seed, sizeof(seed) / sizeof(seed[0]), UB_PLAN_DM12);
 	apply_seed(seed11, sizeof(seed11) / sizeof(seed11[0]), UB_PLAN_DM11);
+	apply_seed(seed_lwm2m, sizeof(seed_lwm2m) / sizeof(seed_lwm2m[0]), UB_PLAN_LWM2M);
 	if (sqlite3_open(":memory:", &pristine) != SQLITE_OK)
 		abort();
 	b = sqlite3_backup_init(pristine, "main", t->db, "main");
@@ -165,7 +187,7 @@ static void init(void)
 /* The fuzzed plan: lines "URI\tFORMAT\tVALUE". */
 static int parse(const uint8_t *data, size_t size, struct ub_plan *p)
 {
-	char *text = malloc(size + 1), *line, *save = NULL, *f, *v;
+	char *text = malloc(size + 1), *line, *save = NULL, *f, *v, *ty;
 
 	if (!text)
 		return -1;
@@ -178,14 +200,16 @@ static int parse(const uint8_t *data, size_t size, struct ub_plan *p)
 	for (line = strtok_r(text, "\n", &save); line && p->nnodes < UB_NODES_MAX;
 	     line = strtok_r(NULL, "\n", &save)) {
 		f = strchr(line, '\t');
-		v = NULL;
+		v = ty = NULL;
 		if (f) {
 			*f++ = '\0';
 			v = strchr(f, '\t');
 			if (v)
 				*v++ = '\0';
+			if (v && (ty = strchr(v, '\t')))
+				*ty++ = '\0';
 		}
-		if (add_node(p, line, f && *f ? f : v ? "chr" : "node", v)) {
+		if (add_node(p, line, f && *f ? f : v ? "chr" : "node", v, ty)) {
 			free(text);
 			return -1;
 		}
@@ -196,7 +220,8 @@ static int parse(const uint8_t *data, size_t size, struct ub_plan *p)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const enum ub_plan_kind kinds[] = {UB_PLAN_DM12, UB_PLAN_DM11, UB_PLAN_CP};
+	static const enum ub_plan_kind kinds[] = {UB_PLAN_DM12, UB_PLAN_DM11, UB_PLAN_CP,
+						  UB_PLAN_LWM2M};
 	static const char *const present[] = {"iccid:A"};
 	struct ub_plan p = {0};
 	struct ub_apply_opts o = {0};
@@ -211,7 +236,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		init();
 	if (size < 1 || size > 8192)
 		return 0;
-	p.kind = kinds[(data[0] & 3) % 3];
+	p.kind = kinds[data[0] & 3];
 	import = (data[0] >> 2) % 3 == 2;
 	if (parse(data + 1, size - 1, &p) ||
 	    ub_plan_model(&p, import ? UB_MODEL_IMPORT : UB_MODEL_BOOTSTRAP, why, sizeof(why))) {
@@ -233,7 +258,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.source = "push";
 		break;
 	case 1: /* B's card, A's card inserted too */
-		o.source = "iccid:B";
+		o.source = p.kind == UB_PLAN_LWM2M ? "iccid:B/lwm2m" : "iccid:B";
 		o.supersede = true;
 		o.remove_absent_cards = true;
 		o.present = present;

@@ -2,12 +2,16 @@
  * a file that decodes encodes again and decodes to the same Objects; each
  * Object's TLV does the same through ub_lwm2m_tlv_decode; the SenML JSON
  * of a file is strict JSON in valid UTF-8 (and exists when the meaning
- * check passed); without secrets it holds no more records than with. */
+ * check passed); without secrets it holds no more records than with.  A
+ * file that passes the check becomes a plan for the tree (refused only
+ * for an OSCORE Instance that several servers use), and every leaf of it
+ * gives back the bytes of its resource (ub_lwm2m_map.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ub_error.h"
 #include "ub_lwm2m.h"
+#include "ub_lwm2m_map.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -94,6 +98,66 @@ static int senml_records(const struct ub_lwm2m_boot *b, unsigned flags, bool mus
 	return n;
 }
 
+/* The bytes of the resource a plan leaf stands for. */
+static const uint8_t *res_bytes(const struct ub_lwm2m_boot *b, const struct ub_lwm2m_path *p,
+				size_t *len)
+{
+	const struct ub_lwm2m_obj *o = ub_lwm2m_obj_find(b, p->obj);
+	const struct ub_lwm2m_res *r = NULL;
+	size_t i, k;
+
+	for (i = 0; o && i < o->tlv.ninst && !r; i++)
+		if (o->tlv.inst[i].id == p->inst)
+			r = ub_lwm2m_res_find(&o->tlv.inst[i], p->res);
+	if (!r || r->multiple != (p->depth == 4))
+		__builtin_trap();
+	if (!r->multiple) {
+		*len = r->len;
+		return r->v;
+	}
+	for (k = 0; k < r->nri; k++)
+		if (r->ri[k].id == p->ri) {
+			*len = r->ri[k].len;
+			return r->ri[k].v;
+		}
+	__builtin_trap();
+}
+
+static void tree_round_trip(const struct ub_lwm2m_boot *b)
+{
+	struct ub_lwm2m_path p;
+	struct ub_plan plan;
+	char why[300];
+	const uint8_t *v;
+	uint8_t *out;
+	size_t i, len, max;
+	int n;
+
+	if (ub_plan_from_lwm2m(b, &plan, why, sizeof(why))) {
+		if (!strstr(why, "several servers"))
+			__builtin_trap();
+		return;
+	}
+	for (i = 0; i < plan.nnodes; i++) {
+		const struct ub_plan_node *nd = &plan.nodes[i];
+
+		if (ub_lwm2m_uri_parse(nd->uri, &p) || p.depth < 2 || nd->mo < 0)
+			__builtin_trap();
+		if (!strcmp(nd->format, "node"))
+			continue;
+		v = res_bytes(b, &p, &len);
+		max = strlen(nd->value) + 8;
+		if (!(out = malloc(max)))
+			__builtin_trap();
+		n = ub_lwm2m_leaf_bytes(p.obj, p.res, nd->format, nd->type, nd->value, out, max,
+					why, sizeof(why));
+		if (n < 0 || (size_t)n != len || (len && memcmp(out, v, len)))
+			__builtin_trap();
+		free(out);
+	}
+	ub_plan_free(&plan);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ub_lwm2m_opts op;
@@ -118,6 +182,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < b.nobj; i++)
 		tlv_round_trip(&b.obj[i]);
 	ok = !ub_lwm2m_check(&b, NULL, 0);
+	if (ok)
+		tree_round_trip(&b);
 	all = senml_records(&b, UB_LWM2M_SECRETS, ok);
 	pub = senml_records(&b, 0, ok);
 	if (ok && pub > all)

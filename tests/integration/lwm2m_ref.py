@@ -26,6 +26,11 @@ Usage:
   lwm2m_ref.py decode [--padding ff|none] FILE...
   lwm2m_ref.py random SEED COUNT DIR   valid files with every encoding form,
                                        and mutations of them, as DIR/NNNN.bin
+  lwm2m_ref.py senml FILE...           SenML JSON (LwM2M Core 1.1 7.4.4, RFC 8428)
+                                       back to the canonical JSON: one line each
+  lwm2m_ref.py normal                  canonical JSON lines on stdin, sorted by
+                                       ID at every level, Objects without
+                                       Instances dropped (what a tree can hold)
 """
 import json
 import os
@@ -248,6 +253,103 @@ def mutate(data, rng):
     return bytes(b)
 
 
+# --- SenML JSON back to bytes (LwM2M Core 1.1 7.4.4 and Appendix C) ---
+#
+# SenML numbers carry no width: the TLV form of a number is the shortest of
+# Appendix C's sizes, which needs the resource's data type.  The numeric
+# resources of the Security (0), Server (1) and OSCORE (21) Objects, from
+# the OMNA registry's 0.xml, 1.xml and 21.xml; anything else with "v" is
+# refused here.
+NUMERIC = {
+    0: {"Integer": [2, 6, 10, 11, 12, 28, 29],
+        "Unsigned": [13, 15, 16, 18, 19, 20, 21, 22, 23, 24]},
+    1: {"Integer": [0, 2, 3, 5, 26], "Unsigned": [1, 11, 13, 14, 17, 18, 19, 20, 27],
+        "Time": [12]},
+    21: {"Integer": [3, 4]},
+}
+
+
+def number_bytes(oid, rid, v):
+    kinds = NUMERIC.get(oid, {})
+    if rid in kinds.get("Unsigned", []):
+        for n in (1, 2, 4, 8):
+            if 0 <= v < 1 << (8 * n):
+                return v.to_bytes(n, "big")
+    elif rid in kinds.get("Integer", []) + kinds.get("Time", []):
+        for n in (1, 2, 4, 8):
+            if -(1 << (8 * n - 1)) <= v < 1 << (8 * n - 1):
+                return v.to_bytes(n, "big", signed=True)
+    raise Refused("number for /%d/x/%d, which is not a numeric resource here" % (oid, rid))
+
+
+def senml_to_canon(records):
+    import base64
+    objects, bn = {}, None
+    for rec in records:
+        bn = rec.get("bn", bn)
+        if bn is None or not bn.startswith("/") or not bn.endswith("/"):
+            raise Refused("no base name")
+        oid, iid = (int(x) for x in bn.strip("/").split("/"))
+        name = rec["n"].split("/")
+        rid = int(name[0])
+        if "vs" in rec:
+            val = rec["vs"].encode("utf-8")
+        elif "vb" in rec:
+            val = b"\x01" if rec["vb"] else b"\x00"
+        elif "vd" in rec:
+            d = rec["vd"]
+            val = base64.urlsafe_b64decode(d + "=" * (-len(d) % 4))
+        elif "vlo" in rec:
+            o, i = (int(x) for x in rec["vlo"].split(":"))
+            val = o.to_bytes(2, "big") + i.to_bytes(2, "big")
+        elif "v" in rec and isinstance(rec["v"], int):
+            val = number_bytes(oid, rid, rec["v"])
+        else:
+            raise Refused("record without a value this reference reads: %r" % rec)
+        res = objects.setdefault(oid, {}).setdefault(iid, {})
+        if len(name) == 2:
+            res.setdefault(rid, {})[int(name[1])] = val.hex()
+        else:
+            res[rid] = val.hex()
+    out = []
+    for oid in sorted(objects):
+        insts = []
+        for iid in sorted(objects[oid]):
+            rs = []
+            for rid in sorted(objects[oid][iid]):
+                v = objects[oid][iid][rid]
+                if isinstance(v, dict):
+                    rs.append({"id": rid, "instances": [{"id": k, "value": v[k]} for k in sorted(v)]})
+                else:
+                    rs.append({"id": rid, "value": v})
+            insts.append({"id": iid, "resources": rs})
+        out.append({"id": oid, "instances": insts})
+    return {"objects": out}
+
+
+def normal(canon, versions=True):
+    """Sorted by ID everywhere, Objects without Instances left out."""
+    if "objects" not in canon:
+        return canon
+    out = []
+    for o in sorted(canon["objects"], key=lambda o: o["id"]):
+        if not o["instances"]:
+            continue
+        insts = []
+        for i in sorted(o["instances"], key=lambda i: i["id"]):
+            rs = []
+            for r in sorted(i["resources"], key=lambda r: r["id"]):
+                if "instances" in r:
+                    r = {"id": r["id"], "instances": sorted(r["instances"], key=lambda x: x["id"])}
+                rs.append(r)
+            insts.append({"id": i["id"], "resources": rs})
+        n = {"id": o["id"], "instances": insts}
+        if versions:
+            n["version"] = o.get("version")
+        out.append(n)
+    return {"objects": out}
+
+
 def main(argv):
     if len(argv) >= 2 and argv[1] == "decode":
         padding, files = "ff", argv[2:]
@@ -272,6 +374,19 @@ def main(argv):
                 data = mutate(data, rng)
             with open(os.path.join(argv[4], "%04d.bin" % i), "wb") as fp:
                 fp.write(data)
+        return 0
+    if len(argv) >= 2 and argv[1] == "senml":
+        for f in argv[2:]:
+            with open(f) as fp:
+                text = fp.read()
+            try:
+                print(json.dumps(senml_to_canon(json.loads(text)), sort_keys=True))
+            except (Refused, ValueError, KeyError) as e:
+                print(json.dumps({"error": str(e)}))
+        return 0
+    if len(argv) == 2 and argv[1] == "normal":
+        for line in sys.stdin:
+            print(json.dumps(normal(json.loads(line)), sort_keys=True))
         return 0
     sys.stderr.write(__doc__)
     return 64

@@ -102,7 +102,7 @@ check "a nested TNDS Path (./Inbox) that moves a node out of its account: refuse
 
 # --- 5. containers are the device's: removing a card's data keeps others' ---
 cp tests/fixtures/dm11.wbxml "$TMP/dm11.wbxml"
-sed "s|^dm_bootstrap = .*|dm_bootstrap = $TMP/dm11.wbxml|; /^cp_bootstrap/d" tests/profiles/demo.conf |
+sed "s|^dm_bootstrap = .*|dm_bootstrap = $TMP/dm11.wbxml|; /^cp_bootstrap/d; /^lwm2m_/d" tests/profiles/demo.conf |
 	sed "s|^iccid = .*|iccid = 8949440000009999991|" >"$TMP/dm11card.conf"
 $LAB sim 0 "$TMP/dm11card.conf"
 ub bootstrap >/dev/null

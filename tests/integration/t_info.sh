@@ -65,8 +65,9 @@ check "--channel on a card answering 6881: the basic channel is used" sh -c \
 # --- demo card: PKCS#15 bootstrap objects ---
 $LAB sim 0 tests/profiles/demo.conf
 out=$(info)
-check "demo: DM and CP bootstrap objects found through ODF/DODF" eq "$(echo "$out" | jget "[(b['oid'], b['path']) for b in d['bootstrap']]")" \
-	'[["2.23.43.7.1", "6432"], ["2.23.43.5.1", "6433"]]'
+check "demo: DM, CP and LwM2M bootstrap objects found through ODF/DODF" eq \
+	"$(echo "$out" | jget "[(b['oid'], b['name'], b['path']) for b in d['bootstrap']]")" \
+	'[["2.23.43.7.1", "DM Bootstrap", "6432"], ["2.23.43.5.1", "CP Bootstrap", "6433"], ["2.23.43.9.1", "LwM2M Bootstrap", "6434"]]'
 
 # --- PIN ---
 sed -e 's/^pin1_enabled = no/pin1_enabled = yes/' $P >"$TMP/pin.conf"

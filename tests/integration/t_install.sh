@@ -9,6 +9,7 @@ check "library, soname links, headers, pkg-config file" sh -c \
 	"test -f $D/usr/lib/libuiccboot.a && test -L $D/usr/lib/libuiccboot.so && test -L $D/usr/lib/libuiccboot.so.0 &&
 	 test -f $D/usr/include/uiccboot/tree.h && test -f $D/usr/include/uiccboot/ub_error.h &&
 	 test -f $D/usr/include/uiccboot/boot.h && test -f $D/usr/include/uiccboot/policy.h &&
+	 test -f $D/usr/include/uiccboot/lwm2m.h &&
 	 grep -q '^libdir=/usr/lib' $D/usr/lib/pkgconfig/libuiccboot.pc"
 check "unit, example policy, profiles" sh -c \
 	"grep -q '^ExecStart=/usr/bin/uiccboot ' $D/lib/systemd/system/uiccboot.service &&
@@ -54,4 +55,12 @@ $LAB simstop 0
 out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/empty.conf"); rc=$?
 check "... no card within its 5 s wait: exit 1, timeout said, what the card wrote removed" sh -c \
 	"[ $rc = 1 ] && echo '$out' | grep -q 'timeout' && echo '$out' | grep -q 'removed ./DMAcc/OperatorDM'"
+# an LwM2M client against the installed library: the card's Objects as
+# Bootstrap-Write payloads (the tree restored from an export of the demo card's)
+check "examples/lwm2mclient.c builds with pkg-config --cflags --libs libuiccboot" sh -c \
+	"cc -Wall -Wextra -Werror examples/lwm2mclient.c \$(pkg-config --cflags --libs libuiccboot) -Wl,-rpath,$P/lib -o $TMP/lwm2mclient"
+"$P/bin/uiccboot" --tree "$TMP/l.db" tree import tests/fixtures/lwm2m-tree.xml >/dev/null
+check "the LwM2M client gets /0 and /1, as SenML and TLV" eq \
+	"$("$TMP/lwm2mclient" "$TMP/l.db" | cut -c1-60 | tr '\n' '|')" \
+	'Bootstrap-Write /0 (110): [{"bn":"/0/0/","n":"0","vs":"coaps|Bootstrap-Write /0 (11542): 196 bytes of TLV|Bootstrap-Write /1 (110): [{"bn":"/1/0/","n":"0","v":101},{"|Bootstrap-Write /1 (11542): 18 bytes of TLV|'
 done_testing

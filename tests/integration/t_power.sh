@@ -7,7 +7,7 @@ ub() { $UB --tree "$T" --policy /dev/null "$@"; }
 sed 's/operator-dm/operator-b/; s/OperatorDM/OperatorB/g; s|ConnMO/Internet|ConnMO/InternetB|g' \
 	tests/profiles/boot/dm-bootstrap.xml >"$TMP/b.xml"
 xml2wbxml -o "$TMP/b.wbxml" "$TMP/b.xml" >/dev/null 2>&1
-sed "s/^iccid = .*/iccid = 8949440000007654321/; s|^dm_bootstrap = .*|dm_bootstrap = $TMP/b.wbxml|; /^cp_bootstrap/d" \
+sed "s/^iccid = .*/iccid = 8949440000007654321/; s|^dm_bootstrap = .*|dm_bootstrap = $TMP/b.wbxml|; /^cp_bootstrap/d; /^lwm2m_/d" \
 	tests/profiles/demo.conf >"$TMP/b.conf"
 $LAB sim 0 tests/profiles/demo.conf
 $LAB sim 1 "$TMP/b.conf"
@@ -31,9 +31,9 @@ check "card B taken out: its account and ConnMO removed, A's kept" eq \
 	'0 [["unchanged"], ["./ConnMO/InternetB", "./DMAcc/OperatorB"]] OperatorDM '
 $LAB simstop 0
 out=$(ub --json bootstrap --all-readers 2>"$TMP/err"); rc=$?
-check "no card at all: 69, A's data removed too, and said" eq \
+check "no card at all: 69, A's data removed too (its LwM2M Instances with it), and said" eq \
 	"$rc $(echo "$out" | jget "d['removed']") $(grep -c 'data of earlier cards removed' "$TMP/err")" \
-	'69 ["./ConnMO/Internet", "./DMAcc/OperatorDM"] 1'
+	'69 ["./ConnMO/Internet", "./DMAcc/OperatorDM", "./LwM2M/0/0", "./LwM2M/0/1", "./LwM2M/1/0"] 1'
 out=$(ub --json --wait 1 bootstrap --all-readers 2>/dev/null); rc=$?
 check "--wait with no card coming: 69 after the wait" eq "$rc $(echo "$out" | jget "d['readers']")" "69 []"
 ( sleep 0.5; $LAB sim 1 "$TMP/b.conf" ) &

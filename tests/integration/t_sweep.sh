@@ -1,9 +1,14 @@
 # Issue 9: robustness sweeps of the power-on bootstrap (short form; the
 # long form is tests/stress.sh).  For every APDU index k the card is
 # removed (then reset) at k: every run ends cleanly with the tree as it was
-# or fully applied, never between, and the next run succeeds.
+# or fully applied, never between, and the next run succeeds.  The demo
+# card holds a DM and an LwM2M bootstrap (read on a logical channel); the
+# second card's LwM2M file is private (PIN1 verified before it is read).
 . "$(dirname "$0")/lib.sh"
-PROFILES=${UB_SWEEP_PROFILES:-tests/profiles/demo.conf}
+sed -e "s|= boot/|= $PWD/tests/profiles/boot/|" -e 's/^lwm2m_private = .*/lwm2m_private = yes/' \
+	-e 's/^pin1_enabled = .*/pin1_enabled = yes/' tests/profiles/demo.conf >"$TMP/private.conf"
+PROFILES=${UB_SWEEP_PROFILES:-tests/profiles/demo.conf $TMP/private.conf}
+export UICCBOOT_PIN=1234
 ub() { $UB --tree "$1" --policy /dev/null "${@:2}"; }
 dump() { $UB --tree "$1" tree export --secrets 2>/dev/null; }
 
@@ -17,6 +22,9 @@ for P in $PROFILES; do
 	n=$(ub "$TMP/after.db" --json bootstrap | jget "d['apdus']")
 	dump "$TMP/after.db" >"$TMP/after.xml"
 	check "$name: a clean power-on bootstrap takes $n APDUs" test "$n" -gt 5
+	check "$name: it applies both bootstraps (the DM account and the LwM2M Instances)" eq \
+		"$(grep -c '<NodeName>OperatorDM</NodeName>' "$TMP/after.xml") $(ub "$TMP/after.db" tree list ./LwM2M/0 | tr '\n' ' ')" \
+		"1 0 1 "
 
 	for fault in remove reset; do
 		bad=""

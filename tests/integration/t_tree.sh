@@ -82,7 +82,7 @@ check "a wrong user PIN: 65, nothing applied" eq "$rc $(echo "$out" | jget "d['s
 
 # --- stale data: the card's bootstrap file emptied, then the card gone ---
 sed "s|^dm_bootstrap = .*|dm_bootstrap = hex:$(printf 'ff%.0s' $(seq 64))|; s|^cp_bootstrap = .*|cp_bootstrap = hex:ffff|" \
-	tests/profiles/demo.conf >"$TMP/emptied.conf"
+	tests/profiles/demo.conf | sed "s|= boot/|= $PWD/tests/profiles/boot/|" >"$TMP/emptied.conf"
 $LAB sim 0 "$TMP/emptied.conf"
 out=$(ub --json bootstrap); rc=$?
 check "the card's bootstrap file emptied: its account and ConnMO removed" eq \
@@ -93,8 +93,9 @@ ub bootstrap >/dev/null
 check "the data back on the card: applied again" eq "$(ub --json tree get ./DMAcc/OperatorDM | jget "d['source']")" "iccid:8949440000001234567"
 $LAB simstop 0
 out=$(ub --json -r "$R0" bootstrap 2>"$TMP/err"); rc=$?
-check "no card at power-on: 69, the card's nodes removed" eq \
-	"$rc $(echo "$out" | jget "[d['status'], d['removed']]")" '69 ["applied", ["./ConnMO/Internet1", "./DMAcc/OperatorDM"]]'
+check "no card at power-on: 69, the card's nodes removed (its LwM2M Instances too)" eq \
+	"$rc $(echo "$out" | jget "[d['status'], d['removed']]")" \
+	'69 ["applied", ["./ConnMO/Internet1", "./DMAcc/OperatorDM", "./LwM2M/0/0", "./LwM2M/0/1", "./LwM2M/1/0"]]'
 check "... and said on stderr" grep -q "data of earlier cards removed" "$TMP/err"
 printf '[smartcard]\nremove_stale = no\n' >"$TMP/policy.conf"
 $LAB sim 0 tests/profiles/demo.conf

@@ -343,14 +343,25 @@ static size_t der(uint8_t *o, uint8_t tag, const uint8_t *v, size_t n)
  * The OID 2.23.43.9.1 is 06 04 67 2B 09 01; the published example and
  * live cards wrap it once more (06 06 06 04 ...), the default here.  A
  * private object carries flags 03 02 07 80 (bit 0, private) and authId
- * 04 01 01 (PIN1; this card has no AODF to resolve it). */
+ * 04 01 01 (PIN1; this card has no AODF to resolve it); a modifiable one
+ * 03 02 06 40 (bit 1). */
 static size_t lwm2m_oid_do(const struct sim_profile *p, uint8_t *o, uint16_t fid)
 {
 	static const uint8_t oid[] = {0x67, 0x2B, 0x09, 0x01};
-	static const uint8_t private_attrs[] = {0x03, 0x02, 0x07, 0x80, 0x04, 0x01, 0x01};
 	static const char label[] = "LwM2M Bootstrap";
 	uint8_t f[2] = {(uint8_t)(fid >> 8), (uint8_t)fid}, a[64], b[128];
-	size_t n, m;
+	/* flags BIT STRING { private (0), modifiable (1) }: 07 80 private only,
+	 * 06 40 modifiable only, 06 C0 both; authId 01 (PIN1) with private */
+	uint8_t attrs[] = {0x03, 0x02, 0x07, 0x80, 0x04, 0x01, 0x01};
+	size_t n, m, alen = 0;
+
+	if (p->lwm2m_modifiable) {
+		attrs[2] = 0x06;
+		attrs[3] = (uint8_t)(0x40 | (p->lwm2m_private ? 0x80 : 0));
+		alen = 4;
+	}
+	if (p->lwm2m_private)
+		alen = sizeof(attrs);
 
 	n = der(a, 0x06, oid, sizeof(oid));
 	if (!p->lwm2m_oid_plain)
@@ -359,7 +370,7 @@ static size_t lwm2m_oid_do(const struct sim_profile *p, uint8_t *o, uint16_t fid
 	n += der(a + n, 0x30, b, m);
 	n = der(a, 0x30, a, n);
 	n = der(b, 0xA1, a, n); /* typeAttributes [1] */
-	m = der(a, 0x30, private_attrs, p->lwm2m_private ? sizeof(private_attrs) : 0);
+	m = der(a, 0x30, attrs, alen);
 	m += der(a + m, 0x30, a + m, der(a + m, 0x0C, (const uint8_t *)label, strlen(label)));
 	memcpy(a + m, b, n);
 	return der(o, 0xA1, a, m + n);

@@ -267,6 +267,8 @@ static int set_pkcs15(struct load_ctx *lc, const char *k, const char *v)
 	}
 	if (!strcmp(k, "lwm2m_private"))
 		return yesno(v, &p->lwm2m_private);
+	if (!strcmp(k, "lwm2m_modifiable"))
+		return yesno(v, &p->lwm2m_modifiable);
 	return -1;
 }
 

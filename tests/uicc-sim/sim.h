@@ -62,8 +62,9 @@ struct sim_profile {
 	size_t p15_aid_len;
 	uint8_t *dm_boot, *cp_boot, *lwm2m_boot;
 	size_t dm_boot_len, cp_boot_len, lwm2m_boot_len;
-	bool lwm2m_oid_plain; /* 06 04 67 2B 09 01, not the example's double form */
-	bool lwm2m_private;   /* private flag + authId in the DODF, EF behind PIN1 */
+	bool lwm2m_oid_plain;  /* 06 04 67 2B 09 01, not the example's double form */
+	bool lwm2m_private;    /* private flag + authId in the DODF, EF behind PIN1 */
+	bool lwm2m_modifiable; /* modifiable flag in the DODF (the EF still read always) */
 };
 
 /* Per-application GBA state kept by the card (TS 33.220 G.1). */

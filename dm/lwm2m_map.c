@@ -1,0 +1,460 @@
+/* LwM2M Objects as tree nodes and back (ub_lwm2m_map.h): URIs, the
+ * Object URN, a leaf's Format, Type and value, and the plan of a card's
+ * EF LwM2M_Bootstrap. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan_build.h"
+#include "ub_error.h"
+#include "ub_lwm2m_map.h"
+
+static int say(char *why, size_t wlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int say(char *why, size_t wlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && wlen) {
+		va_start(ap, fmt);
+		vsnprintf(why, wlen, fmt, ap);
+		va_end(ap);
+	}
+	return UB_E_BAD_DATA;
+}
+
+bool ub_lwm2m_uri_under(const char *uri)
+{
+	return ub_uri_under(uri, UB_LWM2M_TREE);
+}
+
+/* A decimal ID of at most max at *s, up to '/' or the end. */
+static int id_at(const char **s, unsigned long max, uint16_t *out)
+{
+	const char *p = *s;
+	unsigned long v = 0;
+	size_t n = 0;
+
+	while (p[n] >= '0' && p[n] <= '9') {
+		v = v * 10 + (unsigned long)(p[n] - '0');
+		if (++n > 5 || v > max)
+			return UB_E_BAD_DATA;
+	}
+	if (!n || (n > 1 && p[0] == '0') || (p[n] && p[n] != '/'))
+		return UB_E_BAD_DATA;
+	*out = (uint16_t)v;
+	*s = p + n + (p[n] == '/');
+	return p[n] == '/' && !p[n + 1] ? UB_E_BAD_DATA : 0; /* no trailing '/' */
+}
+
+int ub_lwm2m_uri_parse(const char *uri, struct ub_lwm2m_path *p)
+{
+	uint16_t *ids[4] = {&p->obj, &p->inst, &p->res, &p->ri};
+	const size_t n = strlen(UB_LWM2M_TREE);
+	const char *s;
+
+	memset(p, 0, sizeof(*p));
+	if (strncmp(uri, UB_LWM2M_TREE, n) || (uri[n] && uri[n] != '/'))
+		return UB_E_BAD_DATA;
+	for (s = uri + n + (uri[n] == '/'); *s; p->depth++) {
+		if (p->depth == 4 ||
+		    id_at(&s, p->depth == 1 ? UB_LWM2M_MAX_ID - 1 : UB_LWM2M_MAX_ID, ids[p->depth]))
+			return UB_E_BAD_DATA;
+	}
+	return uri[n] == '/' && !p->depth ? UB_E_BAD_DATA : 0;
+}
+
+/* --- the Object's URN (OMNA LwM2M registry: the oma, ext and x ranges) --- */
+
+static const char *urn_space(uint16_t obj)
+{
+	/* 0-1023 OMA's, 1024-2047 reserved for it, 2048-10240 other SDOs',
+	 * the rest vendors' */
+	return obj < 2048 ? "oma" : obj <= 10240 ? "ext" : "x";
+}
+
+int ub_lwm2m_urn(uint16_t obj, bool explicit_version, uint8_t major, uint8_t minor, char *out,
+		 size_t max)
+{
+	int n = explicit_version ? snprintf(out, max, "urn:oma:lwm2m:%s:%u:%u.%u", urn_space(obj),
+					    obj, major, minor)
+				 : snprintf(out, max, "urn:oma:lwm2m:%s:%u", urn_space(obj), obj);
+
+	return n < 0 || (size_t)n >= max ? UB_E_USAGE : 0;
+}
+
+int ub_lwm2m_urn_parse(uint16_t obj, const char *urn, bool *explicit_version, uint8_t *major,
+		       uint8_t *minor)
+{
+	char want[64];
+	size_t n;
+	unsigned a, b;
+	int k = 0;
+
+	*explicit_version = false;
+	*major = *minor = 0;
+	ub_lwm2m_urn(obj, false, 0, 0, want, sizeof(want));
+	n = strlen(want);
+	if (!urn || strncmp(urn, want, n))
+		return UB_E_BAD_DATA;
+	if (!urn[n])
+		return 0;
+	/* ":<major>.<minor>", decimal, as ub_lwm2m_urn writes it */
+	if (sscanf(urn + n, ":%3u.%3u%n", &a, &b, &k) != 2 || urn[n + (size_t)k] || a < 1 ||
+	    a > 255 || b > 255)
+		return UB_E_BAD_DATA;
+	ub_lwm2m_urn(obj, true, (uint8_t)a, (uint8_t)b, want, sizeof(want));
+	if (strcmp(urn, want)) /* no leading zeros or signs */
+		return UB_E_BAD_DATA;
+	*explicit_version = true;
+	*major = (uint8_t)a;
+	*minor = (uint8_t)b;
+	return 0;
+}
+
+/* --- leaves --- */
+
+static enum ub_lwm2m_dtype type_of(uint16_t obj, uint16_t res)
+{
+	const struct ub_lwm2m_rdef *d = ub_lwm2m_rdef(obj, res);
+
+	return d ? d->type : UB_LWM2M_OPAQUE;
+}
+
+/* The Format of a value of type t in its own form. */
+static const char *format_of(enum ub_lwm2m_dtype t)
+{
+	switch (t) {
+	case UB_LWM2M_STRING:
+	case UB_LWM2M_CORELNK:
+	case UB_LWM2M_OBJLNK:
+		return "chr";
+	case UB_LWM2M_INTEGER:
+	case UB_LWM2M_UNSIGNED:
+	case UB_LWM2M_TIME:
+		return "int";
+	case UB_LWM2M_FLOAT:
+		return "float";
+	case UB_LWM2M_BOOLEAN:
+		return "bool";
+	default:
+		return "b64";
+	}
+}
+
+static void put_double(double d, uint8_t out[8])
+{
+	uint64_t u;
+	int i;
+
+	memcpy(&u, &d, sizeof(u));
+	for (i = 7; i >= 0; i--, u >>= 8)
+		out[i] = (uint8_t)u;
+}
+
+/* The value of type t as text, written into out (>= 32 bytes); false when
+ * it has no text form there (an Opaque) or not one that gives the same
+ * bytes back (non-shortest integers, binary32, control characters). */
+static bool typed_text(enum ub_lwm2m_dtype t, const uint8_t *v, size_t n, char *out, size_t max)
+{
+	uint8_t back[8];
+	int64_t i;
+	uint64_t u;
+	double f;
+	bool b;
+	uint16_t o, oi;
+
+	switch (t) {
+	case UB_LWM2M_STRING:
+	case UB_LWM2M_CORELNK:
+		if (n >= max || memchr(v, 0, n))
+			return false;
+		memcpy(out, v, n);
+		out[n] = '\0';
+		return ub_dm_text_ok(out);
+	case UB_LWM2M_INTEGER:
+	case UB_LWM2M_TIME:
+		if (ub_lwm2m_int(v, n, &i) || ub_lwm2m_put_int(i, back) != n || memcmp(back, v, n))
+			return false;
+		snprintf(out, max, "%" PRId64, i);
+		return true;
+	case UB_LWM2M_UNSIGNED:
+		if (ub_lwm2m_uint(v, n, &u) || ub_lwm2m_put_uint(u, back) != n ||
+		    memcmp(back, v, n))
+			return false;
+		snprintf(out, max, "%" PRIu64, u);
+		return true;
+	case UB_LWM2M_FLOAT:
+		if (n != 8 || ub_lwm2m_float(v, n, &f) || !isfinite(f))
+			return false;
+		snprintf(out, max, "%.17g", f);
+		put_double(strtod(out, NULL), back);
+		return !memcmp(back, v, 8);
+	case UB_LWM2M_BOOLEAN:
+		if (ub_lwm2m_bool(v, n, &b))
+			return false;
+		snprintf(out, max, "%s", b ? "true" : "false");
+		return true;
+	case UB_LWM2M_OBJLNK:
+		if (ub_lwm2m_objlnk(v, n, &o, &oi))
+			return false;
+		snprintf(out, max, "%u:%u", o, oi);
+		return true;
+	default:
+		return false;
+	}
+}
+
+int ub_lwm2m_leaf_make(uint16_t obj, uint16_t res, const uint8_t *v, size_t n,
+		       struct ub_lwm2m_leaf *l)
+{
+	enum ub_lwm2m_dtype t = type_of(obj, res);
+	size_t max = n + 32;
+
+	memset(l, 0, sizeof(*l));
+	if (!ub_lwm2m_value_ok(t, v, n))
+		return UB_E_BAD_DATA;
+	if (n > 3 * (size_t)(INT32_MAX / 4 - 1))
+		return UB_E_BAD_DATA;
+	if (4 * ((n + 2) / 3) + 1 > max)
+		max = 4 * ((n + 2) / 3) + 1;
+	if (!(l->value = malloc(max)))
+		return UB_E_NOMEM;
+	l->type = ub_lwm2m_dtype_name(t);
+	if (typed_text(t, v, n, l->value, max)) {
+		l->format = format_of(t);
+	} else {
+		l->format = "b64";
+		EVP_EncodeBlock((unsigned char *)l->value, v, (int)n);
+	}
+	return 0;
+}
+
+void ub_lwm2m_leaf_wipe(struct ub_lwm2m_leaf *l)
+{
+	if (l->value) {
+		OPENSSL_cleanse(l->value, strlen(l->value));
+		free(l->value);
+	}
+	memset(l, 0, sizeof(*l));
+}
+
+/* Base64 (RFC 4648 4) in its one canonical form: padded, no line breaks,
+ * zero bits after the last character.  Returns the length or -1. */
+static int b64_decode(const char *s, uint8_t *out, size_t max)
+{
+	static const char abc[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = strlen(s), pad = 0, i;
+	char *back;
+	int len;
+
+	if (n % 4 || n / 4 * 3 > max || n > INT32_MAX / 2)
+		return -1;
+	if (n && s[n - 1] == '=')
+		pad = n > 1 && s[n - 2] == '=' ? 2 : 1;
+	for (i = 0; i < n - pad; i++)
+		if (!s[i] || !memchr(abc, s[i], sizeof(abc) - 1))
+			return -1;
+	len = EVP_DecodeBlock(out, (const unsigned char *)s, (int)n);
+	if (len < 0 || (size_t)len < pad)
+		return -1;
+	len -= (int)pad;
+	if (!(back = malloc(n + 1)))
+		return -1;
+	EVP_EncodeBlock((unsigned char *)back, out, len);
+	i = !strcmp(back, s);
+	OPENSSL_cleanse(back, n);
+	free(back);
+	return i ? len : -1;
+}
+
+/* A decimal integer in its one form (no '+', no leading zeros, "-0" no). */
+static bool decimal(const char *s, bool sign_ok, const char **digits)
+{
+	const char *d = s + (sign_ok && *s == '-');
+
+	*digits = d;
+	return *d && strspn(d, "0123456789") == strlen(d) && (d[0] != '0' || !d[1]) &&
+	       !(d != s && !strcmp(d, "0"));
+}
+
+/* The text form of type t into out: the length, or -1. */
+static int from_text(enum ub_lwm2m_dtype t, const char *s, uint8_t *out, size_t max)
+{
+	const char *d;
+	char *end;
+	unsigned long long u;
+	long long i;
+	unsigned a, b;
+	int k = 0;
+	double f;
+
+	switch (t) {
+	case UB_LWM2M_STRING:
+	case UB_LWM2M_CORELNK:
+		if (strlen(s) > max)
+			return -1;
+		memcpy(out, s, strlen(s));
+		return (int)strlen(s);
+	case UB_LWM2M_INTEGER:
+	case UB_LWM2M_TIME:
+		if (!decimal(s, true, &d))
+			return -1;
+		errno = 0;
+		i = strtoll(s, &end, 10);
+		return errno || *end || max < 8 ? -1 : (int)ub_lwm2m_put_int(i, out);
+	case UB_LWM2M_UNSIGNED:
+		if (!decimal(s, false, &d))
+			return -1;
+		errno = 0;
+		u = strtoull(s, &end, 10);
+		return errno || *end || max < 8 ? -1 : (int)ub_lwm2m_put_uint(u, out);
+	case UB_LWM2M_FLOAT:
+		if (!*s || strchr(" \t\n\r", *s) || max < 8)
+			return -1;
+		errno = 0;
+		f = strtod(s, &end);
+		if (errno || *end || !isfinite(f))
+			return -1;
+		put_double(f, out);
+		return 8;
+	case UB_LWM2M_BOOLEAN:
+		if (!max || (strcmp(s, "true") && strcmp(s, "false")))
+			return -1;
+		out[0] = !strcmp(s, "true");
+		return 1;
+	case UB_LWM2M_OBJLNK: {
+		char canon[16];
+
+		if (sscanf(s, "%5u:%5u%n", &a, &b, &k) != 2 || s[k] || a > 0xFFFF || b > 0xFFFF ||
+		    max < 4)
+			return -1;
+		snprintf(canon, sizeof(canon), "%u:%u", a, b);
+		if (strcmp(canon, s))
+			return -1;
+		out[0] = (uint8_t)(a >> 8), out[1] = (uint8_t)a;
+		out[2] = (uint8_t)(b >> 8), out[3] = (uint8_t)b;
+		return 4;
+	}
+	default:
+		return -1;
+	}
+}
+
+int ub_lwm2m_leaf_bytes(uint16_t obj, uint16_t res, const char *format, const char *type,
+			const char *value, uint8_t *out, size_t max, char *why, size_t wlen)
+{
+	enum ub_lwm2m_dtype t = type_of(obj, res);
+	const char *name = ub_lwm2m_dtype_name(t);
+	int n;
+
+	if (t == UB_LWM2M_NONE)
+		return say(why, wlen, "resource %u of Object %u is Executable: it holds no value",
+			   res, obj);
+	if (!type || strcmp(type, name))
+		return say(why, wlen, "Type %.40s, not %s", type ? type : "(none)", name);
+	if (!value)
+		return say(why, wlen, "no value");
+	if (!strcmp(format, "b64"))
+		n = b64_decode(value, out, max);
+	else if (!strcmp(format, format_of(t)))
+		n = from_text(t, value, out, max);
+	else
+		return say(why, wlen, "Format %.20s: a %s is %s or b64", format, name,
+			   format_of(t));
+	if (n < 0 && !strcmp(format, "b64"))
+		return say(why, wlen, "value is not canonical base64 (padded, no line breaks)");
+	if (n < 0)
+		return say(why, wlen, "value is not a %s as %s writes it", name, format);
+	if (!ub_lwm2m_value_ok(t, out, (size_t)n))
+		return say(why, wlen, "%d bytes are not a valid %s", n, name);
+	return n;
+}
+
+/* --- the plan of a card's file --- */
+
+static int join(char *out, size_t max, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int join(char *out, size_t max, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, max, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= max ? UB_E_BAD_DATA : 0;
+}
+
+static int add_leaf(struct build *b, const char *uri, uint16_t obj, uint16_t res, const uint8_t *v,
+		    size_t n)
+{
+	struct ub_lwm2m_leaf l;
+	int err = ub_lwm2m_leaf_make(obj, res, v, n, &l);
+
+	if (err == UB_E_BAD_DATA)
+		return pb_fail(b, "a value that is not of its resource's type", uri);
+	if (!err)
+		err = pb_add(b, uri, l.format, l.type, l.value, NULL);
+	ub_lwm2m_leaf_wipe(&l);
+	return err;
+}
+
+static int add_instance(struct build *b, const struct ub_lwm2m_obj *o,
+			const struct ub_lwm2m_inst *in)
+{
+	char uri[96], urn[64];
+	size_t j, k;
+	int err;
+
+	ub_lwm2m_urn(o->id, o->explicit_version, o->major, o->minor, urn, sizeof(urn));
+	join(uri, sizeof(uri), "%s/%u/%u", UB_LWM2M_TREE, o->id, in->id);
+	if ((err = pb_add(b, uri, "node", urn, NULL, NULL)))
+		return err;
+	for (j = 0; j < in->nres && !err; j++) {
+		const struct ub_lwm2m_res *r = &in->res[j];
+
+		join(uri, sizeof(uri), "%s/%u/%u/%u", UB_LWM2M_TREE, o->id, in->id, r->id);
+		if (!r->multiple) {
+			err = add_leaf(b, uri, o->id, r->id, r->v, r->len);
+			continue;
+		}
+		err = pb_add(b, uri, "node", NULL, NULL, NULL);
+		for (k = 0; k < r->nri && !err; k++) {
+			join(uri, sizeof(uri), "%s/%u/%u/%u/%u", UB_LWM2M_TREE, o->id, in->id,
+			     r->id, r->ri[k].id);
+			err = add_leaf(b, uri, o->id, r->id, r->ri[k].v, r->ri[k].len);
+		}
+	}
+	return err;
+}
+
+int ub_plan_from_lwm2m(const struct ub_lwm2m_boot *bt, struct ub_plan *plan, char *why, size_t wlen)
+{
+	char err_buf[300] = "";
+	struct build b = {.plan = plan, .err = err_buf, .errlen = sizeof(err_buf)};
+	size_t i, j;
+	int err = 0;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->kind = UB_PLAN_LWM2M;
+	for (i = 0; i < bt->nobj && !err; i++)
+		for (j = 0; j < bt->obj[i].tlv.ninst && !err; j++)
+			err = add_instance(&b, &bt->obj[i], &bt->obj[i].tlv.inst[j]);
+	if (!err && plan->nnodes)
+		err = ub_plan_model(plan, UB_MODEL_BOOTSTRAP, err_buf, sizeof(err_buf));
+	if (err) {
+		if (why && wlen)
+			snprintf(why, wlen, "%s", err_buf[0] ? err_buf : ub_strerror(err));
+		ub_plan_free(plan);
+		plan->kind = UB_PLAN_LWM2M;
+	}
+	return err;
+}
