@@ -43,11 +43,17 @@ check "--wait: a card inserted later is bootstrapped" eq "$rc $(echo "$out" | jg
 # --- APDU economy: PKCS#15 by its AID first, EF_DIR only when that fails ---
 LOG=$LABDIR/sim0.log
 card_apdus() { awk '/^# (reset|power on)/ { n = 0 } /^> / { n++ } END { print n }' "$LOG"; }
-$LAB sim 0 tests/profiles/demo.conf
+# the demo card's DM bootstrap alone (without its LwM2M file)
+sed '/^lwm2m_/d; s|= boot/|= '"$PWD"'/tests/profiles/boot/|' tests/profiles/demo.conf >"$TMP/dmonly.conf"
+$LAB sim 0 "$TMP/dmonly.conf"
+printf '[smartcard]\nlogical_channel = no\n' >"$TMP/basic.conf"
+rm -f "$TMP/e.db"*
+n=$($UB --tree "$TMP/e.db" --policy "$TMP/basic.conf" -r "$R0" --reset --json bootstrap | jget "d['apdus']")
+check "demo card's DM bootstrap, T=1, after --reset, basic channel: 11 APDUs (card saw $(card_apdus))" eq "$n $(card_apdus)" "11 11"
+check "... and reads no EF_DIR record (.. B2 .. F4)" eq "$(awk '/^# (reset|power on)/ { n = 0 } /^> 0. B2 [0-9A-F][0-9A-F] F4/ { n++ } END { print n + 0 }' "$LOG")" 0
 rm -f "$TMP/e.db"*
 n=$($UB --tree "$TMP/e.db" --policy /dev/null -r "$R0" --reset --json bootstrap | jget "d['apdus']")
-check "demo card, T=1, after --reset: the power-on bootstrap takes 11 APDUs (card saw $(card_apdus))" eq "$n $(card_apdus)" "11 11"
-check "... and reads no EF_DIR record (00 B2 .. F4)" eq "$(awk '/^# (reset|power on)/ { n = 0 } /^> 00 B2 [0-9A-F][0-9A-F] F4/ { n++ } END { print n + 0 }' "$LOG")" 0
+check "... on a logical channel (the default): 2 more, MANAGE CHANNEL open and close" eq "$n $(card_apdus)" "13 13"
 # a card that selects only by a whole AID, with a PKCS#15 AID longer than
 # the well-known one: the probe fails (6A82), EF_DIR names the application
 sed 's/^\[card\]/[card]\npartial_aid = no/; s/^\[pkcs15\]/[pkcs15]\naid = A000000063504B43532D3135FF01/' \
@@ -59,7 +65,7 @@ out=$($UB --tree "$TMP/e.db" --policy /dev/null -r "$R0" --reset --json bootstra
 check "whole-AID card: bootstrap applied through EF_DIR" eq "$rc $(echo "$out" | jget "[d['status'], d['accounts']]")" \
 	'0 ["applied", ["./DMAcc/OperatorDM"]]'
 check "... the probe refused (6A82), then EF_DIR read and the full AID selected" eq \
-	"$(grep -c '^< 6A 82' "$LOG") $(grep -c '^> 00 B2 01 F4' "$LOG") $(grep -c '^> 00 A4 04 0C 0E A0 00 00 00 63 50 4B 43 53 2D 31 35 FF 01' "$LOG")" "1 1 1"
+	"$(grep -c '^< 6A 82' "$LOG") $(grep -c '^> 0. B2 01 F4' "$LOG") $(grep -c '^> 0. A4 04 0C 0E A0 00 00 00 63 50 4B 43 53 2D 31 35 FF 01' "$LOG")" "1 1 1"
 out=$($UB -r "$R0" --json info); rc=$?
 check "... info lists the PKCS#15 application once, with its full AID" eq \
 	"$rc $(echo "$out" | jget "[a['aid'] for a in d['apps'] if a['kind'] == 'pkcs15']")" '0 ["a000000063504b43532d3135ff01"]'
