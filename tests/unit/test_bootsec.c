@@ -298,6 +298,18 @@ static void policy(void **state)
 	f = write_conf("[pin]\npin1 = 12\n");
 	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
 	unlink(f);
+	/* a bad PIN1 is a secret all the same: the error says what is wrong
+	 * with it and never quotes it */
+	f = write_conf("[pin]\npin1 = 123456789\n");
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_null(strstr(err, "12345678"));
+	assert_non_null(strstr(err, ":2: [pin] pin1: bad value (must be 4 to 8 digits"));
+	assert_string_equal(p.pin1, "");
+	unlink(f);
+	f = write_conf("[pin]\npin1 = 98x1\n");
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_null(strstr(err, "98x1"));
+	unlink(f);
 	f = write_conf("[other]\nx = 1\n");
 	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
 	assert_non_null(strstr(err, "[other] x: unknown key"));
