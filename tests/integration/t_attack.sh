@@ -195,4 +195,20 @@ a0=$(grep -c '^> 00 88 00 84' "$LABDIR/sim0.log")
 out=$(ub --json push "$TMP/g4.wbxml" --content-type "$DM; SEC=NETWORKID_GBA; MAC=$(mac "$EVIL" "$TMP/g4.wbxml")" 2>/dev/null); rc=$?
 check "an account not bound to the message's NAF: refused before the card is asked" eq \
 	"$(res) $(($(grep -c '^> 00 88 00 84' "$LABDIR/sim0.log") - a0))" "77 policy 0"
+
+# --- 10. the Content-Type as RFC 2045 reads it: no MAC hidden in a quoted string ---
+policy "[push]\nallowed_sec = USERPIN\n"
+$MK "$TMP/q1.wbxml" ./DMAcc/q/ServerID=srv-q
+M=$(mac "$(hexs 123456)" "$TMP/q1.wbxml")
+export_all >"$TMP/q.before"
+out=$(ub --json push "$TMP/q1.wbxml" --content-type "$DM; SEC=USERPIN; x=\"foo;MAC=$M;y=bar\"" \
+	--user-pin 123456 2>"$TMP/err"); rc=$?
+check "a MAC inside a quoted parameter value is no MAC: refused (65, without MAC), tree unchanged" sh -c \
+	"[ '$(res)' = '65 bad-data' ] && grep -q 'without MAC' $TMP/err && $UB --tree $T tree export --secrets | cmp - $TMP/q.before"
+out=$(ub --json push "$TMP/q1.wbxml" --content-type "$DM; SEC=USERPIN; x=\"foo;MAC=$M" \
+	--user-pin 123456 2>/dev/null); rc=$?
+check "an unterminated quoted string: refused (65)" eq "$(res)" "65 bad-data"
+out=$(ub --json push "$TMP/q1.wbxml" --content-type "$DM; SEC=\"USERPIN\"; MAC=\"$M\"" \
+	--user-pin 123456 --dry-run 2>/dev/null); rc=$?
+check "a quoted SEC and MAC mean what the tokens do: verified" eq "$(res)" "0 verified"
 done_testing
