@@ -169,7 +169,7 @@ check "tree get and tree export mask them too" sh -c \
 
 # --- 9. NETWORKID_GBA: the NAF that signed must be the account's server ---
 ub gba bootstrap --rand 23553cbe9637a89d218ae64dae47bf35 --autn 55f328b43577b9b94a9ffac354dfafb3 --bsf bsf.example.org >/dev/null
-EVIL=$(ub --json gba naf-key --naf evil.example --ua 0300000099 | jget "d['ks_ext_naf']")
+EVIL=$(ub --json gba naf-key --naf evil.example --ua 0300000099 --secrets | jget "d['ks_ext_naf']")
 policy "[gba]\nua_id = 0300000099\n"
 $MK "$TMP/g1.wbxml" --source https://evil.example/dm ./DMAcc/g/ServerID=operator-dm \
 	./DMAcc/g/AppAddr/1/Addr=https://dm.operator.example:443/dm

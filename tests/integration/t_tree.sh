@@ -70,7 +70,7 @@ check "without --secrets the export shows secrets as (secret)" sh -c \
 
 # --- a pushed USERPIN_NETWORKID_GBA bootstrap, key from the card ---
 ub gba bootstrap --rand 23553cbe9637a89d218ae64dae47bf35 --autn 55f328b43577b9b94a9ffac354dfafb3 --bsf bsf.example.org >/dev/null
-KS=$(ub --json gba naf-key --naf dm.example.com --ua 0300000099 | jget "d['ks_ext_naf']")
+KS=$(ub --json gba naf-key --naf dm.example.com --ua 0300000099 --secrets | jget "d['ks_ext_naf']")
 printf '[gba]\nua_id = 0300000099\n' >"$TMP/policy.conf"
 out=$(ub --json push $F/dm12-plain.wbxml --content-type "$DM; SEC=USERPIN_NETWORKID_GBA; MAC=$(mac "$(hexs 1234:)$KS" $F/dm12-plain.wbxml)" --user-pin 1234); rc=$?
 check "USERPIN_NETWORKID_GBA push: verified with Ks_ext_NAF and applied" eq \
