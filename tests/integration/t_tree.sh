@@ -67,6 +67,15 @@ $UB --tree "$TMP/copy.db" tree import "$TMP/export.xml" >/dev/null
 check "export --secrets -> import into a new tree -> export --secrets: identical" sh -c "$UB --tree $TMP/copy.db tree export --secrets | cmp - $TMP/export.xml"
 check "without --secrets the export shows secrets as (secret)" sh -c \
 	"ub() { $UB --tree $T \"\$@\"; }; ub tree export | grep -q '<NodeName>AAuthSecret</NodeName>.*<Value>(secret)</Value>' && ! ub tree export | grep -q client-secret-demo"
+# restoring that export would write the placeholder over every credential
+ub tree export >"$TMP/masked.xml"
+$UB --tree "$T" tree export --secrets >"$TMP/before.xml"
+out=$(ub --json tree import "$TMP/masked.xml" 2>"$TMP/err"); rc=$?
+check "tree import of an export made without --secrets: refused (65), the node and the cause named" sh -c \
+	"[ '$rc $(echo "$out" | jget "d['error']")' = '65 bad-data' ] && grep -q '/AAuthSecret: the value is the placeholder (secret)' $TMP/err && grep -q 'without --secrets' $TMP/err"
+check "... the tree, its credentials too, unchanged" sh -c "$UB --tree $T tree export --secrets | cmp - $TMP/before.xml"
+$UB --tree "$TMP/restore.db" tree import "$TMP/masked.xml" >/dev/null 2>&1; rc=$?
+check "... and into a new tree: refused (65), nothing imported" eq "$rc $($UB --tree "$TMP/restore.db" tree list ./DMAcc 2>/dev/null | tr '\n' ' ')" "65 "
 
 # values with CR, CR LF and TAB (XML text allows them): export --secrets ->
 # import keeps them byte for byte (a raw CR would come back as LF)
