@@ -374,7 +374,7 @@ int ub_uri_host(const char *uri, char *out, size_t max)
 
 	/* scheme ":" "//" authority (RFC 3986 3.1, 3.2), or a bare host */
 	if (isalpha((unsigned char)*p)) {
-		for (p++; isalnum((unsigned char)*p) || strchr("+-.", *p); p++)
+		for (p++; isalnum((unsigned char)*p) || (*p && strchr("+-.", *p)); p++)
 			;
 		if (*p == ':' && p[1] == '/' && p[2] == '/')
 			p += 3;
