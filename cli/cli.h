@@ -86,6 +86,15 @@ int cli_secret(struct ub_cli *cli, const char *opt, char *arg, const char *file,
 /* Lowercase hex string as a JSON value. */
 json_object *cli_json_hex(const uint8_t *b, size_t n);
 
+/* A secret (CK, IK, Kc, Ks_ext_NAF) as a JSON value: its hex with show
+ * (the command's --secrets), else UB_SECRET_MASK, "(secret)", as tree get
+ * shows a secret leaf: the key stays, the value is masked. */
+json_object *cli_json_secret_hex(const uint8_t *b, size_t n, bool show);
+
+/* cli_json_secret_hex into cli->out under key, and without --json the
+ * line "<key> <hex or (secret)>" on stdout. */
+void cli_put_secret_hex(struct ub_cli *cli, const char *key, const uint8_t *b, size_t n, bool show);
+
 /* The exit code of an ub_err (uiccboot(1): 0, 64, 65, 69, 70, 77). */
 int cli_exit_code(int err);
 

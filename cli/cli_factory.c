@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dm_names.h"
 #include "ub_apply.h"
 #include "ub_factory.h"
 #include "ub_hex.h"
@@ -14,6 +15,7 @@ struct fargs {
 	const char *key_file, *server_id, *device_id, *format, *client_name;
 	char *client_secret, *server_secret; /* on argv: wiped once copied */
 	const char *client_secret_file, *server_secret_file;
+	bool secrets; /* derive --secrets: print the derived secrets, else masked */
 };
 
 static int fparse(struct ub_cli *cli, int argc, char **argv, struct fargs *a, const char *usage)
@@ -27,6 +29,7 @@ static int fparse(struct ub_cli *cli, int argc, char **argv, struct fargs *a, co
 					     {"server-secret", required_argument, NULL, 'S'},
 					     {"client-secret-file", required_argument, NULL, 'C'},
 					     {"server-secret-file", required_argument, NULL, 'F'},
+					     {"secrets", no_argument, NULL, 'x'},
 					     {NULL, 0, NULL, 0}};
 	int c;
 
@@ -60,6 +63,9 @@ static int fparse(struct ub_cli *cli, int argc, char **argv, struct fargs *a, co
 			break;
 		case 'F':
 			a->server_secret_file = optarg;
+			break;
+		case 'x':
+			a->secrets = true;
 			break;
 		default:
 			fprintf(stderr, "usage: %s\n", usage);
@@ -113,6 +119,7 @@ static int derive(struct ub_cli *cli, struct fargs *a)
 	ssize_t n;
 	unsigned long lineno = 0, good = 0, bad = 0;
 	bool csv = !strcmp(a->format, "csv");
+	const char *csec, *ssec;
 	int err = 0;
 
 	/* the server id goes into every line: CSV and JSON as they are */
@@ -141,17 +148,19 @@ static int derive(struct ub_cli *cli, struct fargs *a)
 			continue;
 		}
 		/* ids are printable ASCII (ub_factory_derive refuses others) and
-		 * the credentials ours: nothing to escape on this fast path */
+		 * the credentials ours: nothing to escape on this fast path.  The
+		 * secrets only with --secrets, else masked as tree get masks them */
+		csec = a->secrets ? c.client_secret : UB_SECRET_MASK;
+		ssec = a->secrets ? c.server_secret : UB_SECRET_MASK;
 		if (csv) {
-			printf("%s,%s,%s,%s,%s\n", line, a->server_id, c.client_name,
-			       c.client_secret, c.server_secret);
+			printf("%s,%s,%s,%s,%s\n", line, a->server_id, c.client_name, csec, ssec);
 		} else {
 			putchar('{');
 			json_str(stdout, "device_id", line, false);
 			json_str(stdout, "server_id", a->server_id, false);
 			json_str(stdout, "client_name", c.client_name, false);
-			json_str(stdout, "client_secret", c.client_secret, false);
-			json_str(stdout, "server_secret", c.server_secret, true);
+			json_str(stdout, "client_secret", csec, false);
+			json_str(stdout, "server_secret", ssec, true);
 			puts("}");
 		}
 		good++;
@@ -253,7 +262,9 @@ static int apply(struct ub_cli *cli, struct fargs *a)
 int cli_factory(struct ub_cli *cli, int argc, char **argv)
 {
 	static const char *usage =
-		"uiccboot factory derive --key-file F --server-id S [--format csv|json] < ids\n"
+		"uiccboot factory derive --key-file F --server-id S [--format csv|json] "
+		"[--secrets] "
+		"< ids\n"
 		"       uiccboot factory check --key-file F --server-id S --device-id ID "
 		"--client-name N --client-secret-file F [--server-secret-file F]\n"
 		"       uiccboot [--tree DB] factory apply --key-file F --device-id ID";

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "dm_names.h"
 #include "ub_gba.h"
 #include "ub_hex.h"
 
@@ -18,6 +19,7 @@ struct gba_args {
 	const char *rands[MAX_RANDS]; /* auth --gsm: one AUTHENTICATE each */
 	int nrand;
 	bool gsm, allow_me, imsi;
+	bool secrets; /* --secrets: print CK, IK, Kc, Ks_ext_NAF, else masked */
 };
 
 static int parse_args(struct ub_cli *cli, int argc, char **argv, struct gba_args *a,
@@ -35,6 +37,7 @@ static int parse_args(struct ub_cli *cli, int argc, char **argv, struct gba_args
 					     {"ptid", required_argument, NULL, 't'},
 					     {"gpi", required_argument, NULL, 'G'},
 					     {"imsi", no_argument, NULL, 'i'},
+					     {"secrets", no_argument, NULL, 'x'},
 					     {NULL, 0, NULL, 0}};
 	int c;
 
@@ -82,6 +85,9 @@ static int parse_args(struct ub_cli *cli, int argc, char **argv, struct gba_args
 		case 'G':
 			a->gpi = optarg;
 			break;
+		case 'x':
+			a->secrets = true;
+			break;
 		default:
 			fprintf(stderr, "usage: %s\n", usage);
 			return UB_E_USAGE;
@@ -104,14 +110,15 @@ static int hexarg(const char *name, const char *hex, uint8_t *out, size_t n)
 	return 0;
 }
 
+/* A value that is no secret (RES, SRES, AUTS, a NAF_Id); secrets go
+ * through cli_put_secret_hex. */
 static void put_hex(struct ub_cli *cli, const char *key, const uint8_t *b, size_t n)
 {
-	char s[80];
+	json_object *o = cli_json_hex(b, n);
 
-	json_object_object_add(cli->out, key, cli_json_hex(b, n));
-	if (!cli->json)
-		printf("%-10s %s\n", key, ub_hex(s, b, n)); /* our own hex: nothing to escape */
-	OPENSSL_cleanse(s, sizeof(s));			    /* CK, IK, Ks_ext_NAF */
+	json_object_object_add(cli->out, key, o);
+	if (!cli->json && o) /* our own hex: nothing to escape */
+		printf("%-10s %s\n", key, json_object_get_string(o));
 }
 
 static void put_str(struct ub_cli *cli, const char *key, const char *v)
@@ -136,6 +143,7 @@ static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct g
 	json_object *arr = json_object_new_array(), *o;
 	uint8_t rand[16], sres[4], kc[8];
 	char imsi[16], s[40];
+	bool show = a->secrets; /* Kc */
 	struct ub_status st = {0};
 	int i, mnc, err;
 
@@ -152,16 +160,16 @@ static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct g
 			return card_fail(cli, &st);
 		if (i == 0) { /* the single-RAND form */
 			json_object_object_add(cli->out, "sres", cli_json_hex(sres, 4));
-			json_object_object_add(cli->out, "kc", cli_json_hex(kc, 8));
+			json_object_object_add(cli->out, "kc", cli_json_secret_hex(kc, 8, show));
 		}
 		o = json_object_new_object();
 		json_object_object_add(o, "rand", cli_json_hex(rand, 16));
 		json_object_object_add(o, "sres", cli_json_hex(sres, 4));
-		json_object_object_add(o, "kc", cli_json_hex(kc, 8));
+		json_object_object_add(o, "kc", cli_json_secret_hex(kc, 8, show));
 		json_object_array_add(arr, o);
 		if (!cli->json) {
 			printf("%-10s %s\n", "sres", ub_hex(s, sres, 4));
-			printf("%-10s %s\n", "kc", ub_hex(s, kc, 8));
+			printf("%-10s %s\n", "kc", show ? ub_hex(s, kc, 8) : UB_SECRET_MASK);
 		}
 		OPENSSL_cleanse(kc, sizeof(kc));
 	}
@@ -171,8 +179,9 @@ static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct g
 
 int cli_auth(struct ub_cli *cli, int argc, char **argv)
 {
-	static const char *usage = "uiccboot auth --rand HEX --autn HEX [--app usim|isim] | "
-				   "auth --gsm [--imsi] --rand HEX [--rand HEX]...";
+	static const char *usage =
+		"uiccboot auth --rand HEX --autn HEX [--app usim|isim] [--secrets] "
+		"| auth --gsm [--imsi] --rand HEX [--rand HEX]... [--secrets]";
 	const struct ub_app *app = NULL;
 	struct ub_status st = {0};
 	struct gba_args a;
@@ -208,12 +217,12 @@ int cli_auth(struct ub_cli *cli, int argc, char **argv)
 		put_hex(cli, "auts", r.auts, 14);
 	if (err)
 		return card_fail(cli, &st);
-	/* printing them is this command's purpose */
+	/* RES is no secret; CK, IK and Kc are, shown only with --secrets */
 	put_hex(cli, "res", r.res, r.res_len);
-	put_hex(cli, "ck", r.ck, 16);
-	put_hex(cli, "ik", r.ik, 16);
+	cli_put_secret_hex(cli, "ck", r.ck, 16, a.secrets);
+	cli_put_secret_hex(cli, "ik", r.ik, 16, a.secrets);
 	if (r.has_kc)
-		put_hex(cli, "kc", r.kc, 8);
+		cli_put_secret_hex(cli, "kc", r.kc, 8, a.secrets);
 	OPENSSL_cleanse(&r, sizeof(r));
 	return 0;
 }
@@ -339,7 +348,7 @@ static int gba_naf_key(struct ub_cli *cli, struct gba_args *a)
 	put_str(cli, "btid", bp.btid);
 	put_str(cli, "lifetime", bp.lifetime);
 	put_str(cli, "impi", g.impi);
-	put_hex(cli, "ks_ext_naf", key, 32); /* the command's purpose */
+	cli_put_secret_hex(cli, "ks_ext_naf", key, 32, a->secrets);
 	OPENSSL_cleanse(key, sizeof(key));
 	return 0;
 }
@@ -432,7 +441,7 @@ static int gba_push(struct ub_cli *cli, struct gba_args *a)
 	put_str(cli, "ptid", gpi.ptid);
 	put_hex(cli, "naf_id", gpi.naf_id, gpi.naf_id_len);
 	put_str(cli, "lifetime", gpi.lifetime);
-	put_hex(cli, "ks_ext_naf", key, 32);
+	cli_put_secret_hex(cli, "ks_ext_naf", key, 32, a->secrets);
 	OPENSSL_cleanse(key, sizeof(key));
 	return 0;
 }
@@ -443,9 +452,9 @@ int cli_gba(struct ub_cli *cli, int argc, char **argv)
 		"uiccboot gba status [--app usim|isim]\n"
 		"       uiccboot gba bootstrap --rand HEX --autn HEX --bsf FQDN [--lifetime T]"
 		" [--allow-gba-me]\n"
-		"       uiccboot gba naf-key --naf FQDN --ua HEX\n"
+		"       uiccboot gba naf-key --naf FQDN --ua HEX [--secrets]\n"
 		"       uiccboot gba push --rand HEX --autn HEX --naf FQDN --ua HEX --ptid STR"
-		" [--lifetime T]";
+		" [--lifetime T] [--secrets]";
 	struct gba_args a;
 	int err;
 

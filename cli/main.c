@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dm_names.h"
 #include "ub_policy.h"
 #include "ub_hex.h"
 #include "ub_secret.h"
@@ -258,8 +259,23 @@ json_object *cli_json_hex(const uint8_t *b, size_t n)
 	if (!s)
 		return NULL;
 	o = json_object_new_string(ub_hex(s, b, n));
+	OPENSSL_cleanse(s, 2 * n + 1); /* a key, perhaps */
 	free(s);
 	return o;
+}
+
+json_object *cli_json_secret_hex(const uint8_t *b, size_t n, bool show)
+{
+	return show ? cli_json_hex(b, n) : json_object_new_string(UB_SECRET_MASK);
+}
+
+void cli_put_secret_hex(struct ub_cli *cli, const char *key, const uint8_t *b, size_t n, bool show)
+{
+	json_object *o = cli_json_secret_hex(b, n, show);
+
+	json_object_object_add(cli->out, key, o);
+	if (!cli->json && o) /* our own hex, or the mask: nothing to escape */
+		printf("%-10s %s\n", key, json_object_get_string(o));
 }
 
 enum {

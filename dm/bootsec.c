@@ -55,72 +55,132 @@ static int set_mac(struct ub_ctype *ct, const char *hex)
 	return 0;
 }
 
-static char *trim(char *s)
+/* RFC 2045 5.1: a token is 1*<any US-ASCII CHAR except SPACE, CTLs, or
+ * tspecials>. */
+static bool tchar(char c)
 {
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		*--e = '\0';
-	if (e - s >= 2 && *s == '"' && e[-1] == '"') {
-		e[-1] = '\0';
-		s++;
-	}
-	return s;
+	return c > 0x20 && c < 0x7F && !strchr("()<>@,;:\\\"/[]?=", c);
 }
 
+static const char *ows(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* A token at *p into out; *p moves past it.  0 or UB_E_BAD_DATA (none,
+ * or longer than max - 1). */
+static int token(const char **p, char *out, size_t max)
+{
+	size_t n = 0;
+
+	while (tchar((*p)[n]))
+		n++;
+	if (!n || n >= max)
+		return UB_E_BAD_DATA;
+	memcpy(out, *p, n);
+	out[n] = '\0';
+	*p += n;
+	return 0;
+}
+
+/* value := token / quoted-string (RFC 2045 5.1, RFC 822 3.3), unquoted
+ * into out: a quoted-pair "\c" stands for c, and a ';' or '=' in quotes is
+ * text.  Inside the quotes: HTAB, SP and visible ASCII only.  An
+ * unterminated quote is refused. */
+static int value(const char **p, char *out, size_t max)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	if (*s != '"')
+		return token(p, out, max);
+	for (s++; *s != '"'; s++) {
+		if (*s == '\\')
+			s++;
+		if (*s != '\t' && (*s < 0x20 || *s > 0x7E)) /* the end of the string too */
+			return UB_E_BAD_DATA;
+		if (n + 1 >= max)
+			return UB_E_BAD_DATA;
+		out[n++] = *s;
+	}
+	out[n] = '\0';
+	*p = s + 1;
+	return 0;
+}
+
+/* type "/" subtype at *p (no white space inside), the media of ct. */
+static int media_type(const char **p, struct ub_ctype *ct)
+{
+	char type[sizeof(ct->type)], sub[sizeof(ct->type)], name[2 * sizeof(ct->type)];
+
+	if (token(p, type, sizeof(type)) || *(*p)++ != '/' || token(p, sub, sizeof(sub)))
+		return UB_E_BAD_DATA;
+	snprintf(name, sizeof(name), "%s/%s", type, sub);
+	if (strlen(name) >= sizeof(ct->type))
+		return UB_E_BAD_DATA; /* never cut */
+	set_media(ct, name);
+	return 0;
+}
+
+/* RFC 2045 5.1: type "/" subtype *(";" attribute "=" value), white space
+ * allowed around ';' and '='.  Only SEC and MAC matter here; any other
+ * parameter must still be well-formed, or where one parameter ends would
+ * be a guess (and a MAC hidden in a quoted string could be read by one
+ * parser and not by another). */
 int ub_ctype_parse(const char *s, struct ub_ctype *ct)
 {
-	char buf[512], *tok, *save = NULL, *eq, *v;
-	bool first = true;
+	char attr[64], v[512];
+	const char *p = ows(s);
 
 	memset(ct, 0, sizeof(*ct));
-	if (strlen(s) >= sizeof(buf))
+	if (strlen(s) >= sizeof(v) || media_type(&p, ct))
 		return UB_E_BAD_DATA;
-	snprintf(buf, sizeof(buf), "%s", s);
-	for (tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
-		tok = trim(tok);
-		if (first) {
-			if (!*tok || strchr(tok, '='))
-				return UB_E_BAD_DATA;
-			set_media(ct, tok);
-			first = false;
-			continue;
-		}
-		eq = strchr(tok, '=');
-		if (!eq)
+	for (p = ows(p); *p; p = ows(p)) {
+		if (*p++ != ';')
 			return UB_E_BAD_DATA;
-		*eq = '\0';
-		v = trim(eq + 1);
-		tok = trim(tok);
-		if (!strcasecmp(tok, "SEC")) {
+		p = ows(p);
+		if (token(&p, attr, sizeof(attr)))
+			return UB_E_BAD_DATA;
+		p = ows(p);
+		if (*p++ != '=')
+			return UB_E_BAD_DATA;
+		p = ows(p);
+		if (value(&p, v, sizeof(v)))
+			return UB_E_BAD_DATA;
+		if (!strcasecmp(attr, "SEC")) {
 			if (ct->sec)
 				return UB_E_BAD_DATA; /* twice: ambiguous */
 			ct->sec = sec_from_text(v);
 			if (!ct->sec)
 				return UB_E_BAD_DATA;
-		} else if (!strcasecmp(tok, "MAC")) {
+		} else if (!strcasecmp(attr, "MAC")) {
 			if (ct->has_mac || set_mac(ct, v))
 				return UB_E_BAD_DATA;
 		}
 		/* other parameters (charset, ...) do not matter here */
 	}
-	return first ? UB_E_BAD_DATA : 0;
+	return 0;
 }
 
 /* The one WSP Content-Type decoder is wire/wsp.c's; here its SEC and MAC
- * texts become the DM layer's values. */
+ * texts become the DM layer's values.  A media type sent as text must be
+ * type/subtype as the text form's: no parameters hidden in it. */
 int ub_ctype_parse_wsp(const uint8_t *b, size_t n, struct ub_ctype *ct)
 {
 	struct ub_wsp_ctype w;
+	const char *p;
 	size_t used;
 
 	memset(ct, 0, sizeof(*ct));
 	if (ub_wsp_ctype_decode(b, n, &used, &w, NULL, 0) || used != n)
 		return UB_E_BAD_DATA;
-	set_media(ct, w.media);
+	p = w.media;
+	if (w.media_code >= 0)
+		set_media(ct, w.media);
+	else if (media_type(&p, ct) || *p)
+		return UB_E_BAD_DATA;
 	if (w.has_sec && !(ct->sec = sec_from_text(w.sec)))
 		return UB_E_BAD_DATA;
 	if (w.has_mac && set_mac(ct, w.mac))
@@ -314,7 +374,7 @@ int ub_uri_host(const char *uri, char *out, size_t max)
 
 	/* scheme ":" "//" authority (RFC 3986 3.1, 3.2), or a bare host */
 	if (isalpha((unsigned char)*p)) {
-		for (p++; isalnum((unsigned char)*p) || strchr("+-.", *p); p++)
+		for (p++; isalnum((unsigned char)*p) || (*p && strchr("+-.", *p)); p++)
 			;
 		if (*p == ':' && p[1] == '/' && p[2] == '/')
 			p += 3;

@@ -255,15 +255,39 @@ static int set(struct ub_policy *p, const char *sec, const char *k, const char *
 	return -1;
 }
 
+/* The keys whose value is a secret: a refusal says what is wrong with the
+ * value and never quotes it (it would reach the terminal, a log, --json).
+ * Every key of [pin] is one, whether listed here or not. */
+static const struct {
+	const char *section, *key, *rule;
+} secret_keys[] = {
+	{"pin", "pin1", "must be 4 to 8 digits"},
+};
+
+/* The rule of a secret key, or NULL for a key whose value may be quoted. */
+static const char *secret_rule(const char *section, const char *k)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(secret_keys) / sizeof(secret_keys[0]); i++)
+		if (!strcmp(section, secret_keys[i].section) && !strcmp(k, secret_keys[i].key))
+			return secret_keys[i].rule;
+	return strcmp(section, "pin") ? NULL : "see uiccboot-policy(5)";
+}
+
 static int on_key(void *user, const char *section, const char *k, const char *v)
 {
 	struct load *l = user;
 	int r = set(l->p, section, k, v);
+	const char *rule;
 
 	if (r > 0 && !strcmp(section, "pin") && *v)
 		l->has_pin = true;
 	if (r < 0)
 		snprintf(l->err, l->errlen, "[%s] %s: unknown key", section, k);
+	else if (r == 0 && (rule = secret_rule(section, k)))
+		snprintf(l->err, l->errlen, "[%s] %s: bad value (%s; a secret, not shown)", section,
+			 k, rule);
 	else if (r == 0)
 		snprintf(l->err, l->errlen, "[%s] %s: bad value '%s'", section, k, v);
 	return r > 0;

@@ -112,6 +112,28 @@ int pb_resolve_inbox(struct build *b)
 	return 0;
 }
 
+/* An export without --secrets (tree/tnds_out.c) writes UB_SECRET_MASK for
+ * every secret leaf: imported, that would silently replace the
+ * credentials with the placeholder.  Refused, naming the node. */
+static int masked_secret(struct build *b)
+{
+	const struct ub_plan_node *n;
+	size_t i;
+
+	for (i = 0; i < b->plan->nnodes; i++) {
+		n = &b->plan->nodes[i];
+		if (n->value && !strcmp(n->value, UB_SECRET_MASK) && ub_dm_is_secret(n->uri)) {
+			snprintf(b->err, b->errlen,
+				 "%s: the value is the placeholder %s of an export made without "
+				 "--secrets; nothing imported (a backup is an export with "
+				 "--secrets)",
+				 n->uri, UB_SECRET_MASK);
+			return UB_E_BAD_DATA;
+		}
+	}
+	return 0;
+}
+
 int ub_plan_from_tnds(const char *xml, size_t len, struct ub_plan *plan, char *err, size_t errlen)
 {
 	struct build b = {.plan = plan,
@@ -147,6 +169,8 @@ int ub_plan_from_tnds(const char *xml, size_t len, struct ub_plan *plan, char *e
 			rc = pb_tnds_node(&b, k, ".", true);
 	if (!rc && !plan->nnodes)
 		rc = pb_fail(&b, "TNDS document without nodes", NULL);
+	if (!rc)
+		rc = masked_secret(&b);
 	xdoc_free(root);
 	if (!rc)
 		rc = pb_resolve_inbox(&b) ?: ub_plan_model(plan, UB_MODEL_IMPORT, err, errlen);

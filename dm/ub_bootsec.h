@@ -27,7 +27,11 @@ struct ub_ctype {
 const char *ub_sec_name_for(enum ub_sec sec, enum ub_msg_kind kind);
 
 /* "application/vnd.syncml.dm+wbxml; SEC=USERPIN; MAC=<40 hex>" (either
- * case; CP's numeric SEC 0-3 too).  Returns 0 or UB_E_BAD_DATA. */
+ * case; CP's numeric SEC 0-3 too), read as RFC 2045 5.1 reads it: a value
+ * is a token or a quoted-string (a ';' inside quotes does not split; a
+ * quoted SEC or MAC means what the token does).  Returns 0 or UB_E_BAD_DATA
+ * (malformed syntax, an unterminated quote, a parameter without '=', SEC
+ * or MAC twice, a SEC we do not know, a MAC that is not 40 hex digits). */
 int ub_ctype_parse(const char *s, struct ub_ctype *ct);
 
 /* The WSP binary Content-Type header value (WAP-230 8.4.2.24): media as a

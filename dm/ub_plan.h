@@ -76,8 +76,11 @@ void ub_plan_free(struct ub_plan *plan);
 /* A TNDS XML document (MgmtTree; a top node's Path names its parent, "."
  * when absent) to a plan: for `tree import` and factory images.  The
  * document may be 16 times as large as a bootstrap message (1 MiB), with
- * 12 XML elements per node; the node and depth limits are the same.  Returns 0,
- * UB_E_BAD_DATA or UB_E_NOMEM. */
+ * 12 XML elements per node; the node and depth limits are the same.  A secret
+ * leaf (ub_dm_is_secret) whose value is UB_SECRET_MASK, what an export
+ * without secrets writes, is refused: restoring it would replace the
+ * credential with the placeholder.  Returns 0, UB_E_BAD_DATA or
+ * UB_E_NOMEM. */
 int ub_plan_from_tnds(const char *xml, size_t len, struct ub_plan *plan, char *err, size_t errlen);
 
 #endif

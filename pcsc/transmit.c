@@ -210,7 +210,10 @@ int ub_transmit(struct ub_card *c, struct ub_apdu *a)
 			a->sw = (uint16_t)(sw1 << 8 | sw2);
 			break;
 		}
-		err = xfer(c, cmd, len, a->flags & UB_APDU_SECRET_RESP, rsp, &rl);
+		/* every TPDU of the exchange is as secret as the caller said:
+		 * a command re-sent after 6Cxx carries the same data, and the
+		 * data of a GET RESPONSE is the command's answer */
+		err = xfer(c, cmd, len, a->flags, rsp, &rl);
 	}
 	if (err)
 		return err;

@@ -55,7 +55,7 @@ say "a pushed bootstrap, SEC=USERPIN_NETWORKID_GBA: the MAC key is <user PIN> ':
 echo "(the DM server side, for the demo: GBA run, Ks_ext_NAF for dm.example.com, HMAC-SHA1)"
 U gba bootstrap --rand 23553cbe9637a89d218ae64dae47bf35 \
 	--autn 55f328b43577b9b94a9ffac354dfafb3 --bsf bsf.example.org
-KS=$($UB -r "$R" --json gba naf-key --naf dm.example.com --ua 0300000099 |
+KS=$($UB -r "$R" --json gba naf-key --naf dm.example.com --ua 0300000099 --secrets |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["ks_ext_naf"])')
 MSG=tests/fixtures/dm12-plain.wbxml
 MAC=$(openssl dgst -sha1 -mac HMAC -macopt "hexkey:$(printf '1234:' | od -An -tx1 | tr -d ' \n')$KS" "$MSG" |

@@ -47,10 +47,16 @@ static void names_free(struct names *ns)
 	free(ns->v);
 }
 
+/* XML text: & < > " as entities, and CR as a character reference, since
+ * a parser turns a raw CR or CR LF into LF (XML 1.0 2.11: end-of-line
+ * handling); TAB and LF in element content reach the reader as they are. */
 static void esc(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
+		case '\r':
+			fputs("&#13;", out);
+			break;
 		case '&':
 			fputs("&amp;", out);
 			break;

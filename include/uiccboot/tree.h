@@ -67,7 +67,8 @@ int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri
  * ACL, Format, Type and values; provenance is not part of TNDS.  Secret
  * values (AAuthSecret, ClientPW, ...) are written only with secrets, else
  * as "(secret)": only an export with secrets is a backup that `uiccboot
- * tree import` restores. */
+ * tree import` restores (it refuses a secret leaf holding "(secret)").
+ * CR is written as &#13;, so that a value reads back byte for byte. */
 int ub_tree_export_tnds(struct ub_tree *t, const char *uri, bool secrets, FILE *out);
 
 /* What one transaction did to the tree (a bootstrap applied, a card's

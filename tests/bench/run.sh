@@ -74,7 +74,7 @@ $LAB sim 0 "$W/demo-T0.conf"
 rands=()
 for ((i = 0; i < N; i++)); do rands+=(--rand "$(printf '%02x' $i | sed 's/../&&&&&&&&&&&&&&&&/')"); done
 a0=$(simlog_apdus 0)
-ours=$($UB -r "$R0" --json auth --gsm --imsi "${rands[@]}")
+ours=$($UB -r "$R0" --json auth --gsm --imsi --secrets "${rands[@]}")
 a1=$(simlog_apdus 0)
 peer=$(timeout 30 eapol_test -R "$R0" sim 1234 $N 2>&1 | grep '^001010123456789:' | tr A-F a-f)
 a2=$(simlog_apdus 0)
@@ -83,7 +83,7 @@ import json,sys
 d=json.loads(sys.argv[1]); p=sys.argv[2].split()
 ours=['%s:%s:%s:%s' % (d['imsi'], t['kc'], t['sres'], t['rand']) for t in d['triplets']]
 print('same triplets' if ours == p else 'DIFFERENT: %s vs %s' % (ours, p))" "$ours" "$peer")
-tu=$(median_ms $UB -r "$R0" auth --gsm --imsi "${rands[@]}")
+tu=$(median_ms $UB -r "$R0" auth --gsm --imsi --secrets "${rands[@]}")
 te=$(median_ms timeout 30 eapol_test -R "$R0" sim 1234 $N)
 row "IMSI + $N GSM auths: APDUs" "$((a1 - a0))" "eapol_test $((a2 - a1))" "$(ratio $((a1 - a0)) $((a2 - a1)))" "$same"
 row "IMSI + $N GSM auths: median wall time" "$tu ms" "eapol_test $te ms" "$(ratio $tu $te)" "through pcscd, $RUNS runs each"
@@ -133,7 +133,7 @@ chmod 600 "$W/key"
 python3 -c "
 for i in range(1000000): print('IMEI:%015d' % (350000000000000 + i))" >"$W/ids"
 t0=$(ms)
-$UB factory derive --key-file "$W/key" --server-id dm.operator.example <"$W/ids" >/dev/null
+$UB factory derive --key-file "$W/key" --server-id dm.operator.example --secrets <"$W/ids" >/dev/null
 t1=$(ms)
 ids=$(python3 -c "print(int(1000000 / (($t1 - $t0) / 1e9)))")
 hm=$(openssl speed -mr -seconds 3 -bytes 64 -hmac sha256 2>/dev/null | awk -F: '/^\+F:/ {printf "%d", $4 / 64}')

@@ -169,7 +169,7 @@ check "tree get and tree export mask them too" sh -c \
 
 # --- 9. NETWORKID_GBA: the NAF that signed must be the account's server ---
 ub gba bootstrap --rand 23553cbe9637a89d218ae64dae47bf35 --autn 55f328b43577b9b94a9ffac354dfafb3 --bsf bsf.example.org >/dev/null
-EVIL=$(ub --json gba naf-key --naf evil.example --ua 0300000099 | jget "d['ks_ext_naf']")
+EVIL=$(ub --json gba naf-key --naf evil.example --ua 0300000099 --secrets | jget "d['ks_ext_naf']")
 policy "[gba]\nua_id = 0300000099\n"
 $MK "$TMP/g1.wbxml" --source https://evil.example/dm ./DMAcc/g/ServerID=operator-dm \
 	./DMAcc/g/AppAddr/1/Addr=https://dm.operator.example:443/dm
@@ -195,4 +195,20 @@ a0=$(grep -c '^> 00 88 00 84' "$LABDIR/sim0.log")
 out=$(ub --json push "$TMP/g4.wbxml" --content-type "$DM; SEC=NETWORKID_GBA; MAC=$(mac "$EVIL" "$TMP/g4.wbxml")" 2>/dev/null); rc=$?
 check "an account not bound to the message's NAF: refused before the card is asked" eq \
 	"$(res) $(($(grep -c '^> 00 88 00 84' "$LABDIR/sim0.log") - a0))" "77 policy 0"
+
+# --- 10. the Content-Type as RFC 2045 reads it: no MAC hidden in a quoted string ---
+policy "[push]\nallowed_sec = USERPIN\n"
+$MK "$TMP/q1.wbxml" ./DMAcc/q/ServerID=srv-q
+M=$(mac "$(hexs 123456)" "$TMP/q1.wbxml")
+export_all >"$TMP/q.before"
+out=$(ub --json push "$TMP/q1.wbxml" --content-type "$DM; SEC=USERPIN; x=\"foo;MAC=$M;y=bar\"" \
+	--user-pin 123456 2>"$TMP/err"); rc=$?
+check "a MAC inside a quoted parameter value is no MAC: refused (65, without MAC), tree unchanged" sh -c \
+	"[ '$(res)' = '65 bad-data' ] && grep -q 'without MAC' $TMP/err && $UB --tree $T tree export --secrets | cmp - $TMP/q.before"
+out=$(ub --json push "$TMP/q1.wbxml" --content-type "$DM; SEC=USERPIN; x=\"foo;MAC=$M" \
+	--user-pin 123456 2>/dev/null); rc=$?
+check "an unterminated quoted string: refused (65)" eq "$(res)" "65 bad-data"
+out=$(ub --json push "$TMP/q1.wbxml" --content-type "$DM; SEC=\"USERPIN\"; MAC=\"$M\"" \
+	--user-pin 123456 --dry-run 2>/dev/null); rc=$?
+check "a quoted SEC and MAC mean what the tokens do: verified" eq "$(res)" "0 verified"
 done_testing

@@ -110,7 +110,7 @@ check "... and no message quotes a secret" sh -c "! grep -q -e hunter2 -e swordf
 
 # --- 16. GBA: the NAF's account binding, read as every URL reader does ---
 ub gba bootstrap --rand 23553cbe9637a89d218ae64dae47bf35 --autn 55f328b43577b9b94a9ffac354dfafb3 --bsf bsf.example.org >/dev/null
-EVIL=$(ub --json gba naf-key --naf evil.example --ua 0300000099 | jget "d['ks_ext_naf']")
+EVIL=$(ub --json gba naf-key --naf evil.example --ua 0300000099 --secrets | jget "d['ks_ext_naf']")
 policy "[gba]\nua_id = 0300000099\n"
 gpush() { out=$(ub --json push "$1" --content-type "$DM; SEC=NETWORKID_GBA; MAC=$(mac "$EVIL" "$1")" 2>"$TMP/err"); rc=$?; }
 export_all >"$TMP/n.before"

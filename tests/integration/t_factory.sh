@@ -7,7 +7,7 @@ MASTER=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 KEY=$TMP/master.key
 printf '%s\n' $MASTER >"$KEY"
 chmod 600 "$KEY"
-derive() { $UB factory derive --key-file "$KEY" "$@"; }
+derive() { $UB factory derive --key-file "$KEY" --secrets "$@"; }
 
 out=$(printf 'IMEI:490154203237518\nIMEI:356938035643809\nMEID:A0000000002329\n' | derive --server-id dm.operator.example | tail -n +2)
 check "the documented vectors equal an independent HKDF (Python hmac)" eq "$out" \
@@ -28,6 +28,16 @@ b=$(echo IMEI:1 | derive --server-id b.example | tail -1 | cut -d, -f3-)
 check "two ServerIDs give the same device different credentials" test "$a" != "$b"
 out=$(echo IMEI:490154203237518 | derive --server-id dm.operator.example --format json)
 check "--format json: one object a line" eq "$(echo "$out" | jget "d['client_name']")" u1-c3a899d905c4383e49b5
+
+# without --secrets the derived secrets are masked, in CSV and JSON alike
+echo IMEI:490154203237518 | $UB factory derive --key-file "$KEY" --server-id dm.operator.example \
+	>"$TMP/masked.csv" 2>&1; rc=$?
+echo IMEI:490154203237518 | $UB factory derive --key-file "$KEY" --server-id dm.operator.example \
+	--format json >"$TMP/masked.json" 2>&1; rc=$rc$?
+v=$(jget "[d['client_name'], d['client_secret'], d['server_secret']]" <$TMP/masked.json 2>/dev/null)
+check "derive without --secrets: client name shown, both secrets (secret), never their values" sh -c \
+	"[ $rc = 00 ] && ! grep -q -e aKku0Flsk13s5SR4XJ8uNxKDuUz5CXTQ -e QfqGTUNJ9xi9Zt8A8jQYOjjycwt0CDFw $TMP/masked.csv $TMP/masked.json && grep -qx 'IMEI:490154203237518,dm.operator.example,u1-c3a899d905c4383e49b5,(secret),(secret)' $TMP/masked.csv"
+check "... --format json: client_secret and server_secret (secret)" eq "$v" '["u1-c3a899d905c4383e49b5", "(secret)", "(secret)"]'
 
 printf 'IMEI:1\n\nbad id\nIMEI:2\nx,y\n' | derive --server-id s >"$TMP/o" 2>"$TMP/e"; rc=$?
 check "bad lines: reported with their line numbers, skipped, exit 65" sh -c \

@@ -21,8 +21,20 @@ PY
 b64() { python3 -c "import base64,sys; print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode())" "$1"; }
 
 # --- auth (3G and GSM) equals osmo-auc-gen ---
+CK1=$(auc CK $K $OPC b9b9 ff9bb4d0b607 $RAND1) IK1=$(auc IK $K $OPC b9b9 ff9bb4d0b607 $RAND1)
+KC1=$(auc Kc $K $OPC b9b9 ff9bb4d0b607 $RAND1)
+# without --secrets neither the text nor the JSON output holds CK, IK or Kc
+# (each run on a fresh card: a second AUTHENTICATE with this AUTN is a replay)
 $LAB sim 0 $P
-out=$($UB --json auth --rand $RAND1 --autn $AUTN1)
+$UB auth --rand $RAND1 --autn $AUTN1 >"$TMP/auth.txt" 2>&1; rc=$?
+$LAB sim 0 $P
+$UB --json auth --rand $RAND1 --autn $AUTN1 >"$TMP/auth.json" 2>&1; rc=$rc$?
+v=$(jget "[d['ck'], d['ik'], d['kc']]" <$TMP/auth.json 2>/dev/null)
+check "auth without --secrets: RES shown, CK, IK and Kc (secret) in text and --json, never their values" sh -c \
+	"[ $rc = 00 ] && grep -q '^res  *$(auc RES $K $OPC b9b9 ff9bb4d0b607 $RAND1)' $TMP/auth.txt && grep -q '^ck  *(secret)' $TMP/auth.txt && ! grep -qiE '$CK1|$IK1|$KC1' $TMP/auth.txt $TMP/auth.json"
+check "... the JSON keys ck, ik, kc stay, each (secret)" eq "$v" '["(secret)", "(secret)", "(secret)"]'
+$LAB sim 0 $P
+out=$($UB --json auth --rand $RAND1 --autn $AUTN1 --secrets)
 check "auth: res, ck, ik, kc equal osmo-auc-gen (35.208 set 1)" eq "$(echo "$out" | jget "[d['res'], d['ck'], d['ik'], d['kc']]")" \
 	"[\"$(auc RES $K $OPC b9b9 ff9bb4d0b607 $RAND1)\", \"$(auc CK $K $OPC b9b9 ff9bb4d0b607 $RAND1)\", \"$(auc IK $K $OPC b9b9 ff9bb4d0b607 $RAND1)\", \"$(auc Kc $K $OPC b9b9 ff9bb4d0b607 $RAND1)\"]"
 out=$($UB --json auth --rand $RAND1 --autn $AUTN1 2>/dev/null); rc=$?
@@ -32,7 +44,13 @@ check "osmo-auc-gen resynchronises from that AUTS" eq \
 	"$(osmo-auc-gen -3 -a milenage -k $K -o $OPC -f b9b9 -A "$auts" -r $RAND1 2>&1 | sed -n 's/^SQN.MS:[[:space:]]*//p')" "$((16#ff9bb4d0b607))"
 out=$($UB --json auth --rand $RAND1 --autn ${AUTN1:0:30}00 2>/dev/null); rc=$?
 check "auth with a wrong MAC: exit 65, auth-mac" eq "$rc $(echo "$out" | jget "d['error']")" "65 auth-mac"
-out=$($UB --json auth --gsm --rand $RAND1)
+$UB auth --gsm --rand $RAND1 >"$TMP/gsm.txt" 2>&1; rc=$?
+$UB --json auth --gsm --rand $RAND1 --rand $RAND1 >"$TMP/gsm.json" 2>&1; rc=$rc$?
+v=$(jget "[d['kc']] + [t['kc'] for t in d['triplets']]" <$TMP/gsm.json 2>/dev/null)
+check "auth --gsm without --secrets: SRES shown, Kc (secret) in text, --json and triplets" sh -c \
+	"[ $rc = 00 ] && grep -q '^kc  *(secret)' $TMP/gsm.txt && ! grep -qi '$KC1' $TMP/gsm.txt $TMP/gsm.json"
+check "... kc and every triplet's kc (secret)" eq "$v" '["(secret)", "(secret)", "(secret)"]'
+out=$($UB --json auth --gsm --rand $RAND1 --secrets)
 check "auth --gsm: sres and kc equal osmo-auc-gen" eq "$(echo "$out" | jget "[d['sres'], d['kc']]")" \
 	"[\"$(auc SRES $K $OPC b9b9 ff9bb4d0b607 $RAND1)\", \"$(auc Kc $K $OPC b9b9 ff9bb4d0b607 $RAND1)\"]"
 
@@ -48,9 +66,19 @@ check "gba bootstrap (USIM): RES, B-TID = base64(RAND)@BSF, GBA_U" eq \
 out=$($UB --json gba status --app usim)
 check "gba status reads B-TID and lifetime back from EF_GBABP" eq "$(echo "$out" | jget "[d['btid'], d['lifetime'], d['expired']]")" \
 	"[\"$(b64 $RAND1)@bsf.example.org\", \"2030-01-31T12:00:00Z\", false]"
-out=$($UB --json --trace "$TMP/trace2" gba naf-key --naf naf.example.org --ua 0100000002 --app usim)
+$UB gba naf-key --naf naf.example.org --ua 0100000002 --app usim >"$TMP/naf.txt" 2>&1; rc=$?
+$UB --json gba naf-key --naf naf.example.org --ua 0100000002 --app usim >"$TMP/naf.json" 2>&1; rc=$rc$?
+v=$(jget "[d['ks_ext_naf'], d['impi']]" <$TMP/naf.json 2>/dev/null)
+check "naf-key without --secrets: Ks_ext_NAF (secret) in text and --json, never its value" sh -c \
+	"[ $rc = 00 ] && grep -q '^ks_ext_naf (secret)' $TMP/naf.txt && ! grep -qi '$VEC' $TMP/naf.txt $TMP/naf.json"
+check "... the JSON key ks_ext_naf stays, (secret); impi shown" eq "$v" '["(secret)", "'"$IMPI1"'"]'
+out=$($UB --json --trace "$TMP/trace2" gba naf-key --naf naf.example.org --ua 0100000002 --app usim --secrets)
 check "naf-key (USIM form) equals the vector of docs/test-vectors.md 3" eq \
 	"$(echo "$out" | jget "[d['ks_ext_naf'], d['impi'], d['naf_id']]")" "[\"$VEC\", \"$IMPI1\", \"6e61662e6578616d706c652e6f72670100000002\"]"
+LONG=$(python3 -c "print('a' * 60 + '.' + 'b' * 60 + '.' + 'c' * 60 + '.example')")
+$UB gba naf-key --naf $LONG --ua 0100000002 --app usim >"$TMP/long.txt" 2>&1; rc=$?
+check "naf-key of a 189-byte NAF FQDN, text output: the whole NAF_Id printed (the old 80-byte buffer overflowed)" sh -c \
+	"[ $rc = 0 ] && grep -q '^naf_id  *$(printf %s $LONG | od -An -v -tx1 | tr -d ' \n')0100000002\$' $TMP/long.txt"
 check "that vector equals an independent HMAC over osmo-auc-gen's CK||IK" eq "$(ks_ext $K $OPC $RAND1 $IMPI1 6e61662e6578616d706c652e6f72670100000002)" $VEC
 check "gba status lists the NAF in EF_GBANL" eq "$($UB --json gba status --app usim | jget "[n['naf_id'] for n in d['nafs']]")" \
 	'["6e61662e6578616d706c652e6f72670100000002"]'
@@ -66,12 +94,12 @@ k=$1 opc=$2 rand=$3 sqn=$4
 profile $k $opc | sed 's/^impi = .*/impi = alice.private@ims.example.org/' >"$TMP/isim.conf"
 $LAB sim 0 "$TMP/isim.conf"
 $UB --json gba bootstrap --rand $rand --autn "$(auc AUTN $k $opc 0000 $sqn $rand)" --bsf bsf.example.org --lifetime +3600 >"$TMP/o" 2>&1
-out=$($UB --json gba naf-key --naf naf.test.example --ua 0100000001)
+out=$($UB --json gba naf-key --naf naf.test.example --ua 0100000001 --secrets)
 naf=$(printf naf.test.example | od -An -tx1 | tr -d ' \n')0100000001
 check "random keys, ISIM form: Ks_ext_NAF equals HMAC with the ISIM's own IMPI" eq \
 	"$(echo "$out" | jget "[d['app'], d['impi'], d['ks_ext_naf']]")" \
 	"[\"isim\", \"alice.private@ims.example.org\", \"$(ks_ext $k $opc $rand alice.private@ims.example.org $naf)\"]"
-out2=$($UB --json --channel gba naf-key --naf naf.test.example --ua 0100000001)
+out2=$($UB --json --channel gba naf-key --naf naf.test.example --ua 0100000001 --secrets)
 check "the ISIM on a logical channel gives the same Ks_ext_NAF" eq "$(echo "$out2" | jget "d['ks_ext_naf']")" "$(echo "$out" | jget "d['ks_ext_naf']")"
 out=$($UB --json gba naf-key --naf naf.test.example --ua 0100000001 --app usim 2>/dev/null); rc=$?
 check "the USIM has no key from the ISIM's bootstrap (separate Ks per application)" eq "$rc" 65
@@ -114,7 +142,17 @@ PY
 )
 out=$($UB --json gba push --rand $RAND1 --autn $AUTN1 --naf naf.example.org --ua 0100000002 --ptid ptid-1@push.example --app usim 2>/dev/null); rc=$?
 check "push with a plain AUTN on an AUTN* card: 9862, exit 65" eq "$rc $(echo "$out" | jget "d['error']")" "65 auth-mac"
-out=$($UB --json gba push --rand $RAND1 --autn $AUTNS --naf naf.example.org --ua 0100000002 --ptid ptid-1@push.example --lifetime 2031-01-01T00:00:00Z --app usim); rc=$?
+$UB gba push --rand $RAND1 --autn $AUTNS --naf naf.example.org --ua 0100000002 --ptid ptid-1@push.example \
+	--app usim >"$TMP/push.txt" 2>&1; rc=$?
+$LAB sim 0 "$TMP/star.conf"
+$UB --json gba push --rand $RAND1 --autn $AUTNS --naf naf.example.org --ua 0100000002 --ptid ptid-1@push.example \
+	--app usim >"$TMP/push.json" 2>&1; rc=$rc$?
+v=$(jget "d['ks_ext_naf']" <$TMP/push.json 2>/dev/null)
+check "gba push without --secrets: Ks_ext_NAF (secret) in text and --json, never its value" sh -c \
+	"[ $rc = 00 ] && grep -q '^ks_ext_naf (secret)' $TMP/push.txt && ! grep -qi '$VEC' $TMP/push.txt $TMP/push.json"
+check "... the JSON key ks_ext_naf stays, (secret)" eq "$v" '(secret)'
+$LAB sim 0 "$TMP/star.conf"
+out=$($UB --json gba push --rand $RAND1 --autn $AUTNS --naf naf.example.org --ua 0100000002 --ptid ptid-1@push.example --lifetime 2031-01-01T00:00:00Z --app usim --secrets); rc=$?
 check "push with AUTN*: Ks_ext_NAF of the spec vector, P-TID echoed" eq "$rc $(echo "$out" | jget "[d['ptid'], d['ks_ext_naf']]")" "0 [\"ptid-1@push.example\", \"$VEC\"]"
 out=$($UB --json gba status --app usim)
 check "the NAF SA is on the card: EF_GBABP and EF_GBANL carry the P-TID" eq "$(echo "$out" | jget "[d['btid'], d['lifetime'], [(n['naf_id'], n['btid']) for n in d['nafs']]]")" \

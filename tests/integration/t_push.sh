@@ -60,7 +60,7 @@ check "SEC without MAC: exit 65" eq "$(res)" "65 bad-data"
 
 # --- the GBA SEC types: Ks_ext_NAF from the card ---
 $UB gba bootstrap --rand 23553cbe9637a89d218ae64dae47bf35 --autn 55f328b43577b9b94a9ffac354dfafb3 --bsf bsf.example.org >/dev/null
-KS=$($UB --json gba naf-key --naf dm.example.com --ua 0300000099 | jget "d['ks_ext_naf']")
+KS=$($UB --json gba naf-key --naf dm.example.com --ua 0300000099 --secrets | jget "d['ks_ext_naf']")
 policy "[gba]\nua_id = 0300000099\n"
 push $F/dm12-plain.wbxml "$DM; SEC=NETWORKID_GBA; MAC=$(mac $KS $F/dm12-plain.wbxml)"
 check "NETWORKID_GBA: key for the NAF of the Source LocURI (dm.example.com)" eq "$(res)" "0 verified"

@@ -60,6 +60,16 @@ out=$(printf '1234\n' | $UB --pin-file - --policy "$TMP/policy.conf" push $F/dm1
 	--content-type "$CT" --dry-run --user-pin-file - 2>&1); rc=$?
 check "two secrets from standard input: usage (64)" eq "$rc" 64
 
+# --- a bad PIN1 in the policy: the error says what is wrong, never the value ---
+printf '[push]\nallowed_sec = USERPIN\n[pin]\npin1 = 123456789\n' >"$TMP/badpin.conf"
+chmod 600 "$TMP/badpin.conf"
+for j in "" --json; do
+	$UB $j --policy "$TMP/badpin.conf" push $F/dm12-plain.wbxml --content-type "$CT" \
+		--dry-run --user-pin 1234 >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "a policy's bad [pin] pin1${j:+ ($j)}: refused (65), the rule said, the value in neither stdout nor stderr" sh -c \
+		"[ $rc = 65 ] && grep -q 'pin1: bad value (must be 4 to 8 digits' $TMP/out $TMP/err && ! grep -q 12345678 $TMP/out $TMP/err"
+done
+
 # --- factory check's secrets the same ways ---
 KEY=$TMP/master.key
 echo 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f >"$KEY"

@@ -67,10 +67,39 @@ $UB --tree "$TMP/copy.db" tree import "$TMP/export.xml" >/dev/null
 check "export --secrets -> import into a new tree -> export --secrets: identical" sh -c "$UB --tree $TMP/copy.db tree export --secrets | cmp - $TMP/export.xml"
 check "without --secrets the export shows secrets as (secret)" sh -c \
 	"ub() { $UB --tree $T \"\$@\"; }; ub tree export | grep -q '<NodeName>AAuthSecret</NodeName>.*<Value>(secret)</Value>' && ! ub tree export | grep -q client-secret-demo"
+# restoring that export would write the placeholder over every credential
+ub tree export >"$TMP/masked.xml"
+$UB --tree "$T" tree export --secrets >"$TMP/before.xml"
+out=$(ub --json tree import "$TMP/masked.xml" 2>"$TMP/err"); rc=$?
+check "tree import of an export made without --secrets: refused (65), the node and the cause named" sh -c \
+	"[ '$rc $(echo "$out" | jget "d['error']")' = '65 bad-data' ] && grep -q '/AAuthSecret: the value is the placeholder (secret)' $TMP/err && grep -q 'without --secrets' $TMP/err"
+check "... the tree, its credentials too, unchanged" sh -c "$UB --tree $T tree export --secrets | cmp - $TMP/before.xml"
+$UB --tree "$TMP/restore.db" tree import "$TMP/masked.xml" >/dev/null 2>&1; rc=$?
+check "... and into a new tree: refused (65), nothing imported" eq "$rc $($UB --tree "$TMP/restore.db" tree list ./DMAcc 2>/dev/null | tr '\n' ' ')" "65 "
+
+# values with CR, CR LF and TAB (XML text allows them): export --secrets ->
+# import keeps them byte for byte (a raw CR would come back as LF)
+cat >"$TMP/ctl.xml" <<'XML'
+<MgmtTree><Node><NodeName>ctl</NodeName><Path>./DMAcc</Path>
+ <Node><NodeName>ServerID</NodeName><RTProperties><Format><chr/></Format></RTProperties><Value>ctl.example</Value></Node>
+ <Node><NodeName>Name</NodeName><RTProperties><Format><chr/></Format></RTProperties><Value>a&#13;b&#13;&#10;c&#9;d&#13;</Value></Node>
+ <Node><NodeName>AAuthSecret</NodeName><RTProperties><Format><chr/></Format></RTProperties><Value>&#13;&#10;&#9;s&#13;</Value></Node>
+</Node></MgmtTree>
+XML
+C1=$TMP/ctl1.db C2=$TMP/ctl2.db
+$UB --tree "$C1" tree import "$TMP/ctl.xml" >/dev/null
+$UB --tree "$C1" tree export --secrets ./DMAcc/ctl >"$TMP/ctl.export"
+$UB --tree "$C2" tree import "$TMP/ctl.export" >/dev/null
+vals() { for u in Name AAuthSecret; do $UB --tree "$1" --json tree get --secrets ./DMAcc/ctl/$u | jget "repr(d['value'])"; done | tr '\n' ' '; }
+check "tree import of character references: CR, CR LF and TAB stored as they are" eq "$(vals "$C1")" \
+	"'a\\rb\\r\\nc\\td\\r' '\\r\\n\\ts\\r' "
+check "export --secrets | import: CR, CR LF and TAB come back byte for byte" eq "$(vals "$C2")" "$(vals "$C1")"
+check "... the export writes CR as &#13; (no raw CR), and a second export is identical" sh -c \
+	"! grep -q \"\$(printf '\\r')\" $TMP/ctl.export && grep -qF 'a&#13;b&#13;' $TMP/ctl.export && $UB --tree $C2 tree export --secrets ./DMAcc/ctl | cmp - $TMP/ctl.export"
 
 # --- a pushed USERPIN_NETWORKID_GBA bootstrap, key from the card ---
 ub gba bootstrap --rand 23553cbe9637a89d218ae64dae47bf35 --autn 55f328b43577b9b94a9ffac354dfafb3 --bsf bsf.example.org >/dev/null
-KS=$(ub --json gba naf-key --naf dm.example.com --ua 0300000099 | jget "d['ks_ext_naf']")
+KS=$(ub --json gba naf-key --naf dm.example.com --ua 0300000099 --secrets | jget "d['ks_ext_naf']")
 printf '[gba]\nua_id = 0300000099\n' >"$TMP/policy.conf"
 out=$(ub --json push $F/dm12-plain.wbxml --content-type "$DM; SEC=USERPIN_NETWORKID_GBA; MAC=$(mac "$(hexs 1234:)$KS" $F/dm12-plain.wbxml)" --user-pin 1234); rc=$?
 check "USERPIN_NETWORKID_GBA push: verified with Ks_ext_NAF and applied" eq \

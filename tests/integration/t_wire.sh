@@ -33,7 +33,7 @@ verify() {
 
 # --- GBA key for the DM server's NAF (as the device derives it) ---
 $UB gba bootstrap --rand 23553cbe9637a89d218ae64dae47bf35 --autn 55f328b43577b9b94a9ffac354dfafb3 --bsf bsf.example.org >/dev/null
-KS=$($UB --json gba naf-key --naf dm.example.com --ua 0300000099 | jget "d['ks_ext_naf']")
+KS=$($UB --json gba naf-key --naf dm.example.com --ua 0300000099 --secrets | jget "d['ks_ext_naf']")
 
 # --- our sender -> TPDUs -> our decoder -> the device's MAC check ---
 # rt NAME DOC SEC PARTS REF [send args] -- [push args]

@@ -147,6 +147,11 @@ static void cp_vectors(void **state)
 	assert_int_equal(ub_mac_verify(&k, UB_SEC_USERPINMAC, body, body_len, NULL), UB_E_MAC);
 }
 
+#define MAC_HEX "1E693C3D758941815B50BD6EC0F053D47A29628C"
+/* MAC_HEX as the hex of its ASCII digits, for the WSP forms */
+#define MAC_HEX_WSP \
+	"31453639334333443735383934313831354235304244364543304630353344343741323936323843"
+
 static void content_type(void **state)
 {
 	static const char *bad[] = {
@@ -157,11 +162,63 @@ static void content_type(void **state)
 		"application/vnd.syncml.dm+wbxml; MAC=1234",
 		"application/vnd.syncml.dm+wbxml; MAC=zz3C3D758941815B50BD6EC0F053D47A29628C",
 		"application/vnd.syncml.dm+wbxml; SEC",
+		/* RFC 2045 syntax: malformed is refused, never guessed at */
+		"application/vnd.syncml.dm+wbxml; SEC=USERPIN; x=\"foo;MAC=" MAC_HEX,
+		"application/vnd.syncml.dm+wbxml; x=\"foo\\\"; MAC=" MAC_HEX,
+		"application/vnd.syncml.dm+wbxml; SEC=\"USERPIN",
+		"application/vnd.syncml.dm+wbxml; MAC",
+		"application/vnd.syncml.dm+wbxml; MAC " MAC_HEX,
+		"application/vnd.syncml.dm+wbxml;; SEC=USERPIN",
+		"application/vnd.syncml.dm+wbxml; SEC=USERPIN;",
+		"application/vnd.syncml.dm+wbxml; SEC=USERPIN MAC=" MAC_HEX,
+		"application/vnd.syncml.dm+wbxml; SEC=USERPIN,MAC=" MAC_HEX,
+		"application/vnd.syncml.dm+wbxml; SEC=USER\"PIN\"",
+		"application/vnd.syncml.dm+wbxml; =USERPIN",
+		"application/vnd.syncml.dm+wbxml; x=",
+		"application/vnd.syncml.dm+wbxml; x=\"a\x01b\"",
+		"application/vnd.syncml.dm+wbxml; x=\"a\xc3\xa9\"",
+		"application/vnd.syncml.dm+wbxml (comment); SEC=USERPIN",
+		"application/vnd.syncml.dm+wbxml SEC=USERPIN",
+		"application/vnd.syncml.dm+wbxml=x",
+		"application",
+		"application/",
+		"/vnd.syncml.dm+wbxml",
+		"application / vnd.syncml.dm+wbxml",
+		"application/vnd.syncml.dm+wbxml/x",
+		/* SEC or MAC twice, quoted or not */
+		"application/vnd.syncml.dm+wbxml; SEC=\"USERPIN\"; SEC=USERPIN",
+		"application/vnd.syncml.dm+wbxml; MAC=\"" MAC_HEX "\"; mac=" MAC_HEX,
 	};
 	struct ub_ctype ct;
 	size_t i;
 
 	(void)state;
+	/* the attack: a MAC inside a quoted string is no parameter (RFC 2045:
+	 * x is the quoted string foo;MAC=...;y=bar) */
+	assert_int_equal(ub_ctype_parse("application/vnd.syncml.dm+wbxml; SEC=USERPIN; "
+					"x=\"foo;MAC=" MAC_HEX ";y=bar\"",
+					&ct),
+			 0);
+	assert_int_equal(ct.sec, UB_SEC_USERPIN);
+	assert_false(ct.has_mac);
+	assert_int_equal(ub_ctype_parse("application/vnd.syncml.dm+wbxml;x=\"a\\\";MAC=" MAC_HEX
+					";\\\\\";SEC=USERPIN",
+					&ct),
+			 0);
+	assert_false(ct.has_mac);
+	assert_int_equal(ct.sec, UB_SEC_USERPIN);
+	/* a quoted SEC or MAC means what the token does; a quoted-pair
+	 * stands for its character; white space around ';' and '=' */
+	assert_int_equal(ub_ctype_parse("application/vnd.syncml.dm+wbxml ; x=\"a;b=c\" ;"
+					"SEC = \"USERPIN\";\tMAC=\"\\1E693C3D758941815B50BD6EC0F053"
+					"D47A29628C\" ",
+					&ct),
+			 0);
+	assert_int_equal(ct.kind, UB_MSG_DM);
+	assert_int_equal(ct.sec, UB_SEC_USERPIN);
+	assert_true(ct.has_mac);
+	assert_int_equal(ct.mac[0], 0x1e);
+	assert_int_equal(ct.mac[19], 0x8c);
 	assert_int_equal(ub_ctype_parse("application/vnd.syncml.dm+wbxml; SEC=USERPIN_NETWORKID; "
 					"MAC=1e693c3d758941815b50bd6ec0f053d47a29628c",
 					&ct),
@@ -199,6 +256,12 @@ static void content_type_wsp(void **state)
 		"2bb6924330",	/* MAC of the wrong length */
 		"04b69280",	/* MAC without NUL */
 		"03b64142",	/* untyped parameter */
+		/* a media type as text is type/subtype, as in the text form:
+		 * no parameters inside it */
+		"6170706c69636174696f6e2f766e642e73796e636d6c2e646d2b7762786d6c3b4d41433"
+		"d" MAC_HEX_WSP "00",
+		"746578742f00",
+		"7465787400",
 	};
 	struct ub_ctype ct;
 	uint8_t b[128];
@@ -227,6 +290,17 @@ static void content_type_wsp(void **state)
 		     "81ea"); /* + charset utf-8 */
 	assert_int_equal(ub_ctype_parse_wsp(b, (size_t)n, &ct), 0);
 	assert_int_equal(ct.sec, UB_SEC_USERNETWPIN);
+	/* an untyped parameter x whose value is the quoted string
+	 * "foo;MAC=<40 hex>" is no MAC, as in the text form */
+	n = ub_unhex(b, sizeof(b),
+		     "1f35c2"
+		     "7800"
+		     "22666f6f3b4d41433d" MAC_HEX_WSP "00");
+	assert_int_equal(ub_ctype_parse_wsp(b, (size_t)n, &ct), 0);
+	assert_false(ct.has_mac);
+	n = ub_unhex(b, sizeof(b), "746578742f706c61696e00"); /* text/plain */
+	assert_int_equal(ub_ctype_parse_wsp(b, (size_t)n, &ct), 0);
+	assert_string_equal(ct.type, "text/plain");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		n = ub_unhex(b, sizeof(b), bad[i]);
 		if (ub_ctype_parse_wsp(b, (size_t)n, &ct) != UB_E_BAD_DATA)
@@ -297,6 +371,18 @@ static void policy(void **state)
 	unlink(f);
 	f = write_conf("[pin]\npin1 = 12\n");
 	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	unlink(f);
+	/* a bad PIN1 is a secret all the same: the error says what is wrong
+	 * with it and never quotes it */
+	f = write_conf("[pin]\npin1 = 123456789\n");
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_null(strstr(err, "12345678"));
+	assert_non_null(strstr(err, ":2: [pin] pin1: bad value (must be 4 to 8 digits"));
+	assert_string_equal(p.pin1, "");
+	unlink(f);
+	f = write_conf("[pin]\npin1 = 98x1\n");
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_null(strstr(err, "98x1"));
 	unlink(f);
 	f = write_conf("[other]\nx = 1\n");
 	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);

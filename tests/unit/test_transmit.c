@@ -369,6 +369,53 @@ static void trace_redacts_secrets(void **state)
 	free(out);
 }
 
+/* A secret command re-issued after 6Cxx, and the GET RESPONSE of a
+ * secret one on T=0, keep all the caller's secret flags: the re-sent
+ * command data is as secret as the first. */
+static void trace_redacts_reissued(void **state)
+{
+	static const struct fake_step s1[] = {
+		{"00880081041122334400", "6c04", 0},
+		{"00880081041122334404", "cafebabe9000", 0},
+	};
+	static const struct fake_step s0[] = {
+		{"008800810411223344", "6104", 0},
+		{"00c0000004", "cafebabe9000", 0},
+	};
+	static const uint8_t key[4] = {0x11, 0x22, 0x33, 0x44};
+	struct ub_trace tr = {{NULL, NULL}, false};
+	struct ub_apdu a;
+	char *out = NULL;
+	size_t len = 0;
+
+	(void)state;
+	tr.fp[1] = open_memstream(&out, &len);
+	card_init(SCARD_PROTOCOL_T1);
+	card.trace = &tr;
+	RUN(s1, SCARD_PROTOCOL_T1);
+	ub_apdu_set(&a, 0x00, 0x88, 0x00, 0x81, key, 4, 0, buf, 256);
+	a.flags = UB_APDU_SECRET_CMD | UB_APDU_SECRET_RESP;
+	assert_int_equal(ub_transmit(&card, &a), 0);
+	assert_string_equal(resp_hex(&a), "cafebabe");
+	card_init(SCARD_PROTOCOL_T0);
+	card.trace = &tr;
+	RUN(s0, SCARD_PROTOCOL_T0);
+	ub_apdu_set(&a, 0x00, 0x88, 0x00, 0x81, key, 4, 0, buf, 256);
+	a.flags = UB_APDU_SECRET_CMD | UB_APDU_SECRET_RESP;
+	assert_int_equal(ub_transmit(&card, &a), 0);
+	assert_string_equal(resp_hex(&a), "cafebabe");
+	fclose(tr.fp[1]);
+	assert_string_equal(out, "> 00 88 00 81 04 XX XX XX XX XX\n"
+				 "< 6C 04\n"
+				 "> 00 88 00 81 04 XX XX XX XX XX\n"
+				 "< XX XX XX XX 90 00\n"
+				 "> 00 88 00 81 04 XX XX XX XX\n"
+				 "< 61 04\n"
+				 "> 00 C0 00 00 04\n"
+				 "< XX XX XX XX 90 00\n");
+	free(out);
+}
+
 static void reader_pick(void **state)
 {
 	struct ub_reader_info l[3] = {{.name = "Alcor AU9560 00 00"},
@@ -436,6 +483,7 @@ int main(void)
 		cmocka_unit_test(removal_seen_in_reader_state),
 		cmocka_unit_test(bad_usage),
 		cmocka_unit_test(trace_redacts_secrets),
+		cmocka_unit_test(trace_redacts_reissued),
 		cmocka_unit_test(reader_pick),
 		cmocka_unit_test(wait_card_uses_status_change),
 		cmocka_unit_test(error_table_complete),

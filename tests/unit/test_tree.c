@@ -486,6 +486,111 @@ static void concurrent_first_open(void **state)
 	}
 }
 
+#define CHR "<RTProperties><Format><chr/></Format></RTProperties>"
+
+/* A value with CR, CR LF, TAB, LF, at either end too, goes through export
+ * (with secrets) and import byte for byte: the export writes CR as &#13;,
+ * which XML end-of-line handling would otherwise turn into LF. */
+static void tnds_round_trip_controls(void **state)
+{
+	static const char xml[] =
+		"<MgmtTree><Node><NodeName>rt</NodeName><Path>./DMAcc</Path>"
+		"<Node><NodeName>ServerID</NodeName>" CHR "<Value>rt.example</Value></Node>"
+		"<Node><NodeName>Name</NodeName>" CHR
+		"<Value>a&#13;b&#13;&#10;c&#9;d</Value></Node>"
+		"<Node><NodeName>AAuthPref</NodeName>" CHR
+		"<Value>&#13;&#10;\t x \t&#10;&#13;</Value></Node>"
+		"<Node><NodeName>AAuthSecret</NodeName>" CHR
+		"<Value>s&#13;&#13;e\n&#13;c</Value></Node>"
+		"<Node><NodeName>ServerPW</NodeName>" CHR "<Value>&#13;</Value></Node>"
+		"</Node></MgmtTree>";
+	static const struct {
+		const char *uri, *value;
+	} want[] = {
+		{"./DMAcc/rt/Name", "a\rb\r\nc\td"},
+		{"./DMAcc/rt/AAuthPref", "\r\n\t x \t\n\r"},
+		{"./DMAcc/rt/AAuthSecret", "s\r\re\n\rc"},
+		{"./DMAcc/rt/ServerPW", "\r"},
+	};
+	const struct ub_apply_opts import = {.source = "import"};
+	struct ub_apply_result res = {0};
+	struct ub_plan p;
+	char err[300], *out = NULL;
+	size_t len = 0, i, j;
+	FILE *fp;
+
+	(void)state;
+	assert_int_equal(ub_plan_from_tnds(xml, strlen(xml), &p, err, sizeof(err)), 0);
+	assert_int_equal(ub_tree_apply(t, &p, &pol, &import, &res, err, sizeof(err)), 0);
+	ub_plan_free(&p);
+	ub_apply_result_free(&res);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		assert_string_equal(value_of(want[i].uri), want[i].value);
+	fp = open_memstream(&out, &len);
+	assert_int_equal(ub_tree_export_tnds(t, "./DMAcc/rt", true, fp), 0);
+	fclose(fp);
+	assert_int_equal(ub_plan_from_tnds(out, len, &p, err, sizeof(err)), 0);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		for (j = 0; j < p.nnodes && strcmp(p.nodes[j].uri, want[i].uri); j++)
+			;
+		assert_true(j < p.nnodes);
+		assert_string_equal(p.nodes[j].value, want[i].value);
+	}
+	ub_plan_free(&p);
+	assert_null(strchr(out, '\r')); /* every CR a character reference */
+	assert_non_null(strstr(out, "<Value>a&#13;b&#13;\nc\td</Value>"));
+	free(out);
+}
+
+/* An export without secrets holds UB_SECRET_MASK for every secret leaf:
+ * importing it would replace the credentials with the placeholder, so the
+ * import refuses it, naming the node; a non-secret leaf with that text,
+ * or a secret leaf with any other value, is imported. */
+static void tnds_masked_export_refused(void **state)
+{
+	static const char ok[] =
+		"<MgmtTree><Node><NodeName>ms</NodeName><Path>./DMAcc</Path>"
+		"<Node><NodeName>ServerID</NodeName>" CHR "<Value>ms.example</Value></Node>"
+		"<Node><NodeName>Name</NodeName>" CHR "<Value>" UB_SECRET_MASK "</Value></Node>"
+		"<Node><NodeName>AAuthSecret</NodeName>" CHR "<Value> " UB_SECRET_MASK
+		"</Value></Node>"
+		"</Node></MgmtTree>";
+	const struct ub_apply_opts import = {.source = "import"};
+	struct ub_apply_result res = {0};
+	struct ub_plan p;
+	char err[400], *out = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	(void)state;
+	plan_of("tests/fixtures/dm12-plain.wbxml", &p); /* ./DMAcc/ex with AAuthSecret */
+	assert_int_equal(ub_tree_apply(t, &p, &pol, &push, &res, err, sizeof(err)), 0);
+	ub_plan_free(&p);
+	ub_apply_result_free(&res);
+	fp = open_memstream(&out, &len);
+	assert_int_equal(ub_tree_export_tnds(t, ".", false, fp), 0);
+	fclose(fp);
+	assert_non_null(strstr(out, "<Value>" UB_SECRET_MASK "</Value>"));
+	assert_int_equal(ub_plan_from_tnds(out, len, &p, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_non_null(strstr(err, "./DMAcc/ex/AppAuth/"));
+	assert_non_null(strstr(err, "without --secrets"));
+	free(out);
+	/* the same export with secrets is a backup */
+	out = NULL;
+	fp = open_memstream(&out, &len);
+	assert_int_equal(ub_tree_export_tnds(t, ".", true, fp), 0);
+	fclose(fp);
+	assert_int_equal(ub_plan_from_tnds(out, len, &p, err, sizeof(err)), 0);
+	ub_plan_free(&p);
+	free(out);
+	assert_int_equal(ub_plan_from_tnds(ok, strlen(ok), &p, err, sizeof(err)), 0);
+	assert_int_equal(ub_tree_apply(t, &p, &pol, &import, &res, err, sizeof(err)), 0);
+	ub_plan_free(&p);
+	ub_apply_result_free(&res);
+	assert_string_equal(value_of("./DMAcc/ms/Name"), UB_SECRET_MASK);
+	assert_string_equal(value_of("./DMAcc/ms/AAuthSecret"), " " UB_SECRET_MASK);
+}
+
 /* tree import's parser refuses what is no usable TNDS, with a reason. */
 static void tnds_refusals(void **state)
 {
@@ -600,6 +705,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(removal_never_orphans, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_first_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(capacity, setup, teardown),
+		cmocka_unit_test_setup_teardown(tnds_round_trip_controls, setup, teardown),
+		cmocka_unit_test_setup_teardown(tnds_masked_export_refused, setup, teardown),
 		cmocka_unit_test(tnds_refusals),
 	};
 
