@@ -12,6 +12,7 @@
  * the Short Server ID, or the Bootstrap-Server flag). */
 #include <inttypes.h>
 #include <openssl/crypto.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,11 @@ static int node_ok(struct model *m, const struct ub_plan_node *n)
 		return refuse(m, "value or Type that is not XML text at %s", n->uri);
 	if (n->type && strlen(n->type) > UB_TYPE_MAX)
 		return refuse(m, "Type longer than 255 bytes at %s", n->uri);
+	/* XML readers trim a TNDS Type: the export would come back otherwise */
+	if (n->type && *n->type &&
+	    (isspace((unsigned char)n->type[0]) ||
+	     isspace((unsigned char)n->type[strlen(n->type) - 1])))
+		return refuse(m, "Type that starts or ends with white space at %s", n->uri);
 	if (n->acl && !ub_dm_acl_ok(n->acl))
 		return refuse(m, "ACL not in the DM-TND grammar (or longer than 1024 bytes) at %s",
 			      n->uri);

@@ -224,6 +224,12 @@ static void model_refusals(void **state)
 	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), UB_E_BAD_DATA);
 	free(p.nodes[1].acl);
 	p.nodes[1].acl = NULL;
+	/* a Type the import would trim */
+	p.nodes[1].type = strdup("text/plain\n");
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), UB_E_BAD_DATA);
+	assert_non_null(strstr(why, "white space"));
+	free(p.nodes[1].type);
+	p.nodes[1].type = NULL;
 	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
 	free_plan(&p);
 }
