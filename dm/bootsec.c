@@ -111,6 +111,17 @@ int ub_ctype_parse(const char *s, struct ub_ctype *ct)
 
 /* The one WSP Content-Type decoder is wire/wsp.c's; here its SEC and MAC
  * texts become the DM layer's values. */
+int ub_ctype_from_wsp(const struct ub_wsp_ctype *w, struct ub_ctype *ct)
+{
+	memset(ct, 0, sizeof(*ct));
+	set_media(ct, w->media);
+	if (w->has_sec && !(ct->sec = sec_from_text(w->sec)))
+		return UB_E_BAD_DATA;
+	if (w->has_mac && set_mac(ct, w->mac))
+		return UB_E_BAD_DATA;
+	return 0;
+}
+
 int ub_ctype_parse_wsp(const uint8_t *b, size_t n, struct ub_ctype *ct)
 {
 	struct ub_wsp_ctype w;
@@ -119,12 +130,7 @@ int ub_ctype_parse_wsp(const uint8_t *b, size_t n, struct ub_ctype *ct)
 	memset(ct, 0, sizeof(*ct));
 	if (ub_wsp_ctype_decode(b, n, &used, &w, NULL, 0) || used != n)
 		return UB_E_BAD_DATA;
-	set_media(ct, w.media);
-	if (w.has_sec && !(ct->sec = sec_from_text(w.sec)))
-		return UB_E_BAD_DATA;
-	if (w.has_mac && set_mac(ct, w.mac))
-		return UB_E_BAD_DATA;
-	return 0;
+	return ub_ctype_from_wsp(&w, ct);
 }
 
 int ub_imsi_semi_octets(const char *imsi, uint8_t out[8])

@@ -34,6 +34,15 @@ enum ub_netid_key { UB_NETID_SEMI_OCTET, UB_NETID_ASCII };
 enum ub_naf_binding { UB_NAF_HOST = 1, UB_NAF_SERVER_ID = 2, UB_NAF_BOTH = 3 };
 enum ub_conflict { UB_CONFLICT_REPLACE, UB_CONFLICT_REJECT, UB_CONFLICT_RENAME };
 
+/* [sms]: the fragment store of received SMS (uiccboot-policy(5)). */
+struct ub_sms_policy {
+	unsigned expiry;	 /* seconds an incomplete or pending message is kept */
+	unsigned max_parts;	 /* parts one message may have */
+	unsigned max_messages;	 /* messages kept, incomplete and pending */
+	unsigned long max_bytes; /* octets of TPDUs kept */
+	unsigned pin_attempts;	 /* wrong user PINs before a pending message is dropped */
+};
+
 struct ub_policy {
 	bool smartcard_enabled, remove_stale;
 	bool push_enabled;
@@ -49,6 +58,7 @@ struct ub_policy {
 	uint8_t ua_id[5];
 	bool has_ua_id;
 	char pin1[9];
+	struct ub_sms_policy sms;
 };
 
 void ub_policy_defaults(struct ub_policy *p);
