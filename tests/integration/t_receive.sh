@@ -130,9 +130,10 @@ for ((i = 0; i < 100; i++)); do
 	[ "$h" = 2 ] && break
 	sleep 0.05
 done
+exec 4>&2 2>/dev/null # no "Killed" notice from bash
 kill -9 $rpid
-wait $rpid 2>/dev/null
-exec 3>&-
+wait $rpid
+exec 2>&4 4>&- 3>&-
 check "two parts stored, then kill -9 (the receiver still reading)" eq "$h" 2
 check "the tree is intact" eq "$(python3 -c "import sqlite3; print(sqlite3.connect('$TMP/kill.db').execute('PRAGMA integrity_check').fetchone()[0])")" ok
 sed -n 3,5p "$TMP/dm.tpdus" >"$TMP/rest.tpdus"
@@ -148,6 +149,8 @@ consistent() {
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 ok = db.execute("PRAGMA integrity_check").fetchone()[0]
+if ok == "ok" and db.execute("PRAGMA user_version").fetchone()[0] == 0:
+    sys.exit(print("ok" if not db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] else "BROKEN: tables at version 0"))
 t = db.execute("SELECT messages, bytes FROM sms_totals").fetchone()
 r = db.execute("SELECT (SELECT count(*) FROM sms_message), (SELECT ifnull(sum(length(tpdu)), 0) FROM sms_part)").fetchone()
 h = db.execute("SELECT (SELECT ifnull(sum(held), 0) FROM sms_message) - (SELECT count(*) FROM sms_part)").fetchone()[0]
@@ -159,8 +162,10 @@ for ((k = 0; k < 15; k++)); do
 	$UB --tree "$TMP/loop.db" --policy "$TMP/all.conf" sms receive "$TMP/loop.tpdus" --user-pin-file "$TMP/pin" >/dev/null 2>&1 &
 	lpid=$!
 	sleep "0.0$((RANDOM % 10))$((RANDOM % 10))"
-	kill -9 $lpid 2>/dev/null
-	wait $lpid 2>/dev/null
+	exec 4>&2 2>/dev/null
+	kill -9 $lpid
+	wait $lpid
+	exec 2>&4 4>&-
 	[ -f "$TMP/loop.db" ] && [ "$(consistent "$TMP/loop.db")" != ok ] && bad=$((bad + 1))
 done
 recv loop all "$TMP/loop.tpdus" --user-pin-file "$TMP/pin"
