@@ -603,6 +603,12 @@ int ub_sms_receive(struct ub_sms_rx *rx, const uint8_t *tpdu, size_t n, bool has
 	snprintf(r->originator, sizeof(r->originator), "%s", d.originator);
 	r->part = d.concat ? d.seq : 1;
 	r->total = d.concat ? d.total : 1;
+	/* TS 23.040 9.2.3.9: a Short Message Type 0 is acknowledged and
+	 * discarded; a (U)SIM data download is the card's */
+	if (d.pid == 0x40)
+		return ignore(r, "a Short Message Type 0 (TP-PID 40): discarded");
+	if (d.pid == 0x7F)
+		return ignore(r, "a (U)SIM data download (TP-PID 7F): the card's");
 	if (d.alphabet != UB_SMS_8BIT)
 		return ignore(r, "a %s message, not 8-bit data: not a WAP push",
 			      alphabet_name(d.alphabet));
@@ -613,6 +619,9 @@ int ub_sms_receive(struct ub_sms_rx *rx, const uint8_t *tpdu, size_t n, bool has
 			      "a WAP push over WTLS (port 2949): uiccboot has no WTLS");
 	if (d.dst_port != UB_WSP_PORT_PUSH)
 		return ignore(r, "port %u: not the WAP Push port 2948", d.dst_port);
+	if (!rx->pol->push_enabled) /* nothing kept for a push that will be refused */
+		return refuse(r, UB_SMS_REJECTED, UB_E_POLICY, "[push] enabled",
+			      "push bootstrap is disabled by policy");
 	if (r->total > rx->pol->sms.max_parts)
 		return refuse(r, UB_SMS_REJECTED, UB_E_POLICY, "[sms] max_parts",
 			      "a message of %u parts: the policy allows %u", r->total,

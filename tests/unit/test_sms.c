@@ -580,6 +580,14 @@ static void not_ours_and_refused(void **state)
 					    true, NULL, T0, &res),
 			 0);
 	assert_non_null(strstr(res.why.what, "no application port"));
+	/* TP-PID 40, Short Message Type 0: discarded (TS 23.040 9.2.3.9) */
+	assert_int_equal(ub_sms_receive_hex(rx,
+					    "00040B915121551532F44004321141223102000201"
+					    "02",
+					    true, NULL, T0, &res),
+			 0);
+	assert_int_equal(res.status, UB_SMS_IGNORED);
+	assert_non_null(strstr(res.why.what, "Type 0"));
 	/* not hex */
 	assert_int_equal(ub_sms_receive_hex(rx, "0G", true, NULL, T0, &res), UB_E_BAD_DATA);
 	assert_int_equal(res.status, UB_SMS_REJECTED);
@@ -652,6 +660,14 @@ static void not_ours_and_refused(void **state)
 	assert_int_equal(rx_part(&m, 0, "1234", T0), UB_SMS_REJECTED);
 	assert_int_equal(res.why.err, UB_E_BAD_DATA);
 	assert_non_null(strstr(res.why.what, "SEC"));
+
+	/* push disabled: refused at the first part, nothing kept */
+	pol.push_enabled = false;
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 6);
+	assert_int_equal(rx_part(&m, 0, "1234", T0), UB_SMS_REJECTED);
+	assert_string_equal(res.why.where, "[push] enabled");
+	assert_int_equal(held_messages(), 0);
+	pol.push_enabled = true;
 
 	/* the default policy: USERPIN is not allowed, refused, nothing applied */
 	ub_policy_defaults(&pol);
