@@ -180,6 +180,11 @@ recv bounds bounds "$TMP/flood.tpdus"
 check "max_messages = 2: four first parts stored, the oldest dropped for each beyond" eq \
 	"$(sts) $(jget "[[x['message'], x['reason']] for t in d['tpdus'] for x in t['dropped']]" <"$TMP/r.json")" \
 	'0 stored stored stored stored [[1, "[sms] max_messages"], [2, "[sms] max_messages"]]'
+python3 tests/bench/gen_sms.py 300 >"$TMP/flood300.tpdus"
+recv flood bounds "$TMP/flood300.tpdus"
+check "a flood of 300 first parts (max_messages = 2): every drop reported, 2 messages held, totals = rows" eq \
+	"$rc $(jget "[sum(len(t['dropped']) for t in d['tpdus']), len(set(t['status'] for t in d['tpdus']))]" <"$TMP/r.json") $($UB --json --tree $TMP/flood.db sms list | jget "len(d['messages'])") $(consistent "$TMP/flood.db")" \
+	"0 [298, 1] 2 ok"
 send big.tpdus tests/fixtures/cp-w7.xml USERPIN --user-pin 1234 --ref 60
 printf "[push]\nallowed_sec = $ALL\n[sms]\nmax_parts = 1\n" >"$TMP/parts.conf"
 recv parts parts "$TMP/big.tpdus" --user-pin-file "$TMP/pin"
