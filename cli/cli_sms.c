@@ -909,9 +909,13 @@ static int sms_receive(struct ub_cli *cli, int argc, char **argv)
 	if ((err = rx_open(cli, &rx)))
 		goto end;
 	/* what a power loss left complete, or a failure left to try again */
-	ub_sms_resume(rx, po.pin, 0, &res, &n);
+	err = ub_sms_resume(rx, po.pin, 0, &res, &n);
 	results_out(cli, rl, "taken up again", res, n, &oc);
 	ub_sms_results_free(res, n);
+	if (err && !oc.failed && !oc.rejected) { /* the store itself */
+		cli_error(cli, err, "SMS store: complete messages");
+		oc.failed = err;
+	}
 	while (getline(&line, &lcap, fp) >= 0) {
 		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
