@@ -27,9 +27,11 @@ static int allowed_servers(const struct ub_policy *pol, struct ub_plan *plan, st
 
 	for (i = 0; (s = ub_plan_server(plan, i)); i++) {
 		if (!ub_policy_server_allowed(pol, s)) {
+			/* s is the plan's: said before the plan goes */
+			ub_fail(st, UB_E_POLICY, 0, "[servers] allow",
+				"ServerID %s may not bootstrap this device", s);
 			ub_plan_free(plan);
-			return ub_fail(st, UB_E_POLICY, 0, "[servers] allow",
-				       "ServerID %s may not bootstrap this device", s);
+			return UB_E_POLICY;
 		}
 	}
 	return 0;

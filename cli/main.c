@@ -388,7 +388,8 @@ int cli_getopt(struct ub_cli *cli, int argc, char **argv, const char *optstring,
 		n++;
 	if (n + NGLOBAL + 1 > sizeof(all) / sizeof(all[0]))
 		return '?';
-	memcpy(all, opts, n * sizeof(all[0]));
+	if (n)
+		memcpy(all, opts, n * sizeof(all[0]));
 	memcpy(all + n, global_opts, (NGLOBAL + 1) * sizeof(all[0]));
 	snprintf(shorts, sizeof(shorts), "%sr:vhV", optstring);
 	for (;;) {
