@@ -1,11 +1,14 @@
-/* A pushed bootstrap (boot.h): the Content-Type parsed, the message
- * verified (verify.c), then applied in one transaction as source "push". */
+/* A pushed bootstrap (boot.h): the Content-Type parsed (text, the WSP
+ * header value, or a whole WSP push PDU), the message verified
+ * (verify.c), then applied in one transaction as source "push".  One path
+ * for push, push --wsp and sms receive (sms.c): ub_push_run. */
 #include <openssl/crypto.h>
 #include <string.h>
 
 #include "ub_push.h"
 #include "ub_session.h"
 #include "ub_workflow.h"
+#include "ub_wsp.h"
 
 /* The SEC types whose key needs the card: the IMSI or a GBA key. */
 static bool needs_card(enum ub_sec sec)
@@ -14,35 +17,24 @@ static bool needs_card(enum ub_sec sec)
 		      UB_SEC_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID_GBA);
 }
 
-int ub_boot_push(const struct ub_boot_config *cfg, const struct ub_push_msg *m,
-		 struct ub_boot_result *r)
+static enum ub_outcome refusal(int err)
 {
-	struct ub_policy defaults;
-	const struct ub_policy *pol = ub_wf_policy(cfg, &defaults);
-	struct ub_push_req req;
+	return err == UB_E_POLICY || err == UB_E_MAC || err == UB_E_BAD_DATA ||
+			       err == UB_E_NOT_SUPPORTED
+		       ? UB_OUT_REJECTED
+		       : UB_OUT_FAILED;
+}
+
+int ub_push_run(const struct ub_boot_config *cfg, const struct ub_policy *pol,
+		struct ub_push_req *req, struct ub_boot_result *r)
+{
 	struct ub_session s;
 	bool card = false;
 	int err;
 
-	ub_boot_result_free(r);
-	memset(&req, 0, sizeof(req));
 	memset(&s, 0, sizeof(s));
-	req.body = m->body;
-	req.len = m->len;
-	req.secure_transport = m->secure_transport;
-	req.user_pin = m->user_pin;
-	if (m->content_type)
-		err = ub_ctype_parse(m->content_type, &req.ct);
-	else
-		err = ub_ctype_parse_wsp(m->wsp_ctype, m->wsp_ctype_len, &req.ct);
-	if (err) {
-		r->outcome = UB_OUT_REJECTED;
-		err = ub_fail(&r->status, UB_E_BAD_DATA, 0, "Content-Type",
-			      "malformed Content-Type");
-		goto end;
-	}
-	r->sec = req.ct.sec ? ub_sec_name_for(req.ct.sec, req.ct.kind) : NULL;
-	if (needs_card(req.ct.sec)) {
+	r->sec = req->ct.sec ? ub_sec_name_for(req->ct.sec, req->ct.kind) : NULL;
+	if (needs_card(req->ct.sec)) {
 		err = ub_session_open(&s, cfg,
 				      cfg->pin	     ? cfg->pin
 				      : pol->pin1[0] ? pol->pin1
@@ -55,19 +47,16 @@ int ub_boot_push(const struct ub_boot_config *cfg, const struct ub_push_msg *m,
 		card = true;
 		snprintf(r->reader, sizeof(r->reader), "%s", s.card.reader);
 	}
-	err = ub_push_verify(pol, card ? &s.uicc : NULL, &req, &r->plan, &r->status);
+	err = ub_push_verify(pol, card ? &s.uicc : NULL, req, &r->plan, &r->status);
 	if (err) {
-		r->outcome = err == UB_E_POLICY || err == UB_E_MAC || err == UB_E_BAD_DATA ||
-					     err == UB_E_NOT_SUPPORTED
-				     ? UB_OUT_REJECTED
-				     : UB_OUT_FAILED;
+		r->outcome = refusal(err);
 		goto end;
 	}
 	{
 		struct ub_apply_opts o = {.source = UB_SOURCE_PUSH};
 
-		if (req.naf_fqdn[0])
-			o.naf_host = req.naf_fqdn; /* a GBA-keyed push replaces only its NAF's */
+		if (req->naf_fqdn[0])
+			o.naf_host = req->naf_fqdn; /* a GBA-keyed push replaces only its NAF's */
 		o.pushed_only = pol->replace_card_accounts == UB_REPLACE_NO ||
 				(pol->replace_card_accounts == UB_REPLACE_GBA && !o.naf_host);
 		err = ub_wf_apply(cfg, pol, &r->plan, &o, r);
@@ -79,6 +68,73 @@ end:
 		r->apdus = ub_session_apdus(&s);
 		ub_session_close(&s);
 	}
+	return err;
+}
+
+int ub_push_req_from_wsp(const struct ub_wsp_push *p, struct ub_push_req *req, struct ub_status *st)
+{
+	enum ub_wsp_kind k = ub_wsp_classify(p);
+
+	memset(req, 0, sizeof(*req));
+	/* a bootstrap media type for another application, or no bootstrap
+	 * at all (a DM notification, SI, SL, MMS, GBA Push Info, ...) */
+	if (k != UB_WSP_DM_BOOTSTRAP && k != UB_WSP_CP_BOOTSTRAP)
+		return ub_fail(st, UB_E_NOT_SUPPORTED, 0, "WSP push",
+			       "not a bootstrap: %s (%s%s%s)", ub_wsp_kind_name(k), p->ct.media,
+			       p->has_app_id ? " for " : "", p->has_app_id ? p->app_uri : "");
+	if (ub_ctype_from_wsp(&p->ct, &req->ct))
+		return ub_fail(st, UB_E_BAD_DATA, 0, "Content-Type",
+			       "SEC '%s' is no SEC type we know", p->ct.sec);
+	req->body = p->body;
+	req->len = p->body_len;
+	return 0;
+}
+
+/* msg's Content-Type and body into req. */
+static int push_req(const struct ub_push_msg *m, struct ub_push_req *req, struct ub_status *st)
+{
+	struct ub_wsp_push p;
+	char why[300];
+	int err;
+
+	memset(req, 0, sizeof(*req));
+	if (m->wsp_pdu) {
+		err = ub_wsp_push_decode(m->wsp_pdu, m->wsp_pdu_len, &p, why, sizeof(why));
+		if (err)
+			return ub_fail(st, err, 0, "WSP push", "%s", why);
+		if ((err = ub_push_req_from_wsp(&p, req, st)))
+			return err;
+		/* what a push agent hands over came over the air: insecure */
+		req->user_pin = m->user_pin;
+		return 0;
+	}
+	req->body = m->body;
+	req->len = m->len;
+	req->secure_transport = m->secure_transport;
+	req->user_pin = m->user_pin;
+	if (m->content_type)
+		err = ub_ctype_parse(m->content_type, &req->ct);
+	else
+		err = ub_ctype_parse_wsp(m->wsp_ctype, m->wsp_ctype_len, &req->ct);
+	if (err)
+		return ub_fail(st, UB_E_BAD_DATA, 0, "Content-Type", "malformed Content-Type");
+	return 0;
+}
+
+int ub_boot_push(const struct ub_boot_config *cfg, const struct ub_push_msg *m,
+		 struct ub_boot_result *r)
+{
+	struct ub_policy defaults;
+	const struct ub_policy *pol = ub_wf_policy(cfg, &defaults);
+	struct ub_push_req req;
+	int err;
+
+	ub_boot_result_free(r);
+	err = push_req(m, &req, &r->status);
+	if (err)
+		r->outcome = refusal(err);
+	else
+		err = ub_push_run(cfg, pol, &req, r);
 	OPENSSL_cleanse(&req, sizeof(req));
 	OPENSSL_cleanse(&defaults, sizeof(defaults));
 	return err;

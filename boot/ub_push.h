@@ -34,6 +34,31 @@ struct ub_push_req {
 int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_push_req *r,
 		   struct ub_plan *plan, struct ub_status *st);
 
+/* The checks of ub_push_verify that need no key: push enabled, a
+ * bootstrap media type, the transport rule, SEC allowed, a MAC present.
+ * Returns 0, UB_E_POLICY or UB_E_BAD_DATA (st says which). */
+int ub_push_admit(const struct ub_policy *pol, const struct ub_push_req *r, struct ub_status *st);
+
+/* Does the MAC of this SEC type take the user's PIN? */
+bool ub_sec_needs_user_pin(enum ub_sec s);
+
+struct ub_wsp_push;
+/* A decoded WSP push as a request: refused unless it is a DM or CP
+ * bootstrap for the DM client (ub_wsp_classify); its Content-Type, body
+ * (pointing into p's buffer) and an insecure transport.  Returns 0,
+ * UB_E_NOT_SUPPORTED (not a bootstrap: st names its kind), UB_E_BAD_DATA. */
+int ub_push_req_from_wsp(const struct ub_wsp_push *p, struct ub_push_req *req,
+			 struct ub_status *st);
+
+struct ub_boot_config;
+struct ub_boot_result;
+/* The one path of push, push --wsp and sms receive: the card opened when
+ * req's SEC type needs its IMSI or a GBA key, ub_push_verify, then (not
+ * with cfg->dry_run) the apply as source "push", all in r.  Returns 0 or
+ * the error of the rejection or failure (r->status, r->outcome). */
+int ub_push_run(const struct ub_boot_config *cfg, const struct ub_policy *pol,
+		struct ub_push_req *req, struct ub_boot_result *r);
+
 /* The card's own DM or CP bootstrap object (a secure transport: no MAC),
  * from the PKCS#15 directory d, and the SHA-256 of its bytes.
  * UB_E_NOT_FOUND: the card holds none. */

@@ -164,6 +164,35 @@ static int decode(const uint8_t *b, size_t n, bool card, struct ub_plan *plan, s
 	return err ? ub_fail(st, err, 0, where, "%s", why) : 0;
 }
 
+bool ub_sec_needs_user_pin(enum ub_sec s)
+{
+	return needs_pin(s);
+}
+
+int ub_push_admit(const struct ub_policy *pol, const struct ub_push_req *r, struct ub_status *st)
+{
+	enum ub_sec sec = r->ct.sec;
+
+	if (!pol->push_enabled)
+		return ub_fail(st, UB_E_POLICY, 0, "[push] enabled",
+			       "push bootstrap is disabled by policy");
+	if (r->ct.kind == UB_MSG_UNKNOWN)
+		return ub_fail(st, UB_E_BAD_DATA, 0, "Content-Type",
+			       "not a DM or CP bootstrap type: %s", r->ct.type);
+	if (sec == UB_SEC_NONE && !r->secure_transport)
+		return ub_fail(st, UB_E_POLICY, 0, PUSH,
+			       "an insecure push needs SEC and MAC (OMA DM Security 5.7.2)");
+	if (sec == UB_SEC_NONE)
+		return 0;
+	if (!(pol->allowed_sec & (unsigned)sec))
+		return ub_fail(st, UB_E_POLICY, 0, "[push] allowed_sec",
+			       "SEC=%s is not allowed by policy", ub_sec_name(sec));
+	if (sec != UB_SEC_USERPINMAC && !r->ct.has_mac)
+		return ub_fail(st, UB_E_BAD_DATA, 0, "Content-Type", "SEC=%s without MAC",
+			       ub_sec_name(sec));
+	return 0;
+}
+
 int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_push_req *r,
 		   struct ub_plan *plan, struct ub_status *st)
 {
@@ -176,22 +205,9 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_pus
 
 	memset(plan, 0, sizeof(*plan));
 	r->naf_fqdn[0] = '\0';
-	if (!pol->push_enabled)
-		return ub_fail(st, UB_E_POLICY, 0, "[push] enabled",
-			       "push bootstrap is disabled by policy");
-	if (r->ct.kind == UB_MSG_UNKNOWN)
-		return ub_fail(st, UB_E_BAD_DATA, 0, "Content-Type",
-			       "not a DM or CP bootstrap type: %s", r->ct.type);
-	if (sec == UB_SEC_NONE && !r->secure_transport)
-		return ub_fail(st, UB_E_POLICY, 0, PUSH,
-			       "an insecure push needs SEC and MAC (OMA DM Security 5.7.2)");
+	if ((err = ub_push_admit(pol, r, st)))
+		return err;
 	if (sec != UB_SEC_NONE) {
-		if (!(pol->allowed_sec & (unsigned)sec))
-			return ub_fail(st, UB_E_POLICY, 0, "[push] allowed_sec",
-				       "SEC=%s is not allowed by policy", ub_sec_name(sec));
-		if (sec != UB_SEC_USERPINMAC && !r->ct.has_mac)
-			return ub_fail(st, UB_E_BAD_DATA, 0, "Content-Type", "SEC=%s without MAC",
-				       ub_sec_name(sec));
 		if (needs_pin(sec) && !r->user_pin)
 			return ub_fail(st, UB_E_USAGE, 0, PUSH, "SEC=%s needs the user's PIN",
 				       ub_sec_name(sec));

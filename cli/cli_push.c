@@ -1,4 +1,5 @@
-/* uiccboot push: a pushed bootstrap verified and applied by the library
+/* uiccboot push: a pushed bootstrap (a document with its Content-Type, or
+ * a whole WSP push PDU) verified and applied by the library
  * (ub_boot_push), and what it did, printed. */
 #include <errno.h>
 #include <openssl/crypto.h>
@@ -38,19 +39,22 @@ static int push_run(struct ub_cli *cli, int argc, char **argv, struct push_mem *
 					     {"user-pin", required_argument, NULL, 'p'},
 					     {"user-pin-file", required_argument, NULL, 'P'},
 					     {"dry-run", no_argument, NULL, 'n'},
+					     {"wsp", no_argument, NULL, 'W'},
 					     {NULL, 0, NULL, 0}};
 	static const char *usage =
 		"uiccboot push FILE --content-type STR [--transport secure|insecure] "
 		"[--user-pin-file F | --user-pin PIN] [--dry-run]\n"
-		"       (--wsp-content-type HEX: the WSP binary header value instead;\n"
-		"        the user PIN also from UICCBOOT_USER_PIN)";
+		"       uiccboot push --wsp FILE [--user-pin-file F | --user-pin PIN] [--dry-run]\n"
+		"       (--wsp-content-type HEX: the WSP binary header value instead; --wsp: FILE\n"
+		"        is a WSP push PDU, over an insecure transport; the user PIN also from\n"
+		"        UICCBOOT_USER_PIN)";
 	struct ub_boot_config cfg;
 	const struct ub_boot_config *base;
 	struct ub_push_msg msg = {0};
 	struct ub_boot_result r = {0};
-	const char *ctype = NULL, *wsp = NULL, *transport = "insecure", *pin_file = NULL;
+	const char *ctype = NULL, *wsp = NULL, *transport = NULL, *pin_file = NULL;
 	char *pin_arg = NULL;
-	bool dry = false;
+	bool dry = false, pdu = false;
 	int c, err = 0, n;
 
 	/* FILE may come before or after the options (GNU permutation) */
@@ -74,13 +78,17 @@ static int push_run(struct ub_cli *cli, int argc, char **argv, struct push_mem *
 		case 'n':
 			dry = true;
 			break;
+		case 'W':
+			pdu = true;
+			break;
 		default:
 			fprintf(stderr, "usage: %s\n", usage);
 			return UB_E_USAGE;
 		}
 	}
-	if (optind + 1 != argc || (!ctype == !wsp) ||
-	    (strcmp(transport, "secure") && strcmp(transport, "insecure"))) {
+	/* a WSP push came over the air: its transport is not ours to name */
+	if (optind + 1 != argc || (pdu ? ctype || wsp || transport : !ctype == !wsp) ||
+	    (transport && strcmp(transport, "secure") && strcmp(transport, "insecure"))) {
 		fprintf(stderr, "usage: %s\n", usage);
 		return UB_E_USAGE;
 	}
@@ -91,14 +99,17 @@ static int push_run(struct ub_cli *cli, int argc, char **argv, struct push_mem *
 		return err;
 	cfg = *base;
 	cfg.dry_run = dry;
-	msg.secure_transport = !strcmp(transport, "secure");
+	msg.secure_transport = transport && !strcmp(transport, "secure");
 	if ((err = read_file(argv[optind], m->body, sizeof(m->body), &msg.len))) {
 		cli_error(cli, err, "%s: %s", argv[optind],
 			  err == UB_E_IO ? strerror(errno) : "larger than 64 KiB");
 		return err;
 	}
 	msg.body = m->body;
-	if (wsp) {
+	if (pdu) {
+		msg.wsp_pdu = m->body;
+		msg.wsp_pdu_len = msg.len;
+	} else if (wsp) {
 		if ((n = ub_unhex(m->wsp, sizeof(m->wsp), wsp)) < 0) {
 			fprintf(stderr, "usage: %s\n", usage);
 			return UB_E_USAGE;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "sms.h"
 #include "ub_hex.h"
 #include "ub_kannel.h"
 #include "ub_sender.h"
@@ -21,6 +22,11 @@
 	"       [--tid N] [--time EPOCH] [--src-port N] [--no-app-id] [--wsp | --wbxml]\n"         \
 	"       [--out FILE] [--kannel URL --to MSISDN [--kannel-auth FILE]]"
 #define DECODE_USAGE "uiccboot sms decode FILE|- [--no-smsc]"
+#define RECEIVE_USAGE                                                                      \
+	"uiccboot sms receive [FILE|-] [--no-smsc] [--user-pin-file F | --user-pin PIN]\n" \
+	"       (the user PIN also from UICCBOOT_USER_PIN)"
+#define LIST_USAGE "uiccboot sms list"
+#define PENDING_USAGE "uiccboot sms pending [--apply [--id N] --user-pin-file F | --user-pin PIN]"
 
 static const char *kind_name(enum ub_plan_kind k)
 {
@@ -678,12 +684,415 @@ end:
 	return rc;
 }
 
+/* --- receive, list, pending --- */
+
+static char *utc(long long t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return out;
+}
+
+static json_object *jstr(const char *s)
+{
+	return s && *s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *dropped_json(struct ub_cli *cli, const struct ub_sms_dropped *d, size_t n)
+{
+	json_object *arr = json_object_new_array(), *o;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "message", json_object_new_int64(d[i].message));
+		json_object_object_add(o, "originator", json_object_new_string(d[i].originator));
+		json_object_object_add(o, "held", json_object_new_int((int)d[i].held));
+		json_object_object_add(o, "total", json_object_new_int((int)d[i].total));
+		json_object_object_add(o, "pending", json_object_new_boolean(d[i].pending));
+		json_object_object_add(o, "reason", json_object_new_string(d[i].why));
+		json_object_array_add(arr, o);
+		if (!cli->json)
+			cli_print(stdout, "  dropped message %lld from %s (%s%u of %u parts): %s\n",
+				  d[i].message, d[i].originator, d[i].pending ? "pending, " : "",
+				  d[i].held, d[i].total, d[i].why);
+	}
+	return arr;
+}
+
+/* What one TPDU (or one message taken up again) did: a line of text, or
+ * an object of the JSON list. */
+static json_object *result_json(struct ub_cli *cli, const char *label, int line,
+				const struct ub_sms_result *r)
+{
+	const struct ub_apply_result *a = &r->boot.apply;
+	json_object *o = json_object_new_object(), *ren = json_object_new_array(), *x;
+	bool done = r->status == UB_SMS_APPLIED || r->status == UB_SMS_UNCHANGED;
+	const char *status = ub_sms_status_name(r->status);
+	size_t i;
+
+	if (line > 0)
+		json_object_object_add(o, "line", json_object_new_int(line));
+	json_object_object_add(o, "status", json_object_new_string(status));
+	json_object_object_add(o, "originator", jstr(r->originator));
+	json_object_object_add(o, "part", r->part ? json_object_new_int((int)r->part) : NULL);
+	json_object_object_add(o, "total", r->total ? json_object_new_int((int)r->total) : NULL);
+	json_object_object_add(o, "held", r->message ? json_object_new_int((int)r->held) : NULL);
+	json_object_object_add(o, "message", r->message ? json_object_new_int64(r->message) : NULL);
+	json_object_object_add(o, "kind", jstr(r->kind));
+	json_object_object_add(o, "sec", jstr(r->sec));
+	json_object_object_add(o, "reason", jstr(r->why.what));
+	json_object_object_add(o, "error",
+			       r->why.err ? json_object_new_string(ub_errname(r->why.err)) : NULL);
+	if (r->status == UB_SMS_PENDING || (r->status == UB_SMS_REJECTED && r->attempts_left))
+		json_object_object_add(o, "attempts_left",
+				       json_object_new_int((int)r->attempts_left));
+	if (!cli->json) {
+		cli_print(stdout, "%s: %s", label, status);
+		if (r->status == UB_SMS_STORED)
+			cli_print(stdout, ": part %u of %u of message %lld from %s (%u held)",
+				  r->part, r->total, r->message, r->originator, r->held);
+		else if (r->kind && r->status != UB_SMS_IGNORED)
+			cli_print(stdout, ": %s%s%s, message %lld from %s", r->kind,
+				  r->sec ? ", SEC=" : "", r->sec ? r->sec : "", r->message,
+				  r->originator);
+		if (r->why.what[0])
+			cli_print(stdout, ": %s", r->why.what);
+		if (r->why.err)
+			printf(" [%s]", ub_errname(r->why.err));
+		if (r->status == UB_SMS_PENDING)
+			cli_print(stdout,
+				  ": waits for the user's PIN (uiccboot sms pending --apply)");
+		if (r->status == UB_SMS_REJECTED && r->attempts_left)
+			printf(" (%u PIN attempt%s left)", r->attempts_left,
+			       r->attempts_left == 1 ? "" : "s");
+		printf("\n");
+	}
+	if (done) {
+		json_object_object_add(
+			o, "accounts",
+			cli_uri_list(a->accounts, a->naccounts, "  account", !cli->json));
+		for (i = 0; i < a->nrenamed; i++) {
+			x = json_object_new_object();
+			json_object_object_add(x, "from",
+					       json_object_new_string(a->renamed[i].from));
+			json_object_object_add(x, "to", json_object_new_string(a->renamed[i].to));
+			json_object_array_add(ren, x);
+			if (!cli->json)
+				cli_print(stdout, "  renamed %s -> %s\n", a->renamed[i].from,
+					  a->renamed[i].to);
+		}
+		json_object_object_add(o, "renamed", ren);
+	} else {
+		json_object_put(ren);
+	}
+	json_object_object_add(o, "dropped", dropped_json(cli, r->dropped, r->ndropped));
+	cli->apdus += r->boot.apdus;
+	return o;
+}
+
+/* The exit code of several outcomes (uiccboot(1)): the first failure,
+ * else the first refusal, else 0. */
+struct outcome {
+	int failed, rejected;
+};
+
+static void note(struct outcome *oc, const struct ub_sms_result *r)
+{
+	int err = r->why.err ? r->why.err : UB_E_INTERNAL;
+
+	if (r->status == UB_SMS_FAILED && !oc->failed)
+		oc->failed = err;
+	if (r->status == UB_SMS_REJECTED && !oc->rejected)
+		oc->rejected = err;
+}
+
+static int outcome_err(const struct outcome *oc)
+{
+	return oc->failed ? oc->failed : oc->rejected;
+}
+
+static void results_out(struct ub_cli *cli, json_object *list, const char *what,
+			struct ub_sms_result *res, size_t n, struct outcome *oc)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_object_array_add(list, result_json(cli, what, 0, &res[i]));
+		note(oc, &res[i]);
+	}
+}
+
+/* The user PIN of receive and pending (as push takes it). */
+struct pin_opt {
+	char *arg;
+	const char *file;
+	char buf[UB_SECRET_MAX + 1];
+	const char *pin;
+};
+
+static int rx_open(struct ub_cli *cli, struct ub_sms_rx **rx)
+{
+	const struct ub_boot_config *cfg;
+	struct ub_status st = {0};
+	struct ub_sms_dropped *d = NULL;
+	size_t n = 0;
+	int err = 0;
+
+	if (!(cfg = cli_config(cli, &err)))
+		return err;
+	if ((err = ub_sms_open(cfg, rx, &st))) {
+		cli_fail(cli, &st);
+		return err;
+	}
+	err = ub_sms_expire(*rx, 0, &d, &n);
+	json_object_object_add(cli->out, "expired", dropped_json(cli, d, n));
+	free(d);
+	if (err) {
+		cli_error(cli, err, "SMS store: expiry");
+		ub_sms_close(*rx);
+		*rx = NULL;
+	}
+	return err;
+}
+
+static int sms_receive(struct ub_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"no-smsc", no_argument, NULL, 'C'},
+					     {"user-pin", required_argument, NULL, 'p'},
+					     {"user-pin-file", required_argument, NULL, 'P'},
+					     {NULL, 0, NULL, 0}};
+	json_object *tl = json_object_new_array(), *rl = json_object_new_array();
+	struct pin_opt po = {0};
+	struct ub_sms_rx *rx = NULL;
+	struct ub_sms_result *res = NULL, r;
+	struct outcome oc = {0, 0};
+	const char *path = "-";
+	char *line = NULL, *l, label[32];
+	size_t lcap = 0, n = 0;
+	bool smsc = true;
+	int c, err = 0, lineno = 0;
+	FILE *fp = NULL;
+
+	json_object_object_add(cli->out, "resumed", rl);
+	json_object_object_add(cli->out, "tpdus", tl);
+	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
+		if (c == 'C') {
+			smsc = false;
+		} else if (c == 'p') {
+			po.arg = optarg;
+		} else if (c == 'P') {
+			po.file = optarg;
+		} else {
+			fprintf(stderr, "usage: %s\n", RECEIVE_USAGE);
+			return UB_E_USAGE;
+		}
+	}
+	if (optind + 1 == argc)
+		path = argv[optind];
+	if (optind + 1 < argc || (po.file && !strcmp(po.file, "-") && !strcmp(path, "-"))) {
+		fprintf(stderr, "usage: %s\n", RECEIVE_USAGE);
+		return UB_E_USAGE;
+	}
+	if ((err = cli_secret(cli, "--user-pin", po.arg, po.file, "UICCBOOT_USER_PIN", po.buf,
+			      sizeof(po.buf), &po.pin)))
+		goto end;
+	fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!fp) {
+		cli_error(cli, UB_E_IO, "%s: %s", path, strerror(errno));
+		err = UB_E_IO;
+		goto end;
+	}
+	if ((err = rx_open(cli, &rx)))
+		goto end;
+	/* what a power loss left complete, or a failure left to try again */
+	err = ub_sms_resume(rx, po.pin, 0, &res, &n);
+	results_out(cli, rl, "taken up again", res, n, &oc);
+	ub_sms_results_free(res, n);
+	if (err && !oc.failed && !oc.rejected) { /* the store itself */
+		cli_error(cli, err, "SMS store: complete messages");
+		oc.failed = err;
+	}
+	while (getline(&line, &lcap, fp) >= 0) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		for (l = line; *l == ' ' || *l == '\t'; l++)
+			;
+		if (skip_line(l))
+			continue;
+		ub_sms_receive_hex(rx, l, smsc, po.pin, 0, &r);
+		snprintf(label, sizeof(label), "line %d", lineno);
+		json_object_array_add(tl, result_json(cli, label, lineno, &r));
+		note(&oc, &r);
+		ub_sms_result_free(&r);
+		OPENSSL_cleanse(line, lcap);
+	}
+	err = outcome_err(&oc);
+end:
+	ub_sms_close(rx);
+	if (line)
+		OPENSSL_cleanse(line, lcap);
+	free(line);
+	if (fp && fp != stdin)
+		fclose(fp);
+	OPENSSL_cleanse(po.buf, sizeof(po.buf));
+	return err;
+}
+
+static json_object *message_json(struct ub_cli *cli, const struct ub_sms_message *m)
+{
+	json_object *o = json_object_new_object();
+	char since[32], expires[32];
+
+	json_object_object_add(o, "message", json_object_new_int64(m->id));
+	json_object_object_add(o, "state",
+			       json_object_new_string(m->pending ? "pending" : "incomplete"));
+	json_object_object_add(o, "originator", json_object_new_string(m->originator));
+	json_object_object_add(o, "held", json_object_new_int((int)m->held));
+	json_object_object_add(o, "total", json_object_new_int((int)m->total));
+	json_object_object_add(o, "since", json_object_new_string(utc(m->since, since)));
+	json_object_object_add(o, "expires", json_object_new_string(utc(m->expires, expires)));
+	if (m->pending) {
+		json_object_object_add(o, "kind", jstr(m->kind));
+		json_object_object_add(o, "sec", jstr(m->sec));
+		json_object_object_add(o, "attempts_left",
+				       json_object_new_int((int)m->attempts_left));
+	}
+	if (cli->json)
+		return o;
+	if (m->pending)
+		cli_print(stdout,
+			  "message %lld from %s: pending: %s, SEC=%s, complete at %s, %u PIN "
+			  "attempt%s left, expires %s\n",
+			  m->id, m->originator, m->kind, m->sec, since, m->attempts_left,
+			  m->attempts_left == 1 ? "" : "s", expires);
+	else
+		cli_print(stdout, "message %lld from %s: %u of %u parts since %s, expires %s\n",
+			  m->id, m->originator, m->held, m->total, since, expires);
+	return o;
+}
+
+static int list_out(struct ub_cli *cli, struct ub_sms_rx *rx, bool pending_only)
+{
+	json_object *arr = json_object_new_array();
+	struct ub_sms_message *v = NULL;
+	size_t n = 0, i;
+	int err;
+
+	json_object_object_add(cli->out, "messages", arr);
+	if ((err = ub_sms_list(rx, pending_only, 0, &v, &n))) {
+		cli_error(cli, err, "SMS store");
+		return err;
+	}
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, message_json(cli, &v[i]));
+	if (!n && !cli->json)
+		printf("%s\n", pending_only ? "no pending message" : "no message held");
+	free(v);
+	return 0;
+}
+
+static int sms_list(struct ub_cli *cli, int argc, char **argv)
+{
+	struct ub_sms_rx *rx = NULL;
+	int err;
+
+	if (cli_getopt(cli, argc, argv, "", NULL) != -1 || optind != argc) {
+		fprintf(stderr, "usage: %s\n", LIST_USAGE);
+		return UB_E_USAGE;
+	}
+	if ((err = rx_open(cli, &rx)))
+		return err;
+	err = list_out(cli, rx, false);
+	ub_sms_close(rx);
+	return err;
+}
+
+static int sms_pending(struct ub_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"apply", no_argument, NULL, 'a'},
+					     {"id", required_argument, NULL, 'i'},
+					     {"user-pin", required_argument, NULL, 'p'},
+					     {"user-pin-file", required_argument, NULL, 'P'},
+					     {NULL, 0, NULL, 0}};
+	json_object *rl = json_object_new_array();
+	struct ub_sms_result *res = NULL;
+	struct outcome oc = {0, 0};
+	struct pin_opt po = {0};
+	struct ub_sms_rx *rx = NULL;
+	unsigned long id = 0;
+	bool do_apply = false, bad = false;
+	size_t n = 0;
+	int c, err;
+
+	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
+		if (c == 'a')
+			do_apply = true;
+		else if (c == 'i')
+			bad |= parse_num(optarg, 0x7FFFFFFFul, &id) != 0 || !id;
+		else if (c == 'p')
+			po.arg = optarg;
+		else if (c == 'P')
+			po.file = optarg;
+		else
+			bad = true;
+	}
+	if (bad || optind != argc || (!do_apply && (id || po.arg || po.file))) {
+		fprintf(stderr, "usage: %s\n", PENDING_USAGE);
+		json_object_put(rl);
+		return UB_E_USAGE;
+	}
+	if ((err = cli_secret(cli, "--user-pin", po.arg, po.file, "UICCBOOT_USER_PIN", po.buf,
+			      sizeof(po.buf), &po.pin)))
+		goto end;
+	if (do_apply && !po.pin) {
+		cli_error(cli, UB_E_USAGE,
+			  "sms pending --apply: the user's PIN (--user-pin-file, "
+			  "UICCBOOT_USER_PIN)");
+		err = UB_E_USAGE;
+		goto end;
+	}
+	if ((err = rx_open(cli, &rx)))
+		goto end;
+	if (!do_apply) {
+		err = list_out(cli, rx, true);
+		goto end;
+	}
+	json_object_object_add(cli->out, "results", rl);
+	rl = NULL;
+	err = ub_sms_pending_apply(rx, (long long)id, po.pin, 0, &res, &n);
+	results_out(cli, json_object_object_get(cli->out, "results"), "with the PIN", res, n, &oc);
+	ub_sms_results_free(res, n);
+	if (err == UB_E_NOT_FOUND)
+		cli_error(cli, err, id ? "no pending message %lu" : "no pending message", id);
+	else if (err == UB_E_POLICY)
+		cli_error(cli, err, "the user PIN is shorter than [push] user_pin_min");
+	else
+		err = outcome_err(&oc);
+end:
+	if (rl)
+		json_object_put(rl);
+	ub_sms_close(rx);
+	OPENSSL_cleanse(po.buf, sizeof(po.buf));
+	return err;
+}
+
 int cli_sms(struct ub_cli *cli, int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "send"))
 		return sms_send(cli, argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "decode"))
 		return sms_decode(cli, argc - 1, argv + 1);
-	fprintf(stderr, "usage: %s\n       %s\n", SEND_USAGE, DECODE_USAGE);
+	if (argc >= 2 && !strcmp(argv[1], "receive"))
+		return sms_receive(cli, argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "list"))
+		return sms_list(cli, argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "pending"))
+		return sms_pending(cli, argc - 1, argv + 1);
+	fprintf(stderr, "usage: %s\n       %s\n       %s\n       %s\n       %s\n", SEND_USAGE,
+		DECODE_USAGE, RECEIVE_USAGE, LIST_USAGE, PENDING_USAGE);
 	return UB_E_USAGE;
 }

@@ -19,11 +19,14 @@ static const struct ub_cmd commands[] = {
 	{"auth", cli_auth, "auth --rand HEX --autn HEX   3G AUTHENTICATE (--gsm --rand HEX: 2G)"},
 	{"gba", cli_gba, "gba status|bootstrap|naf-key   GBA_U with the card (see gba --help)"},
 	{"push", cli_push,
-	 "push FILE --content-type STR [--transport T] [--user-pin-file F] [--dry-run]"},
+	 "push FILE --content-type STR [--transport T] [--user-pin-file F] [--dry-run]\n"
+	 "  push --wsp FILE [--user-pin-file F] [--dry-run]   a WSP push PDU"},
 	{"bootstrap", cli_bootstrap,
 	 "bootstrap [--dry-run] [--all-readers]   power-on: the card's bootstrap -> tree"},
 	{"factory", cli_factory, "factory derive|check|apply        per-device DM credentials"},
-	{"sms", cli_sms, "sms send FILE [--sec T] ... | sms decode FILE   WAP push over SMS"},
+	{"sms", cli_sms,
+	 "sms send FILE [--sec T] ... | decode FILE | receive [FILE] | list | pending [--apply]\n"
+	 "                              WAP push over SMS"},
 	{"tree", cli_tree, "tree list [URI] | get URI | export [URI] | import FILE   device tree"},
 	{"lwm2m", cli_lwm2m,
 	 "lwm2m list | export [--format senml-json|tlv] [--object ID]   the card's LwM2M data"},

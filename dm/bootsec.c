@@ -167,25 +167,31 @@ int ub_ctype_parse(const char *s, struct ub_ctype *ct)
 /* The one WSP Content-Type decoder is wire/wsp.c's; here its SEC and MAC
  * texts become the DM layer's values.  A media type sent as text must be
  * type/subtype as the text form's: no parameters hidden in it. */
+int ub_ctype_from_wsp(const struct ub_wsp_ctype *w, struct ub_ctype *ct)
+{
+	const char *p = w->media;
+
+	memset(ct, 0, sizeof(*ct));
+	if (w->media_code >= 0)
+		set_media(ct, w->media);
+	else if (media_type(&p, ct) || *p)
+		return UB_E_BAD_DATA;
+	if (w->has_sec && !(ct->sec = sec_from_text(w->sec)))
+		return UB_E_BAD_DATA;
+	if (w->has_mac && set_mac(ct, w->mac))
+		return UB_E_BAD_DATA;
+	return 0;
+}
+
 int ub_ctype_parse_wsp(const uint8_t *b, size_t n, struct ub_ctype *ct)
 {
 	struct ub_wsp_ctype w;
-	const char *p;
 	size_t used;
 
 	memset(ct, 0, sizeof(*ct));
 	if (ub_wsp_ctype_decode(b, n, &used, &w, NULL, 0) || used != n)
 		return UB_E_BAD_DATA;
-	p = w.media;
-	if (w.media_code >= 0)
-		set_media(ct, w.media);
-	else if (media_type(&p, ct) || *p)
-		return UB_E_BAD_DATA;
-	if (w.has_sec && !(ct->sec = sec_from_text(w.sec)))
-		return UB_E_BAD_DATA;
-	if (w.has_mac && set_mac(ct, w.mac))
-		return UB_E_BAD_DATA;
-	return 0;
+	return ub_ctype_from_wsp(&w, ct);
 }
 
 int ub_imsi_semi_octets(const char *imsi, uint8_t out[8])

@@ -46,6 +46,17 @@ const char *ub_sec_name(enum ub_sec s)
 	return "NONE";
 }
 
+/* A day for a message to complete or its PIN to be given; room for a
+ * 4 KiB push (32 parts of 128 octets) and for some of them at once. */
+static void sms_defaults(struct ub_sms_policy *s)
+{
+	s->expiry = 86400;
+	s->max_parts = 32;
+	s->max_messages = 64;
+	s->max_bytes = 262144;
+	s->pin_attempts = 3;
+}
+
 void ub_policy_defaults(struct ub_policy *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -65,6 +76,7 @@ void ub_policy_defaults(struct ub_policy *p)
 	p->connmo = UB_CONFLICT_RENAME;
 	p->prefer_isim = true;
 	p->lwm2m_enabled = true;
+	sms_defaults(&p->sms);
 }
 
 struct load {
@@ -150,6 +162,48 @@ static bool conflict(const char *v, enum ub_conflict other, enum ub_conflict *ou
 	else
 		return false;
 	return true;
+}
+
+/* A decimal number in [lo, hi]. */
+static bool number(const char *v, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+	char *end;
+
+	if (!*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 10)
+		return false;
+	*out = strtoul(v, &end, 10);
+	return *out >= lo && *out <= hi;
+}
+
+/* [sms]: 1 ok, 0 bad value, -1 unknown key */
+static int set_sms(struct ub_sms_policy *s, const char *k, const char *v)
+{
+	unsigned long n;
+
+	if (!strcmp(k, "expiry")) {
+		if (!number(v, 1, 30 * 86400ul, &n))
+			return 0;
+		s->expiry = (unsigned)n;
+	} else if (!strcmp(k, "max_parts")) {
+		if (!number(v, 1, 255, &n)) /* a concatenation counts parts in one octet */
+			return 0;
+		s->max_parts = (unsigned)n;
+	} else if (!strcmp(k, "max_messages")) {
+		if (!number(v, 1, 1000000, &n))
+			return 0;
+		s->max_messages = (unsigned)n;
+	} else if (!strcmp(k, "max_bytes")) {
+		if (!number(v, 176, 1ul << 30, &n)) /* at least one TPDU */
+			return 0;
+		s->max_bytes = n;
+	} else if (!strcmp(k, "pin_attempts")) {
+		if (!number(v, 1, 10, &n))
+			return 0;
+		s->pin_attempts = (unsigned)n;
+	} else {
+		return -1;
+	}
+	return 1;
 }
 
 /* 1 ok, 0 bad value, -1 unknown key */
@@ -243,6 +297,8 @@ static int set(struct ub_policy *p, const char *sec, const char *k, const char *
 			return yesno(v, &p->lwm2m_enabled);
 		if (!strcmp(k, "servers")) /* several lines add up */
 			return !*v || each_item(v, add_lwm2m_server, p);
+	} else if (!strcmp(sec, "sms")) {
+		return set_sms(&p->sms, k, v);
 	} else if (!strcmp(sec, "pin")) {
 		if (!strcmp(k, "pin1")) {
 			n = strlen(v);

@@ -38,6 +38,15 @@ enum ub_conflict { UB_CONFLICT_REPLACE, UB_CONFLICT_REJECT, UB_CONFLICT_RENAME }
  * bound to the account); or whatever its SEC. */
 enum ub_replace_card { UB_REPLACE_GBA, UB_REPLACE_NO, UB_REPLACE_YES };
 
+/* [sms]: the fragment store of received SMS (uiccboot-policy(5)). */
+struct ub_sms_policy {
+	unsigned expiry;	 /* seconds an incomplete or pending message is kept */
+	unsigned max_parts;	 /* parts one message may have */
+	unsigned max_messages;	 /* messages kept, incomplete and pending */
+	unsigned long max_bytes; /* octets of TPDUs kept */
+	unsigned pin_attempts;	 /* wrong user PINs before a pending message is dropped */
+};
+
 struct ub_policy {
 	bool smartcard_enabled, remove_stale;
 	bool logical_channel; /* the PKCS#15 application on a logical channel */
@@ -60,6 +69,7 @@ struct ub_policy {
 	bool lwm2m_enabled;
 	char lwm2m_servers[UB_POLICY_MAX_SERVERS][256];
 	int nlwm2m_servers;
+	struct ub_sms_policy sms;
 };
 
 void ub_policy_defaults(struct ub_policy *p);

@@ -13,12 +13,27 @@
 #include "ub_error.h"
 #include "ub_plan.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 /* A node's bytes of text, for the tree's size (r: NEW, OLD or node). */
 #define NODE_TEXT(r)                                                                        \
 	"length(CAST(" r ".uri AS BLOB)) + ifnull(length(CAST(" r ".value AS BLOB)), 0) + " \
 	"length(CAST(" r ".acl AS BLOB)) + ifnull(length(CAST(" r ".type AS BLOB)), 0)"
+
+/* clang-format off */
+#define MIGRATION_4                                                                               \
+	"DROP INDEX IF EXISTS node_server;"                                                       \
+	"CREATE INDEX IF NOT EXISTS node_server_parent ON node(server, parent);"                  \
+	"CREATE TABLE tree_size(id INTEGER PRIMARY KEY CHECK (id = 1),"                           \
+	" nodes INTEGER NOT NULL, text INTEGER NOT NULL);"                                        \
+	"INSERT INTO tree_size SELECT 1, count(*), ifnull(sum(" NODE_TEXT("node") "), 0) FROM node;" \
+	"CREATE TRIGGER node_size_insert AFTER INSERT ON node BEGIN"                              \
+	" UPDATE tree_size SET nodes = nodes + 1, text = text + " NODE_TEXT("NEW") "; END;"       \
+	"CREATE TRIGGER node_size_delete AFTER DELETE ON node BEGIN"                              \
+	" UPDATE tree_size SET nodes = nodes - 1, text = text - (" NODE_TEXT("OLD") "); END;"     \
+	"CREATE TRIGGER node_size_update AFTER UPDATE OF uri, value, acl, type ON node BEGIN"     \
+	" UPDATE tree_size SET text = text - (" NODE_TEXT("OLD") ") + " NODE_TEXT("NEW") "; END;"
+/* clang-format on */
 
 /* Each entry moves the schema from version i to i+1. */
 static const char *const migrations[SCHEMA_VERSION] = {
@@ -49,28 +64,59 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	("UPDATE node SET server = NULL, source = NULL WHERE uri IN "
 	 "('.', './DMAcc', './ConnMO', './SyncML', './SyncML/DMAcc', './SyncML/Con');"),
 	/* 4: a ServerID's account is found among that server's nodes, not
-	 * among all accounts */
-	("DROP INDEX IF EXISTS node_server;"
-	 "CREATE INDEX IF NOT EXISTS node_server_parent ON node(server, parent);"
-	 /* the tree's size, kept by the database itself: apply refuses to go
-	  * past the capacity that an import of the export can read back */
-	 "CREATE TABLE tree_size(id INTEGER PRIMARY KEY CHECK (id = 1),"
-	 " nodes INTEGER NOT NULL, text INTEGER NOT NULL);"
-	 "INSERT INTO tree_size SELECT 1, count(*), ifnull(sum(" NODE_TEXT(
-		 "node") "), 0) FROM node;"
-			 "CREATE TRIGGER node_size_insert AFTER INSERT ON node BEGIN "
-			 "UPDATE tree_size SET nodes = nodes + 1, text = text + " NODE_TEXT(
-				 "NEW") "; END;"
-					"CREATE TRIGGER node_size_delete AFTER DELETE ON node "
-					"BEGIN "
-					"UPDATE tree_size SET nodes = nodes - 1, text = text - "
-					"(" NODE_TEXT("OLD") "); END;"
-							     "CREATE TRIGGER node_size_update "
-							     "AFTER UPDATE OF uri, value, acl, "
-							     "type ON node BEGIN "
-							     "UPDATE tree_size SET text = text - "
-							     "(" NODE_TEXT("OLD") ") + " NODE_TEXT(
-								     "NEW") "; END;"),
+	 * among all accounts; the tree's size, kept by the database itself:
+	 * apply refuses to go past the capacity that an import of the export
+	 * can read back */
+	MIGRATION_4,
+	/* 5: SMS fragments of `sms receive` until their message is complete
+	 * (state 0), and complete messages waiting for the user's PIN (state
+	 * 1).  key: what groups the parts of one message (TS 23.040
+	 * 9.2.3.24.1).  Every lookup is by an index; the totals that the
+	 * policy bounds are kept in one row by triggers, so no insert counts
+	 * rows.  sms_seen: digests of pushes applied lately (replays).  (IF NOT
+	 * EXISTS: a tree whose user_version was set back by hand keeps
+	 * working.) */
+	("CREATE TABLE IF NOT EXISTS sms_message("
+	 " id INTEGER PRIMARY KEY AUTOINCREMENT," /* a number is never given twice */
+	 " key BLOB NOT NULL UNIQUE,"
+	 " originator TEXT NOT NULL,"
+	 " total INTEGER NOT NULL,"
+	 " held INTEGER NOT NULL DEFAULT 0,"
+	 " bytes INTEGER NOT NULL DEFAULT 0,"
+	 " since INTEGER NOT NULL,"
+	 " state INTEGER NOT NULL DEFAULT 0,"
+	 " digest BLOB,"
+	 " kind TEXT,"
+	 " sec TEXT,"
+	 " attempts INTEGER NOT NULL DEFAULT 0);"
+	 "CREATE INDEX IF NOT EXISTS sms_message_since ON sms_message(since);"
+	 "CREATE INDEX IF NOT EXISTS sms_message_state ON sms_message(state, since);"
+	 "CREATE INDEX IF NOT EXISTS sms_message_digest ON sms_message(digest) WHERE digest IS NOT "
+	 "NULL;"
+	 "CREATE INDEX IF NOT EXISTS sms_message_complete ON sms_message(id) WHERE state = 0 AND "
+	 "held >= total;"
+	 "CREATE TABLE IF NOT EXISTS sms_part("
+	 " message INTEGER NOT NULL REFERENCES sms_message(id) ON DELETE CASCADE,"
+	 " seq INTEGER NOT NULL,"
+	 " tpdu BLOB NOT NULL,"
+	 " PRIMARY KEY(message, seq)) WITHOUT ROWID;"
+	 "CREATE TABLE IF NOT EXISTS sms_totals("
+	 " one INTEGER PRIMARY KEY CHECK(one = 1),"
+	 " messages INTEGER NOT NULL,"
+	 " bytes INTEGER NOT NULL);"
+	 "INSERT OR IGNORE INTO sms_totals VALUES(1, 0, 0);"
+	 "CREATE TRIGGER IF NOT EXISTS sms_message_added AFTER INSERT ON sms_message BEGIN"
+	 " UPDATE sms_totals SET messages = messages + 1; END;"
+	 "CREATE TRIGGER IF NOT EXISTS sms_message_removed AFTER DELETE ON sms_message BEGIN"
+	 " UPDATE sms_totals SET messages = messages - 1, bytes = bytes - old.bytes; END;"
+	 "CREATE TRIGGER IF NOT EXISTS sms_part_added AFTER INSERT ON sms_part BEGIN"
+	 " UPDATE sms_message SET held = held + 1, bytes = bytes + length(new.tpdu)"
+	 "  WHERE id = new.message;"
+	 " UPDATE sms_totals SET bytes = bytes + length(new.tpdu); END;"
+	 "CREATE TABLE IF NOT EXISTS sms_seen("
+	 " digest BLOB PRIMARY KEY,"
+	 " at INTEGER NOT NULL) WITHOUT ROWID;"
+	 "CREATE INDEX IF NOT EXISTS sms_seen_at ON sms_seen(at);"),
 };
 
 static int exec(struct ub_tree *t, const char *sql)
@@ -169,7 +215,30 @@ enum {
 	ST_SET_VALUE,
 	ST_CHILDREN,
 	ST_OWNED_CHILD,
+	ST_SMS_FIND,
+	ST_SMS_GET,
+	ST_SMS_NEW,
+	ST_SMS_PART,
+	ST_SMS_ADD_PART,
+	ST_SMS_PARTS,
+	ST_SMS_TOTALS,
+	ST_SMS_OLDEST,
+	ST_SMS_OLDER,
+	ST_SMS_DELETE,
+	ST_SMS_COMPLETE,
+	ST_SMS_SET_PENDING,
+	ST_SMS_LIST,
+	ST_SMS_BY_DIGEST,
+	ST_SMS_ATTEMPT,
+	ST_SMS_SEEN,
+	ST_SMS_SET_SEEN,
+	ST_SMS_FORGET_SEEN,
 };
+
+/* The columns of struct ub_store_sms_msg, in its order. */
+#define SMS_COLS                                                                         \
+	"id, state, held, total, attempts, bytes, since, originator, ifnull(kind, ''), " \
+	"ifnull(sec, '') "
 
 static const char *const sql[] = {
 	[ST_GET] = "SELECT uri, format, type, value, acl, server, source FROM node WHERE uri = ?1",
@@ -222,6 +291,28 @@ static const char *const sql[] = {
 	[ST_CHILDREN] = "SELECT uri FROM node WHERE parent = ?1 ORDER BY uri",
 	[ST_OWNED_CHILD] = "SELECT uri FROM node WHERE parent = ?1 AND server = ?2 ORDER BY uri "
 			   "LIMIT 1",
+	[ST_SMS_FIND] = "SELECT " SMS_COLS "FROM sms_message WHERE key = ?1",
+	[ST_SMS_GET] = "SELECT " SMS_COLS "FROM sms_message WHERE id = ?1",
+	[ST_SMS_NEW] =
+		"INSERT INTO sms_message(key, originator, total, since) VALUES(?1, ?2, ?3, ?4)",
+	[ST_SMS_PART] = "SELECT tpdu FROM sms_part WHERE message = ?1 AND seq = ?2",
+	[ST_SMS_ADD_PART] = "INSERT INTO sms_part(message, seq, tpdu) VALUES(?1, ?2, ?3)",
+	[ST_SMS_PARTS] = "SELECT seq, tpdu FROM sms_part WHERE message = ?1 ORDER BY seq",
+	[ST_SMS_TOTALS] = "SELECT messages, bytes FROM sms_totals WHERE one = 1",
+	[ST_SMS_OLDEST] = "SELECT " SMS_COLS "FROM sms_message WHERE state = ?1 AND id <> ?2 "
+			  "ORDER BY since, id LIMIT 1",
+	[ST_SMS_OLDER] = "SELECT " SMS_COLS "FROM sms_message WHERE since < ?1 ORDER BY since, id",
+	[ST_SMS_DELETE] = "DELETE FROM sms_message WHERE id = ?1",
+	[ST_SMS_COMPLETE] = "SELECT " SMS_COLS "FROM sms_message WHERE state = 0 AND held >= total "
+			    "ORDER BY id",
+	[ST_SMS_SET_PENDING] = "UPDATE sms_message SET state = 1, since = ?2, digest = ?3, "
+			       "kind = ?4, sec = ?5 WHERE id = ?1",
+	[ST_SMS_LIST] = "SELECT " SMS_COLS "FROM sms_message ORDER BY id",
+	[ST_SMS_BY_DIGEST] = "SELECT " SMS_COLS "FROM sms_message WHERE digest = ?1 LIMIT 1",
+	[ST_SMS_ATTEMPT] = "UPDATE sms_message SET attempts = attempts + 1 WHERE id = ?1",
+	[ST_SMS_SEEN] = "SELECT at FROM sms_seen WHERE digest = ?1",
+	[ST_SMS_SET_SEEN] = "INSERT OR REPLACE INTO sms_seen(digest, at) VALUES(?1, ?2)",
+	[ST_SMS_FORGET_SEEN] = "DELETE FROM sms_seen WHERE at < ?1",
 };
 
 #define NSTMT (sizeof(sql) / sizeof(sql[0]))
@@ -643,4 +734,249 @@ void ub_store_close(struct ub_tree *t)
 	t->st = NULL;
 	sqlite3_close(t->db);
 	t->db = NULL;
+}
+
+/* --- SMS fragments (schema 5) --- */
+
+/* The statement with parameters bound by fmt: 'i' a long long, 't' a
+ * text (NULL binds NULL), 'b' a blob (pointer, then size_t length). */
+static sqlite3_stmt *sms_stmt(struct ub_tree *t, unsigned id, const char *fmt, ...)
+{
+	sqlite3_stmt *st = stmt(t, id, 0, NULL, NULL, NULL);
+	va_list ap;
+	int i, rc = SQLITE_OK;
+
+	if (!st)
+		return NULL;
+	va_start(ap, fmt);
+	for (i = 0; fmt[i] && rc == SQLITE_OK; i++) {
+		if (fmt[i] == 'i') {
+			rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, long long));
+		} else if (fmt[i] == 't') {
+			rc = sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1,
+					       SQLITE_STATIC);
+		} else {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+
+			rc = sqlite3_bind_blob(st, i + 1, p, (int)n, SQLITE_STATIC);
+		}
+	}
+	va_end(ap);
+	if (rc != SQLITE_OK) {
+		done(st);
+		return NULL;
+	}
+	return st;
+}
+
+static int sms_run(sqlite3_stmt *st)
+{
+	int rc;
+
+	if (!st)
+		return UB_E_IO;
+	rc = sqlite3_step(st);
+	done(st);
+	return rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+static void sms_row(sqlite3_stmt *st, struct ub_store_sms_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(st, 0);
+	m->state = sqlite3_column_int(st, 1);
+	m->held = (unsigned)sqlite3_column_int(st, 2);
+	m->total = (unsigned)sqlite3_column_int(st, 3);
+	m->attempts = (unsigned)sqlite3_column_int(st, 4);
+	m->bytes = (unsigned long)sqlite3_column_int64(st, 5);
+	m->since = sqlite3_column_int64(st, 6);
+	snprintf(m->originator, sizeof(m->originator), "%s", col(st, 7) ? col(st, 7) : "");
+	snprintf(m->kind, sizeof(m->kind), "%s", col(st, 8) ? col(st, 8) : "");
+	snprintf(m->sec, sizeof(m->sec), "%s", col(st, 9) ? col(st, 9) : "");
+}
+
+/* The first row into m: 1, 0 (none) or UB_E_IO. */
+static int sms_one(sqlite3_stmt *st, struct ub_store_sms_msg *m)
+{
+	int rc;
+
+	if (!st)
+		return UB_E_IO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		sms_row(st, m);
+	done(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+/* Every row through cb (a non-zero return stops and is returned). */
+static int sms_each(sqlite3_stmt *st, int (*cb)(const struct ub_store_sms_msg *m, void *arg),
+		    void *arg)
+{
+	struct ub_store_sms_msg m;
+	int rc, err = 0;
+
+	if (!st)
+		return UB_E_IO;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sms_row(st, &m);
+		err = cb(&m, arg);
+	}
+	done(st);
+	if (err)
+		return err;
+	return rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+int ub_store_sms_find(struct ub_tree *t, const void *key, size_t klen, struct ub_store_sms_msg *m)
+{
+	return sms_one(sms_stmt(t, ST_SMS_FIND, "b", key, klen), m);
+}
+
+int ub_store_sms_get(struct ub_tree *t, long long id, struct ub_store_sms_msg *m)
+{
+	return sms_one(sms_stmt(t, ST_SMS_GET, "i", id), m);
+}
+
+int ub_store_sms_new(struct ub_tree *t, const void *key, size_t klen, const char *originator,
+		     unsigned total, long long since, long long *id)
+{
+	int err = sms_run(
+		sms_stmt(t, ST_SMS_NEW, "btii", key, klen, originator, (long long)total, since));
+
+	*id = err ? 0 : sqlite3_last_insert_rowid(t->db);
+	return err;
+}
+
+int ub_store_sms_part(struct ub_tree *t, long long id, unsigned seq, uint8_t *out, size_t max,
+		      size_t *len)
+{
+	sqlite3_stmt *st = sms_stmt(t, ST_SMS_PART, "ii", id, (long long)seq);
+	int rc, n;
+
+	if (!st)
+		return UB_E_IO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		n = sqlite3_column_bytes(st, 0);
+		if (n < 0 || (size_t)n > max) {
+			rc = SQLITE_TOOBIG;
+		} else {
+			memcpy(out, sqlite3_column_blob(st, 0), (size_t)n);
+			*len = (size_t)n;
+		}
+	}
+	done(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+int ub_store_sms_add_part(struct ub_tree *t, long long id, unsigned seq, const uint8_t *tpdu,
+			  size_t n)
+{
+	return sms_run(sms_stmt(t, ST_SMS_ADD_PART, "iib", id, (long long)seq, tpdu, n));
+}
+
+int ub_store_sms_parts(struct ub_tree *t, long long id,
+		       int (*cb)(unsigned seq, const uint8_t *tpdu, size_t n, void *arg), void *arg)
+{
+	sqlite3_stmt *st = sms_stmt(t, ST_SMS_PARTS, "i", id);
+	int rc, err = 0, n;
+
+	if (!st)
+		return UB_E_IO;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n = sqlite3_column_bytes(st, 1);
+		err = cb((unsigned)sqlite3_column_int(st, 0), sqlite3_column_blob(st, 1),
+			 n < 0 ? 0 : (size_t)n, arg);
+	}
+	done(st);
+	if (err)
+		return err;
+	return rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+int ub_store_sms_totals(struct ub_tree *t, unsigned long *messages, unsigned long *bytes)
+{
+	sqlite3_stmt *st = sms_stmt(t, ST_SMS_TOTALS, "");
+	int rc;
+
+	if (!st)
+		return UB_E_IO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*messages = (unsigned long)sqlite3_column_int64(st, 0);
+		*bytes = (unsigned long)sqlite3_column_int64(st, 1);
+	}
+	done(st);
+	return rc == SQLITE_ROW ? 0 : UB_E_IO;
+}
+
+int ub_store_sms_oldest(struct ub_tree *t, int state, long long except, struct ub_store_sms_msg *m)
+{
+	return sms_one(sms_stmt(t, ST_SMS_OLDEST, "ii", (long long)state, except), m);
+}
+
+int ub_store_sms_older(struct ub_tree *t, long long before,
+		       int (*cb)(const struct ub_store_sms_msg *m, void *arg), void *arg)
+{
+	return sms_each(sms_stmt(t, ST_SMS_OLDER, "i", before), cb, arg);
+}
+
+int ub_store_sms_delete(struct ub_tree *t, long long id)
+{
+	return sms_run(sms_stmt(t, ST_SMS_DELETE, "i", id));
+}
+
+int ub_store_sms_complete(struct ub_tree *t, int (*cb)(const struct ub_store_sms_msg *m, void *arg),
+			  void *arg)
+{
+	return sms_each(sms_stmt(t, ST_SMS_COMPLETE, ""), cb, arg);
+}
+
+int ub_store_sms_set_pending(struct ub_tree *t, long long id, long long since,
+			     const uint8_t digest[32], const char *kind, const char *sec)
+{
+	return sms_run(
+		sms_stmt(t, ST_SMS_SET_PENDING, "iibtt", id, since, digest, (size_t)32, kind, sec));
+}
+
+int ub_store_sms_list(struct ub_tree *t, int (*cb)(const struct ub_store_sms_msg *m, void *arg),
+		      void *arg)
+{
+	return sms_each(sms_stmt(t, ST_SMS_LIST, ""), cb, arg);
+}
+
+int ub_store_sms_by_digest(struct ub_tree *t, const uint8_t digest[32], struct ub_store_sms_msg *m)
+{
+	return sms_one(sms_stmt(t, ST_SMS_BY_DIGEST, "b", digest, (size_t)32), m);
+}
+
+int ub_store_sms_attempt(struct ub_tree *t, long long id)
+{
+	return sms_run(sms_stmt(t, ST_SMS_ATTEMPT, "i", id));
+}
+
+int ub_store_sms_seen(struct ub_tree *t, const uint8_t digest[32], long long *at)
+{
+	sqlite3_stmt *st = sms_stmt(t, ST_SMS_SEEN, "b", digest, (size_t)32);
+	int rc;
+
+	if (!st)
+		return UB_E_IO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*at = sqlite3_column_int64(st, 0);
+	done(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+int ub_store_sms_set_seen(struct ub_tree *t, const uint8_t digest[32], long long at)
+{
+	return sms_run(sms_stmt(t, ST_SMS_SET_SEEN, "bi", digest, (size_t)32, at));
+}
+
+int ub_store_sms_forget_seen(struct ub_tree *t, long long before)
+{
+	return sms_run(sms_stmt(t, ST_SMS_FORGET_SEEN, "i", before));
 }

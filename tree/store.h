@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dm_names.h"
 #include "tree.h"
@@ -115,6 +116,68 @@ int ub_store_children(struct ub_tree *t, const char *uri, int (*cb)(const char *
  * owns none. */
 int ub_store_owned_child(struct ub_tree *t, const char *parent, const char *server, char *out,
 			 size_t max);
+/* --- SMS fragments of `sms receive` (schema 5): messages by the key that
+ * groups their parts, parts by (message, seq); every lookup by an index.
+ * The caller brackets what must be one transaction with ub_store_begin
+ * and ub_store_commit. --- */
+
+enum { UB_STORE_SMS_OPEN = 0, UB_STORE_SMS_PENDING = 1 };
+
+struct ub_store_sms_msg {
+	long long id;
+	int state; /* UB_STORE_SMS_OPEN: parts coming in (or complete, not yet
+		      done with); UB_STORE_SMS_PENDING: waits for the user's PIN */
+	unsigned held, total, attempts;
+	unsigned long bytes; /* of its TPDUs */
+	long long since;     /* first part (open), completion (pending); seconds */
+	char originator[24];
+	char kind[32], sec[32]; /* pending: the push's kind and SEC */
+};
+
+/* The message of key: 1 and m filled, or 0. */
+int ub_store_sms_find(struct ub_tree *t, const void *key, size_t klen, struct ub_store_sms_msg *m);
+/* The message id: 1 and m filled, or 0. */
+int ub_store_sms_get(struct ub_tree *t, long long id, struct ub_store_sms_msg *m);
+/* A new open message with no parts: 0 and *id. */
+int ub_store_sms_new(struct ub_tree *t, const void *key, size_t klen, const char *originator,
+		     unsigned total, long long since, long long *id);
+/* Part seq of message id into out (at most max octets): 1 and *len, or 0. */
+int ub_store_sms_part(struct ub_tree *t, long long id, unsigned seq, uint8_t *out, size_t max,
+		      size_t *len);
+/* Store part seq (its message's held and bytes, and the totals, follow). */
+int ub_store_sms_add_part(struct ub_tree *t, long long id, unsigned seq, const uint8_t *tpdu,
+			  size_t n);
+/* The parts of message id in seq order through cb. */
+int ub_store_sms_parts(struct ub_tree *t, long long id,
+		       int (*cb)(unsigned seq, const uint8_t *tpdu, size_t n, void *arg),
+		       void *arg);
+/* Messages and TPDU octets held, from the one row the triggers keep. */
+int ub_store_sms_totals(struct ub_tree *t, unsigned long *messages, unsigned long *bytes);
+/* The oldest message in state other than except: 1 and m, or 0. */
+int ub_store_sms_oldest(struct ub_tree *t, int state, long long except, struct ub_store_sms_msg *m);
+/* Messages whose since is before `before`, oldest first, through cb. */
+int ub_store_sms_older(struct ub_tree *t, long long before,
+		       int (*cb)(const struct ub_store_sms_msg *m, void *arg), void *arg);
+/* Remove message id and its parts. */
+int ub_store_sms_delete(struct ub_tree *t, long long id);
+/* Open messages that hold all their parts, through cb. */
+int ub_store_sms_complete(struct ub_tree *t, int (*cb)(const struct ub_store_sms_msg *m, void *arg),
+			  void *arg);
+/* Message id waits for the user's PIN from since on; digest, kind, sec. */
+int ub_store_sms_set_pending(struct ub_tree *t, long long id, long long since,
+			     const uint8_t digest[32], const char *kind, const char *sec);
+/* Every message, by id, through cb. */
+int ub_store_sms_list(struct ub_tree *t, int (*cb)(const struct ub_store_sms_msg *m, void *arg),
+		      void *arg);
+/* The pending message of this push digest: 1 and m, or 0. */
+int ub_store_sms_by_digest(struct ub_tree *t, const uint8_t digest[32], struct ub_store_sms_msg *m);
+/* One more wrong PIN for message id. */
+int ub_store_sms_attempt(struct ub_tree *t, long long id);
+/* A push of this digest applied lately: 1 and *at (when), or 0. */
+int ub_store_sms_seen(struct ub_tree *t, const uint8_t digest[32], long long *at);
+int ub_store_sms_set_seen(struct ub_tree *t, const uint8_t digest[32], long long at);
+/* Forget the pushes applied before `before`. */
+int ub_store_sms_forget_seen(struct ub_tree *t, long long before);
 
 /* Finalise the prepared statements of t and close its database. */
 void ub_store_close(struct ub_tree *t);

@@ -108,6 +108,8 @@ static int decode_oa(const uint8_t *b, size_t n, size_t *o, struct ub_sms_delive
 		return fail(why, whylen, *o + 1, "TP-OA: type of address without bit 8");
 	if (*o + 2 + octets > n)
 		return fail(why, whylen, *o, "TP-OA: %zu octets past the end", octets);
+	d->oa_raw_len = (uint8_t)(2 + octets);
+	memcpy(d->oa_raw, b + *o, d->oa_raw_len);
 	*o += 2;
 	if (((d->oa_toa >> 4) & 7) == 5) { /* alphanumeric, GSM 7-bit packed */
 		septets = len * 4 / 7;
@@ -337,7 +339,8 @@ bool ub_sms_same_message(const struct ub_sms_deliver *a, const struct ub_sms_del
 {
 	return a->concat && b->concat && a->ref == b->ref && a->ref_bits == b->ref_bits &&
 	       a->total == b->total && a->has_ports == b->has_ports && a->dst_port == b->dst_port &&
-	       a->src_port == b->src_port && !strcmp(a->originator, b->originator);
+	       a->src_port == b->src_port && a->port_bits == b->port_bits &&
+	       a->oa_raw_len == b->oa_raw_len && !memcmp(a->oa_raw, b->oa_raw, a->oa_raw_len);
 }
 
 int ub_sms_reassemble(const struct ub_sms_deliver *parts, size_t n, uint8_t *out, size_t max,

@@ -32,6 +32,8 @@ struct ub_sms_deliver {
 	char smsc[UB_SMS_ADDR_TEXT];	   /* "" when the caller said there is none, or length 0 */
 	char originator[UB_SMS_ADDR_TEXT]; /* "+4912345678", "12345", or alphanumeric text */
 	uint8_t oa_toa;			   /* type of address octet of TP-OA */
+	uint8_t oa_raw[12];		   /* TP-OA as sent: length, TOA, value octets */
+	uint8_t oa_raw_len;
 	bool mms, sri, udhi, rp; /* TP-MMS (more messages to send), TP-SRI, TP-UDHI, TP-RP */
 	uint8_t pid, dcs;
 	enum ub_sms_alphabet alphabet;
@@ -67,7 +69,9 @@ int ub_sms_deliver_decode(const uint8_t *b, size_t n, bool has_smsc, struct ub_s
 			  char *why, size_t whylen);
 
 /* The same message (originator, reference, reference width, total, ports),
- * for grouping concatenated parts (TS 23.040 9.2.3.24.1). */
+ * for grouping concatenated parts (TS 23.040 9.2.3.24.1).  The originator
+ * is compared as sent (oa_raw): two alphanumeric senders that print alike
+ * (characters outside ASCII shown as '?') are different senders. */
 bool ub_sms_same_message(const struct ub_sms_deliver *a, const struct ub_sms_deliver *b);
 
 /* Join the parts of one concatenated message (all ub_sms_same_message, in

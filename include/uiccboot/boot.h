@@ -156,22 +156,30 @@ void ub_boot_all_free(struct ub_boot_all *all);
 
 /* A pushed bootstrap: the message and its Content-Type, as text
  * ("application/vnd.syncml.dm+wbxml; SEC=USERPIN; MAC=...") or as the WSP
- * binary header value. */
+ * binary header value; or a whole WSP push PDU (WAP-230 8.2.4.1, what
+ * oFono's push agent and Android's WAP push dispatcher hand over), whose
+ * Content-Type and body are taken instead, over an insecure transport. */
 struct ub_push_msg {
 	const uint8_t *body;
 	size_t len;
 	const char *content_type; /* or: */
 	const uint8_t *wsp_ctype; /* the WSP Content-Type value */
 	size_t wsp_ctype_len;
-	bool secure_transport; /* a transport that protects it (no MAC needed) */
-	const char *user_pin;  /* for the USERPIN SEC types, or NULL */
+	bool secure_transport;	/* a transport that protects it (no MAC needed) */
+	const char *user_pin;	/* for the USERPIN SEC types, or NULL */
+	const uint8_t *wsp_pdu; /* or: the WSP push PDU (body, content types and
+				   secure_transport are then ignored) */
+	size_t wsp_pdu_len;
 };
 
 /* Verify a push (the transport rule, the policy, the MAC with keys from
  * the card and the user, the account model, the allow-list, the NAF
  * binding of the GBA types) and apply it in one transaction.  The card is
- * opened only when the SEC type needs its IMSI or GBA key.  Returns 0, or
- * the error of the rejection or failure (r->status). */
+ * opened only when the SEC type needs its IMSI or GBA key.  A WSP push
+ * PDU that is not a DM or CP bootstrap for the DM client (a DM
+ * notification, SI, SL, MMS, a GBA Push Info, a bootstrap for another
+ * application) is rejected with UB_E_NOT_SUPPORTED.  Returns 0, or the
+ * error of the rejection or failure (r->status). */
 int ub_boot_push(const struct ub_boot_config *cfg, const struct ub_push_msg *m,
 		 struct ub_boot_result *r);
 

@@ -390,6 +390,58 @@ static void policy(void **state)
 	unlink(f);
 }
 
+/* [sms]: the defaults, every key, and values it must refuse. */
+static void policy_sms(void **state)
+{
+	static const char *const bad[] = {
+		"expiry = 0",
+		"expiry = 2592001",
+		"expiry = -1",
+		"expiry = 1h",
+		"expiry =",
+		"max_parts = 0",
+		"max_parts = 256",
+		"max_messages = 0",
+		"max_messages = 1000001",
+		"max_bytes = 175",
+		"max_bytes = 1073741825",
+		"max_bytes = 99999999999",
+		"pin_attempts = 0",
+		"pin_attempts = 11",
+		"max_parts = 1 2",
+		"max_part = 3",
+	};
+	struct ub_policy p;
+	char err[300], text[100];
+	const char *f;
+	size_t i;
+
+	(void)state;
+	ub_policy_defaults(&p);
+	assert_int_equal(p.sms.expiry, 86400);
+	assert_int_equal(p.sms.max_parts, 32);
+	assert_int_equal(p.sms.max_messages, 64);
+	assert_int_equal(p.sms.max_bytes, 262144);
+	assert_int_equal(p.sms.pin_attempts, 3);
+	f = write_conf("[sms]\nexpiry = 60\nmax_parts = 255\nmax_messages = 1000000\n"
+		       "max_bytes = 176\npin_attempts = 10\n");
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), 0);
+	unlink(f);
+	assert_int_equal(p.sms.expiry, 60);
+	assert_int_equal(p.sms.max_parts, 255);
+	assert_int_equal(p.sms.max_messages, 1000000);
+	assert_int_equal(p.sms.max_bytes, 176);
+	assert_int_equal(p.sms.pin_attempts, 10);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[sms]\n%s\n", bad[i]);
+		f = write_conf(text);
+		assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+		assert_non_null(strstr(err, ":2: [sms] "));
+		assert_int_equal(p.sms.max_parts, 32); /* nothing half-loaded */
+		unlink(f);
+	}
+}
+
 /* The user PIN's minimum holds in the library too: an empty or short PIN
  * with a MAC that is right for it is refused by policy, before the MAC. */
 static void user_pin_minimum(void **state)
@@ -456,7 +508,8 @@ int main(void)
 		cmocka_unit_test(dm_vectors),	    cmocka_unit_test(dm_refusals),
 		cmocka_unit_test(cp_vectors),	    cmocka_unit_test(content_type),
 		cmocka_unit_test(content_type_wsp), cmocka_unit_test(policy),
-		cmocka_unit_test(uri_host),	    cmocka_unit_test(user_pin_minimum),
+		cmocka_unit_test(policy_sms),	    cmocka_unit_test(uri_host),
+		cmocka_unit_test(user_pin_minimum),
 	};
 
 	return cmocka_run_group_tests_name("bootstrap security and policy", tests, setup, NULL);

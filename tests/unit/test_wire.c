@@ -229,6 +229,26 @@ static void sms_reassembly(void **state)
 		assert_int_equal(ub_sms_reassemble(p, 4, out, sizeof(out), why, sizeof(why)),
 				 UB_E_BAD_DATA);
 	}
+	{
+		/* alphanumeric senders "A£" and "A¥" (GSM 7-bit 01, 03) both
+		 * print "A?": compared as sent, they are two senders */
+		static uint8_t x[200], y[200];
+		const char *fmt = "004404D0%s0004321141223102000E0B05040B8423F000035A03010102";
+		char hx[200];
+		int n;
+
+		snprintf(hx, sizeof(hx), fmt, "C100");
+		n = ub_unhex(x, sizeof(x), hx);
+		assert_int_equal(ub_sms_deliver_decode(x, (size_t)n, true, &p[0], why, sizeof(why)),
+				 0);
+		snprintf(hx, sizeof(hx), fmt, "C101");
+		n = ub_unhex(y, sizeof(y), hx);
+		assert_int_equal(ub_sms_deliver_decode(y, (size_t)n, true, &p[1], why, sizeof(why)),
+				 0);
+		assert_string_equal(p[0].originator, "A?");
+		assert_string_equal(p[1].originator, "A?");
+		assert_false(ub_sms_same_message(&p[0], &p[1]));
+	}
 }
 
 static void sms_encode(void **state)

@@ -1,0 +1,143 @@
+/* libuiccboot: bootstraps that arrive as WAP Push over SMS, as a modem
+ * hands them over: SMS-DELIVER TPDUs (3GPP TS 23.040), one at a time.
+ *
+ *   struct ub_sms_rx *rx;
+ *   ub_sms_open(&cfg, &rx, &st);
+ *   for each TPDU:  ub_sms_receive(rx, tpdu, n, true, NULL, 0, &r);  (r.status ...)
+ *                   ub_sms_result_free(&r);
+ *   ub_sms_close(rx);
+ *
+ * Parts are kept in the device tree's database, one transaction each, so
+ * a power loss loses none and the next call goes on where the last one
+ * stopped; a repeated part is ignored, parts may come in any order, and a
+ * message that does not complete within the policy's [sms] expiry is
+ * removed.  A complete message to the WAP Push port (2948, WAP-259) is a
+ * WSP push; a DM or CP bootstrap among them is verified and applied as
+ * ub_boot_push does (source "push"; SMS is an insecure transport, so only
+ * a valid MAC of a SEC type the policy allows gets in).  One whose MAC
+ * takes the user's PIN, completing while no PIN is given, waits as
+ * pending until ub_sms_pending_apply gives it (or it expires).
+ *
+ * Every call returns 0 or a negative enum ub_err (ub_error.h).  A handle
+ * is used by one thread at a time; several processes may receive into one
+ * tree at once.  cfg must outlive the handle. */
+#ifndef UICCBOOT_SMS_H
+#define UICCBOOT_SMS_H
+
+#include "boot.h"
+
+enum ub_sms_status {
+	UB_SMS_STORED,	  /* a part kept; its message is not complete yet */
+	UB_SMS_APPLIED,	  /* it completed a bootstrap, now applied */
+	UB_SMS_UNCHANGED, /* it completed a bootstrap the tree already holds */
+	UB_SMS_PENDING,	  /* it completed a bootstrap that waits for the user's PIN */
+	UB_SMS_IGNORED,	  /* not for us (a text, not a WAP push, not a bootstrap), or a
+			     repeat (a part held already, a push applied lately) */
+	UB_SMS_REJECTED,  /* refused: malformed, a bound of [sms], WTLS, the verification */
+	UB_SMS_FAILED,	  /* not done: the tree, the card; a complete message is kept
+			     and tried again by ub_sms_resume */
+};
+
+/* "stored", "applied", "unchanged", "pending", "ignored", "rejected",
+ * "failed". */
+const char *ub_sms_status_name(enum ub_sms_status s);
+
+/* A message the store let go of. */
+struct ub_sms_dropped {
+	long long message;
+	char originator[24];
+	unsigned held, total;
+	bool pending;
+	const char *why; /* "expired", "[sms] max_messages", "[sms] max_bytes",
+			    "wrong PIN" */
+};
+
+struct ub_sms_result {
+	enum ub_sms_status status;
+	/* rejected, failed: the error, where and what; ignored: what it is
+	 * (why.what), why.err 0 */
+	struct ub_status why;
+	char originator[24];		/* "" when the TPDU did not decode */
+	unsigned part, total;		/* its part of its message (1 of 1 when not
+					   concatenated); 0 of 0 when not decoded */
+	unsigned held;			/* parts of the message held with it */
+	long long message;		/* the store's number of the message, or 0 */
+	const char *kind;		/* a complete message: the push's kind ("DM
+					   bootstrap", "DM notification", ...), or NULL */
+	const char *sec;		/* and its SEC type, or NULL */
+	unsigned attempts_left;		/* pending: wrong PINs it may still take */
+	struct ub_boot_result boot;	/* applied, unchanged, and a verification
+					   or apply that refused or failed */
+	struct ub_sms_dropped *dropped; /* what the store let go of meanwhile:
+					   expired, or to keep a bound */
+	size_t ndropped;
+};
+
+/* Free what r holds and zero it. */
+void ub_sms_result_free(struct ub_sms_result *r);
+/* Free n results and the array. */
+void ub_sms_results_free(struct ub_sms_result *r, size_t n);
+
+struct ub_sms_rx;
+
+/* Open the receiver on cfg's tree (created when absent, schema migrated)
+ * under cfg's policy.  Returns 0 or the tree's error (st says why). */
+int ub_sms_open(const struct ub_boot_config *cfg, struct ub_sms_rx **rx, struct ub_status *st);
+void ub_sms_close(struct ub_sms_rx *rx);
+
+/* One SMS-DELIVER TPDU, with the SMSC address in front when has_smsc (as
+ * +CMT and +CMGL print it in PDU mode).  user_pin: the user's PIN for a
+ * message it completes, or NULL (such a message then waits as pending).
+ * now: seconds since the epoch, 0 for the clock.  Returns 0 (stored,
+ * applied, unchanged, pending, ignored) or the error of r->why (rejected,
+ * failed). */
+int ub_sms_receive(struct ub_sms_rx *rx, const uint8_t *tpdu, size_t n, bool has_smsc,
+		   const char *user_pin, long long now, struct ub_sms_result *r);
+
+/* The same for a TPDU in hex (either case; spaces allowed between octets),
+ * as a modem prints it.  A line that is not hex is rejected (bad-data). */
+int ub_sms_receive_hex(struct ub_sms_rx *rx, const char *hex, bool has_smsc, const char *user_pin,
+		       long long now, struct ub_sms_result *r);
+
+/* Remove the messages older than [sms] expiry (since their first part;
+ * a pending one since it completed), in one transaction, and list them in
+ * *dropped (free()).  ub_sms_receive does it too, reporting in its result.
+ * Returns 0 or UB_E_IO, UB_E_NOMEM. */
+int ub_sms_expire(struct ub_sms_rx *rx, long long now, struct ub_sms_dropped **dropped, size_t *n);
+
+/* The messages that are complete in the store but were not done with (a
+ * power loss after their last part was stored, or a failure to retry),
+ * done now, one result each in *res (ub_sms_results_free).  Returns 0 or
+ * the first error; *n results either way. */
+int ub_sms_resume(struct ub_sms_rx *rx, const char *user_pin, long long now,
+		  struct ub_sms_result **res, size_t *n);
+
+/* A message held in the store. */
+struct ub_sms_message {
+	long long id;
+	bool pending; /* complete, waiting for the user's PIN */
+	char originator[24];
+	unsigned held, total;
+	long long since;	/* first part, or (pending) completion */
+	long long expires;	/* since + [sms] expiry */
+	char kind[32], sec[32]; /* pending: the push's kind and SEC type */
+	unsigned attempts_left; /* pending: wrong PINs it may still take */
+};
+
+/* The messages held and not expired at now (0: the clock; pending_only:
+ * those waiting for a PIN), by number, into *list (free()).  Returns 0 or
+ * UB_E_IO, UB_E_NOMEM. */
+int ub_sms_list(struct ub_sms_rx *rx, bool pending_only, long long now,
+		struct ub_sms_message **list, size_t *n);
+
+/* Give the user's PIN to the pending message id (0: to every pending
+ * message): each is verified and applied as it would have been with the
+ * PIN at hand, one result each in *res.  A MAC that does not verify
+ * counts a wrong PIN; the message is dropped after [sms] pin_attempts of
+ * them.  A PIN shorter than [push] user_pin_min touches no message.
+ * Returns 0, UB_E_NOT_FOUND (no such pending message), UB_E_POLICY (the
+ * PIN too short), or the first result's error; *n results. */
+int ub_sms_pending_apply(struct ub_sms_rx *rx, long long id, const char *user_pin, long long now,
+			 struct ub_sms_result **res, size_t *n);
+
+#endif

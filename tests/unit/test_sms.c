@@ -1,0 +1,778 @@
+/* boot/sms.c: bootstraps received as SMS-DELIVER TPDUs.  Fragments kept in
+ * the tree's database (order, repeats, restarts, expiry, bounds), the
+ * attacker's cases (a part with another message's reference and other
+ * data, parts of different senders, floods, replays, a second SEC), and
+ * pending USERPIN messages applied later.  Messages are built with the
+ * sender (boot/sender.c) and wire/'s encoder; the store's totals are
+ * checked against the rows themselves. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "sms.h"
+#include "store.h"
+#include "tree_internal.h"
+#include "ub_error.h"
+#include "ub_policy.h"
+#include "ub_sender.h"
+#include "ub_sms.h"
+#include "ub_wsp.h"
+
+#define T0 1700000000LL
+#define DM12 "tests/integration/wire/dm12-plain.xml"
+#define CPSMALL "tests/integration/wire/cp-small.xml"
+
+static char path[64];
+static struct ub_policy pol;
+static struct ub_boot_config cfg;
+static struct ub_sms_rx *rx;
+
+/* A message as TPDUs (with an empty SMSC field in front). */
+struct msg {
+	struct ub_sms_part part[40];
+	int n;
+	uint8_t wsp[8192];
+	size_t wsp_len;
+};
+
+static int setup(void **state)
+{
+	struct ub_status st = {0};
+	int fd;
+
+	(void)state;
+	strcpy(path, "/tmp/ub-sms-XXXXXX");
+	fd = mkstemp(path);
+	close(fd);
+	unlink(path);
+	ub_policy_defaults(&pol);
+	pol.allowed_sec |= UB_SEC_USERPIN | UB_SEC_USERPINMAC;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.policy = &pol;
+	cfg.tree = path;
+	return ub_sms_open(&cfg, &rx, &st);
+}
+
+static int teardown(void **state)
+{
+	char p[80];
+
+	(void)state;
+	ub_sms_close(rx);
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+	return 0;
+}
+
+static void reopen(void)
+{
+	struct ub_status st = {0};
+
+	ub_sms_close(rx);
+	assert_int_equal(ub_sms_open(&cfg, &rx, &st), 0);
+}
+
+/* The WSP push p split into TPDUs from orig with reference ref. */
+static void split(struct msg *m, const char *orig, uint16_t ref, uint8_t ref_bits)
+{
+	struct ub_sms_encode_opts o = {0};
+	int i;
+
+	o.smsc = "";
+	o.originator = orig;
+	o.ports = true;
+	o.dst_port = UB_WSP_PORT_PUSH;
+	o.src_port = 9200;
+	o.ref_bits = ref_bits;
+	o.ref = ref;
+	o.dcs = 0x04;
+	ub_sms_scts(T0, o.scts);
+	m->n = ub_sms_part_count(m->wsp_len, &o);
+	assert_true(m->n > 0 && m->n <= 40);
+	for (i = 0; i < m->n; i++)
+		assert_int_equal(ub_sms_encode(m->wsp, m->wsp_len, &o, (unsigned)i, &m->part[i]),
+				 0);
+}
+
+/* A bootstrap from an XML file, SEC and PIN, as TPDUs. */
+static void make(struct msg *m, const char *file, enum ub_sec sec, const char *pin,
+		 const char *orig, uint16_t ref)
+{
+	static uint8_t doc[70000];
+	struct ub_send_opts o = {0};
+	struct ub_send_result r = {0};
+	char err[300];
+	FILE *fp = fopen(file, "rb");
+	size_t n;
+
+	assert_non_null(fp);
+	n = fread(doc, 1, sizeof(doc), fp);
+	fclose(fp);
+	o.sec = sec;
+	o.keys.pin = pin;
+	o.tid = 1;
+	assert_int_equal(ub_send_build(doc, n, &o, &r, err, sizeof(err)), 0);
+	assert_true(r.wsp_len <= sizeof(m->wsp));
+	memcpy(m->wsp, r.wsp, r.wsp_len);
+	m->wsp_len = r.wsp_len;
+	ub_send_result_free(&r);
+	split(m, orig, ref, 8);
+}
+
+static struct ub_sms_result res;
+
+/* Part i (0-based) of m received at time t; the status. */
+static enum ub_sms_status rx_part(const struct msg *m, int i, const char *pin, long long t)
+{
+	ub_sms_result_free(&res);
+	ub_sms_receive(rx, m->part[i].tpdu, m->part[i].tpdu_len, true, pin, t, &res);
+	return res.status;
+}
+
+static int nodes(void)
+{
+	struct ub_tree *t;
+	int n;
+
+	assert_int_equal(ub_tree_open(path, &t), 0);
+	n = ub_tree_count(t);
+	ub_tree_close(t);
+	return n;
+}
+
+static bool has_node(const char *uri)
+{
+	struct ub_tree_node n;
+	struct ub_tree *t;
+	int err;
+
+	assert_int_equal(ub_tree_open(path, &t), 0);
+	err = ub_tree_get(t, uri, &n);
+	if (!err)
+		ub_tree_node_free(&n);
+	ub_tree_close(t);
+	return !err;
+}
+
+/* The totals the triggers keep equal the rows, and stay in the bounds. */
+static void totals_hold(void)
+{
+	struct ub_tree *t;
+	sqlite3_stmt *st;
+	unsigned long msgs, bytes;
+	long long rows, sum, parts;
+
+	assert_int_equal(ub_tree_open(path, &t), 0);
+	assert_int_equal(ub_store_sms_totals(t, &msgs, &bytes), 0);
+	assert_int_equal(sqlite3_prepare_v2(t->db,
+					    "SELECT (SELECT count(*) FROM sms_message), "
+					    "(SELECT ifnull(sum(length(tpdu)), 0) FROM sms_part), "
+					    "(SELECT ifnull(sum(held), 0) FROM sms_message) - "
+					    "(SELECT count(*) FROM sms_part)",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	rows = sqlite3_column_int64(st, 0);
+	sum = sqlite3_column_int64(st, 1);
+	parts = sqlite3_column_int64(st, 2);
+	sqlite3_finalize(st);
+	ub_tree_close(t);
+	assert_int_equal(msgs, rows);
+	assert_int_equal(bytes, sum);
+	assert_int_equal(parts, 0);
+	assert_true(msgs <= pol.sms.max_messages);
+	assert_true(bytes <= pol.sms.max_bytes);
+}
+
+static size_t held_messages(void)
+{
+	struct ub_sms_message *v;
+	size_t n;
+
+	assert_int_equal(ub_sms_list(rx, false, T0, &v, &n), 0);
+	free(v);
+	return n;
+}
+
+/* In order, in reverse, with repeats: stored, stored, ..., applied. */
+static void order_and_repeats(void **state)
+{
+	struct msg m;
+	int i;
+
+	(void)state;
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 7);
+	assert_int_equal(m.n, 5);
+	for (i = m.n - 1; i > 0; i--) {
+		assert_int_equal(rx_part(&m, i, "1234", T0), UB_SMS_STORED);
+		assert_int_equal(res.part, (unsigned)i + 1);
+		assert_int_equal(res.total, 5);
+		assert_int_equal(res.held, (unsigned)(m.n - i));
+		assert_int_equal(rx_part(&m, i, "1234", T0), UB_SMS_IGNORED); /* a repeat */
+		assert_non_null(strstr(res.why.what, "held already"));
+	}
+	totals_hold();
+	assert_int_equal(rx_part(&m, 0, "1234", T0), UB_SMS_APPLIED);
+	assert_string_equal(res.kind, "DM bootstrap");
+	assert_string_equal(res.sec, "USERPIN");
+	assert_int_equal(res.boot.apply.naccounts, 1);
+	assert_string_equal(res.boot.apply.accounts[0], "./DMAcc/ex");
+	assert_true(has_node("./DMAcc/ex/AppAuth/1/AAuthSecret"));
+	assert_int_equal(held_messages(), 0); /* done with */
+	totals_hold();
+	/* the same push again (another reference): a repeat, not applied twice */
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 8);
+	for (i = 0; i < m.n - 1; i++)
+		assert_int_equal(rx_part(&m, i, "1234", T0 + 5), UB_SMS_STORED);
+	assert_int_equal(rx_part(&m, m.n - 1, "1234", T0 + 5), UB_SMS_IGNORED);
+	assert_non_null(strstr(res.why.what, "applied at"));
+	/* and a part that comes once more after its message was done with
+	 * starts a new message, which cannot complete: it expires */
+	assert_int_equal(rx_part(&m, 0, "1234", T0 + 6), UB_SMS_STORED);
+	assert_int_equal(res.held, 1);
+}
+
+/* A restart between fragments: what was stored is there. */
+static void restart(void **state)
+{
+	struct msg m;
+
+	(void)state;
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "Operator", 0);
+	split(&m, "Operator", 300, 16); /* a 16-bit reference, an alphanumeric sender */
+	assert_int_equal(rx_part(&m, 0, NULL, T0), UB_SMS_STORED);
+	assert_int_equal(rx_part(&m, 2, NULL, T0), UB_SMS_STORED);
+	reopen();
+	assert_int_equal(rx_part(&m, 1, NULL, T0), UB_SMS_STORED);
+	assert_int_equal(res.held, 3);
+	reopen();
+	assert_int_equal(rx_part(&m, 3, "1234", T0), UB_SMS_STORED);
+	assert_int_equal(rx_part(&m, 4, "1234", T0), UB_SMS_APPLIED);
+	assert_true(has_node("./DMAcc/ex"));
+}
+
+/* The last part stored, then a power loss before the apply: the message
+ * is complete in the store, and ub_sms_resume applies it. */
+static void resume_after_power_loss(void **state)
+{
+	struct ub_sms_result *v;
+	struct ub_sms_deliver d;
+	struct ub_store_sms_msg sm;
+	struct ub_tree *t;
+	struct msg m;
+	size_t n;
+	int i;
+
+	(void)state;
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 9);
+	for (i = 0; i < m.n - 1; i++)
+		assert_int_equal(rx_part(&m, i, NULL, T0), UB_SMS_STORED);
+	/* what the store transaction of the last part leaves, done by hand */
+	assert_int_equal(ub_tree_open(path, &t), 0);
+	assert_int_equal(ub_store_sms_get(t, res.message, &sm), 1);
+	assert_int_equal(ub_sms_deliver_decode(m.part[m.n - 1].tpdu + 1,
+					       m.part[m.n - 1].tpdu_len - 1, false, &d, NULL, 0),
+			 0);
+	assert_int_equal(ub_store_sms_add_part(t, sm.id, (unsigned)m.n, m.part[m.n - 1].tpdu + 1,
+					       m.part[m.n - 1].tpdu_len - 1),
+			 0);
+	ub_tree_close(t);
+	reopen();
+	assert_int_equal(ub_sms_resume(rx, "1234", T0, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].status, UB_SMS_APPLIED);
+	ub_sms_results_free(v, n);
+	assert_true(has_node("./DMAcc/ex"));
+	/* applied again after a loss between apply and removal: unchanged */
+	assert_int_equal(ub_sms_resume(rx, "1234", T0, &v, &n), 0);
+	assert_int_equal(n, 0);
+	ub_sms_results_free(v, n);
+	totals_hold();
+}
+
+/* Parts of one reference from two senders are two messages, never one;
+ * two alphanumeric senders that print alike ('?') are two senders. */
+static void different_senders(void **state)
+{
+	struct msg a, b, c;
+	int i;
+
+	(void)state;
+	make(&a, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 42);
+	make(&b, DM12, UB_SEC_USERPIN, "1234", "+4915112345679", 42);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(rx_part(&a, i, "1234", T0), UB_SMS_STORED);
+	for (i = 3; i < 5; i++) {
+		assert_int_equal(rx_part(&b, i, "1234", T0), UB_SMS_STORED);
+		assert_int_equal(res.held, (unsigned)i - 2); /* a message of its own */
+	}
+	assert_int_equal(held_messages(), 2);
+	assert_int_equal(nodes(), 1); /* nothing joined, nothing applied */
+	/* alphanumeric TP-OA "A£" and "A¥" (GSM 7-bit 0x01, 0x03): both
+	 * print as "A?"; the raw octets differ */
+	make(&c, DM12, UB_SEC_USERPIN, "1234", "AB", 43);
+	for (i = 0; i < c.n; i++) {
+		uint8_t *oa = c.part[i].tpdu + 2; /* after SMSC 00 and the first octet */
+
+		assert_int_equal(oa[1], 0xD0);
+		oa[2] = (uint8_t)(0x41 | (i < 3 ? 0x01 : 0x03) << 7);
+		oa[3] = (uint8_t)((i < 3 ? 0x01 : 0x03) >> 1);
+		assert_int_equal(rx_part(&c, i, "1234", T0), UB_SMS_STORED);
+		assert_string_equal(res.originator, "A?");
+	}
+	assert_int_equal(held_messages(), 4);
+	assert_int_equal(nodes(), 1);
+	totals_hold();
+}
+
+/* A part with a held message's place and other data is refused; the
+ * part held stays, and the message completes with it. */
+static void conflicting_part(void **state)
+{
+	struct msg m, evil;
+	int i;
+
+	(void)state;
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 5);
+	/* the same document keyed with another PIN: only part 1 (the MAC) differs */
+	make(&evil, DM12, UB_SEC_USERPIN, "9999", "+4915112345678", 5);
+	assert_int_equal(evil.part[1].tpdu_len, m.part[1].tpdu_len);
+	assert_memory_equal(evil.part[1].tpdu, m.part[1].tpdu, m.part[1].tpdu_len);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(rx_part(&m, i, "1234", T0), UB_SMS_STORED);
+	assert_int_equal(rx_part(&evil, 0, "1234", T0), UB_SMS_REJECTED);
+	assert_int_equal(res.why.err, UB_E_BAD_DATA);
+	assert_non_null(strstr(res.why.what, "other data"));
+	assert_int_equal(rx_part(&m, 3, "1234", T0), UB_SMS_STORED);
+	assert_int_equal(rx_part(&m, 4, "1234", T0), UB_SMS_APPLIED);
+	totals_hold();
+}
+
+/* A message that does not complete goes after [sms] expiry, reported. */
+static void expiry(void **state)
+{
+	struct ub_sms_dropped *d;
+	struct msg m, other;
+	size_t n;
+
+	(void)state;
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 1);
+	make(&other, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 2);
+	assert_int_equal(rx_part(&m, 0, NULL, T0), UB_SMS_STORED);
+	assert_int_equal(rx_part(&m, 1, NULL, T0 + 100), UB_SMS_STORED);
+	/* the clock of the first part counts */
+	assert_int_equal(rx_part(&other, 0, NULL, T0 + pol.sms.expiry), UB_SMS_STORED);
+	assert_int_equal(res.ndropped, 0);
+	assert_int_equal(rx_part(&other, 1, NULL, T0 + pol.sms.expiry + 1), UB_SMS_STORED);
+	assert_int_equal(res.ndropped, 1);
+	assert_string_equal(res.dropped[0].why, "expired");
+	assert_int_equal(res.dropped[0].held, 2);
+	assert_int_equal(res.dropped[0].total, 5);
+	/* its last parts now start over, and cannot complete */
+	assert_int_equal(rx_part(&m, 2, NULL, T0 + pol.sms.expiry + 2), UB_SMS_STORED);
+	assert_int_equal(res.held, 1);
+	assert_int_equal(ub_sms_expire(rx, T0 + 3 * (long long)pol.sms.expiry, &d, &n), 0);
+	assert_int_equal(n, 2);
+	free(d);
+	assert_int_equal(held_messages(), 0);
+	totals_hold();
+}
+
+/* Bounds: parts per message refused; messages and octets kept make room
+ * by dropping the oldest incomplete message, each drop reported; a
+ * flood of first parts never holds more than the bounds. */
+static void bounds(void **state)
+{
+	struct msg m;
+	unsigned i;
+	size_t dropped = 0;
+
+	(void)state;
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 1);
+	pol.sms.max_parts = 4;
+	assert_int_equal(rx_part(&m, 0, NULL, T0), UB_SMS_REJECTED);
+	assert_int_equal(res.why.err, UB_E_POLICY);
+	assert_string_equal(res.why.where, "[sms] max_parts");
+	pol.sms.max_parts = 5;
+
+	pol.sms.max_messages = 3;
+	for (i = 0; i < 40; i++) {
+		split(&m, "+4915112345678", (uint16_t)(100 + i), 8);
+		assert_int_equal(rx_part(&m, (int)(i % 5), NULL, T0 + i), UB_SMS_STORED);
+		if (i >= 3) {
+			assert_int_equal(res.ndropped, 1);
+			assert_string_equal(res.dropped[0].why, "[sms] max_messages");
+			assert_int_equal(res.dropped[0].message, res.message - 3); /* the oldest */
+		}
+		dropped += res.ndropped;
+		totals_hold();
+	}
+	assert_int_equal(dropped, 37);
+	assert_int_equal(held_messages(), 3);
+
+	pol.sms.max_messages = 64;
+	/* three parts fit (the three messages held make way), a fourth not */
+	pol.sms.max_bytes = 3 * 160;
+	split(&m, "+4915112345678", 200, 8);
+	for (i = 0; i < 5; i++) {
+		ub_sms_result_free(&res);
+		ub_sms_receive(rx, m.part[i].tpdu, m.part[i].tpdu_len, true, NULL, T0 + 100, &res);
+		totals_hold();
+		if (i == 0) {
+			assert_true(res.ndropped >= 1);
+			assert_string_equal(res.dropped[0].why, "[sms] max_bytes");
+		}
+		if (i != 3)
+			assert_int_equal(res.status, UB_SMS_STORED);
+	}
+	/* the fourth: the message cannot fit at all, dropped and refused;
+	 * the fifth part then starts over */
+	assert_int_equal(res.held, 1);
+	ub_sms_result_free(&res);
+	ub_sms_receive(rx, m.part[3].tpdu, m.part[3].tpdu_len, true, NULL, T0 + 100, &res);
+	assert_int_equal(res.status, UB_SMS_STORED);
+	split(&m, "+4915112345678", 201, 8);
+	for (i = 0; i < 4; i++) {
+		ub_sms_result_free(&res);
+		ub_sms_receive(rx, m.part[i].tpdu, m.part[i].tpdu_len, true, NULL, T0 + 101, &res);
+	}
+	assert_int_equal(res.status, UB_SMS_REJECTED);
+	assert_string_equal(res.why.where, "[sms] max_bytes");
+	assert_int_equal(res.ndropped, 1);
+	assert_string_equal(res.dropped[0].why, "[sms] max_bytes");
+	pol.sms.max_bytes = 262144;
+	totals_hold();
+}
+
+/* USERPIN without the PIN at hand: pending, listed; wrong PINs counted
+ * and the message dropped after [sms] pin_attempts; the right PIN
+ * applies it; a replay of it is a repeat. */
+static void pending(void **state)
+{
+	struct ub_sms_message *v;
+	struct ub_sms_result *r;
+	struct msg m, again;
+	size_t n;
+	int i;
+
+	(void)state;
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 11);
+	for (i = 0; i < m.n - 1; i++)
+		assert_int_equal(rx_part(&m, i, NULL, T0), UB_SMS_STORED);
+	assert_int_equal(rx_part(&m, m.n - 1, NULL, T0 + 10), UB_SMS_PENDING);
+	assert_int_equal(res.attempts_left, 3);
+	assert_int_equal(nodes(), 1);
+	assert_int_equal(ub_sms_list(rx, true, T0, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(v[0].pending);
+	assert_string_equal(v[0].kind, "DM bootstrap");
+	assert_string_equal(v[0].sec, "USERPIN");
+	free(v);
+	/* the same push replayed (another reference): a repeat of the pending one */
+	make(&again, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 12);
+	for (i = 0; i < again.n - 1; i++)
+		assert_int_equal(rx_part(&again, i, NULL, T0 + 20), UB_SMS_STORED);
+	assert_int_equal(rx_part(&again, again.n - 1, NULL, T0 + 20), UB_SMS_IGNORED);
+	assert_non_null(strstr(res.why.what, "pending as message"));
+	assert_int_equal(ub_sms_list(rx, false, T0, &v, &n), 0);
+	assert_int_equal(n, 1);
+	free(v);
+	/* a PIN too short touches nothing */
+	assert_int_equal(ub_sms_pending_apply(rx, 0, "12", T0 + 30, &r, &n), UB_E_POLICY);
+	ub_sms_results_free(r, n);
+	assert_int_equal(ub_sms_pending_apply(rx, 0, "4321", T0 + 30, &r, &n), UB_E_MAC);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].status, UB_SMS_REJECTED);
+	assert_int_equal(r[0].attempts_left, 2);
+	ub_sms_results_free(r, n);
+	assert_int_equal(ub_sms_pending_apply(rx, 0, "1234", T0 + 40, &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].status, UB_SMS_APPLIED);
+	ub_sms_results_free(r, n);
+	assert_true(has_node("./DMAcc/ex"));
+	assert_int_equal(ub_sms_pending_apply(rx, 0, "1234", T0 + 40, &r, &n), UB_E_NOT_FOUND);
+	ub_sms_results_free(r, n);
+	/* replayed after it was applied: a repeat, not pending again */
+	make(&again, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 13);
+	for (i = 0; i < again.n; i++)
+		rx_part(&again, i, NULL, T0 + 50);
+	assert_int_equal(res.status, UB_SMS_IGNORED);
+	assert_non_null(strstr(res.why.what, "applied at"));
+	totals_hold();
+}
+
+/* Wrong PINs, as many as [sms] pin_attempts: dropped; a pending message
+ * expires like the rest. */
+static void pending_wrong_pins(void **state)
+{
+	struct ub_sms_result *r;
+	struct ub_sms_dropped *d;
+	struct msg m;
+	unsigned k;
+	size_t n;
+	int i;
+
+	(void)state;
+	make(&m, CPSMALL, UB_SEC_USERPIN, "1234", "Operator", 0);
+	assert_int_equal(m.n, 2);
+	assert_int_equal(rx_part(&m, 1, NULL, T0), UB_SMS_STORED);
+	assert_int_equal(rx_part(&m, 0, NULL, T0), UB_SMS_PENDING);
+	assert_string_equal(res.kind, "CP bootstrap");
+	for (k = 1; k <= pol.sms.pin_attempts; k++) {
+		assert_int_equal(ub_sms_pending_apply(rx, res.message, "0000", T0, &r, &n),
+				 UB_E_MAC);
+		assert_int_equal(r[0].attempts_left, pol.sms.pin_attempts - k);
+		assert_int_equal(r[0].ndropped, k == pol.sms.pin_attempts);
+		ub_sms_results_free(r, n);
+	}
+	assert_int_equal(held_messages(), 0);
+	assert_int_equal(nodes(), 1);
+	/* another one, left to expire: since its completion */
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 14);
+	for (i = 0; i < m.n; i++)
+		rx_part(&m, i, NULL, T0 + i);
+	assert_int_equal(res.status, UB_SMS_PENDING);
+	assert_int_equal(ub_sms_expire(rx, T0 + 4 + pol.sms.expiry, &d, &n), 0);
+	assert_int_equal(n, 0);
+	free(d);
+	assert_int_equal(ub_sms_expire(rx, T0 + 5 + pol.sms.expiry, &d, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(d[0].pending);
+	free(d);
+	assert_int_equal(ub_sms_pending_apply(rx, 0, "1234", T0, &r, &n), UB_E_NOT_FOUND);
+	ub_sms_results_free(r, n);
+	totals_hold();
+}
+
+/* Not for us, or refused: a text, no ports, another port, WTLS, a DM
+ * notification, a second SEC, a malformed TPDU, and under the default
+ * policy a USERPIN push (SEC not allowed): nothing applied. */
+static void not_ours_and_refused(void **state)
+{
+	struct ub_wsp_encode_opts eo = {0};
+	struct msg m;
+	int k;
+
+	(void)state;
+	/* a text: GSM 7-bit "hi" */
+	assert_int_equal(ub_sms_receive_hex(rx,
+					    "00040B915121551532F4000032114122310200"
+					    "02E834",
+					    true, NULL, T0, &res),
+			 0);
+	assert_int_equal(res.status, UB_SMS_IGNORED);
+	assert_non_null(strstr(res.why.what, "GSM 7-bit"));
+	/* 8-bit, no UDH */
+	assert_int_equal(ub_sms_receive_hex(rx,
+					    "00040B915121551532F40004321141223102000201"
+					    "02",
+					    true, NULL, T0, &res),
+			 0);
+	assert_non_null(strstr(res.why.what, "no application port"));
+	/* TP-PID 40, Short Message Type 0: discarded (TS 23.040 9.2.3.9) */
+	assert_int_equal(ub_sms_receive_hex(rx,
+					    "00040B915121551532F44004321141223102000201"
+					    "02",
+					    true, NULL, T0, &res),
+			 0);
+	assert_int_equal(res.status, UB_SMS_IGNORED);
+	assert_non_null(strstr(res.why.what, "Type 0"));
+	/* not hex */
+	assert_int_equal(ub_sms_receive_hex(rx, "0G", true, NULL, T0, &res), UB_E_BAD_DATA);
+	assert_int_equal(res.status, UB_SMS_REJECTED);
+	/* a status report (TP-MTI 2): not a message */
+	assert_int_equal(ub_sms_receive_hex(rx, "0006", true, NULL, T0, &res), 0);
+	assert_int_equal(res.status, UB_SMS_IGNORED);
+
+	/* a DM notification to the push port: complete, ignored, named */
+	eo.tid = 1;
+	eo.media = "application/vnd.syncml.notification";
+	eo.app_code = UB_WSP_APP_SYNCML_DM;
+	k = ub_wsp_push_encode(&eo, (const uint8_t *)"\x01\x02\x03", 3, m.wsp, sizeof(m.wsp));
+	assert_true(k > 0);
+	m.wsp_len = (size_t)k;
+	split(&m, "+4915112345678", 1, 8);
+	assert_int_equal(rx_part(&m, 0, NULL, T0), UB_SMS_IGNORED);
+	assert_string_equal(res.kind, "DM notification");
+	assert_non_null(strstr(res.why.what, "not a bootstrap"));
+	/* a DM bootstrap media type for another application */
+	eo.media = "application/vnd.syncml.dm+wbxml";
+	eo.app_code = UB_WSP_APP_PUSH_SYNCML;
+	m.wsp_len =
+		(size_t)ub_wsp_push_encode(&eo, (const uint8_t *)"\x02", 1, m.wsp, sizeof(m.wsp));
+	split(&m, "+4915112345678", 2, 8);
+	assert_int_equal(rx_part(&m, 0, NULL, T0), UB_SMS_IGNORED);
+	assert_non_null(strstr(res.why.what, "push.syncml"));
+
+	/* WTLS: the push port + 1, refused at the first part */
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 3);
+	for (k = 0; k < m.n; k++) {
+		uint8_t *p = memmem(m.part[k].tpdu, m.part[k].tpdu_len, "\x05\x04\x0B\x84", 4);
+
+		assert_non_null(p);
+		p[3] = 0x85;
+	}
+	assert_int_equal(rx_part(&m, 0, "1234", T0), UB_SMS_REJECTED);
+	assert_int_equal(res.why.err, UB_E_NOT_SUPPORTED);
+	assert_non_null(strstr(res.why.what, "WTLS"));
+	assert_int_equal(held_messages(), 0);
+
+	/* another port: not a WAP push */
+	for (k = 0; k < m.n; k++) {
+		uint8_t *p = memmem(m.part[k].tpdu, m.part[k].tpdu_len, "\x05\x04\x0B\x85", 4);
+
+		p[3] = 0x86;
+	}
+	assert_int_equal(rx_part(&m, 0, "1234", T0), UB_SMS_IGNORED);
+	assert_non_null(strstr(res.why.what, "port 2950"));
+
+	/* a second SEC in the WSP Content-Type (typed USERPIN, untyped
+	 * NETWPIN), with a MAC: refused when complete */
+	{
+		static const uint8_t ct[] = {0x1F, 0x39, 0xC2, 0x91, 0x81, 'S', 'E', 'C', 0,
+					     'N',  'E',	 'T',  'W',  'P',  'I', 'N', 0,	  0x92};
+		uint8_t *w = m.wsp;
+
+		*w++ = 0x01; /* TID */
+		*w++ = 0x06; /* Push */
+		*w++ = 0x3B; /* HeadersLen: the Content-Type alone */
+		memcpy(w, ct, sizeof(ct));
+		w += sizeof(ct);
+		memset(w, 'A', 40);
+		w += 40;
+		*w++ = 0;
+		memcpy(w, "\x02\xA4\x01\x6A\x00", 5);
+		m.wsp_len = (size_t)(w + 5 - m.wsp);
+		assert_int_equal(m.wsp_len, 3 + 0x3B + 5);
+	}
+	split(&m, "+4915112345678", 4, 8);
+	assert_int_equal(rx_part(&m, 0, "1234", T0), UB_SMS_REJECTED);
+	assert_int_equal(res.why.err, UB_E_BAD_DATA);
+	assert_non_null(strstr(res.why.what, "SEC"));
+
+	/* push disabled: refused at the first part, nothing kept */
+	pol.push_enabled = false;
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 6);
+	assert_int_equal(rx_part(&m, 0, "1234", T0), UB_SMS_REJECTED);
+	assert_string_equal(res.why.where, "[push] enabled");
+	assert_int_equal(held_messages(), 0);
+	pol.push_enabled = true;
+
+	/* the default policy: USERPIN is not allowed, refused, nothing applied */
+	ub_policy_defaults(&pol);
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 5);
+	for (k = 0; k < m.n; k++)
+		rx_part(&m, k, "1234", T0);
+	assert_int_equal(res.status, UB_SMS_REJECTED);
+	assert_int_equal(res.why.err, UB_E_POLICY);
+	assert_int_equal(nodes(), 1);
+	assert_int_equal(held_messages(), 0);
+	totals_hold();
+}
+
+/* A tree of schema 4 (before the SMS store) is migrated on open, its
+ * nodes kept, and receives. */
+static void migrate_from_v4(void **state)
+{
+	struct msg m;
+	sqlite3 *db;
+	int i;
+
+	(void)state;
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 1);
+	ub_sms_close(rx);
+	rx = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "DROP TABLE sms_part; DROP TABLE sms_message; DROP TABLE "
+				      "sms_totals; DROP TABLE sms_seen; INSERT INTO node(uri, "
+				      "parent, format) VALUES('./Old', '.', 'node'); "
+				      "PRAGMA user_version = 4;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	reopen();
+	assert_true(has_node("./Old"));
+	for (i = 0; i < m.n; i++)
+		rx_part(&m, i, "1234", T0);
+	assert_int_equal(res.status, UB_SMS_APPLIED);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	{
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL),
+				 SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), 5);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	totals_hold();
+}
+
+/* A push in one SMS (no concatenation): USERPINMAC, the PIN at hand. */
+static void single_part(void **state)
+{
+	static uint8_t doc[4096];
+	struct ub_send_opts o = {0};
+	struct ub_send_result r = {0};
+	char err[300];
+	struct msg m;
+	FILE *fp = fopen(CPSMALL, "rb");
+	size_t n;
+
+	(void)state;
+	assert_non_null(fp);
+	n = fread(doc, 1, sizeof(doc), fp);
+	fclose(fp);
+	o.sec = UB_SEC_USERPINMAC;
+	o.userpinmac_key = "13579";
+	o.tid = 1;
+	assert_int_equal(ub_send_build(doc, n, &o, &r, err, sizeof(err)), 0);
+	memcpy(m.wsp, r.wsp, r.wsp_len);
+	m.wsp_len = r.wsp_len;
+	split(&m, "Operator", 0, 8);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(rx_part(&m, 0, "1357900000", T0), UB_SMS_REJECTED); /* wrong digits */
+	assert_int_equal(res.why.err, UB_E_MAC);
+	assert_int_equal(rx_part(&m, 0, r.userpin, T0), UB_SMS_APPLIED);
+	assert_int_equal(res.part, 1);
+	assert_int_equal(res.total, 1);
+	assert_string_equal(res.sec, "USERPINMAC");
+	assert_true(has_node("./DMAcc/dm.example"));
+	ub_send_result_free(&r);
+	totals_hold();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(order_and_repeats, setup, teardown),
+		cmocka_unit_test_setup_teardown(restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(resume_after_power_loss, setup, teardown),
+		cmocka_unit_test_setup_teardown(different_senders, setup, teardown),
+		cmocka_unit_test_setup_teardown(conflicting_part, setup, teardown),
+		cmocka_unit_test_setup_teardown(expiry, setup, teardown),
+		cmocka_unit_test_setup_teardown(bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(pending_wrong_pins, setup, teardown),
+		cmocka_unit_test_setup_teardown(not_ours_and_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrate_from_v4, setup, teardown),
+		cmocka_unit_test_setup_teardown(single_part, setup, teardown),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	ub_sms_result_free(&res);
+	return rc;
+}
