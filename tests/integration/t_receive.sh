@@ -47,7 +47,7 @@ stored() { yes stored | head -n "$1" | tr '\n' ' ' | sed 's/ $//'; }
 
 # --- the GBA key for the DM server's NAF (as the device derives it) ---
 $UB gba bootstrap --rand 23553cbe9637a89d218ae64dae47bf35 --autn 55f328b43577b9b94a9ffac354dfafb3 --bsf bsf.example.org >/dev/null
-KS=$($UB --json gba naf-key --naf dm.example.com --ua 0300000099 | jget "d['ks_ext_naf']")
+KS=$($UB --json gba naf-key --secrets --naf dm.example.com --ua 0300000099 | jget "d['ks_ext_naf']")
 
 # --- our sender's TPDUs, every SEC type, received and applied ---
 # rt NAME DOC SEC ACCOUNT SERVERID [send args]: the last part applies; the account is there
