@@ -2,10 +2,12 @@
 VERSION := 0.1.0
 CC ?= cc
 PKGS := libpcsclite libcrypto libwbxml2 expat sqlite3 inih json-c libcurl
+# libcurl's headers only: wire/kannel.c loads the library when it sends
+LINK_PKGS := $(filter-out libcurl,$(PKGS))
 # Computed when this Makefile is read: the targets that install the
 # packages first (demo, check, bench, stress) build in a make of their own.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -pthread
 PKG_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g

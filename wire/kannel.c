@@ -1,12 +1,75 @@
-/* Kannel sendsms over HTTP (libcurl). */
+/* Kannel sendsms over HTTP (libcurl).  libcurl is loaded when a message
+ * is first sent, not linked: it brings some thirty libraries (TLS, LDAP,
+ * Kerberos, SSH, ...) that every other command, the power-on above all,
+ * would map for nothing (about 5 MiB of resident memory). */
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <openssl/crypto.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ub_error.h"
 #include "ub_kannel.h"
+
+/* The libcurl calls used here, as the library has them (curl/curl.h). */
+static struct {
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void (*easy_cleanup)(CURL *);
+	const char *(*easy_strerror)(CURLcode);
+	char *(*easy_escape)(CURL *, const char *, int);
+	void (*free)(void *);
+	char error[200]; /* why it could not be loaded, or "" */
+} curl;
+
+static void load_curl(void)
+{
+	/* the soname of libcurl 7 and 8 (Debian 12: libcurl4) */
+	void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+	const struct {
+		void **fn;
+		const char *name;
+	} sym[] = {
+		{(void **)&curl.easy_init, "curl_easy_init"},
+		{(void **)&curl.easy_setopt, "curl_easy_setopt"},
+		{(void **)&curl.easy_perform, "curl_easy_perform"},
+		{(void **)&curl.easy_getinfo, "curl_easy_getinfo"},
+		{(void **)&curl.easy_cleanup, "curl_easy_cleanup"},
+		{(void **)&curl.easy_strerror, "curl_easy_strerror"},
+		{(void **)&curl.easy_escape, "curl_easy_escape"},
+		{(void **)&curl.free, "curl_free"},
+	};
+	size_t i;
+
+	if (!h) {
+		snprintf(curl.error, sizeof(curl.error), "libcurl.so.4: %s (install libcurl4)",
+			 dlerror());
+		return;
+	}
+	for (i = 0; i < sizeof(sym) / sizeof(sym[0]); i++)
+		if (!(*sym[i].fn = dlsym(h, sym[i].name))) {
+			snprintf(curl.error, sizeof(curl.error), "libcurl.so.4 has no %s",
+				 sym[i].name);
+			return;
+		}
+}
+
+/* 0, or UB_E_NOT_SUPPORTED with why when libcurl cannot be loaded. */
+static int have_curl(char *why, size_t whylen)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, load_curl);
+	if (!curl.error[0])
+		return 0;
+	if (why && whylen)
+		snprintf(why, whylen, "%s", curl.error);
+	return UB_E_NOT_SUPPORTED;
+}
 
 /* TP-DCS (TS 23.038 clause 4) as Kannel's coding / mclass / alt-dcs */
 static int dcs_params(uint8_t dcs, char *out, size_t max)
@@ -24,7 +87,7 @@ static int dcs_params(uint8_t dcs, char *out, size_t max)
 
 static char *esc(CURL *c, const void *b, size_t n)
 {
-	return curl_easy_escape(c, (const char *)b, (int)n);
+	return curl.easy_escape(c, (const char *)b, (int)n);
 }
 
 int ub_kannel_url(const struct ub_kannel *k, const struct ub_sms_part *p, uint8_t dcs, char **url)
@@ -38,7 +101,10 @@ int ub_kannel_url(const struct ub_kannel *k, const struct ub_sms_part *p, uint8_
 	if (!k->url || !k->username || !k->password || !k->to || !k->from ||
 	    dcs_params(dcs, coding, sizeof(coding)))
 		return UB_E_USAGE;
-	if (!(c = curl_easy_init()))
+	if ((rc = have_curl(NULL, 0)))
+		return rc;
+	rc = UB_E_NOMEM;
+	if (!(c = curl.easy_init()))
 		return UB_E_NOMEM;
 	v[0] = esc(c, k->username, strlen(k->username));
 	v[1] = esc(c, k->password, strlen(k->password));
@@ -64,9 +130,9 @@ int ub_kannel_url(const struct ub_kannel *k, const struct ub_sms_part *p, uint8_
 	for (i = 0; i < 6; i++) {
 		if (v[i])
 			OPENSSL_cleanse(v[i], strlen(v[i]));
-		curl_free(v[i]);
+		curl.free(v[i]);
 	}
-	curl_easy_cleanup(c);
+	curl.easy_cleanup(c);
 	return rc;
 }
 
@@ -105,26 +171,26 @@ int ub_kannel_send(const struct ub_kannel *k, const struct ub_sms_part *p, uint8
 
 	if (why && whylen)
 		why[0] = '\0';
-	if ((rc = ub_kannel_url(k, p, dcs, &url)))
+	if ((rc = have_curl(why, whylen)) || (rc = ub_kannel_url(k, p, dcs, &url)))
 		return rc;
-	if (!(c = curl_easy_init())) {
+	if (!(c = curl.easy_init())) {
 		rc = UB_E_NOMEM;
 		goto end;
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, k->timeout_s > 0 ? k->timeout_s : 30L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_answer);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	cc = curl_easy_perform(c);
+	curl.easy_setopt(c, CURLOPT_URL, url);
+	curl.easy_setopt(c, CURLOPT_TIMEOUT, k->timeout_s > 0 ? k->timeout_s : 30L);
+	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_answer);
+	curl.easy_setopt(c, CURLOPT_WRITEDATA, &a);
+	curl.easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	cc = curl.easy_perform(c);
 	if (cc != CURLE_OK) {
-		snprintf(why, whylen, "%s", cerr[0] ? cerr : curl_easy_strerror(cc));
+		snprintf(why, whylen, "%s", cerr[0] ? cerr : curl.easy_strerror(cc));
 		rc = UB_E_IO;
 		goto end;
 	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (status < 200 || status > 299) {
 		snprintf(why, whylen, "HTTP %ld: %s", status, a.text);
 		rc = UB_E_IO;
@@ -132,7 +198,8 @@ int ub_kannel_send(const struct ub_kannel *k, const struct ub_sms_part *p, uint8
 	}
 	snprintf(why, whylen, "HTTP %ld: %s", status, a.text);
 end:
-	curl_easy_cleanup(c);
+	if (c)
+		curl.easy_cleanup(c);
 	ub_kannel_url_free(url);
 	return rc;
 }
