@@ -123,7 +123,7 @@ static int mo_of(struct model *m, const char *uri, size_t len, enum ub_mo_kind k
 }
 
 /* What the tree can hold and the export can write: a URI within the
- * bounds, a Format of DM-TND's list (the export writes it as an element
+ * bounds and XML text, a Format of DM-TND's list (the export writes it as an element
  * name), values and Types that are XML text, an ACL in DM-TND's grammar. */
 static int node_ok(struct model *m, const struct ub_plan_node *n)
 {
@@ -132,6 +132,9 @@ static int node_ok(struct model *m, const struct ub_plan_node *n)
 	if (ub_uri_check(n->uri, why, sizeof(why)) || !strcmp(n->uri, "."))
 		return refuse(m, "%s: %s", n->uri,
 			      strcmp(n->uri, ".") ? why : "not a node to write");
+	/* the export writes it as XML text (NodeName, Path): not quoted here */
+	if (!ub_dm_text_ok(n->uri))
+		return refuse(m, "a URI that is not XML text (valid UTF-8)");
 	if (!ub_dm_format_ok(n->format))
 		return refuse(
 			m,
