@@ -63,6 +63,11 @@ static void esc(FILE *out, const char *s)
 		case '"':
 			fputs("&quot;", out);
 			break;
+		case '\r':
+			/* an XML reader reads a raw CR (and CR LF) as a LF (XML 1.0
+			 * 2.11): only a character reference brings it back */
+			fputs("&#13;", out);
+			break;
 		default:
 			fputc(*s, out);
 		}

@@ -586,6 +586,112 @@ static void capacity(void **state)
 	ub_apply_result_free(&r);
 }
 
+/* The tree's export, secrets too (a backup). */
+static char *export_of(struct ub_tree *tr)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+
+	assert_non_null(fp);
+	assert_int_equal(ub_tree_export_tnds(tr, ".", true, fp), 0);
+	assert_int_equal(fclose(fp), 0);
+	return out;
+}
+
+/* Each node's URI and owner. */
+static char *owners_of(struct ub_tree *tr)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+	sqlite3_stmt *st;
+
+	assert_non_null(fp);
+	assert_int_equal(sqlite3_prepare_v2(tr->db,
+					    "SELECT uri, ifnull(server, '(device)') FROM node "
+					    "ORDER BY uri",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fprintf(fp, "%s %s\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	assert_int_equal(fclose(fp), 0);
+	return out;
+}
+
+/* A TNDS document into tr: as `tree import`, or (bootstrap) as a push
+ * of a plan under the bootstrap model. */
+static int put_tnds(struct ub_tree *tr, const char *xml, bool bootstrap, char *reason, size_t rlen)
+{
+	struct ub_apply_opts o = {.source = bootstrap ? "push" : "import"};
+	struct ub_apply_result r = {0};
+	struct ub_plan p;
+	int err;
+
+	err = ub_plan_from_tnds(xml, strlen(xml), &p, reason, rlen);
+	if (err)
+		return err;
+	if (bootstrap && (err = ub_plan_model(&p, UB_MODEL_BOOTSTRAP, reason, rlen))) {
+		ub_plan_free(&p);
+		return err;
+	}
+	err = ub_tree_apply(tr, &p, &pol, &o, &r, reason, rlen);
+	ub_apply_result_free(&r);
+	ub_plan_free(&p);
+	return err;
+}
+
+#define TNDS_NODE(name, rest) "<Node><NodeName>" name "</NodeName>" rest "</Node>"
+#define TNDS_LEAF(name, value) TNDS_NODE(name, "<Value>" value "</Value>")
+
+/* tree export -> tree import into an empty tree -> export: the same
+ * document, every node of the same owner.  Each case is what
+ * fuzz_isolation found a tree to break. */
+static void export_imports_again(void **state)
+{
+	static const struct {
+		const char *xml;
+		bool bootstrap;
+	} cases[] = {
+		/* a CR in a value: written raw, XML readers read it as a LF */
+		{"<MgmtTree>" TNDS_NODE("Vendor",
+					TNDS_LEAF("v", "a&#13;b&#13;&#10;c")) "</MgmtTree>",
+		 false},
+		{"<MgmtTree>" TNDS_NODE(
+			 "DMAcc", TNDS_NODE("b", TNDS_LEAF("ServerID", "server-b")
+							 TNDS_LEAF("Name", "&#13;"))) "</MgmtTree>",
+		 true},
+	};
+	char reason[300], copy_path[80], *x1, *x2, *o1, *o2;
+	struct ub_tree *copy;
+	size_t i;
+
+	(void)state;
+	snprintf(copy_path, sizeof(copy_path), "%s-copy", path);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(ub_tree_open(copy_path, &copy), 0);
+		if (put_tnds(t, cases[i].xml, cases[i].bootstrap, reason, sizeof(reason)))
+			fail_msg("case %zu: %s", i, reason);
+		x1 = export_of(t);
+		if (put_tnds(copy, x1, false, reason, sizeof(reason)))
+			fail_msg("case %zu: the export does not import: %s", i, reason);
+		x2 = export_of(copy);
+		if (strcmp(x1, x2))
+			fail_msg("case %zu: the export\n%s\nimports as\n%s", i, x1, x2);
+		o1 = owners_of(t);
+		o2 = owners_of(copy);
+		if (strcmp(o1, o2))
+			fail_msg("case %zu: owners\n%s\nimport as\n%s", i, o1, o2);
+		free(x1), free(x2), free(o1), free(o2);
+		ub_tree_close(copy);
+		unlink(copy_path);
+		assert_int_equal(
+			sqlite3_exec(t->db, "DELETE FROM node WHERE uri <> '.'", NULL, NULL, NULL),
+			SQLITE_OK);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +707,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(concurrent_first_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(capacity, setup, teardown),
 		cmocka_unit_test(tnds_refusals),
+		cmocka_unit_test_setup_teardown(export_imports_again, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("device tree", tests, NULL, NULL);
