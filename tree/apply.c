@@ -529,7 +529,8 @@ static int cmp_uri(const void *a, const void *b, void *arg)
 /* The MO's own node: as the plan gives it (own >= 0: its index), else an
  * interior node.  Accounts get the DMAcc DDF name; an owner's MO grants
  * Get, Replace and Delete to its ServerID unless the bootstrap gives an
- * ACL (CP 5.3.4, StdObj); the device's inherit. */
+ * ACL (CP 5.3.4, StdObj; for a ConnMO the model lets only that one
+ * through: an import reads the owner from it); the device's inherit. */
 static int write_root(struct work *w, const struct root *r, long own, const char *source)
 {
 	const struct ub_plan_node *pn = own >= 0 ? &w->plan->nodes[own] : NULL;

@@ -692,6 +692,60 @@ static void export_imports_again(void **state)
 	}
 }
 
+/* A bootstrap's ConnMO whose root ACL is not its owner's: a tree import
+ * reads the owner from that ACL, so after export -> import the ConnMO
+ * would be another server's or the device's; and a server's owner ACL on
+ * a ConnMO of the device (CP connectivity only) would give it to that
+ * server.  Refused (found by fuzz_isolation). */
+#define B_REFERS_TO_X \
+	TNDS_NODE("b", TNDS_LEAF("ServerID", "server-b") TNDS_LEAF("PrefConRef", "./ConnMO/X"))
+#define CONNMO_X(acl)                                                \
+	TNDS_NODE("ConnMO", TNDS_NODE("X", "<RTProperties><ACL>" acl \
+					   "</ACL></RTProperties>" TNDS_LEAF("ID", "x")))
+#define OWNER_ACL(s) "Get=" s "&amp;Replace=" s "&amp;Delete=" s
+
+static void bootstrap_connmo_acl(void **state)
+{
+	static const struct {
+		enum ub_plan_kind kind;
+		const char *xml;
+	} refused[] = {
+		{UB_PLAN_DM12,
+		 "<MgmtTree>" TNDS_NODE("DMAcc", TNDS_NODE("a", TNDS_LEAF("ServerID", "server-a"))
+							 B_REFERS_TO_X)
+			 CONNMO_X(OWNER_ACL("server-a")) "</MgmtTree>"},
+		{UB_PLAN_DM12,
+		 "<MgmtTree>" TNDS_NODE("DMAcc", B_REFERS_TO_X) CONNMO_X("Get=*") "</MgmtTree>"},
+		{UB_PLAN_CP, "<MgmtTree>" CONNMO_X(OWNER_ACL("server-a")) "</MgmtTree>"},
+	};
+	struct ub_tree_node n;
+	struct ub_plan p;
+	char reason[300];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(ub_plan_from_tnds(refused[i].xml, strlen(refused[i].xml), &p,
+						   reason, sizeof(reason)),
+				 0);
+		p.kind = refused[i].kind;
+		if (ub_plan_model(&p, UB_MODEL_BOOTSTRAP, reason, sizeof(reason)) !=
+			    UB_E_BAD_DATA ||
+		    !strstr(reason, "ACL"))
+			fail_msg("case %zu not refused: '%s'", i, reason);
+		ub_plan_free(&p);
+	}
+	/* its owner's ACL, or none: the ConnMO is its server's */
+	if (put_tnds(t,
+		     "<MgmtTree>" TNDS_NODE("DMAcc", B_REFERS_TO_X)
+			     CONNMO_X(OWNER_ACL("server-b")) "</MgmtTree>",
+		     true, reason, sizeof(reason)))
+		fail_msg("the owner's ACL: %s", reason);
+	assert_int_equal(ub_tree_get(t, "./ConnMO/X", &n), 0);
+	assert_string_equal(n.server, "server-b");
+	ub_tree_node_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -708,6 +762,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(capacity, setup, teardown),
 		cmocka_unit_test(tnds_refusals),
 		cmocka_unit_test_setup_teardown(export_imports_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(bootstrap_connmo_acl, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("device tree", tests, NULL, NULL);
