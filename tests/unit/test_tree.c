@@ -648,6 +648,31 @@ static int put_tnds(struct ub_tree *tr, const char *xml, bool bootstrap, char *r
 /* tree export -> tree import into an empty tree -> export: the same
  * document, every node of the same owner.  Each case is what
  * fuzz_isolation found a tree to break. */
+/* t's export imports into an empty tree and exports the same, every node
+ * of the same owner. */
+static void imports_again(const char *what)
+{
+	char reason[300], copy_path[80], *x1, *x2, *o1, *o2;
+	struct ub_tree *copy;
+
+	snprintf(copy_path, sizeof(copy_path), "%s-copy", path);
+	unlink(copy_path);
+	assert_int_equal(ub_tree_open(copy_path, &copy), 0);
+	x1 = export_of(t);
+	if (put_tnds(copy, x1, false, reason, sizeof(reason)))
+		fail_msg("%s: the export does not import: %s", what, reason);
+	x2 = export_of(copy);
+	if (strcmp(x1, x2))
+		fail_msg("%s: the export\n%s\nimports as\n%s", what, x1, x2);
+	o1 = owners_of(t);
+	o2 = owners_of(copy);
+	if (strcmp(o1, o2))
+		fail_msg("%s: owners\n%s\nimport as\n%s", what, o1, o2);
+	free(x1), free(x2), free(o1), free(o2);
+	ub_tree_close(copy);
+	unlink(copy_path);
+}
+
 static void export_imports_again(void **state)
 {
 	static const struct {
@@ -663,29 +688,15 @@ static void export_imports_again(void **state)
 							 TNDS_LEAF("Name", "&#13;"))) "</MgmtTree>",
 		 true},
 	};
-	char reason[300], copy_path[80], *x1, *x2, *o1, *o2;
-	struct ub_tree *copy;
+	char reason[300], what[32];
 	size_t i;
 
 	(void)state;
-	snprintf(copy_path, sizeof(copy_path), "%s-copy", path);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(ub_tree_open(copy_path, &copy), 0);
 		if (put_tnds(t, cases[i].xml, cases[i].bootstrap, reason, sizeof(reason)))
 			fail_msg("case %zu: %s", i, reason);
-		x1 = export_of(t);
-		if (put_tnds(copy, x1, false, reason, sizeof(reason)))
-			fail_msg("case %zu: the export does not import: %s", i, reason);
-		x2 = export_of(copy);
-		if (strcmp(x1, x2))
-			fail_msg("case %zu: the export\n%s\nimports as\n%s", i, x1, x2);
-		o1 = owners_of(t);
-		o2 = owners_of(copy);
-		if (strcmp(o1, o2))
-			fail_msg("case %zu: owners\n%s\nimport as\n%s", i, o1, o2);
-		free(x1), free(x2), free(o1), free(o2);
-		ub_tree_close(copy);
-		unlink(copy_path);
+		snprintf(what, sizeof(what), "case %zu", i);
+		imports_again(what);
 		assert_int_equal(
 			sqlite3_exec(t->db, "DELETE FROM node WHERE uri <> '.'", NULL, NULL, NULL),
 			SQLITE_OK);
@@ -746,6 +757,51 @@ static void bootstrap_connmo_acl(void **state)
 	ub_tree_node_free(&n);
 }
 
+/* A card's removal leaves its containers empty (./SyncML/DMAcc): the
+ * export writes them, and the import creates the containers it names
+ * (found by fuzz_isolation: it wrote only what lies in an MO, and the
+ * copy had no ./SyncML). */
+static void empty_containers_import_again(void **state)
+{
+	static const char card11[] = "<MgmtTree>" TNDS_NODE(
+		"SyncML",
+		TNDS_NODE("DMAcc", TNDS_NODE("a", TNDS_LEAF("ServerId", "server-a")))) "</"
+										       "MgmtTree>";
+	struct ub_apply_opts card = {.source = "iccid:A"},
+			     gone = {.source = "iccid:B", .remove_absent_cards = true};
+	struct ub_apply_result r = {0};
+	struct ub_tree_node n;
+	struct ub_plan p;
+	char reason[300];
+
+	(void)state;
+	assert_int_equal(ub_plan_from_tnds(card11, strlen(card11), &p, reason, sizeof(reason)), 0);
+	p.kind = UB_PLAN_DM11;
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, reason, sizeof(reason)), 0);
+	assert_int_equal(ub_tree_apply(t, &p, &pol, &card, &r, reason, sizeof(reason)), 0);
+	ub_plan_free(&p);
+	if (put_tnds(t,
+		     "<MgmtTree>" TNDS_NODE(
+			     "DMAcc",
+			     TNDS_NODE("b", TNDS_LEAF("ServerID", "server-b"))) "</MgmtTree>",
+		     true, reason, sizeof(reason)))
+		fail_msg("%s", reason);
+	assert_int_equal(ub_tree_apply(t, NULL, &pol, &gone, &r, reason, sizeof(reason)), 0);
+	assert_int_equal(r.nremoved, 1);
+	ub_apply_result_free(&r);
+	assert_int_equal(ub_tree_get(t, "./SyncML/DMAcc", &n), 0);
+	ub_tree_node_free(&n);
+	imports_again("empty containers");
+	/* an import of containers alone creates them, the device's */
+	if (put_tnds(t, "<MgmtTree>" TNDS_NODE("SyncML", TNDS_NODE("Con", "")) "</MgmtTree>", false,
+		     reason, sizeof(reason)))
+		fail_msg("%s", reason);
+	assert_int_equal(ub_tree_get(t, "./SyncML/Con", &n), 0);
+	assert_null(n.server);
+	assert_null(n.source);
+	ub_tree_node_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -763,6 +819,7 @@ int main(void)
 		cmocka_unit_test(tnds_refusals),
 		cmocka_unit_test_setup_teardown(export_imports_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(bootstrap_connmo_acl, setup, teardown),
+		cmocka_unit_test_setup_teardown(empty_containers_import_again, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("device tree", tests, NULL, NULL);
