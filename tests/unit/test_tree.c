@@ -802,6 +802,38 @@ static void empty_containers_import_again(void **state)
 	ub_tree_node_free(&n);
 }
 
+/* Left alone (which owner is right is a question for the account model,
+ * not a local fix), found by fuzz_isolation: an import gives a ConnMO to
+ * the server whose owner ACL its root carries only when the import holds
+ * that server's account, else to the device.  A ConnMO imported with
+ * server-a's owner ACL into a tree that holds server-a's account is the
+ * device's; the export of the whole tree holds that account, and its
+ * import gives the ConnMO to server-a.  A ConnMO of server-a that outlives
+ * server-a's account (imported with it, the account then replaced by
+ * server-a's card and the card removed) goes the other way, to the
+ * device.  Skipped until the rule is decided. */
+static void import_owner_acl_of_tree_account(void **state)
+{
+	char reason[300];
+
+	(void)state;
+	skip();
+	if (put_tnds(t,
+		     "<MgmtTree>" TNDS_NODE(
+			     "DMAcc",
+			     TNDS_NODE("a", TNDS_LEAF("ServerID", "server-a"))) "</MgmtTree>",
+		     false, reason, sizeof(reason)) ||
+	    put_tnds(t,
+		     "<MgmtTree>" TNDS_NODE(
+			     "ConnMO",
+			     TNDS_NODE("Z",
+				       "<RTProperties><ACL>" OWNER_ACL(
+					       "server-a") "</ACL></RTProperties>")) "</MgmtTree>",
+		     false, reason, sizeof(reason)))
+		fail_msg("%s", reason);
+	imports_again("a ConnMO with the owner ACL of an account of the tree");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -820,6 +852,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(export_imports_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(bootstrap_connmo_acl, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_containers_import_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(import_owner_acl_of_tree_account, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("device tree", tests, NULL, NULL);
