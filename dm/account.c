@@ -129,7 +129,7 @@ static int mo_of(struct model *m, const char *uri, size_t len, enum ub_mo_kind k
 }
 
 /* What the tree can hold and the export can write: a URI within the
- * bounds, a Format of DM-TND's list (the export writes it as an element
+ * bounds and XML text, a Format of DM-TND's list (the export writes it as an element
  * name), values and Types that are XML text, an ACL in DM-TND's grammar. */
 static int node_ok(struct model *m, const struct ub_plan_node *n)
 {
@@ -138,6 +138,9 @@ static int node_ok(struct model *m, const struct ub_plan_node *n)
 	if (ub_uri_check(n->uri, why, sizeof(why)) || !strcmp(n->uri, "."))
 		return refuse(m, "%s: %s", n->uri,
 			      strcmp(n->uri, ".") ? why : "not a node to write");
+	/* the export writes it as XML text (NodeName, Path): not quoted here */
+	if (!ub_dm_text_ok(n->uri))
+		return refuse(m, "a URI that is not XML text (valid UTF-8)");
 	if (!ub_dm_format_ok(n->format))
 		return refuse(
 			m,
@@ -341,26 +344,61 @@ static int cmp_server(const void *key, const void *el)
 	return strcmp(key, (*(const struct ub_mo *const *)el)->server_id);
 }
 
+/* The S of an owner's ACL "Get=S&Replace=S&Delete=S" (as apply writes
+ * it) into s, or false. */
+static bool owner_acl_of(const char *given, char s[UB_SERVER_ID_MAX + 1])
+{
+	char acl[UB_ACL_MAX + 1];
+	size_t n;
+
+	if (strncmp(given, "Get=", 4))
+		return false;
+	n = strcspn(given + 4, "&");
+	if (n > UB_SERVER_ID_MAX)
+		return false;
+	memcpy(s, given + 4, n);
+	s[n] = '\0';
+	return !ub_dm_owner_acl(s, acl, sizeof(acl)) && !strcmp(acl, given);
+}
+
 static const char *import_owner(struct model *m, const struct ub_mo *mo)
 {
 	const struct ub_plan *p = m->p;
-	char acl[UB_ACL_MAX + 1], s[UB_SERVER_ID_MAX + 1];
+	char s[UB_SERVER_ID_MAX + 1];
 	const struct ub_mo **a;
-	const char *given;
 	long i = m->root_node[mo - p->mos];
-	size_t n;
 
-	if (i < 0 || !(given = p->nodes[i].acl) || strncmp(given, "Get=", 4))
-		return NULL;
-	n = strcspn(given + 4, "&");
-	if (n > UB_SERVER_ID_MAX)
-		return NULL;
-	memcpy(s, given + 4, n);
-	s[n] = '\0';
-	if (ub_dm_owner_acl(s, acl, sizeof(acl)) || strcmp(acl, given))
+	if (i < 0 || !p->nodes[i].acl || !owner_acl_of(p->nodes[i].acl, s))
 		return NULL;
 	a = bsearch(s, m->accounts, m->naccounts, sizeof(*m->accounts), cmp_server);
 	return a ? (*a)->server_id : NULL;
+}
+
+/* A bootstrap's ConnMO root carries its owner's ACL (apply writes it when
+ * the bootstrap gives none), and a ConnMO of the device no server's: a
+ * tree import reads the owner from that ACL, so any other would hand the
+ * ConnMO to another server, or to the device, after export -> import. */
+static int connmo_acl(struct model *m, const struct ub_mo *mo)
+{
+	const struct ub_plan *p = m->p;
+	char s[UB_SERVER_ID_MAX + 1], acl[UB_ACL_MAX + 1];
+	long i = m->root_node[mo - p->mos];
+	const char *given = i >= 0 ? p->nodes[i].acl : NULL;
+
+	if (!given)
+		return 0;
+	if (mo->server_id &&
+	    (ub_dm_owner_acl(mo->server_id, acl, sizeof(acl)) || strcmp(acl, given)))
+		return refuse(m,
+			      "%s: the ACL of a connectivity MO is its owner's (Get=%s&Replace=%s&"
+			      "Delete=%s) or none: a tree import reads the owner from it",
+			      mo->root, mo->server_id, mo->server_id, mo->server_id);
+	if (!mo->server_id && owner_acl_of(given, s))
+		return refuse(m,
+			      "%s: a connectivity MO of the device cannot have the owner's ACL of "
+			      "%s: a tree import would give it to that server",
+			      mo->root, s);
+	return 0;
 }
 
 /* A connectivity MO belongs to the server whose accounts refer to it (a
@@ -619,6 +657,16 @@ int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, char *why, size_t 
 	for (i = 0; i < p->nnodes && !err; i++)
 		if (p->nodes[i].mo >= 0 && !strcmp(p->nodes[i].uri, p->mos[p->nodes[i].mo].root))
 			m.root_node[p->nodes[i].mo] = (long)i;
+	/* an Object Instance's node carries its Object's URN (its Type): one
+	 * implied by its resources would have none, and the tree it made
+	 * would not import back */
+	for (k = 0; k < p->nmos && !err; k++)
+		if (p->mos[k].kind == UB_MO_LWM2M && m.root_node[k] < 0)
+			err = refuse(
+				&m,
+				"%s: an Object Instance without its own node (an interior node "
+				"whose Type is its Object's URN)",
+				p->mos[k].root);
 	/* one account per server: which one a later bootstrap of that server
 	 * replaces must be clear */
 	if (!err)
@@ -632,6 +680,8 @@ int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, char *why, size_t 
 	for (k = 0; k < p->nmos && !err; k++) {
 		if (p->mos[k].kind == UB_MO_CONNMO)
 			err = owner_of(&m, &p->mos[k], only, several);
+		if (!err && p->mos[k].kind == UB_MO_CONNMO && mode == UB_MODEL_BOOTSTRAP)
+			err = connmo_acl(&m, &p->mos[k]);
 		/* an account is its ServerID's, an LwM2M Instance its server's,
 		 * whatever the file says; a ConnMO of an import is owned only
 		 * as its ACL says */

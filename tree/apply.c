@@ -575,7 +575,8 @@ static int cmp_uri(const void *a, const void *b, void *arg)
 /* The MO's own node: as the plan gives it (own >= 0: its index), else an
  * interior node.  Accounts get the DMAcc DDF name; an owner's MO grants
  * Get, Replace and Delete to its ServerID unless the bootstrap gives an
- * ACL (CP 5.3.4, StdObj); the device's inherit. */
+ * ACL (CP 5.3.4, StdObj; for a ConnMO the model lets only that one
+ * through: an import reads the owner from it); the device's inherit. */
 static int write_root(struct work *w, const struct root *r, long own, const char *source)
 {
 	const struct ub_plan_node *pn = own >= 0 ? &w->plan->nodes[own] : NULL;
@@ -604,6 +605,36 @@ static int write_root(struct work *w, const struct root *r, long own, const char
 	return parents(w, r->final, r, source) ?: ub_store_insert(w->t, &row);
 }
 
+/* A container the plan names, and its parents: created when missing,
+ * the device's (an import of a tree whose card took the last account out
+ * of ./SyncML/DMAcc names it with nothing below). */
+static int container(struct work *w, const char *uri)
+{
+	char parent[UB_URI_MAX + 1];
+	struct ub_store_row row = {uri, parent, "node", NULL, NULL, "", NULL, NULL};
+	int ex = strcmp(uri, ".") ? ub_store_exists(w->t, uri) : 1, err;
+
+	if (ex)
+		return ex < 0 ? ex : 0;
+	snprintf(parent, sizeof(parent), "%s", uri);
+	*strrchr(parent, '/') = '\0';
+	return (err = container(w, parent)) ? err : ub_store_insert(w->t, &row);
+}
+
+/* Does the plan name a container the tree lacks? */
+static int missing_container(struct work *w)
+{
+	const struct ub_plan *p = w->plan;
+	size_t i;
+	int ex;
+
+	for (i = 0; i < p->nnodes; i++)
+		if (p->nodes[i].mo < 0 && ub_dm_is_container(p->nodes[i].uri) &&
+		    (ex = ub_store_exists(w->t, p->nodes[i].uri)) != 1)
+			return ex < 0 ? ex : 1;
+	return 0;
+}
+
 static int write_all(struct work *w, const char *source, struct ub_apply_result *res)
 {
 	const struct ub_plan *p = w->plan;
@@ -613,6 +644,9 @@ static int write_all(struct work *w, const char *source, struct ub_apply_result 
 	for (k = 0; k < p->nmos && !err; k++)
 		if (w->roots[k].replaces[0])
 			err = ub_store_delete_subtree(w->t, w->roots[k].replaces);
+	for (i = 0; i < p->nnodes && !err; i++)
+		if (p->nodes[i].mo < 0 && ub_dm_is_container(p->nodes[i].uri))
+			err = container(w, p->nodes[i].uri);
 	if (err)
 		return err;
 	/* parents before children: the URIs in order */
@@ -819,6 +853,10 @@ static int apply_plan(struct work *w, struct ub_apply_result *res, bool *wrote)
 	for (k = 0; k < plan->nmos; k++)
 		if (!(w->roots[k].identical || w->roots[k].skip))
 			*wrote = true;
+	if (!*wrote && (err = missing_container(w)) < 0)
+		return err;
+	*wrote = *wrote || err;
+	err = 0;
 	if (!*wrote) {
 		/* the tree already holds exactly this */
 		for (k = 0; k < plan->nmos && !err; k++)

@@ -54,9 +54,6 @@ static void esc(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '\r':
-			fputs("&#13;", out);
-			break;
 		case '&':
 			fputs("&amp;", out);
 			break;
@@ -68,6 +65,11 @@ static void esc(FILE *out, const char *s)
 			break;
 		case '"':
 			fputs("&quot;", out);
+			break;
+		case '\r':
+			/* an XML reader reads a raw CR (and CR LF) as a LF (XML 1.0
+			 * 2.11): only a character reference brings it back */
+			fputs("&#13;", out);
 			break;
 		default:
 			fputc(*s, out);

@@ -198,6 +198,12 @@ static void model_refusals(void **state)
 		 "several"},
 		{UB_PLAN_DM12, N("./ConnMO/c/ID=1"), "no DM account"},
 		{UB_PLAN_DM12, N("./DMAcc/x/ServerID=a", "./DMAcc/x/v=\x01"), "XML text"},
+		/* found by fuzz_isolation: the export refused the tree */
+		{UB_PLAN_DM12,
+		 N("./DMAcc/x/ServerID=a", "./DMAcc/x/\xff"
+					   "0=1"),
+		 "XML text"},
+		{UB_PLAN_DM12, N("./DMAcc/x/ServerID=a", "./DMAcc/x/\xc3"), "XML text"},
 		{UB_PLAN_DM12, N("."), "not a node"},
 	};
 	struct ub_plan p;

@@ -454,9 +454,15 @@ static void model_refusals(void **state)
 		 "not a Integer"},
 		{UB_PLAN_LWM2M,
 		 UB_MODEL_BOOTSTRAP,
+		 {{"./LwM2M/0/1", "node", "urn:oma:lwm2m:oma:0", NULL},
+		  {"./LwM2M/0/1/1", "bool", "Boolean", "true"}},
+		 2,
+		 NULL}, /* the bootstrap server: fine */
+		{UB_PLAN_LWM2M,
+		 UB_MODEL_BOOTSTRAP,
 		 {{"./LwM2M/0/1/1", "bool", "Boolean", "true"}},
 		 1,
-		 NULL}, /* the bootstrap server: fine */
+		 "without its own node"}, /* its Instance implied: no URN */
 		{UB_PLAN_LWM2M,
 		 UB_MODEL_BOOTSTRAP,
 		 {{"./LwM2M/0/1/1", "bool", "Boolean", "false"}},

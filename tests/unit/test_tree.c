@@ -691,6 +691,254 @@ static void capacity(void **state)
 	ub_apply_result_free(&r);
 }
 
+/* The tree's export, secrets too (a backup). */
+static char *export_of(struct ub_tree *tr)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+
+	assert_non_null(fp);
+	assert_int_equal(ub_tree_export_tnds(tr, ".", true, fp), 0);
+	assert_int_equal(fclose(fp), 0);
+	return out;
+}
+
+/* Each node's URI and owner. */
+static char *owners_of(struct ub_tree *tr)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+	sqlite3_stmt *st;
+
+	assert_non_null(fp);
+	assert_int_equal(sqlite3_prepare_v2(tr->db,
+					    "SELECT uri, ifnull(server, '(device)') FROM node "
+					    "ORDER BY uri",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fprintf(fp, "%s %s\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	assert_int_equal(fclose(fp), 0);
+	return out;
+}
+
+/* A TNDS document into tr: as `tree import`, or (bootstrap) as a push
+ * of a plan under the bootstrap model. */
+static int put_tnds(struct ub_tree *tr, const char *xml, bool bootstrap, char *reason, size_t rlen)
+{
+	struct ub_apply_opts o = {.source = bootstrap ? "push" : "import"};
+	struct ub_apply_result r = {0};
+	struct ub_plan p;
+	int err;
+
+	err = ub_plan_from_tnds(xml, strlen(xml), &p, reason, rlen);
+	if (err)
+		return err;
+	if (bootstrap && (err = ub_plan_model(&p, UB_MODEL_BOOTSTRAP, reason, rlen))) {
+		ub_plan_free(&p);
+		return err;
+	}
+	err = ub_tree_apply(tr, &p, &pol, &o, &r, reason, rlen);
+	ub_apply_result_free(&r);
+	ub_plan_free(&p);
+	return err;
+}
+
+#define TNDS_NODE(name, rest) "<Node><NodeName>" name "</NodeName>" rest "</Node>"
+#define TNDS_LEAF(name, value) TNDS_NODE(name, "<Value>" value "</Value>")
+
+/* tree export -> tree import into an empty tree -> export: the same
+ * document, every node of the same owner.  Each case is what
+ * fuzz_isolation found a tree to break. */
+/* t's export imports into an empty tree and exports the same, every node
+ * of the same owner. */
+static void imports_again(const char *what)
+{
+	char reason[300], copy_path[80], *x1, *x2, *o1, *o2;
+	struct ub_tree *copy;
+
+	snprintf(copy_path, sizeof(copy_path), "%s-copy", path);
+	unlink(copy_path);
+	assert_int_equal(ub_tree_open(copy_path, &copy), 0);
+	x1 = export_of(t);
+	if (put_tnds(copy, x1, false, reason, sizeof(reason)))
+		fail_msg("%s: the export does not import: %s", what, reason);
+	x2 = export_of(copy);
+	if (strcmp(x1, x2))
+		fail_msg("%s: the export\n%s\nimports as\n%s", what, x1, x2);
+	o1 = owners_of(t);
+	o2 = owners_of(copy);
+	if (strcmp(o1, o2))
+		fail_msg("%s: owners\n%s\nimport as\n%s", what, o1, o2);
+	free(x1), free(x2), free(o1), free(o2);
+	ub_tree_close(copy);
+	unlink(copy_path);
+}
+
+static void export_imports_again(void **state)
+{
+	static const struct {
+		const char *xml;
+		bool bootstrap;
+	} cases[] = {
+		/* a CR in a value: written raw, XML readers read it as a LF */
+		{"<MgmtTree>" TNDS_NODE("Vendor",
+					TNDS_LEAF("v", "a&#13;b&#13;&#10;c")) "</MgmtTree>",
+		 false},
+		{"<MgmtTree>" TNDS_NODE(
+			 "DMAcc", TNDS_NODE("b", TNDS_LEAF("ServerID", "server-b")
+							 TNDS_LEAF("Name", "&#13;"))) "</MgmtTree>",
+		 true},
+	};
+	char reason[300], what[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (put_tnds(t, cases[i].xml, cases[i].bootstrap, reason, sizeof(reason)))
+			fail_msg("case %zu: %s", i, reason);
+		snprintf(what, sizeof(what), "case %zu", i);
+		imports_again(what);
+		assert_int_equal(
+			sqlite3_exec(t->db, "DELETE FROM node WHERE uri <> '.'", NULL, NULL, NULL),
+			SQLITE_OK);
+	}
+}
+
+/* A bootstrap's ConnMO whose root ACL is not its owner's: a tree import
+ * reads the owner from that ACL, so after export -> import the ConnMO
+ * would be another server's or the device's; and a server's owner ACL on
+ * a ConnMO of the device (CP connectivity only) would give it to that
+ * server.  Refused (found by fuzz_isolation). */
+#define B_REFERS_TO_X \
+	TNDS_NODE("b", TNDS_LEAF("ServerID", "server-b") TNDS_LEAF("PrefConRef", "./ConnMO/X"))
+#define CONNMO_X(acl)                                                \
+	TNDS_NODE("ConnMO", TNDS_NODE("X", "<RTProperties><ACL>" acl \
+					   "</ACL></RTProperties>" TNDS_LEAF("ID", "x")))
+#define OWNER_ACL(s) "Get=" s "&amp;Replace=" s "&amp;Delete=" s
+
+static void bootstrap_connmo_acl(void **state)
+{
+	static const struct {
+		enum ub_plan_kind kind;
+		const char *xml;
+	} refused[] = {
+		{UB_PLAN_DM12,
+		 "<MgmtTree>" TNDS_NODE("DMAcc", TNDS_NODE("a", TNDS_LEAF("ServerID", "server-a"))
+							 B_REFERS_TO_X)
+			 CONNMO_X(OWNER_ACL("server-a")) "</MgmtTree>"},
+		{UB_PLAN_DM12,
+		 "<MgmtTree>" TNDS_NODE("DMAcc", B_REFERS_TO_X) CONNMO_X("Get=*") "</MgmtTree>"},
+		{UB_PLAN_CP, "<MgmtTree>" CONNMO_X(OWNER_ACL("server-a")) "</MgmtTree>"},
+	};
+	struct ub_tree_node n;
+	struct ub_plan p;
+	char reason[300];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(ub_plan_from_tnds(refused[i].xml, strlen(refused[i].xml), &p,
+						   reason, sizeof(reason)),
+				 0);
+		p.kind = refused[i].kind;
+		if (ub_plan_model(&p, UB_MODEL_BOOTSTRAP, reason, sizeof(reason)) !=
+			    UB_E_BAD_DATA ||
+		    !strstr(reason, "ACL"))
+			fail_msg("case %zu not refused: '%s'", i, reason);
+		ub_plan_free(&p);
+	}
+	/* its owner's ACL, or none: the ConnMO is its server's */
+	if (put_tnds(t,
+		     "<MgmtTree>" TNDS_NODE("DMAcc", B_REFERS_TO_X)
+			     CONNMO_X(OWNER_ACL("server-b")) "</MgmtTree>",
+		     true, reason, sizeof(reason)))
+		fail_msg("the owner's ACL: %s", reason);
+	assert_int_equal(ub_tree_get(t, "./ConnMO/X", &n), 0);
+	assert_string_equal(n.server, "server-b");
+	ub_tree_node_free(&n);
+}
+
+/* A card's removal leaves its containers empty (./SyncML/DMAcc): the
+ * export writes them, and the import creates the containers it names
+ * (found by fuzz_isolation: it wrote only what lies in an MO, and the
+ * copy had no ./SyncML). */
+static void empty_containers_import_again(void **state)
+{
+	static const char card11[] = "<MgmtTree>" TNDS_NODE(
+		"SyncML",
+		TNDS_NODE("DMAcc", TNDS_NODE("a", TNDS_LEAF("ServerId", "server-a")))) "</"
+										       "MgmtTree>";
+	struct ub_apply_opts card = {.source = "iccid:A"},
+			     gone = {.source = "iccid:B", .remove_absent_cards = true};
+	struct ub_apply_result r = {0};
+	struct ub_tree_node n;
+	struct ub_plan p;
+	char reason[300];
+
+	(void)state;
+	assert_int_equal(ub_plan_from_tnds(card11, strlen(card11), &p, reason, sizeof(reason)), 0);
+	p.kind = UB_PLAN_DM11;
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, reason, sizeof(reason)), 0);
+	assert_int_equal(ub_tree_apply(t, &p, &pol, &card, &r, reason, sizeof(reason)), 0);
+	ub_plan_free(&p);
+	if (put_tnds(t,
+		     "<MgmtTree>" TNDS_NODE(
+			     "DMAcc",
+			     TNDS_NODE("b", TNDS_LEAF("ServerID", "server-b"))) "</MgmtTree>",
+		     true, reason, sizeof(reason)))
+		fail_msg("%s", reason);
+	assert_int_equal(ub_tree_apply(t, NULL, &pol, &gone, &r, reason, sizeof(reason)), 0);
+	assert_int_equal(r.nremoved, 1);
+	ub_apply_result_free(&r);
+	assert_int_equal(ub_tree_get(t, "./SyncML/DMAcc", &n), 0);
+	ub_tree_node_free(&n);
+	imports_again("empty containers");
+	/* an import of containers alone creates them, the device's */
+	if (put_tnds(t, "<MgmtTree>" TNDS_NODE("SyncML", TNDS_NODE("Con", "")) "</MgmtTree>", false,
+		     reason, sizeof(reason)))
+		fail_msg("%s", reason);
+	assert_int_equal(ub_tree_get(t, "./SyncML/Con", &n), 0);
+	assert_null(n.server);
+	assert_null(n.source);
+	ub_tree_node_free(&n);
+}
+
+/* Left alone (which owner is right is a question for the account model,
+ * not a local fix), found by fuzz_isolation: an import gives a ConnMO to
+ * the server whose owner ACL its root carries only when the import holds
+ * that server's account, else to the device.  A ConnMO imported with
+ * server-a's owner ACL into a tree that holds server-a's account is the
+ * device's; the export of the whole tree holds that account, and its
+ * import gives the ConnMO to server-a.  A ConnMO of server-a that outlives
+ * server-a's account (imported with it, the account then replaced by
+ * server-a's card and the card removed) goes the other way, to the
+ * device.  Skipped until the rule is decided. */
+static void import_owner_acl_of_tree_account(void **state)
+{
+	char reason[300];
+
+	(void)state;
+	skip();
+	if (put_tnds(t,
+		     "<MgmtTree>" TNDS_NODE(
+			     "DMAcc",
+			     TNDS_NODE("a", TNDS_LEAF("ServerID", "server-a"))) "</MgmtTree>",
+		     false, reason, sizeof(reason)) ||
+	    put_tnds(t,
+		     "<MgmtTree>" TNDS_NODE(
+			     "ConnMO",
+			     TNDS_NODE("Z",
+				       "<RTProperties><ACL>" OWNER_ACL(
+					       "server-a") "</ACL></RTProperties>")) "</MgmtTree>",
+		     false, reason, sizeof(reason)))
+		fail_msg("%s", reason);
+	imports_again("a ConnMO with the owner ACL of an account of the tree");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -708,6 +956,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tnds_round_trip_controls, setup, teardown),
 		cmocka_unit_test_setup_teardown(tnds_masked_export_refused, setup, teardown),
 		cmocka_unit_test(tnds_refusals),
+		cmocka_unit_test_setup_teardown(export_imports_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(bootstrap_connmo_acl, setup, teardown),
+		cmocka_unit_test_setup_teardown(empty_containers_import_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(import_owner_acl_of_tree_account, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("device tree", tests, NULL, NULL);
