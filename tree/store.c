@@ -468,20 +468,25 @@ int ub_store_connmos_of(struct ub_tree *t, const char *container, const char *se
 	return rc == SQLITE_DONE ? 0 : UB_E_IO;
 }
 
-int ub_store_size(struct ub_tree *t, long long *nodes, long long *text)
+/* The two integers of a statement's one row (a counter row). */
+static int pair(sqlite3_stmt *st, long long *a, long long *b)
 {
-	sqlite3_stmt *st = stmt(t, ST_SIZE, 0, NULL, NULL, NULL);
 	int rc;
 
 	if (!st)
 		return UB_E_IO;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*nodes = sqlite3_column_int64(st, 0);
-		*text = sqlite3_column_int64(st, 1);
+		*a = sqlite3_column_int64(st, 0);
+		*b = sqlite3_column_int64(st, 1);
 	}
 	done(st);
 	return rc == SQLITE_ROW ? 0 : UB_E_IO;
+}
+
+int ub_store_size(struct ub_tree *t, long long *nodes, long long *text)
+{
+	return pair(stmt(t, ST_SIZE, 0, NULL, NULL, NULL), nodes, text);
 }
 
 int ub_store_check_capacity(struct ub_tree *t, char *why, size_t whylen)
@@ -898,18 +903,14 @@ int ub_store_sms_parts(struct ub_tree *t, long long id,
 
 int ub_store_sms_totals(struct ub_tree *t, unsigned long *messages, unsigned long *bytes)
 {
-	sqlite3_stmt *st = sms_stmt(t, ST_SMS_TOTALS, "");
-	int rc;
+	long long m, b;
+	int err = pair(sms_stmt(t, ST_SMS_TOTALS, ""), &m, &b);
 
-	if (!st)
-		return UB_E_IO;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*messages = (unsigned long)sqlite3_column_int64(st, 0);
-		*bytes = (unsigned long)sqlite3_column_int64(st, 1);
+	if (!err) {
+		*messages = (unsigned long)m;
+		*bytes = (unsigned long)b;
 	}
-	done(st);
-	return rc == SQLITE_ROW ? 0 : UB_E_IO;
+	return err;
 }
 
 int ub_store_sms_oldest(struct ub_tree *t, int state, long long except, struct ub_store_sms_msg *m)
