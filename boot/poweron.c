@@ -74,6 +74,13 @@ int ub_wf_tree_open(const struct ub_boot_config *cfg, struct ub_tree **t, struct
 	return 0;
 }
 
+/* The reader threads of one power-on take turns at the tree here: left to
+ * SQLite, a writer that finds the tree locked sleeps in the busy handler
+ * (1, 2, 5, 10, ... ms) instead of waiting for the lock, and with eight
+ * cards most of the time was spent asleep.  Other processes still meet the
+ * busy handler, which is what it is for. */
+static pthread_mutex_t tree_turn = PTHREAD_MUTEX_INITIALIZER;
+
 int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 		const struct ub_plan *plan, const struct ub_apply_opts *o, struct ub_boot_result *r)
 {
@@ -94,7 +101,9 @@ int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 		dry.dry_run = true;
 		o = &dry;
 	}
+	pthread_mutex_lock(&tree_turn);
 	if ((err = ub_wf_tree_open(cfg, &t, &r->status))) {
+		pthread_mutex_unlock(&tree_turn);
 		if (cfg->dry_run) { /* a tree we may not open: the plan as it is */
 			ub_status_clear(&r->status);
 			return 0;
@@ -104,6 +113,7 @@ int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 	}
 	err = ub_tree_apply(t, plan, pol, o, &r->apply, reason, sizeof(reason));
 	ub_tree_close(t);
+	pthread_mutex_unlock(&tree_turn);
 	if (!err) {
 		r->tree_checked = o->dry_run;
 		r->outcome = o->dry_run		  ? UB_OUT_VERIFIED
