@@ -327,9 +327,13 @@ static int server_ids(struct model *m)
 }
 
 /* In an import (a backup written by tree export), a ConnMO's owner is
- * what its root's ACL says: the owner's ACL of one of the import's
- * accounts (as apply wrote it), else the device.  A reference proves
- * nothing there: any server may have referred to the device's APN. */
+ * what its root's ACL says: the server S of an owner's ACL (as apply
+ * wrote it), else the device.  A reference proves nothing there: any
+ * server may have referred to the device's APN.  Whether S has an account
+ * does not count, in the import or in the tree: a ConnMO may outlive its
+ * server's account, and an import may add one to an account the tree
+ * holds; either way the next export -> import must give it to S again.
+ * The ACL already gives S every right on it that owning it does. */
 static int cmp_account(const void *a, const void *b)
 {
 	const struct ub_mo *x = *(const struct ub_mo *const *)a,
@@ -337,11 +341,6 @@ static int cmp_account(const void *a, const void *b)
 	int c = strcmp(x->server_id, y->server_id);
 
 	return c ? c : (x->layout > y->layout) - (x->layout < y->layout);
-}
-
-static int cmp_server(const void *key, const void *el)
-{
-	return strcmp(key, (*(const struct ub_mo *const *)el)->server_id);
 }
 
 /* The S of an owner's ACL "Get=S&Replace=S&Delete=S" (as apply writes
@@ -361,17 +360,24 @@ static bool owner_acl_of(const char *given, char s[UB_SERVER_ID_MAX + 1])
 	return !ub_dm_owner_acl(s, acl, sizeof(acl)) && !strcmp(acl, given);
 }
 
-static const char *import_owner(struct model *m, const struct ub_mo *mo)
+static int import_owner(struct model *m, struct ub_mo *mo)
 {
 	const struct ub_plan *p = m->p;
 	char s[UB_SERVER_ID_MAX + 1];
-	const struct ub_mo **a;
 	long i = m->root_node[mo - p->mos];
 
-	if (i < 0 || !p->nodes[i].acl || !owner_acl_of(p->nodes[i].acl, s))
-		return NULL;
-	a = bsearch(s, m->accounts, m->naccounts, sizeof(*m->accounts), cmp_server);
-	return a ? (*a)->server_id : NULL;
+	mo->server_id = NULL;
+	/* S a server that could hold an account: never "*", never an
+	 * LwM2M server's name */
+	if (i < 0 || !p->nodes[i].acl || !owner_acl_of(p->nodes[i].acl, s) ||
+	    !ub_dm_server_id_ok(s) ||
+	    !strncmp(s, UB_LWM2M_OWNER_PREFIX, strlen(UB_LWM2M_OWNER_PREFIX)))
+		return 0;
+	free(mo->owner);
+	if (!(mo->owner = strdup(s)))
+		return UB_E_NOMEM;
+	mo->server_id = mo->owner;
+	return 0;
 }
 
 /* A bootstrap's ConnMO root carries its owner's ACL (apply writes it when
@@ -410,10 +416,8 @@ static int owner_of(struct model *m, struct ub_mo *mo, const char *only_server, 
 	const char *owner = NULL;
 	size_t i;
 
-	if (m->mode == UB_MODEL_IMPORT) {
-		mo->server_id = import_owner(m, mo);
-		return 0;
-	}
+	if (m->mode == UB_MODEL_IMPORT)
+		return import_owner(m, mo);
 	for (i = 0; i < p->nnodes; i++) {
 		const struct ub_plan_node *n = &p->nodes[i];
 		const struct ub_mo *from = n->mo >= 0 ? &p->mos[n->mo] : NULL;

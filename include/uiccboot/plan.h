@@ -53,7 +53,8 @@ struct ub_mo {
 	int owner_acl;	       /* 1: the root gets the owner's ACL when the plan gives
 				  none (an account; a bootstrap's ConnMO); 0: as
 				  given (an import's ConnMO) */
-	char *owner;	       /* lwm2m: the owner's name, which server_id points at */
+	char *owner;	       /* lwm2m, an import's ConnMO: the owner's name, which
+				  server_id points at */
 };
 
 struct ub_plan {
