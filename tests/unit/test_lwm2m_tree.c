@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "lwm2m.h"
+#include "tmpdb.h"
 #include "store.h"
 #include "tree.h"
 #include "ub_apply.h"
@@ -63,28 +64,17 @@ static const char every[] =
 
 static int setup(void **state)
 {
-	int fd;
-
 	(void)state;
-	strcpy(path, "/tmp/ub-lwtree-XXXXXX");
-	fd = mkstemp(path);
-	close(fd);
-	unlink(path);
+	tmpdb_name(path, sizeof(path), "/tmp", "ub-lwtree");
 	ub_policy_defaults(&pol);
 	return ub_tree_open(path, &t);
 }
 
 static int teardown(void **state)
 {
-	char p[80];
-
 	(void)state;
 	ub_tree_close(t);
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
+	tmpdb_remove(path);
 	return 0;
 }
 
@@ -813,14 +803,10 @@ static void via_tree_one(const char *file)
 
 static int via_tree(int argc, char **argv)
 {
-	int i, fd;
+	int i;
 
 	/* one tree for all: each file supersedes the one before */
-	snprintf(path, sizeof(path), "%s/ub-via-XXXXXX",
-		 access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm");
-	fd = mkstemp(path);
-	close(fd);
-	unlink(path);
+	tmpdb_name(path, sizeof(path), access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm", "ub-via");
 	ub_policy_defaults(&pol);
 	if (ub_tree_open(path, &t))
 		return 70;

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "sms.h"
+#include "tmpdb.h"
 #include "store.h"
 #include "tree_internal.h"
 #include "ub_error.h"
@@ -46,13 +47,8 @@ struct msg {
 static int setup(void **state)
 {
 	struct ub_status st = {0};
-	int fd;
-
 	(void)state;
-	strcpy(path, "/tmp/ub-sms-XXXXXX");
-	fd = mkstemp(path);
-	close(fd);
-	unlink(path);
+	tmpdb_name(path, sizeof(path), "/tmp", "ub-sms");
 	ub_policy_defaults(&pol);
 	pol.allowed_sec |= UB_SEC_USERPIN | UB_SEC_USERPINMAC;
 	memset(&cfg, 0, sizeof(cfg));
@@ -63,15 +59,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char p[80];
-
 	(void)state;
 	ub_sms_close(rx);
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
+	tmpdb_remove(path);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "tree.h"
+#include "tmpdb.h"
 #include "store.h"
 #include "tree_internal.h"
 #include "ub_apply.h"
@@ -29,28 +30,17 @@ static const struct ub_apply_opts push = {.source = "push"};
 
 static int setup(void **state)
 {
-	int fd;
-
 	(void)state;
-	strcpy(path, "/tmp/ub-tree-XXXXXX");
-	fd = mkstemp(path);
-	close(fd);
-	unlink(path);
+	tmpdb_name(path, sizeof(path), "/tmp", "ub-tree");
 	ub_policy_defaults(&pol);
 	return ub_tree_open(path, &t);
 }
 
 static int teardown(void **state)
 {
-	char p[80];
-
 	(void)state;
 	ub_tree_close(t);
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
+	tmpdb_remove(path);
 	return 0;
 }
 
@@ -464,17 +454,12 @@ static void concurrent_first_open(void **state)
 {
 	pthread_t th[8];
 	int err[8], round, i;
-	char p[80];
 
 	(void)state;
 	for (round = 0; round < 20; round++) {
 		ub_tree_close(t);
 		t = NULL;
-		unlink(path);
-		snprintf(p, sizeof(p), "%s-wal", path);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s-shm", path);
-		unlink(p);
+		tmpdb_remove(path);
 		for (i = 0; i < 8; i++)
 			assert_int_equal(pthread_create(&th[i], NULL, open_close, &err[i]), 0);
 		for (i = 0; i < 8; i++) {
