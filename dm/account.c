@@ -371,7 +371,7 @@ static int import_owner(struct model *m, struct ub_mo *mo)
 	 * LwM2M server's name */
 	if (i < 0 || !p->nodes[i].acl || !owner_acl_of(p->nodes[i].acl, s) ||
 	    !ub_dm_server_id_ok(s) ||
-	    !strncmp(s, UB_LWM2M_OWNER_PREFIX, strlen(UB_LWM2M_OWNER_PREFIX)))
+	    !strncasecmp(s, UB_LWM2M_OWNER_PREFIX, strlen(UB_LWM2M_OWNER_PREFIX)))
 		return 0;
 	free(mo->owner);
 	if (!(mo->owner = strdup(s)))

@@ -136,6 +136,19 @@ static bool same_owner(const char *a, const char *b)
 }
 
 /* r->final = r->mo->root + a number: not in the tree, not another root's. */
+/* Is uri taken for r's MO: a node there, or (for a server's MO) another
+ * server's leaf naming it?  A reference that names no node yet would
+ * otherwise, once r's MO is written there, hand another server's account
+ * r's connectivity and credentials.  1, 0, or an error. */
+static int taken(struct work *w, const struct root *r, const char *uri)
+{
+	int ex = ub_store_exists(w->t, uri);
+
+	if (!ex && r->mo->server_id)
+		ex = ub_store_referenced_by_other(w->t, uri, r->mo->server_id);
+	return ex;
+}
+
 static int free_name(struct work *w, struct root *r)
 {
 	const struct ub_plan *p = w->plan;
@@ -147,7 +160,7 @@ static int free_name(struct work *w, struct root *r)
 		if (snprintf(cand, sizeof(cand), "%s%d", r->mo->root, i) >= (int)sizeof(cand) ||
 		    ub_uri_check(cand, NULL, 0))
 			break;
-		if ((ex = ub_store_exists(w->t, cand)) < 0)
+		if ((ex = taken(w, r, cand)) < 0)
 			return ex;
 		if (ex)
 			continue;
@@ -389,8 +402,20 @@ static int place_other(struct work *w, struct root *r)
 	bool same;
 	int ex, err;
 
-	if ((ex = ub_store_owner(w->t, mo->root, owner, sizeof(owner))) <= 0)
+	if ((ex = ub_store_owner(w->t, mo->root, owner, sizeof(owner))) < 0)
 		return ex;
+	if (!ex && mo->kind == UB_MO_CONNMO) {
+		/* free, unless another server's account already names it */
+		if ((ex = taken(w, r, mo->root)) <= 0)
+			return ex;
+		if (w->pol->connmo == UB_CONFLICT_REJECT)
+			return refuse(w, UB_E_POLICY,
+				      "%s is named by another server's node; policy: reject%s",
+				      mo->root, NULL);
+		return free_name(w, r);
+	}
+	if (!ex)
+		return 0;
 	if (same_owner(owner, mo->server_id)) {
 		if ((err = same_subtree(w, r, &same)))
 			return err;

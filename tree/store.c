@@ -197,6 +197,7 @@ enum {
 	ST_CONNMOS_OF,
 	ST_SIZE,
 	ST_REFERENCED,
+	ST_REFERENCED_OTHER,
 	ST_MIXED,
 	ST_INSERT,
 	ST_DELETE_SUB,
@@ -253,6 +254,10 @@ static const char *const sql[] = {
 	/* no index on values: a scan, run only for a ConnMO about to go */
 	[ST_REFERENCED] = "SELECT 1 FROM node WHERE format <> 'node' AND (value = ?1 OR "
 			  "(value >= ?1 || '/' AND value < ?1 || '0')) LIMIT 1",
+	[ST_REFERENCED_OTHER] =
+		"SELECT 1 FROM node WHERE format <> 'node' AND server IS NOT NULL AND server IS "
+		"NOT "
+		"?2 AND (value = ?1 OR (value >= ?1 || '/' AND value < ?1 || '0')) LIMIT 1",
 	[ST_MIXED] =
 		"SELECT 1 FROM node WHERE (uri = ?1 OR (uri >= ?1 || '/' AND uri < ?1 || '0')) "
 		"AND (server IS NOT ?2 OR source IS NOT ?3) LIMIT 1",
@@ -509,6 +514,11 @@ int ub_store_check_capacity(struct ub_tree *t, char *why, size_t whylen)
 int ub_store_referenced(struct ub_tree *t, const char *uri)
 {
 	return one(t, ST_REFERENCED, 1, uri, NULL, NULL, NULL, 0);
+}
+
+int ub_store_referenced_by_other(struct ub_tree *t, const char *uri, const char *server)
+{
+	return one(t, ST_REFERENCED_OTHER, 2, uri, server, NULL, NULL, 0);
 }
 
 int ub_store_mixed(struct ub_tree *t, const char *root, const char *server, const char *source)

@@ -51,6 +51,9 @@ int ub_store_size(struct ub_tree *t, long long *nodes, long long *text);
 int ub_store_check_capacity(struct ub_tree *t, char *why, size_t whylen);
 /* Does a leaf's value name uri or a node below it?  1, 0. */
 int ub_store_referenced(struct ub_tree *t, const char *uri);
+/* Does a leaf of a server other than server name uri or a node below it?
+ * 1, 0. */
+int ub_store_referenced_by_other(struct ub_tree *t, const char *uri, const char *server);
 /* Does the subtree at root hold a node of another owner or source?  1, 0. */
 int ub_store_mixed(struct ub_tree *t, const char *root, const char *server, const char *source);
 /* The node's Format ("node" for an interior node): 1, or 0 (no node). */

@@ -7,10 +7,10 @@
  * may name A's accounts, A's ConnMOs or A's ServerID, containers, ACLs,
  * long or deep URIs), afterwards:
  *   - a refused apply left the tree as it was, every row of it,
- *   - a plan that does not name A (a plan names its accounts' ServerIDs,
- *     an import also the owners its ConnMOs' owner ACLs give them): A's
- *     nodes are byte-identical (every column of every row A owns), and
- *     no node is A's that was not; and
+ *   - a plan that does not name A (by an account's ServerID): A's nodes
+ *     are byte-identical (every column of every row A owns), and no node
+ *     is A's that was not, but for the new rows of a ConnMO that an
+ *     import's owner ACL gives A; and
  *     so for every owner the plan does not name, but for what a card
  *     removed now wrote (and nothing of that stays),
  *   - a plan that names A, applied as a push that replaces only what
@@ -19,6 +19,8 @@
  *   - nothing that is not A's sits directly under a node of A,
  *   - the containers are still the device's,
  *   - every node has its parent, and every URI is within the bounds,
+ *   - but after an import: no leaf of a server (a secret aside) names
+ *     another server's ConnMO,
  *   - after an apply that succeeded: every account has its ServerID leaf
  *     and every node of an account is owned by that ServerID, every node
  *     of a ConnMO by the ConnMO's owner; the export of the whole tree
@@ -40,6 +42,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dm_names.h"
 #include "store.h"
 #include "tree.h"
 #include "tree_internal.h"
@@ -184,7 +187,13 @@ static char *dump(struct ub_tree *tr, const char *where)
 
 /* Every column of the rows of owners not in named[] (NULL-terminated),
  * but those that source gone wrote. */
-static char *unnamed(sqlite3 *db, const char *const *named, const char *gone)
+static bool in_connmo(const char *uri)
+{
+	return !strncmp(uri, "./ConnMO/", 9) || !strncmp(uri, "./SyncML/Con/", 13);
+}
+
+static char *unnamed(sqlite3 *db, const char *const *named, const char *const *acl_named,
+		     const char *gone)
 {
 	sqlite3_stmt *st;
 	char *out = NULL;
@@ -208,6 +217,14 @@ static char *unnamed(sqlite3 *db, const char *const *named, const char *gone)
 		/* a card gone takes its LwM2M source (<card>/lwm2m) with it */
 		if (*k || (gone && source && !strncmp(source, gone, strlen(gone)) &&
 			   (!source[strlen(gone)] || source[strlen(gone)] == '/')))
+			continue;
+		/* what an import added to a ConnMO its ACL gives this server:
+		 * new (no row of the seed comes from an import); the server's
+		 * rows from before must still be there, unchanged */
+		for (k = acl_named; *k && strcmp(*k, server); k++)
+			;
+		if (*k && source && !strcmp(source, "import") &&
+		    in_connmo((const char *)sqlite3_column_text(st, 0)))
 			continue;
 		for (i = 0; i < 8; i++) {
 			const unsigned char *v = sqlite3_column_text(st, i);
@@ -471,7 +488,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const enum ub_plan_kind kinds[] = {UB_PLAN_DM12, UB_PLAN_DM11, UB_PLAN_CP,
 						  UB_PLAN_DM12};
 	static const char *const present[] = {"iccid:A"};
-	static const char *named[UB_NODES_MAX + 1];
+	static const char *named[UB_NODES_MAX + 1], *acl_named[UB_NODES_MAX + 1];
 	const char *gone = NULL;
 	struct ub_plan p = {0};
 	struct ub_apply_opts o = {0};
@@ -480,7 +497,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char why[400];
 	const char *s;
 	size_t i, k;
-	bool import, names_a = false;
+	bool import, names_a = false, a_by_acl = false;
 	int err;
 
 	if (!t)
@@ -502,14 +519,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!strcmp(s, A))
 			names_a = true; /* A's own bootstrap, or one that says so */
 	}
-	/* an import names the owner of a ConnMO by its owner ACL, with or
-	 * without that server's account */
-	for (k = 0; import && k < p.nmos; k++)
-		if (p.mos[k].kind == UB_MO_CONNMO && p.mos[k].server_id) {
-			named[i++] = p.mos[k].server_id;
-			names_a |= !strcmp(p.mos[k].server_id, A);
-		}
 	named[i] = NULL;
+	/* an import gives a ConnMO to the server its owner ACL names, with
+	 * or without that server's account: that server may gain the
+	 * ConnMO's new rows, and nothing else of it may change */
+	for (i = k = 0; import && k < p.nmos; k++)
+		if (p.mos[k].kind == UB_MO_CONNMO && p.mos[k].server_id) {
+			acl_named[i++] = p.mos[k].server_id;
+			a_by_acl |= !strcmp(p.mos[k].server_id, A);
+		}
+	acl_named[i] = NULL;
 	ub_policy_defaults(&pol);
 	if (data[0] & 0x40)
 		pol.account = UB_CONFLICT_REJECT;
@@ -544,7 +563,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (err)
 		same("a refused apply changed the tree", all_before, dump(t, "1"), why);
 	if (!names_a && !gone)
-		same("A's nodes changed", a_before, dump_a(), why);
+		same("A's nodes changed", a_before,
+		     a_by_acl ? dump(t, "(server = '" A "' AND NOT (source IS 'import' AND "
+					"(uri LIKE './ConnMO/%' OR uri LIKE './SyncML/Con/%'))) "
+					"OR uri IN " CONTAINERS)
+			      : dump_a(),
+		     why);
 	else if (names_a && o.pushed_only)
 		same("a push replaced what A's card wrote", a_card_before,
 		     dump(t, "source = 'iccid:A'"), why);
@@ -552,13 +576,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    count("SELECT count(*) FROM node WHERE source IN ('iccid:A', 'iccid:A/lwm2m')"))
 		found("a removed card's node stayed", NULL, why);
 	{
-		char *before = unnamed(pristine, named, gone);
+		char *before = unnamed(pristine, named, acl_named, gone);
 
 		same("the nodes of a server the plan does not name changed", before,
-		     unnamed(t->db, named, gone), why);
+		     unnamed(t->db, named, acl_named, gone), why);
 		free(before);
 	}
-	ub_plan_free(&p); /* named[] points into it */
+	ub_plan_free(&p); /* named[] and acl_named[] point into it */
 	same("the containers changed", containers_before, dump(t, "uri IN " CONTAINERS), why);
 	if (count("SELECT count(*) FROM node c JOIN node q ON q.uri = c.parent "
 		  "WHERE q.server = '" A "' AND c.server IS NOT '" A "'"))
@@ -566,6 +590,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (count("SELECT count(*) FROM node c LEFT JOIN node q ON q.uri = c.parent "
 		  "WHERE c.uri <> '.' AND q.uri IS NULL"))
 		found("an orphan", NULL, why);
+	if (!import) { /* a server's leaf names no other server's ConnMO */
+		sqlite3_stmt *st;
+
+		if (sqlite3_prepare_v2(t->db,
+				       "SELECT r.uri FROM node r JOIN node c ON c.uri = r.value "
+				       "WHERE c.parent IN " CONNMOS " AND r.format <> 'node' AND "
+				       "r.server IS NOT NULL AND c.server IS NOT NULL AND "
+				       "r.server <> c.server",
+				       -1, &st, NULL) != SQLITE_OK)
+			abort();
+		while (sqlite3_step(st) == SQLITE_ROW)
+			if (!ub_dm_is_secret((const char *)sqlite3_column_text(st, 0)))
+				found("a server's node names another server's ConnMO",
+				      (const char *)sqlite3_column_text(st, 0), why);
+		sqlite3_finalize(st);
+	}
 	{
 		sqlite3_stmt *st;
 

@@ -710,6 +710,37 @@ static char *owners_of(struct ub_tree *tr)
 	return out;
 }
 
+/* Every column of the rows of uri and below it. */
+static char *rows_of(struct ub_tree *tr, const char *uri)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+	sqlite3_stmt *st;
+
+	assert_non_null(fp);
+	assert_int_equal(sqlite3_prepare_v2(tr->db,
+					    "SELECT uri, parent, format, type, value, acl, server, "
+					    "source FROM node WHERE uri = ?1 OR substr(uri, 1, "
+					    "length(?1) + 1) = ?1 || '/' ORDER BY uri",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int i;
+
+		for (i = 0; i < 8; i++) {
+			const unsigned char *v = sqlite3_column_text(st, i);
+
+			fprintf(fp, "%s\t", v ? (const char *)v : "(null)");
+		}
+		fputc('\n', fp);
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(fclose(fp), 0);
+	return out;
+}
+
 /* A TNDS document into tr: as `tree import`, or (bootstrap) as a push
  * of a plan under the bootstrap model. */
 static int put_tnds(struct ub_tree *tr, const char *xml, bool bootstrap, char *reason, size_t rlen)
@@ -908,8 +939,9 @@ static void import_connmo_owner_is_its_acl(void **state)
 		{"Y", OWNER_ACL("server-c"), "server-c"},
 		{"W", OWNER_ACL("*"), NULL},
 		{"V", OWNER_ACL("lwm2m:1"), NULL},
+		{"U", OWNER_ACL("LwM2M:1"), NULL}, /* as an account's ServerID is refused */
 	};
-	char reason[300], xml[600], uri[40];
+	char reason[300], xml[600], uri[40], *account, *now;
 	struct ub_tree_node n;
 	size_t i;
 
@@ -920,6 +952,7 @@ static void import_connmo_owner_is_its_acl(void **state)
 			     TNDS_NODE("a", TNDS_LEAF("ServerID", "server-a"))) "</MgmtTree>",
 		     false, reason, sizeof(reason)))
 		fail_msg("%s", reason);
+	account = rows_of(t, "./DMAcc/a");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(xml, sizeof(xml),
 			 "<MgmtTree>" TNDS_NODE(
@@ -936,8 +969,74 @@ static void import_connmo_owner_is_its_acl(void **state)
 		else if (!cases[i].owner)
 			assert_null(n.server);
 		ub_tree_node_free(&n);
+		/* the ConnMO is server-a's: its account stays as it was */
+		now = rows_of(t, "./DMAcc/a");
+		if (strcmp(account, now))
+			fail_msg("%s: ./DMAcc/a was\n%s\nis\n%s", cases[i].name, account, now);
+		free(now);
 		imports_again(cases[i].name);
 	}
+	free(account);
+}
+
+/* A reference that names no node yet: server-c's account points at
+ * ./ConnMO/Z, which nothing holds; server-a's bootstrap then brings its
+ * own ./ConnMO/Z.  Written there, it would give server-c's account
+ * server-a's APN and its credentials; it goes to ./ConnMO/Z1, server-a's
+ * reference follows, and ./ConnMO/Z stays free (found by review). */
+static void dangling_reference_not_handed_over(void **state)
+{
+	char reason[300];
+	struct ub_tree_node n;
+
+	(void)state;
+	if (put_tnds(t,
+		     "<MgmtTree>" TNDS_NODE(
+			     "DMAcc",
+			     TNDS_NODE("c", TNDS_LEAF("ServerID", "server-c") TNDS_LEAF(
+						    "PrefConRef", "./ConnMO/Z"))) "</MgmtTree>",
+		     true, reason, sizeof(reason)))
+		fail_msg("server-c: %s", reason);
+	if (put_tnds(
+		    t,
+		    "<MgmtTree>" TNDS_NODE(
+			    "DMAcc", TNDS_NODE("a", TNDS_LEAF("ServerID", "server-a")
+							    TNDS_LEAF("PrefConRef", "./ConnMO/Z")))
+			    TNDS_NODE(
+				    "ConnMO",
+				    TNDS_NODE(
+					    "Z",
+					    TNDS_NODE(
+						    "NAP",
+						    TNDS_NODE(
+							    "AuthInfo",
+							    TNDS_LEAF(
+								    "AuthSecret",
+								    "a-apn-secret"))))) "</"
+											"MgmtTree>",
+		    true, reason, sizeof(reason)))
+		fail_msg("server-a: %s", reason);
+	assert_int_equal(ub_tree_get(t, "./ConnMO/Z", &n), UB_E_NOT_FOUND);
+	assert_int_equal(ub_tree_get(t, "./ConnMO/Z1/NAP/AuthInfo/AuthSecret", &n), 0);
+	assert_non_null(n.server);
+	assert_string_equal(n.server, "server-a");
+	ub_tree_node_free(&n);
+	assert_int_equal(ub_tree_get(t, "./DMAcc/a/PrefConRef", &n), 0);
+	assert_non_null(n.value);
+	assert_string_equal(n.value, "./ConnMO/Z1");
+	ub_tree_node_free(&n);
+	/* server-c's own ConnMO may take the name it named */
+	if (put_tnds(
+		    t,
+		    "<MgmtTree>" TNDS_NODE(
+			    "DMAcc", TNDS_NODE("c", TNDS_LEAF("ServerID", "server-c")
+							    TNDS_LEAF("PrefConRef", "./ConnMO/Z")))
+			    TNDS_NODE("ConnMO", TNDS_NODE("Z", TNDS_LEAF("ID", "c"))) "</MgmtTree>",
+		    true, reason, sizeof(reason)))
+		fail_msg("server-c again: %s", reason);
+	assert_int_equal(ub_tree_get(t, "./ConnMO/Z/ID", &n), 0);
+	assert_string_equal(n.server, "server-c");
+	ub_tree_node_free(&n);
 }
 
 int main(void)
@@ -961,6 +1060,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bootstrap_connmo_acl, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_containers_import_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(import_connmo_owner_is_its_acl, setup, teardown),
+		cmocka_unit_test_setup_teardown(dangling_reference_not_handed_over, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("device tree", tests, NULL, NULL);
