@@ -1,6 +1,7 @@
 /* libFuzzer target with an isolation oracle: a tree seeded with server A
  * (a DM 1.2 and a DM 1.1 account, a ConnMO each, from A's card) and
- * server C (an account and a ConnMO from a push); A's card also wrote
+ * server C (an account and a ConnMO from a push; the account also names
+ * ./ConnMO/Free, which nothing holds); A's card also wrote
  * LwM2M Instances (iccid:A/lwm2m, owned by lwm2m:101 and lwm2m:bootstrap),
  * which no owner the plan names; a fuzzed plan applied as
  * server B, as a push, a card or an import.  Whatever the plan holds (it
@@ -109,6 +110,9 @@ static const char *const seed_c[][4] = {
 	{"./DMAcc/C/ServerID", "chr", "server-c"},
 	{"./DMAcc/C/AppAddr/1/Addr", "chr", "https://b.example/dm"},
 	{"./DMAcc/C/PrefConRef", "chr", "./ConnMO/C"},
+	/* a reference to a ConnMO nothing holds yet: no other server's
+	 * ConnMO may come to sit there */
+	{"./DMAcc/C/ToConRef/1/ConRef", "chr", "./ConnMO/Free"},
 	{"./ConnMO/C/ID", "chr", "apn.c.example"},
 };
 
