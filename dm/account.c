@@ -326,14 +326,7 @@ static int server_ids(struct model *m)
 	return 0;
 }
 
-/* In an import (a backup written by tree export), a ConnMO's owner is
- * what its root's ACL says: the server S of an owner's ACL (as apply
- * wrote it), else the device.  A reference proves nothing there: any
- * server may have referred to the device's APN.  Whether S has an account
- * does not count, in the import or in the tree: a ConnMO may outlive its
- * server's account, and an import may add one to an account the tree
- * holds; either way the next export -> import must give it to S again.
- * The ACL already gives S every right on it that owning it does. */
+/* Accounts by ServerID, then layout: two of one server side by side. */
 static int cmp_account(const void *a, const void *b)
 {
 	const struct ub_mo *x = *(const struct ub_mo *const *)a,
@@ -360,6 +353,14 @@ static bool owner_acl_of(const char *given, char s[UB_SERVER_ID_MAX + 1])
 	return !ub_dm_owner_acl(s, acl, sizeof(acl)) && !strcmp(acl, given);
 }
 
+/* In an import (a backup written by tree export), a ConnMO's owner is
+ * what its root's ACL says: the server S of an owner's ACL (as apply
+ * wrote it), else the device.  A reference proves nothing there: any
+ * server may have referred to the device's APN.  Whether S has an account
+ * does not count, in the import or in the tree: a ConnMO may outlive its
+ * server's account, and an import may add one to an account the tree
+ * holds; either way the next export -> import must give it to S again.
+ * The ACL already gives S every right on it that owning it does. */
 static int import_owner(struct model *m, struct ub_mo *mo)
 {
 	const struct ub_plan *p = m->p;

@@ -135,20 +135,27 @@ static bool same_owner(const char *a, const char *b)
 	return (!a || !*a) ? (!b || !*b) : (b && !strcmp(a, b));
 }
 
-/* r->final = r->mo->root + a number: not in the tree, not another root's. */
-/* Is uri taken for r's MO: a node there, or (for a server's MO) another
- * server's leaf naming it?  A reference that names no node yet would
- * otherwise, once r's MO is written there, hand another server's account
- * r's connectivity and credentials.  1, 0, or an error. */
+/* For a server's ConnMO: does another server's leaf name uri?  A
+ * reference that names no node yet would otherwise, once the ConnMO is
+ * written there, hand that server's account this one's connectivity and
+ * credentials.  1, 0, or an error. */
+static int named_by_other(struct work *w, const struct root *r, const char *uri)
+{
+	if (r->mo->kind != UB_MO_CONNMO || !r->mo->server_id)
+		return 0;
+	return ub_store_referenced_by_other(w->t, uri, r->mo->server_id);
+}
+
+/* Is uri taken for r's MO: a node there, or named_by_other()?  1, 0, or
+ * an error. */
 static int taken(struct work *w, const struct root *r, const char *uri)
 {
 	int ex = ub_store_exists(w->t, uri);
 
-	if (!ex && r->mo->server_id)
-		ex = ub_store_referenced_by_other(w->t, uri, r->mo->server_id);
-	return ex;
+	return ex ? ex : named_by_other(w, r, uri);
 }
 
+/* r->final = r->mo->root + a number: not in the tree, not another root's. */
 static int free_name(struct work *w, struct root *r)
 {
 	const struct ub_plan *p = w->plan;
@@ -404,9 +411,8 @@ static int place_other(struct work *w, struct root *r)
 
 	if ((ex = ub_store_owner(w->t, mo->root, owner, sizeof(owner))) < 0)
 		return ex;
-	if (!ex && mo->kind == UB_MO_CONNMO) {
-		/* free, unless another server's account already names it */
-		if ((ex = taken(w, r, mo->root)) <= 0)
+	if (!ex) { /* free, unless another server's node already names it */
+		if ((ex = named_by_other(w, r, mo->root)) <= 0)
 			return ex;
 		if (w->pol->connmo == UB_CONFLICT_REJECT)
 			return refuse(w, UB_E_POLICY,
@@ -414,8 +420,6 @@ static int place_other(struct work *w, struct root *r)
 				      mo->root, NULL);
 		return free_name(w, r);
 	}
-	if (!ex)
-		return 0;
 	if (same_owner(owner, mo->server_id)) {
 		if ((err = same_subtree(w, r, &same)))
 			return err;

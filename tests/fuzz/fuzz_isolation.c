@@ -161,6 +161,19 @@ static void apply_seed(const char *const (*nodes)[4], size_t n, enum ub_plan_kin
 	ub_plan_free(&p);
 }
 
+/* The 8 columns of st's row, a line. */
+static void put_row(FILE *fp, sqlite3_stmt *st)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		const unsigned char *v = sqlite3_column_text(st, i);
+
+		fprintf(fp, "%s\t", v ? (const char *)v : "(null)");
+	}
+	fputc('\n', fp);
+}
+
 /* Every column of the rows that sql (over node) selects, by URI. */
 static char *dump(struct ub_tree *tr, const char *where)
 {
@@ -168,7 +181,6 @@ static char *dump(struct ub_tree *tr, const char *where)
 	char *out = NULL, sql[512];
 	size_t len = 0;
 	FILE *fp = open_memstream(&out, &len);
-	int i;
 
 	snprintf(sql, sizeof(sql),
 		 "SELECT uri, parent, format, type, value, acl, server, source FROM node "
@@ -176,26 +188,25 @@ static char *dump(struct ub_tree *tr, const char *where)
 		 where);
 	if (!fp || sqlite3_prepare_v2(tr->db, sql, -1, &st, NULL) != SQLITE_OK)
 		abort();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (i = 0; i < 8; i++) {
-			const unsigned char *v = sqlite3_column_text(st, i);
-
-			fprintf(fp, "%s\t", v ? (const char *)v : "(null)");
-		}
-		fputc('\n', fp);
-	}
+	while (sqlite3_step(st) == SQLITE_ROW)
+		put_row(fp, st);
 	sqlite3_finalize(st);
 	fclose(fp);
 	return out;
 }
 
-/* Every column of the rows of owners not in named[] (NULL-terminated),
- * but those that source gone wrote. */
-static bool in_connmo(const char *uri)
+/* A row an import wrote into a ConnMO, in C and in SQL. */
+static bool imported_connmo_row(const char *uri, const char *source)
 {
-	return !strncmp(uri, "./ConnMO/", 9) || !strncmp(uri, "./SyncML/Con/", 13);
+	return source && !strcmp(source, "import") &&
+	       (!strncmp(uri, "./ConnMO/", 9) || !strncmp(uri, "./SyncML/Con/", 13));
 }
+#define IMPORTED_CONNMO_ROW \
+	"(source IS 'import' AND (uri LIKE './ConnMO/%' OR uri LIKE './SyncML/Con/%'))"
 
+/* Every column of the rows of owners not in named[] (NULL-terminated),
+ * but those that source gone wrote, and the rows an import added to a
+ * ConnMO of an owner in acl_named[]. */
 static char *unnamed(sqlite3 *db, const char *const *named, const char *const *acl_named,
 		     const char *gone)
 {
@@ -204,7 +215,6 @@ static char *unnamed(sqlite3 *db, const char *const *named, const char *const *a
 	size_t len = 0;
 	FILE *fp = open_memstream(&out, &len);
 	const char *const *k;
-	int i;
 
 	if (!fp ||
 	    sqlite3_prepare_v2(db,
@@ -227,15 +237,9 @@ static char *unnamed(sqlite3 *db, const char *const *named, const char *const *a
 		 * rows from before must still be there, unchanged */
 		for (k = acl_named; *k && strcmp(*k, server); k++)
 			;
-		if (*k && source && !strcmp(source, "import") &&
-		    in_connmo((const char *)sqlite3_column_text(st, 0)))
+		if (*k && imported_connmo_row((const char *)sqlite3_column_text(st, 0), source))
 			continue;
-		for (i = 0; i < 8; i++) {
-			const unsigned char *v = sqlite3_column_text(st, i);
-
-			fprintf(fp, "%s\t", v ? (const char *)v : "(null)");
-		}
-		fputc('\n', fp);
+		put_row(fp, st);
 	}
 	sqlite3_finalize(st);
 	fclose(fp);
@@ -568,9 +572,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		same("a refused apply changed the tree", all_before, dump(t, "1"), why);
 	if (!names_a && !gone)
 		same("A's nodes changed", a_before,
-		     a_by_acl ? dump(t, "(server = '" A "' AND NOT (source IS 'import' AND "
-					"(uri LIKE './ConnMO/%' OR uri LIKE './SyncML/Con/%'))) "
-					"OR uri IN " CONTAINERS)
+		     a_by_acl ? dump(t, "(server = '" A "' AND NOT " IMPORTED_CONNMO_ROW
+					") OR uri IN " CONTAINERS)
 			      : dump_a(),
 		     why);
 	else if (names_a && o.pushed_only)
