@@ -741,7 +741,9 @@ static int sqlite_fail(struct ub_tree *t, int rc, bool read_only, char *why, siz
 	return err;
 }
 
-int ub_store_open(struct ub_tree *t, const char *path, bool read_only, char *why, size_t whylen)
+int ub_store_open(struct ub_tree *t, const char *path, bool read_only,
+		  int (*verify)(void *arg, char *why, size_t whylen), void *arg, char *why,
+		  size_t whylen)
 {
 	int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		    SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW;
@@ -754,7 +756,11 @@ int ub_store_open(struct ub_tree *t, const char *path, bool read_only, char *why
 	 * gives the directory as the kernel names it), and SQLite opens the
 	 * -wal and -shm with O_NOFOLLOW too */
 	if ((rc = sqlite3_open_v2(path, &t->db, flags, NULL)) != SQLITE_OK)
-		return sqlite_fail(t, rc, read_only, why, whylen);
+		return sqlite_fail(t, t->db ? sqlite3_extended_errcode(t->db) : rc, read_only, why,
+				   whylen);
+	/* the file SQLite opened is the one checked, before it is read */
+	if ((err = verify(arg, why, whylen)))
+		return err;
 	sqlite3_extended_result_codes(t->db, 1);
 	sqlite3_busy_timeout(t->db, 5000);
 	/* SQLITE_OPEN_READWRITE falls back to reading when the file cannot
@@ -764,6 +770,9 @@ int ub_store_open(struct ub_tree *t, const char *path, bool read_only, char *why
 	/* the first read: the file's header, the -wal and -shm opened */
 	if ((rc = user_version(t, &version)))
 		return sqlite_fail(t, sqlite3_extended_errcode(t->db), read_only, why, whylen);
+	/* and the -wal and -shm it opened are the tree's, before a write */
+	if ((err = verify(arg, why, whylen)))
+		return err;
 	if (version > SCHEMA_VERSION) {
 		snprintf(why, whylen, "written by a newer uiccboot (schema %d; this one knows %d)",
 			 version, SCHEMA_VERSION);

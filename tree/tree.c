@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,21 +238,45 @@ static bool same_file(const struct stat *a, const struct stat *b)
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* After SQLite's open: the names it opened still name what was checked
- * (the directory by the path SQLite was given, the file in it), and the
- * -wal and -shm it made or found are the tree's. */
-static int recheck(struct checked *c, const char *real_dir, char *why, size_t whylen)
+/* While and after SQLite opens: the names it opens still name what was
+ * checked (the directory by the path SQLite was given, the file in it),
+ * and the -wal and -shm it made or found are the tree's. */
+struct recheck {
+	struct checked *c;
+	const char *real_dir;
+};
+
+static int recheck(void *arg, char *why, size_t whylen)
 {
+	struct recheck *r = arg;
+	struct checked *c = r->c;
 	struct stat st;
 
-	if (stat(real_dir, &st) || !same_file(&st, &c->dst))
+	if (stat(r->real_dir, &st) || !same_file(&st, &c->dst))
 		return say(why, whylen, UB_E_POLICY,
 			   "%s: its directory %s was replaced while the tree was being opened",
-			   c->path, real_dir);
+			   c->path, r->real_dir);
 	if (fstatat(c->dfd, c->name, &st, AT_SYMLINK_NOFOLLOW) || !same_file(&st, &c->fst))
 		return say(why, whylen, UB_E_POLICY,
 			   "%s: replaced by another file while it was being opened", c->path);
 	return check_side(c, "-wal", why, whylen) ?: check_side(c, "-shm", why, whylen);
+}
+
+/* A reader of a WAL database needs its -shm, which SQLite creates beside
+ * it when it is not there: in a directory we cannot write, it cannot. */
+static int read_where_unwritable(struct checked *c, char *why, size_t whylen)
+{
+	char shm[NAME_MAX + 1];
+
+	snprintf(shm, sizeof(shm), "%s-shm", c->name);
+	if (!faccessat(c->dfd, shm, F_OK, AT_SYMLINK_NOFOLLOW) ||
+	    !faccessat(c->dfd, ".", W_OK, AT_EACCESS))
+		return UB_E_IO; /* not that: SQLite's own words stand */
+	return say(why, whylen, UB_E_NO_INPUT,
+		   "%s: cannot be read here: SQLite needs to create its -shm beside it, and %s "
+		   "%s; copy the tree to a place we may write",
+		   c->path, c->dir,
+		   errno == EROFS ? "is on a read-only file system" : "is not writable by us");
 }
 
 int ub_tree_open_mode(const char *path, enum ub_tree_mode mode, struct ub_tree **out, char *why,
@@ -289,15 +314,22 @@ int ub_tree_open_mode(const char *path, enum ub_tree_mode mode, struct ub_tree *
 	}
 	if (!err && !(t = calloc(1, sizeof(*t))))
 		err = say(why, whylen, UB_E_NOMEM, "%s: out of memory", path);
-	if (!err && (err = ub_store_open(t, db, mode == UB_TREE_READ, why, whylen))) {
-		/* the file's own words first */
-		char reason[300];
+	if (!err) {
+		struct recheck r = {&c, real_dir};
 
-		snprintf(reason, sizeof(reason), "%s", why ? why : "");
-		say(why, whylen, err, "%s: %s", path, reason);
+		err = ub_store_open(t, db, mode == UB_TREE_READ, recheck, &r, why, whylen);
+		if (err == UB_E_IO && mode == UB_TREE_READ)
+			err = read_where_unwritable(&c, why, whylen);
+		/* SQLite's words for the file: said with its name */
+		if (err && why && strncmp(why, path, strlen(path))) {
+			char reason[300];
+
+			snprintf(reason, sizeof(reason), "%s", why);
+			say(why, whylen, err, "%s: %s", path, reason);
+		}
 	}
 	if (!err)
-		err = recheck(&c, real_dir, why, whylen);
+		err = recheck(&(struct recheck){&c, real_dir}, why, whylen);
 	if (c.fd >= 0)
 		close(c.fd);
 	if (c.dfd >= 0)
@@ -338,6 +370,8 @@ int ub_tree_get(struct ub_tree *t, const char *uri, struct ub_tree_node *n)
 
 void ub_tree_node_free(struct ub_tree_node *n)
 {
+	if (n->value) /* an AAuthSecret, perhaps */
+		OPENSSL_cleanse(n->value, strlen(n->value));
 	free(n->uri);
 	free(n->format);
 	free(n->type);

@@ -89,6 +89,7 @@ void ub_tree_close(struct ub_tree *t);
 
 /* The node at uri (no ACL check; for the device itself).  UB_E_NOT_FOUND. */
 int ub_tree_get(struct ub_tree *t, const char *uri, struct ub_tree_node *n);
+/* Wipe n's value (it may be a secret) and free what n holds; n zeroed. */
 void ub_tree_node_free(struct ub_tree_node *n);
 
 /* Child names of uri, in name order, through cb.  Returns the count. */
