@@ -89,5 +89,18 @@ if $CXX -std=c++11 -Iinclude -c -o "$T/use.o" "$T/use.cc" 2>"$T/err"; then
 else
 	not_ok "C++: $(head -3 "$T/err" | tr '\n' ' ')"
 fi
+# libuiccboot(3) is the map of it all: every header in the synopsis, every
+# function in the synopsis and described (named with its parentheses)
+for h in include/uiccboot/*.h; do
+	grep -q "^\.B #include <uiccboot/${h##*/}>" man/libuiccboot.3 || echo "${h##*/}"
+done >"$T/man-headers"
+while read -r f; do
+	grep -q "\"[a-z0-9_ *]*$f(" man/libuiccboot.3 && grep -q "^\.BR $f ()" man/libuiccboot.3 || echo "$f"
+done <"$T/declared" >"$T/man-calls"
+if [ ! -s "$T/man-headers" ] && [ ! -s "$T/man-calls" ]; then
+	ok "libuiccboot(3): every public header and function, in the synopsis and described"
+else
+	not_ok "libuiccboot(3) leaves out: $(cat "$T/man-headers" "$T/man-calls" | tr '\n' ' ')"
+fi
 echo "abi: $pass passed, $fail failed"
 [ $fail -eq 0 ]
