@@ -102,5 +102,10 @@ if [ ! -s "$T/man-headers" ] && [ ! -s "$T/man-calls" ]; then
 else
 	not_ok "libuiccboot(3) leaves out: $(cat "$T/man-headers" "$T/man-calls" | tr '\n' ' ')"
 fi
+# the version is said once (version.h): the man pages say the same
+v=$(sed -n 's/^.define UB_VERSION_STRING "\(.*\)"/\1/p' include/uiccboot/version.h)
+bad=$(grep -L "^\.TH .* \"uiccboot $v\"" man/*.[1-9])
+if [ -z "$bad" ]; then ok "the man pages say version $v, as version.h does"; else
+	not_ok "man pages with another version than $v: $bad"; fi
 echo "abi: $pass passed, $fail failed"
 [ $fail -eq 0 ]
