@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "tmpdb.h"
 #include "tree.h"
 #include "ub_error.h"
 #include "version.h"
@@ -35,23 +36,12 @@ static int setup(void **state)
 	return 0;
 }
 
-static void rm_tree(const char *p)
-{
-	char s[128];
-
-	unlink(p);
-	snprintf(s, sizeof(s), "%s-wal", p);
-	unlink(s);
-	snprintf(s, sizeof(s), "%s-shm", p);
-	unlink(s);
-}
-
 static int teardown(void **state)
 {
 	char p[128];
 
 	(void)state;
-	rm_tree(path);
+	tmpdb_remove(path);
 	snprintf(p, sizeof(p), "%s/sub", dir);
 	rmdir(p);
 	rmdir(dir);
@@ -72,6 +62,17 @@ static void write_file(const char *p, const char *text, mode_t mode)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
+}
+
+static void set_user_version(const char *p, int v)
+{
+	char sql[64];
+	sqlite3 *db;
+
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
 }
 
 static int user_version(const char *p)
@@ -120,7 +121,7 @@ static void read_never_creates(void **state)
 	assert_int_equal(ub_tree_open_mode(path, UB_TREE_WRITE, &t, NULL, 0), 0);
 	ub_tree_close(t);
 	/* ub_tree_open and ub_tree_open_why create, as they did */
-	rm_tree(path);
+	tmpdb_remove(path);
 	assert_int_equal(ub_tree_open(path, &t), 0);
 	ub_tree_close(t);
 	assert_true(exists(path));
@@ -197,16 +198,13 @@ static void empty_file(void **state)
 static void reader_writes_nothing(void **state)
 {
 	struct ub_tree *t;
-	sqlite3 *db;
 	char why[400];
 
 	(void)state;
 	assert_int_equal(ub_tree_open(path, &t), 0);
 	ub_tree_close(t);
 	/* an older schema: refused to a reader, not migrated; a writer migrates */
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	set_user_version(path, 4);
 	assert_int_equal(ub_tree_open_mode(path, UB_TREE_READ, &t, why, sizeof(why)),
 			 UB_E_NOT_SUPPORTED);
 	assert_non_null(strstr(why, "older"));
@@ -215,9 +213,7 @@ static void reader_writes_nothing(void **state)
 	ub_tree_close(t);
 	assert_true(user_version(path) > 4);
 	/* a newer one: refused to both */
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	set_user_version(path, 99);
 	assert_int_equal(ub_tree_open_mode(path, UB_TREE_READ, &t, why, sizeof(why)),
 			 UB_E_NOT_SUPPORTED);
 	assert_non_null(strstr(why, "newer"));

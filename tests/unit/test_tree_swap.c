@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "tmpdb.h"
 #include "tree.h"
 #include "ub_error.h"
 
@@ -39,17 +40,6 @@ int __wrap_sqlite3_open_v2(const char *filename, sqlite3 **db, int flags, const 
 	if (f)
 		f();
 	return __real_sqlite3_open_v2(filename, db, flags, vfs);
-}
-
-static void rm_tree(const char *p)
-{
-	char s[128];
-
-	unlink(p);
-	snprintf(s, sizeof(s), "%s-wal", p);
-	unlink(s);
-	snprintf(s, sizeof(s), "%s-shm", p);
-	unlink(s);
 }
 
 /* A tree at p, created and closed (its -wal and -shm gone with the last
@@ -94,8 +84,8 @@ static int teardown(void **state)
 
 	(void)state;
 	swap = NULL;
-	rm_tree(tree);
-	rm_tree(other);
+	tmpdb_remove(tree);
+	tmpdb_remove(other);
 	unlink(victim);
 	snprintf(p, sizeof(p), "%s-wal", victim);
 	unlink(p);
