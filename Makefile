@@ -1,5 +1,13 @@
 # uiccboot — see README.md.  `make demo` and `make check` are the two set-up commands.
-VERSION := 0.1.0
+# The version is said once, in the public header (version.h).
+VERSION := $(shell sed -n 's/^.define UB_VERSION_STRING "\(.*\)"/\1/p' include/uiccboot/version.h)
+# The shared library's ABI, apart from it: the SONAME is libuiccboot.so.$(SOVERSION);
+# dist/libuiccboot.map lists what it exports (the calls of include/uiccboot/,
+# nothing else).  A change that breaks a program built before bumps SOVERSION.
+ABI_VERSION := 1.0.0
+SOVERSION := $(firstword $(subst ., ,$(ABI_VERSION)))
+LD ?= ld
+OBJCOPY ?= objcopy
 CC ?= cc
 PKGS := libpcsclite libcrypto libwbxml2 expat sqlite3 inih json-c libcurl
 # libcurl's headers only: wire/kannel.c loads the library when it sends
@@ -15,7 +23,7 @@ CFLAGS ?= -O2 -g
 LAYERS := base pcsc uicc-files gba-u wire lwm2m dm tree boot
 INCS := -Iinclude -Iinclude/uiccboot $(addprefix -I,$(LAYERS)) -Icli
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_GNU_SOURCE \
-	-DUB_VERSION='"$(VERSION)"' $(INCS) $(PKG_CFLAGS)
+	$(INCS) $(PKG_CFLAGS)
 # B is the build tree: build/ normally, build/asan/ for the sanitizer build.
 B ?= build
 
@@ -29,9 +37,9 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 LIB_OBJS := $(call obj,$(LIB_SRCS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
-.PHONY: print-incs print-libs all deps check check-unit check-asan check-integration demo format format-check \
+.PHONY: print-incs print-libs all deps check check-unit check-abi check-asan check-integration demo format format-check \
 	fuzz bench stress valgrind install clean lab-stop
-all: $(B)/uiccboot $(B)/uicc-sim $(B)/libuiccboot.a $(B)/libuiccboot.so
+all: $(B)/uiccboot $(B)/uicc-sim $(B)/libuiccboot.a $(B)/libuiccboot.so $(B)/dist/libuiccboot.a
 
 $(B)/obj/%.o: %.c
 	@$(if $(PKG_OK),true,echo "make: the development packages are missing: run make deps" \
@@ -44,8 +52,31 @@ $(B)/libuiccboot.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/libuiccboot.so: $(LIB_OBJS)
-	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libuiccboot.so.0 -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+# The shared library exports the public API only (dist/libuiccboot.map):
+# the layers' own functions are not an ABI.  Named as installed: the real
+# file, the SONAME link, the link for the linker.
+$(B)/libuiccboot.so.$(ABI_VERSION): $(LIB_OBJS) dist/libuiccboot.map
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libuiccboot.so.$(SOVERSION) \
+	  -Wl,--version-script=dist/libuiccboot.map -Wl,-z,defs -o $@ $(LIB_OBJS) $(PKG_LIBS) $(LDFLAGS)
+
+$(B)/libuiccboot.so: $(B)/libuiccboot.so.$(ABI_VERSION)
+	ln -sf libuiccboot.so.$(ABI_VERSION) $(B)/libuiccboot.so.$(SOVERSION)
+	ln -sf libuiccboot.so.$(SOVERSION) $@
+
+# The archive that is installed: the same objects linked into one, every
+# symbol but the API's made local, so that a program linked statically
+# meets no pb_* or xdoc_* of ours.  ($(B)/libuiccboot.a, whole, is for the
+# command and the unit tests, which reach into the layers.)
+$(B)/api.syms: dist/libuiccboot.map
+	@mkdir -p $(dir $@)
+	sed -n 's/^[[:space:]]*\(ub_[a-z0-9_]*\);.*/\1/p' $< >$@
+
+$(B)/dist/libuiccboot.a: $(LIB_OBJS) $(B)/api.syms
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(LD) -r -o $(B)/dist/libuiccboot.o $(LIB_OBJS)
+	$(OBJCOPY) --keep-global-symbols=$(B)/api.syms $(B)/dist/libuiccboot.o
+	ar rcs $@ $(B)/dist/libuiccboot.o
 
 $(B)/uiccboot: $(call obj,$(CLI_SRCS)) $(B)/libuiccboot.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
@@ -74,6 +105,10 @@ check: deps
 
 check-unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
+
+# the exports of libuiccboot.so against the public headers (tests/abi.sh)
+check-abi: $(B)/libuiccboot.so $(B)/dist/libuiccboot.a
+	@B=$(B) tests/abi.sh
 
 check-integration: all
 	@tests/run-integration.sh
@@ -119,10 +154,9 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
-SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g; s|@BINDIR@|$(BINDIR)|g; s|@LIBDIR@|$(LIBDIR)|g' \
-	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g; s|@VERSION@|$(VERSION)|g'
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g; s|@VERSION@|$(VERSION)|g'
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/uiccboot \
@@ -130,11 +164,11 @@ install: all
 	  $(DESTDIR)$(UNITDIR) \
 	  $(DESTDIR)$(DATADIR)/uiccboot/profiles/boot $(DESTDIR)$(DATADIR)/uiccboot/fixtures
 	install -m 0755 $(B)/uiccboot $(B)/uicc-sim $(DESTDIR)$(BINDIR)/
-	install -m 0644 $(B)/libuiccboot.a $(DESTDIR)$(LIBDIR)/
-	install -m 0755 $(B)/libuiccboot.so $(DESTDIR)$(LIBDIR)/libuiccboot.so.$(VERSION)
-	ln -sf libuiccboot.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libuiccboot.so.0
-	ln -sf libuiccboot.so.0 $(DESTDIR)$(LIBDIR)/libuiccboot.so
-	install -m 0644 include/uiccboot/*.h base/ub_error.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
+	install -m 0644 $(B)/dist/libuiccboot.a $(DESTDIR)$(LIBDIR)/
+	install -m 0755 $(B)/libuiccboot.so.$(ABI_VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libuiccboot.so.$(ABI_VERSION) $(DESTDIR)$(LIBDIR)/libuiccboot.so.$(SOVERSION)
+	ln -sf libuiccboot.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libuiccboot.so
+	install -m 0644 include/uiccboot/*.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
 	$(SUBST) dist/libuiccboot.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc
 	$(SUBST) dist/uiccboot.service.in >$(DESTDIR)$(UNITDIR)/uiccboot.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/uiccboot.service $(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "secret.h"
+
 /* Longest secret line, without its newline (a card PIN is 4-8 digits, a
  * factory key 128 hex digits, a DM shared secret well below this). */
 #define UB_SECRET_MAX 256
@@ -74,14 +76,6 @@ int ub_secret_path_private(const char *path, bool optional, bool must_own, char 
  * kept), with why filled. */
 int ub_secret_create_private(const char *path, char *why, size_t whylen);
 
-/* Keep the process's memory, which holds PINs and keys, off the disk:
- * the core file size limit (soft and hard) to 0 and the process not
- * dumpable (prctl PR_SET_DUMPABLE 0: no core dump whatever the limit, and
- * /proc/PID/{mem,environ,...} and ptrace are closed to other processes of
- * the same user).  uiccboot calls it first thing; a daemon that links
- * libuiccboot and handles secrets should call it at start too (it also
- * stops debuggers of the same user from attaching).  Returns 0 or
- * UB_E_INTERNAL (errno kept). */
-int ub_secret_harden_process(void);
+/* ub_secret_harden_process() is public: secret.h. */
 
 #endif

@@ -46,31 +46,27 @@ const struct ub_policy *ub_wf_policy(const struct ub_boot_config *cfg, struct ub
 	return defaults;
 }
 
-int ub_wf_tree_open(const struct ub_boot_config *cfg, struct ub_tree **t, struct ub_status *st)
+int ub_wf_tree_open(const struct ub_boot_config *cfg, enum ub_tree_mode mode, struct ub_tree **t,
+		    struct ub_status *st)
 {
 	const char *path = cfg->tree ? cfg->tree : UB_TREE_DEFAULT;
-	char why[300];
+	char why[400];
 	int err;
 
 	/* the default place is ours to create (systemd: StateDirectory=) */
-	if (!cfg->tree) {
+	if (!cfg->tree && mode == UB_TREE_CREATE) {
 		char dir[sizeof(UB_TREE_DEFAULT)];
 
 		snprintf(dir, sizeof(dir), "%s", UB_TREE_DEFAULT);
 		*strrchr(dir, '/') = '\0';
 		if (mkdir(dir, 0700) && errno != EEXIST)
-			return ub_fail(st, UB_E_IO, 0, dir, "device tree directory %s: %s", dir,
-				       strerror(errno));
+			return ub_fail(
+				st, errno == EACCES || errno == EROFS ? UB_E_CANT_CREATE : UB_E_IO,
+				0, dir, "device tree directory %s: %s", dir, strerror(errno));
 	}
-	err = ub_tree_open_why(path, t, why, sizeof(why));
-	if (err == UB_E_NOT_SUPPORTED)
-		return ub_fail(st, err, 0, path,
-			       "device tree %s: written by a newer uiccboot (its schema)", path);
+	err = ub_tree_open_mode(path, mode, t, why, sizeof(why));
 	if (err)
-		return ub_fail(st, err, 0, path, "device tree %s: %s", path,
-			       why[0]  ? why
-			       : errno ? strerror(errno)
-				       : "cannot open");
+		return ub_fail(st, err, 0, path, "device tree: %s", why);
 	return 0;
 }
 
@@ -84,25 +80,23 @@ static pthread_mutex_t tree_turn = PTHREAD_MUTEX_INITIALIZER;
 int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 		const struct ub_plan *plan, const struct ub_apply_opts *o, struct ub_boot_result *r)
 {
-	const char *path = cfg->tree ? cfg->tree : UB_TREE_DEFAULT;
 	struct ub_apply_opts dry;
 	struct ub_tree *t = NULL;
-	struct stat sb;
 	char reason[400];
 	int err;
 
 	if (cfg->dry_run) {
 		/* decided against the tree in a transaction that is rolled
-		 * back; no tree yet: nothing to clash with, the plan as it is */
+		 * back; no tree yet (none is made): nothing to clash with, the
+		 * plan as it is */
 		r->outcome = UB_OUT_VERIFIED;
-		if (stat(path, &sb) && errno == ENOENT)
-			return 0;
 		dry = *o;
 		dry.dry_run = true;
 		o = &dry;
 	}
 	pthread_mutex_lock(&tree_turn);
-	if ((err = ub_wf_tree_open(cfg, &t, &r->status))) {
+	if ((err = ub_wf_tree_open(cfg, cfg->dry_run ? UB_TREE_WRITE : UB_TREE_CREATE, &t,
+				   &r->status))) {
 		pthread_mutex_unlock(&tree_turn);
 		if (cfg->dry_run) { /* a tree we may not open: the plan as it is */
 			ub_status_clear(&r->status);

@@ -116,7 +116,8 @@ static int add_dropped(struct ub_sms_result *r, const struct ub_store_sms_msg *m
 
 /* --- the handle --- */
 
-int ub_sms_open(const struct ub_boot_config *cfg, struct ub_sms_rx **out, struct ub_status *st)
+static int rx_open(const struct ub_boot_config *cfg, enum ub_tree_mode mode, struct ub_sms_rx **out,
+		   struct ub_status *st)
 {
 	struct ub_sms_rx *rx = calloc(1, sizeof(*rx));
 	int err;
@@ -126,12 +127,22 @@ int ub_sms_open(const struct ub_boot_config *cfg, struct ub_sms_rx **out, struct
 		return ub_fail(st, UB_E_NOMEM, 0, NULL, NULL);
 	rx->cfg = cfg;
 	rx->pol = ub_wf_policy(cfg, &rx->defaults);
-	if ((err = ub_wf_tree_open(cfg, &rx->t, st))) {
+	if ((err = ub_wf_tree_open(cfg, mode, &rx->t, st))) {
 		free(rx);
 		return err;
 	}
 	*out = rx;
 	return 0;
+}
+
+int ub_sms_open(const struct ub_boot_config *cfg, struct ub_sms_rx **out, struct ub_status *st)
+{
+	return rx_open(cfg, UB_TREE_CREATE, out, st);
+}
+
+int ub_sms_open_ro(const struct ub_boot_config *cfg, struct ub_sms_rx **out, struct ub_status *st)
+{
+	return rx_open(cfg, UB_TREE_READ, out, st);
 }
 
 void ub_sms_close(struct ub_sms_rx *rx)

@@ -107,7 +107,7 @@ void cli_report_apply(struct ub_cli *cli, const struct ub_apply_result *r);
 json_object *cli_uri_list(char *const *uris, size_t n, const char *label, bool text);
 
 /* Open the tree of --tree (default UB_TREE_DEFAULT); prints what failed. */
-int cli_tree_open(struct ub_cli *cli, struct ub_tree **t);
+int cli_tree_open(struct ub_cli *cli, enum ub_tree_mode mode, struct ub_tree **t);
 
 int cli_readers(struct ub_cli *cli, int argc, char **argv);
 int cli_info(struct ub_cli *cli, int argc, char **argv);

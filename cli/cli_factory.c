@@ -246,7 +246,7 @@ static int apply(struct ub_cli *cli, struct fargs *a)
 		free(res);
 		return res ? err : UB_E_NOMEM;
 	}
-	if (!(err = cli_tree_open(cli, &t)))
+	if (!(err = cli_tree_open(cli, UB_TREE_CREATE, &t)))
 		err = ub_tree_factory_apply(t, f, a->device_id, res, reason, sizeof(reason));
 	ub_factory_free(f);
 	ub_tree_close(t);

@@ -256,7 +256,7 @@ int cli_lwm2m(struct ub_cli *cli, int argc, char **argv)
 		fprintf(stderr, "usage: %s\n", usage);
 		return UB_E_USAGE;
 	}
-	if ((err = cli_tree_open(cli, &t)))
+	if ((err = cli_tree_open(cli, UB_TREE_READ, &t)))
 		return err;
 	/* list masks the secrets it shows; export leaves them out */
 	err = ub_lwm2m_from_tree(t, a.secrets || !strcmp(sub, "list") ? UB_LWM2M_SECRETS : 0, &b,

@@ -834,7 +834,9 @@ struct pin_opt {
 	const char *pin;
 };
 
-static int rx_open(struct ub_cli *cli, struct ub_sms_rx **rx)
+/* The store, for reading only (the lists: nothing written, no tree made,
+ * nothing expired) or to receive. */
+static int rx_open(struct ub_cli *cli, bool read_only, struct ub_sms_rx **rx)
 {
 	const struct ub_boot_config *cfg;
 	struct ub_status st = {0};
@@ -844,11 +846,12 @@ static int rx_open(struct ub_cli *cli, struct ub_sms_rx **rx)
 
 	if (!(cfg = cli_config(cli, &err)))
 		return err;
-	if ((err = ub_sms_open(cfg, rx, &st))) {
+	if ((err = (read_only ? ub_sms_open_ro : ub_sms_open)(cfg, rx, &st))) {
 		cli_fail(cli, &st);
 		return err;
 	}
-	err = ub_sms_expire(*rx, 0, &d, &n);
+	if (!read_only)
+		err = ub_sms_expire(*rx, 0, &d, &n);
 	json_object_object_add(cli->out, "expired", dropped_json(cli, d, n));
 	free(d);
 	if (err) {
@@ -906,7 +909,7 @@ static int sms_receive(struct ub_cli *cli, int argc, char **argv)
 		err = UB_E_IO;
 		goto end;
 	}
-	if ((err = rx_open(cli, &rx)))
+	if ((err = rx_open(cli, false, &rx)))
 		goto end;
 	/* what a power loss left complete, or a failure left to try again */
 	err = ub_sms_resume(rx, po.pin, 0, &res, &n);
@@ -1004,7 +1007,7 @@ static int sms_list(struct ub_cli *cli, int argc, char **argv)
 		fprintf(stderr, "usage: %s\n", LIST_USAGE);
 		return UB_E_USAGE;
 	}
-	if ((err = rx_open(cli, &rx)))
+	if ((err = rx_open(cli, true, &rx)))
 		return err;
 	err = list_out(cli, rx, false);
 	ub_sms_close(rx);
@@ -1055,7 +1058,7 @@ static int sms_pending(struct ub_cli *cli, int argc, char **argv)
 		err = UB_E_USAGE;
 		goto end;
 	}
-	if ((err = rx_open(cli, &rx)))
+	if ((err = rx_open(cli, !do_apply, &rx)))
 		goto end;
 	if (!do_apply) {
 		err = list_out(cli, rx, true);

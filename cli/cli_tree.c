@@ -11,10 +11,10 @@
 #include "ub_apply.h"
 #include "ub_workflow.h"
 
-int cli_tree_open(struct ub_cli *cli, struct ub_tree **t)
+int cli_tree_open(struct ub_cli *cli, enum ub_tree_mode mode, struct ub_tree **t)
 {
 	struct ub_status st = {0};
-	int err = ub_wf_tree_open(&cli->cfg, t, &st);
+	int err = ub_wf_tree_open(&cli->cfg, mode, t, &st);
 
 	if (err)
 		cli_fail(cli, &st);
@@ -211,7 +211,8 @@ int cli_tree(struct ub_cli *cli, int argc, char **argv)
 		fprintf(stderr, "usage: %s\n", usage);
 		return UB_E_USAGE;
 	}
-	if ((err = cli_tree_open(cli, &t)))
+	/* only import writes: a mistyped --tree is an error, not a new tree */
+	if ((err = cli_tree_open(cli, strcmp(sub, "import") ? UB_TREE_READ : UB_TREE_CREATE, &t)))
 		return err;
 	if (!strcmp(sub, "list")) {
 		err = tree_list(cli, t, arg ? arg : ".");

@@ -13,6 +13,7 @@
 #include "ub_hex.h"
 #include "ub_secret.h"
 #include "ub_text.h"
+#include "version.h"
 
 static const struct ub_cmd commands[] = {
 	{"readers", cli_readers, "readers                     list readers and cards"},
@@ -60,10 +61,15 @@ static void usage(FILE *fp)
 		    "commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(fp, "  %s\n", commands[i].usage);
-	fprintf(fp, "\nexit codes: 0 ok, 64 usage, 65 bad data or MAC, 69 no reader/card,\n"
-		    "            70 internal, 77 refused by policy\n");
+	fprintf(fp,
+		"\nexit codes (sysexits): 0 ok, 64 usage, 65 bad data or MAC,\n"
+		"  66 no input (a file or the tree not there or not readable),\n"
+		"  69 no service, reader, card or node, 70 internal, 73 cannot create or write,\n"
+		"  74 I/O error, 77 refused (policy, PIN), 78 configuration (the policy file)\n");
 }
 
+/* Every error to its sysexits(3) code, here and nowhere else (uiccboot(1),
+ * EXIT STATUS). */
 int cli_exit_code(int err)
 {
 	switch (err) {
@@ -97,8 +103,18 @@ int cli_exit_code(int err)
 	case UB_E_PIN_BLOCKED:
 	case UB_E_PIN_LAST:
 		return 77;
+	case UB_E_NO_INPUT:
+		return 66; /* EX_NOINPUT */
+	case UB_E_CANT_CREATE:
+		return 73; /* EX_CANTCREAT */
+	case UB_E_IO:
+		return 74; /* EX_IOERR */
+	case UB_E_CONFIG:
+		return 78; /* EX_CONFIG */
+	case UB_E_NOMEM:
+	case UB_E_INTERNAL:
 	default:
-		return 70;
+		return 70; /* EX_SOFTWARE */
 	}
 }
 
@@ -160,6 +176,9 @@ static const char *hint(int err)
 		return "re-bootstrap with 'uiccboot gba bootstrap'";
 	case UB_E_INTERNAL:
 		return "a bug: please report it";
+	case UB_E_CONFIG:
+		return "fix the policy file (uiccboot-policy(5)), or leave --policy out for "
+		       "the default one";
 	default:
 		return NULL;
 	}
@@ -388,7 +407,7 @@ static int global_opt(struct ub_cli *cli, int c, char *arg)
 		usage(stdout);
 		exit(0);
 	case 'V':
-		printf("uiccboot %s\n", UB_VERSION);
+		printf("uiccboot %s\n", ub_version());
 		exit(0);
 	default:
 		return 0;

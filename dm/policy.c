@@ -382,8 +382,11 @@ int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, char 
 	if (!fp) {
 		if (errno == ENOENT && !must_exist)
 			return 0; /* built-in defaults */
+		/* named on the command line, or there and unreadable: the
+		 * configuration is wrong (only the default's absence means the
+		 * built-in defaults) */
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return UB_E_IO;
+		return UB_E_CONFIG;
 	}
 	l.err = what;
 	l.errlen = sizeof(what);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uiccboot/secret.h>
 #include <uiccboot/tree.h>
 #include <uiccboot/ub_error.h>
 
@@ -21,15 +22,20 @@ int main(int argc, char **argv)
 {
 	struct ub_tree *t;
 	struct ub_tree_node n;
-	char uri[1100];
+	char uri[1100], why[400];
 	int err;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: dmclient TREE SERVERID ACCOUNT\n");
 		return 64;
 	}
-	if ((err = ub_tree_open(argv[1], &t))) {
-		fprintf(stderr, "dmclient: %s: %s\n", argv[1], ub_strerror(err));
+	/* it holds the accounts' secrets: no core dumps, no ptrace */
+	if (ub_secret_harden_process())
+		return 70;
+	/* the tree must be there (a mistyped path is not a new, empty tree);
+	 * WRITE: the client replaces values as its servers ask */
+	if ((err = ub_tree_open_mode(argv[1], UB_TREE_WRITE, &t, why, sizeof(why)))) {
+		fprintf(stderr, "dmclient: %s [%s]\n", why, ub_errname(err));
 		return 1;
 	}
 	ub_tree_list(t, "./DMAcc", show, NULL);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <uiccboot/lwm2m.h>
+#include <uiccboot/secret.h>
 #include <uiccboot/tree.h>
 #include <uiccboot/ub_error.h>
 
@@ -26,8 +27,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: lwm2mclient TREE\n");
 		return 64;
 	}
-	if ((err = ub_tree_open(argv[1], &t))) {
-		fprintf(stderr, "lwm2mclient: %s: %s\n", argv[1], ub_strerror(err));
+	if (ub_secret_harden_process()) /* it asks for the keys */
+		return 70;
+	if ((err = ub_tree_open_mode(argv[1], UB_TREE_READ, &t, why, sizeof(why)))) {
+		fprintf(stderr, "lwm2mclient: %s [%s]\n", why, ub_errname(err));
 		return 1;
 	}
 	err = ub_lwm2m_from_tree(t, UB_LWM2M_SECRETS, &b, why, sizeof(why));

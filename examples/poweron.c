@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <uiccboot/boot.h>
+#include <uiccboot/secret.h>
 
 static void show_account(struct ub_tree *t, const char *acc)
 {
@@ -46,6 +47,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: poweron TREE [POLICY]\n");
 		return 64;
 	}
+	/* PINs and keys pass through this process: no core dumps, no ptrace */
+	if (ub_secret_harden_process())
+		return 70;
 	if ((err = ub_policy_open(argc == 3 ? argv[2] : NULL, &pol, &st))) {
 		fprintf(stderr, "poweron: %s [%s]\n", st.what, ub_errname(err));
 		return 1;
@@ -64,7 +68,7 @@ int main(int argc, char **argv)
 		printf("  renamed %s -> %s\n", r.apply.renamed[i].from, r.apply.renamed[i].to);
 	for (i = 0; i < r.apply.nremoved; i++)
 		printf("  removed %s\n", r.apply.removed[i]);
-	if (!err && !ub_tree_open(argv[1], &t)) {
+	if (!err && !ub_tree_open_mode(argv[1], UB_TREE_READ, &t, NULL, 0)) {
 		for (i = 0; i < r.apply.naccounts; i++)
 			show_account(t, r.apply.accounts[i]);
 		ub_tree_close(t);

@@ -30,6 +30,8 @@ step "build"
 make -s $J all || { echo "check: build failed"; exit 1; }
 step "unit tests"
 out=$(make -s $J check-unit 2>&1); rc=$?; echo "$out"; count "$out" $rc
+step "the library's exports: the public headers' functions, nothing else; headers as C and C++"
+out=$(tests/abi.sh 2>&1); rc=$?; echo "$out"; count "$out" $rc
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}

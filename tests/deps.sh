@@ -2,7 +2,7 @@
 # Install the Debian packages uiccboot needs to build and test, if missing.
 # Idempotent; runs `apt-get update` only when something has to be installed.
 set -eu
-PKGS="make gcc pkg-config clang libclang-rt-14-dev clang-format python3 \
+PKGS="make gcc g++ pkg-config clang libclang-rt-14-dev clang-format python3 \
   pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools opensc \
   libssl-dev libwbxml2-dev libwbxml2-utils libexpat1-dev libsqlite3-dev sqlite3 \
   libinih-dev libjson-c-dev libcmocka-dev \

@@ -24,6 +24,11 @@ for d in "${!may[@]}" include/uiccboot; do
 		[ -e "$h" ] && home[${h##*/}]=${d%%/*}
 	done
 done
+# the public headers that base/ implements (errors, the version, the
+# process's secrets) are the lowest layer's: every layer may include them
+for h in ub_error.h version.h secret.h; do
+	home[$h]=base
+done
 bad=0
 for d in "${!may[@]}"; do
 	for f in "$d"/*.[ch]; do

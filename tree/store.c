@@ -3,6 +3,7 @@
  * ranges of the primary key: the nodes below R are exactly those with
  * R || '/' <= uri < R || '0' ('0' follows '/' in every collation SQLite
  * uses here, BINARY), so no query scans the whole table. */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -424,6 +425,8 @@ static int rows(struct ub_tree *t, unsigned id, int n, const char *a, const char
 
 int ub_store_begin(struct ub_tree *t)
 {
+	if (t->read_only)
+		return UB_E_USAGE; /* opened to read (UB_TREE_READ) */
 	return exec(t, "BEGIN IMMEDIATE");
 }
 
@@ -693,18 +696,116 @@ int ub_store_owned_child(struct ub_tree *t, const char *parent, const char *serv
 	return one(t, ST_OWNED_CHILD, 2, parent, server, NULL, out, max);
 }
 
-int ub_store_open(struct ub_tree *t, const char *path)
+/* Why SQLite failed, in words, and the error it is: the file's kind or
+ * state (not a database, damaged, not writable) and the system's errno. */
+static int sqlite_fail(struct ub_tree *t, int rc, bool read_only, char *why, size_t whylen)
 {
+	int sys = t->db ? sqlite3_system_errno(t->db) : 0, err = UB_E_IO;
+	const char *what = t->db ? sqlite3_errmsg(t->db) : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_OK: /* a failure whose code a ROLLBACK after it cleared */
+		what = "its schema could not be created or migrated";
+		break;
+	case SQLITE_NOTADB:
+		err = UB_E_BAD_DATA;
+		what = "not an SQLite database (a file of another kind, or encrypted): give the "
+		       "device tree's path, or move this file away";
+		break;
+	case SQLITE_CORRUPT:
+		err = UB_E_BAD_DATA;
+		what = "the database is damaged: restore the tree from an export (tree import)";
+		break;
+	case SQLITE_READONLY:
+		err = UB_E_CANT_CREATE;
+		what = "cannot be written (an immutable file, or a read-only mount)";
+		break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		what = "locked by another process for longer than 5 s: try again";
+		break;
+	case SQLITE_CANTOPEN:
+		if (rc == SQLITE_CANTOPEN_SYMLINK || sys == ELOOP) {
+			err = UB_E_POLICY;
+			what = "a symbolic link took its place or its -wal's or -shm's; refusing "
+			       "to "
+			       "follow it";
+		} else if (sys == EACCES || sys == EPERM || sys == EROFS) {
+			err = read_only ? UB_E_NO_INPUT : UB_E_CANT_CREATE;
+		}
+		break;
+	}
+	if (why && whylen)
+		snprintf(why, whylen, "%s%s%s", what, sys && err != UB_E_POLICY ? ": " : "",
+			 sys && err != UB_E_POLICY ? strerror(sys) : "");
+	return err;
+}
+
+int ub_store_open(struct ub_tree *t, const char *path, bool read_only,
+		  int (*verify)(void *arg, char *why, size_t whylen), void *arg, char *why,
+		  size_t whylen)
+{
+	int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+		    SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW;
+	int rc, version = 0, err;
+
 	t->max_nodes = UB_TREE_NODES_MAX;
 	t->max_text = UB_TREE_TEXT_MAX;
-	if (sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
-	    SQLITE_OK)
-		return UB_E_IO;
+	t->read_only = read_only;
+	/* NOFOLLOW: a symbolic link anywhere in path is refused (the caller
+	 * gives the directory as the kernel names it), and SQLite opens the
+	 * -wal and -shm with O_NOFOLLOW too */
+	if ((rc = sqlite3_open_v2(path, &t->db, flags, NULL)) != SQLITE_OK)
+		return sqlite_fail(t, t->db ? sqlite3_extended_errcode(t->db) : rc, read_only, why,
+				   whylen);
+	/* the file SQLite opened is the one checked, before it is read */
+	if ((err = verify(arg, why, whylen)))
+		return err;
+	sqlite3_extended_result_codes(t->db, 1);
 	sqlite3_busy_timeout(t->db, 5000);
-	return set_wal(t)
-		       ?: exec(t, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-				  "PRAGMA secure_delete=ON;")
-		       ?: migrate(t);
+	/* SQLITE_OPEN_READWRITE falls back to reading when the file cannot
+	 * be written (an immutable file, say) */
+	if (!read_only && sqlite3_db_readonly(t->db, "main") == 1)
+		return sqlite_fail(t, SQLITE_READONLY, false, why, whylen);
+	/* the first read: the file's header, the -wal and -shm opened */
+	if ((rc = user_version(t, &version)))
+		return sqlite_fail(t, sqlite3_extended_errcode(t->db), read_only, why, whylen);
+	/* and the -wal and -shm it opened are the tree's, before a write */
+	if ((err = verify(arg, why, whylen)))
+		return err;
+	if (version > SCHEMA_VERSION) {
+		snprintf(why, whylen, "written by a newer uiccboot (schema %d; this one knows %d)",
+			 version, SCHEMA_VERSION);
+		return UB_E_NOT_SUPPORTED;
+	}
+	if (read_only) {
+		/* nothing is written: not even a migration */
+		if (version == 0) {
+			snprintf(why, whylen, "holds no device tree yet (an empty database)");
+			return UB_E_NO_INPUT;
+		}
+		if (version < SCHEMA_VERSION) {
+			snprintf(why, whylen,
+				 "written by an older uiccboot (schema %d; this one knows %d): "
+				 "open it once for writing (a bootstrap, say), which migrates it",
+				 version, SCHEMA_VERSION);
+			return UB_E_NOT_SUPPORTED;
+		}
+		return exec(t, "PRAGMA foreign_keys=ON;")
+			       ? sqlite_fail(t, sqlite3_extended_errcode(t->db), true, why, whylen)
+			       : 0;
+	}
+	err = set_wal(t);
+	if (!err)
+		err = exec(t, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+			      "PRAGMA secure_delete=ON;");
+	if (!err && (err = migrate(t)) == UB_E_NOT_SUPPORTED) {
+		snprintf(why, whylen, "written by a newer uiccboot (its schema)");
+		return err;
+	}
+	if (err)
+		return sqlite_fail(t, sqlite3_extended_errcode(t->db), false, why, whylen);
+	return 0;
 }
 
 int ub_store_get(struct ub_tree *t, const char *uri, struct ub_tree_node *n)

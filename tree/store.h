@@ -19,10 +19,21 @@ struct ub_store_row {
 	const char *source; /* provenance; NULL for containers */
 };
 
-/* Open the database at path (a checked file): WAL, synchronous FULL,
+/* Open the database at path, a file tree.c has checked, named without a
+ * symbolic link (SQLITE_OPEN_NOFOLLOW): WAL, synchronous FULL,
  * secure_delete, busy timeout 5 s, the schema created or migrated.
- * Returns 0, UB_E_NOT_SUPPORTED (a newer schema), UB_E_IO. */
-int ub_store_open(struct ub_tree *t, const char *path);
+ * verify(arg) is called once SQLite has opened the file, before it reads
+ * it, and again after the first read (the -wal and -shm opened), before
+ * anything is written: its error ends the open.
+ * read_only: opened for reading, nothing written (no migration: an older
+ * schema is refused), and ub_store_begin refuses.  Returns 0, or with why
+ * in words: UB_E_NOT_SUPPORTED (a newer schema; read_only, an older one),
+ * UB_E_NO_INPUT (read_only: no tree in it yet), UB_E_BAD_DATA (not a
+ * database, damaged), UB_E_CANT_CREATE (cannot be written), UB_E_POLICY
+ * (a symbolic link met), UB_E_IO. */
+int ub_store_open(struct ub_tree *t, const char *path, bool read_only,
+		  int (*verify)(void *arg, char *why, size_t whylen), void *arg, char *why,
+		  size_t whylen);
 
 /* The node at uri (malloc'd fields; ub_tree_node_free); UB_E_NOT_FOUND. */
 int ub_store_get(struct ub_tree *t, const char *uri, struct ub_tree_node *n);
@@ -30,7 +41,7 @@ int ub_store_get(struct ub_tree *t, const char *uri, struct ub_tree_node *n);
 /* Number of nodes. */
 int ub_store_count(struct ub_tree *t);
 
-int ub_store_begin(struct ub_tree *t); /* BEGIN IMMEDIATE */
+int ub_store_begin(struct ub_tree *t); /* BEGIN IMMEDIATE; UB_E_USAGE when read_only */
 int ub_store_commit(struct ub_tree *t);
 void ub_store_rollback(struct ub_tree *t);
 

@@ -4,6 +4,7 @@
 #ifndef UB_TREE_INTERNAL_H
 #define UB_TREE_INTERNAL_H
 #include <sqlite3.h>
+#include <stdbool.h>
 
 #include "dm_names.h"
 
@@ -11,6 +12,7 @@ struct ub_tree {
 	sqlite3 *db;
 	sqlite3_stmt **st;	       /* store.c's prepared statements, made on first use */
 	long long max_nodes, max_text; /* capacity (UB_TREE_*_MAX; tests make it small) */
+	bool read_only;		       /* opened with UB_TREE_READ */
 };
 
 #endif

@@ -25,6 +25,10 @@
 #include "tree.h"
 #include "ub_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define UB_TREE_DEFAULT "/var/lib/uiccboot/dmtree.db"
 
 /* How to reach the card and the tree, and what to do. */
@@ -182,5 +186,9 @@ struct ub_push_msg {
  * error of the rejection or failure (r->status). */
 int ub_boot_push(const struct ub_boot_config *cfg, const struct ub_push_msg *m,
 		 struct ub_boot_result *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -22,6 +22,10 @@
 #include "tree.h"
 #include "ub_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Content formats (LwM2M Core 1.1 7.4): what a Bootstrap-Write carries. */
 #define UB_LWM2M_CF_SENML_JSON 110
 #define UB_LWM2M_CF_TLV 11542
@@ -115,5 +119,9 @@ int ub_lwm2m_tlv_obj(const struct ub_lwm2m_obj *o, unsigned flags, uint8_t *out,
  * length needed, or UB_E_USAGE when it does not fit (or the framing's
  * 16-bit sizes overflow). */
 int ub_lwm2m_boot_encode(const struct ub_lwm2m_boot *b, uint8_t *out, size_t max);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

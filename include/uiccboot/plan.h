@@ -24,6 +24,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* One node operation of a plan. */
 struct ub_plan_node {
 	char *uri;    /* "./DMAcc/x/AppAddr/1/Addr" */
@@ -65,5 +69,9 @@ struct ub_plan {
 	struct ub_mo *mos; /* filled by ub_plan_model() */
 	size_t nmos;
 };
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

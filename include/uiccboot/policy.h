@@ -5,6 +5,10 @@
 
 #include "ub_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define UB_POLICY_DEFAULT "/etc/uiccboot/policy.conf"
 
 struct ub_policy;
@@ -12,10 +16,15 @@ struct ub_policy;
 /* Load path (NULL: UB_POLICY_DEFAULT, whose absence means the built-in
  * defaults; a path given must exist).  An unknown key or a bad value is
  * refused with st->where "file:line" and st->what naming the key.
- * Returns 0, UB_E_IO, UB_E_BAD_DATA, UB_E_POLICY (a file holding [pin]
+ * Returns 0, UB_E_CONFIG (path given and not there, or a file there that
+ * cannot be read), UB_E_BAD_DATA, UB_E_POLICY (a file holding [pin]
  * pin1 that others may read), UB_E_NOMEM.  The policy is wiped (it may
  * hold pin1) by ub_policy_close. */
 int ub_policy_open(const char *path, struct ub_policy **out, struct ub_status *st);
 void ub_policy_close(struct ub_policy *p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

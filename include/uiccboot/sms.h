@@ -26,6 +26,10 @@
 
 #include "boot.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum ub_sms_status {
 	UB_SMS_STORED,	  /* a part kept; its message is not complete yet */
 	UB_SMS_APPLIED,	  /* it completed a bootstrap, now applied */
@@ -83,6 +87,11 @@ struct ub_sms_rx;
 /* Open the receiver on cfg's tree (created when absent, schema migrated)
  * under cfg's policy.  Returns 0 or the tree's error (st says why). */
 int ub_sms_open(const struct ub_boot_config *cfg, struct ub_sms_rx **rx, struct ub_status *st);
+/* The same to read the store only (ub_sms_list): the tree must exist
+ * (UB_E_NO_INPUT) and nothing is written, expired messages are not
+ * removed (ub_sms_list leaves them out); the calls that write refuse
+ * (UB_E_USAGE).  Returns 0 or the tree's error (st says why). */
+int ub_sms_open_ro(const struct ub_boot_config *cfg, struct ub_sms_rx **rx, struct ub_status *st);
 void ub_sms_close(struct ub_sms_rx *rx);
 
 /* One SMS-DELIVER TPDU, with the SMSC address in front when has_smsc (as
@@ -139,5 +148,9 @@ int ub_sms_list(struct ub_sms_rx *rx, bool pending_only, long long now,
  * PIN too short), or the first result's error; *n results. */
 int ub_sms_pending_apply(struct ub_sms_rx *rx, long long id, const char *user_pin, long long now,
 			 struct ub_sms_result **res, size_t *n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -19,6 +19,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "ub_error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct ub_tree;
 
 struct ub_tree_node {
@@ -27,20 +33,63 @@ struct ub_tree_node {
 	char *source;				 /* "iccid:<ICCID>", "push", or NULL */
 };
 
-/* Open (creating with mode 0600) the tree at path; migrates older schemas.
- * The tree holds secrets: path, path-wal and path-shm must not be symbolic
- * links or have a second name (hard link), and one whose mode gives group
- * or others access is made 0600 when we own it, else refused.  Returns 0,
- * UB_E_POLICY (those rules), UB_E_NOT_SUPPORTED (a newer schema),
- * UB_E_NOMEM, UB_E_IO (errno may tell). */
-int ub_tree_open(const char *path, struct ub_tree **out);
-/* The same, with what failed in why (file, mode, owner) for UB_E_POLICY
- * and for a check that failed with UB_E_IO; why is "" otherwise. */
+/* How a tree is opened. */
+enum ub_tree_mode {
+	UB_TREE_READ,	/* reads only: the tree must exist, and nothing is written
+			   (no migration either: a tree of an older schema is
+			   refused until a writer has opened it); the calls that
+			   write return UB_E_USAGE */
+	UB_TREE_WRITE,	/* reads and ACL-checked Replace (a DM client): the tree
+			   must exist; an older schema is migrated */
+	UB_TREE_CREATE, /* as UB_TREE_WRITE, and the tree is created (mode 0600)
+			   when absent: for the programs that write bootstraps */
+};
+
+/* Open the tree at path.  It holds the accounts' secrets, so:
+ *  - its directory belongs to us or root and nobody else may write into
+ *    it (no group or other write permission, sticky or not): anyone who
+ *    could would put a file or a link of theirs in the place of the tree,
+ *    or of the -wal and -shm SQLite makes beside it, between any check
+ *    and the open;
+ *  - path, path-wal and path-shm are checked on descriptors opened
+ *    relative to the directory without following links: regular files
+ *    with one name (no hard link), not symbolic links, the -wal and -shm
+ *    owned by the tree's owner; one whose mode gives group or others
+ *    access is made 0600 when we own it, else refused;
+ *  - SQLite opens them without following a link (SQLITE_OPEN_NOFOLLOW),
+ *    by the directory's real name, and the names are checked again after
+ *    its open: a file swapped in meanwhile is refused.
+ * Returns 0, or an error with why (when not NULL) naming the file, the
+ * cause, and for a file of the wrong kind what it is:
+ *   UB_E_NO_INPUT     the tree (or its directory) is not there (READ,
+ *                     WRITE), or not readable by us (READ), or holds no
+ *                     tree yet (READ)
+ *   UB_E_CANT_CREATE  it cannot be created or written: its directory is
+ *                     missing (CREATE) or not writable, the file is not
+ *                     writable (WRITE, CREATE), a read-only file system
+ *   UB_E_BAD_DATA     not an SQLite database, or a damaged one
+ *   UB_E_NOT_SUPPORTED written by a newer uiccboot; READ: by an older one
+ *   UB_E_POLICY       the rules above (a link, a second name, another
+ *                     user's file, a shared directory, a file replaced
+ *                     while being opened)
+ *   UB_E_USAGE        path is not a file's name
+ *   UB_E_IO, UB_E_NOMEM
+ * Several threads and processes may open one tree at once. */
+int ub_tree_open_mode(const char *path, enum ub_tree_mode mode, struct ub_tree **out, char *why,
+		      size_t whylen);
+/* ub_tree_open_mode(path, UB_TREE_CREATE, out, why, whylen): the tree is
+ * created when absent.  A program that only reads (or a DM client, which
+ * reads and replaces) opens with UB_TREE_READ (UB_TREE_WRITE), so that a
+ * mistyped path is an error rather than a new, empty tree. */
 int ub_tree_open_why(const char *path, struct ub_tree **out, char *why, size_t whylen);
+/* The same without why. */
+int ub_tree_open(const char *path, struct ub_tree **out);
+/* Close t (NULL: nothing). */
 void ub_tree_close(struct ub_tree *t);
 
 /* The node at uri (no ACL check; for the device itself).  UB_E_NOT_FOUND. */
 int ub_tree_get(struct ub_tree *t, const char *uri, struct ub_tree_node *n);
+/* Wipe n's value (it may be a secret) and free what n holds; n zeroed. */
 void ub_tree_node_free(struct ub_tree_node *n);
 
 /* Child names of uri, in name order, through cb.  Returns the count. */
@@ -93,5 +142,9 @@ void ub_apply_result_free(struct ub_apply_result *r);
 
 /* Number of nodes (for tests and benches). */
 int ub_tree_count(struct ub_tree *t);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -304,14 +304,16 @@ static sqlite3 *snapshot(struct ub_tree *of)
 
 static void init(void)
 {
+	static char dir[] = "/dev/shm/ub-fuzz-isolation-XXXXXX";
 	char path[64];
 
-	snprintf(path, sizeof(path), "/dev/shm/ub-fuzz-isolation-%d.db", (int)getpid());
-	unlink(path);
+	/* a directory of our own: a tree's may be written by nobody else */
+	if (!mkdtemp(dir))
+		abort();
+	snprintf(path, sizeof(path), "%s/tree.db", dir);
 	if (ub_tree_open(path, &t))
 		abort();
-	snprintf(path, sizeof(path), "/dev/shm/ub-fuzz-isolation-copy-%d.db", (int)getpid());
-	unlink(path);
+	snprintf(path, sizeof(path), "%s/copy.db", dir);
 	if (ub_tree_open(path, &copy))
 		abort();
 	empty = snapshot(copy);

@@ -1,16 +1,25 @@
-# make install (PREFIX, DESTDIR), man pages, the systemd unit, and programs
-# built against the installed libuiccboot: a DM client reading the tree,
-# and an integrator's power-on bootstrap through the library.
+# make install (PREFIX, DESTDIR), man pages, the systemd unit and what it
+# runs on a fresh install, and programs built against the installed
+# libuiccboot: a DM client reading the tree (C, and C++ with the shared and
+# the static library), an integrator's power-on bootstrap through the library.
 . "$(dirname "$0")/lib.sh"
 D=$TMP/destdir
 make -s install DESTDIR="$D" PREFIX=/usr >"$TMP/install.log" 2>&1
 check "make install DESTDIR=… PREFIX=/usr" test -x "$D/usr/bin/uiccboot" -a -x "$D/usr/bin/uicc-sim"
-check "library, soname links, headers, pkg-config file" sh -c \
-	"test -f $D/usr/lib/libuiccboot.a && test -L $D/usr/lib/libuiccboot.so && test -L $D/usr/lib/libuiccboot.so.0 &&
-	 test -f $D/usr/include/uiccboot/tree.h && test -f $D/usr/include/uiccboot/ub_error.h &&
-	 test -f $D/usr/include/uiccboot/boot.h && test -f $D/usr/include/uiccboot/policy.h &&
-	 test -f $D/usr/include/uiccboot/lwm2m.h &&
+check "library, headers, pkg-config file" sh -c \
+	"test -f $D/usr/lib/libuiccboot.a && test -f $D/usr/include/uiccboot/ub_error.h &&
 	 grep -q '^libdir=/usr/lib' $D/usr/lib/pkgconfig/libuiccboot.pc"
+check "the installed headers are include/uiccboot/*.h, every one" eq \
+	"$(ls $D/usr/include/uiccboot | tr '\n' ' ')" "$(ls include/uiccboot | tr '\n' ' ')"
+# libuiccboot.so -> libuiccboot.so.1 (the SONAME) -> libuiccboot.so.1.0.0 (the file)
+so=$(sed -n 's/^ABI_VERSION := //p' Makefile)
+check "shared library links: .so -> .so.1 -> .so.$so, whose SONAME is libuiccboot.so.1" sh -c \
+	"[ \"\$(readlink $D/usr/lib/libuiccboot.so)\" = libuiccboot.so.1 ] &&
+	 [ \"\$(readlink $D/usr/lib/libuiccboot.so.1)\" = libuiccboot.so.$so ] &&
+	 test -f $D/usr/lib/libuiccboot.so.$so && ! test -L $D/usr/lib/libuiccboot.so.$so &&
+	 objdump -p $D/usr/lib/libuiccboot.so.$so | grep -q 'SONAME *libuiccboot.so.1\$'"
+check "libuiccboot.pc: libcurl not required (it is loaded at run time), json-c is" sh -c \
+	"! grep -q '^Requires.*curl' $D/usr/lib/pkgconfig/libuiccboot.pc && grep -q '^Requires.private:.* json-c' $D/usr/lib/pkgconfig/libuiccboot.pc"
 check "unit, example policy, profiles" sh -c \
 	"grep -q '^ExecStart=/usr/bin/uiccboot ' $D/lib/systemd/system/uiccboot.service &&
 	 test -f $D/usr/share/uiccboot/policy.conf.example && test -f $D/usr/share/uiccboot/profiles/demo.conf"
@@ -28,6 +37,39 @@ make -s install PREFIX="$P" >>"$TMP/install.log" 2>&1
 check "systemd-analyze verify accepts the unit (its binary and man pages found)" sh -c \
 	"MANPATH=$P/share/man: systemd-analyze verify $P/lib/systemd/system/uiccboot.service"
 
+# --- the service on a fresh install: no /etc/uiccboot/policy.conf ---
+# The installed unit's ExecStart line, run as systemd would run it: in a
+# mount namespace of its own, /var/lib a fresh tmpfs with /var/lib/uiccboot
+# made 0700 (StateDirectory=), /etc/uiccboot empty (ConfigurationDirectory=,
+# nothing installed into it), UMask=0077, an empty environment.
+unit=$P/lib/systemd/system/uiccboot.service
+exec_line=$(sed -n 's/^ExecStart=[-@:+!]*//p' "$unit")
+check "the unit's ExecStart runs the installed binary" sh -c "case '$exec_line' in '$P/bin/uiccboot '*) true;; *) false;; esac"
+$LAB sim 0 tests/profiles/demo.conf
+cat >"$TMP/service.sh" <<SERVICE
+set -u
+mount -t tmpfs -o mode=0755 tmpfs /var/lib || exit 90
+mkdir -m 0700 /var/lib/uiccboot
+if [ -d /etc/uiccboot ]; then mount -t tmpfs tmpfs /etc/uiccboot || exit 91; fi
+[ -e /etc/uiccboot/policy.conf ] && exit 92
+umask 0077
+env -i PATH=/usr/bin:/bin $exec_line >$TMP/service.out 2>&1
+echo "exit \$?"
+stat -c %a /var/lib/uiccboot/dmtree.db
+$P/bin/uiccboot --tree /var/lib/uiccboot/dmtree.db tree list ./DMAcc
+SERVICE
+out=$(unshare --mount --propagation private sh "$TMP/service.sh" 2>&1)
+check "the installed unit's ExecStart with no policy file: exit 0, the card's account in a 0600 tree" eq \
+	"$(echo "$out" | tr '\n' ' ')" "exit 0 600 OperatorDM "
+check "... on the built-in defaults (the card's bootstrap applied, nothing said of a policy)" sh -c \
+	"grep -q 'applied' $TMP/service.out && ! grep -qi 'policy' $TMP/service.out"
+$LAB simstop 0
+"$P/bin/uiccboot" --policy "$TMP/no-such.conf" push tests/fixtures/dm12-plain.wbxml \
+	--content-type application/vnd.syncml.dm+wbxml --transport secure --dry-run >/dev/null 2>"$TMP/err"
+rc=$?
+check "a policy named with --policy that is not there: 78 (configuration), the file named" sh -c \
+	"[ $rc = 78 ] && grep -q 'no-such.conf' $TMP/err && grep -q '\[config\]' $TMP/err"
+
 # a DM client against the installed library: the ACLs uiccboot wrote hold
 export PKG_CONFIG_PATH=$P/lib/pkgconfig
 check "examples/dmclient.c builds with pkg-config --cflags --libs libuiccboot" sh -c \
@@ -39,6 +81,30 @@ check "the DM client reads and changes its own account" eq \
 check "another ServerID is refused by the ACL" eq \
 	"$("$TMP/dmclient" "$TMP/t.db" other-server OEMFactory | tail -2 | tr '\n' '|')" \
 	"get ./DMAcc/OEMFactory/ServerID: policy|replace ./DMAcc/OEMFactory/Name: policy|"
+"$TMP/dmclient" "$TMP/typo.db" dm.oem.example OEMFactory >/dev/null 2>"$TMP/err"; rc=$?
+check "the DM client on a mistyped tree: an error naming the file, no tree made" sh -c \
+	"[ $rc = 1 ] && grep -q 'typo.db: no such file' $TMP/err && grep -q 'no-input' $TMP/err && ! test -e $TMP/typo.db"
+
+# a C++ DM client: every installed header, the shared library, then the
+# static archive, both as pkg-config says
+for h in "$P"/include/uiccboot/*.h; do echo "#include <uiccboot/${h##*/}>"; done >"$TMP/all.h"
+check "a C++ program including every installed public header builds with g++ and pkg-config (shared)" sh -c \
+	"g++ -std=c++11 -Wall -Wextra -Werror -include $TMP/all.h tests/integration/cxxclient.cc \$(pkg-config --cflags --libs libuiccboot) -Wl,-rpath,$P/lib -o $TMP/cxx-shared"
+check "... linked against the installed libuiccboot.so.1" sh -c "ldd $TMP/cxx-shared | grep -q 'libuiccboot.so.1 => $P/lib/libuiccboot.so.1'"
+v=$(sed -n 's/^.define UB_VERSION_STRING "\(.*\)"/\1/p' include/uiccboot/version.h)
+want="version $v $v 1|missing no-input 1 named|account OEMFactory|replace on a read-only handle: usage|"
+check "... runs: the version, a missing tree read-only (no-input), the accounts" eq \
+	"$("$TMP/cxx-shared" "$TMP/t.db" "$TMP/typo.db" | tr '\n' '|')" "$want"
+static_libs=$(pkg-config --static --libs libuiccboot | sed 's/-luiccboot/-l:libuiccboot.a/')
+check "the same with the static archive: g++ and pkg-config --static" sh -c \
+	"g++ -std=c++11 -Wall -Wextra -Werror -include $TMP/all.h tests/integration/cxxclient.cc \$(pkg-config --cflags libuiccboot) $static_libs -o $TMP/cxx-static"
+check "... not linked against libuiccboot.so, and runs the same" sh -c \
+	"! ldd $TMP/cxx-static | grep -q libuiccboot && [ \"\$($TMP/cxx-static $TMP/t.db $TMP/typo.db | tr '\n' '|')\" = '$want' ]"
+check "a C program statically: examples/dmclient.c with pkg-config --static" sh -c \
+	"cc -Wall -Wextra -Werror examples/dmclient.c \$(pkg-config --cflags libuiccboot) $static_libs -o $TMP/dmclient-static &&
+	 $TMP/dmclient-static $TMP/t.db dm.oem.example OEMFactory | grep -q 'get ./DMAcc/OEMFactory/ServerID = dm.oem.example'"
+check "the static archive lends a program none of the layers' names (pb_*, xdoc_*)" sh -c \
+	"! nm $TMP/cxx-static | grep -q ' [TD] \(pb_\|xdoc_\|UB_EF_\)'"
 
 # an integrator's program: the power-on bootstrap through the library
 check "examples/poweron.c builds against the installed headers and library" sh -c \

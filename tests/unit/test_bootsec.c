@@ -335,7 +335,7 @@ static void policy(void **state)
 	assert_true(p.allowed_sec & UB_SEC_USERPIN_NETWORKID_GBA);
 	assert_true(ub_policy_server_allowed(&p, "anyone"));
 	assert_int_equal(ub_policy_load(&p, "/nonexistent/policy.conf", true, err, sizeof(err)),
-			 UB_E_IO);
+			 UB_E_CONFIG);
 
 	f = write_conf("[smartcard]\nenabled = no\n[push]\nallowed_sec = NETWORKID, USERPIN\n"
 		       "networkid_key = ascii\n[servers]\nallow = a.example, b.example\n"

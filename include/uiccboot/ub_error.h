@@ -5,11 +5,21 @@
  * these negative codes on failure.  ub_strerror() gives the human message,
  * ub_errname() the stable name used in JSON output and tests.  Calls that
  * talk to a card, a file or the tree also fill a struct ub_status: what
- * failed, where, and the card's status word. */
+ * failed, where, and the card's status word.
+ *
+ *   #include <uiccboot/ub_error.h>     (the headers whose calls fail include it)
+ *
+ * The codes and their names are stable: a code keeps its number and name
+ * once released, new ones are added at the end.  uiccboot(1) maps them to
+ * sysexits(3) exit codes. */
 #ifndef UB_ERROR_H
 #define UB_ERROR_H
 
 #include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 enum ub_err {
 	UB_OK = 0,
@@ -41,7 +51,10 @@ enum ub_err {
 	UB_E_IO = -26,		  /* file or socket I/O */
 	UB_E_NOT_SUPPORTED = -27, /* not implemented / not known */
 	UB_E_INTERNAL = -28,	  /* a bug */
-	UB_E__COUNT = 29
+	UB_E_NO_INPUT = -29,	  /* a file to read is not there or not readable */
+	UB_E_CANT_CREATE = -30,	  /* a file cannot be created or written */
+	UB_E_CONFIG = -31,	  /* the configuration (a policy file) is missing or wrong */
+	UB_E__COUNT = 32
 };
 
 /* Stable machine name, e.g. "card-removed"; never NULL. */
@@ -75,5 +88,9 @@ void ub_status_at(struct ub_status *st, const char *fmt, ...) __attribute__((for
 
 /* Empty st: no failure. */
 void ub_status_clear(struct ub_status *st);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
