@@ -191,11 +191,14 @@ static int tree_chars(struct walk *w, const struct chunk *c, bool content)
 			u[k++] = (uint8_t)(0x80 | (c->p[i] & 0x3F));
 		}
 		if (k + 2 > sizeof(u) || i + 1 == c->len) {
-			if (xdoc_add_text(n, (const char *)u, k))
+			if (xdoc_add_text(n, (const char *)u, k)) {
+				OPENSSL_cleanse(u, sizeof(u));
 				return nomem(w);
+			}
 			k = 0;
 		}
 	}
+	OPENSSL_cleanse(u, sizeof(u)); /* a value may be a secret */
 	return 0;
 }
 
