@@ -79,7 +79,7 @@ static int cp_connmo(struct build *b, const char *id, struct xnode *ch, bool pro
 		return 0;
 	port = sub(phys, "PORT", NULL);
 	if ((err = leaf(b, base, "PX/Addr", parm(phys, "PXADDR"), NULL)) ||
-	    (err = leaf(b, base, "PX/AddrType", parm(phys, "PXADDR-TYPE"), NULL)) ||
+	    (err = leaf(b, base, "PX/AddrType", parm(phys, "PXADDRTYPE"), NULL)) ||
 	    (err = leaf(b, base, "PX/PortNbr", port ? parm(port, "PORTNBR") : NULL, NULL)))
 		return err;
 	if (parm(phys, "TO-NAPID")) {

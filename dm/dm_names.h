@@ -107,7 +107,9 @@ bool ub_uri_under(const char *u, const char *root);
 const char *ub_uri_name(const char *uri);
 
 /* Could s be stored as a value and exported as XML 1.0 text (valid UTF-8,
- * no C0 control other than TAB, LF, CR, no U+FFFE/FFFF)? */
+ * no C0 control other than TAB, LF, CR, no U+FFFE/FFFF)?  The n form
+ * takes s[n], in which a NUL is a control character like the others. */
 bool ub_dm_text_ok(const char *s);
+bool ub_dm_textn_ok(const char *s, size_t n);
 
 #endif

@@ -239,11 +239,16 @@ int ub_uri_check(const char *u, char *why, size_t wlen)
 
 bool ub_dm_text_ok(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	return ub_dm_textn_ok(s, strlen(s));
+}
+
+bool ub_dm_textn_ok(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	unsigned cp;
 	int k, i;
 
-	while (*p) {
+	while (p < end) {
 		if (*p < 0x80) {
 			if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
 				return false;
@@ -258,6 +263,8 @@ bool ub_dm_text_ok(const char *s)
 		else if ((*p & 0xF8) == 0xF0)
 			k = 3, cp = *p & 0x07;
 		else
+			return false;
+		if (end - p <= k)
 			return false;
 		for (i = 1; i <= k; i++) {
 			if ((p[i] & 0xC0) != 0x80)

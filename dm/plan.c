@@ -15,6 +15,46 @@ int pb_fail(struct build *b, const char *what, const char *arg)
 	return UB_E_BAD_DATA;
 }
 
+int pb_one(struct build *b, const struct xnode *n, const char *name, struct xnode **out)
+{
+	struct xnode *k;
+
+	*out = NULL;
+	for (k = n ? n->child : NULL; k; k = k->next) {
+		if (strcmp(k->name, name))
+			continue;
+		if (*out) {
+			char what[160];
+
+			snprintf(what, sizeof(what), "%s given twice in", name);
+			return pb_fail(b, what, n->name);
+		}
+		*out = k;
+	}
+	return 0;
+}
+
+int pb_text(struct build *b, const struct xnode *n, const char *name, const char **out)
+{
+	struct xnode *k;
+	char *s, *e;
+
+	*out = NULL;
+	if (pb_one(b, n, name, &k))
+		return UB_E_BAD_DATA;
+	if (!k)
+		return 0;
+	if (k->child)
+		return pb_fail(b, "an element inside the text of", name);
+	for (s = k->text; *s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'; s++)
+		;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = '\0';
+	*out = s;
+	return 0;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;

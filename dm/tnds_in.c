@@ -8,22 +8,26 @@
 #include "plan_build.h"
 #include "ub_error.h"
 
-static const char *rt_format(struct xnode *rt)
+/* RTProperties/Format (its one element names the format) and Type (MIME
+ * or DDFName), read once each. */
+static int rt_props(struct build *b, struct xnode *rt, const char **format, const char **type,
+		    const char **acl)
 {
-	struct xnode *f = xdoc_child(rt, "Format");
+	struct xnode *f, *t;
+	const char *mime, *ddf;
 
-	return f && f->child ? f->child->name : NULL;
-}
-
-static const char *rt_type(struct xnode *rt)
-{
-	struct xnode *t = xdoc_child(rt, "Type");
-	const char *s;
-
-	if (!t)
-		return NULL;
-	s = xdoc_child_text(t, "MIME");
-	return s ? s : xdoc_child_text(t, "DDFName");
+	*format = *type = *acl = NULL;
+	if (pb_one(b, rt, "Format", &f) || pb_one(b, rt, "Type", &t) ||
+	    pb_text(b, rt, "ACL", acl) || pb_text(b, t, "MIME", &mime) ||
+	    pb_text(b, t, "DDFName", &ddf))
+		return UB_E_BAD_DATA;
+	if (f && f->child && f->child->next)
+		return pb_fail(b, "TNDS Format with more than one format in", "RTProperties");
+	*format = f && f->child ? f->child->name : NULL;
+	if (mime && ddf)
+		return pb_fail(b, "TNDS Type with both MIME and DDFName in", "RTProperties");
+	*type = mime ? mime : ddf;
+	return 0;
 }
 
 /* A TNDS Node under parent.  DM-TNDS 1.2: a node's URI is its ancestors'
@@ -34,15 +38,18 @@ static const char *rt_type(struct xnode *rt)
  * the bootstrap's root: refused. */
 int pb_tnds_node(struct build *b, struct xnode *node, const char *parent, bool top)
 {
-	struct xnode *rt = xdoc_child(node, "RTProperties"), *k;
-	const char *name = xdoc_child_text(node, "NodeName"), *path = xdoc_child_text(node, "Path");
-	const char *format = rt ? rt_format(rt) : NULL, *type = rt ? rt_type(rt) : NULL;
-	const char *acl = rt ? xdoc_child_text(rt, "ACL") : NULL;
-	struct xnode *val = xdoc_child(node, "Value");
+	struct xnode *rt, *val, *k;
+	const char *name, *path, *format = NULL, *type = NULL, *acl = NULL;
 	char uri[UB_URI_MAX + 1];
 	bool kids = xdoc_child(node, "Node") != NULL;
 	int err;
 
+	if (pb_text(b, node, "NodeName", &name) || pb_text(b, node, "Path", &path) ||
+	    pb_one(b, node, "RTProperties", &rt) || pb_one(b, node, "Value", &val) ||
+	    (rt && rt_props(b, rt, &format, &type, &acl)))
+		return UB_E_BAD_DATA;
+	if (val && val->child)
+		return pb_fail(b, "an element inside the text of", "Value");
 	if (type && !*type)
 		type = NULL; /* <DDFName/>: none */
 	if (!name || !*name || strchr(name, '/'))

@@ -1,7 +1,7 @@
-/* Bootstrap messages to a validated plan: WBXML checked by our own bounded
- * walk before libwbxml sees it, converted by libwbxml, parsed by expat
- * into a bounded document, and mapped to node operations sorted by the
- * account model.  The plan's types are public (plan.h). */
+/* Bootstrap messages to a validated plan: the WBXML read by our own
+ * bounded walk into a document tree (ub_wbxml.h), mapped by the format's
+ * decoder to node operations, sorted by the account model.  The plan's
+ * types are public (plan.h). */
 #ifndef UB_PLAN_H
 #define UB_PLAN_H
 
@@ -11,13 +11,7 @@
 
 #include "dm_names.h"
 #include "plan.h"
-
-#define UB_DOC_MAX (64 * 1024)
-#define UB_NODES_MAX 4096
-#define UB_DEPTH_MAX 32
-/* libwbxml's XML of a bootstrap (string table references make it longer
- * than the WBXML) */
-#define UB_XML_MAX (1024 * 1024)
+#include "ub_wbxml.h"
 
 /* The device tree's capacity: nodes, and bytes of text (URIs, values,
  * ACLs, Types).  Apply refuses what would go past it, so that a tree
@@ -29,25 +23,6 @@
 /* a TNDS node is at most this many XML elements (Node, NodeName, Path,
  * RTProperties, ACL, Format, its value, Type, MIME/DDFName, Value) */
 #define UB_TNDS_ELEMENTS_PER_NODE 10
-
-/* WBXML public ids (WAP-192 7.2.1; the OMNA registry; SyncML DM 1.2 DTD) */
-#define UB_WBXML_SYNCML12 0x1201
-#define UB_WBXML_SYNCML11 0x0FD3
-#define UB_WBXML_PROV10 0x0B
-
-struct ub_wbxml_info {
-	uint8_t version;
-	uint32_t public_id; /* 0: given as a string in the string table */
-	uint32_t charset;
-	unsigned elements, max_depth;
-};
-
-/* Check the WBXML structure (header, string table references, token
- * stream, one root element, nesting <= UB_DEPTH_MAX, <= UB_NODES_MAX
- * elements, OPAQUE lengths, an embedded WBXML document in OPAQUE).
- * where: a description of the first problem.  Returns 0 or UB_E_BAD_DATA. */
-int ub_wbxml_check(const uint8_t *b, size_t n, struct ub_wbxml_info *info, char *where,
-		   size_t wlen);
 
 enum ub_model_mode {
 	UB_MODEL_BOOTSTRAP, /* from a server: accounts and connectivity MOs only */

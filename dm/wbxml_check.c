@@ -1,21 +1,29 @@
-/* A bounded walk over a WBXML document (WAP-192 WBXML 1.3) before it is
- * handed to libwbxml, whose 0.11.8 release crashes on malformed input.
+/* A bounded walk over a WBXML document (WAP-192 WBXML 1.3), and the
+ * document tree it builds (ub_wbxml_tree): the one reader of the bootstrap
+ * documents' tokens.  The tree is made from the tokens as they are read,
+ * each value copied as bytes; no text is generated and parsed again, so a
+ * value stays a value whatever it holds (`]]>`, `<`, `&`).
  *
  * The walk follows libwbxml 0.11.8's parser (wbxml_parser.c) token by
  * token: wherever libwbxml reads a byte in another role than WBXML 1.3
  * would, this walk reads it in libwbxml's role, and where the two readings
  * could differ it refuses the document.  It may refuse documents that
- * libwbxml accepts; it must never accept one that libwbxml reads
- * differently, since the bytes it did not look at the way libwbxml does are
- * where libwbxml dies (tests/fuzz/fuzz_wbxml_diff.c runs both on the same
- * input).  Nothing here allocates; every read is checked against the end. */
+ * libwbxml accepts; it never accepts one that libwbxml reads differently
+ * (tests/fuzz/fuzz_wbxml_diff.c runs both on the same input), so a
+ * document we accept means the same to the tools built on libwbxml (its
+ * 0.11.8 release crashes on malformed input; the library no longer hands
+ * it any).  The check allocates nothing; every read is checked against the
+ * end. */
+#include <openssl/crypto.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "dm_names.h"
 #include "ub_error.h"
-#include "ub_plan.h"
+#include "ub_wbxml.h"
 
 #define SWITCH_PAGE 0x00
 #define END 0x01
@@ -26,6 +34,7 @@
 #define STR_T 0x83
 #define OPAQUE 0xC3
 #define CHARSET_UTF8 0x6A
+#define CHARSET_ASCII 0x03
 #define CHARSET_LATIN1 0x04
 
 /* An embedded document may not embed another one (see text()). */
@@ -35,7 +44,18 @@
  * it).  Other kinds would reach parser paths that crash: 0.11.8 follows a
  * NULL current tag for opaque data in DRMREL 1.0 and Wireless Village
  * documents after an END. */
-#define TNDS_PUBLIC_ID "-//OMA//DTD-DM-DDF 1.2//EN"
+#define TNDS_PUBLIC_ID UB_WBXML_TNDS_ID
+
+/* The tree being built (ub_wbxml_tree). */
+struct tree {
+	unsigned langs; /* the languages asked for */
+	bool known;	/* the document is of one of them: lang */
+	enum ub_wbxml_lang lang;
+	struct xnode *root, *cur;
+	size_t text;	    /* bytes of character data and attribute values */
+	struct xnode *attr; /* the attribute being read: its name, its value as text */
+	bool in_attr, nomem;
+};
 
 struct walk {
 	const uint8_t *b;
@@ -45,7 +65,10 @@ struct walk {
 	const char *public_id; /* a public id given in the string table */
 	uint32_t charset;
 	unsigned elements, depth, max_depth, nest;
-	bool header_ok; /* the header parsed: a document, if maybe a bad one */
+	unsigned lim_nodes, lim_depth; /* UB_NODES_MAX, UB_DEPTH_MAX or less */
+	unsigned tag_page, attr_page;  /* WBXML 1.3 5.8.4.1: one of each */
+	bool header_ok;		       /* the header parsed: a document, if maybe a bad one */
+	struct tree *x;		       /* building a tree, or NULL: the check only */
 	/* libwbxml parses text in <Data> as a WBXML document once a <Type>
 	 * named a +wbxml media type (see text()); run[] holds the last bytes
 	 * of the current run of character data, to see that name. */
@@ -116,6 +139,187 @@ struct chunk {
 	size_t len;
 	bool converted; /* a string, converted from the document's charset */
 };
+
+/* --- the tree --- */
+
+static int nomem(struct walk *w)
+{
+	w->x->nomem = true;
+	return bad(w, "out of memory");
+}
+
+/* A name from the string table (a literal tag or attribute): printable
+ * ASCII, no space, as every name of the code pages is. */
+static bool literal_name_ok(const struct chunk *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->len; i++)
+		if (c->p[i] <= 0x20 || c->p[i] >= 0x7F)
+			return false;
+	return c->len > 0;
+}
+
+/* Character data, or a piece of an attribute value, appended as UTF-8:
+ * strings from the document's charset (WBXML 1.3 5.6: US-ASCII must be
+ * 7-bit, ISO-8859-1 bytes >= 0x80 become two bytes), entities and opaque
+ * data as they are. */
+static int tree_chars(struct walk *w, const struct chunk *c, bool content)
+{
+	struct tree *x = w->x;
+	struct xnode *n = content ? x->cur : x->attr;
+	uint8_t u[128];
+	size_t i, k = 0, grown = c->len;
+
+	if (c->converted && w->charset == CHARSET_ASCII)
+		for (i = 0; i < c->len; i++)
+			if (c->p[i] >= 0x80)
+				return bad(w, "a byte above 127 in a US-ASCII string");
+	if (c->converted && w->charset == CHARSET_LATIN1)
+		for (i = 0; i < c->len; i++)
+			grown += c->p[i] >= 0x80;
+	if (grown > UB_TEXT_MAX - x->text)
+		return bad(w, "more than 1 MiB of text");
+	x->text += grown;
+	if (grown == c->len)
+		return xdoc_add_text(n, (const char *)c->p, c->len) ? nomem(w) : 0;
+	for (i = 0; i < c->len; i++) {
+		if (c->p[i] < 0x80) {
+			u[k++] = c->p[i];
+		} else {
+			u[k++] = (uint8_t)(0xC0 | c->p[i] >> 6);
+			u[k++] = (uint8_t)(0x80 | (c->p[i] & 0x3F));
+		}
+		if (k + 2 > sizeof(u) || i + 1 == c->len) {
+			if (xdoc_add_text(n, (const char *)u, k)) {
+				OPENSSL_cleanse(u, sizeof(u));
+				return nomem(w);
+			}
+			k = 0;
+		}
+	}
+	OPENSSL_cleanse(u, sizeof(u)); /* a value may be a secret */
+	return 0;
+}
+
+/* A start tag: named by the language's code page, or by the string table
+ * (lit). */
+static int tree_open(struct walk *w, uint8_t t, const struct chunk *lit)
+{
+	struct tree *x = w->x;
+	const char *name;
+	size_t len;
+	struct xnode *n;
+
+	if (lit) {
+		if (!literal_name_ok(lit))
+			return bad(w, "literal tag whose name is not printable ASCII");
+		name = (const char *)lit->p;
+		len = lit->len;
+	} else {
+		name = ub_wbxml_tag(x->lang, w->tag_page, t & 0x3F);
+		if (!name)
+			return bad(w, "tag token its code page does not define");
+		len = strlen(name);
+	}
+	n = xdoc_add(x->cur, name, len);
+	if (!n)
+		return nomem(w);
+	if (!x->root)
+		x->root = n;
+	x->cur = n;
+	return 0;
+}
+
+/* Where a bootstrap keeps an embedded WBXML document (OMA-TS-DM_Bootstrap
+ * 5.4.4: TNDS as WBXML in a SyncML Item's Data): the one element whose
+ * character data may be bytes that are not text. */
+static bool may_hold_bytes(const struct tree *x, const struct xnode *n)
+{
+	return (x->lang == UB_LANG_SYNCML12 || x->lang == UB_LANG_SYNCML11) &&
+	       !strcmp(n->name, "Data");
+}
+
+/* An END: the element's character data is whole now. */
+static int tree_close(struct walk *w)
+{
+	struct tree *x = w->x;
+	struct xnode *n = x->cur;
+
+	if (!ub_dm_textn_ok(n->text, n->tlen)) {
+		if (!may_hold_bytes(x, n))
+			return bad(w, "character data that is not text (a NUL, a control "
+				      "character or invalid UTF-8) before the END");
+		n->binary = true;
+	}
+	x->cur = n->parent;
+	return 0;
+}
+
+/* The attribute read so far, added to its element. */
+static int tree_attr_end(struct walk *w)
+{
+	struct tree *x = w->x;
+
+	if (!x->in_attr)
+		return 0;
+	x->in_attr = false;
+	if (!ub_dm_textn_ok(x->attr->text, x->attr->tlen))
+		return bad(w, "attribute value that is not text (a NUL, a control character "
+			      "or invalid UTF-8)");
+	if (xdoc_attr(x->cur, x->attr->name))
+		return bad(w, "an attribute given twice");
+	if (xdoc_add_attr(x->cur, x->attr->name, x->attr->text, x->attr->tlen))
+		return nomem(w);
+	return 0;
+}
+
+/* An attribute start: named by the language's attribute code page (with
+ * the start of its value), or by the string table (lit). */
+static int tree_attr_start(struct walk *w, uint8_t t, const struct chunk *lit)
+{
+	struct tree *x = w->x;
+	const char *name, *prefix = "";
+	size_t len;
+
+	if (tree_attr_end(w))
+		return UB_E_BAD_DATA;
+	if (lit) {
+		if (!literal_name_ok(lit))
+			return bad(w, "literal attribute whose name is not printable ASCII");
+		name = (const char *)lit->p;
+		len = lit->len;
+	} else {
+		name = ub_wbxml_attr(x->lang, w->attr_page, t, &prefix);
+		if (!name)
+			return bad(w, "attribute token its code page does not define");
+		len = strlen(name);
+	}
+	free(x->attr->name);
+	x->attr->name = strndup(name, len);
+	if (!x->attr->name)
+		return nomem(w);
+	OPENSSL_cleanse(x->attr->text, x->attr->tlen);
+	x->attr->tlen = 0;
+	x->attr->text[0] = '\0';
+	x->in_attr = true;
+	if (strlen(prefix) > UB_TEXT_MAX - x->text)
+		return bad(w, "more than 1 MiB of text");
+	x->text += strlen(prefix);
+	return xdoc_add_text(x->attr, prefix, strlen(prefix)) ? nomem(w) : 0;
+}
+
+/* An attribute value token (>= 0x80). */
+static int tree_attr_value(struct walk *w, uint8_t t)
+{
+	const char *v = ub_wbxml_attr_value(w->x->lang, w->attr_page, t);
+	struct chunk c = {(const uint8_t *)v, 0, false};
+
+	if (!v)
+		return bad(w, "attribute value token its code page does not define");
+	c.len = strlen(v);
+	return c.len ? tree_chars(w, &c, false) : 0;
+}
 
 /* mb_u_int32 as libwbxml's parse_mb_uint32 reads it: up to 5 bytes, the
  * bits above 32 dropped. */
@@ -218,6 +422,8 @@ static int embedded(struct walk *w, const struct chunk *c)
 	in.n = c->len;
 	in.nest = w->nest + 1;
 	in.elements = w->elements;
+	in.lim_nodes = w->lim_nodes;
+	in.lim_depth = w->lim_depth;
 	in.where = w->where;
 	in.wlen = w->wlen;
 	if (walk_doc(&in, &sub)) {
@@ -233,7 +439,7 @@ static int embedded(struct walk *w, const struct chunk *c)
 	w->elements = in.elements;
 	if (w->depth + sub.max_depth > w->max_depth)
 		w->max_depth = w->depth + sub.max_depth;
-	if (w->elements > UB_NODES_MAX)
+	if (w->elements > w->lim_nodes)
 		return bad(w, "too many elements");
 	return 0;
 }
@@ -255,7 +461,19 @@ static int text(struct walk *w, const struct chunk *c)
 		if (w->run_len == sizeof(w->run) && !strncasecmp(w->run, "wbxml", 5))
 			w->embeds = true;
 	}
-	return w->embeds ? embedded(w, c) : 0;
+	if (w->embeds && embedded(w, c))
+		return UB_E_BAD_DATA;
+	return w->x ? tree_chars(w, c, true) : 0;
+}
+
+/* Character data in content, or a piece of an attribute value. */
+static int chars(struct walk *w, const struct chunk *c, bool content)
+{
+	if (!c->len)
+		return 0;
+	if (content)
+		return text(w, c);
+	return w->x ? tree_chars(w, c, false) : 0;
 }
 
 static int str_i(struct walk *w, bool content)
@@ -267,24 +485,31 @@ static int str_i(struct walk *w, bool content)
 		return bad(w, "inline string not terminated");
 	c.len = (size_t)(z - c.p);
 	w->o = (size_t)(z - w->b) + 1;
-	return content && c.len ? text(w, &c) : 0;
+	return chars(w, &c, content);
 }
 
 /* A string table reference (STR_T, LITERAL): libwbxml appends a NUL to a
  * table that lacks one; here the string must end inside the table. */
-static int str_t(struct walk *w, bool content)
+static int st_ref(struct walk *w, struct chunk *c)
 {
-	struct chunk c = {NULL, 0, true};
 	const uint8_t *z;
 	uint32_t i;
 
+	c->converted = true;
 	if (mb(w, &i))
 		return UB_E_BAD_DATA;
 	if (i >= w->st_len || !(z = memchr(w->st + i, 0, w->st_len - i)))
 		return bad(w, "string table reference out of range");
-	c.p = w->st + i;
-	c.len = (size_t)(z - c.p);
-	return content && c.len ? text(w, &c) : 0;
+	c->p = w->st + i;
+	c->len = (size_t)(z - c->p);
+	return 0;
+}
+
+static int str_t(struct walk *w, bool content)
+{
+	struct chunk c;
+
+	return st_ref(w, &c) ? UB_E_BAD_DATA : chars(w, &c, content);
 }
 
 /* ENTITY (WBXML 1.3 5.8.4.3): a Unicode scalar value.  libwbxml 0.11.8
@@ -300,8 +525,6 @@ static int entity(struct walk *w, bool content)
 		return UB_E_BAD_DATA;
 	if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || v == 0)
 		return bad(w, "entity is not a Unicode character");
-	if (!content)
-		return 0;
 	if (v < 0x80) {
 		u[c.len++] = (uint8_t)v;
 	} else if (v < 0x800) {
@@ -317,7 +540,7 @@ static int entity(struct walk *w, bool content)
 		u[c.len++] = (uint8_t)(0x80 | (v >> 6 & 0x3F));
 		u[c.len++] = (uint8_t)(0x80 | (v & 0x3F));
 	}
-	return text(w, &c);
+	return chars(w, &c, content);
 }
 
 /* OPAQUE (WBXML 1.3 5.8.4.6).  In content its bytes reach libwbxml's tree
@@ -336,7 +559,7 @@ static int opaque(struct walk *w, bool content)
 	c.p = w->b + w->o;
 	c.len = len;
 	w->o += len;
-	return content && len ? text(w, &c) : 0;
+	return chars(w, &c, content);
 }
 
 /* switchPage = SWITCH_PAGE pageindex (WBXML 1.3 5.8.4.1).  SyncML DM uses
@@ -350,6 +573,10 @@ static int switch_page(struct walk *w, bool attrs)
 		return bad(w, "switch to a code page these documents do not have");
 	if (w->o + 2 < w->n && w->b[w->o + 2] == SWITCH_PAGE)
 		return bad(w, "two code page switches in a row");
+	if (attrs)
+		w->attr_page = w->b[w->o + 1];
+	else
+		w->tag_page = w->b[w->o + 1];
 	w->o += 2;
 	return 0;
 }
@@ -362,13 +589,16 @@ static int switch_page(struct walk *w, bool attrs)
  * must be one by WBXML 1.3: below 128 and no global token. */
 static int attr_start(struct walk *w)
 {
+	struct chunk lit;
 	uint8_t t;
 
 	if (w->o >= w->n)
 		return bad(w, "attribute list not ended");
 	if (w->b[w->o] == LITERAL) {
 		w->o++;
-		return str_t(w, false);
+		if (st_ref(w, &lit))
+			return UB_E_BAD_DATA;
+		return w->x ? tree_attr_start(w, LITERAL, &lit) : 0;
 	}
 	if (w->b[w->o] == SWITCH_PAGE && switch_page(w, true))
 		return UB_E_BAD_DATA;
@@ -378,7 +608,7 @@ static int attr_start(struct walk *w)
 	if (t >= 0x80 || is_global(t))
 		return bad(w, "no attribute start token where an attribute begins");
 	w->o++;
-	return 0;
+	return w->x ? tree_attr_start(w, t, NULL) : 0;
 }
 
 /* libwbxml's is_attr_value(): what follows an attribute start is a value
@@ -414,7 +644,7 @@ static int attr_value(struct walk *w)
 		if (is_global(t))
 			return bad(w, "no attribute value token after a code page switch");
 		w->o++;
-		return 0;
+		return w->x ? tree_attr_value(w, t) : 0;
 	}
 	w->o++;
 	switch (t) {
@@ -429,7 +659,7 @@ static int attr_value(struct walk *w)
 	default:
 		if (is_global(t))
 			return bad(w, "global token where an attribute value stands");
-		return 0;
+		return w->x ? tree_attr_value(w, t) : 0;
 	}
 }
 
@@ -448,7 +678,7 @@ static int attributes(struct walk *w)
 			return bad(w, "attribute list not ended");
 	} while (w->b[w->o] != END);
 	w->o++;
-	return 0;
+	return w->x ? tree_attr_end(w) : 0;
 }
 
 /* A token in element content other than END and a tag, as libwbxml's
@@ -486,23 +716,29 @@ static int content_token(struct walk *w, uint8_t t)
 static int element(struct walk *w, bool *root_done)
 {
 	uint8_t t = w->b[w->o++];
+	struct chunk lit;
 
 	if (*root_done)
 		return bad(w, "more than one root element");
-	if ((t & 0x3F) == LITERAL && str_t(w, false))
+	if ((t & 0x3F) == LITERAL && st_ref(w, &lit))
 		return UB_E_BAD_DATA;
-	if (++w->elements > UB_NODES_MAX)
+	if (++w->elements > w->lim_nodes)
 		return bad(w, "too many elements");
 	w->run_len = 0; /* a new element ends a text node */
+	if (w->x && tree_open(w, t, (t & 0x3F) == LITERAL ? &lit : NULL))
+		return UB_E_BAD_DATA;
 	if ((t & 0x80) && attributes(w))
 		return UB_E_BAD_DATA;
 	if (t & 0x40) {
-		if (++w->depth > UB_DEPTH_MAX)
+		if (++w->depth > w->lim_depth)
 			return bad(w, "nested too deeply");
 		if (w->depth > w->max_depth)
 			w->max_depth = w->depth;
-	} else if (!w->depth) {
-		*root_done = true; /* an empty root element */
+	} else {
+		if (w->x && tree_close(w))
+			return UB_E_BAD_DATA;
+		if (!w->depth)
+			*root_done = true; /* an empty root element */
 	}
 	return 0;
 }
@@ -522,6 +758,8 @@ static int body(struct walk *w)
 			if (!w->depth)
 				return bad(w, "END without an open element");
 			w->run_len = 0;
+			if (w->x && tree_close(w))
+				return UB_E_BAD_DATA;
 			if (--w->depth == 0)
 				root_done = true;
 			continue;
@@ -540,6 +778,25 @@ static int body(struct walk *w)
 	if (!root_done)
 		return bad(w, "no root element");
 	return 0;
+}
+
+/* The tree's language, from the public id: one of those asked for? */
+static bool language(struct walk *w, uint32_t public_id)
+{
+	struct tree *x = w->x;
+
+	if (public_id == UB_WBXML_SYNCML12)
+		x->lang = UB_LANG_SYNCML12;
+	else if (public_id == UB_WBXML_SYNCML11)
+		x->lang = UB_LANG_SYNCML11;
+	else if (public_id == UB_WBXML_PROV10)
+		x->lang = UB_LANG_PROV10;
+	else if (!public_id && !strcasecmp(w->public_id, TNDS_PUBLIC_ID))
+		x->lang = UB_LANG_TNDS;
+	else
+		return false;
+	x->known = (x->langs & UB_LANG_BIT(x->lang)) != 0;
+	return x->known;
 }
 
 static int walk_doc(struct walk *w, struct ub_wbxml_info *info)
@@ -585,6 +842,8 @@ static int walk_doc(struct walk *w, struct ub_wbxml_info *info)
 	if (info->public_id == 0)
 		w->public_id = (const char *)w->st + idx;
 	w->header_ok = true;
+	if (w->x && !language(w, info->public_id))
+		w->x = NULL; /* not ours: checked, not built */
 	err = body(w);
 	info->elements = w->elements;
 	info->max_depth = w->max_depth;
@@ -600,6 +859,8 @@ int ub_wbxml_check(const uint8_t *b, size_t n, struct ub_wbxml_info *info, char 
 	w.n = n;
 	w.where = where;
 	w.wlen = wlen;
+	w.lim_nodes = UB_NODES_MAX;
+	w.lim_depth = UB_DEPTH_MAX;
 	if (where && wlen)
 		where[0] = '\0';
 	if (n > UB_DOC_MAX)
@@ -608,5 +869,52 @@ int ub_wbxml_check(const uint8_t *b, size_t n, struct ub_wbxml_info *info, char 
 		return UB_E_BAD_DATA;
 	if (w.max_depth > UB_DEPTH_MAX)
 		return bad(&w, "nested too deeply");
+	return 0;
+}
+
+int ub_wbxml_tree(const uint8_t *b, size_t n, unsigned langs, unsigned max_nodes,
+		  unsigned max_depth, struct ub_wbxml_info *info, enum ub_wbxml_lang *lang,
+		  struct xnode **root, char *where, size_t wlen)
+{
+	struct walk w;
+	struct tree x;
+	int err;
+
+	memset(&w, 0, sizeof(w));
+	memset(&x, 0, sizeof(x));
+	memset(info, 0, sizeof(*info));
+	*root = NULL;
+	w.b = b;
+	w.n = n;
+	w.where = where;
+	w.wlen = wlen;
+	w.lim_nodes = max_nodes < UB_NODES_MAX ? max_nodes : UB_NODES_MAX;
+	w.lim_depth = max_depth < UB_DEPTH_MAX ? max_depth : UB_DEPTH_MAX;
+	/* a TNDS document is read only where a bootstrap embeds it */
+	w.nest = langs == UB_LANG_BIT(UB_LANG_TNDS) ? NEST_MAX : 0;
+	w.x = &x;
+	x.langs = langs;
+	if (where && wlen)
+		where[0] = '\0';
+	x.attr = xdoc_add(NULL, "", 0);
+	if (!x.attr)
+		return UB_E_NOMEM;
+	if (n > UB_DOC_MAX)
+		err = bad(&w, "document larger than 64 KiB");
+	else if (walk_doc(&w, info))
+		err = x.nomem ? UB_E_NOMEM : UB_E_BAD_DATA;
+	else if (w.max_depth > w.lim_depth)
+		err = bad(&w, "nested too deeply");
+	else if (!x.known)
+		err = UB_E_NOT_SUPPORTED;
+	else
+		err = 0;
+	xdoc_free(x.attr);
+	if (err) {
+		xdoc_free(x.root);
+		return err;
+	}
+	*lang = x.lang;
+	*root = x.root;
 	return 0;
 }

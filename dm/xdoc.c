@@ -1,6 +1,7 @@
-/* Bounded XML tree with expat: element and depth limits, no entity or
- * DTD processing (the input is libwbxml's own output, but it carries what
- * a hostile sender wrote). */
+/* The bounded document tree, and its XML reader: expat with element,
+ * depth and text limits, no entity or DTD processing (TNDS documents of
+ * `tree import`, TNDS text in a bootstrap's Data: what a hostile sender
+ * wrote). */
 #include <limits.h>
 #include <expat.h>
 #include <openssl/crypto.h>
@@ -33,7 +34,7 @@ static void XMLCALL on_start(void *u, const XML_Char *name, const XML_Char **att
 {
 	struct ctx *c = u;
 	struct xnode *n;
-	size_t i, na = 0;
+	size_t i;
 
 	if (c->failed)
 		return;
@@ -43,36 +44,15 @@ static void XMLCALL on_start(void *u, const XML_Char *name, const XML_Char **att
 		return fail(c, "nested too deeply");
 	if (!c->cur && c->root)
 		return fail(c, "more than one root");
-	n = calloc(1, sizeof(*n));
+	n = xdoc_add(c->cur, name, strlen(name));
 	if (!n)
 		return fail(c, "out of memory");
-	n->name = strdup(name);
-	n->text = calloc(1, 1);
-	n->tcap = 1;
-	while (atts[na])
-		na++;
-	n->attrs = calloc(na + 1, sizeof(char *));
-	if (!n->name || !n->text || !n->attrs) {
-		xdoc_free(n);
-		return fail(c, "out of memory");
-	}
-	for (i = 0; i < na; i++) {
-		if (!(n->attrs[i] = strdup(atts[i]))) {
-			xdoc_free(n);
-			return fail(c, "out of memory");
-		}
-	}
-	n->parent = c->cur;
-	if (c->cur) {
-		if (c->cur->last)
-			c->cur->last->next = n;
-		else
-			c->cur->child = n;
-		c->cur->last = n;
-	} else {
+	if (!c->cur)
 		c->root = n;
-	}
 	c->cur = n;
+	for (i = 0; atts[i] && atts[i + 1]; i += 2)
+		if (xdoc_add_attr(n, atts[i], atts[i + 1], strlen(atts[i + 1])))
+			return fail(c, "out of memory");
 }
 
 static void XMLCALL on_end(void *u, const XML_Char *name)
@@ -89,30 +69,14 @@ static void XMLCALL on_end(void *u, const XML_Char *name)
 static void XMLCALL on_text(void *u, const XML_Char *s, int len)
 {
 	struct ctx *c = u;
-	char *t;
 
 	if (c->failed || !c->cur || len <= 0)
 		return;
 	c->text_total += (size_t)len;
 	if (c->text_total > c->max_text)
 		return fail(c, "too much text");
-	if (c->cur->tlen + (size_t)len + 1 > c->cur->tcap) {
-		/* doubling (expat may hand over text a character at a time), and
-		 * not realloc: the old buffer is wiped before it is freed */
-		size_t cap = 2 * c->cur->tcap + (size_t)len + 1;
-
-		t = malloc(cap);
-		if (!t)
-			return fail(c, "out of memory");
-		memcpy(t, c->cur->text, c->cur->tlen + 1);
-		OPENSSL_cleanse(c->cur->text, c->cur->tlen);
-		free(c->cur->text);
-		c->cur->text = t;
-		c->cur->tcap = cap;
-	}
-	memcpy(c->cur->text + c->cur->tlen, s, (size_t)len);
-	c->cur->tlen += (size_t)len;
-	c->cur->text[c->cur->tlen] = '\0';
+	if (xdoc_add_text(c->cur, s, (size_t)len))
+		return fail(c, "out of memory");
 }
 
 static void XMLCALL on_entity_decl(void *u, const XML_Char *name, int pe, const XML_Char *v, int vl,
@@ -188,6 +152,95 @@ void xdoc_free(struct xnode *n)
 	}
 }
 
+struct xnode *xdoc_add(struct xnode *parent, const char *name, size_t nlen)
+{
+	struct xnode *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->name = strndup(name, nlen);
+	n->text = calloc(1, 1);
+	n->tcap = 1;
+	n->attrs = calloc(1, sizeof(char *));
+	n->acap = 1;
+	if (!n->name || !n->text || !n->attrs) {
+		xdoc_free(n);
+		return NULL;
+	}
+	n->parent = parent;
+	if (parent) {
+		if (parent->last)
+			parent->last->next = n;
+		else
+			parent->child = n;
+		parent->last = n;
+	}
+	return n;
+}
+
+int xdoc_add_text(struct xnode *n, const char *s, size_t len)
+{
+	char *t;
+
+	if (n->tlen + len + 1 > n->tcap) {
+		/* doubling (text may come a character at a time), and not
+		 * realloc: the old buffer is wiped before it is freed */
+		size_t cap = 2 * n->tcap + len + 1;
+
+		t = malloc(cap);
+		if (!t)
+			return -1;
+		memcpy(t, n->text, n->tlen + 1);
+		OPENSSL_cleanse(n->text, n->tlen);
+		free(n->text);
+		n->text = t;
+		n->tcap = cap;
+	}
+	memcpy(n->text + n->tlen, s, len);
+	n->tlen += len;
+	n->text[n->tlen] = '\0';
+	return 0;
+}
+
+int xdoc_add_attr(struct xnode *n, const char *name, const char *value, size_t vlen)
+{
+	char **a;
+
+	if (2 * n->nattrs + 3 > n->acap) {
+		size_t cap = 2 * n->acap + 3;
+
+		/* the array holds pointers only */
+		a = realloc(n->attrs, cap * sizeof(char *));
+		if (!a)
+			return -1;
+		n->attrs = a;
+		n->acap = cap;
+	}
+	n->attrs[2 * n->nattrs] = strdup(name);
+	n->attrs[2 * n->nattrs + 1] = strndup(value, vlen);
+	if (!n->attrs[2 * n->nattrs] || !n->attrs[2 * n->nattrs + 1]) {
+		free(n->attrs[2 * n->nattrs]);
+		if (n->attrs[2 * n->nattrs + 1])
+			OPENSSL_cleanse(n->attrs[2 * n->nattrs + 1], vlen);
+		free(n->attrs[2 * n->nattrs + 1]);
+		n->attrs[2 * n->nattrs] = NULL;
+		return -1;
+	}
+	n->nattrs++;
+	n->attrs[2 * n->nattrs] = NULL;
+	return 0;
+}
+
+unsigned xdoc_count(const struct xnode *n)
+{
+	const struct xnode *k;
+	unsigned c = 1;
+
+	for (k = n->child; k; k = k->next)
+		c += xdoc_count(k); /* as deep as the tree's bound */
+	return c;
+}
+
 struct xnode *xdoc_child(const struct xnode *n, const char *name)
 {
 	struct xnode *k;
@@ -196,21 +249,6 @@ struct xnode *xdoc_child(const struct xnode *n, const char *name)
 		if (!strcmp(k->name, name))
 			return k;
 	return NULL;
-}
-
-const char *xdoc_child_text(struct xnode *n, const char *name)
-{
-	struct xnode *k = xdoc_child(n, name);
-	char *s, *e;
-
-	if (!k)
-		return NULL;
-	for (s = k->text; *s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'; s++)
-		;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
 }
 
 const char *xdoc_attr(const struct xnode *n, const char *name)

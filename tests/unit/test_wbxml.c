@@ -351,6 +351,110 @@ static void public_ids(void **state)
 	assert_true(lib_knows_public_id(0xFFFFFFFFu));
 }
 
+/* libwbxml's name for the first element or attribute of doc[n], or NULL
+ * when it has none (an error, or "unknown"). */
+static const char *lib_name(const uint8_t *doc, size_t n, bool attr, char *out, size_t max)
+{
+	WBXMLConvWBXML2XML *conv = NULL;
+	WB_UTINY *xml = NULL;
+	WB_ULONG xml_len;
+	const char *s, *e;
+	int rc;
+
+	assert_int_equal(wbxml_conv_wbxml2xml_create(&conv), WBXML_OK);
+	wbxml_conv_wbxml2xml_set_gen_type(conv, WBXML_GEN_XML_COMPACT);
+	rc = wbxml_conv_wbxml2xml_run(conv, (WB_UTINY *)doc, (WB_ULONG)n, &xml, &xml_len);
+	wbxml_conv_wbxml2xml_destroy(conv);
+	out[0] = '\0';
+	if (rc == WBXML_OK && xml) {
+		/* after the DOCTYPE: <name .../> or <root name="value"/> */
+		s = strstr((char *)xml, "?>");
+		s = s ? strchr(s + 2, '<') : NULL;
+		while (s && s[1] == '!')
+			s = strchr(s + 1, '<');
+		if (s && attr)
+			s = strchr(s, ' ');
+		e = s ? s + 1 + strcspn(s + 1, attr ? "\"" : " />") : NULL;
+		if (s && attr && *e == '"')
+			e = strchr(e + 1, '"') ? strchr(e + 1, '"') + 1 : NULL;
+		if (s && e)
+			snprintf(out, max, "%.*s", (int)(e - s - 1), s + 1);
+	}
+	free(xml);
+	return out[0] && strncmp(out, "unknown", 7) && !strstr(out, "Reserved") ? out : NULL;
+}
+
+/* Our code pages (dm/wbxml_tokens.c) against libwbxml's: every tag,
+ * attribute start and attribute value token of every page, named the
+ * same or by neither. */
+static void code_pages(void **state)
+{
+	static const struct {
+		enum ub_wbxml_lang lang;
+		const char *header; /* hex, the string table included */
+		unsigned pages;
+	} langs[] = {
+		{UB_LANG_SYNCML12, "03a4016a00", 2},
+		{UB_LANG_PROV10, "030b6a00", 2},
+		{UB_LANG_TNDS, "0300006a1b2d2f2f4f4d412f2f4454442d444d2d44444620312e322f2f454e00",
+		 3},
+	};
+	char lib[200], ours[200];
+	const char *name, *prefix;
+	unsigned l, page, tok;
+	size_t h, n;
+
+	(void)state;
+	for (l = 0; l < sizeof(langs) / sizeof(langs[0]); l++) {
+		h = (size_t)ub_unhex(buf, sizeof(buf), langs[l].header);
+		for (page = 0; page < langs[l].pages; page++) {
+			for (tok = 0x05; tok < 0x40; tok++) {
+				n = h;
+				buf[n++] = 0x00;
+				buf[n++] = (uint8_t)page;
+				buf[n++] = (uint8_t)tok; /* an empty root element */
+				name = ub_wbxml_tag(langs[l].lang, page, tok);
+				if (!name != !lib_name(buf, n, false, lib, sizeof(lib)) ||
+				    (name && strcmp(name, lib)))
+					fail_msg("language %u page %u tag 0x%02X: ours %s, "
+						 "libwbxml %s",
+						 l, page, tok, name ? name : "none", lib);
+			}
+			if (langs[l].lang != UB_LANG_PROV10)
+				continue;
+			for (tok = 0x05; tok < 0x100; tok++) {
+				if (tok >= 0x80 && (tok & 0x3F) <= 0x04)
+					continue; /* global tokens */
+				n = h;
+				buf[n++] = 0x85; /* wap-provisioningdoc with attributes */
+				buf[n++] = 0x00;
+				buf[n++] = (uint8_t)page;
+				if (tok >= 0x80)
+					buf[n++] = 0x05; /* name=, then the value token */
+				buf[n++] = (uint8_t)tok;
+				buf[n++] = 0x01;
+				if (tok < 0x80) {
+					name = ub_wbxml_attr(langs[l].lang, page, tok, &prefix);
+					if (name)
+						snprintf(ours, sizeof(ours), "%s=\"%s\"", name,
+							 prefix);
+				} else {
+					name = ub_wbxml_attr_value(langs[l].lang, page, tok);
+					if (name)
+						snprintf(ours, sizeof(ours), "name=\"%s\"", name);
+				}
+				if (!lib_name(buf, n, true, lib, sizeof(lib)) ||
+				    (!strcmp(lib, "name=\"\"") && tok >= 0x80))
+					lib[0] = '\0'; /* libwbxml: no such value */
+				if (!name != !lib[0] || (name && strcmp(ours, lib)))
+					fail_msg("PROV attribute page %u token 0x%02X: ours %s, "
+						 "libwbxml %s",
+						 page, tok, name ? ours : "none", lib);
+			}
+		}
+	}
+}
+
 static void limits(void **state)
 {
 	char w[100];
@@ -393,8 +497,9 @@ static void limits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(accepts),    cmocka_unit_test(refuses), cmocka_unit_test(diverges),
-		cmocka_unit_test(public_ids), cmocka_unit_test(limits),
+		cmocka_unit_test(accepts),    cmocka_unit_test(refuses),
+		cmocka_unit_test(diverges),   cmocka_unit_test(public_ids),
+		cmocka_unit_test(code_pages), cmocka_unit_test(limits),
 	};
 
 	return cmocka_run_group_tests_name("wbxml walker", tests, NULL, NULL);
