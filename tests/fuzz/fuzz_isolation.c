@@ -290,7 +290,10 @@ static struct refs references_of(sqlite3 *db)
 			   *v = (const char *)sqlite3_column_text(st, 1);
 		struct ref x;
 
-		if (!is_ref(uri, v) || !names_connmo(v, x.root, sizeof(x.root)))
+		/* a root no node can have (a control character, too long):
+		 * names nothing that anyone could hold */
+		if (!is_ref(uri, v) || !names_connmo(v, x.root, sizeof(x.root)) ||
+		    ub_uri_check(x.root, NULL, 0))
 			continue;
 		if (!(r.v = realloc(r.v, (r.n + 1) * sizeof(*r.v))))
 			abort();
