@@ -148,8 +148,7 @@ static int respell(char **s, const char *c)
  * rename, rewrite and removal after this sees one.  A bootstrap's
  * reference in another form ("//", "/./", "..", a trailing '/') is
  * refused; an import, the device's own backup, may hold what an older
- * version wrote, which is read as the tree's migration reads it (and
- * what names no node is left as it is). */
+ * version wrote, which is read as the tree's migration reads it. */
 static int canonical_uri(struct model *m, struct ub_plan_node *n)
 {
 	char c[UB_URI_MAX + 1], why[80];
@@ -165,13 +164,11 @@ static int canonical_value(struct model *m, struct ub_plan_node *n)
 
 	if (!strcmp(n->format, "node") || !ub_dm_is_reference(n->uri, n->value))
 		return 0;
-	if (!ub_uri_canon(n->value, c, sizeof(c), m->mode == UB_MODEL_IMPORT, why, sizeof(why)))
-		return respell(&n->value, c);
-	/* what the migration leaves as it is: it names no node ("./a/../..") */
-	if (m->mode == UB_MODEL_IMPORT)
-		return 0;
-	return refuse(m, "%s: its value is a reference to a node, in no form the tree holds: %s",
-		      n->uri, why);
+	if (ub_uri_canon(n->value, c, sizeof(c), m->mode == UB_MODEL_IMPORT, why, sizeof(why)))
+		return refuse(
+			m, "%s: its value is a reference to a node, in no form the tree holds: %s",
+			n->uri, why);
+	return respell(&n->value, c);
 }
 
 /* What the tree can hold and the export can write: a URI within the
