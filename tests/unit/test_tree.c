@@ -1314,6 +1314,21 @@ static void migrate_v5_references(void **state)
 			      "./DMAcc/b/PrefConRef=./ConnMO/Free", "./ConnMO/Free/NAP/Addr=b"),
 			 0);
 	assert_string_equal(value_of("./DMAcc/b/PrefConRef"), "./ConnMO/Free1");
+	/* the value the migration could not read is refused by an import,
+	 * naming the node, not taken in another spelling */
+	{
+		char copy_path[80], *x = export_of(t);
+		struct ub_tree *copy;
+
+		snprintf(copy_path, sizeof(copy_path), "%s-copy", path);
+		unlink(copy_path);
+		assert_int_equal(ub_tree_open(copy_path, &copy), 0);
+		assert_int_equal(put_tnds(copy, x, false, reason, sizeof(reason)), UB_E_BAD_DATA);
+		assert_non_null(strstr(reason, "./DMAcc/a/Ext/Root"));
+		ub_tree_close(copy);
+		unlink(copy_path);
+		free(x);
+	}
 	ub_apply_result_free(&r);
 }
 
