@@ -245,6 +245,15 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_pus
 	}
 	if ((err = allowed_servers(pol, plan, st)))
 		return err;
+	/* connectivity without a server (OMA CP without w7) is the device's:
+	 * only when the policy says so, or any sender could write it */
+	if (!ub_plan_server(plan, 0) && plan->kind != UB_PLAN_LWM2M &&
+	    !pol->push_connectivity_only) {
+		ub_plan_free(plan);
+		return ub_fail(st, UB_E_POLICY, 0, "[push] connectivity_only",
+			       "the push configures no DM server, only the device's connectivity: "
+			       "refused by policy");
+	}
 	if (!gba_sec(sec))
 		return 0;
 	/* GBA: the card is asked for a key only for a message that parsed,

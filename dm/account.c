@@ -128,13 +128,60 @@ static int mo_of(struct model *m, const char *uri, size_t len, enum ub_mo_kind k
 	return (int)p->nmos++;
 }
 
+/* *s = its one spelling c, when that differs. */
+static int respell(char **s, const char *c)
+{
+	char *x;
+
+	if (!strcmp(*s, c))
+		return 0;
+	if (!(x = strdup(c)))
+		return UB_E_NOMEM;
+	free(*s);
+	*s = x;
+	return 0;
+}
+
+/* One spelling, decided here for every plan (ub_uri_canon): the node's
+ * URI ("DMAcc/x" is "./DMAcc/x", OMA-TS-DM_TND 1.2 clause 5), and the
+ * value of a reference leaf (ub_dm_is_reference), so that every check,
+ * rename, rewrite and removal after this sees one.  A bootstrap's
+ * reference in another form ("//", "/./", "..", a trailing '/') is
+ * refused; an import, the device's own backup, may hold what an older
+ * version wrote, which is read as the tree's migration reads it. */
+static int canonical_uri(struct model *m, struct ub_plan_node *n)
+{
+	char c[UB_URI_MAX + 1], why[80];
+
+	if (ub_uri_canon(n->uri, c, sizeof(c), false, why, sizeof(why)))
+		return refuse(m, "%s: %s", n->uri, why);
+	return respell(&n->uri, c);
+}
+
+static int canonical_value(struct model *m, struct ub_plan_node *n)
+{
+	char c[UB_URI_MAX + 1], why[80];
+
+	if (!strcmp(n->format, "node") || !ub_dm_is_reference(n->uri, n->value))
+		return 0;
+	if (ub_uri_canon(n->value, c, sizeof(c), m->mode == UB_MODEL_IMPORT, why, sizeof(why)))
+		return refuse(
+			m, "%s: its value is a reference to a node, in no form the tree holds: %s",
+			n->uri, why);
+	return respell(&n->value, c);
+}
+
 /* What the tree can hold and the export can write: a URI within the
  * bounds and XML text, a Format of DM-TND's list (the export writes it as an element
- * name), values and Types that are XML text, an ACL in DM-TND's grammar. */
-static int node_ok(struct model *m, const struct ub_plan_node *n)
+ * name), values and Types that are XML text, an ACL in DM-TND's grammar;
+ * the URI and a reference in their one spelling. */
+static int node_ok(struct model *m, struct ub_plan_node *n)
 {
 	char why[80];
+	int err;
 
+	if ((err = canonical_uri(m, n)))
+		return err;
 	if (ub_uri_check(n->uri, why, sizeof(why)) || !strcmp(n->uri, "."))
 		return refuse(m, "%s: %s", n->uri,
 			      strcmp(n->uri, ".") ? why : "not a node to write");
@@ -161,7 +208,7 @@ static int node_ok(struct model *m, const struct ub_plan_node *n)
 	if (n->acl && !ub_dm_acl_ok(n->acl))
 		return refuse(m, "ACL not in the DM-TND grammar (or longer than 1024 bytes) at %s",
 			      n->uri);
-	return 0;
+	return canonical_value(m, n);
 }
 
 /* A node below ./LwM2M: the shape of ub_lwm2m_map.h, a leaf that gives the
@@ -423,8 +470,8 @@ static int owner_of(struct model *m, struct ub_mo *mo, const char *only_server, 
 		const struct ub_plan_node *n = &p->nodes[i];
 		const struct ub_mo *from = n->mo >= 0 ? &p->mos[n->mo] : NULL;
 
-		if (!from || from->kind != UB_MO_ACCOUNT || !n->value ||
-		    n->value == from->server_id || !ub_uri_under(n->value, mo->root))
+		if (!from || from->kind != UB_MO_ACCOUNT || !ub_dm_is_reference(n->uri, n->value) ||
+		    !ub_uri_under(n->value, mo->root))
 			continue;
 		if (owner && strcmp(owner, from->server_id)) {
 			owner = NULL;

@@ -100,6 +100,30 @@ int ub_dm_owner_acl(const char *server_id, char *out, size_t max);
  * wrong in why (may be NULL). */
 int ub_uri_check(const char *uri, char *why, size_t wlen);
 
+/* The one spelling of a node URI (OMA-TS-DM_TND 1.2 clause 5 lets
+ * "DMAcc/x" name "./DMAcc/x"): in, absolute or relative, into out as
+ * "./<segments>" (or "."), then checked as ub_uri_check does.  Strict (a
+ * bootstrap, a server's Replace): an empty, "." or ".." segment or a
+ * trailing '/' is refused.  Lenient (what the tree or a backup already
+ * holds): those are resolved ("a//b", "a/./b" and "a/c/../b" read
+ * "a/b"), and one that goes above the root is refused.  Returns 0 or
+ * UB_E_BAD_DATA with what is wrong in why (may be NULL). */
+int ub_uri_canon(const char *in, char *out, size_t max, bool lenient, char *why, size_t wlen);
+
+/* Does value read as a node URI: "./..." or a relative URI into a
+ * container of accounts or connectivity MOs ("ConnMO/x", "DMAcc/x",
+ * "SyncML/...")? */
+bool ub_dm_names_node(const char *value);
+
+/* Is the value of the leaf at uri a reference to a node, the one table:
+ * a leaf named PrefConRef, ConRef or ToConRef (OMA-TS-DM_StdObj DMAcc
+ * and ConnMO; CP's TO-NAPID), or any leaf whose value names a node
+ * (ub_dm_names_node) -- but never a secret, a ServerID or an LwM2M
+ * resource.  A reference is held in the canonical form (ub_uri_canon),
+ * checked against the owners of what it names, rewritten when that is
+ * renamed, and keeps it from being removed as unreferenced. */
+bool ub_dm_is_reference(const char *uri, const char *value);
+
 /* Is u the node root or below it? */
 bool ub_uri_under(const char *u, const char *root);
 

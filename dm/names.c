@@ -237,6 +237,109 @@ int ub_uri_check(const char *u, char *why, size_t wlen)
 	return 0;
 }
 
+/* out = "./" + rel (rel may start with "./"), its segments resolved when
+ * lenient: empty and "." segments dropped, ".." taking the one before
+ * it.  0, or 1 when the result does not fit. */
+static int join_canon(const char *in, char *out, size_t max, bool lenient, bool *escapes)
+{
+	const char *s = !strncmp(in, "./", 2) ? in + 2 : in;
+	size_t n = 1, seg;
+
+	*escapes = false;
+	if (max < 2)
+		return 1;
+	out[0] = '.';
+	out[1] = '\0';
+	if (!lenient) {
+		if (snprintf(out, max, "./%s", s) >= (int)max)
+			return 1;
+		return 0;
+	}
+	for (; *s; s += seg + (s[seg] == '/')) {
+		seg = strcspn(s, "/");
+		if (!seg || (seg == 1 && s[0] == '.'))
+			continue;
+		if (seg == 2 && !strncmp(s, "..", 2)) {
+			if (n == 1) {
+				*escapes = true; /* above the root: names no node */
+				return 0;
+			}
+			while (out[n - 1] != '/')
+				n--;
+			out[--n] = '\0';
+			continue;
+		}
+		if (n + 1 + seg + 1 > max)
+			return 1;
+		out[n++] = '/';
+		memcpy(out + n, s, seg);
+		n += seg;
+		out[n] = '\0';
+	}
+	return 0;
+}
+
+int ub_uri_canon(const char *in, char *out, size_t max, bool lenient, char *why, size_t wlen)
+{
+	bool escapes;
+
+	/* OMA-TS-DM_TND 1.2 clause 5: "./DMAcc/x" and "DMAcc/x" name one
+	 * node; "/DMAcc/x" is neither form */
+	if (!strcmp(in, ".") || (lenient && !strcmp(in, "./"))) {
+		snprintf(out, max, ".");
+		return 0;
+	}
+	if (!*in || *in == '/')
+		return why_not(why, wlen, "URI is not ./<name>[/<name>...] or <name>[/<name>...]");
+	if (join_canon(in, out, max, lenient, &escapes) || strlen(out) > UB_URI_MAX)
+		return why_not(why, wlen, "URI longer than 1024 bytes");
+	if (escapes)
+		return why_not(why, wlen, "URI whose '..' segments go above the root");
+	return ub_uri_check(out, why, wlen);
+}
+
+bool ub_dm_names_node(const char *value)
+{
+	size_t i, n;
+	const char *top;
+
+	if (!strncmp(value, "./", 2))
+		return true;
+	/* a relative URI into a container of DM accounts or connectivity MOs:
+	 * "ConnMO/x", "DMAcc/x", "SyncML/Con/x" */
+	for (i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		top = layouts[i].accounts + 2;
+		n = strcspn(top, "/");
+		if (!strncmp(value, top, n) && value[n] == '/')
+			return true;
+		top = layouts[i].connmos + 2;
+		n = strcspn(top, "/");
+		if (!strncmp(value, top, n) && value[n] == '/')
+			return true;
+	}
+	return false;
+}
+
+bool ub_dm_is_reference(const char *uri, const char *value)
+{
+	/* OMA-TS-DM_StdObj 1.2: DMAcc PrefConRef and ToConRef/<x>/ConRef;
+	 * DM 1.1.2 DMAcc ConRef; the ConnMO's ToConRef/<x>/ConRef; and CP's
+	 * TO-NAPID, which cp.c maps to a PX/ToConRef leaf */
+	static const char *const leaves[] = {"PrefConRef", "ConRef", "ToConRef"};
+	const char *name = ub_uri_name(uri);
+	size_t i;
+
+	/* a secret is a value and a ServerID a name, whatever they look
+	 * like; an LwM2M resource is typed data */
+	if (!value || !*value || ub_dm_is_secret(uri) || ub_dm_is_server_id_leaf(uri) ||
+	    ub_lwm2m_uri_under(uri))
+		return false;
+	for (i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++)
+		if (!strcasecmp(name, leaves[i]))
+			return true;
+	return ub_dm_names_node(value);
+}
+
 bool ub_dm_text_ok(const char *s)
 {
 	return ub_dm_textn_ok(s, strlen(s));

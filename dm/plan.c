@@ -65,12 +65,14 @@ int pb_add(struct build *b, const char *uri, const char *format, const char *typ
 {
 	struct ub_plan *p = b->plan;
 	struct ub_plan_node *n;
-	char why[80];
+	char why[80], canon[UB_URI_MAX + 1];
 
 	/* the node's properties are checked by the account model, which
-	 * every plan goes through */
-	if (ub_uri_check(uri, why, sizeof(why)) || !strcmp(uri, "."))
+	 * every plan goes through; its URI in its one spelling ("DMAcc/x" is
+	 * "./DMAcc/x") from here on */
+	if (ub_uri_canon(uri, canon, sizeof(canon), false, why, sizeof(why)) || !strcmp(canon, "."))
 		return pb_fail(b, strcmp(uri, ".") ? why : "the root is not a node to write", uri);
+	uri = canon;
 	if (!format)
 		format = value ? "chr" : "node";
 	/* a node given twice is found by the account model (sorted once) */

@@ -225,6 +225,8 @@ static int set(struct ub_policy *p, const char *sec, const char *k, const char *
 			p->allowed_sec = 0;
 			return !*v || each_item(v, add_sec, p);
 		}
+		if (!strcmp(k, "connectivity_only"))
+			return yesno(v, &p->push_connectivity_only);
 		if (!strcmp(k, "user_pin_min")) {
 			/* a PIN is 4-8 digits on a handset; USERPINMAC's are longer */
 			if (strlen(v) > 2 || strspn(v, "0123456789") != strlen(v) || !*v ||

@@ -51,7 +51,9 @@ struct ub_policy {
 	bool smartcard_enabled, remove_stale;
 	bool logical_channel; /* the PKCS#15 application on a logical channel */
 	bool push_enabled;
-	unsigned allowed_sec; /* enum ub_sec bits */
+	bool push_connectivity_only; /* a push that configures no server (the
+					device's connectivity) may apply */
+	unsigned allowed_sec;	     /* enum ub_sec bits */
 	enum ub_netid_key networkid_key;
 	unsigned user_pin_min; /* shortest USERPIN accepted (4) */
 	char servers[UB_POLICY_MAX_SERVERS][128];

@@ -6,15 +6,25 @@
  *     another ServerID owns;
  *   - containers belong to the device: created when missing, never owned,
  *     changed or removed by a bootstrap;
- *   - a ConnMO whose name is taken is renamed and the references of the
- *     same bootstrap follow it (OMA-TS-DM_Bootstrap 1.2 5.4.5); one equal
- *     to ours and of the same owner is reused;
+ *   - the parties are the servers (by ServerID) and the device (its
+ *     connectivity from an OMA CP push without w7, a card's, an import's);
+ *   - a ConnMO whose name is taken, or named by another party's node, is
+ *     renamed (the first free <name><n>) and the references of the same
+ *     bootstrap follow it (OMA-TS-DM_Bootstrap 1.2 5.4.5); one equal to
+ *     ours and of the same owner is reused;
+ *   - a node names (a reference, ub_dm_is_reference, in its one spelling)
+ *     only its own party's ConnMOs or the device's, the device's only the
+ *     device's, and nobody a device's ConnMO that leads to a server's;
+ *   - what a party's new bootstrap supersedes (a server's old ConnMOs of
+ *     the same source, the connectivity of earlier connectivity-only
+ *     pushes) goes, but for what another node still names;
  *   - removing what a source wrote never orphans another source's nodes;
  *   - an LwM2M Object Instance keeps the card's ID (Objlnk values name
  *     it): it is never renamed, never written over or beside another
  *     source's Instance, nor beside one of its own server in its Object.
  * The decisions are made here; store.c reads and writes. */
 #include <openssl/crypto.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,25 +44,123 @@ struct root {
 	bool identical;		       /* the replaced account equals the plan's */
 };
 
+struct uriset {
+	char **slot; /* open addressing; NULL: empty */
+	size_t cap, n;
+};
+
 struct work {
 	struct ub_tree *t;
 	const struct ub_plan *plan;
 	const struct ub_policy *pol;
 	const struct ub_apply_opts *o;
-	char **uri, **value; /* the plan's, after renames */
-	bool *rewritten;     /* value[i] follows a renamed MO */
-	struct root *roots;  /* one per plan MO */
-	size_t *by_mo;	     /* node indices grouped by MO: those of MO k are */
-	size_t *mo_start;    /* by_mo[mo_start[k] .. mo_start[k + 1]) */
-	const char **finals; /* every root's final URI, sorted (after resolve) */
+	char **uri, **value;	    /* the plan's, after renames */
+	bool *rewritten;	    /* value[i] follows a renamed MO */
+	struct root *roots;	    /* one per plan MO */
+	size_t *by_mo;		    /* node indices grouped by MO: those of MO k are */
+	size_t *mo_start;	    /* by_mo[mo_start[k] .. mo_start[k + 1]) */
+	const struct root **finals; /* every root, by its final URI (after resolve) */
+	struct uriset names;	    /* the plan's roots and the names given so far */
+	struct uriset clean;	    /* the device's MOs that lead to no server's */
 	char *reason;
 	size_t rlen;
 };
 
-static int refuse(struct work *w, int err, const char *fmt, const char *a, const char *b)
+static int __attribute__((format(printf, 3, 4)))
+refuse(struct work *w, int err, const char *fmt, ...)
 {
-	snprintf(w->reason, w->rlen, fmt, a, b ? b : "");
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->reason, w->rlen, fmt, ap);
+	va_end(ap);
 	return err;
+}
+
+/* --- a set of URIs (copies), for the name checks of one apply --- */
+
+static size_t fnv(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static bool set_has(const struct uriset *u, const char *s)
+{
+	size_t i;
+
+	if (!u->cap)
+		return false;
+	for (i = fnv(s) & (u->cap - 1); u->slot[i]; i = (i + 1) & (u->cap - 1))
+		if (!strcmp(u->slot[i], s))
+			return true;
+	return false;
+}
+
+static void set_put(struct uriset *u, char *s)
+{
+	size_t i = fnv(s) & (u->cap - 1);
+
+	while (u->slot[i])
+		i = (i + 1) & (u->cap - 1);
+	u->slot[i] = s;
+	u->n++;
+}
+
+/* Add a copy of s (at most half full: grown first).  0 or UB_E_NOMEM. */
+static int set_add(struct uriset *u, const char *s)
+{
+	char *d, **old = u->slot;
+	size_t i, cap = u->cap;
+
+	if (set_has(u, s))
+		return 0;
+	if (2 * (u->n + 1) > u->cap) {
+		if (!(u->slot = calloc(cap ? 2 * cap : 64, sizeof(*u->slot)))) {
+			u->slot = old;
+			return UB_E_NOMEM;
+		}
+		u->cap = cap ? 2 * cap : 64;
+		u->n = 0;
+		for (i = 0; i < cap; i++)
+			if (old[i])
+				set_put(u, old[i]);
+		free(old);
+	}
+	if (!(d = strdup(s)))
+		return UB_E_NOMEM;
+	set_put(u, d);
+	return 0;
+}
+
+static void set_free(struct uriset *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->cap; i++)
+		free(u->slot[i]);
+	free(u->slot);
+	memset(u, 0, sizeof(*u));
+}
+
+/* The connectivity MO that a URI names (a reference's value, or a node):
+ * its root into root, or false. */
+static bool connmo_root(const char *uri, char root[UB_URI_MAX + 1])
+{
+	const struct ub_dm_layout *l;
+	bool account = false;
+	size_t n;
+
+	if (strlen(uri) > UB_URI_MAX || !(l = ub_dm_layout_of(uri, &account)) || account)
+		return false;
+	n = strlen(l->connmos) + 1;
+	n += strcspn(uri + n, "/");
+	memcpy(root, uri, n);
+	root[n] = '\0';
+	return true;
 }
 
 /* --- the result --- */
@@ -135,13 +243,14 @@ static bool same_owner(const char *a, const char *b)
 	return (!a || !*a) ? (!b || !*b) : (b && !strcmp(a, b));
 }
 
-/* For a server's ConnMO: does another server's leaf name uri?  A
+/* For a ConnMO, a server's or the device's: does a leaf of another party
+ * (another server, the device; for the device's, any server) name uri?  A
  * reference that names no node yet would otherwise, once the ConnMO is
- * written there, hand that server's account this one's connectivity and
+ * written there, hand that party this one's connectivity and
  * credentials.  1, 0, or an error. */
 static int named_by_other(struct work *w, const struct root *r, const char *uri)
 {
-	if (r->mo->kind != UB_MO_CONNMO || !r->mo->server_id)
+	if (r->mo->kind != UB_MO_CONNMO)
 		return 0;
 	return ub_store_referenced_by_other(w->t, uri, r->mo->server_id);
 }
@@ -155,32 +264,39 @@ static int taken(struct work *w, const struct root *r, const char *uri)
 	return ex ? ex : named_by_other(w, r, uri);
 }
 
-/* r->final = r->mo->root + a number: not in the tree, not another root's. */
+/* r->final: where r goes; remembered, so no other root of the plan takes
+ * the name. */
+static int set_final(struct work *w, struct root *r, const char *uri)
+{
+	memmove(r->final, uri, strlen(uri) + 1);
+	return set_add(&w->names, uri);
+}
+
+/* r->final = r->mo->root + the first number that gives a free name: not
+ * in the tree, named by no other party (named_by_other), not a root of
+ * this plan nor a name given to one.  Each name tried and found taken is
+ * one of those, so the search ends, each try one lookup by an index:
+ * whoever holds <name>1 ... <name>999 makes it longer, never fail. */
 static int free_name(struct work *w, struct root *r)
 {
-	const struct ub_plan *p = w->plan;
-	char cand[UB_URI_MAX + 1];
-	int i, ex;
-	size_t k;
+	char cand[UB_URI_MAX + 24];
+	unsigned long i;
+	int ex;
 
-	for (i = 1; i < 1000; i++) {
-		if (snprintf(cand, sizeof(cand), "%s%d", r->mo->root, i) >= (int)sizeof(cand) ||
+	for (i = 1;; i++) {
+		if (snprintf(cand, sizeof(cand), "%s%lu", r->mo->root, i) > UB_URI_MAX ||
 		    ub_uri_check(cand, NULL, 0))
-			break;
+			return refuse(w, UB_E_BAD_DATA,
+				      "%s is taken, and a new name for it would be longer than "
+				      "1024 bytes",
+				      r->mo->root);
+		if (set_has(&w->names, cand))
+			continue;
 		if ((ex = taken(w, r, cand)) < 0)
 			return ex;
-		if (ex)
-			continue;
-		for (k = 0; k < p->nmos; k++)
-			if (&w->roots[k] != r &&
-			    (!strcmp(p->mos[k].root, cand) || !strcmp(w->roots[k].final, cand)))
-				break;
-		if (k == p->nmos) {
-			memcpy(r->final, cand, sizeof(cand));
-			return 0;
-		}
+		if (!ex)
+			return set_final(w, r, cand);
 	}
-	return refuse(w, UB_E_BAD_DATA, "no free name for %s%s", r->mo->root, NULL);
 }
 
 /* Is the tree's subtree at r->final exactly the plan's MO (formats and
@@ -248,11 +364,9 @@ static int rename_root(struct work *w, struct root *r)
 			w->uri[i] = n;
 		}
 		/* a ServerID is a name and a secret a value, not references,
-		 * whatever they look like */
-		if (r->mo->kind != UB_MO_CONNMO || !w->value[i] ||
-		    !ub_uri_under(w->value[i], from) ||
-		    (pn->mo >= 0 && pn->value == p->mos[pn->mo].server_id) ||
-		    ub_dm_is_secret(pn->uri))
+		 * whatever they look like (ub_dm_is_reference) */
+		if (r->mo->kind != UB_MO_CONNMO || !ub_dm_is_reference(pn->uri, w->value[i]) ||
+		    !ub_uri_under(w->value[i], from))
 			continue;
 		if (!(n = replace_prefix(w->value[i], ol, r->final)))
 			return UB_E_NOMEM;
@@ -352,8 +466,7 @@ static int place_account(struct work *w, struct root *r)
 			return n;
 		if (w->o->naf_host && (n = bound_to_naf(w, r)))
 			return n;
-		memcpy(r->final, r->replaces, sizeof(r->final));
-		return 0;
+		return set_final(w, r, r->replaces);
 	}
 	r->replaces[0] = '\0';
 	if ((ex = ub_store_exists(w->t, mo->root)) < 0)
@@ -411,13 +524,14 @@ static int place_other(struct work *w, struct root *r)
 
 	if ((ex = ub_store_owner(w->t, mo->root, owner, sizeof(owner))) < 0)
 		return ex;
-	if (!ex) { /* free, unless another server's node already names it */
+	if (!ex) { /* free, unless another party's node already names it */
 		if ((ex = named_by_other(w, r, mo->root)) <= 0)
 			return ex;
 		if (w->pol->connmo == UB_CONFLICT_REJECT)
 			return refuse(w, UB_E_POLICY,
-				      "%s is named by another server's node; policy: reject%s",
-				      mo->root, NULL);
+				      "%s is named by a node of another server or of the device; "
+				      "policy: reject",
+				      mo->root);
 		return free_name(w, r);
 	}
 	if (same_owner(owner, mo->server_id)) {
@@ -429,72 +543,348 @@ static int place_other(struct work *w, struct root *r)
 		}
 	}
 	if (mo->kind == UB_MO_DEVICE)
-		return refuse(w, UB_E_BAD_DATA, "%s exists with other content%s", mo->root, NULL);
+		return refuse(w, UB_E_BAD_DATA, "%s exists with other content", mo->root);
 	if (w->pol->connmo == UB_CONFLICT_REJECT)
 		return refuse(w, UB_E_POLICY,
-			      "%s exists with other content or owner; policy: reject%s", mo->root,
-			      NULL);
+			      "%s exists with other content or owner; policy: reject", mo->root);
 	return free_name(w, r);
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_final(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp((*(const struct root *const *)a)->final,
+		      (*(const struct root *const *)b)->final);
 }
 
-/* Sort the roots' final URIs, for is_final(). */
-static int sort_finals(struct work *w)
+/* Sort the roots by their final URI, for final_at(). */
+static void sort_finals(struct work *w)
 {
 	size_t k;
 
 	for (k = 0; k < w->plan->nmos; k++)
-		w->finals[k] = w->roots[k].final;
-	qsort(w->finals, w->plan->nmos, sizeof(*w->finals), cmp_str);
+		w->finals[k] = &w->roots[k];
+	qsort(w->finals, w->plan->nmos, sizeof(*w->finals), cmp_final);
+}
+
+/* The root of this bootstrap that goes to uri, or NULL. */
+static const struct root *final_at(const struct work *w, const char *uri)
+{
+	struct root key;
+	const struct root *kp = &key, **hit;
+
+	if (!w->plan || strlen(uri) > UB_URI_MAX)
+		return NULL;
+	memcpy(key.final, uri, strlen(uri) + 1);
+	hit = bsearch(&kp, w->finals, w->plan->nmos, sizeof(*w->finals), cmp_final);
+	return hit ? *hit : NULL;
+}
+
+static bool is_final(const struct work *w, const char *uri)
+{
+	return final_at(w, uri) != NULL;
+}
+
+/* The owner of the connectivity MO at root ("" the device): this
+ * bootstrap's MO that goes there (*planned), else the tree's node.  1, 0
+ * (nothing is there), or an error. */
+static int connmo_owner(struct work *w, const char *root, char *owner, size_t max, bool *planned)
+{
+	const struct root *r = final_at(w, root);
+
+	*planned = r != NULL;
+	if (r) {
+		snprintf(owner, max, "%s", r->mo->server_id ? r->mo->server_id : "");
+		return 1;
+	}
+	return ub_store_owner(w->t, root, owner, max);
+}
+
+/* The walk of leads_to_server(): the device's MOs still to read. */
+struct chain {
+	struct work *w;
+	char **queue;
+	size_t n, cap;
+	char *via;
+	int err;
+};
+
+static int chain_cb(const struct ub_tree_node *n, void *arg)
+{
+	struct chain *c = arg;
+	char root[UB_URI_MAX + 1], owner[UB_SERVER_ID_MAX + 2];
+	bool planned;
+	int ex;
+
+	if (strcmp(n->format, "node") == 0 || !ub_dm_is_reference(n->uri, n->value) ||
+	    !connmo_root(n->value, root) || set_has(&c->w->clean, root))
+		return 0;
+	if ((ex = connmo_owner(c->w, root, owner, sizeof(owner), &planned)) <= 0)
+		return ex;
+	if (owner[0]) {
+		memcpy(c->via, root, strlen(root) + 1);
+		return 1;
+	}
+	/* the device's: this bootstrap's are checked as its own nodes */
+	if (planned)
+		return 0;
+	if ((ex = set_add(&c->w->clean, root)) || (ex = push_str(&c->queue, &c->n, &c->cap, root)))
+		return ex;
 	return 0;
 }
 
-/* Is uri where one of this bootstrap's MOs goes? */
-static bool is_final(const struct work *w, const char *uri)
+/* Does the device's connectivity MO at root (in the tree) name, itself or
+ * through other connectivity MOs of the device, one of a server?  Older
+ * versions (and tree imports) may have written such a chain; whoever
+ * named root would reach that server's connectivity.  1 (the server's
+ * root in via), 0, or an error.  What is found clean stays in w->clean:
+ * one apply reads each of the device's MOs once at most (an apply that
+ * finds one that is not clean is refused). */
+static int leads_to_server(struct work *w, const char *root, char via[UB_URI_MAX + 1])
 {
-	return bsearch(&uri, w->finals, w->plan->nmos, sizeof(*w->finals), cmp_str) != NULL;
+	struct chain c = {w, NULL, 0, 0, via, 0};
+	size_t i;
+	int err;
+
+	if (set_has(&w->clean, root))
+		return 0;
+	err = set_add(&w->clean, root) ?: push_str(&c.queue, &c.n, &c.cap, root);
+	for (i = 0; !err && i < c.n; i++)
+		err = ub_store_each(w->t, c.queue[i], chain_cb, &c);
+	for (i = 0; i < c.n; i++)
+		free(c.queue[i]);
+	free(c.queue);
+	return err;
 }
 
-/* A server's nodes refer only to its own connectivity MOs or the
- * device's: an account pointing at another server's APN would use that
- * server's connectivity and credentials. */
+/* May the node at uri, of owner s (NULL: the device), hold the reference
+ * v?  A server's nodes name only its own connectivity MOs or the
+ * device's; the device's only the device's; and nobody one of the
+ * device's that leads to a server's.  So no node reaches another party's
+ * connectivity and credentials by any chain of references. */
+static int reference_ok(struct work *w, const char *s, const char *uri, const char *v)
+{
+	char root[UB_URI_MAX + 1], owner[UB_SERVER_ID_MAX + 2], via[UB_URI_MAX + 1];
+	bool planned;
+	int ex;
+
+	if (!connmo_root(v, root))
+		return 0;
+	if ((ex = connmo_owner(w, root, owner, sizeof(owner), &planned)) <= 0)
+		return ex;
+	if (owner[0] && s && strcmp(owner, s))
+		return refuse(w, UB_E_POLICY,
+			      "%s refers to %s, the connectivity MO of another server", uri, root);
+	if (owner[0] && !s)
+		return refuse(w, UB_E_POLICY,
+			      "%s refers to %s, the connectivity MO of a server: the device's "
+			      "connectivity names only the device's",
+			      uri, root);
+	if (owner[0] || planned)
+		return 0;
+	if ((ex = leads_to_server(w, root, via)) <= 0)
+		return ex;
+	return refuse(w, UB_E_POLICY,
+		      "%s refers to %s, a connectivity MO of the device that leads to %s, the "
+		      "connectivity MO of a server",
+		      uri, root, via);
+}
+
+/* Every reference of the plan, as reference_ok() says. */
 static int references(struct work *w)
 {
 	const struct ub_plan *p = w->plan;
-	char root[UB_URI_MAX + 1], owner[UB_SERVER_ID_MAX + 2];
-	const struct ub_dm_layout *l;
-	bool account;
-	size_t i, n;
-	int ex;
+	size_t i;
+	int err;
 
 	for (i = 0; i < p->nnodes; i++) {
 		const struct ub_plan_node *pn = &p->nodes[i];
-		const char *v = w->value[i], *s;
 
-		if (pn->mo < 0 || !v || !(s = p->mos[pn->mo].server_id) ||
-		    pn->value == p->mos[pn->mo].server_id || ub_dm_is_secret(pn->uri) ||
-		    !(l = ub_dm_layout_of(v, &account)) || account)
+		if (pn->mo < 0 || p->mos[pn->mo].kind == UB_MO_LWM2M ||
+		    !ub_dm_is_reference(pn->uri, w->value[i]))
 			continue;
-		n = strlen(l->connmos) + 1;
-		n += strcspn(v + n, "/");
-		if (n > UB_URI_MAX)
-			continue;
-		memcpy(root, v, n);
-		root[n] = '\0';
-		if (is_final(w, root))
-			continue; /* one of this bootstrap's */
-		if ((ex = ub_store_owner(w->t, root, owner, sizeof(owner))) < 0)
-			return ex;
-		if (ex && owner[0] && strcmp(owner, s))
-			return refuse(w, UB_E_POLICY,
-				      "%s refers to %s, the connectivity MO of another server",
-				      pn->uri, root);
+		if ((err = reference_ok(w, p->mos[pn->mo].server_id, w->uri[i], w->value[i])))
+			return err;
 	}
 	return 0;
+}
+
+int ub_apply_reference_ok(struct ub_tree *t, const char *owner, const char *uri, const char *value,
+			  char *why, size_t wlen)
+{
+	struct work w = {.t = t, .reason = why, .rlen = wlen};
+	int err = reference_ok(&w, owner, uri, value);
+
+	set_free(&w.clean);
+	return err;
+}
+
+/* --- what superseded connectivity goes --- */
+
+/* What goes when it is superseded: connectivity MOs (roots) of one owner
+ * and source; those that something outside them names stay. */
+struct sweep {
+	struct work *w;
+	char **v; /* the candidates */
+	size_t n, cap;
+	struct uriset cand, keep;
+	char **queue; /* kept, their references still to follow */
+	size_t nq, cq;
+};
+
+/* A leaf outside the candidates that names one: 1 (stop). */
+static int outside_cb(const char *uri, const char *value, void *arg)
+{
+	const struct sweep *sw = arg;
+	char root[UB_URI_MAX + 1];
+
+	if (!ub_dm_is_reference(uri, value))
+		return 0;
+	return !(connmo_root(uri, root) && set_has(&sw->cand, root));
+}
+
+static int keep(struct sweep *sw, const char *root)
+{
+	if (set_has(&sw->keep, root))
+		return 0;
+	return set_add(&sw->keep, root) ?: push_str(&sw->queue, &sw->nq, &sw->cq, root);
+}
+
+/* A kept candidate's leaf that names another candidate keeps it too. */
+static int inside_cb(const struct ub_tree_node *n, void *arg)
+{
+	struct sweep *sw = arg;
+	char root[UB_URI_MAX + 1];
+
+	if (!strcmp(n->format, "node") || !ub_dm_is_reference(n->uri, n->value) ||
+	    !connmo_root(n->value, root) || !set_has(&sw->cand, root))
+		return 0;
+	return keep(sw, root);
+}
+
+/* Of the candidates sw->v (owned by server, NULL the device, written by
+ * source), remove and report those that no leaf outside them names,
+ * directly or through a kept one, and that hold nothing of another owner
+ * or source.  A reference from among them keeps nothing: a ConnMO that
+ * names itself, or two that name each other, would otherwise stay for
+ * ever and let one party grow the tree without bound. */
+static int sweep(struct sweep *sw, const char *server, const char *source,
+		 struct ub_apply_result *res)
+{
+	struct work *w = sw->w;
+	size_t i;
+	int err = 0, n;
+
+	for (i = 0; i < sw->n && !err; i++)
+		err = set_add(&sw->cand, sw->v[i]);
+	for (i = 0; i < sw->n && !err; i++) {
+		if ((n = ub_store_referrers(w->t, sw->v[i], outside_cb, sw)) < 0)
+			err = n;
+		else if (n)
+			err = keep(sw, sw->v[i]);
+	}
+	for (i = 0; i < sw->nq && !err; i++)
+		err = ub_store_each(w->t, sw->queue[i], inside_cb, sw);
+	for (i = 0; i < sw->n && !err; i++) {
+		if (set_has(&sw->keep, sw->v[i]))
+			continue;
+		if ((n = ub_store_mixed(w->t, sw->v[i], server, source)) < 0)
+			err = n;
+		else if (!n && !(err = ub_store_delete_subtree(w->t, sw->v[i])))
+			err = report_removed(sw->v[i], res);
+	}
+	return err;
+}
+
+static void sweep_free(struct sweep *sw)
+{
+	size_t i;
+
+	for (i = 0; i < sw->n; i++)
+		free(sw->v[i]);
+	for (i = 0; i < sw->nq; i++)
+		free(sw->queue[i]);
+	free(sw->v);
+	free(sw->queue);
+	set_free(&sw->cand);
+	set_free(&sw->keep);
+}
+
+static int stale_cb(const char *uri, void *arg)
+{
+	struct sweep *sw = arg;
+
+	if (is_final(sw->w, uri))
+		return 0; /* this bootstrap's */
+	return push_str(&sw->v, &sw->n, &sw->cap, uri);
+}
+
+/* A server's bootstrap replaces its account; the connectivity MOs that
+ * its earlier bootstraps from the same source wrote and that nothing
+ * else refers to any more go with the old account, so that one server
+ * cannot grow the tree without bound.  Others' and the device's stay. */
+static int drop_unreferenced(struct work *w, struct ub_apply_result *res)
+{
+	const struct ub_plan *p = w->plan;
+	size_t k;
+	int err = 0;
+
+	for (k = 0; k < p->nmos && !err; k++) {
+		const struct ub_mo *mo = &p->mos[k];
+		struct sweep sw = {.w = w};
+
+		if (mo->kind != UB_MO_ACCOUNT)
+			continue;
+		err = ub_store_connmos_of(w->t, mo->layout->connmos, mo->server_id, w->o->source,
+					  stale_cb, &sw);
+		err = err ?: sweep(&sw, mo->server_id, w->o->source, res);
+		sweep_free(&sw);
+	}
+	return err;
+}
+
+static int collect_cb(const char *uri, void *arg)
+{
+	struct sweep *sw = arg;
+
+	return push_str(&sw->v, &sw->n, &sw->cap, uri);
+}
+
+/* A push that configures no server brings the device's own connectivity
+ * (OMA CP without a w7 application; [push] connectivity_only lets it in).
+ * Such pushes are one sender to the tree: each replaces what the earlier
+ * ones wrote, but for what another node still names (an account's
+ * PrefConRef, the device's other connectivity) and for what this push
+ * names or brings again unchanged.  So pushed connectivity never fills the
+ * tree, whoever sends it and however often. */
+static int connectivity_replaced(struct work *w, struct ub_apply_result *res)
+{
+	const struct ub_plan *p = w->plan;
+	struct sweep sw = {.w = w};
+	char root[UB_URI_MAX + 1];
+	size_t i, k;
+	bool same;
+	int err = 0;
+
+	if (strcmp(w->o->source, UB_SOURCE_PUSH) || p->kind == UB_PLAN_LWM2M ||
+	    ub_plan_server(p, 0))
+		return 0;
+	for (k = 0; k < 2 && !err; k++)
+		err = ub_store_connmos_of(w->t, ub_dm_layout(k ? UB_DM11 : UB_DM12)->connmos, NULL,
+					  UB_SOURCE_PUSH, collect_cb, &sw);
+	for (i = 0; i < sw.n && !err; i++)
+		err = set_add(&sw.cand, sw.v[i]);
+	/* what this push names, or brings again as it is (reused) */
+	for (i = 0; i < p->nnodes && !err; i++)
+		if (ub_dm_is_reference(p->nodes[i].uri, p->nodes[i].value) &&
+		    connmo_root(p->nodes[i].value, root) && set_has(&sw.cand, root))
+			err = keep(&sw, root);
+	for (k = 0; k < p->nmos && !err; k++)
+		if (set_has(&sw.cand, p->mos[k].root) &&
+		    !(err = same_subtree(w, &w->roots[k], &same)) && same)
+			err = keep(&sw, p->mos[k].root);
+	err = err ?: sweep(&sw, NULL, UB_SOURCE_PUSH, res);
+	sweep_free(&sw);
+	return err;
 }
 
 static int resolve(struct work *w, struct ub_apply_result *res)
@@ -508,7 +898,11 @@ static int resolve(struct work *w, struct ub_apply_result *res)
 	for (k = 0; k < p->nmos; k++) {
 		w->roots[k].mo = &p->mos[k];
 		memcpy(w->roots[k].final, p->mos[k].root, strlen(p->mos[k].root) + 1);
+		if ((err = set_add(&w->names, p->mos[k].root)))
+			return err;
 	}
+	if ((err = connectivity_replaced(w, res)))
+		return err;
 	/* accounts first: their names do not depend on ConnMOs */
 	for (k = 0; k < p->nmos; k++)
 		if (p->mos[k].kind == UB_MO_ACCOUNT && (err = place_account(w, &w->roots[k])))
@@ -538,7 +932,8 @@ static int resolve(struct work *w, struct ub_apply_result *res)
 				      "after renaming, the reference at %.200s: %s",
 				      p->nodes[i].uri, why);
 	}
-	if ((err = sort_finals(w)) || (err = references(w)))
+	sort_finals(w);
+	if ((err = references(w)))
 		return err;
 	for (k = 0; k < p->nmos; k++) {
 		struct root *r = &w->roots[k];
@@ -714,54 +1109,6 @@ static int write_all(struct work *w, const char *source, struct ub_apply_result 
 	return err;
 }
 
-/* A server's bootstrap replaces its account; the connectivity MOs that
- * its earlier bootstraps from the same source wrote and that nothing
- * refers to any more go with the old account, so that one server cannot
- * grow the tree without bound.  Others' and the device's stay. */
-struct stale {
-	struct work *w;
-	char **v;
-	size_t n, cap;
-};
-
-static int stale_cb(const char *uri, void *arg)
-{
-	struct stale *st = arg;
-
-	if (is_final(st->w, uri))
-		return 0; /* this bootstrap's */
-	return push_str(&st->v, &st->n, &st->cap, uri);
-}
-
-static int drop_unreferenced(struct work *w, struct ub_apply_result *res)
-{
-	const struct ub_plan *p = w->plan;
-	size_t k, i;
-	int err = 0, n;
-
-	for (k = 0; k < p->nmos && !err; k++) {
-		const struct ub_mo *mo = &p->mos[k];
-		struct stale st = {w, NULL, 0, 0};
-
-		if (mo->kind != UB_MO_ACCOUNT)
-			continue;
-		err = ub_store_connmos_of(w->t, mo->layout->connmos, mo->server_id, w->o->source,
-					  stale_cb, &st);
-		for (i = 0; i < st.n; i++) {
-			/* kept when referred to, or shared with another owner or source */
-			if (!err && !(n = ub_store_referenced(w->t, st.v[i])))
-				n = ub_store_mixed(w->t, st.v[i], mo->server_id, w->o->source);
-			if (!err && n < 0)
-				err = n;
-			else if (!err && !n && !(err = ub_store_delete_subtree(w->t, st.v[i])))
-				err = report_removed(st.v[i], res);
-			free(st.v[i]);
-		}
-		free(st.v);
-	}
-	return err;
-}
-
 /* --- stale data --- */
 
 /* Everything source wrote, and its record, goes, unless that would leave
@@ -919,6 +1266,20 @@ static void work_free(struct work *w)
 	free(w->by_mo);
 	free(w->mo_start);
 	free(w->finals);
+	set_free(&w->names);
+	set_free(&w->clean);
+}
+
+int ub_apply_begin_failed(struct ub_tree *t, int err, char *reason, size_t rlen)
+{
+	if (ub_store_busy(t))
+		snprintf(reason, rlen,
+			 "device tree: another process held its write lock for %lld ms, as long "
+			 "as a writer waits for it; try again",
+			 ub_store_busy(t));
+	else
+		snprintf(reason, rlen, "device tree: %s", ub_strerror(err));
+	return err;
 }
 
 int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub_policy *pol,
@@ -934,7 +1295,7 @@ int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub
 	reason[0] = '\0';
 	/* BEGIN IMMEDIATE: the decisions and the writes see one state */
 	if ((err = ub_store_begin(t)))
-		return err;
+		return ub_apply_begin_failed(t, err, reason, rlen);
 	if (o->remove_absent_cards)
 		err = remove_other_cards(t, o, res, reason, rlen);
 	if (!err && plan && o->digest) {

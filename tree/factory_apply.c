@@ -218,7 +218,7 @@ int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *d
 	ub_apply_result_free(res);
 	reason[0] = '\0';
 	if ((err = ub_store_begin(t)))
-		return err;
+		return ub_apply_begin_failed(t, err, reason, rlen);
 	for (v = 0; v < 2 && !err; v++) {
 		const struct ub_dm_layout *l = ub_dm_layout(versions[v]);
 		int n = ub_store_children(t, l->accounts, factory_account, &a);

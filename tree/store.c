@@ -9,12 +9,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store.h"
 #include "ub_error.h"
 #include "ub_plan.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
+
+/* A leaf that may name a node: the rows of the reference index, and the
+ * terms every query that uses it repeats (SQLite uses a partial index
+ * only for a query whose WHERE holds its terms).  A superset of what
+ * ub_dm_is_reference() calls a reference, once the values are canonical:
+ * the callers look at what it finds with that function. */
+#define REFERENCE "format <> 'node' AND substr(value, 1, 2) = './'"
+/* ...whose value is ?1 or names a node below it */
+#define NAMES_1                                                                \
+	REFERENCE " AND value >= ?1 AND value < ?1 || '0' AND (value = ?1 OR " \
+		  "substr(value, length(?1) + 1, 1) = '/')"
 
 /* A node's bytes of text, for the tree's size (r: NEW, OLD or node). */
 #define NODE_TEXT(r)                                                                        \
@@ -118,11 +130,29 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	 " digest BLOB PRIMARY KEY,"
 	 " at INTEGER NOT NULL) WITHOUT ROWID;"
 	 "CREATE INDEX IF NOT EXISTS sms_seen_at ON sms_seen(at);"),
+	/* 6: the references (leaves whose value names a node, held in the
+	 * one spelling "./..."; dm/names.c says which leaves those are),
+	 * found by an index instead of a scan of every value inside the
+	 * write transaction; values that older versions wrote in another
+	 * spelling are rewritten once (migrate_references) */
+	"CREATE INDEX IF NOT EXISTS node_reference ON node(value) WHERE " REFERENCE ";",
 };
 
 static int exec(struct ub_tree *t, const char *sql)
 {
 	return sqlite3_exec(t->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : UB_E_IO;
+}
+
+static char *col(sqlite3_stmt *st, int i)
+{
+	return (char *)sqlite3_column_text(st, i);
+}
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? strdup((const char *)s) : NULL;
 }
 
 static int user_version(struct ub_tree *t, int *version)
@@ -137,6 +167,67 @@ static int user_version(struct ub_tree *t, int *version)
 		*version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : UB_E_IO;
+}
+
+/* 6: the references that older versions stored in another spelling
+ * ("ConnMO/x", "./ConnMO//x", "./ConnMO/x/") into the one the tree holds
+ * now, read as ub_uri_canon() reads what a tree already holds (resolved,
+ * not refused); a value whose ".." go above the root names no node and
+ * stays as it is.  Every leaf is read once, here only. */
+static int migrate_references(struct ub_tree *t)
+{
+	struct fix {
+		char *uri, *value;
+	} *v = NULL, *x;
+	sqlite3_stmt *st = NULL, *up = NULL;
+	char canon[UB_URI_MAX + 1];
+	size_t n = 0, cap = 0, i;
+	int rc = SQLITE_DONE, err = 0;
+
+	if (sqlite3_prepare_v2(
+		    t->db,
+		    "SELECT uri, value FROM node WHERE format <> 'node' AND value IS NOT "
+		    "NULL",
+		    -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(t->db, "UPDATE node SET value = ?2 WHERE uri = ?1", -1, &up, NULL) !=
+		    SQLITE_OK)
+		err = UB_E_IO;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *uri = col(st, 0), *value = col(st, 1);
+
+		if (!uri || !value || !ub_dm_is_reference(uri, value) ||
+		    ub_uri_canon(value, canon, sizeof(canon), true, NULL, 0) ||
+		    !strcmp(canon, value))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if (!(x = realloc(v, cap * sizeof(*v)))) {
+				err = UB_E_NOMEM;
+				break;
+			}
+			v = x;
+		}
+		v[n].uri = strdup(uri);
+		v[n].value = strdup(canon);
+		if (!v[n].uri || !v[n].value)
+			err = UB_E_NOMEM;
+		n++;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = UB_E_IO;
+	for (i = 0; !err && i < n; i++) {
+		if (sqlite3_bind_text(up, 1, v[i].uri, -1, SQLITE_STATIC) ||
+		    sqlite3_bind_text(up, 2, v[i].value, -1, SQLITE_STATIC) ||
+		    sqlite3_step(up) != SQLITE_DONE)
+			err = UB_E_IO;
+		sqlite3_reset(up);
+	}
+	for (i = 0; i < n; i++)
+		free(v[i].uri), free(v[i].value);
+	free(v);
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	return err;
 }
 
 static int migrate(struct ub_tree *t)
@@ -157,8 +248,11 @@ static int migrate(struct ub_tree *t)
 	err = user_version(t, &version);
 	if (!err && version > SCHEMA_VERSION)
 		err = UB_E_NOT_SUPPORTED;
-	for (; !err && version < SCHEMA_VERSION; version++)
+	for (; !err && version < SCHEMA_VERSION; version++) {
 		err = exec(t, migrations[version]);
+		if (!err && version == 5)
+			err = migrate_references(t);
+	}
 	if (!err && version == SCHEMA_VERSION) {
 		char sql[64];
 
@@ -172,20 +266,55 @@ static int migrate(struct ub_tree *t)
 	return err;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* One deadline for every wait on another writer: opening the tree (the
+ * switch to WAL and a migration together) and each write transaction wait
+ * at most t->busy_ms (UB_STORE_BUSY_MS) for the lock, then fail as busy
+ * (ub_store_busy), never longer.  A wait outside those has a deadline of
+ * its own. */
+static void deadline(struct ub_tree *t, bool on)
+{
+	t->deadline = on ? now_ms() + t->busy_ms : 0;
+}
+
+static int busy_wait(void *arg, int n)
+{
+	struct ub_tree *t = arg;
+	long long now = now_ms(), left;
+
+	if (!t->deadline && !n)
+		t->episode = now + t->busy_ms;
+	left = (t->deadline ? t->deadline : t->episode) - now;
+	if (left <= 0)
+		return 0;
+	sqlite3_sleep((int)(left < 10 ? left : n < 3 ? 1 << n : 10));
+	return 1;
+}
+
 /* Switching a new file to WAL takes a lock that the busy handler does not
  * wait for: several processes (or --all-readers threads) opening a new
- * tree at once get SQLITE_BUSY.  Retry for up to 5 s. */
+ * tree at once get SQLITE_BUSY.  Retried until the deadline. */
 static int set_wal(struct ub_tree *t)
 {
-	int i, rc;
+	int rc;
 
-	for (i = 0; i < 500; i++) {
+	for (;;) {
 		rc = sqlite3_exec(t->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
 		if (rc != SQLITE_BUSY)
 			return rc == SQLITE_OK ? 0 : UB_E_IO;
+		if (now_ms() >= t->deadline) {
+			t->busy = true;
+			return UB_E_IO;
+		}
 		sqlite3_sleep(10);
 	}
-	return UB_E_IO;
 }
 
 enum {
@@ -197,7 +326,7 @@ enum {
 	ST_FORMAT,
 	ST_CONNMOS_OF,
 	ST_SIZE,
-	ST_REFERENCED,
+	ST_REFERRERS,
 	ST_REFERENCED_OTHER,
 	ST_MIXED,
 	ST_INSERT,
@@ -250,15 +379,12 @@ static const char *const sql[] = {
 	[ST_SOURCE] = "SELECT ifnull(source, '') FROM node WHERE uri = ?1",
 	[ST_FORMAT] = "SELECT format FROM node WHERE uri = ?1",
 	[ST_SIZE] = "SELECT nodes, text FROM tree_size WHERE id = 1",
-	[ST_CONNMOS_OF] = "SELECT uri FROM node WHERE parent = ?1 AND server = ?2 AND source = ?3 "
-			  "ORDER BY uri",
-	/* no index on values: a scan, run only for a ConnMO about to go */
-	[ST_REFERENCED] = "SELECT 1 FROM node WHERE format <> 'node' AND (value = ?1 OR "
-			  "(value >= ?1 || '/' AND value < ?1 || '0')) LIMIT 1",
-	[ST_REFERENCED_OTHER] =
-		"SELECT 1 FROM node WHERE format <> 'node' AND server IS NOT NULL AND server IS "
-		"NOT "
-		"?2 AND (value = ?1 OR (value >= ?1 || '/' AND value < ?1 || '0')) LIMIT 1",
+	[ST_CONNMOS_OF] = "SELECT uri FROM node INDEXED BY node_server_parent WHERE parent = ?1 "
+			  "AND server IS ?2 AND source = ?3 ORDER BY uri",
+	[ST_REFERRERS] = "SELECT uri, value FROM node WHERE " NAMES_1 " ORDER BY uri",
+	/* another party's: a server's other than ?2, or the device's (?2 a
+	 * server), or any server's (?2 NULL: the device) */
+	[ST_REFERENCED_OTHER] = "SELECT 1 FROM node WHERE " NAMES_1 " AND server IS NOT ?2 LIMIT 1",
 	[ST_MIXED] =
 		"SELECT 1 FROM node WHERE (uri = ?1 OR (uri >= ?1 || '/' AND uri < ?1 || '0')) "
 		"AND (server IS NOT ?2 OR source IS NOT ?3) LIMIT 1",
@@ -425,9 +551,20 @@ static int rows(struct ub_tree *t, unsigned id, int n, const char *a, const char
 
 int ub_store_begin(struct ub_tree *t)
 {
+	int err;
+
 	if (t->read_only)
 		return UB_E_USAGE; /* opened to read (UB_TREE_READ) */
-	return exec(t, "BEGIN IMMEDIATE");
+	deadline(t, true);
+	err = exec(t, "BEGIN IMMEDIATE");
+	t->busy = err && (sqlite3_errcode(t->db) & 0xFF) == SQLITE_BUSY;
+	deadline(t, false);
+	return err;
+}
+
+long long ub_store_busy(struct ub_tree *t)
+{
+	return t->busy ? t->busy_ms : 0;
 }
 
 int ub_store_commit(struct ub_tree *t)
@@ -514,9 +651,20 @@ int ub_store_check_capacity(struct ub_tree *t, char *why, size_t whylen)
 	return 0;
 }
 
-int ub_store_referenced(struct ub_tree *t, const char *uri)
+int ub_store_referrers(struct ub_tree *t, const char *uri,
+		       int (*cb)(const char *uri, const char *value, void *arg), void *arg)
 {
-	return one(t, ST_REFERENCED, 1, uri, NULL, NULL, NULL, 0);
+	sqlite3_stmt *st = stmt(t, ST_REFERRERS, 1, uri, NULL, NULL);
+	int rc, err = 0;
+
+	if (!st)
+		return UB_E_IO;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		err = cb(col(st, 0), col(st, 1), arg);
+	done(st);
+	if (err)
+		return err;
+	return rc == SQLITE_DONE ? 0 : UB_E_IO;
 }
 
 int ub_store_referenced_by_other(struct ub_tree *t, const char *uri, const char *server)
@@ -561,18 +709,6 @@ int ub_store_count_foreign(struct ub_tree *t, const char *root, const char *serv
 int ub_store_count_leaves(struct ub_tree *t, const char *root)
 {
 	return count(t, ST_LEAVES, root, NULL, 1);
-}
-
-static char *col(sqlite3_stmt *st, int i)
-{
-	return (char *)sqlite3_column_text(st, i);
-}
-
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? strdup((const char *)s) : NULL;
 }
 
 int ub_store_each(struct ub_tree *t, const char *root,
@@ -741,28 +877,14 @@ static int sqlite_fail(struct ub_tree *t, int rc, bool read_only, char *why, siz
 	return err;
 }
 
-int ub_store_open(struct ub_tree *t, const char *path, bool read_only,
-		  int (*verify)(void *arg, char *why, size_t whylen), void *arg, char *why,
-		  size_t whylen)
+/* The open's reads and writes once the file is SQLite's and checked: the
+ * schema checked, created or migrated (see ub_store_open). */
+static int open_schema(struct ub_tree *t, bool read_only,
+		       int (*verify)(void *arg, char *why, size_t whylen), void *arg, char *why,
+		       size_t whylen)
 {
-	int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-		    SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW;
 	int rc, version = 0, err;
 
-	t->max_nodes = UB_TREE_NODES_MAX;
-	t->max_text = UB_TREE_TEXT_MAX;
-	t->read_only = read_only;
-	/* NOFOLLOW: a symbolic link anywhere in path is refused (the caller
-	 * gives the directory as the kernel names it), and SQLite opens the
-	 * -wal and -shm with O_NOFOLLOW too */
-	if ((rc = sqlite3_open_v2(path, &t->db, flags, NULL)) != SQLITE_OK)
-		return sqlite_fail(t, t->db ? sqlite3_extended_errcode(t->db) : rc, read_only, why,
-				   whylen);
-	/* the file SQLite opened is the one checked, before it is read */
-	if ((err = verify(arg, why, whylen)))
-		return err;
-	sqlite3_extended_result_codes(t->db, 1);
-	sqlite3_busy_timeout(t->db, 5000);
 	/* SQLITE_OPEN_READWRITE falls back to reading when the file cannot
 	 * be written (an immutable file, say) */
 	if (!read_only && sqlite3_db_readonly(t->db, "main") == 1)
@@ -806,6 +928,38 @@ int ub_store_open(struct ub_tree *t, const char *path, bool read_only,
 	if (err)
 		return sqlite_fail(t, sqlite3_extended_errcode(t->db), false, why, whylen);
 	return 0;
+}
+
+int ub_store_open(struct ub_tree *t, const char *path, bool read_only,
+		  int (*verify)(void *arg, char *why, size_t whylen), void *arg, char *why,
+		  size_t whylen)
+{
+	int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+		    SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW;
+	int rc, err;
+
+	t->max_nodes = UB_TREE_NODES_MAX;
+	t->max_text = UB_TREE_TEXT_MAX;
+	t->read_only = read_only;
+	/* NOFOLLOW: a symbolic link anywhere in path is refused (the caller
+	 * gives the directory as the kernel names it), and SQLite opens the
+	 * -wal and -shm with O_NOFOLLOW too */
+	if ((rc = sqlite3_open_v2(path, &t->db, flags, NULL)) != SQLITE_OK)
+		return sqlite_fail(t, t->db ? sqlite3_extended_errcode(t->db) : rc, read_only, why,
+				   whylen);
+	/* the file SQLite opened is the one checked, before it is read */
+	if ((err = verify(arg, why, whylen)))
+		return err;
+	sqlite3_extended_result_codes(t->db, 1);
+	if (!t->busy_ms)
+		t->busy_ms = UB_STORE_BUSY_MS;
+	sqlite3_busy_handler(t->db, busy_wait, t);
+	deadline(t, true);
+	err = open_schema(t, read_only, verify, arg, why, whylen);
+	if (err && !t->busy)
+		t->busy = (sqlite3_errcode(t->db) & 0xFF) == SQLITE_BUSY;
+	deadline(t, false);
+	return err;
 }
 
 int ub_store_get(struct ub_tree *t, const char *uri, struct ub_tree_node *n)

@@ -19,9 +19,14 @@ struct ub_store_row {
 	const char *source; /* provenance; NULL for containers */
 };
 
+/* How long an open or a write transaction waits for another writer's
+ * lock, at most, before it fails (ub_store_busy). */
+#define UB_STORE_BUSY_MS 5000
+
 /* Open the database at path, a file tree.c has checked, named without a
  * symbolic link (SQLITE_OPEN_NOFOLLOW): WAL, synchronous FULL,
- * secure_delete, busy timeout 5 s, the schema created or migrated.
+ * secure_delete, one deadline of UB_STORE_BUSY_MS for waits on another
+ * writer, the schema created or migrated.
  * verify(arg) is called once SQLite has opened the file, before it reads
  * it, and again after the first read (the -wal and -shm opened), before
  * anything is written: its error ends the open.
@@ -42,6 +47,9 @@ int ub_store_get(struct ub_tree *t, const char *uri, struct ub_tree_node *n);
 int ub_store_count(struct ub_tree *t);
 
 int ub_store_begin(struct ub_tree *t); /* BEGIN IMMEDIATE; UB_E_USAGE when read_only */
+/* After a failed open or begin: the milliseconds it waited for another
+ * writer that held the lock all that time, or 0 when that was not why. */
+long long ub_store_busy(struct ub_tree *t);
 int ub_store_commit(struct ub_tree *t);
 void ub_store_rollback(struct ub_tree *t);
 
@@ -51,8 +59,8 @@ int ub_store_exists(struct ub_tree *t, const char *uri);
 /* The owner (ServerID) of the node at uri into out ("" for the device).
  * 1 found, 0 no such node. */
 int ub_store_owner(struct ub_tree *t, const char *uri, char *out, size_t max);
-/* The connectivity MOs (children of container) that server owns and
- * source wrote, through cb. */
+/* The connectivity MOs (children of container) that server (NULL: the
+ * device) owns and source wrote, through cb. */
 int ub_store_connmos_of(struct ub_tree *t, const char *container, const char *server,
 			const char *source, int (*cb)(const char *uri, void *arg), void *arg);
 /* Nodes and bytes of text the tree holds (in this transaction). */
@@ -60,10 +68,14 @@ int ub_store_size(struct ub_tree *t, long long *nodes, long long *text);
 /* 0, or UB_E_POLICY with why when the tree holds more than its capacity
  * (then the transaction must be rolled back). */
 int ub_store_check_capacity(struct ub_tree *t, char *why, size_t whylen);
-/* Does a leaf's value name uri or a node below it?  1, 0. */
-int ub_store_referenced(struct ub_tree *t, const char *uri);
-/* Does a leaf of a server other than server name uri or a node below it?
- * 1, 0. */
+/* The leaves that may name uri or a node below it (the reference index:
+ * a superset of ub_dm_is_reference, which the caller applies), in URI
+ * order, through cb. */
+int ub_store_referrers(struct ub_tree *t, const char *uri,
+		       int (*cb)(const char *uri, const char *value, void *arg), void *arg);
+/* Does a leaf of another party name uri or a node below it: of a server
+ * other than server, or of the device; of any server when server is NULL
+ * (the device)?  By the reference index.  1, 0. */
 int ub_store_referenced_by_other(struct ub_tree *t, const char *uri, const char *server);
 /* Does the subtree at root hold a node of another owner or source?  1, 0. */
 int ub_store_mixed(struct ub_tree *t, const char *root, const char *server, const char *source);

@@ -16,6 +16,7 @@
 #include "store.h"
 #include "tree.h"
 #include "tree_internal.h"
+#include "ub_apply.h"
 #include "ub_error.h"
 #include "ub_secret.h"
 
@@ -484,7 +485,7 @@ int ub_tree_get_as(struct ub_tree *t, const char *server_id, const char *uri,
 
 int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri, const char *value)
 {
-	char acl[UB_ACL_MAX + 1], why[200];
+	char acl[UB_ACL_MAX + 1], why[200], canon[UB_URI_MAX + 1], owner[UB_SERVER_ID_MAX + 1];
 	struct ub_tree_node n;
 	bool changed;
 	int err;
@@ -496,6 +497,7 @@ int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri
 		ub_tree_node_free(&n);
 		return UB_E_USAGE; /* interior nodes have no value */
 	}
+	snprintf(owner, sizeof(owner), "%s", n.server ? n.server : "");
 	ub_tree_node_free(&n);
 	/* the ServerID names the account's owner: a server that changed it
 	 * would own nodes under a name that is not its own */
@@ -511,9 +513,20 @@ int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri
 	/* what the tree holds can be exported as XML, and read back */
 	if (!value || !ub_dm_text_ok(value))
 		return UB_E_BAD_DATA;
+	/* a reference as a bootstrap's: in its one spelling, to what its
+	 * owner may name (apply's rule) */
+	if (ub_dm_is_reference(uri, value)) {
+		if (ub_uri_canon(value, canon, sizeof(canon), false, NULL, 0))
+			return UB_E_BAD_DATA;
+		value = canon;
+	}
 	if ((err = ub_store_begin(t)))
 		return err;
-	err = ub_store_set_value(t, uri, value, &changed);
+	if (ub_dm_is_reference(uri, value))
+		err = ub_apply_reference_ok(t, owner[0] ? owner : NULL, uri, value, why,
+					    sizeof(why));
+	if (!err)
+		err = ub_store_set_value(t, uri, value, &changed);
 	if (!err && changed)
 		err = ub_store_check_capacity(t, why, sizeof(why));
 	if (!err && changed)

@@ -45,6 +45,17 @@ struct ub_apply_opts {
 int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub_policy *pol,
 		  const struct ub_apply_opts *o, struct ub_apply_result *res, char *reason,
 		  size_t rlen);
+/* May the leaf at uri, owned by owner (NULL: the device), hold value, a
+ * reference in canonical form (ub_dm_is_reference, ub_uri_canon)?  The
+ * rule of apply, for a server's Replace: its own connectivity MOs or the
+ * device's, the device's only the device's, and none of the device's
+ * that leads to a server's.  0, or UB_E_POLICY (why says which), UB_E_IO,
+ * UB_E_NOMEM. */
+int ub_apply_reference_ok(struct ub_tree *t, const char *owner, const char *uri, const char *value,
+			  char *why, size_t wlen);
+/* A write transaction could not begin (err): its reason, another
+ * writer's lock (ub_store_busy) or err's message, into reason; err. */
+int ub_apply_begin_failed(struct ub_tree *t, int err, char *reason, size_t rlen);
 /* Add an account to res->accounts: 0 or UB_E_NOMEM. */
 int ub_apply_result_account(struct ub_apply_result *res, const char *uri);
 

@@ -106,7 +106,11 @@ bool ub_acl_allows(const char *acl, const char *cmd, const char *server_id);
 
 /* Get or Replace a leaf as server_id, under the ACL in force at it.
  * UB_E_POLICY when the ACL says no, and for Replace of an account's
- * ServerID leaf (Get only: the tree's ownership hangs on it). */
+ * ServerID leaf (Get only: the tree's ownership hangs on it).  A
+ * reference (PrefConRef, ConRef, ToConRef, a value that names a node) is
+ * stored in its one spelling ("ConnMO/x" as "./ConnMO/x"; another form,
+ * UB_E_BAD_DATA) and, as in a bootstrap, names only the leaf's owner's
+ * connectivity MOs or the device's (else UB_E_POLICY). */
 int ub_tree_get_as(struct ub_tree *t, const char *server_id, const char *uri,
 		   struct ub_tree_node *n);
 int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri,

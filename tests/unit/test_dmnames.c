@@ -125,6 +125,78 @@ static void text_and_names(void **state)
 	assert_true(ub_dm_is_address(ub_dm_layout(UB_DM11), "Addr"));
 }
 
+/* One spelling of a node URI: strict (a bootstrap) refuses every other
+ * form; lenient (what a tree already holds) resolves it. */
+static void canon(void **state)
+{
+	static const struct {
+		const char *in, *strict, *lenient; /* NULL: refused */
+	} c[] = {
+		{".", ".", "."},
+		{"./DMAcc/x", "./DMAcc/x", "./DMAcc/x"},
+		{"DMAcc/x", "./DMAcc/x", "./DMAcc/x"},
+		{"ConnMO/Internet/NAP", "./ConnMO/Internet/NAP", "./ConnMO/Internet/NAP"},
+		{"x", "./x", "./x"},
+		{"./ConnMO//x", NULL, "./ConnMO/x"},
+		{"./ConnMO/./x", NULL, "./ConnMO/x"},
+		{"./ConnMO/y/../x", NULL, "./ConnMO/x"},
+		{"./ConnMO/x/", NULL, "./ConnMO/x"},
+		{"ConnMO/x/.", NULL, "./ConnMO/x"},
+		{"./ConnMO/..", NULL, "."},
+		{"./", NULL, "."},
+		{"././x", NULL, "./x"},
+		{"./..", NULL, NULL},
+		{"./ConnMO/../../x", NULL, NULL},
+		{"..", NULL, NULL},
+		{"", NULL, NULL},
+		{"/ConnMO/x", NULL, NULL},
+		{"//x", NULL, NULL},
+		{"./a\nb", NULL, NULL},
+		{"./ a", NULL, NULL},
+		{"./a/ /b", NULL, NULL},
+	};
+	char out[UB_URI_MAX + 1], big[UB_URI_MAX + 8], why[80];
+	size_t i;
+	int k;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		for (k = 0; k < 2; k++) {
+			const char *want = k ? c[i].lenient : c[i].strict;
+			int err = ub_uri_canon(c[i].in, out, sizeof(out), k, why, sizeof(why));
+
+			if (want ? err || strcmp(out, want) : err != UB_E_BAD_DATA)
+				fail_msg("'%s' %s: %d '%s', not '%s'", c[i].in,
+					 k ? "lenient" : "strict", err, err ? why : out,
+					 want ? want : "refused");
+		}
+	/* 1024 bytes after "./" is added: 1022 of a relative URI */
+	memset(big, 'x', sizeof(big));
+	big[UB_URI_MAX - 2] = '\0';
+	assert_int_equal(ub_uri_canon(big, out, sizeof(out), false, NULL, 0), 0);
+	big[UB_URI_MAX - 2] = 'x';
+	big[UB_URI_MAX - 1] = '\0';
+	assert_int_equal(ub_uri_canon(big, out, sizeof(out), false, why, sizeof(why)),
+			 UB_E_BAD_DATA);
+	assert_non_null(strstr(why, "1024"));
+	/* the one table of references */
+	assert_true(ub_dm_is_reference("./DMAcc/x/PrefConRef", "Internet"));
+	assert_true(ub_dm_is_reference("./DMAcc/x/ToConRef/1/ConRef", "ConnMO/x"));
+	assert_true(ub_dm_is_reference("./SyncML/DMAcc/x/ConRef", "SyncML/Con/x"));
+	assert_true(ub_dm_is_reference("./ConnMO/p/PX/ToConRef", "./ConnMO/n"));
+	assert_true(ub_dm_is_reference("./ConnMO/p/PX/toconref", "n"));
+	assert_true(ub_dm_is_reference("./DMAcc/x/Ext/Any", "./ConnMO/x"));
+	assert_true(ub_dm_is_reference("./DMAcc/x/Ext/Any", "ConnMO/x"));
+	assert_true(ub_dm_is_reference("./DMAcc/x/Ext/Any", "DMAcc/y/ServerID"));
+	assert_false(ub_dm_is_reference("./DMAcc/x/Name", "TCP/IP"));
+	assert_false(ub_dm_is_reference("./DMAcc/x/Name", "ConnMO"));
+	assert_false(ub_dm_is_reference("./DMAcc/x/PrefConRef", ""));
+	assert_false(ub_dm_is_reference("./DMAcc/x/PrefConRef", NULL));
+	assert_false(ub_dm_is_reference("./DMAcc/x/AppAuth/1/AAuthSecret", "./ConnMO/x"));
+	assert_false(ub_dm_is_reference("./DMAcc/x/ServerID", "./ConnMO/x"));
+	assert_false(ub_dm_is_reference("./LwM2M/0/0/0", "./ConnMO/x"));
+}
+
 /* A plan from "uri=value" / "uri" (interior) strings. */
 static void make(struct ub_plan *p, enum ub_plan_kind kind, const char *const *nodes)
 {
@@ -287,9 +359,10 @@ static void model_shapes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(acl_grammar),	  cmocka_unit_test(server_ids),
-		cmocka_unit_test(uris),		  cmocka_unit_test(text_and_names),
-		cmocka_unit_test(model_refusals), cmocka_unit_test(model_shapes),
+		cmocka_unit_test(acl_grammar),	cmocka_unit_test(server_ids),
+		cmocka_unit_test(uris),		cmocka_unit_test(text_and_names),
+		cmocka_unit_test(canon),	cmocka_unit_test(model_refusals),
+		cmocka_unit_test(model_shapes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

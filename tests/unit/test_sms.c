@@ -704,7 +704,7 @@ static void migrate_from_v4(void **state)
 		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL),
 				 SQLITE_OK);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		assert_int_equal(sqlite3_column_int(st, 0), 5);
+		assert_int_equal(sqlite3_column_int(st, 0), 6);
 		sqlite3_finalize(st);
 	}
 	sqlite3_close(db);

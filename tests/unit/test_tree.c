@@ -1039,6 +1039,509 @@ static void dangling_reference_not_handed_over(void **state)
 	ub_tree_node_free(&n);
 }
 
+/* --- one spelling of a URI; the device a party; bounded shared state --- */
+
+/* A plan of kind from lines "URI=VALUE" ("URI" alone: an interior node),
+ * under the bootstrap model: 0, or the model's refusal in reason. */
+static int plan_lines(enum ub_plan_kind kind, const char *const *lines, struct ub_plan *p,
+		      char *reason, size_t rlen)
+{
+	const char *eq;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	for (i = 0; lines[i]; i++) {
+		struct ub_plan_node *n;
+
+		p->nodes = realloc(p->nodes, (p->nnodes + 1) * sizeof(*p->nodes));
+		assert_non_null(p->nodes);
+		n = &p->nodes[p->nnodes++];
+		memset(n, 0, sizeof(*n));
+		n->mo = -1;
+		eq = strchr(lines[i], '=');
+		n->uri = eq ? strndup(lines[i], (size_t)(eq - lines[i])) : strdup(lines[i]);
+		n->format = strdup(eq ? "chr" : "node");
+		n->value = eq ? strdup(eq + 1) : NULL;
+	}
+	return ub_plan_model(p, UB_MODEL_BOOTSTRAP, reason, rlen);
+}
+
+/* The plan of lines applied as source: 0 or the error, why in reason. */
+static int boot_as(enum ub_plan_kind kind, const char *source, const char *const *lines,
+		   struct ub_apply_result *r, char *reason, size_t rlen)
+{
+	struct ub_apply_opts o = {.source = source};
+	struct ub_plan p;
+	int err;
+
+	reason[0] = '\0';
+	err = plan_lines(kind, lines, &p, reason, rlen);
+	if (!err)
+		err = ub_tree_apply(t, &p, &pol, &o, r, reason, rlen);
+	if (err && getenv("UB_DEBUG"))
+		fprintf(stderr, "boot_as %s: %d %s\n", lines[0], err, reason);
+	ub_plan_free(&p);
+	return err;
+}
+
+#define LINES(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define PUSH(kind, ...) boot_as(kind, "push", LINES(__VA_ARGS__), &r, reason, sizeof(reason))
+/* server-a's account and ConnMO, with its APN's credentials */
+#define SERVER_A                                                                 \
+	"./DMAcc/a/ServerID=server-a", "./DMAcc/a/PrefConRef=./ConnMO/Internet", \
+		"./ConnMO/Internet/NAP/Addr=apn.a.example",                      \
+		"./ConnMO/Internet/NAP/AuthInfo/AuthSecret=a-apn-secret"
+
+/* OMA-TS-DM_TND 1.2 clause 5: "ConnMO/Internet" names ./ConnMO/Internet.
+ * server-b's relative reference to server-a's ConnMO is one to another
+ * server's connectivity (it was applied: every check matched "./" only). */
+static void relative_reference_to_other_connmo(void **state)
+{
+	struct ub_apply_result r = {0};
+	char reason[300];
+
+	(void)state;
+	assert_int_equal(PUSH(UB_PLAN_DM12, SERVER_A), 0);
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/b/ServerID=server-b",
+			      "./DMAcc/b/PrefConRef=ConnMO/Internet"),
+			 UB_E_POLICY);
+	assert_non_null(strstr(reason, "connectivity MO of another server"));
+	assert_null(value_of("./DMAcc/b/ServerID"));
+	/* nor through a server's Replace of its own reference */
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/b/ServerID=server-b",
+			      "./DMAcc/b/PrefConRef=ConnMO/B", "./ConnMO/B/NAP/Addr=apn.b"),
+			 0);
+	assert_int_equal(
+		ub_tree_replace_as(t, "server-b", "./DMAcc/b/PrefConRef", "ConnMO/Internet/NAP"),
+		UB_E_POLICY);
+	assert_int_equal(ub_tree_replace_as(t, "server-b", "./DMAcc/b/PrefConRef", "./ConnMO//B"),
+			 UB_E_BAD_DATA);
+	assert_int_equal(ub_tree_replace_as(t, "server-b", "./DMAcc/b/PrefConRef", "ConnMO/B"), 0);
+	assert_string_equal(value_of("./DMAcc/b/PrefConRef"), "./ConnMO/B");
+	ub_apply_result_free(&r);
+}
+
+/* server-b's own ConnMO whose name server-a holds is renamed, and its
+ * relative reference follows it (it kept naming server-a's). */
+static void relative_reference_follows_rename(void **state)
+{
+	struct ub_apply_result r = {0};
+	char reason[300];
+	struct ub_tree_node n;
+
+	(void)state;
+	assert_int_equal(PUSH(UB_PLAN_DM12, SERVER_A), 0);
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/b/ServerID=server-b",
+			      "./DMAcc/b/PrefConRef=ConnMO/Internet",
+			      "./ConnMO/Internet/NAP/Addr=apn.b.example"),
+			 0);
+	assert_int_equal(r.nrenamed, 1);
+	assert_string_equal(r.renamed[0].to, "./ConnMO/Internet1");
+	assert_string_equal(value_of("./DMAcc/b/PrefConRef"), "./ConnMO/Internet1");
+	assert_int_equal(ub_tree_get(t, "./ConnMO/Internet1/NAP/Addr", &n), 0);
+	assert_string_equal(n.server, "server-b");
+	ub_tree_node_free(&n);
+	ub_apply_result_free(&r);
+}
+
+/* server-c's relative reference names ./ConnMO/Z, which nothing holds:
+ * server-a's ConnMO Z goes elsewhere (it came to sit there). */
+static void relative_dangling_reference_not_handed_over(void **state)
+{
+	struct ub_apply_result r = {0};
+	char reason[300];
+
+	(void)state;
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/c/ServerID=server-c",
+			      "./DMAcc/c/ToConRef/1/ConRef=ConnMO/Z"),
+			 0);
+	assert_string_equal(value_of("./DMAcc/c/ToConRef/1/ConRef"), "./ConnMO/Z");
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/a/ServerID=server-a",
+			      "./DMAcc/a/PrefConRef=./ConnMO/Z",
+			      "./ConnMO/Z/NAP/AuthInfo/AuthSecret=a-apn-secret"),
+			 0);
+	assert_null(value_of("./ConnMO/Z/NAP/AuthInfo/AuthSecret"));
+	assert_string_equal(value_of("./ConnMO/Z1/NAP/AuthInfo/AuthSecret"), "a-apn-secret");
+	assert_string_equal(value_of("./DMAcc/a/PrefConRef"), "./ConnMO/Z1");
+	ub_apply_result_free(&r);
+}
+
+/* server-a's second bootstrap still names its ConnMO X, relatively: X is
+ * referenced and stays (it was removed as unreferenced). */
+static void relative_reference_keeps_connmo(void **state)
+{
+	struct ub_apply_result r = {0};
+	char reason[300];
+
+	(void)state;
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/a/ServerID=server-a",
+			      "./DMAcc/a/PrefConRef=ConnMO/X", "./ConnMO/X/NAP/Addr=apn.a"),
+			 0);
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/a/ServerID=server-a", "./DMAcc/a/Name=two",
+			      "./DMAcc/a/PrefConRef=ConnMO/X"),
+			 0);
+	assert_int_equal(r.nremoved, 0);
+	assert_string_equal(value_of("./ConnMO/X/NAP/Addr"), "apn.a");
+	/* and a ConnMO that names itself, or two that name each other, are
+	 * still removed when nothing else names them */
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/a/ServerID=server-a",
+			      "./DMAcc/a/PrefConRef=./ConnMO/X", "./ConnMO/S/ToConRef=./ConnMO/S",
+			      "./ConnMO/P/ToConRef=./ConnMO/Q", "./ConnMO/Q/ToConRef=./ConnMO/P"),
+			 0);
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/a/ServerID=server-a", "./DMAcc/a/Name=four",
+			      "./DMAcc/a/PrefConRef=./ConnMO/X"),
+			 0);
+	assert_int_equal(r.nremoved, 3);
+	assert_null(value_of("./ConnMO/S/ToConRef"));
+	assert_null(value_of("./ConnMO/P/ToConRef"));
+	assert_string_equal(value_of("./ConnMO/X/NAP/Addr"), "apn.a");
+	ub_apply_result_free(&r);
+}
+
+/* Every reference in one spelling: relative ones made absolute, other
+ * forms refused naming the node; node URIs likewise. */
+static void one_spelling(void **state)
+{
+	static const char *const bad[] = {
+		"./ConnMO//Internet",
+		"./ConnMO/./Internet",
+		"./ConnMO/x/../Internet",
+		"./ConnMO/Internet/",
+		"ConnMO//Internet",
+		"ConnMO/Internet/..",
+		"./",
+		"/ConnMO/Internet",
+	};
+	struct ub_apply_result r = {0};
+	char reason[300], line[100];
+	struct ub_plan p;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(line, sizeof(line), "./DMAcc/b/PrefConRef=%s", bad[i]);
+		if (plan_lines(UB_PLAN_DM12, LINES("./DMAcc/b/ServerID=server-b", line), &p, reason,
+			       sizeof(reason)) != UB_E_BAD_DATA ||
+		    !strstr(reason, "./DMAcc/b/PrefConRef"))
+			fail_msg("PrefConRef %s: '%s'", bad[i], reason);
+		ub_plan_free(&p);
+		/* any leaf whose value names a node: the CP mapping's
+		 * PX/ToConRef, a vendor's leaf */
+		snprintf(line, sizeof(line), "./ConnMO/P/PX/ToConRef=%s", bad[i]);
+		if (plan_lines(UB_PLAN_CP, LINES(line), &p, reason, sizeof(reason)) !=
+		    UB_E_BAD_DATA)
+			fail_msg("ToConRef %s: '%s'", bad[i], reason);
+		ub_plan_free(&p);
+	}
+	assert_int_equal(
+		plan_lines(UB_PLAN_DM12,
+			   LINES("./DMAcc/b/ServerID=server-b", "./DMAcc/b/Ext/Note=./ConnMO/x/"),
+			   &p, reason, sizeof(reason)),
+		UB_E_BAD_DATA);
+	ub_plan_free(&p);
+	/* relative node URIs and references become absolute; text that
+	 * names no node stays as it is */
+	assert_int_equal(PUSH(UB_PLAN_DM12, "DMAcc/b/ServerID=server-b",
+			      "DMAcc/b/PrefConRef=ConnMO/B", "ConnMO/B/NAP/Addr=apn.b",
+			      "./DMAcc/b/Name=TCP/IP and ConnMO", "./DMAcc/b/Ext/Ref=DMAcc/b/Name"),
+			 0);
+	assert_string_equal(value_of("./DMAcc/b/PrefConRef"), "./ConnMO/B");
+	assert_string_equal(value_of("./DMAcc/b/Name"), "TCP/IP and ConnMO");
+	assert_string_equal(value_of("./DMAcc/b/Ext/Ref"), "./DMAcc/b/Name");
+	assert_string_equal(value_of("./ConnMO/B/NAP/Addr"), "apn.b");
+	/* a node given in both spellings is one node given twice */
+	assert_int_equal(plan_lines(UB_PLAN_DM12,
+				    LINES("./DMAcc/d/ServerID=d", "DMAcc/d/ServerID=d"), &p, reason,
+				    sizeof(reason)),
+			 UB_E_BAD_DATA);
+	assert_non_null(strstr(reason, "given twice"));
+	ub_plan_free(&p);
+	/* DM 1.1.2 */
+	assert_int_equal(PUSH(UB_PLAN_DM11, "./SyncML/DMAcc/l/ServerId=legacy",
+			      "./SyncML/DMAcc/l/ConRef=SyncML/Con/gprs",
+			      "./SyncML/Con/gprs/NAP/Addr=apn.l"),
+			 0);
+	assert_string_equal(value_of("./SyncML/DMAcc/l/ConRef"), "./SyncML/Con/gprs");
+	/* a secret is a value: never read as a reference */
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/s/ServerID=server-s",
+			      "./DMAcc/s/AppAuth/1/AAuthSecret=ConnMO//x/"),
+			 0);
+	assert_string_equal(value_of("./DMAcc/s/AppAuth/1/AAuthSecret"), "ConnMO//x/");
+	ub_apply_result_free(&r);
+}
+
+/* A tree that an older version wrote holds references in other
+ * spellings: schema 6 rewrites them once, so the index and every check
+ * see them. */
+static void migrate_v5_references(void **state)
+{
+	struct ub_apply_result r = {0};
+	char reason[300];
+	sqlite3 *db;
+
+	(void)state;
+	assert_int_equal(PUSH(UB_PLAN_DM12, SERVER_A, "./DMAcc/a/Ext/Ref=./ConnMO/Internet/NAP",
+			      "./DMAcc/a/Ext/Up=./ConnMO/Internet/NAP",
+			      "./DMAcc/a/Ext/Root=./ConnMO/Internet/NAP"),
+			 0);
+	ub_tree_close(t);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(
+			db,
+			"UPDATE node SET value = 'ConnMO/Free' WHERE uri = './DMAcc/a/PrefConRef';"
+			"UPDATE node SET value = './ConnMO//Internet/NAP/' WHERE uri = "
+			"'./DMAcc/a/Ext/Ref';"
+			"UPDATE node SET value = './ConnMO/x/../Internet' WHERE uri = "
+			"'./DMAcc/a/Ext/Up';"
+			"UPDATE node SET value = './ConnMO/../../x' WHERE uri = "
+			"'./DMAcc/a/Ext/Root';"
+			"UPDATE node SET value = 'a-apn-secret/' WHERE uri = "
+			"'./ConnMO/Internet/NAP/AuthInfo/AuthSecret';"
+			"DROP INDEX IF EXISTS node_reference; PRAGMA user_version = 5;",
+			NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(ub_tree_open(path, &t), 0);
+	assert_string_equal(value_of("./DMAcc/a/PrefConRef"), "./ConnMO/Free");
+	assert_string_equal(value_of("./DMAcc/a/Ext/Ref"), "./ConnMO/Internet/NAP");
+	assert_string_equal(value_of("./DMAcc/a/Ext/Up"), "./ConnMO/Internet");
+	assert_string_equal(value_of("./DMAcc/a/Ext/Root"), "./ConnMO/../../x");
+	assert_string_equal(value_of("./ConnMO/Internet/NAP/AuthInfo/AuthSecret"), "a-apn-secret/");
+	/* the migrated reference is seen: server-b's ConnMO Free goes elsewhere */
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/b/ServerID=server-b",
+			      "./DMAcc/b/PrefConRef=./ConnMO/Free", "./ConnMO/Free/NAP/Addr=b"),
+			 0);
+	assert_string_equal(value_of("./DMAcc/b/PrefConRef"), "./ConnMO/Free1");
+	/* the value the migration could not read is refused by an import,
+	 * naming the node, not taken in another spelling */
+	{
+		char copy_path[80], *x = export_of(t);
+		struct ub_tree *copy;
+
+		snprintf(copy_path, sizeof(copy_path), "%s-copy", path);
+		unlink(copy_path);
+		assert_int_equal(ub_tree_open(copy_path, &copy), 0);
+		assert_int_equal(put_tnds(copy, x, false, reason, sizeof(reason)), UB_E_BAD_DATA);
+		assert_non_null(strstr(reason, "./DMAcc/a/Ext/Root"));
+		ub_tree_close(copy);
+		unlink(copy_path);
+		free(x);
+	}
+	ub_apply_result_free(&r);
+}
+
+/* The device is a party: an OMA CP push with connectivity only (no w7)
+ * does not land at a name server-a's account names (it did: a server's
+ * ConnMO was renamed there, the device's was not), and names no server's
+ * connectivity (a PXLOGICAL's PX/ToConRef to server-a's APN was applied,
+ * and server-b then used it through the device's proxy). */
+static void device_connectivity_is_a_party(void **state)
+{
+	struct ub_apply_result r = {0};
+	char reason[300];
+	struct ub_tree_node n;
+
+	(void)state;
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/a/ServerID=server-a",
+			      "./DMAcc/a/PrefConRef=./ConnMO/APN1",
+			      "./DMAcc/a/ToConRef/1/ConRef=./ConnMO/Internet",
+			      "./ConnMO/Internet/NAP/AuthInfo/AuthSecret=a-apn-secret"),
+			 0);
+	assert_int_equal(PUSH(UB_PLAN_CP, "./ConnMO/APN1/PX/Addr=proxy.evil.example"), 0);
+	assert_int_equal(ub_tree_get(t, "./ConnMO/APN1", &n), UB_E_NOT_FOUND);
+	assert_int_equal(ub_tree_get(t, "./ConnMO/APN11/PX/Addr", &n), 0);
+	assert_null(n.server);
+	ub_tree_node_free(&n);
+	assert_int_equal(PUSH(UB_PLAN_CP, "./ConnMO/PX1/PX/Addr=proxy.evil.example",
+			      "./ConnMO/PX1/PX/ToConRef=./ConnMO/Internet"),
+			 UB_E_POLICY);
+	assert_non_null(strstr(reason, "the device's connectivity names only the device's"));
+	assert_int_equal(PUSH(UB_PLAN_CP, "./ConnMO/PX1/PX/ToConRef=ConnMO/Internet"), UB_E_POLICY);
+	/* the device's own: fine, and any server may name them */
+	assert_int_equal(PUSH(UB_PLAN_CP, "./ConnMO/PX1/PX/ToConRef=./ConnMO/NAP1",
+			      "./ConnMO/NAP1/NAP/Addr=apn.device"),
+			 0);
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/b/ServerID=server-b",
+			      "./DMAcc/b/PrefConRef=./ConnMO/PX1"),
+			 0);
+	ub_apply_result_free(&r);
+}
+
+/* A chain: a device proxy that an older version let name server-a's APN;
+ * whoever names the proxy would reach server-a's APN and credentials
+ * (server-b's account was applied). */
+static void no_chain_to_another_party(void **state)
+{
+	struct ub_apply_result r = {0};
+	char reason[300];
+
+	(void)state;
+	assert_int_equal(PUSH(UB_PLAN_DM12, SERVER_A), 0);
+	assert_int_equal(
+		sqlite3_exec(t->db,
+			     "INSERT INTO node(uri, parent, format, value, source) VALUES"
+			     "('./ConnMO/DevPX', './ConnMO', 'node', NULL, 'push'),"
+			     "('./ConnMO/DevPX/PX', './ConnMO/DevPX', 'node', NULL, 'push'),"
+			     "('./ConnMO/DevPX/PX/ToConRef', './ConnMO/DevPX/PX', 'chr', "
+			     "'./ConnMO/DevNAP', 'push'),"
+			     "('./ConnMO/DevNAP', './ConnMO', 'node', NULL, 'push'),"
+			     "('./ConnMO/DevNAP/ToConRef', './ConnMO/DevNAP', 'chr', "
+			     "'./ConnMO/Internet/NAP', 'push')",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/b/ServerID=server-b",
+			      "./DMAcc/b/PrefConRef=./ConnMO/DevPX"),
+			 UB_E_POLICY);
+	assert_non_null(strstr(reason, "leads to ./ConnMO/Internet"));
+	assert_null(value_of("./DMAcc/b/ServerID"));
+	assert_int_equal(PUSH(UB_PLAN_CP, "./ConnMO/PX2/PX/ToConRef=./ConnMO/DevPX"), UB_E_POLICY);
+	ub_apply_result_free(&r);
+}
+
+/* Pushed connectivity of the device never fills the tree: each
+ * connectivity-only push replaces the earlier ones' (33 of them filled
+ * the tree's capacity, and every later bootstrap was refused), but for
+ * what an account still names, and a push of the same again changes
+ * nothing. */
+static void connectivity_pushes_replace(void **state)
+{
+	struct ub_apply_result r = {0};
+	char reason[300], l[4][64];
+	int i, before;
+
+	(void)state;
+	assert_int_equal(PUSH(UB_PLAN_CP, "./ConnMO/N0/NAP/Addr=apn.0", "./ConnMO/P0/PX/Addr=p0",
+			      "./ConnMO/P0/PX/ToConRef=./ConnMO/N0"),
+			 0);
+	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/a/ServerID=server-a",
+			      "./DMAcc/a/PrefConRef=./ConnMO/N0"),
+			 0);
+	before = ub_tree_count(t);
+	/* room for one such push more (9 nodes), not two */
+	t->max_nodes = before + 9;
+	for (i = 1; i <= 33; i++) {
+		snprintf(l[0], sizeof(l[0]), "./ConnMO/N%d/NAP/Addr=apn.%d", i, i);
+		snprintf(l[1], sizeof(l[1]), "./ConnMO/P%d/PX/ToConRef=./ConnMO/Q%d", i, i);
+		snprintf(l[2], sizeof(l[2]), "./ConnMO/Q%d/PX/ToConRef=./ConnMO/P%d", i, i);
+		if (PUSH(UB_PLAN_CP, l[0], l[1], l[2]))
+			fail_msg("push %d: %s", i, reason);
+	}
+	/* N0, named by server-a's account, stays; P0 (4 nodes) went; the
+	 * last push's 9 are there */
+	assert_string_equal(value_of("./ConnMO/N0/NAP/Addr"), "apn.0");
+	assert_null(value_of("./ConnMO/P0/PX/Addr"));
+	assert_null(value_of("./ConnMO/N32/NAP/Addr"));
+	assert_string_equal(value_of("./ConnMO/N33/NAP/Addr"), "apn.33");
+	assert_int_equal(ub_tree_count(t), before - 4 + 9);
+	/* the same again: nothing written */
+	assert_int_equal(PUSH(UB_PLAN_CP, l[0], l[1], l[2]), 0);
+	assert_true(r.unchanged);
+	/* the card's bootstrap still fits */
+	t->max_nodes = UB_TREE_NODES_MAX;
+	assert_int_equal(card("89", "tests/fixtures/dm12-tnds.wbxml", "d1", false, &r), 0);
+	ub_apply_result_free(&r);
+}
+
+/* One push holding Internet, Internet1 ... Internet999 (a 20 KiB CP
+ * document) does not make a later ConnMO Internet fail for want of a
+ * name ("no free name"): it goes to the next free one. */
+static void rename_never_runs_out(void **state)
+{
+	struct ub_apply_result r = {0};
+	const char **lines = calloc(1002, sizeof(*lines));
+	char reason[300], (*l)[32] = calloc(1001, sizeof(*l));
+	struct ub_plan p;
+	int i;
+
+	(void)state;
+	assert_non_null(lines);
+	assert_non_null(l);
+	for (i = 0; i < 1000; i++) {
+		snprintf(l[i], sizeof(l[i]),
+			 i ? "./ConnMO/Internet%d/ID=x" : "./ConnMO/Internet/ID=x", i);
+		lines[i] = l[i];
+	}
+	assert_int_equal(boot_as(UB_PLAN_CP, "push", lines, &r, reason, sizeof(reason)), 0);
+	assert_int_equal(PUSH(UB_PLAN_DM12, SERVER_A), 0);
+	assert_string_equal(value_of("./DMAcc/a/PrefConRef"), "./ConnMO/Internet1000");
+	assert_string_equal(value_of("./ConnMO/Internet1000/NAP/AuthInfo/AuthSecret"),
+			    "a-apn-secret");
+	/* names of this plan are not given twice either: Internet1 and
+	 * Internet + 1 + 1, Internet11 */
+	assert_int_equal(
+		plan_lines(UB_PLAN_DM12,
+			   LINES("./DMAcc/b/ServerID=server-b", "./ConnMO/Internet/ID=b",
+				 "./ConnMO/Internet1/ID=b1", "./ConnMO/Internet10001/ID=c"),
+			   &p, reason, sizeof(reason)),
+		0);
+	{
+		struct ub_apply_opts o = {.source = "push"};
+
+		assert_int_equal(ub_tree_apply(t, &p, &pol, &o, &r, reason, sizeof(reason)), 0);
+	}
+	ub_plan_free(&p);
+	assert_int_equal(r.nrenamed, 2);
+	assert_string_not_equal(r.renamed[0].to, r.renamed[1].to);
+	free(lines);
+	free(l);
+	ub_apply_result_free(&r);
+}
+
+/* The steps SQLite took in full scans of a table, in the statements of
+ * the tree's connection since the last call. */
+static long long fullscan_steps(struct ub_tree *tr)
+{
+	sqlite3_stmt *st = NULL;
+	long long n = 0;
+
+	while ((st = sqlite3_next_stmt(tr->db, st)))
+		n += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
+	return n;
+}
+
+/* A push of ConnMOs into a tree of 200 or 20000 leaves with values: the
+ * checks that a name is free (named by another party?) and the removal
+ * of what nothing names look references up by an index, so the rows
+ * read in full scans do not grow with the tree (they read every value
+ * inside the write transaction: one 18 KiB push on a full tree held the
+ * write lock 16 s). */
+static void reference_lookups_by_index(void **state)
+{
+	static const int sizes[] = {200, 20000};
+	struct ub_apply_result r = {0};
+	char reason[300];
+	long long steps[2];
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		char sql[400];
+
+		assert_int_equal(
+			sqlite3_exec(t->db, "DELETE FROM node WHERE uri <> '.'", NULL, NULL, NULL),
+			SQLITE_OK);
+		snprintf(sql, sizeof(sql),
+			 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+			 "%d) INSERT INTO node(uri, parent, format, value, server, source) "
+			 "SELECT './V' || i, '.', 'chr', CASE i %% 2 WHEN 0 THEN './ConnMO/Y' || "
+			 "i ELSE 'v' END, 'server-v', 'import' FROM n",
+			 sizes[k]);
+		assert_int_equal(sqlite3_exec(t->db, sql, NULL, NULL, NULL), SQLITE_OK);
+		assert_int_equal(PUSH(UB_PLAN_DM12, SERVER_A, "./ConnMO/Y2/ID=y"), 0);
+		fullscan_steps(t);
+		assert_int_equal(PUSH(UB_PLAN_DM12, SERVER_A, "./DMAcc/a/Name=again",
+				      "./ConnMO/Y4/ID=y", "./ConnMO/Z/ID=z"),
+				 0);
+		steps[k] = fullscan_steps(t);
+	}
+	if (steps[1] != steps[0])
+		fail_msg("rows read in full scans: %lld with %d leaves, %lld with %d", steps[0],
+			 sizes[0], steps[1], sizes[1]);
+	ub_apply_result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1062,6 +1565,19 @@ int main(void)
 		cmocka_unit_test_setup_teardown(import_connmo_owner_is_its_acl, setup, teardown),
 		cmocka_unit_test_setup_teardown(dangling_reference_not_handed_over, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(relative_reference_to_other_connmo, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(relative_reference_follows_rename, setup, teardown),
+		cmocka_unit_test_setup_teardown(relative_dangling_reference_not_handed_over, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(relative_reference_keeps_connmo, setup, teardown),
+		cmocka_unit_test_setup_teardown(one_spelling, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrate_v5_references, setup, teardown),
+		cmocka_unit_test_setup_teardown(device_connectivity_is_a_party, setup, teardown),
+		cmocka_unit_test_setup_teardown(no_chain_to_another_party, setup, teardown),
+		cmocka_unit_test_setup_teardown(connectivity_pushes_replace, setup, teardown),
+		cmocka_unit_test_setup_teardown(rename_never_runs_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(reference_lookups_by_index, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("device tree", tests, NULL, NULL);
