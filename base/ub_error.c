@@ -42,6 +42,9 @@ static const struct {
 	[-UB_E_IO] = {"io", "input/output error"},
 	[-UB_E_NOT_SUPPORTED] = {"not-supported", "not supported"},
 	[-UB_E_INTERNAL] = {"internal", "internal error (a bug)"},
+	[-UB_E_NO_INPUT] = {"no-input", "the file to read is not there or cannot be read"},
+	[-UB_E_CANT_CREATE] = {"cannot-create", "the file cannot be created or written"},
+	[-UB_E_CONFIG] = {"config", "configuration error"},
 };
 
 static int ub_err_index(int err)

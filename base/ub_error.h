@@ -41,7 +41,10 @@ enum ub_err {
 	UB_E_IO = -26,		  /* file or socket I/O */
 	UB_E_NOT_SUPPORTED = -27, /* not implemented / not known */
 	UB_E_INTERNAL = -28,	  /* a bug */
-	UB_E__COUNT = 29
+	UB_E_NO_INPUT = -29,	  /* a file to read is not there or not readable */
+	UB_E_CANT_CREATE = -30,	  /* a file cannot be created or written */
+	UB_E_CONFIG = -31,	  /* the configuration (a policy file) is missing or wrong */
+	UB_E__COUNT = 32
 };
 
 /* Stable machine name, e.g. "card-removed"; never NULL. */
