@@ -74,6 +74,33 @@ int ub_secret_path_private(const char *path, bool optional, bool must_own, char 
  * kept), with why filled. */
 int ub_secret_create_private(const char *path, char *why, size_t whylen);
 
+/* A file written whole that holds secrets (a backup of the tree, a push
+ * holding an AAuthSecret), put in place atomically: the data goes into a
+ * new file "<path>.XXXXXX" in path's directory, created with O_EXCL and
+ * mode 0600 whatever the umask (never a link, never a file someone else
+ * opened before), and ub_secret_out_commit renames it over path.  Nobody
+ * ever sees a half-written file at path, nor a mode that lets them read. */
+struct ub_secret_out {
+	int fd; /* where to write; -1 once committed or aborted */
+	char path[4096];
+	char tmp[4096 + 8];
+};
+
+/* Refused, before anything is created: path a symbolic link (a link
+ * planted in a shared directory would otherwise decide what is
+ * replaced), or an existing file that is not a regular file or is owned
+ * by another user.  Returns 0 (o->fd open for writing, O_CLOEXEC),
+ * UB_E_POLICY or UB_E_IO (errno kept), with why filled. */
+int ub_secret_out_open(struct ub_secret_out *o, const char *path, char *why, size_t whylen);
+
+/* fsync the data, close o->fd, rename the file over path.  On failure the
+ * new file is removed and path left as it was.  Returns 0 or UB_E_IO. */
+int ub_secret_out_commit(struct ub_secret_out *o, char *why, size_t whylen);
+
+/* Close o->fd and remove the new file (after a failed write); nothing
+ * when committed already. */
+void ub_secret_out_abort(struct ub_secret_out *o);
+
 /* Keep the process's memory, which holds PINs and keys, off the disk:
  * the core file size limit (soft and hard) to 0 and the process not
  * dumpable (prctl PR_SET_DUMPABLE 0: no core dump whatever the limit, and
