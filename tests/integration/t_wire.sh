@@ -187,7 +187,7 @@ check "…what Kannel delivers decodes to our push, ref and parts intact, and ve
 	"$(j "[len(d['tpdus']), d['tpdus'][0]['ref'], d['tpdus'][0]['originator'], d['messages'][0]['mac']]" "$TMP/ota.json") $(verify "$(m "['body']")" "$(m "['content_type']")" all --user-pin 1234)" \
 	'[5, 77, "4930123", "1E693C3D758941815B50BD6EC0F053D47A29628C"] 0 verified'
 check "sendsms with a wrong password: the gateway's refusal is reported" sh -c \
-	"UICCBOOT_KANNEL_USERNAME=$KANNEL_USER UICCBOOT_KANNEL_PASSWORD=wrong $UB sms send $W/cp-small.xml --kannel $KANNEL_SENDSMS --to $MSISDN 2>$TMP/kerr; [ \$? != 0 ] && grep -q 'HTTP 403' $TMP/kerr"
+	"UICCBOOT_KANNEL_USERNAME=$KANNEL_USER UICCBOOT_KANNEL_PASSWORD=wrong $UB sms send $W/cp-small.xml --unsigned --kannel $KANNEL_SENDSMS --to $MSISDN 2>$TMP/kerr; [ \$? != 0 ] && grep -q 'HTTP 403' $TMP/kerr"
 
 # --- our TPDUs to bearerbox as MO messages: Kannel reassembles them ---
 mo() { # mo NAME [send args]
