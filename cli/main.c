@@ -504,8 +504,8 @@ int cli_getopt(struct ub_cli *cli, int argc, char **argv)
 {
 	const struct cli_opt *opts = cli->cmd ? cli->cmd->opts : NULL;
 	struct option all[64];
-	size_t n = 0, i;
-	int c, r;
+	size_t n = 0;
+	int c, r, li;
 
 	while (opts && opts[n].name)
 		n++;
@@ -518,7 +518,8 @@ int cli_getopt(struct ub_cli *cli, int argc, char **argv)
 	for (;;) {
 		/* '-': positional arguments come back in order (1), whatever
 		 * POSIXLY_CORRECT says; ':': a missing argument is ':' */
-		c = getopt_long(argc, argv, "-:r:vhV", all, NULL);
+		li = -1;
+		c = getopt_long(argc, argv, "-:r:vhV", all, &li);
 		if (c == 1) {
 			cli->pos[cli->npos++] = optarg;
 			continue;
@@ -536,10 +537,10 @@ int cli_getopt(struct ub_cli *cli, int argc, char **argv)
 			fprintf(stderr, "uiccboot: %s: %s\n", cli->path, cli->usage_why);
 			return '?';
 		}
-		for (i = 0; i < n && opts[i].val != c; i++)
-			;
-		if (i < n)
-			return c; /* the command's own */
+		/* the command's own: a long option of its table (the short
+		 * options are the global ones, whatever the vals say) */
+		if (li >= 0 && (size_t)li < n)
+			return c;
 		r = global_opt(cli, c, optarg);
 		if (r < 0 && cli->usage_why[0])
 			fprintf(stderr, "uiccboot: %s: %s\n", cli->path, cli->usage_why);
