@@ -239,7 +239,7 @@ int ub_secret_out_open(struct ub_secret_out *o, const char *path, char *why, siz
 	/* what is there now: O_PATH | O_NOFOLLOW sees a link itself */
 	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno != ENOENT)
-		return fail(UB_E_IO, why, whylen, "%s: %s", path, strerror(errno));
+		return fail(UB_E_CANT_CREATE, why, whylen, "%s: %s", path, strerror(errno));
 	if (fd >= 0) {
 		if (fstat(fd, &st)) {
 			close(fd);
@@ -262,7 +262,8 @@ int ub_secret_out_open(struct ub_secret_out *o, const char *path, char *why, siz
 	/* mkostemp: O_CREAT | O_EXCL, mode 0600 */
 	o->fd = mkostemp(o->tmp, O_CLOEXEC);
 	if (o->fd < 0)
-		return fail(UB_E_IO, why, whylen, "%s: %s", o->tmp, strerror(errno));
+		return fail(UB_E_CANT_CREATE, why, whylen, "%s: a new file beside it: %s", path,
+			    strerror(errno));
 	if (fchmod(o->fd, 0600)) { /* mkostemp's mode, said again */
 		ub_secret_out_abort(o);
 		return fail(UB_E_IO, why, whylen, "%s: chmod 0600: %s", o->tmp, strerror(errno));
@@ -283,7 +284,8 @@ int ub_secret_out_commit(struct ub_secret_out *o, char *why, size_t whylen)
 	o->fd = -1;
 	/* rename() replaces path itself, never what a link there names */
 	if (!err && rename(o->tmp, o->path))
-		err = fail(UB_E_IO, why, whylen, "%s: rename: %s", o->path, strerror(errno));
+		err = fail(UB_E_CANT_CREATE, why, whylen, "%s: rename: %s", o->path,
+			   strerror(errno));
 	if (err)
 		unlink(o->tmp);
 	return err;

@@ -90,11 +90,13 @@ struct ub_secret_out {
  * planted in a shared directory would otherwise decide what is
  * replaced), or an existing file that is not a regular file or is owned
  * by another user.  Returns 0 (o->fd open for writing, O_CLOEXEC),
- * UB_E_POLICY or UB_E_IO (errno kept), with why filled. */
+ * UB_E_POLICY, or UB_E_CANT_CREATE (the directory, errno kept), with why
+ * filled. */
 int ub_secret_out_open(struct ub_secret_out *o, const char *path, char *why, size_t whylen);
 
 /* fsync the data, close o->fd, rename the file over path.  On failure the
- * new file is removed and path left as it was.  Returns 0 or UB_E_IO. */
+ * new file is removed and path left as it was.  Returns 0, UB_E_IO (the
+ * data did not reach the disk) or UB_E_CANT_CREATE (the rename). */
 int ub_secret_out_commit(struct ub_secret_out *o, char *why, size_t whylen);
 
 /* Close o->fd and remove the new file (after a failed write); nothing
