@@ -239,7 +239,8 @@ static const struct cli_opt send_opts[] = {
 	 "--wsp/--wbxml octets into FILE (mode 0600, atomic, no link)"},
 	{"kannel", required_argument, S_KANNEL, "URL", "hand each part to Kannel's sendsms"},
 	{"kannel-auth", required_argument, S_KANNEL_AUTH, "FILE",
-	 "username =, password = (0600); or UICCBOOT_KANNEL_USERNAME, _PASSWORD"},
+	 "username =, password = (0600); or UICCBOOT_KANNEL_USERNAME and"
+	 " UICCBOOT_KANNEL_PASSWORD"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
