@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -223,6 +224,80 @@ int ub_secret_create_private(const char *path, char *why, size_t whylen)
 		return err;
 	}
 	return fd;
+}
+
+int ub_secret_out_open(struct ub_secret_out *o, const char *path, char *why, size_t whylen)
+{
+	struct stat st;
+	int fd;
+
+	o->fd = -1;
+	if (!*path || strlen(path) >= sizeof(o->path))
+		return fail(UB_E_IO, why, whylen, "%.100s: %s", path, strerror(ENAMETOOLONG));
+	snprintf(o->path, sizeof(o->path), "%s", path);
+	snprintf(o->tmp, sizeof(o->tmp), "%s.XXXXXX", path);
+	/* what is there now: O_PATH | O_NOFOLLOW sees a link itself */
+	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno != ENOENT)
+		return fail(UB_E_CANT_CREATE, why, whylen, "%s: %s", path, strerror(errno));
+	if (fd >= 0) {
+		if (fstat(fd, &st)) {
+			close(fd);
+			return fail(UB_E_IO, why, whylen, "%s: %s", path, strerror(errno));
+		}
+		close(fd);
+		if (S_ISLNK(st.st_mode))
+			return fail(UB_E_POLICY, why, whylen,
+				    "%s: a symbolic link; refusing to write through or over it",
+				    path);
+		if (!S_ISREG(st.st_mode))
+			return fail(UB_E_POLICY, why, whylen, "%s: not a regular file (mode %06o)",
+				    path, (unsigned)st.st_mode);
+		if (st.st_uid != geteuid())
+			return fail(UB_E_POLICY, why, whylen,
+				    "%s: owned by uid %u, not by us (uid %u); refusing to replace "
+				    "it",
+				    path, (unsigned)st.st_uid, (unsigned)geteuid());
+	}
+	/* mkostemp: O_CREAT | O_EXCL, mode 0600 */
+	o->fd = mkostemp(o->tmp, O_CLOEXEC);
+	if (o->fd < 0)
+		return fail(UB_E_CANT_CREATE, why, whylen, "%s: a new file beside it: %s", path,
+			    strerror(errno));
+	if (fchmod(o->fd, 0600)) { /* mkostemp's mode, said again */
+		ub_secret_out_abort(o);
+		return fail(UB_E_IO, why, whylen, "%s: chmod 0600: %s", o->tmp, strerror(errno));
+	}
+	return 0;
+}
+
+int ub_secret_out_commit(struct ub_secret_out *o, char *why, size_t whylen)
+{
+	int err = 0;
+
+	if (o->fd < 0)
+		return fail(UB_E_IO, why, whylen, "%s: not open", o->path);
+	if (fsync(o->fd))
+		err = fail(UB_E_IO, why, whylen, "%s: fsync: %s", o->tmp, strerror(errno));
+	if (close(o->fd) && !err)
+		err = fail(UB_E_IO, why, whylen, "%s: close: %s", o->tmp, strerror(errno));
+	o->fd = -1;
+	/* rename() replaces path itself, never what a link there names */
+	if (!err && rename(o->tmp, o->path))
+		err = fail(UB_E_CANT_CREATE, why, whylen, "%s: rename: %s", o->path,
+			   strerror(errno));
+	if (err)
+		unlink(o->tmp);
+	return err;
+}
+
+void ub_secret_out_abort(struct ub_secret_out *o)
+{
+	if (o->fd < 0)
+		return;
+	close(o->fd);
+	o->fd = -1;
+	unlink(o->tmp);
 }
 
 int ub_secret_harden_process(void)

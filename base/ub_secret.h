@@ -76,6 +76,35 @@ int ub_secret_path_private(const char *path, bool optional, bool must_own, char 
  * kept), with why filled. */
 int ub_secret_create_private(const char *path, char *why, size_t whylen);
 
+/* A file written whole that holds secrets (a backup of the tree, a push
+ * holding an AAuthSecret), put in place atomically: the data goes into a
+ * new file "<path>.XXXXXX" in path's directory, created with O_EXCL and
+ * mode 0600 whatever the umask (never a link, never a file someone else
+ * opened before), and ub_secret_out_commit renames it over path.  Nobody
+ * ever sees a half-written file at path, nor a mode that lets them read. */
+struct ub_secret_out {
+	int fd; /* where to write; -1 once committed or aborted */
+	char path[4096];
+	char tmp[4096 + 8];
+};
+
+/* Refused, before anything is created: path a symbolic link (a link
+ * planted in a shared directory would otherwise decide what is
+ * replaced), or an existing file that is not a regular file or is owned
+ * by another user.  Returns 0 (o->fd open for writing, O_CLOEXEC),
+ * UB_E_POLICY, or UB_E_CANT_CREATE (the directory, errno kept), with why
+ * filled. */
+int ub_secret_out_open(struct ub_secret_out *o, const char *path, char *why, size_t whylen);
+
+/* fsync the data, close o->fd, rename the file over path.  On failure the
+ * new file is removed and path left as it was.  Returns 0, UB_E_IO (the
+ * data did not reach the disk) or UB_E_CANT_CREATE (the rename). */
+int ub_secret_out_commit(struct ub_secret_out *o, char *why, size_t whylen);
+
+/* Close o->fd and remove the new file (after a failed write); nothing
+ * when committed already. */
+void ub_secret_out_abort(struct ub_secret_out *o);
+
 /* ub_secret_harden_process() is public: secret.h. */
 
 #endif

@@ -60,13 +60,59 @@ static bool is_xml(const uint8_t *b, size_t n)
 	return i < n && b[i] == '<';
 }
 
-static bool needs(enum ub_sec sec, bool imsi)
+unsigned ub_send_keys_needed(enum ub_sec sec)
 {
-	if (imsi)
-		return sec == UB_SEC_NETWORKID || sec == UB_SEC_USERPIN_NETWORKID ||
-		       sec == UB_SEC_USERNETWPIN;
-	return sec == UB_SEC_USERPIN || sec == UB_SEC_USERPIN_NETWORKID ||
-	       sec == UB_SEC_USERNETWPIN || sec == UB_SEC_USERPIN_NETWORKID_GBA;
+	switch (sec) {
+	case UB_SEC_NETWORKID:
+		return UB_SEND_KEY_IMSI;
+	case UB_SEC_USERPIN:
+		return UB_SEND_KEY_PIN;
+	case UB_SEC_USERPIN_NETWORKID:
+	case UB_SEC_USERNETWPIN:
+		return UB_SEND_KEY_IMSI | UB_SEND_KEY_PIN;
+	case UB_SEC_NETWORKID_GBA:
+		return UB_SEND_KEY_KS_EXT_NAF;
+	case UB_SEC_USERPIN_NETWORKID_GBA:
+		return UB_SEND_KEY_PIN | UB_SEND_KEY_KS_EXT_NAF;
+	case UB_SEC_USERPINMAC:
+		return UB_SEND_KEY_USERPINMAC;
+	default:
+		return 0;
+	}
+}
+
+unsigned ub_send_keys_missing(const struct ub_send_opts *o)
+{
+	unsigned have = (o->keys.imsi ? UB_SEND_KEY_IMSI : 0) |
+			(o->keys.pin ? UB_SEND_KEY_PIN : 0) |
+			(o->keys.ks_ext_naf ? UB_SEND_KEY_KS_EXT_NAF : 0) |
+			(o->userpinmac_key ? UB_SEND_KEY_USERPINMAC : 0);
+
+	return ub_send_keys_needed(o->sec) & ~have;
+}
+
+const char *ub_send_key_name(unsigned key)
+{
+	return key & UB_SEND_KEY_IMSI	      ? "the IMSI"
+	       : key & UB_SEND_KEY_PIN	      ? "the user PIN"
+	       : key & UB_SEND_KEY_KS_EXT_NAF ? "Ks_ext_NAF"
+	       : key & UB_SEND_KEY_USERPINMAC ? "the USERPINMAC key"
+					      : "nothing";
+}
+
+/* The user PIN a device would refuse as too short ([push] user_pin_min):
+ * a short PIN is found by trying them all against one captured push. */
+static int pin_length(const struct ub_send_opts *o, char *err, size_t errlen)
+{
+	unsigned min = o->user_pin_min ? o->user_pin_min : UB_USER_PIN_MIN_DEFAULT;
+
+	if (!(ub_send_keys_needed(o->sec) & UB_SEND_KEY_PIN) || strlen(o->keys.pin) >= min)
+		return 0;
+	snprintf(err, errlen,
+		 "SEC=%s: the user PIN has %zu characters; a device refuses one shorter than "
+		 "its [push] user_pin_min (%u)",
+		 ub_sec_name(o->sec), strlen(o->keys.pin), min);
+	return UB_E_POLICY;
 }
 
 /* SEC as text for the WSP layer: the names of DM Security 5.7.2 for a DM
@@ -141,15 +187,14 @@ int ub_send_build(const uint8_t *doc, size_t n, const struct ub_send_opts *o,
 	}
 	ub_plan_free(&plan);
 	if (o->sec != UB_SEC_NONE) {
-		if ((needs(o->sec, true) && !o->keys.imsi) ||
-		    (needs(o->sec, false) && !o->keys.pin) ||
-		    ((o->sec == UB_SEC_NETWORKID_GBA || o->sec == UB_SEC_USERPIN_NETWORKID_GBA) &&
-		     !o->keys.ks_ext_naf) ||
-		    (o->sec == UB_SEC_USERPINMAC && !o->userpinmac_key)) {
-			snprintf(err, errlen, "SEC=%s: key material missing", ub_sec_name(o->sec));
+		if (ub_send_keys_missing(o)) {
+			snprintf(err, errlen, "SEC=%s: key material missing: %s",
+				 ub_sec_name(o->sec), ub_send_key_name(ub_send_keys_missing(o)));
 			rc = UB_E_USAGE;
 			goto end;
 		}
+		if ((rc = pin_length(o, err, errlen)))
+			goto end;
 		snprintf(r->sec, sizeof(r->sec), "%s", sec_text(r->kind, o->sec));
 		if (o->sec == UB_SEC_USERPINMAC) {
 			rc = ub_userpinmac_pin(o->userpinmac_key, r->wbxml, r->wbxml_len,
@@ -191,6 +236,60 @@ int ub_send_build(const uint8_t *doc, size_t n, const struct ub_send_opts *o,
 end:
 	if (rc)
 		ub_send_result_free(r);
+	return rc;
+}
+
+int ub_send_check(const struct ub_send_opts *o, const struct ub_wsp_push *p, char *why,
+		  size_t whylen)
+{
+	enum ub_wsp_kind kind = ub_wsp_classify(p);
+	struct ub_send_opts k = *o;
+	struct ub_ctype ct;
+	char pin[2 * UB_MAC_LEN + 1] = "";
+	unsigned missing;
+	int rc;
+
+	if (kind != UB_WSP_DM_BOOTSTRAP && kind != UB_WSP_CP_BOOTSTRAP) {
+		snprintf(why, whylen, "not a bootstrap (%s)", ub_wsp_kind_name(kind));
+		return UB_E_BAD_DATA;
+	}
+	if (ub_ctype_from_wsp(&p->ct, &ct) || ct.sec == UB_SEC_NONE) {
+		snprintf(why, whylen, "%s",
+			 ct.sec == UB_SEC_NONE ? "no SEC: nothing to verify"
+					       : "a SEC or MAC we do not know");
+		return UB_E_BAD_DATA;
+	}
+	k.sec = ct.sec;
+	/* USERPINMAC: the PIN the user types, or the key that gives it */
+	if (ct.sec == UB_SEC_USERPINMAC && !k.keys.pin && k.userpinmac_key) {
+		if (ub_userpinmac_pin(k.userpinmac_key, p->body, p->body_len, pin, sizeof(pin))) {
+			snprintf(why, whylen, "USERPINMAC wants a key of 5 to 20 digits");
+			return UB_E_USAGE;
+		}
+		k.keys.pin = pin;
+	}
+	if (ct.sec == UB_SEC_USERPINMAC)
+		missing = k.keys.pin ? 0 : UB_SEND_KEY_USERPINMAC;
+	else
+		missing = ub_send_keys_missing(&k);
+	if (missing) {
+		snprintf(why, whylen, "SEC=%s: key material missing: %s", ub_sec_name(ct.sec),
+			 ub_send_key_name(missing));
+		return UB_E_USAGE;
+	}
+	if (ct.sec != UB_SEC_USERPINMAC && !ct.has_mac) {
+		snprintf(why, whylen, "SEC=%s without MAC", ub_sec_name(ct.sec));
+		return UB_E_BAD_DATA;
+	}
+	rc = ub_mac_verify(&k.keys, ct.sec, p->body, p->body_len, ct.mac);
+	OPENSSL_cleanse(pin, sizeof(pin));
+	if (rc == UB_E_MAC)
+		snprintf(why, whylen, "SEC=%s: the MAC does not verify with these keys",
+			 ub_sec_name(ct.sec));
+	else if (rc)
+		snprintf(why, whylen, "SEC=%s: bad key material", ub_sec_name(ct.sec));
+	else
+		snprintf(why, whylen, "SEC=%s: the MAC verifies", ub_sec_name(ct.sec));
 	return rc;
 }
 

@@ -20,7 +20,24 @@ struct ub_send_opts {
 	const char *userpinmac_key; /* USERPINMAC: the key digits K; the PIN is K || m */
 	uint8_t tid;		    /* WSP transaction id */
 	bool no_app_id;		    /* leave out X-Wap-Application-Id (DM: syncml.dm) */
+	/* the shortest user PIN sent (the device's [push] user_pin_min);
+	 * 0: UB_USER_PIN_MIN_DEFAULT, what a device's default policy takes */
+	unsigned user_pin_min;
 };
+
+/* The key material a SEC type takes, as bits. */
+enum ub_send_key {
+	UB_SEND_KEY_IMSI = 1 << 0,	 /* keys.imsi */
+	UB_SEND_KEY_PIN = 1 << 1,	 /* keys.pin */
+	UB_SEND_KEY_KS_EXT_NAF = 1 << 2, /* keys.ks_ext_naf */
+	UB_SEND_KEY_USERPINMAC = 1 << 3, /* userpinmac_key */
+};
+/* What sec needs (0 for UB_SEC_NONE). */
+unsigned ub_send_keys_needed(enum ub_sec sec);
+/* What of it o lacks: a subset of ub_send_keys_needed(o->sec). */
+unsigned ub_send_keys_missing(const struct ub_send_opts *o);
+/* "the IMSI", "the user PIN", "Ks_ext_NAF", "the USERPINMAC key" for one bit. */
+const char *ub_send_key_name(unsigned key);
 
 struct ub_send_result {
 	uint8_t *wbxml; /* the document as sent (malloc'd) */
@@ -39,11 +56,21 @@ struct ub_send_result {
  * libwbxml (WBXML 1.2 for SyncML, 1.3 for CP, no string table); either
  * way the WBXML must decode with ub_plan_decode, our own device-side
  * decoder.  Returns 0 (ub_send_result_free after), UB_E_BAD_DATA (the
- * document; err says why), UB_E_USAGE (key material missing for sec),
- * UB_E_NOMEM. */
+ * document; err says why), UB_E_USAGE (key material missing for sec: err
+ * names the key), UB_E_POLICY (a user PIN shorter than o->user_pin_min,
+ * which a device would refuse), UB_E_NOMEM. */
 int ub_send_build(const uint8_t *doc, size_t n, const struct ub_send_opts *o,
 		  struct ub_send_result *r, char *err, size_t errlen);
 void ub_send_result_free(struct ub_send_result *r);
+
+/* A received push checked with the sender's keys, offline, the way a
+ * device checks it (ub_mac_verify; USERPINMAC: the PIN o->keys.pin, or
+ * the one o->userpinmac_key gives).  p is a DM or CP bootstrap with a
+ * SEC parameter.  Returns 0 (the MAC verifies), UB_E_MAC (it does not),
+ * UB_E_USAGE (key material missing: why names the key), UB_E_BAD_DATA
+ * (not a bootstrap, no SEC, an unknown SEC, no MAC where one is needed). */
+int ub_send_check(const struct ub_send_opts *o, const struct ub_wsp_push *p, char *why,
+		  size_t whylen);
 
 /* XML -> WBXML with libwbxml (version 0x01..0x03 = WBXML 1.1..1.3).
  * Returns 0 with *out malloc'd, UB_E_BAD_DATA or UB_E_NOMEM. */

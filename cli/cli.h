@@ -12,6 +12,8 @@
 #include "ub_secret.h"
 #include "ub_session.h"
 
+struct ub_cmd;
+
 struct ub_cli {
 	/* the global options (before or after the command's name) */
 	bool verbose, json;
@@ -20,6 +22,12 @@ struct ub_cli {
 	const char *pin_file; /* --pin-file */
 	const char *policy;   /* --policy */
 	struct ub_boot_config cfg;
+
+	const struct ub_cmd *cmd; /* the command running: its options and help */
+	char path[64];		  /* its name as typed: "tree list" */
+	char **pos;		  /* cli_getopt: the positional arguments met */
+	int npos;
+	char usage_why[200]; /* what was wrong with the command line */
 
 	char pin[UB_SECRET_MAX + 1]; /* PIN1 once read (wiped at the end) */
 	bool pin_read;
@@ -31,19 +39,57 @@ struct ub_cli {
 	unsigned apdus;	  /* of the command, for "apdus" */
 };
 
-struct ub_cmd {
-	const char *name;
-	int (*run)(struct ub_cli *cli, int argc, char **argv);
-	const char *usage;
+/* One option of a command: its parsing and its help come from this one
+ * row, so that --help lists exactly what is accepted. */
+struct cli_opt {
+	const char *name; /* the long name, without "--" */
+	int has_arg;	  /* no_argument or required_argument */
+	int val;	  /* what cli_getopt returns for it */
+	const char *arg;  /* the argument's name in the help ("FILE"), NULL: none */
+	const char *help; /* what it does, in a line */
 };
 
-/* getopt_long over the command's options (optstring: "" or "+") and the
- * global ones, which may follow the command's name ("uiccboot readers
- * --json"); those are taken here and not returned.  Returns the
- * command's option, -1 at the end, '?' for a bad one (the caller prints
- * its usage). */
-int cli_getopt(struct ub_cli *cli, int argc, char **argv, const char *optstring,
-	       const struct option *opts);
+/* A command ("push"), or a group of commands ("tree": list, get, ...).
+ * main.c dispatches on these and prints their help; a new command is one
+ * entry in its group's table (a new group, one in main.c's list). */
+struct ub_cmd {
+	const char *name;
+	int (*run)(struct ub_cli *cli, int argc, char **argv); /* NULL: a group */
+	/* what follows "uiccboot NAME" in a usage line; several forms are
+	 * separated by newlines */
+	const char *synopsis;
+	const char *summary;	    /* a line, in the list of its group */
+	const char *text;	    /* what it does, for its --help; NULL: the summary */
+	const struct cli_opt *opts; /* its options, ending with {NULL}; NULL: none */
+	const struct ub_cmd *subs;  /* a group's commands, ending with {NULL} */
+};
+
+/* The commands and groups, one per cli_*.c file. */
+extern const struct ub_cmd cli_readers_cmd, cli_info_cmd, cli_auth_cmd, cli_gba_cmd, cli_push_cmd,
+	cli_bootstrap_cmd, cli_factory_cmd, cli_sms_cmd, cli_tree_cmd, cli_lwm2m_cmd,
+	cli_policy_cmd;
+
+/* getopt_long over the running command's options (cli->cmd->opts) and
+ * the global ones, which may follow the command's name ("uiccboot readers
+ * --json"); those are taken here and not returned.  Options and
+ * positional arguments come in any order, POSIXLY_CORRECT or not: at the
+ * end (-1) the positional arguments are argv[optind..argc-1], in the
+ * order given; "--" ends the options.  Returns the option's val, -1 at
+ * the end, '?' for a bad one (said on stderr and kept for --json; the
+ * caller returns cli_usage(cli, NULL)).  main resets optind before the
+ * command runs. */
+int cli_getopt(struct ub_cli *cli, int argc, char **argv);
+
+/* After cli_getopt's -1: min to max positional arguments
+ * (argv[optind..argc-1]), else a usage error that says which is extra or
+ * that one is missing.  Returns 0 or UB_E_USAGE. */
+int cli_nargs(struct ub_cli *cli, int argc, char **argv, int min, int max);
+
+/* A usage error of the running command: "uiccboot: <path>: <why>" (why
+ * from fmt; NULL: what cli_getopt said, if anything), its usage lines and
+ * where its help is, on stderr; the message goes into --json's "message".
+ * Returns UB_E_USAGE. */
+int cli_usage(struct ub_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The policy of --policy (or the default file), loaded once; NULL after
  * printing what failed (*err says it). */
@@ -108,16 +154,5 @@ json_object *cli_uri_list(char *const *uris, size_t n, const char *label, bool t
 
 /* Open the tree of --tree (default UB_TREE_DEFAULT); prints what failed. */
 int cli_tree_open(struct ub_cli *cli, enum ub_tree_mode mode, struct ub_tree **t);
-
-int cli_readers(struct ub_cli *cli, int argc, char **argv);
-int cli_info(struct ub_cli *cli, int argc, char **argv);
-int cli_auth(struct ub_cli *cli, int argc, char **argv);
-int cli_gba(struct ub_cli *cli, int argc, char **argv);
-int cli_push(struct ub_cli *cli, int argc, char **argv);
-int cli_bootstrap(struct ub_cli *cli, int argc, char **argv);
-int cli_factory(struct ub_cli *cli, int argc, char **argv);
-int cli_tree(struct ub_cli *cli, int argc, char **argv);
-int cli_sms(struct ub_cli *cli, int argc, char **argv);
-int cli_lwm2m(struct ub_cli *cli, int argc, char **argv);
 
 #endif

@@ -57,15 +57,18 @@ static int boot_all(struct ub_cli *cli, const struct ub_boot_config *cfg)
 	return err;
 }
 
+static const struct cli_opt bootstrap_opts[] = {
+	{"dry-run", no_argument, 'n', NULL,
+	 "verify and decide against the tree, write nothing, print the plan"},
+	{"all-readers", no_argument, 'a', NULL, "every reader's card, in parallel (power-on)"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
 /* Power-on: the card's bootstrap objects (DM or CP, and LwM2M) applied to
  * the tree under the card's ICCID; what an absent card, or a card whose
  * object is gone, had written is removed ([smartcard] remove_stale). */
-int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
+static int bootstrap(struct ub_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"dry-run", no_argument, NULL, 'n'},
-					     {"all-readers", no_argument, NULL, 'a'},
-					     {NULL, 0, NULL, 0}};
-	static const char *usage = "uiccboot bootstrap [--dry-run | --all-readers]";
 	const struct ub_boot_config *base;
 	struct ub_boot_config cfg;
 	struct ub_boot_result r = {0};
@@ -73,20 +76,18 @@ int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
 	int c, err = 0;
 
 	memset(&cfg, 0, sizeof(cfg));
-	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
-		if (c == 'n') {
+	while ((c = cli_getopt(cli, argc, argv)) != -1) {
+		if (c == 'n')
 			cfg.dry_run = true;
-		} else if (c == 'a') {
+		else if (c == 'a')
 			all = true;
-		} else {
-			fprintf(stderr, "usage: %s\n", usage);
-			return UB_E_USAGE;
-		}
+		else
+			return cli_usage(cli, NULL);
 	}
-	if (optind != argc || (cfg.dry_run && all)) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return UB_E_USAGE;
-	}
+	if ((err = cli_nargs(cli, argc, argv, 0, 0)))
+		return err;
+	if (cfg.dry_run && all)
+		return cli_usage(cli, "--dry-run or --all-readers, not both");
 	if (!(base = cli_config(cli, &err)))
 		return err;
 	c = cfg.dry_run;
@@ -108,3 +109,15 @@ int cli_bootstrap(struct ub_cli *cli, int argc, char **argv)
 	ub_boot_result_free(&r);
 	return err;
 }
+
+const struct ub_cmd cli_bootstrap_cmd = {
+	.name = "bootstrap",
+	.run = bootstrap,
+	.synopsis = "[--dry-run | --all-readers]",
+	.summary = "power-on: the card's bootstrap objects -> tree",
+	.text = "The power-on bootstrap: every bootstrap object the card's PKCS#15 application\n"
+		"lists (DM or CP, and LwM2M) is verified and applied to the device tree under\n"
+		"the card's ICCID, each in one transaction; what an absent card, or a card\n"
+		"whose object is gone, wrote is removed ([smartcard] remove_stale).",
+	.opts = bootstrap_opts,
+};

@@ -16,26 +16,56 @@ struct fargs {
 	char *client_secret, *server_secret; /* on argv: wiped once copied */
 	const char *client_secret_file, *server_secret_file;
 	bool secrets; /* derive --secrets: print the derived secrets, else masked */
+	bool format_given;
 };
 
-static int fparse(struct ub_cli *cli, int argc, char **argv, struct fargs *a, const char *usage)
+#define O_KEY                                                       \
+	{                                                           \
+		"key-file", required_argument, 'k', "FILE",         \
+			"the master key (hex, mode 0600; -: stdin)" \
+	}
+#define O_SERVER                                                                     \
+	{                                                                            \
+		"server-id", required_argument, 's', "S", "the DM server's ServerID" \
+	}
+#define O_DEVICE                                                                            \
+	{                                                                                   \
+		"device-id", required_argument, 'd', "ID", "the device's id (an IMEI, ...)" \
+	}
+#define O_END                          \
+	{                              \
+		NULL, 0, 0, NULL, NULL \
+	}
+
+static const struct cli_opt derive_opts[] = {
+	O_KEY,
+	O_SERVER,
+	{"format", required_argument, 'f', "F", "csv (default) or json: one object a line"},
+	{"secrets", no_argument, 'x', NULL, "print the derived secrets (else (secret))"},
+	O_END,
+};
+static const struct cli_opt check_opts[] = {
+	O_KEY,
+	O_SERVER,
+	O_DEVICE,
+	{"client-name", required_argument, 'n', "N", "the presented client name"},
+	{"client-secret-file", required_argument, 'C', "FILE",
+	 "the presented client secret (-: stdin); or UICCBOOT_CLIENT_SECRET"},
+	{"server-secret-file", required_argument, 'F', "FILE",
+	 "the presented server secret; or UICCBOOT_SERVER_SECRET"},
+	{"client-secret", required_argument, 'c', "X", "the client secret on argv (labs only)"},
+	{"server-secret", required_argument, 'S', "Y", "the server secret on argv (labs only)"},
+	O_END,
+};
+static const struct cli_opt apply_opts[] = {O_KEY, O_DEVICE, O_END};
+
+static int fparse(struct ub_cli *cli, int argc, char **argv, struct fargs *a)
 {
-	static const struct option opts[] = {{"key-file", required_argument, NULL, 'k'},
-					     {"server-id", required_argument, NULL, 's'},
-					     {"device-id", required_argument, NULL, 'd'},
-					     {"format", required_argument, NULL, 'f'},
-					     {"client-name", required_argument, NULL, 'n'},
-					     {"client-secret", required_argument, NULL, 'c'},
-					     {"server-secret", required_argument, NULL, 'S'},
-					     {"client-secret-file", required_argument, NULL, 'C'},
-					     {"server-secret-file", required_argument, NULL, 'F'},
-					     {"secrets", no_argument, NULL, 'x'},
-					     {NULL, 0, NULL, 0}};
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	a->format = "csv";
-	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
+	while ((c = cli_getopt(cli, argc, argv)) != -1) {
 		switch (c) {
 		case 'k':
 			a->key_file = optarg;
@@ -48,6 +78,7 @@ static int fparse(struct ub_cli *cli, int argc, char **argv, struct fargs *a, co
 			break;
 		case 'f':
 			a->format = optarg;
+			a->format_given = true;
 			break;
 		case 'n':
 			a->client_name = optarg;
@@ -68,15 +99,15 @@ static int fparse(struct ub_cli *cli, int argc, char **argv, struct fargs *a, co
 			a->secrets = true;
 			break;
 		default:
-			fprintf(stderr, "usage: %s\n", usage);
-			return UB_E_USAGE;
+			return cli_usage(cli, NULL);
 		}
 	}
-	if (optind != argc || !a->key_file || (!a->server_id && !a->device_id) ||
-	    (strcmp(a->format, "csv") && strcmp(a->format, "json"))) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return UB_E_USAGE;
-	}
+	if ((c = cli_nargs(cli, argc, argv, 0, 0)))
+		return c;
+	if (!a->key_file)
+		return cli_usage(cli, "--key-file is needed");
+	if (strcmp(a->format, "csv") && strcmp(a->format, "json"))
+		return cli_usage(cli, "--format is csv or json");
 	return 0;
 }
 
@@ -122,11 +153,15 @@ static int derive(struct ub_cli *cli, struct fargs *a)
 	const char *csec, *ssec;
 	int err = 0;
 
+	if (!a->server_id)
+		return cli_usage(cli, "--server-id is needed");
+	/* --json: a stream, one object a line (main adds the summary line) */
+	if (cli->json && csv && a->format_given)
+		return cli_usage(cli, "--json prints JSON lines: not with --format csv");
+	csv = csv && !cli->json;
 	/* the server id goes into every line: CSV and JSON as they are */
-	if (strchr(a->server_id, ',') || strchr(a->server_id, '"') || strchr(a->server_id, '\\')) {
-		fprintf(stderr, "uiccboot: --server-id: no ',' '\"' '\\' in a server id\n");
-		return UB_E_USAGE;
-	}
+	if (strchr(a->server_id, ',') || strchr(a->server_id, '"') || strchr(a->server_id, '\\'))
+		return cli_usage(cli, "--server-id: no ',' '\"' '\\' in a server id");
 	cli->stdin_taken = true; /* the device ids */
 	if (!(f = load_key(cli, a->key_file, &err)))
 		return err;
@@ -144,6 +179,12 @@ static int derive(struct ub_cli *cli, struct fargs *a)
 				"uiccboot: stdin:%lu: not a device id (1-128 printable "
 				"characters, no ',' '\"' '\\\\'); skipped\n",
 				lineno);
+			if (cli->json) /* the stream says it too, in its place */
+				printf("{\"line\":%lu,\"error\":\"%s\",\"message\":\"not a device "
+				       "id "
+				       "(1-128 printable characters, no ',' '\\\"' "
+				       "'\\\\'); skipped\"}\n",
+				       lineno, ub_errname(UB_E_BAD_DATA));
 			bad++;
 			continue;
 		}
@@ -168,7 +209,7 @@ static int derive(struct ub_cli *cli, struct fargs *a)
 	OPENSSL_cleanse(&c, sizeof(c));
 	free(line);
 	ub_factory_free(f);
-	fflush(stdout); /* main wipes stdout's buffer at the end */
+	fflush(stdout); /* main wipes stdout's buffer at the end; --json: the summary follows */
 	json_object_object_add(cli->out, "derived", json_object_new_int64((int64_t)good));
 	json_object_object_add(cli->out, "bad_lines", json_object_new_int64((int64_t)bad));
 	if (bad) {
@@ -192,14 +233,9 @@ static int check_run(struct ub_cli *cli, struct fargs *a, char *csec, char *ssec
 	    (err = cli_secret(cli, "--server-secret", a->server_secret, a->server_secret_file,
 			      "UICCBOOT_SERVER_SECRET", ssec, max, &server_secret)))
 		return err;
-	if (!a->device_id || !a->client_name || !client_secret) {
-		fprintf(stderr, "usage: uiccboot factory check --key-file F --server-id S "
-				"--device-id ID --client-name N --client-secret-file F "
-				"[--server-secret-file F]\n"
-				"       (or --client-secret X, --server-secret Y, or "
-				"UICCBOOT_CLIENT_SECRET, UICCBOOT_SERVER_SECRET)\n");
-		return UB_E_USAGE;
-	}
+	if (!a->server_id || !a->device_id || !a->client_name || !client_secret)
+		return cli_usage(cli, "--server-id, --device-id, --client-name and the client "
+				      "secret are needed");
 	if (!(f = load_key(cli, a->key_file, &err)))
 		return err;
 	err = ub_factory_derive(f, a->device_id, a->server_id, &c);
@@ -236,11 +272,9 @@ static int apply(struct ub_cli *cli, struct fargs *a)
 	char reason[400];
 	int err = 0;
 
-	if (!a->device_id || a->server_id) {
-		fprintf(stderr, "usage: uiccboot [--tree DB] factory apply --key-file F "
-				"--device-id ID   (the ServerIDs come from the tree)\n");
+	if (!a->device_id) {
 		free(res);
-		return UB_E_USAGE;
+		return cli_usage(cli, "--device-id is needed (the ServerIDs come from the tree)");
 	}
 	if (!res || !(f = load_key(cli, a->key_file, &err))) {
 		free(res);
@@ -259,31 +293,46 @@ static int apply(struct ub_cli *cli, struct fargs *a)
 	return err;
 }
 
-int cli_factory(struct ub_cli *cli, int argc, char **argv)
-{
-	static const char *usage =
-		"uiccboot factory derive --key-file F --server-id S [--format csv|json] "
-		"[--secrets] "
-		"< ids\n"
-		"       uiccboot factory check --key-file F --server-id S --device-id ID "
-		"--client-name N --client-secret-file F [--server-secret-file F]\n"
-		"       uiccboot [--tree DB] factory apply --key-file F --device-id ID";
-	struct fargs a;
-	int err;
+#define FACTORY_RUN(name, fn)                                      \
+	static int name(struct ub_cli *cli, int argc, char **argv) \
+	{                                                          \
+		struct fargs a;                                    \
+		int err = fparse(cli, argc, argv, &a);             \
+		return err ? err : fn(cli, &a);                    \
+	}
+FACTORY_RUN(derive_run, derive)
+FACTORY_RUN(check_run_cmd, check)
+FACTORY_RUN(apply_run, apply)
 
-	if (argc < 2 ||
-	    (strcmp(argv[1], "derive") && strcmp(argv[1], "check") && strcmp(argv[1], "apply"))) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return UB_E_USAGE;
-	}
-	err = fparse(cli, argc - 1, argv + 1, &a, usage);
-	if (err)
-		return err;
-	if (!strcmp(argv[1], "apply"))
-		return apply(cli, &a);
-	if (!a.server_id) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return UB_E_USAGE;
-	}
-	return !strcmp(argv[1], "derive") ? derive(cli, &a) : check(cli, &a);
-}
+static const struct ub_cmd factory_cmds[] = {
+	{.name = "derive",
+	 .run = derive_run,
+	 .synopsis = "--key-file F --server-id S [--format csv|json] [--secrets] < ids",
+	 .summary = "per-device credentials for the device ids on stdin",
+	 .text = "Per-device DM credentials (client name, client and server secret; algorithm\n"
+		 "uiccboot-factory-v1, HKDF-SHA-256) for each device id on standard input, one\n"
+		 "a line, streamed: CSV with a header, or JSON, one object a line (--format\n"
+		 "json, or --json, which ends the stream with a summary object).  The secrets\n"
+		 "show as (secret) unless --secrets.  Bad lines are said and skipped (exit 65).",
+	 .opts = derive_opts},
+	{.name = "check",
+	 .run = check_run_cmd,
+	 .synopsis = "--key-file F --server-id S --device-id ID --client-name N\n"
+		     "    --client-secret-file F [--server-secret-file F]",
+	 .summary = "verify presented credentials (constant time)",
+	 .opts = check_opts},
+	{.name = "apply",
+	 .run = apply_run,
+	 .synopsis = "--key-file F --device-id ID",
+	 .summary = "fill the factory-provisioned accounts of the tree",
+	 .text = "Fills the credentials of the factory-provisioned accounts of the tree (the\n"
+		 "ServerIDs come from the tree).",
+	 .opts = apply_opts},
+	{.name = NULL},
+};
+
+const struct ub_cmd cli_factory_cmd = {
+	.name = "factory",
+	.summary = "per-device DM credentials: derive, check, apply",
+	.subs = factory_cmds,
+};

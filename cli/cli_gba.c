@@ -22,34 +22,85 @@ struct gba_args {
 	bool secrets; /* --secrets: print CK, IK, Kc, Ks_ext_NAF, else masked */
 };
 
-static int parse_args(struct ub_cli *cli, int argc, char **argv, struct gba_args *a,
-		      const char *usage)
+/* The options of auth and gba; each command's table lists its own. */
+#define O_RAND                                                          \
+	{                                                               \
+		"rand", required_argument, 'r', "HEX", "RAND, 16 bytes" \
+	}
+#define O_AUTN                                                          \
+	{                                                               \
+		"autn", required_argument, 'a', "HEX", "AUTN, 16 bytes" \
+	}
+#define O_APP                                                        \
+	{                                                            \
+		"app", required_argument, 'p', "APP", "usim or isim" \
+	}
+#define O_SECRETS                                                                  \
+	{                                                                          \
+		"secrets", no_argument, 'x', NULL, "show the keys (else (secret))" \
+	}
+#define O_NAF                                                           \
+	{                                                               \
+		"naf", required_argument, 'n', "FQDN", "the NAF's FQDN" \
+	}
+#define O_UA                                                                                \
+	{                                                                                   \
+		"ua", required_argument, 'u', "HEX", "the Ua security protocol id, 5 bytes" \
+	}
+#define O_LIFETIME                                                                \
+	{                                                                         \
+		"lifetime", required_argument, 'l', "T",                          \
+			"key lifetime: xs:dateTime, or +SECONDS (default +86400)" \
+	}
+#define O_END                          \
+	{                              \
+		NULL, 0, 0, NULL, NULL \
+	}
+
+static const struct cli_opt auth_opts[] = {
+	{"rand", required_argument, 'r', "HEX", "RAND, 16 bytes (with --gsm: up to 16 of them)"},
+	O_AUTN,
+	O_APP,
+	{"gsm", no_argument, 'g', NULL, "the 2G AUTHENTICATE (SRES, Kc)"},
+	{"imsi", no_argument, 'i', NULL, "with --gsm: the IMSI too"},
+	O_SECRETS,
+	O_END,
+};
+static const struct cli_opt status_opts[] = {O_APP, O_END};
+static const struct cli_opt bootstrap_opts[] = {
+	O_RAND,
+	O_AUTN,
+	{"bsf", required_argument, 'b', "FQDN", "the BSF's FQDN (for the B-TID)"},
+	O_LIFETIME,
+	{"allow-gba-me", no_argument, 'm', NULL, "GBA_ME when the card has no GBA_U"},
+	O_APP,
+	O_END,
+};
+static const struct cli_opt naf_key_opts[] = {O_NAF, O_UA, O_APP, O_SECRETS, O_END};
+static const struct cli_opt gba_push_opts[] = {
+	O_RAND,
+	O_AUTN,
+	O_NAF,
+	O_UA,
+	{"ptid", required_argument, 't', "STR", "the P-TID of the GBA Push Info"},
+	O_LIFETIME,
+	{"gpi", required_argument, 'G', "FILE", "a GBA Push Info (not decoded yet: refused)"},
+	O_APP,
+	O_SECRETS,
+	O_END,
+};
+
+static int parse_args(struct ub_cli *cli, int argc, char **argv, struct gba_args *a)
 {
-	static const struct option opts[] = {{"rand", required_argument, NULL, 'r'},
-					     {"autn", required_argument, NULL, 'a'},
-					     {"bsf", required_argument, NULL, 'b'},
-					     {"lifetime", required_argument, NULL, 'l'},
-					     {"naf", required_argument, NULL, 'n'},
-					     {"ua", required_argument, NULL, 'u'},
-					     {"app", required_argument, NULL, 'p'},
-					     {"gsm", no_argument, NULL, 'g'},
-					     {"allow-gba-me", no_argument, NULL, 'm'},
-					     {"ptid", required_argument, NULL, 't'},
-					     {"gpi", required_argument, NULL, 'G'},
-					     {"imsi", no_argument, NULL, 'i'},
-					     {"secrets", no_argument, NULL, 'x'},
-					     {NULL, 0, NULL, 0}};
 	int c;
 
 	memset(a, 0, sizeof(*a));
-	while ((c = cli_getopt(cli, argc, argv, "+", opts)) != -1) {
+	while ((c = cli_getopt(cli, argc, argv)) != -1) {
 		switch (c) {
 		case 'r':
 			a->rand = optarg;
-			if (a->nrand == MAX_RANDS) {
-				fprintf(stderr, "uiccboot: at most %d --rand\n", MAX_RANDS);
-				return UB_E_USAGE;
-			}
+			if (a->nrand == MAX_RANDS)
+				return cli_usage(cli, "at most %d --rand", MAX_RANDS);
 			a->rands[a->nrand++] = optarg;
 			break;
 		case 'i':
@@ -89,24 +140,21 @@ static int parse_args(struct ub_cli *cli, int argc, char **argv, struct gba_args
 			a->secrets = true;
 			break;
 		default:
-			fprintf(stderr, "usage: %s\n", usage);
-			return UB_E_USAGE;
+			return cli_usage(cli, NULL);
 		}
 	}
-	if (optind < argc || (a->app && strcmp(a->app, "usim") && strcmp(a->app, "isim"))) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return UB_E_USAGE;
-	}
+	if ((c = cli_nargs(cli, argc, argv, 0, 0)))
+		return c;
+	if (a->app && strcmp(a->app, "usim") && strcmp(a->app, "isim"))
+		return cli_usage(cli, "--app is usim or isim");
 	return 0;
 }
 
 /* Exactly n bytes of hex for option name, or a usage error. */
-static int hexarg(const char *name, const char *hex, uint8_t *out, size_t n)
+static int hexarg(struct ub_cli *cli, const char *name, const char *hex, uint8_t *out, size_t n)
 {
-	if (!hex || ub_unhex(out, n, hex) != (int)n) {
-		fprintf(stderr, "uiccboot: --%s wants %zu bytes of hex\n", name, n);
-		return UB_E_USAGE;
-	}
+	if (!hex || ub_unhex(out, n, hex) != (int)n)
+		return cli_usage(cli, "--%s wants %zu bytes of hex", name, n);
 	return 0;
 }
 
@@ -177,11 +225,8 @@ static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct g
 	return 0;
 }
 
-int cli_auth(struct ub_cli *cli, int argc, char **argv)
+static int auth(struct ub_cli *cli, int argc, char **argv)
 {
-	static const char *usage =
-		"uiccboot auth --rand HEX --autn HEX [--app usim|isim] [--secrets] "
-		"| auth --gsm [--imsi] --rand HEX [--rand HEX]... [--secrets]";
 	const struct ub_app *app = NULL;
 	struct ub_status st = {0};
 	struct gba_args a;
@@ -189,17 +234,15 @@ int cli_auth(struct ub_cli *cli, int argc, char **argv)
 	uint8_t rand[16], autn[16];
 	int err, i;
 
-	err = parse_args(cli, argc, argv, &a, usage);
+	err = parse_args(cli, argc, argv, &a);
 	for (i = 0; !err && i < a.nrand; i++)
-		err = hexarg("rand", a.rands[i], rand, 16);
+		err = hexarg(cli, "rand", a.rands[i], rand, 16);
 	if (!err && !a.nrand)
-		err = hexarg("rand", NULL, rand, 16);
-	if (!err && !a.gsm && (a.nrand > 1 || a.imsi)) {
-		fprintf(stderr, "usage: %s\n", usage);
-		err = UB_E_USAGE;
-	}
+		err = hexarg(cli, "rand", NULL, rand, 16);
+	if (!err && !a.gsm && (a.nrand > 1 || a.imsi))
+		err = cli_usage(cli, "several --rand, and --imsi, are for --gsm");
 	if (!err && !a.gsm)
-		err = hexarg("autn", a.autn, autn, 16);
+		err = hexarg(cli, "autn", a.autn, autn, 16);
 	if (err || (err = cli_connect(cli)))
 		return err;
 	err = ub_uicc_find_app(&cli->sess.uicc,
@@ -279,13 +322,13 @@ static int gba_bootstrap(struct ub_cli *cli, struct gba_args *a)
 	size_t res_len = 0;
 	int err;
 
-	if ((err = hexarg("rand", a->rand, rand, 16)) || (err = hexarg("autn", a->autn, autn, 16)))
+	if ((err = hexarg(cli, "rand", a->rand, rand, 16)) ||
+	    (err = hexarg(cli, "autn", a->autn, autn, 16)))
 		return err;
 	if (!a->bsf || ub_btid(rand, a->bsf, btid, sizeof(btid)) ||
 	    lifetime_arg(a->lifetime, lifetime, sizeof(lifetime))) {
-		fprintf(stderr, "uiccboot: gba bootstrap needs --bsf FQDN and a --lifetime "
-				"(xs:dateTime or +SECONDS)\n");
-		return UB_E_USAGE;
+		return cli_usage(cli, "gba bootstrap needs --bsf FQDN and a --lifetime "
+				      "(xs:dateTime or +SECONDS)");
 	}
 	if ((err = gba_open(cli, &g, a)))
 		return err;
@@ -324,12 +367,11 @@ static int gba_naf_key(struct ub_cli *cli, struct gba_args *a)
 	struct ub_status st = {0};
 	int n, err;
 
-	if ((err = hexarg("ua", a->ua, ua, UB_UA_LEN)))
+	if ((err = hexarg(cli, "ua", a->ua, ua, UB_UA_LEN)))
 		return err;
 	n = a->naf ? ub_naf_id(a->naf, ua, naf_id, 250) : UB_E_USAGE;
 	if (n < 0) {
-		fprintf(stderr, "uiccboot: gba naf-key needs --naf FQDN --ua HEX\n");
-		return UB_E_USAGE;
+		return cli_usage(cli, "gba naf-key needs --naf FQDN --ua HEX");
 	}
 	if ((err = gba_open(cli, &g, a)))
 		return err;
@@ -412,17 +454,15 @@ static int gba_push(struct ub_cli *cli, struct gba_args *a)
 			  a->gpi);
 		return err;
 	}
-	if ((err = hexarg("rand", a->rand, gpi.rand, 16)) ||
-	    (err = hexarg("autn", a->autn, gpi.autn, 16)) ||
-	    (err = hexarg("ua", a->ua, ua, UB_UA_LEN)))
+	if ((err = hexarg(cli, "rand", a->rand, gpi.rand, 16)) ||
+	    (err = hexarg(cli, "autn", a->autn, gpi.autn, 16)) ||
+	    (err = hexarg(cli, "ua", a->ua, ua, UB_UA_LEN)))
 		return err;
 	n = a->naf ? ub_naf_id(a->naf, ua, gpi.naf_id, sizeof(gpi.naf_id)) : UB_E_USAGE;
 	if (n < 0 || !a->ptid || strlen(a->ptid) >= sizeof(gpi.ptid) || !*a->ptid ||
 	    lifetime_arg(a->lifetime, gpi.lifetime, sizeof(gpi.lifetime))) {
-		fprintf(stderr,
-			"uiccboot: gba push needs --rand --autn --naf FQDN --ua HEX --ptid STR"
-			" [--lifetime T]\n");
-		return UB_E_USAGE;
+		return cli_usage(cli, "gba push needs --rand --autn --naf FQDN --ua HEX --ptid STR"
+				      " [--lifetime T]");
 	}
 	gpi.naf_id_len = (size_t)n;
 	snprintf(gpi.ptid, sizeof(gpi.ptid), "%s", a->ptid);
@@ -446,33 +486,61 @@ static int gba_push(struct ub_cli *cli, struct gba_args *a)
 	return 0;
 }
 
-int cli_gba(struct ub_cli *cli, int argc, char **argv)
-{
-	static const char *usage =
-		"uiccboot gba status [--app usim|isim]\n"
-		"       uiccboot gba bootstrap --rand HEX --autn HEX --bsf FQDN [--lifetime T]"
-		" [--allow-gba-me]\n"
-		"       uiccboot gba naf-key --naf FQDN --ua HEX [--secrets]\n"
-		"       uiccboot gba push --rand HEX --autn HEX --naf FQDN --ua HEX --ptid STR"
-		" [--lifetime T] [--secrets]";
-	struct gba_args a;
-	int err;
-
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return UB_E_USAGE;
+/* Each gba command: its options, then its work. */
+#define GBA_RUN(name, fn)                                          \
+	static int name(struct ub_cli *cli, int argc, char **argv) \
+	{                                                          \
+		struct gba_args a;                                 \
+		int err = parse_args(cli, argc, argv, &a);         \
+		return err ? err : fn(cli, &a);                    \
 	}
-	err = parse_args(cli, argc - 1, argv + 1, &a, usage);
-	if (err)
-		return err;
-	if (!strcmp(argv[1], "bootstrap"))
-		return gba_bootstrap(cli, &a);
-	if (!strcmp(argv[1], "naf-key"))
-		return gba_naf_key(cli, &a);
-	if (!strcmp(argv[1], "status"))
-		return gba_status(cli, &a);
-	if (!strcmp(argv[1], "push"))
-		return gba_push(cli, &a);
-	fprintf(stderr, "usage: %s\n", usage);
-	return UB_E_USAGE;
-}
+GBA_RUN(status_run, gba_status)
+GBA_RUN(bootstrap_run, gba_bootstrap)
+GBA_RUN(naf_key_run, gba_naf_key)
+GBA_RUN(push_run, gba_push)
+
+const struct ub_cmd cli_auth_cmd = {
+	.name = "auth",
+	.run = auth,
+	.synopsis = "--rand HEX --autn HEX [--app usim|isim] [--secrets]\n"
+		    "--gsm [--imsi] --rand HEX [--rand HEX]... [--secrets]",
+	.summary = "3G AUTHENTICATE (--gsm: 2G), as osmo-sim-auth",
+	.text = "AUTHENTICATE on the card's USIM (or ISIM): RES, CK, IK, Kc, or the AUTS of a\n"
+		"synchronisation failure (exit 65).  --gsm runs the 2G one, once per --rand,\n"
+		"in one session: SRES and Kc.  CK, IK and Kc show as (secret) unless --secrets.",
+	.opts = auth_opts,
+};
+
+static const struct ub_cmd gba_cmds[] = {
+	{.name = "status",
+	 .run = status_run,
+	 .synopsis = "[--app usim|isim]",
+	 .summary = "B-TID, key lifetime and the NAFs of EF_GBANL",
+	 .opts = status_opts},
+	{.name = "bootstrap",
+	 .run = bootstrap_run,
+	 .synopsis = "--rand HEX --autn HEX --bsf FQDN [--lifetime T] [--allow-gba-me]",
+	 .summary = "GBA_U bootstrapping on the card: RES and the B-TID",
+	 .opts = bootstrap_opts},
+	{.name = "naf-key",
+	 .run = naf_key_run,
+	 .synopsis = "--naf FQDN --ua HEX [--secrets]",
+	 .summary = "Ks_ext_NAF for a NAF, derived by the card",
+	 .text = "Ks_ext_NAF for a NAF, derived by the card, with the NAF_Id, B-TID, lifetime\n"
+		 "and IMPI; the key shows as (secret) unless --secrets.",
+	 .opts = naf_key_opts},
+	{.name = "push",
+	 .run = push_run,
+	 .synopsis = "--rand HEX --autn HEX --naf FQDN --ua HEX --ptid STR [--lifetime T]\n"
+		     "    [--secrets]",
+	 .summary = "GBA_U push from the GBA Push Info's fields",
+	 .opts = gba_push_opts},
+	{.name = NULL},
+};
+
+const struct ub_cmd cli_gba_cmd = {
+	.name = "gba",
+	.synopsis = "COMMAND",
+	.summary = "GBA_U with the card (TS 33.220)",
+	.subs = gba_cmds,
+};

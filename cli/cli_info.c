@@ -114,7 +114,7 @@ static void print_text(json_object *o)
 	}
 }
 
-int cli_info(struct ub_cli *cli, int argc, char **argv)
+static int info(struct ub_cli *cli, int argc, char **argv)
 {
 	struct ub_status st = {0};
 	struct ub_identity id;
@@ -123,10 +123,10 @@ int cli_info(struct ub_cli *cli, int argc, char **argv)
 	char aid[33];
 	int err, i;
 
-	if (cli_getopt(cli, argc, argv, "", NULL) != -1 || optind != argc) {
-		fprintf(stderr, "usage: uiccboot info\n");
-		return UB_E_USAGE;
-	}
+	if (cli_getopt(cli, argc, argv) != -1)
+		return cli_usage(cli, NULL);
+	if ((err = cli_nargs(cli, argc, argv, 0, 0)))
+		return err;
 	if ((err = cli_connect(cli)))
 		return err;
 	u = &cli->sess.uicc;
@@ -171,3 +171,13 @@ int cli_info(struct ub_cli *cli, int argc, char **argv)
 		print_text(o);
 	return 0;
 }
+
+const struct ub_cmd cli_info_cmd = {
+	.name = "info",
+	.run = info,
+	.synopsis = "",
+	.summary = "ICCID, IMSI, IMPI, applications, GBA state, bootstrap objects",
+	.text = "What the card is and holds: ICCID, IMSI, IMPI and IMPUs, its applications,\n"
+		"the GBA state it records and the bootstrap objects its PKCS#15 application\n"
+		"lists.",
+};

@@ -220,42 +220,41 @@ static int parse_object(const char *s, long *out)
 	return 0;
 }
 
-int cli_lwm2m(struct ub_cli *cli, int argc, char **argv)
+static const struct cli_opt list_opts[] = {
+	{"secrets", no_argument, 'S', NULL, "show secret resources (else (secret))"},
+	{"object", required_argument, 'o', "ID", "only this Object (0-65535)"},
+	{NULL, 0, 0, NULL, NULL},
+};
+static const struct cli_opt export_opts[] = {
+	{"secrets", no_argument, 'S', NULL, "include secret resources (else left out)"},
+	{"format", required_argument, 'f', "F", "senml-json (default) or tlv (binary)"},
+	{"object", required_argument, 'o', "ID", "only this Object (0-65535)"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static int lwm2m_run(struct ub_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-					     {"secrets", no_argument, NULL, 'S'},
-					     {"object", required_argument, NULL, 'o'},
-					     {NULL, 0, NULL, 0}};
-	static const char *usage =
-		"uiccboot lwm2m list [--secrets] [--object ID] |\n"
-		"       export [--secrets] [--format senml-json|tlv] [--object ID]";
 	struct lw_args a = {false, false, -1};
+	const char *sub = cli->cmd->name;
 	struct ub_lwm2m_boot b;
 	struct ub_tree *t;
-	const char *sub;
 	char why[300];
 	int c, err;
 
-	if (argc < 2 || (strcmp(argv[1], "list") && strcmp(argv[1], "export"))) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return UB_E_USAGE;
-	}
-	sub = argv[1];
-	optind = 2;
-	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
+	while ((c = cli_getopt(cli, argc, argv)) != -1) {
 		if (c == 'S')
 			a.secrets = true;
 		else if (c == 'f' && (!strcmp(optarg, "tlv") || !strcmp(optarg, "senml-json")))
 			a.tlv = !strcmp(optarg, "tlv");
-		else if (c != 'o' || parse_object(optarg, &a.object)) {
-			fprintf(stderr, "usage: %s\n", usage);
-			return UB_E_USAGE;
-		}
+		else if (c == 'f')
+			return cli_usage(cli, "--format is senml-json or tlv");
+		else if (c != 'o')
+			return cli_usage(cli, NULL);
+		else if (parse_object(optarg, &a.object))
+			return cli_usage(cli, "--object wants an Object id, 0 to 65535");
 	}
-	if (optind != argc || (a.tlv && !strcmp(sub, "list"))) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return UB_E_USAGE;
-	}
+	if ((err = cli_nargs(cli, argc, argv, 0, 0)))
+		return err;
 	if ((err = cli_tree_open(cli, UB_TREE_READ, &t)))
 		return err;
 	/* list masks the secrets it shows; export leaves them out */
@@ -271,3 +270,32 @@ int cli_lwm2m(struct ub_cli *cli, int argc, char **argv)
 	ub_tree_close(t);
 	return err;
 }
+
+static const struct ub_cmd lwm2m_cmds[] = {
+	{.name = "list",
+	 .run = lwm2m_run,
+	 .synopsis = "[--secrets] [--object ID]",
+	 .summary = "the LwM2M Object Instances the tree holds",
+	 .text = "The LwM2M Object Instances the tree holds (./LwM2M), with their owner\n"
+		 "(lwm2m:<Short Server ID>, lwm2m:bootstrap, lwm2m:client), source, and each\n"
+		 "resource's name, type and value; secrets show as (secret) without --secrets.",
+	 .opts = list_opts},
+	{.name = "export",
+	 .run = lwm2m_run,
+	 .synopsis = "[--secrets] [--format senml-json|tlv] [--object ID]",
+	 .summary = "the LwM2M Objects as a Bootstrap-Write takes them",
+	 .text = "The LwM2M Objects as an LwM2M client's Bootstrap-Write takes them: SenML\n"
+		 "JSON (content format 110), or with --format tlv LwM2M TLV (11542) of the\n"
+		 "Object of --object, or of every Object in the framing of EF LwM2M_Bootstrap\n"
+		 "(binary: not to a terminal).  Secret resources are left out unless\n"
+		 "--secrets.  With --json one object: format, content_format, and per Object\n"
+		 "its id, version and senml or tlv (hex).",
+	 .opts = export_opts},
+	{.name = NULL},
+};
+
+const struct ub_cmd cli_lwm2m_cmd = {
+	.name = "lwm2m",
+	.summary = "the card's LwM2M bootstrap data in the tree: list, export",
+	.subs = lwm2m_cmds,
+};

@@ -31,23 +31,24 @@ struct push_mem {
 	char user_pin[UB_SECRET_MAX + 1];
 };
 
+static const struct cli_opt push_opts[] = {
+	{"content-type", required_argument, 'c', "STR",
+	 "the MIME type with its SEC and MAC parameters"},
+	{"wsp-content-type", required_argument, 'w', "HEX",
+	 "the WSP binary Content-Type header value instead"},
+	{"transport", required_argument, 't', "T", "secure or insecure (default): how FILE came"},
+	{"user-pin-file", required_argument, 'P', "FILE",
+	 "the user PIN of the USERPIN SEC types (-: stdin)"},
+	{"user-pin", required_argument, 'p', "PIN",
+	 "the user PIN on argv (labs only); or UICCBOOT_USER_PIN"},
+	{"dry-run", no_argument, 'n', NULL,
+	 "verify and decide against the tree, write nothing, print the plan"},
+	{"wsp", no_argument, 'W', NULL, "FILE is a WSP push PDU (an insecure transport)"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
 static int push_run(struct ub_cli *cli, int argc, char **argv, struct push_mem *m)
 {
-	static const struct option opts[] = {{"content-type", required_argument, NULL, 'c'},
-					     {"wsp-content-type", required_argument, NULL, 'w'},
-					     {"transport", required_argument, NULL, 't'},
-					     {"user-pin", required_argument, NULL, 'p'},
-					     {"user-pin-file", required_argument, NULL, 'P'},
-					     {"dry-run", no_argument, NULL, 'n'},
-					     {"wsp", no_argument, NULL, 'W'},
-					     {NULL, 0, NULL, 0}};
-	static const char *usage =
-		"uiccboot push FILE --content-type STR [--transport secure|insecure] "
-		"[--user-pin-file F | --user-pin PIN] [--dry-run]\n"
-		"       uiccboot push --wsp FILE [--user-pin-file F | --user-pin PIN] [--dry-run]\n"
-		"       (--wsp-content-type HEX: the WSP binary header value instead; --wsp: FILE\n"
-		"        is a WSP push PDU, over an insecure transport; the user PIN also from\n"
-		"        UICCBOOT_USER_PIN)";
 	struct ub_boot_config cfg;
 	const struct ub_boot_config *base;
 	struct ub_push_msg msg = {0};
@@ -57,8 +58,7 @@ static int push_run(struct ub_cli *cli, int argc, char **argv, struct push_mem *
 	bool dry = false, pdu = false;
 	int c, err = 0, n;
 
-	/* FILE may come before or after the options (GNU permutation) */
-	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
+	while ((c = cli_getopt(cli, argc, argv)) != -1) {
 		switch (c) {
 		case 'c':
 			ctype = optarg;
@@ -82,16 +82,18 @@ static int push_run(struct ub_cli *cli, int argc, char **argv, struct push_mem *
 			pdu = true;
 			break;
 		default:
-			fprintf(stderr, "usage: %s\n", usage);
-			return UB_E_USAGE;
+			return cli_usage(cli, NULL);
 		}
 	}
+	if ((err = cli_nargs(cli, argc, argv, 1, 1)))
+		return err;
 	/* a WSP push came over the air: its transport is not ours to name */
-	if (optind + 1 != argc || (pdu ? ctype || wsp || transport : !ctype == !wsp) ||
-	    (transport && strcmp(transport, "secure") && strcmp(transport, "insecure"))) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return UB_E_USAGE;
-	}
+	if (pdu && (ctype || wsp || transport))
+		return cli_usage(cli, "--wsp takes the Content-Type and transport from the PDU");
+	if (!pdu && !ctype == !wsp)
+		return cli_usage(cli, "--content-type or --wsp-content-type: one of them");
+	if (transport && strcmp(transport, "secure") && strcmp(transport, "insecure"))
+		return cli_usage(cli, "--transport is secure or insecure");
 	if ((err = cli_secret(cli, "--user-pin", pin_arg, pin_file, "UICCBOOT_USER_PIN",
 			      m->user_pin, sizeof(m->user_pin), &msg.user_pin)))
 		return err;
@@ -110,10 +112,9 @@ static int push_run(struct ub_cli *cli, int argc, char **argv, struct push_mem *
 		msg.wsp_pdu = m->body;
 		msg.wsp_pdu_len = msg.len;
 	} else if (wsp) {
-		if ((n = ub_unhex(m->wsp, sizeof(m->wsp), wsp)) < 0) {
-			fprintf(stderr, "usage: %s\n", usage);
-			return UB_E_USAGE;
-		}
+		if ((n = ub_unhex(m->wsp, sizeof(m->wsp), wsp)) < 0)
+			return cli_usage(cli, "--wsp-content-type wants hex (at most %zu octets)",
+					 sizeof(m->wsp));
 		msg.wsp_ctype = m->wsp;
 		msg.wsp_ctype_len = (size_t)n;
 	} else {
@@ -128,7 +129,7 @@ static int push_run(struct ub_cli *cli, int argc, char **argv, struct push_mem *
 	return err;
 }
 
-int cli_push(struct ub_cli *cli, int argc, char **argv)
+static int push(struct ub_cli *cli, int argc, char **argv)
 {
 	/* 64 KiB and more: on the heap, wiped before it is freed */
 	struct push_mem *m = malloc(sizeof(*m));
@@ -141,3 +142,17 @@ int cli_push(struct ub_cli *cli, int argc, char **argv)
 	free(m);
 	return err;
 }
+
+const struct ub_cmd cli_push_cmd = {
+	.name = "push",
+	.run = push,
+	.synopsis = "FILE --content-type STR [--transport T] [--user-pin-file F] [--dry-run]\n"
+		    "--wsp FILE [--user-pin-file F] [--dry-run]",
+	.summary = "a pushed bootstrap (WBXML, or a WSP push PDU) verified and applied",
+	.text = "A pushed bootstrap message: FILE is its WBXML body, with its Content-Type\n"
+		"(SEC, MAC); or with --wsp a WSP connectionless push PDU as a push agent hands\n"
+		"it over.  Over an insecure transport it needs a MAC of a SEC type the policy\n"
+		"allows; it is verified with the card's keys and applied in one transaction.\n"
+		"Secret values of the plan of --dry-run show as (secret).",
+	.opts = push_opts,
+};

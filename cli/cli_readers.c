@@ -20,7 +20,7 @@ static const char *probe_protocol(SCARDCONTEXT ctx, const char *reader)
 	return name;
 }
 
-int cli_readers(struct ub_cli *cli, int argc, char **argv)
+static int readers(struct ub_cli *cli, int argc, char **argv)
 {
 	struct ub_reader_info list[64];
 	json_object *arr;
@@ -29,10 +29,10 @@ int cli_readers(struct ub_cli *cli, int argc, char **argv)
 	SCARDCONTEXT ctx;
 	int n, i, err;
 
-	if (cli_getopt(cli, argc, argv, "", NULL) != -1 || optind != argc) {
-		fprintf(stderr, "usage: uiccboot readers\n");
-		return UB_E_USAGE;
-	}
+	if (cli_getopt(cli, argc, argv) != -1)
+		return cli_usage(cli, NULL);
+	if ((err = cli_nargs(cli, argc, argv, 0, 0)))
+		return err;
 	err = ub_ctx_open(&ctx);
 	if (err) {
 		cli_error(cli, err, "PC/SC");
@@ -72,3 +72,12 @@ int cli_readers(struct ub_cli *cli, int argc, char **argv)
 	}
 	return 0;
 }
+
+const struct ub_cmd cli_readers_cmd = {
+	.name = "readers",
+	.run = readers,
+	.synopsis = "",
+	.summary = "list readers and cards",
+	.text = "The PC/SC readers: index, name, whether a card is in, its ATR and protocol.\n"
+		"Exit 69 when there is no reader.",
+};

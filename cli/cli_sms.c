@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "sms.h"
@@ -14,19 +15,6 @@
 #include "ub_sender.h"
 #include "ub_sms.h"
 #include "ub_wsp.h"
-
-#define SEND_USAGE                                                                                 \
-	"uiccboot sms send FILE|- [--sec TYPE] [--keys FILE|-] [--imsi DIGITS] [--user-pin PIN]\n" \
-	"       [--ks-ext-naf HEX] [--userpinmac-key DIGITS] [--networkid-key semi-octet|ascii]\n" \
-	"       [--from ADDR] [--smsc ADDR | --no-smsc] [--ref N] [--ref16] [--dcs HEX]\n"         \
-	"       [--tid N] [--time EPOCH] [--src-port N] [--no-app-id] [--wsp | --wbxml]\n"         \
-	"       [--out FILE] [--kannel URL --to MSISDN [--kannel-auth FILE]]"
-#define DECODE_USAGE "uiccboot sms decode FILE|- [--no-smsc]"
-#define RECEIVE_USAGE                                                                      \
-	"uiccboot sms receive [FILE|-] [--no-smsc] [--user-pin-file F | --user-pin PIN]\n" \
-	"       (the user PIN also from UICCBOOT_USER_PIN)"
-#define LIST_USAGE "uiccboot sms list"
-#define PENDING_USAGE "uiccboot sms pending [--apply [--id N] --user-pin-file F | --user-pin PIN]"
 
 static const char *kind_name(enum ub_plan_kind k)
 {
@@ -48,25 +36,33 @@ static int slurp(const char *path, uint8_t *buf, size_t max, size_t *len)
 	return n >= max ? UB_E_BAD_DATA : 0;
 }
 
-/* Secrets: argv first, then the keys file, then the environment; never
- * only argv.  They live in this struct and are wiped at the end. */
+/* The secrets of send and decode: an option, or its -file form (as the
+ * device side takes secrets: cli_secret), else the keys file, else the
+ * environment (wiped and unset in any case).  They live in this struct
+ * and are wiped at the end. */
 struct secrets {
-	char imsi[32], pin[64], ks_hex[80], upm[32];
-	char kuser[128], kpass[128];
+	char imsi[32], pin[UB_SECRET_MAX + 1], ks_hex[80], upm[32];
+	char kuser[UB_SECRET_MAX + 1], kpass[UB_SECRET_MAX + 1];
 	uint8_t ks[32];
+	bool imsi_f, pin_f, ks_f, upm_f, kuser_f, kpass_f; /* from a keys file */
 };
 
-static void set_once(char *dst, size_t max, const char *v)
+/* One value of a keys file; a second one for the same key is refused. */
+static int kv_set(char *dst, size_t max, bool *from_file, const char *v)
 {
-	if (!dst[0] && v && strlen(v) < max)
-		snprintf(dst, max, "%s", v);
+	char why[100];
+
+	if (*from_file || ub_secret_copy(v, dst, max, why, sizeof(why)) < 0)
+		return UB_E_BAD_DATA;
+	*from_file = true;
+	return 0;
 }
 
 /* "key = value" lines; '#' comments.  A file must not be readable by
- * others (as the factory key file). */
+ * others (as the factory key file); "-" is standard input. */
 static int read_kv(struct ub_cli *cli, const char *path, struct secrets *s, bool kannel)
 {
-	char line[256], *eq, *k, *v, *e;
+	char line[UB_SECRET_MAX + 64], *eq, *k, *v, *e;
 	struct stat st;
 	FILE *fp;
 	int err = 0, lineno = 0;
@@ -84,6 +80,7 @@ static int read_kv(struct ub_cli *cli, const char *path, struct secrets *s, bool
 			  path, (unsigned)(st.st_mode & 07777));
 		return UB_E_POLICY;
 	}
+	setvbuf(fp, NULL, _IONBF, 0); /* no stdio copy of the keys to leave behind */
 	while (!err && fgets(line, sizeof(line), fp)) {
 		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
@@ -101,35 +98,59 @@ static int read_kv(struct ub_cli *cli, const char *path, struct secrets *s, bool
 		for (v = eq + 1; *v == ' ' || *v == '\t'; v++)
 			;
 		if (kannel && !strcmp(k, "username"))
-			set_once(s->kuser, sizeof(s->kuser), v);
+			err = kv_set(s->kuser, sizeof(s->kuser), &s->kuser_f, v);
 		else if (kannel && !strcmp(k, "password"))
-			set_once(s->kpass, sizeof(s->kpass), v);
+			err = kv_set(s->kpass, sizeof(s->kpass), &s->kpass_f, v);
 		else if (!kannel && !strcmp(k, "imsi"))
-			set_once(s->imsi, sizeof(s->imsi), v);
+			err = kv_set(s->imsi, sizeof(s->imsi), &s->imsi_f, v);
 		else if (!kannel && !strcmp(k, "pin"))
-			set_once(s->pin, sizeof(s->pin), v);
+			err = kv_set(s->pin, sizeof(s->pin), &s->pin_f, v);
 		else if (!kannel && !strcmp(k, "ks_ext_naf"))
-			set_once(s->ks_hex, sizeof(s->ks_hex), v);
+			err = kv_set(s->ks_hex, sizeof(s->ks_hex), &s->ks_f, v);
 		else if (!kannel && !strcmp(k, "userpinmac_key"))
-			set_once(s->upm, sizeof(s->upm), v);
+			err = kv_set(s->upm, sizeof(s->upm), &s->upm_f, v);
 		else
 			err = UB_E_BAD_DATA;
 	}
 	OPENSSL_cleanse(line, sizeof(line));
 	if (fp != stdin)
 		fclose(fp);
-	if (err)
-		cli_error(cli, err, "%s:%d: wants %s = value", path, lineno,
+	if (err) /* the line is a secret: never quoted */
+		cli_error(cli, err, "%s:%d: wants one '%s = value' a key, at most once each", path,
+			  lineno,
 			  kannel ? "username|password" : "imsi|pin|ks_ext_naf|userpinmac_key");
 	return err;
 }
+
+/* One secret of send: the option (argv, overwritten) or its -file form
+ * wins over the keys file, which wins over the environment; the variable
+ * is wiped and unset whichever is used. */
+static int take_secret(struct ub_cli *cli, const char *opt, char *arg, const char *file,
+		       const char *env, char *buf, size_t max, bool from_keys)
+{
+	char scratch[UB_SECRET_MAX + 1];
+	const char *got = NULL;
+	int err;
+
+	if (arg || file || !from_keys)
+		return cli_secret(cli, opt, arg, file, env, buf, max, &got);
+	err = cli_secret(cli, opt, NULL, NULL, env, scratch, sizeof(scratch), &got);
+	OPENSSL_cleanse(scratch, sizeof(scratch));
+	return err;
+}
+
+enum send_format { FMT_DELIVER, FMT_SUBMIT, FMT_PARTS };
 
 struct send_args {
 	const char *doc, *keys, *kannel, *kannel_auth, *to, *out;
 	struct ub_sms_encode_opts sms;
 	struct ub_send_opts send;
-	bool wsp_only, wbxml_only, have_ref, have_time;
+	enum send_format format;
+	bool wsp_only, wbxml_only, have_ref, have_time, unsigned_ok, format_given;
 	long long t;
+	/* the secret options, read by take_secret */
+	char *imsi, *pin, *ks, *upm;
+	const char *imsi_file, *pin_file, *ks_file, *upm_file;
 };
 
 static int parse_num(const char *s, unsigned long max, unsigned long *v)
@@ -141,37 +162,309 @@ static int parse_num(const char *s, unsigned long max, unsigned long *v)
 	return !*s || *end || errno || *v > max ? UB_E_USAGE : 0;
 }
 
+enum {
+	S_SEC = 0x100,
+	S_UNSIGNED,
+	S_KEYS,
+	S_IMSI,
+	S_IMSI_FILE,
+	S_PIN,
+	S_PIN_FILE,
+	S_PIN_MIN,
+	S_KS,
+	S_KS_FILE,
+	S_UPM,
+	S_UPM_FILE,
+	S_NETID,
+	S_FROM,
+	S_SMSC,
+	S_NO_SMSC,
+	S_REF,
+	S_REF16,
+	S_DCS,
+	S_TID,
+	S_TIME,
+	S_SRC_PORT,
+	S_NO_APP_ID,
+	S_WSP,
+	S_WBXML,
+	S_OUT,
+	S_FORMAT,
+	S_KANNEL,
+	S_KANNEL_AUTH,
+	S_TO,
+	S_NO_SMSC_D,
+};
+
+static const struct cli_opt send_opts[] = {
+	{"sec", required_argument, S_SEC, "TYPE", "the SEC type of the MAC (see uiccboot(1))"},
+	{"unsigned", no_argument, S_UNSIGNED, NULL,
+	 "no SEC/MAC: a push for a secure transport only"},
+	{"keys", required_argument, S_KEYS, "FILE",
+	 "keys: imsi =, pin =, ks_ext_naf =, userpinmac_key = (0600; -: stdin)"},
+	{"imsi-file", required_argument, S_IMSI_FILE, "FILE",
+	 "the IMSI (-: stdin); or UICCBOOT_SEND_IMSI"},
+	{"user-pin-file", required_argument, S_PIN_FILE, "FILE",
+	 "the user PIN (-: stdin); or UICCBOOT_SEND_PIN"},
+	{"ks-ext-naf-file", required_argument, S_KS_FILE, "FILE",
+	 "Ks_ext_NAF, 32 bytes of hex (-: stdin); or UICCBOOT_SEND_KS_EXT_NAF"},
+	{"userpinmac-key-file", required_argument, S_UPM_FILE, "FILE",
+	 "USERPINMAC's key, 5-20 digits; or UICCBOOT_SEND_USERPINMAC_KEY"},
+	{"imsi", required_argument, S_IMSI, "DIGITS", "the IMSI on argv (labs only)"},
+	{"user-pin", required_argument, S_PIN, "PIN", "the user PIN on argv (labs only)"},
+	{"ks-ext-naf", required_argument, S_KS, "HEX", "Ks_ext_NAF on argv (labs only)"},
+	{"userpinmac-key", required_argument, S_UPM, "DIGITS",
+	 "USERPINMAC's key on argv (labs only)"},
+	{"user-pin-min", required_argument, S_PIN_MIN, "N",
+	 "the device's [push] user_pin_min (default 4): shorter PINs refused"},
+	{"networkid-key", required_argument, S_NETID, "K",
+	 "semi-octet (default) or ascii: how the IMSI keys NETWORKID"},
+	{"from", required_argument, S_FROM, "ADDR",
+	 "originator: digits, +digits or up to 11 letters"},
+	{"smsc", required_argument, S_SMSC, "ADDR", "the SMSC address in front of each TPDU"},
+	{"no-smsc", no_argument, S_NO_SMSC, NULL, "TPDUs without the SMSC field"},
+	{"ref", required_argument, S_REF, "N", "the concatenation reference (random by default)"},
+	{"ref16", no_argument, S_REF16, NULL, "a 16-bit concatenation reference"},
+	{"dcs", required_argument, S_DCS, "HEX", "TP-DCS, 8-bit data (default 0x04)"},
+	{"tid", required_argument, S_TID, "N", "the WSP transaction id (default 1)"},
+	{"time", required_argument, S_TIME, "EPOCH", "TP-SCTS (default: now)"},
+	{"src-port", required_argument, S_SRC_PORT, "N", "WDP source port (default 9200)"},
+	{"no-app-id", no_argument, S_NO_APP_ID, NULL, "no X-Wap-Application-Id (DM: syncml.dm)"},
+	{"format", required_argument, S_FORMAT, "F",
+	 "deliver (SMS-DELIVER hex), submit (SMS-SUBMIT hex), parts (JSON lines)"},
+	{"to", required_argument, S_TO, "MSISDN", "the destination (--format submit, --kannel)"},
+	{"wsp", no_argument, S_WSP, NULL, "only the WSP push PDU (hex, or --out)"},
+	{"wbxml", no_argument, S_WBXML, NULL, "only the WBXML document (hex, or --out)"},
+	{"out", required_argument, S_OUT, "FILE",
+	 "--wsp/--wbxml octets into FILE (mode 0600, atomic, no link)"},
+	{"kannel", required_argument, S_KANNEL, "URL", "hand each part to Kannel's sendsms"},
+	{"kannel-auth", required_argument, S_KANNEL_AUTH, "FILE",
+	 "username =, password = (0600); or UICCBOOT_KANNEL_USERNAME and"
+	 " UICCBOOT_KANNEL_PASSWORD"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+/* --networkid-key of send and decode */
+static int netid_opt(struct ub_cli *cli, const char *v, struct ub_mac_keys *k)
+{
+	if (strcmp(v, "ascii") && strcmp(v, "semi-octet"))
+		return cli_usage(cli, "--networkid-key is semi-octet or ascii");
+	k->netid = strcmp(v, "ascii") ? UB_NETID_SEMI_OCTET : UB_NETID_ASCII;
+	return 0;
+}
+
+static int send_opt(struct ub_cli *cli, int c, struct send_args *a)
+{
+	unsigned long v;
+
+	switch (c) {
+	case S_SEC:
+		if (!(a->send.sec = ub_sec_parse(optarg)))
+			return cli_usage(cli, "--sec: unknown SEC type '%.40s'", optarg);
+		return 0;
+	case S_UNSIGNED:
+		a->unsigned_ok = true;
+		return 0;
+	case S_KEYS:
+		a->keys = optarg;
+		return 0;
+	case S_IMSI:
+		a->imsi = optarg;
+		return 0;
+	case S_IMSI_FILE:
+		a->imsi_file = optarg;
+		return 0;
+	case S_PIN:
+		a->pin = optarg;
+		return 0;
+	case S_PIN_FILE:
+		a->pin_file = optarg;
+		return 0;
+	case S_KS:
+		a->ks = optarg;
+		return 0;
+	case S_KS_FILE:
+		a->ks_file = optarg;
+		return 0;
+	case S_UPM:
+		a->upm = optarg;
+		return 0;
+	case S_UPM_FILE:
+		a->upm_file = optarg;
+		return 0;
+	case S_PIN_MIN:
+		if (parse_num(optarg, 32, &v) || !v)
+			return cli_usage(cli, "--user-pin-min wants 1 to 32");
+		a->send.user_pin_min = (unsigned)v;
+		return 0;
+	case S_NETID:
+		return netid_opt(cli, optarg, &a->send.keys);
+	case S_FROM:
+		a->sms.originator = optarg;
+		return 0;
+	case S_SMSC:
+		a->sms.smsc = optarg;
+		return 0;
+	case S_NO_SMSC:
+		a->sms.smsc = NULL;
+		return 0;
+	case S_REF:
+		if (parse_num(optarg, 0xFFFF, &v))
+			return cli_usage(cli, "--ref wants 0 to 65535");
+		a->sms.ref = (uint16_t)v;
+		a->have_ref = true;
+		return 0;
+	case S_REF16:
+		a->sms.ref_bits = 16;
+		return 0;
+	case S_DCS:
+		if (parse_num(optarg, 0xFF, &v))
+			return cli_usage(cli, "--dcs wants an octet");
+		a->sms.dcs = (uint8_t)v;
+		return 0;
+	case S_TID:
+		if (parse_num(optarg, 0xFF, &v))
+			return cli_usage(cli, "--tid wants an octet");
+		a->send.tid = (uint8_t)v;
+		return 0;
+	case S_TIME:
+		if (parse_num(optarg, 0xFFFFFFFFul, &v))
+			return cli_usage(cli, "--time wants seconds since the epoch");
+		a->t = (long long)v;
+		a->have_time = true;
+		return 0;
+	case S_SRC_PORT:
+		if (parse_num(optarg, 0xFFFF, &v))
+			return cli_usage(cli, "--src-port wants 0 to 65535");
+		a->sms.src_port = (uint16_t)v;
+		return 0;
+	case S_NO_APP_ID:
+		a->send.no_app_id = true;
+		return 0;
+	case S_WSP:
+		a->wsp_only = true;
+		return 0;
+	case S_WBXML:
+		a->wbxml_only = true;
+		return 0;
+	case S_OUT:
+		a->out = optarg;
+		return 0;
+	case S_FORMAT:
+		a->format_given = true;
+		if (!strcmp(optarg, "deliver"))
+			a->format = FMT_DELIVER;
+		else if (!strcmp(optarg, "submit"))
+			a->format = FMT_SUBMIT;
+		else if (!strcmp(optarg, "parts"))
+			a->format = FMT_PARTS;
+		else
+			return cli_usage(cli, "--format is deliver, submit or parts");
+		return 0;
+	case S_KANNEL:
+		a->kannel = optarg;
+		return 0;
+	case S_KANNEL_AUTH:
+		a->kannel_auth = optarg;
+		return 0;
+	case S_TO:
+		a->to = optarg;
+		return 0;
+	default:
+		return cli_usage(cli, NULL);
+	}
+}
+
+/* The combinations that make no sense, each said. */
+static int send_check_args(struct ub_cli *cli, const struct send_args *a)
+{
+	bool push = !a->wbxml_only; /* anything but the bare document is a push */
+
+	if (a->wsp_only && a->wbxml_only)
+		return cli_usage(cli, "--wsp or --wbxml, not both");
+	if (a->out && !a->wsp_only && !a->wbxml_only)
+		return cli_usage(cli, "--out is for --wsp or --wbxml");
+	if (a->kannel && (!a->to || a->wsp_only || a->wbxml_only || a->format_given))
+		return cli_usage(cli, "--kannel wants --to, and no --wsp, --wbxml or --format");
+	if (a->format_given && (a->wsp_only || a->wbxml_only))
+		return cli_usage(cli, "--format is for the SMS parts, not --wsp or --wbxml");
+	if (a->format == FMT_SUBMIT && !a->to)
+		return cli_usage(cli, "--format submit wants --to MSISDN");
+	if (a->send.sec && a->unsigned_ok)
+		return cli_usage(cli, "--sec or --unsigned, not both");
+	/* over SMS a device refuses a bootstrap without SEC and MAC
+	 * (OMA DM Security 5.7.2): sent by mistake, it only fails there */
+	if (push && !a->send.sec && !a->unsigned_ok)
+		return cli_usage(cli, "no --sec: a device refuses an unsigned bootstrap over SMS; "
+				      "give --sec TYPE and its keys (or --unsigned, for a secure "
+				      "transport)");
+	return 0;
+}
+
+/* How to give a missing key, for the message. */
+static const char *key_how(unsigned key)
+{
+	return key & UB_SEND_KEY_IMSI  ? "--imsi-file FILE, 'imsi =' in --keys FILE, or "
+					 "UICCBOOT_SEND_IMSI"
+	       : key & UB_SEND_KEY_PIN ? "--user-pin-file FILE, 'pin =' in --keys FILE, or "
+					 "UICCBOOT_SEND_PIN"
+	       : key & UB_SEND_KEY_KS_EXT_NAF
+		       ? "--ks-ext-naf-file FILE, 'ks_ext_naf =' in --keys FILE, or "
+			 "UICCBOOT_SEND_KS_EXT_NAF ('uiccboot gba naf-key --secrets' on the card)"
+		       : "--userpinmac-key-file FILE, 'userpinmac_key =' in --keys FILE, or "
+			 "UICCBOOT_SEND_USERPINMAC_KEY";
+}
+
+/* The secrets: the keys files first, then each option (which wins),
+ * every UICCBOOT_SEND_* and UICCBOOT_KANNEL_* variable wiped. */
+static int send_secrets(struct ub_cli *cli, struct send_args *a, struct secrets *s)
+{
+	unsigned missing;
+	int err;
+
+	if (a->keys && !strcmp(a->keys, "-")) {
+		if (cli->stdin_taken)
+			return cli_usage(cli, "--keys -: standard input is taken already");
+		cli->stdin_taken = true;
+	}
+	if ((a->keys && (err = read_kv(cli, a->keys, s, false))) ||
+	    (a->kannel_auth && (err = read_kv(cli, a->kannel_auth, s, true))))
+		return err;
+	if ((err = take_secret(cli, "--imsi", a->imsi, a->imsi_file, "UICCBOOT_SEND_IMSI", s->imsi,
+			       sizeof(s->imsi), s->imsi_f)) ||
+	    (err = take_secret(cli, "--user-pin", a->pin, a->pin_file, "UICCBOOT_SEND_PIN", s->pin,
+			       sizeof(s->pin), s->pin_f)) ||
+	    (err = take_secret(cli, "--ks-ext-naf", a->ks, a->ks_file, "UICCBOOT_SEND_KS_EXT_NAF",
+			       s->ks_hex, sizeof(s->ks_hex), s->ks_f)) ||
+	    (err = take_secret(cli, "--userpinmac-key", a->upm, a->upm_file,
+			       "UICCBOOT_SEND_USERPINMAC_KEY", s->upm, sizeof(s->upm), s->upm_f)) ||
+	    (err = take_secret(cli, "the Kannel username", NULL, NULL, "UICCBOOT_KANNEL_USERNAME",
+			       s->kuser, sizeof(s->kuser), s->kuser_f)) ||
+	    (err = take_secret(cli, "the Kannel password", NULL, NULL, "UICCBOOT_KANNEL_PASSWORD",
+			       s->kpass, sizeof(s->kpass), s->kpass_f)))
+		return err;
+	if (s->ks_hex[0] && ub_unhex(s->ks, sizeof(s->ks), s->ks_hex) != 32)
+		return cli_usage(cli, "Ks_ext_NAF wants 32 bytes as hex");
+	a->send.keys.imsi = s->imsi[0] ? s->imsi : NULL;
+	a->send.keys.pin = s->pin[0] ? s->pin : NULL;
+	a->send.keys.ks_ext_naf = s->ks_hex[0] ? s->ks : NULL;
+	a->send.userpinmac_key = s->upm[0] ? s->upm : NULL;
+	if ((missing = ub_send_keys_missing(&a->send))) {
+		struct ub_status st;
+
+		missing &= ~(missing - 1); /* the first one */
+		ub_fail(&st, UB_E_USAGE, 0, NULL, "SEC=%s needs %s: give it with %s",
+			ub_sec_name(a->send.sec), ub_send_key_name(missing), key_how(missing));
+		cli_fail(cli, &st);
+		return UB_E_USAGE;
+	}
+	return 0;
+}
+
 static int send_parse(struct ub_cli *cli, int argc, char **argv, struct send_args *a,
 		      struct secrets *s)
 {
-	static const struct option opts[] = {
-		{"sec", required_argument, NULL, 'S'},
-		{"keys", required_argument, NULL, 'K'},
-		{"imsi", required_argument, NULL, 'i'},
-		{"user-pin", required_argument, NULL, 'p'},
-		{"ks-ext-naf", required_argument, NULL, 'k'},
-		{"userpinmac-key", required_argument, NULL, 'u'},
-		{"networkid-key", required_argument, NULL, 'N'},
-		{"from", required_argument, NULL, 'f'},
-		{"smsc", required_argument, NULL, 'c'},
-		{"no-smsc", no_argument, NULL, 'C'},
-		{"ref", required_argument, NULL, 'r'},
-		{"ref16", no_argument, NULL, 'R'},
-		{"dcs", required_argument, NULL, 'd'},
-		{"tid", required_argument, NULL, 'T'},
-		{"time", required_argument, NULL, 't'},
-		{"src-port", required_argument, NULL, 'P'},
-		{"no-app-id", no_argument, NULL, 'A'},
-		{"wsp", no_argument, NULL, 'W'},
-		{"wbxml", no_argument, NULL, 'B'},
-		{"out", required_argument, NULL, 'o'},
-		{"kannel", required_argument, NULL, 'G'},
-		{"kannel-auth", required_argument, NULL, 'a'},
-		{"to", required_argument, NULL, 'O'},
-		{NULL, 0, NULL, 0},
-	};
-	unsigned long v;
-	int c, bad = 0;
+	int c, err;
 
 	a->sms.originator = "+10000000000";
 	a->sms.smsc = "";
@@ -181,130 +474,48 @@ static int send_parse(struct ub_cli *cli, int argc, char **argv, struct send_arg
 	a->sms.ref_bits = 8;
 	a->sms.dcs = 0x04;
 	a->send.tid = 0x01;
-	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
-		switch (c) {
-		case 'S':
-			a->send.sec = ub_sec_parse(optarg);
-			bad |= !a->send.sec;
-			break;
-		case 'K':
-			a->keys = optarg;
-			break;
-		case 'i':
-			set_once(s->imsi, sizeof(s->imsi), optarg);
-			break;
-		case 'p':
-			set_once(s->pin, sizeof(s->pin), optarg);
-			break;
-		case 'k':
-			set_once(s->ks_hex, sizeof(s->ks_hex), optarg);
-			break;
-		case 'u':
-			set_once(s->upm, sizeof(s->upm), optarg);
-			break;
-		case 'N':
-			bad |= strcmp(optarg, "ascii") && strcmp(optarg, "semi-octet");
-			a->send.keys.netid =
-				strcmp(optarg, "ascii") ? UB_NETID_SEMI_OCTET : UB_NETID_ASCII;
-			break;
-		case 'f':
-			a->sms.originator = optarg;
-			break;
-		case 'c':
-			a->sms.smsc = optarg;
-			break;
-		case 'C':
-			a->sms.smsc = NULL;
-			break;
-		case 'r':
-			bad |= parse_num(optarg, 0xFFFF, &v) != 0;
-			a->sms.ref = (uint16_t)v;
-			a->have_ref = true;
-			break;
-		case 'R':
-			a->sms.ref_bits = 16;
-			break;
-		case 'd':
-			bad |= parse_num(optarg, 0xFF, &v) != 0;
-			a->sms.dcs = (uint8_t)v;
-			break;
-		case 'T':
-			bad |= parse_num(optarg, 0xFF, &v) != 0;
-			a->send.tid = (uint8_t)v;
-			break;
-		case 't':
-			bad |= parse_num(optarg, 0xFFFFFFFFul, &v) != 0;
-			a->t = (long long)v;
-			a->have_time = true;
-			break;
-		case 'P':
-			bad |= parse_num(optarg, 0xFFFF, &v) != 0;
-			a->sms.src_port = (uint16_t)v;
-			break;
-		case 'A':
-			a->send.no_app_id = true;
-			break;
-		case 'W':
-			a->wsp_only = true;
-			break;
-		case 'B':
-			a->wbxml_only = true;
-			break;
-		case 'o':
-			a->out = optarg;
-			break;
-		case 'G':
-			a->kannel = optarg;
-			break;
-		case 'a':
-			a->kannel_auth = optarg;
-			break;
-		case 'O':
-			a->to = optarg;
-			break;
-		default:
-			bad = 1;
-		}
-	}
-	if (bad || optind + 1 != argc || (a->wsp_only && a->wbxml_only) ||
-	    (a->kannel && (!a->to || a->wsp_only || a->wbxml_only)) ||
-	    (a->out && !a->wsp_only && !a->wbxml_only) ||
-	    (a->keys && !strcmp(a->keys, "-") && !strcmp(argv[optind], "-"))) {
-		fprintf(stderr, "usage: %s\n", SEND_USAGE);
-		return UB_E_USAGE;
-	}
+	while ((c = cli_getopt(cli, argc, argv)) != -1)
+		if ((err = send_opt(cli, c, a)))
+			return err;
+	if ((err = cli_nargs(cli, argc, argv, 1, 1)) || (err = send_check_args(cli, a)))
+		return err;
 	a->doc = argv[optind];
-	if (a->keys && (bad = read_kv(cli, a->keys, s, false)))
-		return bad;
-	if (a->kannel_auth && (bad = read_kv(cli, a->kannel_auth, s, true)))
-		return bad;
-	set_once(s->imsi, sizeof(s->imsi), getenv("UICCBOOT_SEND_IMSI"));
-	set_once(s->pin, sizeof(s->pin), getenv("UICCBOOT_SEND_PIN"));
-	set_once(s->ks_hex, sizeof(s->ks_hex), getenv("UICCBOOT_SEND_KS_EXT_NAF"));
-	set_once(s->upm, sizeof(s->upm), getenv("UICCBOOT_SEND_USERPINMAC_KEY"));
-	set_once(s->kuser, sizeof(s->kuser), getenv("UICCBOOT_KANNEL_USERNAME"));
-	set_once(s->kpass, sizeof(s->kpass), getenv("UICCBOOT_KANNEL_PASSWORD"));
-	if (s->ks_hex[0] && ub_unhex(s->ks, sizeof(s->ks), s->ks_hex) != 32) {
-		cli_error(cli, UB_E_USAGE, "Ks_ext_NAF wants 32 bytes as hex");
-		return UB_E_USAGE;
-	}
-	a->send.keys.imsi = s->imsi[0] ? s->imsi : NULL;
-	a->send.keys.pin = s->pin[0] ? s->pin : NULL;
-	a->send.keys.ks_ext_naf = s->ks_hex[0] ? s->ks : NULL;
-	a->send.userpinmac_key = s->upm[0] ? s->upm : NULL;
-	return 0;
+	if (!strcmp(a->doc, "-"))
+		cli->stdin_taken = true;
+	if (a->format == FMT_SUBMIT)
+		a->sms.submit_to = a->to;
+	/* before the document is read, which may block: argv and the
+	 * environment lose the secrets */
+	return send_secrets(cli, a, s);
 }
 
+/* --out: a new file of mode 0600, put in place atomically, never through
+ * a link (it holds the push, and a push holds an AAuthSecret). */
 static int write_out(struct ub_cli *cli, const char *path, const uint8_t *b, size_t n)
 {
-	FILE *fp = fopen(path, "wb");
-	bool ok = fp && fwrite(b, 1, n, fp) == n;
+	struct ub_secret_out o;
+	char why[400];
+	size_t off = 0;
+	ssize_t w;
+	int err = ub_secret_out_open(&o, path, why, sizeof(why));
 
-	if (fp && fclose(fp))
-		ok = false;
-	if (!ok)
-		cli_error(cli, UB_E_IO, "%s: %s", path, strerror(errno));
-	return ok ? 0 : UB_E_IO;
+	while (!err && off < n) {
+		w = write(o.fd, b + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			err = UB_E_IO;
+		else
+			off += (size_t)w;
+	}
+	if (err == UB_E_IO && o.fd >= 0)
+		snprintf(why, sizeof(why), "%s: %s", path, strerror(errno));
+	if (!err)
+		err = ub_secret_out_commit(&o, why, sizeof(why));
+	ub_secret_out_abort(&o);
+	if (err)
+		cli_error(cli, err, "--out %s", why);
+	return err;
 }
 
 /* Print b as one upper-case hex line (modems print PDUs so). */
@@ -333,16 +544,39 @@ static json_object *hex_json(const uint8_t *b, size_t n)
 	return o;
 }
 
+/* One part for a gateway: its UDH (with the UDHL octet) and the user data
+ * after it, as an SMPP submit_sm (esm_class UDHI, data_coding) or an HTTP
+ * gateway takes them. */
+static json_object *part_json(const struct send_args *a, int i, int n,
+			      const struct ub_sms_part *part)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "part", json_object_new_int(i + 1));
+	json_object_object_add(o, "parts", json_object_new_int(n));
+	json_object_object_add(o, "to", a->to ? json_object_new_string(a->to) : NULL);
+	json_object_object_add(o, "from", json_object_new_string(a->sms.originator));
+	json_object_object_add(o, "dcs", json_object_new_int(a->sms.dcs));
+	json_object_object_add(o, "udh", hex_json(part->udh, part->udh_len));
+	json_object_object_add(o, "ud", hex_json(part->data, part->data_len));
+	return o;
+}
+
 static int send_parts(struct ub_cli *cli, struct send_args *a, struct secrets *s,
 		      const struct ub_send_result *r)
 {
 	struct ub_kannel k = {a->kannel, s->kuser, s->kpass, a->to, a->sms.originator, 0};
-	json_object *list = json_object_new_array();
+	json_object *list = json_object_new_array(), *segs = json_object_new_array(), *o;
 	struct ub_sms_part part;
 	char why[400];
 	int n, i, err = 0;
 
+	json_object_object_add(cli->out, "format",
+			       json_object_new_string(a->format == FMT_SUBMIT  ? "submit"
+						      : a->format == FMT_PARTS ? "parts"
+									       : "deliver"));
 	json_object_object_add(cli->out, "tpdus", list);
+	json_object_object_add(cli->out, "segments", segs);
 	n = ub_sms_part_count(r->wsp_len, &a->sms);
 	if (n < 0) {
 		cli_error(cli, UB_E_USAGE,
@@ -353,13 +587,17 @@ static int send_parts(struct ub_cli *cli, struct send_args *a, struct secrets *s
 	for (i = 0; i < n && !err; i++) {
 		err = ub_sms_encode(r->wsp, r->wsp_len, &a->sms, (unsigned)i, &part);
 		if (err) {
-			cli_error(cli, err, "SMS part %d: originator, SMSC or DCS not encodable",
-				  i + 1);
+			cli_error(cli, err, "SMS part %d: %s, SMSC or DCS not encodable", i + 1,
+				  a->sms.submit_to ? "destination" : "originator");
 			break;
 		}
 		json_object_array_add(list, hex_json(part.tpdu, part.tpdu_len));
-		if (!cli->json && !a->kannel)
+		o = part_json(a, i, n, &part);
+		json_object_array_add(segs, o);
+		if (!cli->json && !a->kannel && a->format != FMT_PARTS)
 			print_hex(part.tpdu, part.tpdu_len);
+		else if (!cli->json && !a->kannel) /* JSON lines: ours, nothing to escape */
+			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		if (a->kannel) {
 			err = ub_kannel_send(&k, &part, a->sms.dcs, why, sizeof(why));
 			if (err)
@@ -402,10 +640,12 @@ static int sms_send(struct ub_cli *cli, int argc, char **argv)
 		a.sms.ref &= 0xFF;
 	ub_sms_scts(a.have_time ? a.t : (long long)time(NULL), a.sms.scts);
 	rc = ub_send_build(doc, n, &a.send, &r, err, sizeof(err));
-	if (rc) {
+	if (rc == UB_E_POLICY) /* the PIN's length: say how to go on */
+		cli_error(cli, rc, "%s: %s; --user-pin-min N when the device's is N", a.doc, err);
+	else if (rc)
 		cli_error(cli, rc, "%s: %s", a.doc, err);
+	if (rc)
 		goto end;
-	}
 	json_object_object_add(cli->out, "kind", json_object_new_string(kind_name(r.kind)));
 	srv = json_object_new_array();
 	for (i = 0; i < r.nservers; i++)
@@ -421,9 +661,9 @@ static int sms_send(struct ub_cli *cli, int argc, char **argv)
 			fprintf(stderr, "uiccboot: USERPINMAC: the user enters PIN %s\n",
 				r.userpin);
 	}
-	if (a.send.sec == UB_SEC_NONE)
-		fprintf(stderr, "uiccboot: no SEC/MAC: a device accepts this only over a secure "
-				"transport\n");
+	if (a.send.sec == UB_SEC_NONE && !a.wbxml_only)
+		fprintf(stderr, "uiccboot: no SEC/MAC (--unsigned): a device accepts this only "
+				"over a secure transport\n");
 	if (a.wsp_only || a.wbxml_only) {
 		const uint8_t *b = a.wsp_only ? r.wsp : r.wbxml;
 		size_t len = a.wsp_only ? r.wsp_len : r.wbxml_len;
@@ -545,10 +785,28 @@ static void push_report(struct ub_cli *cli, json_object *o, const struct ub_wsp_
 	printf("  body: %zu octets\n", p->body_len);
 }
 
+/* --keys: the MAC checked offline with the sender's keys (ub_send_check). */
+static int mac_report(struct ub_cli *cli, json_object *o, const struct ub_wsp_push *p,
+		      const struct ub_send_opts *keys)
+{
+	char why[300];
+	int err = ub_send_check(keys, p, why, sizeof(why));
+
+	json_object_object_add(o, "mac_verified", json_object_new_boolean(!err));
+	json_object_object_add(o, "mac_check", json_object_new_string(why));
+	if (err) {
+		json_object_object_add(o, "error", json_object_new_string(ub_errname(err)));
+		json_object_object_add(o, "message", json_object_new_string(why));
+	}
+	if (!cli->json)
+		cli_print(stdout, "  mac check: %s%s\n", err ? "FAILED: " : "", why);
+	return err;
+}
+
 /* The parts of the message t[i] belongs to, gathered; then joined and
  * read as a WAP push. */
 static int message(struct ub_cli *cli, json_object *list, struct tpdu *t, size_t nt, size_t i,
-		   int num)
+		   int num, const struct ub_send_opts *keys)
 {
 	static uint8_t data[UB_SMS_PARTS_MAX * UB_SMS_UD_MAX];
 	struct ub_sms_deliver parts[UB_SMS_PARTS_MAX];
@@ -592,7 +850,7 @@ static int message(struct ub_cli *cli, json_object *list, struct tpdu *t, size_t
 		return err;
 	}
 	push_report(cli, o, &p);
-	return 0;
+	return keys ? mac_report(cli, o, &p, keys) : 0;
 }
 
 static bool skip_line(const char *l)
@@ -600,11 +858,42 @@ static bool skip_line(const char *l)
 	return !*l || *l == '#' || *l == '+' || !strncmp(l, "OK", 2) || !strncasecmp(l, "AT", 2);
 }
 
-static int sms_decode(struct ub_cli *cli, int argc, char **argv)
+static const struct cli_opt decode_opts[] = {
+	{"no-smsc", no_argument, S_NO_SMSC, NULL, "TPDUs without the SMSC field"},
+	{"keys", required_argument, S_KEYS, "FILE",
+	 "check each MAC with these keys (sms send's format; -: stdin)"},
+	{"networkid-key", required_argument, S_NETID, "K",
+	 "semi-octet (default) or ascii: how the IMSI keys NETWORKID"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+/* --keys of decode: the sender's keys file, for ub_send_check. */
+static int decode_keys(struct ub_cli *cli, const char *path, struct secrets *s,
+		       struct ub_send_opts *o)
 {
-	static const struct option opts[] = {{"no-smsc", no_argument, NULL, 'C'},
-					     {NULL, 0, NULL, 0}};
+	int err;
+
+	if (!strcmp(path, "-")) {
+		if (cli->stdin_taken)
+			return cli_usage(cli, "--keys -: standard input is taken already");
+		cli->stdin_taken = true;
+	}
+	if ((err = read_kv(cli, path, s, false)))
+		return err;
+	if (s->ks_hex[0] && ub_unhex(s->ks, sizeof(s->ks), s->ks_hex) != 32)
+		return cli_usage(cli, "%s: ks_ext_naf wants 32 bytes as hex", path);
+	o->keys.imsi = s->imsi[0] ? s->imsi : NULL;
+	o->keys.pin = s->pin[0] ? s->pin : NULL;
+	o->keys.ks_ext_naf = s->ks_hex[0] ? s->ks : NULL;
+	o->userpinmac_key = s->upm[0] ? s->upm : NULL;
+	return 0;
+}
+
+static int decode_run(struct ub_cli *cli, int argc, char **argv, struct secrets *s)
+{
 	json_object *tl = json_object_new_array(), *ml = json_object_new_array();
+	struct ub_send_opts keys = {0};
+	const char *keys_file = NULL;
 	struct tpdu *t = NULL, *nt;
 	size_t n = 0, cap = 0, i, lcap = 0;
 	char *line = NULL, *l, why[300];
@@ -615,17 +904,22 @@ static int sms_decode(struct ub_cli *cli, int argc, char **argv)
 
 	json_object_object_add(cli->out, "tpdus", tl);
 	json_object_object_add(cli->out, "messages", ml);
-	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
-		if (c != 'C') {
-			fprintf(stderr, "usage: %s\n", DECODE_USAGE);
-			return UB_E_USAGE;
-		}
-		smsc = false;
+	while ((c = cli_getopt(cli, argc, argv)) != -1) {
+		if (c == S_NO_SMSC)
+			smsc = false;
+		else if (c == S_KEYS)
+			keys_file = optarg;
+		else if (c != S_NETID)
+			return cli_usage(cli, NULL);
+		else if ((err = netid_opt(cli, optarg, &keys.keys)))
+			return err;
 	}
-	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: %s\n", DECODE_USAGE);
-		return UB_E_USAGE;
-	}
+	if ((err = cli_nargs(cli, argc, argv, 1, 1)))
+		return err;
+	if (!strcmp(argv[optind], "-"))
+		cli->stdin_taken = true;
+	if (keys_file && (err = decode_keys(cli, keys_file, s, &keys)))
+		return err;
 	fp = strcmp(argv[optind], "-") ? fopen(argv[optind], "r") : stdin;
 	if (!fp) {
 		cli_error(cli, UB_E_IO, "%s: %s", argv[optind], strerror(errno));
@@ -672,7 +966,7 @@ static int sms_decode(struct ub_cli *cli, int argc, char **argv)
 			t[i].used = true;
 			continue; /* said so in its TPDU line */
 		}
-		err = message(cli, ml, t, n, i, ++num);
+		err = message(cli, ml, t, n, i, ++num, keys_file ? &keys : NULL);
 		if (err && !rc)
 			rc = err;
 	}
@@ -682,6 +976,17 @@ end:
 	if (fp != stdin)
 		fclose(fp);
 	return rc;
+}
+
+static int sms_decode(struct ub_cli *cli, int argc, char **argv)
+{
+	struct secrets s;
+	int err;
+
+	memset(&s, 0, sizeof(s));
+	err = decode_run(cli, argc, argv, &s);
+	OPENSSL_cleanse(&s, sizeof(s));
+	return err;
 }
 
 /* --- receive, list, pending --- */
@@ -862,12 +1167,27 @@ static int rx_open(struct ub_cli *cli, bool read_only, struct ub_sms_rx **rx)
 	return err;
 }
 
+/* The user PIN of receive and pending, as push takes it. */
+#define O_USER_PIN_FILE                                                     \
+	{                                                                   \
+		"user-pin-file", required_argument, 'P', "FILE",            \
+			"the user PIN for the USERPIN SEC types (-: stdin)" \
+	}
+#define O_USER_PIN                                                               \
+	{                                                                        \
+		"user-pin", required_argument, 'p', "PIN",                       \
+			"the user PIN on argv (labs only); or UICCBOOT_USER_PIN" \
+	}
+
+static const struct cli_opt receive_opts[] = {
+	{"no-smsc", no_argument, 'C', NULL, "TPDUs without the SMSC field"},
+	O_USER_PIN_FILE,
+	O_USER_PIN,
+	{NULL, 0, 0, NULL, NULL},
+};
+
 static int sms_receive(struct ub_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"no-smsc", no_argument, NULL, 'C'},
-					     {"user-pin", required_argument, NULL, 'p'},
-					     {"user-pin-file", required_argument, NULL, 'P'},
-					     {NULL, 0, NULL, 0}};
 	json_object *tl = json_object_new_array(), *rl = json_object_new_array();
 	struct pin_opt po = {0};
 	struct ub_sms_rx *rx = NULL;
@@ -882,7 +1202,7 @@ static int sms_receive(struct ub_cli *cli, int argc, char **argv)
 
 	json_object_object_add(cli->out, "resumed", rl);
 	json_object_object_add(cli->out, "tpdus", tl);
-	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
+	while ((c = cli_getopt(cli, argc, argv)) != -1) {
 		if (c == 'C') {
 			smsc = false;
 		} else if (c == 'p') {
@@ -890,16 +1210,15 @@ static int sms_receive(struct ub_cli *cli, int argc, char **argv)
 		} else if (c == 'P') {
 			po.file = optarg;
 		} else {
-			fprintf(stderr, "usage: %s\n", RECEIVE_USAGE);
-			return UB_E_USAGE;
+			return cli_usage(cli, NULL);
 		}
 	}
+	if ((err = cli_nargs(cli, argc, argv, 0, 1)))
+		return err;
 	if (optind + 1 == argc)
 		path = argv[optind];
-	if (optind + 1 < argc || (po.file && !strcmp(po.file, "-") && !strcmp(path, "-"))) {
-		fprintf(stderr, "usage: %s\n", RECEIVE_USAGE);
-		return UB_E_USAGE;
-	}
+	if (po.file && !strcmp(po.file, "-") && !strcmp(path, "-"))
+		return cli_usage(cli, "the TPDUs and the PIN cannot both come from standard input");
 	if ((err = cli_secret(cli, "--user-pin", po.arg, po.file, "UICCBOOT_USER_PIN", po.buf,
 			      sizeof(po.buf), &po.pin)))
 		goto end;
@@ -1003,10 +1322,10 @@ static int sms_list(struct ub_cli *cli, int argc, char **argv)
 	struct ub_sms_rx *rx = NULL;
 	int err;
 
-	if (cli_getopt(cli, argc, argv, "", NULL) != -1 || optind != argc) {
-		fprintf(stderr, "usage: %s\n", LIST_USAGE);
-		return UB_E_USAGE;
-	}
+	if (cli_getopt(cli, argc, argv) != -1)
+		return cli_usage(cli, NULL);
+	if ((err = cli_nargs(cli, argc, argv, 0, 0)))
+		return err;
 	if ((err = rx_open(cli, true, &rx)))
 		return err;
 	err = list_out(cli, rx, false);
@@ -1014,13 +1333,16 @@ static int sms_list(struct ub_cli *cli, int argc, char **argv)
 	return err;
 }
 
+static const struct cli_opt pending_opts[] = {
+	{"apply", no_argument, 'a', NULL, "give them the user PIN: verify and apply"},
+	{"id", required_argument, 'i', "N", "only message N"},
+	O_USER_PIN_FILE,
+	O_USER_PIN,
+	{NULL, 0, 0, NULL, NULL},
+};
+
 static int sms_pending(struct ub_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"apply", no_argument, NULL, 'a'},
-					     {"id", required_argument, NULL, 'i'},
-					     {"user-pin", required_argument, NULL, 'p'},
-					     {"user-pin-file", required_argument, NULL, 'P'},
-					     {NULL, 0, NULL, 0}};
 	json_object *rl = json_object_new_array();
 	struct ub_sms_result *res = NULL;
 	struct outcome oc = {0, 0};
@@ -1031,7 +1353,7 @@ static int sms_pending(struct ub_cli *cli, int argc, char **argv)
 	size_t n = 0;
 	int c, err;
 
-	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
+	while ((c = cli_getopt(cli, argc, argv)) != -1) {
 		if (c == 'a')
 			do_apply = true;
 		else if (c == 'i')
@@ -1044,9 +1366,9 @@ static int sms_pending(struct ub_cli *cli, int argc, char **argv)
 			bad = true;
 	}
 	if (bad || optind != argc || (!do_apply && (id || po.arg || po.file))) {
-		fprintf(stderr, "usage: %s\n", PENDING_USAGE);
 		json_object_put(rl);
-		return UB_E_USAGE;
+		return cli_usage(cli,
+				 bad || optind != argc ? NULL : "--id and the PIN are for --apply");
 	}
 	if ((err = cli_secret(cli, "--user-pin", po.arg, po.file, "UICCBOOT_USER_PIN", po.buf,
 			      sizeof(po.buf), &po.pin)))
@@ -1083,19 +1405,59 @@ end:
 	return err;
 }
 
-int cli_sms(struct ub_cli *cli, int argc, char **argv)
-{
-	if (argc >= 2 && !strcmp(argv[1], "send"))
-		return sms_send(cli, argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "decode"))
-		return sms_decode(cli, argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "receive"))
-		return sms_receive(cli, argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "list"))
-		return sms_list(cli, argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "pending"))
-		return sms_pending(cli, argc - 1, argv + 1);
-	fprintf(stderr, "usage: %s\n       %s\n       %s\n       %s\n       %s\n", SEND_USAGE,
-		DECODE_USAGE, RECEIVE_USAGE, LIST_USAGE, PENDING_USAGE);
-	return UB_E_USAGE;
-}
+static const struct ub_cmd sms_cmds[] = {
+	{.name = "send",
+	 .run = sms_send,
+	 .synopsis = "FILE|- --sec TYPE [--keys FILE|-] [--format deliver|submit|parts]\n"
+		     "    [--from ADDR] [--to MSISDN] [--wsp | --wbxml [--out FILE]] [options]\n"
+		     "FILE|- --sec TYPE --keys FILE --kannel URL --to MSISDN [--kannel-auth FILE]\n"
+		     "FILE|- --unsigned ...",
+	 .summary = "a bootstrap document as a signed push, in SMS parts",
+	 .text = "For DM server teams: a SyncML DM 1.2/1.1 or OMA CP bootstrap document (XML,\n"
+		 "or WBXML) becomes WBXML, checked with the device's own decoder, gets the MAC\n"
+		 "of its SEC type (NETWORKID, USERPIN, USERPIN_NETWORKID, NETWORKID_GBA,\n"
+		 "USERPIN_NETWORKID_GBA, USERNETWPIN, USERPINMAC), is wrapped in a WSP push PDU\n"
+		 "and split into SMS parts: SMS-DELIVER TPDUs (hex lines, as a modem prints\n"
+		 "them), SMS-SUBMIT TPDUs (for a modem's AT+CMGS or a gateway that takes PDUs),\n"
+		 "or the UDH and user data of each part as JSON lines (an SMPP or HTTP gateway);\n"
+		 "or handed to Kannel.  Without --sec it refuses (a device refuses an unsigned\n"
+		 "bootstrap over SMS) unless --unsigned.  Secrets come from their -file option,\n"
+		 "the --keys file or the environment (argv: labs only); a user PIN shorter than\n"
+		 "--user-pin-min is refused.",
+	 .opts = send_opts},
+	{.name = "decode",
+	 .run = sms_decode,
+	 .synopsis = "FILE|- [--no-smsc] [--keys FILE|-]",
+	 .summary = "TPDU hex lines decoded: the TPDUs, each message's WAP push",
+	 .text = "SMS-DELIVER TPDUs in hex, one a line (modem PDU mode; +CMGL:/+CMT: and OK lines\n"
+		 "are skipped), decoded: each TPDU, then each complete message's WAP push (kind,\n"
+		 "media, SEC, MAC, application id; with --json the Content-Type and body as hex).\n"
+		 "--keys FILE checks each bootstrap's MAC offline with the keys of sms send's\n"
+		 "--keys format (exit 65 when one does not verify).",
+	 .opts = decode_opts},
+	{.name = "receive",
+	 .run = sms_receive,
+	 .synopsis = "[FILE|-] [--no-smsc] [--user-pin-file F]",
+	 .summary = "TPDUs into the fragment store; complete bootstraps verified, applied",
+	 .text = "SMS-DELIVER TPDUs in hex, one a line, from FILE or standard input: each WAP\n"
+		 "push part is kept in the tree database until its message is complete; a\n"
+		 "complete DM or CP bootstrap is verified and applied as push does.  One line\n"
+		 "(or JSON object) per TPDU with its status.",
+	 .opts = receive_opts},
+	{.name = "list",
+	 .run = sms_list,
+	 .synopsis = "",
+	 .summary = "the messages held: incomplete and pending"},
+	{.name = "pending",
+	 .run = sms_pending,
+	 .synopsis = "[--apply [--id N] --user-pin-file F]",
+	 .summary = "bootstraps that wait for the user's PIN; --apply gives it",
+	 .opts = pending_opts},
+	{.name = NULL},
+};
+
+const struct ub_cmd cli_sms_cmd = {
+	.name = "sms",
+	.summary = "WAP push over SMS: send, decode, receive, list, pending",
+	.subs = sms_cmds,
+};

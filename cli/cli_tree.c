@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ub_apply.h"
+#include "ub_secret.h"
 #include "ub_workflow.h"
 
 int cli_tree_open(struct ub_cli *cli, enum ub_tree_mode mode, struct ub_tree **t)
@@ -126,20 +128,24 @@ static int tree_import(struct ub_cli *cli, struct ub_tree *t, const char *file, 
 	struct ub_plan plan;
 	char reason[400], *xml = NULL;
 	size_t len = 0;
-	FILE *fp = fopen(file, "rb");
+	bool std = !strcmp(file, "-");
+	FILE *fp = std ? stdin : fopen(file, "rb");
 	int err;
 
 	ub_policy_defaults(&pol); /* the device's own data: no server rules */
 	if (!fp || !res) {
 		free(res);
-		if (fp)
+		if (fp && !std)
 			fclose(fp);
 		cli_error(cli, UB_E_IO, "%s: %s", file, strerror(errno));
 		return UB_E_IO;
 	}
 	setvbuf(fp, NULL, _IONBF, 0); /* no stdio copy of the document to leave behind */
 	err = read_doc(fp, &xml, &len);
-	fclose(fp);
+	if (!std)
+		fclose(fp);
+	if (std)
+		file = "standard input";
 	if (!err)
 		err = ub_plan_from_tnds(xml, len, &plan, reason, sizeof(reason));
 	else if (err == UB_E_BAD_DATA)
@@ -166,66 +172,159 @@ static int tree_import(struct ub_cli *cli, struct ub_tree *t, const char *file, 
 	return err;
 }
 
-int cli_tree(struct ub_cli *cli, int argc, char **argv)
+/* The document of an export: to --out (a new file of mode 0600 put in
+ * place atomically), into the JSON object (--json), or on stdout. */
+static int tree_export(struct ub_cli *cli, struct ub_tree *t, const char *uri, bool secrets,
+		       const char *out)
 {
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-					     {"source", required_argument, NULL, 's'},
-					     {"secrets", no_argument, NULL, 'S'},
-					     {NULL, 0, NULL, 0}};
-	static const char *usage =
-		"uiccboot tree list [URI] | get [--secrets] URI | export [--secrets] [URI] |\n"
-		"       import [--source factory|import] FILE.xml";
-	const char *format = "tnds", *source = "import", *sub, *arg;
+	struct ub_secret_out o = {.fd = -1};
+	char why[400], *doc = NULL;
+	size_t len = 0;
+	FILE *fp = stdout;
+	int err = 0;
+
+	if (out) {
+		if ((err = ub_secret_out_open(&o, out, why, sizeof(why)))) {
+			cli_error(cli, err, "--out %s", why);
+			return err;
+		}
+		fp = fdopen(dup(o.fd), "w");
+	} else if (cli->json) {
+		fp = open_memstream(&doc, &len);
+	}
+	if (!fp) {
+		ub_secret_out_abort(&o);
+		cli_error(cli, UB_E_NOMEM, "exporting %s: %s", uri, strerror(errno));
+		return UB_E_NOMEM;
+	}
+	err = ub_tree_export_tnds(t, uri, secrets, fp);
+	if (fp != stdout && fclose(fp) && !err)
+		err = UB_E_IO;
+	if (!err && out && (err = ub_secret_out_commit(&o, why, sizeof(why)))) {
+		cli_error(cli, err, "--out %s", why);
+		return err;
+	}
+	ub_secret_out_abort(&o); /* after a failure: the new file goes */
+	if (err) {
+		cli_error(cli, err, "exporting %s", uri);
+	} else {
+		json_object_object_add(cli->out, "uri", json_object_new_string(uri));
+		json_object_object_add(cli->out, "format", json_object_new_string("tnds"));
+		json_object_object_add(cli->out, "secrets", json_object_new_boolean(secrets));
+		json_object_object_add(cli->out, out ? "out" : "document",
+				       json_object_new_string_len(
+					       out ? out : doc, out ? (int)strlen(out) : (int)len));
+	}
+	if (doc)
+		OPENSSL_cleanse(doc, len); /* a backup holds the accounts' secrets */
+	free(doc);
+	return err;
+}
+
+enum { TREE_SECRETS = 'S', TREE_SOURCE = 's', TREE_FORMAT = 'f', TREE_OUT = 'o' };
+
+static const struct cli_opt get_opts[] = {
+	{"secrets", no_argument, TREE_SECRETS, NULL, "show a secret value (else (secret))"},
+	{NULL, 0, 0, NULL, NULL},
+};
+static const struct cli_opt export_opts[] = {
+	{"secrets", no_argument, TREE_SECRETS, NULL,
+	 "secret values as they are (a backup), else (secret)"},
+	{"out", required_argument, TREE_OUT, "FILE",
+	 "write FILE (mode 0600, replaced atomically, never through a link)"},
+	{"format", required_argument, TREE_FORMAT, "F", "tnds, the only one (OMA DM-TNDS 1.2)"},
+	{NULL, 0, 0, NULL, NULL},
+};
+static const struct cli_opt import_opts[] = {
+	{"source", required_argument, TREE_SOURCE, "S",
+	 "import (default) or factory: what the accounts came from"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+/* Each tree command: its options and arguments, the tree, its work. */
+static int tree_run(struct ub_cli *cli, int argc, char **argv)
+{
+	const char *sub = cli->cmd->name, *source = "import", *format = "tnds", *out = NULL, *arg;
+	bool secrets = false, list = !strcmp(sub, "list"), get = !strcmp(sub, "get"),
+	     import = !strcmp(sub, "import");
 	struct ub_tree *t;
-	bool secrets = false;
 	int c, err;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return UB_E_USAGE;
-	}
-	sub = argv[1];
-	optind = 2;
-	while ((c = cli_getopt(cli, argc, argv, "", opts)) != -1) {
-		switch (c) {
-		case 'f':
-			format = optarg;
-			break;
-		case 's':
-			source = optarg;
-			break;
-		case 'S':
+	while ((c = cli_getopt(cli, argc, argv)) != -1) {
+		if (c == TREE_SECRETS)
 			secrets = true;
-			break;
-		default:
-			fprintf(stderr, "usage: %s\n", usage);
-			return UB_E_USAGE;
-		}
+		else if (c == TREE_SOURCE)
+			source = optarg;
+		else if (c == TREE_FORMAT)
+			format = optarg;
+		else if (c == TREE_OUT)
+			out = optarg;
+		else
+			return cli_usage(cli, NULL);
 	}
+	if ((err = cli_nargs(cli, argc, argv, get || import ? 1 : 0, 1)))
+		return err;
 	arg = optind < argc ? argv[optind] : NULL;
-	if (optind + 1 < argc || strcmp(format, "tnds") ||
-	    (strcmp(source, "import") && strcmp(source, "factory")) ||
-	    (!arg && (!strcmp(sub, "get") || !strcmp(sub, "import"))) ||
-	    (strcmp(sub, "list") && strcmp(sub, "get") && strcmp(sub, "export") &&
-	     strcmp(sub, "import"))) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return UB_E_USAGE;
+	if (strcmp(format, "tnds"))
+		return cli_usage(cli, "--format: tnds is the only one");
+	if (strcmp(source, "import") && strcmp(source, "factory"))
+		return cli_usage(cli, "--source is import or factory");
+	if (import && !strcmp(arg, "-")) {
+		if (cli->stdin_taken)
+			return cli_usage(cli, "standard input is taken already");
+		cli->stdin_taken = true;
 	}
 	/* only import writes: a mistyped --tree is an error, not a new tree */
 	if ((err = cli_tree_open(cli, strcmp(sub, "import") ? UB_TREE_READ : UB_TREE_CREATE, &t)))
 		return err;
-	if (!strcmp(sub, "list")) {
+	if (list)
 		err = tree_list(cli, t, arg ? arg : ".");
-	} else if (!strcmp(sub, "get")) {
+	else if (get)
 		err = tree_get(cli, t, arg, secrets);
-	} else if (!strcmp(sub, "import")) {
+	else if (import)
 		err = tree_import(cli, t, arg, source);
-	} else {
-		cli->json = false; /* the document is the output */
-		err = ub_tree_export_tnds(t, arg ? arg : ".", secrets, stdout);
-		if (err)
-			cli_error(cli, err, "exporting %s", arg ? arg : ".");
-	}
+	else
+		err = tree_export(cli, t, arg ? arg : ".", secrets, out);
 	ub_tree_close(t);
 	return err;
 }
+
+static const struct ub_cmd tree_cmds[] = {
+	{.name = "list",
+	 .run = tree_run,
+	 .synopsis = "[URI]",
+	 .summary = "the child names of a node (default .)"},
+	{.name = "get",
+	 .run = tree_run,
+	 .synopsis = "[--secrets] URI",
+	 .summary = "a node: format, type, value, ACL, owner, source",
+	 .text = "A node's format, type, value, ACL (its own or the inherited one), owner and\n"
+		 "source.  A secret value shows as (secret) unless --secrets.",
+	 .opts = get_opts},
+	{.name = "export",
+	 .run = tree_run,
+	 .synopsis = "[--secrets] [--out FILE] [URI]",
+	 .summary = "the tree or a subtree as TNDS XML",
+	 .text = "The tree, or the subtree at URI, as TNDS XML (OMA DM-TNDS 1.2), on standard\n"
+		 "output, or into FILE (--out), or with --json as the \"document\" member of\n"
+		 "the JSON object.  Secret values show as (secret) unless --secrets; only such\n"
+		 "an export is a backup that 'tree import' restores: write it with --out,\n"
+		 "which creates FILE with mode 0600 and never writes through a link.",
+	 .opts = export_opts},
+	{.name = "import",
+	 .run = tree_run,
+	 .synopsis = "[--source import|factory] FILE|-",
+	 .summary = "a TNDS XML document (a backup) applied in one transaction",
+	 .text = "A TNDS XML document (FILE, or - for standard input) applied in one\n"
+		 "transaction; --source factory marks factory-provisioned accounts.  A secret\n"
+		 "leaf holding (secret), from an export without --secrets, is refused (exit\n"
+		 "65, naming the node): nothing is imported.",
+	 .opts = import_opts},
+	{.name = NULL},
+};
+
+const struct ub_cmd cli_tree_cmd = {
+	.name = "tree",
+	.summary = "the device tree: list, get, export, import",
+	.subs = tree_cmds,
+};

@@ -15,57 +15,150 @@
 #include "ub_text.h"
 #include "version.h"
 
-static const struct ub_cmd commands[] = {
-	{"readers", cli_readers, "readers                     list readers and cards"},
-	{"auth", cli_auth, "auth --rand HEX --autn HEX   3G AUTHENTICATE (--gsm --rand HEX: 2G)"},
-	{"gba", cli_gba, "gba status|bootstrap|naf-key   GBA_U with the card (see gba --help)"},
-	{"push", cli_push,
-	 "push FILE --content-type STR [--transport T] [--user-pin-file F] [--dry-run]\n"
-	 "  push --wsp FILE [--user-pin-file F] [--dry-run]   a WSP push PDU"},
-	{"bootstrap", cli_bootstrap,
-	 "bootstrap [--dry-run] [--all-readers]   power-on: the card's bootstrap -> tree"},
-	{"factory", cli_factory, "factory derive|check|apply        per-device DM credentials"},
-	{"sms", cli_sms,
-	 "sms send FILE [--sec T] ... | decode FILE | receive [FILE] | list | pending [--apply]\n"
-	 "                              WAP push over SMS"},
-	{"tree", cli_tree, "tree list [URI] | get URI | export [URI] | import FILE   device tree"},
-	{"lwm2m", cli_lwm2m,
-	 "lwm2m list | export [--format senml-json|tlv] [--object ID]   the card's LwM2M data"},
-	{"info", cli_info,
-	 "info                        ICCID, IMSI, IMPI, applications, GBA state, bootstrap "
-	 "objects"},
+/* The commands, in the order of the help. */
+static const struct ub_cmd *const commands[] = {
+	&cli_readers_cmd,   &cli_info_cmd,    &cli_auth_cmd,   &cli_gba_cmd,
+	&cli_bootstrap_cmd, &cli_push_cmd,    &cli_sms_cmd,    &cli_tree_cmd,
+	&cli_lwm2m_cmd,	    &cli_factory_cmd, &cli_policy_cmd,
 };
+
+enum {
+	OPT_WAIT = 0x1000,
+	OPT_CHANNEL,
+	OPT_RESET,
+	OPT_TRACE,
+	OPT_TRACE_SECRETS,
+	OPT_JSON,
+	OPT_PIN,
+	OPT_PIN_FILE,
+	OPT_POLICY,
+	OPT_TREE,
+	OPT_EXCLUSIVE
+};
+
+/* The global options, before or after the command's name; the short
+ * forms are the vals that are letters. */
+static const struct cli_opt global_opts[] = {
+	{"reader", required_argument, 'r', "R", "reader by index, exact name or substring"},
+	{"wait", required_argument, OPT_WAIT, "S", "wait up to S seconds for a reader and card"},
+	{"verbose", no_argument, 'v', NULL, "APDU trace to stderr (secrets redacted)"},
+	{"trace", required_argument, OPT_TRACE, "FILE", "APDU trace to FILE (scriptor format)"},
+	{"trace-secrets", no_argument, OPT_TRACE_SECRETS, NULL,
+	 "do not redact secrets in traces (labs only)"},
+	{"json", no_argument, OPT_JSON, NULL,
+	 "print one JSON object (streams: one a line), errors too"},
+	{"exclusive", no_argument, OPT_EXCLUSIVE, NULL, "connect to the card exclusively"},
+	{"reset", no_argument, OPT_RESET, NULL, "reset the card first (known state, fewest APDUs)"},
+	{"channel", no_argument, OPT_CHANNEL, NULL, "use a logical channel (basic one if refused)"},
+	{"pin", required_argument, OPT_PIN, "PIN", "PIN1 (others see it with ps: labs only)"},
+	{"pin-file", required_argument, OPT_PIN_FILE, "FILE",
+	 "PIN1 from FILE (mode 0600; -: stdin), or UICCBOOT_PIN"},
+	{"policy", required_argument, OPT_POLICY, "FILE", "policy (default " UB_POLICY_DEFAULT ")"},
+	{"tree", required_argument, OPT_TREE, "DB",
+	 "device tree (UICCBOOT_TREE; default " UB_TREE_DEFAULT ")"},
+	{"help", no_argument, 'h', NULL, "this help; COMMAND --help: the command's"},
+	{"version", no_argument, 'V', NULL, "version"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+#define NGLOBAL (sizeof(global_opts) / sizeof(global_opts[0]) - 1)
+
+/* The options' lines of a help: "  --name ARG    what it does". */
+static void print_opts(FILE *fp, const struct cli_opt *o, bool shorts)
+{
+	char left[64];
+
+	for (; o && o->name; o++) {
+		if (shorts && o->val < 128)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->val, o->name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "%s--%s%s%s", shorts ? "    " : "", o->name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+		if (strlen(left) < 26)
+			fprintf(fp, "  %-25s %s\n", left, o->help);
+		else
+			fprintf(fp, "  %s\n  %-25s %s\n", left, "", o->help);
+	}
+}
+
+/* "usage: uiccboot [options] tree list [URI]" once per form of the
+ * synopsis (forms are lines; a line that starts with a space goes on the
+ * one before). */
+static void print_synopsis(FILE *fp, const char *path, const char *syn)
+{
+	const char *nl;
+	bool first = true;
+	int n;
+
+	do {
+		nl = strchr(syn, '\n');
+		n = nl ? (int)(nl - syn) : (int)strlen(syn);
+		if (*syn == ' ')
+			fprintf(fp, "      %.*s\n", n, syn);
+		else
+			fprintf(fp, "%s uiccboot [options] %s%s%.*s\n", first ? "usage:" : "      ",
+				path, n ? " " : "", n, syn);
+		first = false;
+		syn = nl + 1;
+	} while (nl);
+}
+
+/* --json anywhere (for -V and the errors met before the options are
+ * parsed) */
+static bool json_asked;
 
 static void usage(FILE *fp)
 {
 	size_t i;
+	const struct ub_cmd *c, *s;
+	char names[80];
+	int n;
 
-	fprintf(fp, "usage: uiccboot [options] COMMAND [args]\n\n"
-		    "options:\n"
-		    "  -r, --reader R       reader by index, exact name or substring\n"
-		    "      --wait S         wait up to S seconds for a reader and card\n"
-		    "  -v, --verbose        APDU trace to stderr (secrets redacted)\n"
-		    "      --trace FILE     APDU trace to FILE (scriptor format)\n"
-		    "      --trace-secrets  do not redact secrets in traces (labs only)\n"
-		    "      --json           print one JSON object\n"
-		    "      --exclusive      connect to the card exclusively\n"
-		    "      --reset          reset the card first (known state, fewest APDUs)\n"
-		    "      --channel        use a logical channel (basic one if refused)\n"
-		    "      --pin PIN        PIN1 (others see it with ps: labs only)\n"
-		    "      --pin-file FILE  PIN1 from FILE (mode 0600; -: stdin), or UICCBOOT_PIN\n"
-		    "      --policy FILE    policy (default /etc/uiccboot/policy.conf)\n"
-		    "      --tree DB        device tree (UICCBOOT_TREE; default "
-		    "/var/lib/uiccboot/dmtree.db)\n"
-		    "  -h, --help           this help\n"
-		    "  -V, --version        version\n\n"
-		    "commands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(fp, "  %s\n", commands[i].usage);
+	fprintf(fp, "usage: uiccboot [options] COMMAND [args]\n"
+		    "       uiccboot COMMAND --help\n\n"
+		    "options (before or after the command):\n");
+	print_opts(fp, global_opts, true);
+	fprintf(fp, "\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		c = commands[i];
+		n = snprintf(names, sizeof(names), "%s", c->name);
+		for (s = c->subs; s && s->name && n > 0 && (size_t)n < sizeof(names); s++)
+			n += snprintf(names + n, sizeof(names) - (size_t)n, "%s%s",
+				      s == c->subs ? " " : "|", s->name);
+		if (strlen(names) < 28)
+			fprintf(fp, "  %-28s %s\n", names, c->summary);
+		else
+			fprintf(fp, "  %s\n  %-28s %s\n", names, "", c->summary);
+	}
 	fprintf(fp,
 		"\nexit codes (sysexits): 0 ok, 64 usage, 65 bad data or MAC,\n"
 		"  66 no input (a file or the tree not there or not readable),\n"
 		"  69 no service, reader, card or node, 70 internal, 73 cannot create or write,\n"
 		"  74 I/O error, 77 refused (policy, PIN), 78 configuration (the policy file)\n");
+}
+
+/* The help of a command or a group, on stdout. */
+static void cmd_help(const struct ub_cli *cli, const struct ub_cmd *c)
+{
+	const struct ub_cmd *s;
+
+	if (c->subs) {
+		print_synopsis(stdout, cli->path, "COMMAND [args]");
+		printf("\n%s\n\ncommands:\n", c->text ? c->text : c->summary);
+		for (s = c->subs; s->name; s++)
+			printf("  %-12s %s\n", s->name, s->summary);
+		printf("\n'uiccboot %s COMMAND --help' gives a command's options.\n", cli->path);
+		return;
+	}
+	print_synopsis(stdout, cli->path, c->synopsis);
+	printf("\n%s\n", c->text ? c->text : c->summary);
+	if (c->opts && c->opts->name) {
+		printf("\noptions:\n");
+		print_opts(stdout, c->opts, false);
+	}
+	printf("\nThe global options ('uiccboot --help') may come before or after the "
+	       "command.\n");
 }
 
 /* Every error to its sysexits(3) code, here and nowhere else (uiccboot(1),
@@ -300,41 +393,6 @@ void cli_put_secret_hex(struct ub_cli *cli, const char *key, const uint8_t *b, s
 		printf("%-10s %s\n", key, json_object_get_string(o));
 }
 
-enum {
-	OPT_WAIT = 0x1000,
-	OPT_CHANNEL,
-	OPT_RESET,
-	OPT_TRACE,
-	OPT_TRACE_SECRETS,
-	OPT_JSON,
-	OPT_PIN,
-	OPT_PIN_FILE,
-	OPT_POLICY,
-	OPT_TREE,
-	OPT_EXCLUSIVE
-};
-
-static const struct option global_opts[] = {
-	{"reader", required_argument, NULL, 'r'},
-	{"wait", required_argument, NULL, OPT_WAIT},
-	{"verbose", no_argument, NULL, 'v'},
-	{"trace", required_argument, NULL, OPT_TRACE},
-	{"trace-secrets", no_argument, NULL, OPT_TRACE_SECRETS},
-	{"json", no_argument, NULL, OPT_JSON},
-	{"exclusive", no_argument, NULL, OPT_EXCLUSIVE},
-	{"reset", no_argument, NULL, OPT_RESET},
-	{"channel", no_argument, NULL, OPT_CHANNEL},
-	{"pin", required_argument, NULL, OPT_PIN},
-	{"pin-file", required_argument, NULL, OPT_PIN_FILE},
-	{"policy", required_argument, NULL, OPT_POLICY},
-	{"tree", required_argument, NULL, OPT_TREE},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
-};
-
-#define NGLOBAL (sizeof(global_opts) / sizeof(global_opts[0]) - 1)
-
 /* PIN1 from one source (the variable UICCBOOT_PIN is read and wiped too) */
 static int pin_source(struct ub_cli *cli, char *arg, const char *file, const char *env)
 {
@@ -360,7 +418,8 @@ static int global_opt(struct ub_cli *cli, int c, char *arg)
 	case OPT_WAIT:
 		v = strtol(arg, &end, 10);
 		if (*end || !*arg || v < 0 || v > 86400) {
-			fprintf(stderr, "uiccboot: --wait wants seconds (0-86400)\n");
+			snprintf(cli->usage_why, sizeof(cli->usage_why),
+				 "--wait wants seconds (0-86400)");
 			return UB_E_USAGE;
 		}
 		cli->cfg.wait_ms = v * 1000;
@@ -403,47 +462,130 @@ static int global_opt(struct ub_cli *cli, int c, char *arg)
 	case OPT_TREE:
 		cli->cfg.tree = arg;
 		return 1;
-	case 'h':
-		usage(stdout);
+	case 'h': /* after the command: main saw "--help", this is "--he" */
+		if (cli->cmd)
+			cmd_help(cli, cli->cmd);
+		else
+			usage(stdout);
 		exit(0);
 	case 'V':
-		printf("uiccboot %s\n", ub_version());
+		if (json_asked)
+			printf("{\"version\":\"%s\"}\n", ub_version());
+		else
+			printf("uiccboot %s\n", ub_version());
 		exit(0);
 	default:
 		return 0;
 	}
 }
 
-int cli_getopt(struct ub_cli *cli, int argc, char **argv, const char *optstring,
-	       const struct option *opts)
+/* getopt_long's table: the n options of opts, then the global ones;
+ * all has room for n + NGLOBAL + 1. */
+static void to_options(struct option *all, const struct cli_opt *opts, size_t n)
 {
+	size_t i;
+
+	for (i = 0; i < n + NGLOBAL; i++) {
+		const struct cli_opt *o = i < n ? &opts[i] : &global_opts[i - n];
+
+		all[i] = (struct option){o->name, o->has_arg, NULL, o->val};
+	}
+	memset(&all[i], 0, sizeof(all[i]));
+}
+
+/* What getopt_long found wrong with argv[optind - 1]: c is '?' or ':'. */
+static void bad_option(struct ub_cli *cli, char **argv, int c)
+{
+	const char *o = argv[optind - 1];
+
+	if (c == ':')
+		snprintf(cli->usage_why, sizeof(cli->usage_why), "option %.60s wants an argument",
+			 o);
+	else if (optopt && !strncmp(o, "--", 2) && strchr(o, '='))
+		snprintf(cli->usage_why, sizeof(cli->usage_why), "option %.*s takes no argument",
+			 (int)(strchr(o, '=') - o), o);
+	else if (optopt && optopt < 128 && strncmp(o, "--", 2))
+		snprintf(cli->usage_why, sizeof(cli->usage_why), "unknown option -%c", optopt);
+	else
+		snprintf(cli->usage_why, sizeof(cli->usage_why), "unknown option %.60s", o);
+}
+
+int cli_getopt(struct ub_cli *cli, int argc, char **argv)
+{
+	const struct cli_opt *opts = cli->cmd ? cli->cmd->opts : NULL;
 	struct option all[64];
-	char shorts[16];
-	size_t n = 0, i;
-	int c, r;
+	size_t n = 0;
+	int c, r, li;
 
 	while (opts && opts[n].name)
 		n++;
-	if (n + NGLOBAL + 1 > sizeof(all) / sizeof(all[0]))
+	if (n + NGLOBAL + 1 > sizeof(all) / sizeof(all[0])) {
+		snprintf(cli->usage_why, sizeof(cli->usage_why), "too many options (a bug)");
 		return '?';
-	if (n)
-		memcpy(all, opts, n * sizeof(all[0]));
-	memcpy(all + n, global_opts, (NGLOBAL + 1) * sizeof(all[0]));
-	snprintf(shorts, sizeof(shorts), "%sr:vhV", optstring);
+	}
+	to_options(all, opts, n);
+	opterr = 0; /* said here, and kept for --json */
 	for (;;) {
-		c = getopt_long(argc, argv, shorts, all, NULL);
-		if (c == -1 || c == '?')
+		/* '-': positional arguments come back in order (1), whatever
+		 * POSIXLY_CORRECT says; ':': a missing argument is ':' */
+		li = -1;
+		c = getopt_long(argc, argv, "-:r:vhV", all, &li);
+		if (c == 1) {
+			cli->pos[cli->npos++] = optarg;
+			continue;
+		}
+		if (c == -1) {
+			/* the positional arguments at the end of argv, in order:
+			 * the slots before optind were taken by them and by options */
+			optind -= cli->npos;
+			for (r = 0; r < cli->npos; r++)
+				argv[optind + r] = cli->pos[r];
+			return -1;
+		}
+		if (c == '?' || c == ':') {
+			bad_option(cli, argv, c);
+			fprintf(stderr, "uiccboot: %s: %s\n", cli->path, cli->usage_why);
+			return '?';
+		}
+		/* the command's own: a long option of its table (the short
+		 * options are the global ones, whatever the vals say) */
+		if (li >= 0 && (size_t)li < n)
 			return c;
-		for (i = 0; i < n && opts[i].val != c; i++)
-			;
-		if (i < n)
-			return c; /* the command's own */
 		r = global_opt(cli, c, optarg);
+		if (r < 0 && cli->usage_why[0])
+			fprintf(stderr, "uiccboot: %s: %s\n", cli->path, cli->usage_why);
 		if (r < 0)
 			return '?';
 		if (r == 0)
 			return c;
 	}
+}
+
+int cli_nargs(struct ub_cli *cli, int argc, char **argv, int min, int max)
+{
+	int n = argc - optind;
+
+	if (n > max)
+		return cli_usage(cli, "unexpected argument '%.60s'", argv[optind + max]);
+	if (n < min)
+		return cli_usage(cli, "missing argument");
+	return 0;
+}
+
+int cli_usage(struct ub_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(cli->usage_why, sizeof(cli->usage_why), fmt, ap);
+		va_end(ap);
+		cli_print(stderr, "uiccboot: %s: %s\n", cli->path, cli->usage_why);
+	}
+	if (cli->cmd && cli->cmd->synopsis)
+		print_synopsis(stderr, cli->path, cli->cmd->synopsis);
+	fprintf(stderr, "see 'uiccboot %s --help'\n", cli->path);
+	return UB_E_USAGE;
 }
 
 static int open_trace(struct ub_cli *cli)
@@ -508,14 +650,163 @@ int cli_connect(struct ub_cli *cli)
 	return 0;
 }
 
+/* "--json" among the arguments, before any "--": for the errors met
+ * before the options are parsed (an unknown command, a bad option before
+ * --json), which are JSON too then. */
+static bool has_json(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json"))
+			return true;
+	return false;
+}
+
+/* -h, --help, or an abbreviation of it that getopt_long would take. */
+static bool is_help(const char *a)
+{
+	return !strcmp(a, "-h") || (strlen(a) >= 4 && !strncmp("--help", a, strlen(a)));
+}
+
+static bool help_asked(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (is_help(argv[i]))
+			return true;
+	return false;
+}
+
+static const struct ub_cmd *find_cmd(const struct ub_cmd *const *list, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i]->name, name))
+			return list[i];
+	return NULL;
+}
+
+static const struct ub_cmd *find_sub(const struct ub_cmd *group, const char *name)
+{
+	const struct ub_cmd *s;
+
+	for (s = group->subs; s->name; s++)
+		if (!strcmp(s->name, name))
+			return s;
+	return NULL;
+}
+
+/* A usage error met before the command ran (no command, an unknown one, a
+ * group without its command): said on stderr, and in the JSON output. */
+static int early_usage(struct ub_cli *cli, const struct ub_cmd *group, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int early_usage(struct ub_cli *cli, const struct ub_cmd *group, const char *fmt, ...)
+{
+	const struct ub_cmd *s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cli->usage_why, sizeof(cli->usage_why), fmt, ap);
+	va_end(ap);
+	cli_print(stderr, "uiccboot: %s\n", cli->usage_why);
+	if (group) {
+		fprintf(stderr, "commands of %s:", group->name);
+		for (s = group->subs; s->name; s++)
+			fprintf(stderr, " %s", s->name);
+		fprintf(stderr, "\nsee 'uiccboot %s --help'\n", group->name);
+	} else {
+		fprintf(stderr, "see 'uiccboot --help'\n");
+	}
+	return UB_E_USAGE;
+}
+
+/* The command's output, and on failure its error (the stable name, the
+ * message, where) when the command did not give one itself. */
+static void json_out(struct ub_cli *cli, int err)
+{
+	if (err && !json_object_object_get_ex(cli->out, "error", NULL)) {
+		json_object_object_add(cli->out, "error", json_object_new_string(ub_errname(err)));
+		json_object_object_add(cli->out, "message",
+				       json_object_new_string(err == UB_E_USAGE && cli->usage_why[0]
+								      ? cli->usage_why
+								      : ub_strerror(err)));
+		json_object_object_add(cli->out, "where",
+				       cli->path[0] ? json_object_new_string(cli->path) : NULL);
+	}
+	json_object_object_add(cli->out, "apdus", json_object_new_int((int)cli->apdus));
+	printf("%s\n", json_object_to_json_string_ext(
+			       cli->out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* The global options, the command (and a group's command), then the
+ * command's run with argv[0] its name. */
+static int dispatch(struct ub_cli *cli, int argc, char **argv)
+{
+	const struct ub_cmd *cmd, *sub;
+	struct option all[NGLOBAL + 1];
+	int c, err;
+
+	/* the global options before the command's name ('+': stop there) */
+	to_options(all, NULL, 0);
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+:r:vhV", all, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return 1;
+		}
+		if (c == '?' || c == ':')
+			bad_option(cli, argv, c);
+		if (c == '?' || c == ':' || global_opt(cli, c, optarg) <= 0)
+			return early_usage(cli, NULL, "%s", cli->usage_why);
+	}
+	if (optind >= argc)
+		return early_usage(cli, NULL, "no command given");
+	cmd = find_cmd(commands, sizeof(commands) / sizeof(commands[0]), argv[optind]);
+	if (!cmd)
+		return early_usage(cli, NULL, "unknown command '%s'", argv[optind]);
+	argc -= optind;
+	argv += optind;
+	snprintf(cli->path, sizeof(cli->path), "%s", cmd->name);
+	if (cmd->subs) {
+		if (argc < 2 || !(sub = find_sub(cmd, argv[1]))) {
+			if (argc >= 2 && is_help(argv[1])) {
+				cmd_help(cli, cmd);
+				return 1;
+			}
+			return early_usage(cli, cmd,
+					   argc < 2 ? "%s: which command?"
+						    : "%s: unknown command '%s'",
+					   cmd->name, argc < 2 ? "" : argv[1]);
+		}
+		snprintf(cli->path, sizeof(cli->path), "%s %s", cmd->name, sub->name);
+		cmd = sub;
+		argc--;
+		argv++;
+	}
+	cli->cmd = cmd;
+	if (help_asked(argc, argv)) { /* before anything is read or opened */
+		cmd_help(cli, cmd);
+		return 1;
+	}
+	/* PIN1 now, before anything may block: argv and the environment lose it */
+	if ((err = pin_source(cli, cli->pin_arg, cli->pin_file, "UICCBOOT_PIN")) < 0)
+		return err;
+	optind = 0; /* getopt again, for the command's own options */
+	cli->npos = 0;
+	return cmd->run(cli, argc, argv);
+}
+
 int main(int argc, char **argv)
 {
 	/* stdout's buffer holds what the command prints (keys of auth, gba
 	 * naf-key, factory derive): ours, to wipe at the end */
 	static char out_buf[1 << 16];
 	static struct ub_cli cli;
-	const struct ub_cmd *cmd = NULL;
-	int err = 0, i, c;
+	int err;
 
 	/* before anything holds a secret: no core file, not dumpable */
 	if (ub_secret_harden_process()) {
@@ -527,47 +818,30 @@ int main(int argc, char **argv)
 	/* the tree: --tree, else UICCBOOT_TREE, else the library's default */
 	if (getenv("UICCBOOT_TREE") && *getenv("UICCBOOT_TREE"))
 		cli.cfg.tree = getenv("UICCBOOT_TREE");
-	/* the global options before the command's name ('+': stop there) */
-	while ((c = getopt_long(argc, argv, "+r:vhV", global_opts, NULL)) != -1)
-		if (global_opt(&cli, c, optarg) <= 0) {
-			if (c != OPT_WAIT)
-				usage(stderr);
-			return cli_exit_code(UB_E_USAGE);
-		}
-	if (optind >= argc) {
-		usage(stderr);
-		return cli_exit_code(UB_E_USAGE);
-	}
-	/* PIN1 now, before anything may block: argv and the environment lose it */
-	if ((err = pin_source(&cli, cli.pin_arg, cli.pin_file, "UICCBOOT_PIN")) < 0) {
-		OPENSSL_cleanse(cli.pin, sizeof(cli.pin));
-		return cli_exit_code(err);
-	}
-	err = 0;
-	for (i = 0; i < (int)(sizeof(commands) / sizeof(commands[0])); i++)
-		if (!strcmp(argv[optind], commands[i].name))
-			cmd = &commands[i];
-	if (!cmd) {
-		cli_print(stderr, "uiccboot: unknown command '%s'; see --help\n", argv[optind]);
-		return cli_exit_code(UB_E_USAGE);
-	}
+	json_asked = has_json(argc, argv);
 	cli.out = json_object_new_object();
-	argc -= optind;
-	argv += optind;
-	optind = 0; /* getopt again, for the command's own options */
-	err = cmd->run(&cli, argc, argv);
-
-	if (cli.have_sess) {
-		cli.apdus = ub_session_apdus(&cli.sess);
-		ub_session_close(&cli.sess);
+	cli.pos = calloc((size_t)argc + 1, sizeof(*cli.pos));
+	if (!cli.out || !cli.pos) {
+		fprintf(stderr, "uiccboot: out of memory [nomem]\n");
+		return cli_exit_code(UB_E_NOMEM);
 	}
-	if (cli.json) {
-		json_object_object_add(cli.out, "apdus", json_object_new_int((int)cli.apdus));
-		printf("%s\n",
-		       json_object_to_json_string_ext(
-			       cli.out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	err = dispatch(&cli, argc, argv);
+	if (err == 1) { /* a help was printed */
+		err = 0;
+	} else {
+		if (cli.have_sess) {
+			cli.apdus = ub_session_apdus(&cli.sess);
+			ub_session_close(&cli.sess);
+		}
+		/* a usage error printed nothing on stdout: its JSON is wanted
+		 * even when the parse stopped before --json */
+		if (err == UB_E_USAGE && json_asked)
+			cli.json = true;
+		if (cli.json)
+			json_out(&cli, err);
 	}
 	json_object_put(cli.out);
+	free(cli.pos);
 	if (cli.cfg.trace[1])
 		fclose(cli.cfg.trace[1]);
 	ub_policy_close(cli.pol);

@@ -1,5 +1,7 @@
 /* The policy file (uiccboot-policy(5)).  Every key is checked below. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <openssl/crypto.h>
 #include <ini.h>
 #include <stdio.h>
@@ -7,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "ub_error.h"
 #include "ub_hex.h"
@@ -69,7 +73,7 @@ void ub_policy_defaults(struct ub_policy *p)
 	p->allowed_sec =
 		UB_SEC_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID;
 	p->networkid_key = UB_NETID_SEMI_OCTET;
-	p->user_pin_min = 4;
+	p->user_pin_min = UB_USER_PIN_MIN_DEFAULT;
 	p->naf_binding = UB_NAF_HOST;
 	p->replace_card_accounts = UB_REPLACE_GBA;
 	p->account = UB_CONFLICT_REPLACE;
@@ -79,90 +83,86 @@ void ub_policy_defaults(struct ub_policy *p)
 	sms_defaults(&p->sms);
 }
 
-struct load {
-	struct ub_policy *p;
-	const char *file;
-	char *err;
-	size_t errlen;
-	bool has_pin; /* the file names [pin] pin1 */
+/* --- the keys: one table (hostap's config.c style) --- */
+
+struct key;
+/* Set k from v.  Returns 0, or UB_E_BAD_DATA with why saying what is wrong
+ * (the bad token of a list, the valid values); cont: v continues the
+ * key's previous line (a list over several lines). */
+typedef int (*key_setter)(struct ub_policy *p, const struct key *k, const char *v, bool cont,
+			  char *why, size_t whylen);
+
+struct choice {
+	const char *name;
+	int value;
 };
 
-static bool yesno(const char *v, bool *out)
+enum {
+	K_LIST = 1 << 0,   /* a list: it may go on over indented lines */
+	K_REPEAT = 1 << 1, /* a list that may also be given again: the lines add up */
+	K_SECRET = 1 << 2, /* never quoted in a message; its rule is said instead */
+};
+
+struct key {
+	const char *section, *name;
+	key_setter set;
+	size_t off, size;	      /* the field in struct ub_policy */
+	const struct choice *choices; /* the values of an enumeration, NULL ending */
+	unsigned long lo, hi;	      /* a number's range */
+	unsigned flags;
+	const char *rule; /* K_SECRET: what a value must be */
+};
+
+static void *field(struct ub_policy *p, const struct key *k)
 {
-	if (!strcmp(v, "yes") || !strcmp(v, "true"))
-		*out = true;
-	else if (!strcmp(v, "no") || !strcmp(v, "false"))
-		*out = false;
-	else
-		return false;
-	return true;
+	return (char *)p + k->off;
 }
 
-/* Comma-separated list; each item trimmed. Calls f for each, stops at false. */
-static bool each_item(const char *v, bool (*f)(struct ub_policy *, const char *),
-		      struct ub_policy *p)
+static int bad(char *why, size_t whylen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int bad(char *why, size_t whylen, const char *fmt, ...)
 {
-	char buf[2048], *tok, *save = NULL, *end;
+	va_list ap;
 
-	if (strlen(v) >= sizeof(buf))
-		return false;
-	snprintf(buf, sizeof(buf), "%s", v);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		while (*tok == ' ' || *tok == '\t')
-			tok++;
-		end = tok + strlen(tok);
-		while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
-			*--end = '\0';
-		if (!*tok || !f(p, tok))
-			return false;
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	return UB_E_BAD_DATA;
+}
+
+/* "a, b, c": the names of a list of choices, for a message. */
+static void choice_names(const struct choice *c, char *out, size_t max)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (; c->name && n < max; c++)
+		n += (size_t)snprintf(out + n, max - n, "%s%s", n ? ", " : "", c->name);
+}
+
+static int set_choice(struct ub_policy *p, const struct key *k, const char *v, bool cont, char *why,
+		      size_t whylen)
+{
+	const struct choice *c;
+	char names[200];
+
+	for (c = k->choices; c->name; c++)
+		if (!strcmp(v, c->name))
+			break;
+	if (!c->name) {
+		choice_names(k->choices, names, sizeof(names));
+		return bad(why, whylen, "'%s' is not one of: %s", v, names);
 	}
-	return true;
-}
-
-static bool add_sec(struct ub_policy *p, const char *s)
-{
-	enum ub_sec sec = ub_sec_parse(s);
-
-	p->allowed_sec |= (unsigned)sec;
-	return sec != UB_SEC_NONE;
-}
-
-static bool add_server(struct ub_policy *p, const char *s)
-{
-	if (p->nservers >= UB_POLICY_MAX_SERVERS || strlen(s) >= sizeof(p->servers[0]))
-		return false;
-	snprintf(p->servers[p->nservers++], sizeof(p->servers[0]), "%s", s);
-	return true;
-}
-
-/* An LwM2M Server URI as a Security Instance holds it (Core E.1 resource
- * 0: "coaps://host:port", "coap+tcp://...", "sms://..."): a scheme, "://",
- * printable ASCII without spaces. */
-static bool add_lwm2m_server(struct ub_policy *p, const char *s)
-{
-	const char *sep = strstr(s, "://");
-	size_t i, n = strlen(s);
-
-	if (!sep || sep == s || !sep[3] || p->nlwm2m_servers >= UB_POLICY_MAX_SERVERS ||
-	    n >= sizeof(p->lwm2m_servers[0]))
-		return false;
-	for (i = 0; i < n; i++)
-		if (s[i] <= 0x20 || s[i] >= 0x7F)
-			return false;
-	memcpy(p->lwm2m_servers[p->nlwm2m_servers++], s, n + 1);
-	return true;
-}
-
-static bool conflict(const char *v, enum ub_conflict other, enum ub_conflict *out)
-{
-	if (!strcmp(v, "reject"))
-		*out = UB_CONFLICT_REJECT;
-	else if (!strcmp(v, other == UB_CONFLICT_REPLACE ? "replace" : "rename"))
-		*out = other;
+	if (k->size == sizeof(bool))
+		*(bool *)field(p, k) = c->value != 0;
 	else
-		return false;
-	return true;
+		*(int *)field(p, k) = c->value;
+	return 0;
 }
+
+static const struct choice yes_no[] = {
+	{"yes", 1}, {"no", 0}, {"true", 1}, {"false", 0}, {NULL, 0},
+};
 
 /* A decimal number in [lo, hi]. */
 static bool number(const char *v, unsigned long lo, unsigned long hi, unsigned long *out)
@@ -175,213 +175,379 @@ static bool number(const char *v, unsigned long lo, unsigned long hi, unsigned l
 	return *out >= lo && *out <= hi;
 }
 
-/* [sms]: 1 ok, 0 bad value, -1 unknown key */
-static int set_sms(struct ub_sms_policy *s, const char *k, const char *v)
+static int set_number(struct ub_policy *p, const struct key *k, const char *v, bool cont, char *why,
+		      size_t whylen)
 {
 	unsigned long n;
 
-	if (!strcmp(k, "expiry")) {
-		if (!number(v, 1, 30 * 86400ul, &n))
-			return 0;
-		s->expiry = (unsigned)n;
-	} else if (!strcmp(k, "max_parts")) {
-		if (!number(v, 1, 255, &n)) /* a concatenation counts parts in one octet */
-			return 0;
-		s->max_parts = (unsigned)n;
-	} else if (!strcmp(k, "max_messages")) {
-		if (!number(v, 1, 1000000, &n))
-			return 0;
-		s->max_messages = (unsigned)n;
-	} else if (!strcmp(k, "max_bytes")) {
-		if (!number(v, 176, 1ul << 30, &n)) /* at least one TPDU */
-			return 0;
-		s->max_bytes = n;
-	} else if (!strcmp(k, "pin_attempts")) {
-		if (!number(v, 1, 10, &n))
-			return 0;
-		s->pin_attempts = (unsigned)n;
-	} else {
-		return -1;
-	}
-	return 1;
+	if (!number(v, k->lo, k->hi, &n))
+		return bad(why, whylen, "'%s' is not a number from %lu to %lu", v, k->lo, k->hi);
+	if (k->size == sizeof(unsigned long))
+		*(unsigned long *)field(p, k) = n;
+	else
+		*(unsigned *)field(p, k) = (unsigned)n;
+	return 0;
 }
 
-/* 1 ok, 0 bad value, -1 unknown key */
-static int set(struct ub_policy *p, const char *sec, const char *k, const char *v)
+/* Comma-separated list; each item trimmed; add(p, item) for each.  An
+ * empty item (",,") is refused, except after a final comma: the list goes
+ * on on the next, indented, line.  The item refused is named in why. */
+static int each_item(struct ub_policy *p, const char *v,
+		     int (*add)(struct ub_policy *, const char *, char *, size_t), char *why,
+		     size_t whylen)
 {
-	size_t n;
+	char buf[2048], *tok, *next, *end;
+	int err;
 
-	if (!strcmp(sec, "smartcard")) {
-		if (!strcmp(k, "enabled"))
-			return yesno(v, &p->smartcard_enabled);
-		if (!strcmp(k, "logical_channel"))
-			return yesno(v, &p->logical_channel);
-		if (!strcmp(k, "remove_stale"))
-			return yesno(v, &p->remove_stale);
-	} else if (!strcmp(sec, "push")) {
-		if (!strcmp(k, "enabled"))
-			return yesno(v, &p->push_enabled);
-		if (!strcmp(k, "allowed_sec")) {
-			p->allowed_sec = 0;
-			return !*v || each_item(v, add_sec, p);
-		}
-		if (!strcmp(k, "connectivity_only"))
-			return yesno(v, &p->push_connectivity_only);
-		if (!strcmp(k, "user_pin_min")) {
-			/* a PIN is 4-8 digits on a handset; USERPINMAC's are longer */
-			if (strlen(v) > 2 || strspn(v, "0123456789") != strlen(v) || !*v ||
-			    atoi(v) < 1 || atoi(v) > 32)
-				return 0;
-			p->user_pin_min = (unsigned)atoi(v);
-			return 1;
-		}
-		if (!strcmp(k, "replace_card_accounts")) {
-			if (!strcmp(v, "no"))
-				p->replace_card_accounts = UB_REPLACE_NO;
-			else if (!strcmp(v, "gba"))
-				p->replace_card_accounts = UB_REPLACE_GBA;
-			else if (!strcmp(v, "yes"))
-				p->replace_card_accounts = UB_REPLACE_YES;
-			else
-				return 0;
-			return 1;
-		}
-		if (!strcmp(k, "networkid_key")) {
-			if (!strcmp(v, "semi-octet"))
-				p->networkid_key = UB_NETID_SEMI_OCTET;
-			else if (!strcmp(v, "ascii"))
-				p->networkid_key = UB_NETID_ASCII;
-			else
-				return 0;
-			return 1;
-		}
-	} else if (!strcmp(sec, "servers")) {
-		if (!strcmp(k, "allow")) /* several lines add up */
-			return !*v || each_item(v, add_server, p);
-	} else if (!strcmp(sec, "conflicts")) {
-		if (!strcmp(k, "account"))
-			return conflict(v, UB_CONFLICT_REPLACE, &p->account);
-		if (!strcmp(k, "connmo"))
-			return conflict(v, UB_CONFLICT_RENAME, &p->connmo);
-	} else if (!strcmp(sec, "gba")) {
-		if (!strcmp(k, "prefer")) {
-			if (strcmp(v, "isim") && strcmp(v, "usim"))
-				return 0;
-			p->prefer_isim = !strcmp(v, "isim");
-			return 1;
-		}
-		if (!strcmp(k, "allow_gba_me"))
-			return yesno(v, &p->allow_gba_me);
-		if (!strcmp(k, "naf_fqdn")) {
-			n = strlen(v);
-			if (n >= sizeof(p->naf_fqdn) || strpbrk(v, " /:@"))
-				return 0;
-			memcpy(p->naf_fqdn, v, n + 1);
-			return 1;
-		}
-		if (!strcmp(k, "naf_binding")) {
-			if (!strcmp(v, "host"))
-				p->naf_binding = UB_NAF_HOST;
-			else if (!strcmp(v, "server_id"))
-				p->naf_binding = UB_NAF_SERVER_ID;
-			else if (!strcmp(v, "both"))
-				p->naf_binding = UB_NAF_BOTH;
-			else
-				return 0;
-			return 1;
-		}
-		if (!strcmp(k, "ua_id")) {
-			p->has_ua_id = *v != '\0';
-			return !*v || (strlen(v) == 10 && ub_unhex(p->ua_id, 5, v) == 5);
-		}
-	} else if (!strcmp(sec, "lwm2m")) {
-		if (!strcmp(k, "enabled"))
-			return yesno(v, &p->lwm2m_enabled);
-		if (!strcmp(k, "servers")) /* several lines add up */
-			return !*v || each_item(v, add_lwm2m_server, p);
-	} else if (!strcmp(sec, "sms")) {
-		return set_sms(&p->sms, k, v);
-	} else if (!strcmp(sec, "pin")) {
-		if (!strcmp(k, "pin1")) {
-			n = strlen(v);
-			if (n && (n < 4 || n > 8 || strspn(v, "0123456789") != n))
-				return 0;
-			memcpy(p->pin1, v, n + 1);
-			return 1;
-		}
+	if (strlen(v) >= sizeof(buf))
+		return bad(why, whylen, "longer than %zu bytes", sizeof(buf) - 1);
+	snprintf(buf, sizeof(buf), "%s", v);
+	for (tok = buf; tok; tok = next) {
+		if ((next = strchr(tok, ',')))
+			*next++ = '\0';
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (!*tok && !next && tok != buf)
+			break; /* "a, b," */
+		if (!*tok)
+			return bad(why, whylen, "an empty item in the list");
+		if ((err = add(p, tok, why, whylen)))
+			return err;
 	}
-	return -1;
+	return 0;
 }
 
-/* The keys whose value is a secret: a refusal says what is wrong with the
- * value and never quotes it (it would reach the terminal, a log, --json).
- * Every key of [pin] is one, whether listed here or not. */
-static const struct {
-	const char *section, *key, *rule;
-} secret_keys[] = {
-	{"pin", "pin1", "must be 4 to 8 digits"},
+static int add_sec(struct ub_policy *p, const char *s, char *why, size_t whylen)
+{
+	enum ub_sec sec = ub_sec_parse(s);
+	char names[200];
+	size_t i, n = 0;
+
+	if (sec == UB_SEC_NONE) {
+		for (i = 0; i < sizeof(sec_names) / sizeof(sec_names[0]); i++)
+			n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "",
+					      sec_names[i].name);
+		return bad(why, whylen, "'%s' is not a SEC type (one of: %s)", s, names);
+	}
+	p->allowed_sec |= (unsigned)sec;
+	return 0;
+}
+
+static int set_allowed_sec(struct ub_policy *p, const struct key *k, const char *v, bool cont,
+			   char *why, size_t whylen)
+{
+	if (!cont)
+		p->allowed_sec = 0; /* the list replaces the default one */
+	return *v ? each_item(p, v, add_sec, why, whylen) : 0;
+}
+
+static int add_server(struct ub_policy *p, const char *s, char *why, size_t whylen)
+{
+	if (p->nservers >= UB_POLICY_MAX_SERVERS)
+		return bad(why, whylen, "'%s': more than %d servers", s, UB_POLICY_MAX_SERVERS);
+	if (strlen(s) >= sizeof(p->servers[0]))
+		return bad(why, whylen, "'%.40s...': a ServerID longer than %zu bytes", s,
+			   sizeof(p->servers[0]) - 1);
+	snprintf(p->servers[p->nservers++], sizeof(p->servers[0]), "%s", s);
+	return 0;
+}
+
+static int set_servers(struct ub_policy *p, const struct key *k, const char *v, bool cont,
+		       char *why, size_t whylen)
+{
+	return *v ? each_item(p, v, add_server, why, whylen) : 0;
+}
+
+/* An LwM2M Server URI as a Security Instance holds it (Core E.1 resource
+ * 0: "coaps://host:port", "coap+tcp://...", "sms://..."): a scheme, "://",
+ * printable ASCII without spaces. */
+static int add_lwm2m_server(struct ub_policy *p, const char *s, char *why, size_t whylen)
+{
+	const char *sep = strstr(s, "://");
+	size_t i, n = strlen(s);
+
+	if (p->nlwm2m_servers >= UB_POLICY_MAX_SERVERS)
+		return bad(why, whylen, "'%s': more than %d servers", s, UB_POLICY_MAX_SERVERS);
+	if (n >= sizeof(p->lwm2m_servers[0]))
+		return bad(why, whylen, "'%.40s...': a URI longer than %zu bytes", s,
+			   sizeof(p->lwm2m_servers[0]) - 1);
+	for (i = 0; i < n; i++)
+		if (s[i] <= 0x20 || s[i] >= 0x7F)
+			return bad(why, whylen, "'%s': a URI is printable ASCII without spaces", s);
+	if (!sep || sep == s || !sep[3])
+		return bad(why, whylen, "'%s' is not a server URI (scheme://host:port)", s);
+	memcpy(p->lwm2m_servers[p->nlwm2m_servers++], s, n + 1);
+	return 0;
+}
+
+static int set_lwm2m_servers(struct ub_policy *p, const struct key *k, const char *v, bool cont,
+			     char *why, size_t whylen)
+{
+	return *v ? each_item(p, v, add_lwm2m_server, why, whylen) : 0;
+}
+
+static int set_naf_fqdn(struct ub_policy *p, const struct key *k, const char *v, bool cont,
+			char *why, size_t whylen)
+{
+	size_t n = strlen(v);
+
+	if (n >= sizeof(p->naf_fqdn) || strpbrk(v, " /:@"))
+		return bad(why, whylen, "'%s' is not an FQDN (no ' /:@', at most %zu bytes)", v,
+			   sizeof(p->naf_fqdn) - 1);
+	memcpy(p->naf_fqdn, v, n + 1);
+	return 0;
+}
+
+static int set_ua_id(struct ub_policy *p, const struct key *k, const char *v, bool cont, char *why,
+		     size_t whylen)
+{
+	p->has_ua_id = *v != '\0';
+	if (*v && (strlen(v) != 10 || ub_unhex(p->ua_id, 5, v) != 5))
+		return bad(why, whylen, "'%s' is not 10 hex digits", v);
+	return 0;
+}
+
+/* A secret: why never holds the value. */
+static int set_pin1(struct ub_policy *p, const struct key *k, const char *v, bool cont, char *why,
+		    size_t whylen)
+{
+	size_t n = strlen(v);
+
+	if (n && (n < 4 || n > 8 || strspn(v, "0123456789") != n))
+		return bad(why, whylen, "%s", k->rule);
+	memcpy(p->pin1, v, n + 1);
+	return 0;
+}
+
+#define F(f) offsetof(struct ub_policy, f), sizeof(((struct ub_policy *)0)->f)
+#define CHOICE(sec, name, f, ch)                               \
+	{                                                      \
+		sec, name, set_choice, F(f), ch, 0, 0, 0, NULL \
+	}
+#define YESNO(sec, name, f) CHOICE(sec, name, f, yes_no)
+#define NUMBER(sec, name, f, lo, hi)                               \
+	{                                                          \
+		sec, name, set_number, F(f), NULL, lo, hi, 0, NULL \
+	}
+#define CUSTOM(sec, name, fn, flags, rule)                   \
+	{                                                    \
+		sec, name, fn, 0, 0, NULL, 0, 0, flags, rule \
+	}
+
+static const struct choice netid_keys[] = {
+	{"semi-octet", UB_NETID_SEMI_OCTET}, {"ascii", UB_NETID_ASCII}, {NULL, 0}};
+static const struct choice replace_card[] = {
+	{"gba", UB_REPLACE_GBA}, {"no", UB_REPLACE_NO}, {"yes", UB_REPLACE_YES}, {NULL, 0}};
+static const struct choice account_conflicts[] = {
+	{"replace", UB_CONFLICT_REPLACE}, {"reject", UB_CONFLICT_REJECT}, {NULL, 0}};
+static const struct choice connmo_conflicts[] = {
+	{"rename", UB_CONFLICT_RENAME}, {"reject", UB_CONFLICT_REJECT}, {NULL, 0}};
+static const struct choice prefer[] = {{"isim", 1}, {"usim", 0}, {NULL, 0}};
+static const struct choice naf_bindings[] = {
+	{"host", UB_NAF_HOST}, {"server_id", UB_NAF_SERVER_ID}, {"both", UB_NAF_BOTH}, {NULL, 0}};
+
+/* Every key of uiccboot-policy(5); a new key is a row here. */
+static const struct key keys[] = {
+	YESNO("smartcard", "enabled", smartcard_enabled),
+	YESNO("smartcard", "logical_channel", logical_channel),
+	YESNO("smartcard", "remove_stale", remove_stale),
+	YESNO("push", "enabled", push_enabled),
+	CUSTOM("push", "allowed_sec", set_allowed_sec, K_LIST, NULL),
+	/* a PIN is 4-8 digits on a handset; USERPINMAC's are longer */
+	NUMBER("push", "user_pin_min", user_pin_min, 1, 32),
+	CHOICE("push", "replace_card_accounts", replace_card_accounts, replace_card),
+	CHOICE("push", "networkid_key", networkid_key, netid_keys),
+	YESNO("push", "connectivity_only", push_connectivity_only),
+	CUSTOM("servers", "allow", set_servers, K_LIST | K_REPEAT, NULL),
+	CHOICE("conflicts", "account", account, account_conflicts),
+	CHOICE("conflicts", "connmo", connmo, connmo_conflicts),
+	CHOICE("gba", "prefer", prefer_isim, prefer),
+	YESNO("gba", "allow_gba_me", allow_gba_me),
+	CUSTOM("gba", "naf_fqdn", set_naf_fqdn, 0, NULL),
+	CHOICE("gba", "naf_binding", naf_binding, naf_bindings),
+	CUSTOM("gba", "ua_id", set_ua_id, 0, NULL),
+	YESNO("lwm2m", "enabled", lwm2m_enabled),
+	CUSTOM("lwm2m", "servers", set_lwm2m_servers, K_LIST | K_REPEAT, NULL),
+	NUMBER("sms", "expiry", sms.expiry, 1, 30 * 86400ul),
+	NUMBER("sms", "max_parts", sms.max_parts, 1, 255), /* one octet counts the parts */
+	NUMBER("sms", "max_messages", sms.max_messages, 1, 1000000),
+	NUMBER("sms", "max_bytes", sms.max_bytes, 176, 1ul << 30), /* at least one TPDU */
+	NUMBER("sms", "pin_attempts", sms.pin_attempts, 1, 10),
+	CUSTOM("pin", "pin1", set_pin1, K_SECRET, "must be 4 to 8 digits"),
 };
 
-/* The rule of a secret key, or NULL for a key whose value may be quoted. */
-static const char *secret_rule(const char *section, const char *k)
-{
-	size_t i;
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
-	for (i = 0; i < sizeof(secret_keys) / sizeof(secret_keys[0]); i++)
-		if (!strcmp(section, secret_keys[i].section) && !strcmp(k, secret_keys[i].key))
-			return secret_keys[i].rule;
-	return strcmp(section, "pin") ? NULL : "see uiccboot-policy(5)";
+_Static_assert(sizeof(enum ub_conflict) == sizeof(int) &&
+		       sizeof(enum ub_naf_binding) == sizeof(int),
+	       "set_choice writes an enum as an int");
+
+/* libinih's reader, counting lines: the handler learns the line and
+ * whether it continues the key of the line before (leading white space),
+ * and a line longer than libinih's buffer is said, not cut in two. */
+struct src {
+	FILE *fp;
+	int line;
+	bool indented, too_long;
+};
+
+static char *read_line(char *str, int num, void *stream)
+{
+	struct src *s = stream;
+	size_t n;
+
+	if (!fgets(str, num, s->fp))
+		return NULL;
+	s->line++;
+	n = strlen(str);
+	if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(s->fp)) {
+		s->too_long = true;
+		return NULL; /* the parse ends here */
+	}
+	s->indented = str[0] == ' ' || str[0] == '\t';
+	return str;
+}
+
+struct load {
+	struct ub_policy *p;
+	struct src *src;
+	char *err; /* "[section] key: what" */
+	size_t errlen;
+	int first[NKEYS];	/* the line each key was first given on */
+	const struct key *last; /* the key of the line before */
+	bool has_pin;		/* the file names [pin] pin1 */
+};
+
+static void section_keys(const char *section, char *out, size_t max)
+{
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < NKEYS && n < max; i++)
+		if (!strcmp(keys[i].section, section))
+			n += (size_t)snprintf(out + n, max - n, "%s%s", n ? ", " : "",
+					      keys[i].name);
+}
+
+/* The first error is the one libinih reports the line of (it reads on). */
+static int fail_key(struct load *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail_key(struct load *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l->err[0])
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(l->err, l->errlen, fmt, ap);
+	va_end(ap);
+	return 0;
 }
 
 static int on_key(void *user, const char *section, const char *k, const char *v)
 {
 	struct load *l = user;
-	int r = set(l->p, section, k, v);
-	const char *rule;
+	const struct key *key = NULL;
+	char why[300], names[300];
+	bool cont;
+	size_t i;
 
-	if (r > 0 && !strcmp(section, "pin") && *v)
+	for (i = 0; i < NKEYS && !key; i++)
+		if (!strcmp(section, keys[i].section) && !strcmp(k, keys[i].name))
+			key = &keys[i];
+	if (!key) {
+		section_keys(section, names, sizeof(names));
+		if (names[0])
+			return fail_key(l, "[%s] %s: unknown key (those of [%s]: %s)", section, k,
+					section, names);
+		return fail_key(l, "[%s] %s: unknown key (no section [%s])", section, k, section);
+	}
+	i = (size_t)(key - keys);
+	/* libinih calls again for a line that continues the key's value */
+	cont = l->src->indented && l->last == key;
+	if (cont && !(key->flags & K_LIST))
+		return fail_key(l, "[%s] %s: an indented line goes on a value that is not a list",
+				section, k);
+	/* a security policy where the last line of two wins silently is
+	 * one that says two things */
+	if (l->first[i] && !cont && !(key->flags & K_REPEAT))
+		return fail_key(l, "[%s] %s: given twice (first on line %d)", section, k,
+				l->first[i]);
+	if (!l->first[i])
+		l->first[i] = l->src->line;
+	l->last = key;
+	if (key->set(l->p, key, v, cont, why, sizeof(why))) {
+		if (key->flags & K_SECRET)
+			return fail_key(l, "[%s] %s: bad value (%s; a secret, not shown)", section,
+					k, key->rule);
+		return fail_key(l, "[%s] %s: bad value: %s", section, k, why);
+	}
+	if (!strcmp(section, "pin") && *v)
 		l->has_pin = true;
-	if (r < 0)
-		snprintf(l->err, l->errlen, "[%s] %s: unknown key", section, k);
-	else if (r == 0 && (rule = secret_rule(section, k)))
-		snprintf(l->err, l->errlen, "[%s] %s: bad value (%s; a secret, not shown)", section,
-			 k, rule);
-	else if (r == 0)
-		snprintf(l->err, l->errlen, "[%s] %s: bad value '%s'", section, k, v);
-	return r > 0;
+	return 1;
 }
 
-/* libinih reads a line into INI_MAX_LINE bytes and takes the rest of a
- * longer one for the next line: say so instead of a "syntax error"
- * somewhere after it.  Returns the first long line's number, or 0. */
-static int long_line(FILE *fp)
+/* The file itself, before it is read: a regular file that nobody but its
+ * owner may change, owned by root or by us (a policy others can write
+ * decides what they may bootstrap; sshd's StrictModes in the same
+ * spirit).  Holding [pin] pin1, nobody else may read it either. */
+static int file_rules(int fd, const char *path, bool has_pin, char *err, size_t errlen)
 {
-	char b[INI_MAX_LINE];
-	int line = 0;
-	size_t n;
+	struct stat st;
 
-	while (fgets(b, sizeof(b), fp)) {
-		line++;
-		n = strlen(b);
-		if (n == sizeof(b) - 1 && b[n - 1] != '\n' && !feof(fp))
-			return line;
+	if (fstat(fd, &st)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return UB_E_CONFIG;
 	}
-	rewind(fp);
+	/* /dev/null: always empty, the built-in defaults (as ssh -F /dev/null) */
+	if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3)
+		return 0;
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file (%s)", path,
+			 S_ISDIR(st.st_mode) ? "a directory" : "a device, FIFO or socket");
+		return UB_E_CONFIG;
+	}
+	if (st.st_mode & 022) {
+		snprintf(err, errlen,
+			 "%s: group or others may write it (mode %04o): make it 0644 or stricter",
+			 path, (unsigned)(st.st_mode & 07777));
+		return UB_E_POLICY;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		snprintf(err, errlen,
+			 "%s: owned by uid %u, neither root nor us (uid %u): refusing a policy "
+			 "another user may change",
+			 path, (unsigned)st.st_uid, (unsigned)geteuid());
+		return UB_E_POLICY;
+	}
+	if (has_pin && (st.st_mode & 077)) {
+		/* the PIN is a secret: nobody else may read the file holding it */
+		snprintf(err, errlen,
+			 "%s holds [pin] pin1 and others may read it (mode %04o): make it 0600",
+			 path, (unsigned)(st.st_mode & 07777));
+		return UB_E_POLICY;
+	}
 	return 0;
 }
 
 int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, char *err, size_t errlen)
 {
-	struct load l = {p, path, err, errlen, false};
-	char what[256] = "";
-	struct stat st;
-	FILE *fp;
-	int line;
+	struct src src = {NULL, 0, false, false};
+	struct load *l = calloc(1, sizeof(*l));
+	char what[512] = "";
+	int line, rc;
 
 	err[0] = '\0';
 	ub_policy_defaults(p);
-	fp = fopen(path, "r");
-	if (!fp) {
+	if (!l) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return UB_E_NOMEM;
+	}
+	src.fp = fopen(path, "r");
+	if (!src.fp) {
+		free(l);
 		if (errno == ENOENT && !must_exist)
 			return 0; /* built-in defaults */
 		/* named on the command line, or there and unreadable: the
@@ -390,33 +556,32 @@ int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, char 
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return UB_E_CONFIG;
 	}
-	l.err = what;
-	l.errlen = sizeof(what);
-	if ((line = long_line(fp))) {
-		fclose(fp);
+	if ((rc = file_rules(fileno(src.fp), path, false, err, errlen)))
+		goto end;
+	*l = (struct load){.p = p, .src = &src, .err = what, .errlen = sizeof(what)};
+	line = ini_parse_stream(read_line, &src, on_key, l);
+	if (src.too_long) {
 		snprintf(err, errlen,
-			 "%s:%d: line longer than %d bytes; a list may go on several lines of the "
-			 "same key",
-			 path, line, INI_MAX_LINE - 2);
-		return UB_E_BAD_DATA;
-	}
-	line = ini_parse_file(fp, on_key, &l);
-	if (!line && l.has_pin && (fstat(fileno(fp), &st) || (st.st_mode & 077))) {
-		/* the PIN is a secret: nobody else may read the file holding it */
-		fclose(fp);
-		snprintf(err, errlen,
-			 "%s holds [pin] pin1 and others may read it (mode %04o): make it 0600",
-			 path, (unsigned)(st.st_mode & 07777));
-		ub_policy_defaults(p);
-		return UB_E_POLICY;
-	}
-	fclose(fp);
-	if (line) {
+			 "%s:%d: line longer than libinih's %d bytes; a list may go on several "
+			 "lines of the same key",
+			 path, src.line + 1, INI_MAX_LINE - 2);
+		rc = UB_E_CONFIG;
+	} else if (line) {
 		snprintf(err, errlen, "%s:%d: %s", path, line, what[0] ? what : "syntax error");
-		ub_policy_defaults(p); /* nothing half-loaded */
-		return UB_E_BAD_DATA;
+		rc = UB_E_CONFIG;
+	} else if (ferror(src.fp)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		rc = UB_E_CONFIG;
+	} else {
+		rc = file_rules(fileno(src.fp), path, l->has_pin, err, errlen);
 	}
-	return 0;
+end:
+	if (rc)
+		ub_policy_defaults(p); /* nothing half-loaded */
+	fclose(src.fp);
+	OPENSSL_cleanse(what, sizeof(what));
+	free(l);
+	return rc;
 }
 
 const char *ub_policy_pin1(const struct ub_policy *p)

@@ -10,6 +10,8 @@
 
 #include "policy.h"
 #define UB_POLICY_MAX_SERVERS 32
+/* [push] user_pin_min by default: what a sender should not go below */
+#define UB_USER_PIN_MIN_DEFAULT 4
 
 /* Bootstrap message security types (OMA DM Security 5.7.2, OMA CP
  * ProvBoot), as bits of ub_policy.allowed_sec. */

@@ -10,6 +10,7 @@
 
 /* TP-MTI values in the MS direction (TS 23.040 9.2.3.1) */
 #define MTI_DELIVER 0x00
+#define MTI_SUBMIT 0x01
 #define IEI_CONCAT8 0x00
 #define IEI_PORTS8 0x04
 #define IEI_PORTS16 0x05
@@ -414,8 +415,9 @@ static bool opts_ok(const struct ub_sms_encode_opts *o)
 	memset(&d, 0, sizeof(d));
 	d.dcs = o->dcs;
 	decode_dcs(&d);
-	return o->originator && (o->ref_bits == 8 || o->ref_bits == 16) &&
-	       d.alphabet == UB_SMS_8BIT && (o->ref_bits == 16 || o->ref <= 0xFF);
+	return (o->submit_to ? *o->submit_to != '\0' : o->originator != NULL) &&
+	       (o->ref_bits == 8 || o->ref_bits == 16) && d.alphabet == UB_SMS_8BIT &&
+	       (o->ref_bits == 16 || o->ref <= 0xFF);
 }
 
 int ub_sms_part_count(size_t n, const struct ub_sms_encode_opts *o)
@@ -510,16 +512,33 @@ int ub_sms_encode(const uint8_t *payload, size_t n, const struct ub_sms_encode_o
 		out->tpdu[1] = toa;
 		t = 2 + (size_t)k;
 	}
-	/* SMS-DELIVER; TP-MMS=1: no more messages waiting; TP-UDHI when a UDH */
-	out->tpdu[t++] = (uint8_t)(MTI_DELIVER | 0x04 | (udh_octets(o, concat) ? 0x40 : 0));
-	k = encode_oa(o->originator, out->tpdu + t);
-	if (k < 0)
-		return k;
-	t += (size_t)k;
-	out->tpdu[t++] = 0x00; /* TP-PID: default */
-	out->tpdu[t++] = o->dcs;
-	memcpy(out->tpdu + t, o->scts, 7);
-	t += 7;
+	if (o->submit_to) {
+		/* SMS-SUBMIT (9.2.2.2): TP-VPF 00 (no validity period), TP-RD,
+		 * TP-SRR, TP-RP 0; TP-UDHI when a UDH; TP-MR 0, which the MS
+		 * replaces; TP-DA digits (9.1.2.5) */
+		out->tpdu[t++] = (uint8_t)(MTI_SUBMIT | (udh_octets(o, concat) ? 0x40 : 0));
+		out->tpdu[t++] = 0x00;
+		k = encode_digits(o->submit_to, out->tpdu + t + 2, &nd, &toa);
+		if (k < 0)
+			return k;
+		out->tpdu[t] = (uint8_t)nd;
+		out->tpdu[t + 1] = toa;
+		t += 2 + (size_t)k;
+		out->tpdu[t++] = 0x00; /* TP-PID: default */
+		out->tpdu[t++] = o->dcs;
+	} else {
+		/* SMS-DELIVER; TP-MMS=1: no more messages waiting; TP-UDHI
+		 * when a UDH */
+		out->tpdu[t++] = (uint8_t)(MTI_DELIVER | 0x04 | (udh_octets(o, concat) ? 0x40 : 0));
+		k = encode_oa(o->originator, out->tpdu + t);
+		if (k < 0)
+			return k;
+		t += (size_t)k;
+		out->tpdu[t++] = 0x00; /* TP-PID: default */
+		out->tpdu[t++] = o->dcs;
+		memcpy(out->tpdu + t, o->scts, 7);
+		t += 7;
+	}
 	out->udh_len = udh_octets(o, concat);
 	if (out->udh_len) {
 		size_t u = 1;

@@ -84,7 +84,8 @@ bool ub_sms_same_message(const struct ub_sms_deliver *a, const struct ub_sms_del
 int ub_sms_reassemble(const struct ub_sms_deliver *parts, size_t n, uint8_t *out, size_t max,
 		      char *why, size_t whylen);
 
-/* How to build SMS-DELIVER TPDUs. */
+/* How to build SMS-DELIVER TPDUs (or SMS-SUBMIT ones, for a modem's
+ * AT+CMGS or a gateway that takes PDUs). */
 struct ub_sms_encode_opts {
 	const char *smsc;	/* "+4917...": an SMSC address in front; "": the empty one (00);
 				 * NULL: none (a bare TPDU) */
@@ -95,6 +96,10 @@ struct ub_sms_encode_opts {
 	uint16_t ref;
 	uint8_t dcs;	 /* must code 8-bit data: 0x04, 0xF4, 0xF5 ... */
 	uint8_t scts[7]; /* TP-SCTS; ub_sms_scts() makes one from a time */
+	/* non-NULL: SMS-SUBMIT TPDUs (TS 23.040 9.2.2.2) to this address
+	 * (digits, "+" digits), no validity period, TP-MR 0; originator and
+	 * scts are not used then */
+	const char *submit_to;
 };
 
 /* One part: the TPDU and, for an SMS gateway (Kannel's sendsms), the UDH

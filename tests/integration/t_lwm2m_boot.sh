@@ -251,7 +251,7 @@ check "a refusal (77) leaves the earlier LwM2M data as it was" sh -c "[ $rc = 77
 policy "[lwm2m]\nservers = lwm2m.operator.example\n"
 out=$(ub bootstrap 2>&1); rc=$?
 check "[lwm2m] servers: a value that is not a URI is refused, naming file, line and key" sh -c \
-	"[ $rc = 65 ] && echo '$out' | grep -q 'policy.conf:2: \[lwm2m\] servers: bad value'"
+	"[ $rc = 78 ] && echo '$out' | grep -q 'policy.conf:2: \[lwm2m\] servers: bad value'"
 policy "[lwm2m]\nserver = coaps://x.example\n"
 check "[lwm2m]: an unknown key is refused" sh -c "! ub bootstrap >/dev/null 2>&1"
 policy ""

@@ -66,8 +66,8 @@ chmod 600 "$TMP/badpin.conf"
 for j in "" --json; do
 	$UB $j --policy "$TMP/badpin.conf" push $F/dm12-plain.wbxml --content-type "$CT" \
 		--dry-run --user-pin 1234 >"$TMP/out" 2>"$TMP/err"; rc=$?
-	check "a policy's bad [pin] pin1${j:+ ($j)}: refused (65), the rule said, the value in neither stdout nor stderr" sh -c \
-		"[ $rc = 65 ] && grep -q 'pin1: bad value (must be 4 to 8 digits' $TMP/out $TMP/err && ! grep -q 12345678 $TMP/out $TMP/err"
+	check "a policy's bad [pin] pin1${j:+ ($j)}: refused (78), the rule said, the value in neither stdout nor stderr" sh -c \
+		"[ $rc = 78 ] && grep -q 'pin1: bad value (must be 4 to 8 digits' $TMP/out $TMP/err && ! grep -q 12345678 $TMP/out $TMP/err"
 done
 
 # --- factory check's secrets the same ways ---

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -358,34 +359,34 @@ static void policy(void **state)
 	assert_string_equal(p.pin1, "4321");
 
 	f = write_conf("[push]\nenabled = yes\nallowd_sec = USERPIN\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
 	assert_non_null(strstr(err, ":3: [push] allowd_sec: unknown key"));
 	unlink(f);
 	f = write_conf("[gba]\nua_id = 0100\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
 	assert_non_null(strstr(err, ":2: [gba] ua_id: bad value"));
 	assert_false(p.has_ua_id); /* nothing half-loaded */
 	unlink(f);
 	f = write_conf("[push]\nallowed_sec = USERPIN, MD5\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
 	unlink(f);
 	f = write_conf("[pin]\npin1 = 12\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
 	unlink(f);
 	/* a bad PIN1 is a secret all the same: the error says what is wrong
 	 * with it and never quotes it */
 	f = write_conf("[pin]\npin1 = 123456789\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
 	assert_null(strstr(err, "12345678"));
 	assert_non_null(strstr(err, ":2: [pin] pin1: bad value (must be 4 to 8 digits"));
 	assert_string_equal(p.pin1, "");
 	unlink(f);
 	f = write_conf("[pin]\npin1 = 98x1\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
 	assert_null(strstr(err, "98x1"));
 	unlink(f);
 	f = write_conf("[other]\nx = 1\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
 	assert_non_null(strstr(err, "[other] x: unknown key"));
 	unlink(f);
 }
@@ -435,11 +436,95 @@ static void policy_sms(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text), "[sms]\n%s\n", bad[i]);
 		f = write_conf(text);
-		assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_BAD_DATA);
+		assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
 		assert_non_null(strstr(err, ":2: [sms] "));
 		assert_int_equal(p.sms.max_parts, 32); /* nothing half-loaded */
 		unlink(f);
 	}
+}
+
+/* The file and the keys a policy must not get through with: a key given
+ * twice (the last one would win silently), a directory, a file others
+ * may change; and what the refusal names (file:line, key, the bad token,
+ * the valid values). */
+static void policy_refused(void **state)
+{
+	static const struct {
+		const char *text, *says;
+	} bad[] = {
+		{"[push]\nallowed_sec = USERPIN\nallowed_sec = NETWORKID\n",
+		 ":3: [push] allowed_sec: given twice (first on line 2)"},
+		{"[push]\nenabled = no\n[smartcard]\n[push]\nenabled = yes\n",
+		 ":5: [push] enabled: given twice (first on line 2)"},
+		{"[pin]\npin1 = 1234\npin1 = 5678\n", ":3: [pin] pin1: given twice"},
+		{"[push]\nenabled = yes\n  no\n", ":3: [push] enabled: an indented line"},
+		{"[push]\nallowed_sec = USERPIN, MD5, NETWORKID\n",
+		 ":2: [push] allowed_sec: bad value: 'MD5' is not a SEC type (one of: NETWORKID, "
+		 "USERPIN, USERPIN_NETWORKID, NETWORKID_GBA, USERPIN_NETWORKID_GBA, USERNETWPIN, "
+		 "USERPINMAC)"},
+		{"[push]\nallowed_sec = USERPIN,,NETWORKID\n", "an empty item"},
+		{"[push]\nreplace_card_accounts = maybe\n",
+		 ":2: [push] replace_card_accounts: bad value: 'maybe' is not one of: gba, no, "
+		 "yes"},
+		{"[smartcard]\nenabled = 1\n", "'1' is not one of: yes, no, true, false"},
+		{"[sms]\nmax_parts = 256\n", "'256' is not a number from 1 to 255"},
+		{"[lwm2m]\nservers = coaps://a.example, b.example\n",
+		 "'b.example' is not a server URI"},
+		{"[push]\nallowed = USERPIN\n",
+		 "[push] allowed: unknown key (those of [push]: enabled, allowed_sec,"},
+		{"[nosuch]\nx = 1\n", "[nosuch] x: unknown key (no section [nosuch])"},
+	};
+	struct ub_policy p;
+	char err[600], dir[] = "/tmp/ub-policy-dir-XXXXXX";
+	const char *f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		f = write_conf(bad[i].text);
+		if (ub_policy_load(&p, f, true, err, sizeof(err)) != UB_E_CONFIG ||
+		    !strstr(err, bad[i].says))
+			fail_msg("policy %s: '%s', not '%s'", bad[i].text, err, bad[i].says);
+		assert_int_equal(p.allowed_sec, UB_SEC_NETWORKID_GBA |
+							UB_SEC_USERPIN_NETWORKID_GBA |
+							UB_SEC_USERPIN_NETWORKID); /* defaults */
+		unlink(f);
+	}
+	/* a list goes on over indented lines; [servers] allow may also be
+	 * given again, and adds up */
+	f = write_conf("[push]\nallowed_sec = USERPIN,\n  NETWORKID\n[servers]\nallow = a\n"
+		       "allow = b,\n  c\n");
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), 0);
+	assert_int_equal(p.allowed_sec, UB_SEC_USERPIN | UB_SEC_NETWORKID);
+	assert_int_equal(p.nservers, 3);
+	/* a file others may change decides nothing: refused as a secret file
+	 * is (UB_E_POLICY); one only others may read is fine */
+	assert_int_equal(chmod(f, 0644), 0);
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), 0);
+	assert_int_equal(chmod(f, 0666), 0);
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_POLICY);
+	assert_non_null(strstr(err, "group or others may write it (mode 0666)"));
+	assert_int_equal(p.allowed_sec, UB_SEC_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID_GBA |
+						UB_SEC_USERPIN_NETWORKID);
+	assert_int_equal(chmod(f, 0620), 0);
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_POLICY);
+	assert_int_equal(chmod(f, 0644), 0);
+	if (geteuid() == 0) { /* another user's file: only root can make one */
+		assert_int_equal(chown(f, 65534, 65534), 0);
+		assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_POLICY);
+		assert_non_null(strstr(err, "owned by uid 65534, neither root nor us"));
+	}
+	unlink(f);
+	/* a directory is no policy (it read as the defaults) */
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(ub_policy_load(&p, dir, true, err, sizeof(err)), UB_E_CONFIG);
+	assert_non_null(strstr(err, "not a regular file (a directory)"));
+	assert_int_equal(ub_policy_load(&p, dir, false, err, sizeof(err)), UB_E_CONFIG);
+	rmdir(dir);
+	/* /dev/null, mode 0666 and all, is the empty policy: the defaults */
+	assert_int_equal(ub_policy_load(&p, "/dev/null", true, err, sizeof(err)), 0);
+	assert_int_equal(p.allowed_sec, UB_SEC_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID_GBA |
+						UB_SEC_USERPIN_NETWORKID);
 }
 
 /* The user PIN's minimum holds in the library too: an empty or short PIN
@@ -508,8 +593,8 @@ int main(void)
 		cmocka_unit_test(dm_vectors),	    cmocka_unit_test(dm_refusals),
 		cmocka_unit_test(cp_vectors),	    cmocka_unit_test(content_type),
 		cmocka_unit_test(content_type_wsp), cmocka_unit_test(policy),
-		cmocka_unit_test(policy_sms),	    cmocka_unit_test(uri_host),
-		cmocka_unit_test(user_pin_minimum),
+		cmocka_unit_test(policy_sms),	    cmocka_unit_test(policy_refused),
+		cmocka_unit_test(uri_host),	    cmocka_unit_test(user_pin_minimum),
 	};
 
 	return cmocka_run_group_tests_name("bootstrap security and policy", tests, setup, NULL);

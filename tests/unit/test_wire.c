@@ -254,8 +254,8 @@ static void sms_reassembly(void **state)
 static void sms_encode(void **state)
 {
 	static uint8_t payload[1000], out[1000];
-	struct ub_sms_encode_opts o = {NULL, "+4915112345678", true, 2948, 9200, 8, 0x42, 0x04,
-				       {0}};
+	struct ub_sms_encode_opts o = {NULL, "+4915112345678", true, 2948, 9200, 8, 0x42, 0x04, {0},
+				       NULL};
 	struct ub_sms_deliver d[8];
 	struct ub_sms_part part[8];
 	/* one part holds 133 octets (UDH: ports); then 128 a part with an
@@ -313,6 +313,30 @@ static void sms_encode(void **state)
 	assert_int_equal(ub_sms_part_count(255 * 128, &o), 255);
 	assert_int_equal(ub_sms_part_count(255 * 128 + 1, &o), UB_E_USAGE);
 	assert_int_equal(ub_sms_encode(payload, 10, &o, 1, &part[0]), UB_E_USAGE);
+}
+
+/* SMS-SUBMIT for a modem's AT+CMGS: TS 23.040 9.2.2.2, by hand */
+static void sms_encode_submit(void **state)
+{
+	static const uint8_t payload[3] = {1, 2, 3};
+	struct ub_sms_encode_opts o = {"",  "+10000000000",  true, 2948, 9200, 8, 0, 0x04,
+				       {0}, "+4915112345678"};
+	struct ub_sms_part part;
+	char hx[2 * UB_SMS_TPDU_MAX + 1];
+
+	(void)state;
+	assert_int_equal(ub_sms_encode(payload, 3, &o, 0, &part), 0);
+	/* 00: no SMSC address (the modem's); 41: SMS-SUBMIT, TP-UDHI, no
+	 * validity period; 00: TP-MR; 0D 91 ...: TP-DA, 13 digits,
+	 * international; 00 TP-PID; 04 TP-DCS; 0A TP-UDL; UDH ports 2948/9200 */
+	assert_string_equal(ub_hex(hx, part.tpdu, part.tpdu_len),
+			    "0041000d91945111325476f800040a0605040b8423f0010203");
+	assert_int_equal(part.udh_len, 7);
+	assert_int_equal(part.data_len, 3);
+	o.submit_to = "Operator"; /* a destination is digits */
+	assert_int_equal(ub_sms_encode(payload, 3, &o, 0, &part), UB_E_USAGE);
+	o.submit_to = "";
+	assert_int_equal(ub_sms_part_count(3, &o), UB_E_USAGE);
 }
 
 /* --- WSP --- */
@@ -974,15 +998,11 @@ static void sender_cp_vector(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sms_known),
-		cmocka_unit_test(sms_torture),
-		cmocka_unit_test(sms_reassembly),
-		cmocka_unit_test(sms_encode),
-		cmocka_unit_test(wsp_known),
-		cmocka_unit_test(wsp_torture),
-		cmocka_unit_test(wsp_repeated_sec_mac),
-		cmocka_unit_test(wsp_encode),
-		cmocka_unit_test(sender_vectors),
+		cmocka_unit_test(sms_known),	     cmocka_unit_test(sms_torture),
+		cmocka_unit_test(sms_reassembly),    cmocka_unit_test(sms_encode),
+		cmocka_unit_test(sms_encode_submit), cmocka_unit_test(wsp_known),
+		cmocka_unit_test(wsp_torture),	     cmocka_unit_test(wsp_repeated_sec_mac),
+		cmocka_unit_test(wsp_encode),	     cmocka_unit_test(sender_vectors),
 		cmocka_unit_test(sender_cp_vector),
 	};
 
