@@ -55,6 +55,8 @@ static void sms_defaults(struct ub_sms_policy *s)
 	s->max_messages = 64;
 	s->max_bytes = 262144;
 	s->pin_attempts = 3;
+	s->user_pin_failures = 3;
+	s->max_pending_per_sender = 4;
 }
 
 void ub_policy_defaults(struct ub_policy *p)
@@ -70,6 +72,8 @@ void ub_policy_defaults(struct ub_policy *p)
 		UB_SEC_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID;
 	p->networkid_key = UB_NETID_SEMI_OCTET;
 	p->user_pin_min = 4;
+	p->push_memory = UB_PUSH_MEMORY_DEFAULT;
+	p->naf_per_hour = 10;
 	p->naf_binding = UB_NAF_HOST;
 	p->replace_card_accounts = UB_REPLACE_GBA;
 	p->account = UB_CONFLICT_REPLACE;
@@ -175,6 +179,17 @@ static bool number(const char *v, unsigned long lo, unsigned long hi, unsigned l
 	return *out >= lo && *out <= hi;
 }
 
+/* A decimal number in [lo, hi] into *out: 1, or 0 for a bad value. */
+static int set_unsigned(const char *v, unsigned long lo, unsigned long hi, unsigned *out)
+{
+	unsigned long n;
+
+	if (!number(v, lo, hi, &n))
+		return 0;
+	*out = (unsigned)n;
+	return 1;
+}
+
 /* [sms]: 1 ok, 0 bad value, -1 unknown key */
 static int set_sms(struct ub_sms_policy *s, const char *k, const char *v)
 {
@@ -200,6 +215,10 @@ static int set_sms(struct ub_sms_policy *s, const char *k, const char *v)
 		if (!number(v, 1, 10, &n))
 			return 0;
 		s->pin_attempts = (unsigned)n;
+	} else if (!strcmp(k, "user_pin_failures")) {
+		return set_unsigned(v, 1, 100, &s->user_pin_failures);
+	} else if (!strcmp(k, "max_pending_per_sender")) {
+		return set_unsigned(v, 1, 1000000, &s->max_pending_per_sender);
 	} else {
 		return -1;
 	}
@@ -233,6 +252,8 @@ static int set(struct ub_policy *p, const char *sec, const char *k, const char *
 			p->user_pin_min = (unsigned)atoi(v);
 			return 1;
 		}
+		if (!strcmp(k, "replay_memory"))
+			return set_unsigned(v, 64, 1000000, &p->push_memory);
 		if (!strcmp(k, "replace_card_accounts")) {
 			if (!strcmp(v, "no"))
 				p->replace_card_accounts = UB_REPLACE_NO;
@@ -288,6 +309,8 @@ static int set(struct ub_policy *p, const char *sec, const char *k, const char *
 				return 0;
 			return 1;
 		}
+		if (!strcmp(k, "push_derivations_per_hour"))
+			return set_unsigned(v, 1, 3600, &p->naf_per_hour);
 		if (!strcmp(k, "ua_id")) {
 			p->has_ua_id = *v != '\0';
 			return !*v || (strlen(v) == 10 && ub_unhex(p->ua_id, 5, v) == 5);
