@@ -542,7 +542,7 @@ int main(int argc, char **argv)
 		cli.apdus = ub_session_apdus(&cli.sess);
 		ub_session_close(&cli.sess);
 	}
-	if (cli.json) {
+	if (cli.json && !cli.streamed) {
 		json_object_object_add(cli.out, "apdus", json_object_new_int((int)cli.apdus));
 		printf("%s\n",
 		       json_object_to_json_string_ext(
