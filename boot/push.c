@@ -49,7 +49,7 @@ int ub_push_run(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 	struct ub_session s;
 	struct ub_tree *t = NULL, *lent = req->memory;
 	uint8_t digest[32];
-	bool card = false, remember = !req->secure_transport, repeat, taken = false;
+	bool card = false, remember = !req->secure_transport, repeat, counted = false;
 	char why[sizeof(r->status.what)];
 	int err;
 
@@ -83,8 +83,7 @@ int ub_push_run(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 	if (req->pin_budget && t && req->user_pin && ub_sec_needs_user_pin(req->ct.sec)) {
 		unsigned failures;
 
-		err = ub_intake_pin_take(t, pol->sms.user_pin_failures, (long long)time(NULL),
-					 &failures);
+		err = ub_intake_pin_spent(t, pol->sms.user_pin_failures, &failures);
 		if (err == UB_E_POLICY)
 			ub_fail(&r->status, err, 0, "[sms] user_pin_failures",
 				"the stored user PIN is not used: %u wrong PINs met with it; the "
@@ -98,7 +97,7 @@ int ub_push_run(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 			r->outcome = refusal(err);
 			goto end;
 		}
-		taken = true;
+		counted = true;
 	}
 	req->memory = t;
 	if (needs_card(req->ct.sec)) {
@@ -132,9 +131,12 @@ int ub_push_run(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 			ub_plan_free(&r->plan);
 	}
 end:
-	/* the attempt counts only when the MAC failed */
-	if (taken && err != UB_E_MAC)
-		ub_intake_pin_refund(t);
+	/* a MAC that does not verify with the kept PIN is a wrong PIN */
+	if (counted && err == UB_E_MAC && ub_intake_pin_count(t, 1, (long long)time(NULL))) {
+		err = ub_fail(&r->status, UB_E_IO, 0, "[sms] user_pin_failures",
+			      "device tree: the wrong PIN could not be counted");
+		r->outcome = UB_OUT_FAILED;
+	}
 	req->memory = lent;
 	if (t != lent)
 		ub_tree_close(t);

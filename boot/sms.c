@@ -587,16 +587,25 @@ static int join(const struct gather *g, const unsigned *idx, const struct ub_sto
 	return len;
 }
 
-static int forget(struct ub_sms_rx *rx, long long id)
+/* One transaction: message id forgotten, and delta wrong PINs counted
+ * (given back when negative). */
+static int forget_counting(struct ub_sms_rx *rx, long long id, int delta, long long now)
 {
 	int err = ub_store_begin(rx->t);
 
 	if (!err)
 		err = ub_store_sms_delete(rx->t, id);
+	if (!err && delta)
+		err = ub_intake_pin_count(rx->t, delta, now);
 	if (!err)
 		return ub_store_commit(rx->t);
 	ub_store_rollback(rx->t);
 	return err;
+}
+
+static int forget(struct ub_sms_rx *rx, long long id)
+{
+	return forget_counting(rx, id, 0, 0);
 }
 
 /* A push applied before (tree/intake.c: the one in force, ignored as a
@@ -626,7 +635,7 @@ static int repeat(struct ub_sms_rx *rx, const struct ub_store_sms_msg *m, const 
 
 /* What the combinations of one message met, across them. */
 struct tries {
-	bool taken;	    /* one attempt taken from the budget of wrong PINs */
+	bool used;	    /* the PIN at hand was used (the budget allowed it) */
 	bool budget_out;    /* the budget is spent: the PIN at hand is not used */
 	unsigned failures;  /* wrong PINs met with a stored PIN */
 	bool mac;	    /* a MAC with the user's PIN did not verify */
@@ -699,12 +708,12 @@ static int try_one(struct ub_sms_rx *rx, const struct ub_store_sms_msg *m, const
 			r->status = UB_SMS_REJECTED;
 			return err;
 		}
-		if (ub_sec_needs_user_pin(req.ct.sec) && pin && !t->taken && !t->budget_out) {
-			err = ub_intake_pin_take(rx->t, rx->pol->sms.user_pin_failures, now,
-						 &t->failures);
+		if (ub_sec_needs_user_pin(req.ct.sec) && pin && !t->used && !t->budget_out) {
+			err = ub_intake_pin_spent(rx->t, rx->pol->sms.user_pin_failures,
+						  &t->failures);
 			if (err && err != UB_E_POLICY)
 				return io_failed(r, err);
-			t->taken = !err;
+			t->used = !err;
 			t->budget_out = err == UB_E_POLICY;
 		}
 		if (ub_sec_needs_user_pin(req.ct.sec) && (!pin || t->budget_out)) {
@@ -806,24 +815,31 @@ static int set_pending(struct ub_sms_rx *rx, const struct ub_store_sms_msg *m,
 /* After every combination was refused: a pending message given the wrong
  * PIN counts it; a message of several parts is kept, refused, until
  * expiry, for a part that may come with other data (the spoofed part may
- * have come first); one of a single part goes. */
+ * have come first); one of a single part goes.  A MAC that did not verify
+ * with the stored PIN counts one wrong PIN, device-wide, in the same
+ * transaction; a kept message remembers it, to give it back if a part
+ * that comes later makes it verify. */
 static int refused(struct ub_sms_rx *rx, const struct ub_store_sms_msg *m, bool pending_apply,
-		   const struct tries *t, struct ub_sms_result *r)
+		   const struct tries *t, long long now, struct ub_sms_result *r)
 {
+	bool wrong = t->used && t->mac;
 	int err;
 
 	if (pending_apply)
 		return t->mac ? wrong_pin(rx, m, r) : forget(rx, m->id);
 	if (m->total < 2)
-		return forget(rx, m->id);
+		return forget_counting(rx, m->id, wrong, now);
 	r->kept = true;
-	/* a wrong PIN charged to the budget is counted with the message, and
-	 * given back if a part that comes later makes it verify */
-	if (t->taken && t->mac && (err = ub_store_sms_attempt(rx->t, m->id)))
+	if ((err = ub_store_begin(rx->t)))
 		return err;
-	return m->state == UB_STORE_SMS_REFUSED
-		       ? 0
-		       : ub_store_sms_set_state(rx->t, m->id, UB_STORE_SMS_REFUSED);
+	if (wrong && !(err = ub_intake_pin_count(rx->t, 1, now)))
+		err = ub_store_sms_attempt(rx->t, m->id);
+	if (!err && m->state != UB_STORE_SMS_REFUSED)
+		err = ub_store_sms_set_state(rx->t, m->id, UB_STORE_SMS_REFUSED);
+	if (!err)
+		return ub_store_commit(rx->t);
+	ub_store_rollback(rx->t);
+	return err;
 }
 
 /* The complete message m: each combination of its parts (the first ones
@@ -839,7 +855,7 @@ static int finish(struct ub_sms_rx *rx, const struct ub_store_sms_msg *m, const 
 	struct ub_sms_result first, cur;
 	struct gather g = {NULL, 0};
 	struct tries t;
-	unsigned *idx = NULL, tried = 0, k;
+	unsigned *idx = NULL, tried = 0;
 	uint8_t *data = malloc(JOINED_MAX);
 	bool have_first = false, done = false;
 	int err = 0, len, e2 = 0;
@@ -891,10 +907,9 @@ static int finish(struct ub_sms_rx *rx, const struct ub_store_sms_msg *m, const 
 	case UB_SMS_APPLIED:
 	case UB_SMS_UNCHANGED:
 		/* a message refused before with a part in its place that was not
-		 * the sender's: the wrong PINs it was charged were not wrong */
-		for (k = 0; !e2 && m->state == UB_STORE_SMS_REFUSED && k < m->attempts; k++)
-			e2 = ub_intake_pin_refund(rx->t);
-		e2 = e2 ? e2 : forget(rx, m->id);
+		 * the sender's: the wrong PINs it was counted were not wrong */
+		e2 = forget_counting(rx, m->id,
+				     m->state == UB_STORE_SMS_REFUSED ? -(int)m->attempts : 0, now);
 		break;
 	case UB_SMS_IGNORED:
 		e2 = forget(rx, m->id);
@@ -904,7 +919,7 @@ static int finish(struct ub_sms_rx *rx, const struct ub_store_sms_msg *m, const 
 		r->attempts_left = rx->pol->sms.pin_attempts;
 		break;
 	case UB_SMS_REJECTED:
-		e2 = refused(rx, m, pending_apply, &t, r);
+		e2 = refused(rx, m, pending_apply, &t, now, r);
 		break;
 	default: /* no card, the tree: kept, to try again */
 		break;
@@ -912,10 +927,6 @@ static int finish(struct ub_sms_rx *rx, const struct ub_store_sms_msg *m, const 
 	if (e2)
 		err = io_failed(r, e2);
 end:
-	/* the attempt taken counts only when a MAC failed and nothing applied */
-	if (t.taken && !(r->status == UB_SMS_REJECTED && t.mac) && ub_intake_pin_refund(rx->t) &&
-	    !err)
-		err = io_failed(r, UB_E_IO);
 	gather_free(&g);
 	free(idx);
 	free(sel);

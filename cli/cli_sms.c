@@ -778,7 +778,8 @@ static json_object *result_json(struct ub_cli *cli, const char *label, int line,
 			printf(" [%s]", ub_errname(r->why.err));
 		if (r->status == UB_SMS_PENDING)
 			cli_print(stdout,
-				  ": waits for the user's PIN (uiccboot sms pending --apply --id %lld)",
+				  ": waits for the user's PIN (uiccboot sms pending --apply --id "
+				  "%lld)",
 				  r->message);
 		if (r->status == UB_SMS_REJECTED && r->attempts_left)
 			printf(" (%u PIN attempt%s left)", r->attempts_left,

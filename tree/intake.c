@@ -117,40 +117,17 @@ static int in_transaction(struct ub_tree *t, int (*f)(struct ub_tree *t, void *a
 	return err;
 }
 
-struct pin_take {
-	unsigned max, *failures;
-	long long now;
-};
-
-static int pin_take(struct ub_tree *t, void *arg)
+int ub_intake_pin_spent(struct ub_tree *t, unsigned max, unsigned *failures)
 {
-	struct pin_take *p = arg;
 	long long last;
-	int err = ub_store_pin_failures(t, p->failures, &last);
+	int err = ub_store_pin_failures(t, failures, &last);
 
-	if (err)
-		return err;
-	if (*p->failures >= p->max)
-		return UB_E_POLICY;
-	return ub_store_pin_add(t, 1, p->now);
+	return err ? err : *failures >= max ? UB_E_POLICY : 0;
 }
 
-int ub_intake_pin_take(struct ub_tree *t, unsigned max, long long now, unsigned *failures)
+int ub_intake_pin_count(struct ub_tree *t, int delta, long long now)
 {
-	struct pin_take p = {max, failures, now};
-
-	return in_transaction(t, pin_take, &p);
-}
-
-static int pin_refund(struct ub_tree *t, void *arg)
-{
-	(void)arg;
-	return ub_store_pin_add(t, -1, 0);
-}
-
-int ub_intake_pin_refund(struct ub_tree *t)
-{
-	return in_transaction(t, pin_refund, NULL);
+	return ub_store_pin_add(t, delta, now);
 }
 
 static int pin_reset(struct ub_tree *t, void *arg)

@@ -35,14 +35,14 @@ int ub_intake_fresh(struct ub_tree *t, const uint8_t digest[32], bool *repeat, c
 int ub_intake_remember(struct ub_tree *t, const uint8_t digest[32], const struct ub_plan *plan,
 		       long long now, unsigned max);
 
-/* Take one attempt from the device-wide budget of wrong user PINs, in a
- * transaction of its own, before a message is verified with a stored PIN:
- * 0 (taken), or UB_E_POLICY when max wrong PINs were met already
- * (*failures: how many).  The caller gives it back with
- * ub_intake_pin_refund unless the MAC failed; an attempt never given
- * back (a crash) counts as a wrong PIN.  UB_E_IO. */
-int ub_intake_pin_take(struct ub_tree *t, unsigned max, long long now, unsigned *failures);
-int ub_intake_pin_refund(struct ub_tree *t);
+/* The device-wide budget of wrong user PINs met with a stored PIN: 0 when
+ * a message may still be verified with it, UB_E_POLICY when max were met
+ * (*failures: how many), UB_E_IO.  A read, before the MAC is checked. */
+int ub_intake_pin_spent(struct ub_tree *t, unsigned max, unsigned *failures);
+/* Count delta wrong PINs (negative: give back, never below 0) at now, in
+ * the caller's transaction (the one that settles the message), else in
+ * one of its own.  0 or UB_E_IO. */
+int ub_intake_pin_count(struct ub_tree *t, int delta, long long now);
 /* The user's act: the count back to 0. */
 int ub_intake_pin_reset(struct ub_tree *t);
 /* The count, and when the last wrong PIN came (0: never). */

@@ -152,12 +152,14 @@ check "a spoofed last part before the operator's push (same reference): the push
 
 # --- the policy before the card ---
 $LAB sim 0 $P
-apdus() { grep -c '^> ' "$LABDIR/sim0.log" || true; }
-a0=$(apdus)
-$UB --policy "$TMP/default.conf" -r "$R0" --tree "$TMP/r9.db" push "$TMP/old.wbxml" \
+# what the card saw: APDUs, and power and reset ("# reset") lines
+seen() { wc -l <"$LABDIR/sim0.log"; }
+a0=$(seen)
+$UB --policy "$TMP/default.conf" -r "$R0" --reset --tree "$TMP/r9.db" push "$TMP/old.wbxml" \
 	--content-type "$DM; SEC=NETWORKID; MAC=$(cat "$TMP/old.mac")" >/dev/null 2>&1
 rc=$?
-check "SEC=NETWORKID under the default policy: refused (77), the card saw no APDU (card log)" eq "$rc $(($(apdus) - a0))" "77 0"
+check "SEC=NETWORKID under the default policy (--reset asked for): refused (77), the card saw nothing, no reset (card log)" \
+	eq "$rc $(($(seen) - a0))" "77 0"
 printf "[push]\nenabled = no\n" >"$TMP/off.conf"
 $UB --policy "$TMP/off.conf" -r "no such reader" --tree "$TMP/r9.db" push "$TMP/old.wbxml" \
 	--content-type "$DM; SEC=USERPIN_NETWORKID; MAC=$(cat "$TMP/old.mac")" --user-pin-file "$TMP/pin" >/dev/null 2>&1
