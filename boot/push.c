@@ -2,9 +2,13 @@
  * header value, or a whole WSP push PDU), the message verified
  * (verify.c), then applied in one transaction as source "push".  One path
  * for push, push --wsp and sms receive (sms.c): ub_push_run. */
+#include <errno.h>
 #include <openssl/crypto.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
+#include "ub_intake.h"
 #include "ub_push.h"
 #include "ub_session.h"
 #include "ub_workflow.h"
@@ -25,15 +29,79 @@ static enum ub_outcome refusal(int err)
 		       : UB_OUT_FAILED;
 }
 
+/* The tree of cfg for the push's memory (replays, the NAF rate): opened,
+ * or NULL on a dry run when there is none (nothing was applied yet, and a
+ * dry run creates no tree). */
+static int memory_open(const struct ub_boot_config *cfg, struct ub_tree **t, struct ub_status *st)
+{
+	int err;
+
+	*t = NULL;
+	err = ub_wf_tree_open(cfg, cfg->dry_run ? UB_TREE_WRITE : UB_TREE_CREATE, t, st);
+	if (err == UB_E_NO_INPUT && cfg->dry_run) {
+		*st = (struct ub_status){0};
+		return 0;
+	}
+	return err;
+}
+
 int ub_push_run(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 		struct ub_push_req *req, struct ub_boot_result *r)
 {
 	struct ub_session s;
-	bool card = false;
+	struct ub_tree *t = NULL, *lent = req->memory;
+	uint8_t digest[32];
+	bool card = false, remember = !req->secure_transport, repeat, counted = false;
+	char why[sizeof(r->status.what)];
 	int err;
 
 	memset(&s, 0, sizeof(s));
 	r->sec = req->ct.sec ? ub_sec_name_for(req->ct.sec, req->ct.kind) : NULL;
+	/* the policy before anything else: a push it refuses touches no card */
+	if ((err = ub_push_precheck(pol, req, &r->status))) {
+		r->outcome = refusal(err);
+		return err;
+	}
+	/* the tree remembers pushes: a push over the air by what its MAC
+	 * covers (one applied before is refused before any card or key is
+	 * asked), and the GBA keys that pushes made the card derive */
+	if ((err = ub_push_digest(&req->ct, req->body, req->len, digest)) ||
+	    (!lent && (err = memory_open(cfg, &t, &r->status)))) {
+		r->outcome = UB_OUT_FAILED;
+		return err;
+	}
+	if (lent)
+		t = lent;
+	if (remember && t && (err = ub_intake_fresh(t, digest, &repeat, why, sizeof(why)))) {
+		if (err == UB_E_POLICY)
+			ub_fail(&r->status, err, 0, "replay memory", "%s", why);
+		else
+			ub_fail(&r->status, err, 0, "replay memory", "device tree: %s",
+				ub_strerror(err));
+		r->outcome = refusal(err);
+		goto end;
+	}
+	/* a PIN kept for pushes that arrive meets at most so many wrong MACs */
+	if (req->pin_budget && t && req->user_pin && ub_sec_needs_user_pin(req->ct.sec)) {
+		unsigned failures;
+
+		err = ub_intake_pin_spent(t, pol->sms.user_pin_failures, &failures);
+		if (err == UB_E_POLICY)
+			ub_fail(&r->status, err, 0, "[sms] user_pin_failures",
+				"the stored user PIN is not used: %u wrong PINs met with it; the "
+				"user "
+				"resets the count (uiccboot sms pending --reset-pin-budget)",
+				failures);
+		else if (err)
+			ub_fail(&r->status, err, 0, "[sms] user_pin_failures", "device tree: %s",
+				ub_strerror(err));
+		if (err) {
+			r->outcome = refusal(err);
+			goto end;
+		}
+		counted = true;
+	}
+	req->memory = t;
 	if (needs_card(req->ct.sec)) {
 		err = ub_session_open(&s, cfg,
 				      cfg->pin	     ? cfg->pin
@@ -59,11 +127,21 @@ int ub_push_run(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 			o.naf_host = req->naf_fqdn; /* a GBA-keyed push replaces only its NAF's */
 		o.pushed_only = pol->replace_card_accounts == UB_REPLACE_NO ||
 				(pol->replace_card_accounts == UB_REPLACE_GBA && !o.naf_host);
+		o.push_digest = remember ? digest : NULL;
 		err = ub_wf_apply(cfg, pol, &r->plan, &o, r);
 		if (!cfg->dry_run)
 			ub_plan_free(&r->plan);
 	}
 end:
+	/* a MAC that does not verify with the kept PIN is a wrong PIN */
+	if (counted && err == UB_E_MAC && ub_intake_pin_count(t, 1, (long long)time(NULL))) {
+		err = ub_fail(&r->status, UB_E_IO, 0, "[sms] user_pin_failures",
+			      "device tree: the wrong PIN could not be counted");
+		r->outcome = UB_OUT_FAILED;
+	}
+	req->memory = lent;
+	if (t != lent)
+		ub_tree_close(t);
 	if (card) {
 		r->apdus = ub_session_apdus(&s);
 		ub_session_close(&s);
@@ -104,8 +182,10 @@ static int push_req(const struct ub_push_msg *m, struct ub_push_req *req, struct
 			return ub_fail(st, err, 0, "WSP push", "%s", why);
 		if ((err = ub_push_req_from_wsp(&p, req, st)))
 			return err;
-		/* what a push agent hands over came over the air: insecure */
+		/* what a push agent hands over came over the air: insecure, and
+		 * a PIN given with it is one kept for what arrives */
 		req->user_pin = m->user_pin;
+		req->pin_budget = true;
 		return 0;
 	}
 	req->body = m->body;
@@ -130,6 +210,13 @@ int ub_boot_push(const struct ub_boot_config *cfg, const struct ub_push_msg *m,
 	int err;
 
 	ub_boot_result_free(r);
+	if (!pol->push_enabled) { /* whatever the message is */
+		err = ub_fail(&r->status, UB_E_POLICY, 0, "[push] enabled",
+			      "push bootstrap is disabled by policy");
+		r->outcome = UB_OUT_REJECTED;
+		OPENSSL_cleanse(&defaults, sizeof(defaults));
+		return err;
+	}
 	err = push_req(m, &req, &r->status);
 	if (err)
 		r->outcome = refusal(err);

@@ -14,10 +14,17 @@ struct ub_push_req {
 	const uint8_t *body;
 	size_t len;
 	struct ub_ctype ct;
-	bool secure_transport; /* the card, or a transport that protects */
-	const char *user_pin;  /* the user's PIN, for the USERPIN forms */
-	char naf_fqdn[256];    /* out, GBA SEC types: the NAF whose key verified the
-				  MAC (for ub_apply_opts.naf_host) */
+	bool secure_transport;	/* the card, or a transport that protects */
+	const char *user_pin;	/* the user's PIN, for the USERPIN forms */
+	char naf_fqdn[256];	/* out, GBA SEC types: the NAF whose key verified the
+				   MAC (for ub_apply_opts.naf_host) */
+	bool pin_budget;	/* user_pin is kept for pushes as they arrive (a push
+				   agent's PDU): it meets at most [sms]
+				   user_pin_failures wrong MACs, device-wide */
+	struct ub_tree *memory; /* the tree that remembers pushes (replays, GBA key
+				   derivations per NAF): the caller's open handle,
+				   or NULL and ub_push_run opens cfg's (none on a
+				   dry run without a tree) */
 };
 
 /* The order of the checks: the policy (push enabled, transport rule, SEC
@@ -39,6 +46,23 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_pus
  * Returns 0, UB_E_POLICY or UB_E_BAD_DATA (st says which). */
 int ub_push_admit(const struct ub_policy *pol, const struct ub_push_req *r, struct ub_status *st);
 
+/* ub_push_admit, and the user PIN of a SEC type that takes one: given
+ * (UB_E_USAGE) and at least [push] user_pin_min long (UB_E_POLICY).  What
+ * ub_push_run checks before a card is touched or a key asked for.
+ * Returns 0, UB_E_POLICY, UB_E_BAD_DATA, UB_E_USAGE. */
+int ub_push_precheck(const struct ub_policy *pol, const struct ub_push_req *r,
+		     struct ub_status *st);
+
+/* What a message that waits for the user's PIN must pass before it is
+ * kept, and what it would configure, unverified: ub_push_admit, then the
+ * checks of the plan that need no key (decoded under the account model,
+ * the content type, [servers] allow; for the GBA SEC types the NAF and its
+ * binding).  The document is decoded before its MAC is known: what is
+ * shown must be marked unverified.  Returns 0 with plan filled
+ * (ub_plan_free), or UB_E_POLICY, UB_E_BAD_DATA (st says which). */
+int ub_push_unverified(const struct ub_policy *pol, struct ub_push_req *r, struct ub_plan *plan,
+		       struct ub_status *st);
+
 /* Does the MAC of this SEC type take the user's PIN? */
 bool ub_sec_needs_user_pin(enum ub_sec s);
 
@@ -52,10 +76,14 @@ int ub_push_req_from_wsp(const struct ub_wsp_push *p, struct ub_push_req *req,
 
 struct ub_boot_config;
 struct ub_boot_result;
-/* The one path of push, push --wsp and sms receive: the card opened when
- * req's SEC type needs its IMSI or a GBA key, ub_push_verify, then (not
- * with cfg->dry_run) the apply as source "push", all in r.  Returns 0 or
- * the error of the rejection or failure (r->status, r->outcome). */
+/* The one path of push, push --wsp and sms receive: ub_push_precheck (no
+ * card is touched for a push the policy refuses); a push over an insecure
+ * transport refused when the replay memory holds it (UB_E_POLICY: a
+ * repeat or a rollback); the card opened when req's SEC type needs its
+ * IMSI or a GBA key; ub_push_verify; then (not with cfg->dry_run) the
+ * apply as source "push", which remembers the push in its transaction;
+ * all in r.  Returns 0 or the error of the rejection or failure
+ * (r->status, r->outcome). */
 int ub_push_run(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 		struct ub_push_req *req, struct ub_boot_result *r);
 

@@ -14,6 +14,7 @@
 #include "ub_cardboot.h"
 #include "ub_error.h"
 #include "ub_gba.h"
+#include "ub_intake.h"
 #include "ub_push.h"
 
 #define PUSH "push"
@@ -121,9 +122,10 @@ static int naf_bound(const struct ub_policy *pol, const struct ub_plan *plan, co
 
 /* Ks_ext_NAF for NAF_Id = fqdn || the policy's Ua id (no id is registered
  * for OMA DM, so there is no default). */
-static int gba_key(const struct ub_policy *pol, struct ub_uicc *u, const char *fqdn, uint8_t ks[32],
-		   struct ub_status *st)
+static int gba_key(const struct ub_policy *pol, struct ub_uicc *u, struct ub_tree *memory,
+		   const char *fqdn, uint8_t ks[32], struct ub_status *st)
 {
+	char why[sizeof(st->what)];
 	uint8_t naf[300];
 	struct ub_gba g;
 	struct ub_gbabp bp;
@@ -134,6 +136,12 @@ static int gba_key(const struct ub_policy *pol, struct ub_uicc *u, const char *f
 		return ub_fail(st, n, 0, "NAF_Id", "NAF FQDN '%s' does not make a NAF_Id", fqdn);
 	if (!u)
 		return ub_fail(st, UB_E_NO_CARD, 0, PUSH, "the GBA key needs the card");
+	/* each derivation makes the card record the NAF (EF_GBANL): counted
+	 * per NAF, whatever the pushes that ask say */
+	if (memory && (err = ub_intake_naf_take(memory, fqdn, pol->naf_per_hour,
+						(long long)time(NULL), why, sizeof(why))))
+		return ub_fail(st, err, 0, "[gba] push_derivations_per_hour", "%s",
+			       err == UB_E_POLICY ? why : ub_strerror(err));
 	err = ub_gba_open(&g, u, pol->prefer_isim, false, st);
 	if (!err)
 		err = ub_gba_naf_key(&g, naf, (size_t)n, (long long)time(NULL), ks, &bp, st);
@@ -193,6 +201,68 @@ int ub_push_admit(const struct ub_policy *pol, const struct ub_push_req *r, stru
 	return 0;
 }
 
+/* The checks of the plan that need no key: decoded under the account
+ * model, the content type, [servers] allow; for the GBA SEC types the NAF
+ * (r->naf_fqdn) and its binding.  On an error the plan is freed. */
+static int plan_checks(const struct ub_policy *pol, struct ub_push_req *r, struct ub_plan *plan,
+		       struct ub_status *st)
+{
+	int err;
+
+	if ((err = decode(r->body, r->len, false, plan, st, PUSH)))
+		return err;
+	if ((plan->kind == UB_PLAN_CP) != (r->ct.kind == UB_MSG_CP)) {
+		ub_plan_free(plan);
+		return ub_fail(st, UB_E_BAD_DATA, 0, "Content-Type",
+			       "content type %s does not match the document", r->ct.type);
+	}
+	if ((err = allowed_servers(pol, plan, st)))
+		return err;
+	if (!gba_sec(r->ct.sec))
+		return 0;
+	if (!pol->has_ua_id)
+		err = ub_fail(st, UB_E_POLICY, 0, "[gba] ua_id",
+			      "the GBA SEC types need [gba] ua_id in the policy");
+	if (!err)
+		err = naf_fqdn(pol, plan, r->naf_fqdn, sizeof(r->naf_fqdn), st);
+	if (!err)
+		err = naf_bound(pol, plan, r->naf_fqdn, st);
+	if (err)
+		ub_plan_free(plan);
+	return err;
+}
+
+int ub_push_unverified(const struct ub_policy *pol, struct ub_push_req *r, struct ub_plan *plan,
+		       struct ub_status *st)
+{
+	int err;
+
+	memset(plan, 0, sizeof(*plan));
+	r->naf_fqdn[0] = '\0';
+	if ((err = ub_push_admit(pol, r, st)))
+		return err;
+	return plan_checks(pol, r, plan, st);
+}
+
+int ub_push_precheck(const struct ub_policy *pol, const struct ub_push_req *r, struct ub_status *st)
+{
+	enum ub_sec sec = r->ct.sec;
+	int err = ub_push_admit(pol, r, st);
+
+	if (err || sec == UB_SEC_NONE || !needs_pin(sec))
+		return err;
+	if (!r->user_pin)
+		return ub_fail(st, UB_E_USAGE, 0, PUSH, "SEC=%s needs the user's PIN",
+			       ub_sec_name(sec));
+	/* a short PIN is guessed offline from one captured message */
+	if (strlen(r->user_pin) < pol->user_pin_min)
+		return ub_fail(st, UB_E_POLICY, 0, "[push] user_pin_min",
+			       "the user PIN is shorter than the policy's minimum of %u digits "
+			       "([push] user_pin_min)",
+			       pol->user_pin_min);
+	return 0;
+}
+
 int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_push_req *r,
 		   struct ub_plan *plan, struct ub_status *st)
 {
@@ -205,18 +275,9 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_pus
 
 	memset(plan, 0, sizeof(*plan));
 	r->naf_fqdn[0] = '\0';
-	if ((err = ub_push_admit(pol, r, st)))
+	if ((err = ub_push_precheck(pol, r, st)))
 		return err;
 	if (sec != UB_SEC_NONE) {
-		if (needs_pin(sec) && !r->user_pin)
-			return ub_fail(st, UB_E_USAGE, 0, PUSH, "SEC=%s needs the user's PIN",
-				       ub_sec_name(sec));
-		/* a short PIN is guessed offline from one captured message */
-		if (needs_pin(sec) && strlen(r->user_pin) < pol->user_pin_min)
-			return ub_fail(st, UB_E_POLICY, 0, "[push] user_pin_min",
-				       "the user PIN is shorter than the policy's minimum of %u "
-				       "digits ([push] user_pin_min)",
-				       pol->user_pin_min);
 		if (needs_imsi(sec)) {
 			if (!u)
 				return ub_fail(st, UB_E_NO_CARD, 0, PUSH,
@@ -236,14 +297,7 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_pus
 		if (!gba_sec(sec) && (err = mac_check(&k, sec, r, st)))
 			return err;
 	}
-	if ((err = decode(r->body, r->len, false, plan, st, PUSH)))
-		return err;
-	if ((plan->kind == UB_PLAN_CP) != (r->ct.kind == UB_MSG_CP)) {
-		ub_plan_free(plan);
-		return ub_fail(st, UB_E_BAD_DATA, 0, "Content-Type",
-			       "content type %s does not match the document", r->ct.type);
-	}
-	if ((err = allowed_servers(pol, plan, st)))
+	if ((err = plan_checks(pol, r, plan, st)))
 		return err;
 	/* connectivity without a server (OMA CP without w7) is the device's:
 	 * only when the policy says so, or any sender could write it */
@@ -259,14 +313,7 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_pus
 	/* GBA: the card is asked for a key only for a message that parsed,
 	 * whose SEC type the policy allows and whose servers it allows, and
 	 * for the NAF that the accounts are bound to */
-	if (!pol->has_ua_id)
-		err = ub_fail(st, UB_E_POLICY, 0, "[gba] ua_id",
-			      "the GBA SEC types need [gba] ua_id in the policy");
-	if (!err)
-		err = naf_fqdn(pol, plan, r->naf_fqdn, sizeof(r->naf_fqdn), st);
-	if (!err)
-		err = naf_bound(pol, plan, r->naf_fqdn, st);
-	if (!err && !(err = gba_key(pol, u, r->naf_fqdn, ks, st))) {
+	if (!(err = gba_key(pol, u, r->memory, r->naf_fqdn, ks, st))) {
 		k.ks_ext_naf = ks;
 		err = mac_check(&k, sec, r, st);
 	}

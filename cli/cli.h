@@ -35,6 +35,8 @@ struct ub_cli {
 	struct ub_session sess; /* the card session of a lab command */
 	bool have_sess;
 	json_object *out; /* the one JSON object printed with --json */
+	bool streamed;	  /* the command printed its objects one a line as they
+			     came (sms receive): out is not printed */
 	bool stdin_taken; /* a secret was read from standard input */
 	unsigned apdus;	  /* of the command, for "apdus" */
 };
@@ -143,6 +145,11 @@ void cli_put_secret_hex(struct ub_cli *cli, const char *key, const uint8_t *b, s
 
 /* The exit code of an ub_err (uiccboot(1): 0, 64, 65, 69, 70, 77). */
 int cli_exit_code(int err);
+
+/* The nodes of a plan (secrets masked) as a JSON array; with text, a line
+ * each too. */
+struct ub_plan;
+json_object *cli_plan_nodes(const struct ub_plan *plan, bool text);
 
 /* What the library's result says: status, reason, accounts, renamed,
  * removed (and with a plan, its nodes, secrets masked). */

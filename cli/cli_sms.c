@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -181,6 +182,7 @@ enum {
 	S_NO_SMSC,
 	S_REF,
 	S_REF16,
+	S_REF8,
 	S_DCS,
 	S_TID,
 	S_TIME,
@@ -224,7 +226,8 @@ static const struct cli_opt send_opts[] = {
 	{"smsc", required_argument, S_SMSC, "ADDR", "the SMSC address in front of each TPDU"},
 	{"no-smsc", no_argument, S_NO_SMSC, NULL, "TPDUs without the SMSC field"},
 	{"ref", required_argument, S_REF, "N", "the concatenation reference (random by default)"},
-	{"ref16", no_argument, S_REF16, NULL, "a 16-bit concatenation reference"},
+	{"ref16", no_argument, S_REF16, NULL, "a 16-bit concatenation reference (the default)"},
+	{"ref8", no_argument, S_REF8, NULL, "an 8-bit concatenation reference"},
 	{"dcs", required_argument, S_DCS, "HEX", "TP-DCS, 8-bit data (default 0x04)"},
 	{"tid", required_argument, S_TID, "N", "the WSP transaction id (default 1)"},
 	{"time", required_argument, S_TIME, "EPOCH", "TP-SCTS (default: now)"},
@@ -316,6 +319,9 @@ static int send_opt(struct ub_cli *cli, int c, struct send_args *a)
 		return 0;
 	case S_REF16:
 		a->sms.ref_bits = 16;
+		return 0;
+	case S_REF8:
+		a->sms.ref_bits = 8;
 		return 0;
 	case S_DCS:
 		if (parse_num(optarg, 0xFF, &v))
@@ -471,7 +477,7 @@ static int send_parse(struct ub_cli *cli, int argc, char **argv, struct send_arg
 	a->sms.ports = true;
 	a->sms.dst_port = UB_WSP_PORT_PUSH;
 	a->sms.src_port = 9200; /* WAP-259: the WSP connectionless port of the sender */
-	a->sms.ref_bits = 8;
+	a->sms.ref_bits = 16;	/* a guessed reference 1 time in 65536 */
 	a->sms.dcs = 0x04;
 	a->send.tid = 0x01;
 	while ((c = cli_getopt(cli, argc, argv)) != -1)
@@ -1055,6 +1061,10 @@ static json_object *result_json(struct ub_cli *cli, const char *label, int line,
 	if (r->status == UB_SMS_PENDING || (r->status == UB_SMS_REJECTED && r->attempts_left))
 		json_object_object_add(o, "attempts_left",
 				       json_object_new_int((int)r->attempts_left));
+	if (r->kept)
+		json_object_object_add(o, "kept", json_object_new_boolean(true));
+	if (r->boot.apdus)
+		json_object_object_add(o, "apdus", json_object_new_int((int)r->boot.apdus));
 	if (!cli->json) {
 		cli_print(stdout, "%s: %s", label, status);
 		if (r->status == UB_SMS_STORED)
@@ -1070,10 +1080,15 @@ static json_object *result_json(struct ub_cli *cli, const char *label, int line,
 			printf(" [%s]", ub_errname(r->why.err));
 		if (r->status == UB_SMS_PENDING)
 			cli_print(stdout,
-				  ": waits for the user's PIN (uiccboot sms pending --apply)");
+				  ": waits for the user's PIN (uiccboot sms pending --apply --id "
+				  "%lld)",
+				  r->message);
 		if (r->status == UB_SMS_REJECTED && r->attempts_left)
 			printf(" (%u PIN attempt%s left)", r->attempts_left,
 			       r->attempts_left == 1 ? "" : "s");
+		if (r->kept)
+			printf("; its parts are kept until [sms] expiry, for a part that may come "
+			       "with other data");
 		printf("\n");
 	}
 	if (done) {
@@ -1186,22 +1201,83 @@ static const struct cli_opt receive_opts[] = {
 	{NULL, 0, 0, NULL, NULL},
 };
 
+/* Print one object of a streaming command (--json: one a line), flushed
+ * so that a reader at the other end of a pipe sees it now; then free it. */
+static void stream_out(struct ub_cli *cli, json_object *o, const char *type)
+{
+	if (cli->json) {
+		json_object *t = json_object_new_object();
+
+		/* "type" first: a reader can tell the lines apart at a glance */
+		json_object_object_add(t, "type", json_object_new_string(type));
+		json_object_object_foreach(o, k, v)
+			json_object_object_add(t, k, json_object_get(v));
+		printf("%s\n", json_object_to_json_string_ext(
+				       t, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(t);
+	}
+	json_object_put(o);
+	fflush(stdout);
+}
+
+/* A failure of the command itself while it streams: on stderr, and
+ * with --json as an object of its own. */
+static void stream_error(struct ub_cli *cli, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void stream_error(struct ub_cli *cli, int err, const char *fmt, ...)
+{
+	json_object *o = json_object_new_object();
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cli_error(cli, err, "%s", msg);
+	json_object_object_add(o, "error", json_object_new_string(ub_errname(err)));
+	json_object_object_add(o, "message", json_object_new_string(msg));
+	stream_out(cli, o, "error");
+}
+
+/* A line of input is at most this long (a TPDU of 176 octets in hex with
+ * a space between octets, and room to spare). */
+#define LINE_CHARS 1024
+
+/* One line of fp into buf (LINE_CHARS), its newline dropped: its length,
+ * -1 at the end of the input.  A longer line is read to its end and thrown
+ * away as it is read (never held whole): *too_long. */
+static long read_line(FILE *fp, char buf[LINE_CHARS], bool *too_long)
+{
+	size_t n = 0;
+	int c;
+
+	*too_long = false;
+	while ((c = getc_unlocked(fp)) != EOF && c != '\n') {
+		if (n + 1 < LINE_CHARS)
+			buf[n++] = (char)c;
+		else
+			*too_long = true;
+	}
+	buf[n] = '\0';
+	if (c == EOF && !n && !*too_long)
+		return -1;
+	return (long)n;
+}
+
 static int sms_receive(struct ub_cli *cli, int argc, char **argv)
 {
-	json_object *tl = json_object_new_array(), *rl = json_object_new_array();
 	struct pin_opt po = {0};
 	struct ub_sms_rx *rx = NULL;
 	struct ub_sms_result *res = NULL, r;
 	struct outcome oc = {0, 0};
 	const char *path = "-";
-	char *line = NULL, *l, label[32];
-	size_t lcap = 0, n = 0;
-	bool smsc = true;
-	int c, err = 0, lineno = 0;
+	char line[LINE_CHARS], *l, label[32];
+	size_t n = 0, i;
+	bool smsc = true, too_long;
+	int c, err = 0;
+	long lineno = 0;
 	FILE *fp = NULL;
 
-	json_object_object_add(cli->out, "resumed", rl);
-	json_object_object_add(cli->out, "tpdus", tl);
 	while ((c = cli_getopt(cli, argc, argv)) != -1) {
 		if (c == 'C') {
 			smsc = false;
@@ -1230,34 +1306,59 @@ static int sms_receive(struct ub_cli *cli, int argc, char **argv)
 	}
 	if ((err = rx_open(cli, false, &rx)))
 		goto end;
+	/* from here on one object a line, each as it comes: nothing more at
+	 * the end */
+	cli->streamed = true;
+	{
+		json_object *ex = json_object_object_get(cli->out, "expired");
+		size_t k, nex = json_object_array_length(ex);
+
+		for (k = 0; k < nex; k++)
+			stream_out(cli, json_object_get(json_object_array_get_idx(ex, k)),
+				   "expired");
+	}
 	/* what a power loss left complete, or a failure left to try again */
 	err = ub_sms_resume(rx, po.pin, 0, &res, &n);
-	results_out(cli, rl, "taken up again", res, n, &oc);
+	for (i = 0; i < n; i++) {
+		stream_out(cli, result_json(cli, "taken up again", 0, &res[i]), "resumed");
+		note(&oc, &res[i]);
+	}
 	ub_sms_results_free(res, n);
 	if (err && !oc.failed && !oc.rejected) { /* the store itself */
-		cli_error(cli, err, "SMS store: complete messages");
+		stream_error(cli, err, "SMS store: complete messages");
 		oc.failed = err;
 	}
-	while (getline(&line, &lcap, fp) >= 0) {
+	while (read_line(fp, line, &too_long) >= 0) {
 		lineno++;
-		line[strcspn(line, "\r\n")] = '\0';
-		for (l = line; *l == ' ' || *l == '\t'; l++)
-			;
-		if (skip_line(l))
-			continue;
-		ub_sms_receive_hex(rx, l, smsc, po.pin, 0, &r);
-		snprintf(label, sizeof(label), "line %d", lineno);
-		json_object_array_add(tl, result_json(cli, label, lineno, &r));
+		snprintf(label, sizeof(label), "line %ld", lineno);
+		memset(&r, 0, sizeof(r));
+		if (too_long) {
+			/* refused without being held: say which line */
+			r.status = UB_SMS_REJECTED;
+			ub_fail(&r.why, UB_E_BAD_DATA, 0, "TPDU",
+				"line %ld is longer than %d characters: not a TPDU, refused",
+				lineno, LINE_CHARS - 1);
+		} else {
+			line[strcspn(line, "\r")] = '\0';
+			for (l = line; *l == ' ' || *l == '\t'; l++)
+				;
+			if (skip_line(l))
+				continue;
+			ub_sms_receive_hex(rx, l, smsc, po.pin, 0, &r);
+		}
+		stream_out(cli, result_json(cli, label, (int)lineno, &r), "tpdu");
 		note(&oc, &r);
 		ub_sms_result_free(&r);
-		OPENSSL_cleanse(line, lcap);
+		OPENSSL_cleanse(line, sizeof(line));
+	}
+	if (ferror(fp)) {
+		stream_error(cli, UB_E_IO, "%s: %s", path, strerror(errno));
+		oc.failed = oc.failed ? oc.failed : UB_E_IO;
 	}
 	err = outcome_err(&oc);
 end:
 	ub_sms_close(rx);
-	if (line)
-		OPENSSL_cleanse(line, lcap);
-	free(line);
+	OPENSSL_cleanse(line, sizeof(line));
 	if (fp && fp != stdin)
 		fclose(fp);
 	OPENSSL_cleanse(po.buf, sizeof(po.buf));
@@ -1271,7 +1372,9 @@ static json_object *message_json(struct ub_cli *cli, const struct ub_sms_message
 
 	json_object_object_add(o, "message", json_object_new_int64(m->id));
 	json_object_object_add(o, "state",
-			       json_object_new_string(m->pending ? "pending" : "incomplete"));
+			       json_object_new_string(m->pending   ? "pending"
+						      : m->refused ? "refused"
+								   : "incomplete"));
 	json_object_object_add(o, "originator", json_object_new_string(m->originator));
 	json_object_object_add(o, "held", json_object_new_int((int)m->held));
 	json_object_object_add(o, "total", json_object_new_int((int)m->total));
@@ -1291,10 +1394,89 @@ static json_object *message_json(struct ub_cli *cli, const struct ub_sms_message
 			  "attempt%s left, expires %s\n",
 			  m->id, m->originator, m->kind, m->sec, since, m->attempts_left,
 			  m->attempts_left == 1 ? "" : "s", expires);
+	else if (m->refused)
+		cli_print(stdout,
+			  "message %lld from %s: refused with the %u parts held, kept for a part "
+			  "that may come with other data until %s\n",
+			  m->id, m->originator, m->held, expires);
 	else
 		cli_print(stdout, "message %lld from %s: %u of %u parts since %s, expires %s\n",
 			  m->id, m->originator, m->held, m->total, since, expires);
 	return o;
+}
+
+/* What pending message id would configure, UNVERIFIED (its MAC needs the
+ * PIN; anyone may have sent it), into o; with text, lines too.  *which:
+ * the message (id 0: the only one).  Returns 0 or the error (printed but
+ * for UB_E_USAGE, which the caller explains). */
+static int unverified(struct ub_cli *cli, struct ub_sms_rx *rx, long long id, json_object *o,
+		      long long *which)
+{
+	json_object *u = json_object_new_object(), *srv = json_object_new_array();
+	struct ub_status st = {0};
+	struct ub_plan plan;
+	const char *sv;
+	size_t i;
+	int err = ub_sms_pending_plan(rx, id, 0, &plan, which, &st);
+
+	if (err) {
+		json_object_put(u);
+		json_object_put(srv);
+		if (err != UB_E_USAGE && err != UB_E_NOT_FOUND) {
+			json_object_object_add(o, "unverified_error",
+					       json_object_new_string(st.what));
+			if (!cli->json)
+				cli_print(stdout, "  it would configure nothing: %s\n", st.what);
+		}
+		return err;
+	}
+	if (!cli->json)
+		cli_print(stdout,
+			  "  message %lld would configure (UNVERIFIED: its MAC needs the PIN, "
+			  "anyone may have sent it):\n",
+			  *which);
+	for (i = 0; (sv = ub_plan_server(&plan, i)); i++) {
+		json_object_array_add(srv, json_object_new_string(sv));
+		if (!cli->json)
+			cli_print(stdout, "  ServerID %s\n", sv);
+	}
+	json_object_object_add(u, "servers", srv);
+	json_object_object_add(u, "nodes", cli_plan_nodes(&plan, !cli->json));
+	json_object_object_add(o, "unverified", u);
+	ub_plan_free(&plan);
+	return 0;
+}
+
+/* The budget of wrong PINs met with a stored PIN, into cli->out and as a
+ * line of text. */
+static int budget_out(struct ub_cli *cli, struct ub_sms_rx *rx)
+{
+	json_object *o = json_object_new_object();
+	unsigned failures, max;
+	long long last;
+	char when[32];
+	int err = ub_sms_pin_budget(rx, &failures, &max, &last);
+
+	if (err) {
+		json_object_put(o);
+		cli_error(cli, err, "SMS store: the count of wrong PINs");
+		return err;
+	}
+	json_object_object_add(o, "failures", json_object_new_int((int)failures));
+	json_object_object_add(o, "max", json_object_new_int((int)max));
+	json_object_object_add(o, "last", last ? json_object_new_string(utc(last, when)) : NULL);
+	json_object_object_add(o, "spent", json_object_new_boolean(failures >= max));
+	json_object_object_add(cli->out, "pin_budget", o);
+	if (cli->json)
+		return 0;
+	if (failures >= max)
+		cli_print(stdout,
+			  "wrong PINs met with the stored PIN: %u of %u, the last at %s: it is not "
+			  "used any more (uiccboot sms pending --reset-pin-budget)\n",
+			  failures, max, utc(last, when));
+	else
+		printf("wrong PINs met with the stored PIN: %u of %u\n", failures, max);
+	return 0;
 }
 
 static int list_out(struct ub_cli *cli, struct ub_sms_rx *rx, bool pending_only)
@@ -1309,8 +1491,14 @@ static int list_out(struct ub_cli *cli, struct ub_sms_rx *rx, bool pending_only)
 		cli_error(cli, err, "SMS store");
 		return err;
 	}
-	for (i = 0; i < n; i++)
-		json_object_array_add(arr, message_json(cli, &v[i]));
+	for (i = 0; i < n; i++) {
+		json_object *o = message_json(cli, &v[i]);
+		long long which;
+
+		if (v[i].pending)
+			unverified(cli, rx, v[i].id, o, &which);
+		json_object_array_add(arr, o);
+	}
 	if (!n && !cli->json)
 		printf("%s\n", pending_only ? "no pending message" : "no message held");
 	free(v);
@@ -1335,7 +1523,9 @@ static int sms_list(struct ub_cli *cli, int argc, char **argv)
 
 static const struct cli_opt pending_opts[] = {
 	{"apply", no_argument, 'a', NULL, "give them the user PIN: verify and apply"},
-	{"id", required_argument, 'i', "N", "only message N"},
+	{"id", required_argument, 'i', "N", "message N (needed when more than one waits)"},
+	{"reset-pin-budget", no_argument, 'R', NULL,
+	 "the count of wrong PINs met with a stored PIN back to 0"},
 	O_USER_PIN_FILE,
 	O_USER_PIN,
 	{NULL, 0, 0, NULL, NULL},
@@ -1343,13 +1533,14 @@ static const struct cli_opt pending_opts[] = {
 
 static int sms_pending(struct ub_cli *cli, int argc, char **argv)
 {
-	json_object *rl = json_object_new_array();
+	json_object *rl = NULL, *shown = NULL;
 	struct ub_sms_result *res = NULL;
 	struct outcome oc = {0, 0};
 	struct pin_opt po = {0};
 	struct ub_sms_rx *rx = NULL;
 	unsigned long id = 0;
-	bool do_apply = false, bad = false;
+	long long which = 0;
+	bool do_apply = false, reset = false, bad = false;
 	size_t n = 0;
 	int c, err;
 
@@ -1362,13 +1553,17 @@ static int sms_pending(struct ub_cli *cli, int argc, char **argv)
 			po.arg = optarg;
 		else if (c == 'P')
 			po.file = optarg;
+		else if (c == 'R')
+			reset = true;
 		else
 			bad = true;
 	}
-	if (bad || optind != argc || (!do_apply && (id || po.arg || po.file))) {
-		json_object_put(rl);
-		return cli_usage(cli,
-				 bad || optind != argc ? NULL : "--id and the PIN are for --apply");
+	if (bad || optind != argc || (!do_apply && (id || po.arg || po.file)) ||
+	    (do_apply && reset)) {
+		return cli_usage(cli, bad || optind != argc ? NULL
+				      : do_apply && reset
+					      ? "--apply or --reset-pin-budget, not both"
+					      : "--id and the PIN are for --apply");
 	}
 	if ((err = cli_secret(cli, "--user-pin", po.arg, po.file, "UICCBOOT_USER_PIN", po.buf,
 			      sizeof(po.buf), &po.pin)))
@@ -1382,24 +1577,47 @@ static int sms_pending(struct ub_cli *cli, int argc, char **argv)
 	}
 	if ((err = rx_open(cli, !do_apply, &rx)))
 		goto end;
+	if (reset) {
+		/* the user's act: the stored PIN is used again */
+		if ((err = ub_sms_pin_budget_reset(rx))) {
+			cli_error(cli, err, "SMS store: the count of wrong PINs");
+			goto end;
+		}
+		json_object_object_add(cli->out, "reset", json_object_new_boolean(true));
+		if (!cli->json)
+			printf("the count of wrong PINs is 0 again: the stored PIN is used\n");
+	}
 	if (!do_apply) {
-		err = list_out(cli, rx, true);
+		if (!(err = budget_out(cli, rx)))
+			err = list_out(cli, rx, true);
 		goto end;
 	}
+	/* exactly the message the user chose, shown before the PIN is tried */
+	shown = json_object_new_object();
+	json_object_object_add(cli->out, "shown", shown);
+	err = unverified(cli, rx, (long long)id, shown, &which);
+	if (err == UB_E_USAGE) {
+		cli_error(cli, err,
+			  "several messages wait for the PIN: choose one with --id (uiccboot sms "
+			  "pending lists them, with what each would configure)");
+		goto end;
+	}
+	if (err == UB_E_NOT_FOUND) {
+		cli_error(cli, err, id ? "no pending message %lu" : "no pending message", id);
+		goto end;
+	}
+	rl = json_object_new_array();
 	json_object_object_add(cli->out, "results", rl);
-	rl = NULL;
-	err = ub_sms_pending_apply(rx, (long long)id, po.pin, 0, &res, &n);
-	results_out(cli, json_object_object_get(cli->out, "results"), "with the PIN", res, n, &oc);
+	err = ub_sms_pending_apply(rx, which, po.pin, 0, &res, &n);
+	results_out(cli, rl, "with the PIN", res, n, &oc);
 	ub_sms_results_free(res, n);
 	if (err == UB_E_NOT_FOUND)
-		cli_error(cli, err, id ? "no pending message %lu" : "no pending message", id);
-	else if (err == UB_E_POLICY)
+		cli_error(cli, err, "no pending message %lld", which);
+	else if (err == UB_E_POLICY && !n)
 		cli_error(cli, err, "the user PIN is shorter than [push] user_pin_min");
 	else
 		err = outcome_err(&oc);
 end:
-	if (rl)
-		json_object_put(rl);
 	ub_sms_close(rx);
 	OPENSSL_cleanse(po.buf, sizeof(po.buf));
 	return err;

@@ -71,9 +71,7 @@ void cli_report_apply(struct ub_cli *cli, const struct ub_apply_result *r)
 	report_lists(cli, r);
 }
 
-/* The nodes of a plan (secrets masked) as a JSON array; with text, a line
- * each too. */
-static json_object *plan_nodes(const struct ub_plan *plan, bool text)
+json_object *cli_plan_nodes(const struct ub_plan *plan, bool text)
 {
 	json_object *nodes = json_object_new_array();
 	size_t i;
@@ -131,7 +129,7 @@ static void report_plan(struct ub_cli *cli, const struct ub_boot_result *r)
 	} else {
 		json_object_object_add(cli->out, "renamed", json_object_new_array());
 	}
-	json_object_object_add(cli->out, "nodes", plan_nodes(plan, !cli->json));
+	json_object_object_add(cli->out, "nodes", cli_plan_nodes(plan, !cli->json));
 	json_object_object_add(cli->out, "dry_run", json_object_new_boolean(true));
 }
 
@@ -173,7 +171,7 @@ static json_object *report_object(struct ub_cli *cli, const struct ub_boot_objec
 	json_object_object_add(
 		o, "removed", cli_uri_list(ob->apply.removed, ob->apply.nremoved, "removed", text));
 	if (ob->outcome == UB_OUT_VERIFIED && lw)
-		json_object_object_add(o, "nodes", plan_nodes(&ob->plan, text));
+		json_object_object_add(o, "nodes", cli_plan_nodes(&ob->plan, text));
 	return o;
 }
 

@@ -194,6 +194,39 @@ int ub_ctype_parse_wsp(const uint8_t *b, size_t n, struct ub_ctype *ct)
 	return ub_ctype_from_wsp(&w, ct);
 }
 
+/* The bit of sec as one octet (0 for none): the same SEC however it was
+ * spelled (a DM name, a CP name or number, WSP text or a short integer). */
+static uint8_t sec_octet(enum ub_sec sec)
+{
+	uint8_t i;
+
+	for (i = 0; i < 32; i++)
+		if ((unsigned)sec == 1u << i)
+			return (uint8_t)(i + 1);
+	return 0;
+}
+
+int ub_push_digest(const struct ub_ctype *ct, const uint8_t *body, size_t n, uint8_t out[32])
+{
+	static const char label[] = "uiccboot push 1";
+	uint8_t head[1 + UB_MAC_LEN];
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	int ok;
+
+	/* the MAC as its 20 octets, whatever case or encoding carried it; none
+	 * where the MAC parameter is not what is verified (USERPINMAC: the PIN
+	 * carries it; no SEC) */
+	memset(head, 0, sizeof(head));
+	head[0] = sec_octet(ct->sec);
+	if (ct->sec != UB_SEC_NONE && ct->sec != UB_SEC_USERPINMAC && ct->has_mac)
+		memcpy(head + 1, ct->mac, UB_MAC_LEN);
+	ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) &&
+	     EVP_DigestUpdate(c, label, sizeof(label)) && EVP_DigestUpdate(c, head, sizeof(head)) &&
+	     EVP_DigestUpdate(c, body, n) && EVP_DigestFinal_ex(c, out, NULL);
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : UB_E_INTERNAL;
+}
+
 int ub_imsi_semi_octets(const char *imsi, uint8_t out[8])
 {
 	size_t n = strlen(imsi), i;

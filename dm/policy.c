@@ -59,6 +59,8 @@ static void sms_defaults(struct ub_sms_policy *s)
 	s->max_messages = 64;
 	s->max_bytes = 262144;
 	s->pin_attempts = 3;
+	s->user_pin_failures = 3;
+	s->max_pending_per_sender = 4;
 }
 
 void ub_policy_defaults(struct ub_policy *p)
@@ -74,6 +76,8 @@ void ub_policy_defaults(struct ub_policy *p)
 		UB_SEC_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID;
 	p->networkid_key = UB_NETID_SEMI_OCTET;
 	p->user_pin_min = UB_USER_PIN_MIN_DEFAULT;
+	p->push_memory = UB_PUSH_MEMORY_DEFAULT;
+	p->naf_per_hour = 10;
 	p->naf_binding = UB_NAF_HOST;
 	p->replace_card_accounts = UB_REPLACE_GBA;
 	p->account = UB_CONFLICT_REPLACE;
@@ -359,6 +363,7 @@ static const struct key keys[] = {
 	/* a PIN is 4-8 digits on a handset; USERPINMAC's are longer */
 	NUMBER("push", "user_pin_min", user_pin_min, 1, 32),
 	CHOICE("push", "replace_card_accounts", replace_card_accounts, replace_card),
+	NUMBER("push", "replay_memory", push_memory, 64, 1000000),
 	CHOICE("push", "networkid_key", networkid_key, netid_keys),
 	YESNO("push", "connectivity_only", push_connectivity_only),
 	CUSTOM("servers", "allow", set_servers, K_LIST | K_REPEAT, NULL),
@@ -368,6 +373,7 @@ static const struct key keys[] = {
 	YESNO("gba", "allow_gba_me", allow_gba_me),
 	CUSTOM("gba", "naf_fqdn", set_naf_fqdn, 0, NULL),
 	CHOICE("gba", "naf_binding", naf_binding, naf_bindings),
+	NUMBER("gba", "push_derivations_per_hour", naf_per_hour, 1, 3600),
 	CUSTOM("gba", "ua_id", set_ua_id, 0, NULL),
 	YESNO("lwm2m", "enabled", lwm2m_enabled),
 	CUSTOM("lwm2m", "servers", set_lwm2m_servers, K_LIST | K_REPEAT, NULL),
@@ -376,6 +382,8 @@ static const struct key keys[] = {
 	NUMBER("sms", "max_messages", sms.max_messages, 1, 1000000),
 	NUMBER("sms", "max_bytes", sms.max_bytes, 176, 1ul << 30), /* at least one TPDU */
 	NUMBER("sms", "pin_attempts", sms.pin_attempts, 1, 10),
+	NUMBER("sms", "user_pin_failures", sms.user_pin_failures, 1, 100),
+	NUMBER("sms", "max_pending_per_sender", sms.max_pending_per_sender, 1, 1000000),
 	CUSTOM("pin", "pin1", set_pin1, K_SECRET, "must be 4 to 8 digits"),
 };
 

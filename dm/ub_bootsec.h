@@ -45,6 +45,15 @@ struct ub_wsp_ctype;
  * we do not know, a MAC that is not 40 hex digits). */
 int ub_ctype_from_wsp(const struct ub_wsp_ctype *w, struct ub_ctype *ct);
 
+/* What a push's MAC covers, as one SHA-256: the SEC type, the MAC's 20
+ * octets and the body.  Every spelling of one push gives one digest: the
+ * MAC in upper or lower case, quoted or not, SEC as a DM or CP name or a
+ * CP number, the Content-Type as text or in any WSP encoding, other
+ * parameters.  A USERPINMAC push (whose MAC parameter is not what is
+ * verified) or one without SEC counts without its MAC.  The device's
+ * replay memory is keyed by it.  Returns 0 or UB_E_INTERNAL. */
+int ub_push_digest(const struct ub_ctype *ct, const uint8_t *body, size_t n, uint8_t out[32]);
+
 /* IMSI as semi-octets, as OMA CP NETWPIN keys it (no length byte).
  * Returns the byte count or UB_E_BAD_DATA. */
 int ub_imsi_semi_octets(const char *imsi, uint8_t out[8]);

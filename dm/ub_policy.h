@@ -42,12 +42,18 @@ enum ub_replace_card { UB_REPLACE_GBA, UB_REPLACE_NO, UB_REPLACE_YES };
 
 /* [sms]: the fragment store of received SMS (uiccboot-policy(5)). */
 struct ub_sms_policy {
-	unsigned expiry;	 /* seconds an incomplete or pending message is kept */
-	unsigned max_parts;	 /* parts one message may have */
-	unsigned max_messages;	 /* messages kept, incomplete and pending */
-	unsigned long max_bytes; /* octets of TPDUs kept */
-	unsigned pin_attempts;	 /* wrong user PINs before a pending message is dropped */
+	unsigned expiry;		 /* seconds an incomplete or pending message is kept */
+	unsigned max_parts;		 /* parts one message may have */
+	unsigned max_messages;		 /* messages kept, incomplete and pending */
+	unsigned long max_bytes;	 /* octets of TPDUs kept */
+	unsigned pin_attempts;		 /* wrong user PINs before a pending message is dropped */
+	unsigned user_pin_failures;	 /* wrong user PINs, device-wide, met with a stored PIN
+					    before it is used no more (3) */
+	unsigned max_pending_per_sender; /* pending messages of one originator (4) */
 };
+
+/* [push] replay_memory: pushes remembered (rows of the replay memory). */
+#define UB_PUSH_MEMORY_DEFAULT 4096
 
 struct ub_policy {
 	bool smartcard_enabled, remove_stale;
@@ -58,6 +64,7 @@ struct ub_policy {
 	unsigned allowed_sec;	     /* enum ub_sec bits */
 	enum ub_netid_key networkid_key;
 	unsigned user_pin_min; /* shortest USERPIN accepted (4) */
+	unsigned push_memory;  /* [push] replay_memory: pushes remembered */
 	char servers[UB_POLICY_MAX_SERVERS][128];
 	int nservers; /* 0: any server may bootstrap */
 	enum ub_conflict account, connmo;
@@ -67,6 +74,7 @@ struct ub_policy {
 	enum ub_naf_binding naf_binding;
 	uint8_t ua_id[5];
 	bool has_ua_id;
+	unsigned naf_per_hour; /* [gba] push_derivations_per_hour: per NAF (10) */
 	char pin1[9];
 	/* [lwm2m]: the card's LwM2M bootstrap, and the LwM2M Server URIs its
 	 * Security Instances may name (0: any) */

@@ -29,11 +29,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "store.h"
 #include "ub_apply.h"
 #include "ub_bootsec.h"
 #include "ub_error.h"
+#include "ub_intake.h"
 #include "ub_lwm2m_map.h"
 
 struct root {
@@ -1288,7 +1290,7 @@ int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub
 {
 	struct work w = {.t = t, .plan = plan, .pol = pol, .o = o, .reason = reason, .rlen = rlen};
 	char digest[80];
-	bool wrote = false;
+	bool wrote = false, remember;
 	int err, same = 0;
 
 	ub_apply_result_free(res);
@@ -1298,6 +1300,11 @@ int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub
 		return ub_apply_begin_failed(t, err, reason, rlen);
 	if (o->remove_absent_cards)
 		err = remove_other_cards(t, o, res, reason, rlen);
+	if (!err && plan && o->push_digest) {
+		bool repeat;
+
+		err = ub_intake_fresh(t, o->push_digest, &repeat, reason, rlen);
+	}
 	if (!err && plan && o->digest) {
 		same = ub_store_digest(t, o->source, digest, sizeof(digest));
 		err = same < 0 ? same : 0;
@@ -1318,7 +1325,12 @@ int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub
 	if (!err && wrote)
 		err = ub_store_check_capacity(t, reason, rlen);
 	res->unchanged = !err && !wrote;
-	if (!err && wrote && !o->dry_run)
+	/* the push remembered with what it wrote (or found written) */
+	remember = !err && plan && o->push_digest && !o->dry_run;
+	if (remember)
+		err = ub_intake_remember(t, o->push_digest, plan, (long long)time(NULL),
+					 pol ? pol->push_memory : UB_PUSH_MEMORY_DEFAULT);
+	if (!err && (wrote || remember) && !o->dry_run)
 		err = ub_store_commit(t);
 	else
 		ub_store_rollback(t); /* nothing half-applied, nothing written for nothing */

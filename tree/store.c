@@ -15,7 +15,7 @@
 #include "ub_error.h"
 #include "ub_plan.h"
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 
 /* A leaf that may name a node: the rows of the reference index, and the
  * terms every query that uses it repeats (SQLite uses a partial index
@@ -136,6 +136,52 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	 * write transaction; values that older versions wrote in another
 	 * spelling are rewritten once (migrate_references) */
 	"CREATE INDEX IF NOT EXISTS node_reference ON node(value) WHERE " REFERENCE ";",
+	/* 7: what the device remembers of pushes (tree/intake.c), and parts
+	 * that conflict with one held.  push_seen: every push applied over
+	 * an insecure transport, by the digest of what its MAC covers, once
+	 * per ServerID it configured ('' for none), in the order applied
+	 * (seq): a ServerID's newest row is the push in force for it;
+	 * push_state counts its rows (triggers) and holds the order and the
+	 * device-wide count of wrong user PINs met with a stored PIN.
+	 * naf_rate: GBA key derivations asked for pushes, per NAF and
+	 * window.  sms_alt: a part that came for a place held already with
+	 * other data, kept beside it (the bytes counted as sms_part's are).
+	 * sms_seen, the replay memory of schema 5 keyed by the Content-Type
+	 * as sent, goes.  Every statement may run again (IF NOT EXISTS). */
+	("CREATE TABLE IF NOT EXISTS push_seen("
+	 " digest BLOB NOT NULL,"
+	 " server TEXT NOT NULL,"
+	 " seq INTEGER NOT NULL,"
+	 " at INTEGER NOT NULL,"
+	 " PRIMARY KEY(digest, server)) WITHOUT ROWID;"
+	 "CREATE INDEX IF NOT EXISTS push_seen_server ON push_seen(server, seq);"
+	 "CREATE INDEX IF NOT EXISTS push_seen_seq ON push_seen(seq);"
+	 "CREATE TABLE IF NOT EXISTS push_state("
+	 " one INTEGER PRIMARY KEY CHECK(one = 1),"
+	 " seq INTEGER NOT NULL,"
+	 " rows INTEGER NOT NULL,"
+	 " pin_failures INTEGER NOT NULL,"
+	 " pin_last INTEGER NOT NULL);"
+	 "INSERT OR IGNORE INTO push_state VALUES(1, 0, 0, 0, 0);"
+	 "CREATE TRIGGER IF NOT EXISTS push_seen_added AFTER INSERT ON push_seen BEGIN"
+	 " UPDATE push_state SET rows = rows + 1; END;"
+	 "CREATE TRIGGER IF NOT EXISTS push_seen_removed AFTER DELETE ON push_seen BEGIN"
+	 " UPDATE push_state SET rows = rows - 1; END;"
+	 "CREATE TABLE IF NOT EXISTS naf_rate("
+	 " naf TEXT PRIMARY KEY,"
+	 " since INTEGER NOT NULL,"
+	 " count INTEGER NOT NULL) WITHOUT ROWID;"
+	 "CREATE INDEX IF NOT EXISTS naf_rate_since ON naf_rate(since);"
+	 "CREATE TABLE IF NOT EXISTS sms_alt("
+	 " message INTEGER NOT NULL REFERENCES sms_message(id) ON DELETE CASCADE,"
+	 " seq INTEGER NOT NULL,"
+	 " alt INTEGER NOT NULL,"
+	 " tpdu BLOB NOT NULL,"
+	 " PRIMARY KEY(message, seq, alt)) WITHOUT ROWID;"
+	 "CREATE TRIGGER IF NOT EXISTS sms_alt_added AFTER INSERT ON sms_alt BEGIN"
+	 " UPDATE sms_message SET bytes = bytes + length(new.tpdu) WHERE id = new.message;"
+	 " UPDATE sms_totals SET bytes = bytes + length(new.tpdu); END;"
+	 "DROP TABLE IF EXISTS sms_seen;"),
 };
 
 static int exec(struct ub_tree *t, const char *sql)
@@ -361,9 +407,26 @@ enum {
 	ST_SMS_LIST,
 	ST_SMS_BY_DIGEST,
 	ST_SMS_ATTEMPT,
-	ST_SMS_SEEN,
-	ST_SMS_SET_SEEN,
-	ST_SMS_FORGET_SEEN,
+	ST_SMS_SET_STATE,
+	ST_SMS_ALTS,
+	ST_SMS_ADD_ALT,
+	ST_SMS_PENDING_OF,
+	ST_PUSH_SEEN,
+	ST_PUSH_NEWEST,
+	ST_PUSH_SEQ_NEXT,
+	ST_PUSH_SEQ,
+	ST_PUSH_ADD,
+	ST_PUSH_ROWS,
+	ST_PUSH_FATTEST,
+	ST_PUSH_DROP_OLDEST_OF,
+	ST_PUSH_DROP_OLDEST,
+	ST_PIN_GET,
+	ST_PIN_ADD,
+	ST_PIN_RESET,
+	ST_NAF_PRUNE,
+	ST_NAF_GET,
+	ST_NAF_ROWS,
+	ST_NAF_ADD,
 };
 
 /* The columns of struct ub_store_sms_msg, in its order. */
@@ -438,13 +501,46 @@ static const char *const sql[] = {
 	[ST_SMS_COMPLETE] = "SELECT " SMS_COLS "FROM sms_message WHERE state = 0 AND held >= total "
 			    "ORDER BY id",
 	[ST_SMS_SET_PENDING] = "UPDATE sms_message SET state = 1, since = ?2, digest = ?3, "
-			       "kind = ?4, sec = ?5 WHERE id = ?1",
+			       "kind = ?4, sec = ?5, attempts = 0 WHERE id = ?1",
 	[ST_SMS_LIST] = "SELECT " SMS_COLS "FROM sms_message ORDER BY id",
 	[ST_SMS_BY_DIGEST] = "SELECT " SMS_COLS "FROM sms_message WHERE digest = ?1 LIMIT 1",
 	[ST_SMS_ATTEMPT] = "UPDATE sms_message SET attempts = attempts + 1 WHERE id = ?1",
-	[ST_SMS_SEEN] = "SELECT at FROM sms_seen WHERE digest = ?1",
-	[ST_SMS_SET_SEEN] = "INSERT OR REPLACE INTO sms_seen(digest, at) VALUES(?1, ?2)",
-	[ST_SMS_FORGET_SEEN] = "DELETE FROM sms_seen WHERE at < ?1",
+	[ST_SMS_SET_STATE] = "UPDATE sms_message SET state = ?2 WHERE id = ?1",
+	[ST_SMS_ALTS] = "SELECT seq, alt, tpdu FROM sms_alt WHERE message = ?1 ORDER BY seq, alt",
+	[ST_SMS_ADD_ALT] =
+		"INSERT INTO sms_alt(message, seq, alt, tpdu) VALUES(?1, ?2, (SELECT count(*) + 1 "
+		"FROM sms_alt WHERE message = ?1 AND seq = ?2), ?3)",
+	/* the sender is the key's first octets (message_key in boot/sms.c):
+	 * only pending rows are read, by the state index */
+	[ST_SMS_PENDING_OF] = "SELECT " SMS_COLS "FROM sms_message INDEXED BY sms_message_state "
+			      "WHERE state = 1 AND substr(key, 1, ?2) = ?1 ORDER BY since, id",
+	/* in force: the newest row of its ServerID */
+	[ST_PUSH_SEEN] = "SELECT s.server, s.seq, s.at, s.seq = (SELECT max(p.seq) FROM push_seen "
+			 "p WHERE p.server = s.server) FROM push_seen s WHERE s.digest = ?1 ORDER "
+			 "BY s.seq",
+	[ST_PUSH_NEWEST] = "SELECT seq, at FROM push_seen WHERE server = ?1 ORDER BY seq DESC "
+			   "LIMIT 1",
+	[ST_PUSH_SEQ_NEXT] = "UPDATE push_state SET seq = seq + 1 WHERE one = 1",
+	[ST_PUSH_SEQ] = "SELECT seq, rows FROM push_state WHERE one = 1",
+	[ST_PUSH_ADD] = "INSERT INTO push_seen(digest, server, seq, at) VALUES(?1, ?2, ?3, ?4) "
+			"ON CONFLICT(digest, server) DO UPDATE SET seq = excluded.seq, at = "
+			"excluded.at",
+	[ST_PUSH_ROWS] = "SELECT rows, 0 FROM push_state WHERE one = 1",
+	[ST_PUSH_FATTEST] = "SELECT server, count(*) AS n FROM push_seen GROUP BY server ORDER BY "
+			    "n DESC, min(seq) LIMIT 1",
+	[ST_PUSH_DROP_OLDEST_OF] = "DELETE FROM push_seen WHERE server = ?1 AND seq = (SELECT "
+				   "min(seq) FROM push_seen WHERE server = ?1)",
+	[ST_PUSH_DROP_OLDEST] = "DELETE FROM push_seen WHERE seq = (SELECT min(seq) FROM "
+				"push_seen)",
+	[ST_PIN_GET] = "SELECT pin_failures, pin_last FROM push_state WHERE one = 1",
+	[ST_PIN_ADD] = "UPDATE push_state SET pin_failures = max(0, pin_failures + ?1), pin_last "
+		       "= CASE WHEN ?1 > 0 THEN ?2 ELSE pin_last END WHERE one = 1",
+	[ST_PIN_RESET] = "UPDATE push_state SET pin_failures = 0 WHERE one = 1",
+	[ST_NAF_PRUNE] = "DELETE FROM naf_rate WHERE since < ?1",
+	[ST_NAF_GET] = "SELECT count, since FROM naf_rate WHERE naf = ?1",
+	[ST_NAF_ROWS] = "SELECT count(*), 0 FROM naf_rate",
+	[ST_NAF_ADD] = "INSERT INTO naf_rate(naf, since, count) VALUES(?1, ?2, 1) ON "
+		       "CONFLICT(naf) DO UPDATE SET count = count + 1",
 };
 
 #define NSTMT (sizeof(sql) / sizeof(sql[0]))
@@ -1223,26 +1319,181 @@ int ub_store_sms_attempt(struct ub_tree *t, long long id)
 	return sms_run(sms_stmt(t, ST_SMS_ATTEMPT, "i", id));
 }
 
-int ub_store_sms_seen(struct ub_tree *t, const uint8_t digest[32], long long *at)
+int ub_store_sms_set_state(struct ub_tree *t, long long id, int state)
 {
-	sqlite3_stmt *st = sms_stmt(t, ST_SMS_SEEN, "b", digest, (size_t)32);
+	return sms_run(sms_stmt(t, ST_SMS_SET_STATE, "ii", id, (long long)state));
+}
+
+int ub_store_sms_alts(struct ub_tree *t, long long id,
+		      int (*cb)(unsigned seq, unsigned alt, const uint8_t *tpdu, size_t n,
+				void *arg),
+		      void *arg)
+{
+	sqlite3_stmt *st = sms_stmt(t, ST_SMS_ALTS, "i", id);
+	int rc, err = 0, n;
+
+	if (!st)
+		return UB_E_IO;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n = sqlite3_column_bytes(st, 2);
+		err = cb((unsigned)sqlite3_column_int(st, 0), (unsigned)sqlite3_column_int(st, 1),
+			 sqlite3_column_blob(st, 2), n < 0 ? 0 : (size_t)n, arg);
+	}
+	done(st);
+	if (err)
+		return err;
+	return rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+int ub_store_sms_add_alt(struct ub_tree *t, long long id, unsigned seq, const uint8_t *tpdu,
+			 size_t n)
+{
+	return sms_run(sms_stmt(t, ST_SMS_ADD_ALT, "iib", id, (long long)seq, tpdu, n));
+}
+
+int ub_store_sms_pending_of(struct ub_tree *t, const void *sender, size_t n,
+			    int (*cb)(const struct ub_store_sms_msg *m, void *arg), void *arg)
+{
+	return sms_each(sms_stmt(t, ST_SMS_PENDING_OF, "bi", sender, n, (long long)n), cb, arg);
+}
+
+/* --- what the device remembers of pushes (schema 6) --- */
+
+int ub_store_push_seen(struct ub_tree *t, const uint8_t digest[32],
+		       int (*cb)(const struct ub_store_seen *s, void *arg), void *arg)
+{
+	sqlite3_stmt *st = sms_stmt(t, ST_PUSH_SEEN, "b", digest, (size_t)32);
+	struct ub_store_seen s;
+	int rc, err = 0;
+
+	if (!st)
+		return UB_E_IO;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&s, 0, sizeof(s));
+		snprintf(s.server, sizeof(s.server), "%s", col(st, 0) ? col(st, 0) : "");
+		s.seq = sqlite3_column_int64(st, 1);
+		s.at = sqlite3_column_int64(st, 2);
+		s.in_force = sqlite3_column_int(st, 3) != 0;
+		err = cb(&s, arg);
+	}
+	done(st);
+	if (err)
+		return err;
+	return rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+/* The first two columns of a row that may be absent: 1 (*a, *b), 0 (none:
+ * both 0) or UB_E_IO. */
+static int pair_if_any(sqlite3_stmt *st, long long *a, long long *b)
+{
+	int rc;
+
+	*a = *b = 0;
+	if (!st)
+		return UB_E_IO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*a = sqlite3_column_int64(st, 0);
+		*b = sqlite3_column_int64(st, 1);
+	}
+	done(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+int ub_store_push_newest(struct ub_tree *t, const char *server, long long *seq, long long *at)
+{
+	return pair_if_any(sms_stmt(t, ST_PUSH_NEWEST, "t", server), seq, at);
+}
+
+int ub_store_push_next(struct ub_tree *t, long long *seq)
+{
+	long long rows;
+	int err = sms_run(sms_stmt(t, ST_PUSH_SEQ_NEXT, ""));
+
+	return err ? err : pair(sms_stmt(t, ST_PUSH_SEQ, ""), seq, &rows);
+}
+
+int ub_store_push_add(struct ub_tree *t, const uint8_t digest[32], const char *server,
+		      long long seq, long long at)
+{
+	return sms_run(sms_stmt(t, ST_PUSH_ADD, "btii", digest, (size_t)32, server, seq, at));
+}
+
+int ub_store_push_rows(struct ub_tree *t, long long *rows)
+{
+	long long zero;
+
+	return pair(sms_stmt(t, ST_PUSH_ROWS, ""), rows, &zero);
+}
+
+int ub_store_push_forget_one(struct ub_tree *t)
+{
+	sqlite3_stmt *st = sms_stmt(t, ST_PUSH_FATTEST, "");
+	char server[256] = "";
+	long long n = 0;
 	int rc;
 
 	if (!st)
 		return UB_E_IO;
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*at = sqlite3_column_int64(st, 0);
+	if (rc == SQLITE_ROW) {
+		snprintf(server, sizeof(server), "%s", col(st, 0) ? col(st, 0) : "");
+		n = sqlite3_column_int64(st, 1);
+	}
 	done(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : UB_E_IO;
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return UB_E_IO;
+	/* the oldest of the ServerID that holds the most, never the one in
+	 * force for it; when each holds only that, the oldest of all */
+	if (n > 1)
+		return sms_run(sms_stmt(t, ST_PUSH_DROP_OLDEST_OF, "t", server)) ?: 1;
+	return sms_run(sms_stmt(t, ST_PUSH_DROP_OLDEST, "")) ?: 1;
 }
 
-int ub_store_sms_set_seen(struct ub_tree *t, const uint8_t digest[32], long long at)
+int ub_store_pin_failures(struct ub_tree *t, unsigned *failures, long long *last)
 {
-	return sms_run(sms_stmt(t, ST_SMS_SET_SEEN, "bi", digest, (size_t)32, at));
+	long long f;
+	int err = pair(sms_stmt(t, ST_PIN_GET, ""), &f, last);
+
+	if (!err)
+		*failures = (unsigned)f;
+	return err;
 }
 
-int ub_store_sms_forget_seen(struct ub_tree *t, long long before)
+int ub_store_pin_add(struct ub_tree *t, int delta, long long at)
 {
-	return sms_run(sms_stmt(t, ST_SMS_FORGET_SEEN, "i", before));
+	return sms_run(sms_stmt(t, ST_PIN_ADD, "ii", (long long)delta, at));
+}
+
+int ub_store_pin_reset(struct ub_tree *t)
+{
+	return sms_run(sms_stmt(t, ST_PIN_RESET, ""));
+}
+
+int ub_store_naf_prune(struct ub_tree *t, long long before)
+{
+	return sms_run(sms_stmt(t, ST_NAF_PRUNE, "i", before));
+}
+
+int ub_store_naf_count(struct ub_tree *t, const char *naf, unsigned *count, long long *since)
+{
+	long long c;
+	int k = pair_if_any(sms_stmt(t, ST_NAF_GET, "t", naf), &c, since);
+
+	*count = (unsigned)c;
+	return k;
+}
+
+int ub_store_naf_rows(struct ub_tree *t, long long *rows)
+{
+	long long zero;
+
+	return pair(sms_stmt(t, ST_NAF_ROWS, ""), rows, &zero);
+}
+
+int ub_store_naf_add(struct ub_tree *t, const char *naf, long long now)
+{
+	return sms_run(sms_stmt(t, ST_NAF_ADD, "ti", naf, now));
 }

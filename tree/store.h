@@ -147,12 +147,15 @@ int ub_store_owned_child(struct ub_tree *t, const char *parent, const char *serv
  * The caller brackets what must be one transaction with ub_store_begin
  * and ub_store_commit. --- */
 
-enum { UB_STORE_SMS_OPEN = 0, UB_STORE_SMS_PENDING = 1 };
+/* A message's state: parts coming in (or complete, not done with yet);
+ * complete and waiting for the user's PIN; complete and refused with the
+ * parts held, kept until expiry for a part that may come to a place held
+ * with other data (boot/sms.c tries the message again with it). */
+enum { UB_STORE_SMS_OPEN = 0, UB_STORE_SMS_PENDING = 1, UB_STORE_SMS_REFUSED = 2 };
 
 struct ub_store_sms_msg {
 	long long id;
-	int state; /* UB_STORE_SMS_OPEN: parts coming in (or complete, not yet
-		      done with); UB_STORE_SMS_PENDING: waits for the user's PIN */
+	int state; /* UB_STORE_SMS_* */
 	unsigned held, total, attempts;
 	unsigned long bytes; /* of its TPDUs */
 	long long since;     /* first part (open), completion (pending); seconds */
@@ -199,11 +202,61 @@ int ub_store_sms_list(struct ub_tree *t, int (*cb)(const struct ub_store_sms_msg
 int ub_store_sms_by_digest(struct ub_tree *t, const uint8_t digest[32], struct ub_store_sms_msg *m);
 /* One more wrong PIN for message id. */
 int ub_store_sms_attempt(struct ub_tree *t, long long id);
-/* A push of this digest applied lately: 1 and *at (when), or 0. */
-int ub_store_sms_seen(struct ub_tree *t, const uint8_t digest[32], long long *at);
-int ub_store_sms_set_seen(struct ub_tree *t, const uint8_t digest[32], long long at);
-/* Forget the pushes applied before `before`. */
-int ub_store_sms_forget_seen(struct ub_tree *t, long long before);
+/* Message id in state (UB_STORE_SMS_*). */
+int ub_store_sms_set_state(struct ub_tree *t, long long id, int state);
+/* The parts of message id kept beside the one held at their place, by
+ * seq and then in the order they came (alt 1, 2, ...), through cb. */
+int ub_store_sms_alts(struct ub_tree *t, long long id,
+		      int (*cb)(unsigned seq, unsigned alt, const uint8_t *tpdu, size_t n,
+				void *arg),
+		      void *arg);
+/* Keep tpdu beside the part held at (id, seq) (its bytes counted). */
+int ub_store_sms_add_alt(struct ub_tree *t, long long id, unsigned seq, const uint8_t *tpdu,
+			 size_t n);
+/* The pending messages whose key starts with sender[n] (one sender),
+ * oldest first, through cb. */
+int ub_store_sms_pending_of(struct ub_tree *t, const void *sender, size_t n,
+			    int (*cb)(const struct ub_store_sms_msg *m, void *arg), void *arg);
+
+/* --- what the device remembers of pushes (schema 6; tree/intake.c
+ * decides): pushes applied, by digest and ServerID, in order; the wrong
+ * user PINs met with a stored PIN; GBA key derivations per NAF. --- */
+
+struct ub_store_seen {
+	char server[256]; /* a ServerID the push configured, "" for none */
+	long long seq;	  /* its order among the pushes applied */
+	long long at;	  /* when (seconds) */
+	bool in_force;	  /* the newest push of that ServerID */
+};
+/* The rows of a push digest, in order, through cb. */
+int ub_store_push_seen(struct ub_tree *t, const uint8_t digest[32],
+		       int (*cb)(const struct ub_store_seen *s, void *arg), void *arg);
+/* The newest push of server: 1 and *seq, *at, or 0. */
+int ub_store_push_newest(struct ub_tree *t, const char *server, long long *seq, long long *at);
+/* The order of the next push applied (counted in the tree). */
+int ub_store_push_next(struct ub_tree *t, long long *seq);
+/* Remember digest for server (once: again moves it to seq, at). */
+int ub_store_push_add(struct ub_tree *t, const uint8_t digest[32], const char *server,
+		      long long seq, long long at);
+/* Rows remembered (kept by triggers). */
+int ub_store_push_rows(struct ub_tree *t, long long *rows);
+/* Forget one row: the oldest of the ServerID that holds the most, never
+ * the one in force for it unless every ServerID holds only that (then the
+ * oldest of all).  1 when a row went, 0 when there was none. */
+int ub_store_push_forget_one(struct ub_tree *t);
+/* The device-wide count of wrong user PINs, and when the last came. */
+int ub_store_pin_failures(struct ub_tree *t, unsigned *failures, long long *last);
+/* Add delta (negative: give back; never below 0) at time at. */
+int ub_store_pin_add(struct ub_tree *t, int delta, long long at);
+int ub_store_pin_reset(struct ub_tree *t);
+/* GBA key derivations for pushes: the windows that began before `before`
+ * go; naf's count in its window and when the window began (1, or 0 when
+ * naf has none); the NAFs held; one more for naf (its window begins at
+ * now when it has none). */
+int ub_store_naf_prune(struct ub_tree *t, long long before);
+int ub_store_naf_count(struct ub_tree *t, const char *naf, unsigned *count, long long *since);
+int ub_store_naf_rows(struct ub_tree *t, long long *rows);
+int ub_store_naf_add(struct ub_tree *t, const char *naf, long long now);
 
 /* Finalise the prepared statements of t and close its database. */
 void ub_store_close(struct ub_tree *t);

@@ -23,14 +23,20 @@ struct ub_apply_opts {
 				       and present[] wrote goes */
 	const char *const *present; /* sources of the other cards inserted now */
 	int npresent;
-	const char *naf_host; /* a GBA-keyed push: the NAF whose key signed it.
-				 An account it replaces must have been that
-				 NAF's too (its addresses hosted there) */
-	bool dry_run;	      /* decide and write, then roll back: res says what
-				 would be done */
-	bool pushed_only;     /* replace only accounts that pushes wrote (a push
-				 whose key the card does not hold must not
-				 take over the card's or the factory's) */
+	const char *naf_host;	    /* a GBA-keyed push: the NAF whose key signed it.
+				       An account it replaces must have been that
+				       NAF's too (its addresses hosted there) */
+	bool dry_run;		    /* decide and write, then roll back: res says what
+				       would be done */
+	bool pushed_only;	    /* replace only accounts that pushes wrote (a push
+				       whose key the card does not hold must not
+				       take over the card's or the factory's) */
+	const uint8_t *push_digest; /* a push over an insecure transport: the digest
+				       of what its MAC covers (ub_push_digest).
+				       One applied before is refused (UB_E_POLICY:
+				       a repeat or a rollback); this one is
+				       remembered, in the same transaction, for
+				       every ServerID of the plan (tree/intake.c) */
 };
 
 /* Apply plan (NULL: removals only) in one transaction.  Accounts: a new

@@ -92,7 +92,8 @@ struct ub_sms_encode_opts {
 	const char *originator; /* digits, "+" digits, or up to 11 letters/digits (alphanumeric) */
 	bool ports;		/* 16-bit application ports (IE 05) */
 	uint16_t dst_port, src_port;
-	uint8_t ref_bits; /* 8 or 16: the concatenation reference when there are several parts */
+	uint8_t ref_bits; /* 8 or 16 (0: 16): the concatenation reference when there are
+			     several parts; 16 makes a guessed reference rarer */
 	uint16_t ref;
 	uint8_t dcs;	 /* must code 8-bit data: 0x04, 0xF4, 0xF5 ... */
 	uint8_t scts[7]; /* TP-SCTS; ub_sms_scts() makes one from a time */

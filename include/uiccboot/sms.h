@@ -15,8 +15,10 @@
  * WSP push; a DM or CP bootstrap among them is verified and applied as
  * ub_boot_push does (source "push"; SMS is an insecure transport, so only
  * a valid MAC of a SEC type the policy allows gets in).  One whose MAC
- * takes the user's PIN, completing while no PIN is given, waits as
- * pending until ub_sms_pending_apply gives it (or it expires).
+ * takes the user's PIN, completing while no PIN is given (or while the
+ * budget of wrong PINs is spent), waits as pending until
+ * ub_sms_pending_apply gives it (or it expires).  A push applied before,
+ * in any spelling, is never applied again (docs/trust-model.md).
  *
  * Every call returns 0 or a negative enum ub_err (ub_error.h).  A handle
  * is used by one thread at a time; several processes may receive into one
@@ -36,7 +38,7 @@ enum ub_sms_status {
 	UB_SMS_UNCHANGED, /* it completed a bootstrap the tree already holds */
 	UB_SMS_PENDING,	  /* it completed a bootstrap that waits for the user's PIN */
 	UB_SMS_IGNORED,	  /* not for us (a text, not a WAP push, not a bootstrap), or a
-			     repeat (a part held already, a push applied lately) */
+			     repeat (a part held already, the push in force) */
 	UB_SMS_REJECTED,  /* refused: malformed, a bound of [sms], WTLS, the verification */
 	UB_SMS_FAILED,	  /* not done: the tree, the card; a complete message is kept
 			     and tried again by ub_sms_resume */
@@ -53,7 +55,7 @@ struct ub_sms_dropped {
 	unsigned held, total;
 	bool pending;
 	const char *why; /* "expired", "[sms] max_messages", "[sms] max_bytes",
-			    "wrong PIN" */
+			    "[sms] max_pending_per_sender", "wrong PIN" */
 };
 
 struct ub_sms_result {
@@ -70,6 +72,9 @@ struct ub_sms_result {
 					   bootstrap", "DM notification", ...), or NULL */
 	const char *sec;		/* and its SEC type, or NULL */
 	unsigned attempts_left;		/* pending: wrong PINs it may still take */
+	bool kept;			/* rejected: the message stays, refused, until
+					   [sms] expiry, for a part that may come with
+					   other data (tried in its place) */
 	struct ub_boot_result boot;	/* applied, unchanged, and a verification
 					   or apply that refused or failed */
 	struct ub_sms_dropped *dropped; /* what the store let go of meanwhile:
@@ -131,6 +136,8 @@ struct ub_sms_message {
 	long long expires;	/* since + [sms] expiry */
 	char kind[32], sec[32]; /* pending: the push's kind and SEC type */
 	unsigned attempts_left; /* pending: wrong PINs it may still take */
+	bool refused;		/* complete and refused: kept until it expires, in
+				   case a part of it comes with other data */
 };
 
 /* The messages held and not expired at now (0: the clock; pending_only:
@@ -139,15 +146,37 @@ struct ub_sms_message {
 int ub_sms_list(struct ub_sms_rx *rx, bool pending_only, long long now,
 		struct ub_sms_message **list, size_t *n);
 
-/* Give the user's PIN to the pending message id (0: to every pending
- * message): each is verified and applied as it would have been with the
- * PIN at hand, one result each in *res.  A MAC that does not verify
- * counts a wrong PIN; the message is dropped after [sms] pin_attempts of
- * them.  A PIN shorter than [push] user_pin_min touches no message.
- * Returns 0, UB_E_NOT_FOUND (no such pending message), UB_E_POLICY (the
- * PIN too short), or the first result's error; *n results. */
+/* Give the user's PIN to the pending message id (0: the only one): it is
+ * verified and applied as it would have been with the PIN at hand, one
+ * result in *res.  This is the user's act for one message: it does not
+ * depend on the budget of wrong PINs below.  A MAC that does not verify
+ * counts a wrong PIN for the message; it is dropped after [sms]
+ * pin_attempts of them.  A PIN shorter than [push] user_pin_min touches
+ * no message.  Returns 0, UB_E_NOT_FOUND (no such pending message),
+ * UB_E_USAGE (id 0 and several wait: the user must choose), UB_E_POLICY
+ * (the PIN too short), or the result's error; *n results (0 or 1). */
 int ub_sms_pending_apply(struct ub_sms_rx *rx, long long id, const char *user_pin, long long now,
 			 struct ub_sms_result **res, size_t *n);
+
+struct ub_plan;
+/* What the pending message id (0: the only one) would configure, for the
+ * user to see before giving the PIN: its plan, decoded and checked against
+ * the policy but UNVERIFIED (its MAC needs the PIN; anyone may have sent
+ * it).  *which: the message.  Returns 0 (ub_plan_free the plan),
+ * UB_E_NOT_FOUND, UB_E_USAGE (several wait), UB_E_BAD_DATA, UB_E_POLICY
+ * (st says why). */
+int ub_sms_pending_plan(struct ub_sms_rx *rx, long long id, long long now, struct ub_plan *plan,
+			long long *which, struct ub_status *st);
+
+/* The device-wide budget of wrong user PINs met with a PIN given for
+ * incoming messages (ub_sms_receive, ub_sms_resume), kept in the tree:
+ * after [sms] user_pin_failures of them such a PIN is not used any more,
+ * and messages that need it wait as pending, until the user resets the
+ * count.  *failures so far, *max, when the last came (0: never).
+ * Returns 0 or UB_E_IO. */
+int ub_sms_pin_budget(struct ub_sms_rx *rx, unsigned *failures, unsigned *max, long long *last);
+/* The user's act: the count back to 0.  Returns 0 or UB_E_IO. */
+int ub_sms_pin_budget_reset(struct ub_sms_rx *rx);
 
 #ifdef __cplusplus
 }

@@ -262,6 +262,37 @@ done
 lk=$(printf '%s\n' "${held[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 row "push of $(stat -c %s "$W/full.wbxml") bytes (700 APNs) into a tree of $full nodes: write lock held" "$lk ms" "" "" "median of $RUNS; the longest a concurrent writer is refused (lock_held.py, every 0.2 ms)"
 
+# --- 10. sms receive as a long-running filter: memory flat in the lines ---
+# Peak RSS of one sms receive over 2 000 and over 200 000 lines, on tmpfs:
+# 99 of 100 lines a GSM 7-bit text (decoded, ignored), 1 of 100 the first
+# part of a new WAP push (stored, the oldest of the 64 held dropped).
+# Each result is printed, flushed and freed as it goes.
+S=$(mktemp -d /dev/shm/uiccboot-bench-rx.XXXXXX)
+printf "[sms]\nmax_messages = 64\n" >"$S/rx.conf"
+rx_lines() { # rx_lines N: N lines
+	python3 - "$1" <<'PY'
+import subprocess, sys
+n = int(sys.argv[1])
+text = "00040B915121551532F400003211412231020002E834"
+parts = subprocess.run(["python3", "tests/bench/gen_sms.py", str(n // 100 + 1)],
+                       capture_output=True, text=True).stdout.split()
+out = sys.stdout
+for i in range(n):
+    out.write((parts[i // 100] if i % 100 == 99 else text) + "\n")
+PY
+}
+rx_rss() { # rx_rss N: peak RSS in KiB
+	rx_lines "$1" >"$S/lines"
+	rm -f "$S/rx.db"*
+	/usr/bin/time -f %M -o "$S/rss" $UB --json --tree "$S/rx.db" --policy "$S/rx.conf" sms receive "$S/lines" >/dev/null 2>&1
+	tail -1 "$S/rss"
+}
+rss_small=$(rx_rss 2000)
+rss_big=$(rx_rss 200000)
+row "peak RSS, sms receive of 2 000 lines" "$(python3 -c "print('%.1f MiB' % ($rss_small / 1024))")" "" "" "/usr/bin/time -f %M; 1 line in 100 a WAP first part (stored), the rest texts (ignored)"
+row "peak RSS, sms receive of 200 000 lines" "$(python3 -c "print('%.1f MiB' % ($rss_big / 1024))")" "goal: ratio <= 1.2" "$(ratio $rss_big $rss_small)" "the same lines, 100 times as many; ratio to 2 000 lines"
+rm -rf "$S"
+
 {
 	echo "# Benchmark results"
 	echo

@@ -3,13 +3,14 @@
  * apply.  Input: one octet of options, then records of one length octet
  * and that many octets (a TPDU); length 0 moves the clock past [sms]
  * expiry, 0xFF runs ub_sms_resume, 0xFE gives the PIN to the pending
- * messages.  Options: bit 0 SMSC field in front; bits 1-2 the policy and
- * PIN (0: defaults, PIN 1234; 1: USERPIN and USERPINMAC allowed, a PIN the
- * input cannot know; 2: the same with PIN 1234); bit 3 tight bounds.
- * Oracles, after every record: the store's totals equal its rows and stay
- * within [sms]; a result's fields agree with its status; in modes 0 and 1
- * nothing is ever applied (no valid MAC can be made: the default policy's
- * SEC types need the card, which is absent, and the PIN is unknown). */
+ * messages (each chosen by its number).  Options: bit 0 SMSC field in front; bits 1-2 the policy
+ * and PIN (0: defaults, PIN 1234; 1: USERPIN and USERPINMAC allowed, a PIN the input cannot know;
+ * 2: the same with PIN 1234); bit 3 tight bounds. Oracles, after every record: the store's totals
+ * equal its rows (the parts kept beside others too) and stay within [sms], at most 3 parts beside
+ * one at a place, the replay memory's count equals its rows, the wrong PINs counted within [sms]
+ * user_pin_failures; a result's fields agree with its status; in modes 0 and 1 nothing is ever
+ * applied (no valid MAC can be made: the default policy's SEC types need the card, which is absent,
+ * and the PIN is unknown). */
 #include <openssl/rand.h>
 #include <sqlite3.h>
 #include <stddef.h>
@@ -116,19 +117,28 @@ static void check_store(struct ub_tree *t, const struct ub_policy *pol, bool not
 	if (sqlite3_prepare_v2(
 		    t->db,
 		    "SELECT (SELECT count(*) FROM sms_message), "
-		    "(SELECT ifnull(sum(length(tpdu)), 0) FROM sms_part), "
+		    "(SELECT ifnull(sum(length(tpdu)), 0) FROM sms_part) + "
+		    "(SELECT ifnull(sum(length(tpdu)), 0) FROM sms_alt), "
 		    "(SELECT ifnull(sum(held), 0) FROM sms_message) - "
 		    "(SELECT count(*) FROM sms_part), "
 		    "(SELECT count(*) FROM sms_message WHERE held > total OR total > ?1), "
-		    "(SELECT count(*) FROM node)",
+		    "(SELECT count(*) FROM node), "
+		    /* at most 3 parts kept beside the one held at a place */
+		    "(SELECT ifnull(max(c), 0) FROM (SELECT count(*) AS c FROM sms_alt GROUP BY "
+		    "message, seq)), "
+		    /* the replay memory's count is its rows; the budget within its bound */
+		    "(SELECT rows FROM push_state) - (SELECT count(*) FROM push_seen), "
+		    "(SELECT pin_failures FROM push_state) > ?2",
 		    -1, &st, NULL) != SQLITE_OK)
 		__builtin_trap();
 	sqlite3_bind_int(st, 1, (int)pol->sms.max_parts);
+	sqlite3_bind_int(st, 2, (int)pol->sms.user_pin_failures);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		__builtin_trap();
 	if ((unsigned long)sqlite3_column_int64(st, 0) != msgs ||
 	    (unsigned long)sqlite3_column_int64(st, 1) != bytes || sqlite3_column_int64(st, 2) ||
-	    sqlite3_column_int64(st, 3))
+	    sqlite3_column_int64(st, 3) || sqlite3_column_int64(st, 5) > 3 ||
+	    sqlite3_column_int64(st, 6) || sqlite3_column_int64(st, 7))
 		__builtin_trap();
 	if (nothing_applied && sqlite3_column_int64(st, 4) != 1) /* the root only */
 		__builtin_trap();
@@ -201,8 +211,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ub_sms_resume(rx, pin, now, &v, &n);
 			check_results(v, n, none);
 		} else if (len == 0xFE) {
-			ub_sms_pending_apply(rx, 0, pin, now, &v, &n);
-			check_results(v, n, none);
+			struct ub_sms_message *l;
+			size_t nl, k;
+
+			/* the PIN for each pending message, chosen by its number */
+			if (ub_sms_list(rx, true, now, &l, &nl))
+				__builtin_trap();
+			for (k = 0; k < nl; k++) {
+				ub_sms_pending_apply(rx, l[k].id, pin, now, &v, &n);
+				check_results(v, n, none);
+			}
+			free(l);
 		} else {
 			if (len > size - o)
 				len = size - o;

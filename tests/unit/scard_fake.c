@@ -14,7 +14,7 @@
 static const struct fake_step *script;
 static size_t nsteps, pos;
 static DWORD fake_proto;
-static int reconnects;
+static int reconnects, contexts;
 static const char *ms;
 static size_t ms_len;
 static unsigned card_mask, later;
@@ -82,11 +82,17 @@ LONG SCardReconnect(SCARDHANDLE h, DWORD share, DWORD pref, DWORD init, LPDWORD 
 	return SCARD_S_SUCCESS;
 }
 
+int fake_contexts(void)
+{
+	return contexts;
+}
+
 LONG SCardEstablishContext(DWORD scope, LPCVOID r1, LPCVOID r2, LPSCARDCONTEXT ctx)
 {
 	(void)scope;
 	(void)r1;
 	(void)r2;
+	contexts++;
 	*ctx = 1;
 	return SCARD_S_SUCCESS;
 }

@@ -16,6 +16,8 @@ struct fake_step {
 void fake_script(const struct fake_step *steps, size_t n, DWORD proto);
 size_t fake_pos(void);
 int fake_reconnects(void);
+/* SCardEstablishContext calls so far: PC/SC touched at all. */
+int fake_contexts(void);
 
 /* Readers for SCardListReaders/SCardGetStatusChange: a multi-string, and
  * which of them hold a card (bit i = reader i).  After `flip_after` blocking

@@ -149,6 +149,7 @@ static void cp_vectors(void **state)
 }
 
 #define MAC_HEX "1E693C3D758941815B50BD6EC0F053D47A29628C"
+#define MAC_LOWER "1e693c3d758941815b50bd6ec0f053d47a29628c"
 /* MAC_HEX as the hex of its ASCII digits, for the WSP forms */
 #define MAC_HEX_WSP \
 	"31453639334333443735383934313831354235304244364543304630353344343741323936323843"
@@ -309,6 +310,59 @@ static void content_type_wsp(void **state)
 	}
 }
 
+/* The replay memory's key: one push, one digest, however its
+ * Content-Type spells SEC and MAC; another body, SEC or MAC, another
+ * digest.  (On 2e3cd81 the memory hashed the Content-Type as sent.) */
+static void push_digest(void **state)
+{
+	static const char *const same[] = {
+		"application/vnd.syncml.dm+wbxml; SEC=USERPIN; MAC=" MAC_HEX,
+		"application/vnd.syncml.dm+wbxml;sec=userpin;mac=" MAC_LOWER,
+		"application/vnd.syncml.dm+wbxml; SEC=\"USERPIN\"; MAC=\"" MAC_LOWER "\"",
+		"Application/Vnd.SyncML.DM+WBXML ; charset=utf-8 ; MAC = " MAC_HEX " ; SEC = 1",
+	};
+	static const uint8_t b5[] = {0x02, 0xA4, 0x01, 0x6A, 0x00};
+	struct ub_ctype ct;
+	uint8_t d0[32], d[32], b[128];
+	size_t i;
+	int n;
+
+	(void)state;
+	assert_int_equal(ub_ctype_parse(same[0], &ct), 0);
+	assert_int_equal(ub_push_digest(&ct, b5, sizeof(b5), d0), 0);
+	for (i = 1; i < sizeof(same) / sizeof(same[0]); i++) {
+		assert_int_equal(ub_ctype_parse(same[i], &ct), 0);
+		assert_int_equal(ub_push_digest(&ct, b5, sizeof(b5), d), 0);
+		if (memcmp(d, d0, sizeof(d)))
+			fail_msg("%s: another digest", same[i]);
+	}
+	/* the WSP binary form: DM media, typed SEC 1 (USERPIN), MAC as text */
+	n = ub_unhex(b, sizeof(b),
+		     "1f2dc29181"
+		     "92" MAC_HEX_WSP "00");
+	assert_int_equal(ub_ctype_parse_wsp(b, (size_t)n, &ct), 0);
+	assert_int_equal(ub_push_digest(&ct, b5, sizeof(b5), d), 0);
+	assert_memory_equal(d, d0, sizeof(d));
+	/* and what differs: the b5, the SEC, the MAC */
+	assert_int_equal(ub_ctype_parse(same[0], &ct), 0);
+	assert_int_equal(ub_push_digest(&ct, b5, sizeof(b5) - 1, d), 0);
+	assert_memory_not_equal(d, d0, sizeof(d));
+	ct.sec = UB_SEC_USERPIN_NETWORKID;
+	assert_int_equal(ub_push_digest(&ct, b5, sizeof(b5), d), 0);
+	assert_memory_not_equal(d, d0, sizeof(d));
+	ct.sec = UB_SEC_USERPIN;
+	ct.mac[0] ^= 1;
+	assert_int_equal(ub_push_digest(&ct, b5, sizeof(b5), d), 0);
+	assert_memory_not_equal(d, d0, sizeof(d));
+	/* USERPINMAC: the MAC parameter is not what is verified, not counted */
+	ct.sec = UB_SEC_USERPINMAC;
+	assert_int_equal(ub_push_digest(&ct, b5, sizeof(b5), d0), 0);
+	ct.mac[5] ^= 1;
+	ct.has_mac = !ct.has_mac;
+	assert_int_equal(ub_push_digest(&ct, b5, sizeof(b5), d), 0);
+	assert_memory_equal(d, d0, sizeof(d));
+}
+
 static const char *write_conf(const char *text)
 {
 	static char path[] = "/tmp/ub-policy-XXXXXX";
@@ -411,6 +465,10 @@ static void policy_sms(void **state)
 		"pin_attempts = 11",
 		"max_parts = 1 2",
 		"max_part = 3",
+		"user_pin_failures = 0",
+		"user_pin_failures = 101",
+		"max_pending_per_sender = 0",
+		"max_pending_per_sender = x",
 	};
 	struct ub_policy p;
 	char err[300], text[100];
@@ -424,10 +482,32 @@ static void policy_sms(void **state)
 	assert_int_equal(p.sms.max_messages, 64);
 	assert_int_equal(p.sms.max_bytes, 262144);
 	assert_int_equal(p.sms.pin_attempts, 3);
+	assert_int_equal(p.sms.user_pin_failures, 3);
+	assert_int_equal(p.sms.max_pending_per_sender, 4);
+	assert_int_equal(p.push_memory, 4096);
+	assert_int_equal(p.naf_per_hour, 10);
 	f = write_conf("[sms]\nexpiry = 60\nmax_parts = 255\nmax_messages = 1000000\n"
-		       "max_bytes = 176\npin_attempts = 10\n");
+		       "max_bytes = 176\npin_attempts = 10\nuser_pin_failures = 100\n"
+		       "max_pending_per_sender = 1\n[push]\nreplay_memory = 64\n"
+		       "[gba]\npush_derivations_per_hour = 3600\n");
 	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), 0);
 	unlink(f);
+	assert_int_equal(p.sms.user_pin_failures, 100);
+	assert_int_equal(p.sms.max_pending_per_sender, 1);
+	assert_int_equal(p.push_memory, 64);
+	assert_int_equal(p.naf_per_hour, 3600);
+	for (i = 0; i < 4; i++) {
+		static const char *const other[] = {"[push]\nreplay_memory = 63\n",
+						    "[push]\nreplay_memory = 1000001\n",
+						    "[gba]\npush_derivations_per_hour = 0\n",
+						    "[gba]\npush_derivations_per_hour = 3601\n"};
+
+		struct ub_policy q;
+
+		f = write_conf(other[i]);
+		assert_int_equal(ub_policy_load(&q, f, true, err, sizeof(err)), UB_E_CONFIG);
+		unlink(f);
+	}
 	assert_int_equal(p.sms.expiry, 60);
 	assert_int_equal(p.sms.max_parts, 255);
 	assert_int_equal(p.sms.max_messages, 1000000);
@@ -595,6 +675,7 @@ int main(void)
 		cmocka_unit_test(content_type_wsp), cmocka_unit_test(policy),
 		cmocka_unit_test(policy_sms),	    cmocka_unit_test(policy_refused),
 		cmocka_unit_test(uri_host),	    cmocka_unit_test(user_pin_minimum),
+		cmocka_unit_test(push_digest),
 	};
 
 	return cmocka_run_group_tests_name("bootstrap security and policy", tests, setup, NULL);

@@ -5,6 +5,7 @@
  * pending USERPIN messages applied later.  Messages are built with the
  * sender (boot/sender.c) and wire/'s encoder; the store's totals are
  * checked against the rows themselves. */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,9 +18,11 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "scard_fake.h"
 #include "sms.h"
 #include "tmpdb.h"
 #include "store.h"
+#include "ub_intake.h"
 #include "tree_internal.h"
 #include "ub_error.h"
 #include "ub_policy.h"
@@ -95,28 +98,54 @@ static void split(struct msg *m, const char *orig, uint16_t ref, uint8_t ref_bit
 				 0);
 }
 
-/* A bootstrap from an XML file, SEC and PIN, as TPDUs. */
-static void make(struct msg *m, const char *file, enum ub_sec sec, const char *pin,
-		 const char *orig, uint16_t ref)
+/* The text of file, at most max - 1 octets, NUL-terminated: its length. */
+static size_t slurp(const char *file, char *buf, size_t max)
 {
-	static uint8_t doc[70000];
-	struct ub_send_opts o = {0};
-	struct ub_send_result r = {0};
-	char err[300];
 	FILE *fp = fopen(file, "rb");
 	size_t n;
 
 	assert_non_null(fp);
-	n = fread(doc, 1, sizeof(doc), fp);
+	n = fread(buf, 1, max - 1, fp);
 	fclose(fp);
+	buf[n] = '\0';
+	return n;
+}
+
+/* A bootstrap from an XML document, SEC and PIN, as a WSP push (its MAC
+ * in lower case when lower). */
+static void build(struct msg *m, const char *doc, size_t n, enum ub_sec sec, const char *pin,
+		  bool lower)
+{
+	struct ub_send_opts o = {0};
+	struct ub_send_result r = {0};
+	char err[300];
+	uint8_t *p;
+	size_t i, k;
+
 	o.sec = sec;
 	o.keys.pin = pin;
 	o.tid = 1;
-	assert_int_equal(ub_send_build(doc, n, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(ub_send_build((const uint8_t *)doc, n, &o, &r, err, sizeof(err)), 0);
 	assert_true(r.wsp_len <= sizeof(m->wsp));
 	memcpy(m->wsp, r.wsp, r.wsp_len);
 	m->wsp_len = r.wsp_len;
+	if (lower && (k = strlen(r.mac))) {
+		p = memmem(m->wsp, m->wsp_len, r.mac, k);
+		assert_non_null(p);
+		for (i = 0; i < k; i++)
+			p[i] = (uint8_t)tolower(p[i]);
+	}
 	ub_send_result_free(&r);
+}
+
+/* A bootstrap from an XML file, SEC and PIN, as TPDUs. */
+static void make(struct msg *m, const char *file, enum ub_sec sec, const char *pin,
+		 const char *orig, uint16_t ref)
+{
+	static char doc[70000];
+	size_t n = slurp(file, doc, sizeof(doc));
+
+	build(m, doc, n, sec, pin, false);
 	split(m, orig, ref, 8);
 }
 
@@ -167,7 +196,8 @@ static void totals_hold(void)
 	assert_int_equal(ub_store_sms_totals(t, &msgs, &bytes), 0);
 	assert_int_equal(sqlite3_prepare_v2(t->db,
 					    "SELECT (SELECT count(*) FROM sms_message), "
-					    "(SELECT ifnull(sum(length(tpdu)), 0) FROM sms_part), "
+					    "(SELECT ifnull(sum(length(tpdu)), 0) FROM sms_part) + "
+					    "(SELECT ifnull(sum(length(tpdu)), 0) FROM sms_alt), "
 					    "(SELECT ifnull(sum(held), 0) FROM sms_message) - "
 					    "(SELECT count(*) FROM sms_part)",
 					    -1, &st, NULL),
@@ -341,11 +371,16 @@ static void conflicting_part(void **state)
 	assert_memory_equal(evil.part[1].tpdu, m.part[1].tpdu, m.part[1].tpdu_len);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(rx_part(&m, i, "1234", T0), UB_SMS_STORED);
-	assert_int_equal(rx_part(&evil, 0, "1234", T0), UB_SMS_REJECTED);
-	assert_int_equal(res.why.err, UB_E_BAD_DATA);
+	/* kept beside the part held: either may be the sender's */
+	assert_int_equal(rx_part(&evil, 0, "1234", T0), UB_SMS_STORED);
+	assert_int_equal(res.why.err, 0);
 	assert_non_null(strstr(res.why.what, "other data"));
+	assert_int_equal(res.held, 3);
+	/* the same once more: a repeat */
+	assert_int_equal(rx_part(&evil, 0, "1234", T0), UB_SMS_IGNORED);
 	assert_int_equal(rx_part(&m, 3, "1234", T0), UB_SMS_STORED);
 	assert_int_equal(rx_part(&m, 4, "1234", T0), UB_SMS_APPLIED);
+	assert_int_equal(held_messages(), 0);
 	totals_hold();
 }
 
@@ -667,7 +702,17 @@ static void not_ours_and_refused(void **state)
 	assert_int_equal(res.status, UB_SMS_REJECTED);
 	assert_int_equal(res.why.err, UB_E_POLICY);
 	assert_int_equal(nodes(), 1);
-	assert_int_equal(held_messages(), 0);
+	/* kept, refused, until expiry: a spoofed first part may have made it so */
+	{
+		struct ub_sms_message *v;
+		size_t n;
+
+		assert_int_equal(ub_sms_list(rx, false, T0, &v, &n), 0);
+		assert_int_equal(n, 1);
+		assert_true(v[0].refused);
+		assert_false(v[0].pending);
+		free(v);
+	}
 	totals_hold();
 }
 
@@ -685,9 +730,10 @@ static void migrate_from_v4(void **state)
 	rx = NULL;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
-				      "DROP TABLE sms_part; DROP TABLE sms_message; DROP TABLE "
-				      "sms_totals; DROP TABLE sms_seen; INSERT INTO node(uri, "
-				      "parent, format) VALUES('./Old', '.', 'node'); "
+				      "DROP TABLE sms_alt; DROP TABLE sms_part; DROP TABLE "
+				      "sms_message; DROP TABLE sms_totals; DROP TABLE push_seen; "
+				      "DROP TABLE push_state; DROP TABLE naf_rate; INSERT INTO "
+				      "node(uri, parent, format) VALUES('./Old', '.', 'node'); "
 				      "PRAGMA user_version = 4;",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
@@ -704,7 +750,7 @@ static void migrate_from_v4(void **state)
 		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL),
 				 SQLITE_OK);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		assert_int_equal(sqlite3_column_int(st, 0), 6);
+		assert_int_equal(sqlite3_column_int(st, 0), 7);
 		sqlite3_finalize(st);
 	}
 	sqlite3_close(db);
@@ -745,6 +791,622 @@ static void single_part(void **state)
 	totals_hold();
 }
 
+/* --- freshness, the PIN budget, pending messages, conflicting parts --- */
+
+/* The value of the leaf at uri ("" when none), into out. */
+static const char *value_at(const char *uri, char *out, size_t max)
+{
+	struct ub_tree_node n;
+	struct ub_tree *t;
+
+	out[0] = '\0';
+	assert_int_equal(ub_tree_open(path, &t), 0);
+	if (!ub_tree_get(t, uri, &n)) {
+		snprintf(out, max, "%s", n.value ? n.value : "");
+		ub_tree_node_free(&n);
+	}
+	ub_tree_close(t);
+	return out;
+}
+
+/* dm12-plain.xml for account ./DMAcc/<acct> of ServerID server with
+ * AAuthSecret secret, into doc: its length. */
+static size_t doc_for(char *doc, size_t max, const char *acct, const char *server,
+		      const char *secret)
+{
+	static char in[8192];
+	char *p;
+	size_t n = slurp(DM12, in, sizeof(in)), k = 0;
+
+	(void)n;
+	for (p = in; *p && k + 64 < max;) {
+		if (!strncmp(p, "./DMAcc/ex/", 11)) {
+			k += (size_t)snprintf(doc + k, max - k, "./DMAcc/%s/", acct);
+			p += 11;
+		} else if (!strncmp(p, ">dm.example.com<", 16)) {
+			k += (size_t)snprintf(doc + k, max - k, ">%s<", server);
+			p += 16;
+		} else if (!strncmp(p, ">clipw<", 7)) {
+			k += (size_t)snprintf(doc + k, max - k, ">%s<", secret);
+			p += 7;
+		} else {
+			doc[k++] = *p++;
+		}
+	}
+	doc[k] = '\0';
+	return k;
+}
+
+/* Every part of m received (PIN pin, time t): the last status. */
+static enum ub_sms_status rx_all(const struct msg *m, const char *pin, long long t)
+{
+	int i;
+
+	for (i = 0; i < m->n; i++)
+		rx_part(m, i, pin, t);
+	return res.status;
+}
+
+#define SECRET "./DMAcc/ex/AppAuth/1/AAuthSecret"
+
+/* OLD, NEW, OLD': a captured push sent again with its MAC in lower case
+ * (or as it was, or after [sms] expiry) is refused as a rollback; the
+ * push in force sent again is a repeat.  Fails on 2e3cd81: the replay
+ * memory was keyed by the Content-Type as sent and forgot at expiry, and
+ * OLD' applied the old secret again. */
+static void rollback_lower_case_mac(void **state)
+{
+	static char doc[8192];
+	struct msg old, new, again;
+	char v[64];
+	size_t n;
+
+	(void)state;
+	n = doc_for(doc, sizeof(doc), "ex", "dm.example.com", "oldpw");
+	build(&old, doc, n, UB_SEC_USERPIN, "1234", false);
+	split(&old, "+4915112345678", 1, 16);
+	assert_int_equal(rx_all(&old, "1234", T0), UB_SMS_APPLIED);
+	assert_string_equal(value_at(SECRET, v, sizeof(v)), "oldpw");
+	n = doc_for(doc, sizeof(doc), "ex", "dm.example.com", "newpw");
+	build(&new, doc, n, UB_SEC_USERPIN, "1234", false);
+	split(&new, "+4915112345678", 2, 16);
+	assert_int_equal(rx_all(&new, "1234", T0 + 10), UB_SMS_APPLIED);
+	assert_string_equal(value_at(SECRET, v, sizeof(v)), "newpw");
+
+	/* OLD': the same push, its MAC in lower case, another reference */
+	n = doc_for(doc, sizeof(doc), "ex", "dm.example.com", "oldpw");
+	build(&again, doc, n, UB_SEC_USERPIN, "1234", true);
+	assert_memory_not_equal(again.wsp, old.wsp, old.wsp_len);
+	split(&again, "+4915112345678", 3, 16);
+	assert_int_equal(rx_all(&again, "1234", T0 + 20), UB_SMS_REJECTED);
+	assert_int_equal(res.why.err, UB_E_POLICY);
+	assert_non_null(strstr(res.why.what, "rollback"));
+	assert_string_equal(value_at(SECRET, v, sizeof(v)), "newpw");
+	/* OLD once more, long after [sms] expiry: still refused */
+	split(&old, "+4915199999999", 4, 16);
+	assert_int_equal(rx_all(&old, "1234", T0 + 10 * (long long)pol.sms.expiry),
+			 UB_SMS_REJECTED);
+	assert_non_null(strstr(res.why.what, "rollback"));
+	assert_string_equal(value_at(SECRET, v, sizeof(v)), "newpw");
+	/* NEW again, lower case: the push in force, a repeat */
+	build(&again, doc_for(doc, sizeof(doc), "ex", "dm.example.com", "newpw") ? doc : doc,
+	      strlen(doc), UB_SEC_USERPIN, "1234", true);
+	split(&again, "+4915112345678", 5, 16);
+	assert_int_equal(rx_all(&again, "1234", T0 + 30), UB_SMS_IGNORED);
+	assert_non_null(strstr(res.why.what, "in force"));
+	totals_hold();
+}
+
+/* The same through ub_boot_push, text and WSP Content-Types: push FILE
+ * and push --wsp keep the one replay memory.  Fails on 2e3cd81: they kept
+ * none, OLD applied again. */
+static void rollback_push_file_and_wsp(void **state)
+{
+	static char doc[8192];
+	struct ub_boot_result r;
+	struct ub_push_msg pm;
+	struct ub_send_result sr;
+	struct ub_send_opts o = {0};
+	uint8_t old_wbxml[4096], old_wsp[4096];
+	size_t old_len, old_wsp_len, n, i;
+	char ct[200], mac[64], err[300], v[64];
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	o.sec = UB_SEC_USERPIN;
+	o.keys.pin = "1234";
+	o.tid = 1;
+	n = doc_for(doc, sizeof(doc), "ex", "dm.example.com", "oldpw");
+	assert_int_equal(ub_send_build((uint8_t *)doc, n, &o, &sr, err, sizeof(err)), 0);
+	memcpy(old_wbxml, sr.wbxml, sr.wbxml_len);
+	old_len = sr.wbxml_len;
+	memcpy(old_wsp, sr.wsp, sr.wsp_len);
+	old_wsp_len = sr.wsp_len;
+	snprintf(mac, sizeof(mac), "%s", sr.mac);
+	ub_send_result_free(&sr);
+	/* OLD as push FILE, upper-case MAC */
+	memset(&pm, 0, sizeof(pm));
+	pm.body = old_wbxml;
+	pm.len = old_len;
+	pm.user_pin = "1234";
+	snprintf(ct, sizeof(ct), "application/vnd.syncml.dm+wbxml; SEC=USERPIN; MAC=%s", mac);
+	pm.content_type = ct;
+	assert_int_equal(ub_boot_push(&cfg, &pm, &r), 0);
+	assert_int_equal(r.outcome, UB_OUT_APPLIED);
+	/* the same again: a repeat, refused, nothing done */
+	assert_int_equal(ub_boot_push(&cfg, &pm, &r), UB_E_POLICY);
+	assert_non_null(strstr(r.status.what, "in force"));
+	/* NEW as push --wsp */
+	n = doc_for(doc, sizeof(doc), "ex", "dm.example.com", "newpw");
+	assert_int_equal(ub_send_build((uint8_t *)doc, n, &o, &sr, err, sizeof(err)), 0);
+	memset(&pm, 0, sizeof(pm));
+	pm.wsp_pdu = sr.wsp;
+	pm.wsp_pdu_len = sr.wsp_len;
+	pm.user_pin = "1234";
+	assert_int_equal(ub_boot_push(&cfg, &pm, &r), 0);
+	assert_int_equal(r.outcome, UB_OUT_APPLIED);
+	ub_send_result_free(&sr);
+	assert_string_equal(value_at(SECRET, v, sizeof(v)), "newpw");
+	/* OLD': push FILE, MAC in lower case, quoted, another spelling of SEC */
+	for (i = 0; mac[i]; i++)
+		mac[i] = (char)tolower((unsigned char)mac[i]);
+	snprintf(ct, sizeof(ct), "application/vnd.syncml.dm+wbxml;sec=\"USERPIN\" ; mac=\"%s\"",
+		 mac);
+	memset(&pm, 0, sizeof(pm));
+	pm.body = old_wbxml;
+	pm.len = old_len;
+	pm.user_pin = "1234";
+	pm.content_type = ct;
+	assert_int_equal(ub_boot_push(&cfg, &pm, &r), UB_E_POLICY);
+	assert_int_equal(r.outcome, UB_OUT_REJECTED);
+	assert_non_null(strstr(r.status.what, "rollback"));
+	/* OLD as push --wsp */
+	memset(&pm, 0, sizeof(pm));
+	pm.wsp_pdu = old_wsp;
+	pm.wsp_pdu_len = old_wsp_len;
+	pm.user_pin = "1234";
+	assert_int_equal(ub_boot_push(&cfg, &pm, &r), UB_E_POLICY);
+	assert_non_null(strstr(r.status.what, "rollback"));
+	assert_string_equal(value_at(SECRET, v, sizeof(v)), "newpw");
+	/* and a dry run says so too, writing nothing */
+	cfg.dry_run = true;
+	assert_int_equal(ub_boot_push(&cfg, &pm, &r), UB_E_POLICY);
+	cfg.dry_run = false;
+	ub_boot_result_free(&r);
+}
+
+/* 61 pushes keyed with the PINs 1000..1060, each checked with the user's
+ * stored PIN 1042: after [sms] user_pin_failures wrong ones the stored PIN
+ * is used no more, the rest wait for the user, the one keyed with 1042
+ * too; nothing of theirs applied.  The count survives a restart and goes
+ * back to 0 only by the user's act.  Fails on 2e3cd81: the count was per
+ * message, and the 43rd push applied ./DMAcc/e. */
+static void pin_guessing_across_messages(void **state)
+{
+	static char doc[8192];
+	struct ub_sms_result *v;
+	unsigned failures, max, applied = 0, rejected = 0, pending = 0;
+	long long last;
+	struct msg m;
+	char pin[8];
+	size_t n;
+	int i;
+
+	(void)state;
+	n = doc_for(doc, sizeof(doc), "e", "e", "evilpw");
+	for (i = 0; i <= 60; i++) {
+		snprintf(pin, sizeof(pin), "%d", 1000 + i);
+		build(&m, doc, n, UB_SEC_USERPIN, pin, false);
+		split(&m, "+4915100000666", (uint16_t)(100 + i), 16);
+		switch (rx_all(&m, "1042", T0 + i)) {
+		case UB_SMS_APPLIED:
+			applied++;
+			break;
+		case UB_SMS_REJECTED:
+			rejected++;
+			assert_int_equal(res.why.err, UB_E_MAC);
+			break;
+		case UB_SMS_PENDING:
+			pending++;
+			assert_non_null(strstr(res.why.what, "user_pin_failures"));
+			break;
+		default:
+			fail();
+		}
+		if (i == 3)
+			reopen(); /* the count is the tree's */
+	}
+	assert_int_equal(applied, 0);
+	assert_int_equal(rejected, 3);
+	assert_int_equal(pending, 58);
+	assert_false(has_node("./DMAcc/e"));
+	assert_int_equal(ub_sms_pin_budget(rx, &failures, &max, &last), 0);
+	assert_int_equal(failures, 3);
+	assert_int_equal(max, 3);
+	/* the PIN typed once for "the" pending message: several wait */
+	assert_int_equal(ub_sms_pending_apply(rx, 0, "1042", T0 + 100, &v, &n), UB_E_USAGE);
+	assert_int_equal(n, 0);
+	ub_sms_results_free(v, n);
+	assert_false(has_node("./DMAcc/e"));
+	/* the operator's push meanwhile: it waits too */
+	make(&m, DM12, UB_SEC_USERPIN, "1042", "+4915112345678", 7);
+	assert_int_equal(rx_all(&m, "1042", T0 + 200), UB_SMS_PENDING);
+	/* the user resets the count: the stored PIN is used again */
+	assert_int_equal(ub_sms_pin_budget_reset(rx), 0);
+	assert_int_equal(ub_sms_pin_budget(rx, &failures, &max, &last), 0);
+	assert_int_equal(failures, 0);
+	n = doc_for(doc, sizeof(doc), "ex", "dm.example.com", "pw2");
+	build(&m, doc, n, UB_SEC_USERPIN, "1042", false);
+	split(&m, "+4915112345678", 8, 16);
+	assert_int_equal(rx_all(&m, "1042", T0 + 300), UB_SMS_APPLIED);
+	assert_false(has_node("./DMAcc/e"));
+	totals_hold();
+}
+
+/* sms pending --apply without choosing: with the user's PIN, typed for
+ * the operator's message, the attacker's (keyed with a guessed PIN that
+ * happens to be right) must not apply.  Fails on 2e3cd81: id 0 tried the
+ * PIN on every pending message and applied both. */
+static void pending_apply_takes_the_chosen_one(void **state)
+{
+	static char doc[8192];
+	struct ub_sms_result *v;
+	struct ub_status st = {0};
+	struct ub_plan plan;
+	struct msg op, evil;
+	long long op_id, evil_id, which;
+	size_t n;
+
+	(void)state;
+	make(&op, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 1);
+	assert_int_equal(rx_all(&op, NULL, T0), UB_SMS_PENDING);
+	op_id = res.message;
+	n = doc_for(doc, sizeof(doc), "e", "e", "evilpw");
+	build(&evil, doc, n, UB_SEC_USERPIN, "1234", false);
+	split(&evil, "+4915100000666", 2, 16);
+	assert_int_equal(rx_all(&evil, NULL, T0 + 1), UB_SMS_PENDING);
+	evil_id = res.message;
+	/* what each would configure, unverified */
+	assert_int_equal(ub_sms_pending_plan(rx, 0, T0 + 2, &plan, &which, &st), UB_E_USAGE);
+	assert_int_equal(ub_sms_pending_plan(rx, evil_id, T0 + 2, &plan, &which, &st), 0);
+	assert_int_equal(which, evil_id);
+	assert_string_equal(ub_plan_server(&plan, 0), "e");
+	ub_plan_free(&plan);
+	/* no choice: nothing applied */
+	assert_int_equal(ub_sms_pending_apply(rx, 0, "1234", T0 + 3, &v, &n), UB_E_USAGE);
+	ub_sms_results_free(v, n);
+	assert_false(has_node("./DMAcc/e"));
+	assert_false(has_node("./DMAcc/ex"));
+	/* the chosen one only */
+	assert_int_equal(ub_sms_pending_apply(rx, op_id, "1234", T0 + 3, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].status, UB_SMS_APPLIED);
+	ub_sms_results_free(v, n);
+	assert_true(has_node("./DMAcc/ex"));
+	assert_false(has_node("./DMAcc/e"));
+	/* now only one waits: id 0 names it */
+	assert_int_equal(ub_sms_pending_plan(rx, 0, T0 + 4, &plan, &which, &st), 0);
+	assert_int_equal(which, evil_id);
+	ub_plan_free(&plan);
+	totals_hold();
+}
+
+/* The user's pending bootstrap and 64 one-SMS pushes with any MAC, from
+ * one sender and from 64: it stays; the flood is bounded per sender or
+ * refused.  A push that fails the checks that need no key is never kept.
+ * Fails on 2e3cd81: pending messages were kept before any check and the
+ * oldest of anyone's went at [sms] max_messages. */
+static void pending_not_evicted_by_others(void **state)
+{
+	/* an OMA CP account small enough for one SMS with SEC and MAC */
+	static const char doc[] =
+		"<?xml version=\"1.0\"?><!DOCTYPE wap-provisioningdoc PUBLIC \"-//WAPFORUM//DTD "
+		"PROV 1.0//EN\" \"http://www.wapforum.org/DTD/prov.dtd\"><wap-provisioningdoc "
+		"version=\"1.0\"><characteristic type=\"APPLICATION\"><parm name=\"APPID\" "
+		"value=\"w7\"/><parm name=\"PROVIDER-ID\" value=\"x\"/><characteristic "
+		"type=\"APPADDR\"><parm name=\"ADDR\" value=\"https://x/\"/></characteristic>"
+		"</characteristic></wap-provisioningdoc>";
+	struct ub_sms_message *v;
+	struct msg op, one;
+	char orig[20];
+	size_t n = sizeof(doc) - 1, i, held;
+	long long op_id;
+	uint8_t *p;
+
+	(void)state;
+	make(&op, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 1);
+	assert_int_equal(rx_all(&op, NULL, T0), UB_SMS_PENDING);
+	op_id = res.message;
+	build(&one, doc, n, UB_SEC_USERPIN, "0000", false);
+	split(&one, "+4915100000666", 0, 16);
+	assert_int_equal(one.n, 1);
+	for (i = 0; i < 64; i++) {
+		/* any MAC: a byte of it changed each time */
+		p = memmem(one.wsp, one.wsp_len, "\x92", 1);
+		assert_non_null(p);
+		p[1 + (i % 40)] = (uint8_t)("0123456789ABCDEF"[i % 16]);
+		p[1 + ((i + 7) % 40)] = (uint8_t)("0123456789ABCDEF"[(i / 16) % 16]);
+		split(&one, "+4915100000666", 0, 16);
+		rx_part(&one, 0, NULL, T0 + 1 + (long long)i);
+		assert_true(res.status == UB_SMS_PENDING || res.status == UB_SMS_IGNORED);
+	}
+	/* from 64 senders */
+	for (i = 0; i < 64; i++) {
+		p = memmem(one.wsp, one.wsp_len, "\x92", 1);
+		p[1 + (i % 40)] = (uint8_t)("FEDCBA9876543210"[i % 16]);
+		snprintf(orig, sizeof(orig), "+49151%08zu", i);
+		split(&one, orig, 0, 16);
+		rx_part(&one, 0, NULL, T0 + 100 + (long long)i);
+		assert_true(res.status == UB_SMS_PENDING || res.status == UB_SMS_REJECTED ||
+			    res.status == UB_SMS_IGNORED);
+	}
+	assert_int_equal(ub_sms_list(rx, true, T0 + 200, &v, &n), 0);
+	for (i = 0, held = 0; i < n; i++)
+		held += v[i].id == op_id;
+	assert_true(n <= pol.sms.max_messages);
+	free(v);
+	assert_int_equal(held, 1);
+	/* a push that would configure what the policy refuses is never kept */
+	pol.nservers = 1;
+	snprintf(pol.servers[0], sizeof(pol.servers[0]), "dm.example.com");
+	build(&one, doc, sizeof(doc) - 1, UB_SEC_USERPIN, "0000", false);
+	split(&one, "+4915100000777", 0, 16);
+	assert_int_equal(rx_part(&one, 0, NULL, T0 + 300), UB_SMS_REJECTED);
+	assert_int_equal(res.why.err, UB_E_POLICY);
+	pol.nservers = 0;
+	/* and the user's is there to apply */
+	{
+		struct ub_sms_result *r;
+
+		assert_int_equal(ub_sms_pending_apply(rx, op_id, "1234", T0 + 400, &r, &n), 0);
+		assert_int_equal(r[0].status, UB_SMS_APPLIED);
+		ub_sms_results_free(r, n);
+	}
+	totals_hold();
+}
+
+/* push --wsp is a push agent's path: the PIN given with it is one kept
+ * for what arrives, and meets at most [sms] user_pin_failures wrong MACs,
+ * in the same count as sms receive's.  Fails on 2e3cd81: every PDU was
+ * checked with the PIN. */
+static void push_wsp_pin_budget(void **state)
+{
+	static char doc[8192];
+	struct ub_boot_result r;
+	struct ub_push_msg pm;
+	struct msg m;
+	char pin[8];
+	int i;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	doc_for(doc, sizeof(doc), "e", "e", "evilpw");
+	for (i = 0; i < 5; i++) {
+		/* 1040, 1041, 1043: wrong; then 1042 and 1044 */
+		snprintf(pin, sizeof(pin), "%d", i == 2 ? 1043 : i == 3 ? 1042 : 1040 + i);
+		build(&m, doc, strlen(doc), UB_SEC_USERPIN, pin, false);
+		memset(&pm, 0, sizeof(pm));
+		pm.wsp_pdu = m.wsp;
+		pm.wsp_pdu_len = m.wsp_len;
+		pm.user_pin = "1042";
+		if (i < 3) {
+			assert_int_equal(ub_boot_push(&cfg, &pm, &r), UB_E_MAC);
+		} else {
+			/* the fourth (1042, the user's) and fifth: not tried */
+			assert_int_equal(ub_boot_push(&cfg, &pm, &r), UB_E_POLICY);
+			assert_string_equal(r.status.where, "[sms] user_pin_failures");
+		}
+	}
+	assert_false(has_node("./DMAcc/e"));
+	/* the user resets the count */
+	assert_int_equal(ub_sms_pin_budget_reset(rx), 0);
+	build(&m, doc, strlen(doc), UB_SEC_USERPIN, "1042", false);
+	memset(&pm, 0, sizeof(pm));
+	pm.wsp_pdu = m.wsp;
+	pm.wsp_pdu_len = m.wsp_len;
+	pm.user_pin = "1042";
+	assert_int_equal(ub_boot_push(&cfg, &pm, &r), 0);
+	assert_true(has_node("./DMAcc/e"));
+	ub_boot_result_free(&r);
+}
+
+/* A spoofed part 5/5 with the reference of the operator's coming push,
+ * first: the message completes with it and fails, is kept, and the real
+ * part 5 (kept beside the spoofed one) completes it.  Fails on 2e3cd81:
+ * the first part held won, the message was forgotten, the push lost. */
+static void spoofed_part_first(void **state)
+{
+	struct ub_sms_part fake;
+	unsigned failures, max;
+	long long last;
+	struct msg m;
+	int i;
+
+	(void)state;
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 0x42);
+	assert_int_equal(m.n, 5);
+	fake = m.part[4];
+	fake.tpdu[fake.tpdu_len - 1] ^= 0x55;
+	ub_sms_result_free(&res);
+	ub_sms_receive(rx, fake.tpdu, fake.tpdu_len, true, "1234", T0, &res);
+	assert_int_equal(res.status, UB_SMS_STORED);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(rx_part(&m, i, "1234", T0 + 1), UB_SMS_STORED);
+	assert_int_equal(rx_part(&m, 3, "1234", T0 + 2), UB_SMS_REJECTED);
+	assert_true(res.kept);
+	assert_false(has_node("./DMAcc/ex"));
+	assert_int_equal(rx_part(&m, 4, "1234", T0 + 3), UB_SMS_APPLIED);
+	assert_true(has_node("./DMAcc/ex"));
+	assert_int_equal(held_messages(), 0);
+	/* the wrong PIN the spoofed part cost is given back */
+	assert_int_equal(ub_sms_pin_budget(rx, &failures, &max, &last), 0);
+	assert_int_equal(failures, 0);
+	totals_hold();
+}
+
+/* Part i of m with its last octet changed by x, received: the status. */
+static enum ub_sms_status rx_changed(const struct msg *m, int i, uint8_t x)
+{
+	struct ub_sms_part p = m->part[i];
+
+	p.tpdu[p.tpdu_len - 1] ^= x;
+	ub_sms_result_free(&res);
+	ub_sms_receive(rx, p.tpdu, p.tpdu_len, true, NULL, T0, &res);
+	return res.status;
+}
+
+/* Conflicting parts are bounded: at most 4 at a place, 16 combinations. */
+static void conflicting_parts_bounded(void **state)
+{
+	struct msg m;
+	int i;
+
+	(void)state;
+	make(&m, DM12, UB_SEC_USERPIN, "1234", "+4915112345678", 9);
+	/* place 2: the first held, three beside it, a fifth refused */
+	for (i = 0; i < 5; i++)
+		assert_int_equal(rx_changed(&m, 1, (uint8_t)(i + 1)),
+				 i < 4 ? UB_SMS_STORED : UB_SMS_REJECTED);
+	assert_non_null(strstr(res.why.what, "other data 4 times"));
+	/* place 3: three parts, 4 x 3 = 12 combinations */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(rx_changed(&m, 2, (uint8_t)(i + 1)), UB_SMS_STORED);
+	/* place 4: one part; a second would make 4 x 3 x 2 = 24 */
+	assert_int_equal(rx_changed(&m, 3, 1), UB_SMS_STORED);
+	assert_int_equal(rx_changed(&m, 3, 2), UB_SMS_REJECTED);
+	assert_non_null(strstr(res.why.what, "combinations"));
+	totals_hold();
+}
+
+/* The policy is checked before any card is touched: push disabled, a SEC
+ * type not allowed (both keyed with the card's IMSI) give UB_E_POLICY and
+ * no PC/SC context.  Fails on 2e3cd81: the card session was opened first
+ * (UB_E_NO_READER without a reader, 69 instead of 77). */
+static void push_policy_before_card(void **state)
+{
+	static const uint8_t body[] = {0x02, 0xA4, 0x01, 0x6A, 0x00};
+	struct ub_boot_result r;
+	struct ub_push_msg pm;
+	int before = fake_contexts();
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(&pm, 0, sizeof(pm));
+	fake_readers("\0", 1, 0, -1, 0);
+	pm.body = body;
+	pm.len = sizeof(body);
+	pm.user_pin = "1234";
+	/* NETWORKID: not allowed by the default policy */
+	ub_policy_defaults(&pol);
+	pm.content_type = "application/vnd.syncml.dm+wbxml; SEC=NETWORKID; MAC="
+			  "0000000000000000000000000000000000000000";
+	assert_int_equal(ub_boot_push(&cfg, &pm, &r), UB_E_POLICY);
+	assert_string_equal(r.status.where, "[push] allowed_sec");
+	/* USERPIN_NETWORKID (allowed) with push disabled */
+	pol.push_enabled = false;
+	pm.content_type = "application/vnd.syncml.dm+wbxml; SEC=USERPIN_NETWORKID; MAC="
+			  "0000000000000000000000000000000000000000";
+	assert_int_equal(ub_boot_push(&cfg, &pm, &r), UB_E_POLICY);
+	assert_string_equal(r.status.where, "[push] enabled");
+	pol.push_enabled = true;
+	/* a PIN shorter than the minimum */
+	pm.user_pin = "12";
+	assert_int_equal(ub_boot_push(&cfg, &pm, &r), UB_E_POLICY);
+	assert_string_equal(r.status.where, "[push] user_pin_min");
+	assert_int_equal(fake_contexts(), before);
+	ub_boot_result_free(&r);
+}
+
+/* The replay memory stays within [push] replay_memory: at the bound the
+ * oldest of the ServerID holding the most goes, never another server's
+ * push in force, so a flood of one server's pushes cannot make the device
+ * forget another's. */
+static void replay_memory_bound(void **state)
+{
+	struct ub_plan a, b;
+	struct ub_tree *t;
+	uint8_t d[32], first_b[32];
+	long long rows;
+	bool again;
+	char why[300];
+	int i;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	/* plans with one account each: the server is all intake looks at */
+	a.nmos = b.nmos = 1;
+	a.mos = calloc(1, sizeof(*a.mos));
+	b.mos = calloc(1, sizeof(*b.mos));
+	a.mos[0].kind = b.mos[0].kind = UB_MO_ACCOUNT;
+	a.mos[0].server_id = "A";
+	b.mos[0].server_id = "B";
+	assert_int_equal(ub_tree_open(path, &t), 0);
+	memset(d, 0, sizeof(d));
+	/* B: two pushes; the first is older than the one in force */
+	d[0] = 0xB0;
+	memcpy(first_b, d, sizeof(d));
+	assert_int_equal(ub_intake_remember(t, d, &b, T0, 64), 0);
+	d[0] = 0xB1;
+	assert_int_equal(ub_intake_remember(t, d, &b, T0 + 1, 64), 0);
+	/* A floods */
+	d[0] = 0xA0;
+	for (i = 0; i < 200; i++) {
+		d[1] = (uint8_t)i;
+		assert_int_equal(ub_intake_remember(t, d, &a, T0 + 2 + i, 64), 0);
+	}
+	assert_int_equal(ub_store_push_rows(t, &rows), 0);
+	assert_int_equal(rows, 64);
+	assert_int_equal(ub_intake_fresh(t, first_b, &again, why, sizeof(why)), UB_E_POLICY);
+	assert_false(again);
+	assert_non_null(strstr(why, "rollback"));
+	/* A's oldest are forgotten, its newest kept */
+	d[1] = 0;
+	assert_int_equal(ub_intake_fresh(t, d, &again, why, sizeof(why)), 0);
+	d[1] = 199;
+	assert_int_equal(ub_intake_fresh(t, d, &again, why, sizeof(why)), UB_E_POLICY);
+	assert_true(again);
+	ub_tree_close(t);
+	free(a.mos);
+	free(b.mos);
+}
+
+/* GBA key derivations for pushes are counted per NAF in the tree: a
+ * bound an hour, and a bound on the NAFs counted at once. */
+static void naf_rate(void **state)
+{
+	struct ub_tree *t;
+	char why[300], naf[64];
+	int i;
+
+	(void)state;
+	assert_int_equal(ub_tree_open(path, &t), 0);
+	assert_int_equal(ub_intake_naf_take(t, "dm.example.com", 2, T0, why, sizeof(why)), 0);
+	assert_int_equal(ub_intake_naf_take(t, "dm.example.com", 2, T0 + 1, why, sizeof(why)), 0);
+	assert_int_equal(ub_intake_naf_take(t, "dm.example.com", 2, T0 + 2, why, sizeof(why)),
+			 UB_E_POLICY);
+	assert_non_null(strstr(why, "push_derivations_per_hour"));
+	ub_tree_close(t);
+	assert_int_equal(ub_tree_open(path, &t), 0); /* the count is the tree's */
+	assert_int_equal(ub_intake_naf_take(t, "dm.example.com", 2, T0 + 3, why, sizeof(why)),
+			 UB_E_POLICY);
+	assert_int_equal(ub_intake_naf_take(t, "other.example.com", 2, T0 + 3, why, sizeof(why)),
+			 0);
+	/* an hour later */
+	assert_int_equal(ub_intake_naf_take(t, "dm.example.com", 2, T0 + UB_INTAKE_NAF_WINDOW + 1,
+					    why, sizeof(why)),
+			 0);
+	for (i = 0; i < UB_INTAKE_NAFS_MAX + 5; i++) {
+		snprintf(naf, sizeof(naf), "n%d.example.com", i);
+		if (ub_intake_naf_take(t, naf, 2, T0 + 4000, why, sizeof(why)))
+			break;
+	}
+	/* dm.example.com's new window is counted; other.example.com's is over */
+	assert_int_equal(i, UB_INTAKE_NAFS_MAX - 1);
+	assert_non_null(strstr(why, "NAFs"));
+	ub_tree_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -760,6 +1422,18 @@ int main(void)
 		cmocka_unit_test_setup_teardown(not_ours_and_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrate_from_v4, setup, teardown),
 		cmocka_unit_test_setup_teardown(single_part, setup, teardown),
+		cmocka_unit_test_setup_teardown(rollback_lower_case_mac, setup, teardown),
+		cmocka_unit_test_setup_teardown(rollback_push_file_and_wsp, setup, teardown),
+		cmocka_unit_test_setup_teardown(pin_guessing_across_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(pending_apply_takes_the_chosen_one, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(pending_not_evicted_by_others, setup, teardown),
+		cmocka_unit_test_setup_teardown(push_wsp_pin_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(spoofed_part_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(conflicting_parts_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(push_policy_before_card, setup, teardown),
+		cmocka_unit_test_setup_teardown(replay_memory_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(naf_rate, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
