@@ -1239,6 +1239,27 @@ static void stream_error(struct ub_cli *cli, int err, const char *fmt, ...)
 	stream_out(cli, o, "error");
 }
 
+/* The last object of the stream: how many lines were read and, when the
+ * exit code is not 0, why, as every command's failure says it (error,
+ * message, where: the first line that was rejected or failed). */
+static void end_out(struct ub_cli *cli, long lines, long first_bad, int err)
+{
+	json_object *o = json_object_new_object();
+	char where[32];
+
+	json_object_object_add(o, "lines", json_object_new_int64(lines));
+	if (err) {
+		snprintf(where, sizeof(where), first_bad ? "line %ld" : "sms receive", first_bad);
+		json_object_object_add(o, "error", json_object_new_string(ub_errname(err)));
+		json_object_object_add(o, "message",
+				       json_object_new_string(first_bad ? "a message was rejected "
+									  "or failed: see its line"
+									: ub_strerror(err)));
+		json_object_object_add(o, "where", json_object_new_string(where));
+	}
+	stream_out(cli, o, "end");
+}
+
 /* A line of input is at most this long (a TPDU of 176 octets in hex with
  * a space between octets, and room to spare). */
 #define LINE_CHARS 1024
@@ -1275,7 +1296,7 @@ static int sms_receive(struct ub_cli *cli, int argc, char **argv)
 	size_t n = 0, i;
 	bool smsc = true, too_long;
 	int c, err = 0;
-	long lineno = 0;
+	long lineno = 0, first_bad = 0;
 	FILE *fp = NULL;
 
 	while ((c = cli_getopt(cli, argc, argv)) != -1) {
@@ -1348,6 +1369,8 @@ static int sms_receive(struct ub_cli *cli, int argc, char **argv)
 		}
 		stream_out(cli, result_json(cli, label, (int)lineno, &r), "tpdu");
 		note(&oc, &r);
+		if (!first_bad && (r.status == UB_SMS_FAILED || r.status == UB_SMS_REJECTED))
+			first_bad = lineno;
 		ub_sms_result_free(&r);
 		OPENSSL_cleanse(line, sizeof(line));
 	}
@@ -1356,6 +1379,7 @@ static int sms_receive(struct ub_cli *cli, int argc, char **argv)
 		oc.failed = oc.failed ? oc.failed : UB_E_IO;
 	}
 	err = outcome_err(&oc);
+	end_out(cli, lineno, first_bad, err);
 end:
 	ub_sms_close(rx);
 	OPENSSL_cleanse(line, sizeof(line));

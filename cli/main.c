@@ -837,9 +837,8 @@ int main(int argc, char **argv)
 		 * even when the parse stopped before --json */
 		if (err == UB_E_USAGE && json_asked)
 			cli.json = true;
-		/* a stream printed its objects as it went; a failure still
-		 * ends it with one */
-		if (cli.json && (!cli.streamed || err))
+		/* a stream printed its objects, failures too, as it went */
+		if (cli.json && !cli.streamed)
 			json_out(&cli, err);
 	}
 	json_object_put(cli.out);

@@ -330,7 +330,7 @@ parts = [json.loads(l) for l in open(sys.argv[1])]
 assert [p["part"] for p in parts] == list(range(1, len(parts) + 1)) and all(p["parts"] == len(parts) for p in parts)
 for p in parts:
     udh = bytes.fromhex(p["udh"])
-    assert udh[0] == len(udh) - 1 and udh[1:7] == bytes.fromhex("05040b8423f0") and udh[7:10] == bytes.fromhex("000309")
+    assert udh[0] == len(udh) - 1 and udh[1:7] == bytes.fromhex("05040b8423f0") and udh[7:11] == bytes.fromhex("08040009")
     assert p["to"] == "+4915112345678" and p["dcs"] == 4 and len(udh) + len(p["ud"]) // 2 <= 140
 assert "".join(p["ud"] for p in parts) == sys.argv[2]
 PY

@@ -34,7 +34,7 @@ recv() {
 	rc=$?
 	python3 -c "
 import json, sys
-d = {'tpdus': [], 'resumed': [], 'expired': [], 'error': []}
+d = {'tpdus': [], 'resumed': [], 'expired': [], 'error': [], 'end': []}
 for l in sys.stdin:
     o = json.loads(l)
     d[{'tpdu': 'tpdus'}.get(o['type'], o['type'])].append(o)
