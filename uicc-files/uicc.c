@@ -74,12 +74,23 @@ static int sw_fail(struct ub_status *st, uint16_t sw, const char *where)
 		   : 0;
 }
 
+/* A transport failure, saying where it happened; a card that never ends
+ * its GET RESPONSE rounds (61xx forever) says so with the SW. */
+static int xmit_fail(struct ub_status *st, int err, const struct ub_apdu *a, const char *where)
+{
+	if (err == UB_E_PROTO && a->sw)
+		return ub_fail(st, err, a->sw, where,
+			       "%s: the card keeps answering %04X to GET RESPONSE: given up", where,
+			       a->sw);
+	return ub_fail(st, err, 0, where, "%s: %s", where, ub_strerror(err));
+}
+
 /* One exchange; a transport failure says where it happened. */
 static int xmit(struct ub_uicc *u, struct ub_apdu *a, struct ub_status *st, const char *where)
 {
 	int err = ub_transmit(u->card, a);
 
-	return err ? ub_fail(st, err, 0, where, "%s: %s", where, ub_strerror(err)) : 0;
+	return err ? xmit_fail(st, err, a, where) : 0;
 }
 
 int ub_uicc_verify_pin(struct ub_uicc *u, struct ub_status *st)
@@ -209,7 +220,7 @@ static int transmit(struct ub_uicc *u, struct ub_apdu *a, struct ub_status *st, 
 			continue;
 		}
 		if (err)
-			return ub_fail(st, err, 0, where, "%s: %s", where, ub_strerror(err));
+			return xmit_fail(st, err, a, where);
 		if ((a->sw == 0x6982 || (u->legacy && a->sw == 0x9804)) && !pin_tried) {
 			pin_tried = true;
 			if ((err = ub_uicc_verify_pin(u, st)))
