@@ -351,10 +351,12 @@ static int boot_session(const struct ub_boot_config *cfg, const struct ub_policy
 	r->channel_refused = s->uicc.channel_refused;
 	r->channel_sw = s->uicc.channel_sw;
 	if (err) {
+		/* the card could not be read: nothing it holds is applied, and
+		 * nothing it wrote is taken for gone */
 		ub_plan_free(&r->plan);
 		ub_plan_free(&lw->plan);
 		ub_status_at(&r->status, "reader \"%s\"", s->card.reader);
-		r->outcome = not_done(err);
+		r->outcome = UB_OUT_FAILED;
 		r->nobjects = 0;
 		return err;
 	}

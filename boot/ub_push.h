@@ -87,9 +87,18 @@ struct ub_boot_result;
 int ub_push_run(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 		struct ub_push_req *req, struct ub_boot_result *r);
 
-/* The card's own DM or CP bootstrap object (a secure transport: no MAC),
- * from the PKCS#15 directory d, and the SHA-256 of its bytes.
- * UB_E_NOT_FOUND: the card holds none. */
+/* The card's own DM and CP bootstrap objects (a secure transport: no
+ * MAC), from the PKCS#15 directory d: every one the DODF lists is read
+ * whole (a file of FF holds none) and decoded, and they become one plan,
+ * applied together.  Objects that disagree (two accounts for one
+ * ServerID, one MO in two of them) are refused together, naming both
+ * files; any one that cannot be read or decoded refuses them all.
+ * *which: the kinds read ("DM Bootstrap + CP Bootstrap"); digest: the
+ * SHA-256 of the object's bytes when there is one, else of the objects'
+ * digests in order, so that every object counts in "unchanged".
+ * Returns 0, UB_E_NOT_FOUND (the card holds none: no PKCS#15
+ * application, no entry, or only erased files), or the error of the
+ * failure or refusal (st says which file and what). */
 int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, const struct ub_cardboot *d,
 		     struct ub_plan *plan, const char **which, uint8_t digest[32],
 		     struct ub_status *st);

@@ -323,41 +323,109 @@ int ub_push_verify(const struct ub_policy *pol, struct ub_uicc *u, struct ub_pus
 	return err;
 }
 
+/* The card's objects applied together: the digest of each, then of them
+ * all.  One object's digest is the SHA-256 of its bytes, as it always
+ * was, so that a card that holds one is "unchanged" across versions. */
+struct card_objects {
+	uint8_t digest[UB_CARDBOOT_ENTRIES][32];
+	char name[UB_CARDBOOT_ENTRIES][64];
+	size_t mo_end[UB_CARDBOOT_ENTRIES]; /* the merged plan's MOs up to here are its */
+	unsigned kinds;			    /* bit i: ub_boot_oids[i] */
+	int n;
+};
+
+static int objects_digest(const struct card_objects *c, uint8_t digest[32])
+{
+	static const char tag[] = "uiccboot card bootstrap objects";
+	EVP_MD_CTX *md;
+	int i, ok;
+
+	if (c->n == 1) {
+		memcpy(digest, c->digest[0], 32);
+		return 0;
+	}
+	if (!(md = EVP_MD_CTX_new()))
+		return UB_E_NOMEM;
+	ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) && EVP_DigestUpdate(md, tag, sizeof(tag));
+	for (i = 0; ok && i < c->n; i++)
+		ok = EVP_DigestUpdate(md, c->digest[i], 32);
+	ok = ok && EVP_DigestFinal_ex(md, digest, NULL);
+	EVP_MD_CTX_free(md);
+	return ok ? 0 : UB_E_INTERNAL;
+}
+
+/* Object o of the card (name, bytes) decoded and added to plan; objects
+ * that disagree are refused together, naming both. */
+static int add_object(struct card_objects *c, const uint8_t *b, size_t n, struct ub_plan *plan,
+		      struct ub_status *st)
+{
+	struct ub_plan one;
+	char why[300];
+	size_t clash;
+	int err, k;
+
+	if (!EVP_Digest(b, n, c->digest[c->n], NULL, EVP_sha256(), NULL))
+		return ub_fail(st, UB_E_INTERNAL, 0, "SHA-256", NULL);
+	if ((err = decode(b, n, true, c->n ? &one : plan, st, c->name[c->n])))
+		return err;
+	if (c->n && (err = ub_plan_merge(plan, &one, &clash, why, sizeof(why)))) {
+		for (k = 0; k < c->n - 1 && clash >= c->mo_end[k]; k++)
+			;
+		ub_plan_free(&one);
+		return err == UB_E_NOMEM ? ub_fail(st, err, 0, NULL, NULL)
+					 : ub_fail(st, err, 0, c->name[c->n],
+						   "%s and %s disagree: %s; both refused",
+						   c->name[k], c->name[c->n], why);
+	}
+	c->mo_end[c->n++] = plan->nmos;
+	return 0;
+}
+
 int ub_cardboot_plan(const struct ub_policy *pol, struct ub_uicc *u, const struct ub_cardboot *d,
 		     struct ub_plan *plan, const char **which, uint8_t digest[32],
 		     struct ub_status *st)
 {
 	const size_t max = UB_DOC_MAX + 4096; /* the document and its padding */
-	const struct ub_boot_oid *obj;
+	struct card_objects c = {0};
 	uint8_t *buf;
-	int n, err;
+	int i, j, n = 0, err = 0;
 
 	memset(plan, 0, sizeof(*plan));
 	*which = NULL;
 	if (!pol->smartcard_enabled)
 		return ub_fail(st, UB_E_POLICY, 0, "[smartcard] enabled",
 			       "smartcard bootstrap is disabled by policy");
+	if (!d->p15)
+		return ub_fail(st, UB_E_NOT_FOUND, 0, "PKCS#15",
+			       "the card holds no bootstrap object");
 	/* on the heap, one per call: readers are bootstrapped in parallel */
 	if (!(buf = malloc(max)))
 		return ub_fail(st, UB_E_NOMEM, 0, NULL, NULL);
-	n = ub_cardboot_read(u, d, buf, max, &obj, st);
-	if (n == UB_E_NOT_FOUND) /* a file the card's own directory names is missing: broken */
-		err = ub_fail(st, UB_E_BAD_DATA, st ? st->sw : 0, st ? st->where : NULL,
-			      "a bootstrap file the card's PKCS#15 directory names is missing");
-	else if (n < 0)
-		err = n;
-	else if (!obj)
+	/* every DM and CP object, in the order of ub_boot_oids, each read
+	 * whole before it is decoded; one that fails fails them all */
+	for (i = 0; i < UB_BOOT_OIDS_DM && !err; i++) {
+		for (j = 0; j < d->nobjs && !err; j++) {
+			if (ub_boot_oid_index(&d->objs[j]) != i)
+				continue;
+			ub_cardboot_entry_name(&d->objs[j], c.name[c.n], sizeof(c.name[0]));
+			n = ub_cardboot_read_entry(u, d, j, buf, max, c.name[c.n], st);
+			if (n)
+				c.kinds |= 1u << i;
+			err = n > 0 ? add_object(&c, buf, (size_t)n, plan, st) : n;
+		}
+	}
+	OPENSSL_cleanse(buf, max);
+	free(buf);
+	*which = ub_cardboot_set_name(c.kinds);
+	if (!err && !c.n)
 		err = ub_fail(st, UB_E_NOT_FOUND, 0, "PKCS#15",
 			      "the card holds no bootstrap object");
 	/* what was applied is remembered by digest, not by content */
-	else if (!EVP_Digest(buf, (size_t)n, digest, NULL, EVP_sha256(), NULL))
-		err = ub_fail(st, UB_E_INTERNAL, 0, "SHA-256", NULL);
-	else
-		err = decode(buf, (size_t)n, true, plan, st, obj->name);
-	if (n > 0)
-		OPENSSL_cleanse(buf, (size_t)n);
-	free(buf);
-	if (obj)
-		*which = obj->name;
-	return err ? err : allowed_servers(pol, plan, st);
+	if (!err && (err = objects_digest(&c, digest)))
+		ub_fail(st, err, 0, "SHA-256", NULL);
+	if (err) {
+		ub_plan_free(plan);
+		return err;
+	}
+	return allowed_servers(pol, plan, st);
 }

@@ -142,3 +142,75 @@ void ub_plan_free(struct ub_plan *p)
 	free(p->mos);
 	memset(p, 0, sizeof(*p));
 }
+
+/* A container node (mo -1) of from that into already has. */
+static bool container_known(const struct ub_plan *into, const struct ub_plan_node *n)
+{
+	size_t i;
+
+	for (i = 0; n->mo < 0 && i < into->nnodes; i++)
+		if (into->nodes[i].mo < 0 && !strcmp(into->nodes[i].uri, n->uri))
+			return true;
+	return false;
+}
+
+int ub_plan_merge(struct ub_plan *into, struct ub_plan *from, size_t *clash, char *why, size_t wlen)
+{
+	struct ub_plan_node *nodes;
+	struct ub_mo *mos;
+	size_t i, k, n = into->nnodes;
+
+	for (k = 0; k < from->nmos; k++) {
+		const struct ub_mo *b = &from->mos[k];
+
+		for (i = 0; i < into->nmos; i++) {
+			const struct ub_mo *a = &into->mos[i];
+
+			*clash = i;
+			if (a->kind == UB_MO_ACCOUNT && b->kind == UB_MO_ACCOUNT &&
+			    !strcmp(a->server_id, b->server_id)) {
+				snprintf(why, wlen, "two accounts for ServerID %s (%s, %s)",
+					 b->server_id, a->root, b->root);
+				return UB_E_BAD_DATA;
+			}
+			if (!strcmp(a->root, b->root)) {
+				snprintf(why, wlen, "%s in both", b->root);
+				return UB_E_BAD_DATA;
+			}
+		}
+	}
+	if (into->nnodes + from->nnodes > UB_NODES_MAX) {
+		*clash = into->nmos;
+		snprintf(why, wlen, "more than %d nodes together", UB_NODES_MAX);
+		return UB_E_BAD_DATA;
+	}
+	nodes = realloc(into->nodes, (into->nnodes + from->nnodes + 1) * sizeof(*nodes));
+	if (!nodes)
+		return UB_E_NOMEM;
+	into->nodes = nodes;
+	mos = realloc(into->mos, (into->nmos + from->nmos + 1) * sizeof(*mos));
+	if (!mos)
+		return UB_E_NOMEM;
+	into->mos = mos;
+	/* the strings move with their nodes and MOs (a ServerID points into
+	 * its node's value); from keeps none of them */
+	for (i = 0; i < from->nnodes; i++) {
+		struct ub_plan_node *x = &from->nodes[i];
+
+		if (container_known(into, x)) {
+			free(x->uri), free(x->format), free(x->type), free(x->acl);
+			free_wiped(x->value);
+			continue;
+		}
+		if (x->mo >= 0)
+			x->mo += (int)into->nmos;
+		into->nodes[n++] = *x;
+	}
+	into->nnodes = n;
+	memcpy(into->mos + into->nmos, from->mos, from->nmos * sizeof(*mos));
+	into->nmos += from->nmos;
+	free(from->nodes);
+	free(from->mos);
+	memset(from, 0, sizeof(*from));
+	return 0;
+}

@@ -48,6 +48,17 @@ int ub_plan_decode(const uint8_t *b, size_t n, bool card_padding, struct ub_plan
 /* Frees the plan, wiping every value first (secrets among them). */
 void ub_plan_free(struct ub_plan *plan);
 
+/* Move the nodes and MOs of from (a plan of its own, sorted by the account
+ * model) into into, as the objects of one card are applied together: each
+ * keeps the owners its own model gave it.  They must not disagree: two
+ * accounts for one ServerID (whatever their DM versions), or an MO root in
+ * both, is UB_E_BAD_DATA with *clash the index of into's MO and why the
+ * reason; so is more than UB_NODES_MAX nodes together.  Containers both
+ * name are kept once.  On success from is empty; on failure both are as
+ * they were.  Returns 0, UB_E_BAD_DATA or UB_E_NOMEM. */
+int ub_plan_merge(struct ub_plan *into, struct ub_plan *from, size_t *clash, char *why,
+		  size_t wlen);
+
 /* A TNDS XML document (MgmtTree; a top node's Path names its parent, "."
  * when absent) to a plan: for `tree import` and factory images.  The
  * document may be 16 times as large as a bootstrap message (1 MiB), with

@@ -174,10 +174,16 @@ int ub_transmit(struct ub_card *c, struct ub_apdu *a)
 
 	err = xfer(c, cmd, len, a->flags, rsp, &rl);
 	for (rounds = 0; !err; rounds++) {
-		if (rounds > MAX_CHAINED)
-			return UB_E_PROTO;
 		sw1 = rsp[rl - 2];
 		sw2 = rsp[rl - 1];
+		if (rounds > MAX_CHAINED) {
+			/* a card that answers 61xx to every GET RESPONSE: the
+			 * caller sees the SW it gave up on */
+			a->sw = (uint16_t)(sw1 << 8 | sw2);
+			ub_trace_note(c->trace, "SW %04X after %d GET RESPONSEs: given up", a->sw,
+				      rounds);
+			return UB_E_PROTO;
+		}
 		append(a, rsp, rl - 2, &dropped);
 
 		if (sw1 == 0x61 || sw1 == 0x9F) {

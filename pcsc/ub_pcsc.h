@@ -72,7 +72,9 @@ void ub_apdu_set(struct ub_apdu *a, uint8_t cla, uint8_t ins, uint8_t p1, uint8_
  * kept), and data beyond Le (cut to Le).
  * Returns 0 with a->sw set (any SW: the caller interprets it),
  * UB_E_CARD_RESET (reconnected; re-select and retry once),
- * UB_E_CARD_REMOVED, UB_E_NO_CARD, UB_E_PROTO, UB_E_USAGE, UB_E_PCSC. */
+ * UB_E_CARD_REMOVED, UB_E_NO_CARD, UB_E_PROTO (a->sw 61xx/9Fxx/6Cxx: the
+ * card still asked for another round after 64 of them), UB_E_USAGE,
+ * UB_E_PCSC. */
 int ub_transmit(struct ub_card *c, struct ub_apdu *a);
 
 /* Map a PC/SC return value to an ub_err; remembers it in c (may be NULL). */

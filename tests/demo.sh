@@ -33,7 +33,7 @@ U --reset info
 say "a device tree that already has ./ConnMO/Internet (another APN)"
 U tree import tests/fixtures/seed-connmo.xml
 
-say "power-on: the card's DM Bootstrap and its LwM2M bootstrap, each applied in one transaction"
+say "power-on: the card's DM and CP Bootstraps (together) and its LwM2M bootstrap, each kind applied in one transaction"
 U bootstrap
 U tree get ./DMAcc/OperatorDM/PrefConRef
 U tree list ./ConnMO

@@ -186,5 +186,6 @@ int ub_efdir_decode(const uint8_t *b, size_t n, struct ub_app *apps, size_t max)
 			return UB_E_BAD_DATA;
 		count++;
 	}
-	return r < 0 ? r : count;
+	/* an application template hidden behind a 00 or FF: damaged */
+	return r < 0 || !ub_padding_only(b + off, n - off) ? UB_E_BAD_DATA : count;
 }

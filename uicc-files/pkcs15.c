@@ -2,6 +2,7 @@
  * (OMA DM Bootstrap smartcard appendix, LwM2M Core Appendix G).  Tolerant where live cards differ
  * (double-encoded OID, missing CommonObjectAttributes, Path without index/length, FF padding),
  * strict on every length. */
+#include <stdio.h>
 #include <string.h>
 
 #include "ub_decode.h"
@@ -31,7 +32,18 @@ static int path_decode(const uint8_t *b, size_t n, struct ub_p15_path *p)
 			*(t.tag == 0x02 ? &p->index : &p->length) = v;
 		}
 	}
-	return r < 0 || !p->len ? UB_E_BAD_DATA : 0;
+	return r < 0 || off != n || !p->len ? UB_E_BAD_DATA : 0; /* no padding inside */
+}
+
+void ub_p15_path_text(const struct ub_p15_path *p, char *out, size_t max)
+{
+	size_t i, o = 0;
+
+	if (max)
+		out[0] = '\0';
+	for (i = 0; i + 1 < p->len && o + 6 <= max; i += 2)
+		o += (size_t)snprintf(out + o, max - o, "%s%02X%02X", i ? "/" : "", p->path[i],
+				      p->path[i + 1]);
 }
 
 int ub_p15_odf_dodfs(const uint8_t *b, size_t n, struct ub_p15_path *out, size_t max)
@@ -50,7 +62,9 @@ int ub_p15_odf_dodfs(const uint8_t *b, size_t n, struct ub_p15_path *out, size_t
 			return UB_E_BAD_DATA;
 		count++;
 	}
-	return r < 0 ? r : count;
+	/* 00 or FF ends the data only when nothing but padding follows: a
+	 * directory entry hidden behind one is a damaged or hostile file */
+	return r < 0 || !ub_padding_only(b + off, n - off) ? UB_E_BAD_DATA : count;
 }
 
 /* CommonObjectAttributes ::= SEQUENCE { label Label OPTIONAL,
@@ -129,7 +143,7 @@ int ub_p15_dodf_oids(const uint8_t *b, size_t n, struct ub_p15_oid_do *out, size
 			return UB_E_BAD_DATA;
 		count++;
 	}
-	return r < 0 ? r : count;
+	return r < 0 || !ub_padding_only(b + off, n - off) ? UB_E_BAD_DATA : count;
 }
 
 bool ub_p15_oid_is(const struct ub_p15_oid_do *o, const uint8_t *oid, size_t len)

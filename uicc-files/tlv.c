@@ -49,3 +49,13 @@ int ub_tlv_find(const uint8_t *buf, size_t len, unsigned tag, struct ub_tlv *t)
 			return 1;
 	return r;
 }
+
+bool ub_padding_only(const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i] != 0x00 && b[i] != 0xFF)
+			return false;
+	return true;
+}

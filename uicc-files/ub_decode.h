@@ -20,6 +20,9 @@ struct ub_tlv {
 int ub_tlv_next(const uint8_t *buf, size_t len, size_t *off, struct ub_tlv *t);
 /* First TLV with tag at the top level of buf; 1 found, 0 absent, <0 bad. */
 int ub_tlv_find(const uint8_t *buf, size_t len, unsigned tag, struct ub_tlv *t);
+/* Nothing but 00/FF padding in b[n]: what must follow the point where
+ * ub_tlv_next stops in a file whose padding is only at its end. */
+bool ub_padding_only(const uint8_t *b, size_t n);
 
 /* --- FCP (TS 102 221 11.1.1.3) --- */
 enum ub_ftype {
@@ -59,7 +62,8 @@ struct ub_app {
 };
 
 /* One EF_DIR record (or the whole transparent EF_DIR): fills up to max
- * apps, returns the count (0 for an empty FF record) or UB_E_BAD_DATA. */
+ * apps, returns the count (0 for an empty FF record) or UB_E_BAD_DATA
+ * (also for a template after the first 00/FF padding byte). */
 int ub_efdir_decode(const uint8_t *b, size_t n, struct ub_app *apps, size_t max);
 const char *ub_app_kind_name(enum ub_app_kind k);
 
@@ -100,8 +104,12 @@ struct ub_p15_path {
 	int index;  /* -1: absent */
 	int length; /* -1: absent */
 };
-/* The DODF path(s) of an ODF; returns the count. */
+/* The DODF path(s) of an ODF; returns the count.  00/FF padding ends the
+ * data only at the end of the file: anything but padding after the first
+ * padding byte is UB_E_BAD_DATA (as in a DODF). */
 int ub_p15_odf_dodfs(const uint8_t *b, size_t n, struct ub_p15_path *out, size_t max);
+/* The path as text for messages: "5207", "3F00/7F50/5207". */
+void ub_p15_path_text(const struct ub_p15_path *p, char *out, size_t max);
 
 struct ub_p15_oid_do {
 	uint8_t oid[16]; /* DER content of the OID */

@@ -35,9 +35,11 @@ struct ub_uicc {
 	bool pin_wrong;	 /* the card refused it: not tried again */
 	struct ub_app apps[UB_MAX_APPS];
 	int napps;
-	int dir_next;		/* next EF_DIR record to read; 0 when EF_DIR is done */
-	bool p15_probed;	/* PKCS#15 tried by its AID (before EF_DIR) */
-	struct ub_app *p15_app; /* the entry that try made, until EF_DIR names it */
+	int dir_next;		  /* next EF_DIR record to read; 0 when EF_DIR is done */
+	int dir_nrec;		  /* EF_DIR's record count (its FCP); 0: not asked */
+	int dir_read, dir_filled; /* EF_DIR records read, and those naming an application */
+	bool p15_probed;	  /* PKCS#15 tried by its AID (before EF_DIR) */
+	struct ub_app *p15_app;	  /* the entry that try made, until EF_DIR names it */
 	/* selection on the basic channel, as the card has it */
 	const struct ub_app *cur_app;	/* NULL: MF */
 	uint16_t cur_ef;		/* 0: none selected by FID */
@@ -64,8 +66,15 @@ void ub_uicc_init(struct ub_uicc *u, struct ub_card *c, const char *pin);
  * Returns 0, UB_E_NOT_FOUND, or a transport error. */
 int ub_uicc_find_app(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_app **app,
 		     struct ub_status *st);
-/* Read EF_DIR to the end; returns the number of applications. */
+/* Read EF_DIR to the end; returns the number of applications.  EF_DIR is
+ * read up to the first 6A83, or, once a record was empty, as far as its
+ * FCP's record count; a record missing before that count, or one that
+ * answers without data, is a failed read (UB_E_PROTO). */
 int ub_uicc_all_apps(struct ub_uicc *u, struct ub_status *st);
+/* EF_DIR was read to its end and none of its records names an application
+ * (they are all empty): the card lists nothing, which is not the same as
+ * a list without the application asked for. */
+bool ub_uicc_dir_empty(const struct ub_uicc *u);
 
 /* SELECT the application by its full AID (P2=0C), or the MF (app NULL).
  * Nothing is sent when it is already selected. */
@@ -84,20 +93,27 @@ int ub_uicc_update(struct ub_uicc *u, const struct ub_ef *ef, const uint8_t *dat
 		   bool secret, struct ub_status *st);
 /* SELECT a file or DF by FID (P2=0C; 2G SIM: P2=00 and GET RESPONSE). */
 int ub_uicc_select_fid(struct ub_uicc *u, uint16_t fid, struct ub_status *st);
-/* oidDO entries of every DODF the PKCS#15 application's ODF lists.
- * Returns the count. */
+/* oidDO entries of every DODF the PKCS#15 application's ODF lists.  ODF
+ * and DODFs are selected with their FCP and read whole (at most 8 KiB
+ * each).  Returns the count, or an error: UB_E_PROTO (a failed read: fewer
+ * bytes than the FCP says, an answer without data), UB_E_BAD_DATA (a
+ * malformed file, data after its 00/FF padding, a DODF that is the ODF or
+ * listed twice, an entry naming a directory file). */
 int ub_uicc_p15_objects(struct ub_uicc *u, const struct ub_app *p15, struct ub_p15_oid_do *objs,
 			size_t max, struct ub_status *st);
 /* Read the EF a PKCS#15 Path names (relative to the PKCS#15 DF, or from
- * the MF when it starts with 3F00), honouring index and length; secret:
- * redacted in the trace; name: the file's name for a failure. */
+ * the MF when it starts with 3F00), honouring index and length: the
+ * Path's length when it gives one, else what the FCP says (as
+ * ub_uicc_p15_read_sized); fewer bytes are a failed read (UB_E_PROTO).
+ * secret: redacted in the trace; name: the file's name for a failure. */
 int ub_uicc_p15_read(struct ub_uicc *u, const struct ub_app *p15, const struct ub_p15_path *path,
 		     uint8_t *buf, size_t max, bool secret, const char *name, struct ub_status *st);
 
 /* The same, with the file's size from its FCP (SELECT P2=04, whatever
  * the protocol): a transparent EF of at most max bytes, read from the
  * path's index for its length (or to the end).  UB_E_BAD_DATA: not
- * transparent, no size, larger than max. */
+ * transparent, no size, larger than max, a Path reaching past the file;
+ * UB_E_PROTO: fewer bytes than the FCP says. */
 int ub_uicc_p15_read_sized(struct ub_uicc *u, const struct ub_app *p15,
 			   const struct ub_p15_path *path, uint8_t *buf, size_t max, bool secret,
 			   const char *name, struct ub_status *st);

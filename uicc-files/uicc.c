@@ -3,6 +3,7 @@
  * selection remembered so that nothing is selected twice. */
 #include <openssl/crypto.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ub_uicc.h"
@@ -74,12 +75,23 @@ static int sw_fail(struct ub_status *st, uint16_t sw, const char *where)
 		   : 0;
 }
 
+/* A transport failure, saying where it happened; a card that never ends
+ * its GET RESPONSE rounds (61xx forever) says so with the SW. */
+static int xmit_fail(struct ub_status *st, int err, const struct ub_apdu *a, const char *where)
+{
+	if (err == UB_E_PROTO && a->sw)
+		return ub_fail(st, err, a->sw, where,
+			       "%s: the card keeps answering %04X to GET RESPONSE: given up", where,
+			       a->sw);
+	return ub_fail(st, err, 0, where, "%s: %s", where, ub_strerror(err));
+}
+
 /* One exchange; a transport failure says where it happened. */
 static int xmit(struct ub_uicc *u, struct ub_apdu *a, struct ub_status *st, const char *where)
 {
 	int err = ub_transmit(u->card, a);
 
-	return err ? ub_fail(st, err, 0, where, "%s: %s", where, ub_strerror(err)) : 0;
+	return err ? xmit_fail(st, err, a, where) : 0;
 }
 
 int ub_uicc_verify_pin(struct ub_uicc *u, struct ub_status *st)
@@ -168,6 +180,23 @@ int ub_uicc_select_fid(struct ub_uicc *u, uint16_t fid, struct ub_status *st)
 	return 0;
 }
 
+/* SELECT an EF of the current DF by FID with its FCP (P2=04). */
+static int select_fid_fcp(struct ub_uicc *u, uint16_t fid, struct ub_fcp *fcp, struct ub_status *st,
+			  const char *where)
+{
+	uint8_t f[2] = {(uint8_t)(fid >> 8), (uint8_t)fid}, r[256];
+	struct ub_apdu a;
+	int err;
+
+	ub_apdu_set(&a, CLA(u), 0xA4, 0x00, 0x04, f, 2, 256, r, sizeof(r));
+	if ((err = xmit(u, &a, st, where)) || (err = sw_fail(st, a.sw, where)))
+		return err;
+	u->cur_ef = fid;
+	if (ub_fcp_parse(r, a.resp_len, fcp))
+		return ub_fail(st, UB_E_BAD_DATA, 0, where, "%s: malformed FCP", where);
+	return 0;
+}
+
 /* After a reset the card is back in the MF: forget what we had selected,
  * put the application and EF back, then the caller retries once. */
 static int reselect(struct ub_uicc *u, struct ub_status *st)
@@ -209,7 +238,7 @@ static int transmit(struct ub_uicc *u, struct ub_apdu *a, struct ub_status *st, 
 			continue;
 		}
 		if (err)
-			return ub_fail(st, err, 0, where, "%s: %s", where, ub_strerror(err));
+			return xmit_fail(st, err, a, where);
 		if ((a->sw == 0x6982 || (u->legacy && a->sw == 0x9804)) && !pin_tried) {
 			pin_tried = true;
 			if ((err = ub_uicc_verify_pin(u, st)))
@@ -254,6 +283,16 @@ static int record_le(struct ub_uicc *u, uint16_t fid, size_t max)
 	return 256;
 }
 
+/* A record has at least one byte (TS 102 221 8.2.2): a READ RECORD that
+ * succeeds without data is a failed read, never an empty record. */
+static int no_record_data(struct ub_status *st, const char *where, unsigned rec, uint16_t sw)
+{
+	return ub_fail(st, UB_E_PROTO, sw, where,
+		       "%s: READ RECORD %u answered %04X without data: a failed read, not an "
+		       "empty record",
+		       where, rec, sw);
+}
+
 static void record_learnt(struct ub_uicc *u, uint16_t fid, size_t len)
 {
 	if (!len)
@@ -284,8 +323,34 @@ static int read_dir_record(struct ub_uicc *u, int rec, uint8_t *buf, size_t max,
 		return UB_E_NOT_FOUND;
 	if ((err = sw_fail(st, a.sw, "EF_DIR")))
 		return err;
+	u->cur_ef = 0; /* read by SFI: the card's current EF is EF_DIR */
+	if (!a.resp_len)
+		return no_record_data(st, "EF_DIR", (unsigned)rec, a.sw);
 	record_learnt(u, UB_EF_DIR.fid, a.resp_len);
 	return (int)a.resp_len;
+}
+
+/* EF_DIR's record count from its FCP (SELECT P2=04), asked once, at the
+ * first empty record: a card that answers every record number with an
+ * empty record (never 6A83) costs as many READ RECORDs as its FCP says,
+ * not 254, and a card whose records are all empty is told from one whose
+ * EF_DIR ends. */
+static int dir_count(struct ub_uicc *u, struct ub_status *st)
+{
+	struct ub_fcp fcp;
+	int err = select_fid_fcp(u, UB_EF_DIR.fid, &fcp, st, "EF_DIR");
+
+	if (err)
+		return err;
+	if (fcp.type != UB_FT_LINEAR || !fcp.nrec)
+		return ub_fail(st, UB_E_PROTO, 0, "EF_DIR",
+			       "EF_DIR: records read, but its FCP gives no record count");
+	if (u->dir_next > fcp.nrec)
+		return ub_fail(st, UB_E_PROTO, 0, "EF_DIR",
+			       "EF_DIR: record %d read, but its FCP says %u records", u->dir_next,
+			       fcp.nrec);
+	u->dir_nrec = fcp.nrec;
+	return 0;
 }
 
 static int dir_step(struct ub_uicc *u, struct ub_status *st)
@@ -300,6 +365,10 @@ static int dir_step(struct ub_uicc *u, struct ub_status *st)
 			return n;
 	}
 	n = read_dir_record(u, u->dir_next, rec, sizeof(rec), st);
+	if (n == UB_E_NOT_FOUND && u->dir_nrec && u->dir_next <= u->dir_nrec)
+		return ub_fail(st, UB_E_PROTO, 0x6A83, "EF_DIR",
+			       "EF_DIR: record %d is not there (6A83), but its FCP says %d records",
+			       u->dir_next, u->dir_nrec);
 	if (n == UB_E_NOT_FOUND) {
 		u->dir_next = 0;
 		return 0;
@@ -309,6 +378,10 @@ static int dir_step(struct ub_uicc *u, struct ub_status *st)
 	k = ub_efdir_decode(rec, (size_t)n, tmp, UB_MAX_APPS);
 	if (k < 0)
 		return ub_fail(st, k, 0, "EF_DIR", "EF_DIR record %d is malformed", u->dir_next);
+	u->dir_read++;
+	u->dir_filled += k > 0;
+	if (!k && !u->dir_nrec && (n = dir_count(u, st)))
+		return n;
 	for (i = 0; i < k; i++) {
 		if (tmp[i].kind == UB_APP_PKCS15 && u->p15_app &&
 		    tmp[i].aid_len >= u->p15_app->aid_len &&
@@ -325,8 +398,15 @@ static int dir_step(struct ub_uicc *u, struct ub_status *st)
 				       "EF_DIR lists more than %d applications", UB_MAX_APPS);
 		u->apps[u->napps++] = tmp[i];
 	}
-	u->dir_next = u->dir_next >= 254 ? 0 : u->dir_next + 1;
+	u->dir_next = u->dir_next >= 254 || (u->dir_nrec && u->dir_next >= u->dir_nrec)
+			      ? 0
+			      : u->dir_next + 1;
 	return 1;
+}
+
+bool ub_uicc_dir_empty(const struct ub_uicc *u)
+{
+	return !u->dir_next && u->dir_read && !u->dir_filled;
 }
 
 /* The PKCS#15 application has one AID on every card (ISO/IEC 7816-15 5.3:
@@ -402,15 +482,23 @@ int ub_uicc_all_apps(struct ub_uicc *u, struct ub_status *st)
 }
 
 /* READ BINARY in steps of at most 256 bytes until len (or the end when
- * len is 0: a short read or 6B00/6282 past it); secret: the answers are
- * redacted in the trace. */
-static int read_binary(struct ub_uicc *u, uint8_t p1_sfi, size_t off, size_t len, uint8_t *buf,
-		       size_t max, bool secret, struct ub_status *st, const char *where)
+ * len is 0: a short read or 6B00/6282 past it).  sized: len is what the
+ * file holds (its FCP, a PKCS#15 Path), so that fewer bytes are a failed
+ * read, never the file's end; else len is a hint.  An answer without data
+ * is never an empty file: ISO/IEC 7816-4 answers an offset past the end
+ * with 6B00 and fewer bytes than asked with 6282, each with what there
+ * is.  secret: the answers are redacted in the trace. */
+static int read_binary(struct ub_uicc *u, uint8_t p1_sfi, size_t off, size_t len, bool sized,
+		       uint8_t *buf, size_t max, bool secret, struct ub_status *st,
+		       const char *where)
 {
 	struct ub_apdu a;
 	size_t got = 0, want;
 	int err;
 
+	if (sized && len > max)
+		return ub_fail(st, UB_E_BAD_DATA, 0, where, "%s: %zu bytes, more than %zu", where,
+			       len, max);
 	for (;;) {
 		want = len ? len - got : 256;
 		if (want > 256)
@@ -434,12 +522,25 @@ static int read_binary(struct ub_uicc *u, uint8_t p1_sfi, size_t off, size_t len
 			u->cur_ef = 0; /* an SFI read selects the EF, but by SFI */
 		if ((a.sw == 0x6B00 || a.sw == 0x6282) && got && !len)
 			break; /* past the end */
+		if (sized && (a.sw == 0x6B00 || (a.sw == 0x6282 && !a.resp_len)))
+			break; /* the end, before the size: said below */
 		if (a.sw != 0x6282 && (err = sw_fail(st, a.sw, where)))
 			return err;
+		if (!a.resp_len)
+			return ub_fail(st, UB_E_PROTO, a.sw, where,
+				       "%s: READ BINARY at offset %zu answered %04X without data: "
+				       "a failed read, not an empty file",
+				       where, off + got, a.sw);
 		got += a.resp_len;
 		if (a.resp_len < want || (len && got >= len))
 			break;
 	}
+	if (sized && got < len)
+		return ub_fail(
+			st, UB_E_PROTO, a.sw, where,
+			"%s: the card gave %zu of the %zu bytes it holds (SW %04X): a failed "
+			"read",
+			where, got, len, a.sw);
 	return (int)got;
 }
 
@@ -449,13 +550,13 @@ int ub_uicc_read(struct ub_uicc *u, const struct ub_ef *ef, size_t hint, uint8_t
 	int err;
 
 	if (ef->sfi && !u->legacy)
-		return read_binary(u, (uint8_t)(0x80 | ef->sfi), 0, hint, buf, max, ef->secret, st,
-				   ef->name);
+		return read_binary(u, (uint8_t)(0x80 | ef->sfi), 0, hint, false, buf, max,
+				   ef->secret, st, ef->name);
 	if (u->cur_ef != ef->fid && (err = ub_uicc_select_fid(u, ef->fid, st))) {
 		ub_status_at(st, "%s", ef->name);
 		return err;
 	}
-	return read_binary(u, 0, 0, hint, buf, max, ef->secret, st, ef->name);
+	return read_binary(u, 0, 0, hint, false, buf, max, ef->secret, st, ef->name);
 }
 
 int ub_uicc_read_record(struct ub_uicc *u, const struct ub_ef *ef, unsigned rec, uint8_t *buf,
@@ -483,6 +584,8 @@ int ub_uicc_read_record(struct ub_uicc *u, const struct ub_ef *ef, unsigned rec,
 		return UB_E_NOT_FOUND; /* past the last record: an answer */
 	if ((err = sw_fail(st, a.sw, ef->name)))
 		return err;
+	if (!a.resp_len)
+		return no_record_data(st, ef->name, rec, a.sw);
 	record_learnt(u, ef->fid, a.resp_len);
 	return (int)a.resp_len;
 }
@@ -540,7 +643,7 @@ int ub_uicc_select_path(struct ub_uicc *u, const uint8_t *path, size_t len, bool
 int ub_uicc_read_current(struct ub_uicc *u, size_t off, size_t len, uint8_t *buf, size_t max,
 			 bool secret, struct ub_status *st)
 {
-	return read_binary(u, 0, off, len, buf, max, secret, st, "READ BINARY");
+	return read_binary(u, 0, off, len, false, buf, max, secret, st, "READ BINARY");
 }
 
 int ub_uicc_open_channel(struct ub_uicc *u, struct ub_status *st)
@@ -608,88 +711,165 @@ int ub_uicc_read_imsi(struct ub_uicc *u, const struct ub_app *usim, char imsi[16
 	return 0;
 }
 
+/* The part of a transparent EF that its FCP and a PKCS#15 Path give
+ * (path NULL: all of it), read whole: from the Path's index for its
+ * length, else to the end.  A Path that reaches past the file, and fewer
+ * bytes than the FCP says, are failures. */
+static int read_fcp_sized(struct ub_uicc *u, const struct ub_fcp *fcp,
+			  const struct ub_p15_path *path, uint8_t *buf, size_t max, bool secret,
+			  const char *name, struct ub_status *st)
+{
+	size_t off = path && path->index > 0 ? (size_t)path->index : 0, len;
+
+	/* TS 102 221 11.1.1.4.1: the file size (80) is there for every EF */
+	if (fcp->type != UB_FT_TRANSPARENT || !fcp->size)
+		return ub_fail(st, UB_E_BAD_DATA, 0, name, "%s: %s", name,
+			       fcp->type != UB_FT_TRANSPARENT ? "not a transparent EF"
+							      : "its FCP gives no file size");
+	if (off >= fcp->size)
+		return ub_fail(st, UB_E_BAD_DATA, 0, name, "%s: index %zu past its %zu bytes", name,
+			       off, fcp->size);
+	len = fcp->size - off;
+	if (path && path->length > 0) {
+		if ((size_t)path->length > len)
+			return ub_fail(st, UB_E_BAD_DATA, 0, name,
+				       "%s: its Path gives %d bytes from %zu, the file holds %zu",
+				       name, path->length, off, fcp->size);
+		len = (size_t)path->length;
+	}
+	return read_binary(u, 0, off, len, true, buf, max, secret, st, name);
+}
+
+static bool from_mf(const struct ub_p15_path *p)
+{
+	return p->len > 2 && p->path[0] == 0x3F && p->path[1] == 0x00;
+}
+
+/* PKCS#15 directory files are read whole, so that what follows their
+ * data is seen to be padding: at most this many bytes. */
+#define P15_DIR_MAX 8192
+#define P15_ODF_FID 0x5031 /* PKCS #15 v1.1: EF(ODF)'s file identifier */
+
+static uint16_t last_fid(const struct ub_p15_path *p)
+{
+	return (uint16_t)(p->path[p->len - 2] << 8 | p->path[p->len - 1]);
+}
+
+/* ODF -> DODF is one step: a DODF that is the ODF, a DODF listed twice,
+ * or an object whose file is one of these directory files would make the
+ * directory read itself (and find nothing, or itself, in it). */
+static int p15_dir_loops(const struct ub_p15_path *dodf, int k, const struct ub_p15_oid_do *objs,
+			 int n, struct ub_status *st)
+{
+	char a[48];
+	int i, j;
+
+	for (i = 0; i < k; i++) {
+		ub_p15_path_text(&dodf[i], a, sizeof(a));
+		if (last_fid(&dodf[i]) == P15_ODF_FID)
+			return ub_fail(st, UB_E_BAD_DATA, 0, "EF_ODF",
+				       "EF_ODF: its DODF %s is the ODF itself", a);
+		for (j = 0; j < i; j++)
+			if (dodf[j].len == dodf[i].len &&
+			    !memcmp(dodf[j].path, dodf[i].path, dodf[i].len))
+				return ub_fail(st, UB_E_BAD_DATA, 0, "EF_ODF",
+					       "EF_ODF lists DODF %s twice", a);
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < k && (dodf[j].len != objs[i].path.len ||
+				      memcmp(dodf[j].path, objs[i].path.path, dodf[j].len));
+		     j++)
+			;
+		if (j < k || last_fid(&objs[i].path) == P15_ODF_FID) {
+			ub_p15_path_text(&objs[i].path, a, sizeof(a));
+			return ub_fail(st, UB_E_BAD_DATA, 0, "EF_DODF",
+				       "EF_DODF: entry %d names %s, a directory file, as its "
+				       "object",
+				       i + 1, a);
+		}
+	}
+	return 0;
+}
+
 int ub_uicc_p15_objects(struct ub_uicc *u, const struct ub_app *p15, struct ub_p15_oid_do *objs,
 			size_t max, struct ub_status *st)
 {
-	static const struct ub_ef odf = {0x5031, 0, "EF_ODF", false};
 	struct ub_p15_path dodf[4];
-	uint8_t b[1024];
-	int n, k, i, got, total = 0, err;
+	struct ub_fcp fcp;
+	char path[48], name[64];
+	uint8_t *b = NULL;
+	int n, k = 0, i, got, total = 0, err;
 
 	if ((err = ub_uicc_select(u, p15, st)))
 		return err;
-	if ((n = ub_uicc_read(u, &odf, 0, b, sizeof(b), st)) < 0)
-		return n;
-	k = ub_p15_odf_dodfs(b, (size_t)n, dodf, 4);
-	if (k < 0)
-		return ub_fail(st, k, 0, "EF_ODF", "EF_ODF is malformed");
+	if (!(b = malloc(P15_DIR_MAX)))
+		return ub_fail(st, UB_E_NOMEM, 0, NULL, NULL);
+	/* each directory file with its FCP: its size says where it ends (on
+	 * T=1 in the SELECT's own exchange; on T=0 its GET RESPONSE costs
+	 * what the 6Cxx round of a read to the end would) */
+	if ((err = select_fid_fcp(u, P15_ODF_FID, &fcp, st, "EF_ODF")))
+		goto end;
+	if ((n = read_fcp_sized(u, &fcp, NULL, b, P15_DIR_MAX, false, "EF_ODF", st)) < 0) {
+		err = n;
+		goto end;
+	}
+	if ((k = ub_p15_odf_dodfs(b, (size_t)n, dodf, 4)) < 0) {
+		err = ub_fail(st, k, 0, "EF_ODF",
+			      "EF_ODF is malformed (a TLV that does not parse, more than 4 DODFs, "
+			      "or data after its padding)");
+		goto end;
+	}
+	if ((err = p15_dir_loops(dodf, k, objs, 0, st)))
+		goto end;
 	for (i = 0; i < k; i++) {
-		err = select_path(u, dodf[i].path, dodf[i].len,
-				  dodf[i].len > 2 && dodf[i].path[0] == 0x3F, NULL, st, "EF_DODF");
-		if (err)
-			return err;
-		if ((n = read_binary(u, 0, 0, 0, b, sizeof(b), false, st, "EF_DODF")) < 0)
-			return n;
-		got = ub_p15_dodf_oids(b, (size_t)n, objs + total, max - (size_t)total);
-		if (got < 0)
-			return ub_fail(st, got, 0, "EF_DODF", "EF_DODF is malformed");
+		ub_p15_path_text(&dodf[i], path, sizeof(path));
+		snprintf(name, sizeof(name), "EF_DODF %s", path);
+		if ((err = select_path(u, dodf[i].path, dodf[i].len, from_mf(&dodf[i]), &fcp, st,
+				       name)))
+			goto end;
+		if ((n = read_fcp_sized(u, &fcp, &dodf[i], b, P15_DIR_MAX, false, name, st)) < 0) {
+			err = n;
+			goto end;
+		}
+		if ((got = ub_p15_dodf_oids(b, (size_t)n, objs + total, max - (size_t)total)) < 0) {
+			err = ub_fail(st, got, 0, name,
+				      "%s is malformed (a TLV that does not parse, more than %zu "
+				      "entries, or data after its padding)",
+				      name, max);
+			goto end;
+		}
 		total += got;
 	}
-	return total;
+	err = p15_dir_loops(dodf, k, objs, total, st);
+end:
+	free(b);
+	return err ? err : total;
 }
 
 int ub_uicc_p15_read(struct ub_uicc *u, const struct ub_app *p15, const struct ub_p15_path *path,
 		     uint8_t *buf, size_t max, bool secret, const char *name, struct ub_status *st)
 {
-	size_t len = path->length > 0 ? (size_t)path->length : 0;
-	bool from_mf = path->len > 2 && path->path[0] == 0x3F;
-	struct ub_fcp fcp;
 	int err;
 
-	if ((err = ub_uicc_select(u, p15, st)))
+	if (path->length <= 0)
+		return ub_uicc_p15_read_sized(u, p15, path, buf, max, secret, name, st);
+	/* the Path says how much there is: no FCP needed */
+	if ((err = ub_uicc_select(u, p15, st)) ||
+	    (err = select_path(u, path->path, path->len, from_mf(path), NULL, st, name)))
 		return err;
-	/* Without a length in the path, the file's size tells when to stop
-	 * reading: on T=1 the FCP comes in the SELECT's own exchange; on T=0
-	 * it would cost a GET RESPONSE, as much as the read past the end it
-	 * may save, so there the reading stops at a short answer. */
-	if (!len && u->card->proto == SCARD_PROTOCOL_T1) {
-		err = select_path(u, path->path, path->len, from_mf, &fcp, st, name);
-		if (!err && fcp.size > (size_t)(path->index > 0 ? path->index : 0))
-			len = fcp.size - (size_t)(path->index > 0 ? path->index : 0);
-	} else {
-		err = select_path(u, path->path, path->len, from_mf, NULL, st, name);
-	}
-	if (err)
-		return err;
-	return read_binary(u, 0, path->index > 0 ? (size_t)path->index : 0, len, buf, max, secret,
-			   st, name);
+	return read_binary(u, 0, path->index > 0 ? (size_t)path->index : 0, (size_t)path->length,
+			   true, buf, max, secret, st, name);
 }
 
 int ub_uicc_p15_read_sized(struct ub_uicc *u, const struct ub_app *p15,
 			   const struct ub_p15_path *path, uint8_t *buf, size_t max, bool secret,
 			   const char *name, struct ub_status *st)
 {
-	size_t off = path->index > 0 ? (size_t)path->index : 0, len;
-	bool from_mf = path->len > 2 && path->path[0] == 0x3F;
 	struct ub_fcp fcp;
 	int err;
 
 	if ((err = ub_uicc_select(u, p15, st)) ||
-	    (err = select_path(u, path->path, path->len, from_mf, &fcp, st, name)))
+	    (err = select_path(u, path->path, path->len, from_mf(path), &fcp, st, name)))
 		return err;
-	/* TS 102 221 11.1.1.4.1: the file size (80) is there for every EF */
-	if (fcp.type != UB_FT_TRANSPARENT || !fcp.size)
-		return ub_fail(st, UB_E_BAD_DATA, 0, name, "%s: %s", name,
-			       fcp.type != UB_FT_TRANSPARENT ? "not a transparent EF"
-							     : "its FCP gives no file size");
-	if (fcp.size > max)
-		return ub_fail(st, UB_E_BAD_DATA, 0, name, "%s: %zu bytes, more than %zu", name,
-			       fcp.size, max);
-	if (off >= fcp.size)
-		return ub_fail(st, UB_E_BAD_DATA, 0, name, "%s: index %zu past its %zu bytes", name,
-			       off, fcp.size);
-	len = fcp.size - off;
-	if (path->length > 0 && (size_t)path->length < len)
-		len = (size_t)path->length;
-	return read_binary(u, 0, off, len, buf, max, secret, st, name);
+	return read_fcp_sized(u, &fcp, path, buf, max, secret, name, st);
 }

@@ -65,7 +65,7 @@ const char *ub_outcome_name(enum ub_outcome o);
 
 /* The kinds of bootstrap object a card holds side by side. */
 enum ub_boot_kind {
-	UB_BOOT_DM,    /* OMA DM Bootstrap, else CP Bootstrap, Config1, Config2 */
+	UB_BOOT_DM,    /* OMA DM Bootstrap, CP Bootstrap, Config1, Config2: all of them */
 	UB_BOOT_LWM2M, /* OMA LwM2M Bootstrap (EF LwM2M_Bootstrap) */
 	UB_BOOT_KINDS
 };
@@ -123,12 +123,14 @@ void ub_boot_result_free(struct ub_boot_result *r);
  * objects[] (&r->status, empty, when nothing failed). */
 const struct ub_status *ub_boot_failure(const struct ub_boot_result *r);
 
-/* The power-on bootstrap of the card in cfg->reader: its bootstrap object
- * (OMA DM Bootstrap, else CP Bootstrap, Config1, Config2; OMA-TS-
- * DM_Bootstrap 5.4.6) applied under its ICCID in one transaction, and its
- * OMA LwM2M bootstrap (LwM2M Core Appendix G, on a logical channel) under
- * "iccid:<ICCID>/lwm2m" in another.  Everything is read from the card
- * before anything is written.  The same data as last time: unchanged,
+/* The power-on bootstrap of the card in cfg->reader: its bootstrap objects
+ * (OMA DM Bootstrap, CP Bootstrap, Config1, Config2: every one, decoded,
+ * checked and applied together, or refused together when they disagree)
+ * under its ICCID in one transaction, and its OMA LwM2M bootstrap (LwM2M
+ * Core Appendix G, on a logical channel) under "iccid:<ICCID>/lwm2m" in
+ * another.  Everything is read from the card before anything is written;
+ * a read that fails is an error (nothing applied, nothing removed), never
+ * "no object".  The same data as last time: unchanged,
  * nothing written (what its server changed since stays).  With
  * [smartcard] remove_stale (default) what this card wrote and its objects
  * no longer hold, and what other cards wrote (both kinds), is removed

@@ -42,17 +42,18 @@ for proto in T1 T0; do
 	# the PKCS#15 application on a logical channel), SELECT the PKCS#15
 	# application there by its well-known AID (EF_DIR is read only when the
 	# card refuses that), ODF and DODF (SELECT + READ each), SELECT the
-	# bootstrap EF and read it in 256-byte pieces, MANAGE CHANNEL to close.
-	# T=0 cannot ask for "whatever there is": a length not known in advance
-	# costs one more exchange (6Cxx, or GET RESPONSE for an FCP): the ODF,
-	# the DODF and the bootstrap EF.  With the LwM2M file: SELECT it with
-	# its FCP (its size, G.3.4; GET RESPONSE on T=0), READ it in 256-byte
-	# pieces.
+	# bootstrap EFs (the DM and the CP one: every object is read) and read
+	# each in 256-byte pieces, MANAGE CHANNEL to close.  T=0 cannot ask for
+	# "whatever there is": a length not known in advance costs one more
+	# exchange (6Cxx, or GET RESPONSE for an FCP): the ODF, the DODF and
+	# each bootstrap EF.  With the LwM2M file: SELECT it with its FCP (its
+	# size, G.3.4; GET RESPONSE on T=0), READ it in 256-byte pieces.
 	size=$(($(stat -c %s tests/profiles/boot/dm-bootstrap.wbxml) + 16)) # uicc-sim: 16 bytes unused
+	csize=$(($(stat -c %s tests/profiles/boot/cp-bootstrap.wbxml) + 16))
 	lsize=$(($(stat -c %s tests/profiles/boot/lwm2m-bootstrap.bin) + 16))
 	for card in demo both; do
 		$LAB sim 0 "$W/$card-$proto.conf"
-		min=$(python3 -c "s=$size; print(1 + 1 + 1 + 2 + 2 + 1 + -(-s // 256) + 1 + ('$proto' == 'T0') * 3)")
+		min=$(python3 -c "s=$size; c=$csize; print(1 + 1 + 1 + 2 + 2 + 1 + -(-s // 256) + 1 + -(-c // 256) + 1 + ('$proto' == 'T0') * 4)")
 		[ $card = both ] && min=$(python3 -c "print($min + 1 + ('$proto' == 'T0') + -(-$lsize // 256))")
 		what=$([ $card = both ] && echo "DM + LwM2M bootstrap" || echo "bootstrap")
 		for reset in --reset ""; do

@@ -1,12 +1,31 @@
 /* libFuzzer target for the uicc-files parsers.  FUZZ_WHICH selects one at
- * build time so each has its own corpus: fcp, efdir, gbabp, gbanl, pkcs15. */
+ * build time so each has its own corpus: fcp, efdir, gbabp, gbanl, pkcs15.
+ * The oracle of efdir and pkcs15: padding (00, FF) ends a file only at its
+ * end, so what parsed with an entry, followed by a padding byte and itself
+ * again, must be refused (an entry hidden behind padding is never read as
+ * "no more entries"). */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ub_decode.h"
+#include "ub_error.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* data, pad, data again (NULL when out of memory; free it) */
+static uint8_t *twice(const uint8_t *data, size_t size, uint8_t pad)
+{
+	uint8_t *b = malloc(2 * size + 1);
+
+	if (b) {
+		memcpy(b, data, size);
+		b[size] = pad;
+		memcpy(b + size + 1, data, size);
+	}
+	return b;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -19,9 +38,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ub_app apps[8];
 	int n = ub_efdir_decode(data, size, apps, 8), i;
 
+	uint8_t *b;
+
 	for (i = 0; i < n; i++)
 		if (apps[i].aid_len > 16 || strlen(apps[i].label) > 32)
 			__builtin_trap();
+	if (n > 0 && (b = twice(data, size, size & 1 ? 0x00 : 0xFF))) {
+		if (ub_efdir_decode(b, 2 * size + 1, apps, 8) != UB_E_BAD_DATA)
+			__builtin_trap();
+		free(b);
+	}
 #elif FUZZ_WHICH == 3
 	struct ub_gbabp g, g2;
 	uint8_t out[600];
@@ -41,8 +67,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ub_p15_oid_do o[16];
 	static const uint8_t dm[] = {0x67, 0x2B, 0x07, 0x01};
 	int n, i;
+	uint8_t *b;
 
-	ub_p15_odf_dodfs(data, size, p, 4);
+	n = ub_p15_odf_dodfs(data, size, p, 4);
+	if (n > 0 && (b = twice(data, size, size & 1 ? 0x00 : 0xFF))) {
+		if (ub_p15_odf_dodfs(b, 2 * size + 1, p, 4) != UB_E_BAD_DATA)
+			__builtin_trap();
+		free(b);
+	}
+	n = ub_p15_dodf_oids(data, size, o, 16);
+	if (n > 0 && (b = twice(data, size, size & 1 ? 0x00 : 0xFF))) {
+		if (ub_p15_dodf_oids(b, 2 * size + 1, o, 16) != UB_E_BAD_DATA)
+			__builtin_trap();
+		free(b);
+	}
 	n = ub_p15_dodf_oids(data, size, o, 16);
 	for (i = 0; i < n; i++)
 		if (o[i].path.len > sizeof(o[i].path.path) ||

@@ -32,7 +32,7 @@ push "$TMP/a1.wbxml"
 check "the attacker's account with a nested ServerID leaf is its own account" eq "$(res)" "0 applied"
 out=$(ub --json bootstrap); rc=$?
 check "the operator's card bootstrap gets the operator's own account, not ./DMAcc/a/Ext" eq \
-	"$rc $(echo "$out" | jget "d['accounts']")" '0 ["./DMAcc/OperatorDM"]'
+	"$rc $(echo "$out" | jget "d['accounts']")" '0 ["./DMAcc/OperatorDM", "./DMAcc/operator-cp"]'
 check "nothing of the operator's sits in the attacker's account" eq \
 	"$(ub tree list ./DMAcc/a/Ext | tr '\n' ' ')" "ServerID "
 check "the operator's AAuthSecret is in its account, owned by operator-dm" eq \

@@ -113,7 +113,7 @@ $LAB sim 0 tests/profiles/demo.conf
 : >"$TMP/empty.conf"
 out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/empty.conf"); rc=$?
 check "the power-on bootstrap through the library applies the card and reads its DMAcc" sh -c \
-	"[ $rc = 0 ] && echo '$out' | grep -q ': applied (DM Bootstrap of card 8949440000001234567' &&
+	"[ $rc = 0 ] && echo '$out' | grep -q ': applied (DM Bootstrap + CP Bootstrap of card 8949440000001234567' &&
 	 echo '$out' | grep -q '  ServerID = operator-dm' && echo '$out' | grep -q 'AAuthSecret = (a secret)'"
 out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/empty.conf"); rc=$?
 check "... a second power-on: unchanged" sh -c "[ $rc = 0 ] && echo '$out' | grep -q ': unchanged'"

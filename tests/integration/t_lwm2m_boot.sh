@@ -65,7 +65,7 @@ $LAB sim 0 tests/profiles/demo.conf
 out=$(ub --json bootstrap); rc=$?
 check "power-on: the DM and the LwM2M bootstrap applied, each reported" eq \
 	"$rc $(echo "$out" | jget "[d['status'], d['accounts'], [(o['kind'], o['object'], o['source'], o['status']) for o in d['objects']], d['objects'][1]['instances']]")" \
-	"0 [\"applied\", [\"./DMAcc/OperatorDM\"], [[\"dm\", \"DM Bootstrap\", \"iccid:$ICCID\", \"applied\"], [\"lwm2m\", \"LwM2M Bootstrap\", \"iccid:$ICCID/lwm2m\", \"applied\"]], [\"./LwM2M/0/0\", \"./LwM2M/0/1\", \"./LwM2M/1/0\"]]"
+	"0 [\"applied\", [\"./DMAcc/OperatorDM\", \"./DMAcc/operator-cp\"], [[\"dm\", \"DM Bootstrap + CP Bootstrap\", \"iccid:$ICCID\", \"applied\"], [\"lwm2m\", \"LwM2M Bootstrap\", \"iccid:$ICCID/lwm2m\", \"applied\"]], [\"./LwM2M/0/0\", \"./LwM2M/0/1\", \"./LwM2M/1/0\"]]"
 check "the PKCS#15 application was used on a logical channel (LwM2M Core G.2.1)" eq \
 	"$(echo "$out" | jget "[d['channel'], d['channel_refused']]")" '["logical", false]'
 check "MANAGE CHANNEL, the PKCS#15 AID selected on channel 1, the EF read there, the channel closed" sh -c \
@@ -164,7 +164,7 @@ rm -f "$T"*
 out=$(ub --json --reset bootstrap); rc=$?
 check "T=0: both applied, the same tree as on T=1 (the FCP through GET RESPONSE)" eq \
 	"$rc $(echo "$out" | jget "[[o['status'] for o in d['objects']], d['apdus']]") $(ub lwm2m export --secrets | python3 $REF senml /dev/stdin)" \
-	"0 [[\"applied\", \"applied\"], 19] $(canon $BOOT/lwm2m-bootstrap.bin | noversion)"
+	"0 [[\"applied\", \"applied\"], 22] $(canon $BOOT/lwm2m-bootstrap.bin | noversion)"
 $LAB sim 0 tests/profiles/demo.conf
 ub bootstrap >/dev/null
 

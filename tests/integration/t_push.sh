@@ -163,8 +163,8 @@ check "... and the tree is unchanged" eq "$(sha256sum <"$TMP/cp-tree.db")" "$sum
 # --- the card's own bootstrap object ---
 $LAB sim 0 tests/profiles/demo.conf
 out=$($UB --json --trace "$TMP/trace" bootstrap --dry-run); rc=$?
-check "bootstrap --dry-run: the DM Bootstrap of the demo card verifies" eq \
-	"$rc $(echo "$out" | jget "[d['status'], d['object'], d['accounts'][0]['server_id']]")" '0 ["verified", "DM Bootstrap", "operator-dm"]'
+check "bootstrap --dry-run: the DM and CP Bootstraps of the demo card verify" eq \
+	"$rc $(echo "$out" | jget "[d['status'], d['object'], d['accounts'][0]['server_id']]")" '0 ["verified", "DM Bootstrap + CP Bootstrap", "operator-dm"]'
 check "the bootstrap EF contents are redacted in the trace" sh -c "grep -q '^< XX XX' $TMP/trace && ! grep -q '6F 70 65 72 61 74 6F 72' $TMP/trace"
 policy "[smartcard]\nenabled = no\n"
 out=$($UB --json --policy "$TMP/policy.conf" bootstrap --dry-run 2>/dev/null); rc=$?

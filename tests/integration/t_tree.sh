@@ -18,7 +18,7 @@ check "the tree file is created 0600" eq "$(stat -c %a "$T")" "600"
 out=$(ub --json bootstrap); rc=$?
 check "power-on bootstrap: applied, the account and the ConnMO rename reported" eq \
 	"$rc $(echo "$out" | jget "[d['status'], d['accounts'], d['renamed'], d['removed'], d['iccid']]")" \
-	'0 ["applied", ["./DMAcc/OperatorDM"], [{"from": "./ConnMO/Internet", "to": "./ConnMO/Internet1"}], [], "8949440000001234567"]'
+	'0 ["applied", ["./DMAcc/OperatorDM", "./DMAcc/operator-cp"], [{"from": "./ConnMO/Internet", "to": "./ConnMO/Internet1"}], [], "8949440000001234567"]'
 check "PrefConRef follows the renamed ConnMO" eq \
 	"$(ub --json tree get ./DMAcc/OperatorDM/PrefConRef | jget "d['value']")" "./ConnMO/Internet1"
 check "the seeded ConnMO and its account are untouched" eq \
@@ -30,13 +30,13 @@ check "provenance: the card's ICCID; the ACL grants the ServerID Get/Replace/Del
 check "tree get hides AAuthSecret unless --secrets" eq \
 	"$(ub --json tree get ./DMAcc/OperatorDM/AppAuth/1/AAuthSecret | jget "d['value']") $(ub --json tree get --secrets ./DMAcc/OperatorDM/AppAuth/1/AAuthSecret | jget "d['value']")" \
 	"(secret) client-secret-demo"
-check "tree list ./DMAcc" eq "$(ub tree list ./DMAcc | tr '\n' ' ')" "OEM OperatorDM "
+check "tree list ./DMAcc" eq "$(ub tree list ./DMAcc | tr '\n' ' ')" "OEM OperatorDM operator-cp "
 
 # --- the same card again: unchanged, not written ---
 sum() { cat "$T" "$T-wal" 2>/dev/null | md5sum; }
 s1=$(sum)
 out=$(ub --json bootstrap); rc=$?
-check "second power-on: unchanged" eq "$rc $(echo "$out" | jget "[d['status'], d['accounts']]")" '0 ["unchanged", ["./DMAcc/OperatorDM"]]'
+check "second power-on: unchanged" eq "$rc $(echo "$out" | jget "[d['status'], d['accounts']]")" '0 ["unchanged", ["./DMAcc/OperatorDM", "./DMAcc/operator-cp"]]'
 check "second power-on: the tree file is not written" eq "$(sum)" "$s1"
 
 # --- isolation: ServerID B's bootstrap never changes A's nodes ---
@@ -114,8 +114,8 @@ sed "s|^dm_bootstrap = .*|dm_bootstrap = hex:$(printf 'ff%.0s' $(seq 64))|; s|^c
 	tests/profiles/demo.conf | sed "s|= boot/|= $PWD/tests/profiles/boot/|" >"$TMP/emptied.conf"
 $LAB sim 0 "$TMP/emptied.conf"
 out=$(ub --json bootstrap); rc=$?
-check "the card's bootstrap file emptied: its account and ConnMO removed" eq \
-	"$rc $(echo "$out" | jget "[d['status'], d['removed']]")" '0 ["applied", ["./ConnMO/Internet1", "./DMAcc/OperatorDM"]]'
+check "the card's bootstrap files emptied: their accounts and ConnMOs removed" eq \
+	"$rc $(echo "$out" | jget "[d['status'], d['removed']]")" '0 ["applied", ["./ConnMO/CP_APN", "./ConnMO/Internet1", "./DMAcc/OperatorDM", "./DMAcc/operator-cp"]]'
 check "what other sources wrote stays" eq "$(ub tree list ./DMAcc | tr '\n' ' ')" "OEM OperatorDM1 ex "
 $LAB sim 0 tests/profiles/demo.conf
 ub bootstrap >/dev/null
@@ -124,7 +124,7 @@ $LAB simstop 0
 out=$(ub --json -r "$R0" bootstrap 2>"$TMP/err"); rc=$?
 check "no card at power-on: 69, the card's nodes removed (its LwM2M Instances too)" eq \
 	"$rc $(echo "$out" | jget "[d['status'], d['removed']]")" \
-	'69 ["applied", ["./ConnMO/Internet1", "./DMAcc/OperatorDM", "./LwM2M/0/0", "./LwM2M/0/1", "./LwM2M/1/0"]]'
+	'69 ["applied", ["./ConnMO/CP_APN", "./ConnMO/Internet1", "./DMAcc/OperatorDM", "./DMAcc/operator-cp", "./LwM2M/0/0", "./LwM2M/0/1", "./LwM2M/1/0"]]'
 check "... and said on stderr" grep -q "data of earlier cards removed" "$TMP/err"
 printf '[smartcard]\nremove_stale = no\n' >"$TMP/policy.conf"
 $LAB sim 0 tests/profiles/demo.conf

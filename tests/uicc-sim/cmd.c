@@ -34,6 +34,17 @@ void sim_reset(struct sim_card *c)
 	c->pin_verified = false;
 }
 
+const struct sim_file_fault *sim_file_fault(const struct sim_card *c, enum sim_file_fault_kind k,
+					    uint16_t fid)
+{
+	int i;
+
+	for (i = 0; i < c->nfile_faults; i++)
+		if (c->file_faults[i].kind == k && c->file_faults[i].fid == fid)
+			return &c->file_faults[i];
+	return NULL;
+}
+
 static bool pin_ok(const struct sim_card *c, bool needs_pin)
 {
 	return !needs_pin || !c->p->pin1_enabled || c->pin_verified;
@@ -185,6 +196,10 @@ static void cmd_read_binary(struct sim_card *c, struct req *q, struct rsp *r)
 		return (void)SW(r, 0x6981);
 	if (!pin_ok(c, f->pin_read))
 		return (void)SW(r, 0x6982);
+	if (sim_file_fault(c, SIM_FF_NODATA, f->fid)) {
+		sim_log("# fault: READ BINARY of %04X answered 9000 without data\n", f->fid);
+		return (void)SW(r, 0x9000);
+	}
 	off = q->p1 & 0x80 ? q->p2 : (size_t)((q->p1 & 0x7F) << 8 | q->p2);
 	if (off >= f->size)
 		return (void)SW(r, 0x6B00);
@@ -251,6 +266,19 @@ static void cmd_record(struct sim_card *c, struct req *q, struct rsp *r, bool up
 	rec = record_no(q, f);
 	if (rec < 0)
 		return (void)SW(r, 0x6A86);
+	if (!update && sim_file_fault(c, SIM_FF_NODATA, f->fid)) {
+		sim_log("# fault: READ RECORD %d of %04X answered 9000 without data\n", rec,
+			f->fid);
+		return (void)SW(r, 0x9000);
+	}
+	if (!update && rec >= 1 && rec <= 254 && sim_file_fault(c, SIM_FF_EMPTY, f->fid)) {
+		/* a card that holds every record number, all of them empty */
+		q->ch->cur_rec = (uint8_t)rec;
+		memset(r->d, 0xFF, f->rec_len);
+		r->len = f->rec_len;
+		r->exact = true;
+		return (void)SW(r, 0x9000);
+	}
 	if (rec < 1 || rec > f->nrec)
 		return (void)SW(r, 0x6A83);
 	q->ch->cur_rec = (uint8_t)rec;

@@ -105,8 +105,10 @@ static size_t tlv(uint8_t *o, uint8_t tag, const uint8_t *v, size_t n)
 /* FCP template (TS 102 221 11.1.1.3). */
 size_t sim_fcp(const struct sim_card *c, const struct sim_file *f, uint8_t *out)
 {
+	const struct sim_file_fault *lie_size = sim_file_fault(c, SIM_FF_FCP_SIZE, f->fid),
+				    *lie_nrec = sim_file_fault(c, SIM_FF_FCP_RECORDS, f->fid);
+	size_t n = 0, total = 0, size = lie_size ? lie_size->value : f->size;
 	uint8_t b[8], *o = out + 2;
-	size_t n = 0, total = 0;
 	const struct sim_file *k;
 
 	if (f->type == SIM_MF || f->type == SIM_DF || f->type == SIM_ADF) {
@@ -147,7 +149,7 @@ size_t sim_fcp(const struct sim_card *c, const struct sim_file *f, uint8_t *out)
 			b[1] = 0x21;
 			b[2] = 0x00;
 			b[3] = f->rec_len;
-			b[4] = f->nrec;
+			b[4] = (uint8_t)(lie_nrec ? lie_nrec->value : f->nrec);
 			n += tlv(o + n, 0x82, b, 5);
 		} else {
 			b[0] = 0x41;
@@ -167,11 +169,11 @@ size_t sim_fcp(const struct sim_card *c, const struct sim_file *f, uint8_t *out)
 		b[1] = 0x06;
 		b[2] = f->pin_read ? 0x02 : 0x01;
 		n += tlv(o + n, 0x8B, b, 3);
-		b[0] = (uint8_t)(f->size >> 8);
-		b[1] = (uint8_t)f->size;
+		b[0] = (uint8_t)(size >> 8);
+		b[1] = (uint8_t)size;
 		n += tlv(o + n, 0x80, b, 2);
-		b[0] = (uint8_t)((f->size + 32) >> 8);
-		b[1] = (uint8_t)(f->size + 32);
+		b[0] = (uint8_t)((size + 32) >> 8);
+		b[1] = (uint8_t)(size + 32);
 		n += tlv(o + n, 0x81, b, 2);
 		b[0] = (uint8_t)(f->sfi << 3);
 		n += tlv(o + n, 0x88, b, f->sfi ? 1 : 0);

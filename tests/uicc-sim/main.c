@@ -22,16 +22,17 @@
 
 #include "sim.h"
 
-enum fault_kind { F_REMOVE, F_RESET, F_SW, F_DELAY };
+enum fault_kind { F_REMOVE, F_RESET, F_SW, F_DELAY, F_LOOP61 };
 
 struct fault {
 	enum fault_kind kind;
 	unsigned n;	/* APDU index (1-based), or n-th command with INS */
 	unsigned ms;	/* remove: re-insert after ms (0: never); delay: per APDU */
-	uint8_t ins;	/* F_SW */
+	uint8_t ins;	/* F_SW, F_LOOP61 */
 	uint16_t sw;	/* F_SW */
-	unsigned count; /* F_SW: commands seen with ins */
+	unsigned count; /* F_SW, F_LOOP61: commands seen with ins */
 	bool done;
+	bool looping; /* F_LOOP61: every GET RESPONSE answers 61xx again */
 };
 
 static volatile sig_atomic_t stop, report;
@@ -39,6 +40,9 @@ static FILE *logfp;
 static const char *reader_name; /* for reset faults, done through pcscd */
 static struct fault faults[16];
 static int nfaults;
+/* faults of one EF, handed to the card once its profile is loaded */
+static struct sim_file_fault file_faults[SIM_MAX_FILE_FAULTS];
+static int nfile_faults;
 
 void sim_log(const char *fmt, ...)
 {
@@ -73,11 +77,50 @@ static void on_signal(int sig)
 		stop = 1;
 }
 
+/* nodata:FID, empty:FID, fcp-size:FID:N, fcp-records:FID:N; 1 when s is
+ * none of them, -1 when it is one and malformed. */
+static int parse_file_fault(const char *s)
+{
+	static const struct {
+		const char *prefix;
+		enum sim_file_fault_kind kind;
+		bool value;
+	} kinds[] = {{"nodata:", SIM_FF_NODATA, false},
+		     {"empty:", SIM_FF_EMPTY, false},
+		     {"fcp-size:", SIM_FF_FCP_SIZE, true},
+		     {"fcp-records:", SIM_FF_FCP_RECORDS, true}};
+	struct sim_file_fault *f = &file_faults[nfile_faults];
+	unsigned fid = 0, v = 0;
+	size_t i, k;
+	char end;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		k = strlen(kinds[i].prefix);
+		if (strncmp(s, kinds[i].prefix, k))
+			continue;
+		if (nfile_faults >= SIM_MAX_FILE_FAULTS || strlen(s + k) < 4 ||
+		    (kinds[i].value ? sscanf(s + k, "%4x:%u%c", &fid, &v, &end) != 2
+				    : sscanf(s + k, "%4x%c", &fid, &end) != 1) ||
+		    (kinds[i].kind == SIM_FF_FCP_SIZE && v > 0xFFFF) ||
+		    (kinds[i].kind == SIM_FF_FCP_RECORDS && v > 0xFF))
+			return -1;
+		f->kind = kinds[i].kind;
+		f->fid = (uint16_t)fid;
+		f->value = v;
+		nfile_faults++;
+		return 0;
+	}
+	return 1;
+}
+
 static int parse_fault(const char *s)
 {
 	struct fault *f = &faults[nfaults];
 	unsigned a = 0, b = 0, ins = 0, sw = 0;
+	int r = parse_file_fault(s);
 
+	if (r <= 0)
+		return r;
 	if (nfaults >= 16)
 		return -1;
 	memset(f, 0, sizeof(*f));
@@ -91,6 +134,10 @@ static int parse_fault(const char *s)
 	} else if (sscanf(s, "sw:%4x:%2x:%u", &sw, &ins, &a) == 3 && a) {
 		f->kind = F_SW;
 		f->sw = (uint16_t)sw;
+		f->ins = (uint8_t)ins;
+		f->n = a;
+	} else if (sscanf(s, "loop61:%2x:%u", &ins, &a) == 2 && a) {
+		f->kind = F_LOOP61;
 		f->ins = (uint8_t)ins;
 		f->n = a;
 	} else if (sscanf(s, "delay:%u", &a) == 1) {
@@ -199,6 +246,21 @@ static uint16_t fault_sw(const uint8_t *cmd, size_t len)
 				f->n, f->ins);
 			return f->sw;
 		}
+		if (f->kind != F_LOOP61 || len < 2)
+			continue;
+		/* 61xx, and to the GET RESPONSE that asks for it 61xx again */
+		if (f->looping && cmd[1] == 0xC0) {
+			sim_log("# fault: GET RESPONSE answered 6110 again\n");
+			return 0x6110;
+		}
+		f->looping = false;
+		if (cmd[1] == f->ins && ++f->count == f->n) {
+			sim_log("# fault: answering 6110 to command %u with INS %02X, and to "
+				"every GET RESPONSE after it\n",
+				f->n, f->ins);
+			f->looping = true;
+			return 0x6110;
+		}
 	}
 	return 0;
 }
@@ -288,7 +350,13 @@ static void usage(void)
 		"faults: remove:N[:MS]  card removed after APDU N (back after MS ms; never if 0)\n"
 		"        reset:N        reset (through pcscd, needs --reader) after APDU N\n"
 		"        sw:XXXX:YY:N   answer SW XXXX to the N-th command with INS YY\n"
-		"        delay:MS       delay every APDU by MS ms\n");
+		"        loop61:YY:N    answer 6110 to the N-th command with INS YY and to every\n"
+		"                       GET RESPONSE after it\n"
+		"        delay:MS       delay every APDU by MS ms\n"
+		"        nodata:FID     READ BINARY/RECORD of EF FID: 9000 without data\n"
+		"        empty:FID      READ RECORD of EF FID: every record 1..254 all FF\n"
+		"        fcp-size:FID:N     the FCP of EF FID gives N bytes\n"
+		"        fcp-records:FID:N  the FCP of EF FID gives N records\n");
 }
 
 int main(int argc, char **argv)
@@ -344,6 +412,8 @@ int main(int argc, char **argv)
 	}
 	if (sim_profile_load(&prof, profile, &card))
 		return 1;
+	memcpy(card.file_faults, file_faults, sizeof(file_faults));
+	card.nfile_faults = nfile_faults;
 	snprintf(host, sizeof(host), "%s", vpcd);
 	colon = strrchr(host, ':');
 	if (!colon) {

@@ -82,8 +82,25 @@ struct sim_chan {
 	uint16_t gr_sw;
 };
 
+/* Faults of a hostile or damaged card (--fault), tied to one EF by its FID. */
+enum sim_file_fault_kind {
+	SIM_FF_NODATA,	    /* READ BINARY / READ RECORD: 9000 without data */
+	SIM_FF_EMPTY,	    /* READ RECORD: every record 1..254 all FF, never 6A83 */
+	SIM_FF_FCP_SIZE,    /* the FCP gives value as the file size */
+	SIM_FF_FCP_RECORDS, /* the FCP gives value as the number of records */
+};
+#define SIM_MAX_FILE_FAULTS 8
+
+struct sim_file_fault {
+	enum sim_file_fault_kind kind;
+	uint16_t fid;
+	unsigned value;
+};
+
 struct sim_card {
 	struct sim_profile *p;
+	struct sim_file_fault file_faults[SIM_MAX_FILE_FAULTS];
+	int nfile_faults;
 	struct sim_file *mf, *adf_usim, *adf_isim, *adf_p15;
 	struct sim_chan ch[SIM_MAX_CHAN];
 	bool pin_verified;
@@ -109,6 +126,9 @@ void sim_fs_free(struct sim_file *f);
 
 /* cmd.c */
 void sim_reset(struct sim_card *c);
+/* The fault of that kind on EF fid, or NULL. */
+const struct sim_file_fault *sim_file_fault(const struct sim_card *c, enum sim_file_fault_kind k,
+					    uint16_t fid);
 size_t sim_apdu(struct sim_card *c, const uint8_t *cmd, size_t len, uint8_t *rsp);
 
 /* milenage.c */

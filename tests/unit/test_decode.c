@@ -156,6 +156,11 @@ static void efdir_known_and_torture(void **state)
 		"6105500355534d",				  /* no AID */
 		"61064f04a0000000",				  /* AID shorter than a RID */
 		"61 13 4f 11 a0000000871002ffffffff890709000000", /* AID of 17 */
+		/* padding is the end only at the end: a template hidden behind it */
+		"ff 61094f07a0000000871002",
+		"00 61094f07a0000000871002",
+		"61094f07a0000000871002 00 61094f07a0000000871004",
+		"61094f07a0000000871002 ffff 61094f07a0000000871004 ff",
 	};
 	struct ub_app a[4];
 	size_t i;
@@ -184,6 +189,8 @@ static void efdir_known_and_torture(void **state)
 	assert_int_equal(ub_efdir_decode(buf, H("ffffffff"), a, 4), 0);
 	assert_int_equal(ub_efdir_decode(buf, H("61094f07a0000000871003"), a, 4), 1);
 	assert_int_equal(a[0].kind, UB_APP_OTHER);
+	/* trailing padding of 00 and FF, mixed, is the end */
+	assert_int_equal(ub_efdir_decode(buf, H("61094f07a0000000871003 00ffff00"), a, 4), 1);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (ub_efdir_decode(buf, H(bad[i]), a, 4) != UB_E_BAD_DATA)
 			fail_msg("EF_DIR %s accepted", bad[i]);
@@ -343,6 +350,14 @@ static void pkcs15(void **state)
 		/* FF inside the SEQUENCE */
 		"a12c300503020780ff30110c0f4c774d324d20426f6f747374726170"
 		"a110300e06060604672b0901300404026434",
+		/* a 00 before the DM entry: the entry hidden behind "padding" */
+		"00 a1223000300e0c0c444d20426f6f747374726170a10e300c0604672b0701300404026432",
+		"ff a1223000300e0c0c444d20426f6f747374726170a10e300c0604672b0701300404026432",
+		/* an entry after the padding that follows the first */
+		"a119a1173015 0606 0604672b0901 300b 04023f00 020100 80020080"
+		"00 a1223000300e0c0c444d20426f6f747374726170a10e300c0604672b0701300404026432",
+		/* a Path that ends in padding, its index behind it */
+		"a116 a114 3012 0606 0604672b0901 3008 04026434 00 020101",
 	};
 	struct ub_p15_path p[2];
 	struct ub_p15_oid_do o[4];
@@ -431,6 +446,17 @@ static void pkcs15(void **state)
 					    "a706300404"),
 					  p, 2),
 			 UB_E_BAD_DATA);
+	/* a DODF listed behind a padding byte, and the padding at the end */
+	assert_int_equal(ub_p15_odf_dodfs(buf, H("00 a706300404025207"), p, 2), UB_E_BAD_DATA);
+	assert_int_equal(ub_p15_odf_dodfs(buf, H("a8063004040252 08 ff a706300404025207"), p, 2),
+			 UB_E_BAD_DATA);
+	assert_int_equal(ub_p15_odf_dodfs(buf, H("a706300404025207 0000ffff00"), p, 2), 1);
+	/* the Path above without its padding byte is one (index 1) */
+	assert_int_equal(
+		ub_p15_dodf_oids(buf, H("a115 a113 3011 0606 0604672b0901 3007 04026434 020101"), o,
+				 4),
+		1);
+	assert_int_equal(o[0].path.index, 1);
 }
 
 int main(void)

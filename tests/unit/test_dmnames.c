@@ -356,13 +356,79 @@ static void model_shapes(void **state)
 	free_plan(&p);
 }
 
+/* The objects of one card become one plan: each keeps its own model's
+ * owners; two accounts for one ServerID (any DM version) or one MO in
+ * both are refused, naming the MO of the first plan. */
+static void plan_merge(void **state)
+{
+	const struct {
+		enum ub_plan_kind ka, kb;
+		const char *const *a, *const *b;
+		size_t clash; /* the MO of a */
+		const char *why;
+	} bad[] = {
+		{UB_PLAN_DM12, UB_PLAN_DM12, N("./DMAcc/x/ServerID=s", "./ConnMO/c/ID=1"),
+		 N("./DMAcc/y/ServerID=s"), 0,
+		 "two accounts for ServerID s (./DMAcc/x, ./DMAcc/y)"},
+		{UB_PLAN_DM12, UB_PLAN_DM11, N("./DMAcc/x/ServerID=s"),
+		 N("./SyncML/DMAcc/y/ServerId=s"), 0, "two accounts for ServerID s"},
+		{UB_PLAN_DM12, UB_PLAN_CP, N("./DMAcc/x/ServerID=s", "./ConnMO/c/ID=1"),
+		 N("./DMAcc/y/ServerID=t", "./ConnMO/c/ID=2"), 1, "./ConnMO/c in both"},
+		{UB_PLAN_DM12, UB_PLAN_DM12, N("./DMAcc/x/ServerID=s"), N("./DMAcc/x/ServerID=t"),
+		 0, "./DMAcc/x in both"},
+	};
+	struct ub_plan a, b;
+	char why[300];
+	size_t i, clash;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		make(&a, bad[i].ka, bad[i].a);
+		make(&b, bad[i].kb, bad[i].b);
+		assert_int_equal(ub_plan_model(&a, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
+		assert_int_equal(ub_plan_model(&b, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
+		clash = 99;
+		why[0] = '\0';
+		if (ub_plan_merge(&a, &b, &clash, why, sizeof(why)) != UB_E_BAD_DATA ||
+		    !strstr(why, bad[i].why) || clash != bad[i].clash)
+			fail_msg("merge %zu not refused as '%s' at %zu: '%s' at %zu", i, bad[i].why,
+				 bad[i].clash, why, clash);
+		for (clash = 0; bad[i].b[clash]; clash++)
+			;
+		assert_int_equal(b.nnodes, clash); /* both as they were */
+		free_plan(&a);
+		free_plan(&b);
+	}
+	/* a DM and a CP object for two servers: one plan, containers once */
+	make(&a, UB_PLAN_DM12, N("./DMAcc", "./DMAcc/x/ServerID=s", "./ConnMO/c/ID=1"));
+	make(&b, UB_PLAN_CP,
+	     N("./DMAcc", "./DMAcc/y/ServerID=t", "./DMAcc/y/PrefConRef=./ConnMO/d",
+	       "./ConnMO/d/ID=2"));
+	assert_int_equal(ub_plan_model(&a, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
+	assert_int_equal(ub_plan_model(&b, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
+	assert_int_equal(ub_plan_merge(&a, &b, &clash, why, sizeof(why)), 0);
+	assert_int_equal(b.nnodes + b.nmos, 0);
+	assert_int_equal(a.kind, UB_PLAN_DM12);
+	assert_int_equal(a.nnodes, 6);
+	assert_int_equal(a.nmos, 4);
+	assert_string_equal(ub_plan_server(&a, 0), "s");
+	assert_string_equal(ub_plan_server(&a, 1), "t");
+	assert_null(ub_plan_server(&a, 2));
+	for (i = 0; i < a.nnodes; i++)
+		if (!strcmp(a.nodes[i].uri, "./ConnMO/d/ID"))
+			assert_string_equal(a.mos[a.nodes[i].mo].server_id, "t");
+		else if (!strcmp(a.nodes[i].uri, "./ConnMO/c/ID"))
+			assert_string_equal(a.mos[a.nodes[i].mo].server_id, "s");
+	free_plan(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(acl_grammar),	cmocka_unit_test(server_ids),
 		cmocka_unit_test(uris),		cmocka_unit_test(text_and_names),
 		cmocka_unit_test(canon),	cmocka_unit_test(model_refusals),
-		cmocka_unit_test(model_shapes),
+		cmocka_unit_test(model_shapes), cmocka_unit_test(plan_merge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

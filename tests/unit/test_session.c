@@ -17,6 +17,7 @@
 
 #include "scard_fake.h"
 #include "ub_bootsec.h"
+#include "ub_cardboot.h"
 #include "ub_error.h"
 #include "ub_gba.h"
 #include "ub_hex.h"
@@ -51,6 +52,14 @@ static void session(void)
 	"5006 504b43533135"       \
 	"ffffffffffffffffffffffffffff9000"
 
+/* The FCP of a transparent EF (TS 102 221 11.1.1.3): descriptor, FID
+ * and size, as the tests need them (4 hex digits each). */
+#define FCP_EF(fid, size) \
+	"620c82024121"    \
+	"8302" fid "8002" size
+/* A DODF entry for the DM Bootstrap in EF 6432 (36 bytes) */
+#define DODF_DM "a1223000300e0c0c444d20426f6f747374726170a10e300c0604672b0701300404026432"
+
 /* Hex with spaces between fields, for the reader; unspace() joins them
  * into one of a few slots. */
 static char joined[8][700];
@@ -71,13 +80,11 @@ static void pkcs15_by_aid(void **state)
 {
 	static const struct fake_step s[] = {
 		{"00a4040c0c" P15_AID, "9000", 0},
-		{"00a4000c025031", "9000", 0}, /* ODF */
-		{"00b0000000", "a7063004040252079000", 0},
-		{"00a4090c025207", "9000", 0}, /* DODF, by path */
-		{"00b0000000",
-		 "a1223000300e0c0c444d20426f6f747374726170a10e300c0604672b0701300404026432"
-		 "9000",
-		 0},
+		/* ODF and DODF with their FCP: the size says where they end */
+		{"00a4000402503100", FCP_EF("5031", "0008") "9000", 0},
+		{"00b0000008", "a7063004040252079000", 0},
+		{"00a4090402520700", FCP_EF("5207", "0024") "9000", 0}, /* by path */
+		{"00b0000024", DODF_DM "9000", 0},
 	};
 	const struct ub_app *p15, *again;
 	struct ub_p15_oid_do objs[4];
@@ -170,6 +177,171 @@ static void pkcs15_probe_removed(void **state)
 	assert_int_equal(ub_uicc_find_app(&u, UB_APP_PKCS15, &p15, &st), UB_E_CARD_REMOVED);
 	assert_int_equal(st.err, UB_E_CARD_REMOVED);
 	assert_string_equal(st.where, "PKCS15");
+}
+
+/* --- a failed read is an error, never "absent" --- */
+
+#define EMPTY_REC "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff9000"
+/* The FCP of a linear fixed EF_DIR of n records of 38 bytes (2 hex digits). */
+#define FCP_DIR(n) "620f8205422100260" n "83022f008002004c"
+
+static struct ub_app p15_app = {.aid_len = 12, .kind = UB_APP_PKCS15};
+
+/* The PKCS#15 application is current (selected by its AID before). */
+static void p15_session(void)
+{
+	session();
+	u.cur_app = &p15_app;
+	u.in_mf = false;
+}
+
+/* The FCP gives 16 bytes: an answer without data, or with 8, is a failed
+ * read (UB_E_PROTO), never an empty or a short file. */
+static void read_without_data_fails(void **state)
+{
+	static const struct fake_step s[] = {
+		{"00a4090402643200", FCP_EF("6432", "0010") "9000", 0},
+		{"00b0000010", "9000", 0},
+		{"00a4090402643200", FCP_EF("6432", "0010") "9000", 0},
+		{"00b0000010",
+		 "0102030405060708"
+		 "9000",
+		 0},
+		{"00a4090402643200", FCP_EF("6432", "0010") "9000", 0},
+		{"00b0000010", "6b00", 0},
+		{"00b2012400", "9000", 0}, /* EF_IMPU record 1 by SFI */
+	};
+	struct ub_p15_path path = {.path = {0x64, 0x32}, .len = 2, .index = -1, .length = -1};
+	struct ub_status st = {0};
+	uint8_t b[64];
+
+	(void)state;
+	p15_session();
+	RUN(s);
+	assert_int_equal(ub_uicc_p15_read_sized(&u, &p15_app, &path, b, sizeof(b), true,
+						"DM Bootstrap (EF 6432)", &st),
+			 UB_E_PROTO);
+	assert_string_equal(st.where, "DM Bootstrap (EF 6432)");
+	assert_non_null(strstr(st.what, "answered 9000 without data"));
+	assert_int_equal(ub_uicc_p15_read_sized(&u, &p15_app, &path, b, sizeof(b), true, "EF", &st),
+			 UB_E_PROTO);
+	assert_non_null(strstr(st.what, "the card gave 8 of the 16 bytes"));
+	assert_int_equal(ub_uicc_p15_read_sized(&u, &p15_app, &path, b, sizeof(b), true, "EF", &st),
+			 UB_E_PROTO);
+	assert_non_null(strstr(st.what, "the card gave 0 of the 16 bytes"));
+	assert_int_equal(ub_uicc_read_record(&u, &UB_EF_IMPU, 1, b, sizeof(b), &st), UB_E_PROTO);
+	assert_non_null(strstr(st.what, "READ RECORD 1 answered 9000 without data"));
+	assert_int_equal(fake_pos(), NSTEPS(s));
+}
+
+/* ODF -> DODF is one step: a DODF that is the ODF, one listed twice, an
+ * entry naming a directory file, and an entry behind a 00 byte are
+ * refused (UB_E_BAD_DATA), never "no object". */
+static void p15_directory_refusals(void **state)
+{
+	static const struct {
+		const char *odf, *dodf, *why;
+	} bad[] = {
+		{"a706300404025031", NULL, "its DODF 5031 is the ODF itself"},
+		{"a70a3008040609993f005031", NULL, "its DODF 0999/3F00/5031 is the ODF itself"},
+		{"a706300404025207a706300404025207", NULL, "lists DODF 5207 twice"},
+		{"a706300404025207",
+		 "a1223000300e0c0c444d20426f6f747374726170a10e300c0604672b0701300404025207",
+		 "entry 1 names 5207, a directory file"},
+		{"a706300404025207", "00" DODF_DM, "EF_DODF 5207 is malformed"},
+	};
+	struct fake_step s[4];
+	struct ub_p15_oid_do objs[4];
+	struct ub_status st;
+	char size[20];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(size, sizeof(size), "%04zx", strlen(bad[i].odf) / 2);
+		snprintf(joined[0], sizeof(joined[0]), FCP_EF("5031", "%s") "9000", size);
+		snprintf(joined[1], sizeof(joined[1]), "00b00000%s", size + 2);
+		snprintf(joined[2], sizeof(joined[2]), "%s9000", bad[i].odf);
+		s[0] = (struct fake_step){"00a4000402503100", joined[0], 0};
+		s[1] = (struct fake_step){joined[1], joined[2], 0};
+		n = 2;
+		if (bad[i].dodf) {
+			snprintf(size, sizeof(size), "%04zx", strlen(bad[i].dodf) / 2);
+			snprintf(joined[3], sizeof(joined[3]), FCP_EF("5207", "%s") "9000", size);
+			snprintf(joined[4], sizeof(joined[4]), "00b00000%s", size + 2);
+			snprintf(joined[5], sizeof(joined[5]), "%s9000", bad[i].dodf);
+			s[2] = (struct fake_step){"00a4090402520700", joined[3], 0};
+			s[3] = (struct fake_step){joined[4], joined[5], 0};
+			n = 4;
+		}
+		p15_session();
+		fake_script(s, n, SCARD_PROTOCOL_T1);
+		memset(&st, 0, sizeof(st));
+		if (ub_uicc_p15_objects(&u, &p15_app, objs, 4, &st) != UB_E_BAD_DATA ||
+		    !strstr(st.what, bad[i].why) || fake_pos() != n)
+			fail_msg("directory %zu not refused as '%s': '%s'", i, bad[i].why, st.what);
+	}
+}
+
+/* EF_DIR (a card that refuses the PKCS#15 AID) with every record empty
+ * and none missing: read as far as its FCP counts (not to record 254),
+ * and "lists nothing" is a failure of the bootstrap, not "no PKCS#15". */
+static void ef_dir_all_empty(void **state)
+{
+	static const struct fake_step s[] = {
+		{"00a4040c0c" P15_AID, "6a82", 0},
+		{"00b201f400", EMPTY_REC, 0},
+		{"00a40004022f0000", FCP_DIR("2") "9000", 0},
+		{"00b202f400", EMPTY_REC, 0},
+	};
+	const struct ub_app *p15;
+	struct ub_cardboot d;
+	struct ub_status st = {0};
+
+	(void)state;
+	session();
+	RUN(s);
+	assert_int_equal(ub_uicc_find_app(&u, UB_APP_PKCS15, &p15, &st), UB_E_NOT_FOUND);
+	assert_int_equal(fake_pos(), NSTEPS(s));
+	assert_true(ub_uicc_dir_empty(&u));
+	session();
+	RUN(s);
+	assert_int_equal(ub_cardboot_open(&u, &d, false, &st), UB_E_BAD_DATA);
+	assert_non_null(strstr(st.what, "every one of its 2 records is empty"));
+	assert_int_equal(card.apdus, 4);
+}
+
+/* EF_DIR that ends before its FCP's count, or goes past it. */
+static void ef_dir_count_lies(void **state)
+{
+	struct fake_step before[] = {
+		{"00a4040c0c" P15_AID, "6a82", 0},
+		{"00b201f400", EMPTY_REC, 0},
+		{"00a40004022f0000", FCP_DIR("3") "9000", 0},
+		{"00b202f400", NULL, 0},
+		{"00b203f400", "6a83", 0},
+	};
+	struct fake_step past[] = {
+		{"00a4040c0c" P15_AID, "6a82", 0},
+		{"00b201f400", NULL, 0},
+		{"00b202f400", EMPTY_REC, 0},
+		{"00a40004022f0000", FCP_DIR("1") "9000", 0},
+	};
+	const struct ub_app *p15;
+	struct ub_status st = {0};
+
+	(void)state;
+	before[3].rsp = unspace(0, DIR_USIM);
+	session();
+	RUN(before);
+	assert_int_equal(ub_uicc_find_app(&u, UB_APP_PKCS15, &p15, &st), UB_E_PROTO);
+	assert_non_null(strstr(st.what, "record 3 is not there (6A83), but its FCP says 3"));
+	past[1].rsp = unspace(0, DIR_USIM);
+	session();
+	RUN(past);
+	assert_int_equal(ub_uicc_find_app(&u, UB_APP_PKCS15, &p15, &st), UB_E_PROTO);
+	assert_non_null(strstr(st.what, "record 2 read, but its FCP says 1 records"));
+	assert_int_equal(fake_pos(), NSTEPS(past));
 }
 
 /* --- the PIN rule and reset recovery --- */
@@ -540,6 +712,10 @@ int main(void)
 		cmocka_unit_test(pkcs15_from_ef_dir),
 		cmocka_unit_test(pkcs15_listed_once),
 		cmocka_unit_test(pkcs15_probe_removed),
+		cmocka_unit_test(read_without_data_fails),
+		cmocka_unit_test(p15_directory_refusals),
+		cmocka_unit_test(ef_dir_all_empty),
+		cmocka_unit_test(ef_dir_count_lies),
 		cmocka_unit_test(pin_verified_once),
 		cmocka_unit_test(pin_last_try_kept),
 		cmocka_unit_test(pin_required),

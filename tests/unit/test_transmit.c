@@ -251,6 +251,8 @@ static void endless_61xx_is_protocol_error(void **state)
 	fake_script(s, 80, SCARD_PROTOCOL_T0);
 	ub_apdu_set(&a, 0x00, 0xB0, 0x00, 0x00, NULL, 0, 16, buf, 1024);
 	assert_int_equal(ub_transmit(&card, &a), UB_E_PROTO);
+	assert_int_equal(a.sw, 0x6101);	  /* what it kept answering, for the message */
+	assert_int_equal(fake_pos(), 66); /* the command and 65 GET RESPONSEs, no more */
 }
 
 static void reset_mid_sequence(void **state)
