@@ -129,6 +129,8 @@ void ub_plan_free(struct ub_plan *p)
 {
 	size_t i;
 
+	if (!p)
+		return;
 	for (i = 0; i < p->nnodes; i++) {
 		free(p->nodes[i].uri);
 		free(p->nodes[i].format);

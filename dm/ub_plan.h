@@ -45,8 +45,7 @@ const char *ub_plan_server(const struct ub_plan *plan, size_t i);
  * UB_E_NOMEM.  ub_plan_free() after success. */
 int ub_plan_decode(const uint8_t *b, size_t n, bool card_padding, struct ub_plan *plan, char *err,
 		   size_t errlen);
-/* Frees the plan, wiping every value first (secrets among them). */
-void ub_plan_free(struct ub_plan *plan);
+/* ub_plan_free: <uiccboot/plan.h> */
 
 /* Move the nodes and MOs of from (a plan of its own, sorted by the account
  * model) into into, as the objects of one card are applied together: each
