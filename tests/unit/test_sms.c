@@ -988,7 +988,7 @@ static void pin_guessing_across_messages(void **state)
 	unsigned failures, max, applied = 0, rejected = 0, pending = 0;
 	long long last;
 	struct msg m;
-	char pin[8];
+	char pin[16];
 	size_t n;
 	int i;
 
@@ -1175,7 +1175,7 @@ static void push_wsp_pin_budget(void **state)
 	struct ub_boot_result r;
 	struct ub_push_msg pm;
 	struct msg m;
-	char pin[8];
+	char pin[16];
 	int i;
 
 	(void)state;
