@@ -1,9 +1,9 @@
-/* boot/sms.c: bootstraps received as SMS-DELIVER TPDUs.  Fragments kept in
+/* src/boot/sms.c: bootstraps received as SMS-DELIVER TPDUs.  Fragments kept in
  * the tree's database (order, repeats, restarts, expiry, bounds), the
  * attacker's cases (a part with another message's reference and other
  * data, parts of different senders, floods, replays, a second SEC), and
  * pending USERPIN messages applied later.  Messages are built with the
- * sender (boot/sender.c) and wire/'s encoder; the store's totals are
+ * sender (src/boot/sender.c) and src/wire/'s encoder; the store's totals are
  * checked against the rows themselves. */
 #include <ctype.h>
 #include <setjmp.h>

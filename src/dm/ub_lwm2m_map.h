@@ -15,7 +15,7 @@
  * IDs are decimal without leading zeros.  A leaf's Type is the data type
  * of its resource (LwM2M Core Appendix C: "String", "Integer", "Unsigned
  * Integer", "Float", "Boolean", "Opaque", "Time", "Objlnk", "Corelnk";
- * "Opaque" for resources lwm2m/'s table does not know).  Format and value:
+ * "Opaque" for resources src/lwm2m/'s table does not know).  Format and value:
  *   String, Corelnk      chr   the text
  *   Integer, Time        int   decimal            Unsigned Integer  int  decimal
  *   Boolean              bool  true / false       Float   float  %.17g, binary64

@@ -150,7 +150,7 @@ int ub_store_owned_child(struct ub_tree *t, const char *parent, const char *serv
 /* A message's state: parts coming in (or complete, not done with yet);
  * complete and waiting for the user's PIN; complete and refused with the
  * parts held, kept until expiry for a part that may come to a place held
- * with other data (boot/sms.c tries the message again with it). */
+ * with other data (src/boot/sms.c tries the message again with it). */
 enum { UB_STORE_SMS_OPEN = 0, UB_STORE_SMS_PENDING = 1, UB_STORE_SMS_REFUSED = 2 };
 
 struct ub_store_sms_msg {
@@ -218,7 +218,7 @@ int ub_store_sms_add_alt(struct ub_tree *t, long long id, unsigned seq, const ui
 int ub_store_sms_pending_of(struct ub_tree *t, const void *sender, size_t n,
 			    int (*cb)(const struct ub_store_sms_msg *m, void *arg), void *arg);
 
-/* --- what the device remembers of pushes (schema 6; tree/intake.c
+/* --- what the device remembers of pushes (schema 6; src/tree/intake.c
  * decides): pushes applied, by digest and ServerID, in order; the wrong
  * user PINs met with a stored PIN; GBA key derivations per NAF. --- */
 

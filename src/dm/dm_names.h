@@ -63,7 +63,7 @@ bool ub_dm_is_container(const char *uri);
 bool ub_dm_is_device_object(const char *uri);
 
 /* Is the value at uri a secret (credentials, nonces, ConnMO passwords,
- * LwM2M keys)?  Under ./LwM2M by the resource, as lwm2m/'s table says
+ * LwM2M keys)?  Under ./LwM2M by the resource, as src/lwm2m/'s table says
  * (Security 3, 4, 5, 8; OSCORE 0); elsewhere by the node's name,
  * case-insensitively: AAuthSecret, AAuthData, ClientPW, ServerPW,
  * ClientNonce, ServerNonce, AuthSecret, Secret, PW, Password.  Secret

@@ -1,7 +1,7 @@
 /* Building a pushed bootstrap for DM server teams: an XML (or WBXML)
  * SyncML DM 1.1/1.2 or OMA CP document -> WBXML (libwbxml) -> the MAC of a
  * SEC type (the key construction of ub_mac_compute, shared with the
- * device) -> a WSP Push PDU.  Splitting into SMS TPDUs is wire/'s
+ * device) -> a WSP Push PDU.  Splitting into SMS TPDUs is src/wire/'s
  * ub_sms_encode. */
 #ifndef UB_SENDER_H
 #define UB_SENDER_H

@@ -164,7 +164,7 @@ int ub_ctype_parse(const char *s, struct ub_ctype *ct)
 	return 0;
 }
 
-/* The one WSP Content-Type decoder is wire/wsp.c's; here its SEC and MAC
+/* The one WSP Content-Type decoder is src/wire/wsp.c's; here its SEC and MAC
  * texts become the DM layer's values.  A media type sent as text must be
  * type/subtype as the text form's: no parameters hidden in it. */
 int ub_ctype_from_wsp(const struct ub_wsp_ctype *w, struct ub_ctype *ct)

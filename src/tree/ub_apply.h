@@ -36,7 +36,7 @@ struct ub_apply_opts {
 				       One applied before is refused (UB_E_POLICY:
 				       a repeat or a rollback); this one is
 				       remembered, in the same transaction, for
-				       every ServerID of the plan (tree/intake.c) */
+				       every ServerID of the plan (src/tree/intake.c) */
 };
 
 /* Apply plan (NULL: removals only) in one transaction.  Accounts: a new

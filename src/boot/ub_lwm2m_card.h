@@ -1,5 +1,5 @@
 /* The card's LwM2M bootstrap for the power-on: EF LwM2M_Bootstrap read
- * (ub_cardboot.h), decoded and checked (lwm2m/), held against the policy's
+ * (ub_cardboot.h), decoded and checked (src/lwm2m/), held against the policy's
  * [lwm2m] section, and made a plan for ./LwM2M (ub_lwm2m_map.h). */
 #ifndef UB_LWM2M_CARD_H
 #define UB_LWM2M_CARD_H

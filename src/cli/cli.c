@@ -1,4 +1,7 @@
-/* uiccboot command line: global options, command dispatch, exit codes. */
+/* uiccboot command line: global options, command dispatch, help, exit
+ * codes, and the helpers every command uses (cli.h).  The commands
+ * themselves come from main.c as a list, so that no command file and this
+ * one call each other in a circle. */
 #include <errno.h>
 #include <getopt.h>
 #include <openssl/crypto.h>
@@ -15,12 +18,9 @@
 #include "ub_text.h"
 #include "version.h"
 
-/* The commands, in the order of the help. */
-static const struct ub_cmd *const commands[] = {
-	&cli_readers_cmd,   &cli_info_cmd,    &cli_auth_cmd,   &cli_gba_cmd,
-	&cli_bootstrap_cmd, &cli_push_cmd,    &cli_sms_cmd,    &cli_tree_cmd,
-	&cli_lwm2m_cmd,	    &cli_factory_cmd, &cli_policy_cmd,
-};
+/* The commands, in the order of the help (cli_main's list). */
+static const struct ub_cmd *const *commands;
+static size_t ncommands;
 
 enum {
 	OPT_WAIT = 0x1000,
@@ -120,7 +120,7 @@ static void usage(FILE *fp)
 		    "options (before or after the command):\n");
 	print_opts(fp, global_opts, true);
 	fprintf(fp, "\ncommands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (i = 0; i < ncommands; i++) {
 		c = commands[i];
 		n = snprintf(names, sizeof(names), "%s", c->name);
 		for (s = c->subs; s && s->name && n > 0 && (size_t)n < sizeof(names); s++)
@@ -765,7 +765,7 @@ static int dispatch(struct ub_cli *cli, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return early_usage(cli, NULL, "no command given");
-	cmd = find_cmd(commands, sizeof(commands) / sizeof(commands[0]), argv[optind]);
+	cmd = find_cmd(commands, ncommands, argv[optind]);
 	if (!cmd)
 		return early_usage(cli, NULL, "unknown command '%s'", argv[optind]);
 	argc -= optind;
@@ -800,13 +800,16 @@ static int dispatch(struct ub_cli *cli, int argc, char **argv)
 	return cmd->run(cli, argc, argv);
 }
 
-int main(int argc, char **argv)
+int cli_main(const struct ub_cmd *const *list, size_t n, int argc, char **argv)
 {
 	/* stdout's buffer holds what the command prints (keys of auth, gba
 	 * naf-key, factory derive): ours, to wipe at the end */
 	static char out_buf[1 << 16];
 	static struct ub_cli cli;
 	int err;
+
+	commands = list;
+	ncommands = n;
 
 	/* before anything holds a secret: no core file, not dumpable */
 	if (ub_secret_harden_process()) {

@@ -11,7 +11,4 @@ char *ub_hex(char *out, const uint8_t *in, size_t len);
  * UB_E_USAGE when the result does not fit in max. */
 int ub_unhex(uint8_t *out, size_t max, const char *hex);
 
-/* Constant-time comparison; 0 when equal. */
-int ub_memeq_ct(const void *a, const void *b, size_t len);
-
 #endif

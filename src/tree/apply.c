@@ -314,7 +314,7 @@ static int same_subtree(struct work *w, const struct root *r, bool *same)
 	*same = true;
 	for (k = w->mo_start[mo - p->mos]; k < w->mo_start[mo - p->mos + 1] && *same; k++) {
 		i = w->by_mo[k];
-		if ((err = ub_tree_get(w->t, w->uri[i], &n)) == UB_E_NOT_FOUND) {
+		if ((err = ub_store_get(w->t, w->uri[i], &n)) == UB_E_NOT_FOUND) {
 			*same = false;
 			break;
 		}

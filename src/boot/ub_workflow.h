@@ -1,4 +1,4 @@
-/* What the workflows of boot/ share: the policy in force, the tree, one
+/* What the workflows of src/boot/ share: the policy in force, the tree, one
  * apply with its outcome. */
 #ifndef UB_WORKFLOW_H
 #define UB_WORKFLOW_H

@@ -1,8 +1,8 @@
-/* Bootstraps received over SMS (sms.h).  A TPDU is decoded (wire/sms.c);
+/* Bootstraps received over SMS (sms.h).  A TPDU is decoded (src/wire/sms.c);
  * an 8-bit part to the WAP Push port is kept in the tree's database, one
- * transaction each (tree/store.c), grouped by originator, reference,
+ * transaction each (src/tree/store.c), grouped by originator, reference,
  * total and ports (TS 23.040 9.2.3.24.1); a complete message is joined,
- * read as a WSP push (wire/wsp.c, WAP-259 6.5), and a DM or CP bootstrap
+ * read as a WSP push (src/wire/wsp.c, WAP-259 6.5), and a DM or CP bootstrap
  * goes through the one push path (push.c: verify.c, then apply).
  *
  * Each message row is done with in this order: its last part stored
@@ -196,7 +196,7 @@ static int drop(struct ub_sms_rx *rx, const struct ub_store_sms_msg *m, const ch
 }
 
 /* Inside a transaction: messages older than [sms] expiry go (reported in
- * r).  The memory of applied pushes does not expire (tree/intake.c). */
+ * r).  The memory of applied pushes does not expire (src/tree/intake.c). */
 static int expire(struct ub_sms_rx *rx, long long now, struct ub_sms_result *r)
 {
 	long long before = now - (long long)rx->pol->sms.expiry;
@@ -619,7 +619,7 @@ static int forget(struct ub_sms_rx *rx, long long id)
 	return forget_counting(rx, id, 0, 0);
 }
 
-/* A push applied before (tree/intake.c: the one in force, ignored as a
+/* A push applied before (src/tree/intake.c: the one in force, ignored as a
  * repeat; an older one, refused as a rollback), or held pending as
  * another message (ignored).  1 when so, 0, or an error. */
 static int repeat(struct ub_sms_rx *rx, const struct ub_store_sms_msg *m, const uint8_t *digest,

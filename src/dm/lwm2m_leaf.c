@@ -1,6 +1,6 @@
-/* LwM2M Objects as tree nodes and back (ub_lwm2m_map.h): URIs, the
- * Object URN, a leaf's Format, Type and value, and the plan of a card's
- * EF LwM2M_Bootstrap. */
+/* LwM2M resources as tree leaves and back (ub_lwm2m_map.h): the Object
+ * URN, a leaf's Format, Type and value.  (The ./LwM2M URIs are names.c's,
+ * the plan of a card's EF LwM2M_Bootstrap is lwm2m_map.c's.) */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan_build.h"
 #include "ub_error.h"
 #include "ub_lwm2m_map.h"
 
@@ -27,47 +26,6 @@ static int say(char *why, size_t wlen, const char *fmt, ...)
 		va_end(ap);
 	}
 	return UB_E_BAD_DATA;
-}
-
-bool ub_lwm2m_uri_under(const char *uri)
-{
-	return ub_uri_under(uri, UB_LWM2M_TREE);
-}
-
-/* A decimal ID of at most max at *s, up to '/' or the end. */
-static int id_at(const char **s, unsigned long max, uint16_t *out)
-{
-	const char *p = *s;
-	unsigned long v = 0;
-	size_t n = 0;
-
-	while (p[n] >= '0' && p[n] <= '9') {
-		v = v * 10 + (unsigned long)(p[n] - '0');
-		if (++n > 5 || v > max)
-			return UB_E_BAD_DATA;
-	}
-	if (!n || (n > 1 && p[0] == '0') || (p[n] && p[n] != '/'))
-		return UB_E_BAD_DATA;
-	*out = (uint16_t)v;
-	*s = p + n + (p[n] == '/');
-	return p[n] == '/' && !p[n + 1] ? UB_E_BAD_DATA : 0; /* no trailing '/' */
-}
-
-int ub_lwm2m_uri_parse(const char *uri, struct ub_lwm2m_path *p)
-{
-	uint16_t *ids[4] = {&p->obj, &p->inst, &p->res, &p->ri};
-	const size_t n = strlen(UB_LWM2M_TREE);
-	const char *s;
-
-	memset(p, 0, sizeof(*p));
-	if (strncmp(uri, UB_LWM2M_TREE, n) || (uri[n] && uri[n] != '/'))
-		return UB_E_BAD_DATA;
-	for (s = uri + n + (uri[n] == '/'); *s; p->depth++) {
-		if (p->depth == 4 ||
-		    id_at(&s, p->depth == 1 ? UB_LWM2M_MAX_ID - 1 : UB_LWM2M_MAX_ID, ids[p->depth]))
-			return UB_E_BAD_DATA;
-	}
-	return uri[n] == '/' && !p->depth ? UB_E_BAD_DATA : 0;
 }
 
 /* --- the Object's URN (OMNA LwM2M registry: the oma, ext and x ranges) --- */
@@ -376,85 +334,4 @@ int ub_lwm2m_leaf_bytes(uint16_t obj, uint16_t res, const char *format, const ch
 	if (!ub_lwm2m_value_ok(t, out, (size_t)n))
 		return say(why, wlen, "%d bytes are not a valid %s", n, name);
 	return n;
-}
-
-/* --- the plan of a card's file --- */
-
-static int join(char *out, size_t max, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int join(char *out, size_t max, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(out, max, fmt, ap);
-	va_end(ap);
-	return n < 0 || (size_t)n >= max ? UB_E_BAD_DATA : 0;
-}
-
-static int add_leaf(struct build *b, const char *uri, uint16_t obj, uint16_t res, const uint8_t *v,
-		    size_t n)
-{
-	struct ub_lwm2m_leaf l;
-	int err = ub_lwm2m_leaf_make(obj, res, v, n, &l);
-
-	if (err == UB_E_BAD_DATA)
-		return pb_fail(b, "a value that is not of its resource's type", uri);
-	if (!err)
-		err = pb_add(b, uri, l.format, l.type, l.value, NULL);
-	ub_lwm2m_leaf_wipe(&l);
-	return err;
-}
-
-static int add_instance(struct build *b, const struct ub_lwm2m_obj *o,
-			const struct ub_lwm2m_inst *in)
-{
-	char uri[96], urn[64];
-	size_t j, k;
-	int err;
-
-	ub_lwm2m_urn(o->id, o->explicit_version, o->major, o->minor, urn, sizeof(urn));
-	join(uri, sizeof(uri), "%s/%u/%u", UB_LWM2M_TREE, o->id, in->id);
-	if ((err = pb_add(b, uri, "node", urn, NULL, NULL)))
-		return err;
-	for (j = 0; j < in->nres && !err; j++) {
-		const struct ub_lwm2m_res *r = &in->res[j];
-
-		join(uri, sizeof(uri), "%s/%u/%u/%u", UB_LWM2M_TREE, o->id, in->id, r->id);
-		if (!r->multiple) {
-			err = add_leaf(b, uri, o->id, r->id, r->v, r->len);
-			continue;
-		}
-		err = pb_add(b, uri, "node", NULL, NULL, NULL);
-		for (k = 0; k < r->nri && !err; k++) {
-			join(uri, sizeof(uri), "%s/%u/%u/%u/%u", UB_LWM2M_TREE, o->id, in->id,
-			     r->id, r->ri[k].id);
-			err = add_leaf(b, uri, o->id, r->id, r->ri[k].v, r->ri[k].len);
-		}
-	}
-	return err;
-}
-
-int ub_plan_from_lwm2m(const struct ub_lwm2m_boot *bt, struct ub_plan *plan, char *why, size_t wlen)
-{
-	char err_buf[300] = "";
-	struct build b = {.plan = plan, .err = err_buf, .errlen = sizeof(err_buf)};
-	size_t i, j;
-	int err = 0;
-
-	memset(plan, 0, sizeof(*plan));
-	plan->kind = UB_PLAN_LWM2M;
-	for (i = 0; i < bt->nobj && !err; i++)
-		for (j = 0; j < bt->obj[i].tlv.ninst && !err; j++)
-			err = add_instance(&b, &bt->obj[i], &bt->obj[i].tlv.inst[j]);
-	if (!err && plan->nnodes)
-		err = ub_plan_model(plan, UB_MODEL_BOOTSTRAP, err_buf, sizeof(err_buf));
-	if (err) {
-		if (why && wlen)
-			snprintf(why, wlen, "%s", err_buf[0] ? err_buf : ub_strerror(err));
-		ub_plan_free(plan);
-		plan->kind = UB_PLAN_LWM2M;
-	}
-	return err;
 }

@@ -117,7 +117,7 @@ bool ub_dm_is_secret(const char *uri)
 	struct ub_lwm2m_path p;
 	size_t i;
 
-	/* LwM2M resources: the one table of lwm2m/ (keys, PSK identities) */
+	/* LwM2M resources: the one table of src/lwm2m/ (keys, PSK identities) */
 	if (!ub_lwm2m_uri_parse(uri, &p) && p.depth >= 3)
 		return ub_lwm2m_is_secret(p.obj, p.res);
 	if (!strcasecmp(name, "AAuthData"))
@@ -380,4 +380,47 @@ bool ub_dm_textn_ok(const char *s, size_t n)
 		p += k + 1;
 	}
 	return true;
+}
+
+/* --- ./LwM2M URIs (ub_lwm2m_map.h) --- */
+
+bool ub_lwm2m_uri_under(const char *uri)
+{
+	return ub_uri_under(uri, UB_LWM2M_TREE);
+}
+
+/* A decimal ID of at most max at *s, up to '/' or the end. */
+static int id_at(const char **s, unsigned long max, uint16_t *out)
+{
+	const char *p = *s;
+	unsigned long v = 0;
+	size_t n = 0;
+
+	while (p[n] >= '0' && p[n] <= '9') {
+		v = v * 10 + (unsigned long)(p[n] - '0');
+		if (++n > 5 || v > max)
+			return UB_E_BAD_DATA;
+	}
+	if (!n || (n > 1 && p[0] == '0') || (p[n] && p[n] != '/'))
+		return UB_E_BAD_DATA;
+	*out = (uint16_t)v;
+	*s = p + n + (p[n] == '/');
+	return p[n] == '/' && !p[n + 1] ? UB_E_BAD_DATA : 0; /* no trailing '/' */
+}
+
+int ub_lwm2m_uri_parse(const char *uri, struct ub_lwm2m_path *p)
+{
+	uint16_t *ids[4] = {&p->obj, &p->inst, &p->res, &p->ri};
+	const size_t n = strlen(UB_LWM2M_TREE);
+	const char *s;
+
+	memset(p, 0, sizeof(*p));
+	if (strncmp(uri, UB_LWM2M_TREE, n) || (uri[n] && uri[n] != '/'))
+		return UB_E_BAD_DATA;
+	for (s = uri + n + (uri[n] == '/'); *s; p->depth++) {
+		if (p->depth == 4 ||
+		    id_at(&s, p->depth == 1 ? UB_LWM2M_MAX_ID - 1 : UB_LWM2M_MAX_ID, ids[p->depth]))
+			return UB_E_BAD_DATA;
+	}
+	return uri[n] == '/' && !p->depth ? UB_E_BAD_DATA : 0;
 }

@@ -119,7 +119,7 @@ int pb_resolve_inbox(struct build *b)
 	return 0;
 }
 
-/* An export without --secrets (tree/tnds_out.c) writes UB_SECRET_MASK for
+/* An export without --secrets (src/tree/tnds_out.c) writes UB_SECRET_MASK for
  * every secret leaf: imported, that would silently replace the
  * credentials with the placeholder.  Refused, naming the node. */
 static int masked_secret(struct build *b)

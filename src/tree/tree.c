@@ -369,20 +369,6 @@ int ub_tree_get(struct ub_tree *t, const char *uri, struct ub_tree_node *n)
 	return ub_store_get(t, uri, n);
 }
 
-void ub_tree_node_free(struct ub_tree_node *n)
-{
-	if (n->value) /* an AAuthSecret, perhaps */
-		OPENSSL_cleanse(n->value, strlen(n->value));
-	free(n->uri);
-	free(n->format);
-	free(n->type);
-	free(n->value);
-	free(n->acl);
-	free(n->server);
-	free(n->source);
-	memset(n, 0, sizeof(*n));
-}
-
 struct names {
 	size_t plen;
 	void (*cb)(const char *name, void *arg);

@@ -1,5 +1,5 @@
 /* The uiccboot command line: parses arguments, calls the library, prints
- * the results.  The work is in the library (boot/, tree/, ...). */
+ * the results.  The work is in the library (src/boot/, src/tree/, ...). */
 #ifndef UB_CLI_H
 #define UB_CLI_H
 
@@ -145,6 +145,9 @@ void cli_put_secret_hex(struct ub_cli *cli, const char *key, const uint8_t *b, s
 
 /* The exit code of an ub_err (uiccboot(1): 0, 64, 65, 69, 70, 77). */
 int cli_exit_code(int err);
+/* The whole command line: global options, the command of list (n of them,
+ * in the order of the help) and its run; returns the exit code. */
+int cli_main(const struct ub_cmd *const *list, size_t n, int argc, char **argv);
 
 /* The nodes of a plan (secrets masked) as a JSON array; with text, a line
  * each too. */

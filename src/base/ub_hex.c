@@ -46,14 +46,3 @@ int ub_unhex(uint8_t *out, size_t max, const char *hex)
 	}
 	return (int)n;
 }
-
-int ub_memeq_ct(const void *a, const void *b, size_t len)
-{
-	const volatile uint8_t *x = a, *y = b;
-	uint8_t d = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		d |= x[i] ^ y[i];
-	return d != 0;
-}

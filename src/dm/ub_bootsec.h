@@ -40,7 +40,7 @@ int ub_ctype_parse(const char *s, struct ub_ctype *ct);
 int ub_ctype_parse_wsp(const uint8_t *b, size_t n, struct ub_ctype *ct);
 
 struct ub_wsp_ctype;
-/* A Content-Type that wire/wsp.c decoded: its media, and its SEC and MAC
+/* A Content-Type that src/wire/wsp.c decoded: its media, and its SEC and MAC
  * texts as this layer's values.  Returns 0 or UB_E_BAD_DATA (a SEC type
  * we do not know, a MAC that is not 40 hex digits). */
 int ub_ctype_from_wsp(const struct ub_wsp_ctype *w, struct ub_ctype *ct);

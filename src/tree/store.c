@@ -4,6 +4,7 @@
  * R || '/' <= uri < R || '0' ('0' follows '/' in every collation SQLite
  * uses here, BINARY), so no query scans the whole table. */
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,7 +74,7 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	/* 3: containers belong to the device (earlier versions gave
 	 * ./SyncML/DMAcc and its like to their first creator, whose removal
 	 * then took other servers' accounts with it).  A migration is a record
-	 * of its day: the list is spelled here, not taken from dm/names.c. */
+	 * of its day: the list is spelled here, not taken from src/dm/names.c. */
 	("UPDATE node SET server = NULL, source = NULL WHERE uri IN "
 	 "('.', './DMAcc', './ConnMO', './SyncML', './SyncML/DMAcc', './SyncML/Con');"),
 	/* 4: a ServerID's account is found among that server's nodes, not
@@ -131,12 +132,12 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	 " at INTEGER NOT NULL) WITHOUT ROWID;"
 	 "CREATE INDEX IF NOT EXISTS sms_seen_at ON sms_seen(at);"),
 	/* 6: the references (leaves whose value names a node, held in the
-	 * one spelling "./..."; dm/names.c says which leaves those are),
+	 * one spelling "./..."; src/dm/names.c says which leaves those are),
 	 * found by an index instead of a scan of every value inside the
 	 * write transaction; values that older versions wrote in another
 	 * spelling are rewritten once (migrate_references) */
 	"CREATE INDEX IF NOT EXISTS node_reference ON node(value) WHERE " REFERENCE ";",
-	/* 7: what the device remembers of pushes (tree/intake.c), and parts
+	/* 7: what the device remembers of pushes (src/tree/intake.c), and parts
 	 * that conflict with one held.  push_seen: every push applied over
 	 * an insecure transport, by the digest of what its MAC covers, once
 	 * per ServerID it configured ('' for none), in the order applied
@@ -510,7 +511,7 @@ static const char *const sql[] = {
 	[ST_SMS_ADD_ALT] =
 		"INSERT INTO sms_alt(message, seq, alt, tpdu) VALUES(?1, ?2, (SELECT count(*) + 1 "
 		"FROM sms_alt WHERE message = ?1 AND seq = ?2), ?3)",
-	/* the sender is the key's first octets (message_key in boot/sms.c):
+	/* the sender is the key's first octets (message_key in src/boot/sms.c):
 	 * only pending rows are read, by the state index */
 	[ST_SMS_PENDING_OF] = "SELECT " SMS_COLS "FROM sms_message INDEXED BY sms_message_state "
 			      "WHERE state = 1 AND substr(key, 1, ?2) = ?1 ORDER BY since, id",
@@ -1496,4 +1497,20 @@ int ub_store_naf_rows(struct ub_tree *t, long long *rows)
 int ub_store_naf_add(struct ub_tree *t, const char *naf, long long now)
 {
 	return sms_run(sms_stmt(t, ST_NAF_ADD, "ti", naf, now));
+}
+
+/* A node as ub_store_get filled it (the public ub_tree_node_free: the
+ * store makes nodes, so it frees them). */
+void ub_tree_node_free(struct ub_tree_node *n)
+{
+	if (n->value) /* an AAuthSecret, perhaps */
+		OPENSSL_cleanse(n->value, strlen(n->value));
+	free(n->uri);
+	free(n->format);
+	free(n->type);
+	free(n->value);
+	free(n->acl);
+	free(n->server);
+	free(n->source);
+	memset(n, 0, sizeof(*n));
 }
