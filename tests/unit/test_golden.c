@@ -8,9 +8,15 @@
  * .ok files instead; the expect lines of a script are checked either way.
  *
  * A script, line by line ('#' lines and blank ones are skipped):
+ *   call boot | all-readers | identity
+ *                              ub_boot_card (the default), ub_boot_all_readers,
+ *                              or a session's ub_uicc_identity (info)
  *   proto T=0 | T=1            the protocol (default T=1)
  *   pin DIGITS                 the PIN the caller gives (default: none)
- *   policy KEY yes|no          logical_channel, lwm2m_enabled, remove_stale
+ *   config reset|channel|dry_run   that field of struct ub_boot_config set
+ *   reader empty               the one reader holds no card
+ *   policy KEY yes|no          smartcard_enabled, logical_channel,
+ *                              lwm2m_enabled, remove_stale
  *   before NAME                play NAME.script first, on the same tree
  *   expect rc ERRNAME          what ub_boot_card returns ("ok": 0)
  *   expect dm|lwm2m OUTCOME    an object's outcome ("applied", "failed", ...)
@@ -35,6 +41,7 @@
 #include "scard_fake.h"
 #include "tmpdb.h"
 #include "ub_policy.h"
+#include "ub_session.h"
 
 #define MAX_STEPS 96
 #define MAX_EXPECT 16
@@ -43,7 +50,12 @@ struct expect {
 	char kind[8], arg[200];
 };
 
+enum call { CALL_BOOT, CALL_ALL, CALL_IDENTITY };
+
 struct scenario {
+	enum call call;
+	struct ub_boot_config cfg; /* reset, channel, dry_run */
+	bool empty;
 	DWORD proto;
 	char pin[16], before[64];
 	bool pin_set;
@@ -76,6 +88,7 @@ static const struct {
 	const char *key;
 	size_t off;
 } policy_keys[] = {
+	{"smartcard_enabled", offsetof(struct ub_policy, smartcard_enabled)},
 	{"logical_channel", offsetof(struct ub_policy, logical_channel)},
 	{"lwm2m_enabled", offsetof(struct ub_policy, lwm2m_enabled)},
 	{"remove_stale", offsetof(struct ub_policy, remove_stale)},
@@ -107,6 +120,25 @@ static bool policy_line(struct scenario *sc, const char *key, const char *v)
 	for (i = 0; i < sizeof(policy_keys) / sizeof(policy_keys[0]); i++)
 		if (!strcmp(key, policy_keys[i].key) && (!strcmp(v, "yes") || !strcmp(v, "no"))) {
 			*(bool *)((char *)&sc->pol + policy_keys[i].off) = !strcmp(v, "yes");
+			return true;
+		}
+	return false;
+}
+
+static bool config_line(struct scenario *sc, const char *what)
+{
+	static const char *const calls[] = {"boot", "all-readers", "identity"};
+	size_t i;
+
+	if (!strcmp(what, "reset"))
+		return sc->cfg.reset = true;
+	if (!strcmp(what, "channel"))
+		return sc->cfg.channel = true;
+	if (!strcmp(what, "dry_run"))
+		return sc->cfg.dry_run = true;
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		if (!strcmp(what, calls[i])) {
+			sc->call = (enum call)i;
 			return true;
 		}
 	return false;
@@ -151,6 +183,10 @@ static bool script_line(struct scenario *sc, char *l)
 		return policy_line(sc, a, b);
 	else if (sscanf(l, "before %63s", sc->before) == 1)
 		return true;
+	else if (sscanf(l, "config %63s", a) == 1 || sscanf(l, "call %63s", a) == 1)
+		return config_line(sc, a);
+	else if (!strcmp(l, "reader empty"))
+		sc->empty = true;
 	else if (sc->nexp < MAX_EXPECT &&
 		 sscanf(l, "expect %7s %199s", sc->exp[sc->nexp].kind, sc->exp[sc->nexp].arg) == 2)
 		sc->nexp++;
@@ -215,24 +251,28 @@ static void print_status(FILE *fp, const char *indent, const struct ub_status *s
 			st->where, st->what);
 }
 
-static void print_result(FILE *fp, int err, const struct ub_boot_result *r)
+static void print_result(FILE *fp, const char *what, int err, const struct ub_boot_result *r)
 {
 	static const char *const kinds[] = {"dm", "lwm2m"};
 	size_t i;
 
-	fprintf(fp, "= ub_boot_card: %s; %s, object %s, iccid %s, %s channel", ub_errname(err),
+	fprintf(fp, "= %s: %s; %s, object %s, iccid %s, %s channel", what, ub_errname(err),
 		ub_outcome_name(r->outcome), r->object ? r->object : "(none)",
 		r->iccid[0] ? r->iccid : "(none)", r->logical_channel ? "logical" : "basic");
 	if (r->channel_refused)
 		fprintf(fp, " (a logical one refused: SW %04X)", r->channel_sw);
 	fprintf(fp, ", %u APDUs\n", r->apdus);
 	print_status(fp, " ", &r->status);
+	if (!r->nobjects) /* no card: what cards wrote, removed */
+		print_list(fp, "removed", r->apply.removed, r->apply.nremoved);
 	for (i = 0; i < r->nobjects && i < UB_BOOT_KINDS; i++) {
 		const struct ub_boot_object *o = &r->objects[i];
 
 		fprintf(fp, "= %s: %s%s, source %s\n", kinds[i], ub_outcome_name(o->outcome),
 			o->present ? "" : " (not on the card)", o->source);
 		print_status(fp, "   ", &o->status);
+		if (r->outcome == UB_OUT_VERIFIED)
+			fprintf(fp, "=   plan: %zu nodes\n", i ? o->plan.nnodes : r->plan.nnodes);
 		print_list(fp, "accounts", o->apply.accounts, o->apply.naccounts);
 		print_list(fp, "removed", o->apply.removed, o->apply.nremoved);
 	}
@@ -276,19 +316,80 @@ static int print_tree(FILE *fp, struct ub_tree *t, const char *uri, bool in_mo)
 	return count;
 }
 
+static void print_identity(FILE *fp, int err, const struct ub_identity *id,
+			   const struct ub_status *st)
+{
+	int i;
+
+	fprintf(fp, "= ub_uicc_identity: %s\n", ub_errname(err));
+	print_status(fp, " ", st);
+	if (err)
+		return;
+	fprintf(fp, "=   iccid %s, imsi %s, MNC length %d%s%s\n", id->iccid, id->imsi, id->mnc_len,
+		id->legacy ? ", a 2G SIM" : "", id->has_isim ? ", an ISIM" : "");
+	fprintf(fp, "=   impi %s (%s)\n", id->impi, id->impi_source ? id->impi_source : "none");
+	for (i = 0; i < id->nimpu; i++)
+		fprintf(fp, "=   impu %s\n", id->impu[i]);
+	fprintf(fp, "=   UST %zu bytes, IST %zu bytes, GBA RAND %zu (USIM) %zu (ISIM)\n",
+		id->ust_len, id->ist_len, id->gba_usim.rand_len, id->gba_isim.rand_len);
+}
+
+/* A session and the card's identity (what info reads). */
+static int identity(const struct ub_boot_config *cfg, FILE *out)
+{
+	struct ub_session s;
+	struct ub_identity id = {0};
+	struct ub_status st = {0};
+	int err = ub_session_open(&s, cfg, cfg->pin, &st);
+
+	if (!err) {
+		err = ub_uicc_identity(&s.uicc, &id, &st);
+		ub_session_close(&s);
+	}
+	if (out)
+		print_identity(out, err, &id, &st);
+	return err;
+}
+
+/* Every reader (the one): the card's result moved into r. */
+static int all_readers(const struct ub_boot_config *cfg, FILE *out, struct ub_boot_result *r)
+{
+	struct ub_boot_all all;
+	int err = ub_boot_all_readers(cfg, &all);
+
+	if (out) {
+		fprintf(out, "= ub_boot_all_readers: %s, %zu cards, removal %s\n", ub_errname(err),
+			all.ncards, all.removal_done ? "done" : "not done");
+		print_status(out, " ", &all.status);
+		print_list(out, "removed", all.removal.removed, all.removal.nremoved);
+		if (all.ncards)
+			print_result(out, "card 0", err, &all.cards[0]);
+	}
+	if (all.ncards) {
+		*r = all.cards[0];
+		memset(&all.cards[0], 0, sizeof(all.cards[0]));
+	}
+	ub_boot_all_free(&all);
+	return err;
+}
+
 /* Play sc on tree; with out, the trace and the result printed there. */
 static int play(const struct scenario *sc, const char *tree, FILE *out, struct ub_boot_result *r)
 {
-	struct ub_boot_config cfg = {.policy = &sc->pol, .tree = tree};
+	struct ub_boot_config cfg = sc->cfg;
 	char why[800];
 	int err;
 
+	cfg.policy = &sc->pol;
+	cfg.tree = tree;
 	cfg.pin = sc->pin_set ? sc->pin : NULL;
 	cfg.trace[0] = out;
-	fake_readers("golden reader\0", sizeof("golden reader\0"), 1, -1, 0);
+	fake_readers("golden reader\0", sizeof("golden reader\0"), sc->empty ? 0 : 1, -1, 0);
 	fake_script(sc->steps, sc->n, sc->proto);
 	fake_soft(why, sizeof(why));
-	err = ub_boot_card(&cfg, r);
+	err = sc->call == CALL_IDENTITY ? identity(&cfg, out)
+	      : sc->call == CALL_ALL	? all_readers(&cfg, out, r)
+					: ub_boot_card(&cfg, r);
 	fake_soft(NULL, 0);
 	if (!out)
 		return err;
@@ -296,7 +397,8 @@ static int play(const struct scenario *sc, const char *tree, FILE *out, struct u
 		fprintf(out, "# OFF THE SCRIPT: %s\n", why);
 	else if (fake_pos() != sc->n)
 		fprintf(out, "# OFF THE SCRIPT: %zu of its %zu steps used\n", fake_pos(), sc->n);
-	print_result(out, err, r);
+	if (sc->call == CALL_BOOT)
+		print_result(out, "ub_boot_card", err, r);
 	return err;
 }
 
