@@ -1,4 +1,5 @@
 /* Errors: names, messages, and the failure context (ub_error.h). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,6 +73,7 @@ void ub_status_clear(struct ub_status *st)
 
 int ub_fail(struct ub_status *st, int err, uint16_t sw, const char *where, const char *fmt, ...)
 {
+	int saved = errno; /* a caller may still read it */
 	va_list ap;
 
 	if (!st)
@@ -86,6 +88,7 @@ int ub_fail(struct ub_status *st, int err, uint16_t sw, const char *where, const
 	} else {
 		snprintf(st->what, sizeof(st->what), "%s", ub_strerror(err));
 	}
+	errno = saved;
 	return err;
 }
 

@@ -36,6 +36,7 @@ static char path[64];
 static struct ub_tree *t;
 static struct ub_policy pol;
 static char why[300];
+static struct ub_status st;
 
 /* card A is the demo card: tests/profiles/boot/lwm2m-bootstrap.bin */
 #define DEMO "tests/profiles/boot/lwm2m-bootstrap.bin"
@@ -580,7 +581,7 @@ static void apply_and_read_back(void **state)
 	/* the card's bytes back, every one of them (sorted by ID: the file
 	 * has /0/2/14 after /0/2/17) */
 	assert_int_equal(boot_of(every, &want), 0);
-	assert_int_equal(ub_lwm2m_from_tree(t, UB_LWM2M_SECRETS, &got, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_from_tree(t, UB_LWM2M_SECRETS, &got, &st), 0);
 	assert_true(same_objects(&want, &got));
 	na = ub_lwm2m_boot_encode(&want, a, sizeof(a));
 	nb = ub_lwm2m_boot_encode(&got, b, sizeof(b));
@@ -588,7 +589,7 @@ static void apply_and_read_back(void **state)
 	assert_int_equal(na, nb);
 	ub_lwm2m_boot_free(&got);
 	/* without secrets: /0/2/3, /0/2/5 and /21/3/0 left out, nothing else */
-	assert_int_equal(ub_lwm2m_from_tree(t, 0, &got, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_from_tree(t, 0, &got, &st), 0);
 	assert_null(ub_lwm2m_res_find(&ub_lwm2m_obj_find(&got, 0)->tlv.inst[0], 5));
 	assert_null(ub_lwm2m_res_find(&ub_lwm2m_obj_find(&got, 0)->tlv.inst[0], 3));
 	assert_non_null(ub_lwm2m_res_find(&ub_lwm2m_obj_find(&got, 0)->tlv.inst[0], 10));
@@ -689,13 +690,15 @@ static void tampered_tree(void **state)
 	(void)state;
 	assert_int_equal(card("8901", DEMO, &r), 0);
 	assert_int_equal(ub_store_set_value(t, "./LwM2M/1/0/1", "-5", &changed), 0);
-	assert_int_equal(ub_lwm2m_from_tree(t, 0, &b, why, sizeof(why)), UB_E_BAD_DATA);
-	assert_non_null(strstr(why, "./LwM2M/1/0/1"));
+	assert_int_equal(ub_lwm2m_from_tree(t, 0, &b, &st), UB_E_BAD_DATA);
+	assert_non_null(strstr(st.what, "./LwM2M/1/0/1"));
+	assert_string_equal(st.where, "./LwM2M/1/0/1");
+	assert_int_equal(st.err, UB_E_BAD_DATA);
 	assert_int_equal(ub_store_set_value(t, "./LwM2M/1/0/1", "86400", &changed), 0);
 	/* a Security Instance whose mode the check refuses */
 	assert_int_equal(ub_store_set_value(t, "./LwM2M/0/0/2", "7", &changed), 0);
-	assert_int_equal(ub_lwm2m_from_tree(t, 0, &b, why, sizeof(why)), UB_E_BAD_DATA);
-	assert_non_null(strstr(why, "Security Mode 7"));
+	assert_int_equal(ub_lwm2m_from_tree(t, 0, &b, &st), UB_E_BAD_DATA);
+	assert_non_null(strstr(st.what, "Security Mode 7"));
 	ub_apply_result_free(&r);
 }
 
@@ -705,7 +708,7 @@ static void empty_tree(void **state)
 	char *s;
 
 	(void)state;
-	assert_int_equal(ub_lwm2m_from_tree(t, 0, &b, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_from_tree(t, 0, &b, &st), 0);
 	assert_int_equal(b.nobj, 0);
 	assert_int_equal(ub_lwm2m_senml_text(&b, -1, 0, &s), 0);
 	assert_string_equal(s, "[]");
@@ -790,7 +793,7 @@ static void via_tree_one(const char *file)
 	if (!err && (stage = "apply"))
 		err = ub_tree_apply(t, p.nnodes ? &p : NULL, &pol, &o, &r, why, sizeof(why));
 	if (!err && (stage = "read"))
-		err = ub_lwm2m_from_tree(t, UB_LWM2M_SECRETS, &back, why, sizeof(why));
+		err = ub_lwm2m_from_tree(t, UB_LWM2M_SECRETS, &back, &st);
 	if (err)
 		printf("{\"error\": \"%s\", \"stage\": \"%s\"}\n", ub_errname(err), stage);
 	else
