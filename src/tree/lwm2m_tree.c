@@ -224,7 +224,6 @@ static int frame(const struct objs *s, struct ub_lwm2m_boot *out, struct ub_stat
 	struct ub_lwm2m_boot tmp = {s->o, s->n, NULL, 0};
 	struct ub_lwm2m_opts op;
 	uint8_t *file;
-	char why[300] = "";
 	int n, err;
 
 	n = ub_lwm2m_boot_encode(&tmp, NULL, 0);
@@ -239,14 +238,16 @@ static int frame(const struct objs *s, struct ub_lwm2m_boot *out, struct ub_stat
 	ub_lwm2m_opts_default(&op);
 	op.padding = UB_LWM2M_PAD_NONE;
 	op.max_file = 4 + PAYLOAD_MAX;
-	err = ub_lwm2m_boot_decode(file, (size_t)n, &op, out, why, sizeof(why));
+	err = ub_lwm2m_boot_decode(file, (size_t)n, &op, out, st);
 	OPENSSL_cleanse(file, (size_t)n);
 	free(file);
 	if (err == UB_E_NOT_FOUND) /* never: a framed file is not all FF */
 		err = UB_E_INTERNAL;
-	if (!err && (err = ub_lwm2m_check(out, why, sizeof(why))))
+	if (!err && (err = ub_lwm2m_check(out, st)))
 		ub_lwm2m_boot_free(out);
-	return err ? ub_fail(st, err, 0, UB_LWM2M_TREE, "%s", why[0] ? why : ub_strerror(err)) : 0;
+	if (err)
+		ub_status_at(st, "%s", UB_LWM2M_TREE);
+	return err;
 }
 
 int ub_lwm2m_from_tree(struct ub_tree *t, unsigned flags, struct ub_lwm2m_boot *out,

@@ -101,9 +101,9 @@ static int boot_of(const char *src, struct ub_lwm2m_boot *b)
 {
 	static uint8_t buf[UB_LWM2M_FILE_MAX];
 	size_t n = file_bytes(src, buf, sizeof(buf));
-	int err = ub_lwm2m_boot_decode(buf, n, NULL, b, why, sizeof(why));
+	int err = ub_lwm2m_boot_decode(buf, n, NULL, b, &st);
 
-	return err ? err : ub_lwm2m_check(b, why, sizeof(why));
+	return err ? err : ub_lwm2m_check(b, &st);
 }
 
 /* A card's LwM2M file (NULL: emptied) applied as the power-on does. */
@@ -785,9 +785,9 @@ static void via_tree_one(const char *file)
 		fclose(fp);
 	const char *stage = "decode";
 
-	err = ub_lwm2m_boot_decode(buf, n, NULL, &b, why, sizeof(why));
+	err = ub_lwm2m_boot_decode(buf, n, NULL, &b, &st);
 	if (!err && (stage = "check"))
-		err = ub_lwm2m_check(&b, why, sizeof(why));
+		err = ub_lwm2m_check(&b, &st);
 	if (!err && (stage = "plan"))
 		err = ub_plan_from_lwm2m(&b, &p, why, sizeof(why));
 	if (!err && (stage = "apply"))
