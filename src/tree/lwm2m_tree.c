@@ -41,18 +41,17 @@ static int bad(struct collect *c, const char *uri, const char *what)
 static int leaf_value(struct collect *c, const struct ub_tree_node *n, struct entry *e)
 {
 	size_t max = (n->value ? strlen(n->value) : 0) + 8;
-	char why[160];
+	struct ub_status st;
 	int k;
 
 	if (!(e->v = malloc(max)))
 		return UB_E_NOMEM;
-	k = ub_lwm2m_leaf_bytes(e->p.obj, e->p.res, n->format, n->type, n->value, e->v, max, why,
-				sizeof(why));
+	k = ub_lwm2m_leaf_bytes(e->p.obj, e->p.res, n->format, n->type, n->value, e->v, max, &st);
 	if (k < 0) {
 		OPENSSL_cleanse(e->v, max);
 		free(e->v);
 		e->v = NULL;
-		return bad(c, n->uri, why);
+		return bad(c, n->uri, st.what);
 	}
 	e->len = (size_t)k;
 	return 0;

@@ -258,7 +258,7 @@ static void leaves(void **state)
 		    strcmp(l.value, ok[i].value))
 			fail_msg("%s: %s %s %s", ok[i].hex, l.format, l.type, l.value);
 		k = ub_lwm2m_leaf_bytes(ok[i].obj, ok[i].res, l.format, l.type, l.value, back,
-					sizeof(back), why, sizeof(why));
+					sizeof(back), &st);
 		assert_int_equal(k, n);
 		assert_memory_equal(back, v, (size_t)n);
 		ub_lwm2m_leaf_wipe(&l);
@@ -308,14 +308,13 @@ static void leaf_refusals(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		why[0] = '\0';
+		ub_status_clear(&st);
 		if (ub_lwm2m_leaf_bytes(bad[i].obj, bad[i].res, bad[i].format, bad[i].type,
-					bad[i].value, out, sizeof(out), why,
-					sizeof(why)) != UB_E_BAD_DATA ||
-		    !strstr(why, bad[i].why))
+					bad[i].value, out, sizeof(out), &st) != UB_E_BAD_DATA ||
+		    st.err != UB_E_BAD_DATA || !strstr(st.what, bad[i].why))
 			fail_msg("/%u/x/%u %s %s '%s': '%s' does not say '%s'", bad[i].obj,
 				 bad[i].res, bad[i].format, bad[i].type ? bad[i].type : "-",
-				 bad[i].value ? bad[i].value : "-", why, bad[i].why);
+				 bad[i].value ? bad[i].value : "-", st.what, bad[i].why);
 	}
 }
 
