@@ -115,16 +115,6 @@ static int pin_length(const struct ub_send_opts *o, char *err, size_t errlen)
 	return UB_E_POLICY;
 }
 
-/* SEC as text for the WSP layer: the names of DM Security 5.7.2 for a DM
- * document; for CP the names of the WSP table, which the WSP layer sends
- * as short integers (NETWORKID is CP's NETWPIN). */
-static const char *sec_text(enum ub_plan_kind kind, enum ub_sec sec)
-{
-	if (kind == UB_PLAN_CP && sec == UB_SEC_NETWORKID)
-		return "NETWPIN";
-	return ub_sec_name(sec);
-}
-
 static int get_document(const uint8_t *doc, size_t n, struct ub_send_result *r, char *err,
 			size_t errlen)
 {
@@ -195,7 +185,8 @@ int ub_send_build(const uint8_t *doc, size_t n, const struct ub_send_opts *o,
 		}
 		if ((rc = pin_length(o, err, errlen)))
 			goto end;
-		snprintf(r->sec, sizeof(r->sec), "%s", sec_text(r->kind, o->sec));
+		snprintf(r->sec, sizeof(r->sec), "%s",
+			 ub_sec_name_for(o->sec, r->kind == UB_PLAN_CP ? UB_MSG_CP : UB_MSG_DM));
 		if (o->sec == UB_SEC_USERPINMAC) {
 			rc = ub_userpinmac_pin(o->userpinmac_key, r->wbxml, r->wbxml_len,
 					       r->userpin, sizeof(r->userpin));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ub_error.h"
+#include "ub_hex.h"
 #include "ub_factory.h"
 
 struct ub_factory {
@@ -127,24 +128,11 @@ static int expand(struct ub_factory *f, const char *label, const char *dev, cons
 	return ok && tl == sizeof(t) ? 0 : UB_E_INTERNAL;
 }
 
-/* base64url without padding (RFC 4648 section 5); 24 bytes -> 32 characters */
-static void b64url(const uint8_t *in, size_t n, char *out)
-{
-	char *p;
-
-	EVP_EncodeBlock((unsigned char *)out, in, (int)n);
-	for (p = out; *p; p++)
-		*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
-	while (p > out && p[-1] == '=')
-		*--p = '\0';
-}
-
 int ub_factory_derive(struct ub_factory *f, const char *device_id, const char *server_id,
 		      struct ub_factory_creds *out)
 {
-	static const char hexd[] = "0123456789abcdef";
 	uint8_t k[24];
-	int i, err;
+	int err;
 
 	if (!printable(device_id) || !printable(server_id))
 		return UB_E_BAD_DATA;
@@ -152,17 +140,13 @@ int ub_factory_derive(struct ub_factory *f, const char *device_id, const char *s
 	if (err)
 		return err;
 	memcpy(out->client_name, "u1-", 3);
-	for (i = 0; i < 10; i++) {
-		out->client_name[3 + 2 * i] = hexd[k[i] >> 4];
-		out->client_name[4 + 2 * i] = hexd[k[i] & 15];
-	}
-	out->client_name[23] = '\0';
+	ub_hex(out->client_name + 3, k, 10);
 	if ((err = expand(f, "client-secret", device_id, server_id, k, 24)))
 		goto end;
-	b64url(k, 24, out->client_secret);
+	ub_b64(out->client_secret, k, 24, 1);
 	if ((err = expand(f, "server-secret", device_id, server_id, k, 24)))
 		goto end;
-	b64url(k, 24, out->server_secret);
+	ub_b64(out->server_secret, k, 24, 1);
 end:
 	OPENSSL_cleanse(k, sizeof(k));
 	return err;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ub_error.h"
+#include "ub_hex.h"
 #include "ub_lwm2m_map.h"
 
 /* --- the Object's URN (OMNA LwM2M registry: the oma, ext and x ranges) --- */
@@ -175,7 +176,7 @@ int ub_lwm2m_leaf_make(uint16_t obj, uint16_t res, const uint8_t *v, size_t n,
 		l->format = format_of(t);
 	} else {
 		l->format = "b64";
-		EVP_EncodeBlock((unsigned char *)l->value, v, (int)n);
+		ub_b64(l->value, v, n, 0);
 	}
 	return 0;
 }
@@ -187,36 +188,6 @@ void ub_lwm2m_leaf_wipe(struct ub_lwm2m_leaf *l)
 		free(l->value);
 	}
 	memset(l, 0, sizeof(*l));
-}
-
-/* Base64 (RFC 4648 4) in its one canonical form: padded, no line breaks,
- * zero bits after the last character.  Returns the length or -1. */
-static int b64_decode(const char *s, uint8_t *out, size_t max)
-{
-	static const char abc[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t n = strlen(s), pad = 0, i;
-	char *back;
-	int len;
-
-	if (n % 4 || n / 4 * 3 > max || n > INT32_MAX / 2)
-		return -1;
-	if (n && s[n - 1] == '=')
-		pad = n > 1 && s[n - 2] == '=' ? 2 : 1;
-	for (i = 0; i < n - pad; i++)
-		if (!s[i] || !memchr(abc, s[i], sizeof(abc) - 1))
-			return -1;
-	len = EVP_DecodeBlock(out, (const unsigned char *)s, (int)n);
-	if (len < 0 || (size_t)len < pad)
-		return -1;
-	len -= (int)pad;
-	if (!(back = malloc(n + 1)))
-		return -1;
-	EVP_EncodeBlock((unsigned char *)back, out, len);
-	i = !strcmp(back, s);
-	OPENSSL_cleanse(back, n);
-	free(back);
-	return i ? len : -1;
 }
 
 /* A decimal integer in its one form (no '+', no leading zeros, "-0" no). */
@@ -309,7 +280,7 @@ int ub_lwm2m_leaf_bytes(uint16_t obj, uint16_t res, const char *format, const ch
 	if (!value)
 		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "no value");
 	if (!strcmp(format, "b64"))
-		n = b64_decode(value, out, max);
+		n = ub_unb64(out, max, value);
 	else if (!strcmp(format, format_of(t)))
 		n = from_text(t, value, out, max);
 	else

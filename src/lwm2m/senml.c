@@ -16,25 +16,22 @@
 #include <string.h>
 
 #include "ub_error.h"
+#include "ub_hex.h"
 #include "ub_lwm2m.h"
 
-/* base64url (RFC 4648 5) without "=", through OpenSSL's base64. */
+/* base64url (RFC 4648 5) without "=" as a JSON string. */
 static json_object *b64url(const uint8_t *v, size_t n)
 {
 	json_object *s = NULL;
 	char *out;
-	int len, i;
+	int len;
 
 	if (n > 3 * (size_t)(INT32_MAX / 4 - 1))
 		return NULL;
 	out = malloc(4 * ((n + 2) / 3) + 1);
 	if (!out)
 		return NULL;
-	len = EVP_EncodeBlock((unsigned char *)out, v, (int)n);
-	while (len > 0 && out[len - 1] == '=')
-		len--;
-	for (i = 0; i < len; i++)
-		out[i] = out[i] == '+' ? '-' : out[i] == '/' ? '_' : out[i];
+	len = (int)ub_b64(out, v, n, 1);
 	s = json_object_new_string_len(out, len);
 	OPENSSL_cleanse(out, (size_t)len); /* may be a key */
 	free(out);
