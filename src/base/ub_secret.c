@@ -118,6 +118,8 @@ int ub_secret_read_file(const char *path, char *out, size_t max, struct ub_statu
 		return ub_fail(st, UB_E_IO, 0, path, "%s", strerror(errno));
 	n = ub_secret_read_fd(fd, out, max, st);
 	close(fd);
+	if (n < 0)
+		ub_status_at(st, "%s", path); /* the file is where */
 	return n;
 }
 

@@ -152,10 +152,12 @@ static void modes(void **state)
 	int fd;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (ub_secret_read_file(file("m", "1234\n", 5, bad[i]), out, sizeof(out), &st) !=
-		    UB_E_POLICY)
+		const char *f = file("m", "1234\n", 5, bad[i]);
+
+		if (ub_secret_read_file(f, out, sizeof(out), &st) != UB_E_POLICY)
 			fail_msg("mode %04o accepted", (unsigned)bad[i]);
 		assert_non_null(strstr(st.what, "mode"));
+		assert_string_equal(st.where, f); /* the file is where */
 	}
 	/* a FIFO others could open is refused too; its mode is checked
 	 * before anything is read */
