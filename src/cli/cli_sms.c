@@ -46,9 +46,7 @@ struct secrets {
 /* One value of a keys file; a second one for the same key is refused. */
 static int kv_set(char *dst, size_t max, bool *from_file, const char *v)
 {
-	char why[100];
-
-	if (*from_file || ub_secret_copy(v, dst, max, why, sizeof(why)) < 0)
+	if (*from_file || ub_secret_copy(v, dst, max, NULL) < 0)
 		return UB_E_BAD_DATA;
 	*from_file = true;
 	return 0;
@@ -495,10 +493,10 @@ static int send_parse(struct ub_cli *cli, int argc, char **argv, struct send_arg
 static int write_out(struct ub_cli *cli, const char *path, const uint8_t *b, size_t n)
 {
 	struct ub_secret_out o;
-	char why[400];
+	struct ub_status st = {0};
 	size_t off = 0;
 	ssize_t w;
-	int err = ub_secret_out_open(&o, path, why, sizeof(why));
+	int err = ub_secret_out_open(&o, path, &st);
 
 	while (!err && off < n) {
 		w = write(o.fd, b + off, n - off);
@@ -510,12 +508,12 @@ static int write_out(struct ub_cli *cli, const char *path, const uint8_t *b, siz
 			off += (size_t)w;
 	}
 	if (err == UB_E_IO && o.fd >= 0)
-		snprintf(why, sizeof(why), "%s: %s", path, strerror(errno));
+		ub_fail(&st, err, 0, path, "%s: %s", path, strerror(errno));
 	if (!err)
-		err = ub_secret_out_commit(&o, why, sizeof(why));
+		err = ub_secret_out_commit(&o, &st);
 	ub_secret_out_abort(&o);
 	if (err)
-		cli_error(cli, err, "--out %s", why);
+		cli_fail_at(cli, err, &st, "--out");
 	return err;
 }
 
