@@ -10,7 +10,7 @@ LD ?= ld
 OBJCOPY ?= objcopy
 CC ?= cc
 PKGS := libpcsclite libcrypto libwbxml2 expat sqlite3 inih json-c libcurl
-# libcurl's headers only: wire/kannel.c loads the library when it sends
+# libcurl's headers only: src/wire/kannel.c loads the library when it sends
 LINK_PKGS := $(filter-out libcurl,$(PKGS))
 # Computed when this Makefile is read: the targets that install the
 # packages first (demo, check, bench, stress) build in a make of their own.
@@ -24,15 +24,15 @@ WERROR ?=
 WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 # One folder a layer, imports going down (docs/architecture.md):
-LAYERS := base pcsc uicc-files gba-u wire lwm2m dm tree boot
-INCS := -Iinclude -Iinclude/uiccboot $(addprefix -I,$(LAYERS)) -Icli
+LAYERS := src/base pcsc uicc-files gba-u src/wire src/lwm2m src/dm src/tree src/boot
+INCS := -Iinclude -Iinclude/uiccboot $(addprefix -I,$(LAYERS)) -Isrc/cli
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_GNU_SOURCE \
 	$(INCS) $(PKG_CFLAGS)
 # B is the build tree: build/ normally, build/asan/ for the sanitizer build.
 B ?= build
 
 LIB_SRCS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.c))
-CLI_SRCS := $(wildcard cli/*.c)
+CLI_SRCS := $(wildcard src/cli/*.c)
 SIM_SRCS := $(wildcard tests/uicc-sim/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 SEAM_OBJ := $(B)/obj/tests/unit/scard_fake.o
