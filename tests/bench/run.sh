@@ -89,6 +89,25 @@ te=$(median_ms timeout 30 eapol_test -R "$R0" sim 1234 $N)
 row "IMSI + $N GSM auths: APDUs" "$((a1 - a0))" "eapol_test $((a2 - a1))" "$(ratio $((a1 - a0)) $((a2 - a1)))" "$same"
 row "IMSI + $N GSM auths: median wall time" "$tu ms" "eapol_test $te ms" "$(ratio $tu $te)" "through pcscd, $RUNS runs each"
 
+# --- 2b. one AUTHENTICATE on a card in an unknown state: ours vs the minimum ---
+# The minimum: SELECT of the USIM by the registered part of its AID (TS 102
+# 221 11.1.1, a partial DF name), AUTHENTICATE, and on T=0 the GET RESPONSE
+# its answer needs.  Each run on a freshly started card (an AUTN is good once).
+RAND1=23553cbe9637a89d218ae64dae47bf35 AUTN1=55f328b43577b9b94a9ffac354dfafb3
+for proto in T0 T1; do
+	for kind in gsm 3g; do
+		$LAB sim 0 "$W/demo-$proto.conf"
+		args=(--rand $RAND1 --autn $AUTN1)
+		[ $kind = gsm ] && args=(--gsm --rand $RAND1)
+		a0=$(simlog_apdus 0)
+		rc=0
+		$UB -r "$R0" auth "${args[@]}" >/dev/null 2>&1 || rc=$?
+		a1=$(simlog_apdus 0)
+		[ $proto = T0 ] && m=3 || m=2
+		row "$(echo $kind | tr a-z A-Z) AUTHENTICATE APDUs, $proto, card state unknown" "$((a1 - a0))" "minimum $m" "$(ratio $((a1 - a0)) $m)" "card log (uiccboot auth exit $rc)"
+	done
+done
+
 # --- 3. peak RSS ---
 $LAB sim 0 tests/profiles/demo.conf
 rm -f "$W/t.db"*
