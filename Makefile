@@ -99,6 +99,25 @@ $(B)/tests/%: tests/unit/%.c $(B)/libuiccboot.a $(SEAM_OBJ)
 	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(SEAM_OBJ) $(B)/libuiccboot.a $(TEST_LIBS) \
 	  $(shell sed -n 's|^// LIBS: *||p' $<) $(LDFLAGS)
 
+# The examples of the public API, built in the unit tier as an integrator
+# would (public headers only, the installed archive that exports the API
+# alone), so that a broken example fails make check-unit; the C++ client
+# with every public header included.
+EXAMPLE_BINS := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c)) \
+	$(B)/examples/cxxclient
+EX_FLAGS = -Wall -Wextra $(filter -Werror,$(WARN)) $(CFLAGS) $(EXTRA_CFLAGS) -Iinclude
+$(B)/examples/%: examples/%.c $(B)/dist/libuiccboot.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) -std=gnu11 $(EX_FLAGS) -o $@ $< $(B)/dist/libuiccboot.a $(PKG_LIBS) $(LDFLAGS)
+
+$(B)/examples/cxxclient: tests/integration/cxxclient.cc $(B)/dist/libuiccboot.a $(wildcard include/uiccboot/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@printf '#include <uiccboot/%s>\n' $(notdir $(wildcard include/uiccboot/*.h)) >$@-all.h
+	@$(CXX) -std=c++11 $(EX_FLAGS) -include $@-all.h -o $@ $< $(B)/dist/libuiccboot.a \
+	  $(PKG_LIBS) $(LDFLAGS)
+
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 deps:
@@ -107,9 +126,9 @@ deps:
 check: deps
 	@tests/check.sh
 
-unit-bins: $(UNIT_BINS)
+unit-bins: $(UNIT_BINS) $(EXAMPLE_BINS)
 
-check-unit: $(UNIT_BINS)
+check-unit: $(UNIT_BINS) $(EXAMPLE_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
 
 # the exports of libuiccboot.so against the public headers (tests/abi.sh)

@@ -145,7 +145,16 @@ int ub_uicc_select_fid(struct ub_uicc *u, uint16_t fid, struct ub_status *st)
 	/* A 2G SIM has no P2=0C: it answers 9Fxx and the GET RESPONSE follows. */
 	ub_apdu_set(&a, CLA(u), 0xA4, 0x00, u->legacy ? 0x00 : 0x0C, f, 2, u->legacy ? 256 : -1,
 		    rsp, sizeof(rsp));
-	if ((err = xmit(u, &a, st, where)) || (err = sw_fail(st, a.sw, where)))
+	if ((err = xmit(u, &a, st, where)))
+		return err;
+	/* 6E00 to CLA 00 on the basic channel: a 2G SIM (the EF_DIR test of
+	 * read_dir_record, met first here when no reset put the MF first) */
+	if (a.sw == 0x6E00 && !u->legacy && !u->chan) {
+		u->legacy = true;
+		u->dir_next = 0;
+		return ub_uicc_select_fid(u, fid, st); /* once: now legacy */
+	}
+	if ((err = sw_fail(st, a.sw, where)))
 		return err;
 	if (fid == 0x3F00) {
 		u->cur_app = NULL;
@@ -343,6 +352,8 @@ static int dir_step(struct ub_uicc *u, struct ub_status *st)
 		n = ub_uicc_select_fid(u, 0x3F00, st); /* SFI 1E lives in the MF */
 		if (n)
 			return n;
+		if (u->legacy)
+			return 0; /* that SELECT found a 2G SIM: no EF_DIR */
 	}
 	n = read_dir_record(u, u->dir_next, rec, sizeof(rec), st);
 	if (n == UB_E_NOT_FOUND && u->dir_nrec && u->dir_next <= u->dir_nrec)

@@ -87,6 +87,15 @@ bool ub_dm_server_id_ok(const char *server_id);
  * "Cmd=id+id" joined by '&' with Cmd one of Add, Delete, Exec, Get,
  * Replace, each id "*" or a server-id. */
 bool ub_dm_acl_ok(const char *acl);
+/* The one reading of an ACL (OMA DM TND 1.2 clause 7.7.1: acl ::= entry
+ * *("&" entry); entry ::= command "=" id *("+" id)): cb gets each command
+ * and server name pair in order and returns non-zero to stop.  Returns
+ * what cb stopped with, 0 at the end, UB_E_BAD_DATA when the ACL is not of
+ * that form (cb may have seen the entries before the fault) or longer than
+ * UB_ACL_MAX. */
+int ub_acl_walk(const char *acl,
+		int (*cb)(const char *cmd, size_t cl, const char *id, size_t il, void *arg),
+		void *arg);
 
 /* The ACL an account (and the MOs it brings) gets when the bootstrap
  * gives none: Get, Replace and Delete for its ServerID (OMA DM Bootstrap,

@@ -157,42 +157,62 @@ bool ub_dm_server_id_ok(const char *s)
 	return true;
 }
 
-bool ub_dm_acl_ok(const char *acl)
+int ub_acl_walk(const char *acl,
+		int (*cb)(const char *cmd, size_t cl, const char *id, size_t il, void *arg),
+		void *arg)
 {
-	static const char *const cmds[] = {"Add", "Delete", "Exec", "Get", "Replace"};
 	const char *e = acl, *end, *eq, *id;
-	size_t i, n;
+	size_t n;
+	int r;
 
-	if (!*acl)
-		return true;
 	if (strlen(acl) > UB_ACL_MAX)
-		return false;
-	for (;;) {
+		return UB_E_BAD_DATA;
+	while (*e) {
 		end = e + strcspn(e, "&");
 		eq = memchr(e, '=', (size_t)(end - e));
-		if (!eq)
-			return false;
-		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-			if ((size_t)(eq - e) == strlen(cmds[i]) &&
-			    !strncmp(e, cmds[i], strlen(cmds[i])))
-				break;
-		if (i == sizeof(cmds) / sizeof(cmds[0]))
-			return false;
+		if (!eq || eq == e)
+			return UB_E_BAD_DATA;
 		for (id = eq + 1;; id += n + 1) {
 			n = strcspn(id, "+&");
-			if (id + n > end || !n)
-				return false;
-			if (!(n == 1 && *id == '*'))
-				for (i = 0; i < n; i++)
-					if (!id_char(id[i]))
-						return false;
+			if (!n || id + n > end)
+				return UB_E_BAD_DATA; /* "Get=", "a++b", "Get=a+" */
+			if ((r = cb(e, (size_t)(eq - e), id, n, arg)))
+				return r;
 			if (id[n] != '+')
 				break;
 		}
 		if (!*end)
-			return true;
+			break;
+		if (!end[1])
+			return UB_E_BAD_DATA; /* a trailing '&' */
 		e = end + 1;
 	}
+	return 0;
+}
+
+/* ub_acl_walk's callback of ub_dm_acl_ok: DM's commands, server names */
+static int acl_entry_ok(const char *cmd, size_t cl, const char *id, size_t il, void *arg)
+{
+	static const char *const cmds[] = {"Add", "Delete", "Exec", "Get", "Replace"};
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (cl == strlen(cmds[i]) && !strncmp(cmd, cmds[i], cl))
+			break;
+	if (i == sizeof(cmds) / sizeof(cmds[0]))
+		return UB_E_BAD_DATA;
+	if (il == 1 && *id == '*')
+		return 0;
+	for (i = 0; i < il; i++)
+		if (!id_char(id[i]))
+			return UB_E_BAD_DATA;
+	return 0;
+}
+
+bool ub_dm_acl_ok(const char *acl)
+{
+	return ub_acl_walk(acl, acl_entry_ok, NULL) == 0;
 }
 
 int ub_dm_owner_acl(const char *s, char *out, size_t max)

@@ -397,35 +397,25 @@ int ub_tree_count(struct ub_tree *t)
 	return ub_store_count(t);
 }
 
-/* acl ::= entry *("&" entry); entry ::= command "=" id *("+" id) */
+struct acl_query {
+	const char *cmd, *server_id;
+};
+
+static int acl_match(const char *cmd, size_t cl, const char *id, size_t il, void *arg)
+{
+	const struct acl_query *q = arg;
+
+	return cl == strlen(q->cmd) && !strncmp(cmd, q->cmd, cl) &&
+	       ((il == 1 && *id == '*') ||
+		(il == strlen(q->server_id) && !strncmp(id, q->server_id, il)));
+}
+
+/* A malformed ACL grants nothing, not even by an entry before the fault. */
 bool ub_acl_allows(const char *acl, const char *cmd, const char *server_id)
 {
-	size_t cl = strlen(cmd), il = strlen(server_id);
-	const char *e = acl, *end, *ids, *id;
+	struct acl_query q = {cmd, server_id};
 
-	while (*e) {
-		end = e + strcspn(e, "&");
-		ids = memchr(e, '=', (size_t)(end - e));
-		if (!ids)
-			return false; /* malformed: nothing is granted */
-		if ((size_t)(ids - e) == cl && !strncmp(e, cmd, cl)) {
-			for (id = ids + 1; id < end;) {
-				size_t n = strcspn(id, "+&");
-
-				if (!n)
-					return false; /* "Get=" or "a++b": malformed */
-				if ((n == 1 && *id == '*') ||
-				    (n == il && !strncmp(id, server_id, il)))
-					return true;
-				id += n;
-				if (*id != '+')
-					break;
-				id++;
-			}
-		}
-		e = *end ? end + 1 : end;
-	}
-	return false;
+	return ub_dm_acl_ok(acl) && ub_acl_walk(acl, acl_match, &q) == 1;
 }
 
 int ub_tree_effective_acl(struct ub_tree *t, const char *uri, char *out, size_t max)
