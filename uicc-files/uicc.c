@@ -435,8 +435,15 @@ static int probe(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_app *
 		    NULL, 0);
 	if ((err = xmit(u, &a, st, registered[kind].name)))
 		return err;
+	if (a.sw == 0x6E00 && !u->chan) {
+		/* CLA 00 refused on the basic channel: a 2G SIM, no EF_DIR
+		 * (as ub_uicc_select_fid and read_dir_record tell it) */
+		u->legacy = true;
+		u->dir_next = 0;
+		return 0;
+	}
 	if (a.sw != 0x9000)
-		return 0; /* 6A82, 6A81, 6E00 ...: EF_DIR says what there is */
+		return 0; /* 6A82, 6A81 ...: EF_DIR says what there is */
 	p = &u->apps[u->napps++];
 	memset(p, 0, sizeof(*p));
 	memcpy(p->aid, registered[kind].aid, registered[kind].len);
@@ -464,9 +471,11 @@ int ub_uicc_find_app(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_a
 		}
 		if (!u->dir_next)
 			return UB_E_NOT_FOUND; /* an answer, not a failure: st untouched */
-		if (kind != UB_APP_OTHER && !(u->probed & 1u << kind) &&
-		    (err = probe(u, kind, app, st)))
-			return err < 0 ? err : 0;
+		if (kind != UB_APP_OTHER && !(u->probed & 1u << kind)) {
+			if ((err = probe(u, kind, app, st)))
+				return err < 0 ? err : 0;
+			continue; /* refused: EF_DIR, unless that found a 2G SIM */
+		}
 		err = dir_step(u, st);
 		if (err < 0)
 			return err;
