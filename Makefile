@@ -17,7 +17,11 @@ LINK_PKGS := $(filter-out libcurl,$(PKGS))
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -pthread
 PKG_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
-WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+# Warnings are errors in make check (tests/check.sh sets WERROR=-Werror) and
+# for whoever asks (make WERROR=-Werror); a user's make, with another
+# compiler or other CFLAGS, shows them and builds.
+WERROR ?=
+WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 # One folder a layer, imports going down (docs/architecture.md):
 LAYERS := src/base pcsc uicc-files gba-u src/wire src/lwm2m src/dm src/tree src/boot
@@ -37,7 +41,7 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 LIB_OBJS := $(call obj,$(LIB_SRCS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
-.PHONY: print-incs print-libs all deps check check-unit check-abi check-asan check-integration demo format format-check \
+.PHONY: print-incs print-libs all deps check check-unit unit-bins check-abi check-asan check-integration demo format format-check \
 	fuzz bench stress valgrind install clean lab-stop
 all: $(B)/uiccboot $(B)/uicc-sim $(B)/libuiccboot.a $(B)/libuiccboot.so $(B)/dist/libuiccboot.a
 
@@ -121,6 +125,8 @@ deps:
 
 check: deps
 	@tests/check.sh
+
+unit-bins: $(UNIT_BINS) $(EXAMPLE_BINS)
 
 check-unit: $(UNIT_BINS) $(EXAMPLE_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)

@@ -1,9 +1,9 @@
 /* The card's LwM2M bootstrap made a plan (ub_lwm2m_card.h). */
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ub_digest.h"
 #include "ub_error.h"
 #include "ub_lwm2m.h"
 #include "ub_lwm2m_card.h"
@@ -75,7 +75,7 @@ int ub_lwm2m_card_plan(const struct ub_policy *pol, struct ub_uicc *u, const str
 			"the EF LwM2M_Bootstrap the card's PKCS#15 directory names is missing");
 	else if (n < 0)
 		err = n;
-	else if (!EVP_Digest(buf, (size_t)n, digest, NULL, EVP_sha256(), NULL))
+	else if (ub_sha256(buf, (size_t)n, digest))
 		err = ub_fail(st, UB_E_INTERNAL, 0, "SHA-256", NULL);
 	else if ((err = ub_lwm2m_boot_decode(buf, (size_t)n, NULL, &b, st)))
 		err = err == UB_E_NOT_FOUND ? UB_E_NOT_FOUND : refuse(st, err);

@@ -6,8 +6,10 @@
 #include <getopt.h>
 #include <openssl/crypto.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -832,11 +834,31 @@ static int dispatch(struct ub_cli *cli, int argc, char **argv)
 	return cmd->run(cli, argc, argv);
 }
 
+/* Wipe what a page-aligned buffer held, only the pages that were ever
+ * touched (mincore: resident): stdout's buffer is filled from its start,
+ * and a command that prints a line should not end owning all 64 KiB of
+ * it.  Anything unexpected: all of it. */
+static void wipe_written(char *b, size_t n)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	unsigned char in[64];
+	size_t i;
+
+	if (pg <= 0 || (uintptr_t)b % (size_t)pg || n % (size_t)pg || n / (size_t)pg > sizeof(in) ||
+	    mincore(b, n, in)) {
+		OPENSSL_cleanse(b, n);
+		return;
+	}
+	for (i = 0; i < n / (size_t)pg; i++)
+		if (in[i] & 1)
+			OPENSSL_cleanse(b + i * (size_t)pg, (size_t)pg);
+}
+
 int cli_main(const struct ub_cmd *const *list, size_t n, int argc, char **argv)
 {
 	/* stdout's buffer holds what the command prints (keys of auth, gba
 	 * naf-key, factory derive): ours, to wipe at the end */
-	static char out_buf[1 << 16];
+	static char out_buf[1 << 16] __attribute__((aligned(4096)));
 	static struct ub_cli cli;
 	int err;
 
@@ -882,7 +904,7 @@ int cli_main(const struct ub_cmd *const *list, size_t n, int argc, char **argv)
 		fclose(cli.cfg.trace[1]);
 	ub_policy_close(cli.pol);
 	fflush(stdout);
-	OPENSSL_cleanse(out_buf, sizeof(out_buf));
+	wipe_written(out_buf, sizeof(out_buf));
 	OPENSSL_cleanse(cli.pin, sizeof(cli.pin));
 	return cli_exit_code(err);
 }
