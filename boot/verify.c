@@ -53,7 +53,8 @@ static int allowed_servers(const struct ub_policy *pol, struct ub_plan *plan, st
 				mo->root, mo->server_id);
 		else if ((bad = ub_plan_address_not_at(plan, k, host, &n)) >= 0)
 			ub_fail(st, UB_E_POLICY, 0, "[servers] allow",
-				"%s is %s: ServerID %s is pinned to another host", plan->nodes[bad].uri,
+				"%s is %s: ServerID %s is pinned to another host",
+				plan->nodes[bad].uri,
 				plan->nodes[bad].value ? plan->nodes[bad].value : "empty",
 				mo->server_id);
 		else

@@ -774,8 +774,9 @@ long ub_plan_address_not_at(const struct ub_plan *p, size_t k, const char *host,
 		if (!address_of(p, k, i))
 			continue;
 		++*n;
-		if (bad < 0 && (!p->nodes[i].value || ub_uri_host(p->nodes[i].value, h, sizeof(h)) ||
-				strcasecmp(h, host)))
+		if (bad < 0 &&
+		    (!p->nodes[i].value || ub_uri_host(p->nodes[i].value, h, sizeof(h)) ||
+		     strcasecmp(h, host)))
 			bad = (long)i;
 	}
 	return bad;

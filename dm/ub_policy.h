@@ -65,7 +65,7 @@ struct ub_policy {
 	bool smartcard_enabled, remove_stale;
 	bool remove_absent; /* what a card no longer inserted wrote goes at power-on */
 	enum ub_card_replace card_replace; /* [smartcard] replace_accounts */
-	bool logical_channel; /* the PKCS#15 application on a logical channel */
+	bool logical_channel;		   /* the PKCS#15 application on a logical channel */
 	bool push_enabled;
 	bool push_connectivity_only; /* a push that configures no server (the
 					device's connectivity) may apply */

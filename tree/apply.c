@@ -439,8 +439,8 @@ static int bound_to_naf(struct work *w, const struct root *r)
 /* The kinds of source (node.source) of ub_apply_opts.source. */
 enum src { SRC_CARD, SRC_PUSH, SRC_FACTORY, SRC_IMPORT, SRC_DEVICE, SRC_KINDS };
 
-static const char *const src_names[SRC_KINDS] = {"a card", "a push", "factory apply",
-						 "an import", "the device"};
+static const char *const src_names[SRC_KINDS] = {"a card", "a push", "factory apply", "an import",
+						 "the device"};
 
 static enum src src_kind(const char *source)
 {
@@ -474,7 +474,7 @@ static const struct replace_rule {
 	const char *rule;
 } replace_rules[SRC_KINDS][SRC_KINDS] = {
 #define CARD_RULE "a card replaces only what cards wrote ([smartcard] replace_accounts)"
-#define PUSH_RULE                                                                        \
+#define PUSH_RULE                                                                    \
 	"a push without the card's GBA key replaces only what pushes wrote ([push] " \
 	"replace_card_accounts)"
 	[SRC_CARD] = {[SRC_CARD] = {MAY_SAME_SERVER,
@@ -489,9 +489,15 @@ static const struct replace_rule {
 		      [SRC_FACTORY] = {MAY_PUSH_POLICY, PUSH_RULE},
 		      [SRC_IMPORT] = {MAY_PUSH_POLICY, PUSH_RULE},
 		      [SRC_DEVICE] = {MAY_PUSH_POLICY, PUSH_RULE}},
-	[SRC_FACTORY] = {{MAY_YES, NULL}, {MAY_YES, NULL}, {MAY_YES, NULL}, {MAY_YES, NULL},
+	[SRC_FACTORY] = {{MAY_YES, NULL},
+			 {MAY_YES, NULL},
+			 {MAY_YES, NULL},
+			 {MAY_YES, NULL},
 			 {MAY_YES, NULL}},
-	[SRC_IMPORT] = {{MAY_YES, NULL}, {MAY_YES, NULL}, {MAY_YES, NULL}, {MAY_YES, NULL},
+	[SRC_IMPORT] = {{MAY_YES, NULL},
+			{MAY_YES, NULL},
+			{MAY_YES, NULL},
+			{MAY_YES, NULL},
 			{MAY_YES, NULL}},
 	[SRC_DEVICE] = {{MAY_NO, "only a bootstrap or an import writes accounts"},
 			{MAY_NO, "only a bootstrap or an import writes accounts"},
@@ -523,8 +529,7 @@ static enum may policy_may(const struct work *w, enum may may, enum src by)
  * pins its ServerID to a host that r's addresses are at (verify checked
  * them: boot/verify.c), or every server address of both is at one host.
  * 0 (the same), UB_E_POLICY (why), or an error. */
-static int same_server(struct work *w, const struct root *r, const char *holder,
-		       const char *rule)
+static int same_server(struct work *w, const struct root *r, const char *holder, const char *rule)
 {
 	const struct ub_mo *mo = r->mo;
 	size_t k = (size_t)(mo - w->plan->mos), n;
@@ -1217,8 +1222,8 @@ static int write_all(struct work *w, const char *source, struct ub_apply_result 
 	 * wrote: its next bootstrap is applied, not "unchanged" */
 	for (k = 0; k < p->nmos && !err; k++)
 		if (w->roots[k].replaces[0])
-			err = ub_store_forget_digests(w->t, w->roots[k].replaces, source) ?:
-			      ub_store_delete_subtree(w->t, w->roots[k].replaces);
+			err = ub_store_forget_digests(w->t, w->roots[k].replaces, source)
+				      ?: ub_store_delete_subtree(w->t, w->roots[k].replaces);
 	for (i = 0; i < p->nnodes && !err; i++)
 		if (p->nodes[i].mo < 0 && ub_dm_is_container(p->nodes[i].uri))
 			err = container(w, p->nodes[i].uri);
@@ -1338,8 +1343,8 @@ static int of_card(const char *s, void *arg)
 	return push_str(&c->v, &c->n, &c->cap, s);
 }
 
-int ub_tree_forget(struct ub_tree *t, const char *source, struct ub_apply_result *res,
-		   char *reason, size_t rlen)
+int ub_tree_forget(struct ub_tree *t, const char *source, struct ub_apply_result *res, char *reason,
+		   size_t rlen)
 {
 	const struct ub_apply_opts o = {.source = source};
 	struct cards c = {&o, NULL, 0, 0};

@@ -55,8 +55,8 @@ int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub
  * their digests, in one transaction; res->removed lists the roots.
  * UB_E_NOT_FOUND: the tree holds nothing of it; UB_E_BAD_DATA: removing
  * it would orphan another source's nodes (reason names one). */
-int ub_tree_forget(struct ub_tree *t, const char *source, struct ub_apply_result *res,
-		   char *reason, size_t rlen);
+int ub_tree_forget(struct ub_tree *t, const char *source, struct ub_apply_result *res, char *reason,
+		   size_t rlen);
 /* May the leaf at uri, owned by owner (NULL: the device), hold value, a
  * reference in canonical form (ub_dm_is_reference, ub_uri_canon)?  The
  * rule of apply, for a server's Replace: its own connectivity MOs or the

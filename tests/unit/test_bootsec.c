@@ -712,9 +712,9 @@ int main(void)
 		cmocka_unit_test(dm_vectors),	    cmocka_unit_test(dm_refusals),
 		cmocka_unit_test(cp_vectors),	    cmocka_unit_test(content_type),
 		cmocka_unit_test(content_type_wsp), cmocka_unit_test(policy),
-		cmocka_unit_test(policy_sms), cmocka_unit_test(policy_pins),	    cmocka_unit_test(policy_refused),
-		cmocka_unit_test(uri_host),	    cmocka_unit_test(user_pin_minimum),
-		cmocka_unit_test(push_digest),
+		cmocka_unit_test(policy_sms),	    cmocka_unit_test(policy_pins),
+		cmocka_unit_test(policy_refused),   cmocka_unit_test(uri_host),
+		cmocka_unit_test(user_pin_minimum), cmocka_unit_test(push_digest),
 	};
 
 	return cmocka_run_group_tests_name("bootstrap security and policy", tests, setup, NULL);

@@ -1545,10 +1545,10 @@ static void reference_lookups_by_index(void **state)
 /* --- sources: what a card may replace (SIM swap, a thief's card) --- */
 
 /* operator-dm's account at the server addr, its secret, its ConnMO */
-#define OPERATOR(addr, secret)                                                           \
+#define OPERATOR(addr, secret)                                                                \
 	"./DMAcc/OperatorDM/ServerID=operator-dm", "./DMAcc/OperatorDM/AppAddr/1/Addr=" addr, \
-		"./DMAcc/OperatorDM/AppAuth/1/AAuthSecret=" secret,                         \
-		"./DMAcc/OperatorDM/PrefConRef=./ConnMO/Internet",                           \
+		"./DMAcc/OperatorDM/AppAuth/1/AAuthSecret=" secret,                           \
+		"./DMAcc/OperatorDM/PrefConRef=./ConnMO/Internet",                            \
 		"./ConnMO/Internet/ID=internet.operator.example"
 #define OPERATOR_A OPERATOR("https://dm.operator.example/dm", "operator-secret")
 #define THIEF OPERATOR("https://dm.thief.example/dm", "thief-secret")
@@ -1593,8 +1593,8 @@ static void card_replaces_only_cards(void **state)
 					 sizeof(reason)),
 				 0);
 		assert_int_equal(CARD("8999", "t1", THIEF), UB_E_POLICY);
-		snprintf(want, sizeof(want), "./DMAcc/OperatorDM (ServerID operator-dm) was written by %s",
-			 sources[i]);
+		snprintf(want, sizeof(want),
+			 "./DMAcc/OperatorDM (ServerID operator-dm) was written by %s", sources[i]);
 		assert_non_null(strstr(reason, want));
 		assert_non_null(strstr(reason, "[smartcard] replace_accounts"));
 		assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"),
@@ -1638,14 +1638,14 @@ static void card_replaces_card_of_same_server(void **state)
 	assert_int_equal(CARD("8901", "a1", OPERATOR_A), 0);
 	assert_int_equal(CARD("8999", "t1", THIEF), UB_E_POLICY);
 	assert_non_null(strstr(reason, "./DMAcc/OperatorDM (ServerID operator-dm, written by "
-					"iccid:8901) is not replaced"));
+				       "iccid:8901) is not replaced"));
 	assert_non_null(strstr(reason, "same server"));
 	assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"),
 			    "operator-secret");
 	/* the operator's new card: the same server */
-	assert_int_equal(CARD("8902", "a2",
-			      OPERATOR("https://DM.operator.example:8443/dm", "new-secret")),
-			 0);
+	assert_int_equal(
+		CARD("8902", "a2", OPERATOR("https://DM.operator.example:8443/dm", "new-secret")),
+		0);
 	assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"), "new-secret");
 	/* the operator moves to another host: pinned, its card replaces */
 	assert_int_equal(CARD("8903", "a3", OPERATOR("https://dm2.operator.example/dm", "s3")),
