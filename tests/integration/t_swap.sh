@@ -74,8 +74,9 @@ for P in default nostale; do
 	acct >"$TMP/server-left.xml"
 	$LAB sim 0 "$TMP/A.conf"
 	out=$(ub --json bootstrap); rc=$?
+	acct >"$TMP/after.xml"
 	check "$P: A again: unchanged, its account as its server left it (rotated secret, new name, A's address)" sh -c \
-		"[ '$(res)' = '0 unchanged' ] && acct | cmp -s - $TMP/server-left.xml && [ '$(get ./DMAcc/OperatorDM/AppAddr/1/Addr)' = https://dm.operator.example:443/dm ]"
+		"[ '$(res)' = '0 unchanged' ] && cmp -s $TMP/after.xml $TMP/server-left.xml && grep -q rotated-2 $TMP/after.xml && grep -q 'renamed by the server' $TMP/after.xml && [ '$(get ./DMAcc/OperatorDM/AppAddr/1/Addr)' = https://dm.operator.example:443/dm ]"
 done
 : >"$TMP/policy.conf"
 
@@ -138,7 +139,7 @@ printf '[servers]\nallow = operator-dm@dm.operator.example, operator-cp\n' >"$TM
 $LAB sim 0 "$TMP/thief.conf"
 out=$(ub --json bootstrap 2>"$TMP/err"); rc=$?
 check "[servers] allow = operator-dm@dm.operator.example: the thief's card refused before the tree (77, [servers] allow)" sh -c \
-	"[ '$(res)' = '77 policy' ] && grep -q 'https://dm.thief.example/dm: ServerID operator-dm is pinned to another host' $TMP/err"
+	"[ '$(res)' = '77 policy' ] && grep -q 'ServerID operator-dm is pinned to a host, and the account.s server address is not there' $TMP/err"
 dmboot op3 dm3.operator.example op3-secret
 card op3 8949440000003333333 "$TMP/op3.wbxml"
 printf '[servers]\nallow = operator-dm@dm3.operator.example, operator-cp\n' >"$TMP/policy.conf"

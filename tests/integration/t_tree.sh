@@ -125,7 +125,7 @@ check "the data back on the card: applied again" eq "$(ub --json tree get ./DMAc
 $LAB simstop 0
 out=$(ub --json -r "$R0" bootstrap 2>"$TMP/err"); rc=$?
 check "no card at power-on, the default policy: 69, nothing removed" eq \
-	"$rc $(echo "$out" | jget "d['removed']") $(ub --json tree get ./DMAcc/OperatorDM | jget "d['source']")" \
+	"$rc $(echo "$out" | jget "d.get('removed', [])") $(ub --json tree get ./DMAcc/OperatorDM | jget "d['source']")" \
 	'69 [] iccid:8949440000001234567'
 printf '[smartcard]\nremove_absent = yes\n' >"$TMP/policy.conf"
 out=$(ub --json -r "$R0" bootstrap 2>"$TMP/err"); rc=$?
