@@ -1,6 +1,7 @@
 /* The power-on bootstrap (boot.h): the card's bootstrap object applied
  * under its ICCID, unchanged data not written again, what absent cards
- * wrote removed; one card, or every reader's at once. */
+ * wrote removed when the policy says so ([smartcard] remove_absent); one
+ * card, or every reader's at once. */
 #include <errno.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
@@ -425,9 +426,12 @@ int ub_boot_card(const struct ub_boot_config *cfg, struct ub_boot_result *r)
 		return ub_fail(&r->status, UB_E_POLICY, 0, "[smartcard] enabled",
 			       "smartcard bootstrap is disabled by policy");
 	}
-	o.remove_absent_cards = pol->remove_stale;
+	/* a card change takes nothing away, unless the policy says so: the
+	 * account of a card taken out is how its operator reaches a lost
+	 * device */
+	o.remove_absent_cards = pol->remove_absent;
 	err = ub_session_open(&s, cfg, card_pin(cfg, pol), &r->status);
-	if ((err == UB_E_NO_CARD || err == UB_E_TIMEOUT) && !cfg->dry_run && pol->remove_stale) {
+	if ((err == UB_E_NO_CARD || err == UB_E_TIMEOUT) && !cfg->dry_run && pol->remove_absent) {
 		/* no card (in time): what cards wrote goes; the error still says so */
 		struct ub_status none = r->status;
 
@@ -549,7 +553,7 @@ int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *al
 		}
 	}
 	all->ncards = k;
-	if (!err && pol->remove_stale) {
+	if (!err && pol->remove_absent) {
 		/* only when every card is known: otherwise a card that failed to
 		 * answer would lose its data */
 		struct ub_apply_opts o = {.source = "iccid:", .remove_absent_cards = true};

@@ -125,8 +125,6 @@ int ub_push_run(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 
 		if (req->naf_fqdn[0])
 			o.naf_host = req->naf_fqdn; /* a GBA-keyed push replaces only its NAF's */
-		o.pushed_only = pol->replace_card_accounts == UB_REPLACE_NO ||
-				(pol->replace_card_accounts == UB_REPLACE_GBA && !o.naf_host);
 		o.push_digest = remember ? digest : NULL;
 		err = ub_wf_apply(cfg, pol, &r->plan, &o, r);
 		if (!cfg->dry_run)

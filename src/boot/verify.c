@@ -20,11 +20,14 @@
 #define PUSH "push"
 
 /* [servers] allow: the ServerID of every account of the plan must be
- * listed.  The accounts are the account model's, as apply will see them. */
+ * listed, and where the entry pins a host (ServerID@host), every server
+ * address of the account must be at it.  The accounts are the account
+ * model's, as apply will see them. */
 static int allowed_servers(const struct ub_policy *pol, struct ub_plan *plan, struct ub_status *st)
 {
 	const char *s;
-	size_t i;
+	size_t i, k, n;
+	long bad;
 
 	for (i = 0; (s = ub_plan_server(plan, i)); i++) {
 		if (!ub_policy_server_allowed(pol, s)) {
@@ -34,6 +37,30 @@ static int allowed_servers(const struct ub_policy *pol, struct ub_plan *plan, st
 			ub_plan_free(plan);
 			return UB_E_POLICY;
 		}
+	}
+	for (k = 0; k < plan->nmos; k++) {
+		const struct ub_mo *mo = &plan->mos[k];
+		char host[256];
+
+		if (mo->kind != UB_MO_ACCOUNT || !ub_policy_server_pinned(pol, mo->server_id))
+			continue;
+		/* the first address's host must be pinned, and all at it */
+		if (!ub_plan_account_host(plan, k, host, sizeof(host)) ||
+		    !ub_policy_host_allowed(pol, mo->server_id, host))
+			ub_fail(st, UB_E_POLICY, 0, "[servers] allow",
+				"%s: ServerID %s is pinned to a host, and the account's server "
+				"address is not there",
+				mo->root, mo->server_id);
+		else if ((bad = ub_plan_address_not_at(plan, k, host, &n)) >= 0)
+			ub_fail(st, UB_E_POLICY, 0, "[servers] allow",
+				"%s is %s: ServerID %s is pinned to another host",
+				plan->nodes[bad].uri,
+				plan->nodes[bad].value ? plan->nodes[bad].value : "empty",
+				mo->server_id);
+		else
+			continue;
+		ub_plan_free(plan);
+		return UB_E_POLICY;
 	}
 	return 0;
 }
@@ -76,12 +103,11 @@ static int naf_fqdn(const struct ub_policy *pol, const struct ub_plan *plan, cha
 static int naf_bound(const struct ub_policy *pol, const struct ub_plan *plan, const char *fqdn,
 		     struct ub_status *st)
 {
-	size_t i, k, addrs;
-	char host[256];
+	size_t k, addrs;
+	long bad;
 
 	for (k = 0; k < plan->nmos; k++) {
 		const struct ub_mo *mo = &plan->mos[k];
-		size_t rl = strlen(mo->root);
 
 		if (mo->kind != UB_MO_ACCOUNT)
 			continue;
@@ -94,22 +120,12 @@ static int naf_bound(const struct ub_policy *pol, const struct ub_plan *plan, co
 		}
 		if (!(pol->naf_binding & UB_NAF_HOST))
 			continue;
-		for (i = 0, addrs = 0; i < plan->nnodes; i++) {
-			const struct ub_plan_node *n = &plan->nodes[i];
-
-			if (n->mo != (int)k || strlen(n->uri) <= rl ||
-			    !ub_dm_is_address(mo->layout, n->uri + rl + 1))
-				continue;
-			addrs++;
-			if (!n->value || ub_uri_host(n->value, host, sizeof(host)) ||
-			    strcasecmp(host, fqdn)) {
-				return ub_fail(
-					st, UB_E_POLICY, 0, n->uri,
-					"the push is signed with the key of NAF %s, but %s is "
-					"%s (naf_binding = host)",
-					fqdn, n->uri, n->value ? n->value : "empty");
-			}
-		}
+		if ((bad = ub_plan_address_not_at(plan, k, fqdn, &addrs)) >= 0)
+			return ub_fail(st, UB_E_POLICY, 0, plan->nodes[bad].uri,
+				       "the push is signed with the key of NAF %s, but %s is "
+				       "%s (naf_binding = host)",
+				       fqdn, plan->nodes[bad].uri,
+				       plan->nodes[bad].value ? plan->nodes[bad].value : "empty");
 		if (!addrs) {
 			return ub_fail(st, UB_E_POLICY, 0, mo->root,
 				       "the push is signed with the key of NAF %s, but account %s "

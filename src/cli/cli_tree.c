@@ -1,5 +1,5 @@
-/* uiccboot tree list|get|export|import: the device tree that push,
- * bootstrap and factory apply write. */
+/* uiccboot tree list|get|export|import|forget: the device tree that
+ * push, bootstrap and factory apply write. */
 #include <errno.h>
 #include <getopt.h>
 #include <openssl/crypto.h>
@@ -172,6 +172,36 @@ static int tree_import(struct ub_cli *cli, struct ub_tree *t, const char *file, 
 	return err;
 }
 
+/* A source as tree forget takes it: a card (iccid: and its ICCID, the
+ * digits and F of EF_ICCID), push, import or factory. */
+static bool forget_source_ok(const char *s)
+{
+	const char *p = UB_SOURCE_CARD_PREFIX;
+	size_t n = strlen(p), k;
+
+	if (!strncmp(s, p, n)) {
+		k = strspn(s + n, "0123456789Ff");
+		return k && k <= 20 && !s[n + k];
+	}
+	return !strcmp(s, UB_SOURCE_PUSH) || !strcmp(s, UB_SOURCE_IMPORT) ||
+	       !strcmp(s, UB_SOURCE_FACTORY);
+}
+
+static int tree_forget(struct ub_cli *cli, struct ub_tree *t, const char *source)
+{
+	struct ub_apply_result res = {0};
+	char reason[400];
+	int err = ub_tree_forget(t, source, &res, reason, sizeof(reason));
+
+	json_object_object_add(cli->out, "source", json_object_new_string(source));
+	if (err)
+		cli_error(cli, err, "tree forget: %s", reason);
+	else
+		cli_report_apply(cli, &res);
+	ub_apply_result_free(&res);
+	return err;
+}
+
 /* The document of an export: to --out (a new file of mode 0600 put in
  * place atomically), into the JSON object (--json), or on stdout. */
 static int tree_export(struct ub_cli *cli, struct ub_tree *t, const char *uri, bool secrets,
@@ -236,6 +266,11 @@ static const struct cli_opt export_opts[] = {
 	{"format", required_argument, TREE_FORMAT, "F", "tnds, the only one (OMA DM-TNDS 1.2)"},
 	{NULL, 0, 0, NULL, NULL},
 };
+static const struct cli_opt forget_opts[] = {
+	{"source", required_argument, TREE_SOURCE, "S",
+	 "what to remove: iccid:<ICCID> (a card), push, import or factory"},
+	{NULL, 0, 0, NULL, NULL},
+};
 static const struct cli_opt import_opts[] = {
 	{"source", required_argument, TREE_SOURCE, "S",
 	 "import (default) or factory: what the accounts came from"},
@@ -245,9 +280,9 @@ static const struct cli_opt import_opts[] = {
 /* Each tree command: its options and arguments, the tree, its work. */
 static int tree_run(struct ub_cli *cli, int argc, char **argv)
 {
-	const char *sub = cli->cmd->name, *source = "import", *format = "tnds", *out = NULL, *arg;
+	const char *sub = cli->cmd->name, *source = NULL, *format = "tnds", *out = NULL, *arg;
 	bool secrets = false, list = !strcmp(sub, "list"), get = !strcmp(sub, "get"),
-	     import = !strcmp(sub, "import");
+	     import = !strcmp(sub, "import"), forget = !strcmp(sub, "forget");
 	struct ub_tree *t;
 	int c, err;
 
@@ -263,20 +298,29 @@ static int tree_run(struct ub_cli *cli, int argc, char **argv)
 		else
 			return cli_usage(cli, NULL);
 	}
-	if ((err = cli_nargs(cli, argc, argv, get || import ? 1 : 0, 1)))
+	if ((err = cli_nargs(cli, argc, argv, get || import ? 1 : 0, forget ? 0 : 1)))
 		return err;
 	arg = optind < argc ? argv[optind] : NULL;
 	if (strcmp(format, "tnds"))
 		return cli_usage(cli, "--format: tnds is the only one");
-	if (strcmp(source, "import") && strcmp(source, "factory"))
+	if (forget && (!source || !forget_source_ok(source)))
+		return cli_usage(cli, "--source is iccid:<ICCID>, push, import or factory");
+	if (!forget && !source)
+		source = UB_SOURCE_IMPORT;
+	if (!forget && strcmp(source, UB_SOURCE_IMPORT) && strcmp(source, UB_SOURCE_FACTORY))
 		return cli_usage(cli, "--source is import or factory");
 	if (import && !strcmp(arg, "-")) {
 		if (cli->stdin_taken)
 			return cli_usage(cli, "standard input is taken already");
 		cli->stdin_taken = true;
 	}
-	/* only import writes: a mistyped --tree is an error, not a new tree */
-	if ((err = cli_tree_open(cli, strcmp(sub, "import") ? UB_TREE_READ : UB_TREE_CREATE, &t)))
+	/* import creates the tree, forget writes an existing one: a mistyped
+	 * --tree is an error, not a new tree */
+	if ((err = cli_tree_open(cli,
+				 import	  ? UB_TREE_CREATE
+				 : forget ? UB_TREE_WRITE
+					  : UB_TREE_READ,
+				 &t)))
 		return err;
 	if (list)
 		err = tree_list(cli, t, arg ? arg : ".");
@@ -284,6 +328,8 @@ static int tree_run(struct ub_cli *cli, int argc, char **argv)
 		err = tree_get(cli, t, arg, secrets);
 	else if (import)
 		err = tree_import(cli, t, arg, source);
+	else if (forget)
+		err = tree_forget(cli, t, source);
 	else
 		err = tree_export(cli, t, arg ? arg : ".", secrets, out);
 	ub_tree_close(t);
@@ -321,11 +367,23 @@ static const struct ub_cmd tree_cmds[] = {
 		 "leaf holding (secret), from an export without --secrets, is refused (exit\n"
 		 "65, naming the node): nothing is imported.",
 	 .opts = import_opts},
+	{.name = "forget",
+	 .run = tree_run,
+	 .synopsis = "--source iccid:<ICCID>|push|import|factory",
+	 .summary = "remove everything one source wrote (a card no longer used)",
+	 .text = "Removes, in one transaction, every node that the source wrote and what the\n"
+		 "tree remembers of it: for a card (iccid:<ICCID>, as 'tree get' shows a\n"
+		 "node's source) its DM, CP and LwM2M data.  A card taken out leaves its data\n"
+		 "(its operator's account is how a lost device is reached) unless the policy's\n"
+		 "[smartcard] remove_absent says otherwise; this is the owner's way to remove\n"
+		 "it.  Nothing of the source in the tree: exit 69.  A node of another source\n"
+		 "below one of its nodes: nothing removed, exit 65.",
+	 .opts = forget_opts},
 	{.name = NULL},
 };
 
 const struct ub_cmd cli_tree_cmd = {
 	.name = "tree",
-	.summary = "the device tree: list, get, export, import",
+	.summary = "the device tree: list, get, export, import, forget",
 	.subs = tree_cmds,
 };

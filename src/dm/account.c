@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ub_bootsec.h"
 #include "ub_error.h"
 #include "ub_lwm2m_map.h"
 #include "ub_plan.h"
@@ -749,4 +750,43 @@ int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, char *why, size_t 
 	free(m.accounts);
 	free(m.root_node);
 	return err;
+}
+
+/* Is plan node i an address of account MO k? */
+static bool address_of(const struct ub_plan *p, size_t k, size_t i)
+{
+	const struct ub_mo *mo = &p->mos[k];
+	size_t rl = strlen(mo->root);
+
+	return p->nodes[i].mo == (int)k && strlen(p->nodes[i].uri) > rl &&
+	       ub_dm_is_address(mo->layout, p->nodes[i].uri + rl + 1);
+}
+
+long ub_plan_address_not_at(const struct ub_plan *p, size_t k, const char *host, size_t *n)
+{
+	char h[256];
+	long bad = -1;
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < p->nnodes; i++) {
+		if (!address_of(p, k, i))
+			continue;
+		++*n;
+		if (bad < 0 &&
+		    (!p->nodes[i].value || ub_uri_host(p->nodes[i].value, h, sizeof(h)) ||
+		     strcasecmp(h, host)))
+			bad = (long)i;
+	}
+	return bad;
+}
+
+int ub_plan_account_host(const struct ub_plan *p, size_t k, char *host, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < p->nnodes; i++)
+		if (address_of(p, k, i))
+			return p->nodes[i].value && !ub_uri_host(p->nodes[i].value, host, max);
+	return 0;
 }

@@ -248,14 +248,26 @@ static int set_allowed_sec(struct ub_policy *p, const struct key *k, const char 
 	return *v ? each_item(p, v, add_sec, why, whylen) : 0;
 }
 
+/* A ServerID, or ServerID@host: its accounts' server addresses at host
+ * (the last '@' separates them; a host is letters, digits, '-' and '.'). */
 static int add_server(struct ub_policy *p, const char *s, char *why, size_t whylen)
 {
+	const char *at = strrchr(s, '@');
+	size_t n = at ? (size_t)(at - s) : strlen(s);
+
 	if (p->nservers >= UB_POLICY_MAX_SERVERS)
 		return bad(why, whylen, "'%s': more than %d servers", s, UB_POLICY_MAX_SERVERS);
-	if (strlen(s) >= sizeof(p->servers[0]))
+	if (n >= sizeof(p->servers[0]))
 		return bad(why, whylen, "'%.40s...': a ServerID longer than %zu bytes", s,
 			   sizeof(p->servers[0]) - 1);
-	snprintf(p->servers[p->nservers++], sizeof(p->servers[0]), "%s", s);
+	if (at && (!n || !at[1] || strlen(at + 1) >= sizeof(p->server_hosts[0]) ||
+		   strspn(at + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				  "-.") != strlen(at + 1)))
+		return bad(why, whylen,
+			   "'%s' is not ServerID@host (a host name: letters, digits, '-', '.')", s);
+	snprintf(p->servers[p->nservers], sizeof(p->servers[0]), "%.*s", (int)n, s);
+	snprintf(p->server_hosts[p->nservers++], sizeof(p->server_hosts[0]), "%s",
+		 at ? at + 1 : "");
 	return 0;
 }
 
@@ -345,6 +357,10 @@ static const struct choice netid_keys[] = {
 	{"semi-octet", UB_NETID_SEMI_OCTET}, {"ascii", UB_NETID_ASCII}, {NULL, 0}};
 static const struct choice replace_card[] = {
 	{"gba", UB_REPLACE_GBA}, {"no", UB_REPLACE_NO}, {"yes", UB_REPLACE_YES}, {NULL, 0}};
+static const struct choice card_replace[] = {{"cards", UB_CARD_REPLACE_CARDS},
+					     {"same_server", UB_CARD_REPLACE_SAME_SERVER},
+					     {"yes", UB_CARD_REPLACE_YES},
+					     {NULL, 0}};
 static const struct choice account_conflicts[] = {
 	{"replace", UB_CONFLICT_REPLACE}, {"reject", UB_CONFLICT_REJECT}, {NULL, 0}};
 static const struct choice connmo_conflicts[] = {
@@ -358,6 +374,8 @@ static const struct key keys[] = {
 	YESNO("smartcard", "enabled", smartcard_enabled),
 	YESNO("smartcard", "logical_channel", logical_channel),
 	YESNO("smartcard", "remove_stale", remove_stale),
+	YESNO("smartcard", "remove_absent", remove_absent),
+	CHOICE("smartcard", "replace_accounts", card_replace, card_replace),
 	YESNO("push", "enabled", push_enabled),
 	CUSTOM("push", "allowed_sec", set_allowed_sec, K_LIST, NULL),
 	/* a PIN is 4-8 digits on a handset; USERPINMAC's are longer */
@@ -390,7 +408,8 @@ static const struct key keys[] = {
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 _Static_assert(sizeof(enum ub_conflict) == sizeof(int) &&
-		       sizeof(enum ub_naf_binding) == sizeof(int),
+		       sizeof(enum ub_naf_binding) == sizeof(int) &&
+		       sizeof(enum ub_card_replace) == sizeof(int),
 	       "set_choice writes an enum as an int");
 
 /* libinih's reader, counting lines: the handler learns the line and
@@ -605,6 +624,29 @@ bool ub_policy_server_allowed(const struct ub_policy *p, const char *server_id)
 		return true;
 	for (i = 0; i < p->nservers; i++)
 		if (!strcmp(p->servers[i], server_id))
+			return true;
+	return false;
+}
+
+bool ub_policy_server_pinned(const struct ub_policy *p, const char *server_id)
+{
+	int i;
+
+	for (i = 0; i < p->nservers; i++)
+		if (p->server_hosts[i][0] && !strcmp(p->servers[i], server_id))
+			return true;
+	return false;
+}
+
+bool ub_policy_host_allowed(const struct ub_policy *p, const char *server_id, const char *host)
+{
+	int i;
+
+	if (!ub_policy_server_pinned(p, server_id))
+		return true;
+	for (i = 0; i < p->nservers; i++)
+		if (p->server_hosts[i][0] && !strcmp(p->servers[i], server_id) &&
+		    !strcasecmp(p->server_hosts[i], host))
 			return true;
 	return false;
 }

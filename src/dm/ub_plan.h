@@ -38,6 +38,17 @@ int ub_plan_model(struct ub_plan *plan, enum ub_model_mode mode, char *why, size
  * NULL. */
 const char *ub_plan_server(const struct ub_plan *plan, size_t i);
 
+/* The server addresses of account MO k (the leaves ub_dm_is_address
+ * names): the index of the first node whose value is not at host
+ * (case-insensitive; a value without a host is at none), or -1 when every
+ * one is; *n: how many addresses it has.  A GBA push's NAF binding, the
+ * allow-list's host pins and apply's "the same server" all read an
+ * account's server here. */
+long ub_plan_address_not_at(const struct ub_plan *plan, size_t k, const char *host, size_t *n);
+/* The host of account MO k's first server address into host: 1, or 0
+ * when it has none (or that one has no host). */
+int ub_plan_account_host(const struct ub_plan *plan, size_t k, char *host, size_t max);
+
 /* Bytes of a bootstrap document (WBXML) to a plan, sorted by the account
  * model.  Trailing FF padding is accepted only with card_padding.  err
  * says what and where.

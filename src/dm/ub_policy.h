@@ -39,6 +39,12 @@ enum ub_conflict { UB_CONFLICT_REPLACE, UB_CONFLICT_REJECT, UB_CONFLICT_RENAME }
  * wrote?  Never; only when keyed with the card's GBA key (whose NAF is
  * bound to the account); or whatever its SEC. */
 enum ub_replace_card { UB_REPLACE_GBA, UB_REPLACE_NO, UB_REPLACE_YES };
+/* May a card replace an account of its ServerID that a push, factory
+ * apply or an import wrote?  Never (it replaces only what cards wrote);
+ * only when it is the same server (ub_apply: the same address host, or a
+ * host pinned in [servers] allow); whatever wrote it (and another card's
+ * account too, whatever its server). */
+enum ub_card_replace { UB_CARD_REPLACE_CARDS, UB_CARD_REPLACE_SAME_SERVER, UB_CARD_REPLACE_YES };
 
 /* [sms]: the fragment store of received SMS (uiccboot-policy(5)). */
 struct ub_sms_policy {
@@ -57,7 +63,9 @@ struct ub_sms_policy {
 
 struct ub_policy {
 	bool smartcard_enabled, remove_stale;
-	bool logical_channel; /* the PKCS#15 application on a logical channel */
+	bool remove_absent; /* what a card no longer inserted wrote goes at power-on */
+	enum ub_card_replace card_replace; /* [smartcard] replace_accounts */
+	bool logical_channel;		   /* the PKCS#15 application on a logical channel */
 	bool push_enabled;
 	bool push_connectivity_only; /* a push that configures no server (the
 					device's connectivity) may apply */
@@ -66,6 +74,9 @@ struct ub_policy {
 	unsigned user_pin_min; /* shortest USERPIN accepted (4) */
 	unsigned push_memory;  /* [push] replay_memory: pushes remembered */
 	char servers[UB_POLICY_MAX_SERVERS][128];
+	/* the host an entry pins its ServerID to ("operator-dm@dm.example"):
+	 * every server address of its accounts there; "" none */
+	char server_hosts[UB_POLICY_MAX_SERVERS][256];
 	int nservers; /* 0: any server may bootstrap */
 	enum ub_conflict account, connmo;
 	enum ub_replace_card replace_card_accounts;
@@ -97,6 +108,11 @@ const char *ub_policy_pin1(const struct ub_policy *p);
 
 /* May ServerID bootstrap this device? */
 bool ub_policy_server_allowed(const struct ub_policy *p, const char *server_id);
+/* Does [servers] allow pin server_id to a host (an entry id@host)? */
+bool ub_policy_server_pinned(const struct ub_policy *p, const char *server_id);
+/* May an account of server_id have a server address at host: it is not
+ * pinned, or host (case-insensitive) is one it is pinned to? */
+bool ub_policy_host_allowed(const struct ub_policy *p, const char *server_id, const char *host);
 
 /* May an LwM2M Security Instance name this server URI (uri[len], not
  * NUL-terminated)?  [lwm2m] servers, compared byte for byte; empty: any. */

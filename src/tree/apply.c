@@ -402,41 +402,192 @@ static int address_cb(const struct ub_tree_node *n, void *arg)
 	return 0;
 }
 
+/* Is every server address of the account r replaces at host (and has it
+ * one)?  1, 0 (b->uri: the first that is not, or "" for none), or an
+ * error. */
+static int tree_at_host(struct work *w, const struct root *r, const char *host, struct bound *b)
+{
+	int err;
+
+	*b = (struct bound){r->mo->layout, strlen(r->replaces), host, 0, ""};
+	err = ub_store_each(w->t, r->replaces, address_cb, b);
+	return err < 0 ? err : !err && b->addresses;
+}
+
 /* A GBA-keyed push may replace an account only when the account was the
  * signing NAF's already: every address of it hosted at that NAF. */
 static int bound_to_naf(struct work *w, const struct root *r)
 {
-	struct bound b = {r->mo->layout, strlen(r->replaces), w->o->naf_host, 0, ""};
-	int err = ub_store_each(w->t, r->replaces, address_cb, &b);
+	struct bound b;
+	int at = tree_at_host(w, r, w->o->naf_host, &b);
 
-	if (err == 1)
+	if (at)
+		return at < 0 ? at : 0;
+	if (b.uri[0])
 		return refuse(w, UB_E_POLICY,
 			      "%s is not at the NAF that signed this push (%s): the account of "
 			      "another server is not replaced",
 			      b.uri, w->o->naf_host);
 	/* no address: nothing shows the account was this NAF's */
-	if (!err && !b.addresses)
-		return refuse(w, UB_E_POLICY,
-			      "%s has no server address: a GBA push signed by %s does not replace "
-			      "it",
-			      r->replaces, w->o->naf_host);
-	return err;
+	return refuse(w, UB_E_POLICY,
+		      "%s has no server address: a GBA push signed by %s does not replace it",
+		      r->replaces, w->o->naf_host);
 }
 
-/* A push not keyed by the card replaces only what pushes wrote. */
-static int pushed(struct work *w, const struct root *r)
+/* --- which source may replace which: one table --- */
+
+/* The kinds of source (node.source) of ub_apply_opts.source. */
+enum src { SRC_CARD, SRC_PUSH, SRC_FACTORY, SRC_IMPORT, SRC_DEVICE, SRC_KINDS };
+
+static const char *const src_names[SRC_KINDS] = {"a card", "a push", "factory apply", "an import",
+						 "the device"};
+
+static enum src src_kind(const char *source)
 {
-	char source[128];
-	int n = ub_store_source(w->t, r->replaces, source, sizeof(source));
+	if (!source || !*source)
+		return SRC_DEVICE;
+	if (!strncmp(source, UB_SOURCE_CARD_PREFIX, strlen(UB_SOURCE_CARD_PREFIX)))
+		return SRC_CARD;
+	if (!strcmp(source, UB_SOURCE_PUSH))
+		return SRC_PUSH;
+	if (!strcmp(source, UB_SOURCE_FACTORY))
+		return SRC_FACTORY;
+	return strcmp(source, UB_SOURCE_IMPORT) ? SRC_DEVICE : SRC_IMPORT;
+}
+
+enum may {
+	MAY_YES,	 /* replaced */
+	MAY_NO,		 /* refused */
+	MAY_SAME_SERVER, /* only by the same server: same_server() */
+	MAY_CARD_POLICY, /* [smartcard] replace_accounts: cards (no), same_server, yes */
+	MAY_PUSH_POLICY, /* [push] replace_card_accounts: no, gba (a GBA-keyed push), yes */
+};
+
+/* What the source that writes now (row) may do to an account of the
+ * same ServerID that another source wrote (column), and the rule a
+ * refusal names.  Its own source's account is always replaced (a GBA
+ * push's, as every account it replaces, only at its NAF: bound_to_naf).
+ * The owner's import and factory image replace anything: they are the
+ * device's own data. */
+static const struct replace_rule {
+	enum may may;
+	const char *rule;
+} replace_rules[SRC_KINDS][SRC_KINDS] = {
+#define CARD_RULE "a card replaces only what cards wrote ([smartcard] replace_accounts)"
+#define PUSH_RULE                                                                    \
+	"a push without the card's GBA key replaces only what pushes wrote ([push] " \
+	"replace_card_accounts)"
+	[SRC_CARD] = {[SRC_CARD] = {MAY_SAME_SERVER,
+				    "a card replaces another card's account only when it is the "
+				    "same server"},
+		      [SRC_PUSH] = {MAY_CARD_POLICY, CARD_RULE},
+		      [SRC_FACTORY] = {MAY_CARD_POLICY, CARD_RULE},
+		      [SRC_IMPORT] = {MAY_CARD_POLICY, CARD_RULE},
+		      [SRC_DEVICE] = {MAY_CARD_POLICY, CARD_RULE}},
+	[SRC_PUSH] = {[SRC_CARD] = {MAY_PUSH_POLICY, PUSH_RULE},
+		      [SRC_PUSH] = {MAY_YES, NULL},
+		      [SRC_FACTORY] = {MAY_PUSH_POLICY, PUSH_RULE},
+		      [SRC_IMPORT] = {MAY_PUSH_POLICY, PUSH_RULE},
+		      [SRC_DEVICE] = {MAY_PUSH_POLICY, PUSH_RULE}},
+	[SRC_FACTORY] = {{MAY_YES, NULL},
+			 {MAY_YES, NULL},
+			 {MAY_YES, NULL},
+			 {MAY_YES, NULL},
+			 {MAY_YES, NULL}},
+	[SRC_IMPORT] = {{MAY_YES, NULL},
+			{MAY_YES, NULL},
+			{MAY_YES, NULL},
+			{MAY_YES, NULL},
+			{MAY_YES, NULL}},
+	[SRC_DEVICE] = {{MAY_NO, "only a bootstrap or an import writes accounts"},
+			{MAY_NO, "only a bootstrap or an import writes accounts"},
+			{MAY_NO, "only a bootstrap or an import writes accounts"},
+			{MAY_NO, "only a bootstrap or an import writes accounts"},
+			{MAY_NO, "only a bootstrap or an import writes accounts"}},
+#undef CARD_RULE
+#undef PUSH_RULE
+};
+
+/* The policy's word on a rule that leaves it to the policy. */
+static enum may policy_may(const struct work *w, enum may may, enum src by)
+{
+	if (by == SRC_CARD && w->pol->card_replace == UB_CARD_REPLACE_YES)
+		return MAY_YES; /* whatever wrote it, another card's too */
+	if (may == MAY_CARD_POLICY)
+		return w->pol->card_replace == UB_CARD_REPLACE_SAME_SERVER ? MAY_SAME_SERVER
+									   : MAY_NO;
+	if (may == MAY_PUSH_POLICY)
+		return w->pol->replace_card_accounts == UB_REPLACE_YES ||
+				       (w->pol->replace_card_accounts == UB_REPLACE_GBA &&
+					w->o->naf_host)
+			       ? MAY_YES
+			       : MAY_NO;
+	return may;
+}
+
+/* Is the account r replaces the same server as r's MO: the allow-list
+ * pins its ServerID to a host that r's addresses are at (verify checked
+ * them: boot/verify.c), or every server address of both is at one host.
+ * 0 (the same), UB_E_POLICY (why), or an error. */
+static int same_server(struct work *w, const struct root *r, const char *holder, const char *rule)
+{
+	const struct ub_mo *mo = r->mo;
+	size_t k = (size_t)(mo - w->plan->mos), n;
+	char host[256];
+	struct bound b;
+	int at;
+
+	if (!ub_plan_account_host(w->plan, k, host, sizeof(host)) ||
+	    ub_plan_address_not_at(w->plan, k, host, &n) >= 0)
+		return refuse(w, UB_E_POLICY,
+			      "%s (ServerID %s, written by %s) is not replaced: %s, and the new "
+			      "account has no one server host",
+			      r->replaces, mo->server_id, holder, rule);
+	if (ub_policy_server_pinned(w->pol, mo->server_id) &&
+	    ub_policy_host_allowed(w->pol, mo->server_id, host))
+		return 0;
+	if ((at = tree_at_host(w, r, host, &b)))
+		return at < 0 ? at : 0;
+	return refuse(w, UB_E_POLICY,
+		      "%s (ServerID %s, written by %s) is not replaced: %s; %s is not at %s, the "
+		      "new account's host, and [servers] allow pins no host for it",
+		      r->replaces, mo->server_id, holder, rule, b.uri[0] ? b.uri : "no address",
+		      host);
+}
+
+/* May this bootstrap replace the account r->replaces?  The table above,
+ * the policy where it says so.  0, UB_E_POLICY (reason: the account, its
+ * source, the rule), or an error. */
+static int may_replace(struct work *w, const struct root *r)
+{
+	char holder[128];
+	const struct replace_rule *rule;
+	enum src by = src_kind(w->o->source), of;
+	enum may may;
+	int n = ub_store_source(w->t, r->replaces, holder, sizeof(holder));
 
 	if (n < 0)
 		return n;
-	if (n && !strcmp(source, UB_SOURCE_PUSH))
+	if (!n)
+		holder[0] = '\0';
+	if (!strcmp(holder, w->o->source))
+		return 0; /* its own */
+	of = src_kind(holder);
+	rule = &replace_rules[by][of];
+	may = policy_may(w, rule->may, by);
+	if (may == MAY_YES)
 		return 0;
-	return refuse(w, UB_E_POLICY,
-		      "%s was written by %s: a push without the card's GBA key does not replace "
-		      "it ([push] replace_card_accounts)",
-		      r->replaces, n && *source ? source : "the device");
+	if (!holder[0])
+		snprintf(holder, sizeof(holder), "%s", src_names[SRC_DEVICE]);
+	if (may == MAY_SAME_SERVER)
+		return same_server(w, r, holder,
+				   rule->may == MAY_SAME_SERVER
+					   ? rule->rule
+					   : "a card replaces the account of another source only "
+					     "when it is the same server ([smartcard] "
+					     "replace_accounts = same_server)");
+	return refuse(w, UB_E_POLICY, "%s (ServerID %s) was written by %s: %s, not replaced by %s",
+		      r->replaces, r->mo->server_id, holder, rule->rule, w->o->source);
 }
 
 static int place_account(struct work *w, struct root *r)
@@ -464,7 +615,7 @@ static int place_account(struct work *w, struct root *r)
 			return refuse(w, UB_E_POLICY,
 				      "%s holds nodes of another owner: not replaced (ServerID %s)",
 				      r->replaces, mo->server_id);
-		if (w->o->pushed_only && (n = pushed(w, r)))
+		if ((n = may_replace(w, r)))
 			return n;
 		if (w->o->naf_host && (n = bound_to_naf(w, r)))
 			return n;
@@ -1067,9 +1218,12 @@ static int write_all(struct work *w, const char *source, struct ub_apply_result 
 	size_t *order, n = 0, i, k;
 	int err = 0;
 
+	/* a source whose account another replaces no longer holds what it
+	 * wrote: its next bootstrap is applied, not "unchanged" */
 	for (k = 0; k < p->nmos && !err; k++)
 		if (w->roots[k].replaces[0])
-			err = ub_store_delete_subtree(w->t, w->roots[k].replaces);
+			err = ub_store_forget_digests(w->t, w->roots[k].replaces, source)
+				      ?: ub_store_delete_subtree(w->t, w->roots[k].replaces);
 	for (i = 0; i < p->nnodes && !err; i++)
 		if (p->nodes[i].mo < 0 && ub_dm_is_container(p->nodes[i].uri))
 			err = container(w, p->nodes[i].uri);
@@ -1177,6 +1331,48 @@ static int remove_other_cards(struct ub_tree *t, const struct ub_apply_opts *o,
 		free(c.v[i]);
 	}
 	free(c.v);
+	return err;
+}
+
+static int of_card(const char *s, void *arg)
+{
+	struct cards *c = arg;
+
+	if (!same_card(s, c->o->source))
+		return 0;
+	return push_str(&c->v, &c->n, &c->cap, s);
+}
+
+int ub_tree_forget(struct ub_tree *t, const char *source, struct ub_apply_result *res, char *reason,
+		   size_t rlen)
+{
+	const struct ub_apply_opts o = {.source = source};
+	struct cards c = {&o, NULL, 0, 0};
+	size_t i;
+	int err;
+
+	ub_apply_result_free(res);
+	reason[0] = '\0';
+	if ((err = ub_store_begin(t)))
+		return ub_apply_begin_failed(t, err, reason, rlen);
+	/* the source, and a card's other sources (iccid:<ICCID>/lwm2m) */
+	err = ub_store_sources(t, source, of_card, &c);
+	for (i = 0; i < c.n; i++) {
+		if (!err)
+			err = remove_source(t, c.v[i], res, reason, rlen);
+		free(c.v[i]);
+	}
+	free(c.v);
+	if (!err && !c.n) {
+		snprintf(reason, rlen, "the tree holds nothing that %s wrote", source);
+		err = UB_E_NOT_FOUND;
+	}
+	if (!err)
+		err = ub_store_commit(t);
+	else
+		ub_store_rollback(t);
+	if (err && !reason[0])
+		snprintf(reason, rlen, "device tree: %s", ub_strerror(err));
 	return err;
 }
 

@@ -389,6 +389,7 @@ enum {
 	ST_SOURCES,
 	ST_DIGEST,
 	ST_SET_DIGEST,
+	ST_FORGET_DIGESTS,
 	ST_VALUE,
 	ST_SET_VALUE,
 	ST_CHILDREN,
@@ -480,6 +481,9 @@ static const char *const sql[] = {
 	[ST_SOURCES] = "SELECT source FROM node WHERE source >= ?1 AND source < ?2 "
 		       "UNION SELECT source FROM provenance WHERE source >= ?1 AND source < ?2",
 	[ST_DIGEST] = "SELECT digest FROM provenance WHERE source = ?1",
+	[ST_FORGET_DIGESTS] = "DELETE FROM provenance WHERE source IS NOT ?2 AND source IN "
+			      "(SELECT DISTINCT source FROM node WHERE uri = ?1 OR "
+			      "(uri >= ?1 || '/' AND uri < ?1 || '0'))",
 	[ST_SET_DIGEST] = "INSERT OR REPLACE INTO provenance(source, digest, applied) "
 			  "VALUES(?1, ?2, strftime('%s', 'now'))",
 	[ST_VALUE] = "SELECT value FROM node WHERE uri = ?1 AND format <> 'node'",
@@ -902,6 +906,11 @@ int ub_store_digest(struct ub_tree *t, const char *source, char *out, size_t max
 int ub_store_set_digest(struct ub_tree *t, const char *source, const char *digest)
 {
 	return run(t, ST_SET_DIGEST, 2, source, digest, NULL);
+}
+
+int ub_store_forget_digests(struct ub_tree *t, const char *root, const char *except)
+{
+	return run(t, ST_FORGET_DIGESTS, 2, root, except, NULL);
 }
 
 int ub_store_value(struct ub_tree *t, const char *uri, char *out, size_t max)

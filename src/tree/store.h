@@ -126,6 +126,10 @@ int ub_store_sources(struct ub_tree *t, const char *prefix,
 /* The digest last applied for source: 1 and out filled, or 0. */
 int ub_store_digest(struct ub_tree *t, const char *source, char *out, size_t max);
 int ub_store_set_digest(struct ub_tree *t, const char *source, const char *digest);
+/* The digests of the sources (but except) that wrote a node at or below
+ * root are forgotten: what they wrote is being replaced, so their next
+ * bootstrap is no longer "unchanged". */
+int ub_store_forget_digests(struct ub_tree *t, const char *root, const char *except);
 
 /* The value of the leaf at uri: 1 and out filled, or 0. */
 int ub_store_value(struct ub_tree *t, const char *uri, char *out, size_t max);

@@ -11,6 +11,8 @@
 /* The provenance of what is written (node.source). */
 #define UB_SOURCE_PUSH "push"
 #define UB_SOURCE_CARD_PREFIX "iccid:" /* + the card's ICCID */
+#define UB_SOURCE_IMPORT "import"
+#define UB_SOURCE_FACTORY "factory"
 
 struct ub_apply_opts {
 	const char *source;	    /* provenance of what is written: "iccid:<ICCID>",
@@ -28,9 +30,6 @@ struct ub_apply_opts {
 				       NAF's too (its addresses hosted there) */
 	bool dry_run;		    /* decide and write, then roll back: res says what
 				       would be done */
-	bool pushed_only;	    /* replace only accounts that pushes wrote (a push
-				       whose key the card does not hold must not
-				       take over the card's or the factory's) */
 	const uint8_t *push_digest; /* a push over an insecure transport: the digest
 				       of what its MAC covers (ub_push_digest).
 				       One applied before is refused (UB_E_POLICY:
@@ -51,6 +50,13 @@ struct ub_apply_opts {
 int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub_policy *pol,
 		  const struct ub_apply_opts *o, struct ub_apply_result *res, char *reason,
 		  size_t rlen);
+/* The owner's way to take away what a source wrote (`tree forget`): every
+ * node of source, and for a card (iccid:<ICCID>) of all its sources, and
+ * their digests, in one transaction; res->removed lists the roots.
+ * UB_E_NOT_FOUND: the tree holds nothing of it; UB_E_BAD_DATA: removing
+ * it would orphan another source's nodes (reason names one). */
+int ub_tree_forget(struct ub_tree *t, const char *source, struct ub_apply_result *res, char *reason,
+		   size_t rlen);
 /* May the leaf at uri, owned by owner (NULL: the device), hold value, a
  * reference in canonical form (ub_dm_is_reference, ub_uri_canon)?  The
  * rule of apply, for a server's Replace: its own connectivity MOs or the

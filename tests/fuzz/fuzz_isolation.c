@@ -18,8 +18,13 @@
  *     so for every owner the plan does not name, but for what a card
  *     removed now wrote (and nothing of that stays),
  *   - a plan that names A, applied as a push that replaces only what
- *     pushes wrote (pushed_only, as src/boot/push.c sets it for a push without
- *     GBA under the default policy): what A's card wrote is byte-identical,
+ *     pushes wrote (a push without GBA under the default policy): what A's
+ *     card wrote is byte-identical,
+ *   - a plan applied as card B under [smartcard] replace_accounts = cards
+ *     (the default): the accounts that factory apply (server-f), an import
+ *     (server-i) and pushes (server-c) wrote are byte-identical, whatever
+ *     ServerIDs it names; and card A's rows change only when B's account
+ *     of A is at A's host (a.example: the same server),
  *   - nothing that is not A's sits directly under a node of A,
  *   - the containers are still the device's,
  *   - every node has its parent, and every URI is within the bounds,
@@ -54,6 +59,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "dm_names.h"
@@ -81,7 +87,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct ub_tree *t, *copy;
 static sqlite3 *pristine, *empty;
-static char *a_before, *a_card_before, *containers_before, *all_before;
+static char *a_before, *a_card_before, *containers_before, *all_before, *not_cards_before;
+/* the rows that no card wrote, of the accounts' servers (a card replaces
+ * none of them under the default policy) */
+#define NOT_CARDS "server IS NOT NULL AND source IN ('push', 'factory', 'import')"
+/* an account's server address (DM 1.2 AppAddr/<x>/Addr, DM 1.1 Addr) */
+#define SERVER_ADDR "(uri GLOB './DMAcc/*/AppAddr/*/Addr' OR uri GLOB './SyncML/DMAcc/*/Addr')"
 
 /* the device's connectivity from a connectivity-only push */
 static const char *const seed_dev[][4] = {
@@ -131,6 +142,20 @@ static const char *const seed_lwm2m[][4] = {
 	{"./LwM2M/1/0", "node", NULL, "urn:oma:lwm2m:oma:1"},
 	{"./LwM2M/1/0/0", "int", "101", "Integer"},
 	{"./LwM2M/1/0/1", "int", "86400", "Unsigned Integer"},
+};
+
+/* accounts of factory apply and of an import: no card replaces them
+ * (under [smartcard] replace_accounts = cards, the default) */
+static const char *const seed_f[][4] = {
+	{"./DMAcc/F", "node", NULL},
+	{"./DMAcc/F/ServerID", "chr", "server-f"},
+	{"./DMAcc/F/AppAddr/1/Addr", "chr", "https://f.example/dm"},
+	{"./DMAcc/F/AppAuth/1/AAuthSecret", "chr", "f-secret"},
+};
+static const char *const seed_i[][4] = {
+	{"./DMAcc/I", "node", NULL},
+	{"./DMAcc/I/ServerID", "chr", "server-i"},
+	{"./DMAcc/I/AppAddr/1/Addr", "chr", "https://i.example/dm"},
 };
 
 /* a pushed account: a push may replace it */
@@ -615,12 +640,15 @@ static void init(void)
 	SEED(seed, UB_PLAN_DM12, "iccid:A", UB_MODEL_BOOTSTRAP);
 	SEED(seed11, UB_PLAN_DM11, "iccid:A", UB_MODEL_BOOTSTRAP);
 	SEED(seed_c, UB_PLAN_DM12, "push", UB_MODEL_BOOTSTRAP);
+	SEED(seed_f, UB_PLAN_DM12, "factory", UB_MODEL_IMPORT);
+	SEED(seed_i, UB_PLAN_DM12, "import", UB_MODEL_IMPORT);
 	SEED(seed_lwm2m, UB_PLAN_LWM2M, "iccid:A/lwm2m", UB_MODEL_BOOTSTRAP);
 #undef SEED
 	pristine = snapshot(t);
 	refs_before = references_of(t->db);
 	a_before = dump_a();
 	a_card_before = dump(t, "source = 'iccid:A'");
+	not_cards_before = dump(t, NOT_CARDS);
 	containers_before = dump(t, "uri IN " CONTAINERS);
 	all_before = dump(t, "1");
 }
@@ -773,6 +801,40 @@ static void owners(const char *applied)
 		found("a node of a ConnMO not owned as its root", u, applied);
 }
 
+/* Is the host of URI v (after "://", up to ':', '/', '?', '#' or the
+ * end) A's, a.example, in any case? */
+static bool at_a_host(const char *v)
+{
+	const char *h = v ? strstr(v, "://") : NULL;
+	size_t n;
+
+	if (!h)
+		return false;
+	h += 3;
+	n = strcspn(h, ":/?#");
+	return n == 9 && !strncasecmp(h, "a.example", 9);
+}
+
+/* Has card B's account of A server addresses, all at A's host? */
+static bool b_at_a_host(void)
+{
+	sqlite3_stmt *st;
+	bool all = true;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(t->db,
+			       "SELECT value FROM node WHERE server = '" A
+			       "' AND source = 'iccid:B' AND " SERVER_ADDR,
+			       -1, &st, NULL) != SQLITE_OK)
+		abort();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		n++;
+		all = all && at_a_host((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return n && all;
+}
+
 static void same(const char *what, const char *before, char *after, const char *why)
 {
 	if (strcmp(before, after)) {
@@ -796,7 +858,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char why[400];
 	const char *s;
 	size_t i, k;
-	bool import, names_a = false, a_by_acl = false;
+	bool import, names_a = false, a_by_acl = false, pushed_only = false, cards_only = false;
 	int err;
 
 	if (!t)
@@ -838,13 +900,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch ((data[0] >> 2) % 3) {
 	case 0:
 		o.source = "push";
-		/* as src/boot/push.c: a push without GBA, under replace_card_accounts
-		 * = gba (the default), replaces only what pushes wrote; kind 3:
+		/* a push without GBA, under replace_card_accounts = gba (the
+		 * default), replaces only what pushes wrote; kind 3:
 		 * replace_card_accounts = yes */
-		o.pushed_only = !o.naf_host && (data[0] & 3) != 3;
+		if ((data[0] & 3) == 3)
+			pol.replace_card_accounts = UB_REPLACE_YES;
+		pushed_only = !o.naf_host && (data[0] & 3) != 3;
 		break;
-	case 1: /* B's card, A's card inserted too (bit 5: A's card gone) */
+	case 1: /* B's card, A's card inserted too (bit 5: A's card gone, and
+		 * [smartcard] remove_absent = yes); kind 3: replace_accounts =
+		 * same_server, else the default (cards) */
 		o.source = p.kind == UB_PLAN_LWM2M ? "iccid:B/lwm2m" : "iccid:B";
+		if ((data[0] & 3) == 3)
+			pol.card_replace = UB_CARD_REPLACE_SAME_SERVER;
+		cards_only = (data[0] & 3) != 3;
 		o.supersede = true;
 		o.remove_absent_cards = true;
 		if (data[0] & 0x20)
@@ -874,9 +943,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					") OR uri IN " CONTAINERS)
 			      : dump_a(),
 		     why);
-	else if (names_a && o.pushed_only)
+	else if (names_a && pushed_only)
 		same("a push replaced what A's card wrote", a_card_before,
 		     dump(t, "source = 'iccid:A'"), why);
+	/* a card replaces no account that a push, factory apply or an import
+	 * wrote (replace_accounts = cards); and another card's only when it
+	 * is the same server: A's card rows change only for an account of A
+	 * whose every server address is at a.example, A's host */
+	if (cards_only)
+		same("a card replaced what a push, factory apply or an import wrote",
+		     not_cards_before, dump(t, NOT_CARDS), why);
+	if (!err && !strcmp(o.source, "iccid:B") && !gone && names_a) {
+		char *now = dump(t, "source = 'iccid:A'");
+
+		if (strcmp(now, a_card_before) && !b_at_a_host())
+			found("a card of another server replaced card A's account", NULL, why);
+		free(now);
+	}
 	if (gone && !err &&
 	    count("SELECT count(*) FROM node WHERE source IN ('iccid:A', 'iccid:A/lwm2m')"))
 		found("a removed card's node stayed", NULL, why);

@@ -120,8 +120,9 @@ check "the power-on bootstrap through the library applies the card and reads its
 out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/empty.conf"); rc=$?
 check "... a second power-on: unchanged" sh -c "[ $rc = 0 ] && echo '$out' | grep -q ': unchanged'"
 $LAB simstop 0
-out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/empty.conf"); rc=$?
-check "... no card within its 5 s wait: exit 1, timeout said, what the card wrote removed" sh -c \
+printf '[smartcard]\nremove_absent = yes\n' >"$TMP/absent.conf"
+out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/absent.conf"); rc=$?
+check "... no card within its 5 s wait (remove_absent = yes): exit 1, timeout said, what the card wrote removed" sh -c \
 	"[ $rc = 1 ] && echo '$out' | grep -q 'timeout' && echo '$out' | grep -q 'removed ./DMAcc/OperatorDM'"
 # an LwM2M client against the installed library: the card's Objects as
 # Bootstrap-Write payloads (the tree restored from an export of the demo card's)

@@ -311,8 +311,13 @@ D=$(od -An -tx1 -v $BOOT/lwm2m-bootstrap.bin | tr -d ' \n' | sed 's/c10a65/c10a6
 card d 8949440000004444444 "$D" D
 $LAB simstop 1
 $LAB sim 0 "$TMP/d.conf"
-out=$($UB --tree "$T" --policy /dev/null --json bootstrap --all-readers); rc=$?
-check "A taken out, D in: A's and B's data removed, D's LwM2M applied at A's Instance IDs in the same power-on" eq \
+out=$($UB --tree "$T" --policy /dev/null --json bootstrap --all-readers 2>/dev/null); rc=$?
+check "A taken out, D in, the default policy: A's data stays, D's LwM2M at A's Instance IDs refused (77)" eq \
+	"$rc $(echo "$out" | jget "[d['readers'][0]['objects'][1]['status'], d['removed']]") $(ub --json tree get ./LwM2M/0/0 | jget "d['source']")" \
+	"77 [\"rejected\", []] iccid:$ICCID/lwm2m"
+printf '[smartcard]\nremove_absent = yes\n' >"$TMP/absent.conf"
+out=$($UB --tree "$T" --policy "$TMP/absent.conf" --json bootstrap --all-readers); rc=$?
+check "remove_absent = yes, A taken out, D in: A's and B's data removed, D's LwM2M applied at A's Instance IDs in the same power-on" eq \
 	"$rc $(echo "$out" | jget "[d['readers'][0]['objects'][1]['status'], d['readers'][0]['objects'][1]['instances'], './LwM2M/0/0' in d['removed'], './LwM2M/0/5' in d['removed']]") $(ub --json tree get ./LwM2M/0/0 | jget "[d['source'], d['server']]")" \
 	'0 ["applied", ["./LwM2M/0/0", "./LwM2M/0/1", "./LwM2M/1/0"], true, true] ["iccid:8949440000004444444/lwm2m", "lwm2m:102"]'
 done_testing

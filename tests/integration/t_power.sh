@@ -3,6 +3,9 @@
 . "$(dirname "$0")/lib.sh"
 T=$TMP/dmtree.db
 ub() { $UB --tree "$T" --policy /dev/null "$@"; }
+# [smartcard] remove_absent = yes: what cards no longer inserted wrote goes
+printf '[smartcard]\nremove_absent = yes\n' >"$TMP/absent.conf"
+uba() { $UB --tree "$T" --policy "$TMP/absent.conf" "$@"; }
 # a second card: another ICCID, another operator, another ConnMO name
 sed 's/operator-dm/operator-b/; s/OperatorDM/OperatorB/g; s|ConnMO/Internet|ConnMO/InternetB|g' \
 	tests/profiles/boot/dm-bootstrap.xml >"$TMP/b.xml"
@@ -26,12 +29,20 @@ check "again: both unchanged, nothing removed" eq "$rc $(echo "$out" | jget "[so
 	'0 [["unchanged", "unchanged"], []]'
 $LAB simstop 1
 out=$(ub --json bootstrap --all-readers); rc=$?
-check "card B taken out: its account and ConnMO removed, A's kept" eq \
+check "card B taken out, the default policy: nothing removed (a card change takes nothing away)" eq \
+	"$rc $(echo "$out" | jget "[[r['status'] for r in d['readers']], d['removed']]") $(ub tree list ./DMAcc | tr '\n' ' ')" \
+	'0 [["unchanged"], []] OperatorB OperatorDM operator-cp '
+out=$(uba --json bootstrap --all-readers); rc=$?
+check "remove_absent = yes: card B's account and ConnMO removed, A's kept" eq \
 	"$rc $(echo "$out" | jget "[[r['status'] for r in d['readers']], d['removed']]") $(ub tree list ./DMAcc | tr '\n' ' ')" \
 	'0 [["unchanged"], ["./ConnMO/InternetB", "./DMAcc/OperatorB"]] OperatorDM operator-cp '
 $LAB simstop 0
 out=$(ub --json bootstrap --all-readers 2>"$TMP/err"); rc=$?
-check "no card at all: 69, A's data removed too (its LwM2M Instances with it), and said" eq \
+check "no card at all, the default policy: 69, nothing removed" eq \
+	"$rc $(echo "$out" | jget "d['removed']") $(ub tree list ./DMAcc | tr '\n' ' ')" \
+	'69 [] OperatorDM operator-cp '
+out=$(uba --json bootstrap --all-readers 2>"$TMP/err"); rc=$?
+check "remove_absent = yes, no card at all: 69, A's data removed too (its LwM2M Instances with it), and said" eq \
 	"$rc $(echo "$out" | jget "d['removed']") $(grep -c 'data of earlier cards removed' "$TMP/err")" \
 	'69 ["./ConnMO/CP_APN", "./ConnMO/Internet", "./DMAcc/OperatorDM", "./DMAcc/operator-cp", "./LwM2M/0/0", "./LwM2M/0/1", "./LwM2M/1/0"] 1'
 out=$(ub --json --wait 1 bootstrap --all-readers 2>/dev/null); rc=$?

@@ -124,7 +124,12 @@ ub bootstrap >/dev/null
 check "the data back on the card: applied again" eq "$(ub --json tree get ./DMAcc/OperatorDM | jget "d['source']")" "iccid:8949440000001234567"
 $LAB simstop 0
 out=$(ub --json -r "$R0" bootstrap 2>"$TMP/err"); rc=$?
-check "no card at power-on: 69, the card's nodes removed (its LwM2M Instances too)" eq \
+check "no card at power-on, the default policy: 69, nothing removed" eq \
+	"$rc $(echo "$out" | jget "d.get('removed', [])") $(ub --json tree get ./DMAcc/OperatorDM | jget "d['source']")" \
+	'69 [] iccid:8949440000001234567'
+printf '[smartcard]\nremove_absent = yes\n' >"$TMP/policy.conf"
+out=$(ub --json -r "$R0" bootstrap 2>"$TMP/err"); rc=$?
+check "remove_absent = yes, no card at power-on: 69, the card's nodes removed (its LwM2M Instances too)" eq \
 	"$rc $(echo "$out" | jget "[d['status'], d['removed']]")" \
 	'69 ["applied", ["./ConnMO/CP_APN", "./ConnMO/Internet1", "./DMAcc/OperatorDM", "./DMAcc/operator-cp", "./LwM2M/0/0", "./LwM2M/0/1", "./LwM2M/1/0"]]'
 check "... and said on stderr" grep -q "data of earlier cards removed" "$TMP/err"

@@ -386,6 +386,9 @@ static void policy(void **state)
 	assert_int_equal(ub_policy_load(&p, "/nonexistent/policy.conf", false, err, sizeof(err)),
 			 0);
 	assert_true(p.smartcard_enabled && p.push_enabled && p.remove_stale && p.prefer_isim);
+	/* a card change takes nothing away; a card replaces only cards' */
+	assert_false(p.remove_absent);
+	assert_int_equal(p.card_replace, UB_CARD_REPLACE_CARDS);
 	assert_false(p.allowed_sec & UB_SEC_NETWORKID); /* refused by default */
 	assert_true(p.allowed_sec & UB_SEC_USERPIN_NETWORKID_GBA);
 	assert_true(ub_policy_server_allowed(&p, "anyone"));
@@ -404,6 +407,8 @@ static void policy(void **state)
 	assert_int_equal(p.networkid_key, UB_NETID_ASCII);
 	assert_true(ub_policy_server_allowed(&p, "b.example"));
 	assert_false(ub_policy_server_allowed(&p, "c.example"));
+	assert_false(ub_policy_server_pinned(&p, "b.example"));
+	assert_true(ub_policy_host_allowed(&p, "b.example", "anywhere.example"));
 	assert_int_equal(p.account, UB_CONFLICT_REJECT);
 	assert_int_equal(p.connmo, UB_CONFLICT_REJECT);
 	assert_false(p.prefer_isim);
@@ -443,6 +448,35 @@ static void policy(void **state)
 	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
 	assert_non_null(strstr(err, "[other] x: unknown key"));
 	unlink(f);
+}
+
+/* [servers] allow pins a ServerID to hosts (ServerID@host, repeated for
+ * several); [smartcard] remove_absent and replace_accounts. */
+static void policy_pins(void **state)
+{
+	struct ub_policy p;
+	char err[300];
+	const char *f;
+
+	(void)state;
+	f = write_conf("[smartcard]\nremove_absent = yes\nreplace_accounts = same_server\n"
+		       "[servers]\nallow = operator-dm@dm.operator.example, other\n"
+		       "allow = operator-dm@DM2.operator.example, a@b@c.example\n");
+	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), 0);
+	unlink(f);
+	assert_true(p.remove_absent);
+	assert_int_equal(p.card_replace, UB_CARD_REPLACE_SAME_SERVER);
+	assert_true(ub_policy_server_allowed(&p, "operator-dm"));
+	assert_true(ub_policy_server_pinned(&p, "operator-dm"));
+	assert_true(ub_policy_host_allowed(&p, "operator-dm", "DM.operator.example"));
+	assert_true(ub_policy_host_allowed(&p, "operator-dm", "dm2.operator.example"));
+	assert_false(ub_policy_host_allowed(&p, "operator-dm", "dm.thief.example"));
+	assert_false(ub_policy_server_pinned(&p, "other"));
+	assert_true(ub_policy_host_allowed(&p, "other", "dm.thief.example"));
+	/* the last '@' ends the ServerID */
+	assert_true(ub_policy_server_allowed(&p, "a@b"));
+	assert_true(ub_policy_host_allowed(&p, "a@b", "c.example"));
+	assert_false(ub_policy_server_allowed(&p, "a@b@c.example"));
 }
 
 /* [sms]: the defaults, every key, and values it must refuse. */
@@ -547,6 +581,11 @@ static void policy_refused(void **state)
 		 ":2: [push] replace_card_accounts: bad value: 'maybe' is not one of: gba, no, "
 		 "yes"},
 		{"[smartcard]\nenabled = 1\n", "'1' is not one of: yes, no, true, false"},
+		{"[smartcard]\nreplace_accounts = push\n",
+		 "'push' is not one of: cards, same_server, yes"},
+		{"[servers]\nallow = operator-dm@\n", "'operator-dm@' is not ServerID@host"},
+		{"[servers]\nallow = @dm.example\n", "'@dm.example' is not ServerID@host"},
+		{"[servers]\nallow = a@dm.example/x\n", "'a@dm.example/x' is not ServerID@host"},
 		{"[sms]\nmax_parts = 256\n", "'256' is not a number from 1 to 255"},
 		{"[lwm2m]\nservers = coaps://a.example, b.example\n",
 		 "'b.example' is not a server URI"},
@@ -673,9 +712,9 @@ int main(void)
 		cmocka_unit_test(dm_vectors),	    cmocka_unit_test(dm_refusals),
 		cmocka_unit_test(cp_vectors),	    cmocka_unit_test(content_type),
 		cmocka_unit_test(content_type_wsp), cmocka_unit_test(policy),
-		cmocka_unit_test(policy_sms),	    cmocka_unit_test(policy_refused),
-		cmocka_unit_test(uri_host),	    cmocka_unit_test(user_pin_minimum),
-		cmocka_unit_test(push_digest),
+		cmocka_unit_test(policy_sms),	    cmocka_unit_test(policy_pins),
+		cmocka_unit_test(policy_refused),   cmocka_unit_test(uri_host),
+		cmocka_unit_test(user_pin_minimum), cmocka_unit_test(push_digest),
 	};
 
 	return cmocka_run_group_tests_name("bootstrap security and policy", tests, setup, NULL);

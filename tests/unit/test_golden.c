@@ -16,7 +16,8 @@
  *   config reset|channel|dry_run   that field of struct ub_boot_config set
  *   reader empty               the one reader holds no card
  *   policy KEY yes|no          smartcard_enabled, logical_channel,
- *                              lwm2m_enabled, remove_stale
+ *                              lwm2m_enabled, remove_stale,
+ *                              remove_absent
  *   before NAME                play NAME.script first, on the same tree
  *   expect rc ERRNAME          what ub_boot_card returns ("ok": 0)
  *   expect dm|lwm2m OUTCOME    an object's outcome ("applied", "failed", ...)
@@ -92,6 +93,7 @@ static const struct {
 	{"logical_channel", offsetof(struct ub_policy, logical_channel)},
 	{"lwm2m_enabled", offsetof(struct ub_policy, lwm2m_enabled)},
 	{"remove_stale", offsetof(struct ub_policy, remove_stale)},
+	{"remove_absent", offsetof(struct ub_policy, remove_absent)},
 };
 
 /* "00 A4 .." -> "00a4.." (a copy the scenario owns), NULL when not hex. */

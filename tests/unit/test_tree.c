@@ -1549,6 +1549,180 @@ static void reference_lookups_by_index(void **state)
 	ub_apply_result_free(&r);
 }
 
+/* --- sources: what a card may replace (SIM swap, a thief's card) --- */
+
+/* operator-dm's account at the server addr, its secret, its ConnMO */
+#define OPERATOR(addr, secret)                                                                \
+	"./DMAcc/OperatorDM/ServerID=operator-dm", "./DMAcc/OperatorDM/AppAddr/1/Addr=" addr, \
+		"./DMAcc/OperatorDM/AppAuth/1/AAuthSecret=" secret,                           \
+		"./DMAcc/OperatorDM/PrefConRef=./ConnMO/Internet",                            \
+		"./ConnMO/Internet/ID=internet.operator.example"
+#define OPERATOR_A OPERATOR("https://dm.operator.example/dm", "operator-secret")
+#define THIEF OPERATOR("https://dm.thief.example/dm", "thief-secret")
+#define SAME_HOST OPERATOR("https://dm.operator.example/dm", "card-secret")
+
+/* The plan of lines applied as a card's power-on: source iccid:<iccid>,
+ * digest as given, supersede (remove_stale = yes or data present). */
+static int card_as(const char *iccid, const char *digest, const char *const *lines,
+		   struct ub_apply_result *r, char *reason, size_t rlen)
+{
+	char src[64];
+	struct ub_apply_opts o = {.digest = digest, .supersede = true};
+	struct ub_plan p;
+	int err;
+
+	snprintf(src, sizeof(src), "iccid:%s", iccid);
+	o.source = src;
+	reason[0] = '\0';
+	err = plan_lines(UB_PLAN_DM12, lines, &p, reason, rlen);
+	if (!err)
+		err = ub_tree_apply(t, &p, &pol, &o, r, reason, rlen);
+	ub_plan_free(&p);
+	return err;
+}
+#define CARD(iccid, digest, ...) \
+	card_as(iccid, digest, LINES(__VA_ARGS__), &r, reason, sizeof(reason))
+
+/* What factory apply, an import and a push wrote is not a card's: a
+ * thief's card naming its ServerID does not take it over, at the thief's
+ * host or at the same host, unless [smartcard] replace_accounts says so. */
+static void card_replaces_only_cards(void **state)
+{
+	static const char *const sources[] = {"factory", "import", "push"};
+	struct ub_apply_result r = {0};
+	char reason[400], want[200];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		ub_policy_defaults(&pol);
+		assert_int_equal(boot_as(UB_PLAN_DM12, sources[i], LINES(OPERATOR_A), &r, reason,
+					 sizeof(reason)),
+				 0);
+		assert_int_equal(CARD("8999", "t1", THIEF), UB_E_POLICY);
+		snprintf(want, sizeof(want),
+			 "./DMAcc/OperatorDM (ServerID operator-dm) was written by %s", sources[i]);
+		assert_non_null(strstr(reason, want));
+		assert_non_null(strstr(reason, "[smartcard] replace_accounts"));
+		assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"),
+				    "operator-secret");
+		/* the same host: still not a card's to replace */
+		assert_int_equal(CARD("8999", "t2", SAME_HOST), UB_E_POLICY);
+		/* same_server: the same host replaces, another does not */
+		pol.card_replace = UB_CARD_REPLACE_SAME_SERVER;
+		assert_int_equal(CARD("8999", "t1", THIEF), UB_E_POLICY);
+		assert_non_null(strstr(reason, "dm.thief.example"));
+		assert_string_equal(value_of("./DMAcc/OperatorDM/AppAddr/1/Addr"),
+				    "https://dm.operator.example/dm");
+		assert_int_equal(CARD("8999", "t2", SAME_HOST), 0);
+		assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"),
+				    "card-secret");
+		/* yes: whatever wrote it */
+		assert_int_equal(ub_tree_forget(t, "iccid:8999", &r, reason, sizeof(reason)), 0);
+		assert_int_equal(boot_as(UB_PLAN_DM12, sources[i], LINES(OPERATOR_A), &r, reason,
+					 sizeof(reason)),
+				 0);
+		pol.card_replace = UB_CARD_REPLACE_YES;
+		assert_int_equal(CARD("8999", "t1", THIEF), 0);
+		assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"),
+				    "thief-secret");
+		assert_int_equal(ub_tree_forget(t, "iccid:8999", &r, reason, sizeof(reason)), 0);
+		assert_null(value_of("./DMAcc/OperatorDM/ServerID"));
+	}
+	ub_policy_defaults(&pol);
+	ub_apply_result_free(&r);
+}
+
+/* Another card's account of the same ServerID: replaced only by the same
+ * server (every address at the new account's host), or when [servers]
+ * allow pins the ServerID to the host the new card names. */
+static void card_replaces_card_of_same_server(void **state)
+{
+	struct ub_apply_result r = {0};
+	char reason[400];
+
+	(void)state;
+	assert_int_equal(CARD("8901", "a1", OPERATOR_A), 0);
+	assert_int_equal(CARD("8999", "t1", THIEF), UB_E_POLICY);
+	assert_non_null(strstr(reason, "./DMAcc/OperatorDM (ServerID operator-dm, written by "
+				       "iccid:8901) is not replaced"));
+	assert_non_null(strstr(reason, "same server"));
+	assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"),
+			    "operator-secret");
+	/* the operator's new card: the same server */
+	assert_int_equal(
+		CARD("8902", "a2", OPERATOR("https://DM.operator.example:8443/dm", "new-secret")),
+		0);
+	assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"), "new-secret");
+	/* the operator moves to another host: pinned, its card replaces */
+	assert_int_equal(CARD("8903", "a3", OPERATOR("https://dm2.operator.example/dm", "s3")),
+			 UB_E_POLICY);
+	assert_int_equal(ub_policy_load(&pol, "/dev/null", true, reason, sizeof(reason)), 0);
+	snprintf(pol.servers[0], sizeof(pol.servers[0]), "operator-dm");
+	snprintf(pol.server_hosts[0], sizeof(pol.server_hosts[0]), "dm2.operator.example");
+	pol.nservers = 1;
+	assert_int_equal(CARD("8903", "a3", OPERATOR("https://dm2.operator.example/dm", "s3")), 0);
+	assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"), "s3");
+	ub_policy_defaults(&pol);
+	ub_apply_result_free(&r);
+}
+
+/* "unchanged" only while the source owns what it wrote: card A, a card
+ * that replaces A's account (the policy lets it), A again is applied and
+ * A's account is back (it was "unchanged", pointing at the other). */
+static void replaced_source_not_unchanged(void **state)
+{
+	struct ub_apply_result r = {0};
+	char reason[400];
+
+	(void)state;
+	pol.card_replace = UB_CARD_REPLACE_YES;
+	assert_int_equal(CARD("8901", "a1", OPERATOR_A), 0);
+	assert_int_equal(CARD("8999", "t1", THIEF), 0);
+	assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"), "thief-secret");
+	assert_int_equal(CARD("8901", "a1", OPERATOR_A), 0);
+	assert_false(r.unchanged);
+	assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"),
+			    "operator-secret");
+	/* and now it owns it again: unchanged, its server's change kept */
+	assert_int_equal(ub_tree_replace_as(t, "operator-dm",
+					    "./DMAcc/OperatorDM/AppAuth/1/AAuthSecret", "rotated"),
+			 0);
+	assert_int_equal(CARD("8901", "a1", OPERATOR_A), 0);
+	assert_true(r.unchanged);
+	assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"), "rotated");
+	ub_policy_defaults(&pol);
+	ub_apply_result_free(&r);
+}
+
+/* A card change takes nothing away (remove_absent_cards only when the
+ * policy asks); the owner forgets a card's data with ub_tree_forget. */
+static void card_change_takes_nothing(void **state)
+{
+	struct ub_apply_result r = {0};
+	struct ub_apply_opts plain = {.source = "iccid:8900", .supersede = true};
+	char reason[400];
+
+	(void)state;
+	assert_int_equal(CARD("8901", "a1", OPERATOR_A), 0);
+	/* a SIM without bootstrap: its own (nothing) superseded, A's stays */
+	assert_int_equal(ub_tree_apply(t, NULL, &pol, &plain, &r, reason, sizeof(reason)), 0);
+	assert_int_equal(r.nremoved, 0);
+	assert_string_equal(value_of("./DMAcc/OperatorDM/ServerID"), "operator-dm");
+	assert_int_equal(ub_tree_forget(t, "iccid:8901", &r, reason, sizeof(reason)), 0);
+	assert_int_equal(r.nremoved, 2);
+	assert_string_equal(r.removed[0], "./ConnMO/Internet");
+	assert_string_equal(r.removed[1], "./DMAcc/OperatorDM");
+	assert_null(value_of("./DMAcc/OperatorDM/ServerID"));
+	assert_int_equal(ub_tree_forget(t, "iccid:8901", &r, reason, sizeof(reason)),
+			 UB_E_NOT_FOUND);
+	assert_non_null(strstr(reason, "nothing that iccid:8901 wrote"));
+	/* forgotten: the card again is applied, not "unchanged" */
+	assert_int_equal(CARD("8901", "a1", OPERATOR_A), 0);
+	assert_false(r.unchanged);
+	ub_apply_result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1585,6 +1759,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(connectivity_pushes_replace, setup, teardown),
 		cmocka_unit_test_setup_teardown(rename_never_runs_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(reference_lookups_by_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(card_replaces_only_cards, setup, teardown),
+		cmocka_unit_test_setup_teardown(card_replaces_card_of_same_server, setup, teardown),
+		cmocka_unit_test_setup_teardown(replaced_source_not_unchanged, setup, teardown),
+		cmocka_unit_test_setup_teardown(card_change_takes_nothing, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("device tree", tests, NULL, NULL);
