@@ -128,6 +128,8 @@ js "tree export" ok -- ub --json tree export --secrets
 js "tree export" fail -- ub --json tree export ./NoSuchNode
 js "tree import" ok -- $UB --tree "$TMP/imp.db" --json tree import $F/seed-connmo.xml
 js "tree import" fail -- $UB --tree "$TMP/imp.db" --json tree import "$TMP/no-such-file.xml"
+js "tree forget" ok -- $UB --tree "$TMP/imp.db" --json tree forget --source import
+js "tree forget" fail -- $UB --tree "$TMP/imp.db" --json tree forget --source factory
 js "lwm2m list" ok -- ub --json lwm2m list
 js "lwm2m list" fail -- ub --json lwm2m list --object x
 js "lwm2m export" ok -- ub --json lwm2m export --format tlv
