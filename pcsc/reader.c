@@ -163,6 +163,7 @@ int ub_card_connect(struct ub_card *c, SCARDCONTEXT ctx, const char *reader, boo
 	LONG rv;
 
 	memset(c, 0, sizeof(*c));
+	c->ops = &ub_pcsc_link;
 	c->ctx = ctx;
 	c->trace = trace;
 	c->share = exclusive ? SCARD_SHARE_EXCLUSIVE : SCARD_SHARE_SHARED;
@@ -180,9 +181,8 @@ int ub_card_connect(struct ub_card *c, SCARDCONTEXT ctx, const char *reader, boo
 
 void ub_card_disconnect(struct ub_card *c)
 {
-	if (c->h)
-		SCardDisconnect(c->h, SCARD_LEAVE_CARD);
-	c->h = 0;
+	if (c->ops)
+		c->ops->close(c);
 }
 
 int ub_card_reconnect(struct ub_card *c, DWORD init)
@@ -201,29 +201,15 @@ int ub_card_reconnect(struct ub_card *c, DWORD init)
 
 int ub_card_reset(struct ub_card *c)
 {
-	int err = ub_card_reconnect(c, SCARD_RESET_CARD);
-
-	if (!err)
-		ub_trace_note(c->trace, "card reset by us; %s", ub_proto_name(c->proto));
-	return err;
+	return c->ops->reset(c);
 }
 
 int ub_card_begin(struct ub_card *c)
 {
-	LONG rv = SCardBeginTransaction(c->h);
-	int err;
-
-	if (rv == SCARD_W_RESET_CARD) {
-		/* Reset between commands: reconnect, then the transaction works. */
-		err = ub_card_reconnect(c, SCARD_LEAVE_CARD);
-		if (err)
-			return err;
-		rv = SCardBeginTransaction(c->h);
-	}
-	return ub_pcsc_err(c, rv);
+	return c->ops->begin(c);
 }
 
 void ub_card_end(struct ub_card *c)
 {
-	SCardEndTransaction(c->h, SCARD_LEAVE_CARD);
+	c->ops->end(c);
 }
