@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,4 +309,29 @@ int ub_at_wait(struct ub_at_port *port, long ms)
 	while ((r = read_some(port, 0)) > 0)
 		;
 	return r < 0 ? r : 0;
+}
+
+static pthread_mutex_t lent_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ub_at_port *lent;
+
+void ub_at_share(struct ub_at_port *port)
+{
+	pthread_mutex_lock(&lent_lock);
+	lent = port;
+	pthread_mutex_unlock(&lent_lock);
+}
+
+struct ub_at_port *ub_at_borrow(const char *spec)
+{
+	struct ub_at_port probe, *p = NULL;
+	speed_t speed;
+
+	memset(&probe, 0, sizeof(probe));
+	if (!ub_at_spec(spec) || parse_spec(&probe, spec, &speed))
+		return NULL;
+	pthread_mutex_lock(&lent_lock);
+	if (lent && !strcmp(lent->path, probe.path))
+		p = lent;
+	pthread_mutex_unlock(&lent_lock);
+	return p;
 }

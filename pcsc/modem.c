@@ -21,11 +21,11 @@
 #define MAX_CHANNELS 20
 
 struct modem {
-	struct ub_at_port port;
-	bool cgla;	 /* MANAGE CHANNEL refused through +CSIM: channels are ours */
-	uint8_t vchan;	 /* the channel given to the layer above; 0: none */
-	int session;	 /* its +CCHO session; -1: no application selected yet */
-	bool native[MAX_CHANNELS]; /* channels opened through +CSIM */
+	struct ub_at_port own, *port; /* port: own, or one this process lends */
+	bool cgla;		      /* MANAGE CHANNEL refused through +CSIM: channels are ours */
+	uint8_t vchan;		      /* the channel given to the layer above; 0: none */
+	int session;		      /* its +CCHO session; -1: no application selected yet */
+	bool native[MAX_CHANNELS];    /* channels opened through +CSIM */
 	char line[UB_AT_LINE_MAX + 1];
 	bool got;
 };
@@ -83,21 +83,22 @@ static int at_apdu(struct ub_card *c, int session, const uint8_t *cmd, size_t le
 	else
 		snprintf(line, sizeof(line), "AT+CSIM=%zu,\"%s\"", 2 * len, hex);
 	m->got = false;
-	err = ub_at_cmd(&m->port, line, prefix, false, keep_line, m, &c->link_st);
+	err = ub_at_cmd(m->port, line, prefix, false, keep_line, m, &c->link_st);
 	/* the APDU may carry a PIN or a key */
 	explicit_bzero(hex, sizeof(hex));
 	explicit_bzero(line, sizeof(line));
 	if (err)
 		return err;
 	if (!m->got)
-		return ub_fail(&c->link_st, UB_E_PROTO, 0, m->port.name, "%s: AT%s: OK without %s",
-			       m->port.name, prefix, prefix);
+		return ub_fail(&c->link_st, UB_E_PROTO, 0, m->port->name, "%s: AT%s: OK without %s",
+			       m->port->name, prefix, prefix);
 	n = ub_at_apdu_answer(m->line, prefix, rsp, RAPDU_MAX);
 	explicit_bzero(m->line, sizeof(m->line));
 	if (n < 0)
-		return ub_fail(&c->link_st, UB_E_PROTO, 0, m->port.name,
-			       "%s: AT%s: an answer whose length disagrees with its hex, or not hex",
-			       m->port.name, prefix);
+		return ub_fail(
+			&c->link_st, UB_E_PROTO, 0, m->port->name,
+			"%s: AT%s: an answer whose length disagrees with its hex, or not hex",
+			m->port->name, prefix);
 	*rsp_len = (size_t)n;
 	return 0;
 }
@@ -112,7 +113,7 @@ static int close_session(struct ub_card *c)
 		return 0;
 	snprintf(line, sizeof(line), "AT+CCHC=%d", m->session);
 	m->session = -1;
-	err = ub_at_cmd(&m->port, line, NULL, false, NULL, NULL, &c->link_st);
+	err = ub_at_cmd(m->port, line, NULL, false, NULL, NULL, &c->link_st);
 	/* a modem that says ERROR has closed it, or never had it */
 	return err == UB_E_SW ? 0 : err;
 }
@@ -127,19 +128,19 @@ static int select_on_session(struct ub_card *c, const uint8_t *cmd, size_t len, 
 	int err, id;
 
 	if (len < 5 || cmd[4] < 1 || cmd[4] > 16 || len < 5u + cmd[4])
-		return ub_fail(&c->link_st, UB_E_PROTO, 0, m->port.name,
-			       "%s: SELECT by AID without an AID", m->port.name);
+		return ub_fail(&c->link_st, UB_E_PROTO, 0, m->port->name,
+			       "%s: SELECT by AID without an AID", m->port->name);
 	if ((err = close_session(c)))
 		return err;
 	strcpy(line, "AT+CCHO=\"");
 	ub_hex(line + strlen(line), cmd + 5, cmd[4]);
 	strcat(line, "\"");
 	m->got = false;
-	err = ub_at_cmd(&m->port, line, "+CCHO:", true, keep_line, m, &c->link_st);
+	err = ub_at_cmd(m->port, line, "+CCHO:", true, keep_line, m, &c->link_st);
 	if (err == UB_E_SW) {
 		/* +CME ERROR: no such application, or none free */
 		ub_trace_note(c->trace, "%s: AT+CCHO refused: the application is not found",
-			      m->port.name);
+			      m->port->name);
 		sw(rsp, rsp_len, 0x6A82);
 		return 0;
 	}
@@ -147,10 +148,10 @@ static int select_on_session(struct ub_card *c, const uint8_t *cmd, size_t len, 
 		return err;
 	id = m->got ? ub_at_number(m->line, "+CCHO:") : UB_E_PROTO;
 	if (id < 0)
-		return ub_fail(&c->link_st, UB_E_PROTO, 0, m->port.name,
-			       "%s: AT+CCHO: no session number in the answer", m->port.name);
+		return ub_fail(&c->link_st, UB_E_PROTO, 0, m->port->name,
+			       "%s: AT+CCHO: no session number in the answer", m->port->name);
 	m->session = id;
-	ub_trace_note(c->trace, "%s: logical channel %u is +CCHO session %d", m->port.name,
+	ub_trace_note(c->trace, "%s: logical channel %u is +CCHO session %d", m->port->name,
 		      m->vchan, id);
 	if ((cmd[3] & 0x0C) == 0x0C) {
 		sw(rsp, rsp_len, 0x9000); /* no FCP asked */
@@ -182,7 +183,7 @@ static int open_channel(struct ub_card *c, const uint8_t *cmd, size_t len, uint8
 		ub_trace_note(c->trace,
 			      "%s: MANAGE CHANNEL refused through AT+CSIM (%s); channels through "
 			      "AT+CCHO/AT+CGLA",
-			      m->port.name, err ? "+CME ERROR" : "SW 6x81");
+			      m->port->name, err ? "+CME ERROR" : "SW 6x81");
 		ub_status_clear(&c->link_st);
 		m->cgla = true;
 	}
@@ -199,8 +200,7 @@ static int open_channel(struct ub_card *c, const uint8_t *cmd, size_t len, uint8
 	return 0;
 }
 
-static int route(struct ub_card *c, const uint8_t *cmd, size_t len, uint8_t *rsp,
-		 size_t *rsp_len)
+static int route(struct ub_card *c, const uint8_t *cmd, size_t len, uint8_t *rsp, size_t *rsp_len)
 {
 	struct modem *m = M(c);
 	unsigned ch = cla_channel(cmd[0]);
@@ -275,7 +275,7 @@ static int modem_reset(struct ub_card *c)
 	c->generation++;
 	c->fresh = true;
 	ub_trace_note(c->trace, "%s: no cold reset through AT: channels closed, the MF selected",
-		      m->port.name);
+		      m->port->name);
 	return 0;
 }
 
@@ -297,7 +297,8 @@ static void modem_close(struct ub_card *c)
 	if (!m)
 		return;
 	close_session(c);
-	ub_at_close(&m->port);
+	if (m->port == &m->own)
+		ub_at_close(&m->own);
 	free(m);
 	c->link = NULL;
 }
@@ -323,7 +324,7 @@ int ub_modem_open(struct ub_card *c, const char *spec, long wait_ms, struct ub_t
 	if (!m)
 		return ub_fail(st, UB_E_NOMEM, 0, spec, NULL);
 	m->session = -1;
-	if ((err = ub_at_open(&m->port, spec, wait_ms, trace, st))) {
+	if ((err = ub_at_open(m->port, spec, wait_ms, trace, st))) {
 		free(m);
 		return err;
 	}
@@ -334,10 +335,11 @@ int ub_modem_open(struct ub_card *c, const char *spec, long wait_ms, struct ub_t
 	snprintf(c->reader, sizeof(c->reader), "%s", spec);
 	/* 27.007 8.17: the test command answers OK where generic SIM access
 	 * is there */
-	if ((err = ub_at_cmd(&m->port, "AT+CSIM=?", NULL, false, NULL, NULL, st))) {
+	if ((err = ub_at_cmd(m->port, "AT+CSIM=?", NULL, false, NULL, NULL, st))) {
 		if (err == UB_E_SW)
-			err = ub_fail(st, UB_E_NO_CARD, 0, m->port.name,
-				      "%s: no generic SIM access (AT+CSIM=? refused)", m->port.name);
+			err = ub_fail(st, UB_E_NO_CARD, 0, m->port->name,
+				      "%s: no generic SIM access (AT+CSIM=? refused)",
+				      m->port->name);
 		modem_close(c);
 		c->ops = NULL;
 		return err;

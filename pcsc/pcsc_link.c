@@ -87,7 +87,6 @@ static int pcsc_transmit(struct ub_card *c, const uint8_t *cmd, size_t len, uint
 	return 0;
 }
 
-
 static int pcsc_reset(struct ub_card *c)
 {
 	int err = ub_card_reconnect(c, SCARD_RESET_CARD);

@@ -149,6 +149,13 @@ int ub_at_wait(struct ub_at_port *port, long ms);
 /* Unlock and close. */
 void ub_at_close(struct ub_at_port *port);
 
+/* Lend port to the rest of this process (NULL: no more): a card session
+ * opened meanwhile on the same device (ub_modem_open) uses it instead of
+ * waiting for the lock this process holds.  One port at a time. */
+void ub_at_share(struct ub_at_port *port);
+/* The port lent for spec's device, or NULL. */
+struct ub_at_port *ub_at_borrow(const char *spec);
+
 /* Is spec an at: reader? */
 bool ub_at_spec(const char *spec);
 

@@ -75,8 +75,8 @@ extern const struct ub_link_ops ub_pcsc_link;
 
 struct ub_card {
 	const struct ub_link_ops *ops;
-	void *link;		   /* the link's own state (a modem's) */
-	struct ub_status link_st;  /* the link's last failure, in words */
+	void *link;		  /* the link's own state (a modem's) */
+	struct ub_status link_st; /* the link's last failure, in words */
 	SCARDCONTEXT ctx;
 	SCARDHANDLE h;
 	DWORD proto; /* SCARD_PROTOCOL_T0 or _T1 */
