@@ -160,9 +160,11 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
+# the modem's AT port for uiccboot-sms.service
+MODEM ?= /dev/ttyUSB2
 UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g; s|@BINDIR@|$(BINDIR)|g; s|@LIBDIR@|$(LIBDIR)|g' \
-	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g; s|@VERSION@|$(VERSION)|g'
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g; s|@VERSION@|$(VERSION)|g; s|@MODEM@|$(MODEM)|g'
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/uiccboot \
@@ -177,7 +179,9 @@ install: all
 	install -m 0644 include/uiccboot/*.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
 	$(SUBST) dist/libuiccboot.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc
 	$(SUBST) dist/uiccboot.service.in >$(DESTDIR)$(UNITDIR)/uiccboot.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/uiccboot.service $(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc
+	$(SUBST) dist/uiccboot-sms.service.in >$(DESTDIR)$(UNITDIR)/uiccboot-sms.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/uiccboot.service $(DESTDIR)$(UNITDIR)/uiccboot-sms.service \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc
 	install -m 0644 man/uiccboot.1 man/uicc-sim.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/uiccboot-policy.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/libuiccboot.3 $(DESTDIR)$(MANDIR)/man3/
