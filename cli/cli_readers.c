@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "ub_at.h"
 #include "ub_hex.h"
+#include "ub_policy.h"
 
 /* The active protocol is only known once connected; a shared connect that
  * leaves the card alone is enough to learn it. */
@@ -52,6 +53,8 @@ static int readers(struct ub_cli *cli, int argc, char **argv)
 	char atr[2 * UB_ATR_MAX + 1];
 	const char *proto;
 	const char *modem = ub_at_spec(cli->cfg.reader) ? cli->cfg.reader : NULL;
+	const struct ub_boot_config *cfg;
+	char port[300];
 	SCARDCONTEXT ctx = 0;
 	bool have_ctx;
 	int n, i, err;
@@ -60,6 +63,15 @@ static int readers(struct ub_cli *cli, int argc, char **argv)
 		return cli_usage(cli, NULL);
 	if ((err = cli_nargs(cli, argc, argv, 0, 0)))
 		return err;
+	/* the policy may name the modem's port ([modem] port) */
+	if (!modem) {
+		if (!(cfg = cli_config(cli, &err)))
+			return err;
+		if (cfg->policy && cfg->policy->modem_port[0]) {
+			snprintf(port, sizeof(port), "at:%s", cfg->policy->modem_port);
+			modem = port;
+		}
+	}
 	err = ub_ctx_open(&ctx);
 	if (err && !modem) {
 		cli_error(cli, err, "PC/SC");

@@ -134,6 +134,11 @@ check "readers -r at:...: the modem listed with a card" eq \
 	"$(echo "$out" | jget "[(r['name'], r['card_present'], r['protocol']) for r in d['readers'] if r['name'].startswith('at:')]")" \
 	"[[\"$M\", true, \"AT+CSIM\"]]"
 
+printf '[modem]\nport = %s\n' "$TMP/modem" >"$TMP/modem.conf"
+out=$($UB --policy "$TMP/modem.conf" --json readers)
+check "readers: the modem named by [modem] port listed" eq \
+	"$(echo "$out" | jget "[r['name'] for r in d['readers'] if r['name'].startswith('at:')]")" "[\"$M\"]"
+
 # --- two processes on one modem: the second waits for the port ---
 $UB -r "$M" --json info >"$TMP/p1" 2>&1 &
 p1=$!
