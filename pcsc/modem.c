@@ -324,9 +324,14 @@ int ub_modem_open(struct ub_card *c, const char *spec, long wait_ms, struct ub_t
 	if (!m)
 		return ub_fail(st, UB_E_NOMEM, 0, spec, NULL);
 	m->session = -1;
-	if ((err = ub_at_open(m->port, spec, wait_ms, trace, st))) {
-		free(m);
-		return err;
+	/* the SMS listener of this process holds the port: share it */
+	m->port = ub_at_borrow(spec);
+	if (!m->port) {
+		m->port = &m->own;
+		if ((err = ub_at_open(&m->own, spec, wait_ms, trace, st))) {
+			free(m);
+			return err;
+		}
 	}
 	c->ops = &modem_link;
 	c->link = m;

@@ -124,7 +124,7 @@ modem_start
 out=$($UB -r "$M" --json --reset --trace "$TMP/trace" info 2>"$TMP/err"); rc=$?
 check "--reset through a modem: exit 0, said on stderr and in the trace" sh -c \
 	"[ $rc = 0 ] && grep -q 'no cold reset' $TMP/err && grep -q 'no cold reset' $TMP/trace && \
-	 grep -q '^> AT+CSIM=14,\"00A4000C023F00\"' $ML"
+	 grep -qi '^> AT+CSIM=14,\"00A4000C023F00\"' $ML"
 check "the PIN-free trace through a modem has the APDUs, not the AT lines" sh -c \
 	"grep -q '^> 00 B2 01 04' $TMP/trace && ! grep -q 'AT+CSIM' $TMP/trace"
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 
 #include "ub_at.h"
 #include "ub_hex.h"
+#include "ub_pcsc.h"
 
 /* what the callbacks saw, one "line|pdu" a row */
 static char seen_info[8][UB_AT_LINE_MAX * 2 + 2], seen_urc[8][UB_AT_LINE_MAX * 2 + 2];
@@ -265,6 +267,7 @@ static int master = -1;
 static char slave[64];
 static const struct step *script;
 static size_t nscript;
+static int script_bad; /* commands that were not what the script expected */
 
 static void *modem(void *arg)
 {
@@ -286,8 +289,10 @@ static void *modem(void *arg)
 			cmd[n++] = c;
 		}
 		cmd[n] = 0;
-		if (strncmp(cmd, script[i].expect, strlen(script[i].expect)))
+		if (strncasecmp(cmd, script[i].expect, strlen(script[i].expect))) {
 			fprintf(stderr, "modem: expected %s, got %s\n", script[i].expect, cmd);
+			script_bad++;
+		}
 		if (!script[i].reply)
 			continue;
 		if (!strcmp(script[i].reply, "CLOSE")) {
@@ -416,6 +421,55 @@ static void port_locked_and_specs(void **state)
 	assert_false(ub_at_spec("Virtual PCD 00 00"));
 }
 
+/* The modem link: MANAGE CHANNEL refused through +CSIM, so the channel
+ * goes through +CCHO/+CGLA/+CCHC; 61xx on the channel fetched with a
+ * GET RESPONSE that goes the same way (transmit.c, T=0). */
+static void link_channels_through_ccho(void **state)
+{
+	static const struct step s[] = {
+		OPEN_STEPS,
+		{"AT+CSIM=?", "\r\nOK\r\n"},
+		{"AT+CSIM=10,\"0070000001\"", "\r\n+CME ERROR: 3\r\n"},
+		{"AT+CCHO=\"A0000000871002\"", "\r\n+CCHO: 7\r\n\r\nOK\r\n"},
+		{"AT+CGLA=7,24,\"01A4040407A0000000871002\"", "\r\n+CGLA: 4,\"6103\"\r\nOK\r\n"},
+		{"AT+CGLA=7,10,\"01C0000003\"", "\r\n+CGLA: 10,\"6201829000\"\r\nOK\r\n"},
+		{"AT+CGLA=7,10,\"01B0000002\"", "\r\n+CGLA: 12,\"4142900\"\r\nOK\r\n"},
+		{"AT+CCHC=7", "\r\nOK\r\n"},
+	};
+	static const uint8_t aid[] = {0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x02};
+	struct ub_trace tr = {{NULL, NULL}, false};
+	struct ub_status st;
+	struct ub_card c;
+	struct ub_apdu a;
+	uint8_t b[64], n = 0;
+
+	(void)state;
+	setenv("UICCBOOT_AT_TIMEOUT_MS", "2000", 1);
+	script_bad = 0;
+	pty_up(s, sizeof(s) / sizeof(s[0]));
+	assert_int_equal(ub_modem_open(&c, slave, 0, &tr, &st), 0);
+	assert_string_equal(c.ops->kind, "at");
+	ub_apdu_set(&a, 0x00, 0x70, 0x00, 0x00, NULL, 0, 1, &n, 1);
+	assert_int_equal(ub_transmit(&c, &a), 0);
+	assert_int_equal(a.sw, 0x9000);
+	assert_int_equal(n, 1); /* the channel kept by the link */
+	ub_apdu_set(&a, 0x01, 0xA4, 0x04, 0x04, aid, sizeof(aid), 256, b, sizeof(b));
+	assert_int_equal(ub_transmit(&c, &a), 0);
+	assert_int_equal(a.sw, 0x9000);
+	assert_int_equal(a.resp_len, 3);
+	/* a length that disagrees with the hex: a protocol error naming the port */
+	ub_apdu_set(&a, 0x01, 0xB0, 0x00, 0x00, NULL, 0, 2, b, sizeof(b));
+	assert_int_equal(ub_transmit(&c, &a), UB_E_PROTO);
+	assert_int_equal(c.link_st.err, UB_E_PROTO);
+	assert_non_null(strstr(c.link_st.where, "modem /dev/pts/"));
+	ub_apdu_set(&a, 0x00, 0x70, 0x80, 0x01, NULL, 0, -1, NULL, 0);
+	assert_int_equal(ub_transmit(&c, &a), 0);
+	assert_int_equal(a.sw, 0x9000);
+	ub_card_disconnect(&c);
+	pty_down();
+	assert_int_equal(script_bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +486,7 @@ int main(void)
 		cmocka_unit_test(port_commands),
 		cmocka_unit_test(port_silence_then_gone),
 		cmocka_unit_test(port_locked_and_specs),
+		cmocka_unit_test(link_channels_through_ccho),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
