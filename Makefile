@@ -10,7 +10,7 @@ LD ?= ld
 OBJCOPY ?= objcopy
 CC ?= cc
 PKGS := libpcsclite libcrypto libwbxml2 expat sqlite3 inih json-c libcurl
-# libcurl's headers only: wire/kannel.c loads the library when it sends
+# libcurl's headers only: src/wire/kannel.c loads the library when it sends
 LINK_PKGS := $(filter-out libcurl,$(PKGS))
 # Computed when this Makefile is read: the targets that install the
 # packages first (demo, check, bench, stress) build in a make of their own.
@@ -20,15 +20,15 @@ PKG_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 # One folder a layer, imports going down (docs/architecture.md):
-LAYERS := base pcsc uicc-files gba-u wire lwm2m dm tree boot
-INCS := -Iinclude -Iinclude/uiccboot $(addprefix -I,$(LAYERS)) -Icli
+LAYERS := src/base pcsc uicc-files gba-u src/wire src/lwm2m src/dm src/tree src/boot
+INCS := -Iinclude -Iinclude/uiccboot $(addprefix -I,$(LAYERS)) -Isrc/cli
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_GNU_SOURCE \
 	$(INCS) $(PKG_CFLAGS)
 # B is the build tree: build/ normally, build/asan/ for the sanitizer build.
 B ?= build
 
 LIB_SRCS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.c))
-CLI_SRCS := $(wildcard cli/*.c)
+CLI_SRCS := $(wildcard src/cli/*.c)
 SIM_SRCS := $(wildcard tests/uicc-sim/*.c)
 MODEM_SRCS := $(wildcard tests/uicc-modem/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -101,6 +101,25 @@ $(B)/tests/%: tests/unit/%.c $(B)/libuiccboot.a $(SEAM_OBJ)
 	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(SEAM_OBJ) $(B)/libuiccboot.a $(TEST_LIBS) \
 	  $(shell sed -n 's|^// LIBS: *||p' $<) $(LDFLAGS)
 
+# The examples of the public API, built in the unit tier as an integrator
+# would (public headers only, the installed archive that exports the API
+# alone), so that a broken example fails make check-unit; the C++ client
+# with every public header included.
+EXAMPLE_BINS := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c)) \
+	$(B)/examples/cxxclient
+EX_FLAGS = -Wall -Wextra $(filter -Werror,$(WARN)) $(CFLAGS) $(EXTRA_CFLAGS) -Iinclude
+$(B)/examples/%: examples/%.c $(B)/dist/libuiccboot.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) -std=gnu11 $(EX_FLAGS) -o $@ $< $(B)/dist/libuiccboot.a $(PKG_LIBS) $(LDFLAGS)
+
+$(B)/examples/cxxclient: tests/integration/cxxclient.cc $(B)/dist/libuiccboot.a $(wildcard include/uiccboot/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@printf '#include <uiccboot/%s>\n' $(notdir $(wildcard include/uiccboot/*.h)) >$@-all.h
+	@$(CXX) -std=c++11 $(EX_FLAGS) -include $@-all.h -o $@ $< $(B)/dist/libuiccboot.a \
+	  $(PKG_LIBS) $(LDFLAGS)
+
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 deps:
@@ -109,7 +128,7 @@ deps:
 check: deps
 	@tests/check.sh
 
-check-unit: $(UNIT_BINS)
+check-unit: $(UNIT_BINS) $(EXAMPLE_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
 
 # the exports of libuiccboot.so against the public headers (tests/abi.sh)

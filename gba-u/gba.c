@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ub_error.h"
+#include "ub_sw.h"
 #include "ub_gba.h"
 
 static int bad_answer(struct ub_status *st)
@@ -33,24 +34,8 @@ static int authenticate(struct ub_uicc *u, const struct ub_app *app, uint8_t p2,
 		return err;
 	}
 	*rlen = a.resp_len;
-	switch (a.sw) {
-	case 0x9000:
+	if (!(err = ub_sw_err(0x88, a.sw)))
 		return 0;
-	case 0x9862:
-		err = UB_E_AUTH_MAC;
-		break;
-	case 0x9864:
-		err = UB_E_AUTH_CONTEXT;
-		break;
-	case 0x6982:
-		err = UB_E_SECURITY;
-		break;
-	case 0x6985:
-		err = UB_E_KEY_EXPIRED; /* DE without a bootstrapped Ks (33.220 G.2) */
-		break;
-	default:
-		err = UB_E_SW;
-	}
 	return ub_fail(st, err, a.sw, "AUTHENTICATE", "AUTHENTICATE: SW %04X: %s", a.sw,
 		       ub_strerror(err));
 }

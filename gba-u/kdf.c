@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ub_error.h"
+#include "ub_hex.h"
 #include "ub_gba.h"
 
 int ub_kdf(const uint8_t *key, size_t klen, uint8_t fc, const struct ub_kdf_param *p, size_t n,
@@ -70,7 +71,7 @@ int ub_btid(const uint8_t rand[16], const char *bsf, char *out, size_t max)
 	char b64[32];
 	int w;
 
-	EVP_EncodeBlock((unsigned char *)b64, rand, 16); /* 24 chars with "==" */
+	ub_b64(b64, rand, 16, 0); /* 24 chars with "==" */
 	w = snprintf(out, max, "%s@%s", b64, bsf);
 	return (!*bsf || w < 0 || (size_t)w >= max) ? UB_E_USAGE : 0;
 }

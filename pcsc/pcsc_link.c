@@ -8,6 +8,43 @@
 
 #define RAPDU_MAX (256 + 2)
 
+int ub_card_reconnect(struct ub_card *c, DWORD init)
+{
+	DWORD proto = 0;
+	LONG rv;
+
+	rv = SCardReconnect(c->h, c->share, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, init, &proto);
+	c->generation++;
+	if (rv != SCARD_S_SUCCESS)
+		return ub_pcsc_err(c, rv);
+	c->proto = proto;
+	c->fresh = init == SCARD_RESET_CARD;
+	return 0;
+}
+
+int ub_card_connect(struct ub_card *c, SCARDCONTEXT ctx, const char *reader, bool exclusive,
+		    struct ub_trace *trace)
+{
+	DWORD atr_len = UB_ATR_MAX, state, proto, rlen = 0;
+	LONG rv;
+
+	memset(c, 0, sizeof(*c));
+	c->ops = &ub_pcsc_link;
+	c->ctx = ctx;
+	c->trace = trace;
+	c->share = exclusive ? SCARD_SHARE_EXCLUSIVE : SCARD_SHARE_SHARED;
+	snprintf(c->reader, sizeof(c->reader), "%s", reader);
+	rv = SCardConnect(ctx, reader, c->share, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &c->h,
+			  &c->proto);
+	if (rv != SCARD_S_SUCCESS)
+		return ub_pcsc_err(c, rv);
+	rv = SCardStatus(c->h, NULL, &rlen, &state, &proto, c->atr, &atr_len);
+	if (rv == SCARD_S_SUCCESS)
+		c->atr_len = atr_len;
+	ub_trace_note(trace, "reader \"%s\", %s", reader, ub_proto_name(c->proto));
+	return 0;
+}
+
 /* A reset seen by SCardTransmit: reconnect so the handle is usable again,
  * and tell the caller, whose selection state is gone. */
 static int card_reset(struct ub_card *c)

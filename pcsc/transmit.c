@@ -174,3 +174,25 @@ int ub_transmit(struct ub_card *c, struct ub_apdu *a)
 			      dropped);
 	return 0;
 }
+
+/* The link's own calls, for every link (ub_link_ops). */
+void ub_card_disconnect(struct ub_card *c)
+{
+	if (c->ops)
+		c->ops->close(c);
+}
+
+int ub_card_reset(struct ub_card *c)
+{
+	return c->ops->reset(c);
+}
+
+int ub_card_begin(struct ub_card *c)
+{
+	return c->ops->begin(c);
+}
+
+void ub_card_end(struct ub_card *c)
+{
+	c->ops->end(c);
+}

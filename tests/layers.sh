@@ -1,33 +1,37 @@
 #!/bin/bash
 # Imports only go down: each folder may include the headers of the folders
-# listed for it here (docs/architecture.md), and of no other.  Prints every
-# include that goes up or sideways and fails if there is one.
+# listed for it here (docs/architecture.md), and of no other, and its files
+# call only functions of those folders and of their own (tests/callgraph.py,
+# from the built objects), never in a circle of files that call each other.
+# Prints every include or call that goes up or sideways and every circle,
+# and fails if there is one.
 set -u
 cd "$(dirname "$0")/.."
 declare -A may=(
-	[base]=""
-	[include]="base"
-	[pcsc]="base"
-	[wire]="base"
-	[lwm2m]="base include"
-	[uicc-files]="base pcsc"
-	[gba-u]="base pcsc uicc-files"
-	[dm]="base wire lwm2m include"
-	[tree]="base dm lwm2m include"
-	[boot]="base pcsc wire lwm2m uicc-files gba-u dm tree include"
-	[cli]="base pcsc wire lwm2m uicc-files gba-u dm tree boot include"
+	[src/base]=""
+	[include]="src/base"
+	[pcsc]="src/base"
+	[src/wire]="src/base"
+	[src/lwm2m]="src/base include"
+	[uicc-files]="src/base pcsc"
+	[gba-u]="src/base pcsc uicc-files"
+	[src/dm]="src/base src/wire src/lwm2m include"
+	[src/tree]="src/base src/dm src/lwm2m include"
+	[src/boot]="src/base pcsc src/wire src/lwm2m uicc-files gba-u src/dm src/tree include"
+	[src/cli]="src/base pcsc src/wire src/lwm2m uicc-files gba-u src/dm src/tree src/boot include"
 )
 # the folder of every header
 declare -A home
-for d in "${!may[@]}" include/uiccboot; do
+for d in "${!may[@]}"; do
 	for h in "$d"/*.h; do
-		[ -e "$h" ] && home[${h##*/}]=${d%%/*}
+		[ -e "$h" ] && home[${h##*/}]=$d
 	done
 done
-# the public headers that base/ implements (errors, the version, the
+for h in include/uiccboot/*.h; do home[${h##*/}]=include; done
+# the public headers that src/base/ implements (errors, the version, the
 # process's secrets) are the lowest layer's: every layer may include them
 for h in ub_error.h version.h secret.h; do
-	home[$h]=base
+	home[$h]=src/base
 done
 bad=0
 for d in "${!may[@]}"; do
@@ -39,12 +43,23 @@ for d in "${!may[@]}"; do
 			case " ${may[$d]} " in
 			*" $o "*) ;;
 			*)
-				echo "layers: $f includes $h ($o/)"
+				echo "layers: $f includes $h (from $o/)"
 				bad=1
 				;;
 			esac
 		done < <(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f" | sed 's|.*/||')
 	done
 done
-[ $bad = 0 ] && echo "layers: imports go down"
+[ $bad = 0 ] && echo "layers: includes go down"
+
+# Calls: read off the built objects (B, default build), a file's calls
+# follow the same table, and no files call each other in a circle.
+B=${B:-build}
+if [ -d "$B/obj/src" ]; then
+	for d in "${!may[@]}"; do echo "$d: ${may[$d]}"; done |
+		python3 tests/callgraph.py "$B/obj" || bad=1
+else
+	echo "layers: no objects in $B/obj: build first (make), the calls are not checked"
+	bad=1
+fi
 exit $bad

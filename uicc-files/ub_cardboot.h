@@ -1,6 +1,6 @@
 /* The card's bootstrap objects, PKCS#15 oidDO entries of its DODF:
  *   OMA DM Bootstrap 2.23.43.7.1, CP Bootstrap, Config1, Config2
- *   (2.23.43.5.1/2/3): every one is read (boot/ decodes them all and
+ *   (2.23.43.5.1/2/3): every one is read (src/boot/ decodes them all and
  *   applies them together, or refuses them together);
  *   LwM2M Bootstrap 2.23.43.9.1 (OMA LwM2M Core Appendix G), beside them.
  * A file the directory names is read whole, its size known from its Path

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ub_sw.h"
 #include "ub_uicc.h"
 
 const struct ub_ef UB_EF_DIR = {0x2F00, 0x1E, "EF_DIR", false};
@@ -45,31 +46,10 @@ void ub_uicc_init(struct ub_uicc *u, struct ub_card *c, const char *pin)
 	u->generation = c->generation;
 }
 
-/* Map a status word to an error (TS 102 221 10.2.1). */
-static int sw_err(uint16_t sw)
-{
-	switch (sw) {
-	case 0x9000:
-		return 0;
-	case 0x6A82:
-	case 0x9404:
-	case 0x6A83:
-		return UB_E_NOT_FOUND;
-	case 0x6982:
-	case 0x9804:
-		return UB_E_SECURITY;
-	case 0x6983:
-	case 0x9840:
-		return UB_E_PIN_BLOCKED;
-	default:
-		return UB_E_SW;
-	}
-}
-
 /* The status word as an error; when it is one, st says where and which. */
 static int sw_fail(struct ub_status *st, uint16_t sw, const char *where)
 {
-	int err = sw_err(sw);
+	int err = ub_sw_err(0, sw);
 
 	return err ? ub_fail(st, err, sw, where, "%s: SW %04X: %s", where, sw, ub_strerror(err))
 		   : 0;
@@ -112,11 +92,11 @@ int ub_uicc_verify_pin(struct ub_uicc *u, struct ub_status *st)
 	ub_apdu_set(&a, CLA(u), 0x20, 0x00, 0x01, NULL, 0, -1, NULL, 0);
 	if ((err = xmit(u, &a, st, "VERIFY PIN1")))
 		return err;
-	if (a.sw == 0x9000)
+	if (!(err = ub_sw_err(0x20, a.sw)))
 		return 0;
-	if (a.sw == 0x6983 || a.sw == 0x63C0)
+	if (err == UB_E_PIN_BLOCKED)
 		return ub_fail(st, UB_E_PIN_BLOCKED, a.sw, "PIN1", NULL);
-	if ((a.sw & 0xFFF0) != 0x63C0)
+	if (err != UB_E_PIN_WRONG)
 		return sw_fail(st, a.sw, "VERIFY PIN1");
 	left = a.sw & 0x0F;
 	if (!u->pin || !*u->pin)
@@ -138,10 +118,10 @@ int ub_uicc_verify_pin(struct ub_uicc *u, struct ub_status *st)
 	a.flags = UB_APDU_SECRET_CMD;
 	err = xmit(u, &a, st, "VERIFY PIN1");
 	OPENSSL_cleanse(pin, sizeof(pin));
-	if (err || a.sw == 0x9000)
+	if (err || !(err = ub_sw_err(0x20, a.sw)))
 		return err;
-	u->pin_wrong = (a.sw & 0xFFF0) == 0x63C0;
-	return u->pin_wrong ? ub_fail(st, UB_E_PIN_WRONG, a.sw, "PIN1", NULL)
+	u->pin_wrong = err == UB_E_PIN_WRONG || err == UB_E_PIN_BLOCKED;
+	return u->pin_wrong ? ub_fail(st, err, a.sw, "PIN1", NULL)
 			    : sw_fail(st, a.sw, "VERIFY PIN1");
 }
 
@@ -172,7 +152,16 @@ int ub_uicc_select_fid(struct ub_uicc *u, uint16_t fid, struct ub_status *st)
 	/* A 2G SIM has no P2=0C: it answers 9Fxx and the GET RESPONSE follows. */
 	ub_apdu_set(&a, CLA(u), 0xA4, 0x00, u->legacy ? 0x00 : 0x0C, f, 2, u->legacy ? 256 : -1,
 		    rsp, sizeof(rsp));
-	if ((err = xmit(u, &a, st, where)) || (err = sw_fail(st, a.sw, where)))
+	if ((err = xmit(u, &a, st, where)))
+		return err;
+	/* 6E00 to CLA 00 on the basic channel: a 2G SIM (the EF_DIR test of
+	 * read_dir_record, met first here when no reset put the MF first) */
+	if (a.sw == 0x6E00 && !u->legacy && !u->chan) {
+		u->legacy = true;
+		u->dir_next = 0;
+		return ub_uicc_select_fid(u, fid, st); /* once: now legacy */
+	}
+	if ((err = sw_fail(st, a.sw, where)))
 		return err;
 	if (fid == 0x3F00) {
 		u->cur_app = NULL;
@@ -326,7 +315,7 @@ static int read_dir_record(struct ub_uicc *u, int rec, uint8_t *buf, size_t max,
 		u->dir_next = 0;
 		return UB_E_NOT_FOUND;
 	}
-	if (a.sw == 0x6A83 || a.sw == 0x6A82)
+	if (ub_sw_err(0xB2, a.sw) == UB_E_NOT_FOUND)
 		return UB_E_NOT_FOUND;
 	if ((err = sw_fail(st, a.sw, "EF_DIR")))
 		return err;
@@ -370,6 +359,8 @@ static int dir_step(struct ub_uicc *u, struct ub_status *st)
 		n = ub_uicc_select_fid(u, 0x3F00, st); /* SFI 1E lives in the MF */
 		if (n)
 			return n;
+		if (u->legacy)
+			return 0; /* that SELECT found a 2G SIM: no EF_DIR */
 	}
 	n = read_dir_record(u, u->dir_next, rec, sizeof(rec), st);
 	if (n == UB_E_NOT_FOUND && u->dir_nrec && u->dir_next <= u->dir_nrec)
@@ -587,7 +578,7 @@ int ub_uicc_read_record(struct ub_uicc *u, const struct ub_ef *ef, unsigned rec,
 		return err;
 	if (ef->sfi && !u->legacy)
 		u->cur_ef = 0;
-	if (a.sw == 0x6A83 || a.sw == 0x6A82)
+	if (ub_sw_err(0xB2, a.sw) == UB_E_NOT_FOUND)
 		return UB_E_NOT_FOUND; /* past the last record: an answer */
 	if ((err = sw_fail(st, a.sw, ef->name)))
 		return err;

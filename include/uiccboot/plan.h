@@ -70,6 +70,10 @@ struct ub_plan {
 	size_t nmos;
 };
 
+/* Frees a plan the library filled outside a result (ub_sms_pending_plan),
+ * wiping every value first (secrets among them).  NULL is a no-op. */
+void ub_plan_free(struct ub_plan *plan);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,7 +18,7 @@
  *     so for every owner the plan does not name, but for what a card
  *     removed now wrote (and nothing of that stays),
  *   - a plan that names A, applied as a push that replaces only what
- *     pushes wrote (pushed_only, as boot/push.c sets it for a push without
+ *     pushes wrote (pushed_only, as src/boot/push.c sets it for a push without
  *     GBA under the default policy): what A's card wrote is byte-identical,
  *   - nothing that is not A's sits directly under a node of A,
  *   - the containers are still the device's,
@@ -838,7 +838,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch ((data[0] >> 2) % 3) {
 	case 0:
 		o.source = "push";
-		/* as boot/push.c: a push without GBA, under replace_card_accounts
+		/* as src/boot/push.c: a push without GBA, under replace_card_accounts
 		 * = gba (the default), replaces only what pushes wrote; kind 3:
 		 * replace_card_accounts = yes */
 		o.pushed_only = !o.naf_host && (data[0] & 3) != 3;

@@ -1,4 +1,4 @@
-/* libFuzzer target for lwm2m/: EF LwM2M_Bootstrap and its TLV.  Oracles:
+/* libFuzzer target for src/lwm2m/: EF LwM2M_Bootstrap and its TLV.  Oracles:
  * a file that decodes encodes again and decodes to the same Objects; each
  * Object's TLV does the same through ub_lwm2m_tlv_decode; the SenML JSON
  * of a file is strict JSON in valid UTF-8 (and exists when the meaning

@@ -1,4 +1,4 @@
-/* libFuzzer target: the receive path (boot/sms.c) as a whole, TPDUs ->
+/* libFuzzer target: the receive path (src/boot/sms.c) as a whole, TPDUs ->
  * the fragment store in a tree on tmpfs -> reassembly -> WSP -> verify ->
  * apply.  Input: one octet of options, then records of one length octet
  * and that many octets (a TPDU); length 0 moves the clock past [sms]

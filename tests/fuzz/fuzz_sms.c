@@ -1,4 +1,4 @@
-/* libFuzzer target: SMS-DELIVER TPDUs and their UDH (wire/sms.c).
+/* libFuzzer target: SMS-DELIVER TPDUs and their UDH (src/wire/sms.c).
  * 1. The input as a TPDU, with and without an SMSC address in front.
  * 2. decode(encode(x)) == x: the input (after 4 option octets) as a
  *    payload split into TPDUs, each decoded again, the parts joined. */

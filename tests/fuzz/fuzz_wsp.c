@@ -1,4 +1,4 @@
-/* libFuzzer target: WSP Push PDUs and Content-Type values (wire/wsp.c),
+/* libFuzzer target: WSP Push PDUs and Content-Type values (src/wire/wsp.c),
  * and the DM layer's ub_ctype_parse_wsp on top of them.  Where a push
  * decodes, decode(encode(x)) == x for what the encoder can express:
  * media, SEC, MAC, application id code, body. */

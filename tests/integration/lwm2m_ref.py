@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference decoder and encoder of EF LwM2M_Bootstrap (OMA LwM2M Core
 Appendix G) and LwM2M TLV (Core 1.1 7.4.3), written from the specification
-text alone, to check the C decoder of lwm2m/ against.  It shares nothing with
+text alone, to check the C decoder of src/lwm2m/ against.  It shares nothing with
 the C code: not its structure, not its tables.
 
 The rules it applies, the same as docs/lwm2m.md states for uiccboot:

@@ -95,6 +95,10 @@ check "legacy SIM: detected, ICCID and IMSI read with CLA A0" eq \
 	"$rc $(echo "$out" | jget "[d['legacy'], d['iccid'], d['imsi'], d['mnc_len'], d['impi_source']]")" \
 	'0 [true, "8949440000001234567", "001010123456789", 2, "derived"]'
 check "legacy SIM: apdus equals what the card saw" eq "$(echo "$out" | jget "d['apdus']")" "$(card_apdus)"
+out=$(info); rc=$?
+check "legacy SIM without --reset: the first SELECT's 6E00 finds it" eq \
+	"$rc $(echo "$out" | jget "[d['legacy'], d['iccid'], d['imsi']]")" \
+	'0 [true, "8949440000001234567", "001010123456789"]'
 
 # --- errors name the reader and exit 69 ---
 $LAB simstop 0

@@ -65,7 +65,7 @@ $P/bin/uiccboot --tree /var/lib/uiccboot/dmtree.db tree list ./DMAcc
 SERVICE
 out=$(unshare --mount --propagation private sh "$TMP/service.sh" 2>&1)
 check "the installed unit's ExecStart with no policy file: exit 0, the card's account in a 0600 tree" eq \
-	"$(echo "$out" | tr '\n' ' ')" "exit 0 600 OperatorDM "
+	"$(echo "$out" | tr '\n' ' ')" "exit 0 600 OperatorDM operator-cp "
 check "... on the built-in defaults (the card's bootstrap applied, nothing said of a policy)" sh -c \
 	"grep -q 'applied' $TMP/service.out && ! grep -qi 'policy' $TMP/service.out"
 $LAB simstop 0

@@ -1,4 +1,4 @@
-# The C decoder of EF LwM2M_Bootstrap (lwm2m/, through test_lwm2m --dump)
+# The C decoder of EF LwM2M_Bootstrap (src/lwm2m/, through test_lwm2m --dump)
 # against the independent Python reference (lwm2m_ref.py), written from the
 # specification text: the demo file, and random files in every encoding
 # form (nested Instances, Multiple Resources, 8/16-bit IDs, every length

@@ -105,7 +105,9 @@ out=$(ub --json push $F/dm12-plain.wbxml --content-type "$DM; SEC=USERPIN_NETWOR
 check "USERPIN_NETWORKID_GBA push: verified with Ks_ext_NAF and applied" eq \
 	"$rc $(echo "$out" | jget "[d['status'], d['accounts'], d['sec']]")" '0 ["applied", ["./DMAcc/ex"], "USERPIN_NETWORKID_GBA"]'
 check "the pushed account's provenance is push" eq "$(ub --json tree get ./DMAcc/ex | jget "d['source']")" "push"
-out=$(ub --json push $F/dm12-plain.wbxml --content-type "$DM; SEC=USERPIN_NETWORKID_GBA; MAC=$(mac "$(hexs 1234:)$KS" $F/dm12-plain.wbxml)" --user-pin 1111 2>/dev/null); rc=$?
+# (the MAC keyed with another PIN than the first push's: the same MAC again
+# would be a repeat, refused before its MAC is checked)
+out=$(ub --json push $F/dm12-plain.wbxml --content-type "$DM; SEC=USERPIN_NETWORKID_GBA; MAC=$(mac "$(hexs 4321:)$KS" $F/dm12-plain.wbxml)" --user-pin 1111 2>/dev/null); rc=$?
 check "a wrong user PIN: 65, nothing applied" eq "$rc $(echo "$out" | jget "d['status']")" "65 rejected"
 : >"$TMP/policy.conf"
 

@@ -5,8 +5,9 @@
 #include <stddef.h>
 #include <PCSC/winscard.h>
 
-/* One scripted exchange: the TPDU we expect (hex, no spaces) and either
- * the card's answer (hex) or a PC/SC error. */
+/* One scripted exchange: the TPDU we expect (hex, no spaces, lower case;
+ * '.' matches any digit and a final '*' the rest) and either the card's
+ * answer (hex) or a PC/SC error. */
 struct fake_step {
 	const char *cmd;
 	const char *rsp;
@@ -14,6 +15,10 @@ struct fake_step {
 };
 
 void fake_script(const struct fake_step *steps, size_t n, DWORD proto);
+/* Soft mode (why not NULL): a command off the script, or past its end, is
+ * said in why (the first one only) and fails with SCARD_F_COMM_ERROR
+ * instead of failing the test there; NULL: cmocka asserts (the default). */
+void fake_soft(char *why, size_t max);
 size_t fake_pos(void);
 int fake_reconnects(void);
 /* SCardEstablishContext calls so far: PC/SC touched at all. */

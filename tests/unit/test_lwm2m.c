@@ -1,4 +1,4 @@
-/* lwm2m/: EF LwM2M_Bootstrap (Core Appendix G), TLV (Core 7.4.3), the
+/* src/lwm2m/: EF LwM2M_Bootstrap (Core Appendix G), TLV (Core 7.4.3), the
  * meaning of /0 and /1, SenML JSON and TLV output.  Known vectors (the TLV
  * examples of Core 7.4.3, AVSystem's published EF example, a Nordic test
  * card's EF), torture tables of what must be refused, and the secrets rule.

@@ -168,7 +168,7 @@ static void uris(void **state)
 	assert_int_equal(p.obj, 65535);
 	assert_int_equal(p.inst, 65534);
 	assert_int_equal(p.ri, 65535);
-	/* containers, and the secret rule from lwm2m/'s table */
+	/* containers, and the secret rule from src/lwm2m/'s table */
 	assert_true(ub_dm_is_container("./LwM2M") && ub_dm_is_container("./LwM2M/0"));
 	assert_false(ub_dm_is_container("./LwM2M/0/1") || ub_dm_is_container("./LwM2M/00"));
 	assert_true(ub_dm_is_secret("./LwM2M/0/1/5") && ub_dm_is_secret("./LwM2M/0/1/3"));

@@ -1,9 +1,9 @@
-/* boot/sms.c: bootstraps received as SMS-DELIVER TPDUs.  Fragments kept in
+/* src/boot/sms.c: bootstraps received as SMS-DELIVER TPDUs.  Fragments kept in
  * the tree's database (order, repeats, restarts, expiry, bounds), the
  * attacker's cases (a part with another message's reference and other
  * data, parts of different senders, floods, replays, a second SEC), and
  * pending USERPIN messages applied later.  Messages are built with the
- * sender (boot/sender.c) and wire/'s encoder; the store's totals are
+ * sender (src/boot/sender.c) and src/wire/'s encoder; the store's totals are
  * checked against the rows themselves. */
 #include <ctype.h>
 #include <setjmp.h>
@@ -988,7 +988,7 @@ static void pin_guessing_across_messages(void **state)
 	unsigned failures, max, applied = 0, rejected = 0, pending = 0;
 	long long last;
 	struct msg m;
-	char pin[8];
+	char pin[16];
 	size_t n;
 	int i;
 
@@ -1175,7 +1175,7 @@ static void push_wsp_pin_budget(void **state)
 	struct ub_boot_result r;
 	struct ub_push_msg pm;
 	struct msg m;
-	char pin[8];
+	char pin[16];
 	int i;
 
 	(void)state;

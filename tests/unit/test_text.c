@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "ub_error.h"
+#include "ub_hex.h"
 #include "ub_text.h"
 
 /* ub_text_putn of n bytes at in, as a malloc'd string */
@@ -133,9 +134,59 @@ static void put_is_putn(void **state)
 	free(out);
 }
 
+/* The codecs of base/: RFC 4648's vectors, both alphabets, and the one
+ * canonical spelling that decoding accepts. */
+static void base64_codec(void **state)
+{
+	static const char *const vec[][2] = {
+		{"", ""},
+		{"f", "Zg=="},
+		{"fo", "Zm8="},
+		{"foo", "Zm9v"},
+		{"foob", "Zm9vYg=="},
+		{"fooba", "Zm9vYmE="},
+		{"foobar", "Zm9vYmFy"},
+	};
+	static const uint8_t hi[] = {0xFB, 0xFF, 0xBF};
+	static const char *const bad[] = {
+		"Zg",	  /* unpadded */
+		"Zh==",	  /* bits after the last character */
+		"Zm9v\n", /* a line break */
+		"Zm 9v",  /* a space */
+		"Zg=a",	  /* padding inside */
+		"-_-_",	  /* base64url's alphabet */
+		"Z===",	  /* three '=' */
+	};
+	uint8_t b[16];
+	char t[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+		size_t n = strlen(vec[i][0]);
+
+		assert_int_equal(ub_b64(t, (const uint8_t *)vec[i][0], n, 0), strlen(vec[i][1]));
+		assert_string_equal(t, vec[i][1]);
+		assert_int_equal(ub_unb64(b, sizeof(b), vec[i][1]), (int)n);
+		assert_memory_equal(b, vec[i][0], n);
+	}
+	assert_int_equal(ub_b64(t, hi, 3, 0), 4);
+	assert_string_equal(t, "+/+/");
+	assert_int_equal(ub_b64(t, hi, 3, 1), 4);
+	assert_string_equal(t, "-_-_");
+	assert_int_equal(ub_b64(t, (const uint8_t *)"f", 1, 1), 2);
+	assert_string_equal(t, "Zg");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(ub_unb64(b, sizeof(b), bad[i]), UB_E_BAD_DATA);
+	assert_int_equal(ub_unb64(b, 5, "Zm9vYmFy"), UB_E_USAGE);
+	assert_int_equal(ub_unb64(b, 6, "Zm9vYmFy"), 6);
+	assert_int_equal(ub_unb64(b, 2, "Zm8="), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(base64_codec),
 		cmocka_unit_test(controls_torture),
 		cmocka_unit_test(shown),
 		cmocka_unit_test(put_is_putn),

@@ -10,7 +10,9 @@
 
 #include "scard_fake.h"
 #include "ub_hex.h"
+#include "ub_error.h"
 #include "ub_pcsc.h"
+#include "ub_sw.h"
 
 #define RUN(steps, proto) fake_script(steps, sizeof(steps) / sizeof(steps[0]), proto)
 
@@ -452,6 +454,34 @@ static void wait_card_uses_status_change(void **state)
 	assert_int_equal(ub_wait_card(1, "C", 0, name), UB_E_NO_READER);
 }
 
+/* The one table of status words: what each means, and which depend on
+ * the command (TS 102 221 10.2.1, TS 31.102 7.3.1). */
+static void sw_table(void **state)
+{
+	(void)state;
+	assert_int_equal(ub_sw_err(0xA4, 0x9000), 0);
+	assert_int_equal(ub_sw_err(0xA4, 0x6A82), UB_E_NOT_FOUND);
+	assert_int_equal(ub_sw_err(0xB2, 0x6A83), UB_E_NOT_FOUND);
+	assert_int_equal(ub_sw_err(0xA4, 0x9404), UB_E_NOT_FOUND);
+	assert_int_equal(ub_sw_err(0xB0, 0x6982), UB_E_SECURITY);
+	assert_int_equal(ub_sw_err(0xB0, 0x9804), UB_E_SECURITY);
+	assert_int_equal(ub_sw_err(0x20, 0x6983), UB_E_PIN_BLOCKED);
+	assert_int_equal(ub_sw_err(0x20, 0x63C0), UB_E_PIN_BLOCKED);
+	assert_int_equal(ub_sw_err(0x20, 0x63C2), UB_E_PIN_WRONG);
+	assert_int_equal(ub_sw_err(0x20, 0x63CF), UB_E_PIN_WRONG);
+	assert_int_equal(ub_sw_err(0x88, 0x9862), UB_E_AUTH_MAC);
+	assert_int_equal(ub_sw_err(0x88, 0x9864), UB_E_AUTH_CONTEXT);
+	assert_int_equal(ub_sw_err(0x88, 0x6985), UB_E_KEY_EXPIRED);
+	/* only AUTHENTICATE's: elsewhere they are just status words */
+	assert_int_equal(ub_sw_err(0xB0, 0x6985), UB_E_SW);
+	assert_int_equal(ub_sw_err(0xA4, 0x9862), UB_E_SW);
+	/* the rest, warnings and procedure answers included, is UB_E_SW */
+	assert_int_equal(ub_sw_err(0xB0, 0x6282), UB_E_SW);
+	assert_int_equal(ub_sw_err(0xB0, 0x6100), UB_E_SW);
+	assert_int_equal(ub_sw_err(0xB0, 0x0000), UB_E_SW);
+	assert_int_equal(ub_sw_err(0xB0, 0x9001), UB_E_SW);
+}
+
 static void error_table_complete(void **state)
 {
 	int e;
@@ -469,6 +499,7 @@ static void error_table_complete(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sw_table),
 		cmocka_unit_test(t1_case4_direct),
 		cmocka_unit_test(t0_case4_drops_le_and_gets_response),
 		cmocka_unit_test(chain_of_61xx),

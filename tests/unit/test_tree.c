@@ -101,6 +101,13 @@ static void schema_and_acl(void **state)
 	assert_false(ub_acl_allows("Get=", "Get", "a"));
 	assert_false(ub_acl_allows("Get", "Get", "a"));
 	assert_false(ub_acl_allows("Get=a++b", "Get", "b"));
+	/* one grammar with the account model's check: an ACL it refuses
+	 * grants nothing, not even by an entry before the fault */
+	assert_false(ub_acl_allows("Get=a&Replace=", "Get", "a"));
+	assert_false(ub_acl_allows("Get=a&", "Get", "a"));
+	assert_false(ub_acl_allows("Get=a&Copy=a", "Get", "a"));
+	assert_false(ub_acl_allows("Get=a+b c", "Get", "a"));
+	assert_true(ub_acl_allows("Add=b&Get=a+b", "Get", "a"));
 }
 
 static void apply_then_unchanged(void **state)

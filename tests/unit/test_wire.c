@@ -1,4 +1,4 @@
-/* wire/: SMS-DELIVER TPDUs and WSP Push PDUs.  Known vectors, torture
+/* src/wire/: SMS-DELIVER TPDUs and WSP Push PDUs.  Known vectors, torture
  * tables of inputs that must be refused, and the sender against the MAC
  * vectors computed with Python's hmac (independent of our code). */
 
