@@ -63,6 +63,7 @@ deliver_later() { # the parts from line $1 on dropped into the inbox once the li
 			sleep 0.2
 		done
 	) &
+	DPID=$!
 }
 
 # --- two parts stored before, the rest delivered directly (+CMT, +CNMA) ---
@@ -70,7 +71,7 @@ head -2 "$TMP/parts" >"$TMP/stored"
 modem_start --store "$TMP/stored"
 deliver_later 3
 listen direct --exit-idle 3
-wait
+wait $DPID
 check "direct: $N parts, the last applies (exit $rc)" eq "$rc $(statuses)" \
 	"0 $(for ((i = 1; i < N; i++)); do printf 'stored '; done)applied"
 check "direct: the account is in the tree, its key from the card behind the modem" eq "$(account direct)" dm.example.com
@@ -84,7 +85,7 @@ check "direct: each deleted only after its part was committed (its result line c
 modem_start --csms 0
 deliver_later 1
 listen stored --exit-idle 3
-wait
+wait $DPID
 check "+CMTI: $N parts, the last applies (exit $rc)" eq "$rc $(statuses)" \
 	"0 $(for ((i = 1; i < N; i++)); do printf 'stored '; done)applied"
 check "+CMTI: +CNMI=2,1, each read with +CMGR and deleted" eq \
