@@ -250,7 +250,19 @@ static int modem_transmit(struct ub_card *c, const uint8_t *cmd, size_t len, uin
 /* No cold reset through AT (AT+CFUN would take the modem off the
  * network): the channels we opened are closed and the MF selected, which
  * is the state a reset leaves on the basic channel (TS 102 221 11.1.1). */
+static int close_channels_select_mf(struct ub_card *c);
+
 static int modem_reset(struct ub_card *c)
+{
+	int err = close_channels_select_mf(c);
+
+	/* ERROR or +CME ERROR: no status word, the transport failed */
+	if (err == UB_E_SW)
+		err = c->link_st.err = UB_E_PROTO;
+	return err;
+}
+
+static int close_channels_select_mf(struct ub_card *c)
 {
 	static const uint8_t select_mf[] = {0x00, 0xA4, 0x00, 0x0C, 0x02, 0x3F, 0x00};
 	struct modem *m = M(c);

@@ -71,7 +71,8 @@ done
 
 # --- 1b. the same power-on through a modem (AT+CSIM on a pseudo-terminal) ---
 # The test modem forwards each AT+CSIM to the same card through pcscd, so
-# the modem's time is PC/SC's plus the AT round trips.
+# the modem's time is PC/SC's plus the AT round trips; its --reset is a SELECT MF
+# (no cold reset through AT), one APDU more than PC/SC's reset.
 $LAB sim 0 "$W/demo-T0.conf"
 build/uicc-modem --reader "$R0" --link "$W/modem" >/dev/null 2>&1 &
 mpid=$!

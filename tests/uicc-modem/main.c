@@ -128,8 +128,18 @@ static long xmit(const uint8_t *c, size_t n, uint8_t *r, size_t max)
 {
 	SCARD_IO_REQUEST pci = {proto, sizeof(SCARD_IO_REQUEST)};
 	DWORD rl = (DWORD)max;
+	LONG rv = SCardTransmit(card, &pci, c, (DWORD)n, NULL, r, &rl);
 
-	if (SCardTransmit(card, &pci, c, (DWORD)n, NULL, r, &rl) != SCARD_S_SUCCESS || rl < 2)
+	if (rv == SCARD_W_RESET_CARD) {
+		/* another application reset the card: the modem goes on with it */
+		if (SCardReconnect(card, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+				   SCARD_LEAVE_CARD, &proto) != SCARD_S_SUCCESS)
+			return -1;
+		pci.dwProtocol = proto;
+		rl = (DWORD)max;
+		rv = SCardTransmit(card, &pci, c, (DWORD)n, NULL, r, &rl);
+	}
+	if (rv != SCARD_S_SUCCESS || rl < 2)
 		return -1;
 	return (long)rl;
 }
