@@ -22,7 +22,8 @@ int main(int argc, char **argv)
 {
 	struct ub_tree *t;
 	struct ub_tree_node n;
-	char uri[1100], why[400];
+	struct ub_status st;
+	char uri[1100];
 	int err;
 
 	if (argc != 4) {
@@ -34,8 +35,8 @@ int main(int argc, char **argv)
 		return 70;
 	/* the tree must be there (a mistyped path is not a new, empty tree);
 	 * WRITE: the client replaces values as its servers ask */
-	if ((err = ub_tree_open_mode(argv[1], UB_TREE_WRITE, &t, why, sizeof(why)))) {
-		fprintf(stderr, "dmclient: %s [%s]\n", why, ub_errname(err));
+	if ((err = ub_tree_open_mode(argv[1], UB_TREE_WRITE, &t, &st))) {
+		fprintf(stderr, "dmclient: %s [%s]\n", st.what, ub_errname(err));
 		return 1;
 	}
 	ub_tree_list(t, "./DMAcc", show, NULL);

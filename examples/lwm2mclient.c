@@ -19,7 +19,8 @@ int main(int argc, char **argv)
 {
 	struct ub_lwm2m_boot b;
 	struct ub_tree *t;
-	char why[300], *senml;
+	struct ub_status st;
+	char *senml;
 	size_t i;
 	int err, n;
 
@@ -29,14 +30,14 @@ int main(int argc, char **argv)
 	}
 	if (ub_secret_harden_process()) /* it asks for the keys */
 		return 70;
-	if ((err = ub_tree_open_mode(argv[1], UB_TREE_READ, &t, why, sizeof(why)))) {
-		fprintf(stderr, "lwm2mclient: %s [%s]\n", why, ub_errname(err));
+	if ((err = ub_tree_open_mode(argv[1], UB_TREE_READ, &t, &st))) {
+		fprintf(stderr, "lwm2mclient: %s [%s]\n", st.what, ub_errname(err));
 		return 1;
 	}
-	err = ub_lwm2m_from_tree(t, UB_LWM2M_SECRETS, &b, why, sizeof(why));
+	err = ub_lwm2m_from_tree(t, UB_LWM2M_SECRETS, &b, &st);
 	ub_tree_close(t);
 	if (err) {
-		fprintf(stderr, "lwm2mclient: %s [%s]\n", why, ub_errname(err));
+		fprintf(stderr, "lwm2mclient: %s [%s]\n", st.what, ub_errname(err));
 		return 1;
 	}
 	for (i = 0; i < b.nobj; i++) {

@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 		printf("  renamed %s -> %s\n", r.apply.renamed[i].from, r.apply.renamed[i].to);
 	for (i = 0; i < r.apply.nremoved; i++)
 		printf("  removed %s\n", r.apply.removed[i]);
-	if (!err && !ub_tree_open_mode(argv[1], UB_TREE_READ, &t, NULL, 0)) {
+	if (!err && !ub_tree_open_mode(argv[1], UB_TREE_READ, &t, NULL)) {
 		for (i = 0; i < r.apply.naccounts; i++)
 			show_account(t, r.apply.accounts[i]);
 		ub_tree_close(t);

@@ -36,6 +36,22 @@ n=$(wc -l <"$T/declared")
 if [ "$n" -gt 40 ]; then ok "the public headers declare $n functions"; else
 	not_ok "the public headers declare $n functions"; fi
 
+# A failure is said one way, struct ub_status (ub_error.h): no public call
+# takes a buffer for the words of its failure (char *why, size_t whylen).
+# -aux-info gives the prototypes without names: each with a char * before
+# a size_t is read again in its header, where the names are.
+grep -E '^/\* include/uiccboot/[^ ]*:[0-9]+:' "$T/aux" | grep -E '[(,] (unsigned )?char \*, size_t' |
+	sed -n 's|^/\* \(include/uiccboot/[^:]*\):\([0-9]*\):.*|\1 \2|p' >"$T/charbufs"
+: >"$T/whybufs"
+while read -r f l; do
+	decl=$(sed -n "$l,/;/p" "$f" | tr '\n\t' '  ')
+	if echo "$decl" | grep -Eq 'char \*(why|err|error|errbuf|errmsg|msg|reason|what)[a-z]*, *size_t'; then
+		echo "$decl" | sed -n 's/^[^(]*[ *]\([a-z_0-9]*\)(.*/\1/p' >>"$T/whybufs"
+	fi
+done <"$T/charbufs"
+if [ ! -s "$T/whybufs" ]; then ok "no public call takes a why-buffer (char *why, size_t len): struct ub_status"; else
+	not_ok "public calls that take a why-buffer instead of struct ub_status: $(sort -u "$T/whybufs" | tr '\n' ' ')"; fi
+
 # $1: what, $2: a file of names; compared with what the headers declare
 check_set() {
 	local extra missing

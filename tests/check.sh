@@ -3,9 +3,18 @@
 # + unit tests, unit tests under valgrind, fuzz corpus replay, then the
 # integration tests with the sanitizer binaries (including the short forms
 # of the removal/reset sweeps and the kill -9 crash loop).
+#
+# The phases that need no lab (unit, the ABI, ASan, valgrind, fuzz replay)
+# run at once after the normal build, each into a file of its own; their
+# outputs are printed in this order when all are done, then the
+# integration tests (the one lab) run alone.  Warnings are errors here
+# (WERROR), not in a user's make.
 set -u
 cd "$(dirname "$0")/.."
 J=-j$(nproc)
+export WERROR=-Werror
+L=build/check
+rm -rf "$L" && mkdir -p "$L"
 total_p=0 total_f=0 status=0
 count() { # $1: output with an "X: N passed, N failed" line; $2: the step's exit code
 	local l p f
@@ -20,38 +29,69 @@ count() { # $1: output with an "X: N passed, N failed" line; $2: the step's exit
 	fi
 }
 step() { echo "### $*"; }
+now() { date +%s; }
+t_start=$(now)
 
 step "format"
 make -s format-check || status=1
 step "build"
-make -s $J all || { echo "check: build failed"; exit 1; }
+make -s $J all unit-bins || { echo "check: build failed"; exit 1; }
 step "layers: includes and calls only go down, no circles"
 tests/layers.sh || status=1
-step "unit tests"
-out=$(make -s $J check-unit 2>&1); rc=$?; echo "$out"; count "$out" $rc
-step "the library's exports: the public headers' functions, nothing else; headers as C and C++"
-out=$(tests/abi.sh 2>&1); rc=$?; echo "$out"; count "$out" $rc
 
+# --- the phases without the lab, at once; phase NAME CMD... ---
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-step "sanitizer build (ASan + UBSan)"
-make -s $J all B=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$SAN" LDFLAGS="$SAN" ||
-	{ echo "check: sanitizer build failed"; exit 1; }
-step "unit tests under ASan + UBSan"
-out=$(make -s $J check-unit B=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$SAN" LDFLAGS="$SAN" 2>&1)
-rc=$?; echo "$out"; count "$out" $rc
-
-step "unit tests under valgrind (memcheck: errors and leaks)"
-out=$(tests/valgrind.sh unit 2>&1); rc=$?; echo "$out" | grep -v '^  \(CC\|LD\) '; count "$out" $rc
-
-step "fuzz targets: replay of the checked-in corpora"
-out=$(tests/fuzz/run.sh replay 2>&1); rc=$?; echo "$out"; count "$out" $rc
+phases=()
+phase() {
+	local name=$1
+	shift
+	phases+=("$name")
+	(
+		t0=$(now)
+		"$@" >"$L/$name.out" 2>&1
+		echo $? >"$L/$name.rc"
+		echo $(($(now) - t0)) >"$L/$name.secs"
+	) &
+}
+asan() {
+	make -s $J all B=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$SAN" LDFLAGS="$SAN" ||
+		{ echo "check: sanitizer build failed"; return 1; }
+	make -s $J check-unit B=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$SAN" LDFLAGS="$SAN"
+}
+phase unit make -s check-unit
+phase abi tests/abi.sh
+phase asan asan
+phase valgrind tests/valgrind.sh unit
+phase fuzz tests/fuzz/run.sh replay
+wait
+title() {
+	case $1 in
+	unit) echo "unit tests" ;;
+	abi) echo "the library's exports: the public headers' functions, nothing else; headers as C and C++" ;;
+	asan) echo "sanitizer build (ASan + UBSan) and the unit tests under it" ;;
+	valgrind) echo "unit tests under valgrind (memcheck: errors and leaks)" ;;
+	fuzz) echo "fuzz targets: replay of the checked-in corpora" ;;
+	esac
+}
+for p in "${phases[@]}"; do
+	step "$(title "$p") ($(cat "$L/$p.secs") s)"
+	out=$(grep -v '^  \(CC\|LD\) ' "$L/$p.out")
+	echo "$out"
+	count "$out" "$(cat "$L/$p.rc")"
+done
+if [ "$(cat "$L/asan.rc")" != 0 ] && ! grep -q '^unit: ' "$L/asan.out"; then
+	echo "check: sanitizer build failed"
+	exit 1
+fi
 
 step "integration tests (pcscd + vpcd + uicc-sim, sanitizer binaries)"
+t0=$(now)
 out=$(UB_BUILD=build/asan tests/run-integration.sh 2>&1); rc=$?; echo "$out"; count "$out" $rc
+echo "### integration: $(($(now) - t0)) s"
 
 [ $total_f -eq 0 ] || status=1
 [ $total_p -gt 0 ] || status=1
-echo "check: $total_p passed, $total_f failed"
+echo "check: $total_p passed, $total_f failed ($(($(now) - t_start)) s)"
 exit $status

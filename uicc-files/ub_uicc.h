@@ -35,11 +35,12 @@ struct ub_uicc {
 	bool pin_wrong;	 /* the card refused it: not tried again */
 	struct ub_app apps[UB_MAX_APPS];
 	int napps;
-	int dir_next;		  /* next EF_DIR record to read; 0 when EF_DIR is done */
-	int dir_nrec;		  /* EF_DIR's record count (its FCP); 0: not asked */
-	int dir_read, dir_filled; /* EF_DIR records read, and those naming an application */
-	bool p15_probed;	  /* PKCS#15 tried by its AID (before EF_DIR) */
-	struct ub_app *p15_app;	  /* the entry that try made, until EF_DIR names it */
+	int dir_next;		   /* next EF_DIR record to read; 0 when EF_DIR is done */
+	int dir_nrec;		   /* EF_DIR's record count (its FCP); 0: not asked */
+	int dir_read, dir_filled;  /* EF_DIR records read, and those naming an application */
+	unsigned probed;	   /* kinds tried by their registered AID (1 << kind) */
+	struct ub_app *partial[4]; /* by kind: the entry a partial AID made, until
+				      EF_DIR names its whole AID */
 	/* selection on the basic channel, as the card has it */
 	const struct ub_app *cur_app;	/* NULL: MF */
 	uint16_t cur_ef;		/* 0: none selected by FID */
@@ -62,8 +63,10 @@ struct ub_uicc {
 void ub_uicc_init(struct ub_uicc *u, struct ub_card *c, const char *pin);
 
 /* The application of that kind, reading EF_DIR only as far as needed;
- * PKCS#15 is selected by its well-known AID first (then it is current).
- * Returns 0, UB_E_NOT_FOUND, or a transport error. */
+ * PKCS#15, the USIM and the ISIM are selected first by the registered
+ * part of their AID (TS 102 221 11.1.1: a partial DF name, P2 first or only
+ * occurrence; then the application is current), EF_DIR read when the card
+ * refuses that.  Returns 0, UB_E_NOT_FOUND, or a transport error. */
 int ub_uicc_find_app(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_app **app,
 		     struct ub_status *st);
 /* Read EF_DIR to the end; returns the number of applications.  EF_DIR is

@@ -352,7 +352,7 @@ static int dir_count(struct ub_uicc *u, struct ub_status *st)
 static int dir_step(struct ub_uicc *u, struct ub_status *st)
 {
 	uint8_t rec[256];
-	struct ub_app tmp[UB_MAX_APPS];
+	struct ub_app tmp[UB_MAX_APPS], *p;
 	int n, k, i;
 
 	if (!u->in_mf) {
@@ -381,14 +381,13 @@ static int dir_step(struct ub_uicc *u, struct ub_status *st)
 	if (!k && !u->dir_nrec && (n = dir_count(u, st)))
 		return n;
 	for (i = 0; i < k; i++) {
-		if (tmp[i].kind == UB_APP_PKCS15 && u->p15_app &&
-		    tmp[i].aid_len >= u->p15_app->aid_len &&
-		    !memcmp(tmp[i].aid, u->p15_app->aid, u->p15_app->aid_len)) {
-			/* the one selected by its AID: EF_DIR gives its full AID
-			 * and label; the entry stays where it is (it may be
-			 * the current application) */
-			*u->p15_app = tmp[i];
-			u->p15_app = NULL;
+		p = u->partial[tmp[i].kind];
+		if (p && tmp[i].aid_len >= p->aid_len && !memcmp(tmp[i].aid, p->aid, p->aid_len)) {
+			/* the one selected by a partial AID: EF_DIR gives its
+			 * whole AID and label; the entry stays where it is (it
+			 * may be the current application) */
+			*p = tmp[i];
+			u->partial[tmp[i].kind] = NULL;
 			continue;
 		}
 		if (u->napps == UB_MAX_APPS)
@@ -407,33 +406,57 @@ bool ub_uicc_dir_empty(const struct ub_uicc *u)
 	return !u->dir_next && u->dir_read && !u->dir_filled;
 }
 
-/* The PKCS#15 application has one AID on every card (ISO/IEC 7816-15 5.3:
- * RID A000000063, PIX "PKCS-15"), so it is selected by that AID first and
- * EF_DIR read only when the card refuses it: a card that cannot select by
- * a partial AID, or holds no such application.  Returns 1 when selected,
- * 0 when EF_DIR must answer, or a transport error. */
-static int probe_pkcs15(struct ub_uicc *u, const struct ub_app **app, struct ub_status *st)
+/* The registered part of an application's AID: RID and application code.
+ * PKCS#15 has one AID on every card (ISO/IEC 7816-15 5.3: RID A000000063,
+ * PIX "PKCS-15"); the USIM and the ISIM are RID A000000087 with the 3GPP
+ * application codes 1002 and 1004 (TS 101 220 Annex E), the rest of the PIX
+ * the card's own. */
+static const struct {
+	const char *name;
+	uint8_t aid[12];
+	uint8_t len;
+} registered[] = {
+	[UB_APP_USIM] = {"USIM", {0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x02}, 7},
+	[UB_APP_ISIM] = {"ISIM", {0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x04}, 7},
+	[UB_APP_PKCS15] = {"PKCS15",
+			   {0xA0, 0x00, 0x00, 0x00, 0x63, 0x50, 0x4B, 0x43, 0x53, 0x2D, 0x31, 0x35},
+			   12},
+};
+
+/* The application of that kind selected by the registered part of its AID
+ * (TS 102 221 11.1.1: a partial DF name, P2=0C: first or only occurrence,
+ * no data), EF_DIR read only when the card refuses it: a card that cannot
+ * select by a partial AID, or holds no such application.  Returns 1 when
+ * selected, 0 when EF_DIR must answer, or a transport error. */
+static int probe(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_app **app,
+		 struct ub_status *st)
 {
-	static const uint8_t aid[] = {0xA0, 0x00, 0x00, 0x00, 0x63, 0x50,
-				      0x4B, 0x43, 0x53, 0x2D, 0x31, 0x35};
 	struct ub_app *p;
 	struct ub_apdu a;
 	int err;
 
-	u->p15_probed = true;
+	u->probed |= 1u << kind;
 	if (u->legacy || u->napps == UB_MAX_APPS)
 		return 0;
-	ub_apdu_set(&a, CLA(u), 0xA4, 0x04, 0x0C, aid, sizeof(aid), -1, NULL, 0);
-	if ((err = xmit(u, &a, st, "PKCS15")))
+	ub_apdu_set(&a, CLA(u), 0xA4, 0x04, 0x0C, registered[kind].aid, registered[kind].len, -1,
+		    NULL, 0);
+	if ((err = xmit(u, &a, st, registered[kind].name)))
 		return err;
+	if (a.sw == 0x6E00 && !u->chan) {
+		/* CLA 00 refused on the basic channel: a 2G SIM, no EF_DIR
+		 * (as ub_uicc_select_fid and read_dir_record tell it) */
+		u->legacy = true;
+		u->dir_next = 0;
+		return 0;
+	}
 	if (a.sw != 0x9000)
-		return 0; /* 6A82, 6A81, 6E00 ...: EF_DIR says what there is */
+		return 0; /* 6A82, 6A81 ...: EF_DIR says what there is */
 	p = &u->apps[u->napps++];
 	memset(p, 0, sizeof(*p));
-	memcpy(p->aid, aid, sizeof(aid));
-	p->aid_len = sizeof(aid);
-	p->kind = UB_APP_PKCS15;
-	u->p15_app = p;
+	memcpy(p->aid, registered[kind].aid, registered[kind].len);
+	p->aid_len = registered[kind].len;
+	p->kind = kind;
+	u->partial[kind] = p;
 	u->cur_app = p;
 	u->cur_ef = 0;
 	u->in_mf = false;
@@ -446,12 +469,6 @@ int ub_uicc_find_app(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_a
 {
 	int i, err;
 
-	if (kind == UB_APP_PKCS15 && !u->p15_probed && u->dir_next) {
-		for (i = 0; i < u->napps && u->apps[i].kind != kind; i++)
-			;
-		if (i == u->napps && (err = probe_pkcs15(u, app, st)))
-			return err < 0 ? err : 0;
-	}
 	for (;;) {
 		for (i = 0; i < u->napps; i++) {
 			if (u->apps[i].kind == kind) {
@@ -461,6 +478,11 @@ int ub_uicc_find_app(struct ub_uicc *u, enum ub_app_kind kind, const struct ub_a
 		}
 		if (!u->dir_next)
 			return UB_E_NOT_FOUND; /* an answer, not a failure: st untouched */
+		if (kind != UB_APP_OTHER && !(u->probed & 1u << kind)) {
+			if ((err = probe(u, kind, app, st)))
+				return err < 0 ? err : 0;
+			continue; /* refused: EF_DIR, unless that found a 2G SIM */
+		}
 		err = dir_step(u, st);
 		if (err < 0)
 			return err;

@@ -4,9 +4,9 @@
  *
  *   #include <uiccboot/lwm2m.h>     cc ... $(pkg-config --cflags --libs libuiccboot)
  *
- *   struct ub_tree *t;  struct ub_lwm2m_boot b;  char why[200], *senml;
- *   ub_tree_open("/var/lib/uiccboot/dmtree.db", &t);
- *   ub_lwm2m_from_tree(t, UB_LWM2M_SECRETS, &b, why, sizeof(why));
+ *   struct ub_tree *t;  struct ub_lwm2m_boot b;  struct ub_status st;  char *senml;
+ *   ub_tree_open_mode("/var/lib/uiccboot/dmtree.db", UB_TREE_READ, &t, &st);
+ *   ub_lwm2m_from_tree(t, UB_LWM2M_SECRETS, &b, &st);
  *   ub_lwm2m_senml_text(&b, 0, UB_LWM2M_SECRETS, &senml);   the /0 payload (110)
  *   ...  ub_lwm2m_text_free(senml);  ub_lwm2m_boot_free(&b);  ub_tree_close(t);
  *
@@ -87,11 +87,11 @@ struct ub_lwm2m_boot {
  * are checked as the card's file was (LwM2M TLV bounds, the types of the
  * known resources, the Security and Server rules), so what a DM server
  * changed in the tree cannot hand a client a malformed value.  No
- * ./LwM2M: no Objects (nobj 0).  Returns 0, UB_E_BAD_DATA (why names the
- * node and what is wrong), UB_E_IO, UB_E_NOMEM; ub_lwm2m_boot_free()
- * after success. */
-int ub_lwm2m_from_tree(struct ub_tree *t, unsigned flags, struct ub_lwm2m_boot *out, char *why,
-		       size_t whylen);
+ * ./LwM2M: no Objects (nobj 0).  Returns 0, UB_E_BAD_DATA (st, when not
+ * NULL: where, the node; what, the node and what is wrong), UB_E_IO,
+ * UB_E_NOMEM; ub_lwm2m_boot_free() after success. */
+int ub_lwm2m_from_tree(struct ub_tree *t, unsigned flags, struct ub_lwm2m_boot *out,
+		       struct ub_status *st);
 
 /* Frees b and wipes (OPENSSL_cleanse) its bytes: keys live in there. */
 void ub_lwm2m_boot_free(struct ub_lwm2m_boot *b);

@@ -59,8 +59,9 @@ enum ub_tree_mode {
  *  - SQLite opens them without following a link (SQLITE_OPEN_NOFOLLOW),
  *    by the directory's real name, and the names are checked again after
  *    its open: a file swapped in meanwhile is refused.
- * Returns 0, or an error with why (when not NULL) naming the file, the
- * cause, and for a file of the wrong kind what it is:
+ * Returns 0, or an error with st (when not NULL) saying it: where, the
+ * file; what, the file and the cause, and for a file of the wrong kind
+ * what it is:
  *   UB_E_NO_INPUT     the tree (or its directory) is not there (READ,
  *                     WRITE), or not readable by us (READ), or holds no
  *                     tree yet (READ)
@@ -75,14 +76,12 @@ enum ub_tree_mode {
  *   UB_E_USAGE        path is not a file's name
  *   UB_E_IO, UB_E_NOMEM
  * Several threads and processes may open one tree at once. */
-int ub_tree_open_mode(const char *path, enum ub_tree_mode mode, struct ub_tree **out, char *why,
-		      size_t whylen);
-/* ub_tree_open_mode(path, UB_TREE_CREATE, out, why, whylen): the tree is
- * created when absent.  A program that only reads (or a DM client, which
- * reads and replaces) opens with UB_TREE_READ (UB_TREE_WRITE), so that a
- * mistyped path is an error rather than a new, empty tree. */
-int ub_tree_open_why(const char *path, struct ub_tree **out, char *why, size_t whylen);
-/* The same without why. */
+int ub_tree_open_mode(const char *path, enum ub_tree_mode mode, struct ub_tree **out,
+		      struct ub_status *st);
+/* ub_tree_open_mode(path, UB_TREE_CREATE, out, NULL): the tree is created
+ * when absent.  A program that only reads (or a DM client, which reads and
+ * replaces) opens with UB_TREE_READ (UB_TREE_WRITE), so that a mistyped
+ * path is an error rather than a new, empty tree. */
 int ub_tree_open(const char *path, struct ub_tree **out);
 /* Close t (NULL: nothing). */
 void ub_tree_close(struct ub_tree *t);

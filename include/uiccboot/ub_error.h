@@ -75,7 +75,7 @@ struct ub_status {
 };
 
 /* Fill st (when not NULL): err, sw, where, and what from fmt (NULL: the
- * message of err).  Returns err.  Only the layer that fails calls it (the
+ * message of err).  Returns err, errno as it was.  Only the layer that fails calls it (the
  * ones above hand the error up, maybe with ub_status_at), so st describes
  * the last failure; read it only after a call failed (a failure that the
  * caller tolerated, such as a file that may be absent, may be left in it). */

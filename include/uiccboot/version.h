@@ -9,7 +9,7 @@
  *   printf("built with %s, running with %s\n", UB_VERSION_STRING, ub_version());
  *
  * The Makefile takes the version from here.  The shared library's ABI has
- * a version of its own (the SONAME, libuiccboot.so.1): it changes when a
+ * a version of its own (the SONAME, libuiccboot.so.2): it changes when a
  * call or a structure changes in a way that breaks programs built before. */
 #ifndef UICCBOOT_VERSION_H
 #define UICCBOOT_VERSION_H

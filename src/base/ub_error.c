@@ -1,9 +1,11 @@
 /* Errors: names, messages, and the failure context (ub_error.h). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ub_error.h"
+#include "ub_status.h"
 
 static const struct {
 	const char *name;
@@ -72,6 +74,7 @@ void ub_status_clear(struct ub_status *st)
 
 int ub_fail(struct ub_status *st, int err, uint16_t sw, const char *where, const char *fmt, ...)
 {
+	int saved = errno; /* a caller may still read it */
 	va_list ap;
 
 	if (!st)
@@ -86,6 +89,22 @@ int ub_fail(struct ub_status *st, int err, uint16_t sw, const char *where, const
 	} else {
 		snprintf(st->what, sizeof(st->what), "%s", ub_strerror(err));
 	}
+	errno = saved;
+	return err;
+}
+
+int ub_fail_off(struct ub_status *st, int err, const char *unit, size_t off, const char *fmt, ...)
+{
+	char msg[sizeof(st->what)];
+	va_list ap;
+
+	if (!st)
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ub_fail(st, err, 0, NULL, "%s %zu: %.360s", unit, off, msg);
+	snprintf(st->where, sizeof(st->where), "%s %zu", unit, off);
 	return err;
 }
 

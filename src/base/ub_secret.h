@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "secret.h"
+#include "ub_error.h"
 
 /* Longest secret line, without its newline (a card PIN is 4-8 digits, a
  * factory key 128 hex digits, a DM shared secret well below this). */
@@ -28,22 +29,22 @@
  * an empty line, a line longer than max - 1 bytes, NUL or another control
  * character (C0, DEL).  Temporaries are wiped; on failure out is wiped.
  * Returns the secret's length, or UB_E_POLICY (the mode), UB_E_BAD_DATA
- * (the content), UB_E_IO (read error, errno kept), with why filled
+ * (the content), UB_E_IO (read error, errno kept), with st filled
  * (never with the secret). */
-int ub_secret_read_fd(int fd, char *out, size_t max, char *why, size_t whylen);
+int ub_secret_read_fd(int fd, char *out, size_t max, struct ub_status *st);
 
 /* The same for the file at path, "-" being standard input (fd 0, not
  * closed).  Symbolic links are followed (secret stores such as
  * systemd's credentials or Kubernetes secrets are links); the mode of
  * what was opened is checked.  Returns as ub_secret_read_fd, and UB_E_IO
  * when path cannot be opened (errno kept). */
-int ub_secret_read_file(const char *path, char *out, size_t max, char *why, size_t whylen);
+int ub_secret_read_file(const char *path, char *out, size_t max, struct ub_status *st);
 
 /* Check s as ub_secret_read_fd checks a line (not empty, no control
  * character, shorter than max) and copy it into out.  For a secret taken
  * from the environment or argv.  Returns its length or UB_E_BAD_DATA
  * (out wiped). */
-int ub_secret_copy(const char *s, char *out, size_t max, char *why, size_t whylen);
+int ub_secret_copy(const char *s, char *out, size_t max, struct ub_status *st);
 
 /* fd (a descriptor of any kind, O_PATH too) names a file that holds or
  * will hold secrets: it must be a regular file with one link (a second
@@ -51,10 +52,10 @@ int ub_secret_copy(const char *s, char *out, size_t max, char *why, size_t whyle
  * mode gives group or others access, it is made 0600 when the effective
  * user owns it and refused otherwise.  must_own: refuse another user's
  * file even when it is already private (a file we are about to
- * overwrite).  name: the file's name for why.  Returns 0, UB_E_POLICY
- * (why names the file, its mode and owner), UB_E_NOT_FOUND (no name left:
+ * overwrite).  name: the file's name for st.  Returns 0, UB_E_POLICY
+ * (st names the file, its mode and owner), UB_E_NOT_FOUND (no name left:
  * removed since it was opened), UB_E_IO. */
-int ub_secret_file_private(int fd, bool must_own, const char *name, char *why, size_t whylen);
+int ub_secret_file_private(int fd, bool must_own, const char *name, struct ub_status *st);
 
 /* ub_secret_file_private for the file at path, which must not be a
  * symbolic link.  The file is looked at through an O_PATH descriptor,
@@ -63,8 +64,7 @@ int ub_secret_file_private(int fd, bool must_own, const char *name, char *why, s
  * that another thread of the process has open).  optional: a missing file
  * is fine (returns 0), also one removed while it is checked.  Returns 0,
  * UB_E_POLICY, UB_E_IO (errno kept). */
-int ub_secret_path_private(const char *path, bool optional, bool must_own, char *why,
-			   size_t whylen);
+int ub_secret_path_private(const char *path, bool optional, bool must_own, struct ub_status *st);
 
 /* Open path for writing, creating it with mode 0600 or truncating an
  * existing file, for output that may hold secrets (an APDU trace).
@@ -73,8 +73,8 @@ int ub_secret_path_private(const char *path, bool optional, bool must_own, char 
  * any existing file that ub_secret_file_private(must_own) refuses; a
  * file of ours readable by others is made 0600 before it is truncated.
  * Returns the descriptor (O_CLOEXEC), UB_E_POLICY or UB_E_IO (errno
- * kept), with why filled. */
-int ub_secret_create_private(const char *path, char *why, size_t whylen);
+ * kept), with st filled. */
+int ub_secret_create_private(const char *path, struct ub_status *st);
 
 /* A file written whole that holds secrets (a backup of the tree, a push
  * holding an AAuthSecret), put in place atomically: the data goes into a
@@ -92,14 +92,14 @@ struct ub_secret_out {
  * planted in a shared directory would otherwise decide what is
  * replaced), or an existing file that is not a regular file or is owned
  * by another user.  Returns 0 (o->fd open for writing, O_CLOEXEC),
- * UB_E_POLICY, or UB_E_CANT_CREATE (the directory, errno kept), with why
+ * UB_E_POLICY, or UB_E_CANT_CREATE (the directory, errno kept), with st
  * filled. */
-int ub_secret_out_open(struct ub_secret_out *o, const char *path, char *why, size_t whylen);
+int ub_secret_out_open(struct ub_secret_out *o, const char *path, struct ub_status *st);
 
 /* fsync the data, close o->fd, rename the file over path.  On failure the
  * new file is removed and path left as it was.  Returns 0, UB_E_IO (the
  * data did not reach the disk) or UB_E_CANT_CREATE (the rename). */
-int ub_secret_out_commit(struct ub_secret_out *o, char *why, size_t whylen);
+int ub_secret_out_commit(struct ub_secret_out *o, struct ub_status *st);
 
 /* Close o->fd and remove the new file (after a failed write); nothing
  * when committed already. */

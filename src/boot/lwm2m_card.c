@@ -1,9 +1,9 @@
 /* The card's LwM2M bootstrap made a plan (ub_lwm2m_card.h). */
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ub_digest.h"
 #include "ub_error.h"
 #include "ub_lwm2m.h"
 #include "ub_lwm2m_card.h"
@@ -43,9 +43,11 @@ static int servers_allowed(const struct ub_policy *pol, const struct ub_lwm2m_bo
 	return err;
 }
 
-static int refuse(struct ub_status *st, int err, const char *why)
+/* The card's file refused: its name in front of where. */
+static int refuse(struct ub_status *st, int err)
 {
-	return ub_fail(st, err, 0, "LwM2M Bootstrap", "EF LwM2M_Bootstrap: %s", why);
+	ub_status_at(st, "EF LwM2M_Bootstrap");
+	return err;
 }
 
 int ub_lwm2m_card_plan(const struct ub_policy *pol, struct ub_uicc *u, const struct ub_cardboot *d,
@@ -73,15 +75,15 @@ int ub_lwm2m_card_plan(const struct ub_policy *pol, struct ub_uicc *u, const str
 			"the EF LwM2M_Bootstrap the card's PKCS#15 directory names is missing");
 	else if (n < 0)
 		err = n;
-	else if (!EVP_Digest(buf, (size_t)n, digest, NULL, EVP_sha256(), NULL))
+	else if (ub_sha256(buf, (size_t)n, digest))
 		err = ub_fail(st, UB_E_INTERNAL, 0, "SHA-256", NULL);
-	else if ((err = ub_lwm2m_boot_decode(buf, (size_t)n, NULL, &b, why, sizeof(why))))
-		err = err == UB_E_NOT_FOUND ? UB_E_NOT_FOUND : refuse(st, err, why);
-	else if ((err = ub_lwm2m_check(&b, why, sizeof(why))))
-		err = refuse(st, err, why);
+	else if ((err = ub_lwm2m_boot_decode(buf, (size_t)n, NULL, &b, st)))
+		err = err == UB_E_NOT_FOUND ? UB_E_NOT_FOUND : refuse(st, err);
+	else if ((err = ub_lwm2m_check(&b, st)))
+		err = refuse(st, err);
 	else if (!(err = servers_allowed(pol, &b, st)) &&
 		 (err = ub_plan_from_lwm2m(&b, plan, why, sizeof(why))))
-		err = refuse(st, err, why);
+		err = refuse(st, ub_fail(st, err, 0, NULL, "%s", why));
 	if (!err && !plan->nnodes)
 		err = UB_E_NOT_FOUND; /* Objects without Instances: nothing to write */
 	ub_lwm2m_boot_free(&b);

@@ -50,7 +50,6 @@ int ub_wf_tree_open(const struct ub_boot_config *cfg, enum ub_tree_mode mode, st
 		    struct ub_status *st)
 {
 	const char *path = cfg->tree ? cfg->tree : UB_TREE_DEFAULT;
-	char why[400];
 	int err;
 
 	/* the default place is ours to create (systemd: StateDirectory=) */
@@ -64,10 +63,9 @@ int ub_wf_tree_open(const struct ub_boot_config *cfg, enum ub_tree_mode mode, st
 				st, errno == EACCES || errno == EROFS ? UB_E_CANT_CREATE : UB_E_IO,
 				0, dir, "device tree directory %s: %s", dir, strerror(errno));
 	}
-	err = ub_tree_open_mode(path, mode, t, why, sizeof(why));
-	if (err)
-		return ub_fail(st, err, 0, path, "device tree: %s", why);
-	return 0;
+	if ((err = ub_tree_open_mode(path, mode, t, st)))
+		ub_status_at(st, "device tree");
+	return err;
 }
 
 /* The reader threads of one power-on take turns at the tree here: left to

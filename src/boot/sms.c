@@ -949,11 +949,6 @@ end:
 
 /* --- the calls --- */
 
-static const char *alphabet_name(enum ub_sms_alphabet a)
-{
-	return a == UB_SMS_UCS2 ? "UCS2" : a == UB_SMS_COMPRESSED ? "compressed" : "GSM 7-bit";
-}
-
 int ub_sms_receive(struct ub_sms_rx *rx, const uint8_t *tpdu, size_t n, bool has_smsc,
 		   const char *user_pin, long long now, struct ub_sms_result *r)
 {
@@ -983,7 +978,7 @@ int ub_sms_receive(struct ub_sms_rx *rx, const uint8_t *tpdu, size_t n, bool has
 		return ignore(r, "a (U)SIM data download (TP-PID 7F): the card's");
 	if (d.alphabet != UB_SMS_8BIT)
 		return ignore(r, "a %s message, not 8-bit data: not a WAP push",
-			      alphabet_name(d.alphabet));
+			      ub_sms_alphabet_name(d.alphabet));
 	if (!d.has_ports)
 		return ignore(r, "no application port: not a WAP push");
 	if (d.dst_port == UB_WSP_PORT_PUSH_WTLS)

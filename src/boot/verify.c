@@ -4,7 +4,6 @@
  * (a secure transport: no MAC).  Failures fill a struct ub_status: where
  * ("push", the node, the card's file) and what, in words. */
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <time.h>
 
 #include "ub_cardboot.h"
+#include "ub_digest.h"
 #include "ub_error.h"
 #include "ub_gba.h"
 #include "ub_intake.h"
@@ -337,21 +337,16 @@ struct card_objects {
 static int objects_digest(const struct card_objects *c, uint8_t digest[32])
 {
 	static const char tag[] = "uiccboot card bootstrap objects";
-	EVP_MD_CTX *md;
-	int i, ok;
+	struct iovec v[1 + UB_CARDBOOT_ENTRIES] = {{(void *)tag, sizeof(tag)}};
+	int i;
 
 	if (c->n == 1) {
 		memcpy(digest, c->digest[0], 32);
 		return 0;
 	}
-	if (!(md = EVP_MD_CTX_new()))
-		return UB_E_NOMEM;
-	ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) && EVP_DigestUpdate(md, tag, sizeof(tag));
-	for (i = 0; ok && i < c->n; i++)
-		ok = EVP_DigestUpdate(md, c->digest[i], 32);
-	ok = ok && EVP_DigestFinal_ex(md, digest, NULL);
-	EVP_MD_CTX_free(md);
-	return ok ? 0 : UB_E_INTERNAL;
+	for (i = 0; i < c->n; i++)
+		v[1 + i] = (struct iovec){(void *)c->digest[i], 32};
+	return ub_sha256v(v, 1 + c->n, digest);
 }
 
 /* Object o of the card (name, bytes) decoded and added to plan; objects
@@ -364,7 +359,7 @@ static int add_object(struct card_objects *c, const uint8_t *b, size_t n, struct
 	size_t clash;
 	int err, k;
 
-	if (!EVP_Digest(b, n, c->digest[c->n], NULL, EVP_sha256(), NULL))
+	if (ub_sha256(b, n, c->digest[c->n]))
 		return ub_fail(st, UB_E_INTERNAL, 0, "SHA-256", NULL);
 	if ((err = decode(b, n, true, c->n ? &one : plan, st, c->name[c->n])))
 		return err;

@@ -6,8 +6,10 @@
 #include <getopt.h>
 #include <openssl/crypto.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -291,18 +293,50 @@ static void json_error(struct ub_cli *cli, const struct ub_status *st)
 		json_object_object_add(cli->out, "sw", json_object_new_int(st->sw));
 }
 
+/* How much of where to say before what: each place once.  The layers put
+ * the innermost place in front of what, mostly ("x.db: not a database",
+ * where "--tree: x.db"): that tail of where is left out. */
+static int where_len(const char *where, const char *what)
+{
+	size_t n = strlen(where), k;
+	const char *p;
+
+	if (!n || strstr(what, where))
+		return 0;
+	for (p = where; (p = strstr(p, ": ")); p += 2) {
+		k = strlen(p + 2);
+		if (!strncmp(what, p + 2, k) && (what[k] == ':' || what[k] == '\0'))
+			return (int)(p - where);
+	}
+	return (int)n;
+}
+
 void cli_fail(struct ub_cli *cli, const struct ub_status *st)
 {
 	const char *h = hint(st->err), *what = st->what[0] ? st->what : ub_strerror(st->err);
+	int n = where_len(st->where, what);
 
-	/* "where" is said once: the layers put it in front of what, mostly */
-	if (st->where[0] && !strstr(what, st->where))
-		cli_print(stderr, "uiccboot: %s: %s%s%s [%s]\n", st->where, what, h ? "; " : "",
-			  h ? h : "", ub_errname(st->err));
+	if (n)
+		cli_print(stderr, "uiccboot: %.*s: %s%s%s [%s]\n", n, st->where, what,
+			  h ? "; " : "", h ? h : "", ub_errname(st->err));
 	else
 		cli_print(stderr, "uiccboot: %s%s%s [%s]\n", what, h ? "; " : "", h ? h : "",
 			  ub_errname(st->err));
 	json_error(cli, st);
+}
+
+void cli_fail_at(struct ub_cli *cli, int err, struct ub_status *st, const char *fmt, ...)
+{
+	char place[sizeof(st->where)];
+	va_list ap;
+
+	if (st->err != err)
+		ub_fail(st, err, 0, NULL, NULL);
+	va_start(ap, fmt);
+	vsnprintf(place, sizeof(place), fmt, ap);
+	va_end(ap);
+	ub_status_at(st, "%s", place);
+	cli_fail(cli, st);
 }
 
 void cli_error(struct ub_cli *cli, int err, const char *fmt, ...)
@@ -323,8 +357,8 @@ void cli_error(struct ub_cli *cli, int err, const char *fmt, ...)
 int cli_secret(struct ub_cli *cli, const char *opt, char *arg, const char *file, const char *env,
 	       char *out, size_t max, const char **dst)
 {
-	char why[300];
 	const char *v = env ? getenv(env) : NULL;
+	struct ub_status st = {0};
 	int n;
 
 	if (arg && file) {
@@ -342,13 +376,13 @@ int cli_secret(struct ub_cli *cli, const char *opt, char *arg, const char *file,
 	if (!arg && !file && !v)
 		return 0;
 	if (arg) {
-		n = ub_secret_copy(arg, out, max, why, sizeof(why));
+		n = ub_secret_copy(arg, out, max, &st);
 		/* what ps shows from now on; it showed the secret until here */
 		memset(arg, 'x', strlen(arg));
 	} else if (file) {
-		n = ub_secret_read_file(file, out, max, why, sizeof(why));
+		n = ub_secret_read_file(file, out, max, &st);
 	} else {
-		n = ub_secret_copy(v, out, max, why, sizeof(why));
+		n = ub_secret_copy(v, out, max, &st);
 	}
 	if (v) {
 		/* out of /proc/PID/environ, and out of reach of what we might run */
@@ -357,9 +391,9 @@ int cli_secret(struct ub_cli *cli, const char *opt, char *arg, const char *file,
 	}
 	if (n < 0) {
 		if (!file)
-			cli_error(cli, n, "%s (%s): %s", opt, arg ? "command line" : env, why);
+			cli_fail_at(cli, n, &st, "%s (%s)", opt, arg ? "command line" : env);
 		else
-			cli_error(cli, n, "%s-file %s: %s", opt, file, why);
+			cli_fail_at(cli, n, &st, "%s-file", opt);
 		return n;
 	}
 	*dst = out;
@@ -590,11 +624,11 @@ int cli_usage(struct ub_cli *cli, const char *fmt, ...)
 
 static int open_trace(struct ub_cli *cli)
 {
-	char why[400];
-	int fd = ub_secret_create_private(cli->trace_file, why, sizeof(why));
+	struct ub_status st = {0};
+	int fd = ub_secret_create_private(cli->trace_file, &st);
 
 	if (fd < 0) {
-		cli_error(cli, fd, "--trace %s", why);
+		cli_fail_at(cli, fd, &st, "--trace");
 		return fd;
 	}
 	cli->cfg.trace[1] = fdopen(fd, "w");
@@ -803,11 +837,31 @@ static int dispatch(struct ub_cli *cli, int argc, char **argv)
 	return cmd->run(cli, argc, argv);
 }
 
+/* Wipe what a page-aligned buffer held, only the pages that were ever
+ * touched (mincore: resident): stdout's buffer is filled from its start,
+ * and a command that prints a line should not end owning all 64 KiB of
+ * it.  Anything unexpected: all of it. */
+static void wipe_written(char *b, size_t n)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	unsigned char in[64];
+	size_t i;
+
+	if (pg <= 0 || (uintptr_t)b % (size_t)pg || n % (size_t)pg || n / (size_t)pg > sizeof(in) ||
+	    mincore(b, n, in)) {
+		OPENSSL_cleanse(b, n);
+		return;
+	}
+	for (i = 0; i < n / (size_t)pg; i++)
+		if (in[i] & 1)
+			OPENSSL_cleanse(b + i * (size_t)pg, (size_t)pg);
+}
+
 int cli_main(const struct ub_cmd *const *list, size_t n, int argc, char **argv)
 {
 	/* stdout's buffer holds what the command prints (keys of auth, gba
 	 * naf-key, factory derive): ours, to wipe at the end */
-	static char out_buf[1 << 16];
+	static char out_buf[1 << 16] __attribute__((aligned(4096)));
 	static struct ub_cli cli;
 	int err;
 
@@ -853,7 +907,7 @@ int cli_main(const struct ub_cmd *const *list, size_t n, int argc, char **argv)
 		fclose(cli.cfg.trace[1]);
 	ub_policy_close(cli.pol);
 	fflush(stdout);
-	OPENSSL_cleanse(out_buf, sizeof(out_buf));
+	wipe_written(out_buf, sizeof(out_buf));
 	OPENSSL_cleanse(cli.pin, sizeof(cli.pin));
 	return cli_exit_code(err);
 }

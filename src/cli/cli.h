@@ -110,6 +110,11 @@ const struct ub_boot_config *cli_config(struct ub_cli *cli, int *err);
  * and into the JSON output (error, message, where, sw). */
 void cli_fail(struct ub_cli *cli, const struct ub_status *st);
 
+/* cli_fail for a call that returned err with st: the place fmt (the option,
+ * say) put in front of st's where; st says err when the call did not. */
+void cli_fail_at(struct ub_cli *cli, int err, struct ub_status *st, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Print an error for err: "uiccboot: <what>: <message>; <hint> [name]". */
 void cli_error(struct ub_cli *cli, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -238,7 +238,7 @@ static int lwm2m_run(struct ub_cli *cli, int argc, char **argv)
 	const char *sub = cli->cmd->name;
 	struct ub_lwm2m_boot b;
 	struct ub_tree *t;
-	char why[300];
+	struct ub_status st = {0};
 	int c, err;
 
 	while ((c = cli_getopt(cli, argc, argv)) != -1) {
@@ -259,9 +259,9 @@ static int lwm2m_run(struct ub_cli *cli, int argc, char **argv)
 		return err;
 	/* list masks the secrets it shows; export leaves them out */
 	err = ub_lwm2m_from_tree(t, a.secrets || !strcmp(sub, "list") ? UB_LWM2M_SECRETS : 0, &b,
-				 why, sizeof(why));
+				 &st);
 	if (err)
-		cli_error(cli, err, "LwM2M data in the device tree: %s", why);
+		cli_fail_at(cli, err, &st, "LwM2M data in the device tree");
 	else if (!strcmp(sub, "list"))
 		err = lw_list(cli, t, &b, &a);
 	else

@@ -18,11 +18,6 @@
 #include "ub_sms.h"
 #include "ub_wsp.h"
 
-static const char *kind_name(enum ub_plan_kind k)
-{
-	return k == UB_PLAN_CP ? "cp" : k == UB_PLAN_DM11 ? "dm1.1" : "dm1.2";
-}
-
 /* A whole file (or stdin), at most max bytes. */
 static int slurp(const char *path, uint8_t *buf, size_t max, size_t *len)
 {
@@ -52,9 +47,7 @@ struct secrets {
 /* One value of a keys file; a second one for the same key is refused. */
 static int kv_set(char *dst, size_t max, bool *from_file, const char *v)
 {
-	char why[100];
-
-	if (*from_file || ub_secret_copy(v, dst, max, why, sizeof(why)) < 0)
+	if (*from_file || ub_secret_copy(v, dst, max, NULL) < 0)
 		return UB_E_BAD_DATA;
 	*from_file = true;
 	return 0;
@@ -501,10 +494,10 @@ static int send_parse(struct ub_cli *cli, int argc, char **argv, struct send_arg
 static int write_out(struct ub_cli *cli, const char *path, const uint8_t *b, size_t n)
 {
 	struct ub_secret_out o;
-	char why[400];
+	struct ub_status st = {0};
 	size_t off = 0;
 	ssize_t w;
-	int err = ub_secret_out_open(&o, path, why, sizeof(why));
+	int err = ub_secret_out_open(&o, path, &st);
 
 	while (!err && off < n) {
 		w = write(o.fd, b + off, n - off);
@@ -516,12 +509,12 @@ static int write_out(struct ub_cli *cli, const char *path, const uint8_t *b, siz
 			off += (size_t)w;
 	}
 	if (err == UB_E_IO && o.fd >= 0)
-		snprintf(why, sizeof(why), "%s: %s", path, strerror(errno));
+		ub_fail(&st, err, 0, path, "%s: %s", path, strerror(errno));
 	if (!err)
-		err = ub_secret_out_commit(&o, why, sizeof(why));
+		err = ub_secret_out_commit(&o, &st);
 	ub_secret_out_abort(&o);
 	if (err)
-		cli_error(cli, err, "--out %s", why);
+		cli_fail_at(cli, err, &st, "--out");
 	return err;
 }
 
@@ -653,7 +646,7 @@ static int sms_send(struct ub_cli *cli, int argc, char **argv)
 		cli_error(cli, rc, "%s: %s", a.doc, err);
 	if (rc)
 		goto end;
-	json_object_object_add(cli->out, "kind", json_object_new_string(kind_name(r.kind)));
+	json_object_object_add(cli->out, "kind", json_object_new_string(ub_plan_kind_name(r.kind)));
 	srv = json_object_new_array();
 	for (i = 0; i < r.nservers; i++)
 		json_object_array_add(srv, json_object_new_string(r.servers[i]));
@@ -699,20 +692,6 @@ struct tpdu {
 	int line;
 };
 
-static const char *alphabet_name(enum ub_sms_alphabet a)
-{
-	switch (a) {
-	case UB_SMS_8BIT:
-		return "8-bit";
-	case UB_SMS_UCS2:
-		return "UCS2";
-	case UB_SMS_COMPRESSED:
-		return "compressed";
-	default:
-		return "GSM 7-bit";
-	}
-}
-
 static void tpdu_report(struct ub_cli *cli, json_object *list, int idx, const struct tpdu *t,
 			int err, const char *why)
 {
@@ -732,7 +711,8 @@ static void tpdu_report(struct ub_cli *cli, json_object *list, int idx, const st
 	json_object_object_add(o, "smsc", json_object_new_string(d->smsc));
 	json_object_object_add(o, "scts", json_object_new_string(d->scts_text));
 	json_object_object_add(o, "dcs", json_object_new_int(d->dcs));
-	json_object_object_add(o, "alphabet", json_object_new_string(alphabet_name(d->alphabet)));
+	json_object_object_add(o, "alphabet",
+			       json_object_new_string(ub_sms_alphabet_name(d->alphabet)));
 	if (d->has_ports) {
 		json_object_object_add(o, "dst_port", json_object_new_int(d->dst_port));
 		json_object_object_add(o, "src_port", json_object_new_int(d->src_port));
@@ -748,7 +728,7 @@ static void tpdu_report(struct ub_cli *cli, json_object *list, int idx, const st
 	if (cli->json)
 		return;
 	printf("tpdu %d (line %d): SMS-DELIVER from %s, %s", idx, t->line, d->originator,
-	       alphabet_name(d->alphabet));
+	       ub_sms_alphabet_name(d->alphabet));
 	if (d->alphabet != UB_SMS_8BIT)
 		printf(" (not 8-bit, ignored)");
 	if (d->has_ports)

@@ -178,14 +178,15 @@ static int tree_export(struct ub_cli *cli, struct ub_tree *t, const char *uri, b
 		       const char *out)
 {
 	struct ub_secret_out o = {.fd = -1};
-	char why[400], *doc = NULL;
+	struct ub_status st = {0};
+	char *doc = NULL;
 	size_t len = 0;
 	FILE *fp = stdout;
 	int err = 0;
 
 	if (out) {
-		if ((err = ub_secret_out_open(&o, out, why, sizeof(why)))) {
-			cli_error(cli, err, "--out %s", why);
+		if ((err = ub_secret_out_open(&o, out, &st))) {
+			cli_fail_at(cli, err, &st, "--out");
 			return err;
 		}
 		fp = fdopen(dup(o.fd), "w");
@@ -200,8 +201,8 @@ static int tree_export(struct ub_cli *cli, struct ub_tree *t, const char *uri, b
 	err = ub_tree_export_tnds(t, uri, secrets, fp);
 	if (fp != stdout && fclose(fp) && !err)
 		err = UB_E_IO;
-	if (!err && out && (err = ub_secret_out_commit(&o, why, sizeof(why)))) {
-		cli_error(cli, err, "--out %s", why);
+	if (!err && out && (err = ub_secret_out_commit(&o, &st))) {
+		cli_fail_at(cli, err, &st, "--out");
 		return err;
 	}
 	ub_secret_out_abort(&o); /* after a failure: the new file goes */

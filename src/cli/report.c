@@ -9,14 +9,6 @@
 #include "ub_hex.h"
 #include "ub_plan.h"
 
-static const char *kind_name(enum ub_plan_kind k)
-{
-	return k == UB_PLAN_CP	    ? "cp"
-	       : k == UB_PLAN_DM11  ? "dm1.1"
-	       : k == UB_PLAN_LWM2M ? "lwm2m"
-				    : "dm1.2";
-}
-
 json_object *cli_uri_list(char *const *uris, size_t n, const char *label, bool text)
 {
 	json_object *arr = json_object_new_array();
@@ -104,7 +96,8 @@ static void report_plan(struct ub_cli *cli, const struct ub_boot_result *r)
 	const char *s, *uri;
 	size_t i;
 
-	json_object_object_add(cli->out, "kind", json_object_new_string(kind_name(plan->kind)));
+	json_object_object_add(cli->out, "kind",
+			       json_object_new_string(ub_plan_kind_name(plan->kind)));
 	json_object_object_add(cli->out, "source",
 			       plan->source[0] ? json_object_new_string(plan->source) : NULL);
 	json_object_object_add(cli->out, "tree_checked", json_object_new_boolean(r->tree_checked));

@@ -218,7 +218,7 @@ static int lwm2m_node(struct model *m, const struct ub_plan_node *n, const struc
 	const struct ub_lwm2m_rdef *d = ub_lwm2m_rdef(p->obj, p->res);
 	bool leaf = strcmp(n->format, "node") != 0, ev;
 	uint8_t *buf, maj, min;
-	char why[120];
+	struct ub_status st;
 	int k;
 
 	if (p->depth < 2)
@@ -248,11 +248,11 @@ static int lwm2m_node(struct model *m, const struct ub_plan_node *n, const struc
 	if (!(buf = malloc((n->value ? strlen(n->value) : 0) + 8)))
 		return UB_E_NOMEM;
 	k = ub_lwm2m_leaf_bytes(p->obj, p->res, n->format, n->type, n->value, buf,
-				(n->value ? strlen(n->value) : 0) + 8, why, sizeof(why));
+				(n->value ? strlen(n->value) : 0) + 8, &st);
 	if (k > 0)
 		OPENSSL_cleanse(buf, (size_t)k); /* a key, perhaps */
 	free(buf);
-	return k < 0 ? refuse(m, "%s: %s", n->uri, why) : 0;
+	return k < 0 ? refuse(m, "%s: %s", n->uri, st.what) : 0;
 }
 
 static int classify_lwm2m(struct model *m, struct ub_plan_node *n)
@@ -549,8 +549,7 @@ static void lwm2m_fact(const struct ub_plan_node *n, const struct ub_lwm2m_path 
 
 	if (p->depth != 3 || !n->value || strlen(n->value) > 24)
 		return;
-	k = ub_lwm2m_leaf_bytes(p->obj, p->res, n->format, n->type, n->value, v, sizeof(v), NULL,
-				0);
+	k = ub_lwm2m_leaf_bytes(p->obj, p->res, n->format, n->type, n->value, v, sizeof(v), NULL);
 	if (k < 0)
 		return; /* refused in lwm2m_node already */
 	if (p->obj == 0 && p->res == 1)

@@ -15,20 +15,6 @@
 #include "ub_hex.h"
 #include "ub_lwm2m_map.h"
 
-static int say(char *why, size_t wlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int say(char *why, size_t wlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && wlen) {
-		va_start(ap, fmt);
-		vsnprintf(why, wlen, fmt, ap);
-		va_end(ap);
-	}
-	return UB_E_BAD_DATA;
-}
-
 /* --- the Object's URN (OMNA LwM2M registry: the oma, ext and x ranges) --- */
 
 static const char *urn_space(uint16_t obj)
@@ -278,31 +264,35 @@ static int from_text(enum ub_lwm2m_dtype t, const char *s, uint8_t *out, size_t 
 }
 
 int ub_lwm2m_leaf_bytes(uint16_t obj, uint16_t res, const char *format, const char *type,
-			const char *value, uint8_t *out, size_t max, char *why, size_t wlen)
+			const char *value, uint8_t *out, size_t max, struct ub_status *st)
 {
 	enum ub_lwm2m_dtype t = type_of(obj, res);
 	const char *name = ub_lwm2m_dtype_name(t);
 	int n;
 
 	if (t == UB_LWM2M_NONE)
-		return say(why, wlen, "resource %u of Object %u is Executable: it holds no value",
-			   res, obj);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "resource %u of Object %u is Executable: it holds no value", res,
+			       obj);
 	if (!type || strcmp(type, name))
-		return say(why, wlen, "Type %.40s, not %s", type ? type : "(none)", name);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "Type %.40s, not %s",
+			       type ? type : "(none)", name);
 	if (!value)
-		return say(why, wlen, "no value");
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "no value");
 	if (!strcmp(format, "b64"))
 		n = ub_unb64(out, max, value);
 	else if (!strcmp(format, format_of(t)))
 		n = from_text(t, value, out, max);
 	else
-		return say(why, wlen, "Format %.20s: a %s is %s or b64", format, name,
-			   format_of(t));
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "Format %.20s: a %s is %s or b64",
+			       format, name, format_of(t));
 	if (n < 0 && !strcmp(format, "b64"))
-		return say(why, wlen, "value is not canonical base64 (padded, no line breaks)");
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "value is not canonical base64 (padded, no line breaks)");
 	if (n < 0)
-		return say(why, wlen, "value is not a %s as %s writes it", name, format);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "value is not a %s as %s writes it",
+			       name, format);
 	if (!ub_lwm2m_value_ok(t, out, (size_t)n))
-		return say(why, wlen, "%d bytes are not a valid %s", n, name);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "%d bytes are not a valid %s", n, name);
 	return n;
 }

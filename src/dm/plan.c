@@ -216,3 +216,17 @@ int ub_plan_merge(struct ub_plan *into, struct ub_plan *from, size_t *clash, cha
 	memset(from, 0, sizeof(*from));
 	return 0;
 }
+
+const char *ub_plan_kind_name(enum ub_plan_kind k)
+{
+	switch (k) {
+	case UB_PLAN_DM11:
+		return "dm1.1";
+	case UB_PLAN_CP:
+		return "cp";
+	case UB_PLAN_LWM2M:
+		return "lwm2m";
+	default:
+		return "dm1.2";
+	}
+}

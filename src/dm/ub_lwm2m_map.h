@@ -72,7 +72,7 @@ void ub_lwm2m_leaf_wipe(struct ub_lwm2m_leaf *l);
  * value of that form and a value of that type.  Returns the length, or
  * UB_E_BAD_DATA with why saying what is wrong. */
 int ub_lwm2m_leaf_bytes(uint16_t obj, uint16_t res, const char *format, const char *type,
-			const char *value, uint8_t *out, size_t max, char *why, size_t wlen);
+			const char *value, uint8_t *out, size_t max, struct ub_status *st);
 
 /* The URN of Object obj (with its version when explicit) into out.
  * Returns 0 or UB_E_USAGE (no room). */

@@ -47,6 +47,9 @@ int ub_plan_decode(const uint8_t *b, size_t n, bool card_padding, struct ub_plan
 		   size_t errlen);
 /* ub_plan_free: <uiccboot/plan.h> */
 
+/* The plan's kind as results say it: "dm1.2", "dm1.1", "cp", "lwm2m". */
+const char *ub_plan_kind_name(enum ub_plan_kind k);
+
 /* Move the nodes and MOs of from (a plan of its own, sorted by the account
  * model) into into, as the objects of one card are applied together: each
  * keeps the owners its own model gave it.  They must not disagree: two

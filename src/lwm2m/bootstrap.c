@@ -16,6 +16,7 @@
 
 #include "ub_error.h"
 #include "ub_lwm2m.h"
+#include "ub_status.h"
 
 void ub_lwm2m_opts_default(struct ub_lwm2m_opts *o)
 {
@@ -23,22 +24,6 @@ void ub_lwm2m_opts_default(struct ub_lwm2m_opts *o)
 	o->max_file = UB_LWM2M_FILE_MAX;
 	o->max_objects = UB_LWM2M_OBJECTS_MAX;
 	o->max_records = UB_LWM2M_RECORDS_MAX;
-}
-
-static int refuse(char *why, size_t whylen, size_t off, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int refuse(char *why, size_t whylen, size_t off, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (why && whylen)
-		snprintf(why, whylen, "byte %zu: %s", off, msg);
-	return UB_E_BAD_DATA;
 }
 
 void ub_lwm2m_boot_free(struct ub_lwm2m_boot *b)
@@ -74,7 +59,7 @@ static bool all_ff(const uint8_t *b, size_t n)
 
 /* One <single_lwm2m_object> at *off in data[0, end). */
 static int object(struct ub_lwm2m_boot *bt, size_t end, size_t *off, size_t *budget, uint8_t *seen,
-		  struct ub_lwm2m_obj *o, char *why, size_t whylen)
+		  struct ub_lwm2m_obj *o, struct ub_status *st)
 {
 	const uint8_t *d = bt->data;
 	size_t p = *off, len;
@@ -82,16 +67,17 @@ static int object(struct ub_lwm2m_boot *bt, size_t end, size_t *off, size_t *bud
 	memset(o, 0, sizeof(*o));
 	o->offset = p;
 	if (end - p < 3)
-		return refuse(why, whylen, p, "Object header runs past the payload");
+		return ub_fail_off(st, UB_E_BAD_DATA, "byte", p,
+				   "Object header runs past the payload");
 	o->id = hword(d + p);
 	if (seen[o->id >> 3] & (1u << (o->id & 7)))
-		return refuse(why, whylen, p, "Object %u repeated", o->id);
+		return ub_fail_off(st, UB_E_BAD_DATA, "byte", p, "Object %u repeated", o->id);
 	seen[o->id >> 3] |= (uint8_t)(1u << (o->id & 7));
 	p += 2;
 	if (d[p]) { /* MAJOR_VERSION MINOR_VERSION */
 		if (end - p < 2)
-			return refuse(why, whylen, p, "Object %u: version runs past the payload",
-				      o->id);
+			return ub_fail_off(st, UB_E_BAD_DATA, "byte", p,
+					   "Object %u: version runs past the payload", o->id);
 		o->explicit_version = true;
 		o->major = d[p];
 		o->minor = d[p + 1];
@@ -100,59 +86,65 @@ static int object(struct ub_lwm2m_boot *bt, size_t end, size_t *off, size_t *bud
 		p++;
 	}
 	if (end - p < 2)
-		return refuse(why, whylen, p, "Object %u: length runs past the payload", o->id);
+		return ub_fail_off(st, UB_E_BAD_DATA, "byte", p,
+				   "Object %u: length runs past the payload", o->id);
 	len = hword(d + p);
 	p += 2;
 	if (len > end - p)
-		return refuse(why, whylen, p - 2,
-			      "Object %u: length %zu runs past the payload (%zu bytes left)", o->id,
-			      len, end - p);
+		return ub_fail_off(st, UB_E_BAD_DATA, "byte", p - 2,
+				   "Object %u: length %zu runs past the payload (%zu bytes left)",
+				   o->id, len, end - p);
 	*off = p + len;
-	return ub_lwm2m_tlv_decode(d + p, len, p, budget, &o->tlv, why, whylen);
+	return ub_lwm2m_tlv_decode(d + p, len, p, budget, &o->tlv, st);
 }
 
 static int decode(struct ub_lwm2m_boot *bt, const struct ub_lwm2m_opts *op, uint8_t *seen,
-		  char *why, size_t whylen)
+		  struct ub_status *st)
 {
 	const uint8_t *d = bt->data;
 	size_t n = bt->len, count, size, end, off = 4, budget = op->max_records;
 	int rc;
 
 	if (n < 4)
-		return refuse(why, whylen, 0, "%zu bytes: shorter than the 4-byte header", n);
+		return ub_fail_off(st, UB_E_BAD_DATA, "byte", 0,
+				   "%zu bytes: shorter than the 4-byte header", n);
 	count = hword(d);
 	size = hword(d + 2);
 	if (size > n - 4)
-		return refuse(why, whylen, 2,
-			      "size %zu runs past the file (%zu bytes after the header)", size,
-			      n - 4);
+		return ub_fail_off(st, UB_E_BAD_DATA, "byte", 2,
+				   "size %zu runs past the file (%zu bytes after the header)", size,
+				   n - 4);
 	end = 4 + size;
 	if (count > op->max_objects)
-		return refuse(why, whylen, 0, "%zu Objects: more than the limit of %zu", count,
-			      op->max_objects);
+		return ub_fail_off(st, UB_E_BAD_DATA, "byte", 0,
+				   "%zu Objects: more than the limit of %zu", count,
+				   op->max_objects);
 	bt->obj = calloc(count ? count : 1, sizeof(*bt->obj));
 	if (!bt->obj)
 		return UB_E_NOMEM;
 	while (off < end) {
 		if (bt->nobj == count)
-			return refuse(why, whylen, off,
-				      "more Objects in the payload than its count of %zu", count);
-		rc = object(bt, end, &off, &budget, seen, &bt->obj[bt->nobj], why, whylen);
+			return ub_fail_off(st, UB_E_BAD_DATA, "byte", off,
+					   "more Objects in the payload than its count of %zu",
+					   count);
+		rc = object(bt, end, &off, &budget, seen, &bt->obj[bt->nobj], st);
 		if (rc)
 			return rc;
 		bt->nobj++;
 	}
 	if (bt->nobj != count)
-		return refuse(why, whylen, 0, "count says %zu Objects, the payload holds %zu",
-			      count, bt->nobj);
+		return ub_fail_off(st, UB_E_BAD_DATA, "byte", 0,
+				   "count says %zu Objects, the payload holds %zu", count,
+				   bt->nobj);
 	if (end < n && (op->padding == UB_LWM2M_PAD_NONE || !all_ff(d + end, n - end)))
-		return refuse(why, whylen, end, "%zu bytes after the payload that are not %s",
-			      n - end, op->padding == UB_LWM2M_PAD_NONE ? "allowed" : "FF padding");
+		return ub_fail_off(st, UB_E_BAD_DATA, "byte", end,
+				   "%zu bytes after the payload that are not %s", n - end,
+				   op->padding == UB_LWM2M_PAD_NONE ? "allowed" : "FF padding");
 	return 0;
 }
 
 int ub_lwm2m_boot_decode(const uint8_t *b, size_t n, const struct ub_lwm2m_opts *opts,
-			 struct ub_lwm2m_boot *out, char *why, size_t whylen)
+			 struct ub_lwm2m_boot *out, struct ub_status *st)
 {
 	struct ub_lwm2m_opts def;
 	uint8_t *seen;
@@ -164,14 +156,12 @@ int ub_lwm2m_boot_decode(const uint8_t *b, size_t n, const struct ub_lwm2m_opts 
 		opts = &def;
 	}
 	if (!n || all_ff(b, n)) {
-		if (why && whylen)
-			snprintf(why, whylen, "the file holds no bootstrap data (%s)",
-				 n ? "all FF: erased" : "empty");
-		return UB_E_NOT_FOUND;
+		return ub_fail(st, UB_E_NOT_FOUND, 0, NULL, "the file holds no bootstrap data (%s)",
+			       n ? "all FF: erased" : "empty");
 	}
 	if (n > opts->max_file)
-		return refuse(why, whylen, opts->max_file, "file of %zu bytes: more than %zu", n,
-			      opts->max_file);
+		return ub_fail_off(st, UB_E_BAD_DATA, "byte", opts->max_file,
+				   "file of %zu bytes: more than %zu", n, opts->max_file);
 	out->data = malloc(n);
 	seen = calloc(1, 8192); /* Object IDs met */
 	if (!out->data || !seen) {
@@ -181,7 +171,7 @@ int ub_lwm2m_boot_decode(const uint8_t *b, size_t n, const struct ub_lwm2m_opts 
 	}
 	memcpy(out->data, b, n);
 	out->len = n;
-	rc = decode(out, opts, seen, why, whylen);
+	rc = decode(out, opts, seen, st);
 	free(seen);
 	if (rc)
 		ub_lwm2m_boot_free(out);

@@ -142,21 +142,6 @@ const char *ub_lwm2m_dtype_name(enum ub_lwm2m_dtype t)
 	return (size_t)t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }
 
-static int say(char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int say(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return UB_E_BAD_DATA;
-}
-
 bool ub_lwm2m_value_ok(enum ub_lwm2m_dtype t, const uint8_t *v, size_t n)
 {
 	int64_t i;
@@ -188,8 +173,8 @@ bool ub_lwm2m_value_ok(enum ub_lwm2m_dtype t, const uint8_t *v, size_t n)
 	return false;
 }
 
-static int res_check(uint16_t obj, uint16_t inst, const struct ub_lwm2m_res *r, char *why,
-		     size_t whylen)
+static int res_check(uint16_t obj, uint16_t inst, const struct ub_lwm2m_res *r,
+		     struct ub_status *st)
 {
 	const struct ub_lwm2m_rdef *d = ub_lwm2m_rdef(obj, r->id);
 	size_t i;
@@ -197,30 +182,34 @@ static int res_check(uint16_t obj, uint16_t inst, const struct ub_lwm2m_res *r, 
 	if (!d)
 		return 0; /* unknown: kept as opaque bytes */
 	if (d->type == UB_LWM2M_NONE)
-		return say(why, whylen, "/%u/%u/%u (%s) is Executable and carries no value", obj,
-			   inst, r->id, d->name);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "/%u/%u/%u (%s) is Executable and carries no value", obj, inst,
+			       r->id, d->name);
 	if (d->multiple != r->multiple)
-		return say(why, whylen, "/%u/%u/%u (%s) is a %s resource, the file has it %s", obj,
-			   inst, r->id, d->name, d->multiple ? "multiple" : "single",
-			   r->multiple ? "multiple" : "single");
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "/%u/%u/%u (%s) is a %s resource, the file has it %s", obj, inst,
+			       r->id, d->name, d->multiple ? "multiple" : "single",
+			       r->multiple ? "multiple" : "single");
 	if (!r->multiple && !ub_lwm2m_value_ok(d->type, r->v, r->len))
-		return say(why, whylen, "/%u/%u/%u (%s): %zu bytes are not a valid %s", obj, inst,
-			   r->id, d->name, r->len, ub_lwm2m_dtype_name(d->type));
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "/%u/%u/%u (%s): %zu bytes are not a valid %s", obj, inst, r->id,
+			       d->name, r->len, ub_lwm2m_dtype_name(d->type));
 	for (i = 0; i < r->nri; i++)
 		if (!ub_lwm2m_value_ok(d->type, r->ri[i].v, r->ri[i].len))
-			return say(why, whylen, "/%u/%u/%u/%u (%s): %zu bytes are not a valid %s",
-				   obj, inst, r->id, r->ri[i].id, d->name, r->ri[i].len,
-				   ub_lwm2m_dtype_name(d->type));
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+				       "/%u/%u/%u/%u (%s): %zu bytes are not a valid %s", obj, inst,
+				       r->id, r->ri[i].id, d->name, r->ri[i].len,
+				       ub_lwm2m_dtype_name(d->type));
 	return 0;
 }
 
-static int inst_types(uint16_t obj, const struct ub_lwm2m_inst *in, char *why, size_t whylen)
+static int inst_types(uint16_t obj, const struct ub_lwm2m_inst *in, struct ub_status *st)
 {
 	size_t i;
 	int rc;
 
 	for (i = 0; i < in->nres; i++)
-		if ((rc = res_check(obj, in->id, &in->res[i], why, whylen)))
+		if ((rc = res_check(obj, in->id, &in->res[i], st)))
 			return rc;
 	return 0;
 }
@@ -233,58 +222,65 @@ static const struct ub_lwm2m_res *single(const struct ub_lwm2m_inst *in, uint16_
 	return r && !r->multiple ? r : NULL;
 }
 
-int ub_lwm2m_security_get(const struct ub_lwm2m_inst *in, struct ub_lwm2m_security *s, char *why,
-			  size_t whylen)
+int ub_lwm2m_security_get(const struct ub_lwm2m_inst *in, struct ub_lwm2m_security *s,
+			  struct ub_status *st)
 {
 	const struct ub_lwm2m_res *r;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->inst = in->id;
-	if ((rc = inst_types(0, in, why, whylen)))
+	if ((rc = inst_types(0, in, st)))
 		return rc;
 	if (!(r = single(in, 0)) || !r->len)
-		return say(why, whylen, "/0/%u: no LwM2M Server URI (resource 0)", in->id);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "/0/%u: no LwM2M Server URI (resource 0)", in->id);
 	s->uri = r->v;
 	s->uri_len = r->len;
 	if (!(r = single(in, 1)))
-		return say(why, whylen, "/0/%u: no Bootstrap-Server flag (resource 1)", in->id);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "/0/%u: no Bootstrap-Server flag (resource 1)", in->id);
 	ub_lwm2m_bool(r->v, r->len, &s->bootstrap);
 	if (!(r = single(in, 2)))
-		return say(why, whylen, "/0/%u: no Security Mode (resource 2)", in->id);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "/0/%u: no Security Mode (resource 2)",
+			       in->id);
 	ub_lwm2m_int(r->v, r->len, &s->mode);
 	if (s->mode < 0 || s->mode > 4)
-		return say(why, whylen, "/0/%u/2: Security Mode %lld is not 0..4", in->id,
-			   (long long)s->mode);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "/0/%u/2: Security Mode %lld is not 0..4", in->id,
+			       (long long)s->mode);
 	if ((r = single(in, 10))) {
 		ub_lwm2m_int(r->v, r->len, &s->ssid);
 		if (s->ssid < 1 || s->ssid > 65534)
-			return say(why, whylen, "/0/%u/10: Short Server ID %lld is not 1..65534",
-				   in->id, (long long)s->ssid);
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+				       "/0/%u/10: Short Server ID %lld is not 1..65534", in->id,
+				       (long long)s->ssid);
 	} else if (!s->bootstrap) {
 		/* E.1: "MUST be set when the Bootstrap-Server Resource has a value of 'false'" */
-		return say(why, whylen, "/0/%u: an LwM2M Server account without Short Server ID",
-			   in->id);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "/0/%u: an LwM2M Server account without Short Server ID", in->id);
 	}
 	return 0;
 }
 
-int ub_lwm2m_server_get(const struct ub_lwm2m_inst *in, struct ub_lwm2m_server *s, char *why,
-			size_t whylen)
+int ub_lwm2m_server_get(const struct ub_lwm2m_inst *in, struct ub_lwm2m_server *s,
+			struct ub_status *st)
 {
 	const struct ub_lwm2m_res *r;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->inst = in->id;
-	if ((rc = inst_types(1, in, why, whylen)))
+	if ((rc = inst_types(1, in, st)))
 		return rc;
 	if (!(r = single(in, 0)))
-		return say(why, whylen, "/1/%u: no Short Server ID (resource 0)", in->id);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "/1/%u: no Short Server ID (resource 0)",
+			       in->id);
 	ub_lwm2m_int(r->v, r->len, &s->ssid);
 	if (s->ssid < 1 || s->ssid > 65534)
-		return say(why, whylen, "/1/%u/0: Short Server ID %lld is not 1..65534", in->id,
-			   (long long)s->ssid);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "/1/%u/0: Short Server ID %lld is not 1..65534", in->id,
+			       (long long)s->ssid);
 	if ((r = single(in, 1))) {
 		ub_lwm2m_uint(r->v, r->len, &s->lifetime);
 		s->has_lifetime = true;
@@ -305,7 +301,7 @@ static bool ssid_seen(uint8_t *set, int64_t ssid)
 	return was;
 }
 
-static int security_all(const struct ub_lwm2m_obj *o, char *why, size_t whylen)
+static int security_all(const struct ub_lwm2m_obj *o, struct ub_status *st)
 {
 	struct ub_lwm2m_security s;
 	uint8_t set[8192] = {0};
@@ -313,19 +309,20 @@ static int security_all(const struct ub_lwm2m_obj *o, char *why, size_t whylen)
 	int rc;
 
 	for (i = 0; i < o->tlv.ninst; i++) {
-		if ((rc = ub_lwm2m_security_get(&o->tlv.inst[i], &s, why, whylen)))
+		if ((rc = ub_lwm2m_security_get(&o->tlv.inst[i], &s, st)))
 			return rc;
 		if (s.bootstrap && ++nbs > 1)
-			return say(why, whylen, "/0/%u: a second Bootstrap-Server account", s.inst);
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+				       "/0/%u: a second Bootstrap-Server account", s.inst);
 		if (!s.bootstrap && ssid_seen(set, s.ssid))
-			return say(why, whylen,
-				   "/0/%u: Short Server ID %lld of an earlier Instance", s.inst,
-				   (long long)s.ssid);
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+				       "/0/%u: Short Server ID %lld of an earlier Instance", s.inst,
+				       (long long)s.ssid);
 	}
 	return 0;
 }
 
-static int server_all(const struct ub_lwm2m_obj *o, char *why, size_t whylen)
+static int server_all(const struct ub_lwm2m_obj *o, struct ub_status *st)
 {
 	struct ub_lwm2m_server s;
 	uint8_t set[8192] = {0};
@@ -333,17 +330,17 @@ static int server_all(const struct ub_lwm2m_obj *o, char *why, size_t whylen)
 	int rc;
 
 	for (i = 0; i < o->tlv.ninst; i++) {
-		if ((rc = ub_lwm2m_server_get(&o->tlv.inst[i], &s, why, whylen)))
+		if ((rc = ub_lwm2m_server_get(&o->tlv.inst[i], &s, st)))
 			return rc;
 		if (ssid_seen(set, s.ssid))
-			return say(why, whylen,
-				   "/1/%u: Short Server ID %lld of an earlier Instance", s.inst,
-				   (long long)s.ssid);
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+				       "/1/%u: Short Server ID %lld of an earlier Instance", s.inst,
+				       (long long)s.ssid);
 	}
 	return 0;
 }
 
-int ub_lwm2m_check(const struct ub_lwm2m_boot *b, char *why, size_t whylen)
+int ub_lwm2m_check(const struct ub_lwm2m_boot *b, struct ub_status *st)
 {
 	size_t i, j;
 	int rc;
@@ -352,12 +349,12 @@ int ub_lwm2m_check(const struct ub_lwm2m_boot *b, char *why, size_t whylen)
 		const struct ub_lwm2m_obj *o = &b->obj[i];
 
 		if (o->id == 0)
-			rc = security_all(o, why, whylen);
+			rc = security_all(o, st);
 		else if (o->id == 1)
-			rc = server_all(o, why, whylen);
+			rc = server_all(o, st);
 		else
 			for (rc = 0, j = 0; j < o->tlv.ninst && !rc; j++)
-				rc = inst_types(o->id, &o->tlv.inst[j], why, whylen);
+				rc = inst_types(o->id, &o->tlv.inst[j], st);
 		if (rc)
 			return rc;
 	}

@@ -15,6 +15,7 @@
 
 #include "ub_error.h"
 #include "ub_lwm2m_tlv.h"
+#include "ub_status.h"
 
 enum { T_OBJ_INST = 0, T_RES_INST = 1, T_MULTI = 2, T_RES = 3 };
 
@@ -33,29 +34,12 @@ struct dec {
 	const uint8_t *b;
 	size_t base;
 	size_t *budget;
-	char *why;
-	size_t whylen;
+	struct ub_status *st;
 	bool fill;
 	struct ub_lwm2m_tlv *t;
 	size_t ninst, nres, nri;
 	uint8_t *seen[3]; /* IDs met among the current siblings, one bit per ID */
 };
-
-static int bad(struct dec *d, size_t off, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(struct dec *d, size_t off, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (d->why && d->whylen)
-		snprintf(d->why, d->whylen, "byte %zu: %s", d->base + off, msg);
-	return UB_E_BAD_DATA;
-}
 
 /* Next record in b[*off, end); 1 and advances, 0 at end, <0 bad. */
 static int rec_next(struct dec *d, size_t end, size_t *off, struct rec *r)
@@ -72,7 +56,8 @@ static int rec_next(struct dec *d, size_t end, size_t *off, struct rec *r)
 	idl = (t & 0x20) ? 2 : 1;
 	lt = (t >> 3) & 3;
 	if (end - o < idl + lt)
-		return bad(d, r->off, "%s TLV header runs past its parent", kind_name[r->type]);
+		return ub_fail_off(d->st, UB_E_BAD_DATA, "byte", d->base + r->off,
+				   "%s TLV header runs past its parent", kind_name[r->type]);
 	r->id = (uint16_t)(idl == 2 ? b[o] << 8 | b[o + 1] : b[o]);
 	o += idl;
 	if (!lt)
@@ -80,8 +65,9 @@ static int rec_next(struct dec *d, size_t end, size_t *off, struct rec *r)
 	for (i = 0; i < lt; i++)
 		l = l << 8 | b[o++];
 	if (l > end - o)
-		return bad(d, r->off, "%s %u: value of %zu bytes runs past its parent (%zu left)",
-			   kind_name[r->type], r->id, l, end - o);
+		return ub_fail_off(d->st, UB_E_BAD_DATA, "byte", d->base + r->off,
+				   "%s %u: value of %zu bytes runs past its parent (%zu left)",
+				   kind_name[r->type], r->id, l, end - o);
 	r->voff = o;
 	r->len = l;
 	*off = o + l;
@@ -96,10 +82,12 @@ static int first_sight(struct dec *d, int level, const struct rec *r)
 	if (d->fill)
 		return 0;
 	if (!*d->budget)
-		return bad(d, r->off, "more TLV records than the limit allows");
+		return ub_fail_off(d->st, UB_E_BAD_DATA, "byte", d->base + r->off,
+				   "more TLV records than the limit allows");
 	(*d->budget)--;
 	if (s[r->id >> 3] & (1u << (r->id & 7)))
-		return bad(d, r->off, "%s %u repeated", kind_name[r->type], r->id);
+		return ub_fail_off(d->st, UB_E_BAD_DATA, "byte", d->base + r->off, "%s %u repeated",
+				   kind_name[r->type], r->id);
 	s[r->id >> 3] |= (uint8_t)(1u << (r->id & 7));
 	return 0;
 }
@@ -120,13 +108,15 @@ static int walk_multi(struct dec *d, const struct rec *m, struct ub_lwm2m_res *r
 	int k;
 
 	if (!m->len)
-		return bad(d, m->off, "Multiple Resource %u holds no Resource Instance", m->id);
+		return ub_fail_off(d->st, UB_E_BAD_DATA, "byte", d->base + m->off,
+				   "Multiple Resource %u holds no Resource Instance", m->id);
 	if (res)
 		res->ri = d->t->ri_pool + d->nri;
 	while ((k = rec_next(d, end, &off, &r)) > 0) {
 		if (r.type != T_RES_INST)
-			return bad(d, r.off, "%s inside Multiple Resource %u", kind_name[r.type],
-				   m->id);
+			return ub_fail_off(d->st, UB_E_BAD_DATA, "byte", d->base + r.off,
+					   "%s inside Multiple Resource %u", kind_name[r.type],
+					   m->id);
 		if ((k = first_sight(d, 2, &r)))
 			return k;
 		if (res) {
@@ -150,8 +140,9 @@ static int walk_inst(struct dec *d, const struct rec *in, struct ub_lwm2m_inst *
 		inst->res = d->t->res_pool + d->nres;
 	while ((k = rec_next(d, end, &off, &r)) > 0) {
 		if (r.type != T_RES && r.type != T_MULTI)
-			return bad(d, r.off, "%s inside Object Instance %u", kind_name[r.type],
-				   in->id);
+			return ub_fail_off(d->st, UB_E_BAD_DATA, "byte", d->base + r.off,
+					   "%s inside Object Instance %u", kind_name[r.type],
+					   in->id);
 		if ((k = first_sight(d, 1, &r)))
 			return k;
 		if (inst) {
@@ -182,10 +173,12 @@ static int walk(struct dec *d, size_t n)
 
 	while ((k = rec_next(d, n, &off, &r)) > 0) {
 		if (r.type != T_OBJ_INST)
-			return bad(d, r.off, "%s %u outside an Object Instance", kind_name[r.type],
-				   r.id);
+			return ub_fail_off(d->st, UB_E_BAD_DATA, "byte", d->base + r.off,
+					   "%s %u outside an Object Instance", kind_name[r.type],
+					   r.id);
 		if (r.id == UB_LWM2M_MAX_ID)
-			return bad(d, r.off, "Object Instance ID 65535 is reserved (MAX-ID)");
+			return ub_fail_off(d->st, UB_E_BAD_DATA, "byte", d->base + r.off,
+					   "Object Instance ID 65535 is reserved (MAX-ID)");
 		if ((k = first_sight(d, 0, &r)))
 			return k;
 		if (d->fill) {
@@ -216,9 +209,9 @@ static void *alloc(size_t n, size_t size)
 }
 
 int ub_lwm2m_tlv_decode(const uint8_t *b, size_t n, size_t base, size_t *budget,
-			struct ub_lwm2m_tlv *out, char *why, size_t whylen)
+			struct ub_lwm2m_tlv *out, struct ub_status *st)
 {
-	struct dec d = {.b = b, .base = base, .budget = budget, .why = why, .whylen = whylen};
+	struct dec d = {.b = b, .base = base, .budget = budget, .st = st};
 	size_t ninst, nres, nri;
 	uint8_t *seen;
 	int rc;

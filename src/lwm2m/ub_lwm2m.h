@@ -36,7 +36,7 @@ void ub_lwm2m_opts_default(struct ub_lwm2m_opts *o);
  *   HWORD number of Objects, HWORD size of what follows, then per Object
  *   HWORD Object ID, version (00, or major minor), HWORD length, TLV.
  * The bytes are copied, so b may go away.  Refused with UB_E_BAD_DATA and
- * why naming the byte offset: a file shorter than its header or than its
+ * st naming the byte offset: a file shorter than its header or than its
  * size says, more than opts->max_file bytes, an Object whose length runs
  * past the payload, a count that is not the number of Objects found, an
  * Object ID that repeats, more Objects or TLV records than the limits,
@@ -45,7 +45,7 @@ void ub_lwm2m_opts_default(struct ub_lwm2m_opts *o);
  * only (an erased EF) is UB_E_NOT_FOUND.  opts NULL: defaults.  Returns 0,
  * UB_E_BAD_DATA, UB_E_NOT_FOUND or UB_E_NOMEM; on error *out is empty. */
 int ub_lwm2m_boot_decode(const uint8_t *b, size_t n, const struct ub_lwm2m_opts *opts,
-			 struct ub_lwm2m_boot *out, char *why, size_t whylen);
+			 struct ub_lwm2m_boot *out, struct ub_status *st);
 
 const struct ub_lwm2m_res *ub_lwm2m_res_find(const struct ub_lwm2m_inst *in, uint16_t id);
 
@@ -112,14 +112,14 @@ struct ub_lwm2m_server {
  * a Security Mode 0..4, a Short Server ID 1..65534 unless it is the
  * Bootstrap-Server's; at most one Bootstrap-Server Instance; a Server
  * Instance has a Short Server ID 1..65534; no two Security (or Server)
- * Instances share a Short Server ID.  Returns 0 or UB_E_BAD_DATA with why
+ * Instances share a Short Server ID.  Returns 0 or UB_E_BAD_DATA with st
  * naming /obj/inst/res. */
-int ub_lwm2m_check(const struct ub_lwm2m_boot *b, char *why, size_t whylen);
+int ub_lwm2m_check(const struct ub_lwm2m_boot *b, struct ub_status *st);
 /* The fields of one Instance of /0 or /1, checked as ub_lwm2m_check does. */
-int ub_lwm2m_security_get(const struct ub_lwm2m_inst *in, struct ub_lwm2m_security *s, char *why,
-			  size_t whylen);
-int ub_lwm2m_server_get(const struct ub_lwm2m_inst *in, struct ub_lwm2m_server *s, char *why,
-			size_t whylen);
+int ub_lwm2m_security_get(const struct ub_lwm2m_inst *in, struct ub_lwm2m_security *s,
+			  struct ub_status *st);
+int ub_lwm2m_server_get(const struct ub_lwm2m_inst *in, struct ub_lwm2m_server *s,
+			struct ub_status *st);
 
 /* --- output --- */
 

@@ -19,7 +19,7 @@
 /* The 24-bit TLV length field (Core 7.4.3): no value is longer. */
 #define UB_LWM2M_TLV_MAX_VALUE 0xFFFFFF
 
-/* Decode b[n], a list of Object Instance TLVs.  Refused (UB_E_BAD_DATA, why
+/* Decode b[n], a list of Object Instance TLVs.  Refused (UB_E_BAD_DATA, st
  * says what and at which byte offset, base + offset in b): a record whose
  * header or value runs past its parent, a nesting Core 7.4.3 does not allow
  * (a Resource Instance outside a Multiple Resource, a Resource at the top,
@@ -30,7 +30,7 @@
  * as 7.4.3 says.  Returns 0, UB_E_BAD_DATA or UB_E_NOMEM; on error *out is
  * empty. */
 int ub_lwm2m_tlv_decode(const uint8_t *b, size_t n, size_t base, size_t *budget,
-			struct ub_lwm2m_tlv *out, char *why, size_t whylen);
+			struct ub_lwm2m_tlv *out, struct ub_status *st);
 void ub_lwm2m_tlv_free(struct ub_lwm2m_tlv *t);
 
 /* Which resources to write: false leaves (object, resource) out. */

@@ -30,32 +30,28 @@ struct collect {
 	unsigned flags;
 	struct entry *e;
 	size_t n, cap;
-	char *why;
-	size_t wlen;
+	struct ub_status *st;
 };
 
 static int bad(struct collect *c, const char *uri, const char *what)
 {
-	if (c->why && c->wlen)
-		snprintf(c->why, c->wlen, "%s: %s", uri, what);
-	return UB_E_BAD_DATA;
+	return ub_fail(c->st, UB_E_BAD_DATA, 0, uri, "%s: %s", uri, what);
 }
 
 static int leaf_value(struct collect *c, const struct ub_tree_node *n, struct entry *e)
 {
 	size_t max = (n->value ? strlen(n->value) : 0) + 8;
-	char why[160];
+	struct ub_status st;
 	int k;
 
 	if (!(e->v = malloc(max)))
 		return UB_E_NOMEM;
-	k = ub_lwm2m_leaf_bytes(e->p.obj, e->p.res, n->format, n->type, n->value, e->v, max, why,
-				sizeof(why));
+	k = ub_lwm2m_leaf_bytes(e->p.obj, e->p.res, n->format, n->type, n->value, e->v, max, &st);
 	if (k < 0) {
 		OPENSSL_cleanse(e->v, max);
 		free(e->v);
 		e->v = NULL;
-		return bad(c, n->uri, why);
+		return bad(c, n->uri, st.what);
 	}
 	e->len = (size_t)k;
 	return 0;
@@ -162,7 +158,7 @@ static void objs_free(struct objs *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static int build(const struct collect *c, struct objs *s, char *why, size_t wlen)
+static int build(const struct collect *c, struct objs *s, struct ub_status *st)
 {
 	size_t i, ocap = 0, icap = 0, rcap = 0, ricap = 0;
 	struct ub_lwm2m_obj *o = NULL;
@@ -184,9 +180,9 @@ static int build(const struct collect *c, struct objs *s, char *why, size_t wlen
 		}
 		if (e->p.depth == 2 && (o->explicit_version != e->explicit_version ||
 					o->major != e->major || o->minor != e->minor)) {
-			snprintf(why, wlen, "%s/%u: Instances of two versions of Object %u",
-				 UB_LWM2M_TREE, o->id, o->id);
-			return UB_E_BAD_DATA;
+			return ub_fail(st, UB_E_BAD_DATA, 0, UB_LWM2M_TREE,
+				       "%s/%u: Instances of two versions of Object %u",
+				       UB_LWM2M_TREE, o->id, o->id);
 		}
 		if (!in || in->id != e->p.inst) {
 			if (grow(&o->tlv.inst, &icap, o->tlv.ninst, sizeof(*in)))
@@ -222,7 +218,7 @@ static int build(const struct collect *c, struct objs *s, char *why, size_t wlen
 
 /* The Objects in the framing of EF LwM2M_Bootstrap, then decoded and
  * checked as a card's file is. */
-static int frame(const struct objs *s, struct ub_lwm2m_boot *out, char *why, size_t wlen)
+static int frame(const struct objs *s, struct ub_lwm2m_boot *out, struct ub_status *st)
 {
 	struct ub_lwm2m_boot tmp = {s->o, s->n, NULL, 0};
 	struct ub_lwm2m_opts op;
@@ -231,10 +227,9 @@ static int frame(const struct objs *s, struct ub_lwm2m_boot *out, char *why, siz
 
 	n = ub_lwm2m_boot_encode(&tmp, NULL, 0);
 	if (n < 0 || n - 4 > PAYLOAD_MAX) {
-		snprintf(why, wlen,
-			 "%s: more LwM2M data than the %d bytes an LwM2M bootstrap holds",
-			 UB_LWM2M_TREE, PAYLOAD_MAX);
-		return UB_E_BAD_DATA;
+		return ub_fail(st, UB_E_BAD_DATA, 0, UB_LWM2M_TREE,
+			       "%s: more LwM2M data than the %d bytes an LwM2M bootstrap holds",
+			       UB_LWM2M_TREE, PAYLOAD_MAX);
 	}
 	if (!(file = malloc((size_t)n)))
 		return UB_E_NOMEM;
@@ -242,34 +237,35 @@ static int frame(const struct objs *s, struct ub_lwm2m_boot *out, char *why, siz
 	ub_lwm2m_opts_default(&op);
 	op.padding = UB_LWM2M_PAD_NONE;
 	op.max_file = 4 + PAYLOAD_MAX;
-	err = ub_lwm2m_boot_decode(file, (size_t)n, &op, out, why, wlen);
+	err = ub_lwm2m_boot_decode(file, (size_t)n, &op, out, st);
 	OPENSSL_cleanse(file, (size_t)n);
 	free(file);
 	if (err == UB_E_NOT_FOUND) /* never: a framed file is not all FF */
 		err = UB_E_INTERNAL;
-	if (!err && (err = ub_lwm2m_check(out, why, wlen)))
+	if (!err && (err = ub_lwm2m_check(out, st)))
 		ub_lwm2m_boot_free(out);
+	if (err)
+		ub_status_at(st, "%s", UB_LWM2M_TREE);
 	return err;
 }
 
-int ub_lwm2m_from_tree(struct ub_tree *t, unsigned flags, struct ub_lwm2m_boot *out, char *why,
-		       size_t whylen)
+int ub_lwm2m_from_tree(struct ub_tree *t, unsigned flags, struct ub_lwm2m_boot *out,
+		       struct ub_status *st)
 {
-	struct collect c = {flags, NULL, 0, 0, why, whylen};
+	struct collect c = {flags, NULL, 0, 0, st};
 	struct objs s = {NULL, 0};
 	size_t i;
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	if (why && whylen)
-		why[0] = '\0';
+	ub_status_clear(st);
 	err = ub_store_each(t, UB_LWM2M_TREE, node_cb, &c);
 	if (!err && c.n)
 		qsort(c.e, c.n, sizeof(*c.e), cmp_entry);
 	if (!err)
-		err = build(&c, &s, why, whylen);
+		err = build(&c, &s, st);
 	if (!err)
-		err = frame(&s, out, why, whylen);
+		err = frame(&s, out, st);
 	objs_free(&s);
 	for (i = 0; i < c.n; i++) {
 		if (c.e[i].v)
@@ -277,7 +273,7 @@ int ub_lwm2m_from_tree(struct ub_tree *t, unsigned flags, struct ub_lwm2m_boot *
 		free(c.e[i].v);
 	}
 	free(c.e);
-	if (err && why && whylen && !why[0])
-		snprintf(why, whylen, "%s", ub_strerror(err));
+	if (err && st && st->err != err)
+		ub_fail(st, err, 0, UB_LWM2M_TREE, NULL);
 	return err;
 }

@@ -31,14 +31,13 @@ struct ub_store_row {
  * it, and again after the first read (the -wal and -shm opened), before
  * anything is written: its error ends the open.
  * read_only: opened for reading, nothing written (no migration: an older
- * schema is refused), and ub_store_begin refuses.  Returns 0, or with why
- * in words: UB_E_NOT_SUPPORTED (a newer schema; read_only, an older one),
+ * schema is refused), and ub_store_begin refuses.  Returns 0, or with st
+ * saying why: UB_E_NOT_SUPPORTED (a newer schema; read_only, an older one),
  * UB_E_NO_INPUT (read_only: no tree in it yet), UB_E_BAD_DATA (not a
  * database, damaged), UB_E_CANT_CREATE (cannot be written), UB_E_POLICY
  * (a symbolic link met), UB_E_IO. */
 int ub_store_open(struct ub_tree *t, const char *path, bool read_only,
-		  int (*verify)(void *arg, char *why, size_t whylen), void *arg, char *why,
-		  size_t whylen);
+		  int (*verify)(void *arg, struct ub_status *st), void *arg, struct ub_status *st);
 
 /* The node at uri (malloc'd fields; ub_tree_node_free); UB_E_NOT_FOUND. */
 int ub_store_get(struct ub_tree *t, const char *uri, struct ub_tree_node *n);

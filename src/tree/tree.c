@@ -29,76 +29,64 @@ struct checked {
 	struct stat dst, fst;
 };
 
-static int say(char *why, size_t whylen, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int say(char *why, size_t whylen, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
-
 /* The directory, opened and checked: nobody but its owner, who is us or
  * root, may put a file into it.  Another user who could would put a file
  * of theirs, or a link, in the place of the tree or of the -wal and -shm
  * that SQLite creates at every first open, between any check and the
  * open; in a directory of ours nobody can, so the names checked are the
  * names SQLite opens. */
-static int open_dir(struct checked *c, enum ub_tree_mode mode, char *why, size_t whylen)
+static int open_dir(struct checked *c, enum ub_tree_mode mode, struct ub_status *st)
 {
 	const char *slash = strrchr(c->path, '/');
 	int gone = mode == UB_TREE_CREATE ? UB_E_CANT_CREATE : UB_E_NO_INPUT;
 
 	c->name = slash ? slash + 1 : c->path;
 	if (!*c->name || !strcmp(c->name, ".") || !strcmp(c->name, ".."))
-		return say(why, whylen, UB_E_USAGE, "%s: not the name of a file", c->path);
+		return ub_fail(st, UB_E_USAGE, 0, NULL, "%s: not the name of a file", c->path);
 	if (!slash)
 		snprintf(c->dir, sizeof(c->dir), ".");
 	else if (slash == c->path)
 		snprintf(c->dir, sizeof(c->dir), "/");
 	else if ((size_t)(slash - c->path) >= sizeof(c->dir))
-		return say(why, whylen, UB_E_USAGE, "%s: the name is too long", c->path);
+		return ub_fail(st, UB_E_USAGE, 0, NULL, "%s: the name is too long", c->path);
 	else
 		snprintf(c->dir, sizeof(c->dir), "%.*s", (int)(slash - c->path), c->path);
 	c->dfd = open(c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (c->dfd < 0) {
 		if ((errno == ENOENT || errno == ENOTDIR) && mode == UB_TREE_CREATE)
-			return say(why, whylen, gone,
-				   "cannot create %s: the directory %s does not exist (make it, "
-				   "mode 0700, or choose another place)",
-				   c->path, c->dir);
+			return ub_fail(
+				st, gone, 0, NULL,
+				"cannot create %s: the directory %s does not exist (make it, "
+				"mode 0700, or choose another place)",
+				c->path, c->dir);
 		if (errno == ENOENT || errno == ENOTDIR)
-			return say(why, whylen, gone,
-				   "%s: no device tree there: the directory %s does not exist",
-				   c->path, c->dir);
+			return ub_fail(st, gone, 0, NULL,
+				       "%s: no device tree there: the directory %s does not exist",
+				       c->path, c->dir);
 		if (errno == EACCES)
-			return say(
-				why, whylen, gone,
+			return ub_fail(
+				st, gone, 0, NULL,
 				"%s: the directory %s cannot be reached by us (uid %u): permission "
 				"denied",
 				c->path, c->dir, (unsigned)geteuid());
-		return say(why, whylen, UB_E_IO, "%s: the directory %s: %s", c->path, c->dir,
-			   strerror(errno));
+		return ub_fail(st, UB_E_IO, 0, NULL, "%s: the directory %s: %s", c->path, c->dir,
+			       strerror(errno));
 	}
 	if (fstat(c->dfd, &c->dst))
-		return say(why, whylen, UB_E_IO, "%s: %s", c->dir, strerror(errno));
+		return ub_fail(st, UB_E_IO, 0, NULL, "%s: %s", c->dir, strerror(errno));
 	if (c->dst.st_uid != geteuid() && c->dst.st_uid != 0)
-		return say(why, whylen, UB_E_POLICY,
-			   "%s: its directory %s belongs to uid %u, not to us (uid %u) or root: "
-			   "its owner could put another file in the tree's place",
-			   c->path, c->dir, (unsigned)c->dst.st_uid, (unsigned)geteuid());
+		return ub_fail(
+			st, UB_E_POLICY, 0, NULL,
+			"%s: its directory %s belongs to uid %u, not to us (uid %u) or root: "
+			"its owner could put another file in the tree's place",
+			c->path, c->dir, (unsigned)c->dst.st_uid, (unsigned)geteuid());
 	if (c->dst.st_mode & (S_IWGRP | S_IWOTH))
-		return say(why, whylen, UB_E_POLICY,
-			   "%s: its directory %s is writable by others (mode %04o): a file of "
-			   "theirs could take the place of the tree's -wal or -shm; keep the tree "
-			   "in a directory of its own (mode 0700)",
-			   c->path, c->dir, (unsigned)(c->dst.st_mode & 07777));
+		return ub_fail(
+			st, UB_E_POLICY, 0, NULL,
+			"%s: its directory %s is writable by others (mode %04o): a file of "
+			"theirs could take the place of the tree's -wal or -shm; keep the tree "
+			"in a directory of its own (mode 0700)",
+			c->path, c->dir, (unsigned)(c->dst.st_mode & 07777));
 	return 0;
 }
 
@@ -108,7 +96,7 @@ static int open_dir(struct checked *c, enum ub_tree_mode mode, char *why, size_t
  * created is opened (for writing) and closed here: closing such a
  * descriptor drops the process's POSIX locks on the file, which SQLite
  * connections of other threads may hold on an existing tree. */
-static int create_file(struct checked *c, char *why, size_t whylen)
+static int create_file(struct checked *c, struct ub_status *st)
 {
 	int fd = openat(c->dfd, c->name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 
@@ -121,28 +109,29 @@ static int create_file(struct checked *c, char *why, size_t whylen)
 		return 0;
 	case EACCES:
 	case EPERM:
-		return say(
-			why, whylen, UB_E_CANT_CREATE,
+		return ub_fail(
+			st, UB_E_CANT_CREATE, 0, NULL,
 			"cannot create %s: its directory %s is not writable by us (uid %u; the "
 			"directory: mode %04o, uid %u): run as its owner, or choose another place",
 			c->path, c->dir, (unsigned)geteuid(), (unsigned)(c->dst.st_mode & 07777),
 			(unsigned)c->dst.st_uid);
 	case EROFS:
-		return say(why, whylen, UB_E_CANT_CREATE,
-			   "cannot create %s: %s is on a read-only file system (choose another "
-			   "place)",
-			   c->path, c->dir);
+		return ub_fail(st, UB_E_CANT_CREATE, 0, NULL,
+			       "cannot create %s: %s is on a read-only file system (choose another "
+			       "place)",
+			       c->path, c->dir);
 	default:
-		return say(why, whylen,
-			   errno == ENOSPC || errno == EDQUOT || errno == EIO ? UB_E_IO
-									      : UB_E_CANT_CREATE,
-			   "cannot create %s: %s", c->path, strerror(errno));
+		return ub_fail(st,
+			       errno == ENOSPC || errno == EDQUOT || errno == EIO
+				       ? UB_E_IO
+				       : UB_E_CANT_CREATE,
+			       0, NULL, "cannot create %s: %s", c->path, strerror(errno));
 	}
 }
 
 /* Can we read (and write) the file?  Said before SQLite tries, so that the
  * message names the cause; the checks that matter are on descriptors. */
-static int access_file(struct checked *c, enum ub_tree_mode mode, char *why, size_t whylen)
+static int access_file(struct checked *c, enum ub_tree_mode mode, struct ub_status *st)
 {
 	bool write = mode != UB_TREE_READ;
 
@@ -150,88 +139,91 @@ static int access_file(struct checked *c, enum ub_tree_mode mode, char *why, siz
 		       AT_EACCESS | AT_SYMLINK_NOFOLLOW))
 		return 0;
 	if (errno == EROFS)
-		return say(why, whylen, UB_E_CANT_CREATE,
-			   "%s: cannot be written: it is on a read-only file system (copy it to "
-			   "another place to change it)",
-			   c->path);
+		return ub_fail(
+			st, UB_E_CANT_CREATE, 0, NULL,
+			"%s: cannot be written: it is on a read-only file system (copy it to "
+			"another place to change it)",
+			c->path);
 	if (errno == EPERM)
-		return say(why, whylen, write ? UB_E_CANT_CREATE : UB_E_NO_INPUT,
-			   "%s: cannot be %s: an immutable file (chattr -i)", c->path,
-			   write ? "written" : "read");
+		return ub_fail(st, write ? UB_E_CANT_CREATE : UB_E_NO_INPUT, 0, NULL,
+			       "%s: cannot be %s: an immutable file (chattr -i)", c->path,
+			       write ? "written" : "read");
 	if (errno != EACCES)
 		return 0; /* SQLite will say */
 	if (!write)
-		return say(
-			why, whylen, UB_E_NO_INPUT,
+		return ub_fail(
+			st, UB_E_NO_INPUT, 0, NULL,
 			"%s: not readable by us (uid %u): mode %04o, owned by uid %u; run as its "
 			"owner",
 			c->path, (unsigned)geteuid(), (unsigned)(c->fst.st_mode & 07777),
 			(unsigned)c->fst.st_uid);
-	return say(why, whylen, UB_E_CANT_CREATE,
-		   "%s: not writable by us (uid %u): mode %04o, owned by uid %u; run as its owner "
-		   "(a command that only reads does not need to write it)",
-		   c->path, (unsigned)geteuid(), (unsigned)(c->fst.st_mode & 07777),
-		   (unsigned)c->fst.st_uid);
+	return ub_fail(
+		st, UB_E_CANT_CREATE, 0, NULL,
+		"%s: not writable by us (uid %u): mode %04o, owned by uid %u; run as its owner "
+		"(a command that only reads does not need to write it)",
+		c->path, (unsigned)geteuid(), (unsigned)(c->fst.st_mode & 07777),
+		(unsigned)c->fst.st_uid);
 }
 
 /* The -wal or -shm beside the tree, when there is one: a regular file of
  * one name, private, with the tree's owner (SQLite gives them the
  * database's owner); a file of someone else's would hand SQLite their
  * pages to read as the tree's, or take the tree's newest pages. */
-static int check_side(struct checked *c, const char *suffix, char *why, size_t whylen)
+static int check_side(struct checked *c, const char *suffix, struct ub_status *st)
 {
 	char name[NAME_MAX + 1], shown[PATH_MAX + 8];
-	struct stat st;
+	struct stat sb;
 	int fd, err;
 
 	if ((size_t)snprintf(name, sizeof(name), "%s%s", c->name, suffix) >= sizeof(name))
-		return say(why, whylen, UB_E_USAGE, "%s: the name is too long", c->path);
+		return ub_fail(st, UB_E_USAGE, 0, NULL, "%s: the name is too long", c->path);
 	snprintf(shown, sizeof(shown), "%s%s", c->path, suffix);
 	fd = openat(c->dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT
 			       ? 0
-			       : say(why, whylen, UB_E_IO, "%s: %s", shown, strerror(errno));
-	err = ub_secret_file_private(fd, false, shown, why, whylen);
-	if (!err && fstat(fd, &st))
-		err = say(why, whylen, UB_E_IO, "%s: %s", shown, strerror(errno));
-	else if (!err && st.st_uid != c->fst.st_uid)
-		err = say(why, whylen, UB_E_POLICY,
-			  "%s: owned by uid %u, the tree by uid %u; refusing a file that is not "
-			  "the tree's",
-			  shown, (unsigned)st.st_uid, (unsigned)c->fst.st_uid);
+			       : ub_fail(st, UB_E_IO, 0, NULL, "%s: %s", shown, strerror(errno));
+	err = ub_secret_file_private(fd, false, shown, st);
+	if (!err && fstat(fd, &sb))
+		err = ub_fail(st, UB_E_IO, 0, NULL, "%s: %s", shown, strerror(errno));
+	else if (!err && sb.st_uid != c->fst.st_uid)
+		err = ub_fail(
+			st, UB_E_POLICY, 0, NULL,
+			"%s: owned by uid %u, the tree by uid %u; refusing a file that is not "
+			"the tree's",
+			shown, (unsigned)sb.st_uid, (unsigned)c->fst.st_uid);
 	close(fd);
 	if (err == UB_E_NOT_FOUND) /* removed meanwhile: SQLite's last close */
-		err = say(why, whylen, 0, "%s", "");
+		err = 0, ub_status_clear(st);
 	return err;
 }
 
 /* The tree file, by descriptor: not a link, one name, private. */
-static int check_file(struct checked *c, enum ub_tree_mode mode, char *why, size_t whylen)
+static int check_file(struct checked *c, enum ub_tree_mode mode, struct ub_status *st)
 {
 	int err;
 
 	c->fd = openat(c->dfd, c->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (c->fd < 0) {
 		if (errno == ENOENT && mode != UB_TREE_CREATE)
-			return say(
-				why, whylen, UB_E_NO_INPUT,
+			return ub_fail(
+				st, UB_E_NO_INPUT, 0, NULL,
 				"%s: no such file: no device tree there yet (the first bootstrap, "
 				"push or import makes one)",
 				c->path);
-		return say(why, whylen, UB_E_IO, "%s: %s", c->path, strerror(errno));
+		return ub_fail(st, UB_E_IO, 0, NULL, "%s: %s", c->path, strerror(errno));
 	}
 	/* it holds the accounts' secrets: no link to elsewhere, no access
 	 * for others (made 0600 when it is ours) */
-	err = ub_secret_file_private(c->fd, false, c->path, why, whylen);
+	err = ub_secret_file_private(c->fd, false, c->path, st);
 	if (err == UB_E_NOT_FOUND)
-		return say(why, whylen, UB_E_IO, "%s: removed while it was being opened", c->path);
+		return ub_fail(st, UB_E_IO, 0, NULL, "%s: removed while it was being opened",
+			       c->path);
 	if (err)
 		return err;
 	if (fstat(c->fd, &c->fst))
-		return say(why, whylen, UB_E_IO, "%s: %s", c->path, strerror(errno));
-	return access_file(c, mode, why, whylen) ?: check_side(c, "-wal", why, whylen)
-						    ?: check_side(c, "-shm", why, whylen);
+		return ub_fail(st, UB_E_IO, 0, NULL, "%s: %s", c->path, strerror(errno));
+	return access_file(c, mode, st) ?: check_side(c, "-wal", st) ?: check_side(c, "-shm", st);
 }
 
 static bool same_file(const struct stat *a, const struct stat *b)
@@ -247,25 +239,25 @@ struct recheck {
 	const char *real_dir;
 };
 
-static int recheck(void *arg, char *why, size_t whylen)
+static int recheck(void *arg, struct ub_status *st)
 {
 	struct recheck *r = arg;
 	struct checked *c = r->c;
-	struct stat st;
+	struct stat sb;
 
-	if (stat(r->real_dir, &st) || !same_file(&st, &c->dst))
-		return say(why, whylen, UB_E_POLICY,
-			   "%s: its directory %s was replaced while the tree was being opened",
-			   c->path, r->real_dir);
-	if (fstatat(c->dfd, c->name, &st, AT_SYMLINK_NOFOLLOW) || !same_file(&st, &c->fst))
-		return say(why, whylen, UB_E_POLICY,
-			   "%s: replaced by another file while it was being opened", c->path);
-	return check_side(c, "-wal", why, whylen) ?: check_side(c, "-shm", why, whylen);
+	if (stat(r->real_dir, &sb) || !same_file(&sb, &c->dst))
+		return ub_fail(st, UB_E_POLICY, 0, NULL,
+			       "%s: its directory %s was replaced while the tree was being opened",
+			       c->path, r->real_dir);
+	if (fstatat(c->dfd, c->name, &sb, AT_SYMLINK_NOFOLLOW) || !same_file(&sb, &c->fst))
+		return ub_fail(st, UB_E_POLICY, 0, NULL,
+			       "%s: replaced by another file while it was being opened", c->path);
+	return check_side(c, "-wal", st) ?: check_side(c, "-shm", st);
 }
 
 /* A reader of a WAL database needs its -shm, which SQLite creates beside
  * it when it is not there: in a directory we cannot write, it cannot. */
-static int read_where_unwritable(struct checked *c, char *why, size_t whylen)
+static int read_where_unwritable(struct checked *c, struct ub_status *st)
 {
 	char shm[NAME_MAX + 1];
 
@@ -273,15 +265,15 @@ static int read_where_unwritable(struct checked *c, char *why, size_t whylen)
 	if (!faccessat(c->dfd, shm, F_OK, AT_SYMLINK_NOFOLLOW) ||
 	    !faccessat(c->dfd, ".", W_OK, AT_EACCESS))
 		return UB_E_IO; /* not that: SQLite's own words stand */
-	return say(why, whylen, UB_E_NO_INPUT,
-		   "%s: cannot be read here: SQLite needs to create its -shm beside it, and %s "
-		   "%s; copy the tree to a place we may write",
-		   c->path, c->dir,
-		   errno == EROFS ? "is on a read-only file system" : "is not writable by us");
+	return ub_fail(st, UB_E_NO_INPUT, 0, NULL,
+		       "%s: cannot be read here: SQLite needs to create its -shm beside it, and %s "
+		       "%s; copy the tree to a place we may write",
+		       c->path, c->dir,
+		       errno == EROFS ? "is on a read-only file system" : "is not writable by us");
 }
 
-int ub_tree_open_mode(const char *path, enum ub_tree_mode mode, struct ub_tree **out, char *why,
-		      size_t whylen)
+int ub_tree_open_mode(const char *path, enum ub_tree_mode mode, struct ub_tree **out,
+		      struct ub_status *st)
 {
 	struct checked c = {.path = path, .dfd = -1, .fd = -1};
 	char proc[40], real_dir[PATH_MAX], db[PATH_MAX + NAME_MAX + 2];
@@ -290,15 +282,14 @@ int ub_tree_open_mode(const char *path, enum ub_tree_mode mode, struct ub_tree *
 	int err;
 
 	*out = NULL;
-	if (why && whylen)
-		why[0] = '\0';
+	ub_status_clear(st);
 	if (!path || (unsigned)mode > UB_TREE_CREATE)
-		return say(why, whylen, UB_E_USAGE, "no tree path, or an unknown mode");
-	err = open_dir(&c, mode, why, whylen);
+		return ub_fail(st, UB_E_USAGE, 0, NULL, "no tree path, or an unknown mode");
+	err = open_dir(&c, mode, st);
 	if (!err && mode == UB_TREE_CREATE)
-		err = create_file(&c, why, whylen);
+		err = create_file(&c, st);
 	if (!err)
-		err = check_file(&c, mode, why, whylen);
+		err = check_file(&c, mode, st);
 	/* SQLite opens by name, and refuses a symbolic link anywhere in it:
 	 * the directory as the kernel names the one checked */
 	if (!err) {
@@ -307,35 +298,40 @@ int ub_tree_open_mode(const char *path, enum ub_tree_mode mode, struct ub_tree *
 		if (n > 0)
 			real_dir[n] = '\0';
 		else if (!realpath(c.dir, real_dir))
-			err = say(why, whylen, UB_E_IO, "%s: %s", c.dir, strerror(errno));
+			err = ub_fail(st, UB_E_IO, 0, NULL, "%s: %s", c.dir, strerror(errno));
 		if (!err &&
 		    (size_t)snprintf(db, sizeof(db), "%s%s%s", real_dir,
 				     strcmp(real_dir, "/") ? "/" : "", c.name) >= sizeof(db))
-			err = say(why, whylen, UB_E_USAGE, "%s: the name is too long", path);
+			err = ub_fail(st, UB_E_USAGE, 0, NULL, "%s: the name is too long", path);
 	}
 	if (!err && !(t = calloc(1, sizeof(*t))))
-		err = say(why, whylen, UB_E_NOMEM, "%s: out of memory", path);
+		err = ub_fail(st, UB_E_NOMEM, 0, NULL, "%s: out of memory", path);
 	if (!err) {
 		struct recheck r = {&c, real_dir};
 
-		err = ub_store_open(t, db, mode == UB_TREE_READ, recheck, &r, why, whylen);
+		err = ub_store_open(t, db, mode == UB_TREE_READ, recheck, &r, st);
 		if (err == UB_E_IO && mode == UB_TREE_READ)
-			err = read_where_unwritable(&c, why, whylen);
+			err = read_where_unwritable(&c, st);
 		/* SQLite's words for the file: said with its name */
-		if (err && why && strncmp(why, path, strlen(path))) {
-			char reason[300];
+		if (err && st && st->err == err && strncmp(st->what, path, strlen(path))) {
+			char reason[sizeof(st->what)];
 
-			snprintf(reason, sizeof(reason), "%s", why);
-			say(why, whylen, err, "%s: %s", path, reason);
+			memcpy(reason, st->what, sizeof(reason));
+			ub_fail(st, err, 0, NULL, "%s: %.300s", path, reason);
 		}
 	}
 	if (!err)
-		err = recheck(&(struct recheck){&c, real_dir}, why, whylen);
+		err = recheck(&(struct recheck){&c, real_dir}, st);
 	if (c.fd >= 0)
 		close(c.fd);
 	if (c.dfd >= 0)
 		close(c.dfd);
 	if (err) {
+		/* the file is where, whichever check refused it */
+		if (st && st->err != err)
+			ub_fail(st, err, 0, path, NULL);
+		else if (st && !st->where[0])
+			snprintf(st->where, sizeof(st->where), "%s", path);
 		/* nothing of a file refused goes into the tree on the way out */
 		if (t && t->db)
 			sqlite3_db_config(t->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
@@ -346,14 +342,9 @@ int ub_tree_open_mode(const char *path, enum ub_tree_mode mode, struct ub_tree *
 	return 0;
 }
 
-int ub_tree_open_why(const char *path, struct ub_tree **out, char *why, size_t whylen)
-{
-	return ub_tree_open_mode(path, UB_TREE_CREATE, out, why, whylen);
-}
-
 int ub_tree_open(const char *path, struct ub_tree **out)
 {
-	return ub_tree_open_mode(path, UB_TREE_CREATE, out, NULL, 0);
+	return ub_tree_open_mode(path, UB_TREE_CREATE, out, NULL);
 }
 
 void ub_tree_close(struct ub_tree *t)

@@ -606,3 +606,17 @@ void ub_sms_scts(long long t, uint8_t scts[7])
 	scts[5] = swapped((unsigned)tm.tm_sec);
 	scts[6] = 0x00;
 }
+
+const char *ub_sms_alphabet_name(enum ub_sms_alphabet a)
+{
+	switch (a) {
+	case UB_SMS_8BIT:
+		return "8-bit";
+	case UB_SMS_UCS2:
+		return "UCS2";
+	case UB_SMS_COMPRESSED:
+		return "compressed";
+	default:
+		return "GSM 7-bit";
+	}
+}

@@ -26,6 +26,10 @@ enum ub_sms_alphabet {
 	UB_SMS_COMPRESSED, /* TS 23.042 compression: not handled */
 };
 
+/* The alphabet's name, as results and messages say it ("GSM 7-bit",
+ * "8-bit", "UCS2", "compressed"). */
+const char *ub_sms_alphabet_name(enum ub_sms_alphabet a);
+
 /* One decoded SMS-DELIVER.  payload and udh point into the caller's TPDU
  * buffer, which must outlive this struct. */
 struct ub_sms_deliver {

@@ -109,6 +109,25 @@ te=$(median_ms timeout 30 eapol_test -R "$R0" sim 1234 $N)
 row "IMSI + $N GSM auths: APDUs" "$((a1 - a0))" "eapol_test $((a2 - a1))" "$(ratio $((a1 - a0)) $((a2 - a1)))" "$same"
 row "IMSI + $N GSM auths: median wall time" "$tu ms" "eapol_test $te ms" "$(ratio $tu $te)" "through pcscd, $RUNS runs each"
 
+# --- 2b. one AUTHENTICATE on a card in an unknown state: ours vs the minimum ---
+# The minimum: SELECT of the USIM by the registered part of its AID (TS 102
+# 221 11.1.1, a partial DF name), AUTHENTICATE, and on T=0 the GET RESPONSE
+# its answer needs.  Each run on a freshly started card (an AUTN is good once).
+RAND1=23553cbe9637a89d218ae64dae47bf35 AUTN1=55f328b43577b9b94a9ffac354dfafb3
+for proto in T0 T1; do
+	for kind in gsm 3g; do
+		$LAB sim 0 "$W/demo-$proto.conf"
+		args=(--rand $RAND1 --autn $AUTN1)
+		[ $kind = gsm ] && args=(--gsm --rand $RAND1)
+		a0=$(simlog_apdus 0)
+		rc=0
+		$UB -r "$R0" auth "${args[@]}" >/dev/null 2>&1 || rc=$?
+		a1=$(simlog_apdus 0)
+		[ $proto = T0 ] && m=3 || m=2
+		row "$(echo $kind | tr a-z A-Z) AUTHENTICATE APDUs, $proto, card state unknown" "$((a1 - a0))" "minimum $m" "$(ratio $((a1 - a0)) $m)" "card log (uiccboot auth exit $rc)"
+	done
+done
+
 # --- 3. peak RSS ---
 $LAB sim 0 tests/profiles/demo.conf
 rm -f "$W/t.db"*
@@ -117,6 +136,17 @@ base=$(/usr/bin/time -f %M $UB readers 2>&1 >/dev/null | tail -1)
 rm -f "$W/t.db"*
 valgrind --tool=massif --massif-out-file="$W/massif" $UB -r "$R0" --tree "$W/t.db" --policy /dev/null bootstrap >/dev/null 2>&1
 heap=$(grep -o 'mem_heap_B=[0-9]*' "$W/massif" | cut -d= -f2 | sort -n | tail -1)
+# private dirty memory at exit (/proc/self/smaps_rollup, read by a preloaded
+# destructor after the program's own exit handlers); sync first: the pages
+# of a binary just written are dirty in the page cache and would count
+cc -shared -fPIC -O2 -o "$W/smaps_exit.so" tests/bench/smaps_exit.c
+sync
+rm -f "$W/t.db"*
+SMAPS_ROLLUP_OUT="$W/rollup" SMAPS_OUT="$W/smaps" LD_PRELOAD="$W/smaps_exit.so" \
+	$UB -r "$R0" --tree "$W/t.db" --policy /dev/null bootstrap >/dev/null
+pd=$(awk '/^Private_Dirty:/ {print $2}' "$W/rollup")
+top=$(python3 tests/bench/smaps_sum.py "$W/smaps" 5 | grep -v '^total' | awk '{printf "%s%s %s KiB", (NR > 1 ? ", " : ""), $2, $1}')
+row "private dirty memory at exit, uiccboot bootstrap (first apply)" "$pd KiB" "goal 1024 KiB" "$(ratio $pd 1024)" "smaps_rollup at exit; largest: $top"
 row "peak RSS, uiccboot bootstrap (first apply)" "$(python3 -c "print('%.1f MiB' % ($rss / 1024))")" "goal 4 MiB" "$(ratio $rss 4096)" "/usr/bin/time -f %M; shared library pages included"
 row "  of which: RSS of \`uiccboot readers\` (libraries, no work)" "$(python3 -c "print('%.1f MiB' % ($base / 1024))")" "" "" "libcrypto, libsqlite3, libwbxml2, libpcsclite, json-c mapped and relocated"
 row "  of which: peak heap (valgrind massif)" "$(python3 -c "print('%.0f KiB' % ($heap / 1024))")" "" "" "the card object buffer (68 KiB) is the largest block"

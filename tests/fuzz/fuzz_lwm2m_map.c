@@ -24,8 +24,7 @@ static void leaf(unsigned obj, unsigned res, char *format, char *type, char *val
 
 	if (!out)
 		__builtin_trap();
-	n = ub_lwm2m_leaf_bytes((uint16_t)obj, (uint16_t)res, format, type, value, out, max, NULL,
-				0);
+	n = ub_lwm2m_leaf_bytes((uint16_t)obj, (uint16_t)res, format, type, value, out, max, NULL);
 	if (n >= 0) {
 		if (ub_lwm2m_leaf_make((uint16_t)obj, (uint16_t)res, out, (size_t)n, &l))
 			__builtin_trap(); /* bytes the tree gave are bytes it can hold */
@@ -33,7 +32,7 @@ static void leaf(unsigned obj, unsigned res, char *format, char *type, char *val
 		if (!(again = malloc(k)))
 			__builtin_trap();
 		m = ub_lwm2m_leaf_bytes((uint16_t)obj, (uint16_t)res, l.format, l.type, l.value,
-					again, k, NULL, 0);
+					again, k, NULL);
 		if (m != n || (n && memcmp(again, out, (size_t)n)))
 			__builtin_trap();
 		free(again);

@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 {
 	std::vector<std::string> accounts;
 	struct ub_tree *t = nullptr;
-	char why[400];
+	struct ub_status st;
 	int err;
 
 	if (argc != 3) {
@@ -39,11 +39,12 @@ int main(int argc, char **argv)
 	std::printf("version %s %s %d\n", ub_version(), UB_VERSION_STRING,
 		    UB_VERSION_NUMBER >= UB_VERSION_ENCODE(0, 2, 0));
 	// a mistyped path: an error that names the file, no tree made
-	err = ub_tree_open_mode(argv[2], UB_TREE_READ, &t, why, sizeof(why));
+	err = ub_tree_open_mode(argv[2], UB_TREE_READ, &t, &st);
 	std::printf("missing %s %d %s\n", ub_errname(err), t == nullptr,
-		    std::strstr(why, argv[2]) ? "named" : "unnamed");
-	if ((err = ub_tree_open_mode(argv[1], UB_TREE_READ, &t, why, sizeof(why)))) {
-		std::fprintf(stderr, "cxxclient: %s [%s]\n", why, ub_errname(err));
+		    std::strstr(st.where, argv[2]) && std::strstr(st.what, argv[2]) ? "named"
+										   : "unnamed");
+	if ((err = ub_tree_open_mode(argv[1], UB_TREE_READ, &t, &st))) {
+		std::fprintf(stderr, "cxxclient: %s [%s]\n", st.what, ub_errname(err));
 		return 1;
 	}
 	ub_tree_list(t, "./DMAcc", add, &accounts);

@@ -11,13 +11,15 @@ check "library, headers, pkg-config file" sh -c \
 	 grep -q '^libdir=/usr/lib' $D/usr/lib/pkgconfig/libuiccboot.pc"
 check "the installed headers are include/uiccboot/*.h, every one" eq \
 	"$(ls $D/usr/include/uiccboot | tr '\n' ' ')" "$(ls include/uiccboot | tr '\n' ' ')"
-# libuiccboot.so -> libuiccboot.so.1 (the SONAME) -> libuiccboot.so.1.0.0 (the file)
+# libuiccboot.so -> libuiccboot.so.N (the SONAME, N the ABI's major) ->
+# libuiccboot.so.N.x.y (the file)
 so=$(sed -n 's/^ABI_VERSION := //p' Makefile)
-check "shared library links: .so -> .so.1 -> .so.$so, whose SONAME is libuiccboot.so.1" sh -c \
-	"[ \"\$(readlink $D/usr/lib/libuiccboot.so)\" = libuiccboot.so.1 ] &&
-	 [ \"\$(readlink $D/usr/lib/libuiccboot.so.1)\" = libuiccboot.so.$so ] &&
+mj=${so%%.*}
+check "shared library links: .so -> .so.$mj -> .so.$so, whose SONAME is libuiccboot.so.$mj" sh -c \
+	"[ \"\$(readlink $D/usr/lib/libuiccboot.so)\" = libuiccboot.so.$mj ] &&
+	 [ \"\$(readlink $D/usr/lib/libuiccboot.so.$mj)\" = libuiccboot.so.$so ] &&
 	 test -f $D/usr/lib/libuiccboot.so.$so && ! test -L $D/usr/lib/libuiccboot.so.$so &&
-	 objdump -p $D/usr/lib/libuiccboot.so.$so | grep -q 'SONAME *libuiccboot.so.1\$'"
+	 objdump -p $D/usr/lib/libuiccboot.so.$so | grep -q 'SONAME *libuiccboot.so.$mj\$'"
 check "libuiccboot.pc: libcurl not required (it is loaded at run time), json-c is" sh -c \
 	"! grep -q '^Requires.*curl' $D/usr/lib/pkgconfig/libuiccboot.pc && grep -q '^Requires.private:.* json-c' $D/usr/lib/pkgconfig/libuiccboot.pc"
 check "unit, example policy, profiles" sh -c \
@@ -95,7 +97,7 @@ check "the DM client on a mistyped tree: an error naming the file, no tree made"
 for h in "$P"/include/uiccboot/*.h; do echo "#include <uiccboot/${h##*/}>"; done >"$TMP/all.h"
 check "a C++ program including every installed public header builds with g++ and pkg-config (shared)" sh -c \
 	"g++ -std=c++11 -Wall -Wextra -Werror -include $TMP/all.h tests/integration/cxxclient.cc \$(pkg-config --cflags --libs libuiccboot) -Wl,-rpath,$P/lib -o $TMP/cxx-shared"
-check "... linked against the installed libuiccboot.so.1" sh -c "ldd $TMP/cxx-shared | grep -q 'libuiccboot.so.1 => $P/lib/libuiccboot.so.1'"
+check "... linked against the installed libuiccboot.so.$mj" sh -c "ldd $TMP/cxx-shared | grep -q 'libuiccboot.so.$mj => $P/lib/libuiccboot.so.$mj'"
 v=$(sed -n 's/^.define UB_VERSION_STRING "\(.*\)"/\1/p' include/uiccboot/version.h)
 want="version $v $v 1|missing no-input 1 named|account OEMFactory|replace on a read-only handle: usage|"
 check "... runs: the version, a missing tree read-only (no-input), the accounts" eq \

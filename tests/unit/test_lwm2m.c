@@ -22,7 +22,7 @@
 #include "ub_lwm2m.h"
 
 static uint8_t buf[40000];
-static char why[256];
+static struct ub_status st;
 
 static size_t H(const char *hex)
 {
@@ -41,7 +41,7 @@ static size_t H(const char *hex)
 
 static int decode(const char *hex, struct ub_lwm2m_boot *b)
 {
-	return ub_lwm2m_boot_decode(buf, H(hex), NULL, b, why, sizeof(why));
+	return ub_lwm2m_boot_decode(buf, H(hex), NULL, b, &st);
 }
 
 static const char *senml_text(json_object *o)
@@ -98,7 +98,7 @@ static void known_vectors(void **state)
 	assert_false(o->explicit_version);
 	assert_int_equal(o->tlv.ninst, 1);
 	assert_int_equal(o->tlv.inst[0].id, 1);
-	assert_int_equal(ub_lwm2m_security_get(&o->tlv.inst[0], &s, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_security_get(&o->tlv.inst[0], &s, &st), 0);
 	assert_int_equal(s.uri_len, 34);
 	assert_memory_equal(s.uri, "coaps://eu.iot.avsystem.cloud:5684", 34);
 	assert_false(s.bootstrap);
@@ -108,23 +108,23 @@ static void known_vectors(void **state)
 	assert_non_null(r);
 	assert_memory_equal(r->v, "3x@mpl3P5K53cr3tK3y", 19);
 	o = ub_lwm2m_obj_find(&b, 1);
-	assert_int_equal(ub_lwm2m_server_get(&o->tlv.inst[0], &sv, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_server_get(&o->tlv.inst[0], &sv, &st), 0);
 	assert_int_equal(sv.ssid, 1);
 	assert_true(sv.has_lifetime);
 	assert_int_equal(sv.lifetime, 86400);
 	assert_int_equal(sv.binding_len, 1);
-	assert_int_equal(ub_lwm2m_check(&b, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_check(&b, &st), 0);
 	/* re-encoded: the same bytes (the example uses the shortest forms) */
 	assert_int_equal(ub_lwm2m_boot_encode(&b, (uint8_t *)file, sizeof(file)), 126);
 	assert_memory_equal(file, b.data, 126);
 	ub_lwm2m_boot_free(&b);
 
 	assert_int_equal(decode(nordic, &b), 0);
-	assert_int_equal(ub_lwm2m_security_get(&b.obj[0].tlv.inst[0], &s, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_security_get(&b.obj[0].tlv.inst[0], &s, &st), 0);
 	assert_true(s.bootstrap);
 	assert_int_equal(s.mode, 3);
 	assert_int_equal(s.ssid, 0);
-	assert_int_equal(ub_lwm2m_check(&b, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_check(&b, &st), 0);
 	ub_lwm2m_boot_free(&b);
 
 	/* Core 7.4.3's Device Object Instance, as Object 3 Instance 0 of a file */
@@ -215,7 +215,11 @@ static void file_torture(void **state)
 		rc = decode(bad[i].hex, &b);
 		if (rc != UB_E_BAD_DATA)
 			fail_msg("%s (%s): %d, expected refusal", bad[i].what, bad[i].hex, rc);
-		assert_non_null(strstr(why, "byte "));
+		assert_non_null(strstr(st.what, "byte "));
+		/* the offset is where, and said in what too */
+		assert_int_equal(st.err, UB_E_BAD_DATA);
+		assert_int_equal(strncmp(st.where, "byte ", 5), 0);
+		assert_int_equal(strncmp(st.what, st.where, strlen(st.where)), 0);
 		assert_null(b.obj);
 		assert_null(b.data);
 	}
@@ -231,20 +235,18 @@ static void file_torture(void **state)
 	ub_lwm2m_opts_default(&op);
 	op.padding = UB_LWM2M_PAD_NONE;
 	n = H("0001 0005 0000000000 ff");
-	assert_int_equal(ub_lwm2m_boot_decode(buf, n, &op, &b, why, sizeof(why)), UB_E_BAD_DATA);
-	assert_int_equal(ub_lwm2m_boot_decode(buf, n - 1, &op, &b, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_boot_decode(buf, n, &op, &b, &st), UB_E_BAD_DATA);
+	assert_int_equal(ub_lwm2m_boot_decode(buf, n - 1, &op, &b, &st), 0);
 	ub_lwm2m_boot_free(&b);
 	/* empty and erased files: no data, not an error of form */
-	assert_int_equal(ub_lwm2m_boot_decode(buf, 0, NULL, &b, why, sizeof(why)), UB_E_NOT_FOUND);
+	assert_int_equal(ub_lwm2m_boot_decode(buf, 0, NULL, &b, &st), UB_E_NOT_FOUND);
 	memset(buf, 0xFF, 512);
-	assert_int_equal(ub_lwm2m_boot_decode(buf, 512, NULL, &b, why, sizeof(why)),
-			 UB_E_NOT_FOUND);
+	assert_int_equal(ub_lwm2m_boot_decode(buf, 512, NULL, &b, &st), UB_E_NOT_FOUND);
 	/* more than 32 KB */
 	memset(buf, 0xFF, 32769);
 	memset(buf, 0, 4);
-	assert_int_equal(ub_lwm2m_boot_decode(buf, 32769, NULL, &b, why, sizeof(why)),
-			 UB_E_BAD_DATA);
-	assert_int_equal(ub_lwm2m_boot_decode(buf, 32768, NULL, &b, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_boot_decode(buf, 32769, NULL, &b, &st), UB_E_BAD_DATA);
+	assert_int_equal(ub_lwm2m_boot_decode(buf, 32768, NULL, &b, &st), 0);
 	ub_lwm2m_boot_free(&b);
 }
 
@@ -288,19 +290,16 @@ static void bounds(void **state)
 	struct ub_lwm2m_boot b;
 
 	(void)state;
-	assert_int_equal(ub_lwm2m_boot_decode(buf, objects_file(64), NULL, &b, why, sizeof(why)),
-			 0);
+	assert_int_equal(ub_lwm2m_boot_decode(buf, objects_file(64), NULL, &b, &st), 0);
 	assert_int_equal(b.nobj, 64);
 	ub_lwm2m_boot_free(&b);
-	assert_int_equal(ub_lwm2m_boot_decode(buf, objects_file(65), NULL, &b, why, sizeof(why)),
-			 UB_E_BAD_DATA);
-	assert_int_equal(ub_lwm2m_boot_decode(buf, records_file(4095), NULL, &b, why, sizeof(why)),
-			 0);
+	assert_int_equal(ub_lwm2m_boot_decode(buf, objects_file(65), NULL, &b, &st), UB_E_BAD_DATA);
+	assert_int_equal(ub_lwm2m_boot_decode(buf, records_file(4095), NULL, &b, &st), 0);
 	assert_int_equal(b.obj[0].tlv.inst[0].nres, 4095);
 	ub_lwm2m_boot_free(&b);
-	assert_int_equal(ub_lwm2m_boot_decode(buf, records_file(4096), NULL, &b, why, sizeof(why)),
+	assert_int_equal(ub_lwm2m_boot_decode(buf, records_file(4096), NULL, &b, &st),
 			 UB_E_BAD_DATA);
-	assert_non_null(strstr(why, "limit"));
+	assert_non_null(strstr(st.what, "limit"));
 }
 
 static void values(void **state)
@@ -405,12 +404,12 @@ static void meaning_torture(void **state)
 		snprintf(file, sizeof(file), "0001%04zx %04x00%04zx %s", n + 5, bad[i].obj, n, res);
 		rc = decode(file, &b);
 		if (rc)
-			fail_msg("%s: the form is refused (%s): %s", bad[i].what, file, why);
-		rc = ub_lwm2m_check(&b, why, sizeof(why));
+			fail_msg("%s: the form is refused (%s): %s", bad[i].what, file, st.what);
+		rc = ub_lwm2m_check(&b, &st);
 		ub_lwm2m_boot_free(&b);
 		if (rc != UB_E_BAD_DATA)
 			fail_msg("%s (%s): accepted", bad[i].what, file);
-		assert_true(why[0] == '/');
+		assert_true(st.what[0] == '/');
 	}
 	/* two Servers for one Short Server ID, two Bootstrap-Servers */
 	assert_int_equal(decode("0001 0023 0000 00 001e"
@@ -418,23 +417,23 @@ static void meaning_torture(void **state)
 				"08010c c1007b c10100 c10201 c10a05",
 				&b),
 			 0);
-	assert_int_equal(ub_lwm2m_check(&b, why, sizeof(why)), UB_E_BAD_DATA);
-	assert_non_null(strstr(why, "Short Server ID 5"));
+	assert_int_equal(ub_lwm2m_check(&b, &st), UB_E_BAD_DATA);
+	assert_non_null(strstr(st.what, "Short Server ID 5"));
 	ub_lwm2m_boot_free(&b);
 	assert_int_equal(decode("0001 001d 0000 00 0018"
 				"080009 c1007a c10101 c10203"
 				"080109 c1007b c10101 c10203",
 				&b),
 			 0);
-	assert_int_equal(ub_lwm2m_check(&b, why, sizeof(why)), UB_E_BAD_DATA);
-	assert_non_null(strstr(why, "second Bootstrap-Server"));
+	assert_int_equal(ub_lwm2m_check(&b, &st), UB_E_BAD_DATA);
+	assert_non_null(strstr(st.what, "second Bootstrap-Server"));
 	ub_lwm2m_boot_free(&b);
 	assert_int_equal(decode("0001 000f 0001 00 000a 0300c10007 0301c10007", &b), 0);
-	assert_int_equal(ub_lwm2m_check(&b, why, sizeof(why)), UB_E_BAD_DATA);
+	assert_int_equal(ub_lwm2m_check(&b, &st), UB_E_BAD_DATA);
 	ub_lwm2m_boot_free(&b);
 	/* unknown Objects and resources are not judged */
 	assert_int_equal(decode("0001 000c 0003 00 0007 0500 c1ff02 c0fe", &b), 0);
-	assert_int_equal(ub_lwm2m_check(&b, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_check(&b, &st), 0);
 	ub_lwm2m_boot_free(&b);
 }
 
@@ -469,8 +468,8 @@ static void output_and_secrets(void **state)
 
 	(void)state;
 	n = read_file("tests/profiles/boot/lwm2m-bootstrap.bin");
-	assert_int_equal(ub_lwm2m_boot_decode(buf, n, NULL, &b, why, sizeof(why)), 0);
-	assert_int_equal(ub_lwm2m_check(&b, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_boot_decode(buf, n, NULL, &b, &st), 0);
+	assert_int_equal(ub_lwm2m_check(&b, &st), 0);
 	assert_int_equal(ub_lwm2m_senml(&b, 0, &j), 0);
 	snprintf(want, sizeof(want), demo_senml, "", "");
 	assert_string_equal(senml_text(j), want);
@@ -498,7 +497,7 @@ static void output_and_secrets(void **state)
 	       (uint8_t[]){0, 1, (uint8_t)((n + 5) >> 8), (uint8_t)(n + 5), 0, 0, 0,
 			   (uint8_t)(n >> 8), (uint8_t)n},
 	       9);
-	assert_int_equal(ub_lwm2m_boot_decode(buf, n + 9, NULL, &again, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_boot_decode(buf, n + 9, NULL, &again, &st), 0);
 	assert_int_equal(again.obj[0].tlv.ninst, 2);
 	assert_null(ub_lwm2m_res_find(&again.obj[0].tlv.inst[0], 5));
 	assert_null(ub_lwm2m_res_find(&again.obj[0].tlv.inst[0], 3));
@@ -531,7 +530,7 @@ static void senml_types(void **state)
 				"c41100020001 88100b 480008ffffffffffffffff",
 				&b),
 			 0);
-	assert_int_equal(ub_lwm2m_check(&b, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_check(&b, &st), 0);
 	assert_int_equal(ub_lwm2m_senml(&b, 0, &j), 0);
 	assert_string_equal(
 		senml_text(j),
@@ -662,10 +661,10 @@ static int dump(int argc, char **argv)
 			return 2;
 		n = fread(buf, 1, sizeof(buf), fp);
 		fclose(fp);
-		rc = ub_lwm2m_boot_decode(buf, n, &op, &b, why, sizeof(why));
+		rc = ub_lwm2m_boot_decode(buf, n, &op, &b, &st);
 		if (rc) {
 			o = json_object_new_object();
-			json_object_object_add(o, "error", json_object_new_string(why));
+			json_object_object_add(o, "error", json_object_new_string(st.what));
 		} else {
 			o = canonical(&b);
 			ub_lwm2m_boot_free(&b);

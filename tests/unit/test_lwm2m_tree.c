@@ -36,6 +36,7 @@ static char path[64];
 static struct ub_tree *t;
 static struct ub_policy pol;
 static char why[300];
+static struct ub_status st;
 
 /* card A is the demo card: tests/profiles/boot/lwm2m-bootstrap.bin */
 #define DEMO "tests/profiles/boot/lwm2m-bootstrap.bin"
@@ -100,9 +101,9 @@ static int boot_of(const char *src, struct ub_lwm2m_boot *b)
 {
 	static uint8_t buf[UB_LWM2M_FILE_MAX];
 	size_t n = file_bytes(src, buf, sizeof(buf));
-	int err = ub_lwm2m_boot_decode(buf, n, NULL, b, why, sizeof(why));
+	int err = ub_lwm2m_boot_decode(buf, n, NULL, b, &st);
 
-	return err ? err : ub_lwm2m_check(b, why, sizeof(why));
+	return err ? err : ub_lwm2m_check(b, &st);
 }
 
 /* A card's LwM2M file (NULL: emptied) applied as the power-on does. */
@@ -257,7 +258,7 @@ static void leaves(void **state)
 		    strcmp(l.value, ok[i].value))
 			fail_msg("%s: %s %s %s", ok[i].hex, l.format, l.type, l.value);
 		k = ub_lwm2m_leaf_bytes(ok[i].obj, ok[i].res, l.format, l.type, l.value, back,
-					sizeof(back), why, sizeof(why));
+					sizeof(back), &st);
 		assert_int_equal(k, n);
 		assert_memory_equal(back, v, (size_t)n);
 		ub_lwm2m_leaf_wipe(&l);
@@ -307,14 +308,13 @@ static void leaf_refusals(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		why[0] = '\0';
+		ub_status_clear(&st);
 		if (ub_lwm2m_leaf_bytes(bad[i].obj, bad[i].res, bad[i].format, bad[i].type,
-					bad[i].value, out, sizeof(out), why,
-					sizeof(why)) != UB_E_BAD_DATA ||
-		    !strstr(why, bad[i].why))
+					bad[i].value, out, sizeof(out), &st) != UB_E_BAD_DATA ||
+		    st.err != UB_E_BAD_DATA || !strstr(st.what, bad[i].why))
 			fail_msg("/%u/x/%u %s %s '%s': '%s' does not say '%s'", bad[i].obj,
 				 bad[i].res, bad[i].format, bad[i].type ? bad[i].type : "-",
-				 bad[i].value ? bad[i].value : "-", why, bad[i].why);
+				 bad[i].value ? bad[i].value : "-", st.what, bad[i].why);
 	}
 }
 
@@ -580,7 +580,7 @@ static void apply_and_read_back(void **state)
 	/* the card's bytes back, every one of them (sorted by ID: the file
 	 * has /0/2/14 after /0/2/17) */
 	assert_int_equal(boot_of(every, &want), 0);
-	assert_int_equal(ub_lwm2m_from_tree(t, UB_LWM2M_SECRETS, &got, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_from_tree(t, UB_LWM2M_SECRETS, &got, &st), 0);
 	assert_true(same_objects(&want, &got));
 	na = ub_lwm2m_boot_encode(&want, a, sizeof(a));
 	nb = ub_lwm2m_boot_encode(&got, b, sizeof(b));
@@ -588,7 +588,7 @@ static void apply_and_read_back(void **state)
 	assert_int_equal(na, nb);
 	ub_lwm2m_boot_free(&got);
 	/* without secrets: /0/2/3, /0/2/5 and /21/3/0 left out, nothing else */
-	assert_int_equal(ub_lwm2m_from_tree(t, 0, &got, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_from_tree(t, 0, &got, &st), 0);
 	assert_null(ub_lwm2m_res_find(&ub_lwm2m_obj_find(&got, 0)->tlv.inst[0], 5));
 	assert_null(ub_lwm2m_res_find(&ub_lwm2m_obj_find(&got, 0)->tlv.inst[0], 3));
 	assert_non_null(ub_lwm2m_res_find(&ub_lwm2m_obj_find(&got, 0)->tlv.inst[0], 10));
@@ -689,13 +689,15 @@ static void tampered_tree(void **state)
 	(void)state;
 	assert_int_equal(card("8901", DEMO, &r), 0);
 	assert_int_equal(ub_store_set_value(t, "./LwM2M/1/0/1", "-5", &changed), 0);
-	assert_int_equal(ub_lwm2m_from_tree(t, 0, &b, why, sizeof(why)), UB_E_BAD_DATA);
-	assert_non_null(strstr(why, "./LwM2M/1/0/1"));
+	assert_int_equal(ub_lwm2m_from_tree(t, 0, &b, &st), UB_E_BAD_DATA);
+	assert_non_null(strstr(st.what, "./LwM2M/1/0/1"));
+	assert_string_equal(st.where, "./LwM2M/1/0/1");
+	assert_int_equal(st.err, UB_E_BAD_DATA);
 	assert_int_equal(ub_store_set_value(t, "./LwM2M/1/0/1", "86400", &changed), 0);
 	/* a Security Instance whose mode the check refuses */
 	assert_int_equal(ub_store_set_value(t, "./LwM2M/0/0/2", "7", &changed), 0);
-	assert_int_equal(ub_lwm2m_from_tree(t, 0, &b, why, sizeof(why)), UB_E_BAD_DATA);
-	assert_non_null(strstr(why, "Security Mode 7"));
+	assert_int_equal(ub_lwm2m_from_tree(t, 0, &b, &st), UB_E_BAD_DATA);
+	assert_non_null(strstr(st.what, "Security Mode 7"));
 	ub_apply_result_free(&r);
 }
 
@@ -705,7 +707,7 @@ static void empty_tree(void **state)
 	char *s;
 
 	(void)state;
-	assert_int_equal(ub_lwm2m_from_tree(t, 0, &b, why, sizeof(why)), 0);
+	assert_int_equal(ub_lwm2m_from_tree(t, 0, &b, &st), 0);
 	assert_int_equal(b.nobj, 0);
 	assert_int_equal(ub_lwm2m_senml_text(&b, -1, 0, &s), 0);
 	assert_string_equal(s, "[]");
@@ -782,15 +784,15 @@ static void via_tree_one(const char *file)
 		fclose(fp);
 	const char *stage = "decode";
 
-	err = ub_lwm2m_boot_decode(buf, n, NULL, &b, why, sizeof(why));
+	err = ub_lwm2m_boot_decode(buf, n, NULL, &b, &st);
 	if (!err && (stage = "check"))
-		err = ub_lwm2m_check(&b, why, sizeof(why));
+		err = ub_lwm2m_check(&b, &st);
 	if (!err && (stage = "plan"))
 		err = ub_plan_from_lwm2m(&b, &p, why, sizeof(why));
 	if (!err && (stage = "apply"))
 		err = ub_tree_apply(t, p.nnodes ? &p : NULL, &pol, &o, &r, why, sizeof(why));
 	if (!err && (stage = "read"))
-		err = ub_lwm2m_from_tree(t, UB_LWM2M_SECRETS, &back, why, sizeof(why));
+		err = ub_lwm2m_from_tree(t, UB_LWM2M_SECRETS, &back, &st);
 	if (err)
 		printf("{\"error\": \"%s\", \"stage\": \"%s\"}\n", ub_errname(err), stage);
 	else

@@ -59,14 +59,15 @@ static int from_pipe(const void *data, size_t n, char *out, size_t max)
 	assert_int_equal(pipe(p), 0);
 	assert_int_equal(write(p[1], data, n), (ssize_t)n);
 	close(p[1]);
-	r = ub_secret_read_fd(p[0], out, max, NULL, 0);
+	r = ub_secret_read_fd(p[0], out, max, NULL);
 	close(p[0]);
 	return r;
 }
 
 static void lines(void **state)
 {
-	char out[UB_SECRET_MAX + 1], why[200];
+	char out[UB_SECRET_MAX + 1];
+	struct ub_status st;
 	char big[UB_SECRET_MAX + 2];
 
 	assert_int_equal(from_pipe("1234\n", 5, out, sizeof(out)), 4);
@@ -83,12 +84,10 @@ static void lines(void **state)
 	assert_int_equal(from_pipe(big, UB_SECRET_MAX + 1, out, sizeof(out)), UB_E_BAD_DATA);
 	assert_int_equal(from_pipe("12345", 5, out, 5), UB_E_BAD_DATA);
 	assert_int_equal(from_pipe("1234\r\n", 6, out, 5), 4);
-	assert_int_equal(ub_secret_read_file(file("ok", "0000\n", 5, 0600), out, sizeof(out), why,
-					     sizeof(why)),
+	assert_int_equal(ub_secret_read_file(file("ok", "0000\n", 5, 0600), out, sizeof(out), &st),
 			 4);
 	assert_string_equal(out, "0000");
-	assert_int_equal(ub_secret_read_file(file("ro", "0000", 4, 0400), out, sizeof(out), why,
-					     sizeof(why)),
+	assert_int_equal(ub_secret_read_file(file("ro", "0000", 4, 0400), out, sizeof(out), &st),
 			 4);
 }
 
@@ -112,7 +111,8 @@ static void content_torture(void **state)
 		{"\x07\n", 2},
 		{"1234\r\r\n", 7},
 	};
-	char out[UB_SECRET_MAX + 1], why[200];
+	char out[UB_SECRET_MAX + 1];
+	struct ub_status st;
 	size_t i, k;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -124,21 +124,21 @@ static void content_torture(void **state)
 				fail_msg("row %zu: out not wiped at %zu", i, k);
 	}
 	/* a file: one line, nothing after it */
-	assert_int_equal(ub_secret_read_file(file("two", "1234\n5678\n", 10, 0600), out,
-					     sizeof(out), why, sizeof(why)),
-			 UB_E_BAD_DATA);
-	assert_non_null(strstr(why, "more than one line"));
-	assert_int_equal(ub_secret_read_file(file("blank", "1234\n\n", 6, 0600), out, sizeof(out),
-					     why, sizeof(why)),
-			 UB_E_BAD_DATA);
+	assert_int_equal(
+		ub_secret_read_file(file("two", "1234\n5678\n", 10, 0600), out, sizeof(out), &st),
+		UB_E_BAD_DATA);
+	assert_non_null(strstr(st.what, "more than one line"));
+	assert_int_equal(
+		ub_secret_read_file(file("blank", "1234\n\n", 6, 0600), out, sizeof(out), &st),
+		UB_E_BAD_DATA);
 	assert_int_equal(ub_secret_copy("12\x1b"
 					"34",
-					out, sizeof(out), why, sizeof(why)),
+					out, sizeof(out), &st),
 			 UB_E_BAD_DATA);
-	assert_null(strstr(why, "12"));
-	assert_int_equal(ub_secret_copy("", out, sizeof(out), NULL, 0), UB_E_BAD_DATA);
-	assert_int_equal(ub_secret_copy("12345", out, 5, NULL, 0), UB_E_BAD_DATA);
-	assert_int_equal(ub_secret_copy("1234", out, 5, NULL, 0), 4);
+	assert_null(strstr(st.what, "12"));
+	assert_int_equal(ub_secret_copy("", out, sizeof(out), NULL), UB_E_BAD_DATA);
+	assert_int_equal(ub_secret_copy("12345", out, 5, NULL), UB_E_BAD_DATA);
+	assert_int_equal(ub_secret_copy("1234", out, 5, NULL), 4);
 	assert_string_equal(out, "1234");
 }
 
@@ -146,15 +146,18 @@ static void content_torture(void **state)
 static void modes(void **state)
 {
 	static const mode_t bad[] = {0644, 0640, 0604, 0660, 0606, 0601, 0610, 0777};
-	char out[64], why[200], path[128];
+	char out[64], path[128];
+	struct ub_status st;
 	size_t i;
 	int fd;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (ub_secret_read_file(file("m", "1234\n", 5, bad[i]), out, sizeof(out), why,
-					sizeof(why)) != UB_E_POLICY)
+		const char *f = file("m", "1234\n", 5, bad[i]);
+
+		if (ub_secret_read_file(f, out, sizeof(out), &st) != UB_E_POLICY)
 			fail_msg("mode %04o accepted", (unsigned)bad[i]);
-		assert_non_null(strstr(why, "mode"));
+		assert_non_null(strstr(st.what, "mode"));
+		assert_string_equal(st.where, f); /* the file is where */
 	}
 	/* a FIFO others could open is refused too; its mode is checked
 	 * before anything is read */
@@ -163,12 +166,10 @@ static void modes(void **state)
 	assert_int_equal(chmod(path, 0644), 0);
 	fd = open(path, O_RDWR);
 	assert_true(fd >= 0);
-	assert_int_equal(ub_secret_read_fd(fd, out, sizeof(out), why, sizeof(why)), UB_E_POLICY);
+	assert_int_equal(ub_secret_read_fd(fd, out, sizeof(out), &st), UB_E_POLICY);
 	close(fd);
 	unlink(path);
-	assert_int_equal(
-		ub_secret_read_file("/nonexistent/pin", out, sizeof(out), why, sizeof(why)),
-		UB_E_IO);
+	assert_int_equal(ub_secret_read_file("/nonexistent/pin", out, sizeof(out), &st), UB_E_IO);
 }
 
 static mode_t mode_of(const char *path)
@@ -181,70 +182,70 @@ static mode_t mode_of(const char *path)
 
 static void private_files(void **state)
 {
-	char why[300], path[128], target[128], link2[128];
+	struct ub_status st;
+	char path[128], target[128], link2[128];
 	int fd;
 
 	/* ours and 0644: made 0600, by path (O_PATH) and by descriptor */
 	snprintf(path, sizeof(path), "%s", file("db", "x", 1, 0644));
-	assert_int_equal(ub_secret_path_private(path, false, false, why, sizeof(why)), 0);
+	assert_int_equal(ub_secret_path_private(path, false, false, &st), 0);
 	assert_int_equal(mode_of(path), 0600);
 	assert_int_equal(chmod(path, 0664), 0);
 	fd = open(path, O_RDONLY);
-	assert_int_equal(ub_secret_file_private(fd, true, path, why, sizeof(why)), 0);
+	assert_int_equal(ub_secret_file_private(fd, true, path, &st), 0);
 	close(fd);
 	assert_int_equal(mode_of(path), 0600);
 	/* a missing optional file is fine, a missing required one is not */
 	snprintf(target, sizeof(target), "%s/none", dir);
-	assert_int_equal(ub_secret_path_private(target, true, false, why, sizeof(why)), 0);
-	assert_int_equal(ub_secret_path_private(target, false, false, why, sizeof(why)), UB_E_IO);
+	assert_int_equal(ub_secret_path_private(target, true, false, &st), 0);
+	assert_int_equal(ub_secret_path_private(target, false, false, &st), UB_E_IO);
 	/* a symbolic link: refused, its target untouched */
 	snprintf(target, sizeof(target), "%s", file("target", "keep", 4, 0644));
 	snprintf(link2, sizeof(link2), "%s/link", dir);
 	assert_int_equal(symlink(target, link2), 0);
-	assert_int_equal(ub_secret_path_private(link2, true, false, why, sizeof(why)), UB_E_POLICY);
-	assert_non_null(strstr(why, "symbolic link"));
-	assert_int_equal(ub_secret_create_private(link2, why, sizeof(why)), UB_E_POLICY);
+	assert_int_equal(ub_secret_path_private(link2, true, false, &st), UB_E_POLICY);
+	assert_non_null(strstr(st.what, "symbolic link"));
+	assert_int_equal(ub_secret_create_private(link2, &st), UB_E_POLICY);
 	assert_int_equal(mode_of(target), 0644);
 	unlink(link2);
 	/* a dangling link: not created through */
 	snprintf(path, sizeof(path), "%s/created-by-link", dir);
 	assert_int_equal(symlink(path, link2), 0);
-	assert_int_equal(ub_secret_create_private(link2, why, sizeof(why)), UB_E_POLICY);
+	assert_int_equal(ub_secret_create_private(link2, &st), UB_E_POLICY);
 	assert_int_equal(access(path, F_OK), -1);
 	unlink(link2);
 	/* a second name (hard link) */
 	assert_int_equal(link(target, link2), 0);
-	assert_int_equal(ub_secret_path_private(link2, false, false, why, sizeof(why)),
-			 UB_E_POLICY);
-	assert_non_null(strstr(why, "hard links"));
+	assert_int_equal(ub_secret_path_private(link2, false, false, &st), UB_E_POLICY);
+	assert_non_null(strstr(st.what, "hard links"));
 	unlink(link2);
 	/* removed while being checked (SQLite's -wal and -shm on another
 	 * connection's last close): no name left, not a hard link */
 	snprintf(path, sizeof(path), "%s", file("db-wal", "x", 1, 0644));
 	fd = open(path, O_PATH | O_NOFOLLOW);
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(ub_secret_file_private(fd, false, path, why, sizeof(why)), UB_E_NOT_FOUND);
+	assert_int_equal(ub_secret_file_private(fd, false, path, &st), UB_E_NOT_FOUND);
 	close(fd);
 	/* not a regular file */
-	assert_int_equal(ub_secret_path_private(dir, false, false, why, sizeof(why)), UB_E_POLICY);
-	assert_int_equal(ub_secret_create_private("/dev/null", why, sizeof(why)), UB_E_POLICY);
+	assert_int_equal(ub_secret_path_private(dir, false, false, &st), UB_E_POLICY);
+	assert_int_equal(ub_secret_create_private("/dev/null", &st), UB_E_POLICY);
 	/* create: new file 0600; existing file of ours truncated and 0600 */
 	snprintf(path, sizeof(path), "%s/trace", dir);
-	fd = ub_secret_create_private(path, why, sizeof(why));
+	fd = ub_secret_create_private(path, &st);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "> 00\n", 5), 5);
 	close(fd);
 	assert_int_equal(mode_of(path), 0600);
 	assert_int_equal(chmod(path, 0644), 0);
-	fd = ub_secret_create_private(path, why, sizeof(why));
+	fd = ub_secret_create_private(path, &st);
 	assert_true(fd >= 0);
 	close(fd);
 	assert_int_equal(mode_of(path), 0600);
 	{
-		struct stat st;
+		struct stat sb;
 
-		assert_int_equal(stat(path, &st), 0);
-		assert_int_equal(st.st_size, 0);
+		assert_int_equal(stat(path, &sb), 0);
+		assert_int_equal(sb.st_size, 0);
 	}
 }
 
@@ -252,29 +253,30 @@ static void private_files(void **state)
  * ours to keep using.  Needs root to make such a file. */
 static void other_owner(void **state)
 {
-	char why[300], path[128];
+	struct ub_status st;
+	char path[128];
 	int fd;
 
 	if (geteuid() != 0)
 		skip();
 	snprintf(path, sizeof(path), "%s", file("theirs", "data", 4, 0644));
 	assert_int_equal(chown(path, 65534, 65534), 0);
-	assert_int_equal(ub_secret_path_private(path, false, false, why, sizeof(why)), UB_E_POLICY);
-	assert_non_null(strstr(why, "0644"));
-	assert_non_null(strstr(why, "uid 65534"));
+	assert_int_equal(ub_secret_path_private(path, false, false, &st), UB_E_POLICY);
+	assert_non_null(strstr(st.what, "0644"));
+	assert_non_null(strstr(st.what, "uid 65534"));
 	assert_int_equal(mode_of(path), 0644);
-	assert_int_equal(ub_secret_create_private(path, why, sizeof(why)), UB_E_POLICY);
+	assert_int_equal(ub_secret_create_private(path, &st), UB_E_POLICY);
 	assert_int_equal(mode_of(path), 0644);
 	{
-		struct stat st;
+		struct stat sb;
 
-		assert_int_equal(stat(path, &st), 0);
-		assert_int_equal(st.st_size, 4); /* not truncated */
+		assert_int_equal(stat(path, &sb), 0);
+		assert_int_equal(sb.st_size, 4); /* not truncated */
 	}
 	/* private but theirs: a tree may use it, a trace may not overwrite it */
 	assert_int_equal(chmod(path, 0600), 0);
-	assert_int_equal(ub_secret_path_private(path, false, false, why, sizeof(why)), 0);
-	fd = ub_secret_create_private(path, why, sizeof(why));
+	assert_int_equal(ub_secret_path_private(path, false, false, &st), 0);
+	fd = ub_secret_create_private(path, &st);
 	assert_int_equal(fd, UB_E_POLICY);
 }
 

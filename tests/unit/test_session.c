@@ -44,6 +44,7 @@ static void session(void)
 
 #define P15_AID "a000000063504b43532d3135"
 #define USIM_AID "a0000000871002ffffffff8907090000"
+#define USIM_PART "a0000000871002" /* RID + 3GPP USIM application code */
 /* EF_DIR records (TS 102 221 13.1): 61 { 4F AID, 50 label }, FF padding */
 #define DIR_USIM                            \
 	"61184f10" USIM_AID "5004 5553494d" \
@@ -178,6 +179,59 @@ static void pkcs15_probe_removed(void **state)
 	assert_int_equal(ub_uicc_find_app(&u, UB_APP_PKCS15, &p15, &st), UB_E_CARD_REMOVED);
 	assert_int_equal(st.err, UB_E_CARD_REMOVED);
 	assert_string_equal(st.where, "PKCS15");
+}
+
+/* The USIM by the registered part of its AID (RID + application code
+ * 1002): one SELECT, no EF_DIR; EF_DIR read later (info) gives the entry
+ * its whole AID and label, in place: the current application stays it. */
+static void usim_by_partial_aid(void **state)
+{
+	struct fake_step s[] = {
+		{"00a4040c07" USIM_PART, "9000", 0},
+		{"00a4000c023f00", "9000", 0},
+		{"00b201f400", NULL, 0},
+		{"00b202f400", "6a83", 0},
+	};
+	const struct ub_app *usim, *again;
+	struct ub_status st = {0};
+
+	(void)state;
+	s[2].rsp = unspace(0, DIR_USIM);
+	session();
+	RUN(s);
+	assert_int_equal(ub_uicc_find_app(&u, UB_APP_USIM, &usim, &st), 0);
+	assert_int_equal(fake_pos(), 1);
+	assert_ptr_equal(u.cur_app, usim);
+	assert_int_equal(usim->aid_len, 7);
+	assert_int_equal(ub_uicc_all_apps(&u, &st), 1);
+	assert_int_equal(fake_pos(), NSTEPS(s));
+	assert_int_equal(usim->aid_len, 16);
+	assert_string_equal(usim->label, "USIM");
+	assert_int_equal(ub_uicc_find_app(&u, UB_APP_USIM, &again, &st), 0);
+	assert_ptr_equal(again, usim);
+}
+
+/* A card that refuses the partial AID (6A82): EF_DIR names the USIM, which
+ * is selected by its whole AID when first used. */
+static void usim_from_ef_dir(void **state)
+{
+	struct fake_step s[] = {
+		{"00a4040c07" USIM_PART, "6a82", 0},
+		{"00b201f400", NULL, 0},
+		{"00a4040c10" USIM_AID, "9000", 0},
+	};
+	const struct ub_app *usim;
+	struct ub_status st = {0};
+
+	(void)state;
+	s[1].rsp = unspace(0, DIR_USIM);
+	session();
+	RUN(s);
+	assert_int_equal(ub_uicc_find_app(&u, UB_APP_USIM, &usim, &st), 0);
+	assert_int_equal(fake_pos(), 2);
+	assert_int_equal(usim->aid_len, 16);
+	assert_int_equal(ub_uicc_select(&u, usim, &st), 0);
+	assert_int_equal(fake_pos(), NSTEPS(s));
 }
 
 /* --- a failed read is an error, never "absent" --- */
@@ -347,16 +401,15 @@ static void ef_dir_count_lies(void **state)
 
 /* --- the PIN rule and reset recovery --- */
 
+/* the USIM by the registered part of its AID: first or only occurrence */
 static const struct fake_step usim_select[] = {
-	{"00b201f400", NULL, 0},
-	{"00a4040c10" USIM_AID, "9000", 0},
+	{"00a4040c07" USIM_PART, "9000", 0},
 };
 
 static void pin_verified_once(void **state)
 {
 	struct fake_step s[] = {
 		usim_select[0],
-		usim_select[1],
 		{"00b0870009", "6982", 0},
 		{"00200001", "63c3", 0},
 		{"002000010831323334ffffffff", "9000", 0},
@@ -372,7 +425,6 @@ static void pin_verified_once(void **state)
 	int mnc;
 
 	(void)state;
-	s[0].rsp = unspace(0, DIR_USIM);
 	session();
 	u.pin = "1234";
 	RUN(s);
@@ -388,7 +440,6 @@ static void pin_last_try_kept(void **state)
 {
 	struct fake_step s[] = {
 		usim_select[0],
-		usim_select[1],
 		{"00b0870009", "6982", 0},
 		{"00200001", "63c1", 0},
 	};
@@ -398,7 +449,6 @@ static void pin_last_try_kept(void **state)
 	int mnc;
 
 	(void)state;
-	s[0].rsp = unspace(0, DIR_USIM);
 	session();
 	u.pin = "1234";
 	RUN(s);
@@ -414,7 +464,6 @@ static void pin_required(void **state)
 {
 	struct fake_step s[] = {
 		usim_select[0],
-		usim_select[1],
 		{"00b0870009", "6982", 0},
 		{"00200001", "63c3", 0},
 	};
@@ -424,7 +473,6 @@ static void pin_required(void **state)
 	int mnc;
 
 	(void)state;
-	s[0].rsp = unspace(0, DIR_USIM);
 	session();
 	RUN(s);
 	assert_int_equal(ub_uicc_find_app(&u, UB_APP_USIM, &usim, &st), 0);
@@ -438,15 +486,14 @@ static void reset_reselects(void **state)
 {
 	struct fake_step s[] = {
 		usim_select[0],
-		usim_select[1],
 		{"00b0870009", NULL, SCARD_W_RESET_CARD},
-		{"00a4040c10" USIM_AID, "9000", 0},
+		{"00a4040c07" USIM_PART, "9000", 0},
 		{"00b0870009",
 		 "080910101032547698"
 		 "9000",
 		 0},
 		{"00b0830004", NULL, SCARD_W_RESET_CARD},
-		{"00a4040c10" USIM_AID, "9000", 0},
+		{"00a4040c07" USIM_PART, "9000", 0},
 		{"00b0830004", NULL, SCARD_W_RESET_CARD},
 	};
 	const struct ub_app *usim;
@@ -455,7 +502,6 @@ static void reset_reselects(void **state)
 	int mnc;
 
 	(void)state;
-	s[0].rsp = unspace(0, DIR_USIM);
 	session();
 	RUN(s);
 	assert_int_equal(ub_uicc_find_app(&u, UB_APP_USIM, &usim, &st), 0);
@@ -481,8 +527,7 @@ static void reset_reselects(void **state)
 
 /* the USIM found, UST read (service 68: GBA) */
 static const struct fake_step gba_open_usim[] = {
-	{"00b201f400", NULL, 0},
-	{"00a4040c10" USIM_AID, "9000", 0},
+	{"00a4040c07" USIM_PART, "9000", 0},
 	{"00b0840000",
 	 "3f000004010000000800000000000000"
 	 "9000",
@@ -492,12 +537,11 @@ static const struct fake_step gba_open_usim[] = {
 static void gba_open_steps(struct fake_step *s)
 {
 	memcpy(s, gba_open_usim, sizeof(gba_open_usim));
-	s[0].rsp = unspace(0, DIR_USIM);
 }
 
 static void gba_bootstrap(void **state)
 {
-	struct fake_step s[6];
+	struct fake_step s[5];
 	uint8_t rand[16], autn[16], res[16], auts[14];
 	struct ub_status st = {0};
 	struct ub_gba g;
@@ -507,11 +551,11 @@ static void gba_bootstrap(void **state)
 	gba_open_steps(s);
 	/* AUTHENTICATE P2=84 (GBA security context, bootstrapping mode):
 	 * DD || L RAND || RAND || L AUTN || AUTN; answer DB || L || RES */
-	s[3] = (struct fake_step){"0088008423dd10" RAND "10" AUTN "00", "db08a54211d5e3ba50bf9000",
+	s[2] = (struct fake_step){"0088008423dd10" RAND "10" AUTN "00", "db08a54211d5e3ba50bf9000",
 				  0};
-	s[4] = (struct fake_step){"00a4000c026fd6", "9000", 0};
+	s[3] = (struct fake_step){"00a4000c026fd6", "9000", 0};
 	/* EF_GBABP: L RAND || RAND || L B-TID || B-TID || L lifetime || lifetime */
-	s[5] = (struct fake_step){unspace(1, "00d600004f"
+	s[4] = (struct fake_step){unspace(1, "00d600004f"
 					     "10" RAND "28" BTID_HEX "14" LIFE_HEX),
 				  "9000", 0};
 	ub_unhex(rand, 16, RAND);
@@ -538,22 +582,22 @@ static size_t naf_steps(struct fake_step *s, const char *life_hex, const char *n
 	size_t naf_len = strlen(naf_id_hex) / 2;
 
 	gba_open_steps(s);
-	s[3] = (struct fake_step){"00b0870009", "0809101010325476989000", 0};
-	s[4] = (struct fake_step){"00b0830004", "000000029000", 0};
-	s[5] = (struct fake_step){"00a4000c026fd6", "9000", 0};
+	s[2] = (struct fake_step){"00b0870009", "0809101010325476989000", 0};
+	s[3] = (struct fake_step){"00b0830004", "000000029000", 0};
+	s[4] = (struct fake_step){"00a4000c026fd6", "9000", 0};
 	snprintf(gbabp, sizeof(gbabp), "10%s28%s14%s9000", RAND, BTID_HEX, life_hex);
-	s[6] = (struct fake_step){"00b0000000", gbabp, 0};
+	s[5] = (struct fake_step){"00b0000000", gbabp, 0};
 	/* DE || L NAF_Id || NAF_Id || L IMPI || IMPI; answer DB || 20 || Ks_ext_NAF */
 	ub_hex(impi_hex, (const uint8_t *)IMPI, strlen(IMPI));
 	snprintf(de, sizeof(de), "00880084%02zxde%02zx%s%02zx%s00",
 		 1 + 1 + naf_len + 1 + strlen(IMPI), naf_len, naf_id_hex, strlen(IMPI), impi_hex);
-	s[7] = (struct fake_step){de, "db20" KS_NAF "9000", 0};
-	return 8;
+	s[6] = (struct fake_step){de, "db20" KS_NAF "9000", 0};
+	return 7;
 }
 
 static void gba_naf_key(void **state)
 {
-	struct fake_step s[8];
+	struct fake_step s[7];
 	uint8_t naf[20], ks[32], want[32];
 	struct ub_status st = {0};
 	struct ub_gbabp bp;
@@ -577,7 +621,7 @@ static void gba_naf_key(void **state)
 /* A key whose lifetime is over is not derived: DE is never sent. */
 static void gba_naf_key_expired(void **state)
 {
-	struct fake_step s[8];
+	struct fake_step s[7];
 	uint8_t naf[20], ks[32];
 	struct ub_status st = {0};
 	struct ub_gbabp bp;
@@ -587,11 +631,11 @@ static void gba_naf_key_expired(void **state)
 	naf_steps(s, LIFE_HEX, "6e61662e6578616d706c652e6f72670100000002");
 	ub_naf_id("naf.example.org", (const uint8_t *)"\x01\x00\x00\x00\x02", naf, 20);
 	session();
-	fake_script(s, 7, SCARD_PROTOCOL_T1);
+	fake_script(s, 6, SCARD_PROTOCOL_T1);
 	assert_int_equal(ub_gba_open(&g, &u, false, false, &st), 0);
 	assert_int_equal(ub_gba_naf_key(&g, naf, 20, 4102444800LL /* 2100 */, ks, &bp, &st),
 			 UB_E_KEY_EXPIRED);
-	assert_int_equal(fake_pos(), 7);
+	assert_int_equal(fake_pos(), 6);
 }
 
 /* --- push verification with a GBA key from the card --- */
@@ -645,7 +689,7 @@ static void gba_push_req(struct ub_push_req *r, const uint8_t ks[32])
  * asked for Ks_ext_NAF of dm.example.com and the MAC verifies with it. */
 static void push_gba_verified(void **state)
 {
-	struct fake_step s[8];
+	struct fake_step s[7];
 	struct ub_policy pol;
 	struct ub_push_req r;
 	struct ub_plan plan;
@@ -713,6 +757,8 @@ int main(void)
 		cmocka_unit_test(pkcs15_from_ef_dir),
 		cmocka_unit_test(pkcs15_listed_once),
 		cmocka_unit_test(pkcs15_probe_removed),
+		cmocka_unit_test(usim_by_partial_aid),
+		cmocka_unit_test(usim_from_ef_dir),
 		cmocka_unit_test(read_without_data_fails),
 		cmocka_unit_test(p15_directory_refusals),
 		cmocka_unit_test(ef_dir_all_empty),

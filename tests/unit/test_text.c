@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "ub_digest.h"
 #include "ub_error.h"
 #include "ub_hex.h"
 #include "ub_text.h"
@@ -183,13 +184,33 @@ static void base64_codec(void **state)
 	assert_int_equal(ub_unb64(b, 2, "Zm8="), 2);
 }
 
+/* SHA-256 (FIPS 180-2 Appendix B.1 and B.2), whole and in pieces */
+static void sha256_vectors(void **state)
+{
+	static const char two[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	struct iovec v[3] = {{(void *)"a", 1}, {(void *)"", 0}, {(void *)"bc", 2}};
+	uint8_t d[32];
+	char h[65];
+
+	(void)state;
+
+	assert_int_equal(ub_sha256("abc", 3, d), 0);
+	assert_string_equal(ub_hex(h, d, 32),
+			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_int_equal(ub_sha256v(v, 3, d), 0);
+	assert_string_equal(ub_hex(h, d, 32),
+			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_int_equal(ub_sha256(two, strlen(two), d), 0);
+	assert_string_equal(ub_hex(h, d, 32),
+			    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(base64_codec),
-		cmocka_unit_test(controls_torture),
-		cmocka_unit_test(shown),
-		cmocka_unit_test(put_is_putn),
+		cmocka_unit_test(base64_codec),	  cmocka_unit_test(controls_torture),
+		cmocka_unit_test(shown),	  cmocka_unit_test(put_is_putn),
+		cmocka_unit_test(sha256_vectors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

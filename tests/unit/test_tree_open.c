@@ -95,32 +95,31 @@ static void read_never_creates(void **state)
 {
 	static const enum ub_tree_mode modes[] = {UB_TREE_READ, UB_TREE_WRITE};
 	struct ub_tree *t = (struct ub_tree *)1;
-	char why[400];
-	struct stat st;
+	struct ub_status st = {0};
+	struct stat sb;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < 2; i++) {
-		assert_int_equal(ub_tree_open_mode(path, modes[i], &t, why, sizeof(why)),
-				 UB_E_NO_INPUT);
+		assert_int_equal(ub_tree_open_mode(path, modes[i], &t, &st), UB_E_NO_INPUT);
 		assert_null(t);
 		assert_false(exists(path));
-		assert_non_null(strstr(why, path));
-		assert_non_null(strstr(why, "no such file"));
+		assert_non_null(strstr(st.what, path));
+		assert_non_null(strstr(st.what, "no such file"));
 	}
 	/* the writers create it, 0600 */
-	assert_int_equal(ub_tree_open_mode(path, UB_TREE_CREATE, &t, why, sizeof(why)), 0);
-	assert_string_equal(why, "");
+	assert_int_equal(ub_tree_open_mode(path, UB_TREE_CREATE, &t, &st), 0);
+	assert_int_equal(st.err, 0);
 	ub_tree_close(t);
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
 	/* and then the readers open it */
-	assert_int_equal(ub_tree_open_mode(path, UB_TREE_READ, &t, why, sizeof(why)), 0);
+	assert_int_equal(ub_tree_open_mode(path, UB_TREE_READ, &t, &st), 0);
 	assert_int_equal(ub_tree_count(t), 1);
 	ub_tree_close(t);
-	assert_int_equal(ub_tree_open_mode(path, UB_TREE_WRITE, &t, NULL, 0), 0);
+	assert_int_equal(ub_tree_open_mode(path, UB_TREE_WRITE, &t, NULL), 0);
 	ub_tree_close(t);
-	/* ub_tree_open and ub_tree_open_why create, as they did */
+	/* ub_tree_open and UB_TREE_CREATE create, as they did */
 	tmpdb_remove(path);
 	assert_int_equal(ub_tree_open(path, &t), 0);
 	ub_tree_close(t);
@@ -130,22 +129,22 @@ static void read_never_creates(void **state)
 static void missing_directory(void **state)
 {
 	struct ub_tree *t;
-	char why[400], p[128], d[96];
+	struct ub_status st = {0};
+	char p[128], d[96];
 
 	(void)state;
 	snprintf(d, sizeof(d), "%s/sub", dir);
 	snprintf(p, sizeof(p), "%s/dmtree.db", d);
-	assert_int_equal(ub_tree_open_mode(p, UB_TREE_READ, &t, why, sizeof(why)), UB_E_NO_INPUT);
-	assert_non_null(strstr(why, p));
-	assert_non_null(strstr(why, "does not exist"));
-	assert_int_equal(ub_tree_open_mode(p, UB_TREE_CREATE, &t, why, sizeof(why)),
-			 UB_E_CANT_CREATE);
-	assert_non_null(strstr(why, "cannot create"));
-	assert_non_null(strstr(why, d));
+	assert_int_equal(ub_tree_open_mode(p, UB_TREE_READ, &t, &st), UB_E_NO_INPUT);
+	assert_non_null(strstr(st.what, p));
+	assert_non_null(strstr(st.what, "does not exist"));
+	assert_int_equal(ub_tree_open_mode(p, UB_TREE_CREATE, &t, &st), UB_E_CANT_CREATE);
+	assert_non_null(strstr(st.what, "cannot create"));
+	assert_non_null(strstr(st.what, d));
 	assert_false(exists(d));
 	/* not the name of a file */
 	snprintf(p, sizeof(p), "%s/", dir);
-	assert_int_equal(ub_tree_open_mode(p, UB_TREE_CREATE, &t, why, sizeof(why)), UB_E_USAGE);
+	assert_int_equal(ub_tree_open_mode(p, UB_TREE_CREATE, &t, &st), UB_E_USAGE);
 }
 
 /* A file that is not a database: said so, with its name, and no stale
@@ -154,7 +153,7 @@ static void not_a_database(void **state)
 {
 	static const enum ub_tree_mode modes[] = {UB_TREE_READ, UB_TREE_WRITE, UB_TREE_CREATE};
 	struct ub_tree *t;
-	char why[400];
+	struct ub_status st = {0};
 	size_t i;
 
 	(void)state;
@@ -162,16 +161,15 @@ static void not_a_database(void **state)
 		   0600);
 	for (i = 0; i < 3; i++) {
 		errno = ENOENT;
-		assert_int_equal(ub_tree_open_mode(path, modes[i], &t, why, sizeof(why)),
-				 UB_E_BAD_DATA);
+		assert_int_equal(ub_tree_open_mode(path, modes[i], &t, &st), UB_E_BAD_DATA);
 		assert_null(t);
-		assert_non_null(strstr(why, path));
-		assert_non_null(strstr(why, "not an SQLite database"));
-		assert_null(strstr(why, "No such file"));
+		assert_non_null(strstr(st.what, path));
+		assert_non_null(strstr(st.what, "not an SQLite database"));
+		assert_null(strstr(st.what, "No such file"));
 	}
-	/* ub_tree_open_why gives the reason too (it gave "") */
-	assert_int_equal(ub_tree_open_why(path, &t, why, sizeof(why)), UB_E_BAD_DATA);
-	assert_non_null(strstr(why, "not an SQLite database"));
+	/* UB_TREE_CREATE gives the reason too */
+	assert_int_equal(ub_tree_open_mode(path, UB_TREE_CREATE, &t, &st), UB_E_BAD_DATA);
+	assert_non_null(strstr(st.what, "not an SQLite database"));
 }
 
 /* An empty file (a creation cut short): no tree yet for a reader, a tree
@@ -179,17 +177,16 @@ static void not_a_database(void **state)
 static void empty_file(void **state)
 {
 	struct ub_tree *t;
-	char why[400];
-	struct stat st;
+	struct ub_status st = {0};
+	struct stat sb;
 
 	(void)state;
 	write_file(path, "", 0600);
-	assert_int_equal(ub_tree_open_mode(path, UB_TREE_READ, &t, why, sizeof(why)),
-			 UB_E_NO_INPUT);
-	assert_non_null(strstr(why, "no device tree yet"));
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_size, 0);
-	assert_int_equal(ub_tree_open_mode(path, UB_TREE_WRITE, &t, why, sizeof(why)), 0);
+	assert_int_equal(ub_tree_open_mode(path, UB_TREE_READ, &t, &st), UB_E_NO_INPUT);
+	assert_non_null(strstr(st.what, "no device tree yet"));
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, 0);
+	assert_int_equal(ub_tree_open_mode(path, UB_TREE_WRITE, &t, &st), 0);
 	assert_int_equal(ub_tree_count(t), 1);
 	ub_tree_close(t);
 }
@@ -198,27 +195,24 @@ static void empty_file(void **state)
 static void reader_writes_nothing(void **state)
 {
 	struct ub_tree *t;
-	char why[400];
+	struct ub_status st = {0};
 
 	(void)state;
 	assert_int_equal(ub_tree_open(path, &t), 0);
 	ub_tree_close(t);
 	/* an older schema: refused to a reader, not migrated; a writer migrates */
 	set_user_version(path, 4);
-	assert_int_equal(ub_tree_open_mode(path, UB_TREE_READ, &t, why, sizeof(why)),
-			 UB_E_NOT_SUPPORTED);
-	assert_non_null(strstr(why, "older"));
+	assert_int_equal(ub_tree_open_mode(path, UB_TREE_READ, &t, &st), UB_E_NOT_SUPPORTED);
+	assert_non_null(strstr(st.what, "older"));
 	assert_int_equal(user_version(path), 4);
-	assert_int_equal(ub_tree_open_mode(path, UB_TREE_WRITE, &t, why, sizeof(why)), 0);
+	assert_int_equal(ub_tree_open_mode(path, UB_TREE_WRITE, &t, &st), 0);
 	ub_tree_close(t);
 	assert_true(user_version(path) > 4);
 	/* a newer one: refused to both */
 	set_user_version(path, 99);
-	assert_int_equal(ub_tree_open_mode(path, UB_TREE_READ, &t, why, sizeof(why)),
-			 UB_E_NOT_SUPPORTED);
-	assert_non_null(strstr(why, "newer"));
-	assert_int_equal(ub_tree_open_mode(path, UB_TREE_CREATE, &t, why, sizeof(why)),
-			 UB_E_NOT_SUPPORTED);
+	assert_int_equal(ub_tree_open_mode(path, UB_TREE_READ, &t, &st), UB_E_NOT_SUPPORTED);
+	assert_non_null(strstr(st.what, "newer"));
+	assert_int_equal(ub_tree_open_mode(path, UB_TREE_CREATE, &t, &st), UB_E_NOT_SUPPORTED);
 }
 
 /* A leaf write on a read-only handle: refused before the store (usage),
@@ -239,13 +233,13 @@ static void read_only_handle(void **state)
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(ub_tree_open_mode(path, UB_TREE_READ, &t, NULL, 0), 0);
+	assert_int_equal(ub_tree_open_mode(path, UB_TREE_READ, &t, NULL), 0);
 	assert_int_equal(ub_tree_replace_as(t, "srv", "./Leaf", "new"), UB_E_USAGE);
 	assert_int_equal(ub_tree_get(t, "./Leaf", &n), 0);
 	assert_string_equal(n.value, "old");
 	ub_tree_node_free(&n);
 	ub_tree_close(t);
-	assert_int_equal(ub_tree_open_mode(path, UB_TREE_WRITE, &t, NULL, 0), 0);
+	assert_int_equal(ub_tree_open_mode(path, UB_TREE_WRITE, &t, NULL), 0);
 	assert_int_equal(ub_tree_replace_as(t, "srv", "./Leaf", "new"), 0);
 	assert_int_equal(ub_tree_get(t, "./Leaf", &n), 0);
 	assert_string_equal(n.value, "new");
@@ -258,16 +252,16 @@ static void read_only_handle(void **state)
 static int as_nobody(const char *p, enum ub_tree_mode mode, const char *expect)
 {
 	struct ub_tree *t;
-	char why[400];
+	struct ub_status st = {0};
 	pid_t pid = fork();
 	int status, err;
 
 	if (pid == 0) {
 		if (setgid(65534) || setuid(65534))
 			_exit(100);
-		err = ub_tree_open_mode(p, mode, &t, why, sizeof(why));
-		if (!strstr(why, p) || !strstr(why, expect)) {
-			fprintf(stderr, "why: %s\n", why);
+		err = ub_tree_open_mode(p, mode, &t, &st);
+		if (!strstr(st.what, p) || !strstr(st.what, expect)) {
+			fprintf(stderr, "why: %s\n", st.what);
 			_exit(101);
 		}
 		_exit(-err);
@@ -281,6 +275,7 @@ static int as_nobody(const char *p, enum ub_tree_mode mode, const char *expect)
 static void other_users_tree(void **state)
 {
 	struct ub_tree *t;
+	struct ub_status st = {0};
 	char p[128];
 
 	(void)state;
@@ -297,8 +292,10 @@ static void other_users_tree(void **state)
 	assert_int_equal(chmod(dir, 0700), 0);
 	/* a directory of another user's (not root): refused to us */
 	assert_int_equal(chown(dir, 65534, 65534), 0);
-	assert_int_equal(ub_tree_open_mode(path, UB_TREE_READ, &t, p, sizeof(p)), UB_E_POLICY);
-	assert_non_null(strstr(p, "belongs to uid 65534"));
+	assert_int_equal(ub_tree_open_mode(path, UB_TREE_READ, &t, &st), UB_E_POLICY);
+	assert_non_null(strstr(st.what, "belongs to uid 65534"));
+	assert_string_equal(st.where, path); /* the file, whichever check refused it */
+	assert_int_equal(st.err, UB_E_POLICY);
 	assert_int_equal(chown(dir, 0, 0), 0);
 }
 

@@ -108,7 +108,8 @@ static void link_for_tree(void)
 static void symlink_swapped_for_tree(void **state)
 {
 	struct ub_tree *t = NULL;
-	char why[400] = "", aside[128];
+	struct ub_status st = {0};
+	char aside[128];
 	off_t before;
 	int err;
 
@@ -117,12 +118,12 @@ static void symlink_swapped_for_tree(void **state)
 	make_tree(other);
 	before = size_of(other);
 	swap = link_for_tree;
-	err = ub_tree_open_why(tree, &t, why, sizeof(why));
+	err = ub_tree_open_mode(tree, UB_TREE_CREATE, &t, &st);
 	/* 2e3cd81: SQLite followed the link and the attacker's database was
 	 * the tree (read from, written to, its -wal beside it) */
 	assert_int_equal(err, UB_E_POLICY);
 	assert_null(t);
-	assert_non_null(strstr(why, "symbolic link"));
+	assert_non_null(strstr(st.what, "symbolic link"));
 	assert_int_equal(size_of(other), before);
 	snprintf(aside, sizeof(aside), "%s-wal", other);
 	assert_false(exists(aside));
@@ -141,18 +142,18 @@ static void file_for_tree(void)
 static void file_swapped_for_tree(void **state)
 {
 	struct ub_tree *t = NULL;
-	char why[400] = "";
+	struct ub_status st = {0};
 	int err;
 
 	(void)state;
 	make_tree(tree);
 	make_tree(other);
 	swap = file_for_tree;
-	err = ub_tree_open_why(tree, &t, why, sizeof(why));
+	err = ub_tree_open_mode(tree, UB_TREE_CREATE, &t, &st);
 	/* 2e3cd81: the file put there was opened as the tree it had checked */
 	assert_int_equal(err, UB_E_POLICY);
 	assert_null(t);
-	assert_non_null(strstr(why, "replaced"));
+	assert_non_null(strstr(st.what, "replaced"));
 }
 
 /* a symbolic link put in the place of the -wal SQLite is about to create */
@@ -168,7 +169,7 @@ static void link_for_wal(void)
 static void symlink_swapped_for_wal(void **state)
 {
 	struct ub_tree *t = NULL;
-	char why[400] = "";
+	struct ub_status st = {0};
 	FILE *f;
 	int err;
 
@@ -179,13 +180,13 @@ static void symlink_swapped_for_wal(void **state)
 	fputs("keep\n", f);
 	fclose(f);
 	swap = link_for_wal;
-	err = ub_tree_open_why(tree, &t, why, sizeof(why));
+	err = ub_tree_open_mode(tree, UB_TREE_CREATE, &t, &st);
 	/* SQLite opens its -wal with O_NOFOLLOW: the victim is safe on
 	 * 2e3cd81 too, but the refusal was "[io]" with no reason */
 	assert_int_equal(err, UB_E_POLICY);
 	assert_null(t);
-	assert_non_null(strstr(why, "symbolic link"));
-	assert_non_null(strstr(why, "dmtree.db"));
+	assert_non_null(strstr(st.what, "symbolic link"));
+	assert_non_null(strstr(st.what, "dmtree.db"));
 	assert_int_equal(size_of(victim), 5);
 }
 
@@ -195,7 +196,8 @@ static void symlink_swapped_for_wal(void **state)
 static void others_wal_refused(void **state)
 {
 	struct ub_tree *t = NULL;
-	char why[400] = "", wal[128];
+	struct ub_status st = {0};
+	char wal[128];
 	int fd, err;
 
 	(void)state;
@@ -207,12 +209,12 @@ static void others_wal_refused(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	assert_int_equal(chown(wal, 65534, 65534), 0);
-	err = ub_tree_open_why(tree, &t, why, sizeof(why));
+	err = ub_tree_open_mode(tree, UB_TREE_CREATE, &t, &st);
 	/* 2e3cd81: private, so accepted, whoever owned it */
 	assert_int_equal(err, UB_E_POLICY);
 	assert_null(t);
-	assert_non_null(strstr(why, "-wal"));
-	assert_non_null(strstr(why, "65534"));
+	assert_non_null(strstr(st.what, "-wal"));
+	assert_non_null(strstr(st.what, "65534"));
 }
 
 /* A tree in a directory everyone may write (sticky or not): a file of
@@ -222,17 +224,17 @@ static void shared_directory_refused(void **state)
 {
 	static const mode_t modes[] = {01777, 0777, 0775};
 	struct ub_tree *t = NULL;
-	char why[400];
+	struct ub_status st = {0};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		assert_int_equal(chmod(dir, modes[i]), 0);
-		why[0] = '\0';
+		st.what[0] = '\0';
 		/* 2e3cd81: made and opened there */
-		assert_int_equal(ub_tree_open_why(tree, &t, why, sizeof(why)), UB_E_POLICY);
+		assert_int_equal(ub_tree_open_mode(tree, UB_TREE_CREATE, &t, &st), UB_E_POLICY);
 		assert_null(t);
-		assert_non_null(strstr(why, "writable by others"));
+		assert_non_null(strstr(st.what, "writable by others"));
 		assert_false(exists(tree));
 	}
 	assert_int_equal(chmod(dir, 0700), 0);
