@@ -34,6 +34,7 @@ B ?= build
 LIB_SRCS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 SIM_SRCS := $(wildcard tests/uicc-sim/*.c)
+MODEM_SRCS := $(wildcard tests/uicc-modem/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 SEAM_OBJ := $(B)/obj/tests/unit/scard_fake.o
 
@@ -43,7 +44,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 .PHONY: print-incs print-libs all deps check check-unit unit-bins check-abi check-asan check-integration demo format format-check \
 	fuzz bench stress valgrind install clean lab-stop
-all: $(B)/uiccboot $(B)/uicc-sim $(B)/libuiccboot.a $(B)/libuiccboot.so $(B)/dist/libuiccboot.a
+all: $(B)/uiccboot $(B)/uicc-sim $(B)/uicc-modem $(B)/libuiccboot.a $(B)/libuiccboot.so $(B)/dist/libuiccboot.a
 
 $(B)/obj/%.o: %.c
 	@$(if $(PKG_OK),true,echo "make: the development packages are missing: run make deps" \
@@ -87,6 +88,11 @@ $(B)/uiccboot: $(call obj,$(CLI_SRCS)) $(B)/libuiccboot.a
 
 # The simulator shares no code with the host library, on purpose.
 $(B)/uicc-sim: $(call obj,$(SIM_SRCS))
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+# The test modem (AT on a pseudo-terminal, the card through PC/SC): a test
+# tool, sharing no code with the library either.
+$(B)/uicc-modem: $(call obj,$(MODEM_SRCS))
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
 
 # Unit tests link the library archive; libpcsclite is replaced by a
@@ -179,9 +185,11 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
+# the modem's AT port for uiccboot-sms.service
+MODEM ?= /dev/ttyUSB2
 UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g; s|@BINDIR@|$(BINDIR)|g; s|@LIBDIR@|$(LIBDIR)|g' \
-	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g; s|@VERSION@|$(VERSION)|g'
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g; s|@VERSION@|$(VERSION)|g; s|@MODEM@|$(MODEM)|g'
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/uiccboot \
@@ -196,7 +204,9 @@ install: all
 	install -m 0644 include/uiccboot/*.h $(DESTDIR)$(INCLUDEDIR)/uiccboot/
 	$(SUBST) dist/libuiccboot.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc
 	$(SUBST) dist/uiccboot.service.in >$(DESTDIR)$(UNITDIR)/uiccboot.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/uiccboot.service $(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc
+	$(SUBST) dist/uiccboot-sms.service.in >$(DESTDIR)$(UNITDIR)/uiccboot-sms.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/uiccboot.service $(DESTDIR)$(UNITDIR)/uiccboot-sms.service \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/libuiccboot.pc
 	install -m 0644 man/uiccboot.1 man/uicc-sim.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/uiccboot-policy.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/libuiccboot.3 $(DESTDIR)$(MANDIR)/man3/

@@ -28,86 +28,23 @@ void ub_apdu_set(struct ub_apdu *a, uint8_t cla, uint8_t ins, uint8_t p1, uint8_
 	a->resp_max = resp_max;
 }
 
-/* A reset seen by SCardTransmit: reconnect so the handle is usable again,
- * and tell the caller, whose selection state is gone. */
-static int card_reset(struct ub_card *c)
-{
-	int err = ub_card_reconnect(c, SCARD_LEAVE_CARD);
-
-	if (err)
-		return err;
-	ub_trace_note(c->trace, "card was reset; reconnected with %s", ub_proto_name(c->proto));
-	return UB_E_CARD_RESET;
-}
-
-/* A card pulled out mid-APDU shows as a communication error from some
- * drivers (vpcd among them); the reader state tells what happened. */
-static bool card_gone(struct ub_card *c)
-{
-	DWORD state = 0, proto = 0, alen = UB_ATR_MAX, rlen = 0;
-	uint8_t atr[UB_ATR_MAX];
-	SCARD_READERSTATE st;
-	struct timespec t0, t1;
-	long left = 3000;
-	LONG rv = SCardStatus(c->h, NULL, &rlen, &state, &proto, atr, &alen);
-
-	if (rv == SCARD_W_REMOVED_CARD || rv == SCARD_E_NO_SMARTCARD ||
-	    (rv == SCARD_S_SUCCESS && !(state & SCARD_PRESENT)))
-		return true;
-	/* pcscd may not have noticed yet: it polls the reader (every 400 ms
-	 * for vpcd), and a slow machine (valgrind) takes longer.  Wait,
-	 * without polling, up to 3 s, through intermediate changes (the
-	 * card turning mute first, say): a removal returns as soon as pcscd
-	 * sees it; only a real protocol error pays the whole wait. */
-	memset(&st, 0, sizeof(st));
-	st.szReader = c->reader;
-	st.dwCurrentState = SCARD_STATE_PRESENT;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (left > 0) {
-		rv = SCardGetStatusChange(c->ctx, (DWORD)left, &st, 1);
-		if (rv != SCARD_S_SUCCESS)
-			return false;
-		if (st.dwEventState & SCARD_STATE_EMPTY)
-			return true;
-		st.dwCurrentState = st.dwEventState & ~SCARD_STATE_CHANGED;
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		left = 3000 -
-		       ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
-	}
-	return false;
-}
-
+/* One TPDU through the card's link, traced (secrets redacted) whatever
+ * the link. */
 static int xfer(struct ub_card *c, const uint8_t *cmd, size_t len, unsigned flags, uint8_t *rsp,
 		size_t *rsp_len)
 {
-	SCARD_IO_REQUEST pci = {c->proto, sizeof(SCARD_IO_REQUEST)};
-	DWORD rl = RAPDU_MAX;
-	LONG rv;
 	int err;
 
+	ub_status_clear(&c->link_st);
 	ub_trace_cmd(c->trace, cmd, len, 5, flags & UB_APDU_SECRET_CMD);
-	rv = SCardTransmit(c->h, &pci, cmd, (DWORD)len, NULL, rsp, &rl);
+	err = c->ops->transmit(c, cmd, len, rsp, rsp_len);
 	c->apdus++;
 	c->fresh = false;
-	if (rv != SCARD_S_SUCCESS) {
-		err = ub_pcsc_err(c, rv);
-		if (err == UB_E_PROTO && card_gone(c))
-			err = UB_E_CARD_REMOVED;
-		ub_trace_note(c->trace, "transmit failed: %s (PC/SC 0x%08lX)", ub_errname(err),
-			      (unsigned long)rv);
-		c->last_rv = rv;
-		return err == UB_E_CARD_RESET ? card_reset(c) : err;
-	}
-	if (rl < 2 || rl > RAPDU_MAX) {
-		/* vpcd answers "success" with no bytes when the card went away
-		 * in the middle of the exchange */
-		err = card_gone(c) ? UB_E_CARD_REMOVED : UB_E_PROTO;
-		ub_trace_note(c->trace, "answer of %lu bytes: %s", (unsigned long)rl,
-			      ub_errname(err));
+	if (err)
 		return err;
-	}
-	ub_trace_rsp(c->trace, rsp, rl, flags & UB_APDU_SECRET_RESP);
-	*rsp_len = rl;
+	if (*rsp_len < 2 || *rsp_len > RAPDU_MAX)
+		return UB_E_INTERNAL;
+	ub_trace_rsp(c->trace, rsp, *rsp_len, flags & UB_APDU_SECRET_RESP);
 	return 0;
 }
 
@@ -236,4 +173,26 @@ int ub_transmit(struct ub_card *c, struct ub_apdu *a)
 		ub_trace_note(c->trace, "card returned %zu bytes more than Le/buffer; cut",
 			      dropped);
 	return 0;
+}
+
+/* The link's own calls, for every link (ub_link_ops). */
+void ub_card_disconnect(struct ub_card *c)
+{
+	if (c->ops)
+		c->ops->close(c);
+}
+
+int ub_card_reset(struct ub_card *c)
+{
+	return c->ops->reset(c);
+}
+
+int ub_card_begin(struct ub_card *c)
+{
+	return c->ops->begin(c);
+}
+
+void ub_card_end(struct ub_card *c)
+{
+	c->ops->end(c);
 }

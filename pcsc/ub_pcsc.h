@@ -47,7 +47,36 @@ struct ub_trace {
 	bool secrets; /* --trace-secrets: do not redact */
 };
 
+struct ub_card;
+
+/* The transport contract: what a link (PC/SC, a modem's AT port) does
+ * under the one APDU path of transmit.c, which keeps the APDU semantics
+ * (61xx/6Cxx/GET RESPONSE, T=0 case 4, the trace and its redaction) for
+ * every link.  Each returns 0 or a negative enum ub_err; a link that
+ * fails may say more in c->link_st (its where names the port or reader). */
+struct ub_link_ops {
+	const char *kind; /* "pcsc", "at" */
+	/* one TPDU out, its answer (data and SW1 SW2, 2..258 bytes) into rsp */
+	int (*transmit)(struct ub_card *c, const uint8_t *cmd, size_t len, uint8_t *rsp,
+			size_t *rsp_len);
+	/* a known state: PC/SC resets the card; a modem, which cannot,
+	 * closes the logical channels it opened and selects the MF */
+	int (*reset)(struct ub_card *c);
+	/* the card kept ours for a sequence of APDUs (PC/SC transactions; a
+	 * modem's port is locked for the whole session) */
+	int (*begin)(struct ub_card *c);
+	void (*end)(struct ub_card *c);
+	void (*close)(struct ub_card *c);
+	/* what reset does, in words, for messages */
+	const char *reset_says;
+};
+
+extern const struct ub_link_ops ub_pcsc_link;
+
 struct ub_card {
+	const struct ub_link_ops *ops;
+	void *link;		  /* the link's own state (a modem's) */
+	struct ub_status link_st; /* the link's last failure, in words */
 	SCARDCONTEXT ctx;
 	SCARDHANDLE h;
 	DWORD proto; /* SCARD_PROTOCOL_T0 or _T1 */
@@ -109,7 +138,8 @@ int ub_reader_pick(const struct ub_reader_info *list, size_t n, const char *spec
 int ub_wait_card(SCARDCONTEXT ctx, const char *spec, long timeout_ms,
 		 char name[UB_READER_NAME_MAX]);
 
-/* Connect to reader (shared unless exclusive), T=0 or T=1. */
+/* Connect to reader (shared unless exclusive), T=0 or T=1: a card on
+ * the PC/SC link. */
 int ub_card_connect(struct ub_card *c, SCARDCONTEXT ctx, const char *reader, bool exclusive,
 		    struct ub_trace *trace);
 void ub_card_disconnect(struct ub_card *c);
@@ -119,13 +149,27 @@ void ub_card_disconnect(struct ub_card *c);
  * Returns 0 or the mapped PC/SC error. */
 int ub_card_reconnect(struct ub_card *c, DWORD init);
 
-/* Reset the card (SCardReconnect with SCARD_RESET_CARD): a known state,
- * at the price of disturbing other applications that share the card. */
+/* A known state through the link (c->ops->reset): on PC/SC a reset
+ * (SCardReconnect with SCARD_RESET_CARD), at the price of disturbing other
+ * applications that share the card; on a modem the channels closed and
+ * the MF selected. */
 int ub_card_reset(struct ub_card *c);
 
-/* SCardBeginTransaction/SCardEndTransaction around multi-APDU sequences. */
+/* The card ours around multi-APDU sequences (PC/SC transactions). */
 int ub_card_begin(struct ub_card *c);
 void ub_card_end(struct ub_card *c);
+
+/* --- the modem link (modem.c): a UICC behind a modem's AT port --- */
+
+/* Open the card behind the modem of spec ("at:DEVICE[@BAUD]", ub_at.h):
+ * the port locked (waiting up to wait_ms for another holder), generic SIM
+ * access (AT+CSIM, 3GPP TS 27.007 8.17) checked.  The card is T=0 to the
+ * layer above (the modem may pass 61xx through or fetch it itself);
+ * logical channels go through +CCHO/+CGLA/+CCHC where the modem refuses
+ * MANAGE CHANNEL through +CSIM.  Returns 0 or the port's error (ub_at.h);
+ * st names the port. */
+int ub_modem_open(struct ub_card *c, const char *spec, long wait_ms, struct ub_trace *trace,
+		  struct ub_status *st);
 
 /* Trace helpers, also used for comments ("# ...") by upper layers. */
 void ub_trace_note(struct ub_trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -57,8 +57,15 @@ static int sw_fail(struct ub_status *st, uint16_t sw, const char *where)
 
 /* A transport failure, saying where it happened; a card that never ends
  * its GET RESPONSE rounds (61xx forever) says so with the SW. */
-static int xmit_fail(struct ub_status *st, int err, const struct ub_apdu *a, const char *where)
+static int xmit_fail(struct ub_uicc *u, struct ub_status *st, int err, const struct ub_apdu *a,
+		     const char *where)
 {
+	const struct ub_status *l = &u->card->link_st;
+
+	/* the link said more (a modem: which port, which AT command, what
+	 * it answered) */
+	if (l->err == err)
+		return ub_fail(st, err, a->sw, l->where, "%s: %s", where, l->what);
 	if (err == UB_E_PROTO && a->sw)
 		return ub_fail(st, err, a->sw, where,
 			       "%s: the card keeps answering %04X to GET RESPONSE: given up", where,
@@ -71,7 +78,7 @@ static int xmit(struct ub_uicc *u, struct ub_apdu *a, struct ub_status *st, cons
 {
 	int err = ub_transmit(u->card, a);
 
-	return err ? xmit_fail(st, err, a, where) : 0;
+	return err ? xmit_fail(u, st, err, a, where) : 0;
 }
 
 int ub_uicc_verify_pin(struct ub_uicc *u, struct ub_status *st)
@@ -227,7 +234,7 @@ static int transmit(struct ub_uicc *u, struct ub_apdu *a, struct ub_status *st, 
 			continue;
 		}
 		if (err)
-			return xmit_fail(st, err, a, where);
+			return xmit_fail(u, st, err, a, where);
 		if ((a->sw == 0x6982 || (u->legacy && a->sw == 0x9804)) && !pin_tried) {
 			pin_tried = true;
 			if ((err = ub_uicc_verify_pin(u, st)))

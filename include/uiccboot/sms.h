@@ -178,6 +178,37 @@ int ub_sms_pin_budget(struct ub_sms_rx *rx, unsigned *failures, unsigned *max, l
 /* The user's act: the count back to 0.  Returns 0 or UB_E_IO. */
 int ub_sms_pin_budget_reset(struct ub_sms_rx *rx);
 
+/* Listening to a modem (ub_sms_listen). */
+struct ub_sms_listen {
+	long exit_idle_ms;    /* > 0: return after this long without a message;
+				 0: until *stop */
+	long lock_wait_ms;    /* wait this long for the port another process holds */
+	const char *user_pin; /* as ub_sms_receive takes it, or NULL */
+	volatile int *stop;   /* set (by a signal handler) to return soon, or NULL */
+	/* each TPDU's result, label saying where it came from ("stored 3",
+	   "+CMT"); r is freed after the call */
+	void (*on_result)(void *arg, const char *label, const struct ub_sms_result *r);
+	/* the stored messages are done and new ones come as how ("+CMT",
+	   "+CMTI"), or NULL */
+	void (*on_ready)(void *arg, const char *how);
+	void *arg;
+};
+
+/* The SMS of the modem at modem ("at:DEVICE[@BAUD]"), its port locked
+ * for the time (3GPP TS 27.005, PDU mode): the messages it holds
+ * (AT+CMGL=4), then new ones as they come (+CMT delivered directly where
+ * the modem makes the host acknowledge them, AT+CSMS=1; else +CMTI and
+ * AT+CMGR), each through ub_sms_receive.  A stored message is deleted
+ * (AT+CMGD), a direct one acknowledged (AT+CNMA), only once its part is
+ * committed to the tree database: a kill at any point loses no part and
+ * applies no message twice.  A card session this process opens on the
+ * same modem meanwhile (a NETWORKID key) shares the port.  Returns 0
+ * (idle for exit_idle_ms, or *stop), UB_E_USAGE (not an at: reader), or
+ * the port's error (UB_E_NO_READER when it went away, UB_E_TIMEOUT,
+ * UB_E_PROTO, UB_E_NOT_SUPPORTED: no PDU mode); st names the port. */
+int ub_sms_listen(struct ub_sms_rx *rx, const char *modem, const struct ub_sms_listen *o,
+		  struct ub_status *st);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,7 +2,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ub_at.h"
 #include "ub_session.h"
+
+/* Two processes on one modem queue for its port this long at least. */
+#define MODEM_LOCK_WAIT_MS 10000
 
 static int pick(struct ub_session *s, const struct ub_boot_config *cfg,
 		char name[UB_READER_NAME_MAX], struct ub_status *st)
@@ -41,14 +45,27 @@ int ub_session_open(struct ub_session *s, const struct ub_boot_config *cfg, cons
 	s->trace.fp[0] = cfg->trace[0];
 	s->trace.fp[1] = cfg->trace[1];
 	s->trace.secrets = cfg->trace_secrets;
-	if ((err = ub_ctx_open(&s->ctx)))
-		return ub_fail(st, err, 0, "PC/SC", NULL);
-	s->have_ctx = true;
-	if ((err = pick(s, cfg, name, st)))
-		goto fail;
-	if ((err = ub_card_connect(&s->card, s->ctx, name, cfg->exclusive, &s->trace))) {
-		ub_fail(st, err, 0, name, "reader \"%s\": connect: %s", name, ub_strerror(err));
-		goto fail;
+	if (ub_at_spec(cfg->reader)) {
+		/* the card behind a modem: the AT port is the link */
+		snprintf(name, sizeof(name), "%s", cfg->reader);
+		err = ub_modem_open(&s->card, cfg->reader,
+				    cfg->wait_ms > MODEM_LOCK_WAIT_MS ? cfg->wait_ms
+								      : MODEM_LOCK_WAIT_MS,
+				    &s->trace, st);
+		if (err)
+			goto fail;
+	} else {
+		if ((err = ub_ctx_open(&s->ctx)))
+			return ub_fail(st, err, 0, "PC/SC", NULL);
+		s->have_ctx = true;
+		if ((err = pick(s, cfg, name, st)))
+			goto fail;
+		err = ub_card_connect(&s->card, s->ctx, name, cfg->exclusive, &s->trace);
+		if (err) {
+			ub_fail(st, err, 0, name, "reader \"%s\": connect: %s", name,
+				ub_strerror(err));
+			goto fail;
+		}
 	}
 	s->have_card = true;
 	if (cfg->reset && (err = ub_card_reset(&s->card))) {

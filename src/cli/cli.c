@@ -681,6 +681,9 @@ int cli_connect(struct ub_cli *cli)
 		return err;
 	}
 	cli->have_sess = true;
+	if (cfg->reset && cli->sess.card.ops != &ub_pcsc_link)
+		fprintf(stderr, "uiccboot: note: %s: %s\n", cli->sess.card.reader,
+			cli->sess.card.ops->reset_says);
 	return 0;
 }
 

@@ -2,7 +2,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ub_at.h"
 #include "ub_hex.h"
+#include "ub_policy.h"
 
 /* The active protocol is only known once connected; a shared connect that
  * leaves the card alone is enough to learn it. */
@@ -20,30 +22,68 @@ static const char *probe_protocol(SCARDCONTEXT ctx, const char *reader)
 	return name;
 }
 
+/* The modem named with -r at:...: listed after the PC/SC readers, with a
+ * card when it offers generic SIM access (it has no ATR to show). */
+static void modem_entry(struct ub_cli *cli, json_object *arr, int index, const char *spec)
+{
+	json_object *r = json_object_new_object();
+	struct ub_status st = {0};
+	struct ub_card c;
+	int err = ub_modem_open(&c, spec, 0, NULL, &st);
+
+	if (!err)
+		ub_card_disconnect(&c);
+	json_object_object_add(r, "index", json_object_new_int(index));
+	json_object_object_add(r, "name", json_object_new_string(spec));
+	json_object_object_add(r, "card_present", json_object_new_boolean(!err));
+	json_object_object_add(r, "atr", NULL);
+	json_object_object_add(r, "protocol", err ? NULL : json_object_new_string("AT+CSIM"));
+	if (err)
+		json_object_object_add(r, "error", json_object_new_string(st.what));
+	json_object_array_add(arr, r);
+	if (!cli->json)
+		cli_print(stdout, "%d: %s  %s%s\n", index, spec,
+			  err ? "(no card: " : "card AT+CSIM", err ? st.what : "");
+}
+
 static int readers(struct ub_cli *cli, int argc, char **argv)
 {
 	struct ub_reader_info list[64];
 	json_object *arr;
 	char atr[2 * UB_ATR_MAX + 1];
 	const char *proto;
-	SCARDCONTEXT ctx;
+	const char *modem = ub_at_spec(cli->cfg.reader) ? cli->cfg.reader : NULL;
+	const struct ub_boot_config *cfg;
+	char port[300];
+	SCARDCONTEXT ctx = 0;
+	bool have_ctx;
 	int n, i, err;
 
 	if (cli_getopt(cli, argc, argv) != -1)
 		return cli_usage(cli, NULL);
 	if ((err = cli_nargs(cli, argc, argv, 0, 0)))
 		return err;
+	/* the policy may name the modem's port ([modem] port) */
+	if (!modem) {
+		if (!(cfg = cli_config(cli, &err)))
+			return err;
+		if (cfg->policy && cfg->policy->modem_port[0]) {
+			snprintf(port, sizeof(port), "at:%s", cfg->policy->modem_port);
+			modem = port;
+		}
+	}
 	err = ub_ctx_open(&ctx);
-	if (err) {
+	if (err && !modem) {
 		cli_error(cli, err, "PC/SC");
 		return err;
 	}
-	n = ub_readers_list(ctx, list, 64);
+	n = err ? 0 : ub_readers_list(ctx, list, 64);
 	if (n < 0) {
 		ub_ctx_close(ctx);
 		cli_error(cli, n, "listing readers");
 		return n;
 	}
+	have_ctx = !err;
 	arr = json_object_new_array();
 	for (i = 0; i < n; i++) {
 		json_object *r = json_object_new_object();
@@ -64,9 +104,12 @@ static int readers(struct ub_cli *cli, int argc, char **argv)
 				  list[i].card_present ? atr : "", proto ? " " : "",
 				  proto ? proto : "");
 	}
+	if (modem)
+		modem_entry(cli, arr, n, modem);
 	json_object_object_add(cli->out, "readers", arr);
-	ub_ctx_close(ctx);
-	if (n == 0) {
+	if (have_ctx)
+		ub_ctx_close(ctx);
+	if (n == 0 && !modem) {
 		cli_error(cli, UB_E_NO_READER, "PC/SC");
 		return UB_E_NO_READER;
 	}
@@ -78,6 +121,7 @@ const struct ub_cmd cli_readers_cmd = {
 	.run = readers,
 	.synopsis = "",
 	.summary = "list readers and cards",
-	.text = "The PC/SC readers: index, name, whether a card is in, its ATR and protocol.\n"
+	.text = "The PC/SC readers: index, name, whether a card is in, its ATR and protocol;\n"
+		"with -r at:DEVICE the modem too (a card when it offers AT+CSIM).\n"
 		"Exit 69 when there is no reader.",
 };

@@ -1,6 +1,7 @@
 /* uiccboot sms send | decode: pushed bootstraps as SMS-DELIVER TPDUs. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <stdarg.h>
@@ -1369,6 +1370,116 @@ end:
 	return err;
 }
 
+/* --- sms listen: the SMS of a modem --- */
+
+static const struct cli_opt listen_opts[] = {
+	{"exit-idle", required_argument, 'e', "S", "end after S seconds without a message"},
+	O_USER_PIN_FILE,
+	O_USER_PIN,
+	{NULL, 0, 0, NULL, NULL},
+};
+
+static volatile int listen_stop;
+
+static void listen_signal(int sig)
+{
+	(void)sig;
+	listen_stop = 1;
+}
+
+struct listen_state {
+	struct ub_cli *cli;
+	struct outcome oc;
+	long n;
+};
+
+static void listen_result(void *arg, const char *label, const struct ub_sms_result *r)
+{
+	struct listen_state *ls = arg;
+	json_object *o = result_json(ls->cli, label, 0, r);
+
+	json_object_object_add(o, "from", json_object_new_string(label));
+	ls->n++;
+	note(&ls->oc, r);
+	if (!ls->cli->json)
+		cli_print(stdout, "%s: %s%s%s\n", label, ub_sms_status_name(r->status),
+			  r->why.what[0] ? ": " : "", r->why.what);
+	stream_out(ls->cli, o, "tpdu");
+}
+
+static void listen_ready(void *arg, const char *how)
+{
+	struct listen_state *ls = arg;
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "new_messages", json_object_new_string(how));
+	stream_out(ls->cli, o, "listening");
+}
+
+static int sms_listen(struct ub_cli *cli, int argc, char **argv)
+{
+	struct listen_state ls = {cli, {0, 0}, 0};
+	struct ub_sms_listen o = {0};
+	struct ub_status st = {0};
+	struct pin_opt po = {0};
+	struct ub_sms_rx *rx = NULL;
+	struct ub_sms_result *res = NULL;
+	const struct ub_boot_config *cfg;
+	unsigned long idle = 0;
+	size_t n = 0, i;
+	int c, err = 0;
+
+	while ((c = cli_getopt(cli, argc, argv)) != -1) {
+		if (c == 'e' && !parse_num(optarg, 86400 * 365, &idle)) {
+			continue;
+		} else if (c == 'p') {
+			po.arg = optarg;
+		} else if (c == 'P') {
+			po.file = optarg;
+		} else {
+			return cli_usage(cli, c == 'e' ? "--exit-idle takes seconds" : NULL);
+		}
+	}
+	if ((err = cli_nargs(cli, argc, argv, 0, 0)))
+		return err;
+	if (!(cfg = cli_config(cli, &err)))
+		return err;
+	if (!cfg->reader || strncmp(cfg->reader, "at:", 3))
+		return cli_usage(cli, "sms listen needs the modem: -r at:DEVICE");
+	if ((err = cli_secret(cli, "--user-pin", po.arg, po.file, "UICCBOOT_USER_PIN", po.buf,
+			      sizeof(po.buf), &po.pin)))
+		goto end;
+	if ((err = rx_open(cli, false, &rx)))
+		goto end;
+	cli->streamed = true;
+	err = ub_sms_resume(rx, po.pin, 0, &res, &n);
+	for (i = 0; i < n; i++) {
+		stream_out(cli, result_json(cli, "taken up again", 0, &res[i]), "resumed");
+		note(&ls.oc, &res[i]);
+	}
+	ub_sms_results_free(res, n);
+	signal(SIGTERM, listen_signal);
+	signal(SIGINT, listen_signal);
+	o.exit_idle_ms = (long)idle * 1000;
+	o.lock_wait_ms = cfg->wait_ms > 0 ? cfg->wait_ms : 10000;
+	o.user_pin = po.pin;
+	o.stop = &listen_stop;
+	o.on_result = listen_result;
+	o.on_ready = listen_ready;
+	o.arg = &ls;
+	err = ub_sms_listen(rx, cfg->reader, &o, &st);
+	if (err) {
+		stream_error(cli, err, "%s", st.what);
+		ls.oc.failed = ls.oc.failed ? ls.oc.failed : err;
+	}
+	err = outcome_err(&ls.oc);
+	end_out(cli, ls.n, 0, err);
+end:
+	ub_sms_close(rx);
+	OPENSSL_cleanse(po.buf, sizeof(po.buf));
+	return err;
+}
+
 static json_object *message_json(struct ub_cli *cli, const struct ub_sms_message *m)
 {
 	json_object *o = json_object_new_object();
@@ -1666,6 +1777,17 @@ static const struct ub_cmd sms_cmds[] = {
 		 "complete DM or CP bootstrap is verified and applied as push does.  One line\n"
 		 "(or JSON object) per TPDU with its status.",
 	 .opts = receive_opts},
+	{.name = "listen",
+	 .run = sms_listen,
+	 .synopsis = "-r at:DEVICE [--exit-idle S] [--user-pin-file F]",
+	 .summary = "the SMS of a modem, stored and new, into the fragment store",
+	 .text = "The modem's messages in PDU mode (3GPP TS 27.005): those it holds (AT+CMGL=4),\n"
+		 "then new ones as they come (+CMT, acknowledged with AT+CNMA, where the modem\n"
+		 "offers AT+CSMS=1; else +CMTI and AT+CMGR), each as sms receive takes a TPDU.\n"
+		 "A message is deleted from the modem (AT+CMGD) or acknowledged only after its\n"
+		 "part is committed to the tree database.  Runs until stopped (SIGTERM) or,\n"
+		 "with --exit-idle, until S seconds pass without a message.",
+	 .opts = listen_opts},
 	{.name = "list",
 	 .run = sms_list,
 	 .synopsis = "",
@@ -1680,6 +1802,6 @@ static const struct ub_cmd sms_cmds[] = {
 
 const struct ub_cmd cli_sms_cmd = {
 	.name = "sms",
-	.summary = "WAP push over SMS: send, decode, receive, list, pending",
+	.summary = "WAP push over SMS: send, decode, receive, listen, list, pending",
 	.subs = sms_cmds,
 };

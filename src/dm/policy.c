@@ -317,6 +317,18 @@ static int set_naf_fqdn(struct ub_policy *p, const struct key *k, const char *v,
 	return 0;
 }
 
+static int set_modem_port(struct ub_policy *p, const struct key *k, const char *v, bool cont,
+			  char *why, size_t whylen)
+{
+	size_t n = strlen(v);
+
+	if (n >= sizeof(p->modem_port) || v[0] != '/' || strpbrk(v, " @"))
+		return bad(why, whylen, "'%s' is not a device path (/dev/..., at most %zu bytes)",
+			   v, sizeof(p->modem_port) - 1);
+	memcpy(p->modem_port, v, n + 1);
+	return 0;
+}
+
 static int set_ua_id(struct ub_policy *p, const struct key *k, const char *v, bool cont, char *why,
 		     size_t whylen)
 {
@@ -403,6 +415,7 @@ static const struct key keys[] = {
 	NUMBER("sms", "user_pin_failures", sms.user_pin_failures, 1, 100),
 	NUMBER("sms", "max_pending_per_sender", sms.max_pending_per_sender, 1, 1000000),
 	CUSTOM("pin", "pin1", set_pin1, K_SECRET, "must be 4 to 8 digits"),
+	CUSTOM("modem", "port", set_modem_port, 0, NULL),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

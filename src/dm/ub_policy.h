@@ -93,6 +93,7 @@ struct ub_policy {
 	char lwm2m_servers[UB_POLICY_MAX_SERVERS][256];
 	int nlwm2m_servers;
 	struct ub_sms_policy sms;
+	char modem_port[256]; /* [modem] port: the modem's AT port, "" none */
 };
 
 void ub_policy_defaults(struct ub_policy *p);

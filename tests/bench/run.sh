@@ -69,6 +69,26 @@ for proto in T1 T0; do
 	done
 done
 
+# --- 1b. the same power-on through a modem (AT+CSIM on a pseudo-terminal) ---
+# The test modem forwards each AT+CSIM to the same card through pcscd, so
+# the modem's time is PC/SC's plus the AT round trips; its --reset is a SELECT MF
+# (no cold reset through AT), one APDU more than PC/SC's reset.
+$LAB sim 0 "$W/demo-T0.conf"
+build/uicc-modem --reader "$R0" --link "$W/modem" >/dev/null 2>&1 &
+mpid=$!
+for ((i = 0; i < 100; i++)); do [ -e "$W/modem" ] && break; sleep 0.05; done
+for link in "$R0" "at:$W/modem"; do
+	rm -f "$W/t.db"*
+	a0=$(simlog_apdus 0)
+	$UB -r "$link" --reset --tree "$W/t.db" --policy /dev/null bootstrap >/dev/null
+	a1=$(simlog_apdus 0)
+	t=$(median_ms $UB -r "$link" --reset --tree "$W/t.db" --policy /dev/null bootstrap)
+	case $link in at:*) am=$((a1 - a0)) tm=$t ;; *) ap=$((a1 - a0)) tp=$t ;; esac
+done
+kill $mpid
+wait $mpid 2>/dev/null || true
+row "power-on bootstrap through a modem, T=0, --reset" "$am APDUs; $tm ms" "PC/SC $ap APDUs; $tp ms" "$(ratio $tm $tp)" "card log; ratio of median wall times ($RUNS runs), uicc-modem on a pty"
+
 # --- 2. IMSI + N GSM authentications: uiccboot vs eapol_test (T=0) ---
 N=3
 $LAB sim 0 "$W/demo-T0.conf"

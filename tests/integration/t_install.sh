@@ -38,6 +38,11 @@ P=$TMP/prefix
 make -s install PREFIX="$P" >>"$TMP/install.log" 2>&1
 check "systemd-analyze verify accepts the unit (its binary and man pages found)" sh -c \
 	"MANPATH=$P/share/man: systemd-analyze verify $P/lib/systemd/system/uiccboot.service"
+check "systemd-analyze verify accepts the SMS unit; its device access is the modem's port alone" sh -c \
+	"MANPATH=$P/share/man: systemd-analyze verify $P/lib/systemd/system/uiccboot-sms.service &&
+	 grep -q '^DevicePolicy=closed' $P/lib/systemd/system/uiccboot-sms.service &&
+	 [ \"\$(grep -c '^DeviceAllow=' $P/lib/systemd/system/uiccboot-sms.service)\" = 1 ] &&
+	 grep -q '^DeviceAllow=/dev/ttyUSB2 rw' $P/lib/systemd/system/uiccboot-sms.service"
 
 # --- the service on a fresh install: no /etc/uiccboot/policy.conf ---
 # The installed unit's ExecStart line, run as systemd would run it: in a

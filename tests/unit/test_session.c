@@ -35,6 +35,7 @@ static struct ub_uicc u;
 static void session(void)
 {
 	memset(&card, 0, sizeof(card));
+	card.ops = &ub_pcsc_link;
 	card.proto = SCARD_PROTOCOL_T1;
 	card.h = 7;
 	card.fresh = true;

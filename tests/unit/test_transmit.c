@@ -23,6 +23,7 @@ static char hex[2100];
 static void card_init(DWORD proto)
 {
 	memset(&card, 0, sizeof(card));
+	card.ops = &ub_pcsc_link;
 	card.proto = proto;
 	card.h = 7;
 }
