@@ -714,11 +714,13 @@ int ub_store_connmos_of(struct ub_tree *t, const char *container, const char *se
 	return rc == SQLITE_DONE ? 0 : UB_E_IO;
 }
 
-/* The two integers of a statement's one row (a counter row). */
-static int pair(sqlite3_stmt *st, long long *a, long long *b)
+/* The first two columns of a row that may be absent: 1 (*a, *b), 0 (none:
+ * both 0) or UB_E_IO. */
+static int pair_if_any(sqlite3_stmt *st, long long *a, long long *b)
 {
 	int rc;
 
+	*a = *b = 0;
 	if (!st)
 		return UB_E_IO;
 	rc = sqlite3_step(st);
@@ -727,7 +729,15 @@ static int pair(sqlite3_stmt *st, long long *a, long long *b)
 		*b = sqlite3_column_int64(st, 1);
 	}
 	done(st);
-	return rc == SQLITE_ROW ? 0 : UB_E_IO;
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : UB_E_IO;
+}
+
+/* The two integers of a statement's one row (a counter row). */
+static int pair(sqlite3_stmt *st, long long *a, long long *b)
+{
+	int r = pair_if_any(st, a, b);
+
+	return r == 1 ? 0 : r ? r : UB_E_IO;
 }
 
 int ub_store_size(struct ub_tree *t, long long *nodes, long long *text)
@@ -1393,24 +1403,6 @@ int ub_store_push_seen(struct ub_tree *t, const uint8_t digest[32],
 	if (err)
 		return err;
 	return rc == SQLITE_DONE ? 0 : UB_E_IO;
-}
-
-/* The first two columns of a row that may be absent: 1 (*a, *b), 0 (none:
- * both 0) or UB_E_IO. */
-static int pair_if_any(sqlite3_stmt *st, long long *a, long long *b)
-{
-	int rc;
-
-	*a = *b = 0;
-	if (!st)
-		return UB_E_IO;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*a = sqlite3_column_int64(st, 0);
-		*b = sqlite3_column_int64(st, 1);
-	}
-	done(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : UB_E_IO;
 }
 
 int ub_store_push_newest(struct ub_tree *t, const char *server, long long *seq, long long *at)
