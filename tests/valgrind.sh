@@ -35,6 +35,15 @@ if [ "${1:-}" != unit ]; then
 	pass=$((pass + $(grep -c '^  ok ' "$V/integration.out")))
 	[ $rc = 0 ] || fail=$((fail + 1))
 fi
+# TIOCEXCL and TIOCNXCL (ioctls 0x540c, 0x540d: the modem port's exclusive
+# lock) take no argument, and valgrind has no wrapper for them: its warning
+# of the three lines below is no report of ours
+for f in "$V"/logs/*.log; do
+	[ -s "$f" ] || continue
+	awk '/Warning: noted but unhandled ioctl 0x540[cd] /{skip=2; next}
+	     skip && /This could cause|See README_MISSING_SYSCALL/{skip--; next}
+	     {skip=0; print}' "$f" >"$f.kept" && mv "$f.kept" "$f"
+done
 # every process writes its own log; an empty log is a clean run
 bad=$(find "$V/logs" -name '*.log' -size +0 | wc -l)
 if [ "$bad" -gt 0 ]; then
