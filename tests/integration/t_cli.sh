@@ -116,6 +116,17 @@ js "sms decode" fail -- $UB --json sms decode "$TMP/bad.tpdus"
 # line an object and the last one says the failure
 js "sms receive" ok stream -- $UB -r "$R0" --tree "$TMP/rx.db" --policy "$TMP/pin.conf" --json sms receive "$TMP/p.tpdus" --user-pin-file "$TMP/pin"
 js "sms receive" fail stream -- $UB -r "$R0" --tree "$TMP/rx.db" --policy "$TMP/pin.conf" --json sms receive "$TMP/bad.tpdus"
+# sms listen: the test modem with an empty inbox (--exit-idle 1), and a
+# reader that is no modem
+mkdir -p "$TMP/inbox"
+$UB_BUILD/uicc-modem --reader "$R0" --link "$TMP/modem" --log "$TMP/modem.log" --inbox "$TMP/inbox" \
+	>/dev/null 2>&1 &
+mpid=$!
+for ((i = 0; i < 100; i++)); do [ -e "$TMP/modem" ] && break; sleep 0.05; done
+js "sms listen" ok stream -- $UB -r "at:$TMP/modem" --tree "$TMP/rx.db" --json sms listen --exit-idle 1
+kill $mpid 2>/dev/null
+wait $mpid 2>/dev/null
+js "sms listen" fail stream -- $UB -r "$R0" --tree "$TMP/rx.db" --json sms listen --exit-idle 1
 js "sms list" ok -- $UB --tree "$TMP/rx.db" --json sms list
 js "sms list" fail -- $UB --tree "$TMP/rx.db" --json sms list extra
 js "sms pending" ok -- $UB --tree "$TMP/rx.db" --json sms pending
