@@ -25,6 +25,8 @@
  * the callers look at what it finds with that function. */
 #define REFERENCE "format <> 'node' AND substr(value, 1, 2) = './'"
 /* ...whose value is ?1 or names a node below it */
+/* uri ?1 and every node below it, as a range the primary key serves */
+#define SUBTREE_1 "(uri = ?1 OR (uri >= ?1 || '/' AND uri < ?1 || '0'))"
 #define NAMES_1                                                                \
 	REFERENCE " AND value >= ?1 AND value < ?1 || '0' AND (value = ?1 OR " \
 		  "substr(value, length(?1) + 1, 1) = '/')"
@@ -450,19 +452,17 @@ static const char *const sql[] = {
 	/* another party's: a server's other than ?2, or the device's (?2 a
 	 * server), or any server's (?2 NULL: the device) */
 	[ST_REFERENCED_OTHER] = "SELECT 1 FROM node WHERE " NAMES_1 " AND server IS NOT ?2 LIMIT 1",
-	[ST_MIXED] =
-		"SELECT 1 FROM node WHERE (uri = ?1 OR (uri >= ?1 || '/' AND uri < ?1 || '0')) "
-		"AND (server IS NOT ?2 OR source IS NOT ?3) LIMIT 1",
+	[ST_MIXED] = "SELECT 1 FROM node WHERE " SUBTREE_1
+		     " AND (server IS NOT ?2 OR source IS NOT ?3) LIMIT 1",
 	[ST_INSERT] = "INSERT INTO node(uri, parent, format, type, value, acl, server, source) "
 		      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[ST_DELETE_SUB] = "DELETE FROM node WHERE uri = ?1 OR "
-			  "(uri >= ?1 || '/' AND uri < ?1 || '0')",
-	[ST_FOREIGN] = "SELECT count(*) FROM node WHERE (uri = ?1 OR "
-		       "(uri >= ?1 || '/' AND uri < ?1 || '0')) AND server IS NOT ?2",
+	[ST_DELETE_SUB] = "DELETE FROM node WHERE " SUBTREE_1,
+	[ST_FOREIGN] = "SELECT count(*) FROM node WHERE " SUBTREE_1 " AND server IS NOT ?2",
 	[ST_LEAVES] = "SELECT count(*) FROM node WHERE uri >= ?1 || '/' AND uri < ?1 || '0' "
 		      "AND format <> 'node'",
-	[ST_EACH] = "SELECT uri, format, type, value, acl, server, source FROM node WHERE uri = ?1 "
-		    "OR (uri >= ?1 || '/' AND uri < ?1 || '0') ORDER BY uri",
+	[ST_EACH] =
+		"SELECT uri, format, type, value, acl, server, source FROM node WHERE " SUBTREE_1
+		" ORDER BY uri",
 	/* the account node is a direct child of the container, owned by
 	 * its ServerID, and the ServerID leaf a direct child of the account:
 	 * nothing deeper */
@@ -482,8 +482,7 @@ static const char *const sql[] = {
 		       "UNION SELECT source FROM provenance WHERE source >= ?1 AND source < ?2",
 	[ST_DIGEST] = "SELECT digest FROM provenance WHERE source = ?1",
 	[ST_FORGET_DIGESTS] = "DELETE FROM provenance WHERE source IS NOT ?2 AND source IN "
-			      "(SELECT DISTINCT source FROM node WHERE uri = ?1 OR "
-			      "(uri >= ?1 || '/' AND uri < ?1 || '0'))",
+			      "(SELECT DISTINCT source FROM node WHERE " SUBTREE_1 ")",
 	[ST_SET_DIGEST] = "INSERT OR REPLACE INTO provenance(source, digest, applied) "
 			  "VALUES(?1, ?2, strftime('%s', 'now'))",
 	[ST_VALUE] = "SELECT value FROM node WHERE uri = ?1 AND format <> 'node'",
