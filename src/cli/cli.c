@@ -868,6 +868,11 @@ int cli_main(const struct ub_cmd *const *list, size_t n, int argc, char **argv)
 	commands = list;
 	ncommands = n;
 
+	/* OpenSSL's error strings are never printed (our errors say what
+	 * failed): not loading them (nor letting openssl.cnf load them) keeps
+	 * about 52 KiB of heap clean; the configuration is still read */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
+
 	/* before anything holds a secret: no core file, not dumpable */
 	if (ub_secret_harden_process()) {
 		fprintf(stderr, "uiccboot: cannot turn core dumps off: %s [internal]\n",
