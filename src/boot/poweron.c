@@ -76,8 +76,14 @@ int ub_wf_tree_open(const struct ub_boot_config *cfg, enum ub_tree_mode mode, st
  * busy handler, which is what it is for. */
 static pthread_mutex_t tree_turn = PTHREAD_MUTEX_INITIALIZER;
 
-int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
-		const struct ub_plan *plan, const struct ub_apply_opts *o, struct ub_boot_result *r)
+/* ub_wf_apply, on *keep when given: the tree opened by the first apply of
+ * a power-on of every reader and kept open for the others (and the
+ * removal), so that opening it (the schema checked, the statements
+ * prepared) is paid once, not once a card.  Each apply is still its own
+ * transaction: a card refused or failed takes nothing of another's. */
+static int wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
+		    const struct ub_plan *plan, const struct ub_apply_opts *o,
+		    struct ub_boot_result *r, struct ub_tree **keep)
 {
 	struct ub_apply_opts dry;
 	struct ub_tree *t = NULL;
@@ -94,8 +100,10 @@ int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 		o = &dry;
 	}
 	pthread_mutex_lock(&tree_turn);
-	if ((err = ub_wf_tree_open(cfg, cfg->dry_run ? UB_TREE_WRITE : UB_TREE_CREATE, &t,
-				   &r->status))) {
+	if (keep && *keep)
+		t = *keep;
+	else if ((err = ub_wf_tree_open(cfg, cfg->dry_run ? UB_TREE_WRITE : UB_TREE_CREATE, &t,
+					&r->status))) {
 		pthread_mutex_unlock(&tree_turn);
 		if (cfg->dry_run) { /* a tree we may not open: the plan as it is */
 			ub_status_clear(&r->status);
@@ -105,7 +113,10 @@ int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 		return err;
 	}
 	err = ub_tree_apply(t, plan, pol, o, &r->apply, reason, sizeof(reason));
-	ub_tree_close(t);
+	if (keep)
+		*keep = t;
+	else
+		ub_tree_close(t);
 	pthread_mutex_unlock(&tree_turn);
 	if (!err) {
 		r->tree_checked = o->dry_run;
@@ -116,6 +127,12 @@ int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 	}
 	r->outcome = err == UB_E_POLICY || err == UB_E_BAD_DATA ? UB_OUT_REJECTED : UB_OUT_FAILED;
 	return ub_fail(&r->status, err, 0, cfg->tree ? cfg->tree : UB_TREE_DEFAULT, "%s", reason);
+}
+
+int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
+		const struct ub_plan *plan, const struct ub_apply_opts *o, struct ub_boot_result *r)
+{
+	return wf_apply(cfg, pol, plan, o, r, NULL);
 }
 
 /* Errors that end the whole power-on: the card or the reader went away,
@@ -198,7 +215,7 @@ struct lwm2m_pending {
  * none) in a transaction of its own, under its own source: what its DM
  * object wrote is not touched. */
 static int lwm2m_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
-		       struct lwm2m_pending *lw, struct ub_boot_object *obj)
+		       struct lwm2m_pending *lw, struct ub_boot_object *obj, struct ub_tree **keep)
 {
 	struct ub_apply_opts o = {0};
 	struct ub_boot_result tmp = {0};
@@ -207,7 +224,7 @@ static int lwm2m_apply(const struct ub_boot_config *cfg, const struct ub_policy 
 	o.source = obj->source;
 	o.supersede = pol->remove_stale || !lw->no_data;
 	o.digest = lw->no_data ? NULL : lw->digest;
-	err = ub_wf_apply(cfg, pol, lw->no_data ? NULL : &lw->plan, &o, &tmp);
+	err = wf_apply(cfg, pol, lw->no_data ? NULL : &lw->plan, &o, &tmp, keep);
 	obj->outcome = tmp.outcome;
 	obj->status = tmp.status;
 	obj->apply = tmp.apply;
@@ -290,7 +307,7 @@ static int dry_run(struct ub_boot_result *r, struct lwm2m_pending *lw, const str
  * goes), with o's removals of absent cards; objects[0] repeats it. */
 static int apply_dm(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 		    const struct ub_apply_opts *base, struct ub_boot_result *r, const char *src,
-		    const struct card_read *c, const char *reader)
+		    const struct card_read *c, const char *reader, struct ub_tree **keep)
 {
 	struct ub_boot_object *dm = &r->objects[UB_BOOT_DM];
 	struct ub_apply_opts o = *base;
@@ -309,7 +326,7 @@ static int apply_dm(const struct ub_boot_config *cfg, const struct ub_policy *po
 			ub_hex(digest, c->dm_digest, sizeof(c->dm_digest));
 			o.digest = digest;
 		}
-		err = ub_wf_apply(cfg, pol, err == UB_E_NOT_FOUND ? NULL : &r->plan, &o, r);
+		err = wf_apply(cfg, pol, err == UB_E_NOT_FOUND ? NULL : &r->plan, &o, r, keep);
 		if (!cfg->dry_run)
 			ub_plan_free(&r->plan); /* applied: the result says what it did */
 	}
@@ -323,10 +340,11 @@ static int apply_dm(const struct ub_boot_config *cfg, const struct ub_policy *po
 /* One card in an open session: everything read first, then the DM or CP
  * object applied under src = iccid:<ICCID>, and the LwM2M one under
  * src/lwm2m -- now, or later by the caller when defer is given (it then
- * holds what is to be applied). */
+ * holds what is to be applied); on the tree *keep when given (wf_apply). */
 static int boot_session(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 			struct ub_session *s, const struct ub_apply_opts *base,
-			struct ub_boot_result *r, char src[32], struct lwm2m_pending *defer)
+			struct ub_boot_result *r, char src[32], struct lwm2m_pending *defer,
+			struct ub_tree **keep)
 {
 	struct ub_boot_object *dm = &r->objects[UB_BOOT_DM], *lo = &r->objects[UB_BOOT_LWM2M];
 	struct lwm2m_pending own = {0}, *lw = defer ? defer : &own;
@@ -370,13 +388,13 @@ static int boot_session(const struct ub_boot_config *cfg, const struct ub_policy
 		 * the tree (in a transaction rolled back) */
 		err = dry_run(r, lw, &c);
 		if (!c.dm_err) {
-			int dm_err = apply_dm(cfg, pol, base, r, src, &c, s->card.reader);
+			int dm_err = apply_dm(cfg, pol, base, r, src, &c, s->card.reader, keep);
 
 			err = dm_err ? dm_err : err;
 		}
 		return err;
 	}
-	err = apply_dm(cfg, pol, base, r, src, &c, s->card.reader);
+	err = apply_dm(cfg, pol, base, r, src, &c, s->card.reader, keep);
 	if (r->nobjects < 2)
 		return err;
 	if (c.lw_err && c.lw_err != UB_E_NOT_FOUND) {
@@ -390,7 +408,7 @@ static int boot_session(const struct ub_boot_config *cfg, const struct ub_policy
 		ub_hex(lw->digest, c.lw_digest, sizeof(c.lw_digest));
 	if (defer)
 		return err;
-	c.lw_err = lwm2m_apply(cfg, pol, lw, lo);
+	c.lw_err = lwm2m_apply(cfg, pol, lw, lo, keep);
 	return err ? err : c.lw_err;
 }
 
@@ -446,7 +464,7 @@ int ub_boot_card(const struct ub_boot_config *cfg, struct ub_boot_result *r)
 		r->apdus = s.card.apdus;
 		return err;
 	}
-	err = boot_session(cfg, pol, &s, &o, r, src, NULL);
+	err = boot_session(cfg, pol, &s, &o, r, src, NULL, NULL);
 	r->apdus = ub_session_apdus(&s);
 	ub_session_close(&s);
 	OPENSSL_cleanse(&defaults, sizeof(defaults));
@@ -464,6 +482,7 @@ struct job {
 	char src[32];
 	int err;
 	struct lwm2m_pending lw; /* applied after the removal */
+	struct ub_tree **tree;	 /* the power-on's tree, shared (wf_apply) */
 	pthread_t thread;
 };
 
@@ -477,9 +496,11 @@ static void *job_run(void *arg)
 	j->own.reader = j->reader;
 	j->own.wait_ms = 0;
 	j->own.dry_run = false;
-	j->err = ub_session_open(&s, &j->own, card_pin(j->cfg, j->pol), &j->r->status);
+	/* the reader as listed, with a card: not listed again (by each of n
+	 * threads, every reader's state each time) */
+	j->err = ub_session_open_reader(&s, &j->own, card_pin(j->cfg, j->pol), &j->r->status);
 	if (!j->err)
-		j->err = boot_session(&j->own, j->pol, &s, &o, j->r, j->src, &j->lw);
+		j->err = boot_session(&j->own, j->pol, &s, &o, j->r, j->src, &j->lw, j->tree);
 	else
 		j->r->outcome = UB_OUT_FAILED;
 	snprintf(j->r->reader, sizeof(j->r->reader), "%s", j->reader);
@@ -495,6 +516,7 @@ int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *al
 	struct ub_reader_info *list = NULL;
 	const char *present[MAX_READERS];
 	struct job *jobs = NULL;
+	struct ub_tree *tree = NULL;
 	SCARDCONTEXT ctx;
 	char name[UB_READER_NAME_MAX];
 	int n, i, err = 0, npresent = 0;
@@ -536,6 +558,7 @@ int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *al
 		jobs[k].cfg = cfg;
 		jobs[k].pol = pol;
 		jobs[k].r = &all->cards[k];
+		jobs[k].tree = &tree;
 		snprintf(jobs[k].reader, sizeof(jobs[k].reader), "%s", list[i].name);
 		if (pthread_create(&jobs[k].thread, NULL, job_run, &jobs[k])) {
 			err = ub_fail(&all->status, UB_E_INTERNAL, 0, NULL, "a thread per reader");
@@ -561,7 +584,7 @@ int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *al
 
 		o.present = present;
 		o.npresent = npresent;
-		err = ub_wf_apply(cfg, pol, NULL, &o, &rm);
+		err = wf_apply(cfg, pol, NULL, &o, &rm, &tree);
 		all->removal = rm.apply;
 		memset(&rm.apply, 0, sizeof(rm.apply));
 		if (err)
@@ -576,7 +599,7 @@ int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *al
 		if (!jobs[i].lw.ready)
 			continue;
 		e = lwm2m_apply(&jobs[i].own, pol, &jobs[i].lw,
-				&all->cards[i].objects[UB_BOOT_LWM2M]);
+				&all->cards[i].objects[UB_BOOT_LWM2M], &tree);
 		if (e && !err) {
 			err = e;
 			all->status = all->cards[i].objects[UB_BOOT_LWM2M].status;
@@ -585,6 +608,7 @@ int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *al
 	if (!err && !k)
 		err = ub_fail(&all->status, UB_E_NO_CARD, 0, "PC/SC", "no reader holds a card");
 end:
+	ub_tree_close(tree);
 	for (i = 0; jobs && i < (int)k; i++)
 		ub_plan_free(&jobs[i].lw.plan);
 	free(jobs);

@@ -35,8 +35,9 @@ static int pick(struct ub_session *s, const struct ub_boot_config *cfg,
 	return 0;
 }
 
-int ub_session_open(struct ub_session *s, const struct ub_boot_config *cfg, const char *pin,
-		    struct ub_status *st)
+/* known: the reader's name as listed with a card (PC/SC), or NULL. */
+static int session_open(struct ub_session *s, const struct ub_boot_config *cfg, const char *pin,
+			const char *known, struct ub_status *st)
 {
 	char name[UB_READER_NAME_MAX];
 	int err;
@@ -58,7 +59,9 @@ int ub_session_open(struct ub_session *s, const struct ub_boot_config *cfg, cons
 		if ((err = ub_ctx_open(&s->ctx)))
 			return ub_fail(st, err, 0, "PC/SC", NULL);
 		s->have_ctx = true;
-		if ((err = pick(s, cfg, name, st)))
+		if (known)
+			snprintf(name, sizeof(name), "%s", known);
+		else if ((err = pick(s, cfg, name, st)))
 			goto fail;
 		err = ub_card_connect(&s->card, s->ctx, name, cfg->exclusive, &s->trace);
 		if (err) {
@@ -90,6 +93,18 @@ int ub_session_open(struct ub_session *s, const struct ub_boot_config *cfg, cons
 fail:
 	ub_session_close(s);
 	return err;
+}
+
+int ub_session_open(struct ub_session *s, const struct ub_boot_config *cfg, const char *pin,
+		    struct ub_status *st)
+{
+	return session_open(s, cfg, pin, NULL, st);
+}
+
+int ub_session_open_reader(struct ub_session *s, const struct ub_boot_config *cfg, const char *pin,
+			   struct ub_status *st)
+{
+	return session_open(s, cfg, pin, ub_at_spec(cfg->reader) ? NULL : cfg->reader, st);
 }
 
 void ub_session_close(struct ub_session *s)

@@ -27,6 +27,12 @@ struct ub_session {
 int ub_session_open(struct ub_session *s, const struct ub_boot_config *cfg, const char *pin,
 		    struct ub_status *st);
 
+/* ub_session_open on cfg->reader, a PC/SC reader's full name as just
+ * listed with a card in it: connected to at once, not looked up again (a
+ * card gone since shows as the connect's UB_E_NO_CARD). */
+int ub_session_open_reader(struct ub_session *s, const struct ub_boot_config *cfg, const char *pin,
+			   struct ub_status *st);
+
 /* Close the channel, end the transaction, disconnect, release the context. */
 void ub_session_close(struct ub_session *s);
 

@@ -9,6 +9,9 @@ UB=$PWD/build/uiccboot
 LAB=tests/lab.sh
 W=$(mktemp -d /tmp/uiccboot-bench-work.XXXXXX)
 RUNS=${BENCH_RUNS:-15}
+# BENCH_ONLY="3 6": only those sections (numbered as below), and no
+# RESULTS.md; 1b, 2 and 2b need 1, 7 and 9 need 4
+want() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 $LAB start 8 >/dev/null
 trap '$LAB stop >/dev/null; rm -rf "$W" "$UB_LAB_DIR"' EXIT
 rows=()
@@ -31,6 +34,7 @@ R0=$($LAB reader 0)
 printf '%-48s %-22s %-22s %-8s %s\n' measure uiccboot "peer / bound" ratio note
 
 # --- 1. APDUs of the power-on bootstrap against the layout's minimum ---
+if want 1; then
 # The demo card holds a DM and an LwM2M bootstrap; the DM-only rows use it
 # without its LwM2M file.
 for proto in T1 T0; do
@@ -69,7 +73,9 @@ for proto in T1 T0; do
 	done
 done
 
+fi
 # --- 1b. the same power-on through a modem (AT+CSIM on a pseudo-terminal) ---
+if want 1b; then
 # The test modem forwards each AT+CSIM to the same card through pcscd, so
 # the modem's time is PC/SC's plus the AT round trips; its --reset is a SELECT MF
 # (no cold reset through AT), one APDU more than PC/SC's reset.
@@ -89,7 +95,9 @@ kill $mpid
 wait $mpid 2>/dev/null || true
 row "power-on bootstrap through a modem, T=0, --reset" "$am APDUs; $tm ms" "PC/SC $ap APDUs; $tp ms" "$(ratio $tm $tp)" "card log; ratio of median wall times ($RUNS runs), uicc-modem on a pty"
 
+fi
 # --- 2. IMSI + N GSM authentications: uiccboot vs eapol_test (T=0) ---
+if want 2; then
 N=3
 $LAB sim 0 "$W/demo-T0.conf"
 rands=()
@@ -109,7 +117,9 @@ te=$(median_ms timeout 30 eapol_test -R "$R0" sim 1234 $N)
 row "IMSI + $N GSM auths: APDUs" "$((a1 - a0))" "eapol_test $((a2 - a1))" "$(ratio $((a1 - a0)) $((a2 - a1)))" "$same"
 row "IMSI + $N GSM auths: median wall time" "$tu ms" "eapol_test $te ms" "$(ratio $tu $te)" "through pcscd, $RUNS runs each"
 
+fi
 # --- 2b. one AUTHENTICATE on a card in an unknown state: ours vs the minimum ---
+if want 2b; then
 # The minimum: SELECT of the USIM by the registered part of its AID (TS 102
 # 221 11.1.1, a partial DF name), AUTHENTICATE, and on T=0 the GET RESPONSE
 # its answer needs.  Each run on a freshly started card (an AUTN is good once).
@@ -128,7 +138,9 @@ for proto in T0 T1; do
 	done
 done
 
+fi
 # --- 3. peak RSS ---
+if want 3; then
 $LAB sim 0 tests/profiles/demo.conf
 rm -f "$W/t.db"*
 rss=$(/usr/bin/time -f %M $UB -r "$R0" --tree "$W/t.db" --policy /dev/null bootstrap 2>&1 >/dev/null | tail -1)
@@ -151,7 +163,9 @@ row "peak RSS, uiccboot bootstrap (first apply)" "$(python3 -c "print('%.1f MiB'
 row "  of which: RSS of \`uiccboot readers\` (libraries, no work)" "$(python3 -c "print('%.1f MiB' % ($base / 1024))")" "" "" "libcrypto, libsqlite3, libwbxml2, libpcsclite, json-c mapped and relocated"
 row "  of which: peak heap (valgrind massif)" "$(python3 -c "print('%.0f KiB' % ($heap / 1024))")" "" "" "the card object buffer (68 KiB) is the largest block"
 
+fi
 # --- 4. a 1000-node bootstrap into trees of 0, 10k, 100k nodes ---
+if want 4; then
 python3 tests/bench/gen_tnds.py "$W/plan.xml" new 249 # 1002 nodes
 for size in 0 10000 100000; do
 	rm -f "$W/base.db"*
@@ -178,7 +192,9 @@ for size in 0 10000 100000; do
 	row "1000-node bootstrap into a tree of $nodes nodes" "$tt ms" "" "$(ratio $tt $t0)" "whole command (parse + one transaction, synchronous FULL); ratio to the empty tree"
 done
 
+fi
 # --- 5. factory derive against openssl speed ---
+if want 5; then
 printf '%s\n' 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f >"$W/key"
 chmod 600 "$W/key"
 python3 -c "
@@ -190,7 +206,9 @@ ids=$(python3 -c "print(int(1000000 / (($t1 - $t0) / 1e9)))")
 hm=$(openssl speed -mr -seconds 3 -bytes 64 -hmac sha256 2>/dev/null | awk -F: '/^\+F:/ {printf "%d", $4 / 64}')
 row "factory derive, 1 000 000 ids" "$ids ids/s = $((ids * 3)) HMAC/s" "openssl $hm HMAC/s" "$(ratio $((ids * 3)) $hm)" "3 HKDF-Expand blocks (~57-byte input) per id; openssl speed -hmac sha256 -bytes 64"
 
+fi
 # --- 6. 1, 2, 4 and 8 readers at once ---
+if want 6; then
 for ((i = 0; i < 8; i++)); do
 	sed "s/operator-dm/operator-$i/; s/OperatorDM/Operator$i/g; s|ConnMO/Internet|ConnMO/Internet$i|g" \
 		tests/profiles/boot/dm-bootstrap.xml >"$W/b$i.xml"
@@ -211,11 +229,13 @@ for n in 1 2 4 8; do
 	t=$(median_ms all_once)
 	ts=$(median_ms $UB --tree "$W/all.db" --policy /dev/null bootstrap --all-readers)
 	[ $n = 1 ] && t1r=$t && t1s=$ts
-	row "bootstrap --all-readers, $n reader(s), new tree" "$t ms" "" "$(ratio $t $t1r)" "$ok accounts applied; one transaction (fsync) per card; ratio to 1 reader"
+	row "bootstrap --all-readers, $n reader(s), new tree" "$t ms" "" "$(ratio $t $t1r)" "$ok accounts applied; a thread per card, the tree opened once, a transaction (fsync) per card; ratio to 1 reader"
 	row "bootstrap --all-readers, $n reader(s), unchanged cards" "$ts ms" "" "$(ratio $ts $t1s)" "the usual power-on: card data as before, nothing written"
 done
 
+fi
 # --- 7. an SMS fragment stored into a store of 0, 10k, 100k fragments ---
+if want 7; then
 # The store is filled on tmpfs (no fsync) with first parts of messages
 # that never complete, then copied to the bench's disk, where 200 more
 # first parts (new messages: a lookup, an insert, the totals) are stored,
@@ -251,7 +271,9 @@ rm -f "$W/sms-base.db-wal" "$W/sms-base.db-shm"
 sms_row "tree of $nodes nodes, no fragments"
 rm -rf "$S"
 
+fi
 # --- 8. a 5-part push: from its last TPDU to the applied tree ---
+if want 8; then
 # Our sender makes the TPDUs (SEC=USERPIN: no card in the way); the first
 # four are stored once, and each run receives the fifth into a fresh copy:
 # reassembly, WSP, the MAC, the plan and one transaction.
@@ -278,7 +300,9 @@ t=$(median_ms p5_once)
 cp_t=$(median_ms cp "$W/p5-base.db" "$W/p5-run.db")
 row "$parts-part push: last TPDU to the applied tree" "$(python3 -c "print('%.1f' % ($t - $cp_t))") ms" "" "" "sms receive of part $parts: reassembly, WSP, MAC (USERPIN), plan, one transaction (${st:-NOT applied})"
 
+fi
 # --- 9. a push into a full tree: how long it holds the write lock ---
+if want 9; then
 # The tree of section 4 filled to its capacity (131072 nodes) less room
 # for the push; the push an 18 KiB OMA CP document: a w7 account and 700
 # APNs, each of whose names is checked against every other party's
@@ -313,7 +337,9 @@ done
 lk=$(printf '%s\n' "${held[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 row "push of $(stat -c %s "$W/full.wbxml") bytes (700 APNs) into a tree of $full nodes: write lock held" "$lk ms" "" "" "median of $RUNS; the longest a concurrent writer is refused (lock_held.py, every 0.2 ms)"
 
+fi
 # --- 10. sms receive as a long-running filter: memory flat in the lines ---
+if want 10; then
 # Peak RSS of one sms receive over 2 000 and over 200 000 lines, on tmpfs:
 # 99 of 100 lines a GSM 7-bit text (decoded, ignored), 1 of 100 the first
 # part of a new WAP push (stored, the oldest of the 64 held dropped).
@@ -344,6 +370,10 @@ row "peak RSS, sms receive of 2 000 lines" "$(python3 -c "print('%.1f MiB' % ($r
 row "peak RSS, sms receive of 200 000 lines" "$(python3 -c "print('%.1f MiB' % ($rss_big / 1024))")" "goal: ratio <= 1.2" "$(ratio $rss_big $rss_small)" "the same lines, 100 times as many; ratio to 2 000 lines"
 rm -rf "$S"
 
+fi
+if [ -n "${BENCH_ONLY:-}" ]; then # a part: the table above, RESULTS.md untouched
+	exit 0
+fi
 {
 	echo "# Benchmark results"
 	echo
