@@ -108,6 +108,29 @@ int ub_fail_off(struct ub_status *st, int err, const char *unit, size_t off, con
 	return err;
 }
 
+int ub_status_err(struct ub_status *st, int err)
+{
+	if (err < 0 && st && st->err != err)
+		ub_fail(st, err, 0, NULL, NULL);
+	return err;
+}
+
+void ub_status_pre(struct ub_status *st, const char *fmt, ...)
+{
+	char words[sizeof(st->what)], old[sizeof(st->what)];
+	va_list ap;
+
+	if (!st || !st->err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(words, sizeof(words), fmt, ap);
+	va_end(ap);
+	memcpy(old, st->what, sizeof(old));
+	if (snprintf(st->what, sizeof(st->what), "%s: %.*s", words, (int)(sizeof(old) - 1), old) <
+	    0)
+		st->what[0] = '\0';
+}
+
 void ub_status_at(struct ub_status *st, const char *fmt, ...)
 {
 	char place[160], old[160];

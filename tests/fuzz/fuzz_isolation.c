@@ -318,7 +318,7 @@ static struct refs references_of(sqlite3 *db)
 		/* a root no node can have (a control character, too long):
 		 * names nothing that anyone could hold */
 		if (!is_ref(uri, v) || !names_connmo(v, x.root, sizeof(x.root)) ||
-		    ub_uri_check(x.root, NULL, 0))
+		    ub_uri_check(x.root, NULL))
 			continue;
 		if (!(r.v = realloc(r.v, (r.n + 1) * sizeof(*r.v))))
 			abort();
@@ -986,7 +986,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (sqlite3_prepare_v2(t->db, "SELECT uri FROM node", -1, &st, NULL) != SQLITE_OK)
 			abort();
 		while (sqlite3_step(st) == SQLITE_ROW)
-			if (ub_uri_check((const char *)sqlite3_column_text(st, 0), NULL, 0))
+			if (ub_uri_check((const char *)sqlite3_column_text(st, 0), NULL))
 				found("out of bounds", (const char *)sqlite3_column_text(st, 0),
 				      why);
 		sqlite3_finalize(st);
