@@ -780,21 +780,19 @@ static int mac_report(struct ub_cli *cli, json_object *o, const struct ub_wsp_pu
 {
 	struct ub_status st = {0};
 	enum ub_sec sec;
-	char why[sizeof(st.what)];
+	char verified[64];
 	int err = ub_send_check(keys, p, &sec, &st);
+	const char *said = err ? st.what : verified;
 
-	if (err)
-		snprintf(why, sizeof(why), "%s", st.what);
-	else
-		snprintf(why, sizeof(why), "SEC=%s: the MAC verifies", ub_sec_name(sec));
+	snprintf(verified, sizeof(verified), "SEC=%s: the MAC verifies", ub_sec_name(sec));
 	json_object_object_add(o, "mac_verified", json_object_new_boolean(!err));
-	json_object_object_add(o, "mac_check", json_object_new_string(why));
+	json_object_object_add(o, "mac_check", json_object_new_string(said));
 	if (err) {
 		json_object_object_add(o, "error", json_object_new_string(ub_errname(err)));
-		json_object_object_add(o, "message", json_object_new_string(why));
+		json_object_object_add(o, "message", json_object_new_string(said));
 	}
 	if (!cli->json)
-		cli_print(stdout, "  mac check: %s%s\n", err ? "FAILED: " : "", why);
+		cli_print(stdout, "  mac check: %s%s\n", err ? "FAILED: " : "", said);
 	return err;
 }
 

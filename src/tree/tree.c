@@ -17,6 +17,7 @@
 #include "tree.h"
 #include "tree_internal.h"
 #include "ub_apply.h"
+#include "ub_status.h"
 #include "ub_error.h"
 #include "ub_secret.h"
 
@@ -313,12 +314,8 @@ int ub_tree_open_mode(const char *path, enum ub_tree_mode mode, struct ub_tree *
 		if (err == UB_E_IO && mode == UB_TREE_READ)
 			err = read_where_unwritable(&c, st);
 		/* SQLite's words for the file: said with its name */
-		if (err && st && st->err == err && strncmp(st->what, path, strlen(path))) {
-			char reason[sizeof(st->what)];
-
-			memcpy(reason, st->what, sizeof(reason));
-			ub_fail(st, err, 0, NULL, "%s: %.300s", path, reason);
-		}
+		if (err && st && st->err == err && strncmp(st->what, path, strlen(path)))
+			ub_status_pre(st, "%s", path);
 	}
 	if (!err)
 		err = recheck(&(struct recheck){&c, real_dir}, st);
