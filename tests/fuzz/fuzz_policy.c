@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	ub_policy_defaults(&defaults);
-	if (memcmp(&p, &defaults, sizeof(p)) || !err[0])
+	if (memcmp(&p, &defaults, sizeof(p)) || !err.what[0])
 		__builtin_trap();
 	/* a bad [pin] pin1 is said by its rule, never quoted: after
 	 * "path:line: ", such a message is exactly the rule */
