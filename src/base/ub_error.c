@@ -126,8 +126,7 @@ void ub_status_pre(struct ub_status *st, const char *fmt, ...)
 	vsnprintf(words, sizeof(words), fmt, ap);
 	va_end(ap);
 	memcpy(old, st->what, sizeof(old));
-	if (snprintf(st->what, sizeof(st->what), "%s: %.*s", words, (int)(sizeof(old) - 1), old) <
-	    0)
+	if (snprintf(st->what, sizeof(st->what), "%s%.*s", words, (int)(sizeof(old) - 1), old) < 0)
 		st->what[0] = '\0';
 }
 

@@ -150,7 +150,7 @@ int ub_send_build(const uint8_t *doc, size_t n, const struct ub_send_opts *o,
 	/* the device's own decoder must take what we send */
 	rc = ub_plan_decode(r->wbxml, r->wbxml_len, false, &plan, st);
 	if (rc) {
-		ub_status_pre(st, "the WBXML does not decode as a bootstrap");
+		ub_status_pre(st, "the WBXML does not decode as a bootstrap: ");
 		rc = rc == UB_E_NOMEM ? rc : UB_E_BAD_DATA;
 		if (st)
 			st->err = rc; /* an unknown public id too: the document is wrong */

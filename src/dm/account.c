@@ -149,7 +149,7 @@ static int canonical_uri(struct model *m, struct ub_plan_node *n)
 	int err;
 
 	if ((err = ub_uri_canon(n->uri, c, sizeof(c), false, m->st))) {
-		ub_status_pre(m->st, "%s", n->uri);
+		ub_status_pre(m->st, "%s: ", n->uri);
 		return err;
 	}
 	return respell(&n->uri, c);
@@ -164,7 +164,7 @@ static int canonical_value(struct model *m, struct ub_plan_node *n)
 		return 0;
 	if ((err = ub_uri_canon(n->value, c, sizeof(c), m->mode == UB_MODEL_IMPORT, m->st))) {
 		ub_status_pre(m->st,
-			      "%s: its value is a reference to a node, in no form the tree holds",
+			      "%s: its value is a reference to a node, in no form the tree holds: ",
 			      n->uri);
 		return err;
 	}
@@ -184,7 +184,7 @@ static int node_ok(struct model *m, struct ub_plan_node *n)
 	if (!strcmp(n->uri, "."))
 		return refuse(m, "%s: not a node to write", n->uri);
 	if ((err = ub_uri_check(n->uri, m->st))) {
-		ub_status_pre(m->st, "%s", n->uri);
+		ub_status_pre(m->st, "%s: ", n->uri);
 		return err;
 	}
 	/* the export writes it as XML text (NodeName, Path): not quoted here */

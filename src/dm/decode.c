@@ -35,7 +35,7 @@ int ub_plan_parse(const uint8_t *in, size_t n, bool card_padding, struct ub_plan
 	if (rc == UB_E_NOMEM)
 		return ub_status_err(st, rc);
 	if (rc) {
-		ub_status_pre(st, "WBXML");
+		ub_status_pre(st, "WBXML: ");
 		return UB_E_BAD_DATA;
 	}
 	b.doc_nodes = xdoc_count(root);

@@ -678,7 +678,7 @@ int ub_policy_open(const char *path, struct ub_policy **out, struct ub_status *s
 		ub_policy_close(p);
 		/* "file:line: [section] key: what" or "file: what", where
 		 * file:line or file */
-		ub_status_pre(st, "policy");
+		ub_status_pre(st, "policy ");
 		return rc;
 	}
 	*out = p;

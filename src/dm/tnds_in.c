@@ -156,7 +156,7 @@ int ub_plan_from_tnds(const char *xml, size_t len, struct ub_plan *plan, struct 
 	root = xdoc_parse(xml, len, UB_TNDS_MAX, UB_TNDS_ELEMENTS_PER_NODE * UB_TREE_NODES_MAX + 16,
 			  UB_DEPTH_MAX * 2, st);
 	if (!root) {
-		ub_status_pre(st, "TNDS");
+		ub_status_pre(st, "TNDS: ");
 		return UB_E_BAD_DATA;
 	}
 	plan->kind = UB_PLAN_DM12;

@@ -428,7 +428,7 @@ static int embedded(struct walk *w, const struct chunk *c)
 	in.status = w->status;
 	in.failed = w->failed;
 	if (walk_doc(&in, &sub)) {
-		ub_status_pre(w->status, "embedded WBXML document before byte %zu", at);
+		ub_status_pre(w->status, "embedded WBXML document before byte %zu: ", at);
 		return UB_E_BAD_DATA;
 	}
 	if (!in.public_id || strcasecmp(in.public_id, TNDS_PUBLIC_ID))

@@ -315,7 +315,7 @@ int ub_tree_open_mode(const char *path, enum ub_tree_mode mode, struct ub_tree *
 			err = read_where_unwritable(&c, st);
 		/* SQLite's words for the file: said with its name */
 		if (err && st && st->err == err && strncmp(st->what, path, strlen(path)))
-			ub_status_pre(st, "%s", path);
+			ub_status_pre(st, "%s: ", path);
 	}
 	if (!err)
 		err = recheck(&(struct recheck){&c, real_dir}, st);
