@@ -862,7 +862,7 @@ int ub_wbxml_check(const uint8_t *b, size_t n, struct ub_wbxml_info *info, struc
 	if (n > UB_DOC_MAX)
 		return bad(&w, "document larger than 64 KiB");
 	if (walk_doc(&w, info))
-		return UB_E_BAD_DATA;
+		return ub_status_err(st, UB_E_BAD_DATA);
 	if (w.max_depth > UB_DEPTH_MAX)
 		return bad(&w, "nested too deeply");
 	return 0;

@@ -325,6 +325,12 @@ bool ub_sms_same_message(const struct ub_sms_deliver *a, const struct ub_sms_del
 	       a->oa_raw_len == b->oa_raw_len && !memcmp(a->oa_raw, b->oa_raw, a->oa_raw_len);
 }
 
+static int too_long(struct ub_status *st, size_t max)
+{
+	return ub_fail(st, UB_E_USAGE, 0, NULL, "the message is longer than the %zu octets given",
+		       max);
+}
+
 int ub_sms_reassemble(const struct ub_sms_deliver *parts, size_t n, uint8_t *out, size_t max,
 		      struct ub_status *st)
 {
@@ -333,7 +339,7 @@ int ub_sms_reassemble(const struct ub_sms_deliver *parts, size_t n, uint8_t *out
 	unsigned s, total;
 
 	if (!n)
-		return UB_E_NOT_FOUND;
+		return ub_fail(st, UB_E_NOT_FOUND, 0, NULL, "no part");
 	for (i = 0; i < n; i++)
 		if (parts[i].alphabet != UB_SMS_8BIT)
 			return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "part %zu: not 8-bit data",
@@ -343,7 +349,7 @@ int ub_sms_reassemble(const struct ub_sms_deliver *parts, size_t n, uint8_t *out
 			return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
 				       "%zu unconcatenated messages given as one", n);
 		if (parts[0].payload_len > max)
-			return UB_E_USAGE;
+			return too_long(st, max);
 		memcpy(out, parts[0].payload, parts[0].payload_len);
 		return (int)parts[0].payload_len;
 	}
@@ -365,12 +371,11 @@ int ub_sms_reassemble(const struct ub_sms_deliver *parts, size_t n, uint8_t *out
 		by_seq[p->seq] = p;
 	}
 	for (s = 1; s <= total; s++) {
-		if (!by_seq[s]) {
+		if (!by_seq[s])
 			return ub_fail(st, UB_E_NOT_FOUND, 0, NULL, "part %u of %u missing", s,
 				       total);
-		}
 		if (len + by_seq[s]->payload_len > max)
-			return UB_E_USAGE;
+			return too_long(st, max);
 		memcpy(out + len, by_seq[s]->payload, by_seq[s]->payload_len);
 		len += by_seq[s]->payload_len;
 	}

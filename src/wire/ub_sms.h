@@ -86,7 +86,7 @@ bool ub_sms_same_message(const struct ub_sms_deliver *a, const struct ub_sms_del
  * unconcatenated 8-bit part is its own message.  Returns the length,
  * UB_E_NOT_FOUND (parts missing: the message is not complete yet),
  * UB_E_BAD_DATA (not 8-bit, mixed messages, conflicting duplicates), or
- * UB_E_USAGE (out too small). */
+ * UB_E_USAGE (out too small); st says which part or why. */
 int ub_sms_reassemble(const struct ub_sms_deliver *parts, size_t n, uint8_t *out, size_t max,
 		      struct ub_status *st);
 
