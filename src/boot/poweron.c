@@ -87,7 +87,6 @@ static int wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *po
 {
 	struct ub_apply_opts dry;
 	struct ub_tree *t = NULL;
-	char reason[400];
 	int err;
 
 	if (cfg->dry_run) {
@@ -112,7 +111,7 @@ static int wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *po
 		r->outcome = UB_OUT_FAILED;
 		return err;
 	}
-	err = ub_tree_apply(t, plan, pol, o, &r->apply, reason, sizeof(reason));
+	err = ub_tree_apply(t, plan, pol, o, &r->apply, &r->status);
 	if (keep)
 		*keep = t;
 	else
@@ -126,7 +125,8 @@ static int wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *po
 		return 0;
 	}
 	r->outcome = err == UB_E_POLICY || err == UB_E_BAD_DATA ? UB_OUT_REJECTED : UB_OUT_FAILED;
-	return ub_fail(&r->status, err, 0, cfg->tree ? cfg->tree : UB_TREE_DEFAULT, "%s", reason);
+	ub_status_at(&r->status, "%s", cfg->tree ? cfg->tree : UB_TREE_DEFAULT);
+	return err;
 }
 
 int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
