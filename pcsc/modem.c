@@ -68,6 +68,34 @@ static void sw(uint8_t *rsp, size_t *rsp_len, uint16_t w)
 	*rsp_len = 2;
 }
 
+/* +CME ERROR: 10 (SIM not inserted) or 14 (SIM busy: the modem is taking
+ * up a card that was reset or put back, TS 27.007 9.2.1) to a card
+ * command: the card's state is gone, as a removal or a reset through
+ * PC/SC.  The channels of the session went with it.  Returns err
+ * otherwise. */
+static int card_state(struct ub_card *c, int err)
+{
+	struct modem *m = M(c);
+	const struct ub_at_parser *p = &m->port->p;
+
+	if (err != UB_E_SW || p->result != UB_AT_CME_ERROR || (p->code != 10 && p->code != 14))
+		return err;
+	memset(m->native, 0, sizeof(m->native));
+	m->session = -1;
+	c->generation++;
+	c->fresh = false;
+	if (p->code == 10)
+		return ub_fail(&c->link_st, UB_E_CARD_REMOVED, 0, m->port->name,
+			       "%s: the card is out (+CME ERROR: 10, SIM not inserted)",
+			       m->port->name);
+	ub_trace_note(c->trace, "%s: +CME ERROR: 14: the modem took up the card anew",
+		      m->port->name);
+	return ub_fail(&c->link_st, UB_E_CARD_RESET, 0, m->port->name,
+		       "%s: the card was reset or changed behind the modem (+CME ERROR: 14, "
+		       "SIM busy)",
+		       m->port->name);
+}
+
 /* One APDU through AT+CSIM, or AT+CGLA on session (>= 0). */
 static int at_apdu(struct ub_card *c, int session, const uint8_t *cmd, size_t len, uint8_t *rsp,
 		   size_t *rsp_len)
@@ -88,7 +116,7 @@ static int at_apdu(struct ub_card *c, int session, const uint8_t *cmd, size_t le
 	explicit_bzero(hex, sizeof(hex));
 	explicit_bzero(line, sizeof(line));
 	if (err)
-		return err;
+		return card_state(c, err);
 	if (!m->got)
 		return ub_fail(&c->link_st, UB_E_PROTO, 0, m->port->name, "%s: AT%s: OK without %s",
 			       m->port->name, prefix, prefix);
@@ -136,7 +164,7 @@ static int select_on_session(struct ub_card *c, const uint8_t *cmd, size_t len, 
 	ub_hex(line + strlen(line), cmd + 5, cmd[4]);
 	strcat(line, "\"");
 	m->got = false;
-	err = ub_at_cmd(m->port, line, "+CCHO:", true, keep_line, m, &c->link_st);
+	err = card_state(c, ub_at_cmd(m->port, line, "+CCHO:", true, keep_line, m, &c->link_st));
 	if (err == UB_E_SW) {
 		/* +CME ERROR: no such application, or none free */
 		ub_trace_note(c->trace, "%s: AT+CCHO refused: the application is not found",

@@ -5,40 +5,13 @@
 # when the modem refuses MANAGE CHANNEL; a modem that fetches 61xx itself;
 # echo and URCs; each fault an error naming the port.
 . "$(dirname "$0")/lib.sh"
-MODEM=$UB_BUILD/uicc-modem
 F=tests/fixtures
 BOOT=tests/profiles/boot
 DM="application/vnd.syncml.dm+wbxml"
 LOG=$LABDIR/sim0.log
-ML=$TMP/modem.log
-M=at:$TMP/modem
 RAND1=23553cbe9637a89d218ae64dae47bf35
 AUTN1=55f328b43577b9b94a9ffac354dfafb3
 export UICCBOOT_AT_TIMEOUT_MS=1500
-MPID=
-
-modem_stop() {
-	if [ -n "$MPID" ]; then
-		kill "$MPID" 2>/dev/null
-		wait "$MPID" 2>/dev/null
-	fi
-	MPID=
-	rm -f "$TMP/modem"
-}
-# modem_start [uicc-modem options]: a modem in front of slot 0's card
-modem_start() {
-	local i
-	modem_stop
-	: >"$ML"
-	$MODEM --reader "$R0" --link "$TMP/modem" --log "$ML" "$@" >"$TMP/modem.out" 2>"$TMP/modem.err" &
-	MPID=$!
-	for ((i = 0; i < 100; i++)); do
-		[ -e "$TMP/modem" ] && return 0
-		sleep 0.05
-	done
-	echo "# uicc-modem did not come up: $(cat "$TMP/modem.err")"
-}
-trap 'modem_stop; rm -rf "$TMP"' EXIT
 
 # JSON without reader names (and, with nocount, without APDU counts)
 strip() {

@@ -5,34 +5,10 @@
 # a NETWORKID push whose key needs the card behind the same modem; kill -9
 # at random points loses no part and applies nothing twice.
 . "$(dirname "$0")/lib.sh"
-MODEM=$UB_BUILD/uicc-modem
 W=tests/integration/wire
 IMSI=001010123456789
-ML=$TMP/modem.log
-M=at:$TMP/modem
 export UICCBOOT_AT_TIMEOUT_MS=3000
-MPID=
-modem_stop() {
-	if [ -n "$MPID" ]; then
-		kill "$MPID" 2>/dev/null
-		wait "$MPID" 2>/dev/null
-	fi
-	MPID=
-}
-modem_start() {
-	local i
-	modem_stop
-	rm -f "$TMP/modem"
-	: >"$ML"
-	$MODEM --reader "$R0" --link "$TMP/modem" --log "$ML" --inbox "$TMP/inbox" "$@" \
-		>"$TMP/modem.out" 2>"$TMP/modem.err" &
-	MPID=$!
-	for ((i = 0; i < 100; i++)); do
-		[ -e "$TMP/modem" ] && return 0
-		sleep 0.05
-	done
-}
-trap 'modem_stop; rm -rf "$TMP"' EXIT
+MODEM_ARGS="--inbox $TMP/inbox"
 mkdir -p "$TMP/inbox"
 printf "[push]\nallowed_sec = NETWORKID\n" >"$TMP/p.conf"
 sed 's/^protocol = T1/protocol = T0/' tests/profiles/test-usim.conf >"$TMP/usim.conf"

@@ -124,24 +124,98 @@ static void hex(char *o, const uint8_t *b, size_t n)
 
 /* --- the card --- */
 
+/* The card as the modem sees it: lost (removed) until it comes back; a
+ * loss or a reset during the host's session is said to the host once
+ * (+CME ERROR: 10 while it is out, 14 when it is back or was reset: the
+ * modem re-initialised the SIM and the host's selections are gone). */
+static bool card_lost, card_changed, lost_in_session;
+static long apdus_in_session; /* answered since the host came */
+
+/* Is the card out?  A removal shows first as a failed transmit; pcscd may
+ * take a poll (400 ms for vpcd) to see the reader empty. */
+static bool card_out(void)
+{
+	SCARD_READERSTATE st;
+
+	memset(&st, 0, sizeof(st));
+	st.szReader = reader;
+	st.dwCurrentState = SCARD_STATE_PRESENT;
+	for (int i = 0; i < 4; i++) {
+		if (SCardGetStatusChange(ctx, 1000, &st, 1) != SCARD_S_SUCCESS)
+			return false;
+		if (st.dwEventState & SCARD_STATE_EMPTY)
+			return true;
+		st.dwCurrentState = st.dwEventState & ~SCARD_STATE_CHANGED;
+	}
+	return false;
+}
+
+static bool card_connect(void)
+{
+	if (SCardConnect(ctx, reader, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+			 &card, &proto) != SCARD_S_SUCCESS)
+		return false;
+	card_lost = false;
+	log_line("#", "card in");
+	return true;
+}
+
+/* Returns the answer's length; -1: failed (+CME ERROR: 13); -10: no card;
+ * -14: the card was reset or changed under the host. */
 static long xmit(const uint8_t *c, size_t n, uint8_t *r, size_t max)
 {
 	SCARD_IO_REQUEST pci = {proto, sizeof(SCARD_IO_REQUEST)};
 	DWORD rl = (DWORD)max;
-	LONG rv = SCardTransmit(card, &pci, c, (DWORD)n, NULL, r, &rl);
+	LONG rv;
 
-	if (rv == SCARD_W_RESET_CARD) {
-		/* another application reset the card: the modem goes on with it */
-		if (SCardReconnect(card, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
-				   SCARD_LEAVE_CARD, &proto) != SCARD_S_SUCCESS)
-			return -1;
+	if (card_lost) {
+		if (!card_connect())
+			return -10;
+		card_changed = lost_in_session;
+	}
+	if (card_changed) {
+		card_changed = false;
+		log_line("#", "card changed: told the host");
+		return -14;
+	}
+	pci.dwProtocol = proto;
+	rv = SCardTransmit(card, &pci, c, (DWORD)n, NULL, r, &rl);
+	if (rv == SCARD_W_RESET_CARD || rv == SCARD_W_REMOVED_CARD || rv == SCARD_E_INVALID_HANDLE) {
+		/* the card was reset (by another application) or changed: the
+		 * modem takes it up again; the host's selections are gone,
+		 * which it is told if it made any */
+		SCardDisconnect(card, SCARD_LEAVE_CARD);
+		if (!card_connect()) {
+			card_lost = true;
+			lost_in_session = apdus_in_session > 0;
+			log_line("#", "card out");
+			return -10;
+		}
+		log_line("#", "card reset or changed");
+		if (apdus_in_session)
+			return -14;
 		pci.dwProtocol = proto;
 		rl = (DWORD)max;
 		rv = SCardTransmit(card, &pci, c, (DWORD)n, NULL, r, &rl);
 	}
-	if (rv != SCARD_S_SUCCESS || rl < 2)
+	if (rv != SCARD_S_SUCCESS || rl < 2) {
+		if (card_out()) {
+			SCardDisconnect(card, SCARD_LEAVE_CARD);
+			card_lost = true;
+			lost_in_session = apdus_in_session > 0;
+			log_line("#", "card out");
+			return -10;
+		}
 		return -1;
+	}
+	apdus_in_session++;
 	return (long)rl;
+}
+
+/* the +CME ERROR for a failed xmit */
+static void card_error(long rl)
+{
+	line(rl == -10 ? "+CME ERROR: 10" : rl == -14 ? "+CME ERROR: 14" : "+CME ERROR: 13");
 }
 
 static uint8_t gr_cla(uint8_t cla)
@@ -260,7 +334,7 @@ static void csim(const char *arg)
 	}
 	rl = apdu(c, (size_t)n, r, sizeof(r));
 	if (rl < 0) {
-		line("+CME ERROR: 13");
+		card_error(rl);
 		return;
 	}
 	answer_apdu("+CSIM", r, rl);
@@ -282,6 +356,10 @@ static void ccho(const char *arg)
 		return;
 	}
 	rl = xmit(mc, 5, r, sizeof(r));
+	if (rl < 0) {
+		card_error(rl);
+		return;
+	}
 	if (rl != 3 || r[1] != 0x90) {
 		line("+CME ERROR: 4");
 		return;
@@ -324,7 +402,7 @@ static void cgla(const char *arg)
 		c[0] = (uint8_t)((c[0] & 0xFC) | ch);
 	rl = apdu(c, (size_t)n, r, sizeof(r));
 	if (rl < 0) {
-		line("+CME ERROR: 13");
+		card_error(rl);
 		return;
 	}
 	answer_apdu("+CGLA", r, rl);
@@ -540,6 +618,8 @@ static void hangup(void)
 {
 	log_line("#", "host gone");
 	connected = false;
+	lost_in_session = card_changed = false;
+	apdus_in_session = 0;
 	cnmi_mt = 0;
 	echo = true;
 	if (unacked[0]) {
