@@ -1425,6 +1425,8 @@ static int sms_listen(struct ub_cli *cli, int argc, char **argv)
 	struct ub_sms_rx *rx = NULL;
 	struct ub_sms_result *res = NULL;
 	const struct ub_boot_config *cfg;
+	const char *modem;
+	char mspec[UB_POLICY_MODEM_SPEC_MAX];
 	unsigned long idle = 0;
 	size_t n = 0, i;
 	int c, err = 0;
@@ -1444,8 +1446,10 @@ static int sms_listen(struct ub_cli *cli, int argc, char **argv)
 		return err;
 	if (!(cfg = cli_config(cli, &err)))
 		return err;
-	if (!cfg->reader || strncmp(cfg->reader, "at:", 3))
-		return cli_usage(cli, "sms listen needs the modem: -r at:DEVICE");
+	/* without -r, the modem the policy names ([modem] port) */
+	modem = cfg->reader ? cfg->reader : ub_policy_modem(cfg->policy, mspec, sizeof(mspec));
+	if (!modem || strncmp(modem, "at:", 3))
+		return cli_usage(cli, "sms listen needs the modem: -r at:DEVICE or [modem] port");
 	if ((err = cli_secret(cli, "--user-pin", po.arg, po.file, "UICCBOOT_USER_PIN", po.buf,
 			      sizeof(po.buf), &po.pin)))
 		goto end;
@@ -1467,7 +1471,7 @@ static int sms_listen(struct ub_cli *cli, int argc, char **argv)
 	o.on_result = listen_result;
 	o.on_ready = listen_ready;
 	o.arg = &ls;
-	err = ub_sms_listen(rx, cfg->reader, &o, &st);
+	err = ub_sms_listen(rx, modem, &o, &st);
 	if (err) {
 		stream_error(cli, err, "%s", st.what);
 		ls.oc.failed = ls.oc.failed ? ls.oc.failed : err;

@@ -5,9 +5,9 @@
 # card holds a DM and an LwM2M bootstrap (read on a logical channel); the
 # second card's LwM2M file is private (PIN1 verified before it is read).
 # The same sweep runs through the test modem (-r at:..., AT+CSIM) on the
-# demo card: a removal is +CME ERROR: 10, a reset +CME ERROR: 14, and the
-# port closing (the modem's USB reset) at every AT+CSIM is a third fault;
-# every error names the port.
+# demo card: a removal is +CME ERROR: 10, a reset (the modem resetting its
+# SIM) +CME ERROR: 14, and the port closing (the modem's USB reset) at
+# every AT+CSIM is a third fault; every error names the port.
 . "$(dirname "$0")/lib.sh"
 sed -e "s|= boot/|= $PWD/tests/profiles/boot/|" -e 's/^lwm2m_private = .*/lwm2m_private = yes/' \
 	-e 's/^pin1_enabled = .*/pin1_enabled = yes/' tests/profiles/demo.conf >"$TMP/private.conf"
@@ -41,7 +41,11 @@ sweep() {
 			cp "$TMP/seed.db" "$TMP/t.db"
 			case $fault in
 			remove) $LAB sim 0 "$P" --fault "remove:$k:0" ;; # out for good
-			reset) $LAB sim 0 "$P" --fault "reset:$k" ;;
+			reset) if [ ${#RD[@]} = 0 ]; then
+				$LAB sim 0 "$P" --fault "reset:$k"
+			else # the modem resets its SIM (+CME ERROR: 14)
+				$LAB sim 0 "$P" && modem_start --fault "reset:$k"
+			fi ;;
 			close) $LAB sim 0 "$P" && modem_start --fault "close:$k" ;; # the port goes away
 			esac
 			ub "$TMP/t.db" bootstrap >"$TMP/out" 2>"$TMP/err"

@@ -52,6 +52,7 @@ static DWORD proto;
 static const char *reader, *inbox;
 static bool f_echo, f_urc_between, f_urc_inside, f_auto_gr, f_no_channel, f_ccho_bare;
 static long f_cme, f_silent, f_garbage, f_close, f_badlen; /* 0: off; N: from the N-th APDU */
+static long f_reset; /* the N-th APDU only */
 static long apdus;
 static int csms = 1, cnmi_mt;
 static bool echo = true, no_direct, connected;
@@ -130,6 +131,7 @@ static void hex(char *o, const uint8_t *b, size_t n)
  * modem re-initialised the SIM and the host's selections are gone). */
 static bool card_lost, card_changed, lost_in_session;
 static long apdus_in_session; /* answered since the host came */
+static bool in_tx; /* a PC/SC transaction held while a host talks to the card */
 
 /* Is the card out?  A removal shows first as a failed transmit; pcscd may
  * take a poll (400 ms for vpcd) to see the reader empty. */
@@ -178,13 +180,20 @@ static long xmit(const uint8_t *c, size_t n, uint8_t *r, size_t max)
 		log_line("#", "card changed: told the host");
 		return -14;
 	}
-	pci.dwProtocol = proto;
-	rv = SCardTransmit(card, &pci, c, (DWORD)n, NULL, r, &rl);
+	/* the modem owns its SIM while a host talks to it: an application
+	 * reaching the same card through PC/SC (the lab's) waits */
+	rv = in_tx ? SCARD_S_SUCCESS : SCardBeginTransaction(card);
+	in_tx = rv == SCARD_S_SUCCESS;
+	if (in_tx) {
+		pci.dwProtocol = proto;
+		rv = SCardTransmit(card, &pci, c, (DWORD)n, NULL, r, &rl);
+	}
 	if (rv == SCARD_W_RESET_CARD || rv == SCARD_W_REMOVED_CARD || rv == SCARD_E_INVALID_HANDLE) {
 		/* the card was reset (by another application) or changed: the
 		 * modem takes it up again; the host's selections are gone,
 		 * which it is told if it made any */
 		SCardDisconnect(card, SCARD_LEAVE_CARD);
+		in_tx = false;
 		if (!card_connect()) {
 			card_lost = true;
 			lost_in_session = apdus_in_session > 0;
@@ -194,6 +203,7 @@ static long xmit(const uint8_t *c, size_t n, uint8_t *r, size_t max)
 		log_line("#", "card reset or changed");
 		if (apdus_in_session)
 			return -14;
+		in_tx = SCardBeginTransaction(card) == SCARD_S_SUCCESS;
 		pci.dwProtocol = proto;
 		rl = (DWORD)max;
 		rv = SCardTransmit(card, &pci, c, (DWORD)n, NULL, r, &rl);
@@ -201,6 +211,7 @@ static long xmit(const uint8_t *c, size_t n, uint8_t *r, size_t max)
 	if (rv != SCARD_S_SUCCESS || rl < 2) {
 		if (card_out()) {
 			SCardDisconnect(card, SCARD_LEAVE_CARD);
+			in_tx = false;
 			card_lost = true;
 			lost_in_session = apdus_in_session > 0;
 			log_line("#", "card out");
@@ -266,6 +277,18 @@ static bool apdu_fault(void)
 		log_line("#", "closing the port");
 		close(pty);
 		exit(0);
+	}
+	if (f_reset && apdus == f_reset) {
+		/* the modem resets the SIM (as on a SIM error) and takes it up
+		 * again: the host's selections are gone */
+		SCardReconnect(card, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+			       SCARD_RESET_CARD, &proto);
+		if (in_tx)
+			SCardEndTransaction(card, SCARD_LEAVE_CARD);
+		in_tx = false;
+		log_line("#", "card reset by the modem");
+		line("+CME ERROR: 14");
+		return true;
 	}
 	if (f_silent && apdus >= f_silent) {
 		log_line("#", "silent");
@@ -620,6 +643,9 @@ static void hangup(void)
 	connected = false;
 	lost_in_session = card_changed = false;
 	apdus_in_session = 0;
+	if (in_tx)
+		SCardEndTransaction(card, SCARD_LEAVE_CARD);
+	in_tx = false;
 	cnmi_mt = 0;
 	echo = true;
 	if (unacked[0]) {
@@ -663,6 +689,8 @@ static void fault(const char *f)
 		f_garbage = fault_n(f + 8);
 	else if (!strncmp(f, "close:", 6))
 		f_close = fault_n(f + 6);
+	else if (!strncmp(f, "reset:", 6))
+		f_reset = fault_n(f + 6);
 	else if (!strncmp(f, "badlen:", 7))
 		f_badlen = fault_n(f + 7);
 	else {
