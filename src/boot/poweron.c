@@ -547,7 +547,8 @@ int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *al
 		jobs[k].cfg = cfg;
 		jobs[k].pol = pol;
 		jobs[k].r = &all->cards[k];
-		snprintf(jobs[k].reader, sizeof(jobs[k].reader), "%s", i < n ? list[i].name : modem);
+		snprintf(jobs[k].reader, sizeof(jobs[k].reader), "%s",
+			 i < n ? list[i].name : modem);
 		if (pthread_create(&jobs[k].thread, NULL, job_run, &jobs[k])) {
 			err = ub_fail(&all->status, UB_E_INTERNAL, 0, NULL, "a thread per reader");
 			break;

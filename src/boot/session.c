@@ -83,6 +83,9 @@ int ub_session_open(struct ub_session *s, const struct ub_boot_config *cfg, cons
 				    &s->trace, st);
 		if (err)
 			goto fail;
+		/* a logical channel may stand in for a basic channel the
+		 * modem owns, unless the policy forbids channels */
+		ub_modem_channels(&s->card, !cfg->policy || cfg->policy->logical_channel);
 	} else {
 		if ((err = ub_ctx_open(&s->ctx)))
 			return ub_fail(st, err, 0, "PC/SC", NULL);

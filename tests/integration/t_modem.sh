@@ -86,6 +86,21 @@ check "+CCHO with the PKCS#15 AID, +CGLA on its session, +CCHC" sh -c \
 MODEM_OPTS="--fault no-channel --fault ccho-bare"
 same "info --channel, +CCHO answering the number alone" "$TMP/usim.conf" --channel info
 
+# --- the modem owns the basic channel: SELECT by AID of the USIM/ISIM refused
+# through +CSIM; a logical channel (+CCHO, which selects by AID) stands in ---
+MODEM_OPTS="--fault no-aid-select"
+same "info, SELECT of the USIM on the basic channel refused" "$TMP/usim.conf" info
+check "the USIM through +CCHO and +CGLA" sh -c \
+	"grep -qi '^> AT+CCHO=\"A0000000871002' $ML && grep -q '^> AT+CGLA=' $ML && grep -q '^< +CME ERROR: 3' $ML"
+same "auth, SELECT of the USIM on the basic channel refused" "$TMP/usim.conf" auth --rand $RAND1 --autn $AUTN1
+printf '[smartcard]\nlogical_channel = no\n' >"$TMP/nochan.conf"
+$LAB sim 0 "$TMP/usim.conf"
+modem_start --fault no-aid-select
+out=$($UB -r "$M" --json --policy "$TMP/nochan.conf" info 2>"$TMP/err"); rc=$?
+check "logical channels off: exit $rc, an error naming the port and the policy option" sh -c \
+	"[ $rc = 69 ] && grep -q 'modem $TMP/modem' $TMP/err && grep -q 'logical_channel = no' $TMP/err && ! grep -q CCHO $ML"
+MODEM_OPTS=""
+
 # --- a modem that fetches 61xx itself: same answers, fewer APDUs ---
 MODEM_OPTS="--fault auto-getresponse" COUNT=nocount
 same "info, the modem doing GET RESPONSE" "$TMP/usim.conf" info
@@ -117,6 +132,28 @@ printf '[modem]\nport = %s\n' "$TMP/modem" >"$TMP/modem.conf"
 out=$($UB --policy "$TMP/modem.conf" --json readers)
 check "readers: the modem named by [modem] port listed" eq \
 	"$(echo "$out" | jget "[r['name'] for r in d['readers'] if r['name'].startswith('at:')]")" "[\"$M\"]"
+
+# --- the policy's modem without -r: beside the readers, or alone ---
+$LAB sim 0 "$TMP/demo.conf"
+modem_start
+out=$($UB --policy "$TMP/modem.conf" --json --tree "$TMP/all.db" bootstrap --all-readers 2>"$TMP/err"); rc=$?
+check "bootstrap --all-readers: the policy's modem beside the PC/SC reader (exit $rc)" eq \
+	"$(echo "$out" | jget "sorted(c['reader'] for c in d['cards'])")" \
+	"$(python3 -c 'import json,sys; print(json.dumps(sorted(sys.argv[1:])))' "$R0" "$M")"
+# no PC/SC here (a client socket where no pcscd listens): the modem serves
+nopcsc() { PCSCLITE_CSOCK_NAME=$TMP/no-pcscd "$@"; }
+a=$($UB -r "$M" --json info)
+b=$(nopcsc $UB --policy "$TMP/modem.conf" --json info 2>"$TMP/err"); rc=$?
+check "info without -r and without PC/SC readers: the policy's modem (exit $rc)" sh -c \
+	"[ $rc = 0 ] && [ \"\$(echo '$b' | jq -c .)\" = \"\$(echo '$a' | jq -c .)\" ]"
+out=$(nopcsc $UB --policy "$TMP/modem.conf" --json --tree "$TMP/alone.db" bootstrap --all-readers 2>&1); rc=$?
+check "bootstrap --all-readers without pcscd: the modem alone (exit $rc)" eq \
+	"$rc $(echo "$out" | jget "[c['reader'] for c in d['cards']]")" "0 [\"$M\"]"
+out=$(nopcsc $UB --policy "$TMP/modem.conf" --json --tree "$TMP/sms.db" sms listen --exit-idle 1 2>&1); rc=$?
+check "sms listen without -r: the policy's modem (exit $rc)" sh -c \
+	"[ $rc = 0 ] && echo '$out' | grep -q '\"type\":\"listening\"' && grep -q '^> AT+CMGL=4' $ML"
+out=$($UB --policy /dev/null --json sms listen --exit-idle 1 2>&1); rc=$?
+check "sms listen without -r nor [modem] port: a usage error (exit $rc)" eq "$rc" 64
 
 # --- two processes on one modem: the second waits for the port ---
 $UB -r "$M" --json info >"$TMP/p1" 2>&1 &

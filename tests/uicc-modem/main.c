@@ -5,7 +5,7 @@
  * demand.  It shares no code with uiccboot.
  *
  *   uicc-modem --reader NAME [--link PATH] [--log FILE] [--store FILE]
- *              [--inbox DIR] [--csms 0|1] [--no-direct] [--fault F]...
+ *              [--live FILE] [--inbox DIR] [--csms 0|1] [--no-direct] [--fault F]...
  *
  * The pty's path is printed on stdout (and PATH made a symlink to it).
  * --store: PDUs (hex, SMSC first) stored at start, one a line.  --inbox:
@@ -13,12 +13,17 @@
  * host asked with AT+CNMI=2,2; +CMTI and stored with =2,1; stored when
  * nobody listens); the file is removed when taken.  A +CMT not
  * acknowledged (AT+CNMA, service 1 of AT+CSMS) when the host goes away is
- * stored, as the network would send it again.
+ * stored, as the network would send it again.  --live: PDUs (one a line)
+ * delivered as +CMT one after the other, each once the last is
+ * acknowledged, from the host's AT+CNMI=2,2 on; the first one's time is
+ * logged ("# first +CMT at SECONDS").
  *
  * Faults: echo (ATE0 ignored), urc-between (RING and +CREG before every
  * answer), urc-inside (+CREG between an answer's line and its OK),
  * auto-getresponse (61xx and 6Cxx handled here), no-channel (MANAGE
- * CHANNEL through +CSIM refused: +CME ERROR), ccho-bare (+CCHO answers the
+ * CHANNEL through +CSIM refused: +CME ERROR), no-aid-select (SELECT by AID
+ * of the USIM or ISIM on the basic channel through +CSIM refused: the
+ * modem owns that channel), ccho-bare (+CCHO answers the
  * number alone), cme:N, silent:N, garbage:N, close:N, badlen:N (from the
  * N-th AT+CSIM/AT+CGLA on: +CME ERROR, no answer, bytes that are no
  * answer, the port closed, a length that disagrees with the hex). */
@@ -51,8 +56,9 @@ static SCARDHANDLE card;
 static DWORD proto;
 static const char *reader, *inbox;
 static bool f_echo, f_urc_between, f_urc_inside, f_auto_gr, f_no_channel, f_ccho_bare;
+static bool f_no_aid_select;
 static long f_cme, f_silent, f_garbage, f_close, f_badlen; /* 0: off; N: from the N-th APDU */
-static long f_reset; /* the N-th APDU only */
+static long f_reset;					   /* the N-th APDU only */
 static long apdus;
 static int csms = 1, cnmi_mt;
 static bool echo = true, no_direct, connected;
@@ -65,7 +71,10 @@ struct sms {
 };
 static struct sms store[MAX_SMS];
 static int nstore, next_index = 1;
-static char unacked[400]; /* a +CMT not yet acknowledged */
+static char unacked[400];	/* a +CMT not yet acknowledged */
+static char live[MAX_SMS][400]; /* --live: PDUs the network sends once the host listens */
+static int nlive, next_live;
+static long f_hold, commands; /* hold:N: the N-th command done, its answer never sent */
 
 static void log_line(const char *dir, const char *s)
 {
@@ -131,7 +140,7 @@ static void hex(char *o, const uint8_t *b, size_t n)
  * modem re-initialised the SIM and the host's selections are gone). */
 static bool card_lost, card_changed, lost_in_session;
 static long apdus_in_session; /* answered since the host came */
-static bool in_tx; /* a PC/SC transaction held while a host talks to the card */
+static bool in_tx;	      /* a PC/SC transaction held while a host talks to the card */
 
 /* Is the card out?  A removal shows first as a failed transmit; pcscd may
  * take a poll (400 ms for vpcd) to see the reader empty. */
@@ -188,7 +197,8 @@ static long xmit(const uint8_t *c, size_t n, uint8_t *r, size_t max)
 		pci.dwProtocol = proto;
 		rv = SCardTransmit(card, &pci, c, (DWORD)n, NULL, r, &rl);
 	}
-	if (rv == SCARD_W_RESET_CARD || rv == SCARD_W_REMOVED_CARD || rv == SCARD_E_INVALID_HANDLE) {
+	if (rv == SCARD_W_RESET_CARD || rv == SCARD_W_REMOVED_CARD ||
+	    rv == SCARD_E_INVALID_HANDLE) {
 		/* the card was reset (by another application) or changed: the
 		 * modem takes it up again; the host's selections are gone,
 		 * which it is told if it made any */
@@ -352,6 +362,14 @@ static void csim(const char *arg)
 	if (apdu_fault())
 		return;
 	if (f_no_channel && c[1] == 0x70) {
+		line("+CME ERROR: 3");
+		return;
+	}
+	/* the USIM's or the ISIM's AID (ETSI TS 101 220 E.1: A0000000871002,
+	 * ...1004) selected on the basic channel, which this modem owns */
+	if (f_no_aid_select && !(c[0] & 0x43) && c[1] == 0xA4 && c[2] == 0x04 && n >= 12 &&
+	    c[4] >= 7 && !memcmp(c + 5, "\xA0\x00\x00\x00\x87\x10", 6) &&
+	    (c[11] == 0x02 || c[11] == 0x04)) {
 		line("+CME ERROR: 3");
 		return;
 	}
@@ -546,6 +564,24 @@ static void deliver(const char *pdu)
 	}
 }
 
+/* --live: the next PDU as soon as the host takes +CMT and the last one
+ * was acknowledged; the first one's time logged (for make bench) */
+static void poll_live(void)
+{
+	struct timespec ts;
+	char b[64];
+
+	if (next_live == nlive || !connected || cnmi_mt != 2 || unacked[0])
+		return;
+	if (next_live == 0) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		snprintf(b, sizeof(b), "first +CMT at %lld.%09ld", (long long)ts.tv_sec,
+			 ts.tv_nsec);
+		log_line("#", b);
+	}
+	deliver(live[next_live++]);
+}
+
 static void poll_inbox(void)
 {
 	struct dirent *d;
@@ -574,9 +610,26 @@ static void poll_inbox(void)
 	closedir(dir);
 }
 
+static void command_do(char *cmd);
+
 static void command(char *cmd)
 {
+	int saved = pty;
+
 	log_line(">", cmd);
+	if (f_hold && ++commands == f_hold) {
+		/* carried out, but the answer is lost: the host is killed here */
+		log_line("#", "held");
+		pty = -1;
+		command_do(cmd);
+		pty = saved;
+		return;
+	}
+	command_do(cmd);
+}
+
+static void command_do(char *cmd)
+{
 	if (echo)
 		out("%s\r", cmd);
 	if (f_urc_between && strncasecmp(cmd, "AT", 2) == 0) {
@@ -639,7 +692,8 @@ static void command(char *cmd)
 /* the host closed the port */
 static void hangup(void)
 {
-	log_line("#", "host gone");
+	char b[64];
+
 	connected = false;
 	lost_in_session = card_changed = false;
 	apdus_in_session = 0;
@@ -652,6 +706,8 @@ static void hangup(void)
 		store_pdu(unacked); /* the network sends it again */
 		unacked[0] = 0;
 	}
+	snprintf(b, sizeof(b), "host gone: %d stored, %d live to come", nstore, nlive - next_live);
+	log_line("#", b);
 }
 
 static void on_signal(int sig)
@@ -679,6 +735,8 @@ static void fault(const char *f)
 		f_auto_gr = true;
 	else if (!strcmp(f, "no-channel"))
 		f_no_channel = true;
+	else if (!strcmp(f, "no-aid-select"))
+		f_no_aid_select = true;
 	else if (!strcmp(f, "ccho-bare"))
 		f_ccho_bare = true;
 	else if (!strncmp(f, "cme:", 4))
@@ -689,6 +747,8 @@ static void fault(const char *f)
 		f_garbage = fault_n(f + 8);
 	else if (!strncmp(f, "close:", 6))
 		f_close = fault_n(f + 6);
+	else if (!strncmp(f, "hold:", 5))
+		f_hold = fault_n(f + 5);
 	else if (!strncmp(f, "reset:", 6))
 		f_reset = fault_n(f + 6);
 	else if (!strncmp(f, "badlen:", 7))
@@ -727,7 +787,16 @@ int main(int argc, char **argv)
 			log_fp = fopen(v, "a");
 		else if (!strcmp(a, "--inbox"))
 			inbox = v;
-		else if (!strcmp(a, "--csms"))
+		else if (!strcmp(a, "--live")) {
+			FILE *f = fopen(v, "r");
+
+			while (f && nlive < MAX_SMS && fgets(live[nlive], sizeof(live[0]), f)) {
+				live[nlive][strcspn(live[nlive], "\r\n \t")] = 0;
+				nlive += live[nlive][0] != 0;
+			}
+			if (f)
+				fclose(f);
+		} else if (!strcmp(a, "--csms"))
 			csms = atoi(v);
 		else if (!strcmp(a, "--fault"))
 			fault(v);
@@ -808,6 +877,7 @@ int main(int argc, char **argv)
 			len = 0;
 			usleep(20000);
 		}
+		poll_live();
 		poll_inbox(); /* stored while nobody listens */
 	}
 	if (link_path)
