@@ -136,7 +136,9 @@ check "readers: the modem named by [modem] port listed" eq \
 # --- the policy's modem without -r: beside the readers, or alone ---
 $LAB sim 0 "$TMP/demo.conf"
 modem_start
-out=$($UB --policy "$TMP/modem.conf" --json --tree "$TMP/all.db" bootstrap --all-readers 2>"$TMP/err"); rc=$?
+# (the same card through both: the modem waits while the PC/SC session holds it)
+out=$(UICCBOOT_AT_TIMEOUT_MS=20000 $UB --policy "$TMP/modem.conf" --json --tree "$TMP/all.db" \
+	bootstrap --all-readers 2>"$TMP/err"); rc=$?
 check "bootstrap --all-readers: the policy's modem beside the PC/SC reader (exit $rc)" eq \
 	"$(echo "$out" | jget "sorted(c['reader'] for c in d['cards'])")" \
 	"$(python3 -c 'import json,sys; print(json.dumps(sorted(sys.argv[1:])))' "$R0" "$M")"
