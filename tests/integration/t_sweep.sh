@@ -7,7 +7,10 @@
 # The same sweep runs through the test modem (-r at:..., AT+CSIM) on the
 # demo card: a removal is +CME ERROR: 10, a reset (the modem resetting its
 # SIM) +CME ERROR: 14, and the port closing (the modem's USB reset) at
-# every AT+CSIM is a third fault; every error names the port.
+# every AT+CSIM is a third fault; every error names the port.  Fourth, the
+# kill -9 loop: the bootstrap is killed while each AT command of a clean
+# run waits for its answer (the modem carried it out and holds the answer
+# back): the tree is as it was or whole, and the next run succeeds.
 . "$(dirname "$0")/lib.sh"
 sed -e "s|= boot/|= $PWD/tests/profiles/boot/|" -e 's/^lwm2m_private = .*/lwm2m_private = yes/' \
 	-e 's/^pin1_enabled = .*/pin1_enabled = yes/' tests/profiles/demo.conf >"$TMP/private.conf"
@@ -19,7 +22,7 @@ dump() { $UB --tree "$1" tree export --secrets 2>/dev/null; }
 
 # sweep PROFILE NAME FAULT...: every fault at every APDU index
 sweep() {
-	local P=$1 name=$2 fault k n rc bad recovered
+	local P=$1 name=$2 fault k n rc bad recovered last pid i
 	shift 2
 	# the state before: a seeded tree; the state after: one clean bootstrap
 	$UB --tree "$TMP/seed.db" tree import tests/fixtures/seed-connmo.xml >/dev/null
@@ -36,7 +39,15 @@ sweep() {
 	for fault in "$@"; do
 		bad=""
 		recovered=0
-		for ((k = 1; k < n; k++)); do
+		last=$n
+		if [ $fault = kill ]; then
+			# every AT command of a clean run (the port's set-up among them)
+			$LAB sim 0 "$P" && modem_start
+			cp "$TMP/seed.db" "$TMP/t.db"
+			ub "$TMP/t.db" bootstrap >/dev/null 2>&1
+			last=$(($(grep -c '^> ' "$ML") + 1))
+		fi
+		for ((k = 1; k < last; k++)); do
 			rm -f "$TMP/t.db"*
 			cp "$TMP/seed.db" "$TMP/t.db"
 			case $fault in
@@ -47,11 +58,29 @@ sweep() {
 				$LAB sim 0 "$P" && modem_start --fault "reset:$k"
 			fi ;;
 			close) $LAB sim 0 "$P" && modem_start --fault "close:$k" ;; # the port goes away
+			kill) $LAB sim 0 "$P" && modem_start --fault "hold:$k" ;; # its answer held back
 			esac
-			ub "$TMP/t.db" bootstrap >"$TMP/out" 2>"$TMP/err"
-			rc=$?
+			if [ $fault = kill ]; then
+				# kill -9 while the k-th AT command waits for its answer
+				ub "$TMP/t.db" bootstrap >"$TMP/out" 2>"$TMP/err" &
+				pid=$!
+				for ((i = 0; i < 200; i++)); do
+					grep -q '^# held' "$ML" && break
+					sleep 0.02
+				done
+				kill -9 $pid 2>/dev/null
+				wait $pid 2>/dev/null
+				rc=137
+			else
+				ub "$TMP/t.db" bootstrap >"$TMP/out" 2>"$TMP/err"
+				rc=$?
+			fi
 			dump "$TMP/t.db" >"$TMP/now.xml"
-			if [ $rc = 0 ]; then
+			if [ $rc = 137 ]; then
+				# killed: the tree as it was, or whole (killed after the commit)
+				cmp -s "$TMP/now.xml" "$TMP/before.xml" || cmp -s "$TMP/now.xml" "$TMP/after.xml" ||
+					bad="$bad k=$k:killed-half"
+			elif [ $rc = 0 ]; then
 				# only a reset may be recovered from; the tree is then complete
 				[ $fault = reset ] && cmp -s "$TMP/now.xml" "$TMP/after.xml" &&
 					recovered=$((recovered + 1)) || bad="$bad k=$k:rc0"
@@ -71,12 +100,12 @@ sweep() {
 			# the card back in (a removal) or as the reset left it: the
 			# next run succeeds
 			[ $fault = remove ] && $LAB sim 0 "$P"
-			[ $fault = close ] && modem_start
+			[ $fault = close -o $fault = kill ] && modem_start
 			ub "$TMP/t.db" bootstrap >/dev/null 2>&1 &&
 				dump "$TMP/t.db" | cmp -s - "$TMP/after.xml" || bad="$bad k=$k:next"
 		done
-		check "$name: $fault at every APDU 1..$((n - 1)): clean failure or recovery, tree intact, next run ok" eq "$bad" ""
-		echo "# $name $fault: $recovered of $((n - 1)) runs recovered"
+		check "$name: $fault at every $([ $fault = kill ] && echo "AT command" || echo APDU) 1..$((last - 1)): clean failure or recovery, tree intact, next run ok" eq "$bad" ""
+		echo "# $name $fault: $recovered of $((last - 1)) runs recovered"
 	done
 }
 
@@ -91,6 +120,6 @@ export UICCBOOT_AT_TIMEOUT_MS=3000
 $LAB sim 0 "$TMP/modem-demo.conf"
 modem_start
 RD=(-r "$M")
-sweep "$TMP/modem-demo.conf" "at: modem-demo.conf" remove reset close
+sweep "$TMP/modem-demo.conf" "at: modem-demo.conf" remove reset close kill
 modem_stop
 done_testing
