@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A URI is at most this many bytes and segments after "." (checked in the
  * plan, after every rename, in the store and in the export alike). */
@@ -144,5 +145,22 @@ const char *ub_uri_name(const char *uri);
  * takes s[n], in which a NUL is a control character like the others. */
 bool ub_dm_text_ok(const char *s);
 bool ub_dm_textn_ok(const char *s, size_t n);
+
+/* ./LwM2M URIs: where the LwM2M Objects stand in the tree (ub_lwm2m_map.h
+ * says what lies under it). */
+#define UB_LWM2M_TREE "./LwM2M"
+
+struct ub_lwm2m_path {
+	int depth; /* 0 ./LwM2M, 1 Object, 2 Instance, 3 Resource, 4 Resource Instance */
+	uint16_t obj, inst, res, ri;
+};
+
+/* Is uri ./LwM2M or below it? */
+bool ub_lwm2m_uri_under(const char *uri);
+
+/* uri as ./LwM2M[/<O>[/<I>[/<R>[/<RI>]]]] with decimal IDs (no sign, no
+ * leading zero, at most 65535; an Instance at most 65534, MAX-ID being
+ * reserved).  Returns 0 with p filled, or UB_E_BAD_DATA. */
+int ub_lwm2m_uri_parse(const char *uri, struct ub_lwm2m_path *p);
 
 #endif

@@ -7,16 +7,11 @@
 #include "tree_internal.h"
 #include "ub_plan.h"
 #include "ub_policy.h"
-
-/* The provenance of what is written (node.source). */
-#define UB_SOURCE_PUSH "push"
-#define UB_SOURCE_CARD_PREFIX "iccid:" /* + the card's ICCID */
-#define UB_SOURCE_IMPORT "import"
-#define UB_SOURCE_FACTORY "factory"
+#include "ub_source.h"
 
 struct ub_apply_opts {
-	const char *source;	    /* provenance of what is written: "iccid:<ICCID>",
-				       "push", "factory", "import" */
+	const char *source;	    /* provenance of what is written (ub_source.h):
+				       "iccid:<ICCID>", "push", "factory", "import" */
 	const char *digest;	    /* card: hex SHA-256 of its bootstrap object; the
 				       same as recorded for source -> unchanged, no write */
 	bool supersede;		    /* what source wrote before gives way (the card's

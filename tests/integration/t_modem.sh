@@ -133,17 +133,12 @@ out=$($UB --policy "$TMP/modem.conf" --json readers)
 check "readers: the modem named by [modem] port listed" eq \
 	"$(echo "$out" | jget "[r['name'] for r in d['readers'] if r['name'].startswith('at:')]")" "[\"$M\"]"
 
-# --- the policy's modem without -r: beside the readers, or alone ---
+# --- the policy's modem without -r (t_modem_readers: beside the readers) ---
+# no PC/SC here (a client socket where no pcscd listens, no UICCBOOT_READER):
+# the modem serves
 $LAB sim 0 "$TMP/demo.conf"
 modem_start
-# (the same card through both: the modem waits while the PC/SC session holds it)
-out=$(UICCBOOT_AT_TIMEOUT_MS=20000 $UB --policy "$TMP/modem.conf" --json --tree "$TMP/all.db" \
-	bootstrap --all-readers 2>"$TMP/err"); rc=$?
-check "bootstrap --all-readers: the policy's modem beside the PC/SC reader (exit $rc)" eq \
-	"$(echo "$out" | jget "sorted(c['reader'] for c in d['cards'])")" \
-	"$(python3 -c 'import json,sys; print(json.dumps(sorted(sys.argv[1:])))' "$R0" "$M")"
-# no PC/SC here (a client socket where no pcscd listens): the modem serves
-nopcsc() { PCSCLITE_CSOCK_NAME=$TMP/no-pcscd "$@"; }
+nopcsc() { env -u UICCBOOT_READER PCSCLITE_CSOCK_NAME="$TMP/no-pcscd" "$@"; }
 a=$($UB -r "$M" --json info)
 b=$(nopcsc $UB --policy "$TMP/modem.conf" --json info 2>"$TMP/err"); rc=$?
 check "info without -r and without PC/SC readers: the policy's modem (exit $rc)" sh -c \
@@ -151,10 +146,10 @@ check "info without -r and without PC/SC readers: the policy's modem (exit $rc)"
 out=$(nopcsc $UB --policy "$TMP/modem.conf" --json --tree "$TMP/alone.db" bootstrap --all-readers 2>&1); rc=$?
 check "bootstrap --all-readers without pcscd: the modem alone (exit $rc)" eq \
 	"$rc $(echo "$out" | jget "[c['reader'] for c in d['cards']]")" "0 [\"$M\"]"
-out=$(nopcsc $UB --policy "$TMP/modem.conf" --json --tree "$TMP/sms.db" sms listen --exit-idle 1 2>&1); rc=$?
+out=$(env -u UICCBOOT_READER $UB --policy "$TMP/modem.conf" --json --tree "$TMP/sms.db" sms listen --exit-idle 1 2>&1); rc=$?
 check "sms listen without -r: the policy's modem (exit $rc)" sh -c \
 	"[ $rc = 0 ] && echo '$out' | grep -q '\"type\":\"listening\"' && grep -q '^> AT+CMGL=4' $ML"
-out=$($UB --policy /dev/null --json sms listen --exit-idle 1 2>&1); rc=$?
+out=$(env -u UICCBOOT_READER $UB --policy /dev/null --json sms listen --exit-idle 1 2>&1); rc=$?
 check "sms listen without -r nor [modem] port: a usage error (exit $rc)" eq "$rc" 64
 
 # --- two processes on one modem: the second waits for the port ---
