@@ -145,7 +145,7 @@ check "info without -r and without PC/SC readers: the policy's modem (exit $rc)"
 	"[ $rc = 0 ] && [ \"\$(echo '$b' | jq -c .)\" = \"\$(echo '$a' | jq -c .)\" ]"
 out=$(nopcsc $UB --policy "$TMP/modem.conf" --json --tree "$TMP/alone.db" bootstrap --all-readers 2>&1); rc=$?
 check "bootstrap --all-readers without pcscd: the modem alone (exit $rc)" eq \
-	"$rc $(echo "$out" | jget "[c['reader'] for c in d['cards']]")" "0 [\"$M\"]"
+	"$rc $(echo "$out" | jget "[c['reader'] for c in d['readers']]")" "0 [\"$M\"]"
 out=$(env -u UICCBOOT_READER $UB --policy "$TMP/modem.conf" --json --tree "$TMP/sms.db" sms listen --exit-idle 1 2>&1); rc=$?
 check "sms listen without -r: the policy's modem (exit $rc)" sh -c \
 	"[ $rc = 0 ] && echo '$out' | grep -q '\"type\":\"listening\"' && grep -q '^> AT+CMGL=4' $ML"

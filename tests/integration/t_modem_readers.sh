@@ -14,12 +14,12 @@ modem_start
 out=$(UICCBOOT_AT_TIMEOUT_MS=20000 $UB --policy "$TMP/modem.conf" --json --tree "$TMP/all.db" \
 	bootstrap --all-readers 2>"$TMP/err"); rc=$?
 check "bootstrap --all-readers: the policy's modem beside the PC/SC reader (exit $rc)" eq \
-	"$rc $(echo "$out" | jget "sorted(c['reader'] for c in d['cards'])")" \
+	"$rc $(echo "$out" | jget "sorted(c['reader'] for c in d['readers'])")" \
 	"0 $(python3 -c 'import json,sys; print(json.dumps(sorted(sys.argv[1:])))' "$R0" "$M")"
 check "both applied the card's DM account" eq \
 	"$($UB --tree "$TMP/all.db" tree list ./DMAcc | grep -c OperatorDM)" 1
 out=$($UB --policy /dev/null --json --tree "$TMP/pcsc.db" bootstrap --all-readers 2>&1)
 check "without [modem] port: the PC/SC reader alone" eq \
-	"$(echo "$out" | jget "[c['reader'] for c in d['cards']]")" "[\"$R0\"]"
+	"$(echo "$out" | jget "[c['reader'] for c in d['readers']]")" "[\"$R0\"]"
 modem_stop
 done_testing
