@@ -3,8 +3,10 @@
  * DM account it configured:
  *
  *   cc poweron.c $(pkg-config --cflags --libs libuiccboot) -o poweron
- *   ./poweron /var/lib/uiccboot/dmtree.db [POLICY]
+ *   ./poweron /var/lib/uiccboot/dmtree.db [POLICY [READER]]
  *
+ * READER: a reader's index, name or part of it, or at:DEVICE (the card
+ * behind a modem); without it the first reader that holds a card.
  * Exits 0 when the card's bootstrap is applied or unchanged, 1 otherwise. */
 #include <stdio.h>
 #include <string.h>
@@ -43,19 +45,20 @@ int main(int argc, char **argv)
 	size_t i;
 	int err;
 
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: poweron TREE [POLICY]\n");
+	if (argc < 2 || argc > 4) {
+		fprintf(stderr, "usage: poweron TREE [POLICY [READER]]\n");
 		return 64;
 	}
 	/* PINs and keys pass through this process: no core dumps, no ptrace */
 	if (ub_secret_harden_process())
 		return 70;
-	if ((err = ub_policy_open(argc == 3 ? argv[2] : NULL, &pol, &st))) {
+	if ((err = ub_policy_open(argc >= 3 ? argv[2] : NULL, &pol, &st))) {
 		fprintf(stderr, "poweron: %s [%s]\n", st.what, ub_errname(err));
 		return 1;
 	}
 	cfg.policy = pol;
 	cfg.tree = argv[1];
+	cfg.reader = argc == 4 ? argv[3] : NULL;
 	cfg.wait_ms = 5000; /* a reader and a card may come a little late */
 	err = ub_boot_card(&cfg, &r);
 	printf("%s: %s", r.reader[0] ? r.reader : "no reader", ub_outcome_name(r.outcome));

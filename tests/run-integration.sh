@@ -60,7 +60,7 @@ run_one() {
 worker() {
 	local i
 	while :; do
-		i=$(flock "$OUT/next" sh -c 'n=$(cat "$1" 2>/dev/null || echo 0); echo $((n + 1)) >"$1"; echo "$n"' _ "$OUT/next")
+		i=$(flock "$OUT/next" sh -c 'n=$(cat "$1"); n=${n:-0}; echo $((n + 1)) >"$1"; echo "$n"' _ "$OUT/next")
 		[ "$i" -lt ${#shared[@]} ] || return 0
 		run_one "${shared[$i]}" "$1"
 	done

@@ -23,6 +23,7 @@
 #include "ub_error.h"
 #include "ub_lwm2m_map.h"
 #include "ub_plan.h"
+#include "ub_status.h"
 
 struct model {
 	struct ub_plan *p;
@@ -33,20 +34,12 @@ struct model {
 	size_t nslots;
 	const struct ub_mo **accounts; /* sorted by ServerID, then layout */
 	size_t naccounts;
-	long *root_node; /* per MO: the index of its root node, or -1 */
-	char *why;
-	size_t wlen;
+	long *root_node;      /* per MO: the index of its root node, or -1 */
+	struct ub_status *st; /* why the plan is refused */
 };
 
-static int __attribute__((format(printf, 2, 3))) refuse(struct model *m, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(m->why, m->wlen, fmt, ap);
-	va_end(ap);
-	return UB_E_BAD_DATA;
-}
+/* The plan does not fit the model: UB_E_BAD_DATA, st saying why. */
+#define refuse(m, ...) ub_fail((m)->st, UB_E_BAD_DATA, 0, NULL, __VA_ARGS__)
 
 /* The MO root of uri: its container and the next segment ("./DMAcc/x"),
  * or for a device object in an import, "./<a>/<b>" (or "./<a>"). */
@@ -152,23 +145,29 @@ static int respell(char **s, const char *c)
  * version wrote, which is read as the tree's migration reads it. */
 static int canonical_uri(struct model *m, struct ub_plan_node *n)
 {
-	char c[UB_URI_MAX + 1], why[80];
+	char c[UB_URI_MAX + 1];
+	int err;
 
-	if (ub_uri_canon(n->uri, c, sizeof(c), false, why, sizeof(why)))
-		return refuse(m, "%s: %s", n->uri, why);
+	if ((err = ub_uri_canon(n->uri, c, sizeof(c), false, m->st))) {
+		ub_status_pre(m->st, "%s: ", n->uri);
+		return err;
+	}
 	return respell(&n->uri, c);
 }
 
 static int canonical_value(struct model *m, struct ub_plan_node *n)
 {
-	char c[UB_URI_MAX + 1], why[80];
+	char c[UB_URI_MAX + 1];
+	int err;
 
 	if (!strcmp(n->format, "node") || !ub_dm_is_reference(n->uri, n->value))
 		return 0;
-	if (ub_uri_canon(n->value, c, sizeof(c), m->mode == UB_MODEL_IMPORT, why, sizeof(why)))
-		return refuse(
-			m, "%s: its value is a reference to a node, in no form the tree holds: %s",
-			n->uri, why);
+	if ((err = ub_uri_canon(n->value, c, sizeof(c), m->mode == UB_MODEL_IMPORT, m->st))) {
+		ub_status_pre(m->st,
+			      "%s: its value is a reference to a node, in no form the tree holds: ",
+			      n->uri);
+		return err;
+	}
 	return respell(&n->value, c);
 }
 
@@ -178,14 +177,16 @@ static int canonical_value(struct model *m, struct ub_plan_node *n)
  * the URI and a reference in their one spelling. */
 static int node_ok(struct model *m, struct ub_plan_node *n)
 {
-	char why[80];
 	int err;
 
 	if ((err = canonical_uri(m, n)))
 		return err;
-	if (ub_uri_check(n->uri, why, sizeof(why)) || !strcmp(n->uri, "."))
-		return refuse(m, "%s: %s", n->uri,
-			      strcmp(n->uri, ".") ? why : "not a node to write");
+	if (!strcmp(n->uri, "."))
+		return refuse(m, "%s: not a node to write", n->uri);
+	if ((err = ub_uri_check(n->uri, m->st))) {
+		ub_status_pre(m->st, "%s: ", n->uri);
+		return err;
+	}
 	/* the export writes it as XML text (NodeName, Path): not quoted here */
 	if (!ub_dm_text_ok(n->uri))
 		return refuse(m, "a URI that is not XML text (valid UTF-8)");
@@ -664,13 +665,12 @@ const char *ub_plan_server(const struct ub_plan *p, size_t i)
 	return NULL;
 }
 
-int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, char *why, size_t wlen)
+int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, struct ub_status *st)
 {
 	struct model m = {.p = p,
 			  .mode = mode,
 			  .layout = ub_dm_layout(p->kind == UB_PLAN_DM11 ? UB_DM11 : UB_DM12),
-			  .why = why,
-			  .wlen = wlen};
+			  .st = st};
 	const char *only = NULL;
 	bool several = false;
 	size_t i, k;
@@ -749,7 +749,7 @@ int ub_plan_model(struct ub_plan *p, enum ub_model_mode mode, char *why, size_t 
 	free(m.slot);
 	free(m.accounts);
 	free(m.root_node);
-	return err;
+	return ub_status_err(st, err);
 }
 
 /* Is plan node i an address of account MO k? */

@@ -108,19 +108,44 @@ int ub_fail_off(struct ub_status *st, int err, const char *unit, size_t off, con
 	return err;
 }
 
-void ub_status_at(struct ub_status *st, const char *fmt, ...)
+int ub_status_err(struct ub_status *st, int err)
 {
-	char place[160], old[160];
+	if (err < 0 && st && st->err != err)
+		ub_fail(st, err, 0, NULL, NULL);
+	return err;
+}
+
+/* words (fmt, ap), sep when field is not empty, then field as it was:
+ * cut from the end if need be, the outer words come first. */
+static void __attribute__((format(printf, 4, 0)))
+in_front(char *field, size_t size, const char *sep, const char *fmt, va_list ap)
+{
+	char words[sizeof(((struct ub_status *)0)->what)], old[sizeof(words)];
+
+	vsnprintf(words, sizeof(words), fmt, ap);
+	snprintf(old, sizeof(old), "%s", field);
+	if (snprintf(field, size, "%s%s%s", words, old[0] ? sep : "", old) < 0)
+		field[0] = '\0';
+}
+
+void ub_status_pre(struct ub_status *st, const char *fmt, ...)
+{
 	va_list ap;
 
 	if (!st || !st->err)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(place, sizeof(place), fmt, ap);
+	in_front(st->what, sizeof(st->what), "", fmt, ap);
 	va_end(ap);
-	memcpy(old, st->where, sizeof(old));
-	/* cut from the end if need be: the outer place comes first */
-	if (snprintf(st->where, sizeof(st->where), "%s%s%.*s", place, old[0] ? ": " : "",
-		     (int)(sizeof(old) - 1), old) < 0)
-		st->where[0] = '\0';
+}
+
+void ub_status_at(struct ub_status *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!st || !st->err)
+		return;
+	va_start(ap, fmt);
+	in_front(st->where, sizeof(st->where), ": ", fmt, ap);
+	va_end(ap);
 }

@@ -55,7 +55,6 @@ int ub_lwm2m_card_plan(const struct ub_policy *pol, struct ub_uicc *u, const str
 {
 	struct ub_lwm2m_boot b = {0};
 	uint8_t *buf;
-	char why[300];
 	int n, err;
 
 	memset(plan, 0, sizeof(*plan));
@@ -81,9 +80,8 @@ int ub_lwm2m_card_plan(const struct ub_policy *pol, struct ub_uicc *u, const str
 		err = err == UB_E_NOT_FOUND ? UB_E_NOT_FOUND : refuse(st, err);
 	else if ((err = ub_lwm2m_check(&b, st)))
 		err = refuse(st, err);
-	else if (!(err = servers_allowed(pol, &b, st)) &&
-		 (err = ub_plan_from_lwm2m(&b, plan, why, sizeof(why))))
-		err = refuse(st, ub_fail(st, err, 0, NULL, "%s", why));
+	else if (!(err = servers_allowed(pol, &b, st)) && (err = ub_plan_from_lwm2m(&b, plan, st)))
+		err = refuse(st, err);
 	if (!err && !plan->nnodes)
 		err = UB_E_NOT_FOUND; /* Objects without Instances: nothing to write */
 	ub_lwm2m_boot_free(&b);

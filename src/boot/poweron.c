@@ -81,7 +81,6 @@ int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 {
 	struct ub_apply_opts dry;
 	struct ub_tree *t = NULL;
-	char reason[400];
 	int err;
 
 	if (cfg->dry_run) {
@@ -104,7 +103,7 @@ int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 		r->outcome = UB_OUT_FAILED;
 		return err;
 	}
-	err = ub_tree_apply(t, plan, pol, o, &r->apply, reason, sizeof(reason));
+	err = ub_tree_apply(t, plan, pol, o, &r->apply, &r->status);
 	ub_tree_close(t);
 	pthread_mutex_unlock(&tree_turn);
 	if (!err) {
@@ -115,7 +114,8 @@ int ub_wf_apply(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 		return 0;
 	}
 	r->outcome = err == UB_E_POLICY || err == UB_E_BAD_DATA ? UB_OUT_REJECTED : UB_OUT_FAILED;
-	return ub_fail(&r->status, err, 0, cfg->tree ? cfg->tree : UB_TREE_DEFAULT, "%s", reason);
+	ub_status_at(&r->status, "%s", cfg->tree ? cfg->tree : UB_TREE_DEFAULT);
+	return err;
 }
 
 /* Errors that end the whole power-on: the card or the reader went away,

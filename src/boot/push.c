@@ -52,7 +52,6 @@ int ub_push_run(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 	struct ub_tree *t = NULL, *lent = req->memory;
 	uint8_t digest[32];
 	bool card = false, remember = !req->secure_transport, repeat, counted = false;
-	char why[sizeof(r->status.what)];
 	int err;
 
 	memset(&s, 0, sizeof(s));
@@ -72,12 +71,10 @@ int ub_push_run(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 	}
 	if (lent)
 		t = lent;
-	if (remember && t && (err = ub_intake_fresh(t, digest, &repeat, why, sizeof(why)))) {
-		if (err == UB_E_POLICY)
-			ub_fail(&r->status, err, 0, "replay memory", "%s", why);
-		else
-			ub_fail(&r->status, err, 0, "replay memory", "device tree: %s",
-				ub_strerror(err));
+	if (remember && t && (err = ub_intake_fresh(t, digest, &repeat, &r->status))) {
+		if (err != UB_E_POLICY)
+			ub_fail(&r->status, err, 0, NULL, "device tree: %s", ub_strerror(err));
+		ub_status_at(&r->status, "replay memory");
 		r->outcome = refusal(err);
 		goto end;
 	}
@@ -170,14 +167,15 @@ int ub_push_req_from_wsp(const struct ub_wsp_push *p, struct ub_push_req *req, s
 static int push_req(const struct ub_push_msg *m, struct ub_push_req *req, struct ub_status *st)
 {
 	struct ub_wsp_push p;
-	char why[300];
 	int err;
 
 	memset(req, 0, sizeof(*req));
 	if (m->wsp_pdu) {
-		err = ub_wsp_push_decode(m->wsp_pdu, m->wsp_pdu_len, &p, why, sizeof(why));
-		if (err)
-			return ub_fail(st, err, 0, "WSP push", "%s", why);
+		err = ub_wsp_push_decode(m->wsp_pdu, m->wsp_pdu_len, &p, st);
+		if (err) {
+			ub_status_at(st, "WSP push");
+			return err;
+		}
 		if ((err = ub_push_req_from_wsp(&p, req, st)))
 			return err;
 		/* what a push agent hands over came over the air: insecure, and

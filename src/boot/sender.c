@@ -9,12 +9,13 @@
 #include "ub_error.h"
 #include "ub_hex.h"
 #include "ub_sender.h"
+#include "ub_status.h"
 
 #define MEDIA_DM "application/vnd.syncml.dm+wbxml"
 #define MEDIA_CP "application/vnd.wap.connectivity-wbxml"
 
-int ub_send_xml2wbxml(const char *xml, size_t n, int version, uint8_t **out, size_t *len, char *err,
-		      size_t errlen)
+int ub_send_xml2wbxml(const char *xml, size_t n, int version, uint8_t **out, size_t *len,
+		      struct ub_status *st)
 {
 	WBXMLConvXML2WBXML *conv = NULL;
 	WB_UTINY *w = NULL;
@@ -23,14 +24,13 @@ int ub_send_xml2wbxml(const char *xml, size_t n, int version, uint8_t **out, siz
 	char *copy;
 
 	*out = NULL;
-	if (n > UB_DOC_MAX) {
-		snprintf(err, errlen, "XML document larger than %d bytes", UB_DOC_MAX);
-		return UB_E_BAD_DATA;
-	}
+	if (n > UB_DOC_MAX)
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "XML document larger than %d bytes",
+			       UB_DOC_MAX);
 	copy = malloc(n + 1); /* libwbxml wants its own NUL-terminated copy */
 	if (!copy || wbxml_conv_xml2wbxml_create(&conv) != WBXML_OK) {
 		free(copy);
-		return UB_E_NOMEM;
+		return ub_fail(st, UB_E_NOMEM, 0, NULL, NULL);
 	}
 	memcpy(copy, xml, n);
 	copy[n] = '\0';
@@ -40,9 +40,8 @@ int ub_send_xml2wbxml(const char *xml, size_t n, int version, uint8_t **out, siz
 	wbxml_conv_xml2wbxml_destroy(conv);
 	free(copy);
 	if (rc != WBXML_OK || !w) {
-		snprintf(err, errlen, "libwbxml: %s", wbxml_errors_string(rc));
 		free(w);
-		return UB_E_BAD_DATA;
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "libwbxml: %s", wbxml_errors_string(rc));
 	}
 	*out = w;
 	*len = wlen;
@@ -102,32 +101,30 @@ const char *ub_send_key_name(unsigned key)
 
 /* The user PIN a device would refuse as too short ([push] user_pin_min):
  * a short PIN is found by trying them all against one captured push. */
-static int pin_length(const struct ub_send_opts *o, char *err, size_t errlen)
+static int pin_length(const struct ub_send_opts *o, struct ub_status *st)
 {
 	unsigned min = o->user_pin_min ? o->user_pin_min : UB_USER_PIN_MIN_DEFAULT;
 
 	if (!(ub_send_keys_needed(o->sec) & UB_SEND_KEY_PIN) || strlen(o->keys.pin) >= min)
 		return 0;
-	snprintf(err, errlen,
-		 "SEC=%s: the user PIN has %zu characters; a device refuses one shorter than "
-		 "its [push] user_pin_min (%u)",
-		 ub_sec_name(o->sec), strlen(o->keys.pin), min);
-	return UB_E_POLICY;
+	return ub_fail(st, UB_E_POLICY, 0, NULL,
+		       "SEC=%s: the user PIN has %zu characters; a device refuses one shorter "
+		       "than its [push] user_pin_min (%u)",
+		       ub_sec_name(o->sec), strlen(o->keys.pin), min);
 }
 
-static int get_document(const uint8_t *doc, size_t n, struct ub_send_result *r, char *err,
-			size_t errlen)
+static int get_document(const uint8_t *doc, size_t n, struct ub_send_result *r,
+			struct ub_status *st)
 {
-	int version = WBXML_VERSION_12, rc;
+	int version = WBXML_VERSION_12;
 
 	if (!is_xml(doc, n)) {
-		if (n > UB_DOC_MAX) {
-			snprintf(err, errlen, "WBXML document larger than %d bytes", UB_DOC_MAX);
-			return UB_E_BAD_DATA;
-		}
+		if (n > UB_DOC_MAX)
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+				       "WBXML document larger than %d bytes", UB_DOC_MAX);
 		r->wbxml = malloc(n ? n : 1);
 		if (!r->wbxml)
-			return UB_E_NOMEM;
+			return ub_fail(st, UB_E_NOMEM, 0, NULL, NULL);
 		memcpy(r->wbxml, doc, n);
 		r->wbxml_len = n;
 		return 0;
@@ -135,30 +132,28 @@ static int get_document(const uint8_t *doc, size_t n, struct ub_send_result *r, 
 	/* OMA CP documents are WBXML 1.3 (ProvCont); SyncML DM uses 1.2 */
 	if (memmem(doc, n, "wap-provisioningdoc", 19))
 		version = WBXML_VERSION_13;
-	rc = ub_send_xml2wbxml((const char *)doc, n, version, &r->wbxml, &r->wbxml_len, err,
-			       errlen);
-	return rc;
+	return ub_send_xml2wbxml((const char *)doc, n, version, &r->wbxml, &r->wbxml_len, st);
 }
 
 int ub_send_build(const uint8_t *doc, size_t n, const struct ub_send_opts *o,
-		  struct ub_send_result *r, char *err, size_t errlen)
+		  struct ub_send_result *r, struct ub_status *st)
 {
 	struct ub_wsp_encode_opts w = {0};
 	uint8_t mac[UB_MAC_LEN];
 	struct ub_plan plan;
-	char perr[300];
 	size_t max;
 	int rc, i;
 
 	memset(r, 0, sizeof(*r));
-	err[0] = '\0';
-	if ((rc = get_document(doc, n, r, err, errlen)))
+	if ((rc = get_document(doc, n, r, st)))
 		goto end;
 	/* the device's own decoder must take what we send */
-	rc = ub_plan_decode(r->wbxml, r->wbxml_len, false, &plan, perr, sizeof(perr));
+	rc = ub_plan_decode(r->wbxml, r->wbxml_len, false, &plan, st);
 	if (rc) {
-		snprintf(err, errlen, "the WBXML does not decode as a bootstrap: %s", perr);
+		ub_status_pre(st, "the WBXML does not decode as a bootstrap: ");
 		rc = rc == UB_E_NOMEM ? rc : UB_E_BAD_DATA;
+		if (st)
+			st->err = rc; /* an unknown public id too: the document is wrong */
 		goto end;
 	}
 	r->kind = plan.kind;
@@ -166,10 +161,10 @@ int ub_send_build(const uint8_t *doc, size_t n, const struct ub_send_opts *o,
 	for (i = 0; ub_plan_server(&plan, i); i++) {
 		if (i == sizeof(r->servers) / sizeof(r->servers[0]) ||
 		    strlen(ub_plan_server(&plan, i)) >= sizeof(r->servers[0])) {
-			snprintf(err, errlen, "more than %zu accounts: split the bootstrap",
-				 sizeof(r->servers) / sizeof(r->servers[0]));
+			rc = ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+				     "more than %zu accounts: split the bootstrap",
+				     sizeof(r->servers) / sizeof(r->servers[0]));
 			ub_plan_free(&plan);
-			rc = UB_E_BAD_DATA;
 			goto end;
 		}
 		snprintf(r->servers[i], sizeof(r->servers[i]), "%s", ub_plan_server(&plan, i));
@@ -178,12 +173,12 @@ int ub_send_build(const uint8_t *doc, size_t n, const struct ub_send_opts *o,
 	ub_plan_free(&plan);
 	if (o->sec != UB_SEC_NONE) {
 		if (ub_send_keys_missing(o)) {
-			snprintf(err, errlen, "SEC=%s: key material missing: %s",
-				 ub_sec_name(o->sec), ub_send_key_name(ub_send_keys_missing(o)));
-			rc = UB_E_USAGE;
+			rc = ub_fail(st, UB_E_USAGE, 0, NULL, "SEC=%s: key material missing: %s",
+				     ub_sec_name(o->sec),
+				     ub_send_key_name(ub_send_keys_missing(o)));
 			goto end;
 		}
-		if ((rc = pin_length(o, err, errlen)))
+		if ((rc = pin_length(o, st)))
 			goto end;
 		snprintf(r->sec, sizeof(r->sec), "%s",
 			 ub_sec_name_for(o->sec, r->kind == UB_PLAN_CP ? UB_MSG_CP : UB_MSG_DM));
@@ -191,12 +186,13 @@ int ub_send_build(const uint8_t *doc, size_t n, const struct ub_send_opts *o,
 			rc = ub_userpinmac_pin(o->userpinmac_key, r->wbxml, r->wbxml_len,
 					       r->userpin, sizeof(r->userpin));
 			if (rc)
-				snprintf(err, errlen, "USERPINMAC wants a key of 5 to 20 digits");
+				ub_fail(st, rc, 0, NULL,
+					"USERPINMAC wants a key of 5 to 20 digits");
 		} else {
 			rc = ub_mac_compute(&o->keys, o->sec, r->wbxml, r->wbxml_len, mac);
 			if (rc)
-				snprintf(err, errlen, "SEC=%s: bad key material",
-					 ub_sec_name(o->sec));
+				ub_fail(st, rc, 0, NULL, "SEC=%s: bad key material",
+					ub_sec_name(o->sec));
 			else
 				for (i = 0; i < UB_MAC_LEN; i++) /* producers send upper case */
 					snprintf(r->mac + 2 * i, 3, "%02X", mac[i]);
@@ -213,13 +209,12 @@ int ub_send_build(const uint8_t *doc, size_t n, const struct ub_send_opts *o,
 	max = r->wbxml_len + 512;
 	r->wsp = malloc(max);
 	if (!r->wsp) {
-		rc = UB_E_NOMEM;
+		rc = ub_fail(st, UB_E_NOMEM, 0, NULL, NULL);
 		goto end;
 	}
 	rc = ub_wsp_push_encode(&w, r->wbxml, r->wbxml_len, r->wsp, max);
 	if (rc < 0) {
-		snprintf(err, errlen, "WSP Push PDU: cannot encode");
-		rc = UB_E_INTERNAL;
+		rc = ub_fail(st, UB_E_INTERNAL, 0, NULL, "WSP Push PDU: cannot encode");
 		goto end;
 	}
 	r->wsp_len = (size_t)rc;
@@ -230,8 +225,8 @@ end:
 	return rc;
 }
 
-int ub_send_check(const struct ub_send_opts *o, const struct ub_wsp_push *p, char *why,
-		  size_t whylen)
+int ub_send_check(const struct ub_send_opts *o, const struct ub_wsp_push *p, enum ub_sec *sec,
+		  struct ub_status *st)
 {
 	enum ub_wsp_kind kind = ub_wsp_classify(p);
 	struct ub_send_opts k = *o;
@@ -240,48 +235,43 @@ int ub_send_check(const struct ub_send_opts *o, const struct ub_wsp_push *p, cha
 	unsigned missing;
 	int rc;
 
-	if (kind != UB_WSP_DM_BOOTSTRAP && kind != UB_WSP_CP_BOOTSTRAP) {
-		snprintf(why, whylen, "not a bootstrap (%s)", ub_wsp_kind_name(kind));
-		return UB_E_BAD_DATA;
-	}
-	if (ub_ctype_from_wsp(&p->ct, &ct) || ct.sec == UB_SEC_NONE) {
-		snprintf(why, whylen, "%s",
-			 ct.sec == UB_SEC_NONE ? "no SEC: nothing to verify"
-					       : "a SEC or MAC we do not know");
-		return UB_E_BAD_DATA;
-	}
+	if (sec)
+		*sec = UB_SEC_NONE;
+	if (kind != UB_WSP_DM_BOOTSTRAP && kind != UB_WSP_CP_BOOTSTRAP)
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "not a bootstrap (%s)",
+			       ub_wsp_kind_name(kind));
+	if (ub_ctype_from_wsp(&p->ct, &ct) || ct.sec == UB_SEC_NONE)
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "%s",
+			       ct.sec == UB_SEC_NONE ? "no SEC: nothing to verify"
+						     : "a SEC or MAC we do not know");
 	k.sec = ct.sec;
+	if (sec)
+		*sec = ct.sec;
 	/* USERPINMAC: the PIN the user types, or the key that gives it */
 	if (ct.sec == UB_SEC_USERPINMAC && !k.keys.pin && k.userpinmac_key) {
-		if (ub_userpinmac_pin(k.userpinmac_key, p->body, p->body_len, pin, sizeof(pin))) {
-			snprintf(why, whylen, "USERPINMAC wants a key of 5 to 20 digits");
-			return UB_E_USAGE;
-		}
+		if (ub_userpinmac_pin(k.userpinmac_key, p->body, p->body_len, pin, sizeof(pin)))
+			return ub_fail(st, UB_E_USAGE, 0, NULL,
+				       "USERPINMAC wants a key of 5 to 20 digits");
 		k.keys.pin = pin;
 	}
 	if (ct.sec == UB_SEC_USERPINMAC)
 		missing = k.keys.pin ? 0 : UB_SEND_KEY_USERPINMAC;
 	else
 		missing = ub_send_keys_missing(&k);
-	if (missing) {
-		snprintf(why, whylen, "SEC=%s: key material missing: %s", ub_sec_name(ct.sec),
-			 ub_send_key_name(missing));
-		return UB_E_USAGE;
-	}
-	if (ct.sec != UB_SEC_USERPINMAC && !ct.has_mac) {
-		snprintf(why, whylen, "SEC=%s without MAC", ub_sec_name(ct.sec));
-		return UB_E_BAD_DATA;
-	}
+	if (missing)
+		return ub_fail(st, UB_E_USAGE, 0, NULL, "SEC=%s: key material missing: %s",
+			       ub_sec_name(ct.sec), ub_send_key_name(missing));
+	if (ct.sec != UB_SEC_USERPINMAC && !ct.has_mac)
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "SEC=%s without MAC",
+			       ub_sec_name(ct.sec));
 	rc = ub_mac_verify(&k.keys, ct.sec, p->body, p->body_len, ct.mac);
 	OPENSSL_cleanse(pin, sizeof(pin));
 	if (rc == UB_E_MAC)
-		snprintf(why, whylen, "SEC=%s: the MAC does not verify with these keys",
-			 ub_sec_name(ct.sec));
-	else if (rc)
-		snprintf(why, whylen, "SEC=%s: bad key material", ub_sec_name(ct.sec));
-	else
-		snprintf(why, whylen, "SEC=%s: the MAC verifies", ub_sec_name(ct.sec));
-	return rc;
+		return ub_fail(st, rc, 0, NULL, "SEC=%s: the MAC does not verify with these keys",
+			       ub_sec_name(ct.sec));
+	if (rc)
+		return ub_fail(st, rc, 0, NULL, "SEC=%s: bad key material", ub_sec_name(ct.sec));
+	return 0;
 }
 
 void ub_send_result_free(struct ub_send_result *r)

@@ -333,7 +333,7 @@ static bool same_data(const struct ub_sms_deliver *d, const uint8_t *tpdu, size_
 {
 	struct ub_sms_deliver o;
 
-	return !ub_sms_deliver_decode(tpdu, n, false, &o, NULL, 0) &&
+	return !ub_sms_deliver_decode(tpdu, n, false, &o, NULL) &&
 	       o.payload_len == d->payload_len && !memcmp(o.payload, d->payload, d->payload_len);
 }
 
@@ -517,7 +517,7 @@ static int add_cand(struct gather *g, unsigned seq, const uint8_t *tpdu, size_t 
 		return UB_E_BAD_DATA;
 	p = &g->p[seq];
 	memcpy(p->tpdu[p->n], tpdu, n);
-	if (ub_sms_deliver_decode(p->tpdu[p->n], n, false, &p->d[p->n], NULL, 0))
+	if (ub_sms_deliver_decode(p->tpdu[p->n], n, false, &p->d[p->n], NULL))
 		return UB_E_BAD_DATA;
 	p->n++;
 	return 0;
@@ -585,16 +585,17 @@ static bool next_combo(const struct gather *g, unsigned *idx)
 static int join(const struct gather *g, const unsigned *idx, const struct ub_store_sms_msg *m,
 		uint8_t *out, struct ub_sms_deliver *sel, struct ub_sms_result *r)
 {
-	char why[300] = "";
+	struct ub_status why = {0};
 	unsigned s;
 	int len;
 
 	for (s = 1; s <= g->total; s++)
 		sel[s - 1] = g->p[s].d[idx[s]];
-	len = ub_sms_reassemble(sel, g->total, out, JOINED_MAX, why, sizeof(why));
+	len = ub_sms_reassemble(sel, g->total, out, JOINED_MAX, &why);
 	if (len < 0)
 		return refuse(r, UB_SMS_REJECTED, len == UB_E_NOT_FOUND ? UB_E_BAD_DATA : len,
-			      "SMS", "message %lld: %s", m->id, why[0] ? why : ub_strerror(len));
+			      "SMS", "message %lld: %s", m->id,
+			      why.what[0] ? why.what : ub_strerror(len));
 	return len;
 }
 
@@ -626,15 +627,15 @@ static int repeat(struct ub_sms_rx *rx, const struct ub_store_sms_msg *m, const 
 		  struct ub_sms_result *r)
 {
 	struct ub_store_sms_msg other;
-	char why[sizeof(r->why.what)];
+	struct ub_status why = {0};
 	bool again;
 	int k;
 
-	k = ub_intake_fresh(rx->t, digest, &again, why, sizeof(why));
+	k = ub_intake_fresh(rx->t, digest, &again, &why);
 	if (k == UB_E_POLICY && again)
-		return ignore(r, "%s", why) ?: 1;
+		return ignore(r, "%s", why.what) ?: 1;
 	if (k == UB_E_POLICY)
-		return refuse(r, UB_SMS_REJECTED, k, "replay memory", "%s", why), 1;
+		return refuse(r, UB_SMS_REJECTED, k, "replay memory", "%s", why.what), 1;
 	if (k < 0)
 		return k;
 	if ((k = ub_store_sms_by_digest(rx->t, digest, &other)) < 0)
@@ -685,23 +686,22 @@ static int try_one(struct ub_sms_rx *rx, const struct ub_store_sms_msg *m, const
 	struct ub_push_req req;
 	struct ub_wsp_push p;
 	struct ub_plan plan;
-	char why[sizeof(r->why.what)];
+	struct ub_status why;
 	uint8_t digest[32];
 	bool with_pin;
 	int err, k;
 
 	memset(&req, 0, sizeof(req));
-	err = ub_wsp_push_from_wdp(first->has_ports, first->dst_port, data, len, &p, why,
-				   sizeof(why));
+	err = ub_wsp_push_from_wdp(first->has_ports, first->dst_port, data, len, &p, &r->why);
 	if (!err) {
 		r->kind = ub_wsp_kind_name(ub_wsp_classify(&p));
 		err = ub_push_req_from_wsp(&p, &req, &r->why);
 	} else {
-		ub_fail(&r->why, err, 0, "WSP push", "%s", why);
+		ub_status_at(&r->why, "WSP push");
 	}
 	if (err == UB_E_NOT_SUPPORTED && r->kind) { /* not a bootstrap: not ours */
-		snprintf(why, sizeof(why), "%s", r->why.what);
-		return ignore(r, "%s", why);
+		why = r->why;
+		return ignore(r, "%s", why.what);
 	}
 	if (err) {
 		r->status = UB_SMS_REJECTED;
@@ -954,7 +954,7 @@ int ub_sms_receive(struct ub_sms_rx *rx, const uint8_t *tpdu, size_t n, bool has
 {
 	struct ub_store_sms_msg m;
 	struct ub_sms_deliver d;
-	char why[300];
+	struct ub_status why = {0};
 	size_t off = 0;
 	unsigned alt;
 	int err;
@@ -962,11 +962,11 @@ int ub_sms_receive(struct ub_sms_rx *rx, const uint8_t *tpdu, size_t n, bool has
 	memset(r, 0, sizeof(*r));
 	if (!now)
 		now = (long long)time(NULL);
-	err = ub_sms_deliver_decode(tpdu, n, has_smsc, &d, why, sizeof(why));
+	err = ub_sms_deliver_decode(tpdu, n, has_smsc, &d, &why);
 	if (err == UB_E_NOT_SUPPORTED) /* a status report, say: not a message for us */
-		return ignore(r, "%s", why);
+		return ignore(r, "%s", why.what);
 	if (err)
-		return refuse(r, UB_SMS_REJECTED, err, "TPDU", "%s", why);
+		return refuse(r, UB_SMS_REJECTED, err, "TPDU", "%s", why.what);
 	snprintf(r->originator, sizeof(r->originator), "%s", d.originator);
 	r->part = d.concat ? d.seq : 1;
 	r->total = d.concat ? d.total : 1;
@@ -1205,7 +1205,6 @@ int ub_sms_pending_plan(struct ub_sms_rx *rx, long long id, long long now, struc
 	struct ub_wsp_push p;
 	unsigned *idx = calloc(UB_SMS_PARTS_MAX + 1, sizeof(*idx)), tried = 0;
 	uint8_t *data = malloc(JOINED_MAX);
-	char why[300];
 	int err, len, first = 0;
 
 	memset(plan, 0, sizeof(*plan));
@@ -1233,8 +1232,8 @@ int ub_sms_pending_plan(struct ub_sms_rx *rx, long long id, long long now, struc
 		len = join(&g, idx, &m, data, sel, &r);
 		err = len < 0 ? r.why.err
 		      : (err = ub_wsp_push_from_wdp(sel[0].has_ports, sel[0].dst_port, data,
-						    (size_t)len, &p, why, sizeof(why)))
-			      ? ub_fail(&r.why, err, 0, "WSP push", "%s", why)
+						    (size_t)len, &p, &r.why))
+			      ? (ub_status_at(&r.why, "WSP push"), err)
 			      : ub_push_req_from_wsp(&p, &req, &r.why);
 		if (!err)
 			err = ub_push_unverified(rx->pol, &req, plan, &r.why);

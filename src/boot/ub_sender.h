@@ -56,25 +56,27 @@ struct ub_send_result {
  * libwbxml (WBXML 1.2 for SyncML, 1.3 for CP, no string table); either
  * way the WBXML must decode with ub_plan_decode, our own device-side
  * decoder.  Returns 0 (ub_send_result_free after), UB_E_BAD_DATA (the
- * document; err says why), UB_E_USAGE (key material missing for sec: err
- * names the key), UB_E_POLICY (a user PIN shorter than o->user_pin_min,
- * which a device would refuse), UB_E_NOMEM. */
+ * document), UB_E_USAGE (key material missing for sec: st names the
+ * key), UB_E_POLICY (a user PIN shorter than o->user_pin_min, which a
+ * device would refuse), UB_E_NOMEM; st says why. */
 int ub_send_build(const uint8_t *doc, size_t n, const struct ub_send_opts *o,
-		  struct ub_send_result *r, char *err, size_t errlen);
+		  struct ub_send_result *r, struct ub_status *st);
 void ub_send_result_free(struct ub_send_result *r);
 
 /* A received push checked with the sender's keys, offline, the way a
  * device checks it (ub_mac_verify; USERPINMAC: the PIN o->keys.pin, or
  * the one o->userpinmac_key gives).  p is a DM or CP bootstrap with a
- * SEC parameter.  Returns 0 (the MAC verifies), UB_E_MAC (it does not),
- * UB_E_USAGE (key material missing: why names the key), UB_E_BAD_DATA
- * (not a bootstrap, no SEC, an unknown SEC, no MAC where one is needed). */
-int ub_send_check(const struct ub_send_opts *o, const struct ub_wsp_push *p, char *why,
-		  size_t whylen);
+ * SEC parameter.  *sec (may be NULL): the SEC checked, UB_SEC_NONE when
+ * there is none to check.  Returns 0 (the MAC verifies), UB_E_MAC (it does
+ * not), UB_E_USAGE (key material missing: st names the key),
+ * UB_E_BAD_DATA (not a bootstrap, no SEC, an unknown SEC, no MAC where one
+ * is needed); st says why. */
+int ub_send_check(const struct ub_send_opts *o, const struct ub_wsp_push *p, enum ub_sec *sec,
+		  struct ub_status *st);
 
 /* XML -> WBXML with libwbxml (version 0x01..0x03 = WBXML 1.1..1.3).
- * Returns 0 with *out malloc'd, UB_E_BAD_DATA or UB_E_NOMEM. */
-int ub_send_xml2wbxml(const char *xml, size_t n, int version, uint8_t **out, size_t *len, char *err,
-		      size_t errlen);
+ * Returns 0 with *out malloc'd, UB_E_BAD_DATA or UB_E_NOMEM (st). */
+int ub_send_xml2wbxml(const char *xml, size_t n, int version, uint8_t **out, size_t *len,
+		      struct ub_status *st);
 
 #endif

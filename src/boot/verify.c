@@ -141,7 +141,6 @@ static int naf_bound(const struct ub_policy *pol, const struct ub_plan *plan, co
 static int gba_key(const struct ub_policy *pol, struct ub_uicc *u, struct ub_tree *memory,
 		   const char *fqdn, uint8_t ks[32], struct ub_status *st)
 {
-	char why[sizeof(st->what)];
 	uint8_t naf[300];
 	struct ub_gba g;
 	struct ub_gbabp bp;
@@ -155,9 +154,12 @@ static int gba_key(const struct ub_policy *pol, struct ub_uicc *u, struct ub_tre
 	/* each derivation makes the card record the NAF (EF_GBANL): counted
 	 * per NAF, whatever the pushes that ask say */
 	if (memory && (err = ub_intake_naf_take(memory, fqdn, pol->naf_per_hour,
-						(long long)time(NULL), why, sizeof(why))))
-		return ub_fail(st, err, 0, "[gba] push_derivations_per_hour", "%s",
-			       err == UB_E_POLICY ? why : ub_strerror(err));
+						(long long)time(NULL), st))) {
+		if (err != UB_E_POLICY)
+			ub_fail(st, err, 0, NULL, "%s", ub_strerror(err));
+		ub_status_at(st, "[gba] push_derivations_per_hour");
+		return err;
+	}
 	err = ub_gba_open(&g, u, pol->prefer_isim, false, st);
 	if (!err)
 		err = ub_gba_naf_key(&g, naf, (size_t)n, (long long)time(NULL), ks, &bp, st);
@@ -182,10 +184,11 @@ static int mac_check(const struct ub_mac_keys *k, enum ub_sec sec, const struct 
 static int decode(const uint8_t *b, size_t n, bool card, struct ub_plan *plan, struct ub_status *st,
 		  const char *where)
 {
-	char why[300];
-	int err = ub_plan_decode(b, n, card, plan, why, sizeof(why));
+	int err = ub_plan_decode(b, n, card, plan, st);
 
-	return err ? ub_fail(st, err, 0, where, "%s", why) : 0;
+	if (err && where)
+		ub_status_at(st, "%s", where);
+	return err;
 }
 
 bool ub_sec_needs_user_pin(enum ub_sec s)
@@ -370,8 +373,8 @@ static int objects_digest(const struct card_objects *c, uint8_t digest[32])
 static int add_object(struct card_objects *c, const uint8_t *b, size_t n, struct ub_plan *plan,
 		      struct ub_status *st)
 {
+	struct ub_status why = {0};
 	struct ub_plan one;
-	char why[300];
 	size_t clash;
 	int err, k;
 
@@ -379,14 +382,14 @@ static int add_object(struct card_objects *c, const uint8_t *b, size_t n, struct
 		return ub_fail(st, UB_E_INTERNAL, 0, "SHA-256", NULL);
 	if ((err = decode(b, n, true, c->n ? &one : plan, st, c->name[c->n])))
 		return err;
-	if (c->n && (err = ub_plan_merge(plan, &one, &clash, why, sizeof(why)))) {
+	if (c->n && (err = ub_plan_merge(plan, &one, &clash, &why))) {
 		for (k = 0; k < c->n - 1 && clash >= c->mo_end[k]; k++)
 			;
 		ub_plan_free(&one);
 		return err == UB_E_NOMEM ? ub_fail(st, err, 0, NULL, NULL)
 					 : ub_fail(st, err, 0, c->name[c->n],
 						   "%s and %s disagree: %s; both refused",
-						   c->name[k], c->name[c->n], why);
+						   c->name[k], c->name[c->n], why.what);
 	}
 	c->mo_end[c->n++] = plan->nmos;
 	return 0;

@@ -269,7 +269,7 @@ static int apply(struct ub_cli *cli, struct fargs *a)
 	struct ub_apply_result *res = calloc(1, sizeof(*res));
 	struct ub_factory *f;
 	struct ub_tree *t = NULL;
-	char reason[400];
+	struct ub_status st = {0};
 	int err = 0;
 
 	if (!a->device_id) {
@@ -281,13 +281,13 @@ static int apply(struct ub_cli *cli, struct fargs *a)
 		return res ? err : UB_E_NOMEM;
 	}
 	if (!(err = cli_tree_open(cli, UB_TREE_CREATE, &t)))
-		err = ub_tree_factory_apply(t, f, a->device_id, res, reason, sizeof(reason));
+		err = ub_tree_factory_apply(t, f, a->device_id, res, &st);
 	ub_factory_free(f);
 	ub_tree_close(t);
 	if (!err)
 		cli_report_apply(cli, res);
 	else if (t)
-		cli_error(cli, err, "factory apply: %s", reason);
+		cli_error(cli, err, "factory apply: %s", st.what);
 	ub_apply_result_free(res);
 	free(res);
 	return err;

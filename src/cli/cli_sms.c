@@ -569,7 +569,8 @@ static int send_parts(struct ub_cli *cli, struct send_args *a, struct secrets *s
 	struct ub_kannel k = {a->kannel, s->kuser, s->kpass, a->to, a->sms.originator, 0};
 	json_object *list = json_object_new_array(), *segs = json_object_new_array(), *o;
 	struct ub_sms_part part;
-	char why[400];
+	struct ub_status st = {0};
+	char answer[400];
 	int n, i, err = 0;
 
 	json_object_object_add(cli->out, "format",
@@ -600,12 +601,12 @@ static int send_parts(struct ub_cli *cli, struct send_args *a, struct secrets *s
 		else if (!cli->json && !a->kannel) /* JSON lines: ours, nothing to escape */
 			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		if (a->kannel) {
-			err = ub_kannel_send(&k, &part, a->sms.dcs, why, sizeof(why));
+			err = ub_kannel_send(&k, &part, a->sms.dcs, answer, sizeof(answer), &st);
 			if (err)
 				cli_error(cli, err, "Kannel %s, part %d of %d: %s", a->kannel,
-					  i + 1, n, why);
+					  i + 1, n, st.what);
 			else if (!cli->json)
-				printf("part %d/%d: %s\n", i + 1, n, why);
+				printf("part %d/%d: %s\n", i + 1, n, answer);
 		}
 	}
 	OPENSSL_cleanse(&part, sizeof(part));
@@ -618,7 +619,7 @@ static int sms_send(struct ub_cli *cli, int argc, char **argv)
 	struct send_args a;
 	struct secrets s;
 	struct ub_send_result r;
-	char err[400];
+	struct ub_status st = {0};
 	json_object *srv;
 	size_t n;
 	int rc, i;
@@ -640,11 +641,12 @@ static int sms_send(struct ub_cli *cli, int argc, char **argv)
 	if (a.sms.ref_bits == 8)
 		a.sms.ref &= 0xFF;
 	ub_sms_scts(a.have_time ? a.t : (long long)time(NULL), a.sms.scts);
-	rc = ub_send_build(doc, n, &a.send, &r, err, sizeof(err));
+	rc = ub_send_build(doc, n, &a.send, &r, &st);
 	if (rc == UB_E_POLICY) /* the PIN's length: say how to go on */
-		cli_error(cli, rc, "%s: %s; --user-pin-min N when the device's is N", a.doc, err);
+		cli_error(cli, rc, "%s: %s; --user-pin-min N when the device's is N", a.doc,
+			  st.what);
 	else if (rc)
-		cli_error(cli, rc, "%s: %s", a.doc, err);
+		cli_error(cli, rc, "%s: %s", a.doc, st.what);
 	if (rc)
 		goto end;
 	json_object_object_add(cli->out, "kind", json_object_new_string(ub_plan_kind_name(r.kind)));
@@ -777,17 +779,21 @@ static void push_report(struct ub_cli *cli, json_object *o, const struct ub_wsp_
 static int mac_report(struct ub_cli *cli, json_object *o, const struct ub_wsp_push *p,
 		      const struct ub_send_opts *keys)
 {
-	char why[300];
-	int err = ub_send_check(keys, p, why, sizeof(why));
+	struct ub_status st = {0};
+	enum ub_sec sec;
+	char verified[64];
+	int err = ub_send_check(keys, p, &sec, &st);
+	const char *said = err ? st.what : verified;
 
+	snprintf(verified, sizeof(verified), "SEC=%s: the MAC verifies", ub_sec_name(sec));
 	json_object_object_add(o, "mac_verified", json_object_new_boolean(!err));
-	json_object_object_add(o, "mac_check", json_object_new_string(why));
+	json_object_object_add(o, "mac_check", json_object_new_string(said));
 	if (err) {
 		json_object_object_add(o, "error", json_object_new_string(ub_errname(err)));
-		json_object_object_add(o, "message", json_object_new_string(why));
+		json_object_object_add(o, "message", json_object_new_string(said));
 	}
 	if (!cli->json)
-		cli_print(stdout, "  mac check: %s%s\n", err ? "FAILED: " : "", why);
+		cli_print(stdout, "  mac check: %s%s\n", err ? "FAILED: " : "", said);
 	return err;
 }
 
@@ -800,7 +806,7 @@ static int message(struct ub_cli *cli, json_object *list, struct tpdu *t, size_t
 	struct ub_sms_deliver parts[UB_SMS_PARTS_MAX];
 	json_object *o = json_object_new_object(), *lines = json_object_new_array();
 	struct ub_wsp_push p;
-	char why[300];
+	struct ub_status st = {0};
 	size_t j, n = 0;
 	int len, err;
 
@@ -819,22 +825,23 @@ static int message(struct ub_cli *cli, json_object *list, struct tpdu *t, size_t
 	json_object_array_add(list, o);
 	if (!cli->json)
 		printf("message %d (%zu TPDU%s):\n", num, n, n == 1 ? "" : "s");
-	len = ub_sms_reassemble(parts, n, data, sizeof(data), why, sizeof(why));
+	len = ub_sms_reassemble(parts, n, data, sizeof(data), &st);
 	if (len < 0) {
 		err = len;
 		json_object_object_add(o, "error", json_object_new_string(ub_errname(err)));
-		json_object_object_add(o, "message", json_object_new_string(why));
+		json_object_object_add(o, "message", json_object_new_string(st.what));
 		if (!cli->json)
-			printf("  %s: %s\n", err == UB_E_NOT_FOUND ? "incomplete" : "refused", why);
+			printf("  %s: %s\n", err == UB_E_NOT_FOUND ? "incomplete" : "refused",
+			       st.what);
 		return err;
 	}
 	err = ub_wsp_push_from_wdp(parts[0].has_ports, parts[0].dst_port, data, (size_t)len, &p,
-				   why, sizeof(why));
+				   &st);
 	if (err) {
 		json_object_object_add(o, "error", json_object_new_string(ub_errname(err)));
-		json_object_object_add(o, "message", json_object_new_string(why));
+		json_object_object_add(o, "message", json_object_new_string(st.what));
 		if (!cli->json)
-			printf("  refused: %s\n", why);
+			printf("  refused: %s\n", st.what);
 		return err;
 	}
 	push_report(cli, o, &p);
@@ -884,7 +891,8 @@ static int decode_run(struct ub_cli *cli, int argc, char **argv, struct secrets 
 	const char *keys_file = NULL;
 	struct tpdu *t = NULL, *nt;
 	size_t n = 0, cap = 0, i, lcap = 0;
-	char *line = NULL, *l, why[300];
+	struct ub_status st = {0};
+	char *line = NULL, *l;
 	bool smsc = true;
 	int c, lineno = 0, rc = 0, err, num = 0, k;
 	ssize_t got;
@@ -934,15 +942,13 @@ static int decode_run(struct ub_cli *cli, int argc, char **argv, struct secrets 
 		t[n].line = lineno;
 		k = ub_unhex(t[n].b, sizeof(t[n].b), l);
 		if (k < 0) {
-			snprintf(why, sizeof(why), "not hex, or longer than %d octets",
-				 UB_SMS_TPDU_MAX);
-			err = UB_E_BAD_DATA;
+			err = ub_fail(&st, UB_E_BAD_DATA, 0, NULL,
+				      "not hex, or longer than %d octets", UB_SMS_TPDU_MAX);
 		} else {
-			err = ub_sms_deliver_decode(t[n].b, (size_t)k, smsc, &t[n].d, why,
-						    sizeof(why));
+			err = ub_sms_deliver_decode(t[n].b, (size_t)k, smsc, &t[n].d, &st);
 		}
 		t[n].ok = !err;
-		tpdu_report(cli, tl, (int)n + 1, &t[n], err, why);
+		tpdu_report(cli, tl, (int)n + 1, &t[n], err, st.what);
 		if (err)
 			rc = err;
 		n++;

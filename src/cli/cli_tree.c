@@ -126,7 +126,8 @@ static int tree_import(struct ub_cli *cli, struct ub_tree *t, const char *file, 
 	struct ub_apply_result *res = calloc(1, sizeof(*res));
 	struct ub_policy pol;
 	struct ub_plan plan;
-	char reason[400], *xml = NULL;
+	struct ub_status st = {0};
+	char *xml = NULL;
 	size_t len = 0;
 	bool std = !strcmp(file, "-");
 	FILE *fp = std ? stdin : fopen(file, "rb");
@@ -147,24 +148,24 @@ static int tree_import(struct ub_cli *cli, struct ub_tree *t, const char *file, 
 	if (std)
 		file = "standard input";
 	if (!err)
-		err = ub_plan_from_tnds(xml, len, &plan, reason, sizeof(reason));
+		err = ub_plan_from_tnds(xml, len, &plan, &st);
 	else if (err == UB_E_BAD_DATA)
-		snprintf(reason, sizeof(reason),
-			 "larger than %zu bytes (the export of a full tree)", (size_t)UB_TNDS_MAX);
+		ub_fail(&st, err, 0, NULL, "larger than %zu bytes (the export of a full tree)",
+			(size_t)UB_TNDS_MAX);
 	else
-		snprintf(reason, sizeof(reason), "%s", strerror(errno));
+		ub_fail(&st, err, 0, NULL, "%s", strerror(errno));
 	if (xml)
 		OPENSSL_cleanse(xml, len); /* a backup holds the accounts' secrets */
 	free(xml);
 	if (err) {
 		free(res);
-		cli_error(cli, err, "%s: %s", file, reason);
+		cli_error(cli, err, "%s: %s", file, st.what);
 		return err;
 	}
-	err = ub_tree_apply(t, &plan, &pol, &o, res, reason, sizeof(reason));
+	err = ub_tree_apply(t, &plan, &pol, &o, res, &st);
 	ub_plan_free(&plan);
 	if (err)
-		cli_error(cli, err, "%s: %s", file, reason);
+		cli_error(cli, err, "%s: %s", file, st.what);
 	else
 		cli_report_apply(cli, res);
 	ub_apply_result_free(res);
@@ -175,12 +176,12 @@ static int tree_import(struct ub_cli *cli, struct ub_tree *t, const char *file, 
 static int tree_forget(struct ub_cli *cli, struct ub_tree *t, const char *source)
 {
 	struct ub_apply_result res = {0};
-	char reason[400];
-	int err = ub_tree_forget(t, source, &res, reason, sizeof(reason));
+	struct ub_status st = {0};
+	int err = ub_tree_forget(t, source, &res, &st);
 
 	json_object_object_add(cli->out, "source", json_object_new_string(source));
 	if (err)
-		cli_error(cli, err, "tree forget: %s", reason);
+		cli_error(cli, err, "tree forget: %s", st.what);
 	else
 		cli_report_apply(cli, &res);
 	ub_apply_result_free(&res);

@@ -12,6 +12,7 @@
 
 #include "plan_build.h"
 #include "ub_error.h"
+#include "ub_status.h"
 #include "ub_lwm2m_map.h"
 
 static int join(char *out, size_t max, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -70,10 +71,9 @@ static int add_instance(struct build *b, const struct ub_lwm2m_obj *o,
 	return err;
 }
 
-int ub_plan_from_lwm2m(const struct ub_lwm2m_boot *bt, struct ub_plan *plan, char *why, size_t wlen)
+int ub_plan_from_lwm2m(const struct ub_lwm2m_boot *bt, struct ub_plan *plan, struct ub_status *st)
 {
-	char err_buf[300] = "";
-	struct build b = {.plan = plan, .err = err_buf, .errlen = sizeof(err_buf)};
+	struct build b = {.plan = plan, .st = st};
 	size_t i, j;
 	int err = 0;
 
@@ -83,12 +83,10 @@ int ub_plan_from_lwm2m(const struct ub_lwm2m_boot *bt, struct ub_plan *plan, cha
 		for (j = 0; j < bt->obj[i].tlv.ninst && !err; j++)
 			err = add_instance(&b, &bt->obj[i], &bt->obj[i].tlv.inst[j]);
 	if (!err && plan->nnodes)
-		err = ub_plan_model(plan, UB_MODEL_BOOTSTRAP, err_buf, sizeof(err_buf));
+		err = ub_plan_model(plan, UB_MODEL_BOOTSTRAP, st);
 	if (err) {
-		if (why && wlen)
-			snprintf(why, wlen, "%s", err_buf[0] ? err_buf : ub_strerror(err));
 		ub_plan_free(plan);
 		plan->kind = UB_PLAN_LWM2M;
 	}
-	return err;
+	return ub_status_err(st, err);
 }

@@ -38,7 +38,7 @@ static int tnds_tree(struct build *b, struct xnode *data, const char *type, cons
 {
 	struct ub_wbxml_info info;
 	enum ub_wbxml_lang lang;
-	char why[160];
+	struct ub_status why = {0};
 	unsigned lv;
 	int rc;
 
@@ -63,21 +63,21 @@ static int tnds_tree(struct build *b, struct xnode *data, const char *type, cons
 		rc = ub_wbxml_tree((const uint8_t *)data->text, data->tlen,
 				   UB_LANG_BIT(UB_LANG_TNDS), UB_NODES_MAX - b->doc_nodes,
 				   lv < UB_DEPTH_MAX ? UB_DEPTH_MAX - lv : 0, &info, &lang, tree,
-				   why, sizeof(why));
+				   &why);
 		if (rc == UB_E_NOMEM)
 			return rc;
 		if (rc == UB_E_NOT_SUPPORTED)
 			return pb_fail(b, "WBXML in TNDS Data that is not a TNDS document", target);
 		if (rc)
-			return pb_fail(b, "WBXML TNDS in Data", why);
+			return pb_fail(b, "WBXML TNDS in Data", why.what);
 		b->doc_nodes += xdoc_count(*tree);
 	} else {
 		if (!data->tlen)
 			return pb_fail(b, "TNDS item without a MgmtTree", target);
 		*tree = xdoc_parse(data->text, data->tlen, UB_TEXT_MAX, UB_NODES_MAX, UB_DEPTH_MAX,
-				   why, sizeof(why));
+				   &why);
 		if (!*tree)
-			return pb_fail(b, "TNDS in Data", why);
+			return pb_fail(b, "TNDS in Data", why.what);
 	}
 	*own = true;
 	if (strcmp((*tree)->name, "MgmtTree"))

@@ -7,6 +7,7 @@
 
 #include "plan_build.h"
 #include "ub_error.h"
+#include "ub_status.h"
 
 /* RTProperties/Format (its one element names the format) and Type (MIME
  * or DDFName), read once each. */
@@ -130,41 +131,32 @@ static int masked_secret(struct build *b)
 	for (i = 0; i < b->plan->nnodes; i++) {
 		n = &b->plan->nodes[i];
 		if (n->value && !strcmp(n->value, UB_SECRET_MASK) && ub_dm_is_secret(n->uri)) {
-			snprintf(b->err, b->errlen,
-				 "%s: the value is the placeholder %s of an export made without "
-				 "--secrets; nothing imported (a backup is an export with "
-				 "--secrets)",
-				 n->uri, UB_SECRET_MASK);
-			return UB_E_BAD_DATA;
+			return ub_fail(b->st, UB_E_BAD_DATA, 0, NULL,
+				       "%s: the value is the placeholder %s of an export made "
+				       "without --secrets; nothing imported (a backup is an export "
+				       "with --secrets)",
+				       n->uri, UB_SECRET_MASK);
 		}
 	}
 	return 0;
 }
 
-int ub_plan_from_tnds(const char *xml, size_t len, struct ub_plan *plan, char *err, size_t errlen)
+int ub_plan_from_tnds(const char *xml, size_t len, struct ub_plan *plan, struct ub_status *st)
 {
-	struct build b = {.plan = plan,
-			  .err = err,
-			  .errlen = errlen,
-			  .import = true,
-			  .max_nodes = UB_TREE_NODES_MAX};
+	struct build b = {.plan = plan, .st = st, .import = true, .max_nodes = UB_TREE_NODES_MAX};
 	struct xnode *root, *k;
-	char where[160];
 	int rc = 0;
 
 	memset(plan, 0, sizeof(*plan));
-	err[0] = '\0';
 	/* whatever the export of a tree within its capacity writes */
-	if (len > UB_TNDS_MAX) {
-		snprintf(err, errlen,
-			 "TNDS document larger than %zu bytes (the export of a full tree)",
-			 (size_t)UB_TNDS_MAX);
-		return UB_E_BAD_DATA;
-	}
+	if (len > UB_TNDS_MAX)
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "TNDS document larger than %zu bytes (the export of a full tree)",
+			       (size_t)UB_TNDS_MAX);
 	root = xdoc_parse(xml, len, UB_TNDS_MAX, UB_TNDS_ELEMENTS_PER_NODE * UB_TREE_NODES_MAX + 16,
-			  UB_DEPTH_MAX * 2, where, sizeof(where));
+			  UB_DEPTH_MAX * 2, st);
 	if (!root) {
-		snprintf(err, errlen, "TNDS: %s", where);
+		ub_status_pre(st, "TNDS: ");
 		return UB_E_BAD_DATA;
 	}
 	plan->kind = UB_PLAN_DM12;
@@ -180,8 +172,8 @@ int ub_plan_from_tnds(const char *xml, size_t len, struct ub_plan *plan, char *e
 		rc = masked_secret(&b);
 	xdoc_free(root);
 	if (!rc)
-		rc = pb_resolve_inbox(&b) ?: ub_plan_model(plan, UB_MODEL_IMPORT, err, errlen);
+		rc = pb_resolve_inbox(&b) ?: ub_plan_model(plan, UB_MODEL_IMPORT, st);
 	if (rc)
 		ub_plan_free(plan);
-	return rc;
+	return ub_status_err(st, rc);
 }

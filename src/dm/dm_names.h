@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ub_error.h"
+
 /* A URI is at most this many bytes and segments after "." (checked in the
  * plan, after every rename, in the store and in the export alike). */
 #define UB_URI_MAX 1024
@@ -107,8 +109,8 @@ int ub_dm_owner_acl(const char *server_id, char *out, size_t max);
 /* Check a node URI: "." or "./" and segments, no empty, "." or ".."
  * segment, no control characters, at most UB_URI_MAX bytes and
  * UB_URI_SEGMENTS_MAX segments.  Returns 0 or UB_E_BAD_DATA with what is
- * wrong in why (may be NULL). */
-int ub_uri_check(const char *uri, char *why, size_t wlen);
+ * wrong in st (may be NULL). */
+int ub_uri_check(const char *uri, struct ub_status *st);
 
 /* The one spelling of a node URI (OMA-TS-DM_TND 1.2 clause 5 lets
  * "DMAcc/x" name "./DMAcc/x"): in, absolute or relative, into out as
@@ -117,8 +119,8 @@ int ub_uri_check(const char *uri, char *why, size_t wlen);
  * trailing '/' is refused.  Lenient (what the tree or a backup already
  * holds): those are resolved ("a//b", "a/./b" and "a/c/../b" read
  * "a/b"), and one that goes above the root is refused.  Returns 0 or
- * UB_E_BAD_DATA with what is wrong in why (may be NULL). */
-int ub_uri_canon(const char *in, char *out, size_t max, bool lenient, char *why, size_t wlen);
+ * UB_E_BAD_DATA with what is wrong in st (may be NULL). */
+int ub_uri_canon(const char *in, char *out, size_t max, bool lenient, struct ub_status *st);
 
 /* Does value read as a node URI: "./..." or a relative URI into a
  * container of accounts or connectivity MOs ("ConnMO/x", "DMAcc/x",

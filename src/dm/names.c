@@ -222,38 +222,33 @@ int ub_dm_owner_acl(const char *s, char *out, size_t max)
 	return n < 0 || (size_t)n >= max ? UB_E_BAD_DATA : 0;
 }
 
-static int why_not(char *why, size_t wlen, const char *what)
-{
-	if (why && wlen)
-		snprintf(why, wlen, "%s", what);
-	return UB_E_BAD_DATA;
-}
-
-int ub_uri_check(const char *u, char *why, size_t wlen)
+int ub_uri_check(const char *u, struct ub_status *st)
 {
 	size_t n = strlen(u), seg, segments = 0;
 	const char *s;
 
 	if (n > UB_URI_MAX)
-		return why_not(why, wlen, "URI longer than 1024 bytes");
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "URI longer than 1024 bytes");
 	if (!strcmp(u, "."))
 		return 0;
 	if (n < 3 || strncmp(u, "./", 2) || u[n - 1] == '/')
-		return why_not(why, wlen, "URI is not ./<name>[/<name>...]");
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "URI is not ./<name>[/<name>...]");
 	for (s = u + 2; *s; s += seg + (s[seg] == '/')) {
 		seg = strcspn(s, "/");
 		if (!seg || (seg == 1 && s[0] == '.') || (seg == 2 && !strncmp(s, "..", 2)))
-			return why_not(why, wlen, "URI with an empty, '.' or '..' segment");
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+				       "URI with an empty, '.' or '..' segment");
 		/* "a " and "a" look alike in a listing, and XML readers trim
 		 * a TNDS NodeName: the export would come back as another node */
 		if (s[0] == ' ' || s[seg - 1] == ' ')
-			return why_not(why, wlen, "URI segment that starts or ends with a space");
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+				       "URI segment that starts or ends with a space");
 		if (++segments > UB_URI_SEGMENTS_MAX)
-			return why_not(why, wlen, "URI deeper than 32 segments");
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "URI deeper than 32 segments");
 	}
 	for (s = u; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7F)
-			return why_not(why, wlen, "control character in a URI");
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "control character in a URI");
 	return 0;
 }
 
@@ -299,7 +294,7 @@ static int join_canon(const char *in, char *out, size_t max, bool lenient, bool 
 	return 0;
 }
 
-int ub_uri_canon(const char *in, char *out, size_t max, bool lenient, char *why, size_t wlen)
+int ub_uri_canon(const char *in, char *out, size_t max, bool lenient, struct ub_status *st)
 {
 	bool escapes;
 
@@ -310,12 +305,14 @@ int ub_uri_canon(const char *in, char *out, size_t max, bool lenient, char *why,
 		return 0;
 	}
 	if (!*in || *in == '/')
-		return why_not(why, wlen, "URI is not ./<name>[/<name>...] or <name>[/<name>...]");
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "URI is not ./<name>[/<name>...] or <name>[/<name>...]");
 	if (join_canon(in, out, max, lenient, &escapes) || strlen(out) > UB_URI_MAX)
-		return why_not(why, wlen, "URI longer than 1024 bytes");
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "URI longer than 1024 bytes");
 	if (escapes)
-		return why_not(why, wlen, "URI whose '..' segments go above the root");
-	return ub_uri_check(out, why, wlen);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "URI whose '..' segments go above the root");
+	return ub_uri_check(out, st);
 }
 
 bool ub_dm_names_node(const char *value)

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ub_error.h"
+
 #include "xdoc.h"
 
 #define UB_DOC_MAX (64 * 1024)
@@ -34,9 +36,8 @@ struct ub_wbxml_info {
 /* Check the WBXML structure (header, string table references, token
  * stream, one root element, nesting <= UB_DEPTH_MAX, <= UB_NODES_MAX
  * elements, OPAQUE lengths, an embedded WBXML document in OPAQUE).
- * where: a description of the first problem.  Returns 0 or UB_E_BAD_DATA. */
-int ub_wbxml_check(const uint8_t *b, size_t n, struct ub_wbxml_info *info, char *where,
-		   size_t wlen);
+ * st: the first problem, at which byte.  Returns 0 or UB_E_BAD_DATA. */
+int ub_wbxml_check(const uint8_t *b, size_t n, struct ub_wbxml_info *info, struct ub_status *st);
 
 /* The languages whose code pages we know (libwbxml 0.11.8's tables, which
  * tests/unit/test_wbxml.c compares token by token). */
@@ -74,11 +75,11 @@ const char *ub_wbxml_attr_value(enum ub_wbxml_lang lang, unsigned page, unsigned
  * UB_NODES_MAX), max_depth levels (<= UB_DEPTH_MAX) and UB_TEXT_MAX bytes
  * of character data and attribute values.
  * Returns 0 (*root: xdoc_free() it, *lang: the document's language),
- * UB_E_BAD_DATA (where: what, at which byte), UB_E_NOT_SUPPORTED (the
+ * UB_E_BAD_DATA (st: what, at which byte), UB_E_NOT_SUPPORTED (the
  * walk passed, but the document is of another language: info says its
  * public id), UB_E_NOMEM. */
 int ub_wbxml_tree(const uint8_t *b, size_t n, unsigned langs, unsigned max_nodes,
 		  unsigned max_depth, struct ub_wbxml_info *info, enum ub_wbxml_lang *lang,
-		  struct xnode **root, char *where, size_t wlen);
+		  struct xnode **root, struct ub_status *st);
 
 #endif

@@ -23,6 +23,7 @@
 
 #include "dm_names.h"
 #include "ub_error.h"
+#include "ub_status.h"
 #include "ub_wbxml.h"
 
 #define SWITCH_PAGE 0x00
@@ -75,15 +76,16 @@ struct walk {
 	bool embeds;
 	char run[5];
 	size_t run_len;
-	char *where;
-	size_t wlen;
+	struct ub_status *status; /* the first problem, shared with embedded walks */
+	bool *failed;
 };
 
 static int bad(struct walk *w, const char *what)
 {
-	if (w->where && !w->where[0])
-		snprintf(w->where, w->wlen, "%s at byte %zu", what, w->o);
-	return UB_E_BAD_DATA;
+	if (*w->failed)
+		return UB_E_BAD_DATA;
+	*w->failed = true;
+	return ub_fail(w->status, UB_E_BAD_DATA, 0, NULL, "%s at byte %zu", what, w->o);
 }
 
 /* mb_u_int32 (WBXML 1.3 5.1): 7 bits a byte, at most 5 bytes, must fit 32
@@ -401,7 +403,6 @@ static int embedded(struct walk *w, const struct chunk *c)
 {
 	struct walk in;
 	struct ub_wbxml_info sub;
-	char inner[160];
 	size_t i, at = w->o;
 
 	/* ISO-8859-1 text reaches libwbxml's tree builder converted to UTF-8
@@ -424,14 +425,10 @@ static int embedded(struct walk *w, const struct chunk *c)
 	in.elements = w->elements;
 	in.lim_nodes = w->lim_nodes;
 	in.lim_depth = w->lim_depth;
-	in.where = w->where;
-	in.wlen = w->wlen;
+	in.status = w->status;
+	in.failed = w->failed;
 	if (walk_doc(&in, &sub)) {
-		if (w->where) {
-			snprintf(inner, sizeof(inner), "%s", w->where);
-			snprintf(w->where, w->wlen, "embedded WBXML document before byte %zu: %s",
-				 at, inner);
-		}
+		ub_status_pre(w->status, "embedded WBXML document before byte %zu: ", at);
 		return UB_E_BAD_DATA;
 	}
 	if (!in.public_id || strcasecmp(in.public_id, TNDS_PUBLIC_ID))
@@ -850,23 +847,22 @@ static int walk_doc(struct walk *w, struct ub_wbxml_info *info)
 	return err;
 }
 
-int ub_wbxml_check(const uint8_t *b, size_t n, struct ub_wbxml_info *info, char *where, size_t wlen)
+int ub_wbxml_check(const uint8_t *b, size_t n, struct ub_wbxml_info *info, struct ub_status *st)
 {
+	bool failed = false;
 	struct walk w;
 
 	memset(&w, 0, sizeof(w));
 	w.b = b;
 	w.n = n;
-	w.where = where;
-	w.wlen = wlen;
+	w.status = st;
+	w.failed = &failed;
 	w.lim_nodes = UB_NODES_MAX;
 	w.lim_depth = UB_DEPTH_MAX;
-	if (where && wlen)
-		where[0] = '\0';
 	if (n > UB_DOC_MAX)
 		return bad(&w, "document larger than 64 KiB");
 	if (walk_doc(&w, info))
-		return UB_E_BAD_DATA;
+		return ub_status_err(st, UB_E_BAD_DATA);
 	if (w.max_depth > UB_DEPTH_MAX)
 		return bad(&w, "nested too deeply");
 	return 0;
@@ -874,8 +870,9 @@ int ub_wbxml_check(const uint8_t *b, size_t n, struct ub_wbxml_info *info, char 
 
 int ub_wbxml_tree(const uint8_t *b, size_t n, unsigned langs, unsigned max_nodes,
 		  unsigned max_depth, struct ub_wbxml_info *info, enum ub_wbxml_lang *lang,
-		  struct xnode **root, char *where, size_t wlen)
+		  struct xnode **root, struct ub_status *st)
 {
+	bool failed = false;
 	struct walk w;
 	struct tree x;
 	int err;
@@ -886,19 +883,17 @@ int ub_wbxml_tree(const uint8_t *b, size_t n, unsigned langs, unsigned max_nodes
 	*root = NULL;
 	w.b = b;
 	w.n = n;
-	w.where = where;
-	w.wlen = wlen;
+	w.status = st;
+	w.failed = &failed;
 	w.lim_nodes = max_nodes < UB_NODES_MAX ? max_nodes : UB_NODES_MAX;
 	w.lim_depth = max_depth < UB_DEPTH_MAX ? max_depth : UB_DEPTH_MAX;
 	/* a TNDS document is read only where a bootstrap embeds it */
 	w.nest = langs == UB_LANG_BIT(UB_LANG_TNDS) ? NEST_MAX : 0;
 	w.x = &x;
 	x.langs = langs;
-	if (where && wlen)
-		where[0] = '\0';
 	x.attr = xdoc_add(NULL, "", 0);
 	if (!x.attr)
-		return UB_E_NOMEM;
+		return ub_fail(st, UB_E_NOMEM, 0, NULL, NULL);
 	if (n > UB_DOC_MAX)
 		err = bad(&w, "document larger than 64 KiB");
 	else if (walk_doc(&w, info))
@@ -912,7 +907,7 @@ int ub_wbxml_tree(const uint8_t *b, size_t n, unsigned langs, unsigned max_nodes
 	xdoc_free(x.attr);
 	if (err) {
 		xdoc_free(x.root);
-		return err;
+		return ub_status_err(st, err);
 	}
 	*lang = x.lang;
 	*root = x.root;

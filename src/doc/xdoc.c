@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ub_status.h"
 #include "xdoc.h"
 
 struct ctx {
@@ -16,16 +17,18 @@ struct ctx {
 	struct xnode *root, *cur;
 	unsigned nodes, depth, max_nodes, max_depth;
 	size_t text_total, max_text;
-	char *err;
-	size_t errlen;
+	struct ub_status *st;
 	int failed;
 };
 
 static void fail(struct ctx *c, const char *what)
 {
-	if (!c->failed)
-		snprintf(c->err, c->errlen, "%s at line %lu", what,
-			 (unsigned long)XML_GetCurrentLineNumber(c->p));
+	unsigned long line = XML_GetCurrentLineNumber(c->p);
+
+	if (!c->failed) {
+		ub_fail(c->st, strcmp(what, "out of memory") ? UB_E_BAD_DATA : UB_E_NOMEM, 0, NULL,
+			"%s at line %lu", what, line);
+	}
 	c->failed = 1;
 	XML_StopParser(c->p, XML_FALSE);
 }
@@ -88,7 +91,7 @@ static void XMLCALL on_entity_decl(void *u, const XML_Char *name, int pe, const 
 }
 
 struct xnode *xdoc_parse(const char *xml, size_t len, size_t max_len, unsigned max_nodes,
-			 unsigned max_depth, char *err, size_t errlen)
+			 unsigned max_depth, struct ub_status *st)
 {
 	struct ctx c;
 
@@ -97,16 +100,14 @@ struct xnode *xdoc_parse(const char *xml, size_t len, size_t max_len, unsigned m
 	c.max_depth = max_depth;
 	/* character data is never more than the document (no entities) */
 	c.max_text = max_len;
-	c.err = err;
-	c.errlen = errlen;
-	err[0] = '\0';
+	c.st = st;
 	if (len > max_len || len > INT_MAX) {
-		snprintf(err, errlen, "XML larger than %zu bytes", max_len);
+		ub_fail(st, UB_E_BAD_DATA, 0, NULL, "XML larger than %zu bytes", max_len);
 		return NULL;
 	}
 	c.p = XML_ParserCreate("UTF-8");
 	if (!c.p) {
-		snprintf(err, errlen, "out of memory");
+		ub_fail(st, UB_E_NOMEM, 0, NULL, "out of memory");
 		return NULL;
 	}
 	XML_SetUserData(c.p, &c);
@@ -115,14 +116,15 @@ struct xnode *xdoc_parse(const char *xml, size_t len, size_t max_len, unsigned m
 	XML_SetEntityDeclHandler(c.p, on_entity_decl);
 	XML_SetParamEntityParsing(c.p, XML_PARAM_ENTITY_PARSING_NEVER);
 	if (XML_Parse(c.p, xml, (int)len, XML_TRUE) == XML_STATUS_ERROR && !c.failed) {
-		snprintf(err, errlen, "XML: %s at line %lu", XML_ErrorString(XML_GetErrorCode(c.p)),
-			 (unsigned long)XML_GetCurrentLineNumber(c.p));
+		ub_fail(st, UB_E_BAD_DATA, 0, NULL, "XML: %s at line %lu",
+			XML_ErrorString(XML_GetErrorCode(c.p)),
+			(unsigned long)XML_GetCurrentLineNumber(c.p));
 		c.failed = 1;
 	}
 	XML_ParserFree(c.p);
 	if (c.failed || !c.root) {
-		if (!err[0])
-			snprintf(err, errlen, "no XML document");
+		if (!c.failed)
+			ub_fail(st, UB_E_BAD_DATA, 0, NULL, "no XML document");
 		xdoc_free(c.root);
 		return NULL;
 	}

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ub_error.h"
+
 struct xnode {
 	char *name;
 	char *text; /* character data directly inside, NUL-terminated; "" when none */
@@ -21,9 +23,9 @@ struct xnode {
 
 /* Parse xml[len] (at most max_len bytes) into a tree of at most
  * max_nodes elements and max_depth levels; no DTD, no entities.  Returns
- * the root or NULL (err filled). */
+ * the root or NULL (st filled: UB_E_BAD_DATA or UB_E_NOMEM). */
 struct xnode *xdoc_parse(const char *xml, size_t len, size_t max_len, unsigned max_nodes,
-			 unsigned max_depth, char *err, size_t errlen);
+			 unsigned max_depth, struct ub_status *st);
 void xdoc_free(struct xnode *n);
 
 /* Building a tree: a new element name[nlen] as the last child of parent

@@ -73,7 +73,8 @@ int ub_lwm2m_urn_parse(uint16_t obj, const char *urn, bool *explicit_version, ui
 
 /* A decoded and checked bootstrap file as a plan (UB_PLAN_LWM2M), sorted
  * by the account model.  An Object without Instances writes nothing.
- * Returns 0, UB_E_BAD_DATA (why) or UB_E_NOMEM; ub_plan_free() after. */
-int ub_plan_from_lwm2m(const struct ub_lwm2m_boot *b, struct ub_plan *plan, char *why, size_t wlen);
+ * Returns 0, UB_E_BAD_DATA or UB_E_NOMEM, st saying why; ub_plan_free()
+ * after. */
+int ub_plan_from_lwm2m(const struct ub_lwm2m_boot *b, struct ub_plan *plan, struct ub_status *st);
 
 #endif

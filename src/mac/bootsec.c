@@ -189,7 +189,7 @@ int ub_ctype_parse_wsp(const uint8_t *b, size_t n, struct ub_ctype *ct)
 	size_t used;
 
 	memset(ct, 0, sizeof(*ct));
-	if (ub_wsp_ctype_decode(b, n, &used, &w, NULL, 0) || used != n)
+	if (ub_wsp_ctype_decode(b, n, &used, &w, NULL) || used != n)
 		return UB_E_BAD_DATA;
 	return ub_ctype_from_wsp(&w, ct);
 }

@@ -7,12 +7,15 @@
 
 #include "plan_build.h"
 #include "ub_error.h"
+#include "ub_status.h"
 
 int pb_fail(struct build *b, const char *what, const char *arg)
 {
-	if (!b->err[0])
-		snprintf(b->err, b->errlen, "%s%s%s", what, arg ? ": " : "", arg ? arg : "");
-	return UB_E_BAD_DATA;
+	if (b->failed)
+		return UB_E_BAD_DATA;
+	b->failed = true;
+	return ub_fail(b->st, UB_E_BAD_DATA, 0, NULL, "%s%s%s", what, arg ? ": " : "",
+		       arg ? arg : "");
 }
 
 int pb_one(struct build *b, const struct xnode *n, const char *name, struct xnode **out)
@@ -65,13 +68,15 @@ int pb_add(struct build *b, const char *uri, const char *format, const char *typ
 {
 	struct ub_plan *p = b->plan;
 	struct ub_plan_node *n;
-	char why[80], canon[UB_URI_MAX + 1];
+	struct ub_status why = {0};
+	char canon[UB_URI_MAX + 1];
 
 	/* the node's properties are checked by the account model, which
 	 * every plan goes through; its URI in its one spelling ("DMAcc/x" is
 	 * "./DMAcc/x") from here on */
-	if (ub_uri_canon(uri, canon, sizeof(canon), false, why, sizeof(why)) || !strcmp(canon, "."))
-		return pb_fail(b, strcmp(uri, ".") ? why : "the root is not a node to write", uri);
+	if (ub_uri_canon(uri, canon, sizeof(canon), false, &why) || !strcmp(canon, "."))
+		return pb_fail(b, strcmp(uri, ".") ? why.what : "the root is not a node to write",
+			       uri);
 	uri = canon;
 	if (!format)
 		format = value ? "chr" : "node";
@@ -156,7 +161,7 @@ static bool container_known(const struct ub_plan *into, const struct ub_plan_nod
 	return false;
 }
 
-int ub_plan_merge(struct ub_plan *into, struct ub_plan *from, size_t *clash, char *why, size_t wlen)
+int ub_plan_merge(struct ub_plan *into, struct ub_plan *from, size_t *clash, struct ub_status *st)
 {
 	struct ub_plan_node *nodes;
 	struct ub_mo *mos;
@@ -171,28 +176,27 @@ int ub_plan_merge(struct ub_plan *into, struct ub_plan *from, size_t *clash, cha
 			*clash = i;
 			if (a->kind == UB_MO_ACCOUNT && b->kind == UB_MO_ACCOUNT &&
 			    !strcmp(a->server_id, b->server_id)) {
-				snprintf(why, wlen, "two accounts for ServerID %s (%s, %s)",
-					 b->server_id, a->root, b->root);
-				return UB_E_BAD_DATA;
+				return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+					       "two accounts for ServerID %s (%s, %s)",
+					       b->server_id, a->root, b->root);
 			}
 			if (!strcmp(a->root, b->root)) {
-				snprintf(why, wlen, "%s in both", b->root);
-				return UB_E_BAD_DATA;
+				return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "%s in both", b->root);
 			}
 		}
 	}
 	if (into->nnodes + from->nnodes > UB_NODES_MAX) {
 		*clash = into->nmos;
-		snprintf(why, wlen, "more than %d nodes together", UB_NODES_MAX);
-		return UB_E_BAD_DATA;
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "more than %d nodes together",
+			       UB_NODES_MAX);
 	}
 	nodes = realloc(into->nodes, (into->nnodes + from->nnodes + 1) * sizeof(*nodes));
 	if (!nodes)
-		return UB_E_NOMEM;
+		return ub_fail(st, UB_E_NOMEM, 0, NULL, NULL);
 	into->nodes = nodes;
 	mos = realloc(into->mos, (into->nmos + from->nmos + 1) * sizeof(*mos));
 	if (!mos)
-		return UB_E_NOMEM;
+		return ub_fail(st, UB_E_NOMEM, 0, NULL, NULL);
 	into->mos = mos;
 	/* the strings move with their nodes and MOs (a ServerID points into
 	 * its node's value); from keeps none of them */

@@ -19,8 +19,8 @@
 struct build {
 	struct ub_plan *plan;
 	size_t cap;
-	char *err;
-	size_t errlen;
+	struct ub_status *st; /* the first problem (pb_fail), or NULL */
+	bool failed;
 	bool import;	    /* tree import: top-level Paths place nodes */
 	size_t max_nodes;   /* 0: UB_NODES_MAX (a bootstrap) */
 	unsigned doc_nodes; /* a bootstrap: its tree's elements, embedded TNDS included */
@@ -29,7 +29,7 @@ struct build {
 	int ninbox;
 };
 
-/* Record the first problem (what: arg) in b->err; UB_E_BAD_DATA. */
+/* Record the first problem (what: arg) in b->st; UB_E_BAD_DATA. */
 int pb_fail(struct build *b, const char *what, const char *arg);
 
 /* The child of n called name, in *out (NULL: none): refused when n has
@@ -57,8 +57,8 @@ int pb_resolve_inbox(struct build *b);
 /* The nodes of a bootstrap document (WBXML: SyncML DM 1.2 or 1.1, OMA CP
  * PROV 1.0), before the account model: what ub_plan_decode sorts.  The
  * same returns as ub_plan_decode. */
-int ub_plan_parse(const uint8_t *in, size_t n, bool card_padding, struct ub_plan *plan, char *err,
-		  size_t errlen);
+int ub_plan_parse(const uint8_t *in, size_t n, bool card_padding, struct ub_plan *plan,
+		  struct ub_status *st);
 
 /* A SyncML DM 1.2 / 1.1 bootstrap package; an OMA CP PROV 1.0 document. */
 int pb_syncml_doc(struct build *b, struct xnode *root);

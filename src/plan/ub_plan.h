@@ -30,9 +30,9 @@ enum ub_model_mode {
 };
 
 /* Sort the plan's nodes into MOs and owners under the account model.  A
- * plan that does not fit is refused whole: why names the node.  Returns 0,
+ * plan that does not fit is refused whole: st names the node.  Returns 0,
  * UB_E_BAD_DATA or UB_E_NOMEM. */
-int ub_plan_model(struct ub_plan *plan, enum ub_model_mode mode, char *why, size_t wlen);
+int ub_plan_model(struct ub_plan *plan, enum ub_model_mode mode, struct ub_status *st);
 
 /* The ServerIDs of the plan's accounts, in plan order: for i in 0.. until
  * NULL. */
@@ -50,12 +50,12 @@ long ub_plan_address_not_at(const struct ub_plan *plan, size_t k, const char *ho
 int ub_plan_account_host(const struct ub_plan *plan, size_t k, char *host, size_t max);
 
 /* Bytes of a bootstrap document (WBXML) to a plan, sorted by the account
- * model.  Trailing FF padding is accepted only with card_padding.  err
+ * model.  Trailing FF padding is accepted only with card_padding.  st
  * says what and where.
  * Returns 0, UB_E_BAD_DATA, UB_E_NOT_SUPPORTED (unknown public id), or
  * UB_E_NOMEM.  ub_plan_free() after success. */
-int ub_plan_decode(const uint8_t *b, size_t n, bool card_padding, struct ub_plan *plan, char *err,
-		   size_t errlen);
+int ub_plan_decode(const uint8_t *b, size_t n, bool card_padding, struct ub_plan *plan,
+		   struct ub_status *st);
 /* ub_plan_free: <uiccboot/plan.h> */
 
 /* The plan's kind as results say it: "dm1.2", "dm1.1", "cp", "lwm2m". */
@@ -65,12 +65,11 @@ const char *ub_plan_kind_name(enum ub_plan_kind k);
  * model) into into, as the objects of one card are applied together: each
  * keeps the owners its own model gave it.  They must not disagree: two
  * accounts for one ServerID (whatever their DM versions), or an MO root in
- * both, is UB_E_BAD_DATA with *clash the index of into's MO and why the
+ * both, is UB_E_BAD_DATA with *clash the index of into's MO and st the
  * reason; so is more than UB_NODES_MAX nodes together.  Containers both
  * name are kept once.  On success from is empty; on failure both are as
  * they were.  Returns 0, UB_E_BAD_DATA or UB_E_NOMEM. */
-int ub_plan_merge(struct ub_plan *into, struct ub_plan *from, size_t *clash, char *why,
-		  size_t wlen);
+int ub_plan_merge(struct ub_plan *into, struct ub_plan *from, size_t *clash, struct ub_status *st);
 
 /* A TNDS XML document (MgmtTree; a top node's Path names its parent, "."
  * when absent) to a plan: for `tree import` and factory images.  The
@@ -80,6 +79,6 @@ int ub_plan_merge(struct ub_plan *into, struct ub_plan *from, size_t *clash, cha
  * without secrets writes, is refused: restoring it would replace the
  * credential with the placeholder.  Returns 0, UB_E_BAD_DATA or
  * UB_E_NOMEM. */
-int ub_plan_from_tnds(const char *xml, size_t len, struct ub_plan *plan, char *err, size_t errlen);
+int ub_plan_from_tnds(const char *xml, size_t len, struct ub_plan *plan, struct ub_status *st);
 
 #endif

@@ -15,6 +15,7 @@
 #include "ub_error.h"
 #include "ub_hex.h"
 #include "ub_policy.h"
+#include "ub_status.h"
 
 static const struct {
 	enum ub_sec sec;
@@ -90,11 +91,11 @@ void ub_policy_defaults(struct ub_policy *p)
 /* --- the keys: one table (hostap's config.c style) --- */
 
 struct key;
-/* Set k from v.  Returns 0, or UB_E_BAD_DATA with why saying what is wrong
+/* Set k from v.  Returns 0, or UB_E_BAD_DATA with st saying what is wrong
  * (the bad token of a list, the valid values); cont: v continues the
  * key's previous line (a list over several lines). */
 typedef int (*key_setter)(struct ub_policy *p, const struct key *k, const char *v, bool cont,
-			  char *why, size_t whylen);
+			  struct ub_status *st);
 
 struct choice {
 	const char *name;
@@ -122,18 +123,6 @@ static void *field(struct ub_policy *p, const struct key *k)
 	return (char *)p + k->off;
 }
 
-static int bad(char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int bad(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return UB_E_BAD_DATA;
-}
-
 /* "a, b, c": the names of a list of choices, for a message. */
 static void choice_names(const struct choice *c, char *out, size_t max)
 {
@@ -144,8 +133,8 @@ static void choice_names(const struct choice *c, char *out, size_t max)
 		n += (size_t)snprintf(out + n, max - n, "%s%s", n ? ", " : "", c->name);
 }
 
-static int set_choice(struct ub_policy *p, const struct key *k, const char *v, bool cont, char *why,
-		      size_t whylen)
+static int set_choice(struct ub_policy *p, const struct key *k, const char *v, bool cont,
+		      struct ub_status *st)
 {
 	const struct choice *c;
 	char names[200];
@@ -155,7 +144,7 @@ static int set_choice(struct ub_policy *p, const struct key *k, const char *v, b
 			break;
 	if (!c->name) {
 		choice_names(k->choices, names, sizeof(names));
-		return bad(why, whylen, "'%s' is not one of: %s", v, names);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "'%s' is not one of: %s", v, names);
 	}
 	if (k->size == sizeof(bool))
 		*(bool *)field(p, k) = c->value != 0;
@@ -179,13 +168,14 @@ static bool number(const char *v, unsigned long lo, unsigned long hi, unsigned l
 	return *out >= lo && *out <= hi;
 }
 
-static int set_number(struct ub_policy *p, const struct key *k, const char *v, bool cont, char *why,
-		      size_t whylen)
+static int set_number(struct ub_policy *p, const struct key *k, const char *v, bool cont,
+		      struct ub_status *st)
 {
 	unsigned long n;
 
 	if (!number(v, k->lo, k->hi, &n))
-		return bad(why, whylen, "'%s' is not a number from %lu to %lu", v, k->lo, k->hi);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "'%s' is not a number from %lu to %lu",
+			       v, k->lo, k->hi);
 	if (k->size == sizeof(unsigned long))
 		*(unsigned long *)field(p, k) = n;
 	else
@@ -195,16 +185,17 @@ static int set_number(struct ub_policy *p, const struct key *k, const char *v, b
 
 /* Comma-separated list; each item trimmed; add(p, item) for each.  An
  * empty item (",,") is refused, except after a final comma: the list goes
- * on on the next, indented, line.  The item refused is named in why. */
+ * on on the next, indented, line.  The item refused is named in st. */
 static int each_item(struct ub_policy *p, const char *v,
-		     int (*add)(struct ub_policy *, const char *, char *, size_t), char *why,
-		     size_t whylen)
+		     int (*add)(struct ub_policy *, const char *, struct ub_status *),
+		     struct ub_status *st)
 {
 	char buf[2048], *tok, *next, *end;
 	int err;
 
 	if (strlen(v) >= sizeof(buf))
-		return bad(why, whylen, "longer than %zu bytes", sizeof(buf) - 1);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "longer than %zu bytes",
+			       sizeof(buf) - 1);
 	snprintf(buf, sizeof(buf), "%s", v);
 	for (tok = buf; tok; tok = next) {
 		if ((next = strchr(tok, ',')))
@@ -217,14 +208,14 @@ static int each_item(struct ub_policy *p, const char *v,
 		if (!*tok && !next && tok != buf)
 			break; /* "a, b," */
 		if (!*tok)
-			return bad(why, whylen, "an empty item in the list");
-		if ((err = add(p, tok, why, whylen)))
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "an empty item in the list");
+		if ((err = add(p, tok, st)))
 			return err;
 	}
 	return 0;
 }
 
-static int add_sec(struct ub_policy *p, const char *s, char *why, size_t whylen)
+static int add_sec(struct ub_policy *p, const char *s, struct ub_status *st)
 {
 	enum ub_sec sec = ub_sec_parse(s);
 	char names[200];
@@ -234,37 +225,41 @@ static int add_sec(struct ub_policy *p, const char *s, char *why, size_t whylen)
 		for (i = 0; i < sizeof(sec_names) / sizeof(sec_names[0]); i++)
 			n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "",
 					      sec_names[i].name);
-		return bad(why, whylen, "'%s' is not a SEC type (one of: %s)", s, names);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "'%s' is not a SEC type (one of: %s)", s,
+			       names);
 	}
 	p->allowed_sec |= (unsigned)sec;
 	return 0;
 }
 
 static int set_allowed_sec(struct ub_policy *p, const struct key *k, const char *v, bool cont,
-			   char *why, size_t whylen)
+			   struct ub_status *st)
 {
 	if (!cont)
 		p->allowed_sec = 0; /* the list replaces the default one */
-	return *v ? each_item(p, v, add_sec, why, whylen) : 0;
+	return *v ? each_item(p, v, add_sec, st) : 0;
 }
 
 /* A ServerID, or ServerID@host: its accounts' server addresses at host
  * (the last '@' separates them; a host is letters, digits, '-' and '.'). */
-static int add_server(struct ub_policy *p, const char *s, char *why, size_t whylen)
+static int add_server(struct ub_policy *p, const char *s, struct ub_status *st)
 {
 	const char *at = strrchr(s, '@');
 	size_t n = at ? (size_t)(at - s) : strlen(s);
 
 	if (p->nservers >= UB_POLICY_MAX_SERVERS)
-		return bad(why, whylen, "'%s': more than %d servers", s, UB_POLICY_MAX_SERVERS);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "'%s': more than %d servers", s,
+			       UB_POLICY_MAX_SERVERS);
 	if (n >= sizeof(p->servers[0]))
-		return bad(why, whylen, "'%.40s...': a ServerID longer than %zu bytes", s,
-			   sizeof(p->servers[0]) - 1);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "'%.40s...': a ServerID longer than %zu bytes", s,
+			       sizeof(p->servers[0]) - 1);
 	if (at && (!n || !at[1] || strlen(at + 1) >= sizeof(p->server_hosts[0]) ||
 		   strspn(at + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 				  "-.") != strlen(at + 1)))
-		return bad(why, whylen,
-			   "'%s' is not ServerID@host (a host name: letters, digits, '-', '.')", s);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "'%s' is not ServerID@host (a host name: letters, digits, '-', '.')",
+			       s);
 	snprintf(p->servers[p->nservers], sizeof(p->servers[0]), "%.*s", (int)n, s);
 	snprintf(p->server_hosts[p->nservers++], sizeof(p->server_hosts[0]), "%s",
 		 at ? at + 1 : "");
@@ -272,80 +267,86 @@ static int add_server(struct ub_policy *p, const char *s, char *why, size_t whyl
 }
 
 static int set_servers(struct ub_policy *p, const struct key *k, const char *v, bool cont,
-		       char *why, size_t whylen)
+		       struct ub_status *st)
 {
-	return *v ? each_item(p, v, add_server, why, whylen) : 0;
+	return *v ? each_item(p, v, add_server, st) : 0;
 }
 
 /* An LwM2M Server URI as a Security Instance holds it (Core E.1 resource
  * 0: "coaps://host:port", "coap+tcp://...", "sms://..."): a scheme, "://",
  * printable ASCII without spaces. */
-static int add_lwm2m_server(struct ub_policy *p, const char *s, char *why, size_t whylen)
+static int add_lwm2m_server(struct ub_policy *p, const char *s, struct ub_status *st)
 {
 	const char *sep = strstr(s, "://");
 	size_t i, n = strlen(s);
 
 	if (p->nlwm2m_servers >= UB_POLICY_MAX_SERVERS)
-		return bad(why, whylen, "'%s': more than %d servers", s, UB_POLICY_MAX_SERVERS);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "'%s': more than %d servers", s,
+			       UB_POLICY_MAX_SERVERS);
 	if (n >= sizeof(p->lwm2m_servers[0]))
-		return bad(why, whylen, "'%.40s...': a URI longer than %zu bytes", s,
-			   sizeof(p->lwm2m_servers[0]) - 1);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "'%.40s...': a URI longer than %zu bytes", s,
+			       sizeof(p->lwm2m_servers[0]) - 1);
 	for (i = 0; i < n; i++)
 		if (s[i] <= 0x20 || s[i] >= 0x7F)
-			return bad(why, whylen, "'%s': a URI is printable ASCII without spaces", s);
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+				       "'%s': a URI is printable ASCII without spaces", s);
 	if (!sep || sep == s || !sep[3])
-		return bad(why, whylen, "'%s' is not a server URI (scheme://host:port)", s);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "'%s' is not a server URI (scheme://host:port)", s);
 	memcpy(p->lwm2m_servers[p->nlwm2m_servers++], s, n + 1);
 	return 0;
 }
 
 static int set_lwm2m_servers(struct ub_policy *p, const struct key *k, const char *v, bool cont,
-			     char *why, size_t whylen)
+			     struct ub_status *st)
 {
-	return *v ? each_item(p, v, add_lwm2m_server, why, whylen) : 0;
+	return *v ? each_item(p, v, add_lwm2m_server, st) : 0;
 }
 
 static int set_naf_fqdn(struct ub_policy *p, const struct key *k, const char *v, bool cont,
-			char *why, size_t whylen)
+			struct ub_status *st)
 {
 	size_t n = strlen(v);
 
 	if (n >= sizeof(p->naf_fqdn) || strpbrk(v, " /:@"))
-		return bad(why, whylen, "'%s' is not an FQDN (no ' /:@', at most %zu bytes)", v,
-			   sizeof(p->naf_fqdn) - 1);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "'%s' is not an FQDN (no ' /:@', at most %zu bytes)", v,
+			       sizeof(p->naf_fqdn) - 1);
 	memcpy(p->naf_fqdn, v, n + 1);
 	return 0;
 }
 
 static int set_modem_port(struct ub_policy *p, const struct key *k, const char *v, bool cont,
-			  char *why, size_t whylen)
+			  struct ub_status *st)
 {
 	size_t n = strlen(v);
 
 	if (n >= sizeof(p->modem_port) || v[0] != '/' || strpbrk(v, " @"))
-		return bad(why, whylen, "'%s' is not a device path (/dev/..., at most %zu bytes)",
-			   v, sizeof(p->modem_port) - 1);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "'%s' is not a device path (/dev/..., at most %zu bytes)", v,
+			       sizeof(p->modem_port) - 1);
 	memcpy(p->modem_port, v, n + 1);
 	return 0;
 }
 
-static int set_ua_id(struct ub_policy *p, const struct key *k, const char *v, bool cont, char *why,
-		     size_t whylen)
+static int set_ua_id(struct ub_policy *p, const struct key *k, const char *v, bool cont,
+		     struct ub_status *st)
 {
 	p->has_ua_id = *v != '\0';
 	if (*v && (strlen(v) != 10 || ub_unhex(p->ua_id, 5, v) != 5))
-		return bad(why, whylen, "'%s' is not 10 hex digits", v);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "'%s' is not 10 hex digits", v);
 	return 0;
 }
 
-/* A secret: why never holds the value. */
-static int set_pin1(struct ub_policy *p, const struct key *k, const char *v, bool cont, char *why,
-		    size_t whylen)
+/* A secret: st never holds the value. */
+static int set_pin1(struct ub_policy *p, const struct key *k, const char *v, bool cont,
+		    struct ub_status *st)
 {
 	size_t n = strlen(v);
 
 	if (n && (n < 4 || n > 8 || strspn(v, "0123456789") != n))
-		return bad(why, whylen, "%s", k->rule);
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "%s", k->rule);
 	memcpy(p->pin1, v, n + 1);
 	return 0;
 }
@@ -454,8 +455,7 @@ static char *read_line(char *str, int num, void *stream)
 struct load {
 	struct ub_policy *p;
 	struct src *src;
-	char *err; /* "[section] key: what" */
-	size_t errlen;
+	struct ub_status what;	/* the first error: "[section] key: what" */
 	int first[NKEYS];	/* the line each key was first given on */
 	const struct key *last; /* the key of the line before */
 	bool has_pin;		/* the file names [pin] pin1 */
@@ -478,10 +478,11 @@ static int fail_key(struct load *l, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (l->err[0])
+	if (l->what.err)
 		return 0;
+	l->what.err = UB_E_CONFIG;
 	va_start(ap, fmt);
-	vsnprintf(l->err, l->errlen, fmt, ap);
+	vsnprintf(l->what.what, sizeof(l->what.what), fmt, ap);
 	va_end(ap);
 	return 0;
 }
@@ -490,7 +491,8 @@ static int on_key(void *user, const char *section, const char *k, const char *v)
 {
 	struct load *l = user;
 	const struct key *key = NULL;
-	char why[300], names[300];
+	struct ub_status why = {0};
+	char names[300];
 	bool cont;
 	size_t i;
 
@@ -518,11 +520,11 @@ static int on_key(void *user, const char *section, const char *k, const char *v)
 	if (!l->first[i])
 		l->first[i] = l->src->line;
 	l->last = key;
-	if (key->set(l->p, key, v, cont, why, sizeof(why))) {
+	if (key->set(l->p, key, v, cont, &why)) {
 		if (key->flags & K_SECRET)
 			return fail_key(l, "[%s] %s: bad value (%s; a secret, not shown)", section,
 					k, key->rule);
-		return fail_key(l, "[%s] %s: bad value: %s", section, k, why);
+		return fail_key(l, "[%s] %s: bad value: %s", section, k, why.what);
 	}
 	if (!strcmp(section, "pin") && *v)
 		l->has_pin = true;
@@ -533,58 +535,46 @@ static int on_key(void *user, const char *section, const char *k, const char *v)
  * owner may change, owned by root or by us (a policy others can write
  * decides what they may bootstrap; sshd's StrictModes in the same
  * spirit).  Holding [pin] pin1, nobody else may read it either. */
-static int file_rules(int fd, const char *path, bool has_pin, char *err, size_t errlen)
+static int file_rules(int fd, const char *path, bool has_pin, struct ub_status *status)
 {
 	struct stat st;
 
-	if (fstat(fd, &st)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return UB_E_CONFIG;
-	}
+	if (fstat(fd, &st))
+		return ub_fail(status, UB_E_CONFIG, 0, path, "%s: %s", path, strerror(errno));
 	/* /dev/null: always empty, the built-in defaults (as ssh -F /dev/null) */
 	if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3)
 		return 0;
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file (%s)", path,
-			 S_ISDIR(st.st_mode) ? "a directory" : "a device, FIFO or socket");
-		return UB_E_CONFIG;
-	}
-	if (st.st_mode & 022) {
-		snprintf(err, errlen,
-			 "%s: group or others may write it (mode %04o): make it 0644 or stricter",
-			 path, (unsigned)(st.st_mode & 07777));
-		return UB_E_POLICY;
-	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		snprintf(err, errlen,
-			 "%s: owned by uid %u, neither root nor us (uid %u): refusing a policy "
-			 "another user may change",
-			 path, (unsigned)st.st_uid, (unsigned)geteuid());
-		return UB_E_POLICY;
-	}
-	if (has_pin && (st.st_mode & 077)) {
-		/* the PIN is a secret: nobody else may read the file holding it */
-		snprintf(err, errlen,
-			 "%s holds [pin] pin1 and others may read it (mode %04o): make it 0600",
-			 path, (unsigned)(st.st_mode & 07777));
-		return UB_E_POLICY;
-	}
+	if (!S_ISREG(st.st_mode))
+		return ub_fail(status, UB_E_CONFIG, 0, path, "%s: not a regular file (%s)", path,
+			       S_ISDIR(st.st_mode) ? "a directory" : "a device, FIFO or socket");
+	if (st.st_mode & 022)
+		return ub_fail(
+			status, UB_E_POLICY, 0, path,
+			"%s: group or others may write it (mode %04o): make it 0644 or stricter",
+			path, (unsigned)(st.st_mode & 07777));
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return ub_fail(status, UB_E_POLICY, 0, path,
+			       "%s: owned by uid %u, neither root nor us (uid %u): refusing a "
+			       "policy another user may change",
+			       path, (unsigned)st.st_uid, (unsigned)geteuid());
+	/* the PIN is a secret: nobody else may read the file holding it */
+	if (has_pin && (st.st_mode & 077))
+		return ub_fail(
+			status, UB_E_POLICY, 0, path,
+			"%s holds [pin] pin1 and others may read it (mode %04o): make it 0600",
+			path, (unsigned)(st.st_mode & 07777));
 	return 0;
 }
 
-int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, char *err, size_t errlen)
+int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, struct ub_status *st)
 {
 	struct src src = {NULL, 0, false, false};
 	struct load *l = calloc(1, sizeof(*l));
-	char what[512] = "";
 	int line, rc;
 
-	err[0] = '\0';
 	ub_policy_defaults(p);
-	if (!l) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return UB_E_NOMEM;
-	}
+	if (!l)
+		return ub_fail(st, UB_E_NOMEM, 0, path, "%s: out of memory", path);
 	src.fp = fopen(path, "r");
 	if (!src.fp) {
 		free(l);
@@ -593,33 +583,32 @@ int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, char 
 		/* named on the command line, or there and unreadable: the
 		 * configuration is wrong (only the default's absence means the
 		 * built-in defaults) */
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return UB_E_CONFIG;
+		return ub_fail(st, UB_E_CONFIG, 0, path, "%s: %s", path, strerror(errno));
 	}
-	if ((rc = file_rules(fileno(src.fp), path, false, err, errlen)))
+	if ((rc = file_rules(fileno(src.fp), path, false, st)))
 		goto end;
-	*l = (struct load){.p = p, .src = &src, .err = what, .errlen = sizeof(what)};
+	*l = (struct load){.p = p, .src = &src};
 	line = ini_parse_stream(read_line, &src, on_key, l);
 	if (src.too_long) {
-		snprintf(err, errlen,
-			 "%s:%d: line longer than libinih's %d bytes; a list may go on several "
-			 "lines of the same key",
-			 path, src.line + 1, INI_MAX_LINE - 2);
-		rc = UB_E_CONFIG;
+		rc = ub_fail(st, UB_E_CONFIG, 0, NULL,
+			     "%s:%d: line longer than libinih's %d bytes; a list may go on several "
+			     "lines of the same key",
+			     path, src.line + 1, INI_MAX_LINE - 2);
+		ub_status_at(st, "%s:%d", path, src.line + 1);
 	} else if (line) {
-		snprintf(err, errlen, "%s:%d: %s", path, line, what[0] ? what : "syntax error");
-		rc = UB_E_CONFIG;
+		rc = ub_fail(st, UB_E_CONFIG, 0, NULL, "%s:%d: %s", path, line,
+			     l->what.err ? l->what.what : "syntax error");
+		ub_status_at(st, "%s:%d", path, line);
 	} else if (ferror(src.fp)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		rc = UB_E_CONFIG;
+		rc = ub_fail(st, UB_E_CONFIG, 0, path, "%s: %s", path, strerror(errno));
 	} else {
-		rc = file_rules(fileno(src.fp), path, l->has_pin, err, errlen);
+		rc = file_rules(fileno(src.fp), path, l->has_pin, st);
 	}
 end:
 	if (rc)
 		ub_policy_defaults(p); /* nothing half-loaded */
 	fclose(src.fp);
-	OPENSSL_cleanse(what, sizeof(what));
+	OPENSSL_cleanse(l, sizeof(*l));
 	free(l);
 	return rc;
 }
@@ -686,17 +675,18 @@ bool ub_policy_lwm2m_server_allowed(const struct ub_policy *p, const uint8_t *ur
 int ub_policy_open(const char *path, struct ub_policy **out, struct ub_status *st)
 {
 	struct ub_policy *p = calloc(1, sizeof(*p));
-	char err[400];
 	int rc;
 
 	*out = NULL;
 	if (!p)
 		return ub_fail(st, UB_E_NOMEM, 0, "policy", NULL);
-	rc = ub_policy_load(p, path ? path : UB_POLICY_DEFAULT, path != NULL, err, sizeof(err));
+	rc = ub_policy_load(p, path ? path : UB_POLICY_DEFAULT, path != NULL, st);
 	if (rc) {
 		ub_policy_close(p);
-		/* err is "file:line: [section] key: what" or "file: what" */
-		return ub_fail(st, rc, 0, path ? path : UB_POLICY_DEFAULT, "policy %s", err);
+		/* "file:line: [section] key: what" or "file: what", where
+		 * file:line or file */
+		ub_status_pre(st, "policy ");
+		return rc;
 	}
 	*out = p;
 	return 0;

@@ -99,10 +99,10 @@ struct ub_policy {
 void ub_policy_defaults(struct ub_policy *p);
 
 /* Load path over the defaults.  A missing file is fine when !must_exist
- * (the default path).  Returns 0, UB_E_IO or UB_E_BAD_DATA with
- * "file:line: [section] key: what" in err. */
-int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, char *err,
-		   size_t errlen);
+ * (the default path).  Returns 0, UB_E_CONFIG, UB_E_POLICY (the file's
+ * mode or owner) or UB_E_NOMEM, st saying "file:line: [section] key: what"
+ * or "file: what" (where: file:line or file). */
+int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, struct ub_status *st);
 
 /* [modem] port as a reader spec, "at:PORT", in buf (n bytes); NULL when
  * the policy names no modem. */

@@ -64,20 +64,11 @@ struct work {
 	const struct root **finals; /* every root, by its final URI (after resolve) */
 	struct uriset names;	    /* the plan's roots and the names given so far */
 	struct uriset clean;	    /* the device's MOs that lead to no server's */
-	char *reason;
-	size_t rlen;
+	struct ub_status *st;	    /* why the plan is refused */
 };
 
-static int __attribute__((format(printf, 3, 4)))
-refuse(struct work *w, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(w->reason, w->rlen, fmt, ap);
-	va_end(ap);
-	return err;
-}
+/* The plan is refused (err): st says why. */
+#define refuse(w, err, ...) ub_fail((w)->st, err, 0, NULL, __VA_ARGS__)
 
 /* --- a set of URIs (copies), for the name checks of one apply --- */
 
@@ -287,7 +278,7 @@ static int free_name(struct work *w, struct root *r)
 
 	for (i = 1;; i++) {
 		if (snprintf(cand, sizeof(cand), "%s%lu", r->mo->root, i) > UB_URI_MAX ||
-		    ub_uri_check(cand, NULL, 0))
+		    ub_uri_check(cand, NULL))
 			return refuse(w, UB_E_BAD_DATA,
 				      "%s is taken, and a new name for it would be longer than "
 				      "1024 bytes",
@@ -646,15 +637,15 @@ static int place_lwm2m(struct work *w, const struct root *r)
 	if (err)
 		return err;
 	if (at == mo->root)
-		snprintf(w->reason, w->rlen,
-			 "%s exists (written by %s): an LwM2M Object Instance is neither "
-			 "replaced nor renamed",
-			 mo->root, n.source ? n.source : ub_source_what(UB_SRC_DEVICE));
+		refuse(w, UB_E_POLICY,
+		       "%s exists (written by %s): an LwM2M Object Instance is neither replaced "
+		       "nor renamed",
+		       mo->root, n.source ? n.source : ub_source_what(UB_SRC_DEVICE));
 	else
-		snprintf(w->reason, w->rlen,
-			 "%s: %s has an Instance of Object %s already (%s, written by %s)",
-			 mo->root, mo->server_id, ub_uri_name(parent), other,
-			 n.source ? n.source : ub_source_what(UB_SRC_DEVICE));
+		refuse(w, UB_E_POLICY,
+		       "%s: %s has an Instance of Object %s already (%s, written by %s)", mo->root,
+		       mo->server_id, ub_uri_name(parent), other,
+		       n.source ? n.source : ub_source_what(UB_SRC_DEVICE));
 	ub_tree_node_free(&n);
 	return UB_E_POLICY;
 }
@@ -853,9 +844,9 @@ static int references(struct work *w)
 }
 
 int ub_apply_reference_ok(struct ub_tree *t, const char *owner, const char *uri, const char *value,
-			  char *why, size_t wlen)
+			  struct ub_status *st)
 {
-	struct work w = {.t = t, .reason = why, .rlen = wlen};
+	struct work w = {.t = t, .st = st};
 	int err = reference_ok(&w, owner, uri, value);
 
 	set_free(&w.clean);
@@ -1034,8 +1025,8 @@ static int connectivity_replaced(struct work *w, struct ub_apply_result *res)
 static int resolve(struct work *w, struct ub_apply_result *res)
 {
 	const struct ub_plan *p = w->plan;
+	struct ub_status why = {0};
 	size_t k, i;
-	char why[80];
 	int err;
 	bool same;
 
@@ -1068,13 +1059,13 @@ static int resolve(struct work *w, struct ub_apply_result *res)
 	}
 	/* bounds hold after every rewrite, as in the plan */
 	for (i = 0; i < p->nnodes; i++) {
-		if (ub_uri_check(w->uri[i], why, sizeof(why)))
-			return refuse(w, UB_E_BAD_DATA, "after renaming, %s: %.200s", why,
+		if (ub_uri_check(w->uri[i], &why))
+			return refuse(w, UB_E_BAD_DATA, "after renaming, %s: %.200s", why.what,
 				      w->uri[i]);
-		if (w->rewritten[i] && ub_uri_check(w->value[i], why, sizeof(why)))
+		if (w->rewritten[i] && ub_uri_check(w->value[i], &why))
 			return refuse(w, UB_E_BAD_DATA,
 				      "after renaming, the reference at %.200s: %s",
-				      p->nodes[i].uri, why);
+				      p->nodes[i].uri, why.what);
 	}
 	sort_finals(w);
 	if ((err = references(w)))
@@ -1261,7 +1252,7 @@ static int write_all(struct work *w, const char *source, struct ub_apply_result 
 /* Everything source wrote, and its record, goes, unless that would leave
  * another source's nodes without a parent. */
 static int remove_source(struct ub_tree *t, const char *source, struct ub_apply_result *res,
-			 char *reason, size_t rlen)
+			 struct ub_status *st)
 {
 	char orphan[UB_URI_MAX + 1];
 	int n = ub_store_source_orphan(t, source, orphan, sizeof(orphan));
@@ -1269,10 +1260,9 @@ static int remove_source(struct ub_tree *t, const char *source, struct ub_apply_
 	if (n < 0)
 		return n;
 	if (n) {
-		snprintf(reason, rlen,
-			 "removing what %s wrote would orphan %s, which another source wrote",
-			 source, orphan);
-		return UB_E_BAD_DATA;
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+			       "removing what %s wrote would orphan %s, which another source wrote",
+			       source, orphan);
 	}
 	n = ub_store_source_roots(t, source, report_removed, res);
 	return n < 0 ? n : ub_store_delete_source(t, source);
@@ -1310,7 +1300,7 @@ static int absent_card(const char *s, void *arg)
 /* Cards (iccid:*) other than o->source's and o->present[]'s that wrote
  * nodes: all their sources. */
 static int remove_other_cards(struct ub_tree *t, const struct ub_apply_opts *o,
-			      struct ub_apply_result *res, char *reason, size_t rlen)
+			      struct ub_apply_result *res, struct ub_status *st)
 {
 	struct cards c = {o, NULL, 0, 0};
 	size_t i;
@@ -1318,7 +1308,7 @@ static int remove_other_cards(struct ub_tree *t, const struct ub_apply_opts *o,
 
 	for (i = 0; i < c.n; i++) {
 		if (!err)
-			err = remove_source(t, c.v[i], res, reason, rlen);
+			err = remove_source(t, c.v[i], res, st);
 		free(c.v[i]);
 	}
 	free(c.v);
@@ -1334,8 +1324,8 @@ static int of_card(const char *s, void *arg)
 	return push_str(&c->v, &c->n, &c->cap, s);
 }
 
-int ub_tree_forget(struct ub_tree *t, const char *source, struct ub_apply_result *res, char *reason,
-		   size_t rlen)
+int ub_tree_forget(struct ub_tree *t, const char *source, struct ub_apply_result *res,
+		   struct ub_status *st)
 {
 	const struct ub_apply_opts o = {.source = source};
 	struct cards c = {&o, NULL, 0, 0};
@@ -1343,27 +1333,27 @@ int ub_tree_forget(struct ub_tree *t, const char *source, struct ub_apply_result
 	int err;
 
 	ub_apply_result_free(res);
-	reason[0] = '\0';
+	ub_status_clear(st);
 	if ((err = ub_store_begin(t)))
-		return ub_apply_begin_failed(t, err, reason, rlen);
+		return ub_apply_begin_failed(t, err, st);
 	/* the source, and a card's other sources (iccid:<ICCID>/lwm2m) */
 	err = ub_store_sources(t, source, of_card, &c);
 	for (i = 0; i < c.n; i++) {
 		if (!err)
-			err = remove_source(t, c.v[i], res, reason, rlen);
+			err = remove_source(t, c.v[i], res, st);
 		free(c.v[i]);
 	}
 	free(c.v);
 	if (!err && !c.n) {
-		snprintf(reason, rlen, "the tree holds nothing that %s wrote", source);
-		err = UB_E_NOT_FOUND;
+		err = ub_fail(st, UB_E_NOT_FOUND, 0, NULL, "the tree holds nothing that %s wrote",
+			      source);
 	}
 	if (!err)
 		err = ub_store_commit(t);
 	else
 		ub_store_rollback(t);
-	if (err && !reason[0])
-		snprintf(reason, rlen, "device tree: %s", ub_strerror(err));
+	if (err && st && !st->err)
+		ub_fail(st, err, 0, NULL, "device tree: %s", ub_strerror(err));
 	return err;
 }
 
@@ -1459,38 +1449,35 @@ static void work_free(struct work *w)
 	set_free(&w->clean);
 }
 
-int ub_apply_begin_failed(struct ub_tree *t, int err, char *reason, size_t rlen)
+int ub_apply_begin_failed(struct ub_tree *t, int err, struct ub_status *st)
 {
 	if (ub_store_busy(t))
-		snprintf(reason, rlen,
-			 "device tree: another process held its write lock for %lld ms, as long "
-			 "as a writer waits for it; try again",
-			 ub_store_busy(t));
-	else
-		snprintf(reason, rlen, "device tree: %s", ub_strerror(err));
-	return err;
+		return ub_fail(st, err, 0, NULL,
+			       "device tree: another process held its write lock for %lld ms, as "
+			       "long as a writer waits for it; try again",
+			       ub_store_busy(t));
+	return ub_fail(st, err, 0, NULL, "device tree: %s", ub_strerror(err));
 }
 
 int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub_policy *pol,
-		  const struct ub_apply_opts *o, struct ub_apply_result *res, char *reason,
-		  size_t rlen)
+		  const struct ub_apply_opts *o, struct ub_apply_result *res, struct ub_status *st)
 {
-	struct work w = {.t = t, .plan = plan, .pol = pol, .o = o, .reason = reason, .rlen = rlen};
+	struct work w = {.t = t, .plan = plan, .pol = pol, .o = o, .st = st};
 	char digest[80];
 	bool wrote = false, remember;
 	int err, same = 0;
 
 	ub_apply_result_free(res);
-	reason[0] = '\0';
+	ub_status_clear(st);
 	/* BEGIN IMMEDIATE: the decisions and the writes see one state */
 	if ((err = ub_store_begin(t)))
-		return ub_apply_begin_failed(t, err, reason, rlen);
+		return ub_apply_begin_failed(t, err, st);
 	if (o->remove_absent_cards)
-		err = remove_other_cards(t, o, res, reason, rlen);
+		err = remove_other_cards(t, o, res, st);
 	if (!err && plan && o->push_digest) {
 		bool repeat;
 
-		err = ub_intake_fresh(t, o->push_digest, &repeat, reason, rlen);
+		err = ub_intake_fresh(t, o->push_digest, &repeat, st);
 	}
 	if (!err && plan && o->digest) {
 		same = ub_store_digest(t, o->source, digest, sizeof(digest));
@@ -1504,13 +1491,13 @@ int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub
 		err = err < 0 ? err : 0;
 	} else if (!err) {
 		if (o->supersede)
-			err = remove_source(t, o->source, res, reason, rlen);
+			err = remove_source(t, o->source, res, st);
 		if (!err && plan)
 			err = apply_plan(&w, res, &wrote);
 	}
 	wrote = wrote || res->nremoved > 0;
 	if (!err && wrote)
-		err = ub_store_check_capacity(t, reason, rlen);
+		err = ub_store_check_capacity(t, st);
 	res->unchanged = !err && !wrote;
 	/* the push remembered with what it wrote (or found written) */
 	remember = !err && plan && o->push_digest && !o->dry_run;
@@ -1523,7 +1510,7 @@ int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub
 		ub_store_rollback(t); /* nothing half-applied, nothing written for nothing */
 	if (plan)
 		work_free(&w);
-	if (err && !reason[0])
-		snprintf(reason, rlen, "device tree: %s", ub_strerror(err));
+	if (err && st && !st->err)
+		ub_fail(st, err, 0, NULL, "device tree: %s", ub_strerror(err));
 	return err;
 }

@@ -56,8 +56,7 @@ static int set_at(struct fwork *w, const char *base, const char *leaf, const cha
 	bool changed = false;
 	int ex, err;
 
-	if (snprintf(u, sizeof(u), "%s/%s", base, leaf) >= (int)sizeof(u) ||
-	    ub_uri_check(u, NULL, 0))
+	if (snprintf(u, sizeof(u), "%s/%s", base, leaf) >= (int)sizeof(u) || ub_uri_check(u, NULL))
 		return UB_E_BAD_DATA;
 	if ((ex = ub_store_exists(w->t, u)) < 0)
 		return ex;
@@ -170,7 +169,7 @@ static int factory_account(const char *uri, void *arg)
  * child spelled as its version spells it), the whole subtree that
  * server's, then the credentials. */
 static int fill_account(struct fwork *w, struct ub_factory *f, const char *device_id,
-			struct ub_apply_result *res, char *reason, size_t rlen)
+			struct ub_apply_result *res, struct ub_status *st)
 {
 	struct ub_factory_creds c;
 	char u[UB_URI_MAX + 1], owner[UB_SERVER_ID_MAX + 2];
@@ -181,8 +180,8 @@ static int fill_account(struct fwork *w, struct ub_factory *f, const char *devic
 	if (n < 0)
 		return n;
 	if (!n || !ub_dm_server_id_ok(w->server)) {
-		snprintf(reason, rlen, "%s has no usable %s", w->acc, w->layout->server_leaf);
-		return UB_E_BAD_DATA;
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "%s has no usable %s", w->acc,
+			       w->layout->server_leaf);
 	}
 	n = ub_store_owner(w->t, w->acc, owner, sizeof(owner));
 	if (n < 0)
@@ -191,17 +190,15 @@ static int fill_account(struct fwork *w, struct ub_factory *f, const char *devic
 	if (err < 0)
 		return err;
 	if (err) {
-		snprintf(reason, rlen, "%s holds nodes that ServerID %s does not own: not filled",
-			 w->acc, w->server);
-		return UB_E_POLICY;
+		return ub_fail(st, UB_E_POLICY, 0, NULL,
+			       "%s holds nodes that ServerID %s does not own: not filled", w->acc,
+			       w->server);
 	}
 	err = ub_factory_derive(f, device_id, w->server, &c);
-	if (err) {
-		snprintf(reason, rlen,
-			 "device id %s or ServerID %s is not 1-128 printable characters", device_id,
-			 w->server);
-		return err;
-	}
+	if (err)
+		return ub_fail(st, err, 0, NULL,
+			       "device id %s or ServerID %s is not 1-128 printable characters",
+			       device_id, w->server);
 	err = fill(w, &c);
 	OPENSSL_cleanse(&c, sizeof(c));
 	if (!err)
@@ -210,7 +207,7 @@ static int fill_account(struct fwork *w, struct ub_factory *f, const char *devic
 }
 
 int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *device_id,
-			  struct ub_apply_result *res, char *reason, size_t rlen)
+			  struct ub_apply_result *res, struct ub_status *st)
 {
 	struct accounts a = {t, NULL, 0, 0};
 	struct fwork w = {t, NULL, NULL, "", false};
@@ -219,9 +216,9 @@ int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *d
 	int err;
 
 	ub_apply_result_free(res);
-	reason[0] = '\0';
+	ub_status_clear(st);
 	if ((err = ub_store_begin(t)))
-		return ub_apply_begin_failed(t, err, reason, rlen);
+		return ub_apply_begin_failed(t, err, st);
 	for (v = 0; v < 2 && !err; v++) {
 		const struct ub_dm_layout *l = ub_dm_layout(versions[v]);
 		int n = ub_store_children(t, l->accounts, factory_account, &a);
@@ -230,25 +227,26 @@ int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *d
 		for (i = first; i < a.n && !err; i++) {
 			w.layout = l;
 			w.acc = a.v[i];
-			err = fill_account(&w, f, device_id, res, reason, rlen);
+			err = fill_account(&w, f, device_id, res, st);
 		}
 		first = a.n;
 	}
 	if (!err && !a.n) {
-		snprintf(reason, rlen,
-			 "no factory-provisioned account in the tree "
-			 "(tree import --source factory)");
-		err = UB_E_NOT_FOUND;
+		err = ub_fail(st, UB_E_NOT_FOUND, 0, NULL,
+			      "no factory-provisioned account in the tree "
+			      "(tree import --source factory)");
 	}
 	for (i = 0; i < a.n; i++)
 		free(a.v[i]);
 	free(a.v);
 	if (!err && w.wrote)
-		err = ub_store_check_capacity(t, reason, rlen);
+		err = ub_store_check_capacity(t, st);
 	res->unchanged = !err && !w.wrote;
 	if (!err && w.wrote)
 		err = ub_store_commit(t);
 	else
 		ub_store_rollback(t);
+	if (err && st && !st->err)
+		ub_fail(st, err, 0, NULL, "device tree: %s", ub_strerror(err));
 	return err;
 }

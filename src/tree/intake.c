@@ -43,8 +43,7 @@ static int seen_cb(const struct ub_store_seen *s, void *arg)
 	return 0;
 }
 
-int ub_intake_fresh(struct ub_tree *t, const uint8_t digest[32], bool *repeat, char *why,
-		    size_t max)
+int ub_intake_fresh(struct ub_tree *t, const uint8_t digest[32], bool *repeat, struct ub_status *st)
 {
 	struct fresh f;
 	char when[32], newer_when[32];
@@ -58,23 +57,20 @@ int ub_intake_fresh(struct ub_tree *t, const uint8_t digest[32], bool *repeat, c
 	if (!f.any)
 		return 0;
 	*repeat = !f.has_stale;
-	if (*repeat) {
-		snprintf(why, max,
-			 "this push was applied at %s and is the one in force%s%s: a repeat or a "
-			 "replay, not applied again",
-			 utc(f.first.at, when), f.first.server[0] ? " for ServerID " : "",
-			 f.first.server);
-		return UB_E_POLICY;
-	}
+	if (*repeat)
+		return ub_fail(st, UB_E_POLICY, 0, NULL,
+			       "this push was applied at %s and is the one in force%s%s: a repeat "
+			       "or a replay, not applied again",
+			       utc(f.first.at, when), f.first.server[0] ? " for ServerID " : "",
+			       f.first.server);
 	err = ub_store_push_newest(t, f.stale.server, &seq, &at);
 	if (err < 0)
 		return err;
-	snprintf(why, max,
-		 "this push was applied at %s, and %s%s has had a newer one since (applied at "
-		 "%s): a rollback, refused",
-		 utc(f.stale.at, when), f.stale.server[0] ? "ServerID " : "the device",
-		 f.stale.server, utc(at, newer_when));
-	return UB_E_POLICY;
+	return ub_fail(st, UB_E_POLICY, 0, NULL,
+		       "this push was applied at %s, and %s%s has had a newer one since (applied "
+		       "at %s): a rollback, refused",
+		       utc(f.stale.at, when), f.stale.server[0] ? "ServerID " : "the device",
+		       f.stale.server, utc(at, newer_when));
 }
 
 int ub_intake_remember(struct ub_tree *t, const uint8_t digest[32], const struct ub_plan *plan,
@@ -150,8 +146,7 @@ struct naf_take {
 	const char *naf;
 	unsigned per_hour;
 	long long now;
-	char *why;
-	size_t max;
+	struct ub_status *st;
 };
 
 static int naf_take(struct ub_tree *t, void *arg)
@@ -167,30 +162,29 @@ static int naf_take(struct ub_tree *t, void *arg)
 	if ((has = ub_store_naf_count(t, n->naf, &count, &since)) < 0)
 		return has;
 	if (has && count >= n->per_hour) {
-		snprintf(n->why, n->max,
-			 "the card derived %u GBA keys for NAF %s since %s: no more before the "
-			 "hour is over ([gba] push_derivations_per_hour)",
-			 count, n->naf, utc(since, when));
-		return UB_E_POLICY;
+		return ub_fail(
+			n->st, UB_E_POLICY, 0, NULL,
+			"the card derived %u GBA keys for NAF %s since %s: no more before the "
+			"hour is over ([gba] push_derivations_per_hour)",
+			count, n->naf, utc(since, when));
 	}
 	if (!has) {
 		if ((err = ub_store_naf_rows(t, &rows)))
 			return err;
 		if (rows >= UB_INTAKE_NAFS_MAX) {
-			snprintf(n->why, n->max,
-				 "pushes asked for GBA keys of %d NAFs within the hour: none for "
-				 "another NAF (%s) before the oldest hour is over",
-				 UB_INTAKE_NAFS_MAX, n->naf);
-			return UB_E_POLICY;
+			return ub_fail(n->st, UB_E_POLICY, 0, NULL,
+				       "pushes asked for GBA keys of %d NAFs within the hour: none "
+				       "for another NAF (%s) before the oldest hour is over",
+				       UB_INTAKE_NAFS_MAX, n->naf);
 		}
 	}
 	return ub_store_naf_add(t, n->naf, n->now);
 }
 
 int ub_intake_naf_take(struct ub_tree *t, const char *naf, unsigned per_hour, long long now,
-		       char *why, size_t max)
+		       struct ub_status *st)
 {
-	struct naf_take n = {naf, per_hour, now, why, max};
+	struct naf_take n = {naf, per_hour, now, st};
 
 	return in_transaction(t, naf_take, &n);
 }

@@ -245,8 +245,7 @@ static int migrate_references(struct ub_tree *t)
 		const char *uri = col(st, 0), *value = col(st, 1);
 
 		if (!uri || !value || !ub_dm_is_reference(uri, value) ||
-		    ub_uri_canon(value, canon, sizeof(canon), true, NULL, 0) ||
-		    !strcmp(canon, value))
+		    ub_uri_canon(value, canon, sizeof(canon), true, NULL) || !strcmp(canon, value))
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 16;
@@ -744,20 +743,18 @@ int ub_store_size(struct ub_tree *t, long long *nodes, long long *text)
 	return pair(stmt(t, ST_SIZE, 0, NULL, NULL, NULL), nodes, text);
 }
 
-int ub_store_check_capacity(struct ub_tree *t, char *why, size_t whylen)
+int ub_store_check_capacity(struct ub_tree *t, struct ub_status *st)
 {
 	long long nodes, text;
 	int err = ub_store_size(t, &nodes, &text);
 
 	if (err)
 		return err;
-	if (nodes > t->max_nodes || text > t->max_text) {
-		snprintf(why, whylen,
-			 "the device tree would hold %lld nodes and %lld bytes of text, more than "
-			 "its capacity (%lld nodes, %lld bytes): nothing is written",
-			 nodes, text, t->max_nodes, t->max_text);
-		return UB_E_POLICY;
-	}
+	if (nodes > t->max_nodes || text > t->max_text)
+		return ub_fail(st, UB_E_POLICY, 0, NULL,
+			       "the device tree would hold %lld nodes and %lld bytes of text, more "
+			       "than its capacity (%lld nodes, %lld bytes): nothing is written",
+			       nodes, text, t->max_nodes, t->max_text);
 	return 0;
 }
 

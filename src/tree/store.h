@@ -64,9 +64,9 @@ int ub_store_connmos_of(struct ub_tree *t, const char *container, const char *se
 			const char *source, int (*cb)(const char *uri, void *arg), void *arg);
 /* Nodes and bytes of text the tree holds (in this transaction). */
 int ub_store_size(struct ub_tree *t, long long *nodes, long long *text);
-/* 0, or UB_E_POLICY with why when the tree holds more than its capacity
+/* 0, or UB_E_POLICY with st saying why when the tree holds more than its capacity
  * (then the transaction must be rolled back). */
-int ub_store_check_capacity(struct ub_tree *t, char *why, size_t whylen);
+int ub_store_check_capacity(struct ub_tree *t, struct ub_status *st);
 /* The leaves that may name uri or a node below it (the reference index:
  * a superset of ub_dm_is_reference, which the caller applies), in URI
  * order, through cb. */

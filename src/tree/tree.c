@@ -17,6 +17,7 @@
 #include "tree.h"
 #include "tree_internal.h"
 #include "ub_apply.h"
+#include "ub_status.h"
 #include "ub_error.h"
 #include "ub_secret.h"
 
@@ -313,12 +314,8 @@ int ub_tree_open_mode(const char *path, enum ub_tree_mode mode, struct ub_tree *
 		if (err == UB_E_IO && mode == UB_TREE_READ)
 			err = read_where_unwritable(&c, st);
 		/* SQLite's words for the file: said with its name */
-		if (err && st && st->err == err && strncmp(st->what, path, strlen(path))) {
-			char reason[sizeof(st->what)];
-
-			memcpy(reason, st->what, sizeof(reason));
-			ub_fail(st, err, 0, NULL, "%s: %.300s", path, reason);
-		}
+		if (err && st && st->err == err && strncmp(st->what, path, strlen(path)))
+			ub_status_pre(st, "%s: ", path);
 	}
 	if (!err)
 		err = recheck(&(struct recheck){&c, real_dir}, st);
@@ -452,7 +449,7 @@ int ub_tree_get_as(struct ub_tree *t, const char *server_id, const char *uri,
 
 int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri, const char *value)
 {
-	char acl[UB_ACL_MAX + 1], why[200], canon[UB_URI_MAX + 1], owner[UB_SERVER_ID_MAX + 1];
+	char acl[UB_ACL_MAX + 1], canon[UB_URI_MAX + 1], owner[UB_SERVER_ID_MAX + 1];
 	struct ub_tree_node n;
 	bool changed;
 	int err;
@@ -483,19 +480,18 @@ int ub_tree_replace_as(struct ub_tree *t, const char *server_id, const char *uri
 	/* a reference as a bootstrap's: in its one spelling, to what its
 	 * owner may name (apply's rule) */
 	if (ub_dm_is_reference(uri, value)) {
-		if (ub_uri_canon(value, canon, sizeof(canon), false, NULL, 0))
+		if (ub_uri_canon(value, canon, sizeof(canon), false, NULL))
 			return UB_E_BAD_DATA;
 		value = canon;
 	}
 	if ((err = ub_store_begin(t)))
 		return err;
 	if (ub_dm_is_reference(uri, value))
-		err = ub_apply_reference_ok(t, owner[0] ? owner : NULL, uri, value, why,
-					    sizeof(why));
+		err = ub_apply_reference_ok(t, owner[0] ? owner : NULL, uri, value, NULL);
 	if (!err)
 		err = ub_store_set_value(t, uri, value, &changed);
 	if (!err && changed)
-		err = ub_store_check_capacity(t, why, sizeof(why));
+		err = ub_store_check_capacity(t, NULL);
 	if (!err && changed)
 		return ub_store_commit(t);
 	ub_store_rollback(t);

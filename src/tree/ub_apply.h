@@ -39,30 +39,29 @@ struct ub_apply_opts {
  * reused, a different one renamed (references in the plan rewritten) or
  * refused per policy.  Nothing owned by another ServerID is written,
  * renamed or deleted.  Returns 0, UB_E_POLICY or UB_E_BAD_DATA (refused;
- * reason says why), UB_E_IO, UB_E_NOMEM; on error nothing is written.
+ * st says why), UB_E_IO, UB_E_NOMEM; on error nothing is written.
  * res: zeroed, or the result of an earlier call (whose lists are freed);
  * ub_apply_result_free() it afterwards, whatever the outcome. */
 int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub_policy *pol,
-		  const struct ub_apply_opts *o, struct ub_apply_result *res, char *reason,
-		  size_t rlen);
+		  const struct ub_apply_opts *o, struct ub_apply_result *res, struct ub_status *st);
 /* The owner's way to take away what a source wrote (`tree forget`): every
  * node of source, and for a card (iccid:<ICCID>) of all its sources, and
  * their digests, in one transaction; res->removed lists the roots.
  * UB_E_NOT_FOUND: the tree holds nothing of it; UB_E_BAD_DATA: removing
- * it would orphan another source's nodes (reason names one). */
-int ub_tree_forget(struct ub_tree *t, const char *source, struct ub_apply_result *res, char *reason,
-		   size_t rlen);
+ * it would orphan another source's nodes (st names one). */
+int ub_tree_forget(struct ub_tree *t, const char *source, struct ub_apply_result *res,
+		   struct ub_status *st);
 /* May the leaf at uri, owned by owner (NULL: the device), hold value, a
  * reference in canonical form (ub_dm_is_reference, ub_uri_canon)?  The
  * rule of apply, for a server's Replace: its own connectivity MOs or the
  * device's, the device's only the device's, and none of the device's
- * that leads to a server's.  0, or UB_E_POLICY (why says which), UB_E_IO,
+ * that leads to a server's.  0, or UB_E_POLICY (st says which), UB_E_IO,
  * UB_E_NOMEM. */
 int ub_apply_reference_ok(struct ub_tree *t, const char *owner, const char *uri, const char *value,
-			  char *why, size_t wlen);
+			  struct ub_status *st);
 /* A write transaction could not begin (err): its reason, another
- * writer's lock (ub_store_busy) or err's message, into reason; err. */
-int ub_apply_begin_failed(struct ub_tree *t, int err, char *reason, size_t rlen);
+ * writer's lock (ub_store_busy) or err's message, into st; err. */
+int ub_apply_begin_failed(struct ub_tree *t, int err, struct ub_status *st);
 /* Add an account to res->accounts: 0 or UB_E_NOMEM. */
 int ub_apply_result_account(struct ub_apply_result *res, const char *uri);
 
@@ -72,6 +71,6 @@ struct ub_factory;
  * ServerID, in one transaction; the same again writes nothing
  * (res->unchanged).  UB_E_NOT_FOUND: no such account. */
 int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *device_id,
-			  struct ub_apply_result *res, char *reason, size_t rlen);
+			  struct ub_apply_result *res, struct ub_status *st);
 
 #endif

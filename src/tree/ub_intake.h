@@ -21,13 +21,13 @@
 #define UB_INTAKE_NAF_WINDOW 3600
 
 /* Has the push of this digest (ub_push_digest) been applied before?  0:
- * never.  UB_E_POLICY, why filled: it was; *repeat says whether it is
+ * never.  UB_E_POLICY, st filled: it was; *repeat says whether it is
  * still the newest push of every ServerID it configured (a repeat, or a
  * replay of the push in force), else a newer push of one of them came
  * since (a rollback).  UB_E_IO.  Read in the caller's transaction, or
  * none. */
-int ub_intake_fresh(struct ub_tree *t, const uint8_t digest[32], bool *repeat, char *why,
-		    size_t max);
+int ub_intake_fresh(struct ub_tree *t, const uint8_t digest[32], bool *repeat,
+		    struct ub_status *st);
 
 /* Inside the apply transaction: remember the push of digest for every
  * ServerID of plan ("" when it configures none), as the newest, at now;
@@ -49,9 +49,9 @@ int ub_intake_pin_reset(struct ub_tree *t);
 int ub_intake_pin_state(struct ub_tree *t, unsigned *failures, long long *last);
 
 /* One more GBA key derivation for a push at NAF naf, in a transaction of
- * its own, before the card is asked: 0, or UB_E_POLICY with why (per_hour
+ * its own, before the card is asked: 0, or UB_E_POLICY with st (per_hour
  * reached in naf's window, or UB_INTAKE_NAFS_MAX NAFs in theirs).  UB_E_IO. */
 int ub_intake_naf_take(struct ub_tree *t, const char *naf, unsigned per_hour, long long now,
-		       char *why, size_t max);
+		       struct ub_status *st);
 
 #endif

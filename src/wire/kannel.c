@@ -58,17 +58,15 @@ static void load_curl(void)
 		}
 }
 
-/* 0, or UB_E_NOT_SUPPORTED with why when libcurl cannot be loaded. */
-static int have_curl(char *why, size_t whylen)
+/* 0, or UB_E_NOT_SUPPORTED in st when libcurl cannot be loaded. */
+static int have_curl(struct ub_status *st)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 	pthread_once(&once, load_curl);
 	if (!curl.error[0])
 		return 0;
-	if (why && whylen)
-		snprintf(why, whylen, "%s", curl.error);
-	return UB_E_NOT_SUPPORTED;
+	return ub_fail(st, UB_E_NOT_SUPPORTED, 0, NULL, "%s", curl.error);
 }
 
 /* TP-DCS (TS 23.038 clause 4) as Kannel's coding / mclass / alt-dcs */
@@ -101,7 +99,7 @@ int ub_kannel_url(const struct ub_kannel *k, const struct ub_sms_part *p, uint8_
 	if (!k->url || !k->username || !k->password || !k->to || !k->from ||
 	    dcs_params(dcs, coding, sizeof(coding)))
 		return UB_E_USAGE;
-	if ((rc = have_curl(NULL, 0)))
+	if ((rc = have_curl(NULL)))
 		return rc;
 	rc = UB_E_NOMEM;
 	if (!(c = curl.easy_init()))
@@ -159,8 +157,8 @@ static size_t keep_answer(char *ptr, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-int ub_kannel_send(const struct ub_kannel *k, const struct ub_sms_part *p, uint8_t dcs, char *why,
-		   size_t whylen)
+int ub_kannel_send(const struct ub_kannel *k, const struct ub_sms_part *p, uint8_t dcs,
+		   char *answer, size_t max, struct ub_status *st)
 {
 	struct answer a = {{0}, 0};
 	char *url = NULL, cerr[CURL_ERROR_SIZE] = "";
@@ -169,12 +167,14 @@ int ub_kannel_send(const struct ub_kannel *k, const struct ub_sms_part *p, uint8
 	CURLcode cc;
 	int rc;
 
-	if (why && whylen)
-		why[0] = '\0';
-	if ((rc = have_curl(why, whylen)) || (rc = ub_kannel_url(k, p, dcs, &url)))
+	if (answer && max)
+		answer[0] = '\0';
+	if ((rc = have_curl(st)))
 		return rc;
+	if ((rc = ub_kannel_url(k, p, dcs, &url)))
+		return ub_fail(st, rc, 0, NULL, NULL);
 	if (!(c = curl.easy_init())) {
-		rc = UB_E_NOMEM;
+		rc = ub_fail(st, UB_E_NOMEM, 0, NULL, NULL);
 		goto end;
 	}
 	curl.easy_setopt(c, CURLOPT_URL, url);
@@ -186,17 +186,16 @@ int ub_kannel_send(const struct ub_kannel *k, const struct ub_sms_part *p, uint8
 	curl.easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
 	cc = curl.easy_perform(c);
 	if (cc != CURLE_OK) {
-		snprintf(why, whylen, "%s", cerr[0] ? cerr : curl.easy_strerror(cc));
-		rc = UB_E_IO;
+		rc = ub_fail(st, UB_E_IO, 0, NULL, "%s", cerr[0] ? cerr : curl.easy_strerror(cc));
 		goto end;
 	}
 	curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (status < 200 || status > 299) {
-		snprintf(why, whylen, "HTTP %ld: %s", status, a.text);
-		rc = UB_E_IO;
+		rc = ub_fail(st, UB_E_IO, 0, NULL, "HTTP %ld: %s", status, a.text);
 		goto end;
 	}
-	snprintf(why, whylen, "HTTP %ld: %s", status, a.text);
+	if (answer && max)
+		snprintf(answer, max, "HTTP %ld: %s", status, a.text);
 end:
 	if (c)
 		curl.easy_cleanup(c);

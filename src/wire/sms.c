@@ -7,6 +7,7 @@
 
 #include "ub_error.h"
 #include "ub_sms.h"
+#include "ub_status.h"
 
 /* TP-MTI values in the MS direction (TS 23.040 9.2.3.1) */
 #define MTI_DELIVER 0x00
@@ -16,24 +17,8 @@
 #define IEI_PORTS16 0x05
 #define IEI_CONCAT16 0x08
 
-static int fail(char *why, size_t whylen, size_t off, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *why, size_t whylen, size_t off, const char *fmt, ...)
-{
-	va_list ap;
-	int k;
-
-	if (why && whylen) {
-		k = snprintf(why, whylen, "octet %zu: ", off);
-		if (k < 0 || (size_t)k >= whylen)
-			k = 0;
-		va_start(ap, fmt);
-		vsnprintf(why + k, whylen - (size_t)k, fmt, ap);
-		va_end(ap);
-	}
-	return UB_E_BAD_DATA;
-}
+/* The TPDU is wrong at octet off: UB_E_BAD_DATA, st saying what and where. */
+#define fail(st, off, ...) ub_fail_off(st, UB_E_BAD_DATA, "octet", off, __VA_ARGS__)
 
 /* Semi-octet digits, low nibble first (TS 23.040 9.1.2.3); 0xA-0xE are
  * '*', '#', 'a', 'b', 'c' (TS 24.008 10.5.4.7); F only as the filler of an
@@ -92,23 +77,23 @@ static int ascii_gsm7(char c)
 }
 
 /* TP-OA (TS 23.040 9.1.2.5): length in useful semi-octets, TOA, value. */
-static int decode_oa(const uint8_t *b, size_t n, size_t *o, struct ub_sms_deliver *d, char *why,
-		     size_t whylen)
+static int decode_oa(const uint8_t *b, size_t n, size_t *o, struct ub_sms_deliver *d,
+		     struct ub_status *st)
 {
 	size_t len, octets, i, septets;
 	char digits[UB_SMS_ADDR_DIGITS + 1];
 
 	if (*o + 2 > n)
-		return fail(why, whylen, *o, "TP-OA: truncated");
+		return fail(st, *o, "TP-OA: truncated");
 	len = b[*o];
 	d->oa_toa = b[*o + 1];
 	octets = (len + 1) / 2;
 	if (len > UB_SMS_ADDR_DIGITS)
-		return fail(why, whylen, *o, "TP-OA: length %zu semi-octets, at most 20", len);
+		return fail(st, *o, "TP-OA: length %zu semi-octets, at most 20", len);
 	if (!(d->oa_toa & 0x80))
-		return fail(why, whylen, *o + 1, "TP-OA: type of address without bit 8");
+		return fail(st, *o + 1, "TP-OA: type of address without bit 8");
 	if (*o + 2 + octets > n)
-		return fail(why, whylen, *o, "TP-OA: %zu octets past the end", octets);
+		return fail(st, *o, "TP-OA: %zu octets past the end", octets);
 	d->oa_raw_len = (uint8_t)(2 + octets);
 	memcpy(d->oa_raw, b + *o, d->oa_raw_len);
 	*o += 2;
@@ -125,7 +110,7 @@ static int decode_oa(const uint8_t *b, size_t n, size_t *o, struct ub_sms_delive
 		d->originator[septets] = '\0';
 	} else {
 		if (bcd_digits(b + *o, octets, len, digits) != (int)len)
-			return fail(why, whylen, *o, "TP-OA: not semi-octet digits");
+			return fail(st, *o, "TP-OA: not semi-octet digits");
 		snprintf(d->originator, sizeof(d->originator), "%s%s",
 			 ((d->oa_toa >> 4) & 7) == 1 ? "+" : "", digits);
 	}
@@ -134,29 +119,29 @@ static int decode_oa(const uint8_t *b, size_t n, size_t *o, struct ub_sms_delive
 }
 
 /* RP address of the SMSC (TS 24.011 8.2.5.1): length in octets with TOA. */
-static int decode_smsc(const uint8_t *b, size_t n, size_t *o, struct ub_sms_deliver *d, char *why,
-		       size_t whylen)
+static int decode_smsc(const uint8_t *b, size_t n, size_t *o, struct ub_sms_deliver *d,
+		       struct ub_status *st)
 {
 	char digits[UB_SMS_ADDR_DIGITS + 1];
 	size_t len;
 	int k;
 
 	if (n < 1)
-		return fail(why, whylen, 0, "SMSC address: empty input");
+		return fail(st, 0, "SMSC address: empty input");
 	len = b[0];
 	if (!len) {
 		*o = 1;
 		return 0;
 	}
 	if (len < 2 || len > 11)
-		return fail(why, whylen, 0, "SMSC address: length %zu, wants 2..11", len);
+		return fail(st, 0, "SMSC address: length %zu, wants 2..11", len);
 	if (1 + len > n)
-		return fail(why, whylen, 0, "SMSC address: %zu octets past the end", len);
+		return fail(st, 0, "SMSC address: %zu octets past the end", len);
 	if (!(b[1] & 0x80))
-		return fail(why, whylen, 1, "SMSC address: type of address without bit 8");
+		return fail(st, 1, "SMSC address: type of address without bit 8");
 	k = bcd_digits(b + 2, len - 1, (len - 1) * 2, digits);
 	if (k < 0)
-		return fail(why, whylen, 2, "SMSC address: not semi-octet digits");
+		return fail(st, 2, "SMSC address: not semi-octet digits");
 	snprintf(d->smsc, sizeof(d->smsc), "%s%s", ((b[1] >> 4) & 7) == 1 ? "+" : "", digits);
 	*o = 1 + len;
 	return 0;
@@ -216,7 +201,7 @@ static void scts_text(struct ub_sms_deliver *d)
  * or port IE is refused (both are "not repeatable", 9.2.3.24 table), and so
  * are both port widths, or both reference widths, at once. */
 static int decode_udh(const uint8_t *u, size_t ulen, size_t base, struct ub_sms_deliver *d,
-		      char *why, size_t whylen)
+		      struct ub_status *st)
 {
 	const uint8_t *v;
 	size_t o = 1, l;
@@ -224,19 +209,18 @@ static int decode_udh(const uint8_t *u, size_t ulen, size_t base, struct ub_sms_
 
 	while (o < ulen) {
 		if (o + 2 > ulen)
-			return fail(why, whylen, base + o, "UDH: IE header truncated");
+			return fail(st, base + o, "UDH: IE header truncated");
 		iei = u[o];
 		l = u[o + 1];
 		if (o + 2 + l > ulen)
-			return fail(why, whylen, base + o,
-				    "UDH: IE %02X length %zu past the UDH end", iei, l);
+			return fail(st, base + o, "UDH: IE %02X length %zu past the UDH end", iei,
+				    l);
 		v = u + o + 2;
 		if (iei == IEI_CONCAT8 || iei == IEI_CONCAT16) {
 			if (d->concat)
-				return fail(why, whylen, base + o,
-					    "UDH: concatenation IE repeated");
+				return fail(st, base + o, "UDH: concatenation IE repeated");
 			if (l != (iei == IEI_CONCAT8 ? 3u : 4u))
-				return fail(why, whylen, base + o,
+				return fail(st, base + o,
 					    "UDH: concatenation IE %02X of length %zu", iei, l);
 			d->concat = true;
 			d->ref_bits = iei == IEI_CONCAT8 ? 8 : 16;
@@ -244,17 +228,16 @@ static int decode_udh(const uint8_t *u, size_t ulen, size_t base, struct ub_sms_
 			d->total = v[l - 2];
 			d->seq = v[l - 1];
 			if (!d->total)
-				return fail(why, whylen, base + o, "UDH: concatenation of 0 parts");
+				return fail(st, base + o, "UDH: concatenation of 0 parts");
 			if (!d->seq || d->seq > d->total)
-				return fail(why, whylen, base + o,
-					    "UDH: part %u of %u does not exist", d->seq, d->total);
+				return fail(st, base + o, "UDH: part %u of %u does not exist",
+					    d->seq, d->total);
 		} else if (iei == IEI_PORTS8 || iei == IEI_PORTS16) {
 			if (d->has_ports)
-				return fail(why, whylen, base + o,
-					    "UDH: application port IE repeated");
+				return fail(st, base + o, "UDH: application port IE repeated");
 			if (l != (iei == IEI_PORTS8 ? 2u : 4u))
-				return fail(why, whylen, base + o,
-					    "UDH: port IE %02X of length %zu", iei, l);
+				return fail(st, base + o, "UDH: port IE %02X of length %zu", iei,
+					    l);
 			d->has_ports = true;
 			d->port_bits = iei == IEI_PORTS8 ? 8 : 16;
 			if (iei == IEI_PORTS8) {
@@ -271,22 +254,20 @@ static int decode_udh(const uint8_t *u, size_t ulen, size_t base, struct ub_sms_
 }
 
 int ub_sms_deliver_decode(const uint8_t *b, size_t n, bool has_smsc, struct ub_sms_deliver *d,
-			  char *why, size_t whylen)
+			  struct ub_status *st)
 {
 	size_t o = 0, udoct;
 	int err;
 
 	memset(d, 0, sizeof(*d));
-	if (why && whylen)
-		why[0] = '\0';
-	if (has_smsc && (err = decode_smsc(b, n, &o, d, why, whylen)))
+	if (has_smsc && (err = decode_smsc(b, n, &o, d, st)))
 		return err;
 
 	if (o >= n)
-		return fail(why, whylen, o, "first octet: missing");
+		return fail(st, o, "first octet: missing");
 	if ((b[o] & 3) != MTI_DELIVER) {
-		fail(why, whylen, o, "TP-MTI %u: not an SMS-DELIVER", b[o] & 3);
-		return UB_E_NOT_SUPPORTED;
+		return ub_fail_off(st, UB_E_NOT_SUPPORTED, "octet", o,
+				   "TP-MTI %u: not an SMS-DELIVER", b[o] & 3);
 	}
 	/* TP-MMS is "more messages to send" when 0 (TS 23.040 9.2.3.2) */
 	d->mms = !(b[o] & 0x04);
@@ -294,10 +275,10 @@ int ub_sms_deliver_decode(const uint8_t *b, size_t n, bool has_smsc, struct ub_s
 	d->udhi = b[o] & 0x40;
 	d->rp = b[o] & 0x80;
 	o++;
-	if ((err = decode_oa(b, n, &o, d, why, whylen)))
+	if ((err = decode_oa(b, n, &o, d, st)))
 		return err;
 	if (o + 10 > n)
-		return fail(why, whylen, o, "TP-PID/TP-DCS/TP-SCTS/TP-UDL: truncated");
+		return fail(st, o, "TP-PID/TP-DCS/TP-SCTS/TP-UDL: truncated");
 	d->pid = b[o++];
 	d->dcs = b[o++];
 	decode_dcs(d);
@@ -307,26 +288,26 @@ int ub_sms_deliver_decode(const uint8_t *b, size_t n, bool has_smsc, struct ub_s
 	d->udl = b[o++];
 	if (d->alphabet == UB_SMS_GSM7) {
 		if (d->udl > 160)
-			return fail(why, whylen, o - 1, "TP-UDL %u septets, at most 160", d->udl);
+			return fail(st, o - 1, "TP-UDL %u septets, at most 160", d->udl);
 		udoct = ((size_t)d->udl * 7 + 7) / 8;
 	} else {
 		if (d->udl > UB_SMS_UD_MAX)
-			return fail(why, whylen, o - 1, "TP-UDL %u octets, at most 140", d->udl);
+			return fail(st, o - 1, "TP-UDL %u octets, at most 140", d->udl);
 		udoct = d->udl;
 	}
 	if (o + udoct > n)
-		return fail(why, whylen, o - 1, "TP-UDL %u: %zu octets of TP-UD, %zu present",
-			    d->udl, udoct, n - o);
+		return fail(st, o - 1, "TP-UDL %u: %zu octets of TP-UD, %zu present", d->udl, udoct,
+			    n - o);
 	if (o + udoct < n)
-		return fail(why, whylen, o + udoct, "%zu octets after TP-UD", n - o - udoct);
+		return fail(st, o + udoct, "%zu octets after TP-UD", n - o - udoct);
 	if (d->udhi) {
 		if (!udoct)
-			return fail(why, whylen, o, "TP-UDHI set but TP-UD is empty");
+			return fail(st, o, "TP-UDHI set but TP-UD is empty");
 		d->udh = b + o;
 		d->udh_len = (size_t)b[o] + 1;
 		if (d->udh_len > udoct)
-			return fail(why, whylen, o, "UDHL %u past TP-UD (%zu octets)", b[o], udoct);
-		if ((err = decode_udh(d->udh, d->udh_len, o, d, why, whylen)))
+			return fail(st, o, "UDHL %u past TP-UD (%zu octets)", b[o], udoct);
+		if ((err = decode_udh(d->udh, d->udh_len, o, d, st)))
 			return err;
 	}
 	if (d->alphabet != UB_SMS_GSM7) {
@@ -344,25 +325,31 @@ bool ub_sms_same_message(const struct ub_sms_deliver *a, const struct ub_sms_del
 	       a->oa_raw_len == b->oa_raw_len && !memcmp(a->oa_raw, b->oa_raw, a->oa_raw_len);
 }
 
+static int too_long(struct ub_status *st, size_t max)
+{
+	return ub_fail(st, UB_E_USAGE, 0, NULL, "the message is longer than the %zu octets given",
+		       max);
+}
+
 int ub_sms_reassemble(const struct ub_sms_deliver *parts, size_t n, uint8_t *out, size_t max,
-		      char *why, size_t whylen)
+		      struct ub_status *st)
 {
 	const struct ub_sms_deliver *by_seq[UB_SMS_PARTS_MAX + 1] = {0};
 	size_t i, len = 0;
 	unsigned s, total;
 
-	if (why && whylen)
-		why[0] = '\0';
 	if (!n)
-		return UB_E_NOT_FOUND;
+		return ub_fail(st, UB_E_NOT_FOUND, 0, NULL, "no part");
 	for (i = 0; i < n; i++)
 		if (parts[i].alphabet != UB_SMS_8BIT)
-			return fail(why, whylen, 0, "part %zu: not 8-bit data", i + 1);
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "part %zu: not 8-bit data",
+				       i + 1);
 	if (!parts[0].concat) {
 		if (n != 1)
-			return fail(why, whylen, 0, "%zu unconcatenated messages given as one", n);
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+				       "%zu unconcatenated messages given as one", n);
 		if (parts[0].payload_len > max)
-			return UB_E_USAGE;
+			return too_long(st, max);
 		memcpy(out, parts[0].payload, parts[0].payload_len);
 		return (int)parts[0].payload_len;
 	}
@@ -371,24 +358,24 @@ int ub_sms_reassemble(const struct ub_sms_deliver *parts, size_t n, uint8_t *out
 		const struct ub_sms_deliver *p = &parts[i];
 
 		if (!ub_sms_same_message(&parts[0], p))
-			return fail(why, whylen, 0, "part %zu: belongs to another message", i + 1);
+			return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+				       "part %zu: belongs to another message", i + 1);
 		if (by_seq[p->seq]) {
 			if (by_seq[p->seq]->payload_len != p->payload_len ||
 			    memcmp(by_seq[p->seq]->payload, p->payload, p->payload_len))
-				return fail(why, whylen, 0,
-					    "part %u of %u twice, with different data", p->seq,
-					    total);
+				return ub_fail(st, UB_E_BAD_DATA, 0, NULL,
+					       "part %u of %u twice, with different data", p->seq,
+					       total);
 			continue; /* the network repeated a part (TS 23.040 9.2.3.24.1) */
 		}
 		by_seq[p->seq] = p;
 	}
 	for (s = 1; s <= total; s++) {
-		if (!by_seq[s]) {
-			fail(why, whylen, 0, "part %u of %u missing", s, total);
-			return UB_E_NOT_FOUND;
-		}
+		if (!by_seq[s])
+			return ub_fail(st, UB_E_NOT_FOUND, 0, NULL, "part %u of %u missing", s,
+				       total);
 		if (len + by_seq[s]->payload_len > max)
-			return UB_E_USAGE;
+			return too_long(st, max);
 		memcpy(out + len, by_seq[s]->payload, by_seq[s]->payload_len);
 		len += by_seq[s]->payload_len;
 	}

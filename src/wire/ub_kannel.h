@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ub_error.h"
 #include "ub_sms.h"
 
 struct ub_kannel {
@@ -22,10 +23,11 @@ struct ub_kannel {
 int ub_kannel_url(const struct ub_kannel *k, const struct ub_sms_part *p, uint8_t dcs, char **url);
 void ub_kannel_url_free(char *url);
 
-/* Send one part.  Returns 0 when the gateway answered 2xx; UB_E_IO (no
- * connection, timeout, another status: why has the status and the
- * gateway's answer), UB_E_USAGE, UB_E_NOMEM. */
-int ub_kannel_send(const struct ub_kannel *k, const struct ub_sms_part *p, uint8_t dcs, char *why,
-		   size_t whylen);
+/* Send one part.  Returns 0 when the gateway answered 2xx (answer, when
+ * not NULL, holds "HTTP <status>: <its text>"); UB_E_IO (no connection,
+ * timeout, another status: st has the status and the gateway's answer),
+ * UB_E_NOT_SUPPORTED (no libcurl), UB_E_USAGE, UB_E_NOMEM. */
+int ub_kannel_send(const struct ub_kannel *k, const struct ub_sms_part *p, uint8_t dcs,
+		   char *answer, size_t max, struct ub_status *st);
 
 #endif

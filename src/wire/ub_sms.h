@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ub_error.h"
+
 #define UB_SMS_UD_MAX 140     /* TP-UD octets, UDH included (TS 23.040 9.2.3.24) */
 #define UB_SMS_ADDR_DIGITS 20 /* TP-OA: at most 10 octets of semi-octets (9.1.2.5) */
 #define UB_SMS_ADDR_TEXT 24   /* "+" 20 digits, or 11 alphanumeric characters, + NUL */
@@ -66,11 +68,11 @@ struct ub_sms_deliver {
  * print it in PDU mode.  Every length is checked against the buffer;
  * trailing octets after TP-UD are refused.  A GSM7, UCS2 or compressed
  * message decodes (alphabet says which) with its UDH; only 8-bit data has
- * a payload worth using.  why: what failed, at which octet offset.
+ * a payload worth using.  st: what failed, at which octet offset.
  * Returns 0, UB_E_BAD_DATA, or UB_E_NOT_SUPPORTED (not an SMS-DELIVER:
  * TP-MTI says STATUS-REPORT or SUBMIT-REPORT). */
 int ub_sms_deliver_decode(const uint8_t *b, size_t n, bool has_smsc, struct ub_sms_deliver *d,
-			  char *why, size_t whylen);
+			  struct ub_status *st);
 
 /* The same message (originator, reference, reference width, total, ports),
  * for grouping concatenated parts (TS 23.040 9.2.3.24.1).  The originator
@@ -84,9 +86,9 @@ bool ub_sms_same_message(const struct ub_sms_deliver *a, const struct ub_sms_del
  * unconcatenated 8-bit part is its own message.  Returns the length,
  * UB_E_NOT_FOUND (parts missing: the message is not complete yet),
  * UB_E_BAD_DATA (not 8-bit, mixed messages, conflicting duplicates), or
- * UB_E_USAGE (out too small). */
+ * UB_E_USAGE (out too small); st says which part or why. */
 int ub_sms_reassemble(const struct ub_sms_deliver *parts, size_t n, uint8_t *out, size_t max,
-		      char *why, size_t whylen);
+		      struct ub_status *st);
 
 /* How to build SMS-DELIVER TPDUs (or SMS-SUBMIT ones, for a modem's
  * AT+CMGS or a gateway that takes PDUs). */

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ub_error.h"
+
 /* WDP ports (WAP-259 6.3, OMA Push OTA 7.3): connectionless push, and
  * connectionless push over WTLS, which uiccboot does not implement. */
 #define UB_WSP_PORT_PUSH 2948
@@ -71,14 +73,14 @@ struct ub_wsp_push {
 };
 
 /* Decode the Content-type-value at b[0..n): *used says how many octets it
- * took.  Refused (UB_E_BAD_DATA, why says what and where): a length past
+ * took.  Refused (UB_E_BAD_DATA, st says what and where): a length past
  * n, a bad uintvar (more than 5 octets, or over 32 bits), an unterminated
  * string, a Q-value over 2 octets, an unknown encoding, SEC or MAC twice in
  * any mix of typed (0x91/0x92, in any Integer-value form) and untyped
  * ("SEC"/"MAC" in any case) parameters, a MAC that is not 40 hex digits,
  * an integer MAC, a SEC of No-value. */
 int ub_wsp_ctype_decode(const uint8_t *b, size_t n, size_t *used, struct ub_wsp_ctype *ct,
-			char *why, size_t whylen);
+			struct ub_status *st);
 
 /* Decode a connectionless Push PDU: TID, PDU type, HeadersLen (uintvar),
  * Content-Type, headers, body.  X-Wap-Application-Id, X-Wap-Content-URI,
@@ -89,15 +91,15 @@ int ub_wsp_ctype_decode(const uint8_t *b, size_t n, size_t *used, struct ub_wsp_
  * HeadersLen past the end, a Content-Type past HeadersLen, a second
  * Content-Type, a repeated application id or URI header, or anything
  * ub_wsp_ctype_decode refuses. */
-int ub_wsp_push_decode(const uint8_t *b, size_t n, struct ub_wsp_push *p, char *why, size_t whylen);
+int ub_wsp_push_decode(const uint8_t *b, size_t n, struct ub_wsp_push *p, struct ub_status *st);
 
 /* A WDP datagram that arrived over SMS (WAP-259 6.5: the UDH application
  * ports) as a Push PDU: only destination port 2948 is connectionless
  * push.  Returns what ub_wsp_push_decode returns, or UB_E_NOT_SUPPORTED
  * (no ports: not a WAP push; port 2949: WTLS, which uiccboot does not
- * have; another port), why saying which. */
+ * have; another port), st saying which. */
 int ub_wsp_push_from_wdp(bool has_ports, unsigned dst_port, const uint8_t *b, size_t n,
-			 struct ub_wsp_push *p, char *why, size_t whylen);
+			 struct ub_wsp_push *p, struct ub_status *st);
 
 enum ub_wsp_kind {
 	UB_WSP_DM_BOOTSTRAP, /* application/vnd.syncml.dm+wbxml for syncml.dm */

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "ub_error.h"
+#include "ub_status.h"
 #include "ub_wsp.h"
 
 /* Well-known parameters (WAP-230 Table 38) this decoder gives a meaning */
@@ -134,26 +135,24 @@ static const char *const sec_names[] = {"NETWPIN", "USERPIN", "USERNETWPIN", "US
 struct rd {
 	const uint8_t *b;
 	size_t o, end, base;
-	char *why;
-	size_t whylen;
+	struct ub_status *st;
+	bool failed; /* st holds the first failure: keep it */
 };
 
 static int fail(struct rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int fail(struct rd *r, const char *fmt, ...)
 {
+	char msg[sizeof(r->st->what)];
 	va_list ap;
-	int k;
 
-	if (r->why && r->whylen && !r->why[0]) {
-		k = snprintf(r->why, r->whylen, "octet %zu: ", r->base + r->o);
-		if (k < 0 || (size_t)k >= r->whylen)
-			k = 0;
-		va_start(ap, fmt);
-		vsnprintf(r->why + k, r->whylen - (size_t)k, fmt, ap);
-		va_end(ap);
-	}
-	return UB_E_BAD_DATA;
+	if (r->failed)
+		return UB_E_BAD_DATA;
+	r->failed = true;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ub_fail_off(r->st, UB_E_BAD_DATA, "octet", r->base + r->o, "%s", msg);
 }
 
 /* uintvar (WAP-230 8.1.2): 7 bits an octet, continuation in bit 8; at
@@ -472,12 +471,10 @@ static int ctype(struct rd *r, struct ub_wsp_ctype *ct)
 }
 
 int ub_wsp_ctype_decode(const uint8_t *b, size_t n, size_t *used, struct ub_wsp_ctype *ct,
-			char *why, size_t whylen)
+			struct ub_status *st)
 {
-	struct rd r = {b, 0, n, 0, why, whylen};
+	struct rd r = {b, 0, n, 0, st, false};
 
-	if (why && whylen)
-		why[0] = '\0';
 	if (ctype(&r, ct))
 		return UB_E_BAD_DATA;
 	*used = r.o;
@@ -610,24 +607,22 @@ static int headers(struct rd *r, struct ub_wsp_push *p)
 	return 0;
 }
 
-int ub_wsp_push_decode(const uint8_t *b, size_t n, struct ub_wsp_push *p, char *why, size_t whylen)
+int ub_wsp_push_decode(const uint8_t *b, size_t n, struct ub_wsp_push *p, struct ub_status *st)
 {
-	struct rd r = {b, 0, n, 0, why, whylen};
+	struct rd r = {b, 0, n, 0, st, false};
 	unsigned long hlen;
 	size_t hend;
 
 	memset(p, 0, sizeof(*p));
 	p->app_code = -1;
-	if (why && whylen)
-		why[0] = '\0';
 	if (n < 2)
 		return fail(&r, "Push PDU shorter than TID and PDU type");
 	p->tid = b[0];
 	p->pdu_type = b[1];
 	r.o = 1;
 	if (p->pdu_type == UB_WSP_PDU_CONFIRMED_PUSH) {
-		fail(&r, "ConfirmedPush: not connectionless push");
-		return UB_E_NOT_SUPPORTED;
+		return ub_fail_off(st, UB_E_NOT_SUPPORTED, "octet", 1,
+				   "ConfirmedPush: not connectionless push");
 	}
 	if (p->pdu_type != UB_WSP_PDU_PUSH)
 		return fail(&r, "PDU type %02X is not Push", p->pdu_type);
@@ -656,20 +651,20 @@ int ub_wsp_push_decode(const uint8_t *b, size_t n, struct ub_wsp_push *p, char *
 }
 
 int ub_wsp_push_from_wdp(bool has_ports, unsigned dst_port, const uint8_t *b, size_t n,
-			 struct ub_wsp_push *p, char *why, size_t whylen)
+			 struct ub_wsp_push *p, struct ub_status *st)
 {
 	memset(p, 0, sizeof(*p));
 	p->app_code = -1;
 	if (!has_ports)
-		snprintf(why, whylen, "no application port in the UDH: not a WAP push");
-	else if (dst_port == UB_WSP_PORT_PUSH_WTLS)
-		snprintf(why, whylen,
-			 "port 2949: WAP push over WTLS, which uiccboot does not implement");
-	else if (dst_port != UB_WSP_PORT_PUSH)
-		snprintf(why, whylen, "port %u: not the WAP push port 2948", dst_port);
-	else
-		return ub_wsp_push_decode(b, n, p, why, whylen);
-	return UB_E_NOT_SUPPORTED;
+		return ub_fail(st, UB_E_NOT_SUPPORTED, 0, NULL,
+			       "no application port in the UDH: not a WAP push");
+	if (dst_port == UB_WSP_PORT_PUSH_WTLS)
+		return ub_fail(st, UB_E_NOT_SUPPORTED, 0, NULL,
+			       "port 2949: WAP push over WTLS, which uiccboot does not implement");
+	if (dst_port != UB_WSP_PORT_PUSH)
+		return ub_fail(st, UB_E_NOT_SUPPORTED, 0, NULL,
+			       "port %u: not the WAP push port 2948", dst_port);
+	return ub_wsp_push_decode(b, n, p, st);
 }
 
 /* --- names and classification --- */

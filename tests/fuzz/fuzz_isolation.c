@@ -199,16 +199,15 @@ static void apply_seed(const char *const (*nodes)[4], size_t n, enum ub_plan_kin
 	struct ub_apply_opts o = {.source = source};
 	struct ub_apply_result r = {0};
 	struct ub_policy pol;
-	char why[300];
+	struct ub_status why = {0};
 	size_t i;
 
 	ub_policy_defaults(&pol);
 	for (i = 0; i < n; i++)
 		if (add_node(&p, nodes[i][0], nodes[i][1], nodes[i][2], NULL, nodes[i][3]))
 			abort();
-	if (ub_plan_model(&p, mode, why, sizeof(why)) ||
-	    ub_tree_apply(t, &p, &pol, &o, &r, why, sizeof(why))) {
-		fprintf(stderr, "seed: %s\n", why);
+	if (ub_plan_model(&p, mode, &why) || ub_tree_apply(t, &p, &pol, &o, &r, &why)) {
+		fprintf(stderr, "seed: %s\n", why.what);
 		abort();
 	}
 	ub_apply_result_free(&r);
@@ -318,7 +317,7 @@ static struct refs references_of(sqlite3 *db)
 		/* a root no node can have (a control character, too long):
 		 * names nothing that anyone could hold */
 		if (!is_ref(uri, v) || !names_connmo(v, x.root, sizeof(x.root)) ||
-		    ub_uri_check(x.root, NULL, 0))
+		    ub_uri_check(x.root, NULL))
 			continue;
 		if (!(r.v = realloc(r.v, (r.n + 1) * sizeof(*r.v))))
 			abort();
@@ -746,19 +745,20 @@ static void round_trip(const char *applied)
 	struct ub_apply_result r = {0};
 	struct ub_policy pol;
 	struct ub_plan p;
-	char why[400], *x1, *x2, *o1, *o2;
+	struct ub_status why = {0};
+	char *x1, *x2, *o1, *o2;
 	size_t n1, n2;
 
 	ub_policy_defaults(&pol);
 	restore(copy, empty);
 	x1 = export_of(t, &n1, applied);
-	if (ub_plan_from_tnds(x1, n1, &p, why, sizeof(why))) {
+	if (ub_plan_from_tnds(x1, n1, &p, &why)) {
 		fprintf(stderr, "%s", x1);
-		found("the export does not read back", why, applied);
+		found("the export does not read back", why.what, applied);
 	}
-	if (ub_tree_apply(copy, &p, &pol, &o, &r, why, sizeof(why))) {
+	if (ub_tree_apply(copy, &p, &pol, &o, &r, &why)) {
 		fprintf(stderr, "%s", x1);
-		found("the export does not import", why, applied);
+		found("the export does not import", why.what, applied);
 	}
 	ub_apply_result_free(&r);
 	ub_plan_free(&p);
@@ -855,7 +855,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ub_apply_opts o = {0};
 	struct ub_apply_result r = {0};
 	struct ub_policy pol;
-	char why[400];
+	struct ub_status why = {0};
 	const char *s;
 	size_t i, k;
 	bool import, names_a = false, a_by_acl = false, pushed_only = false, cards_only = false;
@@ -870,8 +870,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err = parse(data + 1, size - 1, &p);
 	if (!err && p.nnodes && !strncmp(p.nodes[0].uri, "./LwM2M/", 8))
 		p.kind = UB_PLAN_LWM2M; /* what the card's LwM2M file maps to */
-	if (err ||
-	    ub_plan_model(&p, import ? UB_MODEL_IMPORT : UB_MODEL_BOOTSTRAP, why, sizeof(why))) {
+	if (err || ub_plan_model(&p, import ? UB_MODEL_IMPORT : UB_MODEL_BOOTSTRAP, &why)) {
 		ub_plan_free(&p);
 		return 0;
 	}
@@ -932,68 +931,68 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			device_source = o.source;
 	if (import)
 		device_source = o.source;
-	err = ub_tree_apply(t, &p, &pol, &o, &r, why, sizeof(why));
+	err = ub_tree_apply(t, &p, &pol, &o, &r, &why);
 	ub_apply_result_free(&r);
 
 	if (err)
-		same("a refused apply changed the tree", all_before, dump(t, "1"), why);
+		same("a refused apply changed the tree", all_before, dump(t, "1"), why.what);
 	if (!names_a && !gone)
 		same("A's nodes changed", a_before,
 		     a_by_acl ? dump(t, "(server = '" A "' AND NOT " IMPORTED_CONNMO_ROW
 					") OR uri IN " CONTAINERS)
 			      : dump_a(),
-		     why);
+		     why.what);
 	else if (names_a && pushed_only)
 		same("a push replaced what A's card wrote", a_card_before,
-		     dump(t, "source = 'iccid:A'"), why);
+		     dump(t, "source = 'iccid:A'"), why.what);
 	/* a card replaces no account that a push, factory apply or an import
 	 * wrote (replace_accounts = cards); and another card's only when it
 	 * is the same server: A's card rows change only for an account of A
 	 * whose every server address is at a.example, A's host */
 	if (cards_only)
 		same("a card replaced what a push, factory apply or an import wrote",
-		     not_cards_before, dump(t, NOT_CARDS), why);
+		     not_cards_before, dump(t, NOT_CARDS), why.what);
 	if (!err && !strcmp(o.source, "iccid:B") && !gone && names_a) {
 		char *now = dump(t, "source = 'iccid:A'");
 
 		if (strcmp(now, a_card_before) && !b_at_a_host())
-			found("a card of another server replaced card A's account", NULL, why);
+			found("a card of another server replaced card A's account", NULL, why.what);
 		free(now);
 	}
 	if (gone && !err &&
 	    count("SELECT count(*) FROM node WHERE source IN ('iccid:A', 'iccid:A/lwm2m')"))
-		found("a removed card's node stayed", NULL, why);
+		found("a removed card's node stayed", NULL, why.what);
 	{
 		char *before = unnamed(pristine, named, acl_named, gone, device_source);
 
 		same("the nodes of a party the plan does not name changed", before,
-		     unnamed(t->db, named, acl_named, gone, device_source), why);
+		     unnamed(t->db, named, acl_named, gone, device_source), why.what);
 		free(before);
 	}
 	ub_plan_free(&p); /* named[] and acl_named[] point into it */
-	same("the containers changed", containers_before, dump(t, "uri IN " CONTAINERS), why);
+	same("the containers changed", containers_before, dump(t, "uri IN " CONTAINERS), why.what);
 	if (count("SELECT count(*) FROM node c JOIN node q ON q.uri = c.parent "
 		  "WHERE q.server = '" A "' AND c.server IS NOT '" A "'"))
-		found("something not A's under A's", NULL, why);
+		found("something not A's under A's", NULL, why.what);
 	if (count("SELECT count(*) FROM node c LEFT JOIN node q ON q.uri = c.parent "
 		  "WHERE c.uri <> '.' AND q.uri IS NULL"))
-		found("an orphan", NULL, why);
+		found("an orphan", NULL, why.what);
 	if (!err)
-		check_references(&refs_before, why);
+		check_references(&refs_before, why.what);
 	{
 		sqlite3_stmt *st;
 
 		if (sqlite3_prepare_v2(t->db, "SELECT uri FROM node", -1, &st, NULL) != SQLITE_OK)
 			abort();
 		while (sqlite3_step(st) == SQLITE_ROW)
-			if (ub_uri_check((const char *)sqlite3_column_text(st, 0), NULL, 0))
+			if (ub_uri_check((const char *)sqlite3_column_text(st, 0), NULL))
 				found("out of bounds", (const char *)sqlite3_column_text(st, 0),
-				      why);
+				      why.what);
 		sqlite3_finalize(st);
 	}
 	if (!err) {
-		owners(why);
-		round_trip(why);
+		owners(why.what);
+		round_trip(why.what);
 	}
 	restore(t, pristine);
 	return 0;

@@ -127,14 +127,14 @@ static void tree_round_trip(const struct ub_lwm2m_boot *b)
 {
 	struct ub_lwm2m_path p;
 	struct ub_plan plan;
-	char why[300];
+	struct ub_status why = {0};
 	const uint8_t *v;
 	uint8_t *out;
 	size_t i, len, max;
 	int n;
 
-	if (ub_plan_from_lwm2m(b, &plan, why, sizeof(why))) {
-		if (!strstr(why, "several servers"))
+	if (ub_plan_from_lwm2m(b, &plan, &why)) {
+		if (!strstr(why.what, "several servers"))
 			__builtin_trap();
 		return;
 	}

@@ -11,12 +11,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ub_plan plan;
-	char err[300];
+	struct ub_status err = {0};
 	size_t i;
 
 	if (!size)
 		return 0;
-	if (!ub_plan_decode(data + 1, size - 1, data[0] & 1, &plan, err, sizeof(err))) {
+	if (!ub_plan_decode(data + 1, size - 1, data[0] & 1, &plan, &err)) {
 		for (i = 0; i < plan.nnodes; i++)
 			if (strncmp(plan.nodes[i].uri, "./", 2) ||
 			    strlen(plan.nodes[i].uri) > UB_URI_MAX)

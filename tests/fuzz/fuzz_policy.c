@@ -46,7 +46,8 @@ static void check_ok(const struct ub_policy *p)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ub_policy p, defaults;
-	char path[64], err[600];
+	struct ub_status err = {0};
+	char path[64];
 	const char *w;
 	int fd = memfd_create("policy", 0), rc;
 
@@ -56,18 +57,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	rc = ub_policy_load(&p, path, true, err, sizeof(err));
+	rc = ub_policy_load(&p, path, true, &err);
 	close(fd);
 	if (!rc) {
 		check_ok(&p);
 		return 0;
 	}
 	ub_policy_defaults(&defaults);
-	if (memcmp(&p, &defaults, sizeof(p)) || !err[0])
+	if (memcmp(&p, &defaults, sizeof(p)) || !err.what[0])
 		__builtin_trap();
 	/* a bad [pin] pin1 is said by its rule, never quoted: after
 	 * "path:line: ", such a message is exactly the rule */
-	w = err + strlen(path);
+	w = err.what + strlen(path);
 	if (*w == ':') {
 		w += 1 + strspn(w + 1, "0123456789");
 		if (!strncmp(w, ": [pin] pin1: bad value", 23) &&

@@ -48,7 +48,7 @@ static void round_trip(const uint8_t *data, size_t size)
 		if (ub_sms_encode(payload, n, &o, (unsigned)i, &enc[i]))
 			__builtin_trap();
 		if (ub_sms_deliver_decode(enc[i].tpdu, enc[i].tpdu_len, o.smsc != NULL, &parts[i],
-					  NULL, 0))
+					  NULL))
 			__builtin_trap();
 		if (parts[i].has_ports != o.ports || (count > 1) != parts[i].concat)
 			__builtin_trap();
@@ -62,7 +62,7 @@ static void round_trip(const uint8_t *data, size_t size)
 		parts[i] = parts[count - 1 - i];
 		parts[count - 1 - i] = t;
 	}
-	len = ub_sms_reassemble(parts, (size_t)count, out, sizeof(out), NULL, 0);
+	len = ub_sms_reassemble(parts, (size_t)count, out, sizeof(out), NULL);
 	if (len != (int)n || memcmp(out, payload, n))
 		__builtin_trap();
 }
@@ -72,12 +72,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ub_sms_deliver d[2];
 	uint8_t out[2 * UB_SMS_UD_MAX];
 
-	if (!ub_sms_deliver_decode(data, size, true, &d[0], NULL, 0))
+	if (!ub_sms_deliver_decode(data, size, true, &d[0], NULL))
 		check_decoded(&d[0], data, size);
-	if (!ub_sms_deliver_decode(data, size, false, &d[1], NULL, 0)) {
+	if (!ub_sms_deliver_decode(data, size, false, &d[1], NULL)) {
 		check_decoded(&d[1], data, size);
 		d[0] = d[1];
-		ub_sms_reassemble(d, 2, out, sizeof(out), NULL, 0); /* a repeated part */
+		ub_sms_reassemble(d, 2, out, sizeof(out), NULL); /* a repeated part */
 	}
 	if (size >= 4 && size <= 4 + 4 * UB_SMS_UD_MAX)
 		round_trip(data, size);

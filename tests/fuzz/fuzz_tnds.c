@@ -10,10 +10,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ub_plan plan;
-	char err[300];
+	struct ub_status err = {0};
 	size_t i;
 
-	if (!ub_plan_from_tnds((const char *)data, size, &plan, err, sizeof(err))) {
+	if (!ub_plan_from_tnds((const char *)data, size, &plan, &err)) {
 		for (i = 0; i < plan.nnodes; i++)
 			if (strncmp(plan.nodes[i].uri, "./", 2) ||
 			    strlen(plan.nodes[i].uri) > UB_URI_MAX || !plan.nodes[i].format)

@@ -144,7 +144,7 @@ static void dump(const uint8_t *b, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ub_wbxml_info info;
-	char where[300];
+	struct ub_status where = {0};
 	bool accepted;
 	enum outcome lib;
 	int sig;
@@ -152,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!size || size > UB_DOC_MAX)
 		return 0;
 	stats.inputs++;
-	accepted = ub_wbxml_check(data, size, &info, where, sizeof(where)) == 0 &&
+	accepted = ub_wbxml_check(data, size, &info, &where) == 0 &&
 		   (info.public_id == UB_WBXML_SYNCML12 || info.public_id == UB_WBXML_SYNCML11 ||
 		    info.public_id == UB_WBXML_PROV10);
 	lib = run_libwbxml(data, size, &sig);

@@ -1065,12 +1065,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ub_plan plan;
 	struct on *root;
 	enum lang lang;
-	char err[400];
+	struct ub_status err = {0};
 
 	if (size > UB_DOC_MAX)
 		return 0;
 	stats.inputs++;
-	if (ub_plan_parse(data, size, false, &plan, err, sizeof(err))) {
+	if (ub_plan_parse(data, size, false, &plan, &err)) {
 		stats.refused++;
 		return 0;
 	}
@@ -1091,7 +1091,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	compare(&plan, false);
 	/* the account model sorts the nodes; it changes none of them but for
 	 * the spelling of a reference */
-	if (!ub_plan_model(&plan, UB_MODEL_BOOTSTRAP, err, sizeof(err))) {
+	if (!ub_plan_model(&plan, UB_MODEL_BOOTSTRAP, &err)) {
 		stats.modelled++;
 		compare(&plan, true);
 	}

@@ -46,7 +46,7 @@ static void round_trip(const struct ub_wsp_push *p)
 	n = ub_wsp_push_encode(&o, p->body, p->body_len, out, sizeof(out));
 	if (n < 0)
 		return; /* not expressible (a SEC that is no token, a media with controls) */
-	if (ub_wsp_push_decode(out, (size_t)n, &q, NULL, 0))
+	if (ub_wsp_push_decode(out, (size_t)n, &q, NULL))
 		__builtin_trap();
 	if (q.tid != p->tid || strcasecmp(q.ct.media, p->ct.media) ||
 	    q.ct.has_sec != p->ct.has_sec || q.ct.has_mac != p->ct.has_mac ||
@@ -64,13 +64,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ub_ctype dm;
 	size_t used;
 
-	if (!ub_wsp_ctype_decode(data, size, &used, &ct, NULL, 0)) {
+	if (!ub_wsp_ctype_decode(data, size, &used, &ct, NULL)) {
 		if (!used || used > size || (ct.has_mac && strlen(ct.mac) != 40))
 			__builtin_trap();
 	}
 	if (!ub_ctype_parse_wsp(data, size, &dm) && strlen(dm.type) >= sizeof(dm.type))
 		__builtin_trap();
-	if (!ub_wsp_push_decode(data, size, &p, NULL, 0)) {
+	if (!ub_wsp_push_decode(data, size, &p, NULL)) {
 		if (p.body + p.body_len != data + size || p.ct_len > p.headers_len)
 			__builtin_trap();
 		(void)ub_wsp_classify(&p);

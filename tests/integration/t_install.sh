@@ -118,15 +118,15 @@ check "examples/poweron.c builds against the installed headers and library" sh -
 	"cc -Wall -Wextra -Werror examples/poweron.c \$(pkg-config --cflags --libs libuiccboot) -Wl,-rpath,$P/lib -o $TMP/poweron"
 $LAB sim 0 tests/profiles/demo.conf
 : >"$TMP/empty.conf"
-out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/empty.conf"); rc=$?
+out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/empty.conf" "$R0"); rc=$?
 check "the power-on bootstrap through the library applies the card and reads its DMAcc" sh -c \
 	"[ $rc = 0 ] && echo '$out' | grep -q ': applied (DM Bootstrap + CP Bootstrap of card 8949440000001234567' &&
 	 echo '$out' | grep -q '  ServerID = operator-dm' && echo '$out' | grep -q 'AAuthSecret = (a secret)'"
-out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/empty.conf"); rc=$?
+out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/empty.conf" "$R0"); rc=$?
 check "... a second power-on: unchanged" sh -c "[ $rc = 0 ] && echo '$out' | grep -q ': unchanged'"
 $LAB simstop 0
 printf '[smartcard]\nremove_absent = yes\n' >"$TMP/absent.conf"
-out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/absent.conf"); rc=$?
+out=$("$TMP/poweron" "$TMP/pw.db" "$TMP/absent.conf" "$R0"); rc=$?
 check "... no card within its 5 s wait (remove_absent = yes): exit 1, timeout said, what the card wrote removed" sh -c \
 	"[ $rc = 1 ] && echo '$out' | grep -q 'timeout' && echo '$out' | grep -q 'removed ./DMAcc/OperatorDM'"
 # an LwM2M client against the installed library: the card's Objects as

@@ -379,12 +379,11 @@ static const char *write_conf(const char *text)
 static void policy(void **state)
 {
 	struct ub_policy p;
-	char err[300];
+	struct ub_status err = {0};
 	const char *f;
 
 	(void)state;
-	assert_int_equal(ub_policy_load(&p, "/nonexistent/policy.conf", false, err, sizeof(err)),
-			 0);
+	assert_int_equal(ub_policy_load(&p, "/nonexistent/policy.conf", false, &err), 0);
 	assert_true(p.smartcard_enabled && p.push_enabled && p.remove_stale && p.prefer_isim);
 	/* a card change takes nothing away; a card replaces only cards' */
 	assert_false(p.remove_absent);
@@ -392,15 +391,14 @@ static void policy(void **state)
 	assert_false(p.allowed_sec & UB_SEC_NETWORKID); /* refused by default */
 	assert_true(p.allowed_sec & UB_SEC_USERPIN_NETWORKID_GBA);
 	assert_true(ub_policy_server_allowed(&p, "anyone"));
-	assert_int_equal(ub_policy_load(&p, "/nonexistent/policy.conf", true, err, sizeof(err)),
-			 UB_E_CONFIG);
+	assert_int_equal(ub_policy_load(&p, "/nonexistent/policy.conf", true, &err), UB_E_CONFIG);
 
 	f = write_conf("[smartcard]\nenabled = no\n[push]\nallowed_sec = NETWORKID, USERPIN\n"
 		       "networkid_key = ascii\n[servers]\nallow = a.example, b.example\n"
 		       "[conflicts]\naccount = reject\nconnmo = reject\n[gba]\nprefer = usim\n"
 		       "allow_gba_me = yes\nnaf_fqdn = dm.example\nua_id = 03000000ff\n"
 		       "[pin]\npin1 = 4321\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), 0);
+	assert_int_equal(ub_policy_load(&p, f, true, &err), 0);
 	unlink(f);
 	assert_false(p.smartcard_enabled);
 	assert_int_equal(p.allowed_sec, UB_SEC_NETWORKID | UB_SEC_USERPIN);
@@ -418,35 +416,35 @@ static void policy(void **state)
 	assert_string_equal(p.pin1, "4321");
 
 	f = write_conf("[push]\nenabled = yes\nallowd_sec = USERPIN\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
-	assert_non_null(strstr(err, ":3: [push] allowd_sec: unknown key"));
+	assert_int_equal(ub_policy_load(&p, f, true, &err), UB_E_CONFIG);
+	assert_non_null(strstr(err.what, ":3: [push] allowd_sec: unknown key"));
 	unlink(f);
 	f = write_conf("[gba]\nua_id = 0100\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
-	assert_non_null(strstr(err, ":2: [gba] ua_id: bad value"));
+	assert_int_equal(ub_policy_load(&p, f, true, &err), UB_E_CONFIG);
+	assert_non_null(strstr(err.what, ":2: [gba] ua_id: bad value"));
 	assert_false(p.has_ua_id); /* nothing half-loaded */
 	unlink(f);
 	f = write_conf("[push]\nallowed_sec = USERPIN, MD5\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
+	assert_int_equal(ub_policy_load(&p, f, true, &err), UB_E_CONFIG);
 	unlink(f);
 	f = write_conf("[pin]\npin1 = 12\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
+	assert_int_equal(ub_policy_load(&p, f, true, &err), UB_E_CONFIG);
 	unlink(f);
 	/* a bad PIN1 is a secret all the same: the error says what is wrong
 	 * with it and never quotes it */
 	f = write_conf("[pin]\npin1 = 123456789\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
-	assert_null(strstr(err, "12345678"));
-	assert_non_null(strstr(err, ":2: [pin] pin1: bad value (must be 4 to 8 digits"));
+	assert_int_equal(ub_policy_load(&p, f, true, &err), UB_E_CONFIG);
+	assert_null(strstr(err.what, "12345678"));
+	assert_non_null(strstr(err.what, ":2: [pin] pin1: bad value (must be 4 to 8 digits"));
 	assert_string_equal(p.pin1, "");
 	unlink(f);
 	f = write_conf("[pin]\npin1 = 98x1\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
-	assert_null(strstr(err, "98x1"));
+	assert_int_equal(ub_policy_load(&p, f, true, &err), UB_E_CONFIG);
+	assert_null(strstr(err.what, "98x1"));
 	unlink(f);
 	f = write_conf("[other]\nx = 1\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
-	assert_non_null(strstr(err, "[other] x: unknown key"));
+	assert_int_equal(ub_policy_load(&p, f, true, &err), UB_E_CONFIG);
+	assert_non_null(strstr(err.what, "[other] x: unknown key"));
 	unlink(f);
 }
 
@@ -455,14 +453,14 @@ static void policy(void **state)
 static void policy_pins(void **state)
 {
 	struct ub_policy p;
-	char err[300];
+	struct ub_status err = {0};
 	const char *f;
 
 	(void)state;
 	f = write_conf("[smartcard]\nremove_absent = yes\nreplace_accounts = same_server\n"
 		       "[servers]\nallow = operator-dm@dm.operator.example, other\n"
 		       "allow = operator-dm@DM2.operator.example, a@b@c.example\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), 0);
+	assert_int_equal(ub_policy_load(&p, f, true, &err), 0);
 	unlink(f);
 	assert_true(p.remove_absent);
 	assert_int_equal(p.card_replace, UB_CARD_REPLACE_SAME_SERVER);
@@ -505,7 +503,8 @@ static void policy_sms(void **state)
 		"max_pending_per_sender = x",
 	};
 	struct ub_policy p;
-	char err[300], text[100];
+	struct ub_status err = {0};
+	char text[100];
 	const char *f;
 	size_t i;
 
@@ -524,7 +523,7 @@ static void policy_sms(void **state)
 		       "max_bytes = 176\npin_attempts = 10\nuser_pin_failures = 100\n"
 		       "max_pending_per_sender = 1\n[push]\nreplay_memory = 64\n"
 		       "[gba]\npush_derivations_per_hour = 3600\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), 0);
+	assert_int_equal(ub_policy_load(&p, f, true, &err), 0);
 	unlink(f);
 	assert_int_equal(p.sms.user_pin_failures, 100);
 	assert_int_equal(p.sms.max_pending_per_sender, 1);
@@ -539,7 +538,7 @@ static void policy_sms(void **state)
 		struct ub_policy q;
 
 		f = write_conf(other[i]);
-		assert_int_equal(ub_policy_load(&q, f, true, err, sizeof(err)), UB_E_CONFIG);
+		assert_int_equal(ub_policy_load(&q, f, true, &err), UB_E_CONFIG);
 		unlink(f);
 	}
 	assert_int_equal(p.sms.expiry, 60);
@@ -550,8 +549,8 @@ static void policy_sms(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text), "[sms]\n%s\n", bad[i]);
 		f = write_conf(text);
-		assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_CONFIG);
-		assert_non_null(strstr(err, ":2: [sms] "));
+		assert_int_equal(ub_policy_load(&p, f, true, &err), UB_E_CONFIG);
+		assert_non_null(strstr(err.what, ":2: [sms] "));
 		assert_int_equal(p.sms.max_parts, 32); /* nothing half-loaded */
 		unlink(f);
 	}
@@ -594,16 +593,17 @@ static void policy_refused(void **state)
 		{"[nosuch]\nx = 1\n", "[nosuch] x: unknown key (no section [nosuch])"},
 	};
 	struct ub_policy p;
-	char err[600], dir[] = "/tmp/ub-policy-dir-XXXXXX";
+	struct ub_status err = {0};
+	char dir[] = "/tmp/ub-policy-dir-XXXXXX";
 	const char *f;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		f = write_conf(bad[i].text);
-		if (ub_policy_load(&p, f, true, err, sizeof(err)) != UB_E_CONFIG ||
-		    !strstr(err, bad[i].says))
-			fail_msg("policy %s: '%s', not '%s'", bad[i].text, err, bad[i].says);
+		if (ub_policy_load(&p, f, true, &err) != UB_E_CONFIG ||
+		    !strstr(err.what, bad[i].says))
+			fail_msg("policy %s: '%s', not '%s'", bad[i].text, err.what, bad[i].says);
 		assert_int_equal(p.allowed_sec, UB_SEC_NETWORKID_GBA |
 							UB_SEC_USERPIN_NETWORKID_GBA |
 							UB_SEC_USERPIN_NETWORKID); /* defaults */
@@ -613,35 +613,35 @@ static void policy_refused(void **state)
 	 * given again, and adds up */
 	f = write_conf("[push]\nallowed_sec = USERPIN,\n  NETWORKID\n[servers]\nallow = a\n"
 		       "allow = b,\n  c\n");
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), 0);
+	assert_int_equal(ub_policy_load(&p, f, true, &err), 0);
 	assert_int_equal(p.allowed_sec, UB_SEC_USERPIN | UB_SEC_NETWORKID);
 	assert_int_equal(p.nservers, 3);
 	/* a file others may change decides nothing: refused as a secret file
 	 * is (UB_E_POLICY); one only others may read is fine */
 	assert_int_equal(chmod(f, 0644), 0);
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), 0);
+	assert_int_equal(ub_policy_load(&p, f, true, &err), 0);
 	assert_int_equal(chmod(f, 0666), 0);
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_POLICY);
-	assert_non_null(strstr(err, "group or others may write it (mode 0666)"));
+	assert_int_equal(ub_policy_load(&p, f, true, &err), UB_E_POLICY);
+	assert_non_null(strstr(err.what, "group or others may write it (mode 0666)"));
 	assert_int_equal(p.allowed_sec, UB_SEC_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID_GBA |
 						UB_SEC_USERPIN_NETWORKID);
 	assert_int_equal(chmod(f, 0620), 0);
-	assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_POLICY);
+	assert_int_equal(ub_policy_load(&p, f, true, &err), UB_E_POLICY);
 	assert_int_equal(chmod(f, 0644), 0);
 	if (geteuid() == 0) { /* another user's file: only root can make one */
 		assert_int_equal(chown(f, 65534, 65534), 0);
-		assert_int_equal(ub_policy_load(&p, f, true, err, sizeof(err)), UB_E_POLICY);
-		assert_non_null(strstr(err, "owned by uid 65534, neither root nor us"));
+		assert_int_equal(ub_policy_load(&p, f, true, &err), UB_E_POLICY);
+		assert_non_null(strstr(err.what, "owned by uid 65534, neither root nor us"));
 	}
 	unlink(f);
 	/* a directory is no policy (it read as the defaults) */
 	assert_non_null(mkdtemp(dir));
-	assert_int_equal(ub_policy_load(&p, dir, true, err, sizeof(err)), UB_E_CONFIG);
-	assert_non_null(strstr(err, "not a regular file (a directory)"));
-	assert_int_equal(ub_policy_load(&p, dir, false, err, sizeof(err)), UB_E_CONFIG);
+	assert_int_equal(ub_policy_load(&p, dir, true, &err), UB_E_CONFIG);
+	assert_non_null(strstr(err.what, "not a regular file (a directory)"));
+	assert_int_equal(ub_policy_load(&p, dir, false, &err), UB_E_CONFIG);
 	rmdir(dir);
 	/* /dev/null, mode 0666 and all, is the empty policy: the defaults */
-	assert_int_equal(ub_policy_load(&p, "/dev/null", true, err, sizeof(err)), 0);
+	assert_int_equal(ub_policy_load(&p, "/dev/null", true, &err), 0);
 	assert_int_equal(p.allowed_sec, UB_SEC_NETWORKID_GBA | UB_SEC_USERPIN_NETWORKID_GBA |
 						UB_SEC_USERPIN_NETWORKID);
 }

@@ -162,9 +162,9 @@ static void item_opaque(const char *uri, const void *value, size_t n)
 	end();
 }
 
-static int decode(struct ub_plan *p, char *err, size_t errlen)
+static int decode(struct ub_plan *p, struct ub_status *err)
 {
-	return ub_plan_decode(doc, len, false, p, err, errlen);
+	return ub_plan_decode(doc, len, false, p, err);
 }
 
 static const struct ub_plan_node *node(const struct ub_plan *p, const char *uri)
@@ -196,9 +196,10 @@ static void expect_one_account(bool dm11, const char *v, size_t vlen)
 	const char *base = dm11 ? "./SyncML/DMAcc/r" : "./DMAcc/r";
 	const struct ub_plan_node *n;
 	struct ub_plan p;
-	char err[300], uri[64];
+	struct ub_status err = {0};
+	char uri[64];
 
-	assert_int_equal(decode(&p, err, sizeof(err)), 0);
+	assert_int_equal(decode(&p, &err), 0);
 	assert_string_equal(ub_plan_server(&p, 0), "srvR");
 	assert_null(ub_plan_server(&p, 1));
 	assert_int_equal(p.nnodes, 2);
@@ -282,7 +283,7 @@ static void values_not_text(void **state)
 		{"\xc0\xaf", 2},  {"\xed\xa0\x80", 3}, {"\xef\xbf\xbe", 3}, {"\x1b[2J", 4},
 	};
 	struct ub_plan p;
-	char err[300];
+	struct ub_status err = {0};
 	size_t i;
 
 	(void)state;
@@ -291,22 +292,22 @@ static void values_not_text(void **state)
 		item_str("./DMAcc/r/ServerID", "srvR");
 		item_opaque("./DMAcc/r/Name", bad[i].v, bad[i].n);
 		dm_end();
-		if (decode(&p, err, sizeof(err)) != UB_E_BAD_DATA)
+		if (decode(&p, &err) != UB_E_BAD_DATA)
 			fail_msg("value %zu accepted", i);
-		assert_non_null(strstr(err, "not text"));
+		assert_non_null(strstr(err.what, "not text"));
 	}
 	/* a NUL in the ServerID's opaque value: not the account "srv" */
 	dm_begin(false);
 	item_opaque("./DMAcc/r/ServerID", "srv\0evil", 8);
 	dm_end();
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
 	/* an inline string that is not UTF-8 (not only in Data) */
 	dm_begin(false);
 	item_str("./DMAcc/r/ServerID", "srvR");
 	item_str("./DMAcc/r/N\xe9", "x");
 	dm_end();
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
-	assert_non_null(strstr(err, "not text"));
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
+	assert_non_null(strstr(err.what, "not text"));
 }
 
 /* --- OMA CP --- */
@@ -380,7 +381,7 @@ static void cp_values(void **state)
 	static const char *v[] = {CP_BREAKOUT, "]]>", "a'b\"c<d>&e", "&quot;"};
 	const struct ub_plan_node *n;
 	struct ub_plan p;
-	char err[300];
+	struct ub_status err = {0};
 	size_t i;
 	int opq;
 
@@ -388,7 +389,7 @@ static void cp_values(void **state)
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		for (opq = 0; opq < 2; opq++) {
 			cp_w7(v[i], strlen(v[i]), opq);
-			assert_int_equal(decode(&p, err, sizeof(err)), 0);
+			assert_int_equal(decode(&p, &err), 0);
 			assert_int_equal(p.kind, UB_PLAN_CP);
 			assert_string_equal(ub_plan_server(&p, 0), "srvC");
 			assert_null(ub_plan_server(&p, 1));
@@ -400,15 +401,15 @@ static void cp_values(void **state)
 	}
 	/* a NUL in an opaque parm value: refused, not cut */
 	cp_w7("op\0evil", 7, true);
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
-	assert_non_null(strstr(err, "not text"));
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
+	assert_non_null(strstr(err.what, "not text"));
 }
 
 /* An attribute given twice: which one counts would be a guess. */
 static void cp_refusals(void **state)
 {
 	struct ub_plan p;
-	char err[300];
+	struct ub_status err = {0};
 
 	(void)state;
 	cp_begin();
@@ -423,16 +424,16 @@ static void cp_refusals(void **state)
 	end();
 	end();
 	end();
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
-	assert_non_null(strstr(err, "twice"));
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
+	assert_non_null(strstr(err.what, "twice"));
 	/* an attribute start token page 0 does not define (0x4D) */
 	cp_begin();
 	byte(CHARACTERISTIC | 0x80);
 	byte(0x4D);
 	end();
 	end();
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
-	assert_non_null(strstr(err, "does not define"));
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
+	assert_non_null(strstr(err.what, "does not define"));
 }
 
 /* The attribute code page and the tag code page are two, and each stays
@@ -442,7 +443,7 @@ static void cp_tokens(void **state)
 {
 	const struct ub_plan_node *n;
 	struct ub_plan p;
-	char err[300];
+	struct ub_status err = {0};
 
 	(void)state;
 	cp_begin();
@@ -478,7 +479,7 @@ static void cp_tokens(void **state)
 	end();
 	end(); /* characteristic */
 	end();
-	assert_int_equal(decode(&p, err, sizeof(err)), 0);
+	assert_int_equal(decode(&p, &err), 0);
 	n = node(&p, "./ConnMO/CP_APN/NAP/Bearer");
 	assert_non_null(n);
 	assert_string_equal(n->value, "GSM-GPRS");
@@ -596,15 +597,15 @@ static void tnds_values(void **state)
 	};
 	const struct ub_plan_node *n;
 	struct ub_plan p;
-	char err[300];
+	struct ub_status err = {0};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		into_tnds(tnds_doc, v[i]);
 		tnds_item(WBXML_TNDS);
-		if (decode(&p, err, sizeof(err)))
-			fail_msg("%zu: %s", i, err);
+		if (decode(&p, &err))
+			fail_msg("%zu: %s", i, err.what);
 		assert_string_equal(ub_plan_server(&p, 0), "srvT");
 		assert_null(ub_plan_server(&p, 1));
 		assert_int_equal(p.nnodes, 3);
@@ -618,27 +619,27 @@ static void tnds_values(void **state)
 static void tnds_refusals(void **state)
 {
 	struct ub_plan p;
-	char err[300];
+	struct ub_status err = {0};
 
 	(void)state;
 	/* the bytes of a WBXML document where the Type says XML */
 	into_tnds(tnds_doc, "v");
 	tnds_item("application/vnd.syncml.dmtnds+xml");
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
-	assert_non_null(strstr(err, "by its Type"));
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
+	assert_non_null(strstr(err.what, "by its Type"));
 	/* an embedded document of another kind: SyncML 1.2's public id, no
 	 * string table */
 	memmove(tnds + 5, tnds + 32, tlen - 32);
 	memcpy(tnds, "\x03\xa4\x01\x6a\x00", 5);
 	tlen -= 27;
 	tnds_item(WBXML_TNDS);
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
-	assert_non_null(strstr(err, "not TNDS"));
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
+	assert_non_null(strstr(err.what, "not TNDS"));
 	/* a Value whose bytes are not text */
 	into_tnds(tnds_doc, "!a\x01b");
 	tnds_item(WBXML_TNDS);
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
-	assert_non_null(strstr(err, "not text"));
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
+	assert_non_null(strstr(err.what, "not text"));
 }
 
 /* --- the documents' structure --- */
@@ -646,7 +647,7 @@ static void tnds_refusals(void **state)
 static void refusals(void **state)
 {
 	struct ub_plan p;
-	char err[300];
+	struct ub_status err = {0};
 
 	(void)state;
 	/* two Data in an Item: the plan would hold one */
@@ -660,8 +661,8 @@ static void refusals(void **state)
 	elem_s(DATA, "b");
 	end();
 	dm_end();
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
-	assert_non_null(strstr(err, "Data given twice"));
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
+	assert_non_null(strstr(err.what, "Data given twice"));
 	/* two LocURIs in a Target */
 	dm_begin(false);
 	open_(ITEM);
@@ -672,7 +673,7 @@ static void refusals(void **state)
 	elem_s(DATA, "srvR");
 	end();
 	dm_end();
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
 	/* an element inside a LocURI */
 	dm_begin(false);
 	open_(ITEM);
@@ -686,20 +687,20 @@ static void refusals(void **state)
 	elem_s(DATA, "srvR");
 	end();
 	dm_end();
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
-	assert_non_null(strstr(err, "an element inside"));
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
+	assert_non_null(strstr(err.what, "an element inside"));
 	/* a tag token SyncML does not define (page 0, 0x30) */
 	dm_begin(false);
 	byte(0x30);
 	dm_end();
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
-	assert_non_null(strstr(err, "does not define"));
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
+	assert_non_null(strstr(err.what, "does not define"));
 	/* bytes that are not text in a plain Item's Data */
 	dm_begin(false);
 	item_str("./DMAcc/r/ServerID", "srvR");
 	item_opaque("./DMAcc/r/Name", "\x03\x00\x14", 3);
 	dm_end();
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
 }
 
 /* One string, referred to over and over: the text is bounded, not the
@@ -708,7 +709,7 @@ static void text_bound(void **state)
 {
 	static char big[30000];
 	struct ub_plan p;
-	char err[300];
+	struct ub_status err = {0};
 	int i;
 
 	(void)state;
@@ -733,8 +734,8 @@ static void text_bound(void **state)
 	end();
 	end();
 	end();
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
-	assert_non_null(strstr(err, "1 MiB of text"));
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
+	assert_non_null(strstr(err.what, "1 MiB of text"));
 }
 
 /* ISO-8859-1 strings become UTF-8; US-ASCII strings are 7-bit. */
@@ -742,7 +743,7 @@ static void charsets(void **state)
 {
 	const struct ub_plan_node *n;
 	struct ub_plan p;
-	char err[300];
+	struct ub_status err = {0};
 
 	(void)state;
 	dm_begin(false);
@@ -750,14 +751,14 @@ static void charsets(void **state)
 	item_str("./DMAcc/r/ServerID", "srvR");
 	item_str("./DMAcc/r/Name", "caf\xe9");
 	dm_end();
-	assert_int_equal(decode(&p, err, sizeof(err)), 0);
+	assert_int_equal(decode(&p, &err), 0);
 	n = node(&p, "./DMAcc/r/Name");
 	assert_non_null(n);
 	assert_string_equal(n->value, "caf\xc3\xa9");
 	ub_plan_free(&p);
 	doc[3] = 0x03; /* US-ASCII */
-	assert_int_equal(decode(&p, err, sizeof(err)), UB_E_BAD_DATA);
-	assert_non_null(strstr(err, "US-ASCII"));
+	assert_int_equal(decode(&p, &err), UB_E_BAD_DATA);
+	assert_non_null(strstr(err.what, "US-ASCII"));
 }
 
 /* The fixtures decode to the plans they did through libwbxml and expat
@@ -779,7 +780,7 @@ static void fixtures(void **state)
 	};
 	const struct ub_plan_node *n;
 	struct ub_plan p;
-	char err[300];
+	struct ub_status err = {0};
 	FILE *fp;
 	size_t i;
 
@@ -789,8 +790,8 @@ static void fixtures(void **state)
 		assert_non_null(fp);
 		len = fread(doc, 1, sizeof(doc), fp);
 		fclose(fp);
-		if (decode(&p, err, sizeof(err)))
-			fail_msg("%s: %s", f[i].file, err);
+		if (decode(&p, &err))
+			fail_msg("%s: %s", f[i].file, err.what);
 		n = node(&p, f[i].uri);
 		assert_non_null(n);
 		assert_string_equal(n->value, f[i].value);

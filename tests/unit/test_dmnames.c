@@ -69,28 +69,28 @@ static void uris(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(ub_uri_check(".", NULL, 0), 0);
-	assert_int_equal(ub_uri_check("./DMAcc/x/AppAddr/1/Addr", NULL, 0), 0);
-	assert_int_equal(ub_uri_check("./a<b>&\"c", NULL, 0), 0);
-	assert_int_equal(ub_uri_check("./Operator DM/x", NULL, 0), 0);
+	assert_int_equal(ub_uri_check(".", NULL), 0);
+	assert_int_equal(ub_uri_check("./DMAcc/x/AppAddr/1/Addr", NULL), 0);
+	assert_int_equal(ub_uri_check("./a<b>&\"c", NULL), 0);
+	assert_int_equal(ub_uri_check("./Operator DM/x", NULL), 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (!ub_uri_check(bad[i], NULL, 0))
+		if (!ub_uri_check(bad[i], NULL))
 			fail_msg("URI accepted: '%s'", bad[i]);
 	/* 32 segments pass, 33 do not */
 	strcpy(u, ".");
 	for (i = 0; i < 32; i++)
 		strcat(u, "/s");
-	assert_int_equal(ub_uri_check(u, NULL, 0), 0);
+	assert_int_equal(ub_uri_check(u, NULL), 0);
 	strcat(u, "/s");
-	assert_int_equal(ub_uri_check(u, NULL, 0), UB_E_BAD_DATA);
+	assert_int_equal(ub_uri_check(u, NULL), UB_E_BAD_DATA);
 	/* 1024 bytes pass, 1025 do not */
 	memset(u, 'x', sizeof(u));
 	memcpy(u, "./", 2);
 	u[UB_URI_MAX] = '\0';
-	assert_int_equal(ub_uri_check(u, NULL, 0), 0);
+	assert_int_equal(ub_uri_check(u, NULL), 0);
 	u[UB_URI_MAX] = 'x';
 	u[UB_URI_MAX + 1] = '\0';
-	assert_int_equal(ub_uri_check(u, NULL, 0), UB_E_BAD_DATA);
+	assert_int_equal(ub_uri_check(u, NULL), UB_E_BAD_DATA);
 }
 
 static void text_and_names(void **state)
@@ -155,7 +155,8 @@ static void canon(void **state)
 		{"./ a", NULL, NULL},
 		{"./a/ /b", NULL, NULL},
 	};
-	char out[UB_URI_MAX + 1], big[UB_URI_MAX + 8], why[80];
+	struct ub_status why = {0};
+	char out[UB_URI_MAX + 1], big[UB_URI_MAX + 8];
 	size_t i;
 	int k;
 
@@ -163,22 +164,21 @@ static void canon(void **state)
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
 		for (k = 0; k < 2; k++) {
 			const char *want = k ? c[i].lenient : c[i].strict;
-			int err = ub_uri_canon(c[i].in, out, sizeof(out), k, why, sizeof(why));
+			int err = ub_uri_canon(c[i].in, out, sizeof(out), k, &why);
 
 			if (want ? err || strcmp(out, want) : err != UB_E_BAD_DATA)
 				fail_msg("'%s' %s: %d '%s', not '%s'", c[i].in,
-					 k ? "lenient" : "strict", err, err ? why : out,
+					 k ? "lenient" : "strict", err, err ? why.what : out,
 					 want ? want : "refused");
 		}
 	/* 1024 bytes after "./" is added: 1022 of a relative URI */
 	memset(big, 'x', sizeof(big));
 	big[UB_URI_MAX - 2] = '\0';
-	assert_int_equal(ub_uri_canon(big, out, sizeof(out), false, NULL, 0), 0);
+	assert_int_equal(ub_uri_canon(big, out, sizeof(out), false, NULL), 0);
 	big[UB_URI_MAX - 2] = 'x';
 	big[UB_URI_MAX - 1] = '\0';
-	assert_int_equal(ub_uri_canon(big, out, sizeof(out), false, why, sizeof(why)),
-			 UB_E_BAD_DATA);
-	assert_non_null(strstr(why, "1024"));
+	assert_int_equal(ub_uri_canon(big, out, sizeof(out), false, &why), UB_E_BAD_DATA);
+	assert_non_null(strstr(why.what, "1024"));
 	/* the one table of references */
 	assert_true(ub_dm_is_reference("./DMAcc/x/PrefConRef", "Internet"));
 	assert_true(ub_dm_is_reference("./DMAcc/x/ToConRef/1/ConRef", "ConnMO/x"));
@@ -279,48 +279,48 @@ static void model_refusals(void **state)
 		{UB_PLAN_DM12, N("."), "not a node"},
 	};
 	struct ub_plan p;
-	char why[300];
+	struct ub_status why = {0};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		make(&p, bad[i].kind, bad[i].nodes);
-		why[0] = '\0';
-		if (ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)) != UB_E_BAD_DATA ||
-		    !strstr(why, bad[i].why))
-			fail_msg("plan %zu not refused as '%s': '%s'", i, bad[i].why, why);
+		ub_status_clear(&why);
+		if (ub_plan_model(&p, UB_MODEL_BOOTSTRAP, &why) != UB_E_BAD_DATA ||
+		    !strstr(why.what, bad[i].why))
+			fail_msg("plan %zu not refused as '%s': '%s'", i, bad[i].why, why.what);
 		free_plan(&p);
 	}
 	/* a Format outside DM-TND's list, an ACL outside its grammar */
 	make(&p, UB_PLAN_DM12, N("./DMAcc/x/ServerID=a", "./DMAcc/x/Name=n"));
 	free(p.nodes[1].format);
 	p.nodes[1].format = strdup("chr/></Format><x");
-	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), UB_E_BAD_DATA);
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, &why), UB_E_BAD_DATA);
 	free(p.nodes[1].format);
 	p.nodes[1].format = strdup("chr");
 	p.nodes[1].acl = strdup("Get=*&Replace");
-	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), UB_E_BAD_DATA);
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, &why), UB_E_BAD_DATA);
 	free(p.nodes[1].acl);
 	p.nodes[1].acl = NULL;
 	/* a Type the import would trim */
 	p.nodes[1].type = strdup("text/plain\n");
-	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), UB_E_BAD_DATA);
-	assert_non_null(strstr(why, "white space"));
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, &why), UB_E_BAD_DATA);
+	assert_non_null(strstr(why.what, "white space"));
 	free(p.nodes[1].type);
 	p.nodes[1].type = NULL;
-	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, &why), 0);
 	free_plan(&p);
 }
 
 static void model_shapes(void **state)
 {
 	struct ub_plan p;
-	char why[300];
+	struct ub_status why = {0};
 
 	(void)state;
 	/* a nested ServerID leaf is a leaf of the account around it */
 	make(&p, UB_PLAN_DM12, N("./DMAcc/a/ServerID=att", "./DMAcc/a/Ext/ServerID=operator"));
-	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, &why), 0);
 	assert_int_equal(p.nmos, 1);
 	assert_string_equal(p.mos[0].root, "./DMAcc/a");
 	assert_string_equal(ub_plan_server(&p, 0), "att");
@@ -330,7 +330,7 @@ static void model_shapes(void **state)
 	make(&p, UB_PLAN_DM12,
 	     N("./DMAcc/x/ServerID=a", "./DMAcc/y/ServerID=b", "./DMAcc/y/PrefConRef=./ConnMO/c",
 	       "./ConnMO/c/ID=1", "./DMAcc/x/PrefConRef=./ConnMO/d", "./ConnMO/d/ID=2"));
-	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, &why), 0);
 	assert_int_equal(p.nmos, 4);
 	assert_string_equal(p.mos[p.nodes[3].mo].server_id, "b");
 	assert_string_equal(p.mos[p.nodes[5].mo].server_id, "a");
@@ -338,17 +338,17 @@ static void model_shapes(void **state)
 	/* a ServerID that looks like a URI is not a reference */
 	make(&p, UB_PLAN_DM12,
 	     N("./DMAcc/x/ServerID=a", "./DMAcc/y/ServerID=./ConnMO/c", "./ConnMO/c/ID=1"));
-	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), UB_E_BAD_DATA);
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, &why), UB_E_BAD_DATA);
 	free_plan(&p);
 	/* CP connectivity only: the device's */
 	make(&p, UB_PLAN_CP, N("./ConnMO/c/ID=1"));
-	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, &why), 0);
 	assert_null(p.mos[0].server_id);
 	free_plan(&p);
 	/* an import may hold device objects; containers are no MO */
 	make(&p, UB_PLAN_DM12,
 	     N("./DevInfo", "./DevInfo/DevId=IMEI:1", "./DMAcc", "./SyncML/DMAcc/y/ServerId=b"));
-	assert_int_equal(ub_plan_model(&p, UB_MODEL_IMPORT, why, sizeof(why)), 0);
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_IMPORT, &why), 0);
 	assert_int_equal(p.nodes[2].mo, -1);
 	assert_int_equal(p.mos[p.nodes[1].mo].kind, UB_MO_DEVICE);
 	assert_int_equal(p.mos[p.nodes[3].mo].kind, UB_MO_ACCOUNT);
@@ -378,21 +378,21 @@ static void plan_merge(void **state)
 		 0, "./DMAcc/x in both"},
 	};
 	struct ub_plan a, b;
-	char why[300];
+	struct ub_status why = {0};
 	size_t i, clash;
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		make(&a, bad[i].ka, bad[i].a);
 		make(&b, bad[i].kb, bad[i].b);
-		assert_int_equal(ub_plan_model(&a, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
-		assert_int_equal(ub_plan_model(&b, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
+		assert_int_equal(ub_plan_model(&a, UB_MODEL_BOOTSTRAP, &why), 0);
+		assert_int_equal(ub_plan_model(&b, UB_MODEL_BOOTSTRAP, &why), 0);
 		clash = 99;
-		why[0] = '\0';
-		if (ub_plan_merge(&a, &b, &clash, why, sizeof(why)) != UB_E_BAD_DATA ||
-		    !strstr(why, bad[i].why) || clash != bad[i].clash)
+		ub_status_clear(&why);
+		if (ub_plan_merge(&a, &b, &clash, &why) != UB_E_BAD_DATA ||
+		    !strstr(why.what, bad[i].why) || clash != bad[i].clash)
 			fail_msg("merge %zu not refused as '%s' at %zu: '%s' at %zu", i, bad[i].why,
-				 bad[i].clash, why, clash);
+				 bad[i].clash, why.what, clash);
 		for (clash = 0; bad[i].b[clash]; clash++)
 			;
 		assert_int_equal(b.nnodes, clash); /* both as they were */
@@ -404,9 +404,9 @@ static void plan_merge(void **state)
 	make(&b, UB_PLAN_CP,
 	     N("./DMAcc", "./DMAcc/y/ServerID=t", "./DMAcc/y/PrefConRef=./ConnMO/d",
 	       "./ConnMO/d/ID=2"));
-	assert_int_equal(ub_plan_model(&a, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
-	assert_int_equal(ub_plan_model(&b, UB_MODEL_BOOTSTRAP, why, sizeof(why)), 0);
-	assert_int_equal(ub_plan_merge(&a, &b, &clash, why, sizeof(why)), 0);
+	assert_int_equal(ub_plan_model(&a, UB_MODEL_BOOTSTRAP, &why), 0);
+	assert_int_equal(ub_plan_model(&b, UB_MODEL_BOOTSTRAP, &why), 0);
+	assert_int_equal(ub_plan_merge(&a, &b, &clash, &why), 0);
 	assert_int_equal(b.nnodes + b.nmos, 0);
 	assert_int_equal(a.kind, UB_PLAN_DM12);
 	assert_int_equal(a.nnodes, 6);

@@ -35,7 +35,7 @@
 static char path[64];
 static struct ub_tree *t;
 static struct ub_policy pol;
-static char why[300];
+static struct ub_status why;
 static struct ub_status st;
 
 /* card A is the demo card: tests/profiles/boot/lwm2m-bootstrap.bin */
@@ -122,12 +122,12 @@ static int card(const char *iccid, const char *src, struct ub_apply_result *r)
 	o.digest = src ? digest : NULL;
 	if (src) {
 		assert_int_equal(boot_of(src, &b), 0);
-		err = ub_plan_from_lwm2m(&b, &p, why, sizeof(why));
+		err = ub_plan_from_lwm2m(&b, &p, &why);
 		ub_lwm2m_boot_free(&b);
 		if (err)
 			return err;
 	}
-	err = ub_tree_apply(t, src ? &p : NULL, &pol, &o, r, why, sizeof(why));
+	err = ub_tree_apply(t, src ? &p : NULL, &pol, &o, r, &why);
 	ub_plan_free(&p);
 	return err;
 }
@@ -329,7 +329,7 @@ static void plan_and_owners(void **state)
 
 	(void)state;
 	assert_int_equal(boot_of(every, &b), 0);
-	assert_int_equal(ub_plan_from_lwm2m(&b, &p, why, sizeof(why)), 0);
+	assert_int_equal(ub_plan_from_lwm2m(&b, &p, &why), 0);
 	ub_lwm2m_boot_free(&b);
 	assert_int_equal(p.kind, UB_PLAN_LWM2M);
 	assert_int_equal(p.nmos, 4);
@@ -349,7 +349,7 @@ static void plan_and_owners(void **state)
 	ub_plan_free(&p);
 	/* the demo card: the bootstrap server's own owner */
 	assert_int_equal(boot_of(DEMO, &b), 0);
-	assert_int_equal(ub_plan_from_lwm2m(&b, &p, why, sizeof(why)), 0);
+	assert_int_equal(ub_plan_from_lwm2m(&b, &p, &why), 0);
 	ub_lwm2m_boot_free(&b);
 	for (i = 0; i < p.nmos; i++)
 		if (!strcmp(p.mos[i].root, "./LwM2M/0/1"))
@@ -374,7 +374,7 @@ static int model_of(enum ub_plan_kind kind, enum ub_model_mode mode, const char 
 		p.nodes[i].value = n[i][3] ? strdup(n[i][3]) : NULL;
 		p.nodes[i].mo = -1;
 	}
-	err = ub_plan_model(&p, mode, why, sizeof(why));
+	err = ub_plan_model(&p, mode, &why);
 	ub_plan_free(&p);
 	return err;
 }
@@ -495,17 +495,17 @@ static void model_refusals(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		why[0] = '\0';
+		ub_status_clear(&why);
 		err = model_of(bad[i].kind, bad[i].mode, bad[i].n, bad[i].k);
-		if (!bad[i].why ? err != 0 : err != UB_E_BAD_DATA || !strstr(why, bad[i].why))
-			fail_msg("%s: %d '%s', wanted '%s'", bad[i].n[0][0], err, why,
+		if (!bad[i].why ? err != 0 : err != UB_E_BAD_DATA || !strstr(why.what, bad[i].why))
+			fail_msg("%s: %d '%s', wanted '%s'", bad[i].n[0][0], err, why.what,
 				 bad[i].why ? bad[i].why : "(accepted)");
 	}
 	/* an import of what an export wrote is a model like the card's */
 	assert_int_equal(model_of(UB_PLAN_DM12, UB_MODEL_IMPORT, sec, 4), 0);
 	/* two Security Instances of one server: refused, from an import too */
 	assert_int_equal(model_of(UB_PLAN_DM12, UB_MODEL_IMPORT, two, 4), UB_E_BAD_DATA);
-	assert_non_null(strstr(why, "two Instances of one Object for lwm2m:101"));
+	assert_non_null(strstr(why.what, "two Instances of one Object for lwm2m:101"));
 }
 
 /* --- apply --- */
@@ -639,10 +639,11 @@ static void isolation_between_cards(void **state)
 	assert_int_equal(r.nremoved, 0);
 	/* C: A's server again (SSID 101), at a free Instance ID: refused */
 	assert_int_equal(card("8903", card_c, &r), UB_E_POLICY);
-	assert_non_null(strstr(why, "lwm2m:101 has an Instance of Object 0 already (./LwM2M/0/0"));
+	assert_non_null(
+		strstr(why.what, "lwm2m:101 has an Instance of Object 0 already (./LwM2M/0/0"));
 	/* D: A's Instance ID for another server: refused, never renamed */
 	assert_int_equal(card("8904", card_d, &r), UB_E_POLICY);
-	assert_non_null(strstr(why, "./LwM2M/0/0 exists (written by iccid:8901/lwm2m)"));
+	assert_non_null(strstr(why.what, "./LwM2M/0/0 exists (written by iccid:8901/lwm2m)"));
 	assert_string_equal(value_of("./LwM2M/0/0/0"), a0);
 	assert_null(value_of("./LwM2M/0/7"));
 	/* B's LwM2M file emptied: B's Instances go, A's stay */
@@ -651,7 +652,7 @@ static void isolation_between_cards(void **state)
 	assert_string_equal(r.removed[0], "./LwM2M/0/5");
 	assert_int_equal(ub_tree_count(t), before);
 	/* no card at all: every card's LwM2M source goes, with its DM one */
-	assert_int_equal(ub_tree_apply(t, NULL, &pol, &rm, &r, why, sizeof(why)), 0);
+	assert_int_equal(ub_tree_apply(t, NULL, &pol, &rm, &r, &why), 0);
 	assert_int_equal(r.nremoved, 3);
 	assert_null(value_of("./LwM2M/0/0"));
 	assert_string_equal(value_of("./LwM2M"), "node|-|-|-"); /* containers stay */
@@ -671,7 +672,7 @@ static void present_card_keeps_both(void **state)
 	(void)state;
 	assert_int_equal(card("8901", DEMO, &r), 0);
 	assert_int_equal(card("8903", card_b, &r), 0);
-	assert_int_equal(ub_tree_apply(t, NULL, &pol, &rm, &r, why, sizeof(why)), 0);
+	assert_int_equal(ub_tree_apply(t, NULL, &pol, &rm, &r, &why), 0);
 	assert_int_equal(r.nremoved, 2); /* 8903's */
 	assert_non_null(value_of("./LwM2M/0/0/0"));
 	assert_null(value_of("./LwM2M/0/5"));
@@ -788,9 +789,9 @@ static void via_tree_one(const char *file)
 	if (!err && (stage = "check"))
 		err = ub_lwm2m_check(&b, &st);
 	if (!err && (stage = "plan"))
-		err = ub_plan_from_lwm2m(&b, &p, why, sizeof(why));
+		err = ub_plan_from_lwm2m(&b, &p, &why);
 	if (!err && (stage = "apply"))
-		err = ub_tree_apply(t, p.nnodes ? &p : NULL, &pol, &o, &r, why, sizeof(why));
+		err = ub_tree_apply(t, p.nnodes ? &p : NULL, &pol, &o, &r, &why);
 	if (!err && (stage = "read"))
 		err = ub_lwm2m_from_tree(t, UB_LWM2M_SECRETS, &back, &st);
 	if (err)

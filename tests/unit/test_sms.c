@@ -118,14 +118,14 @@ static void build(struct msg *m, const char *doc, size_t n, enum ub_sec sec, con
 {
 	struct ub_send_opts o = {0};
 	struct ub_send_result r = {0};
-	char err[300];
+	struct ub_status err = {0};
 	uint8_t *p;
 	size_t i, k;
 
 	o.sec = sec;
 	o.keys.pin = pin;
 	o.tid = 1;
-	assert_int_equal(ub_send_build((const uint8_t *)doc, n, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(ub_send_build((const uint8_t *)doc, n, &o, &r, &err), 0);
 	assert_true(r.wsp_len <= sizeof(m->wsp));
 	memcpy(m->wsp, r.wsp, r.wsp_len);
 	m->wsp_len = r.wsp_len;
@@ -302,7 +302,7 @@ static void resume_after_power_loss(void **state)
 	assert_int_equal(ub_tree_open(path, &t), 0);
 	assert_int_equal(ub_store_sms_get(t, res.message, &sm), 1);
 	assert_int_equal(ub_sms_deliver_decode(m.part[m.n - 1].tpdu + 1,
-					       m.part[m.n - 1].tpdu_len - 1, false, &d, NULL, 0),
+					       m.part[m.n - 1].tpdu_len - 1, false, &d, NULL),
 			 0);
 	assert_int_equal(ub_store_sms_add_part(t, sm.id, (unsigned)m.n, m.part[m.n - 1].tpdu + 1,
 					       m.part[m.n - 1].tpdu_len - 1),
@@ -763,7 +763,7 @@ static void single_part(void **state)
 	static uint8_t doc[4096];
 	struct ub_send_opts o = {0};
 	struct ub_send_result r = {0};
-	char err[300];
+	struct ub_status err = {0};
 	struct msg m;
 	FILE *fp = fopen(CPSMALL, "rb");
 	size_t n;
@@ -775,7 +775,7 @@ static void single_part(void **state)
 	o.sec = UB_SEC_USERPINMAC;
 	o.userpinmac_key = "13579";
 	o.tid = 1;
-	assert_int_equal(ub_send_build(doc, n, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(ub_send_build(doc, n, &o, &r, &err), 0);
 	memcpy(m.wsp, r.wsp, r.wsp_len);
 	m.wsp_len = r.wsp_len;
 	split(&m, "Operator", 0, 8);
@@ -909,7 +909,8 @@ static void rollback_push_file_and_wsp(void **state)
 	struct ub_send_opts o = {0};
 	uint8_t old_wbxml[4096], old_wsp[4096];
 	size_t old_len, old_wsp_len, n, i;
-	char ct[200], mac[64], err[300], v[64];
+	struct ub_status err = {0};
+	char ct[200], mac[64], v[64];
 
 	(void)state;
 	memset(&r, 0, sizeof(r));
@@ -917,7 +918,7 @@ static void rollback_push_file_and_wsp(void **state)
 	o.keys.pin = "1234";
 	o.tid = 1;
 	n = doc_for(doc, sizeof(doc), "ex", "dm.example.com", "oldpw");
-	assert_int_equal(ub_send_build((uint8_t *)doc, n, &o, &sr, err, sizeof(err)), 0);
+	assert_int_equal(ub_send_build((uint8_t *)doc, n, &o, &sr, &err), 0);
 	memcpy(old_wbxml, sr.wbxml, sr.wbxml_len);
 	old_len = sr.wbxml_len;
 	memcpy(old_wsp, sr.wsp, sr.wsp_len);
@@ -938,7 +939,7 @@ static void rollback_push_file_and_wsp(void **state)
 	assert_non_null(strstr(r.status.what, "in force"));
 	/* NEW as push --wsp */
 	n = doc_for(doc, sizeof(doc), "ex", "dm.example.com", "newpw");
-	assert_int_equal(ub_send_build((uint8_t *)doc, n, &o, &sr, err, sizeof(err)), 0);
+	assert_int_equal(ub_send_build((uint8_t *)doc, n, &o, &sr, &err), 0);
 	memset(&pm, 0, sizeof(pm));
 	pm.wsp_pdu = sr.wsp;
 	pm.wsp_pdu_len = sr.wsp_len;
@@ -1328,7 +1329,7 @@ static void replay_memory_bound(void **state)
 	uint8_t d[32], first_b[32];
 	long long rows;
 	bool again;
-	char why[300];
+	struct ub_status why = {0};
 	int i;
 
 	(void)state;
@@ -1357,14 +1358,14 @@ static void replay_memory_bound(void **state)
 	}
 	assert_int_equal(ub_store_push_rows(t, &rows), 0);
 	assert_int_equal(rows, 64);
-	assert_int_equal(ub_intake_fresh(t, first_b, &again, why, sizeof(why)), UB_E_POLICY);
+	assert_int_equal(ub_intake_fresh(t, first_b, &again, &why), UB_E_POLICY);
 	assert_false(again);
-	assert_non_null(strstr(why, "rollback"));
+	assert_non_null(strstr(why.what, "rollback"));
 	/* A's oldest are forgotten, its newest kept */
 	d[1] = 0;
-	assert_int_equal(ub_intake_fresh(t, d, &again, why, sizeof(why)), 0);
+	assert_int_equal(ub_intake_fresh(t, d, &again, &why), 0);
 	d[1] = 199;
-	assert_int_equal(ub_intake_fresh(t, d, &again, why, sizeof(why)), UB_E_POLICY);
+	assert_int_equal(ub_intake_fresh(t, d, &again, &why), UB_E_POLICY);
 	assert_true(again);
 	ub_tree_close(t);
 	free(a.mos);
@@ -1376,34 +1377,31 @@ static void replay_memory_bound(void **state)
 static void naf_rate(void **state)
 {
 	struct ub_tree *t;
-	char why[300], naf[64];
+	struct ub_status why = {0};
+	char naf[64];
 	int i;
 
 	(void)state;
 	assert_int_equal(ub_tree_open(path, &t), 0);
-	assert_int_equal(ub_intake_naf_take(t, "dm.example.com", 2, T0, why, sizeof(why)), 0);
-	assert_int_equal(ub_intake_naf_take(t, "dm.example.com", 2, T0 + 1, why, sizeof(why)), 0);
-	assert_int_equal(ub_intake_naf_take(t, "dm.example.com", 2, T0 + 2, why, sizeof(why)),
-			 UB_E_POLICY);
-	assert_non_null(strstr(why, "push_derivations_per_hour"));
+	assert_int_equal(ub_intake_naf_take(t, "dm.example.com", 2, T0, &why), 0);
+	assert_int_equal(ub_intake_naf_take(t, "dm.example.com", 2, T0 + 1, &why), 0);
+	assert_int_equal(ub_intake_naf_take(t, "dm.example.com", 2, T0 + 2, &why), UB_E_POLICY);
+	assert_non_null(strstr(why.what, "push_derivations_per_hour"));
 	ub_tree_close(t);
 	assert_int_equal(ub_tree_open(path, &t), 0); /* the count is the tree's */
-	assert_int_equal(ub_intake_naf_take(t, "dm.example.com", 2, T0 + 3, why, sizeof(why)),
-			 UB_E_POLICY);
-	assert_int_equal(ub_intake_naf_take(t, "other.example.com", 2, T0 + 3, why, sizeof(why)),
-			 0);
+	assert_int_equal(ub_intake_naf_take(t, "dm.example.com", 2, T0 + 3, &why), UB_E_POLICY);
+	assert_int_equal(ub_intake_naf_take(t, "other.example.com", 2, T0 + 3, &why), 0);
 	/* an hour later */
-	assert_int_equal(ub_intake_naf_take(t, "dm.example.com", 2, T0 + UB_INTAKE_NAF_WINDOW + 1,
-					    why, sizeof(why)),
-			 0);
+	assert_int_equal(
+		ub_intake_naf_take(t, "dm.example.com", 2, T0 + UB_INTAKE_NAF_WINDOW + 1, &why), 0);
 	for (i = 0; i < UB_INTAKE_NAFS_MAX + 5; i++) {
 		snprintf(naf, sizeof(naf), "n%d.example.com", i);
-		if (ub_intake_naf_take(t, naf, 2, T0 + 4000, why, sizeof(why)))
+		if (ub_intake_naf_take(t, naf, 2, T0 + 4000, &why))
 			break;
 	}
 	/* dm.example.com's new window is counted; other.example.com's is over */
 	assert_int_equal(i, UB_INTAKE_NAFS_MAX - 1);
-	assert_non_null(strstr(why, "NAFs"));
+	assert_non_null(strstr(why.what, "NAFs"));
 	ub_tree_close(t);
 }
 

@@ -47,14 +47,14 @@ static int teardown(void **state)
 static void plan_of(const char *file, struct ub_plan *p)
 {
 	static uint8_t b[70000];
-	char err[300];
+	struct ub_status err = {0};
 	FILE *fp = fopen(file, "rb");
 	size_t n;
 
 	assert_non_null(fp);
 	n = fread(b, 1, sizeof(b), fp);
 	fclose(fp);
-	assert_int_equal(ub_plan_decode(b, n, false, p, err, sizeof(err)), 0);
+	assert_int_equal(ub_plan_decode(b, n, false, p, &err), 0);
 }
 
 static const char *value_of(const char *uri)
@@ -72,13 +72,13 @@ static const char *value_of(const char *uri)
 static int apply(const char *file, struct ub_apply_result *res)
 {
 	struct ub_plan p;
-	char reason[300];
+	struct ub_status reason = {0};
 	int err;
 
 	plan_of(file, &p);
-	err = ub_tree_apply(t, &p, &pol, &push, res, reason, sizeof(reason));
+	err = ub_tree_apply(t, &p, &pol, &push, res, &reason);
 	if (err && getenv("UB_DEBUG"))
-		fprintf(stderr, "apply %s: %d %s\n", file, err, reason);
+		fprintf(stderr, "apply %s: %d %s\n", file, err, reason.what);
 	ub_plan_free(&p);
 	return err;
 }
@@ -203,7 +203,8 @@ static void connmo_rename_and_isolation(void **state)
 	 * name; dm.example.com's is not touched */
 	{
 		struct ub_plan p;
-		char reason[300], *u;
+		struct ub_status reason = {0};
+		char *u;
 		size_t i;
 
 		plan_of("tests/fixtures/dm12-plain.wbxml", &p);
@@ -219,8 +220,8 @@ static void connmo_rename_and_isolation(void **state)
 		}
 		struct ub_apply_opts o = {.source = "iccid:89"};
 
-		assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, reason, sizeof(reason)), 0);
-		assert_int_equal(ub_tree_apply(t, &p, &pol, &o, &r, reason, sizeof(reason)), 0);
+		assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, &reason), 0);
+		assert_int_equal(ub_tree_apply(t, &p, &pol, &o, &r, &reason), 0);
 		ub_plan_free(&p);
 	}
 	assert_string_equal(r.accounts[0], "./DMAcc/ExampleOp1");
@@ -254,7 +255,8 @@ static int card(const char *iccid, const char *file, const char *digest, bool ot
 {
 	struct ub_apply_opts o = {
 		.digest = digest, .supersede = true, .remove_absent_cards = others};
-	char src[64], reason[300];
+	struct ub_status reason = {0};
+	char src[64];
 	struct ub_plan p;
 	int err;
 
@@ -262,7 +264,7 @@ static int card(const char *iccid, const char *file, const char *digest, bool ot
 	o.source = src;
 	if (file)
 		plan_of(file, &p);
-	err = ub_tree_apply(t, file ? &p : NULL, &pol, &o, r, reason, sizeof(reason));
+	err = ub_tree_apply(t, file ? &p : NULL, &pol, &o, r, &reason);
 	if (file)
 		ub_plan_free(&p);
 	return err;
@@ -379,7 +381,7 @@ static void migrate_v2_containers(void **state)
 	sqlite3 *db;
 	struct ub_apply_result r = {0};
 	struct ub_tree_node n;
-	char reason[300];
+	struct ub_status reason = {0};
 	struct ub_apply_opts o = {.source = "iccid:OLD", .supersede = true};
 
 	(void)state;
@@ -408,7 +410,7 @@ static void migrate_v2_containers(void **state)
 	assert_null(n.source);
 	ub_tree_node_free(&n);
 	/* the card's data gone: its account goes, the other one stays */
-	assert_int_equal(ub_tree_apply(t, NULL, &pol, &o, &r, reason, sizeof(reason)), 0);
+	assert_int_equal(ub_tree_apply(t, NULL, &pol, &o, &r, &reason), 0);
 	assert_null(value_of("./SyncML/DMAcc/legacy/ServerId"));
 	assert_string_equal(value_of("./SyncML/DMAcc/other"), "(none)");
 	assert_string_equal(value_of("./DMAcc/ex/ServerID"), "dm.example.com");
@@ -421,7 +423,7 @@ static void migrate_v2_containers(void **state)
 static void removal_never_orphans(void **state)
 {
 	struct ub_apply_result r = {0};
-	char reason[300];
+	struct ub_status reason = {0};
 	struct ub_apply_opts o = {.source = "iccid:89", .supersede = true};
 	int before;
 
@@ -435,9 +437,8 @@ static void removal_never_orphans(void **state)
 			     NULL, NULL, NULL),
 		SQLITE_OK);
 	before = ub_tree_count(t);
-	assert_int_equal(ub_tree_apply(t, NULL, &pol, &o, &r, reason, sizeof(reason)),
-			 UB_E_BAD_DATA);
-	assert_non_null(strstr(reason, "orphan"));
+	assert_int_equal(ub_tree_apply(t, NULL, &pol, &o, &r, &reason), UB_E_BAD_DATA);
+	assert_non_null(strstr(reason.what, "orphan"));
 	assert_int_equal(ub_tree_count(t), before);
 	/* and replacing the account would delete that node: refused as well */
 	assert_int_equal(apply("tests/fixtures/dm12-tnds.wbxml", &r), UB_E_POLICY);
@@ -507,13 +508,14 @@ static void tnds_round_trip_controls(void **state)
 	const struct ub_apply_opts import = {.source = "import"};
 	struct ub_apply_result res = {0};
 	struct ub_plan p;
-	char err[300], *out = NULL;
+	struct ub_status err = {0};
+	char *out = NULL;
 	size_t len = 0, i, j;
 	FILE *fp;
 
 	(void)state;
-	assert_int_equal(ub_plan_from_tnds(xml, strlen(xml), &p, err, sizeof(err)), 0);
-	assert_int_equal(ub_tree_apply(t, &p, &pol, &import, &res, err, sizeof(err)), 0);
+	assert_int_equal(ub_plan_from_tnds(xml, strlen(xml), &p, &err), 0);
+	assert_int_equal(ub_tree_apply(t, &p, &pol, &import, &res, &err), 0);
 	ub_plan_free(&p);
 	ub_apply_result_free(&res);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
@@ -521,7 +523,7 @@ static void tnds_round_trip_controls(void **state)
 	fp = open_memstream(&out, &len);
 	assert_int_equal(ub_tree_export_tnds(t, "./DMAcc/rt", true, fp), 0);
 	fclose(fp);
-	assert_int_equal(ub_plan_from_tnds(out, len, &p, err, sizeof(err)), 0);
+	assert_int_equal(ub_plan_from_tnds(out, len, &p, &err), 0);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		for (j = 0; j < p.nnodes && strcmp(p.nodes[j].uri, want[i].uri); j++)
 			;
@@ -550,33 +552,34 @@ static void tnds_masked_export_refused(void **state)
 	const struct ub_apply_opts import = {.source = "import"};
 	struct ub_apply_result res = {0};
 	struct ub_plan p;
-	char err[400], *out = NULL;
+	struct ub_status err = {0};
+	char *out = NULL;
 	size_t len = 0;
 	FILE *fp;
 
 	(void)state;
 	plan_of("tests/fixtures/dm12-plain.wbxml", &p); /* ./DMAcc/ex with AAuthSecret */
-	assert_int_equal(ub_tree_apply(t, &p, &pol, &push, &res, err, sizeof(err)), 0);
+	assert_int_equal(ub_tree_apply(t, &p, &pol, &push, &res, &err), 0);
 	ub_plan_free(&p);
 	ub_apply_result_free(&res);
 	fp = open_memstream(&out, &len);
 	assert_int_equal(ub_tree_export_tnds(t, ".", false, fp), 0);
 	fclose(fp);
 	assert_non_null(strstr(out, "<Value>" UB_SECRET_MASK "</Value>"));
-	assert_int_equal(ub_plan_from_tnds(out, len, &p, err, sizeof(err)), UB_E_BAD_DATA);
-	assert_non_null(strstr(err, "./DMAcc/ex/AppAuth/"));
-	assert_non_null(strstr(err, "without --secrets"));
+	assert_int_equal(ub_plan_from_tnds(out, len, &p, &err), UB_E_BAD_DATA);
+	assert_non_null(strstr(err.what, "./DMAcc/ex/AppAuth/"));
+	assert_non_null(strstr(err.what, "without --secrets"));
 	free(out);
 	/* the same export with secrets is a backup */
 	out = NULL;
 	fp = open_memstream(&out, &len);
 	assert_int_equal(ub_tree_export_tnds(t, ".", true, fp), 0);
 	fclose(fp);
-	assert_int_equal(ub_plan_from_tnds(out, len, &p, err, sizeof(err)), 0);
+	assert_int_equal(ub_plan_from_tnds(out, len, &p, &err), 0);
 	ub_plan_free(&p);
 	free(out);
-	assert_int_equal(ub_plan_from_tnds(ok, strlen(ok), &p, err, sizeof(err)), 0);
-	assert_int_equal(ub_tree_apply(t, &p, &pol, &import, &res, err, sizeof(err)), 0);
+	assert_int_equal(ub_plan_from_tnds(ok, strlen(ok), &p, &err), 0);
+	assert_int_equal(ub_tree_apply(t, &p, &pol, &import, &res, &err), 0);
 	ub_plan_free(&p);
 	ub_apply_result_free(&res);
 	assert_string_equal(value_of("./DMAcc/ms/Name"), UB_SECRET_MASK);
@@ -603,17 +606,16 @@ static void tnds_refusals(void **state)
 	};
 	static char deep[70 * 36 + 64];
 	struct ub_plan p;
-	char err[300];
+	struct ub_status err = {0};
 	size_t i;
 	int d;
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(
-			ub_plan_from_tnds(bad[i].xml, strlen(bad[i].xml), &p, err, sizeof(err)),
-			UB_E_BAD_DATA);
-		if (!strstr(err, bad[i].why))
-			fail_msg("%s: '%s' does not say '%s'", bad[i].xml, err, bad[i].why);
+		assert_int_equal(ub_plan_from_tnds(bad[i].xml, strlen(bad[i].xml), &p, &err),
+				 UB_E_BAD_DATA);
+		if (!strstr(err.what, bad[i].why))
+			fail_msg("%s: '%s' does not say '%s'", bad[i].xml, err.what, bad[i].why);
 	}
 	/* nesting beyond the depth bound */
 	strcpy(deep, "<MgmtTree>");
@@ -622,9 +624,8 @@ static void tnds_refusals(void **state)
 	for (d = 0; d < 70; d++)
 		strcat(deep, "</Node>");
 	strcat(deep, "</MgmtTree>");
-	assert_int_equal(ub_plan_from_tnds(deep, strlen(deep), &p, err, sizeof(err)),
-			 UB_E_BAD_DATA);
-	assert_non_null(strstr(err, "nested too deeply"));
+	assert_int_equal(ub_plan_from_tnds(deep, strlen(deep), &p, &err), UB_E_BAD_DATA);
+	assert_non_null(strstr(err.what, "nested too deeply"));
 }
 
 /* The size the database keeps equals the nodes' (after applies, renames,
@@ -635,7 +636,8 @@ static void capacity(void **state)
 	struct ub_apply_result r = {0};
 	struct ub_apply_opts o = {.source = "iccid:89", .supersede = true};
 	long long nodes, text, want_nodes, want_text;
-	char reason[300], big[2048];
+	struct ub_status reason = {0};
+	char big[2048];
 	sqlite3_stmt *st;
 	int before;
 
@@ -646,7 +648,7 @@ static void capacity(void **state)
 	assert_int_equal(apply("tests/fixtures/dm12-tnds.wbxml", &r),
 			 0); /* renamed, old one gone */
 	assert_int_equal(card("89", "tests/fixtures/dm11.wbxml", "d1", false, &r), 0);
-	assert_int_equal(ub_tree_apply(t, NULL, &pol, &o, &r, reason, sizeof(reason)), 0);
+	assert_int_equal(ub_tree_apply(t, NULL, &pol, &o, &r, &reason), 0);
 	assert_int_equal(ub_store_size(t, &nodes, &text), 0);
 	assert_int_equal(
 		sqlite3_prepare_v2(t->db,
@@ -750,21 +752,21 @@ static char *rows_of(struct ub_tree *tr, const char *uri)
 
 /* A TNDS document into tr: as `tree import`, or (bootstrap) as a push
  * of a plan under the bootstrap model. */
-static int put_tnds(struct ub_tree *tr, const char *xml, bool bootstrap, char *reason, size_t rlen)
+static int put_tnds(struct ub_tree *tr, const char *xml, bool bootstrap, struct ub_status *reason)
 {
 	struct ub_apply_opts o = {.source = bootstrap ? "push" : "import"};
 	struct ub_apply_result r = {0};
 	struct ub_plan p;
 	int err;
 
-	err = ub_plan_from_tnds(xml, strlen(xml), &p, reason, rlen);
+	err = ub_plan_from_tnds(xml, strlen(xml), &p, reason);
 	if (err)
 		return err;
-	if (bootstrap && (err = ub_plan_model(&p, UB_MODEL_BOOTSTRAP, reason, rlen))) {
+	if (bootstrap && (err = ub_plan_model(&p, UB_MODEL_BOOTSTRAP, reason))) {
 		ub_plan_free(&p);
 		return err;
 	}
-	err = ub_tree_apply(tr, &p, &pol, &o, &r, reason, rlen);
+	err = ub_tree_apply(tr, &p, &pol, &o, &r, reason);
 	ub_apply_result_free(&r);
 	ub_plan_free(&p);
 	return err;
@@ -780,15 +782,16 @@ static int put_tnds(struct ub_tree *tr, const char *xml, bool bootstrap, char *r
  * of the same owner. */
 static void imports_again(const char *what)
 {
-	char reason[300], copy_path[80], *x1, *x2, *o1, *o2;
+	struct ub_status reason = {0};
+	char copy_path[80], *x1, *x2, *o1, *o2;
 	struct ub_tree *copy;
 
 	snprintf(copy_path, sizeof(copy_path), "%s-copy", path);
 	unlink(copy_path);
 	assert_int_equal(ub_tree_open(copy_path, &copy), 0);
 	x1 = export_of(t);
-	if (put_tnds(copy, x1, false, reason, sizeof(reason)))
-		fail_msg("%s: the export does not import: %s", what, reason);
+	if (put_tnds(copy, x1, false, &reason))
+		fail_msg("%s: the export does not import: %s", what, reason.what);
 	x2 = export_of(copy);
 	if (strcmp(x1, x2))
 		fail_msg("%s: the export\n%s\nimports as\n%s", what, x1, x2);
@@ -816,13 +819,14 @@ static void export_imports_again(void **state)
 							 TNDS_LEAF("Name", "&#13;"))) "</MgmtTree>",
 		 true},
 	};
-	char reason[300], what[32];
+	struct ub_status reason = {0};
+	char what[32];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (put_tnds(t, cases[i].xml, cases[i].bootstrap, reason, sizeof(reason)))
-			fail_msg("case %zu: %s", i, reason);
+		if (put_tnds(t, cases[i].xml, cases[i].bootstrap, &reason))
+			fail_msg("case %zu: %s", i, reason.what);
 		snprintf(what, sizeof(what), "case %zu", i);
 		imports_again(what);
 		assert_int_equal(
@@ -859,27 +863,25 @@ static void bootstrap_connmo_acl(void **state)
 	};
 	struct ub_tree_node n;
 	struct ub_plan p;
-	char reason[300];
+	struct ub_status reason = {0};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		assert_int_equal(ub_plan_from_tnds(refused[i].xml, strlen(refused[i].xml), &p,
-						   reason, sizeof(reason)),
-				 0);
+		assert_int_equal(
+			ub_plan_from_tnds(refused[i].xml, strlen(refused[i].xml), &p, &reason), 0);
 		p.kind = refused[i].kind;
-		if (ub_plan_model(&p, UB_MODEL_BOOTSTRAP, reason, sizeof(reason)) !=
-			    UB_E_BAD_DATA ||
-		    !strstr(reason, "ACL"))
-			fail_msg("case %zu not refused: '%s'", i, reason);
+		if (ub_plan_model(&p, UB_MODEL_BOOTSTRAP, &reason) != UB_E_BAD_DATA ||
+		    !strstr(reason.what, "ACL"))
+			fail_msg("case %zu not refused: '%s'", i, reason.what);
 		ub_plan_free(&p);
 	}
 	/* its owner's ACL, or none: the ConnMO is its server's */
 	if (put_tnds(t,
 		     "<MgmtTree>" TNDS_NODE("DMAcc", B_REFERS_TO_X)
 			     CONNMO_X(OWNER_ACL("server-b")) "</MgmtTree>",
-		     true, reason, sizeof(reason)))
-		fail_msg("the owner's ACL: %s", reason);
+		     true, &reason))
+		fail_msg("the owner's ACL: %s", reason.what);
 	assert_int_equal(ub_tree_get(t, "./ConnMO/X", &n), 0);
 	assert_string_equal(n.server, "server-b");
 	ub_tree_node_free(&n);
@@ -900,21 +902,21 @@ static void empty_containers_import_again(void **state)
 	struct ub_apply_result r = {0};
 	struct ub_tree_node n;
 	struct ub_plan p;
-	char reason[300];
+	struct ub_status reason = {0};
 
 	(void)state;
-	assert_int_equal(ub_plan_from_tnds(card11, strlen(card11), &p, reason, sizeof(reason)), 0);
+	assert_int_equal(ub_plan_from_tnds(card11, strlen(card11), &p, &reason), 0);
 	p.kind = UB_PLAN_DM11;
-	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, reason, sizeof(reason)), 0);
-	assert_int_equal(ub_tree_apply(t, &p, &pol, &card, &r, reason, sizeof(reason)), 0);
+	assert_int_equal(ub_plan_model(&p, UB_MODEL_BOOTSTRAP, &reason), 0);
+	assert_int_equal(ub_tree_apply(t, &p, &pol, &card, &r, &reason), 0);
 	ub_plan_free(&p);
 	if (put_tnds(t,
 		     "<MgmtTree>" TNDS_NODE(
 			     "DMAcc",
 			     TNDS_NODE("b", TNDS_LEAF("ServerID", "server-b"))) "</MgmtTree>",
-		     true, reason, sizeof(reason)))
-		fail_msg("%s", reason);
-	assert_int_equal(ub_tree_apply(t, NULL, &pol, &gone, &r, reason, sizeof(reason)), 0);
+		     true, &reason))
+		fail_msg("%s", reason.what);
+	assert_int_equal(ub_tree_apply(t, NULL, &pol, &gone, &r, &reason), 0);
 	assert_int_equal(r.nremoved, 1);
 	ub_apply_result_free(&r);
 	assert_int_equal(ub_tree_get(t, "./SyncML/DMAcc", &n), 0);
@@ -922,8 +924,8 @@ static void empty_containers_import_again(void **state)
 	imports_again("empty containers");
 	/* an import of containers alone creates them, the device's */
 	if (put_tnds(t, "<MgmtTree>" TNDS_NODE("SyncML", TNDS_NODE("Con", "")) "</MgmtTree>", false,
-		     reason, sizeof(reason)))
-		fail_msg("%s", reason);
+		     &reason))
+		fail_msg("%s", reason.what);
 	assert_int_equal(ub_tree_get(t, "./SyncML/Con", &n), 0);
 	assert_null(n.server);
 	assert_null(n.source);
@@ -948,7 +950,8 @@ static void import_connmo_owner_is_its_acl(void **state)
 		{"V", OWNER_ACL("lwm2m:1"), NULL},
 		{"U", OWNER_ACL("LwM2M:1"), NULL}, /* as an account's ServerID is refused */
 	};
-	char reason[300], xml[600], uri[40], *account, *now;
+	struct ub_status reason = {0};
+	char xml[600], uri[40], *account, *now;
 	struct ub_tree_node n;
 	size_t i;
 
@@ -957,8 +960,8 @@ static void import_connmo_owner_is_its_acl(void **state)
 		     "<MgmtTree>" TNDS_NODE(
 			     "DMAcc",
 			     TNDS_NODE("a", TNDS_LEAF("ServerID", "server-a"))) "</MgmtTree>",
-		     false, reason, sizeof(reason)))
-		fail_msg("%s", reason);
+		     false, &reason))
+		fail_msg("%s", reason.what);
 	account = rows_of(t, "./DMAcc/a");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(xml, sizeof(xml),
@@ -966,8 +969,8 @@ static void import_connmo_owner_is_its_acl(void **state)
 				 "ConnMO", TNDS_NODE("%s", "<RTProperties><ACL>%s"
 							   "</ACL></RTProperties>")) "</MgmtTree>",
 			 cases[i].name, cases[i].acl);
-		if (put_tnds(t, xml, false, reason, sizeof(reason)))
-			fail_msg("%s: %s", cases[i].name, reason);
+		if (put_tnds(t, xml, false, &reason))
+			fail_msg("%s: %s", cases[i].name, reason.what);
 		snprintf(uri, sizeof(uri), "./ConnMO/%s", cases[i].name);
 		assert_int_equal(ub_tree_get(t, uri, &n), 0);
 		if (cases[i].owner && (!n.server || strcmp(n.server, cases[i].owner)))
@@ -993,7 +996,7 @@ static void import_connmo_owner_is_its_acl(void **state)
  * reference follows, and ./ConnMO/Z stays free (found by review). */
 static void dangling_reference_not_handed_over(void **state)
 {
-	char reason[300];
+	struct ub_status reason = {0};
 	struct ub_tree_node n;
 
 	(void)state;
@@ -1002,8 +1005,8 @@ static void dangling_reference_not_handed_over(void **state)
 			     "DMAcc",
 			     TNDS_NODE("c", TNDS_LEAF("ServerID", "server-c") TNDS_LEAF(
 						    "PrefConRef", "./ConnMO/Z"))) "</MgmtTree>",
-		     true, reason, sizeof(reason)))
-		fail_msg("server-c: %s", reason);
+		     true, &reason))
+		fail_msg("server-c: %s", reason.what);
 	if (put_tnds(
 		    t,
 		    "<MgmtTree>" TNDS_NODE(
@@ -1021,8 +1024,8 @@ static void dangling_reference_not_handed_over(void **state)
 								    "AuthSecret",
 								    "a-apn-secret"))))) "</"
 											"MgmtTree>",
-		    true, reason, sizeof(reason)))
-		fail_msg("server-a: %s", reason);
+		    true, &reason))
+		fail_msg("server-a: %s", reason.what);
 	assert_int_equal(ub_tree_get(t, "./ConnMO/Z", &n), UB_E_NOT_FOUND);
 	assert_int_equal(ub_tree_get(t, "./ConnMO/Z1/NAP/AuthInfo/AuthSecret", &n), 0);
 	assert_non_null(n.server);
@@ -1039,8 +1042,8 @@ static void dangling_reference_not_handed_over(void **state)
 			    "DMAcc", TNDS_NODE("c", TNDS_LEAF("ServerID", "server-c")
 							    TNDS_LEAF("PrefConRef", "./ConnMO/Z")))
 			    TNDS_NODE("ConnMO", TNDS_NODE("Z", TNDS_LEAF("ID", "c"))) "</MgmtTree>",
-		    true, reason, sizeof(reason)))
-		fail_msg("server-c again: %s", reason);
+		    true, &reason))
+		fail_msg("server-c again: %s", reason.what);
 	assert_int_equal(ub_tree_get(t, "./ConnMO/Z/ID", &n), 0);
 	assert_string_equal(n.server, "server-c");
 	ub_tree_node_free(&n);
@@ -1051,7 +1054,7 @@ static void dangling_reference_not_handed_over(void **state)
 /* A plan of kind from lines "URI=VALUE" ("URI" alone: an interior node),
  * under the bootstrap model: 0, or the model's refusal in reason. */
 static int plan_lines(enum ub_plan_kind kind, const char *const *lines, struct ub_plan *p,
-		      char *reason, size_t rlen)
+		      struct ub_status *reason)
 {
 	const char *eq;
 	size_t i;
@@ -1071,29 +1074,29 @@ static int plan_lines(enum ub_plan_kind kind, const char *const *lines, struct u
 		n->format = strdup(eq ? "chr" : "node");
 		n->value = eq ? strdup(eq + 1) : NULL;
 	}
-	return ub_plan_model(p, UB_MODEL_BOOTSTRAP, reason, rlen);
+	return ub_plan_model(p, UB_MODEL_BOOTSTRAP, reason);
 }
 
 /* The plan of lines applied as source: 0 or the error, why in reason. */
 static int boot_as(enum ub_plan_kind kind, const char *source, const char *const *lines,
-		   struct ub_apply_result *r, char *reason, size_t rlen)
+		   struct ub_apply_result *r, struct ub_status *reason)
 {
 	struct ub_apply_opts o = {.source = source};
 	struct ub_plan p;
 	int err;
 
-	reason[0] = '\0';
-	err = plan_lines(kind, lines, &p, reason, rlen);
+	ub_status_clear(reason);
+	err = plan_lines(kind, lines, &p, reason);
 	if (!err)
-		err = ub_tree_apply(t, &p, &pol, &o, r, reason, rlen);
+		err = ub_tree_apply(t, &p, &pol, &o, r, reason);
 	if (err && getenv("UB_DEBUG"))
-		fprintf(stderr, "boot_as %s: %d %s\n", lines[0], err, reason);
+		fprintf(stderr, "boot_as %s: %d %s\n", lines[0], err, reason->what);
 	ub_plan_free(&p);
 	return err;
 }
 
 #define LINES(...) ((const char *const[]){__VA_ARGS__, NULL})
-#define PUSH(kind, ...) boot_as(kind, "push", LINES(__VA_ARGS__), &r, reason, sizeof(reason))
+#define PUSH(kind, ...) boot_as(kind, "push", LINES(__VA_ARGS__), &r, &reason)
 /* server-a's account and ConnMO, with its APN's credentials */
 #define SERVER_A                                                                 \
 	"./DMAcc/a/ServerID=server-a", "./DMAcc/a/PrefConRef=./ConnMO/Internet", \
@@ -1106,14 +1109,14 @@ static int boot_as(enum ub_plan_kind kind, const char *source, const char *const
 static void relative_reference_to_other_connmo(void **state)
 {
 	struct ub_apply_result r = {0};
-	char reason[300];
+	struct ub_status reason = {0};
 
 	(void)state;
 	assert_int_equal(PUSH(UB_PLAN_DM12, SERVER_A), 0);
 	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/b/ServerID=server-b",
 			      "./DMAcc/b/PrefConRef=ConnMO/Internet"),
 			 UB_E_POLICY);
-	assert_non_null(strstr(reason, "connectivity MO of another server"));
+	assert_non_null(strstr(reason.what, "connectivity MO of another server"));
 	assert_null(value_of("./DMAcc/b/ServerID"));
 	/* nor through a server's Replace of its own reference */
 	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/b/ServerID=server-b",
@@ -1134,7 +1137,7 @@ static void relative_reference_to_other_connmo(void **state)
 static void relative_reference_follows_rename(void **state)
 {
 	struct ub_apply_result r = {0};
-	char reason[300];
+	struct ub_status reason = {0};
 	struct ub_tree_node n;
 
 	(void)state;
@@ -1157,7 +1160,7 @@ static void relative_reference_follows_rename(void **state)
 static void relative_dangling_reference_not_handed_over(void **state)
 {
 	struct ub_apply_result r = {0};
-	char reason[300];
+	struct ub_status reason = {0};
 
 	(void)state;
 	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/c/ServerID=server-c",
@@ -1179,7 +1182,7 @@ static void relative_dangling_reference_not_handed_over(void **state)
 static void relative_reference_keeps_connmo(void **state)
 {
 	struct ub_apply_result r = {0};
-	char reason[300];
+	struct ub_status reason = {0};
 
 	(void)state;
 	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/a/ServerID=server-a",
@@ -1221,30 +1224,30 @@ static void one_spelling(void **state)
 		"/ConnMO/Internet",
 	};
 	struct ub_apply_result r = {0};
-	char reason[300], line[100];
+	struct ub_status reason = {0};
+	char line[100];
 	struct ub_plan p;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(line, sizeof(line), "./DMAcc/b/PrefConRef=%s", bad[i]);
-		if (plan_lines(UB_PLAN_DM12, LINES("./DMAcc/b/ServerID=server-b", line), &p, reason,
-			       sizeof(reason)) != UB_E_BAD_DATA ||
-		    !strstr(reason, "./DMAcc/b/PrefConRef"))
-			fail_msg("PrefConRef %s: '%s'", bad[i], reason);
+		if (plan_lines(UB_PLAN_DM12, LINES("./DMAcc/b/ServerID=server-b", line), &p,
+			       &reason) != UB_E_BAD_DATA ||
+		    !strstr(reason.what, "./DMAcc/b/PrefConRef"))
+			fail_msg("PrefConRef %s: '%s'", bad[i], reason.what);
 		ub_plan_free(&p);
 		/* any leaf whose value names a node: the CP mapping's
 		 * PX/ToConRef, a vendor's leaf */
 		snprintf(line, sizeof(line), "./ConnMO/P/PX/ToConRef=%s", bad[i]);
-		if (plan_lines(UB_PLAN_CP, LINES(line), &p, reason, sizeof(reason)) !=
-		    UB_E_BAD_DATA)
-			fail_msg("ToConRef %s: '%s'", bad[i], reason);
+		if (plan_lines(UB_PLAN_CP, LINES(line), &p, &reason) != UB_E_BAD_DATA)
+			fail_msg("ToConRef %s: '%s'", bad[i], reason.what);
 		ub_plan_free(&p);
 	}
 	assert_int_equal(
 		plan_lines(UB_PLAN_DM12,
 			   LINES("./DMAcc/b/ServerID=server-b", "./DMAcc/b/Ext/Note=./ConnMO/x/"),
-			   &p, reason, sizeof(reason)),
+			   &p, &reason),
 		UB_E_BAD_DATA);
 	ub_plan_free(&p);
 	/* relative node URIs and references become absolute; text that
@@ -1259,10 +1262,10 @@ static void one_spelling(void **state)
 	assert_string_equal(value_of("./ConnMO/B/NAP/Addr"), "apn.b");
 	/* a node given in both spellings is one node given twice */
 	assert_int_equal(plan_lines(UB_PLAN_DM12,
-				    LINES("./DMAcc/d/ServerID=d", "DMAcc/d/ServerID=d"), &p, reason,
-				    sizeof(reason)),
+				    LINES("./DMAcc/d/ServerID=d", "DMAcc/d/ServerID=d"), &p,
+				    &reason),
 			 UB_E_BAD_DATA);
-	assert_non_null(strstr(reason, "given twice"));
+	assert_non_null(strstr(reason.what, "given twice"));
 	ub_plan_free(&p);
 	/* DM 1.1.2 */
 	assert_int_equal(PUSH(UB_PLAN_DM11, "./SyncML/DMAcc/l/ServerId=legacy",
@@ -1284,7 +1287,7 @@ static void one_spelling(void **state)
 static void migrate_v5_references(void **state)
 {
 	struct ub_apply_result r = {0};
-	char reason[300];
+	struct ub_status reason = {0};
 	sqlite3 *db;
 
 	(void)state;
@@ -1330,8 +1333,8 @@ static void migrate_v5_references(void **state)
 		snprintf(copy_path, sizeof(copy_path), "%s-copy", path);
 		unlink(copy_path);
 		assert_int_equal(ub_tree_open(copy_path, &copy), 0);
-		assert_int_equal(put_tnds(copy, x, false, reason, sizeof(reason)), UB_E_BAD_DATA);
-		assert_non_null(strstr(reason, "./DMAcc/a/Ext/Root"));
+		assert_int_equal(put_tnds(copy, x, false, &reason), UB_E_BAD_DATA);
+		assert_non_null(strstr(reason.what, "./DMAcc/a/Ext/Root"));
 		ub_tree_close(copy);
 		unlink(copy_path);
 		free(x);
@@ -1347,7 +1350,7 @@ static void migrate_v5_references(void **state)
 static void device_connectivity_is_a_party(void **state)
 {
 	struct ub_apply_result r = {0};
-	char reason[300];
+	struct ub_status reason = {0};
 	struct ub_tree_node n;
 
 	(void)state;
@@ -1364,7 +1367,7 @@ static void device_connectivity_is_a_party(void **state)
 	assert_int_equal(PUSH(UB_PLAN_CP, "./ConnMO/PX1/PX/Addr=proxy.evil.example",
 			      "./ConnMO/PX1/PX/ToConRef=./ConnMO/Internet"),
 			 UB_E_POLICY);
-	assert_non_null(strstr(reason, "the device's connectivity names only the device's"));
+	assert_non_null(strstr(reason.what, "the device's connectivity names only the device's"));
 	assert_int_equal(PUSH(UB_PLAN_CP, "./ConnMO/PX1/PX/ToConRef=ConnMO/Internet"), UB_E_POLICY);
 	/* the device's own: fine, and any server may name them */
 	assert_int_equal(PUSH(UB_PLAN_CP, "./ConnMO/PX1/PX/ToConRef=./ConnMO/NAP1",
@@ -1382,7 +1385,7 @@ static void device_connectivity_is_a_party(void **state)
 static void no_chain_to_another_party(void **state)
 {
 	struct ub_apply_result r = {0};
-	char reason[300];
+	struct ub_status reason = {0};
 
 	(void)state;
 	assert_int_equal(PUSH(UB_PLAN_DM12, SERVER_A), 0);
@@ -1401,7 +1404,7 @@ static void no_chain_to_another_party(void **state)
 	assert_int_equal(PUSH(UB_PLAN_DM12, "./DMAcc/b/ServerID=server-b",
 			      "./DMAcc/b/PrefConRef=./ConnMO/DevPX"),
 			 UB_E_POLICY);
-	assert_non_null(strstr(reason, "leads to ./ConnMO/Internet"));
+	assert_non_null(strstr(reason.what, "leads to ./ConnMO/Internet"));
 	assert_null(value_of("./DMAcc/b/ServerID"));
 	assert_int_equal(PUSH(UB_PLAN_CP, "./ConnMO/PX2/PX/ToConRef=./ConnMO/DevPX"), UB_E_POLICY);
 	ub_apply_result_free(&r);
@@ -1415,7 +1418,8 @@ static void no_chain_to_another_party(void **state)
 static void connectivity_pushes_replace(void **state)
 {
 	struct ub_apply_result r = {0};
-	char reason[300], l[4][64];
+	struct ub_status reason = {0};
+	char l[4][64];
 	int i, before;
 
 	(void)state;
@@ -1433,7 +1437,7 @@ static void connectivity_pushes_replace(void **state)
 		snprintf(l[1], sizeof(l[1]), "./ConnMO/P%d/PX/ToConRef=./ConnMO/Q%d", i, i);
 		snprintf(l[2], sizeof(l[2]), "./ConnMO/Q%d/PX/ToConRef=./ConnMO/P%d", i, i);
 		if (PUSH(UB_PLAN_CP, l[0], l[1], l[2]))
-			fail_msg("push %d: %s", i, reason);
+			fail_msg("push %d: %s", i, reason.what);
 	}
 	/* N0, named by server-a's account, stays; P0 (4 nodes) went; the
 	 * last push's 9 are there */
@@ -1458,7 +1462,8 @@ static void rename_never_runs_out(void **state)
 {
 	struct ub_apply_result r = {0};
 	const char **lines = calloc(1002, sizeof(*lines));
-	char reason[300], (*l)[32] = calloc(1001, sizeof(*l));
+	struct ub_status reason = {0};
+	char(*l)[32] = calloc(1001, sizeof(*l));
 	struct ub_plan p;
 	int i;
 
@@ -1470,7 +1475,7 @@ static void rename_never_runs_out(void **state)
 			 i ? "./ConnMO/Internet%d/ID=x" : "./ConnMO/Internet/ID=x", i);
 		lines[i] = l[i];
 	}
-	assert_int_equal(boot_as(UB_PLAN_CP, "push", lines, &r, reason, sizeof(reason)), 0);
+	assert_int_equal(boot_as(UB_PLAN_CP, "push", lines, &r, &reason), 0);
 	assert_int_equal(PUSH(UB_PLAN_DM12, SERVER_A), 0);
 	assert_string_equal(value_of("./DMAcc/a/PrefConRef"), "./ConnMO/Internet1000");
 	assert_string_equal(value_of("./ConnMO/Internet1000/NAP/AuthInfo/AuthSecret"),
@@ -1481,12 +1486,12 @@ static void rename_never_runs_out(void **state)
 		plan_lines(UB_PLAN_DM12,
 			   LINES("./DMAcc/b/ServerID=server-b", "./ConnMO/Internet/ID=b",
 				 "./ConnMO/Internet1/ID=b1", "./ConnMO/Internet10001/ID=c"),
-			   &p, reason, sizeof(reason)),
+			   &p, &reason),
 		0);
 	{
 		struct ub_apply_opts o = {.source = "push"};
 
-		assert_int_equal(ub_tree_apply(t, &p, &pol, &o, &r, reason, sizeof(reason)), 0);
+		assert_int_equal(ub_tree_apply(t, &p, &pol, &o, &r, &reason), 0);
 	}
 	ub_plan_free(&p);
 	assert_int_equal(r.nrenamed, 2);
@@ -1518,7 +1523,7 @@ static void reference_lookups_by_index(void **state)
 {
 	static const int sizes[] = {200, 20000};
 	struct ub_apply_result r = {0};
-	char reason[300];
+	struct ub_status reason = {0};
 	long long steps[2];
 	size_t k;
 
@@ -1564,7 +1569,7 @@ static void reference_lookups_by_index(void **state)
 /* The plan of lines applied as a card's power-on: source iccid:<iccid>,
  * digest as given, supersede (remove_stale = yes or data present). */
 static int card_as(const char *iccid, const char *digest, const char *const *lines,
-		   struct ub_apply_result *r, char *reason, size_t rlen)
+		   struct ub_apply_result *r, struct ub_status *reason)
 {
 	char src[64];
 	struct ub_apply_opts o = {.digest = digest, .supersede = true};
@@ -1573,15 +1578,14 @@ static int card_as(const char *iccid, const char *digest, const char *const *lin
 
 	snprintf(src, sizeof(src), "iccid:%s", iccid);
 	o.source = src;
-	reason[0] = '\0';
-	err = plan_lines(UB_PLAN_DM12, lines, &p, reason, rlen);
+	ub_status_clear(reason);
+	err = plan_lines(UB_PLAN_DM12, lines, &p, reason);
 	if (!err)
-		err = ub_tree_apply(t, &p, &pol, &o, r, reason, rlen);
+		err = ub_tree_apply(t, &p, &pol, &o, r, reason);
 	ub_plan_free(&p);
 	return err;
 }
-#define CARD(iccid, digest, ...) \
-	card_as(iccid, digest, LINES(__VA_ARGS__), &r, reason, sizeof(reason))
+#define CARD(iccid, digest, ...) card_as(iccid, digest, LINES(__VA_ARGS__), &r, &reason)
 
 /* What factory apply, an import and a push wrote is not a card's: a
  * thief's card naming its ServerID does not take it over, at the thief's
@@ -1590,20 +1594,20 @@ static void card_replaces_only_cards(void **state)
 {
 	static const char *const sources[] = {"factory", "import", "push"};
 	struct ub_apply_result r = {0};
-	char reason[400], want[200];
+	struct ub_status reason = {0};
+	char want[200];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < 3; i++) {
 		ub_policy_defaults(&pol);
-		assert_int_equal(boot_as(UB_PLAN_DM12, sources[i], LINES(OPERATOR_A), &r, reason,
-					 sizeof(reason)),
+		assert_int_equal(boot_as(UB_PLAN_DM12, sources[i], LINES(OPERATOR_A), &r, &reason),
 				 0);
 		assert_int_equal(CARD("8999", "t1", THIEF), UB_E_POLICY);
 		snprintf(want, sizeof(want),
 			 "./DMAcc/OperatorDM (ServerID operator-dm) was written by %s", sources[i]);
-		assert_non_null(strstr(reason, want));
-		assert_non_null(strstr(reason, "[smartcard] replace_accounts"));
+		assert_non_null(strstr(reason.what, want));
+		assert_non_null(strstr(reason.what, "[smartcard] replace_accounts"));
 		assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"),
 				    "operator-secret");
 		/* the same host: still not a card's to replace */
@@ -1611,22 +1615,21 @@ static void card_replaces_only_cards(void **state)
 		/* same_server: the same host replaces, another does not */
 		pol.card_replace = UB_CARD_REPLACE_SAME_SERVER;
 		assert_int_equal(CARD("8999", "t1", THIEF), UB_E_POLICY);
-		assert_non_null(strstr(reason, "dm.thief.example"));
+		assert_non_null(strstr(reason.what, "dm.thief.example"));
 		assert_string_equal(value_of("./DMAcc/OperatorDM/AppAddr/1/Addr"),
 				    "https://dm.operator.example/dm");
 		assert_int_equal(CARD("8999", "t2", SAME_HOST), 0);
 		assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"),
 				    "card-secret");
 		/* yes: whatever wrote it */
-		assert_int_equal(ub_tree_forget(t, "iccid:8999", &r, reason, sizeof(reason)), 0);
-		assert_int_equal(boot_as(UB_PLAN_DM12, sources[i], LINES(OPERATOR_A), &r, reason,
-					 sizeof(reason)),
+		assert_int_equal(ub_tree_forget(t, "iccid:8999", &r, &reason), 0);
+		assert_int_equal(boot_as(UB_PLAN_DM12, sources[i], LINES(OPERATOR_A), &r, &reason),
 				 0);
 		pol.card_replace = UB_CARD_REPLACE_YES;
 		assert_int_equal(CARD("8999", "t1", THIEF), 0);
 		assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"),
 				    "thief-secret");
-		assert_int_equal(ub_tree_forget(t, "iccid:8999", &r, reason, sizeof(reason)), 0);
+		assert_int_equal(ub_tree_forget(t, "iccid:8999", &r, &reason), 0);
 		assert_null(value_of("./DMAcc/OperatorDM/ServerID"));
 	}
 	ub_policy_defaults(&pol);
@@ -1639,14 +1642,14 @@ static void card_replaces_only_cards(void **state)
 static void card_replaces_card_of_same_server(void **state)
 {
 	struct ub_apply_result r = {0};
-	char reason[400];
+	struct ub_status reason = {0};
 
 	(void)state;
 	assert_int_equal(CARD("8901", "a1", OPERATOR_A), 0);
 	assert_int_equal(CARD("8999", "t1", THIEF), UB_E_POLICY);
-	assert_non_null(strstr(reason, "./DMAcc/OperatorDM (ServerID operator-dm, written by "
-				       "iccid:8901) is not replaced"));
-	assert_non_null(strstr(reason, "same server"));
+	assert_non_null(strstr(reason.what, "./DMAcc/OperatorDM (ServerID operator-dm, written by "
+					    "iccid:8901) is not replaced"));
+	assert_non_null(strstr(reason.what, "same server"));
 	assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"),
 			    "operator-secret");
 	/* the operator's new card: the same server */
@@ -1657,7 +1660,7 @@ static void card_replaces_card_of_same_server(void **state)
 	/* the operator moves to another host: pinned, its card replaces */
 	assert_int_equal(CARD("8903", "a3", OPERATOR("https://dm2.operator.example/dm", "s3")),
 			 UB_E_POLICY);
-	assert_int_equal(ub_policy_load(&pol, "/dev/null", true, reason, sizeof(reason)), 0);
+	assert_int_equal(ub_policy_load(&pol, "/dev/null", true, &reason), 0);
 	snprintf(pol.servers[0], sizeof(pol.servers[0]), "operator-dm");
 	snprintf(pol.server_hosts[0], sizeof(pol.server_hosts[0]), "dm2.operator.example");
 	pol.nservers = 1;
@@ -1673,7 +1676,7 @@ static void card_replaces_card_of_same_server(void **state)
 static void replaced_source_not_unchanged(void **state)
 {
 	struct ub_apply_result r = {0};
-	char reason[400];
+	struct ub_status reason = {0};
 
 	(void)state;
 	pol.card_replace = UB_CARD_REPLACE_YES;
@@ -1749,22 +1752,21 @@ static void card_change_takes_nothing(void **state)
 {
 	struct ub_apply_result r = {0};
 	struct ub_apply_opts plain = {.source = "iccid:8900", .supersede = true};
-	char reason[400];
+	struct ub_status reason = {0};
 
 	(void)state;
 	assert_int_equal(CARD("8901", "a1", OPERATOR_A), 0);
 	/* a SIM without bootstrap: its own (nothing) superseded, A's stays */
-	assert_int_equal(ub_tree_apply(t, NULL, &pol, &plain, &r, reason, sizeof(reason)), 0);
+	assert_int_equal(ub_tree_apply(t, NULL, &pol, &plain, &r, &reason), 0);
 	assert_int_equal(r.nremoved, 0);
 	assert_string_equal(value_of("./DMAcc/OperatorDM/ServerID"), "operator-dm");
-	assert_int_equal(ub_tree_forget(t, "iccid:8901", &r, reason, sizeof(reason)), 0);
+	assert_int_equal(ub_tree_forget(t, "iccid:8901", &r, &reason), 0);
 	assert_int_equal(r.nremoved, 2);
 	assert_string_equal(r.removed[0], "./ConnMO/Internet");
 	assert_string_equal(r.removed[1], "./DMAcc/OperatorDM");
 	assert_null(value_of("./DMAcc/OperatorDM/ServerID"));
-	assert_int_equal(ub_tree_forget(t, "iccid:8901", &r, reason, sizeof(reason)),
-			 UB_E_NOT_FOUND);
-	assert_non_null(strstr(reason, "nothing that iccid:8901 wrote"));
+	assert_int_equal(ub_tree_forget(t, "iccid:8901", &r, &reason), UB_E_NOT_FOUND);
+	assert_non_null(strstr(reason.what, "nothing that iccid:8901 wrote"));
 	/* forgotten: the card again is applied, not "unchanged" */
 	assert_int_equal(CARD("8901", "a1", OPERATOR_A), 0);
 	assert_false(r.unchanged);
