@@ -4,7 +4,9 @@
 # or fully applied, never between, and the next run succeeds.  The demo
 # card holds a DM and an LwM2M bootstrap (read on a logical channel); the
 # second card's LwM2M file is private (PIN1 verified before it is read).
-# The same sweep runs through the test modem (-r at:..., AT+CSIM) on the
+# The same sweep runs through the test modem (-r at:..., AT+CSIM; in
+# t_sweep_modem, which sets UB_SWEEP_MODEM=only, so the two run side by
+# side) on the
 # demo card: a removal is +CME ERROR: 10, a reset (the modem resetting its
 # SIM) +CME ERROR: 14, and the port closing (the modem's USB reset) at
 # every AT+CSIM is a third fault; every error names the port.  Fourth, the
@@ -109,9 +111,17 @@ sweep() {
 	done
 }
 
+# t_sweep_modem runs the modem's sweeps (UB_SWEEP_MODEM=only), beside this one
+if [ "${UB_SWEEP_MODEM:-}" = only ]; then
+	PROFILES=
+fi
 for P in $PROFILES; do
 	sweep "$P" "${P##*/}" remove reset
 done
+if [ "${UB_SWEEP_MODEM:-}" != only ]; then
+	done_testing
+	exit 0
+fi
 
 # through the modem, the demo card as T=0 (a modem's SIM interface)
 sed -e 's/^protocol = T1/protocol = T0/' -e "s|= boot/|= $PWD/tests/profiles/boot/|" \
