@@ -848,7 +848,10 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	while (!stop) {
 		struct pollfd p = {.fd = pty, .events = POLLIN};
-		int r = poll(&p, 1, 100);
+		int r;
+
+		poll_live(); /* the next +CMT right after the last one's AT+CNMA */
+		r = poll(&p, 1, 100);
 		ssize_t n;
 		char c[256];
 
@@ -877,7 +880,6 @@ int main(int argc, char **argv)
 			len = 0;
 			usleep(20000);
 		}
-		poll_live();
 		poll_inbox(); /* stored while nobody listens */
 	}
 	if (link_path)
