@@ -25,6 +25,9 @@ struct modem {
 	bool cgla;		      /* MANAGE CHANNEL refused through +CSIM: channels are ours */
 	uint8_t vchan;		      /* the channel given to the layer above; 0: none */
 	int session;		      /* its +CCHO session; -1: no application selected yet */
+	bool basic_refused;	      /* SELECT by AID on the basic channel refused via +CSIM */
+	int basic;		      /* then the +CCHO session serving the basic channel; -1 */
+	bool no_channels;	      /* the policy forbids logical channels */
 	bool native[MAX_CHANNELS];    /* channels opened through +CSIM */
 	char line[UB_AT_LINE_MAX + 1];
 	bool got;
@@ -68,6 +71,34 @@ static void sw(uint8_t *rsp, size_t *rsp_len, uint16_t w)
 	*rsp_len = 2;
 }
 
+/* +CME ERROR: 10 (SIM not inserted) or 14 (SIM busy: the modem is taking
+ * up a card that was reset or put back, TS 27.007 9.2.1) to a card
+ * command: the card's state is gone, as a removal or a reset through
+ * PC/SC.  The channels of the session went with it.  Returns err
+ * otherwise. */
+static int card_state(struct ub_card *c, int err)
+{
+	struct modem *m = M(c);
+	const struct ub_at_parser *p = &m->port->p;
+
+	if (err != UB_E_SW || p->result != UB_AT_CME_ERROR || (p->code != 10 && p->code != 14))
+		return err;
+	memset(m->native, 0, sizeof(m->native));
+	m->session = m->basic = -1;
+	c->generation++;
+	c->fresh = false;
+	if (p->code == 10)
+		return ub_fail(&c->link_st, UB_E_CARD_REMOVED, 0, m->port->name,
+			       "%s: the card is out (+CME ERROR: 10, SIM not inserted)",
+			       m->port->name);
+	ub_trace_note(c->trace, "%s: +CME ERROR: 14: the modem took up the card anew",
+		      m->port->name);
+	return ub_fail(&c->link_st, UB_E_CARD_RESET, 0, m->port->name,
+		       "%s: the card was reset or changed behind the modem (+CME ERROR: 14, "
+		       "SIM busy)",
+		       m->port->name);
+}
+
 /* One APDU through AT+CSIM, or AT+CGLA on session (>= 0). */
 static int at_apdu(struct ub_card *c, int session, const uint8_t *cmd, size_t len, uint8_t *rsp,
 		   size_t *rsp_len)
@@ -88,7 +119,7 @@ static int at_apdu(struct ub_card *c, int session, const uint8_t *cmd, size_t le
 	explicit_bzero(hex, sizeof(hex));
 	explicit_bzero(line, sizeof(line));
 	if (err)
-		return err;
+		return card_state(c, err);
 	if (!m->got)
 		return ub_fail(&c->link_st, UB_E_PROTO, 0, m->port->name, "%s: AT%s: OK without %s",
 			       m->port->name, prefix, prefix);
@@ -103,25 +134,27 @@ static int at_apdu(struct ub_card *c, int session, const uint8_t *cmd, size_t le
 	return 0;
 }
 
-static int close_session(struct ub_card *c)
+static int close_session(struct ub_card *c, int *session)
 {
 	struct modem *m = M(c);
 	char line[32];
 	int err;
 
-	if (m->session < 0)
+	if (*session < 0)
 		return 0;
-	snprintf(line, sizeof(line), "AT+CCHC=%d", m->session);
-	m->session = -1;
+	snprintf(line, sizeof(line), "AT+CCHC=%d", *session);
+	*session = -1;
 	err = ub_at_cmd(m->port, line, NULL, false, NULL, NULL, &c->link_st);
 	/* a modem that says ERROR has closed it, or never had it */
 	return err == UB_E_SW ? 0 : err;
 }
 
-/* SELECT by AID on the channel kept here: the session opened with
- * AT+CCHO, then the SELECT itself on it for the FCP the caller asked for. */
-static int select_on_session(struct ub_card *c, const uint8_t *cmd, size_t len, uint8_t *rsp,
-			     size_t *rsp_len)
+/* SELECT by AID on a channel kept here (*session: the logical channel's,
+ * or the basic channel's where the modem refuses that SELECT): the session
+ * opened with AT+CCHO, then the SELECT itself on it for the FCP the caller
+ * asked for. */
+static int select_on_session(struct ub_card *c, int *session, const uint8_t *cmd, size_t len,
+			     uint8_t *rsp, size_t *rsp_len)
 {
 	struct modem *m = M(c);
 	char line[48 + 2 * 16];
@@ -130,13 +163,13 @@ static int select_on_session(struct ub_card *c, const uint8_t *cmd, size_t len, 
 	if (len < 5 || cmd[4] < 1 || cmd[4] > 16 || len < 5u + cmd[4])
 		return ub_fail(&c->link_st, UB_E_PROTO, 0, m->port->name,
 			       "%s: SELECT by AID without an AID", m->port->name);
-	if ((err = close_session(c)))
+	if ((err = close_session(c, session)))
 		return err;
 	strcpy(line, "AT+CCHO=\"");
 	ub_hex(line + strlen(line), cmd + 5, cmd[4]);
 	strcat(line, "\"");
 	m->got = false;
-	err = ub_at_cmd(m->port, line, "+CCHO:", true, keep_line, m, &c->link_st);
+	err = card_state(c, ub_at_cmd(m->port, line, "+CCHO:", true, keep_line, m, &c->link_st));
 	if (err == UB_E_SW) {
 		/* +CME ERROR: no such application, or none free */
 		ub_trace_note(c->trace, "%s: AT+CCHO refused: the application is not found",
@@ -150,14 +183,15 @@ static int select_on_session(struct ub_card *c, const uint8_t *cmd, size_t len, 
 	if (id < 0)
 		return ub_fail(&c->link_st, UB_E_PROTO, 0, m->port->name,
 			       "%s: AT+CCHO: no session number in the answer", m->port->name);
-	m->session = id;
-	ub_trace_note(c->trace, "%s: logical channel %u is +CCHO session %d", m->port->name,
-		      m->vchan, id);
+	*session = id;
+	ub_trace_note(c->trace, "%s: %s channel %u is +CCHO session %d", m->port->name,
+		      session == &m->basic ? "the basic" : "logical",
+		      session == &m->basic ? 0 : m->vchan, id);
 	if ((cmd[3] & 0x0C) == 0x0C) {
 		sw(rsp, rsp_len, 0x9000); /* no FCP asked */
 		return 0;
 	}
-	return at_apdu(c, m->session, cmd, len, rsp, rsp_len);
+	return at_apdu(c, *session, cmd, len, rsp, rsp_len);
 }
 
 /* MANAGE CHANNEL open (TS 102 221 11.1.17) through +CSIM; refused, the
@@ -200,6 +234,42 @@ static int open_channel(struct ub_card *c, const uint8_t *cmd, size_t len, uint8
 	return 0;
 }
 
+/* The basic channel: AT+CSIM, except where the modem owns it and refuses
+ * SELECT by AID there (it selects the USIM for itself): then a logical
+ * channel opened with AT+CCHO, which selects by AID itself, serves as the
+ * basic channel, each command on it through AT+CGLA (the MF and its files
+ * are reachable on any channel, TS 102 221 8.4) -- unless the policy
+ * forbids logical channels. */
+static int basic_channel(struct ub_card *c, const uint8_t *cmd, size_t len, uint8_t *rsp,
+			 size_t *rsp_len)
+{
+	struct modem *m = M(c);
+	int err;
+
+	if (cmd[1] == 0xA4 && cmd[2] == 0x04 && !m->basic_refused) {
+		err = at_apdu(c, -1, cmd, len, rsp, rsp_len);
+		if (err != UB_E_SW)
+			return err;
+		ub_trace_note(c->trace, "%s: SELECT by AID refused on the basic channel (%s)",
+			      m->port->name, c->link_st.what);
+		if (m->no_channels)
+			return ub_fail(
+				&c->link_st, UB_E_NOT_SUPPORTED, 0, m->port->name,
+				"%s: the modem refuses SELECT by AID on the basic channel "
+				"(+CME ERROR: %d), and [smartcard] logical_channel = no "
+				"forbids the logical channel (AT+CCHO) that would serve instead",
+				m->port->name, m->port->p.code);
+		ub_status_clear(&c->link_st);
+		m->basic_refused = true;
+	}
+	if (!m->basic_refused)
+		return at_apdu(c, -1, cmd, len, rsp, rsp_len);
+	if (cmd[1] == 0xA4 && cmd[2] == 0x04)
+		return select_on_session(c, &m->basic, cmd, len, rsp, rsp_len);
+	/* before an application is selected: the basic channel's own */
+	return at_apdu(c, m->basic, cmd, len, rsp, rsp_len);
+}
+
 static int route(struct ub_card *c, const uint8_t *cmd, size_t len, uint8_t *rsp, size_t *rsp_len)
 {
 	struct modem *m = M(c);
@@ -214,7 +284,7 @@ static int route(struct ub_card *c, const uint8_t *cmd, size_t len, uint8_t *rsp
 	if (cmd[1] == 0x70 && cmd[2] == 0x80) {
 		if (m->cgla && m->vchan && cmd[3] == m->vchan) {
 			m->vchan = 0;
-			if ((err = close_session(c)))
+			if ((err = close_session(c, &m->session)))
 				return err;
 			sw(rsp, rsp_len, 0x9000);
 			return 0;
@@ -222,10 +292,12 @@ static int route(struct ub_card *c, const uint8_t *cmd, size_t len, uint8_t *rsp
 		if (cmd[3] < MAX_CHANNELS)
 			m->native[cmd[3]] = false;
 	}
+	if (ch == 0)
+		return basic_channel(c, cmd, len, rsp, rsp_len);
 	if (!m->cgla || !m->vchan || ch != m->vchan)
 		return at_apdu(c, -1, cmd, len, rsp, rsp_len);
 	if (cmd[1] == 0xA4 && cmd[2] == 0x04)
-		return select_on_session(c, cmd, len, rsp, rsp_len);
+		return select_on_session(c, &m->session, cmd, len, rsp, rsp_len);
 	if (m->session >= 0)
 		return at_apdu(c, m->session, cmd, len, rsp, rsp_len);
 	/* no application on the channel yet (the MF's files): the basic
@@ -271,7 +343,7 @@ static int close_channels_select_mf(struct ub_card *c)
 	unsigned i;
 	int err;
 
-	if ((err = close_session(c)))
+	if ((err = close_session(c, &m->session)) || (err = close_session(c, &m->basic)))
 		return err;
 	m->vchan = 0;
 	for (i = 1; i < MAX_CHANNELS; i++) {
@@ -308,11 +380,18 @@ static void modem_close(struct ub_card *c)
 
 	if (!m)
 		return;
-	close_session(c);
+	close_session(c, &m->session);
+	close_session(c, &m->basic);
 	if (m->port == &m->own)
 		ub_at_close(&m->own);
 	free(m);
 	c->link = NULL;
+}
+
+void ub_modem_channels(struct ub_card *c, bool allowed)
+{
+	if (c->ops && !strcmp(c->ops->kind, "at"))
+		M(c)->no_channels = !allowed;
 }
 
 static const struct ub_link_ops modem_link = {
@@ -335,7 +414,7 @@ int ub_modem_open(struct ub_card *c, const char *spec, long wait_ms, struct ub_t
 	memset(c, 0, sizeof(*c));
 	if (!m)
 		return ub_fail(st, UB_E_NOMEM, 0, spec, NULL);
-	m->session = -1;
+	m->session = m->basic = -1;
 	/* the SMS listener of this process holds the port: share it */
 	m->port = ub_at_borrow(spec);
 	if (!m->port) {

@@ -171,6 +171,11 @@ void ub_card_end(struct ub_card *c);
 int ub_modem_open(struct ub_card *c, const char *spec, long wait_ms, struct ub_trace *trace,
 		  struct ub_status *st);
 
+/* May the modem link open a logical channel (AT+CCHO) to stand in for the
+ * basic channel where the modem refuses SELECT by AID there?  (Default
+ * yes; the policy's [smartcard] logical_channel.)  No-op on other links. */
+void ub_modem_channels(struct ub_card *c, bool allowed);
+
 /* Trace helpers, also used for comments ("# ...") by upper layers. */
 void ub_trace_note(struct ub_trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -231,6 +231,11 @@ static int transmit(struct ub_uicc *u, struct ub_apdu *a, struct ub_status *st, 
 			reset_tried = true;
 			if ((err = reselect(u, st)))
 				return err;
+			/* the reset closed the command's logical channel: it goes
+			 * again on the channel reselect() went on with */
+			if (a->cla != 0xA0)
+				a->cla = (uint8_t)((a->cla & 0x40 ? a->cla & 0xB0 : a->cla & 0xFC) |
+						   CLA(u));
 			continue;
 		}
 		if (err)

@@ -155,7 +155,9 @@ struct ub_boot_all {
  * inserted wrote (so a card that failed to answer keeps its data); then
  * each card's LwM2M bootstrap, one transaction each (after the removal:
  * a card that took another's place may reuse its Instance IDs).
- * cfg->reader is ignored.  Returns 0, the first card's error, or
+ * cfg->reader is ignored; the modem the policy names ([modem] port) is
+ * one more reader (then a machine without pcscd is no failure).  Returns
+ * 0, the first card's error, or
  * UB_E_NO_CARD (no reader held a card; the removal was done). */
 int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *all);
 void ub_boot_all_free(struct ub_boot_all *all);

@@ -514,11 +514,11 @@ int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *al
 	struct ub_policy defaults;
 	const struct ub_policy *pol = ub_wf_policy(cfg, &defaults);
 	struct ub_reader_info *list = NULL;
-	const char *present[MAX_READERS];
+	const char *present[MAX_READERS + 1], *modem;
 	struct job *jobs = NULL;
 	struct ub_tree *tree = NULL;
 	SCARDCONTEXT ctx;
-	char name[UB_READER_NAME_MAX];
+	char name[UB_READER_NAME_MAX], mspec[UB_POLICY_MODEM_SPEC_MAX];
 	int n, i, err = 0, npresent = 0;
 	size_t k = 0;
 
@@ -526,40 +526,52 @@ int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *al
 	if (!pol->smartcard_enabled)
 		return ub_fail(&all->status, UB_E_POLICY, 0, "[smartcard] enabled",
 			       "smartcard bootstrap is disabled by policy");
-	if ((err = ub_ctx_open(&ctx)))
-		return ub_fail(&all->status, err, 0, "PC/SC", NULL);
-	/* waiting: until a reader holds a card (a USB reader may come late);
-	 * none in time is no failure: what absent cards wrote goes below */
-	if (cfg->wait_ms > 0 && (err = ub_wait_card(ctx, NULL, cfg->wait_ms, name)) &&
-	    err != UB_E_TIMEOUT && err != UB_E_NO_CARD) {
+	/* the policy's modem ([modem] port) beside the PC/SC readers; with
+	 * it, a machine without pcscd or readers is no failure */
+	modem = ub_policy_modem(pol, mspec, sizeof(mspec));
+	list = calloc(MAX_READERS, sizeof(*list));
+	if (!list)
+		return ub_fail(&all->status, UB_E_NOMEM, 0, NULL, NULL);
+	if ((err = ub_ctx_open(&ctx))) {
+		n = err;
+	} else {
+		/* waiting: until a reader holds a card (a USB reader may come
+		 * late); none in time is no failure: what absent cards wrote
+		 * goes below */
+		if (cfg->wait_ms > 0 && (err = ub_wait_card(ctx, NULL, cfg->wait_ms, name)) &&
+		    err != UB_E_TIMEOUT && err != UB_E_NO_CARD && !modem) {
+			ub_ctx_close(ctx);
+			free(list);
+			return ub_fail(&all->status, err, 0, "PC/SC",
+				       "waiting %ld ms for a card: %s", cfg->wait_ms,
+				       ub_strerror(err));
+		}
+		n = ub_readers_list(ctx, list, MAX_READERS);
 		ub_ctx_close(ctx);
-		return ub_fail(&all->status, err, 0, "PC/SC", "waiting %ld ms for a card: %s",
-			       cfg->wait_ms, ub_strerror(err));
 	}
 	err = 0;
-	list = calloc(MAX_READERS, sizeof(*list));
-	n = list ? ub_readers_list(ctx, list, MAX_READERS) : UB_E_NOMEM;
-	ub_ctx_close(ctx);
-	if (n <= 0) {
+	if (n <= 0 && !modem) {
 		free(list);
 		err = n ? n : UB_E_NO_READER;
 		return ub_fail(&all->status, err, 0, "PC/SC", "listing readers: %s",
 			       ub_strerror(err));
 	}
-	jobs = calloc((size_t)n, sizeof(*jobs));
-	all->cards = calloc((size_t)n, sizeof(*all->cards));
+	n = n < 0 ? 0 : n;
+	jobs = calloc((size_t)n + 1, sizeof(*jobs));
+	all->cards = calloc((size_t)n + 1, sizeof(*all->cards));
 	if (!jobs || !all->cards) {
 		err = ub_fail(&all->status, UB_E_NOMEM, 0, NULL, NULL);
 		goto end;
 	}
-	for (i = 0; i < n; i++) {
-		if (!list[i].card_present)
+	for (i = 0; i <= n; i++) {
+		if (i < n ? !list[i].card_present : !modem)
 			continue;
 		jobs[k].cfg = cfg;
 		jobs[k].pol = pol;
 		jobs[k].r = &all->cards[k];
 		jobs[k].tree = &tree;
-		snprintf(jobs[k].reader, sizeof(jobs[k].reader), "%s", list[i].name);
+		snprintf(jobs[k].reader, sizeof(jobs[k].reader), "%s",
+			 i < n ? list[i].name : modem);
 		if (pthread_create(&jobs[k].thread, NULL, job_run, &jobs[k])) {
 			err = ub_fail(&all->status, UB_E_INTERNAL, 0, NULL, "a thread per reader");
 			break;

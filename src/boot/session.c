@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ub_at.h"
+#include "ub_policy.h"
 #include "ub_session.h"
 
 /* Two processes on one modem queue for its port this long at least. */
@@ -35,12 +36,40 @@ static int pick(struct ub_session *s, const struct ub_boot_config *cfg,
 	return 0;
 }
 
+bool ub_session_pcsc_none(void)
+{
+	struct ub_reader_info list[1];
+	SCARDCONTEXT ctx;
+	int n;
+
+	if (ub_ctx_open(&ctx))
+		return true; /* no pcscd: no PC/SC reader */
+	n = ub_readers_list(ctx, list, 1);
+	ub_ctx_close(ctx);
+	return n <= 0;
+}
+
+const char *ub_session_reader(const struct ub_boot_config *cfg, char *buf, size_t n)
+{
+	const char *modem;
+
+	if (cfg->reader)
+		return cfg->reader;
+	modem = ub_policy_modem(cfg->policy, buf, n);
+	return modem && ub_session_pcsc_none() ? modem : NULL;
+}
+
 /* known: the reader's name as listed with a card (PC/SC), or NULL. */
 static int session_open(struct ub_session *s, const struct ub_boot_config *cfg, const char *pin,
 			const char *known, struct ub_status *st)
 {
-	char name[UB_READER_NAME_MAX];
+	char name[UB_READER_NAME_MAX], modem[UB_POLICY_MODEM_SPEC_MAX];
+	struct ub_boot_config own;
 	int err;
+
+	/* no -r and no PC/SC reader: the modem the policy names */
+	if (!cfg->reader && (own = *cfg, own.reader = ub_session_reader(cfg, modem, sizeof(modem))))
+		cfg = &own;
 
 	memset(s, 0, sizeof(*s));
 	s->trace.fp[0] = cfg->trace[0];
@@ -55,6 +84,9 @@ static int session_open(struct ub_session *s, const struct ub_boot_config *cfg, 
 				    &s->trace, st);
 		if (err)
 			goto fail;
+		/* a logical channel may stand in for a basic channel the
+		 * modem owns, unless the policy forbids channels */
+		ub_modem_channels(&s->card, !cfg->policy || cfg->policy->logical_channel);
 	} else {
 		if ((err = ub_ctx_open(&s->ctx)))
 			return ub_fail(st, err, 0, "PC/SC", NULL);

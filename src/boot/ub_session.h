@@ -33,6 +33,15 @@ int ub_session_open(struct ub_session *s, const struct ub_boot_config *cfg, cons
 int ub_session_open_reader(struct ub_session *s, const struct ub_boot_config *cfg, const char *pin,
 			   struct ub_status *st);
 
+/* The reader a session of cfg uses: cfg->reader; without it, the policy's
+ * modem ([modem] port, as "at:PORT" in buf) when this machine has no PC/SC
+ * reader (none listed, or no pcscd); else NULL (the first reader holding
+ * a card). */
+const char *ub_session_reader(const struct ub_boot_config *cfg, char *buf, size_t n);
+
+/* True when PC/SC lists no reader here (or pcscd is not running). */
+bool ub_session_pcsc_none(void);
+
 /* Close the channel, end the transaction, disconnect, release the context. */
 void ub_session_close(struct ub_session *s);
 

@@ -54,7 +54,7 @@ static int readers(struct ub_cli *cli, int argc, char **argv)
 	const char *proto;
 	const char *modem = ub_at_spec(cli->cfg.reader) ? cli->cfg.reader : NULL;
 	const struct ub_boot_config *cfg;
-	char port[300];
+	char port[UB_POLICY_MODEM_SPEC_MAX];
 	SCARDCONTEXT ctx = 0;
 	bool have_ctx;
 	int n, i, err;
@@ -67,10 +67,7 @@ static int readers(struct ub_cli *cli, int argc, char **argv)
 	if (!modem) {
 		if (!(cfg = cli_config(cli, &err)))
 			return err;
-		if (cfg->policy && cfg->policy->modem_port[0]) {
-			snprintf(port, sizeof(port), "at:%s", cfg->policy->modem_port);
-			modem = port;
-		}
+		modem = ub_policy_modem(cfg->policy, port, sizeof(port));
 	}
 	err = ub_ctx_open(&ctx);
 	if (err && !modem) {

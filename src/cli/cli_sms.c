@@ -1,4 +1,5 @@
 /* uiccboot sms send | decode: pushed bootstraps as SMS-DELIVER TPDUs. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -1379,13 +1380,36 @@ end:
 /* --- sms listen: the SMS of a modem --- */
 
 static const struct cli_opt listen_opts[] = {
-	{"exit-idle", required_argument, 'e', "S", "end after S seconds without a message"},
+	{"exit-idle", required_argument, 'e', "S",
+	 "end after S seconds (0.5: half a second) without a message"},
 	O_USER_PIN_FILE,
 	O_USER_PIN,
 	{NULL, 0, 0, NULL, NULL},
 };
 
 static volatile int listen_stop;
+
+/* "S" or "S.F" seconds (at most a year, to the millisecond) into *ms.
+ * Returns 0, or -1 for anything else. */
+static int parse_seconds(const char *v, long *ms)
+{
+	unsigned long whole = 0, frac = 0, scale = 1000;
+	const char *p = v;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++)
+		if ((whole = whole * 10 + (unsigned long)(*p - '0')) > 86400UL * 365)
+			return -1;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++)
+			if (scale > 1)
+				frac += (unsigned long)(*p - '0') * (scale /= 10);
+	if (*p || p[-1] == '.')
+		return -1;
+	*ms = (long)(whole * 1000 + frac);
+	return 0;
+}
 
 static void listen_signal(int sig)
 {
@@ -1431,12 +1455,14 @@ static int sms_listen(struct ub_cli *cli, int argc, char **argv)
 	struct ub_sms_rx *rx = NULL;
 	struct ub_sms_result *res = NULL;
 	const struct ub_boot_config *cfg;
-	unsigned long idle = 0;
+	const char *modem;
+	char mspec[UB_POLICY_MODEM_SPEC_MAX];
+	long idle_ms = 0;
 	size_t n = 0, i;
 	int c, err = 0;
 
 	while ((c = cli_getopt(cli, argc, argv)) != -1) {
-		if (c == 'e' && !parse_num(optarg, 86400 * 365, &idle)) {
+		if (c == 'e' && !parse_seconds(optarg, &idle_ms)) {
 			continue;
 		} else if (c == 'p') {
 			po.arg = optarg;
@@ -1450,8 +1476,10 @@ static int sms_listen(struct ub_cli *cli, int argc, char **argv)
 		return err;
 	if (!(cfg = cli_config(cli, &err)))
 		return err;
-	if (!cfg->reader || strncmp(cfg->reader, "at:", 3))
-		return cli_usage(cli, "sms listen needs the modem: -r at:DEVICE");
+	/* without -r, the modem the policy names ([modem] port) */
+	modem = cfg->reader ? cfg->reader : ub_policy_modem(cfg->policy, mspec, sizeof(mspec));
+	if (!modem || strncmp(modem, "at:", 3))
+		return cli_usage(cli, "sms listen needs the modem: -r at:DEVICE or [modem] port");
 	if ((err = cli_secret(cli, "--user-pin", po.arg, po.file, "UICCBOOT_USER_PIN", po.buf,
 			      sizeof(po.buf), &po.pin)))
 		goto end;
@@ -1466,14 +1494,14 @@ static int sms_listen(struct ub_cli *cli, int argc, char **argv)
 	ub_sms_results_free(res, n);
 	signal(SIGTERM, listen_signal);
 	signal(SIGINT, listen_signal);
-	o.exit_idle_ms = (long)idle * 1000;
+	o.exit_idle_ms = idle_ms;
 	o.lock_wait_ms = cfg->wait_ms > 0 ? cfg->wait_ms : 10000;
 	o.user_pin = po.pin;
 	o.stop = &listen_stop;
 	o.on_result = listen_result;
 	o.on_ready = listen_ready;
 	o.arg = &ls;
-	err = ub_sms_listen(rx, cfg->reader, &o, &st);
+	err = ub_sms_listen(rx, modem, &o, &st);
 	if (err) {
 		stream_error(cli, err, "%s", st.what);
 		ls.oc.failed = ls.oc.failed ? ls.oc.failed : err;
@@ -1785,14 +1813,15 @@ static const struct ub_cmd sms_cmds[] = {
 	 .opts = receive_opts},
 	{.name = "listen",
 	 .run = sms_listen,
-	 .synopsis = "-r at:DEVICE [--exit-idle S] [--user-pin-file F]",
+	 .synopsis = "[-r at:DEVICE] [--exit-idle S] [--user-pin-file F]",
 	 .summary = "the SMS of a modem, stored and new, into the fragment store",
 	 .text = "The modem's messages in PDU mode (3GPP TS 27.005): those it holds (AT+CMGL=4),\n"
 		 "then new ones as they come (+CMT, acknowledged with AT+CNMA, where the modem\n"
 		 "offers AT+CSMS=1; else +CMTI and AT+CMGR), each as sms receive takes a TPDU.\n"
 		 "A message is deleted from the modem (AT+CMGD) or acknowledged only after its\n"
 		 "part is committed to the tree database.  Runs until stopped (SIGTERM) or,\n"
-		 "with --exit-idle, until S seconds pass without a message.",
+		 "with --exit-idle, until S seconds pass without a message.  Without -r, the\n"
+		 "modem of the policy's [modem] port.",
 	 .opts = listen_opts},
 	{.name = "list",
 	 .run = sms_list,

@@ -613,6 +613,13 @@ end:
 	return rc;
 }
 
+const char *ub_policy_modem(const struct ub_policy *p, char *buf, size_t n)
+{
+	if (!p || !p->modem_port[0] || (size_t)snprintf(buf, n, "at:%s", p->modem_port) >= n)
+		return NULL;
+	return buf;
+}
+
 const char *ub_policy_pin1(const struct ub_policy *p)
 {
 	return p && p->pin1[0] ? p->pin1 : NULL;

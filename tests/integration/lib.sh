@@ -12,7 +12,7 @@ R1=$($LAB reader 1)
 # without -r takes this worker's reader, never another test's card
 [ -n "${UB_LAB_SHARED:-}" ] && export UICCBOOT_READER=$R0
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+trap 'modem_stop; rm -rf "$TMP"' EXIT
 # no test reads or writes the machine's own tree: a command without
 # --tree (a dry run too, which decides against the tree) gets this one
 export UICCBOOT_TREE=$TMP/default-tree.db
@@ -52,6 +52,37 @@ apdus() {
 		/^< / { resp = ""; sub(/^< /, ""); collecting = 1 }
 		collecting { line = $0; sub(/ : .*/, "", line); resp = resp " " line
 			if ($0 ~ / : /) { gsub(/ /, "", resp); print tolower(resp); collecting = 0 } }'
+}
+
+# The test modem (uicc-modem) in front of slot 0's card, its pty at $TMP/modem
+# (the reader spec $M), its AT log in $ML; $MODEM_ARGS go to every start.
+MODEM=$UB_BUILD/uicc-modem
+M=at:$TMP/modem
+ML=$TMP/modem.log
+MODEM_ARGS=
+MPID=
+modem_stop() {
+	if [ -n "$MPID" ]; then
+		kill "$MPID" 2>/dev/null
+		wait "$MPID" 2>/dev/null
+	fi
+	MPID=
+	rm -f "$TMP/modem"
+}
+# modem_start [uicc-modem options]
+modem_start() {
+	local i
+	modem_stop
+	: >"$ML"
+	# shellcheck disable=SC2086
+	$MODEM --reader "$R0" --link "$TMP/modem" --log "$ML" $MODEM_ARGS "$@" \
+		>"$TMP/modem.out" 2>"$TMP/modem.err" &
+	MPID=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -e "$TMP/modem" ] && return 0
+		sleep 0.05
+	done
+	echo "# uicc-modem did not come up: $(cat "$TMP/modem.err")"
 }
 
 done_testing() { echo "DONE"; }

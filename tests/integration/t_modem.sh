@@ -5,40 +5,13 @@
 # when the modem refuses MANAGE CHANNEL; a modem that fetches 61xx itself;
 # echo and URCs; each fault an error naming the port.
 . "$(dirname "$0")/lib.sh"
-MODEM=$UB_BUILD/uicc-modem
 F=tests/fixtures
 BOOT=tests/profiles/boot
 DM="application/vnd.syncml.dm+wbxml"
 LOG=$LABDIR/sim0.log
-ML=$TMP/modem.log
-M=at:$TMP/modem
 RAND1=23553cbe9637a89d218ae64dae47bf35
 AUTN1=55f328b43577b9b94a9ffac354dfafb3
 export UICCBOOT_AT_TIMEOUT_MS=1500
-MPID=
-
-modem_stop() {
-	if [ -n "$MPID" ]; then
-		kill "$MPID" 2>/dev/null
-		wait "$MPID" 2>/dev/null
-	fi
-	MPID=
-	rm -f "$TMP/modem"
-}
-# modem_start [uicc-modem options]: a modem in front of slot 0's card
-modem_start() {
-	local i
-	modem_stop
-	: >"$ML"
-	$MODEM --reader "$R0" --link "$TMP/modem" --log "$ML" "$@" >"$TMP/modem.out" 2>"$TMP/modem.err" &
-	MPID=$!
-	for ((i = 0; i < 100; i++)); do
-		[ -e "$TMP/modem" ] && return 0
-		sleep 0.05
-	done
-	echo "# uicc-modem did not come up: $(cat "$TMP/modem.err")"
-}
-trap 'modem_stop; rm -rf "$TMP"' EXIT
 
 # JSON without reader names (and, with nocount, without APDU counts)
 strip() {
@@ -113,6 +86,21 @@ check "+CCHO with the PKCS#15 AID, +CGLA on its session, +CCHC" sh -c \
 MODEM_OPTS="--fault no-channel --fault ccho-bare"
 same "info --channel, +CCHO answering the number alone" "$TMP/usim.conf" --channel info
 
+# --- the modem owns the basic channel: SELECT by AID of the USIM/ISIM refused
+# through +CSIM; a logical channel (+CCHO, which selects by AID) stands in ---
+MODEM_OPTS="--fault no-aid-select"
+same "info, SELECT of the USIM on the basic channel refused" "$TMP/usim.conf" info
+check "the USIM through +CCHO and +CGLA" sh -c \
+	"grep -qi '^> AT+CCHO=\"A0000000871002' $ML && grep -q '^> AT+CGLA=' $ML && grep -q '^< +CME ERROR: 3' $ML"
+same "auth, SELECT of the USIM on the basic channel refused" "$TMP/usim.conf" auth --rand $RAND1 --autn $AUTN1
+printf '[smartcard]\nlogical_channel = no\n' >"$TMP/nochan.conf"
+$LAB sim 0 "$TMP/usim.conf"
+modem_start --fault no-aid-select
+out=$($UB -r "$M" --json --policy "$TMP/nochan.conf" info 2>"$TMP/err"); rc=$?
+check "logical channels off: exit $rc, an error naming the port and the policy option" sh -c \
+	"[ $rc = 69 ] && grep -q 'modem $TMP/modem' $TMP/err && grep -q 'logical_channel = no' $TMP/err && ! grep -q CCHO $ML"
+MODEM_OPTS=""
+
 # --- a modem that fetches 61xx itself: same answers, fewer APDUs ---
 MODEM_OPTS="--fault auto-getresponse" COUNT=nocount
 same "info, the modem doing GET RESPONSE" "$TMP/usim.conf" info
@@ -144,6 +132,25 @@ printf '[modem]\nport = %s\n' "$TMP/modem" >"$TMP/modem.conf"
 out=$($UB --policy "$TMP/modem.conf" --json readers)
 check "readers: the modem named by [modem] port listed" eq \
 	"$(echo "$out" | jget "[r['name'] for r in d['readers'] if r['name'].startswith('at:')]")" "[\"$M\"]"
+
+# --- the policy's modem without -r (t_modem_readers: beside the readers) ---
+# no PC/SC here (a client socket where no pcscd listens, no UICCBOOT_READER):
+# the modem serves
+$LAB sim 0 "$TMP/demo.conf"
+modem_start
+nopcsc() { env -u UICCBOOT_READER PCSCLITE_CSOCK_NAME="$TMP/no-pcscd" "$@"; }
+a=$($UB -r "$M" --json info)
+b=$(nopcsc $UB --policy "$TMP/modem.conf" --json info 2>"$TMP/err"); rc=$?
+check "info without -r and without PC/SC readers: the policy's modem (exit $rc)" sh -c \
+	"[ $rc = 0 ] && [ \"\$(echo '$b' | jq -c .)\" = \"\$(echo '$a' | jq -c .)\" ]"
+out=$(nopcsc $UB --policy "$TMP/modem.conf" --json --tree "$TMP/alone.db" bootstrap --all-readers 2>&1); rc=$?
+check "bootstrap --all-readers without pcscd: the modem alone (exit $rc)" eq \
+	"$rc $(echo "$out" | jget "[c['reader'] for c in d['readers']]")" "0 [\"$M\"]"
+out=$(env -u UICCBOOT_READER $UB --policy "$TMP/modem.conf" --json --tree "$TMP/sms.db" sms listen --exit-idle 1 2>&1); rc=$?
+check "sms listen without -r: the policy's modem (exit $rc)" sh -c \
+	"[ $rc = 0 ] && echo '$out' | grep -q '\"type\":\"listening\"' && grep -q '^> AT+CMGL=4' $ML"
+out=$(env -u UICCBOOT_READER $UB --policy /dev/null --json sms listen --exit-idle 1 2>&1); rc=$?
+check "sms listen without -r nor [modem] port: a usage error (exit $rc)" eq "$rc" 64
 
 # --- two processes on one modem: the second waits for the port ---
 $UB -r "$M" --json info >"$TMP/p1" 2>&1 &

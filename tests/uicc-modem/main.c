@@ -5,7 +5,7 @@
  * demand.  It shares no code with uiccboot.
  *
  *   uicc-modem --reader NAME [--link PATH] [--log FILE] [--store FILE]
- *              [--inbox DIR] [--csms 0|1] [--no-direct] [--fault F]...
+ *              [--live FILE] [--inbox DIR] [--csms 0|1] [--no-direct] [--fault F]...
  *
  * The pty's path is printed on stdout (and PATH made a symlink to it).
  * --store: PDUs (hex, SMSC first) stored at start, one a line.  --inbox:
@@ -13,12 +13,17 @@
  * host asked with AT+CNMI=2,2; +CMTI and stored with =2,1; stored when
  * nobody listens); the file is removed when taken.  A +CMT not
  * acknowledged (AT+CNMA, service 1 of AT+CSMS) when the host goes away is
- * stored, as the network would send it again.
+ * stored, as the network would send it again.  --live: PDUs (one a line)
+ * delivered as +CMT one after the other, each once the last is
+ * acknowledged, from the host's AT+CNMI=2,2 on; the first one's time is
+ * logged ("# first +CMT at SECONDS").
  *
  * Faults: echo (ATE0 ignored), urc-between (RING and +CREG before every
  * answer), urc-inside (+CREG between an answer's line and its OK),
  * auto-getresponse (61xx and 6Cxx handled here), no-channel (MANAGE
- * CHANNEL through +CSIM refused: +CME ERROR), ccho-bare (+CCHO answers the
+ * CHANNEL through +CSIM refused: +CME ERROR), no-aid-select (SELECT by AID
+ * of the USIM or ISIM on the basic channel through +CSIM refused: the
+ * modem owns that channel), ccho-bare (+CCHO answers the
  * number alone), cme:N, silent:N, garbage:N, close:N, badlen:N (from the
  * N-th AT+CSIM/AT+CGLA on: +CME ERROR, no answer, bytes that are no
  * answer, the port closed, a length that disagrees with the hex). */
@@ -51,7 +56,9 @@ static SCARDHANDLE card;
 static DWORD proto;
 static const char *reader, *inbox;
 static bool f_echo, f_urc_between, f_urc_inside, f_auto_gr, f_no_channel, f_ccho_bare;
+static bool f_no_aid_select;
 static long f_cme, f_silent, f_garbage, f_close, f_badlen; /* 0: off; N: from the N-th APDU */
+static long f_reset;					   /* the N-th APDU only */
 static long apdus;
 static int csms = 1, cnmi_mt;
 static bool echo = true, no_direct, connected;
@@ -64,7 +71,10 @@ struct sms {
 };
 static struct sms store[MAX_SMS];
 static int nstore, next_index = 1;
-static char unacked[400]; /* a +CMT not yet acknowledged */
+static char unacked[400];	/* a +CMT not yet acknowledged */
+static char live[MAX_SMS][400]; /* --live: PDUs the network sends once the host listens */
+static int nlive, next_live;
+static long f_hold, commands; /* hold:N: the N-th command done, its answer never sent */
 
 static void log_line(const char *dir, const char *s)
 {
@@ -124,24 +134,109 @@ static void hex(char *o, const uint8_t *b, size_t n)
 
 /* --- the card --- */
 
+/* The card as the modem sees it: lost (removed) until it comes back; a
+ * loss or a reset during the host's session is said to the host once
+ * (+CME ERROR: 10 while it is out, 14 when it is back or was reset: the
+ * modem re-initialised the SIM and the host's selections are gone). */
+static bool card_lost, card_changed, lost_in_session;
+static long apdus_in_session; /* answered since the host came */
+static bool in_tx;	      /* a PC/SC transaction held while a host talks to the card */
+
+/* Is the card out?  A removal shows first as a failed transmit; pcscd may
+ * take a poll (400 ms for vpcd) to see the reader empty. */
+static bool card_out(void)
+{
+	SCARD_READERSTATE st;
+
+	memset(&st, 0, sizeof(st));
+	st.szReader = reader;
+	st.dwCurrentState = SCARD_STATE_PRESENT;
+	for (int i = 0; i < 4; i++) {
+		if (SCardGetStatusChange(ctx, 1000, &st, 1) != SCARD_S_SUCCESS)
+			return false;
+		if (st.dwEventState & SCARD_STATE_EMPTY)
+			return true;
+		st.dwCurrentState = st.dwEventState & ~SCARD_STATE_CHANGED;
+	}
+	return false;
+}
+
+static bool card_connect(void)
+{
+	if (SCardConnect(ctx, reader, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+			 &card, &proto) != SCARD_S_SUCCESS)
+		return false;
+	card_lost = false;
+	log_line("#", "card in");
+	return true;
+}
+
+/* Returns the answer's length; -1: failed (+CME ERROR: 13); -10: no card;
+ * -14: the card was reset or changed under the host. */
 static long xmit(const uint8_t *c, size_t n, uint8_t *r, size_t max)
 {
 	SCARD_IO_REQUEST pci = {proto, sizeof(SCARD_IO_REQUEST)};
 	DWORD rl = (DWORD)max;
-	LONG rv = SCardTransmit(card, &pci, c, (DWORD)n, NULL, r, &rl);
+	LONG rv;
 
-	if (rv == SCARD_W_RESET_CARD) {
-		/* another application reset the card: the modem goes on with it */
-		if (SCardReconnect(card, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
-				   SCARD_LEAVE_CARD, &proto) != SCARD_S_SUCCESS)
-			return -1;
+	if (card_lost) {
+		if (!card_connect())
+			return -10;
+		card_changed = lost_in_session;
+	}
+	if (card_changed) {
+		card_changed = false;
+		log_line("#", "card changed: told the host");
+		return -14;
+	}
+	/* the modem owns its SIM while a host talks to it: an application
+	 * reaching the same card through PC/SC (the lab's) waits */
+	rv = in_tx ? SCARD_S_SUCCESS : SCardBeginTransaction(card);
+	in_tx = rv == SCARD_S_SUCCESS;
+	if (in_tx) {
+		pci.dwProtocol = proto;
+		rv = SCardTransmit(card, &pci, c, (DWORD)n, NULL, r, &rl);
+	}
+	if (rv == SCARD_W_RESET_CARD || rv == SCARD_W_REMOVED_CARD ||
+	    rv == SCARD_E_INVALID_HANDLE) {
+		/* the card was reset (by another application) or changed: the
+		 * modem takes it up again; the host's selections are gone,
+		 * which it is told if it made any */
+		SCardDisconnect(card, SCARD_LEAVE_CARD);
+		in_tx = false;
+		if (!card_connect()) {
+			card_lost = true;
+			lost_in_session = apdus_in_session > 0;
+			log_line("#", "card out");
+			return -10;
+		}
+		log_line("#", "card reset or changed");
+		if (apdus_in_session)
+			return -14;
+		in_tx = SCardBeginTransaction(card) == SCARD_S_SUCCESS;
 		pci.dwProtocol = proto;
 		rl = (DWORD)max;
 		rv = SCardTransmit(card, &pci, c, (DWORD)n, NULL, r, &rl);
 	}
-	if (rv != SCARD_S_SUCCESS || rl < 2)
+	if (rv != SCARD_S_SUCCESS || rl < 2) {
+		if (card_out()) {
+			SCardDisconnect(card, SCARD_LEAVE_CARD);
+			in_tx = false;
+			card_lost = true;
+			lost_in_session = apdus_in_session > 0;
+			log_line("#", "card out");
+			return -10;
+		}
 		return -1;
+	}
+	apdus_in_session++;
 	return (long)rl;
+}
+
+/* the +CME ERROR for a failed xmit */
+static void card_error(long rl)
+{
+	line(rl == -10 ? "+CME ERROR: 10" : rl == -14 ? "+CME ERROR: 14" : "+CME ERROR: 13");
 }
 
 static uint8_t gr_cla(uint8_t cla)
@@ -192,6 +287,18 @@ static bool apdu_fault(void)
 		log_line("#", "closing the port");
 		close(pty);
 		exit(0);
+	}
+	if (f_reset && apdus == f_reset) {
+		/* the modem resets the SIM (as on a SIM error) and takes it up
+		 * again: the host's selections are gone */
+		SCardReconnect(card, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+			       SCARD_RESET_CARD, &proto);
+		if (in_tx)
+			SCardEndTransaction(card, SCARD_LEAVE_CARD);
+		in_tx = false;
+		log_line("#", "card reset by the modem");
+		line("+CME ERROR: 14");
+		return true;
 	}
 	if (f_silent && apdus >= f_silent) {
 		log_line("#", "silent");
@@ -258,9 +365,17 @@ static void csim(const char *arg)
 		line("+CME ERROR: 3");
 		return;
 	}
+	/* the USIM's or the ISIM's AID (ETSI TS 101 220 E.1: A0000000871002,
+	 * ...1004) selected on the basic channel, which this modem owns */
+	if (f_no_aid_select && !(c[0] & 0x43) && c[1] == 0xA4 && c[2] == 0x04 && n >= 12 &&
+	    c[4] >= 7 && !memcmp(c + 5, "\xA0\x00\x00\x00\x87\x10", 6) &&
+	    (c[11] == 0x02 || c[11] == 0x04)) {
+		line("+CME ERROR: 3");
+		return;
+	}
 	rl = apdu(c, (size_t)n, r, sizeof(r));
 	if (rl < 0) {
-		line("+CME ERROR: 13");
+		card_error(rl);
 		return;
 	}
 	answer_apdu("+CSIM", r, rl);
@@ -282,6 +397,10 @@ static void ccho(const char *arg)
 		return;
 	}
 	rl = xmit(mc, 5, r, sizeof(r));
+	if (rl < 0) {
+		card_error(rl);
+		return;
+	}
 	if (rl != 3 || r[1] != 0x90) {
 		line("+CME ERROR: 4");
 		return;
@@ -324,7 +443,7 @@ static void cgla(const char *arg)
 		c[0] = (uint8_t)((c[0] & 0xFC) | ch);
 	rl = apdu(c, (size_t)n, r, sizeof(r));
 	if (rl < 0) {
-		line("+CME ERROR: 13");
+		card_error(rl);
 		return;
 	}
 	answer_apdu("+CGLA", r, rl);
@@ -445,6 +564,24 @@ static void deliver(const char *pdu)
 	}
 }
 
+/* --live: the next PDU as soon as the host takes +CMT and the last one
+ * was acknowledged; the first one's time logged (for make bench) */
+static void poll_live(void)
+{
+	struct timespec ts;
+	char b[64];
+
+	if (next_live == nlive || !connected || cnmi_mt != 2 || unacked[0])
+		return;
+	if (next_live == 0) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		snprintf(b, sizeof(b), "first +CMT at %lld.%09ld", (long long)ts.tv_sec,
+			 ts.tv_nsec);
+		log_line("#", b);
+	}
+	deliver(live[next_live++]);
+}
+
 static void poll_inbox(void)
 {
 	struct dirent *d;
@@ -473,9 +610,26 @@ static void poll_inbox(void)
 	closedir(dir);
 }
 
+static void command_do(char *cmd);
+
 static void command(char *cmd)
 {
+	int saved = pty;
+
 	log_line(">", cmd);
+	if (f_hold && ++commands == f_hold) {
+		/* carried out, but the answer is lost: the host is killed here */
+		log_line("#", "held");
+		pty = -1;
+		command_do(cmd);
+		pty = saved;
+		return;
+	}
+	command_do(cmd);
+}
+
+static void command_do(char *cmd)
+{
 	if (echo)
 		out("%s\r", cmd);
 	if (f_urc_between && strncasecmp(cmd, "AT", 2) == 0) {
@@ -538,14 +692,22 @@ static void command(char *cmd)
 /* the host closed the port */
 static void hangup(void)
 {
-	log_line("#", "host gone");
+	char b[64];
+
 	connected = false;
+	lost_in_session = card_changed = false;
+	apdus_in_session = 0;
+	if (in_tx)
+		SCardEndTransaction(card, SCARD_LEAVE_CARD);
+	in_tx = false;
 	cnmi_mt = 0;
 	echo = true;
 	if (unacked[0]) {
 		store_pdu(unacked); /* the network sends it again */
 		unacked[0] = 0;
 	}
+	snprintf(b, sizeof(b), "host gone: %d stored, %d live to come", nstore, nlive - next_live);
+	log_line("#", b);
 }
 
 static void on_signal(int sig)
@@ -573,6 +735,8 @@ static void fault(const char *f)
 		f_auto_gr = true;
 	else if (!strcmp(f, "no-channel"))
 		f_no_channel = true;
+	else if (!strcmp(f, "no-aid-select"))
+		f_no_aid_select = true;
 	else if (!strcmp(f, "ccho-bare"))
 		f_ccho_bare = true;
 	else if (!strncmp(f, "cme:", 4))
@@ -583,6 +747,10 @@ static void fault(const char *f)
 		f_garbage = fault_n(f + 8);
 	else if (!strncmp(f, "close:", 6))
 		f_close = fault_n(f + 6);
+	else if (!strncmp(f, "hold:", 5))
+		f_hold = fault_n(f + 5);
+	else if (!strncmp(f, "reset:", 6))
+		f_reset = fault_n(f + 6);
 	else if (!strncmp(f, "badlen:", 7))
 		f_badlen = fault_n(f + 7);
 	else {
@@ -619,7 +787,16 @@ int main(int argc, char **argv)
 			log_fp = fopen(v, "a");
 		else if (!strcmp(a, "--inbox"))
 			inbox = v;
-		else if (!strcmp(a, "--csms"))
+		else if (!strcmp(a, "--live")) {
+			FILE *f = fopen(v, "r");
+
+			while (f && nlive < MAX_SMS && fgets(live[nlive], sizeof(live[0]), f)) {
+				live[nlive][strcspn(live[nlive], "\r\n \t")] = 0;
+				nlive += live[nlive][0] != 0;
+			}
+			if (f)
+				fclose(f);
+		} else if (!strcmp(a, "--csms"))
 			csms = atoi(v);
 		else if (!strcmp(a, "--fault"))
 			fault(v);
@@ -671,7 +848,10 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	while (!stop) {
 		struct pollfd p = {.fd = pty, .events = POLLIN};
-		int r = poll(&p, 1, 100);
+		int r;
+
+		poll_live(); /* the next +CMT right after the last one's AT+CNMA */
+		r = poll(&p, 1, 100);
 		ssize_t n;
 		char c[256];
 
