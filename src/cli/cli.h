@@ -9,8 +9,8 @@
 #include <stdio.h>
 
 #include "boot.h"
+#include "card.h"
 #include "ub_secret.h"
-#include "ub_session.h"
 
 struct ub_cmd;
 
@@ -32,8 +32,7 @@ struct ub_cli {
 	char pin[UB_SECRET_MAX + 1]; /* PIN1 once read (wiped at the end) */
 	bool pin_read;
 	struct ub_policy *pol;	/* loaded on first use */
-	struct ub_session sess; /* the card session of a lab command */
-	bool have_sess;
+	struct ub_session *sess; /* the card session of a lab command, once open */
 	json_object *out; /* the one JSON object printed with --json */
 	bool streamed;	  /* the command printed its objects one a line as they
 			     came (sms receive): out is not printed */

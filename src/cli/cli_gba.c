@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "dm_names.h"
 #include "ub_gba.h"
+#include "ub_session.h"
 #include "ub_hex.h"
 
 #define MAX_RANDS 16
@@ -179,7 +180,7 @@ static void put_str(struct ub_cli *cli, const char *key, const char *v)
 /* A card failure, said with the reader's name. */
 static int card_fail(struct ub_cli *cli, struct ub_status *st)
 {
-	ub_status_at(st, "reader \"%s\"", cli->sess.card.reader);
+	ub_status_at(st, "reader \"%s\"", ub_card_session_reader(cli->sess));
 	cli_fail(cli, st);
 	return st->err;
 }
@@ -197,13 +198,13 @@ static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct g
 
 	json_object_object_add(cli->out, "triplets", arr);
 	if (a->imsi) {
-		if ((err = ub_uicc_read_imsi(&cli->sess.uicc, app, imsi, &mnc, &st)))
+		if ((err = ub_uicc_read_imsi(&cli->sess->uicc, app, imsi, &mnc, &st)))
 			return card_fail(cli, &st);
 		put_str(cli, "imsi", imsi);
 	}
 	for (i = 0; i < a->nrand; i++) {
 		ub_unhex(rand, sizeof(rand), a->rands[i]);
-		err = ub_auth_gsm(&cli->sess.uicc, app, rand, sres, kc, &st);
+		err = ub_auth_gsm(&cli->sess->uicc, app, rand, sres, kc, &st);
 		if (err)
 			return card_fail(cli, &st);
 		if (i == 0) { /* the single-RAND form */
@@ -245,7 +246,7 @@ static int auth(struct ub_cli *cli, int argc, char **argv)
 		err = hexarg(cli, "autn", a.autn, autn, 16);
 	if (err || (err = cli_connect(cli)))
 		return err;
-	err = ub_uicc_find_app(&cli->sess.uicc,
+	err = ub_uicc_find_app(&cli->sess->uicc,
 			       a.app && !strcmp(a.app, "isim") ? UB_APP_ISIM : UB_APP_USIM, &app,
 			       &st);
 	if (err == UB_E_NOT_FOUND)
@@ -255,7 +256,7 @@ static int auth(struct ub_cli *cli, int argc, char **argv)
 		return card_fail(cli, &st);
 	if (a.gsm)
 		return auth_gsm(cli, app, &a);
-	err = ub_auth_3g(&cli->sess.uicc, app, rand, autn, &r, &st);
+	err = ub_auth_3g(&cli->sess->uicc, app, rand, autn, &r, &st);
 	if (err == UB_E_AUTH_SYNC)
 		put_hex(cli, "auts", r.auts, 14);
 	if (err)
@@ -302,7 +303,7 @@ static int gba_open(struct ub_cli *cli, struct ub_gba *g, const struct gba_args 
 	err = cli_connect(cli);
 	if (err)
 		return err;
-	err = ub_gba_open(g, &cli->sess.uicc, prefer_isim, a->allow_me, &st);
+	err = ub_gba_open(g, &cli->sess->uicc, prefer_isim, a->allow_me, &st);
 	if (!err && a->app && strcmp(a->app, g->isim ? "isim" : "usim"))
 		err = ub_fail(&st, UB_E_NO_GBA, 0, a->app, "the %s has no GBA service",
 			      a->app); /* the asked-for application */
@@ -378,7 +379,7 @@ static int gba_naf_key(struct ub_cli *cli, struct gba_args *a)
 	if (!g.service) {
 		cli_error(cli, UB_E_NO_GBA,
 			  "reader \"%s\": GBA_ME keeps no key between commands; use GBA_U",
-			  cli->sess.card.reader);
+			  ub_card_session_reader(cli->sess));
 		return UB_E_NO_GBA;
 	}
 	err = ub_gba_naf_key(&g, naf_id, (size_t)n, (long long)time(NULL), key, &bp, &st);
@@ -470,7 +471,7 @@ static int gba_push(struct ub_cli *cli, struct gba_args *a)
 		return err;
 	if (!g.service) {
 		cli_error(cli, UB_E_NO_GBA, "reader \"%s\": GBA push needs GBA_U",
-			  cli->sess.card.reader);
+			  ub_card_session_reader(cli->sess));
 		return UB_E_NO_GBA;
 	}
 	err = ub_gba_push(&g, &gpi, (long long)time(NULL), key, auts, &st);
