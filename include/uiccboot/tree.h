@@ -143,6 +143,48 @@ struct ub_apply_result {
 /* Free the lists of r (and zero it). */
 void ub_apply_result_free(struct ub_apply_result *r);
 
+/* The provenance of what is written (ub_tree_node.source): a card's
+ * ("iccid:" and its ICCID), a push's, an import's, the factory's. */
+#define UB_SOURCE_PUSH "push"
+#define UB_SOURCE_CARD_PREFIX "iccid:"
+#define UB_SOURCE_IMPORT "import"
+#define UB_SOURCE_FACTORY "factory"
+
+/* The longest ACL ub_tree_effective_acl gives (without its NUL). */
+#define UB_TREE_ACL_MAX 1024
+/* What is shown in a secret's place (ub_tree_is_secret). */
+#define UB_TREE_SECRET_MASK "(secret)"
+
+/* Is the leaf at uri a secret (an AAuthSecret, a password, a key), to be
+ * masked when shown?  By its name in the MOs uiccboot knows.  Pure;
+ * any thread. */
+bool ub_tree_is_secret(const char *uri);
+
+/* Import a DM-TNDS 1.2 document (what ub_tree_export_tnds writes, a
+ * backup or the factory's accounts) read from in, up to its end, into t
+ * in one transaction, its nodes marked source (UB_SOURCE_IMPORT or
+ * UB_SOURCE_FACTORY); the device's own data, so no server rule of the
+ * policy applies.  The document holds secrets: every copy the call makes
+ * is wiped; give an unbuffered stream (setvbuf _IONBF) so that stdio
+ * keeps none.  in stays open (the caller's).  res: zeroed; the caller
+ * frees it with ub_apply_result_free, whatever the outcome.  On failure
+ * st->what says why ("larger than N bytes", the line of the document,
+ * the refusal) and nothing is written.  t is used by one thread at a
+ * time (tree.h).  Returns 0, UB_E_BAD_DATA, UB_E_POLICY, UB_E_IO,
+ * UB_E_NOMEM, UB_E_USAGE (t read-only, a source not one of those). */
+int ub_tree_import_tnds(struct ub_tree *t, FILE *in, const char *source,
+			struct ub_apply_result *res, struct ub_status *st);
+
+/* Take away everything source wrote (a card: "iccid:<ICCID>", with its
+ * LwM2M part; UB_SOURCE_PUSH, UB_SOURCE_IMPORT, UB_SOURCE_FACTORY) and its
+ * digests, in one transaction; res->removed lists the roots (res: zeroed;
+ * free it with ub_apply_result_free).  st->what says why it failed.
+ * Returns 0, UB_E_NOT_FOUND (the tree holds nothing of it),
+ * UB_E_BAD_DATA (removing it would orphan another source's nodes),
+ * UB_E_IO, UB_E_NOMEM, UB_E_USAGE (t read-only). */
+int ub_tree_forget_source(struct ub_tree *t, const char *source, struct ub_apply_result *res,
+			  struct ub_status *st);
+
 /* Number of nodes (for tests and benches). */
 int ub_tree_count(struct ub_tree *t);
 

@@ -12,6 +12,8 @@
 #ifndef UB_DM_NAMES_H
 #define UB_DM_NAMES_H
 
+#include "tree.h" /* UB_TREE_ACL_MAX, UB_TREE_SECRET_MASK */
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -23,7 +25,7 @@
 #define UB_SERVER_ID_MAX 127
 #define UB_TYPE_MAX 255
 /* An ACL is at most this long (a longer one is refused, never cut). */
-#define UB_ACL_MAX 1024
+#define UB_ACL_MAX UB_TREE_ACL_MAX
 
 #define UB_DDF_DMACC "org.openmobilealliance/1.0/w7"
 #define UB_DDF_CONNMO "org.openmobilealliance/1.0/ConnMO"
@@ -71,7 +73,7 @@ bool ub_dm_is_device_object(const char *uri);
 bool ub_dm_is_secret(const char *uri);
 
 /* The placeholder printed instead of a secret value. */
-#define UB_SECRET_MASK "(secret)"
+#define UB_SECRET_MASK UB_TREE_SECRET_MASK
 
 /* Format values of DM-TND 7 (b64, bin, bool, chr, int, node, null, xml,
  * date, time, float): the only ones the tree stores. */

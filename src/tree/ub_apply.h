@@ -8,11 +8,7 @@
 #include "ub_plan.h"
 #include "ub_policy.h"
 
-/* The provenance of what is written (node.source). */
-#define UB_SOURCE_PUSH "push"
-#define UB_SOURCE_CARD_PREFIX "iccid:" /* + the card's ICCID */
-#define UB_SOURCE_IMPORT "import"
-#define UB_SOURCE_FACTORY "factory"
+/* The provenance of what is written (node.source): UB_SOURCE_* of tree.h. */
 
 struct ub_apply_opts {
 	const char *source;	    /* provenance of what is written: "iccid:<ICCID>",
