@@ -86,15 +86,15 @@ int ub_card_readers(const struct ub_boot_config *cfg, struct ub_card_reader **li
 		    struct ub_status *st);
 void ub_card_readers_free(struct ub_card_reader *list);
 
-#define UB_CARD_APPS_MAX 8	/* applications of EF_DIR */
-#define UB_CARD_IMPU_MAX 16	/* IMPUs of the ISIM */
-#define UB_CARD_BOOT_MAX 16	/* entries of the PKCS#15 DODF */
+#define UB_CARD_APPS_MAX 8  /* applications of EF_DIR */
+#define UB_CARD_IMPU_MAX 16 /* IMPUs of the ISIM */
+#define UB_CARD_BOOT_MAX 16 /* entries of the PKCS#15 DODF */
 
 /* One application that EF_DIR lists. */
 struct ub_card_app {
-	char aid[33];	   /* lowercase hex */
-	char label[33];	   /* its label, or "" */
-	const char *kind;  /* "usim", "isim", "pkcs15", ..., "other" (static) */
+	char aid[33];	  /* lowercase hex */
+	char label[33];	  /* its label, or "" */
+	const char *kind; /* "usim", "isim", "pkcs15", ..., "other" (static) */
 };
 
 /* One object of the PKCS#15 application's DODF. */

@@ -18,9 +18,8 @@ static json_object *gba_json(const struct ub_card_info *ci)
 	json_object_object_add(g, "lifetime",
 			       ci->gba.lifetime[0] ? json_object_new_string(ci->gba.lifetime)
 						   : NULL);
-	json_object_object_add(g, "rand",
-			       ci->gba.rand_len ? cli_json_hex(ci->gba.rand, ci->gba.rand_len)
-						: NULL);
+	json_object_object_add(
+		g, "rand", ci->gba.rand_len ? cli_json_hex(ci->gba.rand, ci->gba.rand_len) : NULL);
 	return g;
 }
 

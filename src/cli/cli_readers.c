@@ -29,9 +29,9 @@ static int readers(struct ub_cli *cli, int argc, char **argv)
 		json_object_object_add(o, "index", json_object_new_int((int)i));
 		json_object_object_add(o, "name", json_object_new_string(r->name));
 		json_object_object_add(o, "card_present", json_object_new_boolean(r->card_present));
-		json_object_object_add(o, "atr", r->card_present && !r->modem
-							 ? json_object_new_string(r->atr)
-							 : NULL);
+		json_object_object_add(o, "atr",
+				       r->card_present && !r->modem ? json_object_new_string(r->atr)
+								    : NULL);
 		json_object_object_add(o, "protocol",
 				       r->protocol ? json_object_new_string(r->protocol) : NULL);
 		if (r->modem && !r->card_present)
