@@ -249,3 +249,12 @@ int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *d
 		ub_store_rollback(t);
 	return err;
 }
+
+int ub_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *device_id,
+		     struct ub_apply_result *res, struct ub_status *st)
+{
+	char reason[400];
+	int err = ub_tree_factory_apply(t, f, device_id, res, reason, sizeof(reason));
+
+	return err ? ub_fail(st, err, 0, "factory apply", "%s", reason) : 0;
+}
