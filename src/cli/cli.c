@@ -15,7 +15,7 @@
 #include "cli.h"
 #include "dm_names.h"
 #include "ub_policy.h"
-#include "ub_hex.h"
+#include "hex.h"
 #include "ub_secret.h"
 #include "ub_text.h"
 #include "version.h"
@@ -415,7 +415,7 @@ json_object *cli_json_hex(const uint8_t *b, size_t n)
 
 json_object *cli_json_secret_hex(const uint8_t *b, size_t n, bool show)
 {
-	return show ? cli_json_hex(b, n) : json_object_new_string(UB_SECRET_MASK);
+	return show ? cli_json_hex(b, n) : json_object_new_string(UB_TREE_SECRET_MASK);
 }
 
 void cli_put_secret_hex(struct ub_cli *cli, const char *key, const uint8_t *b, size_t n, bool show)

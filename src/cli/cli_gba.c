@@ -11,7 +11,7 @@
 #include "dm_names.h"
 #include "ub_gba.h"
 #include "ub_session.h"
-#include "ub_hex.h"
+#include "hex.h"
 
 #define MAX_RANDS 16
 
@@ -218,7 +218,7 @@ static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct g
 		json_object_array_add(arr, o);
 		if (!cli->json) {
 			printf("%-10s %s\n", "sres", ub_hex(s, sres, 4));
-			printf("%-10s %s\n", "kc", show ? ub_hex(s, kc, 8) : UB_SECRET_MASK);
+			printf("%-10s %s\n", "kc", show ? ub_hex(s, kc, 8) : UB_TREE_SECRET_MASK);
 		}
 		OPENSSL_cleanse(kc, sizeof(kc));
 	}

@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "sms.h"
-#include "ub_hex.h"
+#include "hex.h"
 #include "ub_kannel.h"
 #include "ub_sender.h"
 #include "ub_sms.h"
@@ -613,7 +613,7 @@ static int send_parts(struct ub_cli *cli, struct send_args *a, struct secrets *s
 
 static int sms_send(struct ub_cli *cli, int argc, char **argv)
 {
-	static uint8_t doc[UB_DOC_MAX + 1];
+	static uint8_t doc[UB_PLAN_DOC_MAX + 1];
 	struct send_args a;
 	struct secrets s;
 	struct ub_send_result r;
