@@ -13,11 +13,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "dm_names.h"
-#include "ub_policy.h"
+#include "text.h"
 #include "hex.h"
-#include "ub_secret.h"
-#include "ub_text.h"
 #include "version.h"
 
 /* The commands, in the order of the help (cli_main's list). */

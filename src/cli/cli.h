@@ -10,7 +10,7 @@
 
 #include "boot.h"
 #include "card.h"
-#include "ub_secret.h"
+#include "secret.h"
 
 struct ub_cmd;
 

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "ub_secret.h"
 
 int cli_tree_open(struct ub_cli *cli, enum ub_tree_mode mode, struct ub_tree **t)
 {
