@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "text.h"
 #include "hex.h"
+#include "text.h"
 #include "version.h"
 
 /* The commands, in the order of the help (cli_main's list). */
