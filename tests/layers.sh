@@ -75,12 +75,10 @@ cli_headers=(
 )
 cli_calls=(
 	ub_auth_3g ub_auth_gsm ub_btid ub_gba_bootstrap ub_gba_impi ub_gba_me_bootstrap ub_gba_naf_key
-	ub_gba_open ub_gba_push ub_gba_status ub_gpi_decode ub_kannel_send ub_lifetime_parse
-	ub_lwm2m_leaf_make ub_lwm2m_leaf_wipe ub_lwm2m_obj_name ub_lwm2m_rdef ub_naf_id ub_sec_name
-	ub_sec_parse ub_send_build ub_send_check ub_send_key_name ub_send_keys_missing
-	ub_send_result_free ub_sms_alphabet_name ub_sms_deliver_decode ub_sms_encode ub_sms_part_count
-	ub_sms_reassemble ub_sms_same_message ub_sms_scts ub_uicc_find_app ub_uicc_read_imsi
-	ub_wsp_classify ub_wsp_kind_name ub_wsp_push_from_wdp
+	ub_gba_open ub_gba_push ub_gba_status ub_gpi_decode ub_lifetime_parse ub_lwm2m_leaf_make
+	ub_lwm2m_leaf_wipe ub_lwm2m_obj_name ub_lwm2m_rdef ub_naf_id ub_send_check
+	ub_sms_alphabet_name ub_sms_deliver_decode ub_sms_reassemble ub_sms_same_message
+	ub_uicc_find_app ub_uicc_read_imsi ub_wsp_classify ub_wsp_kind_name ub_wsp_push_from_wdp
 )
 # the allow-lists as CLI_STRICT=1 would have them: empty (shows all)
 if [ "${CLI_STRICT:-0}" = 1 ]; then
