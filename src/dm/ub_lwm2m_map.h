@@ -34,7 +34,7 @@
 #include "ub_lwm2m.h"
 #include "ub_plan.h"
 
-#define UB_LWM2M_TREE "./LwM2M"
+/* UB_LWM2M_TREE: <uiccboot/lwm2m.h> */
 /* Owners of LwM2M Object Instances: ACL principals no DM server may take. */
 #define UB_LWM2M_OWNER_PREFIX "lwm2m:"
 #define UB_LWM2M_OWNER_BOOTSTRAP "lwm2m:bootstrap"

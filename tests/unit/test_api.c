@@ -15,6 +15,7 @@
 #include "card.h"
 #include "factory.h"
 #include "hex.h"
+#include "lwm2m.h"
 #include "scard_fake.h"
 #include "sms.h"
 #include "tmpdb.h"
@@ -205,6 +206,38 @@ static void sms_push(void **state)
 	ub_sms_push_free(&r);
 }
 
+/* lwm2m list's values: a known resource named and typed, a secret one
+ * said to be, bytes of the wrong type refused with the name kept. */
+static void lwm2m_values(void **state)
+{
+	static const uint8_t uri[] = "coaps://lwm2m.example:5684";
+	static const uint8_t key[] = {1, 2, 3};
+	static const uint8_t mode = 3, bad[3] = {1, 2, 3};
+	struct ub_lwm2m_value x;
+
+	(void)state;
+	assert_string_equal(ub_lwm2m_obj_name(0), "LwM2M Security");
+	assert_null(ub_lwm2m_obj_name(4242));
+	assert_int_equal(ub_lwm2m_value_text(0, 0, uri, sizeof(uri) - 1, &x), 0);
+	assert_string_equal(x.name, "LwM2M Server URI");
+	assert_false(x.secret);
+	assert_string_equal(x.value, (const char *)uri);
+	assert_non_null(x.type);
+	assert_non_null(x.format);
+	ub_lwm2m_value_free(&x);
+	assert_null(x.value);
+	assert_int_equal(ub_lwm2m_value_text(0, 5, key, sizeof(key), &x), 0);
+	assert_true(x.secret);
+	ub_lwm2m_value_free(&x);
+	assert_int_equal(ub_lwm2m_value_text(0, 2, &mode, 1, &x), 0);
+	assert_string_equal(x.value, "3");
+	ub_lwm2m_value_free(&x);
+	assert_int_equal(ub_lwm2m_value_text(0, 2, bad, sizeof(bad), &x), UB_E_BAD_DATA);
+	assert_string_equal(x.name, "Security Mode");
+	assert_null(x.value);
+	ub_lwm2m_value_free(&x);
+}
+
 /* readers: the PC/SC readers as the fake lists them, with and without a
  * card; none is no failure. */
 static void card_readers(void **state)
@@ -235,7 +268,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tree_import_and_forget), cmocka_unit_test(factory_key_from_hex),
 		cmocka_unit_test(factory_apply_nothing),  cmocka_unit_test(sms_push),
-		cmocka_unit_test(card_readers),
+		cmocka_unit_test(lwm2m_values),		  cmocka_unit_test(card_readers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
