@@ -138,6 +138,41 @@ struct ub_card_info {
  * failure st says where (the reader first).  Returns 0 or a card error. */
 int ub_card_info(struct ub_session *s, struct ub_card_info *ci, struct ub_status *st);
 
+/* --- AUTHENTICATE (uiccboot auth), on the USIM, or the ISIM with isim --- */
+
+/* Does the card of s hold the application?  Returns 0 or UB_E_NOT_FOUND
+ * (st: "USIM" or "ISIM", "the card has no such application"), or a card
+ * error.  The calls below fail the same way without it. */
+int ub_card_has_app(struct ub_session *s, bool isim, struct ub_status *st);
+
+/* The IMSI (EF_IMSI) and the MNC length (EF_AD; 0 when it does not say)
+ * of the application, into the caller's buffers.  Returns 0 or a card
+ * error. */
+int ub_card_imsi(struct ub_session *s, bool isim, char imsi[16], int *mnc_len,
+		 struct ub_status *st);
+
+/* What a 3G AUTHENTICATE gave (3GPP TS 31.102 7.1.2.1). */
+struct ub_card_auth3g {
+	uint8_t res[16];
+	size_t res_len;
+	uint8_t ck[16], ik[16]; /* secrets: wipe them after use */
+	uint8_t kc[8];		/* with has_kc: the GSM key the card derived */
+	bool has_kc;
+	uint8_t auts[14]; /* UB_E_AUTH_SYNC: the card's AUTS */
+};
+
+/* AUTHENTICATE in the 3G security context with rand and autn (16 bytes
+ * each) into *r (the caller's).  Returns 0, UB_E_AUTH_SYNC (r->auts),
+ * UB_E_AUTH_MAC, UB_E_AUTH_CONTEXT or a card error; st says where (the
+ * reader first). */
+int ub_card_auth_3g(struct ub_session *s, bool isim, const uint8_t rand[16], const uint8_t autn[16],
+		    struct ub_card_auth3g *r, struct ub_status *st);
+
+/* AUTHENTICATE in the GSM context: SRES and Kc (a secret) for rand into
+ * the caller's buffers.  Returns 0 or a card error. */
+int ub_card_auth_gsm(struct ub_session *s, bool isim, const uint8_t rand[16], uint8_t sres[4],
+		     uint8_t kc[8], struct ub_status *st);
+
 #ifdef __cplusplus
 }
 #endif

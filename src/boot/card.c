@@ -1,4 +1,5 @@
 /* The card sessions and card info of the public API (uiccboot/card.h). */
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include "card.h"
 #include "ub_at.h"
 #include "ub_cardboot.h"
+#include "ub_gba.h"
 #include "ub_hex.h"
 #include "ub_policy.h"
 #include "ub_session.h"
@@ -44,6 +46,13 @@ const char *ub_card_session_reader(const struct ub_session *s)
 const char *ub_card_session_reset_note(const struct ub_session *s)
 {
 	return s->reset && s->card.ops != &ub_pcsc_link ? s->card.ops->reset_says : NULL;
+}
+
+/* A card call of s failed: st says so with the reader in front. */
+static int card_failed(const struct ub_session *s, int err, struct ub_status *st)
+{
+	ub_status_at(st, "reader \"%s\"", s->card.reader);
+	return err;
 }
 
 /* The active protocol is only known once connected; a shared connect that
@@ -214,4 +223,66 @@ int ub_card_info(struct ub_session *s, struct ub_card_info *ci, struct ub_status
 	card_gba(id, ci);
 	free(id);
 	return 0;
+}
+
+/* The USIM or the ISIM of s; a failure said with the reader. */
+static int card_app(struct ub_session *s, bool isim, const struct ub_app **app,
+		    struct ub_status *st)
+{
+	int err = ub_uicc_find_app(&s->uicc, isim ? UB_APP_ISIM : UB_APP_USIM, app, st);
+
+	if (err == UB_E_NOT_FOUND)
+		ub_fail(st, err, 0, isim ? "ISIM" : "USIM", "the card has no such application");
+	return err ? card_failed(s, err, st) : 0;
+}
+
+int ub_card_has_app(struct ub_session *s, bool isim, struct ub_status *st)
+{
+	const struct ub_app *app;
+
+	return card_app(s, isim, &app, st);
+}
+
+int ub_card_imsi(struct ub_session *s, bool isim, char imsi[16], int *mnc_len, struct ub_status *st)
+{
+	const struct ub_app *app;
+	int err = card_app(s, isim, &app, st);
+
+	if (!err && (err = ub_uicc_read_imsi(&s->uicc, app, imsi, mnc_len, st)))
+		return card_failed(s, err, st);
+	return err;
+}
+
+int ub_card_auth_3g(struct ub_session *s, bool isim, const uint8_t rand[16], const uint8_t autn[16],
+		    struct ub_card_auth3g *r, struct ub_status *st)
+{
+	const struct ub_app *app;
+	struct ub_auth3g a;
+	int err = card_app(s, isim, &app, st);
+
+	memset(r, 0, sizeof(*r));
+	if (err)
+		return err;
+	memset(&a, 0, sizeof(a));
+	err = ub_auth_3g(&s->uicc, app, rand, autn, &a, st);
+	memcpy(r->res, a.res, sizeof(r->res));
+	r->res_len = a.res_len;
+	memcpy(r->ck, a.ck, sizeof(r->ck));
+	memcpy(r->ik, a.ik, sizeof(r->ik));
+	memcpy(r->kc, a.kc, sizeof(r->kc));
+	r->has_kc = a.has_kc;
+	memcpy(r->auts, a.auts, sizeof(r->auts));
+	OPENSSL_cleanse(&a, sizeof(a));
+	return err ? card_failed(s, err, st) : 0;
+}
+
+int ub_card_auth_gsm(struct ub_session *s, bool isim, const uint8_t rand[16], uint8_t sres[4],
+		     uint8_t kc[8], struct ub_status *st)
+{
+	const struct ub_app *app;
+	int err = card_app(s, isim, &app, st);
+
+	if (!err && (err = ub_auth_gsm(&s->uicc, app, rand, sres, kc, st)))
+		return card_failed(s, err, st);
+	return err;
 }

@@ -187,7 +187,7 @@ static int card_fail(struct ub_cli *cli, struct ub_status *st)
 
 /* auth --gsm: the IMSI (--imsi) and one AUTHENTICATE per --rand, in one
  * session, as an EAP-SIM peer does. */
-static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct gba_args *a)
+static int auth_gsm(struct ub_cli *cli, bool isim, const struct gba_args *a)
 {
 	json_object *arr = json_object_new_array(), *o;
 	uint8_t rand[16], sres[4], kc[8];
@@ -198,15 +198,19 @@ static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct g
 
 	json_object_object_add(cli->out, "triplets", arr);
 	if (a->imsi) {
-		if ((err = ub_uicc_read_imsi(&cli->sess->uicc, app, imsi, &mnc, &st)))
-			return card_fail(cli, &st);
+		if ((err = ub_card_imsi(cli->sess, isim, imsi, &mnc, &st))) {
+			cli_fail(cli, &st);
+			return err;
+		}
 		put_str(cli, "imsi", imsi);
 	}
 	for (i = 0; i < a->nrand; i++) {
 		ub_unhex(rand, sizeof(rand), a->rands[i]);
-		err = ub_auth_gsm(&cli->sess->uicc, app, rand, sres, kc, &st);
-		if (err)
-			return card_fail(cli, &st);
+		err = ub_card_auth_gsm(cli->sess, isim, rand, sres, kc, &st);
+		if (err) {
+			cli_fail(cli, &st);
+			return err;
+		}
 		if (i == 0) { /* the single-RAND form */
 			json_object_object_add(cli->out, "sres", cli_json_hex(sres, 4));
 			json_object_object_add(cli->out, "kc", cli_json_secret_hex(kc, 8, show));
@@ -228,10 +232,10 @@ static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct g
 
 static int auth(struct ub_cli *cli, int argc, char **argv)
 {
-	const struct ub_app *app = NULL;
 	struct ub_status st = {0};
 	struct gba_args a;
-	struct ub_auth3g r;
+	struct ub_card_auth3g r;
+	bool isim;
 	uint8_t rand[16], autn[16];
 	int err, i;
 
@@ -246,21 +250,21 @@ static int auth(struct ub_cli *cli, int argc, char **argv)
 		err = hexarg(cli, "autn", a.autn, autn, 16);
 	if (err || (err = cli_connect(cli)))
 		return err;
-	err = ub_uicc_find_app(&cli->sess->uicc,
-			       a.app && !strcmp(a.app, "isim") ? UB_APP_ISIM : UB_APP_USIM, &app,
-			       &st);
-	if (err == UB_E_NOT_FOUND)
-		ub_fail(&st, err, 0, a.app && !strcmp(a.app, "isim") ? "ISIM" : "USIM",
-			"the card has no such application");
-	if (err)
-		return card_fail(cli, &st);
+	isim = a.app && !strcmp(a.app, "isim");
+	if ((err = ub_card_has_app(cli->sess, isim, &st))) {
+		cli_fail(cli, &st);
+		return err;
+	}
 	if (a.gsm)
-		return auth_gsm(cli, app, &a);
-	err = ub_auth_3g(&cli->sess->uicc, app, rand, autn, &r, &st);
+		return auth_gsm(cli, isim, &a);
+	err = ub_card_auth_3g(cli->sess, isim, rand, autn, &r, &st);
 	if (err == UB_E_AUTH_SYNC)
 		put_hex(cli, "auts", r.auts, 14);
-	if (err)
-		return card_fail(cli, &st);
+	if (err) {
+		OPENSSL_cleanse(&r, sizeof(r));
+		cli_fail(cli, &st);
+		return err;
+	}
 	/* RES is no secret; CK, IK and Kc are, shown only with --secrets */
 	put_hex(cli, "res", r.res, r.res_len);
 	cli_put_secret_hex(cli, "ck", r.ck, 16, a.secrets);
