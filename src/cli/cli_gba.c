@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "cli.h"
-#include "dm_names.h"
 #include "ub_gba.h"
 #include "ub_session.h"
 #include "hex.h"

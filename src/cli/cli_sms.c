@@ -13,7 +13,6 @@
 #include "cli.h"
 #include "sms.h"
 #include "hex.h"
-#include "ub_kannel.h"
 #include "ub_sender.h"
 #include "ub_sms.h"
 #include "ub_wsp.h"
