@@ -24,7 +24,8 @@ WERROR ?=
 WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 # One folder a layer, imports going down (docs/architecture.md):
-LAYERS := src/base pcsc uicc-files gba-u src/wire src/lwm2m src/dm src/tree src/boot
+LAYERS := src/base pcsc uicc-files gba-u src/wire src/lwm2m src/policy src/factory src/mac \
+	src/dm src/doc src/plan src/lwm2m-map src/account src/decode src/tree src/boot
 INCS := -Iinclude -Iinclude/uiccboot $(addprefix -I,$(LAYERS)) -Isrc/cli
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_GNU_SOURCE \
 	$(INCS) $(PKG_CFLAGS)

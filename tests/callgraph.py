@@ -19,7 +19,9 @@ objs = []
 for layer in may:
     d = os.path.join(objdir, layer)
     if os.path.isdir(d):
-        objs += [os.path.join(layer, f[:-2]) for f in sorted(os.listdir(d)) if f.endswith('.o')]
+        # an object whose source has moved or gone is left over: not read
+        objs += [os.path.join(layer, f[:-2]) for f in sorted(os.listdir(d))
+                 if f.endswith('.o') and os.path.exists(os.path.join(layer, f[:-2] + '.c'))]
 defs, uses = {}, {}
 for o in objs:
     out = subprocess.run(['nm', os.path.join(objdir, o + '.o')], capture_output=True,

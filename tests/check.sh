@@ -4,10 +4,11 @@
 # integration tests with the sanitizer binaries (including the short forms
 # of the removal/reset sweeps and the kill -9 crash loop).
 #
-# The phases that need no lab (unit, the ABI, ASan, valgrind, fuzz replay)
-# run at once after the normal build, each into a file of its own; their
-# outputs are printed in this order when all are done, then the
-# integration tests (the one lab) run alone.  Warnings are errors here
+# Everything after the normal build runs at once, each phase into a file of
+# its own: unit, the ABI, valgrind and the fuzz replay at once; the
+# sanitizer build, then its unit tests and the integration tests (the one
+# lab, several tests at a time: tests/run-integration.sh).  The outputs are
+# printed in a fixed order when all are done.  Warnings are errors here
 # (WERROR), not in a user's make.
 set -u
 cd "$(dirname "$0")/.."
@@ -39,7 +40,7 @@ make -s $J all unit-bins || { echo "check: build failed"; exit 1; }
 step "layers: includes and calls only go down, no circles"
 tests/layers.sh || status=1
 
-# --- the phases without the lab, at once; phase NAME CMD... ---
+# --- the phases, at once; phase NAME CMD... ---
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -55,16 +56,35 @@ phase() {
 		echo $(($(now) - t0)) >"$L/$name.secs"
 	) &
 }
+# the sanitizer build first: its unit tests and the integration tests
+# both wait for it (a marker file says how it ended)
+asan_build() {
+	if make -s $J all unit-bins B=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$SAN" LDFLAGS="$SAN"; then
+		touch "$L/asan.built"
+	else
+		touch "$L/asan.broken"
+		echo "check: sanitizer build failed"
+		return 1
+	fi
+}
+asan_wait() {
+	while [ ! -e "$L/asan.built" ] && [ ! -e "$L/asan.broken" ]; do sleep 1; done
+	[ -e "$L/asan.built" ] || { echo "check: no sanitizer build"; return 1; }
+}
 asan() {
-	make -s $J all B=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$SAN" LDFLAGS="$SAN" ||
-		{ echo "check: sanitizer build failed"; return 1; }
+	asan_build || return 1
 	make -s $J check-unit B=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$SAN" LDFLAGS="$SAN"
+}
+integration() {
+	asan_wait || return 1
+	UB_BUILD=build/asan tests/run-integration.sh
 }
 phase unit make -s check-unit
 phase abi tests/abi.sh
 phase asan asan
 phase valgrind tests/valgrind.sh unit
 phase fuzz tests/fuzz/run.sh replay
+phase integration integration
 wait
 title() {
 	case $1 in
@@ -73,6 +93,7 @@ title() {
 	asan) echo "sanitizer build (ASan + UBSan) and the unit tests under it" ;;
 	valgrind) echo "unit tests under valgrind (memcheck: errors and leaks)" ;;
 	fuzz) echo "fuzz targets: replay of the checked-in corpora" ;;
+	integration) echo "integration tests (pcscd + vpcd + uicc-sim, sanitizer binaries)" ;;
 	esac
 }
 for p in "${phases[@]}"; do
@@ -81,16 +102,6 @@ for p in "${phases[@]}"; do
 	echo "$out"
 	count "$out" "$(cat "$L/$p.rc")"
 done
-if [ "$(cat "$L/asan.rc")" != 0 ] && ! grep -q '^unit: ' "$L/asan.out"; then
-	echo "check: sanitizer build failed"
-	exit 1
-fi
-
-step "integration tests (pcscd + vpcd + uicc-sim, sanitizer binaries)"
-t0=$(now)
-out=$(UB_BUILD=build/asan tests/run-integration.sh 2>&1); rc=$?; echo "$out"; count "$out" $rc
-echo "### integration: $(($(now) - t0)) s"
-
 [ $total_f -eq 0 ] || status=1
 [ $total_p -gt 0 ] || status=1
 echo "check: $total_p passed, $total_f failed ($(($(now) - t_start)) s)"

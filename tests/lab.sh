@@ -9,10 +9,14 @@
 #   tests/lab.sh stop                     stop what this lab started, by PID, nothing else
 #
 # Environment: UB_LAB_DIR (state, default /tmp/uiccboot-lab), UB_VPCD_PORT (first
-# vpcd port, default 35963), UB_BUILD (binaries, default build).
+# vpcd port, default 35963), UB_BUILD (binaries, default build), UB_SLOT_BASE
+# (added to every SLOT of sim, simstop and reader: a test runner's worker that
+# owns slots BASE and BASE+1 of a shared pcscd, with a UB_LAB_DIR of its own,
+# runs a test written for slots 0 and 1 unchanged).
 set -euo pipefail
 LAB=${UB_LAB_DIR:-/tmp/uiccboot-lab}
 PORT=${UB_VPCD_PORT:-35963}
+BASE=${UB_SLOT_BASE:-0}
 BUILD=${UB_BUILD:-build}
 UB=${UB_BIN:-$BUILD/uiccboot}
 SIM=${UB_SIM:-$BUILD/uicc-sim}
@@ -26,7 +30,9 @@ block_name() { if [ "$1" = 0 ]; then echo "Virtual PCD"; else echo "Virtual PCD 
 VPCD_LIB=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
 reader_name() { printf '%s 00 %02d' "$(block_name $(($1 / 2)))" $(($1 % 2)); }
 
-readers_json() { "$UB" --json readers 2>/dev/null || true; }
+# polled often: a sanitizer build's leak check at every exit (tenths of a
+# second) is not what the lab is for
+readers_json() { ASAN_OPTIONS=detect_leaks=0 "$UB" --json readers 2>/dev/null || true; }
 
 # Is there a reader named $1 with (want=true) or without (false) a card?
 reader_state() {
@@ -81,12 +87,12 @@ start() {
 sim() {
 	local slot=$1 profile=$2 name i try
 	shift 2
-	name=$(reader_name "$slot")
+	name=$(reader_name $((slot + BASE)))
 	[ -f "$LAB/sim$slot.pid" ] && simstop "$slot"
 	reader_state "$name" true &&
 		die "\"$name\" already holds a card that this lab did not start (stop that simulator first)"
 	for try in 1 2; do
-		"$SIM" --profile "$profile" --vpcd "127.0.0.1:$((PORT + slot))" --reader "$name" \
+		"$SIM" --profile "$profile" --vpcd "127.0.0.1:$((PORT + BASE + slot))" --reader "$name" \
 			--log "$LAB/sim$slot.log" "$@" >/dev/null 2>"$LAB/sim$slot.err" &
 		echo $! >"$LAB/sim$slot.pid"
 		for ((i = 0; i < 100; i++)); do
@@ -122,7 +128,7 @@ simstop() {
 	done
 	rm -f "$LAB/sim$slot.pid"
 	for ((i = 0; i < 100; i++)); do
-		reader_state "$(reader_name "$slot")" false && return 0
+		reader_state "$(reader_name $((slot + BASE)))" false && return 0
 		sleep 0.05
 	done
 }
@@ -153,7 +159,7 @@ case "${1:-}" in
 start) start "${2:-2}" ;;
 sim) shift; sim "$@" ;;
 simstop) simstop "$2" ;;
-reader) reader_name "$2"; echo ;;
+reader) reader_name $(($2 + BASE)); echo ;;
 stop) stop ;;
 *) sed -n '2,13p' "$0" >&2; exit 64 ;;
 esac

@@ -15,10 +15,21 @@ declare -A may=(
 	[src/lwm2m]="src/base include"
 	[uicc-files]="src/base pcsc"
 	[gba-u]="src/base pcsc uicc-files"
-	[src/dm]="src/base src/wire src/lwm2m include"
-	[src/tree]="src/base src/dm src/lwm2m include"
-	[src/boot]="src/base pcsc src/wire src/lwm2m uicc-files gba-u src/dm src/tree include"
-	[src/cli]="src/base pcsc src/wire src/lwm2m uicc-files gba-u src/dm src/tree src/boot include"
+	# the OMA DM side, a concern a folder: the policy file, factory keys,
+	# SEC and MAC, the DM names, documents (XML, WBXML), the plan, LwM2M
+	# leaves in the tree, the account model, the decoders to a plan
+	[src/policy]="src/base include"
+	[src/factory]="src/base include"
+	[src/mac]="src/base src/wire src/policy include"
+	[src/dm]="src/base src/lwm2m include"
+	[src/doc]="src/base src/dm include"
+	[src/plan]="src/base src/dm src/doc include"
+	[src/lwm2m-map]="src/base src/lwm2m src/dm src/plan include"
+	[src/account]="src/base src/lwm2m src/mac src/dm src/plan src/lwm2m-map include"
+	[src/decode]="src/base src/lwm2m src/dm src/doc src/plan src/lwm2m-map src/account include"
+	[src/tree]="src/base src/lwm2m src/policy src/factory src/mac src/dm src/plan src/lwm2m-map src/account include"
+	[src/boot]="src/base pcsc src/wire src/lwm2m uicc-files gba-u src/policy src/factory src/mac src/dm src/plan src/lwm2m-map src/account src/decode src/tree include"
+	[src/cli]="src/base pcsc src/wire src/lwm2m uicc-files gba-u src/policy src/factory src/mac src/dm src/plan src/lwm2m-map src/account src/decode src/tree src/boot include"
 )
 # the folder of every header
 declare -A home

@@ -345,7 +345,7 @@ static int boot_session(const struct ub_boot_config *cfg, const struct ub_policy
 		r->outcome = UB_OUT_FAILED;
 		return err;
 	}
-	snprintf(src, 32, "iccid:%s", r->iccid);
+	snprintf(src, 32, "%s%s", ub_source_name(UB_SRC_CARD), r->iccid);
 	dm->kind = UB_BOOT_DM;
 	lo->kind = UB_BOOT_LWM2M;
 	lo->name = ub_boot_oids[UB_BOOT_OID_LWM2M].name;
@@ -441,7 +441,7 @@ int ub_boot_card(const struct ub_boot_config *cfg, struct ub_boot_result *r)
 		/* no card (in time): what cards wrote goes; the error still says so */
 		struct ub_status none = r->status;
 
-		o.source = "iccid:";
+		o.source = ub_source_name(UB_SRC_CARD);
 		if (!ub_wf_apply(cfg, pol, NULL, &o, r))
 			r->status = none;
 		OPENSSL_cleanse(&defaults, sizeof(defaults));
@@ -562,7 +562,8 @@ int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *al
 	if (!err && pol->remove_absent) {
 		/* only when every card is known: otherwise a card that failed to
 		 * answer would lose its data */
-		struct ub_apply_opts o = {.source = "iccid:", .remove_absent_cards = true};
+		struct ub_apply_opts o = {.source = ub_source_name(UB_SRC_CARD),
+					  .remove_absent_cards = true};
 		struct ub_boot_result rm = {0};
 
 		o.present = present;

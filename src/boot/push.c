@@ -121,7 +121,7 @@ int ub_push_run(const struct ub_boot_config *cfg, const struct ub_policy *pol,
 		goto end;
 	}
 	{
-		struct ub_apply_opts o = {.source = UB_SOURCE_PUSH};
+		struct ub_apply_opts o = {.source = ub_source_name(UB_SRC_PUSH)};
 
 		if (req->naf_fqdn[0])
 			o.naf_host = req->naf_fqdn; /* a GBA-keyed push replaces only its NAF's */

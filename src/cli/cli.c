@@ -879,6 +879,9 @@ int cli_main(const struct ub_cmd *const *list, size_t n, int argc, char **argv)
 	/* the tree: --tree, else UICCBOOT_TREE, else the library's default */
 	if (getenv("UICCBOOT_TREE") && *getenv("UICCBOOT_TREE"))
 		cli.cfg.tree = getenv("UICCBOOT_TREE");
+	/* the reader: -r, else UICCBOOT_READER, else the first with a card */
+	if (getenv("UICCBOOT_READER") && *getenv("UICCBOOT_READER"))
+		cli.cfg.reader = getenv("UICCBOOT_READER");
 	json_asked = has_json(argc, argv);
 	cli.out = json_object_new_object();
 	cli.pos = calloc((size_t)argc + 1, sizeof(*cli.pos));

@@ -109,21 +109,6 @@ static int tree_import(struct ub_cli *cli, struct ub_tree *t, const char *file, 
 	return err;
 }
 
-/* A source as tree forget takes it: a card (iccid: and its ICCID, the
- * digits and F of EF_ICCID), push, import or factory. */
-static bool forget_source_ok(const char *s)
-{
-	const char *p = UB_SOURCE_CARD_PREFIX;
-	size_t n = strlen(p), k;
-
-	if (!strncmp(s, p, n)) {
-		k = strspn(s + n, "0123456789Ff");
-		return k && k <= 20 && !s[n + k];
-	}
-	return !strcmp(s, UB_SOURCE_PUSH) || !strcmp(s, UB_SOURCE_IMPORT) ||
-	       !strcmp(s, UB_SOURCE_FACTORY);
-}
-
 static int tree_forget(struct ub_cli *cli, struct ub_tree *t, const char *source)
 {
 	struct ub_apply_result res = {0};
@@ -218,6 +203,8 @@ static const struct cli_opt import_opts[] = {
 static int tree_run(struct ub_cli *cli, int argc, char **argv)
 {
 	const char *sub = cli->cmd->name, *source = NULL, *format = "tnds", *out = NULL, *arg;
+	enum ub_source kind;
+	bool named;
 	bool secrets = false, list = !strcmp(sub, "list"), get = !strcmp(sub, "get"),
 	     import = !strcmp(sub, "import"), forget = !strcmp(sub, "forget");
 	struct ub_tree *t;
@@ -240,11 +227,12 @@ static int tree_run(struct ub_cli *cli, int argc, char **argv)
 	arg = optind < argc ? argv[optind] : NULL;
 	if (strcmp(format, "tnds"))
 		return cli_usage(cli, "--format: tnds is the only one");
-	if (forget && (!source || !forget_source_ok(source)))
-		return cli_usage(cli, "--source is iccid:<ICCID>, push, import or factory");
 	if (!forget && !source)
-		source = UB_SOURCE_IMPORT;
-	if (!forget && strcmp(source, UB_SOURCE_IMPORT) && strcmp(source, UB_SOURCE_FACTORY))
+		source = ub_source_name(UB_SRC_IMPORT);
+	named = ub_source_parse(source, &kind);
+	if (forget && !named)
+		return cli_usage(cli, "--source is iccid:<ICCID>, push, import or factory");
+	if (!forget && kind != UB_SRC_IMPORT && kind != UB_SRC_FACTORY)
 		return cli_usage(cli, "--source is import or factory");
 	if (import && !strcmp(arg, "-")) {
 		if (cli->stdin_taken)

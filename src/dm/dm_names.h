@@ -12,10 +12,12 @@
 #ifndef UB_DM_NAMES_H
 #define UB_DM_NAMES_H
 
-#include "tree.h" /* UB_TREE_ACL_MAX, UB_TREE_SECRET_MASK */
+#include "lwm2m.h" /* UB_LWM2M_TREE */
+#include "tree.h"  /* UB_TREE_ACL_MAX, UB_TREE_SECRET_MASK */
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A URI is at most this many bytes and segments after "." (checked in the
  * plan, after every rename, in the store and in the export alike). */
@@ -146,5 +148,21 @@ const char *ub_uri_name(const char *uri);
  * takes s[n], in which a NUL is a control character like the others. */
 bool ub_dm_text_ok(const char *s);
 bool ub_dm_textn_ok(const char *s, size_t n);
+
+/* ./LwM2M URIs: where the LwM2M Objects stand in the tree, UB_LWM2M_TREE
+ * of <uiccboot/lwm2m.h> (ub_lwm2m_map.h says what lies under it). */
+
+struct ub_lwm2m_path {
+	int depth; /* 0 ./LwM2M, 1 Object, 2 Instance, 3 Resource, 4 Resource Instance */
+	uint16_t obj, inst, res, ri;
+};
+
+/* Is uri ./LwM2M or below it? */
+bool ub_lwm2m_uri_under(const char *uri);
+
+/* uri as ./LwM2M[/<O>[/<I>[/<R>[/<RI>]]]] with decimal IDs (no sign, no
+ * leading zero, at most 65535; an Instance at most 65534, MAX-ID being
+ * reserved).  Returns 0 with p filled, or UB_E_BAD_DATA. */
+int ub_lwm2m_uri_parse(const char *uri, struct ub_lwm2m_path *p);
 
 #endif

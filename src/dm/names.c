@@ -6,7 +6,7 @@
 
 #include "dm_names.h"
 #include "ub_error.h"
-#include "ub_lwm2m_map.h"
+#include "ub_lwm2m.h"
 
 static const struct ub_dm_layout layouts[] = {
 	{UB_DM12, "DM 1.2", "./DMAcc", "ServerID", "./ConnMO"},
@@ -402,7 +402,7 @@ bool ub_dm_textn_ok(const char *s, size_t n)
 	return true;
 }
 
-/* --- ./LwM2M URIs (ub_lwm2m_map.h) --- */
+/* --- ./LwM2M URIs (dm_names.h) --- */
 
 bool ub_lwm2m_uri_under(const char *uri)
 {

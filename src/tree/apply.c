@@ -436,23 +436,13 @@ static int bound_to_naf(struct work *w, const struct root *r)
 
 /* --- which source may replace which: one table --- */
 
-/* The kinds of source (node.source) of ub_apply_opts.source. */
-enum src { SRC_CARD, SRC_PUSH, SRC_FACTORY, SRC_IMPORT, SRC_DEVICE, SRC_KINDS };
-
-static const char *const src_names[SRC_KINDS] = {"a card", "a push", "factory apply", "an import",
-						 "the device"};
-
-static enum src src_kind(const char *source)
+/* The kind of a source (node.source, ub_apply_opts.source): ub_source.h. */
+static enum ub_source src_kind(const char *source)
 {
-	if (!source || !*source)
-		return SRC_DEVICE;
-	if (!strncmp(source, UB_SOURCE_CARD_PREFIX, strlen(UB_SOURCE_CARD_PREFIX)))
-		return SRC_CARD;
-	if (!strcmp(source, UB_SOURCE_PUSH))
-		return SRC_PUSH;
-	if (!strcmp(source, UB_SOURCE_FACTORY))
-		return SRC_FACTORY;
-	return strcmp(source, UB_SOURCE_IMPORT) ? SRC_DEVICE : SRC_IMPORT;
+	enum ub_source k;
+
+	ub_source_parse(source, &k);
+	return k;
 }
 
 enum may {
@@ -472,46 +462,47 @@ enum may {
 static const struct replace_rule {
 	enum may may;
 	const char *rule;
-} replace_rules[SRC_KINDS][SRC_KINDS] = {
+} replace_rules[UB_SRC_KINDS][UB_SRC_KINDS] = {
 #define CARD_RULE "a card replaces only what cards wrote ([smartcard] replace_accounts)"
 #define PUSH_RULE                                                                    \
 	"a push without the card's GBA key replaces only what pushes wrote ([push] " \
 	"replace_card_accounts)"
-	[SRC_CARD] = {[SRC_CARD] = {MAY_SAME_SERVER,
-				    "a card replaces another card's account only when it is the "
-				    "same server"},
-		      [SRC_PUSH] = {MAY_CARD_POLICY, CARD_RULE},
-		      [SRC_FACTORY] = {MAY_CARD_POLICY, CARD_RULE},
-		      [SRC_IMPORT] = {MAY_CARD_POLICY, CARD_RULE},
-		      [SRC_DEVICE] = {MAY_CARD_POLICY, CARD_RULE}},
-	[SRC_PUSH] = {[SRC_CARD] = {MAY_PUSH_POLICY, PUSH_RULE},
-		      [SRC_PUSH] = {MAY_YES, NULL},
-		      [SRC_FACTORY] = {MAY_PUSH_POLICY, PUSH_RULE},
-		      [SRC_IMPORT] = {MAY_PUSH_POLICY, PUSH_RULE},
-		      [SRC_DEVICE] = {MAY_PUSH_POLICY, PUSH_RULE}},
-	[SRC_FACTORY] = {{MAY_YES, NULL},
-			 {MAY_YES, NULL},
-			 {MAY_YES, NULL},
-			 {MAY_YES, NULL},
-			 {MAY_YES, NULL}},
-	[SRC_IMPORT] = {{MAY_YES, NULL},
-			{MAY_YES, NULL},
-			{MAY_YES, NULL},
-			{MAY_YES, NULL},
-			{MAY_YES, NULL}},
-	[SRC_DEVICE] = {{MAY_NO, "only a bootstrap or an import writes accounts"},
-			{MAY_NO, "only a bootstrap or an import writes accounts"},
-			{MAY_NO, "only a bootstrap or an import writes accounts"},
-			{MAY_NO, "only a bootstrap or an import writes accounts"},
-			{MAY_NO, "only a bootstrap or an import writes accounts"}},
+	[UB_SRC_CARD] =
+		{[UB_SRC_CARD] = {MAY_SAME_SERVER,
+				  "a card replaces another card's account only when it is the "
+				  "same server"},
+		 [UB_SRC_PUSH] = {MAY_CARD_POLICY, CARD_RULE},
+		 [UB_SRC_FACTORY] = {MAY_CARD_POLICY, CARD_RULE},
+		 [UB_SRC_IMPORT] = {MAY_CARD_POLICY, CARD_RULE},
+		 [UB_SRC_DEVICE] = {MAY_CARD_POLICY, CARD_RULE}},
+	[UB_SRC_PUSH] = {[UB_SRC_CARD] = {MAY_PUSH_POLICY, PUSH_RULE},
+			 [UB_SRC_PUSH] = {MAY_YES, NULL},
+			 [UB_SRC_FACTORY] = {MAY_PUSH_POLICY, PUSH_RULE},
+			 [UB_SRC_IMPORT] = {MAY_PUSH_POLICY, PUSH_RULE},
+			 [UB_SRC_DEVICE] = {MAY_PUSH_POLICY, PUSH_RULE}},
+	[UB_SRC_FACTORY] = {{MAY_YES, NULL},
+			    {MAY_YES, NULL},
+			    {MAY_YES, NULL},
+			    {MAY_YES, NULL},
+			    {MAY_YES, NULL}},
+	[UB_SRC_IMPORT] = {{MAY_YES, NULL},
+			   {MAY_YES, NULL},
+			   {MAY_YES, NULL},
+			   {MAY_YES, NULL},
+			   {MAY_YES, NULL}},
+	[UB_SRC_DEVICE] = {{MAY_NO, "only a bootstrap or an import writes accounts"},
+			   {MAY_NO, "only a bootstrap or an import writes accounts"},
+			   {MAY_NO, "only a bootstrap or an import writes accounts"},
+			   {MAY_NO, "only a bootstrap or an import writes accounts"},
+			   {MAY_NO, "only a bootstrap or an import writes accounts"}},
 #undef CARD_RULE
 #undef PUSH_RULE
 };
 
 /* The policy's word on a rule that leaves it to the policy. */
-static enum may policy_may(const struct work *w, enum may may, enum src by)
+static enum may policy_may(const struct work *w, enum may may, enum ub_source by)
 {
-	if (by == SRC_CARD && w->pol->card_replace == UB_CARD_REPLACE_YES)
+	if (by == UB_SRC_CARD && w->pol->card_replace == UB_CARD_REPLACE_YES)
 		return MAY_YES; /* whatever wrote it, another card's too */
 	if (may == MAY_CARD_POLICY)
 		return w->pol->card_replace == UB_CARD_REPLACE_SAME_SERVER ? MAY_SAME_SERVER
@@ -562,7 +553,7 @@ static int may_replace(struct work *w, const struct root *r)
 {
 	char holder[128];
 	const struct replace_rule *rule;
-	enum src by = src_kind(w->o->source), of;
+	enum ub_source by = src_kind(w->o->source), of;
 	enum may may;
 	int n = ub_store_source(w->t, r->replaces, holder, sizeof(holder));
 
@@ -578,7 +569,7 @@ static int may_replace(struct work *w, const struct root *r)
 	if (may == MAY_YES)
 		return 0;
 	if (!holder[0])
-		snprintf(holder, sizeof(holder), "%s", src_names[SRC_DEVICE]);
+		snprintf(holder, sizeof(holder), "%s", ub_source_what(UB_SRC_DEVICE));
 	if (may == MAY_SAME_SERVER)
 		return same_server(w, r, holder,
 				   rule->may == MAY_SAME_SERVER
@@ -658,12 +649,12 @@ static int place_lwm2m(struct work *w, const struct root *r)
 		snprintf(w->reason, w->rlen,
 			 "%s exists (written by %s): an LwM2M Object Instance is neither "
 			 "replaced nor renamed",
-			 mo->root, n.source ? n.source : "the device");
+			 mo->root, n.source ? n.source : ub_source_what(UB_SRC_DEVICE));
 	else
 		snprintf(w->reason, w->rlen,
 			 "%s: %s has an Instance of Object %s already (%s, written by %s)",
 			 mo->root, mo->server_id, ub_uri_name(parent), other,
-			 n.source ? n.source : "the device");
+			 n.source ? n.source : ub_source_what(UB_SRC_DEVICE));
 	ub_tree_node_free(&n);
 	return UB_E_POLICY;
 }
@@ -1018,12 +1009,12 @@ static int connectivity_replaced(struct work *w, struct ub_apply_result *res)
 	bool same;
 	int err = 0;
 
-	if (strcmp(w->o->source, UB_SOURCE_PUSH) || p->kind == UB_PLAN_LWM2M ||
+	if (src_kind(w->o->source) != UB_SRC_PUSH || p->kind == UB_PLAN_LWM2M ||
 	    ub_plan_server(p, 0))
 		return 0;
 	for (k = 0; k < 2 && !err; k++)
 		err = ub_store_connmos_of(w->t, ub_dm_layout(k ? UB_DM11 : UB_DM12)->connmos, NULL,
-					  UB_SOURCE_PUSH, collect_cb, &sw);
+					  ub_source_name(UB_SRC_PUSH), collect_cb, &sw);
 	for (i = 0; i < sw.n && !err; i++)
 		err = set_add(&sw.cand, sw.v[i]);
 	/* what this push names, or brings again as it is (reused) */
@@ -1035,7 +1026,7 @@ static int connectivity_replaced(struct work *w, struct ub_apply_result *res)
 		if (set_has(&sw.cand, p->mos[k].root) &&
 		    !(err = same_subtree(w, &w->roots[k], &same)) && same)
 			err = keep(&sw, p->mos[k].root);
-	err = err ?: sweep(&sw, NULL, UB_SOURCE_PUSH, res);
+	err = err ?: sweep(&sw, NULL, ub_source_name(UB_SRC_PUSH), res);
 	sweep_free(&sw);
 	return err;
 }
@@ -1323,7 +1314,7 @@ static int remove_other_cards(struct ub_tree *t, const struct ub_apply_opts *o,
 {
 	struct cards c = {o, NULL, 0, 0};
 	size_t i;
-	int err = ub_store_sources(t, "iccid:", absent_card, &c);
+	int err = ub_store_sources(t, ub_source_name(UB_SRC_CARD), absent_card, &c);
 
 	for (i = 0; i < c.n; i++) {
 		if (!err)

@@ -30,7 +30,8 @@ struct fwork {
 static int interior(struct fwork *w, const char *uri)
 {
 	char parent[UB_URI_MAX + 1];
-	struct ub_store_row row = {uri, parent, "node", NULL, NULL, "", w->server, "factory"};
+	struct ub_store_row row = {uri,	 parent, "node",    NULL,
+				   NULL, "",	 w->server, ub_source_name(UB_SRC_FACTORY)};
 	int ex, err;
 
 	if ((ex = ub_store_exists(w->t, uri)) != 0)
@@ -50,7 +51,8 @@ static int interior(struct fwork *w, const char *uri)
 static int set_at(struct fwork *w, const char *base, const char *leaf, const char *v)
 {
 	char u[UB_URI_MAX + 1];
-	struct ub_store_row row = {u, base, "chr", "text/plain", v, "", w->server, "factory"};
+	struct ub_store_row row = {u, base, "chr",     "text/plain",
+				   v, "",   w->server, ub_source_name(UB_SRC_FACTORY)};
 	bool changed = false;
 	int ex, err;
 
@@ -145,12 +147,13 @@ static int factory_account(const char *uri, void *arg)
 {
 	struct accounts *a = arg;
 	struct ub_tree_node n;
+	enum ub_source k;
 	char **x;
 	int err = ub_tree_get(a->t, uri, &n);
 
 	if (err)
 		return err;
-	err = n.source && !strcmp(n.source, "factory") && !strcmp(n.format, "node");
+	err = ub_source_parse(n.source, &k) && k == UB_SRC_FACTORY && !strcmp(n.format, "node");
 	ub_tree_node_free(&n);
 	if (!err)
 		return 0;

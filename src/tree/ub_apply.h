@@ -7,12 +7,11 @@
 #include "tree_internal.h"
 #include "ub_plan.h"
 #include "ub_policy.h"
-
-/* The provenance of what is written (node.source): UB_SOURCE_* of tree.h. */
+#include "ub_source.h"
 
 struct ub_apply_opts {
-	const char *source;	    /* provenance of what is written: "iccid:<ICCID>",
-				       "push", "factory", "import" */
+	const char *source;	    /* provenance of what is written (ub_source.h):
+				       "iccid:<ICCID>", "push", "factory", "import" */
 	const char *digest;	    /* card: hex SHA-256 of its bootstrap object; the
 				       same as recorded for source -> unchanged, no write */
 	bool supersede;		    /* what source wrote before gives way (the card's

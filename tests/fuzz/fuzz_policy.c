@@ -1,4 +1,4 @@
-/* libFuzzer target: the policy file parser (src/dm/policy.c).  Whatever the
+/* libFuzzer target: the policy file parser (src/policy/policy.c).  Whatever the
  * bytes: a refusal leaves exactly the built-in defaults (nothing half
  * loaded) and names a line; an accepted file gives a policy within the
  * bounds of uiccboot-policy(5): lists within their arrays and terminated,

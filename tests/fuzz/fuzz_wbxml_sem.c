@@ -1,16 +1,17 @@
 /* libFuzzer target: what a bootstrap document means.  For any WBXML input
- * that ub_plan_parse() (src/dm/decode.c) accepts, the plan's nodes (URI,
+ * that ub_plan_parse() (src/decode/decode.c) accepts, the plan's nodes (URI,
  * Format, Type, value, ACL, in order), its kind and its Source are exactly
  * those of an independent reading of the same tokens, written here: its
  * own token reader (WBXML 1.3, WAP-192 5.8), its own code pages (the few
  * names the meaning depends on), and its own mapping of SyncML DM Items,
  * TNDS Nodes and OMA CP characteristics to nodes.  It shares no code with
- * src/dm/wbxml_check.c, src/dm/syncml.c, src/dm/tnds_in.c or src/dm/cp.c; it reads XML TNDS
- * text with expat, as the device does (that text is the document's own).
- * A value that became structure on the way (`]]>` in libwbxml's CDATA),
- * a value cut at a NUL, an element the decoder misnamed, an Item the plan
- * lost or gained: the plans differ, and the target traps.  The account
- * model then runs on the plan and must not change a node either.
+ * src/doc/wbxml_check.c, src/decode/syncml.c, src/decode/tnds_in.c or
+ * src/decode/cp.c; it reads XML TNDS text with expat, as the device does
+ * (that text is the document's own).  A value that became structure on
+ * the way (`]]>` in libwbxml's CDATA), a value cut at a NUL, an element the
+ * decoder misnamed, an Item the plan lost or gained: the plans differ, and
+ * the target traps.  The account model then runs on the plan and must not
+ * change a node either.
  * Documents the decoder refuses are counted; a refusal is never a
  * finding (the independent reader accepts more than the device does). */
 #include <expat.h>

@@ -8,6 +8,9 @@ LAB=tests/lab.sh
 LABDIR=${UB_LAB_DIR:-/tmp/uiccboot-lab}
 R0=$($LAB reader 0)
 R1=$($LAB reader 1)
+# run beside other tests on one pcscd (tests/run-integration.sh): a command
+# without -r takes this worker's reader, never another test's card
+[ -n "${UB_LAB_SHARED:-}" ] && export UICCBOOT_READER=$R0
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 # no test reads or writes the machine's own tree: a command without

@@ -103,7 +103,7 @@ check "legacy SIM without --reset: the first SELECT's 6E00 finds it" eq \
 # --- errors name the reader and exit 69 ---
 $LAB simstop 0
 out=$($UB -r "$R0" info 2>&1); rc=$?
-check "empty reader: exit 69 and the reader is named" sh -c "[ $rc = 69 ] && echo '$out' | grep -q 'Virtual PCD 00 00'"
+check "empty reader: exit 69 and the reader is named" sh -c "[ $rc = 69 ] && echo '$out' | grep -qF '$R0'"
 $UB -r "no such reader" info >/dev/null 2>&1; rc=$?
 check "unknown reader: exit 69" eq $rc 69
 done_testing

@@ -4,6 +4,7 @@
 # (+CMTI, +CMGR); each deleted (+CMGD) only after its part is committed;
 # a NETWORKID push whose key needs the card behind the same modem; kill -9
 # at random points loses no part and applies nothing twice.
+# lab: leaks (sms listen, the modem transport: LeakSanitizer on)
 . "$(dirname "$0")/lib.sh"
 MODEM=$UB_BUILD/uicc-modem
 W=tests/integration/wire

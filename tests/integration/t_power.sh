@@ -1,5 +1,6 @@
 # Issue 9: power-on with several readers: bootstrap --all-readers (a thread
 # and a transaction per card), then cards taken out.
+# lab: alone (bootstrap --all-readers sees every reader of the pcscd)
 . "$(dirname "$0")/lib.sh"
 T=$TMP/dmtree.db
 ub() { $UB --tree "$T" --policy /dev/null "$@"; }
@@ -41,6 +42,8 @@ out=$(ub --json bootstrap --all-readers 2>"$TMP/err"); rc=$?
 check "no card at all, the default policy: 69, nothing removed" eq \
 	"$rc $(echo "$out" | jget "d['removed']") $(ub tree list ./DMAcc | tr '\n' ' ')" \
 	'69 [] OperatorDM operator-cp '
+check "... and --json says it in one object: error, message, where" eq \
+	"$(echo "$out" | jget "[d['error'], bool(d['message']), 'where' in d, len(d['readers'])]")" '["no-card", true, true, 0]'
 out=$(uba --json bootstrap --all-readers 2>"$TMP/err"); rc=$?
 check "remove_absent = yes, no card at all: 69, A's data removed too (its LwM2M Instances with it), and said" eq \
 	"$rc $(echo "$out" | jget "d['removed']") $(grep -c 'data of earlier cards removed' "$TMP/err")" \

@@ -1,9 +1,10 @@
 # Issue 2: the transport through the real stack (pcscd + vpcd).
+# lab: alone (counts and numbers the readers of the pcscd)
 . "$(dirname "$0")/lib.sh"
 
 # An independent responder on the vpcd socket of slot 1.
 ATR=3b8a800150515253545556575859ef
-python3 tests/integration/vpcd-responder.py $((${UB_VPCD_PORT:-35963} + 1)) $ATR >/dev/null 2>&1 &
+python3 tests/integration/vpcd-responder.py $((${UB_VPCD_PORT:-35963} + ${UB_SLOT_BASE:-0} + 1)) $ATR >/dev/null 2>&1 &
 resp=$!
 for _ in $(seq 50); do
 	$UB --json readers 2>/dev/null | grep -q "\"name\":\"$R1\",\"card_present\":true" && break

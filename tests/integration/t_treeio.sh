@@ -2,6 +2,7 @@
 # read never create a tree, and a tree that cannot be opened is said with
 # its name, the real cause and what to do, under its sysexits code (66 no
 # input, 73 cannot create, 74 I/O, 65 not a database, 78 a policy file).
+# lab: leaks (every tree command against every kind of file: LeakSanitizer on)
 . "$(dirname "$0")/lib.sh"
 T=$TMP/dmtree.db
 F=tests/fixtures

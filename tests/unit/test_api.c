@@ -62,11 +62,11 @@ static void tree_import_and_forget(void **state)
 	(void)state;
 	t = new_tree(path);
 	fp = stream(account, sizeof(account) - 1);
-	assert_int_equal(ub_tree_import_tnds(t, fp, UB_SOURCE_IMPORT, &res, &st), 0);
+	assert_int_equal(ub_tree_import_tnds(t, fp, "import", &res, &st), 0);
 	fclose(fp);
 	assert_int_equal(res.naccounts, 1);
 	assert_int_equal(ub_tree_get(t, "./DMAcc/im/AAuthSecret", &n), 0);
-	assert_string_equal(n.source, UB_SOURCE_IMPORT);
+	assert_string_equal(n.source, "import");
 	assert_true(ub_tree_is_secret(n.uri));
 	assert_false(ub_tree_is_secret("./DMAcc/im/ServerID"));
 	ub_tree_node_free(&n);
@@ -74,7 +74,7 @@ static void tree_import_and_forget(void **state)
 
 	before = ub_tree_count(t);
 	fp = stream("<MgmtTree><VerDTD>1.2</VerDTD></MgmtTree>", 41);
-	assert_int_equal(ub_tree_import_tnds(t, fp, UB_SOURCE_IMPORT, &res, &st), UB_E_BAD_DATA);
+	assert_int_equal(ub_tree_import_tnds(t, fp, "import", &res, &st), UB_E_BAD_DATA);
 	fclose(fp);
 	assert_int_equal(st.err, UB_E_BAD_DATA);
 	assert_non_null(strstr(st.what, "without nodes"));
@@ -82,15 +82,15 @@ static void tree_import_and_forget(void **state)
 	ub_apply_result_free(&res);
 
 	fp = stream(account, sizeof(account) - 1);
-	assert_int_equal(ub_tree_import_tnds(t, fp, UB_SOURCE_PUSH, &res, &st), UB_E_USAGE);
+	assert_int_equal(ub_tree_import_tnds(t, fp, "push", &res, &st), UB_E_USAGE);
 	fclose(fp);
 	ub_apply_result_free(&res);
 
-	assert_int_equal(ub_tree_forget_source(t, UB_SOURCE_IMPORT, &res, &st), 0);
+	assert_int_equal(ub_tree_forget_source(t, "import", &res, &st), 0);
 	assert_int_equal(res.nremoved, 1);
 	assert_string_equal(res.removed[0], "./DMAcc/im");
 	ub_apply_result_free(&res);
-	assert_int_equal(ub_tree_forget_source(t, UB_SOURCE_IMPORT, &res, &st), UB_E_NOT_FOUND);
+	assert_int_equal(ub_tree_forget_source(t, "import", &res, &st), UB_E_NOT_FOUND);
 	assert_true(st.what[0] != '\0');
 	ub_apply_result_free(&res);
 	ub_tree_close(t);

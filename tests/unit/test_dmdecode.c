@@ -1,4 +1,4 @@
-/* Bootstrap documents to plans (src/dm/decode.c): values stay values whatever
+/* Bootstrap documents to plans (src/decode/decode.c): values stay values whatever
  * bytes they hold, and the documents that must be refused.  The WBXML is
  * written here token by token (WAP-192 WBXML 1.3; the SyncML and PROV code
  * pages), so no encoder's choices hide what is tested. */

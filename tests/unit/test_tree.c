@@ -1697,6 +1697,54 @@ static void replaced_source_not_unchanged(void **state)
 
 /* A card change takes nothing away (remove_absent_cards only when the
  * policy asks); the owner forgets a card's data with ub_tree_forget. */
+/* The writers' names: one table, read back by the one parse (what tree
+ * forget takes, what the replace rules sort by). */
+static void source_names(void **state)
+{
+	static const struct {
+		const char *s;
+		bool named;
+		enum ub_source kind;
+	} v[] = {
+		{"push", true, UB_SRC_PUSH},
+		{"import", true, UB_SRC_IMPORT},
+		{"factory", true, UB_SRC_FACTORY},
+		{"iccid:8949440000001234567", true, UB_SRC_CARD},
+		{"iccid:894944000000123456F", true, UB_SRC_CARD},
+		{"iccid:89494400000012345678F", false, UB_SRC_CARD}, /* 21 digits */
+		{"iccid:8949440000001234567/lwm2m", false, UB_SRC_CARD},
+		{"iccid:", false, UB_SRC_CARD},
+		{"iccid:89x", false, UB_SRC_CARD},
+		{"Push", false, UB_SRC_DEVICE},
+		{"pushed", false, UB_SRC_DEVICE},
+		{"", false, UB_SRC_DEVICE},
+		{NULL, false, UB_SRC_DEVICE},
+	};
+	enum ub_source k;
+	size_t i;
+	int j;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		k = UB_SRC_KINDS;
+		assert_int_equal(ub_source_parse(v[i].s, &k), v[i].named);
+		assert_int_equal(k, v[i].kind);
+	}
+	for (j = 0; j < UB_SRC_KINDS; j++) {
+		const char *n = ub_source_name(j);
+
+		assert_non_null(ub_source_what(j));
+		if (j == UB_SRC_DEVICE) {
+			assert_null(n);
+		} else if (j != UB_SRC_CARD) {
+			assert_true(ub_source_parse(n, &k));
+			assert_int_equal(k, j);
+		}
+	}
+	assert_string_equal(ub_source_name(UB_SRC_CARD), "iccid:");
+	assert_string_equal(ub_source_what(UB_SRC_DEVICE), "the device");
+}
+
 static void card_change_takes_nothing(void **state)
 {
 	struct ub_apply_result r = {0};
@@ -1763,6 +1811,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(card_replaces_card_of_same_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(replaced_source_not_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(card_change_takes_nothing, setup, teardown),
+		cmocka_unit_test(source_names),
 	};
 
 	return cmocka_run_group_tests_name("device tree", tests, NULL, NULL);

@@ -16,7 +16,7 @@
 #include "ub_hex.h"
 #include "ub_plan.h"
 
-#include "../../src/dm/wbxml_check.c"
+#include "../../src/doc/wbxml_check.c"
 
 static uint8_t buf[70000];
 
@@ -384,7 +384,7 @@ static const char *lib_name(const uint8_t *doc, size_t n, bool attr, char *out, 
 	return out[0] && strncmp(out, "unknown", 7) && !strstr(out, "Reserved") ? out : NULL;
 }
 
-/* Our code pages (src/dm/wbxml_tokens.c) against libwbxml's: every tag,
+/* Our code pages (src/doc/wbxml_tokens.c) against libwbxml's: every tag,
  * attribute start and attribute value token of every page, named the
  * same or by neither. */
 static void code_pages(void **state)

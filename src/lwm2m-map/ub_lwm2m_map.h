@@ -34,24 +34,12 @@
 #include "ub_lwm2m.h"
 #include "ub_plan.h"
 
-/* UB_LWM2M_TREE: <uiccboot/lwm2m.h> */
 /* Owners of LwM2M Object Instances: ACL principals no DM server may take. */
 #define UB_LWM2M_OWNER_PREFIX "lwm2m:"
 #define UB_LWM2M_OWNER_BOOTSTRAP "lwm2m:bootstrap"
 #define UB_LWM2M_OWNER_CLIENT "lwm2m:client"
 
-struct ub_lwm2m_path {
-	int depth; /* 0 ./LwM2M, 1 Object, 2 Instance, 3 Resource, 4 Resource Instance */
-	uint16_t obj, inst, res, ri;
-};
-
-/* Is uri ./LwM2M or below it? */
-bool ub_lwm2m_uri_under(const char *uri);
-
-/* uri as ./LwM2M[/<O>[/<I>[/<R>[/<RI>]]]] with decimal IDs (no sign, no
- * leading zero, at most 65535; an Instance at most 65534, MAX-ID being
- * reserved).  Returns 0 with p filled, or UB_E_BAD_DATA. */
-int ub_lwm2m_uri_parse(const char *uri, struct ub_lwm2m_path *p);
+/* UB_LWM2M_TREE, struct ub_lwm2m_path and its URIs: dm_names.h */
 
 /* A resource value as a tree leaf. */
 struct ub_lwm2m_leaf {

@@ -1,14 +1,14 @@
-/* The owner's calls of uiccboot/tree.h: tree import (a DM-TNDS document
- * read whole, as a plan (src/dm/tnds_in.c), applied in one transaction),
- * tree forget, and which leaves are secrets. */
+/* tree import (uiccboot/tree.h): a DM-TNDS document read whole, decoded
+ * as a plan (src/decode/tnds_in.c) and applied in one transaction
+ * (src/tree/apply.c); here, above both, as the tree reads no document. */
 #include <errno.h>
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dm_names.h"
 #include "ub_apply.h"
-#include "ub_status.h"
+#include "ub_plan.h"
+#include "ub_source.h"
 
 /* The whole stream, up to what an import reads (one byte more says it is
  * too long); the buffer grows by doubling, each old one wiped. */
@@ -54,11 +54,13 @@ int ub_tree_import_tnds(struct ub_tree *t, FILE *in, const char *source,
 	struct ub_plan plan;
 	char reason[400], *xml = NULL;
 	size_t len = 0;
+	enum ub_source kind;
 	int err;
 
-	if (!source || (strcmp(source, UB_SOURCE_IMPORT) && strcmp(source, UB_SOURCE_FACTORY)))
+	ub_source_parse(source, &kind);
+	if (kind != UB_SRC_IMPORT && kind != UB_SRC_FACTORY)
 		return ub_fail(st, UB_E_USAGE, 0, "tree import", "the source is %s or %s",
-			       UB_SOURCE_IMPORT, UB_SOURCE_FACTORY);
+			       ub_source_name(UB_SRC_IMPORT), ub_source_name(UB_SRC_FACTORY));
 	ub_policy_defaults(&pol); /* the device's own data: no server rules */
 	err = read_doc(in, &xml, &len);
 	if (!err)
@@ -76,18 +78,4 @@ int ub_tree_import_tnds(struct ub_tree *t, FILE *in, const char *source,
 	err = ub_tree_apply(t, &plan, &pol, &o, res, reason, sizeof(reason));
 	ub_plan_free(&plan);
 	return err ? ub_fail(st, err, 0, "tree import", "%s", reason) : 0;
-}
-
-int ub_tree_forget_source(struct ub_tree *t, const char *source, struct ub_apply_result *res,
-			  struct ub_status *st)
-{
-	char reason[400];
-	int err = ub_tree_forget(t, source, res, reason, sizeof(reason));
-
-	return err ? ub_fail(st, err, 0, "tree forget", "%s", reason) : 0;
-}
-
-bool ub_tree_is_secret(const char *uri)
-{
-	return ub_dm_is_secret(uri);
 }
