@@ -162,6 +162,13 @@ struct ub_boot_all {
 int ub_boot_all_readers(const struct ub_boot_config *cfg, struct ub_boot_all *all);
 void ub_boot_all_free(struct ub_boot_all *all);
 
+/* The device tree of cfg->tree (NULL: UB_TREE_DEFAULT, whose directory is
+ * created, mode 0700, when mode is UB_TREE_CREATE), as ub_tree_open_mode
+ * opens it; st->where begins with "device tree".  The caller closes *t
+ * with ub_tree_close.  Several threads may call at once. */
+int ub_boot_tree_open(const struct ub_boot_config *cfg, enum ub_tree_mode mode, struct ub_tree **t,
+		      struct ub_status *st);
+
 /* A pushed bootstrap: the message and its Content-Type, as text
  * ("application/vnd.syncml.dm+wbxml; SEC=USERPIN; MAC=...") or as the WSP
  * binary header value; or a whole WSP push PDU (WAP-230 8.2.4.1, what

@@ -26,6 +26,9 @@
 extern "C" {
 #endif
 
+/* Where the device tree keeps the LwM2M Objects: ./LwM2M/<Object>/<Instance>. */
+#define UB_LWM2M_TREE "./LwM2M"
+
 /* Content formats (LwM2M Core 1.1 7.4): what a Bootstrap-Write carries. */
 #define UB_LWM2M_CF_SENML_JSON 110
 #define UB_LWM2M_CF_TLV 11542
@@ -119,6 +122,32 @@ int ub_lwm2m_tlv_obj(const struct ub_lwm2m_obj *o, unsigned flags, uint8_t *out,
  * length needed, or UB_E_USAGE when it does not fit (or the framing's
  * 16-bit sizes overflow). */
 int ub_lwm2m_boot_encode(const struct ub_lwm2m_boot *b, uint8_t *out, size_t max);
+
+/* --- one resource's value as text, as uiccboot lwm2m list shows it --- */
+
+/* "LwM2M Security" (0), "LwM2M Server" (1), "OSCORE" (21), else NULL
+ * (static).  Pure; any thread. */
+const char *ub_lwm2m_obj_name(uint16_t obj);
+
+struct ub_lwm2m_value {
+	const char *name;   /* the resource's name ("LwM2M Server URI"), or NULL:
+			       one the library does not know (static) */
+	bool secret;	    /* a key or PSK identity: mask it unless asked */
+	const char *type;   /* "String", "Integer", "Opaque", ...; NULL: bytes
+			       that are no value of the resource's type (static) */
+	const char *format; /* the DM tree's Format ("chr", "int", "b64", ...),
+			       NULL with type (static) */
+	char *value;	    /* the value as the tree holds it (malloc'd), or NULL */
+};
+
+/* The value v[n] (the caller's, read during the call) of resource res of
+ * Object obj, as text, into *out (the caller's; free it with
+ * ub_lwm2m_value_free, which wipes the value).  Pure; any thread.
+ * Returns 0, UB_E_BAD_DATA (no value of the resource's type: name and
+ * secret are filled all the same) or UB_E_NOMEM. */
+int ub_lwm2m_value_text(uint16_t obj, uint16_t res, const uint8_t *v, size_t n,
+			struct ub_lwm2m_value *out);
+void ub_lwm2m_value_free(struct ub_lwm2m_value *x);
 
 #ifdef __cplusplus
 }

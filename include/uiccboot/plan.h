@@ -28,6 +28,10 @@
 extern "C" {
 #endif
 
+/* The largest bootstrap document (a push's body, a card's object) that is
+ * decoded into a plan, in bytes. */
+#define UB_PLAN_DOC_MAX (64 * 1024)
+
 /* One node operation of a plan. */
 struct ub_plan_node {
 	char *uri;    /* "./DMAcc/x/AppAddr/1/Addr" */
@@ -73,6 +77,15 @@ struct ub_plan {
 /* Frees a plan the library filled outside a result (ub_sms_pending_plan),
  * wiping every value first (secrets among them).  NULL is a no-op. */
 void ub_plan_free(struct ub_plan *plan);
+
+/* The plan's kind as results say it: "dm1.2", "dm1.1", "cp", "lwm2m" (a
+ * static string).  Pure; any thread. */
+const char *ub_plan_kind_name(enum ub_plan_kind k);
+
+/* The ServerIDs of the plan's accounts, in plan order: for i in 0.. until
+ * NULL.  The string is the plan's (valid until ub_plan_free).  Reads the
+ * plan only: threads may share a plan none of them changes. */
+const char *ub_plan_server(const struct ub_plan *plan, size_t i);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,8 @@
 #ifndef UICCBOOT_POLICY_H
 #define UICCBOOT_POLICY_H
 
+#include <stddef.h>
+
 #include "ub_error.h"
 
 #ifdef __cplusplus
@@ -22,6 +24,13 @@ struct ub_policy;
  * hold pin1) by ub_policy_close. */
 int ub_policy_open(const char *path, struct ub_policy **out, struct ub_status *st);
 void ub_policy_close(struct ub_policy *p);
+
+/* The modem the policy names ([modem] port) as a reader spec, "at:PORT",
+ * written into buf (n bytes; UB_POLICY_MODEM_SPEC_MAX holds any); returns
+ * buf, or NULL when p (NULL: the defaults) names no modem.  Pure; any
+ * thread. */
+#define UB_POLICY_MODEM_SPEC_MAX (3 + 256)
+const char *ub_policy_modem(const struct ub_policy *p, char *buf, size_t n);
 
 #ifdef __cplusplus
 }

@@ -209,6 +209,114 @@ struct ub_sms_listen {
 int ub_sms_listen(struct ub_sms_rx *rx, const char *modem, const struct ub_sms_listen *o,
 		  struct ub_status *st);
 
+/* Sending: a pushed bootstrap built as the operator's side sends it (a DM
+ * or CP document, its SEC and MAC, the WSP push, the SMS parts), what
+ * uiccboot sms send does. */
+
+/* The keys a SEC type needs (ub_sms_send_keys_missing). */
+#define UB_SMS_KEY_IMSI 0x1	  /* imsi */
+#define UB_SMS_KEY_PIN 0x2	  /* user_pin */
+#define UB_SMS_KEY_KS_EXT_NAF 0x4 /* ks_ext_naf */
+#define UB_SMS_KEY_USERPINMAC 0x8 /* userpinmac_key */
+
+/* How to build the push and its SMS.  The pointers are the caller's and
+ * read during each call only. */
+struct ub_sms_send_opts {
+	/* the push: its SEC type (OMA DM Security 5.7, OMA ProvBoot 5.3) and
+	 * the keys of its MAC */
+	const char *sec;	    /* "USERPIN", "NETWPIN", ... (ub_sms_sec_name); NULL: none,
+				       for a secure transport only */
+	const char *imsi;	    /* NETWORKID forms */
+	bool netid_ascii;	    /* the IMSI keys NETWORKID as ASCII, not semi-octets */
+	const char *user_pin;	    /* USERPIN forms */
+	const uint8_t *ks_ext_naf;  /* the GBA forms: 32 bytes */
+	const char *userpinmac_key; /* USERPINMAC: the key digits K */
+	unsigned user_pin_min;	    /* the device's [push] user_pin_min; 0: its default */
+	uint8_t tid;		    /* the WSP transaction id */
+	bool no_app_id;		    /* no X-Wap-Application-Id */
+	/* the SMS (3GPP TS 23.040) */
+	const char *smsc;	/* in front of each TPDU; "": the empty one; NULL: none */
+	const char *originator; /* digits, "+" digits, or up to 11 letters */
+	const char *submit_to;	/* non-NULL: SMS-SUBMIT TPDUs to this number */
+	uint16_t src_port;	/* the WDP source port (the destination: WAP push, 2948) */
+	unsigned ref_bits;	/* 8 or 16 (0: 16): the concatenation reference */
+	uint16_t ref;
+	uint8_t dcs;	/* TP-DCS, 8-bit data (0x04, 0xF5, ...) */
+	long long time; /* TP-SCTS, seconds since the epoch (UTC) */
+};
+
+/* The canonical name of the SEC type name (either case), or NULL when
+ * there is none of that name.  A static string; any thread. */
+const char *ub_sms_sec_name(const char *name);
+
+/* The keys o->sec needs that o leaves out, UB_SMS_KEY_* bits (0: none).
+ * Pure; any thread. */
+unsigned ub_sms_send_keys_missing(const struct ub_sms_send_opts *o);
+/* "the IMSI", "the user PIN", ... for one UB_SMS_KEY_* bit (static). */
+const char *ub_sms_send_key_name(unsigned key);
+
+/* A push built (ub_sms_push_build): free it with ub_sms_push_free. */
+struct ub_sms_push {
+	const char *kind;     /* "dm1.2", "dm1.1", "cp" (ub_plan_kind_name) */
+	char servers[8][128]; /* the ServerIDs it configures, for the operator */
+	int nservers;
+	char sec[64];	  /* SEC as in the Content-Type, "" for none */
+	char mac[41];	  /* its MAC in hex, "" for none */
+	char userpin[41]; /* USERPINMAC: the PIN the user types; else "" */
+	uint8_t *wbxml;	  /* the document as sent */
+	size_t wbxml_len;
+	uint8_t *wsp; /* the WSP push PDU (WAP-230 8.2.4.1) */
+	size_t wsp_len;
+};
+
+/* Build the push of the document doc (n bytes, at most UB_PLAN_DOC_MAX:
+ * DM or CP, XML or WBXML), checked as a device would decode it, with its
+ * SEC and MAC.  *r: the caller's, filled (free it with ub_sms_push_free
+ * whatever the outcome; it holds the document's secrets and is wiped).
+ * Pure computation; any thread.  Returns 0, UB_E_USAGE (keys missing, bad
+ * options), UB_E_POLICY (a user PIN shorter than user_pin_min),
+ * UB_E_BAD_DATA (the document), UB_E_NOMEM; st->what says why. */
+int ub_sms_push_build(const uint8_t *doc, size_t n, const struct ub_sms_send_opts *o,
+		      struct ub_sms_push *r, struct ub_status *st);
+void ub_sms_push_free(struct ub_sms_push *r);
+
+/* One SMS of a push: the TPDU (with the SMSC address in front when
+ * o->smsc), and for an SMS gateway the UDH (with its UDHL octet) and the
+ * user data after it. */
+struct ub_sms_part_out {
+	uint8_t tpdu[176];
+	size_t tpdu_len;
+	uint8_t udh[140];
+	size_t udh_len;
+	const uint8_t *data; /* into the push's wsp */
+	size_t data_len;
+};
+
+/* How many SMS the push r takes with o (1..255), or UB_E_USAGE (bad
+ * options, more than 255). */
+int ub_sms_push_parts(const struct ub_sms_push *r, const struct ub_sms_send_opts *o);
+/* Part i (0-based) of r into *p (the caller's).  Returns 0 or UB_E_USAGE
+ * (the originator, destination, SMSC or DCS not encodable; i out of
+ * range).  Pure; any thread. */
+int ub_sms_push_part(const struct ub_sms_push *r, const struct ub_sms_send_opts *o, unsigned i,
+		     struct ub_sms_part_out *p);
+
+/* A Kannel gateway's sendsms interface. */
+struct ub_sms_kannel {
+	const char *url;		 /* http://HOST:13013/cgi-bin/sendsms */
+	const char *username, *password; /* a sendsms-user of the gateway */
+	const char *to, *from;		 /* the device's MSISDN; the sender shown */
+	long timeout_s;			 /* 0: 30 s */
+};
+
+/* Hand part p (TP-DCS dcs) to the gateway.  On success st->what holds the
+ * gateway's answer and st->err is 0; on failure st says why (the status
+ * and the answer).  Blocks up to timeout_s; any thread.  Returns 0,
+ * UB_E_IO, UB_E_USAGE (a DCS Kannel cannot be told, missing fields),
+ * UB_E_NOMEM. */
+int ub_sms_kannel_send(const struct ub_sms_kannel *k, const struct ub_sms_part_out *p, uint8_t dcs,
+		       struct ub_status *st);
+
 #ifdef __cplusplus
 }
 #endif

@@ -143,6 +143,65 @@ struct ub_apply_result {
 /* Free the lists of r (and zero it). */
 void ub_apply_result_free(struct ub_apply_result *r);
 
+/* The writers of tree data, each node's provenance (ub_tree_node.source):
+ * a card ("iccid:<ICCID>", its other objects "iccid:<ICCID>/<object>"), a
+ * push ("push"), the factory image ("factory"), the owner's import
+ * ("import"), or the device itself (no source). */
+enum ub_source {
+	UB_SRC_CARD,
+	UB_SRC_PUSH,
+	UB_SRC_FACTORY,
+	UB_SRC_IMPORT,
+	UB_SRC_DEVICE,
+	UB_SRC_KINDS
+};
+
+/* The name of kind k as stored: a card's is the prefix of its sources
+ * ("iccid:"), the device's is NULL (no source).  Static; any thread. */
+const char *ub_source_name(enum ub_source k);
+
+/* The kind of source into *kind (NULL, "" or a name of no kind: the
+ * device).  Returns true when source names a writer as a user gives it:
+ * push, factory, import, or a card as "iccid:" and its ICCID (1 to 20
+ * digits and F, as EF_ICCID holds them), which stands for all the card's
+ * sources.  Pure; any thread. */
+bool ub_source_parse(const char *source, enum ub_source *kind);
+
+/* The longest ACL ub_tree_effective_acl gives (without its NUL). */
+#define UB_TREE_ACL_MAX 1024
+/* What is shown in a secret's place (ub_tree_is_secret). */
+#define UB_TREE_SECRET_MASK "(secret)"
+
+/* Is the leaf at uri a secret (an AAuthSecret, a password, a key), to be
+ * masked when shown?  By its name in the MOs uiccboot knows.  Pure;
+ * any thread. */
+bool ub_tree_is_secret(const char *uri);
+
+/* Import a DM-TNDS 1.2 document (what ub_tree_export_tnds writes, a
+ * backup or the factory's accounts) read from in, up to its end, into t
+ * in one transaction, its nodes marked source ("import" or "factory":
+ * ub_source_name); the device's own data, so no server rule of the
+ * policy applies.  The document holds secrets: every copy the call makes
+ * is wiped; give an unbuffered stream (setvbuf _IONBF) so that stdio
+ * keeps none.  in stays open (the caller's).  res: zeroed; the caller
+ * frees it with ub_apply_result_free, whatever the outcome.  On failure
+ * st->what says why ("larger than N bytes", the line of the document,
+ * the refusal) and nothing is written.  t is used by one thread at a
+ * time (tree.h).  Returns 0, UB_E_BAD_DATA, UB_E_POLICY, UB_E_IO,
+ * UB_E_NOMEM, UB_E_USAGE (t read-only, a source not one of those). */
+int ub_tree_import_tnds(struct ub_tree *t, FILE *in, const char *source,
+			struct ub_apply_result *res, struct ub_status *st);
+
+/* Take away everything source wrote (a card: "iccid:<ICCID>", with its
+ * LwM2M part; "push", "import", "factory": ub_source_parse) and its
+ * digests, in one transaction; res->removed lists the roots (res: zeroed;
+ * free it with ub_apply_result_free).  st->what says why it failed.
+ * Returns 0, UB_E_NOT_FOUND (the tree holds nothing of it),
+ * UB_E_BAD_DATA (removing it would orphan another source's nodes),
+ * UB_E_IO, UB_E_NOMEM, UB_E_USAGE (t read-only). */
+int ub_tree_forget_source(struct ub_tree *t, const char *source, struct ub_apply_result *res,
+			  struct ub_status *st);
+
 /* Number of nodes (for tests and benches). */
 int ub_tree_count(struct ub_tree *t);
 

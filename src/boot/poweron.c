@@ -69,6 +69,12 @@ int ub_wf_tree_open(const struct ub_boot_config *cfg, enum ub_tree_mode mode, st
 	return err;
 }
 
+int ub_boot_tree_open(const struct ub_boot_config *cfg, enum ub_tree_mode mode, struct ub_tree **t,
+		      struct ub_status *st)
+{
+	return ub_wf_tree_open(cfg, mode, t, st);
+}
+
 /* The reader threads of one power-on take turns at the tree here: left to
  * SQLite, a writer that finds the tree locked sleeps in the busy handler
  * (1, 2, 5, 10, ... ms) instead of waiting for the lock, and with eight

@@ -107,6 +107,7 @@ static int session_open(struct ub_session *s, const struct ub_boot_config *cfg, 
 		ub_fail(st, err, 0, name, "reader \"%s\": reset: %s", name, ub_strerror(err));
 		goto fail;
 	}
+	s->reset = cfg->reset;
 	/* the whole command is one transaction on the card: nobody else's
 	 * APDUs between ours (PC/SC SCardBeginTransaction) */
 	if ((err = ub_card_begin(&s->card))) {

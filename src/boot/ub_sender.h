@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sms.h" /* UB_SMS_KEY_* */
 #include "ub_bootsec.h"
 #include "ub_plan.h"
 #include "ub_wsp.h"
@@ -27,10 +28,10 @@ struct ub_send_opts {
 
 /* The key material a SEC type takes, as bits. */
 enum ub_send_key {
-	UB_SEND_KEY_IMSI = 1 << 0,	 /* keys.imsi */
-	UB_SEND_KEY_PIN = 1 << 1,	 /* keys.pin */
-	UB_SEND_KEY_KS_EXT_NAF = 1 << 2, /* keys.ks_ext_naf */
-	UB_SEND_KEY_USERPINMAC = 1 << 3, /* userpinmac_key */
+	UB_SEND_KEY_IMSI = UB_SMS_KEY_IMSI,		/* keys.imsi */
+	UB_SEND_KEY_PIN = UB_SMS_KEY_PIN,		/* keys.pin */
+	UB_SEND_KEY_KS_EXT_NAF = UB_SMS_KEY_KS_EXT_NAF, /* keys.ks_ext_naf */
+	UB_SEND_KEY_USERPINMAC = UB_SMS_KEY_USERPINMAC, /* userpinmac_key */
 };
 /* What sec needs (0 for UB_SEC_NONE). */
 unsigned ub_send_keys_needed(enum ub_sec sec);

@@ -15,6 +15,7 @@ struct ub_session {
 	struct ub_uicc uicc;
 	struct ub_trace trace;
 	bool have_ctx, have_card, in_tx, have_uicc;
+	bool reset; /* the card was reset on opening (cfg->reset) */
 };
 
 /* Wait for (cfg->wait_ms) or pick (cfg->reader) the reader, connect

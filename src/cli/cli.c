@@ -13,11 +13,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "dm_names.h"
-#include "ub_policy.h"
-#include "ub_hex.h"
-#include "ub_secret.h"
-#include "ub_text.h"
+#include "hex.h"
+#include "text.h"
 #include "version.h"
 
 /* The commands, in the order of the help (cli_main's list). */
@@ -415,7 +412,7 @@ json_object *cli_json_hex(const uint8_t *b, size_t n)
 
 json_object *cli_json_secret_hex(const uint8_t *b, size_t n, bool show)
 {
-	return show ? cli_json_hex(b, n) : json_object_new_string(UB_SECRET_MASK);
+	return show ? cli_json_hex(b, n) : json_object_new_string(UB_TREE_SECRET_MASK);
 }
 
 void cli_put_secret_hex(struct ub_cli *cli, const char *key, const uint8_t *b, size_t n, bool show)
@@ -665,25 +662,29 @@ const struct ub_boot_config *cli_config(struct ub_cli *cli, int *err)
 int cli_connect(struct ub_cli *cli)
 {
 	const struct ub_boot_config *cfg;
-	const struct ub_policy *pol;
+	struct ub_session *s;
 	struct ub_status st = {0};
+	const char *note;
 	int err = 0;
 
-	if (cli->have_sess)
+	if (cli->sess)
 		return 0;
 	if (!(cfg = cli_config(cli, &err)))
 		return err;
-	pol = cfg->policy;
-	err = ub_session_open(&cli->sess, cfg, cfg->pin ? cfg->pin : ub_policy_pin1(pol), &st);
+	if (!(s = ub_card_session_new())) {
+		cli_error(cli, UB_E_NOMEM, "card session");
+		return UB_E_NOMEM;
+	}
+	err = ub_card_session_open(s, cfg, &st);
 	if (err) {
-		cli->apdus = cli->sess.card.apdus;
+		cli->apdus = ub_card_session_apdus(s);
+		ub_card_session_free(s);
 		cli_fail(cli, &st);
 		return err;
 	}
-	cli->have_sess = true;
-	if (cfg->reset && cli->sess.card.ops != &ub_pcsc_link)
-		fprintf(stderr, "uiccboot: note: %s: %s\n", cli->sess.card.reader,
-			cli->sess.card.ops->reset_says);
+	cli->sess = s;
+	if ((note = ub_card_session_reset_note(s)))
+		fprintf(stderr, "uiccboot: note: %s: %s\n", ub_card_session_reader(s), note);
 	return 0;
 }
 
@@ -897,9 +898,9 @@ int cli_main(const struct ub_cmd *const *list, size_t n, int argc, char **argv)
 	if (err == 1) { /* a help was printed */
 		err = 0;
 	} else {
-		if (cli.have_sess) {
-			cli.apdus = ub_session_apdus(&cli.sess);
-			ub_session_close(&cli.sess);
+		if (cli.sess) {
+			cli.apdus = ub_card_session_apdus(cli.sess);
+			ub_card_session_free(cli.sess);
 		}
 		/* a usage error printed nothing on stdout: its JSON is wanted
 		 * even when the parse stopped before --json */

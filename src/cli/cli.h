@@ -9,8 +9,8 @@
 #include <stdio.h>
 
 #include "boot.h"
-#include "ub_secret.h"
-#include "ub_session.h"
+#include "card.h"
+#include "secret.h"
 
 struct ub_cmd;
 
@@ -31,14 +31,13 @@ struct ub_cli {
 
 	char pin[UB_SECRET_MAX + 1]; /* PIN1 once read (wiped at the end) */
 	bool pin_read;
-	struct ub_policy *pol;	/* loaded on first use */
-	struct ub_session sess; /* the card session of a lab command */
-	bool have_sess;
-	json_object *out; /* the one JSON object printed with --json */
-	bool streamed;	  /* the command printed its objects one a line as they
-			     came (sms receive): out is not printed */
-	bool stdin_taken; /* a secret was read from standard input */
-	unsigned apdus;	  /* of the command, for "apdus" */
+	struct ub_policy *pol;	 /* loaded on first use */
+	struct ub_session *sess; /* the card session of a lab command, once open */
+	json_object *out;	 /* the one JSON object printed with --json */
+	bool streamed;		 /* the command printed its objects one a line as they
+				    came (sms receive): out is not printed */
+	bool stdin_taken;	 /* a secret was read from standard input */
+	unsigned apdus;		 /* of the command, for "apdus" */
 };
 
 /* One option of a command: its parsing and its help come from this one

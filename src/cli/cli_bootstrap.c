@@ -6,8 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ub_hex.h"
-#include "ub_plan.h"
+#include "hex.h"
 
 /* --all-readers: a line (or a JSON object) per reader, then the removal. */
 static int boot_all(struct ub_cli *cli, const struct ub_boot_config *cfg)

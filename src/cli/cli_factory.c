@@ -5,11 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "dm_names.h"
-#include "ub_apply.h"
-#include "ub_factory.h"
-#include "ub_hex.h"
-#include "ub_secret.h"
+#include "factory.h"
 
 struct fargs {
 	const char *key_file, *server_id, *device_id, *format, *client_name;
@@ -115,24 +111,18 @@ static int fparse(struct ub_cli *cli, int argc, char **argv, struct fargs *a)
  * hex on one line ("-": standard input).  Its contents are never echoed. */
 static struct ub_factory *load_key(struct ub_cli *cli, const char *path, int *err)
 {
-	uint8_t key[64];
 	char text[UB_SECRET_MAX + 1];
 	const char *got = NULL;
 	struct ub_factory *f = NULL;
-	int len;
+	struct ub_status st = {0};
 
 	*err = cli_secret(cli, "--key", NULL, path, NULL, text, sizeof(text), &got);
 	if (*err)
 		return NULL;
-	len = ub_unhex(key, sizeof(key), text);
+	*err = ub_factory_from_hex(text, &f, &st);
 	OPENSSL_cleanse(text, sizeof(text));
-	if (len >= 16)
-		f = ub_factory_new(key, (size_t)len);
-	OPENSSL_cleanse(key, sizeof(key));
-	if (!f) {
-		*err = len == UB_E_NOMEM ? UB_E_NOMEM : UB_E_BAD_DATA;
-		cli_error(cli, *err, "key file %s: wants 16 to 64 bytes as hex on one line", path);
-	}
+	if (*err)
+		cli_error(cli, *err, "key file %s: %s", path, st.what);
 	return f;
 }
 
@@ -191,8 +181,8 @@ static int derive(struct ub_cli *cli, struct fargs *a)
 		/* ids are printable ASCII (ub_factory_derive refuses others) and
 		 * the credentials ours: nothing to escape on this fast path.  The
 		 * secrets only with --secrets, else masked as tree get masks them */
-		csec = a->secrets ? c.client_secret : UB_SECRET_MASK;
-		ssec = a->secrets ? c.server_secret : UB_SECRET_MASK;
+		csec = a->secrets ? c.client_secret : UB_TREE_SECRET_MASK;
+		ssec = a->secrets ? c.server_secret : UB_TREE_SECRET_MASK;
 		if (csv) {
 			printf("%s,%s,%s,%s,%s\n", line, a->server_id, c.client_name, csec, ssec);
 		} else {
@@ -281,7 +271,7 @@ static int apply(struct ub_cli *cli, struct fargs *a)
 		return res ? err : UB_E_NOMEM;
 	}
 	if (!(err = cli_tree_open(cli, UB_TREE_CREATE, &t)))
-		err = ub_tree_factory_apply(t, f, a->device_id, res, &st);
+		err = ub_factory_apply(t, f, a->device_id, res, &st);
 	ub_factory_free(f);
 	ub_tree_close(t);
 	if (!err)

@@ -8,9 +8,9 @@
 #include <time.h>
 
 #include "cli.h"
-#include "dm_names.h"
 #include "ub_gba.h"
-#include "ub_hex.h"
+#include "ub_session.h"
+#include "hex.h"
 
 #define MAX_RANDS 16
 
@@ -179,14 +179,14 @@ static void put_str(struct ub_cli *cli, const char *key, const char *v)
 /* A card failure, said with the reader's name. */
 static int card_fail(struct ub_cli *cli, struct ub_status *st)
 {
-	ub_status_at(st, "reader \"%s\"", cli->sess.card.reader);
+	ub_status_at(st, "reader \"%s\"", ub_card_session_reader(cli->sess));
 	cli_fail(cli, st);
 	return st->err;
 }
 
 /* auth --gsm: the IMSI (--imsi) and one AUTHENTICATE per --rand, in one
  * session, as an EAP-SIM peer does. */
-static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct gba_args *a)
+static int auth_gsm(struct ub_cli *cli, bool isim, const struct gba_args *a)
 {
 	json_object *arr = json_object_new_array(), *o;
 	uint8_t rand[16], sres[4], kc[8];
@@ -197,15 +197,19 @@ static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct g
 
 	json_object_object_add(cli->out, "triplets", arr);
 	if (a->imsi) {
-		if ((err = ub_uicc_read_imsi(&cli->sess.uicc, app, imsi, &mnc, &st)))
-			return card_fail(cli, &st);
+		if ((err = ub_card_imsi(cli->sess, isim, imsi, &mnc, &st))) {
+			cli_fail(cli, &st);
+			return err;
+		}
 		put_str(cli, "imsi", imsi);
 	}
 	for (i = 0; i < a->nrand; i++) {
 		ub_unhex(rand, sizeof(rand), a->rands[i]);
-		err = ub_auth_gsm(&cli->sess.uicc, app, rand, sres, kc, &st);
-		if (err)
-			return card_fail(cli, &st);
+		err = ub_card_auth_gsm(cli->sess, isim, rand, sres, kc, &st);
+		if (err) {
+			cli_fail(cli, &st);
+			return err;
+		}
 		if (i == 0) { /* the single-RAND form */
 			json_object_object_add(cli->out, "sres", cli_json_hex(sres, 4));
 			json_object_object_add(cli->out, "kc", cli_json_secret_hex(kc, 8, show));
@@ -217,7 +221,7 @@ static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct g
 		json_object_array_add(arr, o);
 		if (!cli->json) {
 			printf("%-10s %s\n", "sres", ub_hex(s, sres, 4));
-			printf("%-10s %s\n", "kc", show ? ub_hex(s, kc, 8) : UB_SECRET_MASK);
+			printf("%-10s %s\n", "kc", show ? ub_hex(s, kc, 8) : UB_TREE_SECRET_MASK);
 		}
 		OPENSSL_cleanse(kc, sizeof(kc));
 	}
@@ -227,10 +231,10 @@ static int auth_gsm(struct ub_cli *cli, const struct ub_app *app, const struct g
 
 static int auth(struct ub_cli *cli, int argc, char **argv)
 {
-	const struct ub_app *app = NULL;
 	struct ub_status st = {0};
 	struct gba_args a;
-	struct ub_auth3g r;
+	struct ub_card_auth3g r;
+	bool isim;
 	uint8_t rand[16], autn[16];
 	int err, i;
 
@@ -245,21 +249,21 @@ static int auth(struct ub_cli *cli, int argc, char **argv)
 		err = hexarg(cli, "autn", a.autn, autn, 16);
 	if (err || (err = cli_connect(cli)))
 		return err;
-	err = ub_uicc_find_app(&cli->sess.uicc,
-			       a.app && !strcmp(a.app, "isim") ? UB_APP_ISIM : UB_APP_USIM, &app,
-			       &st);
-	if (err == UB_E_NOT_FOUND)
-		ub_fail(&st, err, 0, a.app && !strcmp(a.app, "isim") ? "ISIM" : "USIM",
-			"the card has no such application");
-	if (err)
-		return card_fail(cli, &st);
+	isim = a.app && !strcmp(a.app, "isim");
+	if ((err = ub_card_has_app(cli->sess, isim, &st))) {
+		cli_fail(cli, &st);
+		return err;
+	}
 	if (a.gsm)
-		return auth_gsm(cli, app, &a);
-	err = ub_auth_3g(&cli->sess.uicc, app, rand, autn, &r, &st);
+		return auth_gsm(cli, isim, &a);
+	err = ub_card_auth_3g(cli->sess, isim, rand, autn, &r, &st);
 	if (err == UB_E_AUTH_SYNC)
 		put_hex(cli, "auts", r.auts, 14);
-	if (err)
-		return card_fail(cli, &st);
+	if (err) {
+		OPENSSL_cleanse(&r, sizeof(r));
+		cli_fail(cli, &st);
+		return err;
+	}
 	/* RES is no secret; CK, IK and Kc are, shown only with --secrets */
 	put_hex(cli, "res", r.res, r.res_len);
 	cli_put_secret_hex(cli, "ck", r.ck, 16, a.secrets);
@@ -302,7 +306,7 @@ static int gba_open(struct ub_cli *cli, struct ub_gba *g, const struct gba_args 
 	err = cli_connect(cli);
 	if (err)
 		return err;
-	err = ub_gba_open(g, &cli->sess.uicc, prefer_isim, a->allow_me, &st);
+	err = ub_gba_open(g, &cli->sess->uicc, prefer_isim, a->allow_me, &st);
 	if (!err && a->app && strcmp(a->app, g->isim ? "isim" : "usim"))
 		err = ub_fail(&st, UB_E_NO_GBA, 0, a->app, "the %s has no GBA service",
 			      a->app); /* the asked-for application */
@@ -378,7 +382,7 @@ static int gba_naf_key(struct ub_cli *cli, struct gba_args *a)
 	if (!g.service) {
 		cli_error(cli, UB_E_NO_GBA,
 			  "reader \"%s\": GBA_ME keeps no key between commands; use GBA_U",
-			  cli->sess.card.reader);
+			  ub_card_session_reader(cli->sess));
 		return UB_E_NO_GBA;
 	}
 	err = ub_gba_naf_key(&g, naf_id, (size_t)n, (long long)time(NULL), key, &bp, &st);
@@ -470,7 +474,7 @@ static int gba_push(struct ub_cli *cli, struct gba_args *a)
 		return err;
 	if (!g.service) {
 		cli_error(cli, UB_E_NO_GBA, "reader \"%s\": GBA push needs GBA_U",
-			  cli->sess.card.reader);
+			  ub_card_session_reader(cli->sess));
 		return UB_E_NO_GBA;
 	}
 	err = ub_gba_push(&g, &gpi, (long long)time(NULL), key, auts, &st);

@@ -9,8 +9,6 @@
 
 #include "cli.h"
 #include "lwm2m.h"
-#include "ub_lwm2m.h"
-#include "ub_lwm2m_map.h"
 
 struct lw_args {
 	bool secrets, tlv;
@@ -29,25 +27,23 @@ static const char *version_text(const struct ub_lwm2m_obj *o, char *buf, size_t 
 static json_object *list_value(struct ub_cli *cli, const char *path, const struct ub_lwm2m_obj *o,
 			       uint16_t res, const uint8_t *v, size_t n, bool secrets)
 {
-	const struct ub_lwm2m_rdef *d = ub_lwm2m_rdef(o->id, res);
 	json_object *j = json_object_new_object();
-	struct ub_lwm2m_leaf l;
+	struct ub_lwm2m_value l;
 	char name[24];
 	const char *shown;
 
-	if (ub_lwm2m_leaf_make(o->id, res, v, n, &l))
-		memset(&l, 0, sizeof(l)); /* checked when read: cannot happen */
-	shown = d && d->secret && !secrets ? UB_SECRET_MASK : l.value ? l.value : "";
+	ub_lwm2m_value_text(o->id, res, v, n, &l); /* checked when read: cannot fail */
+	shown = l.secret && !secrets ? UB_TREE_SECRET_MASK : l.value ? l.value : "";
 	snprintf(name, sizeof(name), "resource %u", res);
 	json_object_object_add(j, "path", json_object_new_string(path));
-	json_object_object_add(j, "name", json_object_new_string(d ? d->name : name));
+	json_object_object_add(j, "name", json_object_new_string(l.name ? l.name : name));
 	json_object_object_add(j, "type", json_object_new_string(l.type ? l.type : "Opaque"));
 	json_object_object_add(j, "format", json_object_new_string(l.format ? l.format : "b64"));
 	json_object_object_add(j, "value", json_object_new_string(shown));
 	if (!cli->json)
-		cli_print(stdout, "  %-12s %s (%s) = %s\n", path, d ? d->name : name,
+		cli_print(stdout, "  %-12s %s (%s) = %s\n", path, l.name ? l.name : name,
 			  l.type ? l.type : "Opaque", shown);
-	ub_lwm2m_leaf_wipe(&l);
+	ub_lwm2m_value_free(&l);
 	return j;
 }
 

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "ub_policy.h"
 
 static int policy_check(struct ub_cli *cli, int argc, char **argv)
 {

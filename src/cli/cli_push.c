@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ub_hex.h"
-#include "ub_plan.h"
+#include "hex.h"
 
 static int read_file(const char *path, uint8_t *buf, size_t max, size_t *len)
 {
@@ -26,7 +25,7 @@ static int read_file(const char *path, uint8_t *buf, size_t max, size_t *len)
 
 /* The message and the PINs: wiped before cli_push returns. */
 struct push_mem {
-	uint8_t body[UB_DOC_MAX + 1];
+	uint8_t body[UB_PLAN_DOC_MAX + 1];
 	uint8_t wsp[512];
 	char user_pin[UB_SECRET_MAX + 1];
 };

@@ -13,8 +13,7 @@
 
 #include "cli.h"
 #include "sms.h"
-#include "ub_hex.h"
-#include "ub_kannel.h"
+#include "hex.h"
 #include "ub_sender.h"
 #include "ub_sms.h"
 #include "ub_wsp.h"
@@ -139,8 +138,7 @@ enum send_format { FMT_DELIVER, FMT_SUBMIT, FMT_PARTS };
 
 struct send_args {
 	const char *doc, *keys, *kannel, *kannel_auth, *to, *out;
-	struct ub_sms_encode_opts sms;
-	struct ub_send_opts send;
+	struct ub_sms_send_opts o; /* the push and its SMS */
 	enum send_format format;
 	bool wsp_only, wbxml_only, have_ref, have_time, unsigned_ok, format_given;
 	long long t;
@@ -243,11 +241,11 @@ static const struct cli_opt send_opts[] = {
 };
 
 /* --networkid-key of send and decode */
-static int netid_opt(struct ub_cli *cli, const char *v, struct ub_mac_keys *k)
+static int netid_opt(struct ub_cli *cli, const char *v, bool *ascii)
 {
 	if (strcmp(v, "ascii") && strcmp(v, "semi-octet"))
 		return cli_usage(cli, "--networkid-key is semi-octet or ascii");
-	k->netid = strcmp(v, "ascii") ? UB_NETID_SEMI_OCTET : UB_NETID_ASCII;
+	*ascii = !strcmp(v, "ascii");
 	return 0;
 }
 
@@ -257,7 +255,7 @@ static int send_opt(struct ub_cli *cli, int c, struct send_args *a)
 
 	switch (c) {
 	case S_SEC:
-		if (!(a->send.sec = ub_sec_parse(optarg)))
+		if (!(a->o.sec = ub_sms_sec_name(optarg)))
 			return cli_usage(cli, "--sec: unknown SEC type '%.40s'", optarg);
 		return 0;
 	case S_UNSIGNED:
@@ -293,40 +291,40 @@ static int send_opt(struct ub_cli *cli, int c, struct send_args *a)
 	case S_PIN_MIN:
 		if (parse_num(optarg, 32, &v) || !v)
 			return cli_usage(cli, "--user-pin-min wants 1 to 32");
-		a->send.user_pin_min = (unsigned)v;
+		a->o.user_pin_min = (unsigned)v;
 		return 0;
 	case S_NETID:
-		return netid_opt(cli, optarg, &a->send.keys);
+		return netid_opt(cli, optarg, &a->o.netid_ascii);
 	case S_FROM:
-		a->sms.originator = optarg;
+		a->o.originator = optarg;
 		return 0;
 	case S_SMSC:
-		a->sms.smsc = optarg;
+		a->o.smsc = optarg;
 		return 0;
 	case S_NO_SMSC:
-		a->sms.smsc = NULL;
+		a->o.smsc = NULL;
 		return 0;
 	case S_REF:
 		if (parse_num(optarg, 0xFFFF, &v))
 			return cli_usage(cli, "--ref wants 0 to 65535");
-		a->sms.ref = (uint16_t)v;
+		a->o.ref = (uint16_t)v;
 		a->have_ref = true;
 		return 0;
 	case S_REF16:
-		a->sms.ref_bits = 16;
+		a->o.ref_bits = 16;
 		return 0;
 	case S_REF8:
-		a->sms.ref_bits = 8;
+		a->o.ref_bits = 8;
 		return 0;
 	case S_DCS:
 		if (parse_num(optarg, 0xFF, &v))
 			return cli_usage(cli, "--dcs wants an octet");
-		a->sms.dcs = (uint8_t)v;
+		a->o.dcs = (uint8_t)v;
 		return 0;
 	case S_TID:
 		if (parse_num(optarg, 0xFF, &v))
 			return cli_usage(cli, "--tid wants an octet");
-		a->send.tid = (uint8_t)v;
+		a->o.tid = (uint8_t)v;
 		return 0;
 	case S_TIME:
 		if (parse_num(optarg, 0xFFFFFFFFul, &v))
@@ -337,10 +335,10 @@ static int send_opt(struct ub_cli *cli, int c, struct send_args *a)
 	case S_SRC_PORT:
 		if (parse_num(optarg, 0xFFFF, &v))
 			return cli_usage(cli, "--src-port wants 0 to 65535");
-		a->sms.src_port = (uint16_t)v;
+		a->o.src_port = (uint16_t)v;
 		return 0;
 	case S_NO_APP_ID:
-		a->send.no_app_id = true;
+		a->o.no_app_id = true;
 		return 0;
 	case S_WSP:
 		a->wsp_only = true;
@@ -391,11 +389,11 @@ static int send_check_args(struct ub_cli *cli, const struct send_args *a)
 		return cli_usage(cli, "--format is for the SMS parts, not --wsp or --wbxml");
 	if (a->format == FMT_SUBMIT && !a->to)
 		return cli_usage(cli, "--format submit wants --to MSISDN");
-	if (a->send.sec && a->unsigned_ok)
+	if (a->o.sec && a->unsigned_ok)
 		return cli_usage(cli, "--sec or --unsigned, not both");
 	/* over SMS a device refuses a bootstrap without SEC and MAC
 	 * (OMA DM Security 5.7.2): sent by mistake, it only fails there */
-	if (push && !a->send.sec && !a->unsigned_ok)
+	if (push && !a->o.sec && !a->unsigned_ok)
 		return cli_usage(cli, "no --sec: a device refuses an unsigned bootstrap over SMS; "
 				      "give --sec TYPE and its keys (or --unsigned, for a secure "
 				      "transport)");
@@ -405,11 +403,11 @@ static int send_check_args(struct ub_cli *cli, const struct send_args *a)
 /* How to give a missing key, for the message. */
 static const char *key_how(unsigned key)
 {
-	return key & UB_SEND_KEY_IMSI  ? "--imsi-file FILE, 'imsi =' in --keys FILE, or "
-					 "UICCBOOT_SEND_IMSI"
-	       : key & UB_SEND_KEY_PIN ? "--user-pin-file FILE, 'pin =' in --keys FILE, or "
-					 "UICCBOOT_SEND_PIN"
-	       : key & UB_SEND_KEY_KS_EXT_NAF
+	return key & UB_SMS_KEY_IMSI  ? "--imsi-file FILE, 'imsi =' in --keys FILE, or "
+					"UICCBOOT_SEND_IMSI"
+	       : key & UB_SMS_KEY_PIN ? "--user-pin-file FILE, 'pin =' in --keys FILE, or "
+					"UICCBOOT_SEND_PIN"
+	       : key & UB_SMS_KEY_KS_EXT_NAF
 		       ? "--ks-ext-naf-file FILE, 'ks_ext_naf =' in --keys FILE, or "
 			 "UICCBOOT_SEND_KS_EXT_NAF ('uiccboot gba naf-key --secrets' on the card)"
 		       : "--userpinmac-key-file FILE, 'userpinmac_key =' in --keys FILE, or "
@@ -446,16 +444,16 @@ static int send_secrets(struct ub_cli *cli, struct send_args *a, struct secrets 
 		return err;
 	if (s->ks_hex[0] && ub_unhex(s->ks, sizeof(s->ks), s->ks_hex) != 32)
 		return cli_usage(cli, "Ks_ext_NAF wants 32 bytes as hex");
-	a->send.keys.imsi = s->imsi[0] ? s->imsi : NULL;
-	a->send.keys.pin = s->pin[0] ? s->pin : NULL;
-	a->send.keys.ks_ext_naf = s->ks_hex[0] ? s->ks : NULL;
-	a->send.userpinmac_key = s->upm[0] ? s->upm : NULL;
-	if ((missing = ub_send_keys_missing(&a->send))) {
+	a->o.imsi = s->imsi[0] ? s->imsi : NULL;
+	a->o.user_pin = s->pin[0] ? s->pin : NULL;
+	a->o.ks_ext_naf = s->ks_hex[0] ? s->ks : NULL;
+	a->o.userpinmac_key = s->upm[0] ? s->upm : NULL;
+	if ((missing = ub_sms_send_keys_missing(&a->o))) {
 		struct ub_status st;
 
 		missing &= ~(missing - 1); /* the first one */
-		ub_fail(&st, UB_E_USAGE, 0, NULL, "SEC=%s needs %s: give it with %s",
-			ub_sec_name(a->send.sec), ub_send_key_name(missing), key_how(missing));
+		ub_fail(&st, UB_E_USAGE, 0, NULL, "SEC=%s needs %s: give it with %s", a->o.sec,
+			ub_sms_send_key_name(missing), key_how(missing));
 		cli_fail(cli, &st);
 		return UB_E_USAGE;
 	}
@@ -467,14 +465,12 @@ static int send_parse(struct ub_cli *cli, int argc, char **argv, struct send_arg
 {
 	int c, err;
 
-	a->sms.originator = "+10000000000";
-	a->sms.smsc = "";
-	a->sms.ports = true;
-	a->sms.dst_port = UB_WSP_PORT_PUSH;
-	a->sms.src_port = 9200; /* WAP-259: the WSP connectionless port of the sender */
-	a->sms.ref_bits = 16;	/* a guessed reference 1 time in 65536 */
-	a->sms.dcs = 0x04;
-	a->send.tid = 0x01;
+	a->o.originator = "+10000000000";
+	a->o.smsc = "";
+	a->o.src_port = 9200; /* WAP-259: the WSP connectionless port of the sender */
+	a->o.ref_bits = 16;   /* a guessed reference 1 time in 65536 */
+	a->o.dcs = 0x04;
+	a->o.tid = 0x01;
 	while ((c = cli_getopt(cli, argc, argv)) != -1)
 		if ((err = send_opt(cli, c, a)))
 			return err;
@@ -484,7 +480,7 @@ static int send_parse(struct ub_cli *cli, int argc, char **argv, struct send_arg
 	if (!strcmp(a->doc, "-"))
 		cli->stdin_taken = true;
 	if (a->format == FMT_SUBMIT)
-		a->sms.submit_to = a->to;
+		a->o.submit_to = a->to;
 	/* before the document is read, which may block: argv and the
 	 * environment lose the secrets */
 	return send_secrets(cli, a, s);
@@ -549,28 +545,27 @@ static json_object *hex_json(const uint8_t *b, size_t n)
  * after it, as an SMPP submit_sm (esm_class UDHI, data_coding) or an HTTP
  * gateway takes them. */
 static json_object *part_json(const struct send_args *a, int i, int n,
-			      const struct ub_sms_part *part)
+			      const struct ub_sms_part_out *part)
 {
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "part", json_object_new_int(i + 1));
 	json_object_object_add(o, "parts", json_object_new_int(n));
 	json_object_object_add(o, "to", a->to ? json_object_new_string(a->to) : NULL);
-	json_object_object_add(o, "from", json_object_new_string(a->sms.originator));
-	json_object_object_add(o, "dcs", json_object_new_int(a->sms.dcs));
+	json_object_object_add(o, "from", json_object_new_string(a->o.originator));
+	json_object_object_add(o, "dcs", json_object_new_int(a->o.dcs));
 	json_object_object_add(o, "udh", hex_json(part->udh, part->udh_len));
 	json_object_object_add(o, "ud", hex_json(part->data, part->data_len));
 	return o;
 }
 
 static int send_parts(struct ub_cli *cli, struct send_args *a, struct secrets *s,
-		      const struct ub_send_result *r)
+		      const struct ub_sms_push *r)
 {
-	struct ub_kannel k = {a->kannel, s->kuser, s->kpass, a->to, a->sms.originator, 0};
+	struct ub_sms_kannel k = {a->kannel, s->kuser, s->kpass, a->to, a->o.originator, 0};
 	json_object *list = json_object_new_array(), *segs = json_object_new_array(), *o;
-	struct ub_sms_part part;
+	struct ub_sms_part_out part;
 	struct ub_status st = {0};
-	char answer[400];
 	int n, i, err = 0;
 
 	json_object_object_add(cli->out, "format",
@@ -579,7 +574,7 @@ static int send_parts(struct ub_cli *cli, struct send_args *a, struct secrets *s
 									       : "deliver"));
 	json_object_object_add(cli->out, "tpdus", list);
 	json_object_object_add(cli->out, "segments", segs);
-	n = ub_sms_part_count(r->wsp_len, &a->sms);
+	n = ub_sms_push_parts(r, &a->o);
 	if (n < 0) {
 		cli_error(cli, UB_E_USAGE,
 			  "SMS: cannot split %zu octets (options, or over 255 parts)", r->wsp_len);
@@ -587,10 +582,10 @@ static int send_parts(struct ub_cli *cli, struct send_args *a, struct secrets *s
 	}
 	json_object_object_add(cli->out, "parts", json_object_new_int(n));
 	for (i = 0; i < n && !err; i++) {
-		err = ub_sms_encode(r->wsp, r->wsp_len, &a->sms, (unsigned)i, &part);
+		err = ub_sms_push_part(r, &a->o, (unsigned)i, &part);
 		if (err) {
 			cli_error(cli, err, "SMS part %d: %s, SMSC or DCS not encodable", i + 1,
-				  a->sms.submit_to ? "destination" : "originator");
+				  a->o.submit_to ? "destination" : "originator");
 			break;
 		}
 		json_object_array_add(list, hex_json(part.tpdu, part.tpdu_len));
@@ -601,12 +596,12 @@ static int send_parts(struct ub_cli *cli, struct send_args *a, struct secrets *s
 		else if (!cli->json && !a->kannel) /* JSON lines: ours, nothing to escape */
 			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		if (a->kannel) {
-			err = ub_kannel_send(&k, &part, a->sms.dcs, answer, sizeof(answer), &st);
+			err = ub_sms_kannel_send(&k, &part, a->o.dcs, &st);
 			if (err)
 				cli_error(cli, err, "Kannel %s, part %d of %d: %s", a->kannel,
 					  i + 1, n, st.what);
 			else if (!cli->json)
-				printf("part %d/%d: %s\n", i + 1, n, answer);
+				printf("part %d/%d: %s\n", i + 1, n, st.what);
 		}
 	}
 	OPENSSL_cleanse(&part, sizeof(part));
@@ -615,10 +610,10 @@ static int send_parts(struct ub_cli *cli, struct send_args *a, struct secrets *s
 
 static int sms_send(struct ub_cli *cli, int argc, char **argv)
 {
-	static uint8_t doc[UB_DOC_MAX + 1];
+	static uint8_t doc[UB_PLAN_DOC_MAX + 1];
 	struct send_args a;
 	struct secrets s;
-	struct ub_send_result r;
+	struct ub_sms_push r;
 	struct ub_status st = {0};
 	json_object *srv;
 	size_t n;
@@ -634,14 +629,14 @@ static int sms_send(struct ub_cli *cli, int argc, char **argv)
 			  rc == UB_E_IO ? strerror(errno) : "larger than 64 KiB");
 		goto end;
 	}
-	if (!a.have_ref && RAND_bytes((uint8_t *)&a.sms.ref, sizeof(a.sms.ref)) != 1) {
+	if (!a.have_ref && RAND_bytes((uint8_t *)&a.o.ref, sizeof(a.o.ref)) != 1) {
 		rc = UB_E_INTERNAL;
 		goto end;
 	}
-	if (a.sms.ref_bits == 8)
-		a.sms.ref &= 0xFF;
-	ub_sms_scts(a.have_time ? a.t : (long long)time(NULL), a.sms.scts);
-	rc = ub_send_build(doc, n, &a.send, &r, &st);
+	if (a.o.ref_bits == 8)
+		a.o.ref &= 0xFF;
+	a.o.time = a.have_time ? a.t : (long long)time(NULL);
+	rc = ub_sms_push_build(doc, n, &a.o, &r, &st);
 	if (rc == UB_E_POLICY) /* the PIN's length: say how to go on */
 		cli_error(cli, rc, "%s: %s; --user-pin-min N when the device's is N", a.doc,
 			  st.what);
@@ -649,7 +644,7 @@ static int sms_send(struct ub_cli *cli, int argc, char **argv)
 		cli_error(cli, rc, "%s: %s", a.doc, st.what);
 	if (rc)
 		goto end;
-	json_object_object_add(cli->out, "kind", json_object_new_string(ub_plan_kind_name(r.kind)));
+	json_object_object_add(cli->out, "kind", json_object_new_string(r.kind));
 	srv = json_object_new_array();
 	for (i = 0; i < r.nservers; i++)
 		json_object_array_add(srv, json_object_new_string(r.servers[i]));
@@ -664,7 +659,7 @@ static int sms_send(struct ub_cli *cli, int argc, char **argv)
 			fprintf(stderr, "uiccboot: USERPINMAC: the user enters PIN %s\n",
 				r.userpin);
 	}
-	if (a.send.sec == UB_SEC_NONE && !a.wbxml_only)
+	if (!a.o.sec && !a.wbxml_only)
 		fprintf(stderr, "uiccboot: no SEC/MAC (--unsigned): a device accepts this only "
 				"over a secure transport\n");
 	if (a.wsp_only || a.wbxml_only) {
@@ -680,7 +675,7 @@ static int sms_send(struct ub_cli *cli, int argc, char **argv)
 	}
 	rc = send_parts(cli, &a, &s, &r);
 end:
-	ub_send_result_free(&r);
+	ub_sms_push_free(&r);
 	OPENSSL_cleanse(&s, sizeof(s));
 	OPENSSL_cleanse(doc, sizeof(doc));
 	return rc;
@@ -888,6 +883,7 @@ static int decode_run(struct ub_cli *cli, int argc, char **argv, struct secrets 
 {
 	json_object *tl = json_object_new_array(), *ml = json_object_new_array();
 	struct ub_send_opts keys = {0};
+	bool ascii = false;
 	const char *keys_file = NULL;
 	struct tpdu *t = NULL, *nt;
 	size_t n = 0, cap = 0, i, lcap = 0;
@@ -907,8 +903,10 @@ static int decode_run(struct ub_cli *cli, int argc, char **argv, struct secrets 
 			keys_file = optarg;
 		else if (c != S_NETID)
 			return cli_usage(cli, NULL);
-		else if ((err = netid_opt(cli, optarg, &keys.keys)))
+		else if ((err = netid_opt(cli, optarg, &ascii)))
 			return err;
+		else
+			keys.keys.netid = ascii ? UB_NETID_ASCII : UB_NETID_SEMI_OCTET;
 	}
 	if ((err = cli_nargs(cli, argc, argv, 1, 1)))
 		return err;

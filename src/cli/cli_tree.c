@@ -9,14 +9,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "ub_apply.h"
-#include "ub_secret.h"
-#include "ub_workflow.h"
 
 int cli_tree_open(struct ub_cli *cli, enum ub_tree_mode mode, struct ub_tree **t)
 {
 	struct ub_status st = {0};
-	int err = ub_wf_tree_open(&cli->cfg, mode, t, &st);
+	int err = ub_boot_tree_open(&cli->cfg, mode, t, &st);
 
 	if (err)
 		cli_fail(cli, &st);
@@ -54,7 +51,7 @@ static int tree_get(struct ub_cli *cli, struct ub_tree *t, const char *uri, bool
 	static const char *const keys[] = {"uri", "format", "type",  "value",
 					   "acl", "server", "source"};
 	struct ub_tree_node n;
-	char acl[UB_ACL_MAX + 1];
+	char acl[UB_TREE_ACL_MAX + 1];
 	const char *v[7];
 	int err, i;
 
@@ -67,8 +64,8 @@ static int tree_get(struct ub_cli *cli, struct ub_tree *t, const char *uri, bool
 	}
 	v[0] = n.uri, v[1] = n.format, v[2] = n.type, v[3] = n.value, v[4] = n.acl;
 	v[5] = n.server, v[6] = n.source;
-	if (n.value && ub_dm_is_secret(uri) && !secrets)
-		v[3] = UB_SECRET_MASK; /* --secrets shows it */
+	if (n.value && ub_tree_is_secret(uri) && !secrets)
+		v[3] = UB_TREE_SECRET_MASK; /* --secrets shows it */
 	for (i = 0; i < 7; i++) {
 		json_object_object_add(cli->out, keys[i],
 				       v[i] ? json_object_new_string(v[i]) : NULL);
@@ -84,56 +81,14 @@ static int tree_get(struct ub_cli *cli, struct ub_tree *t, const char *uri, bool
 	return 0;
 }
 
-/* The whole file, up to what an import reads (one byte more says it is
- * too long); the buffer grows by doubling, each old one wiped. */
-static int read_doc(FILE *fp, char **out, size_t *len)
-{
-	size_t cap = 64 * 1024, n = 0, got;
-	char *b = malloc(cap), *nb;
-
-	*out = NULL;
-	*len = 0;
-	while (b) {
-		got = fread(b + n, 1, cap - n, fp);
-		n += got;
-		if (n > UB_TNDS_MAX)
-			break;
-		if (n < cap) {
-			if (ferror(fp))
-				break;
-			*out = b;
-			*len = n;
-			return 0;
-		}
-		nb = malloc(cap * 2);
-		if (nb)
-			memcpy(nb, b, n);
-		OPENSSL_cleanse(b, n);
-		free(b);
-		b = nb;
-		cap *= 2;
-	}
-	if (!b)
-		return UB_E_NOMEM;
-	OPENSSL_cleanse(b, n);
-	free(b);
-	return n > UB_TNDS_MAX ? UB_E_BAD_DATA : UB_E_IO;
-}
-
 static int tree_import(struct ub_cli *cli, struct ub_tree *t, const char *file, const char *source)
 {
-	struct ub_apply_opts o = {.source = source};
 	struct ub_apply_result *res = calloc(1, sizeof(*res));
-	struct ub_policy pol;
-	struct ub_plan plan;
 	struct ub_status st = {0};
-	char *xml = NULL;
-	size_t len = 0;
 	bool std = !strcmp(file, "-");
 	FILE *fp = std ? stdin : fopen(file, "rb");
 	int err;
 
-	ub_policy_defaults(&pol); /* the device's own data: no server rules */
 	if (!fp || !res) {
 		free(res);
 		if (fp && !std)
@@ -142,30 +97,11 @@ static int tree_import(struct ub_cli *cli, struct ub_tree *t, const char *file, 
 		return UB_E_IO;
 	}
 	setvbuf(fp, NULL, _IONBF, 0); /* no stdio copy of the document to leave behind */
-	err = read_doc(fp, &xml, &len);
+	err = ub_tree_import_tnds(t, fp, source, res, &st);
 	if (!std)
 		fclose(fp);
-	if (std)
-		file = "standard input";
-	if (!err)
-		err = ub_plan_from_tnds(xml, len, &plan, &st);
-	else if (err == UB_E_BAD_DATA)
-		ub_fail(&st, err, 0, NULL, "larger than %zu bytes (the export of a full tree)",
-			(size_t)UB_TNDS_MAX);
-	else
-		ub_fail(&st, err, 0, NULL, "%s", strerror(errno));
-	if (xml)
-		OPENSSL_cleanse(xml, len); /* a backup holds the accounts' secrets */
-	free(xml);
-	if (err) {
-		free(res);
-		cli_error(cli, err, "%s: %s", file, st.what);
-		return err;
-	}
-	err = ub_tree_apply(t, &plan, &pol, &o, res, &st);
-	ub_plan_free(&plan);
 	if (err)
-		cli_error(cli, err, "%s: %s", file, st.what);
+		cli_error(cli, err, "%s: %s", std ? "standard input" : file, st.what);
 	else
 		cli_report_apply(cli, res);
 	ub_apply_result_free(res);
@@ -177,7 +113,7 @@ static int tree_forget(struct ub_cli *cli, struct ub_tree *t, const char *source
 {
 	struct ub_apply_result res = {0};
 	struct ub_status st = {0};
-	int err = ub_tree_forget(t, source, &res, &st);
+	int err = ub_tree_forget_source(t, source, &res, &st);
 
 	json_object_object_add(cli->out, "source", json_object_new_string(source));
 	if (err)

@@ -6,8 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ub_hex.h"
-#include "ub_plan.h"
+#include "hex.h"
 
 json_object *cli_uri_list(char *const *uris, size_t n, const char *label, bool text)
 {
@@ -72,7 +71,8 @@ json_object *cli_plan_nodes(const struct ub_plan *plan, bool text)
 		const struct ub_plan_node *n = &plan->nodes[i];
 		json_object *o = json_object_new_object();
 		/* AAuthSecret, ConnMO passwords, LwM2M keys are never printed */
-		const char *v = n->value && ub_dm_is_secret(n->uri) ? UB_SECRET_MASK : n->value;
+		const char *v =
+			n->value && ub_tree_is_secret(n->uri) ? UB_TREE_SECRET_MASK : n->value;
 
 		json_object_object_add(o, "uri", json_object_new_string(n->uri));
 		json_object_object_add(o, "format", json_object_new_string(n->format));

@@ -12,6 +12,9 @@
 #ifndef UB_DM_NAMES_H
 #define UB_DM_NAMES_H
 
+#include "lwm2m.h" /* UB_LWM2M_TREE */
+#include "tree.h"  /* UB_TREE_ACL_MAX, UB_TREE_SECRET_MASK */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,7 +29,7 @@
 #define UB_SERVER_ID_MAX 127
 #define UB_TYPE_MAX 255
 /* An ACL is at most this long (a longer one is refused, never cut). */
-#define UB_ACL_MAX 1024
+#define UB_ACL_MAX UB_TREE_ACL_MAX
 
 #define UB_DDF_DMACC "org.openmobilealliance/1.0/w7"
 #define UB_DDF_CONNMO "org.openmobilealliance/1.0/ConnMO"
@@ -74,7 +77,7 @@ bool ub_dm_is_device_object(const char *uri);
 bool ub_dm_is_secret(const char *uri);
 
 /* The placeholder printed instead of a secret value. */
-#define UB_SECRET_MASK "(secret)"
+#define UB_SECRET_MASK UB_TREE_SECRET_MASK
 
 /* Format values of DM-TND 7 (b64, bin, bool, chr, int, node, null, xml,
  * date, time, float): the only ones the tree stores. */
@@ -148,9 +151,8 @@ const char *ub_uri_name(const char *uri);
 bool ub_dm_text_ok(const char *s);
 bool ub_dm_textn_ok(const char *s, size_t n);
 
-/* ./LwM2M URIs: where the LwM2M Objects stand in the tree (ub_lwm2m_map.h
- * says what lies under it). */
-#define UB_LWM2M_TREE "./LwM2M"
+/* ./LwM2M URIs: where the LwM2M Objects stand in the tree, UB_LWM2M_TREE
+ * of <uiccboot/lwm2m.h> (ub_lwm2m_map.h says what lies under it). */
 
 struct ub_lwm2m_path {
 	int depth; /* 0 ./LwM2M, 1 Object, 2 Instance, 3 Resource, 4 Resource Instance */

@@ -8,11 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "plan.h"
 #include "ub_error.h"
 
 #include "xdoc.h"
 
-#define UB_DOC_MAX (64 * 1024)
+#define UB_DOC_MAX UB_PLAN_DOC_MAX
 #define UB_NODES_MAX 4096
 #define UB_DEPTH_MAX 32
 /* Character data of a document's tree: string table references may repeat

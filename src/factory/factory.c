@@ -71,6 +71,19 @@ struct ub_factory *ub_factory_new(const uint8_t *master, size_t len)
 	return f;
 }
 
+int ub_factory_from_hex(const char *hex, struct ub_factory **out, struct ub_status *st)
+{
+	uint8_t key[64];
+	int len = ub_unhex(key, sizeof(key), hex);
+
+	*out = len >= 16 ? ub_factory_new(key, (size_t)len) : NULL;
+	OPENSSL_cleanse(key, sizeof(key));
+	if (*out)
+		return 0;
+	return ub_fail(st, len == UB_E_NOMEM ? UB_E_NOMEM : UB_E_BAD_DATA, 0, "factory key",
+		       "wants 16 to 64 bytes as hex on one line");
+}
+
 void ub_factory_free(struct ub_factory *f)
 {
 	if (!f)

@@ -296,3 +296,29 @@ int ub_lwm2m_leaf_bytes(uint16_t obj, uint16_t res, const char *format, const ch
 		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "%d bytes are not a valid %s", n, name);
 	return n;
 }
+
+int ub_lwm2m_value_text(uint16_t obj, uint16_t res, const uint8_t *v, size_t n,
+			struct ub_lwm2m_value *out)
+{
+	const struct ub_lwm2m_rdef *d = ub_lwm2m_rdef(obj, res);
+	struct ub_lwm2m_leaf l;
+	int err = ub_lwm2m_leaf_make(obj, res, v, n, &l);
+
+	memset(out, 0, sizeof(*out));
+	out->name = d ? d->name : NULL;
+	out->secret = d && d->secret;
+	if (err)
+		return err;
+	out->type = l.type;
+	out->format = l.format;
+	out->value = l.value; /* the caller's now */
+	return 0;
+}
+
+void ub_lwm2m_value_free(struct ub_lwm2m_value *x)
+{
+	struct ub_lwm2m_leaf l = {x->format, x->type, x->value};
+
+	ub_lwm2m_leaf_wipe(&l);
+	memset(x, 0, sizeof(*x));
+}

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lwm2m.h"
 #include "ub_lwm2m_tlv.h"
 
 /* G.3.3: "This file size is limited to 32KB". */
@@ -83,8 +84,7 @@ const char *ub_lwm2m_dtype_name(enum ub_lwm2m_dtype t);
  * NUL, finite Floats, Objlnk 4 bytes; Opaque anything; an Executable
  * nothing)? */
 bool ub_lwm2m_value_ok(enum ub_lwm2m_dtype t, const uint8_t *v, size_t n);
-/* "LwM2M Security" (0), "LwM2M Server" (1), "OSCORE" (21), else NULL. */
-const char *ub_lwm2m_obj_name(uint16_t obj);
+/* ub_lwm2m_obj_name: <uiccboot/lwm2m.h> */
 
 /* A Security Object Instance, read (E.1). */
 struct ub_lwm2m_security {

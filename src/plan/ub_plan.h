@@ -34,9 +34,7 @@ enum ub_model_mode {
  * UB_E_BAD_DATA or UB_E_NOMEM. */
 int ub_plan_model(struct ub_plan *plan, enum ub_model_mode mode, struct ub_status *st);
 
-/* The ServerIDs of the plan's accounts, in plan order: for i in 0.. until
- * NULL. */
-const char *ub_plan_server(const struct ub_plan *plan, size_t i);
+/* ub_plan_server: <uiccboot/plan.h> */
 
 /* The server addresses of account MO k (the leaves ub_dm_is_address
  * names): the index of the first node whose value is not at host
@@ -56,10 +54,7 @@ int ub_plan_account_host(const struct ub_plan *plan, size_t k, char *host, size_
  * UB_E_NOMEM.  ub_plan_free() after success. */
 int ub_plan_decode(const uint8_t *b, size_t n, bool card_padding, struct ub_plan *plan,
 		   struct ub_status *st);
-/* ub_plan_free: <uiccboot/plan.h> */
-
-/* The plan's kind as results say it: "dm1.2", "dm1.1", "cp", "lwm2m". */
-const char *ub_plan_kind_name(enum ub_plan_kind k);
+/* ub_plan_free, ub_plan_kind_name: <uiccboot/plan.h> */
 
 /* Move the nodes and MOs of from (a plan of its own, sorted by the account
  * model) into into, as the objects of one card are applied together: each

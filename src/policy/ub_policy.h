@@ -104,10 +104,7 @@ void ub_policy_defaults(struct ub_policy *p);
  * or "file: what" (where: file:line or file). */
 int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, struct ub_status *st);
 
-/* [modem] port as a reader spec, "at:PORT", in buf (n bytes); NULL when
- * the policy names no modem. */
-#define UB_POLICY_MODEM_SPEC_MAX (3 + 256)
-const char *ub_policy_modem(const struct ub_policy *p, char *buf, size_t n);
+/* ub_policy_modem: <uiccboot/policy.h> */
 
 /* [pin] pin1, or NULL when the policy gives none. */
 const char *ub_policy_pin1(const struct ub_policy *p);

@@ -250,3 +250,9 @@ int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *d
 		ub_fail(st, err, 0, NULL, "device tree: %s", ub_strerror(err));
 	return err;
 }
+
+int ub_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *device_id,
+		     struct ub_apply_result *res, struct ub_status *st)
+{
+	return ub_tree_factory_apply(t, f, device_id, res, st);
+}

@@ -15,27 +15,9 @@
 
 #include <stdbool.h>
 
-enum ub_source {
-	UB_SRC_CARD,
-	UB_SRC_PUSH,
-	UB_SRC_FACTORY,
-	UB_SRC_IMPORT,
-	UB_SRC_DEVICE,
-	UB_SRC_KINDS
-};
-
-/* The name of kind k as stored: a card's is the prefix of its sources
- * ("iccid:"), the device's is NULL (no source). */
-const char *ub_source_name(enum ub_source k);
+#include "tree.h" /* enum ub_source, ub_source_name, ub_source_parse: public */
 
 /* Kind k as a message says who wrote something ("a card", "the device"). */
 const char *ub_source_what(enum ub_source k);
-
-/* The kind of source (NULL, "" or a name of no kind: the device).
- * Returns true when source names a writer as a user gives it: push,
- * factory, import, or a card as "iccid:" and its ICCID (1 to 20 digits
- * and F, as EF_ICCID holds them), which stands for all the card's
- * sources. */
-bool ub_source_parse(const char *source, enum ub_source *kind);
 
 #endif

@@ -8,9 +8,10 @@
  * .ok files instead; the expect lines of a script are checked either way.
  *
  * A script, line by line ('#' lines and blank ones are skipped):
- *   call boot | all-readers | identity
+ *   call boot | all-readers | identity | info
  *                              ub_boot_card (the default), ub_boot_all_readers,
- *                              or a session's ub_uicc_identity (info)
+ *                              a session's ub_uicc_identity, or the public
+ *                              ub_card_session_open and ub_card_info (info)
  *   proto T=0 | T=1            the protocol (default T=1)
  *   pin DIGITS                 the PIN the caller gives (default: none)
  *   config reset|channel|dry_run   that field of struct ub_boot_config set
@@ -39,6 +40,7 @@
 #include <cmocka.h>
 
 #include "boot.h"
+#include "card.h"
 #include "scard_fake.h"
 #include "tmpdb.h"
 #include "ub_policy.h"
@@ -51,7 +53,7 @@ struct expect {
 	char kind[8], arg[200];
 };
 
-enum call { CALL_BOOT, CALL_ALL, CALL_IDENTITY };
+enum call { CALL_BOOT, CALL_ALL, CALL_IDENTITY, CALL_INFO };
 
 struct scenario {
 	enum call call;
@@ -129,7 +131,7 @@ static bool policy_line(struct scenario *sc, const char *key, const char *v)
 
 static bool config_line(struct scenario *sc, const char *what)
 {
-	static const char *const calls[] = {"boot", "all-readers", "identity"};
+	static const char *const calls[] = {"boot", "all-readers", "identity", "info"};
 	size_t i;
 
 	if (!strcmp(what, "reset"))
@@ -353,6 +355,54 @@ static int identity(const struct ub_boot_config *cfg, FILE *out)
 	return err;
 }
 
+static void print_card_info(FILE *fp, int err, const struct ub_card_info *ci,
+			    const struct ub_status *st)
+{
+	int i;
+
+	fprintf(fp, "= ub_card_info: %s\n", ub_errname(err));
+	print_status(fp, " ", st);
+	if (err)
+		return;
+	fprintf(fp, "=   reader %s, iccid %s, imsi %s, MNC length %d%s\n", ci->reader, ci->iccid,
+		ci->imsi, ci->mnc_len, ci->legacy ? ", a 2G SIM" : "");
+	fprintf(fp, "=   impi %s (%s)\n", ci->impi, ci->impi_source ? ci->impi_source : "none");
+	for (i = 0; i < ci->nimpu; i++)
+		fprintf(fp, "=   impu %s\n", ci->impu[i]);
+	for (i = 0; i < ci->napps; i++)
+		fprintf(fp, "=   app %s %s %s\n", ci->apps[i].kind, ci->apps[i].aid,
+			ci->apps[i].label);
+	fprintf(fp, "=   gba %s (usim %d, isim %d, app %s), btid %s, lifetime %s, RAND %zu\n",
+		ci->gba.service ? "service" : "no service", ci->gba.usim_service,
+		ci->gba.isim_service, ci->gba.app ? ci->gba.app : "none", ci->gba.btid,
+		ci->gba.lifetime, ci->gba.rand_len);
+	for (i = 0; i < ci->nobjects; i++)
+		fprintf(fp, "=   object %s %s in EF %s\n", ci->objects[i].name, ci->objects[i].oid,
+			ci->objects[i].path);
+}
+
+/* The public calls of info: a card session and ub_card_info. */
+static int card_info(const struct ub_boot_config *cfg, FILE *out)
+{
+	struct ub_session *s = ub_card_session_new();
+	struct ub_card_info *ci = calloc(1, sizeof(*ci));
+	struct ub_status st = {0};
+	int err;
+
+	assert_non_null(s);
+	assert_non_null(ci);
+	err = ub_card_session_open(s, cfg, &st);
+	if (!err) {
+		assert_int_equal(ub_card_session_open(s, cfg, NULL), UB_E_USAGE); /* open already */
+		err = ub_card_info(s, ci, &st);
+	}
+	ub_card_session_free(s);
+	if (out)
+		print_card_info(out, err, ci, &st);
+	free(ci);
+	return err;
+}
+
 /* Every reader (the one): the card's result moved into r. */
 static int all_readers(const struct ub_boot_config *cfg, FILE *out, struct ub_boot_result *r)
 {
@@ -390,6 +440,7 @@ static int play(const struct scenario *sc, const char *tree, FILE *out, struct u
 	fake_script(sc->steps, sc->n, sc->proto);
 	fake_soft(why, sizeof(why));
 	err = sc->call == CALL_IDENTITY ? identity(&cfg, out)
+	      : sc->call == CALL_INFO	? card_info(&cfg, out)
 	      : sc->call == CALL_ALL	? all_readers(&cfg, out, r)
 					: ub_boot_card(&cfg, r);
 	fake_soft(NULL, 0);
