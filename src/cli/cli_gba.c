@@ -8,8 +8,7 @@
 #include <time.h>
 
 #include "cli.h"
-#include "ub_gba.h"
-#include "ub_session.h"
+#include "gba.h"
 #include "hex.h"
 
 #define MAX_RANDS 16
@@ -176,14 +175,6 @@ static void put_str(struct ub_cli *cli, const char *key, const char *v)
 		cli_print(stdout, "%-10s %s\n", key, v);
 }
 
-/* A card failure, said with the reader's name. */
-static int card_fail(struct ub_cli *cli, struct ub_status *st)
-{
-	ub_status_at(st, "reader \"%s\"", ub_card_session_reader(cli->sess));
-	cli_fail(cli, st);
-	return st->err;
-}
-
 /* auth --gsm: the IMSI (--imsi) and one AUTHENTICATE per --rand, in one
  * session, as an EAP-SIM peer does. */
 static int auth_gsm(struct ub_cli *cli, bool isim, const struct gba_args *a)
@@ -274,219 +265,185 @@ static int auth(struct ub_cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/* --lifetime: an xs:dateTime as the BSF gives it, or +SECONDS from now. */
-static int lifetime_arg(const char *arg, char *out, size_t max)
+/* The application GBA chose, once chosen. */
+static void put_app(struct ub_cli *cli, const char *app)
 {
-	long long t;
-	time_t when;
-	char *end;
-
-	if (!arg)
-		arg = "+86400"; /* a BSF always sends one; one day for lab use */
-	if (arg[0] == '+') {
-		t = strtoll(arg + 1, &end, 10);
-		if (*end || t <= 0 || t > 10LL * 365 * 86400)
-			return UB_E_USAGE;
-		when = time(NULL) + (time_t)t;
-		strftime(out, max, "%Y-%m-%dT%H:%M:%SZ", gmtime(&when));
-		return 0;
-	}
-	if (ub_lifetime_parse(arg, &t) || strlen(arg) >= max)
-		return UB_E_USAGE;
-	snprintf(out, max, "%s", arg);
-	return 0;
-}
-
-static int gba_open(struct ub_cli *cli, struct ub_gba *g, const struct gba_args *a)
-{
-	bool prefer_isim = !a->app || !strcmp(a->app, "isim");
-	struct ub_status st = {0};
-	int err;
-
-	err = cli_connect(cli);
-	if (err)
-		return err;
-	err = ub_gba_open(g, &cli->sess->uicc, prefer_isim, a->allow_me, &st);
-	if (!err && a->app && strcmp(a->app, g->isim ? "isim" : "usim"))
-		err = ub_fail(&st, UB_E_NO_GBA, 0, a->app, "the %s has no GBA service",
-			      a->app); /* the asked-for application */
-	if (err)
-		return card_fail(cli, &st);
-	json_object_object_add(cli->out, "app", json_object_new_string(g->isim ? "isim" : "usim"));
-	return 0;
+	if (app)
+		json_object_object_add(cli->out, "app", json_object_new_string(app));
 }
 
 static int gba_bootstrap(struct ub_cli *cli, struct gba_args *a)
 {
-	struct ub_gba g;
-	struct ub_auth3g r;
-	uint8_t rand[16], autn[16], res[16], auts[14], ks[32];
+	struct ub_card_gba_boot r;
+	uint8_t rand[16], autn[16];
 	char btid[300], lifetime[64];
 	struct ub_status st = {0};
-	size_t res_len = 0;
 	int err;
 
 	if ((err = hexarg(cli, "rand", a->rand, rand, 16)) ||
 	    (err = hexarg(cli, "autn", a->autn, autn, 16)))
 		return err;
-	if (!a->bsf || ub_btid(rand, a->bsf, btid, sizeof(btid)) ||
-	    lifetime_arg(a->lifetime, lifetime, sizeof(lifetime))) {
+	if (ub_gba_btid(rand, a->bsf, btid, sizeof(btid)) ||
+	    ub_gba_lifetime(a->lifetime, (long long)time(NULL), lifetime, sizeof(lifetime))) {
 		return cli_usage(cli, "gba bootstrap needs --bsf FQDN and a --lifetime "
 				      "(xs:dateTime or +SECONDS)");
 	}
-	if ((err = gba_open(cli, &g, a)))
+	if ((err = cli_connect(cli)))
 		return err;
-	if (!g.service) {
-		/* GBA_ME (TS 33.220 5.3): the host keeps Ks = CK||IK; only when
-		 * allowed, and only for this process: nothing is stored. */
-		err = ub_gba_me_bootstrap(&g, rand, autn, ks, &r, &st);
-		OPENSSL_cleanse(ks, sizeof(ks));
-		memcpy(res, r.res, r.res_len);
-		res_len = r.res_len;
-		memcpy(auts, r.auts, 14);
-		OPENSSL_cleanse(&r, sizeof(r)); /* CK, IK: Ks */
-		json_object_object_add(cli->out, "mode", json_object_new_string("gba_me"));
-	} else {
-		err = ub_gba_bootstrap(&g, rand, autn, btid, lifetime, res, &res_len, auts, &st);
-		json_object_object_add(cli->out, "mode", json_object_new_string("gba_u"));
-	}
+	err = ub_card_gba_bootstrap(cli->sess, a->app, a->allow_me, rand, autn, a->bsf, lifetime,
+				    &r, &st);
+	put_app(cli, r.app);
+	if (r.app)
+		json_object_object_add(cli->out, "mode",
+				       json_object_new_string(r.service ? "gba_u" : "gba_me"));
 	if (err == UB_E_AUTH_SYNC)
-		put_hex(cli, "auts", auts, 14); /* for the BSF to resynchronise */
-	if (err)
-		return card_fail(cli, &st);
-	put_hex(cli, "res", res, res_len);
-	put_str(cli, "btid", btid);
-	put_str(cli, "lifetime", lifetime);
+		put_hex(cli, "auts", r.auts, 14); /* for the BSF to resynchronise */
+	if (err) {
+		cli_fail(cli, &st);
+		return err;
+	}
+	put_hex(cli, "res", r.res, r.res_len);
+	put_str(cli, "btid", r.btid);
+	put_str(cli, "lifetime", r.lifetime);
 	if (!cli->json)
 		cli_print(stdout, "%-10s %s\n", "mode",
-			  g.service ? "GBA_U" : "GBA_ME (no key stored)");
+			  r.service ? "GBA_U" : "GBA_ME (no key stored)");
 	return 0;
+}
+
+/* A NAF key call failed: k wiped, and the card without GBA_U said so. */
+static int key_fail(struct ub_cli *cli, int err, struct ub_card_gba_key *k, struct ub_status *st,
+		    const char *why)
+{
+	if (err == UB_E_NO_GBA && k->app && !k->service)
+		cli_error(cli, UB_E_NO_GBA, "reader \"%s\": %s", ub_card_session_reader(cli->sess),
+			  why);
+	else
+		cli_fail(cli, st);
+	ub_card_gba_key_wipe(k);
+	return err;
 }
 
 static int gba_naf_key(struct ub_cli *cli, struct gba_args *a)
 {
-	struct ub_gba g;
-	struct ub_gbabp bp;
-	uint8_t ua[UB_UA_LEN], naf_id[300], key[32];
+	struct ub_card_gba_key k;
+	uint8_t ua[UB_GBA_UA_LEN], naf_id[300];
 	struct ub_status st = {0};
 	int n, err;
 
-	if ((err = hexarg(cli, "ua", a->ua, ua, UB_UA_LEN)))
+	if ((err = hexarg(cli, "ua", a->ua, ua, UB_GBA_UA_LEN)))
 		return err;
-	n = a->naf ? ub_naf_id(a->naf, ua, naf_id, 250) : UB_E_USAGE;
+	n = ub_gba_naf_id(a->naf, ua, naf_id, 250);
 	if (n < 0) {
 		return cli_usage(cli, "gba naf-key needs --naf FQDN --ua HEX");
 	}
-	if ((err = gba_open(cli, &g, a)))
+	if ((err = cli_connect(cli)))
 		return err;
-	if (!g.service) {
-		cli_error(cli, UB_E_NO_GBA,
-			  "reader \"%s\": GBA_ME keeps no key between commands; use GBA_U",
-			  ub_card_session_reader(cli->sess));
-		return UB_E_NO_GBA;
-	}
-	err = ub_gba_naf_key(&g, naf_id, (size_t)n, (long long)time(NULL), key, &bp, &st);
+	err = ub_card_gba_naf_key(cli->sess, a->app, naf_id, (size_t)n, (long long)time(NULL), &k,
+				  &st);
+	put_app(cli, k.app);
 	if (err)
-		return card_fail(cli, &st);
-	if (ub_gba_impi(&g, &st))
-		return card_fail(cli, &st);
+		return key_fail(cli, err, &k, &st, "GBA_ME keeps no key between commands; use GBA_U");
 	put_hex(cli, "naf_id", naf_id, (size_t)n);
-	put_str(cli, "btid", bp.btid);
-	put_str(cli, "lifetime", bp.lifetime);
-	put_str(cli, "impi", g.impi);
-	cli_put_secret_hex(cli, "ks_ext_naf", key, 32, a->secrets);
-	OPENSSL_cleanse(key, sizeof(key));
+	put_str(cli, "btid", k.btid);
+	put_str(cli, "lifetime", k.lifetime);
+	put_str(cli, "impi", k.impi);
+	cli_put_secret_hex(cli, "ks_ext_naf", k.ks_ext_naf, 32, a->secrets);
+	ub_card_gba_key_wipe(&k);
 	return 0;
 }
 
 static int gba_status(struct ub_cli *cli, struct gba_args *a)
 {
-	struct ub_gba g;
-	struct ub_gbabp bp;
-	struct ub_gbanl nl[8];
+	struct ub_card_gba_status *r = malloc(sizeof(*r));
 	json_object *arr;
-	long long until = 0;
 	char hex[520];
 	struct ub_status st = {0};
-	int n, i, err;
+	int i, err;
 
-	if ((err = gba_open(cli, &g, a)))
+	if (!r) {
+		cli_error(cli, UB_E_NOMEM, "gba status");
+		return UB_E_NOMEM;
+	}
+	if ((err = cli_connect(cli))) {
+		free(r);
 		return err;
-	n = ub_gba_status(&g, &bp, nl, 8, &st);
-	if (n < 0)
-		return card_fail(cli, &st);
-	json_object_object_add(cli->out, "service", json_object_new_boolean(g.service));
-	put_str(cli, "btid", bp.btid[0] ? bp.btid : NULL);
-	put_str(cli, "lifetime", bp.lifetime[0] ? bp.lifetime : NULL);
-	json_object_object_add(cli->out, "expired",
-			       json_object_new_boolean(!bp.lifetime[0] ||
-						       ub_lifetime_parse(bp.lifetime, &until) ||
-						       until <= (long long)time(NULL)));
+	}
+	err = ub_card_gba_status(cli->sess, a->app, (long long)time(NULL), r, &st);
+	put_app(cli, r->app);
+	if (err) {
+		free(r);
+		cli_fail(cli, &st);
+		return err;
+	}
+	json_object_object_add(cli->out, "service", json_object_new_boolean(r->service));
+	put_str(cli, "btid", r->btid[0] ? r->btid : NULL);
+	put_str(cli, "lifetime", r->lifetime[0] ? r->lifetime : NULL);
+	json_object_object_add(cli->out, "expired", json_object_new_boolean(r->expired));
 	arr = json_object_new_array();
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < r->nnafs; i++) {
+		const struct ub_card_gba_naf *nl = &r->nafs[i];
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "naf_id", cli_json_hex(nl[i].naf_id, nl[i].naf_id_len));
-		json_object_object_add(o, "btid", json_object_new_string(nl[i].btid));
+		json_object_object_add(o, "naf_id", cli_json_hex(nl->naf_id, nl->naf_id_len));
+		json_object_object_add(o, "btid", json_object_new_string(nl->btid));
 		json_object_array_add(arr, o);
 		if (!cli->json)
 			cli_print(stdout, "%-10s %s %s\n", "naf",
-				  ub_hex(hex, nl[i].naf_id, nl[i].naf_id_len), nl[i].btid);
+				  ub_hex(hex, nl->naf_id, nl->naf_id_len), nl->btid);
 	}
 	json_object_object_add(cli->out, "nafs", arr);
 	if (!cli->json)
-		cli_print(stdout, "%-10s %s, %s\n", "gba", g.isim ? "isim" : "usim",
-			  g.service ? "GBA_U" : "no GBA_U service");
+		cli_print(stdout, "%-10s %s, %s\n", "gba", r->app,
+			  r->service ? "GBA_U" : "no GBA_U service");
+	free(r);
 	return 0;
 }
 
 /* GBA_U push from the GPI's fields (the GPI itself cannot be decoded yet). */
 static int gba_push(struct ub_cli *cli, struct gba_args *a)
 {
-	struct ub_gba g;
-	struct ub_gpi gpi;
-	uint8_t ua[UB_UA_LEN], key[32], auts[14];
+	struct ub_gba_push_info pi;
+	struct ub_card_gba_key k;
+	uint8_t ua[UB_GBA_UA_LEN];
 	struct ub_status st = {0};
 	int n, err;
 
-	memset(&gpi, 0, sizeof(gpi));
+	memset(&pi, 0, sizeof(pi));
 	if (a->gpi) {
-		err = ub_gpi_decode(NULL, 0, &gpi);
+		err = ub_gba_push_info_decode(NULL, 0, &pi);
 		cli_error(cli, err,
 			  "%s: GBA Push Info decoding (TS 33.223 5.3.5 layout not known "
 			  "yet); pass --rand --autn --naf --ua --ptid instead",
 			  a->gpi);
 		return err;
 	}
-	if ((err = hexarg(cli, "rand", a->rand, gpi.rand, 16)) ||
-	    (err = hexarg(cli, "autn", a->autn, gpi.autn, 16)) ||
-	    (err = hexarg(cli, "ua", a->ua, ua, UB_UA_LEN)))
+	if ((err = hexarg(cli, "rand", a->rand, pi.rand, 16)) ||
+	    (err = hexarg(cli, "autn", a->autn, pi.autn, 16)) ||
+	    (err = hexarg(cli, "ua", a->ua, ua, UB_GBA_UA_LEN)))
 		return err;
-	n = a->naf ? ub_naf_id(a->naf, ua, gpi.naf_id, sizeof(gpi.naf_id)) : UB_E_USAGE;
-	if (n < 0 || !a->ptid || strlen(a->ptid) >= sizeof(gpi.ptid) || !*a->ptid ||
-	    lifetime_arg(a->lifetime, gpi.lifetime, sizeof(gpi.lifetime))) {
+	n = ub_gba_naf_id(a->naf, ua, pi.naf_id, sizeof(pi.naf_id));
+	if (n < 0 || !a->ptid || strlen(a->ptid) >= sizeof(pi.ptid) || !*a->ptid ||
+	    ub_gba_lifetime(a->lifetime, (long long)time(NULL), pi.lifetime,
+			    sizeof(pi.lifetime))) {
 		return cli_usage(cli, "gba push needs --rand --autn --naf FQDN --ua HEX --ptid STR"
 				      " [--lifetime T]");
 	}
-	gpi.naf_id_len = (size_t)n;
-	snprintf(gpi.ptid, sizeof(gpi.ptid), "%s", a->ptid);
-	if ((err = gba_open(cli, &g, a)))
+	pi.naf_id_len = (size_t)n;
+	snprintf(pi.ptid, sizeof(pi.ptid), "%s", a->ptid);
+	if ((err = cli_connect(cli)))
 		return err;
-	if (!g.service) {
-		cli_error(cli, UB_E_NO_GBA, "reader \"%s\": GBA push needs GBA_U",
-			  ub_card_session_reader(cli->sess));
-		return UB_E_NO_GBA;
-	}
-	err = ub_gba_push(&g, &gpi, (long long)time(NULL), key, auts, &st);
+	err = ub_card_gba_push(cli->sess, a->app, &pi, (long long)time(NULL), &k, &st);
+	put_app(cli, k.app);
 	if (err == UB_E_AUTH_SYNC)
-		put_hex(cli, "auts", auts, 14);
+		put_hex(cli, "auts", k.auts, 14);
 	if (err)
-		return card_fail(cli, &st);
-	put_str(cli, "ptid", gpi.ptid);
-	put_hex(cli, "naf_id", gpi.naf_id, gpi.naf_id_len);
-	put_str(cli, "lifetime", gpi.lifetime);
-	cli_put_secret_hex(cli, "ks_ext_naf", key, 32, a->secrets);
-	OPENSSL_cleanse(key, sizeof(key));
+		return key_fail(cli, err, &k, &st, "GBA push needs GBA_U");
+	put_str(cli, "ptid", pi.ptid);
+	put_hex(cli, "naf_id", pi.naf_id, pi.naf_id_len);
+	put_str(cli, "lifetime", pi.lifetime);
+	cli_put_secret_hex(cli, "ks_ext_naf", k.ks_ext_naf, 32, a->secrets);
+	ub_card_gba_key_wipe(&k);
 	return 0;
 }
 
