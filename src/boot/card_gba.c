@@ -180,7 +180,8 @@ int ub_card_gba_push(struct ub_session *s, const char *app, const struct ub_gba_
 
 	memset(k, 0, sizeof(*k));
 	if (!pi->naf_id_len || pi->naf_id_len > sizeof(gpi.naf_id) || !pi->ptid[0] ||
-	    !memchr(pi->ptid, 0, sizeof(pi->ptid)) || !memchr(pi->lifetime, 0, sizeof(pi->lifetime)))
+	    !memchr(pi->ptid, 0, sizeof(pi->ptid)) ||
+	    !memchr(pi->lifetime, 0, sizeof(pi->lifetime)))
 		return ub_fail(st, UB_E_USAGE, 0, "GBA push", "no usable push info");
 	if ((err = gba_choose(s, app, false, &g, &k->app, &k->service, st)))
 		return err;

@@ -343,7 +343,8 @@ static int gba_naf_key(struct ub_cli *cli, struct gba_args *a)
 				  &st);
 	put_app(cli, k.app);
 	if (err)
-		return key_fail(cli, err, &k, &st, "GBA_ME keeps no key between commands; use GBA_U");
+		return key_fail(cli, err, &k, &st,
+				"GBA_ME keeps no key between commands; use GBA_U");
 	put_hex(cli, "naf_id", naf_id, (size_t)n);
 	put_str(cli, "btid", k.btid);
 	put_str(cli, "lifetime", k.lifetime);
@@ -424,8 +425,7 @@ static int gba_push(struct ub_cli *cli, struct gba_args *a)
 		return err;
 	n = ub_gba_naf_id(a->naf, ua, pi.naf_id, sizeof(pi.naf_id));
 	if (n < 0 || !a->ptid || strlen(a->ptid) >= sizeof(pi.ptid) || !*a->ptid ||
-	    ub_gba_lifetime(a->lifetime, (long long)time(NULL), pi.lifetime,
-			    sizeof(pi.lifetime))) {
+	    ub_gba_lifetime(a->lifetime, (long long)time(NULL), pi.lifetime, sizeof(pi.lifetime))) {
 		return cli_usage(cli, "gba push needs --rand --autn --naf FQDN --ua HEX --ptid STR"
 				      " [--lifetime T]");
 	}

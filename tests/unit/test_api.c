@@ -1,5 +1,5 @@
 /* The public calls the command line is a client of (uiccboot/tree.h,
- * factory.h, sms.h, card.h), through their public headers only: what the
+ * factory.h, sms.h, card.h, gba.h), through their public headers only: what the
  * CLI did itself before is the library's now, and an integrator gets the
  * same results and the same reasons. */
 #include <setjmp.h>
@@ -14,6 +14,7 @@
 
 #include "card.h"
 #include "factory.h"
+#include "gba.h"
 #include "hex.h"
 #include "lwm2m.h"
 #include "scard_fake.h"
@@ -263,12 +264,79 @@ static void card_readers(void **state)
 	ub_card_readers_free(list);
 }
 
+/* GBA's pure helpers: the lifetime the command line takes (an xs:dateTime
+ * as is, or +SECONDS from now), the B-TID and the NAF_Id, each refusing
+ * what does not fit. */
+static void gba_helpers(void **state)
+{
+	static const uint8_t ua[UB_GBA_UA_LEN] = {1, 0, 0, 0, 2};
+	uint8_t rand[16] = {0}, naf[UB_GBA_NAF_ID_MAX];
+	char out[64], small[8];
+
+	(void)state;
+	assert_int_equal(ub_gba_lifetime("+60", 0, out, sizeof(out)), 0);
+	assert_string_equal(out, "1970-01-01T00:01:00Z");
+	assert_int_equal(ub_gba_lifetime(NULL, 0, out, sizeof(out)), 0);
+	assert_string_equal(out, "1970-01-02T00:00:00Z");
+	assert_int_equal(ub_gba_lifetime("2030-01-31T12:00:00Z", 0, out, sizeof(out)), 0);
+	assert_string_equal(out, "2030-01-31T12:00:00Z");
+	assert_int_equal(ub_gba_lifetime("+0", 0, out, sizeof(out)), UB_E_USAGE);
+	assert_int_equal(ub_gba_lifetime("+", 0, out, sizeof(out)), UB_E_USAGE);
+	assert_int_equal(ub_gba_lifetime("+1x", 0, out, sizeof(out)), UB_E_USAGE);
+	assert_int_equal(ub_gba_lifetime("+315360001", 0, out, sizeof(out)), UB_E_USAGE);
+	assert_int_equal(ub_gba_lifetime("tomorrow", 0, out, sizeof(out)), UB_E_USAGE);
+	assert_int_equal(ub_gba_lifetime("2030-01-31T12:00:00Z", 0, small, sizeof(small)),
+			 UB_E_USAGE);
+	assert_int_equal(ub_gba_lifetime("+60", 0, small, sizeof(small)), UB_E_USAGE);
+
+	assert_int_equal(ub_gba_btid(rand, "bsf.example", out, sizeof(out)), 0);
+	assert_string_equal(out, "AAAAAAAAAAAAAAAAAAAAAA==@bsf.example");
+	assert_int_equal(ub_gba_btid(rand, NULL, out, sizeof(out)), UB_E_USAGE);
+	assert_int_equal(ub_gba_btid(rand, "bsf.example", small, sizeof(small)), UB_E_USAGE);
+
+	assert_int_equal(ub_gba_naf_id("naf.example", ua, naf, sizeof(naf)), 16);
+	assert_memory_equal(naf, "naf.example\x01\0\0\0\x02", 16);
+	assert_int_equal(ub_gba_naf_id(NULL, ua, naf, sizeof(naf)), UB_E_USAGE);
+	assert_int_equal(ub_gba_naf_id("", ua, naf, sizeof(naf)), UB_E_USAGE);
+	assert_int_equal(ub_gba_naf_id("naf.example", ua, naf, 15), UB_E_USAGE);
+}
+
+/* The GBA card calls refuse an application that is neither USIM nor ISIM
+ * before they ask the card; the key struct is wiped whole. */
+static void gba_card_refusals(void **state)
+{
+	struct ub_session *s = ub_card_session_new();
+	struct ub_card_gba_status r;
+	struct ub_card_gba_key k;
+	struct ub_gba_push_info pi;
+	struct ub_status st = {0};
+	static const uint8_t zero[sizeof(k)];
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(ub_card_gba_status(s, "sim", 0, &r, &st), UB_E_USAGE);
+	assert_null(r.app);
+	assert_int_equal(ub_card_gba_naf_key(s, NULL, NULL, 0, 0, &k, &st), UB_E_USAGE);
+	assert_int_equal(ub_gba_push_info_decode((const uint8_t *)"x", 1, &pi), UB_E_NOT_SUPPORTED);
+	assert_int_equal(ub_card_gba_push(s, NULL, &pi, 0, &k, &st), UB_E_USAGE);
+	memset(&k, 0x55, sizeof(k));
+	ub_card_gba_key_wipe(&k);
+	assert_memory_equal(&k, zero, sizeof(k));
+	ub_card_gba_key_wipe(NULL);
+	ub_card_session_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(tree_import_and_forget), cmocka_unit_test(factory_key_from_hex),
-		cmocka_unit_test(factory_apply_nothing),  cmocka_unit_test(sms_push),
-		cmocka_unit_test(lwm2m_values),		  cmocka_unit_test(card_readers),
+		cmocka_unit_test(tree_import_and_forget),
+		cmocka_unit_test(factory_key_from_hex),
+		cmocka_unit_test(factory_apply_nothing),
+		cmocka_unit_test(sms_push),
+		cmocka_unit_test(lwm2m_values),
+		cmocka_unit_test(card_readers),
+		cmocka_unit_test(gba_helpers),
+		cmocka_unit_test(gba_card_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
