@@ -16,16 +16,16 @@ declare -A may=(
 	[uicc-files]="src/base pcsc"
 	[gba-u]="src/base pcsc uicc-files"
 	# the OMA DM side, a concern a folder: the policy file, factory keys,
-	# SEC and MAC, the DM names, documents (XML, WBXML), the plan, LwM2M
-	# leaves in the tree, the account model, the decoders to a plan
+	# SEC and MAC, the DM names, LwM2M leaves in the tree, the account
+	# model, documents (XML, WBXML), the plan, the decoders to a plan
 	[src/policy]="src/base include"
 	[src/factory]="src/base include"
 	[src/mac]="src/base src/wire src/policy include"
 	[src/dm]="src/base src/lwm2m include"
+	[src/lwm2m-map]="src/base src/lwm2m src/dm include"
+	[src/account]="src/base src/lwm2m src/dm src/lwm2m-map include"
 	[src/doc]="src/base src/dm include"
 	[src/plan]="src/base src/dm src/doc include"
-	[src/lwm2m-map]="src/base src/lwm2m src/dm src/plan include"
-	[src/account]="src/base src/lwm2m src/mac src/dm src/plan src/lwm2m-map include"
 	[src/decode]="src/base src/lwm2m src/dm src/doc src/plan src/lwm2m-map src/account include"
 	[src/tree]="src/base src/lwm2m src/policy src/factory src/mac src/dm src/plan src/lwm2m-map src/account include"
 	[src/boot]="src/base pcsc src/wire src/lwm2m uicc-files gba-u src/policy src/factory src/mac src/dm src/plan src/lwm2m-map src/account src/decode src/tree include"
@@ -79,7 +79,7 @@ fi
 # The declarations are the compiler's (-aux-info), the definitions nm's.
 if [ -d "$B/obj/src" ]; then
 	folders=(src/base pcsc uicc-files gba-u src/wire src/lwm2m src/policy src/factory src/mac
-		src/dm src/doc src/plan src/lwm2m-map src/account src/decode src/tree src/boot src/cli)
+		src/dm src/lwm2m-map src/account src/doc src/plan src/decode src/tree src/boot src/cli)
 	declare -A defined_in
 	for d in "${folders[@]}"; do
 		for o in "$B/obj/$d"/*.o; do
