@@ -25,7 +25,7 @@ WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes -Wmissing-prototype
 CFLAGS ?= -O2 -g
 # One folder a layer, imports going down (docs/architecture.md):
 LAYERS := src/base pcsc uicc-files gba-u src/wire src/lwm2m src/policy src/factory src/mac \
-	src/dm src/doc src/plan src/lwm2m-map src/account src/decode src/tree src/boot
+	src/dm src/lwm2m-map src/account src/doc src/plan src/decode src/tree src/boot
 INCS := -Iinclude -Iinclude/uiccboot $(addprefix -I,$(LAYERS)) -Isrc/cli
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -fPIC -D_GNU_SOURCE \
 	$(INCS) $(PKG_CFLAGS)

@@ -18,7 +18,6 @@ LAB=${UB_LAB_DIR:-/tmp/uiccboot-lab}
 PORT=${UB_VPCD_PORT:-35963}
 BASE=${UB_SLOT_BASE:-0}
 BUILD=${UB_BUILD:-build}
-UB=${UB_BIN:-$BUILD/uiccboot}
 SIM=${UB_SIM:-$BUILD/uicc-sim}
 mkdir -p "$LAB"
 
@@ -30,13 +29,22 @@ block_name() { if [ "$1" = 0 ]; then echo "Virtual PCD"; else echo "Virtual PCD 
 VPCD_LIB=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
 reader_name() { printf '%s 00 %02d' "$(block_name $(($1 / 2)))" $(($1 % 2)); }
 
-# polled often: a sanitizer build's leak check at every exit (tenths of a
-# second) is not what the lab is for
-readers_json() { ASAN_OPTIONS=detect_leaks=0 "$UB" --json readers 2>/dev/null || true; }
+# The readers and whether each holds a card, "Yes|NAME" or "No|NAME" a
+# line, as pcscd's reader states say (opensc-tool -l connects to no card:
+# polling never powers on, nor logs into, a card another test is using,
+# as `uiccboot readers`, which asks each card for its protocol, would).
+readers_states() {
+	opensc-tool -l 2>/dev/null | awk '
+		/^Nr\. / { c = index($0, "Card"); n = index($0, "Name"); next }
+		c && n { s = substr($0, c, 3); sub(/ +$/, "", s); print s "|" substr($0, n) }'
+}
+has_reader() { readers_states | awk -F'|' -v r="$1" '$2 == r { f = 1 } END { exit !f }'; }
 
 # Is there a reader named $1 with (want=true) or without (false) a card?
 reader_state() {
-	readers_json | grep -q "\"name\":\"$1\",\"card_present\":$2"
+	local want=No
+	[ "$2" = true ] && want=Yes
+	readers_states | grep -qxF "$want|$1"
 }
 
 pcscd_alive() { [ -S /run/pcscd/pcscd.comm ] && pgrep -x pcscd >/dev/null; }
@@ -44,7 +52,7 @@ pcscd_alive() { [ -S /run/pcscd/pcscd.comm ] && pgrep -x pcscd >/dev/null; }
 start() {
 	local n=${1:-2} blocks i
 	if pcscd_alive; then
-		if readers_json | grep -q "\"name\":\"$(reader_name $((n - 1)))\""; then
+		if has_reader "$(reader_name $((n - 1)))"; then
 			echo "lab: reusing running pcscd (pid $(pgrep -x pcscd | head -1))"
 			return 0
 		fi
@@ -74,7 +82,7 @@ start() {
 	pcscd -f -c "$LAB/reader.conf.d" >"$LAB/pcscd.log" 2>&1 &
 	echo $! >"$LAB/pcscd.pid"
 	for ((i = 0; i < 100; i++)); do
-		if readers_json | grep -q "\"name\":\"$(reader_name $((n - 1)))\""; then
+		if has_reader "$(reader_name $((n - 1)))"; then
 			echo "lab: started pcscd (pid $(cat "$LAB/pcscd.pid")) with $n vpcd readers"
 			return 0
 		fi

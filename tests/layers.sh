@@ -16,16 +16,16 @@ declare -A may=(
 	[uicc-files]="src/base pcsc"
 	[gba-u]="src/base pcsc uicc-files"
 	# the OMA DM side, a concern a folder: the policy file, factory keys,
-	# SEC and MAC, the DM names, documents (XML, WBXML), the plan, LwM2M
-	# leaves in the tree, the account model, the decoders to a plan
+	# SEC and MAC, the DM names, LwM2M leaves in the tree, the account
+	# model, documents (XML, WBXML), the plan, the decoders to a plan
 	[src/policy]="src/base include"
 	[src/factory]="src/base include"
 	[src/mac]="src/base src/wire src/policy include"
 	[src/dm]="src/base src/lwm2m include"
+	[src/lwm2m-map]="src/base src/lwm2m src/dm include"
+	[src/account]="src/base src/lwm2m src/dm src/lwm2m-map include"
 	[src/doc]="src/base src/dm include"
 	[src/plan]="src/base src/dm src/doc include"
-	[src/lwm2m-map]="src/base src/lwm2m src/dm src/plan include"
-	[src/account]="src/base src/lwm2m src/mac src/dm src/plan src/lwm2m-map include"
 	[src/decode]="src/base src/lwm2m src/dm src/doc src/plan src/lwm2m-map src/account include"
 	[src/tree]="src/base src/lwm2m src/policy src/factory src/mac src/dm src/plan src/lwm2m-map src/account include"
 	[src/boot]="src/base pcsc src/wire src/lwm2m uicc-files gba-u src/policy src/factory src/mac src/dm src/plan src/lwm2m-map src/account src/decode src/tree include"
@@ -72,6 +72,49 @@ if [ -d "$B/obj/src" ]; then
 else
 	echo "layers: no objects in $B/obj: build first (make), the calls are not checked"
 	bad=1
+fi
+
+# Headers: a header in folder X declares only functions that X's objects
+# define (the public headers in include/ are the library's, not a folder's).
+# The declarations are the compiler's (-aux-info), the definitions nm's.
+if [ -d "$B/obj/src" ]; then
+	folders=(src/base pcsc uicc-files gba-u src/wire src/lwm2m src/policy src/factory src/mac
+		src/dm src/lwm2m-map src/account src/doc src/plan src/decode src/tree src/boot src/cli)
+	declare -A defined_in
+	for d in "${folders[@]}"; do
+		for o in "$B/obj/$d"/*.o; do
+			[ -e "$o" ] && [ -e "$d/$(basename "$o" .o).c" ] || continue
+			for s in $(nm --defined-only "$o" | awk '$2 == "T" {print $3}'); do
+				defined_in[$s]=$d
+			done
+		done
+	done
+	incs=(-Iinclude -Iinclude/uiccboot)
+	for d in "${folders[@]}"; do incs+=("-I$d"); done
+	tmp=$(mktemp -d)
+	for d in "${folders[@]}"; do
+		for h in "$d"/*.h; do
+			[ -e "$h" ] || continue
+			printf '#include "%s"\n' "${h##*/}" >"$tmp/h.c"
+			${CC:-cc} -std=gnu11 -D_GNU_SOURCE "${incs[@]}" \
+				$(pkg-config --cflags libpcsclite libcrypto json-c 2>/dev/null) \
+				-fsyntax-only -aux-info "$tmp/aux" "$tmp/h.c" 2>/dev/null || {
+				echo "layers: $h does not compile on its own"
+				bad=1
+				continue
+			}
+			while read -r f; do
+				o=${defined_in[$f]:-}
+				if [ -n "$o" ] && [ "$o" != "$d" ]; then
+					echo "layers: $h declares $f, which $o/ defines"
+					bad=1
+				fi
+			done < <(grep -F "/* $h:" "$tmp/aux" | grep ' extern ' |
+				sed -n 's/^[^(]*[ *]\([A-Za-z_][A-Za-z0-9_]*\) (.*/\1/p')
+		done
+	done
+	rm -rf "$tmp"
+	[ $bad = 0 ] && echo "layers: each header declares only what its own folder defines"
 fi
 
 # The command line is a client of the public API: src/cli/ includes only

@@ -19,10 +19,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ub_bootsec.h"
+#include "dm_names.h"
+#include "ub_account.h"
 #include "ub_error.h"
 #include "ub_lwm2m_map.h"
-#include "ub_plan.h"
 #include "ub_status.h"
 
 struct model {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ub_apply.h"
+#include "ub_decoders.h"
 #include "ub_plan.h"
 #include "ub_source.h"
 

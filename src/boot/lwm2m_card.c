@@ -6,6 +6,7 @@
 #include "ub_digest.h"
 #include "ub_error.h"
 #include "ub_lwm2m.h"
+#include "ub_decoders.h"
 #include "ub_lwm2m_card.h"
 #include "ub_lwm2m_map.h"
 

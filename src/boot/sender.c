@@ -6,6 +6,7 @@
 #include <wbxml/wbxml.h>
 #include <wbxml/wbxml_conv.h>
 
+#include "ub_decoders.h"
 #include "ub_error.h"
 #include "ub_hex.h"
 #include "ub_sender.h"

@@ -10,7 +10,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "dm_names.h"
+#include "ub_account.h"
 #include "ub_cardboot.h"
+#include "ub_decoders.h"
 #include "ub_digest.h"
 #include "ub_error.h"
 #include "ub_gba.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan_build.h"
+#include "decode_build.h"
 #include "ub_error.h"
 
 static const char *parm(struct xnode *ch, const char *name)

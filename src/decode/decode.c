@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "plan_build.h"
+#include "decode_build.h"
+#include "ub_account.h"
+#include "ub_decoders.h"
 #include "ub_error.h"
 #include "ub_status.h"
 

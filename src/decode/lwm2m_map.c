@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "plan_build.h"
+#include "ub_account.h"
+#include "ub_decoders.h"
 #include "ub_error.h"
 #include "ub_status.h"
 #include "ub_lwm2m_map.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan_build.h"
+#include "decode_build.h"
 #include "ub_error.h"
 
 /* Is s[len] white space only? */

@@ -142,6 +142,13 @@ bool ub_dm_is_reference(const char *uri, const char *value);
 /* Is u the node root or below it? */
 bool ub_uri_under(const char *u, const char *root);
 
+/* The host of a URI ("https://dm.example:443/dm" -> "dm.example"), for
+ * the NAF FQDN of NETWORKID_GBA: a DNS name, an optional numeric port.
+ * UB_E_BAD_DATA for anything a reader could take for another host:
+ * userinfo ('@'), a backslash, white space or control characters, an
+ * IP literal, a host that is not letters, digits, '-' and '.'. */
+int ub_uri_host(const char *uri, char *out, size_t max);
+
 /* The last segment of uri (after the last '/'). */
 const char *ub_uri_name(const char *uri);
 

@@ -1,5 +1,6 @@
 /* OMA DM names, secret leaves, Format values, the ACL grammar and URI
  * bounds: decided here once (see dm_names.h). */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -440,4 +441,42 @@ int ub_lwm2m_uri_parse(const char *uri, struct ub_lwm2m_path *p)
 			return UB_E_BAD_DATA;
 	}
 	return uri[n] == '/' && !p->depth ? UB_E_BAD_DATA : 0;
+}
+
+int ub_uri_host(const char *uri, char *out, size_t max)
+{
+	const char *p = uri, *e, *port;
+	size_t n, i;
+
+	/* scheme ":" "//" authority (RFC 3986 3.1, 3.2), or a bare host */
+	if (isalpha((unsigned char)*p)) {
+		for (p++; isalnum((unsigned char)*p) || (*p && strchr("+-.", *p)); p++)
+			;
+		if (*p == ':' && p[1] == '/' && p[2] == '/')
+			p += 3;
+		else
+			p = uri;
+	}
+	e = p + strcspn(p, "/?#");
+	/* what a server address names must not depend on the reader: userinfo
+	 * ("evil:x@victim", deprecated by RFC 3986 3.2.1) and a backslash
+	 * (a "/" to WHATWG URL parsers) are refused, not interpreted */
+	for (i = 0; uri[i]; i++)
+		if (uri[i] == '\\' || uri[i] == '@' || (unsigned char)uri[i] <= ' ' ||
+		    uri[i] == 0x7F)
+			return UB_E_BAD_DATA;
+	port = memchr(p, ':', (size_t)(e - p));
+	n = (size_t)((port ? port : e) - p);
+	if (!n || n >= max)
+		return UB_E_BAD_DATA;
+	for (i = 0; i < n; i++) /* a DNS name: letters, digits, '-', '.' (RFC 1123 2.1) */
+		if (!isalnum((unsigned char)p[i]) && p[i] != '-' && p[i] != '.')
+			return UB_E_BAD_DATA;
+	if (port)
+		for (port++; port < e; port++)
+			if (!isdigit((unsigned char)*port))
+				return UB_E_BAD_DATA;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dm_names.h"
 #include "ub_error.h"
 #include "ub_hex.h"
 #include "ub_lwm2m_map.h"

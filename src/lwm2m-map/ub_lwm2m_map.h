@@ -31,8 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ub_error.h"
 #include "ub_lwm2m.h"
-#include "ub_plan.h"
 
 /* Owners of LwM2M Object Instances: ACL principals no DM server may take. */
 #define UB_LWM2M_OWNER_PREFIX "lwm2m:"
@@ -70,11 +70,5 @@ int ub_lwm2m_urn(uint16_t obj, bool explicit_version, uint8_t major, uint8_t min
  * URN, as ub_lwm2m_urn writes it.  Returns 0 or UB_E_BAD_DATA. */
 int ub_lwm2m_urn_parse(uint16_t obj, const char *urn, bool *explicit_version, uint8_t *major,
 		       uint8_t *minor);
-
-/* A decoded and checked bootstrap file as a plan (UB_PLAN_LWM2M), sorted
- * by the account model.  An Object without Instances writes nothing.
- * Returns 0, UB_E_BAD_DATA or UB_E_NOMEM, st saying why; ub_plan_free()
- * after. */
-int ub_plan_from_lwm2m(const struct ub_lwm2m_boot *b, struct ub_plan *plan, struct ub_status *st);
 
 #endif

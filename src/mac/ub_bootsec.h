@@ -85,11 +85,4 @@ int ub_userpinmac_pin(const char *key, const uint8_t *body, size_t n, char *out,
 int ub_mac_verify(const struct ub_mac_keys *k, enum ub_sec sec, const uint8_t *body, size_t n,
 		  const uint8_t mac[UB_MAC_LEN]);
 
-/* The host of a URI ("https://dm.example:443/dm" -> "dm.example"), for
- * the NAF FQDN of NETWORKID_GBA: a DNS name, an optional numeric port.
- * UB_E_BAD_DATA for anything a reader could take for another host:
- * userinfo ('@'), a backslash, white space or control characters, an
- * IP literal, a host that is not letters, digits, '-' and '.'. */
-int ub_uri_host(const char *uri, char *out, size_t max);
-
 #endif

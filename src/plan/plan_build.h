@@ -1,6 +1,7 @@
 /* Building a plan from a bootstrap document's tree (xdoc.h): shared by the
  * decoders of each format (SyncML DM in syncml.c, TNDS in tnds_in.c, OMA
- * CP in cp.c); ub_plan_decode (decode.c) and ub_plan_from_tnds call them.
+ * CP in cp.c, src/decode/decode_build.h); ub_plan_decode (decode.c) and
+ * ub_plan_from_tnds call them.
  * An element a decoder reads occurs once, and one whose text it reads
  * holds no element: the plan holds all of what it read, or nothing. */
 #ifndef UB_PLAN_BUILD_H
@@ -47,21 +48,5 @@ int pb_add(struct build *b, const char *uri, const char *format, const char *typ
 
 /* out = base/name, at most UB_URI_MAX bytes. */
 int pb_join(struct build *b, char *out, const char *base, const char *name);
-
-/* A TNDS Node under parent (top: directly under MgmtTree). */
-int pb_tnds_node(struct build *b, struct xnode *node, const char *parent, bool top);
-
-/* "./Inbox/X[/rest]" in a value -> X's final URI (DM-Boot 5.4.5). */
-int pb_resolve_inbox(struct build *b);
-
-/* The nodes of a bootstrap document (WBXML: SyncML DM 1.2 or 1.1, OMA CP
- * PROV 1.0), before the account model: what ub_plan_decode sorts.  The
- * same returns as ub_plan_decode. */
-int ub_plan_parse(const uint8_t *in, size_t n, bool card_padding, struct ub_plan *plan,
-		  struct ub_status *st);
-
-/* A SyncML DM 1.2 / 1.1 bootstrap package; an OMA CP PROV 1.0 document. */
-int pb_syncml_doc(struct build *b, struct xnode *root);
-int pb_cp_doc(struct build *b, struct xnode *root);
 
 #endif

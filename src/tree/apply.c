@@ -31,7 +31,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "dm_names.h"
 #include "store.h"
+#include "ub_account.h"
 #include "ub_apply.h"
 #include "ub_bootsec.h"
 #include "ub_error.h"

@@ -66,7 +66,9 @@
 #include "store.h"
 #include "tree.h"
 #include "tree_internal.h"
+#include "ub_account.h"
 #include "ub_apply.h"
+#include "ub_decoders.h"
 #include "ub_plan.h"
 #include "ub_policy.h"
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dm_names.h"
+#include "ub_decoders.h"
 #include "ub_error.h"
 #include "ub_lwm2m.h"
 #include "ub_lwm2m_map.h"

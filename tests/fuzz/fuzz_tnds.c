@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ub_decoders.h"
 #include "ub_plan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -21,6 +21,7 @@
 #include <wbxml/wbxml.h>
 #include <wbxml/wbxml_conv.h>
 
+#include "ub_decoders.h"
 #include "ub_plan.h"
 
 #define CHILD_SECONDS 2

@@ -23,6 +23,8 @@
 #include <strings.h>
 
 #include "plan_build.h"
+#include "ub_account.h"
+#include "ub_decoders.h"
 #include "ub_plan.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "dm_names.h"
 #include "ub_bootsec.h"
 #include "ub_error.h"
 #include "ub_hex.h"

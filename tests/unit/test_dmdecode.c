@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "plan_build.h"
+#include "ub_decoders.h"
 #include "ub_error.h"
 #include "ub_plan.h"
 

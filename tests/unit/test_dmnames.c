@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "dm_names.h"
+#include "ub_account.h"
 #include "ub_error.h"
 #include "ub_plan.h"
 
