@@ -8,8 +8,9 @@
 # written for slots 0 and 1 runs unchanged), a lab directory of its own, and
 # its commands without -r take its reader (UICCBOOT_READER), never another
 # test's card.  A test marked "# lab: alone" near its top (it counts or
-# takes every reader of the pcscd) runs after them, by itself.  The output
-# is printed in the order of the list, a test's lines together.
+# takes every reader of the pcscd) runs after them, by itself; the ones
+# marked "# lab: long" start first.  The output is printed in the order of
+# the list, a test's lines together.
 #
 # With a sanitizer build, LeakSanitizer's check at every exit costs about
 # twice what the command itself does (two thirds of the phase's time), so
@@ -30,8 +31,13 @@ else
 fi
 marked() { sed -n 1,20p "$1" | grep -q "^# lab: $2"; }
 shared=() alone=()
+# the long ones ("# lab: long") first: the last to start are short, so
+# the workers end at about the same time
 for t in $list; do
-	if marked "$t" alone; then alone+=("$t"); else shared+=("$t"); fi
+	if marked "$t" alone; then alone+=("$t"); elif marked "$t" long; then shared+=("$t"); fi
+done
+for t in $list; do
+	marked "$t" alone || marked "$t" long || shared+=("$t")
 done
 [ ${#shared[@]} -lt "$JOBS" ] && JOBS=${#shared[@]}
 [ "$JOBS" -lt 1 ] && JOBS=1

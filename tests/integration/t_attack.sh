@@ -4,6 +4,7 @@
 # check is a refusal (or the attacker's write landing only in its own
 # account) with the tree left as it was.  docs/trust-model.md maps each
 # threat to its mechanism and to these checks.
+# lab: long (a few minutes: started first, so the three at a time end together)
 . "$(dirname "$0")/lib.sh"
 DM="application/vnd.syncml.dm+wbxml"
 T=$TMP/dmtree.db

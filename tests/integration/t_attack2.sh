@@ -1,6 +1,7 @@
 # The trust model under a second attack: what an attacker who had read the
 # account model tried next.  Each check fails on the code before the fix
 # it names in docs/trust-model.md (classes 10-19).
+# lab: long (a few minutes: started first, so the three at a time end together)
 . "$(dirname "$0")/lib.sh"
 DM="application/vnd.syncml.dm+wbxml"
 T=$TMP/dmtree.db

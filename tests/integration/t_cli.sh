@@ -8,6 +8,7 @@
 # docs/wap-push.md, and the man page in step with --help.
 # Every check marked (attack) or (contract) failed on 2e3cd81.
 # lab: leaks (every command, success and failure: LeakSanitizer on)
+# lab: long (a few minutes: started first, so the three at a time end together)
 . "$(dirname "$0")/lib.sh"
 F=tests/fixtures
 W=tests/integration/wire

@@ -5,13 +5,17 @@ P=tests/profiles/test-usim.conf
 LOG=$LABDIR/sim0.log
 
 # APDUs the card saw since its last reset/power-on marker
-card_apdus() { awk '/^# (reset|power on)/ { n = 0 } /^> / { n++ } END { print n }' "$LOG"; }
+# the APDUs the card logged since mark (not since its last power-on: another
+# client of the pcscd, such as a readers probe, may power an idle card on)
+mark() { M=$(wc -l <"$LOG"); }
+card_apdus() { tail -n +$((M + 1)) "$LOG" | grep -c '^> '; }
 # index (1-based, since the last reset) of the first APDU matching $1
 apdu_index() { awk -v pat="$1" '/^# (reset|power on)/ { n = 0; found = 0 } /^> / { n++; if (!found && index($0, pat)) { print n; found = 1 } }' "$LOG" | tail -1; }
 info() { $UB --json "$@" info; }
 
 # --- USIM + ISIM, T=1 ---
 $LAB sim 0 $P
+mark
 out=$(info --reset)
 check "USIM+ISIM: iccid, imsi, mnc_len, impi from the ISIM" eq \
 	"$(echo "$out" | jget "[d['iccid'], d['imsi'], d['mnc_len'], d['impi'], d['impi_source']]")" \
@@ -35,6 +39,7 @@ check "a second run (card state left by the first) reports the same card" eq \
 # --- same card, T=0 ---
 sed 's/^protocol = T1/protocol = T0/' $P >"$TMP/t0.conf"
 $LAB sim 0 "$TMP/t0.conf"
+mark
 out=$(info --reset)
 check "T=0: same identities" eq "$(echo "$out" | jget "[d['iccid'], d['imsi'], d['impi'], len(d['apps'])]")" \
 	'["8949440000001234567", "001010123456789", "001010123456789@ims.mnc001.mcc001.3gppnetwork.org", 2]'
@@ -90,6 +95,7 @@ check "one try left: the card still counts 1" eq "$(apdus "$R0" 0020000100 | tai
 sed -e 's/^protocol = T1/protocol = T0/' -e 's/^pin1_enabled = no/pin1_enabled = no\nlegacy = yes/' \
 	-e '/^\[isim\]/,$d' $P >"$TMP/legacy.conf"
 $LAB sim 0 "$TMP/legacy.conf"
+mark
 out=$(info --reset); rc=$?
 check "legacy SIM: detected, ICCID and IMSI read with CLA A0" eq \
 	"$rc $(echo "$out" | jget "[d['legacy'], d['iccid'], d['imsi'], d['mnc_len'], d['impi_source']]")" \

@@ -2,6 +2,7 @@
 # can fill is bounded: what an attacker who had read the account model tried
 # after the second attack (docs/trust-model.md).  Each check fails on the
 # code before the change that made it pass.
+# lab: long (a few minutes: started first, so the three at a time end together)
 . "$(dirname "$0")/lib.sh"
 DM="application/vnd.syncml.dm+wbxml"
 CP="application/vnd.wap.connectivity-wbxml"

@@ -6,6 +6,7 @@
 # message's reference with other data, parts of two senders, a flood, a
 # pending message replayed, a second SEC); push --wsp; and Kannel as the
 # independent sender: sendota (OMA CP, every SEC type) and the PPG.
+# lab: long (a few minutes: started first, so the three at a time end together)
 . "$(dirname "$0")/lib.sh"
 P=tests/profiles/test-usim.conf
 W=tests/integration/wire

@@ -13,6 +13,7 @@
 # kill -9 loop: the bootstrap is killed while each AT command of a clean
 # run waits for its answer (the modem carried it out and holds the answer
 # back): the tree is as it was or whole, and the next run succeeds.
+# lab: long (a few minutes: started first, so the three at a time end together)
 . "$(dirname "$0")/lib.sh"
 sed -e "s|= boot/|= $PWD/tests/profiles/boot/|" -e 's/^lwm2m_private = .*/lwm2m_private = yes/' \
 	-e 's/^pin1_enabled = .*/pin1_enabled = yes/' tests/profiles/demo.conf >"$TMP/private.conf"

@@ -2,6 +2,7 @@
 # tree that already has a ./ConnMO/Internet, unchanged data not written,
 # isolation between ServerIDs, stale data removed, TNDS export/import, a
 # pushed GBA-keyed bootstrap applied, and kill -9 during an apply.
+# lab: long (a few minutes: started first, so the three at a time end together)
 . "$(dirname "$0")/lib.sh"
 F=tests/fixtures
 DM="application/vnd.syncml.dm+wbxml"

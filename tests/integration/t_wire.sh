@@ -3,6 +3,7 @@
 # Kannel as the independent peer: sendota and the PPG (PAP) produce what our
 # decoder must read and our MAC check verify; Kannel's sendsms carries our
 # parts; Kannel's bearerbox reassembles our TPDUs sent to it as MO messages.
+# lab: long (a few minutes: started first, so the three at a time end together)
 . "$(dirname "$0")/lib.sh"
 P=tests/profiles/test-usim.conf
 W=tests/integration/wire
