@@ -2,6 +2,7 @@
 # runs on a fresh install, and programs built against the installed
 # libuiccboot: a DM client reading the tree (C, and C++ with the shared and
 # the static library), an integrator's power-on bootstrap through the library.
+# lab: alone (the installed unit's ExecStart bootstraps every reader of the pcscd)
 . "$(dirname "$0")/lib.sh"
 D=$TMP/destdir
 make -s install DESTDIR="$D" PREFIX=/usr >"$TMP/install.log" 2>&1
