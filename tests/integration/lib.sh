@@ -85,4 +85,16 @@ modem_start() {
 	echo "# uicc-modem did not come up: $(cat "$TMP/modem.err")"
 }
 
+# kill -9 PID (a child of this shell) once the test modem holds an answer
+# back (its fault hold:K: "# held" in its log ML), then reap it
+kill_when_held() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		grep -q '^# held' "$ML" && break
+		sleep 0.02
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
 done_testing() { echo "DONE"; }

@@ -93,13 +93,7 @@ for ((k = 1; k <= K; k++)); do
 	modem_start --store "$TMP/stored" --live "$TMP/live" --fault "hold:$k"
 	$UB -r "$M" --json --tree "$TMP/crash.db" --policy "$TMP/p.conf" sms listen --exit-idle 0.3 \
 		>"$TMP/k.jsonl" 2>/dev/null &
-	pid=$!
-	for ((i = 0; i < 200; i++)); do
-		grep -q '^# held' "$ML" && break
-		sleep 0.02
-	done
-	kill -9 $pid 2>/dev/null
-	wait $pid 2>/dev/null
+	kill_when_held $!
 	applied=$(grep -c '"status":"applied"' "$TMP/k.jsonl")
 	listen crash --exit-idle 0.3
 	applied=$((applied + $(grep -c '"status":"applied"' "$TMP/l.jsonl")))

@@ -66,13 +66,7 @@ sweep() {
 			if [ $fault = kill ]; then
 				# kill -9 while the k-th AT command waits for its answer
 				ub "$TMP/t.db" bootstrap >"$TMP/out" 2>"$TMP/err" &
-				pid=$!
-				for ((i = 0; i < 200; i++)); do
-					grep -q '^# held' "$ML" && break
-					sleep 0.02
-				done
-				kill -9 $pid 2>/dev/null
-				wait $pid 2>/dev/null
+				kill_when_held $!
 				rc=137
 			else
 				ub "$TMP/t.db" bootstrap >"$TMP/out" 2>"$TMP/err"
