@@ -94,16 +94,14 @@ int ub_card_readers(const struct ub_boot_config *cfg, struct ub_card_reader **li
 {
 	struct ub_reader_info *rs = calloc(64, sizeof(*rs));
 	const char *modem = ub_at_spec(cfg->reader) ? cfg->reader : NULL;
-	char port[300];
+	char port[UB_POLICY_MODEM_SPEC_MAX];
 	SCARDCONTEXT ctx = 0;
 	int k = 0, i, err;
 
 	*list = NULL;
 	*n = 0;
-	if (!modem && cfg->policy && cfg->policy->modem_port[0]) {
-		snprintf(port, sizeof(port), "at:%s", cfg->policy->modem_port);
-		modem = port;
-	}
+	if (!modem)
+		modem = ub_policy_modem(cfg->policy, port, sizeof(port));
 	if (!rs)
 		return ub_fail(st, UB_E_NOMEM, 0, "PC/SC", NULL);
 	err = ub_ctx_open(&ctx);

@@ -1326,8 +1326,8 @@ static int of_card(const char *s, void *arg)
 	return push_str(&c->v, &c->n, &c->cap, s);
 }
 
-int ub_tree_forget(struct ub_tree *t, const char *source, struct ub_apply_result *res,
-		   struct ub_status *st)
+int ub_tree_forget_source(struct ub_tree *t, const char *source, struct ub_apply_result *res,
+			  struct ub_status *st)
 {
 	const struct ub_apply_opts o = {.source = source};
 	struct cards c = {&o, NULL, 0, 0};
@@ -1350,13 +1350,7 @@ int ub_tree_forget(struct ub_tree *t, const char *source, struct ub_apply_result
 		err = ub_fail(st, UB_E_NOT_FOUND, 0, NULL, "the tree holds nothing that %s wrote",
 			      source);
 	}
-	if (!err)
-		err = ub_store_commit(t);
-	else
-		ub_store_rollback(t);
-	if (err && st && !st->err)
-		ub_fail(st, err, 0, NULL, "device tree: %s", ub_strerror(err));
-	return err;
+	return ub_apply_end(t, err, true, st);
 }
 
 /* What the result lists of a source's roots: accounts, LwM2M Instances. */
@@ -1461,6 +1455,17 @@ int ub_apply_begin_failed(struct ub_tree *t, int err, struct ub_status *st)
 	return ub_fail(st, err, 0, NULL, "device tree: %s", ub_strerror(err));
 }
 
+int ub_apply_end(struct ub_tree *t, int err, bool keep, struct ub_status *st)
+{
+	if (!err && keep)
+		err = ub_store_commit(t);
+	else
+		ub_store_rollback(t); /* nothing half-applied, nothing written for nothing */
+	if (err && st && !st->err)
+		ub_fail(st, err, 0, NULL, "device tree: %s", ub_strerror(err));
+	return err;
+}
+
 int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub_policy *pol,
 		  const struct ub_apply_opts *o, struct ub_apply_result *res, struct ub_status *st)
 {
@@ -1506,13 +1511,8 @@ int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub
 	if (remember)
 		err = ub_intake_remember(t, o->push_digest, plan, (long long)time(NULL),
 					 pol ? pol->push_memory : UB_PUSH_MEMORY_DEFAULT);
-	if (!err && (wrote || remember) && !o->dry_run)
-		err = ub_store_commit(t);
-	else
-		ub_store_rollback(t); /* nothing half-applied, nothing written for nothing */
+	err = ub_apply_end(t, err, (wrote || remember) && !o->dry_run, st);
 	if (plan)
 		work_free(&w);
-	if (err && st && !st->err)
-		ub_fail(st, err, 0, NULL, "device tree: %s", ub_strerror(err));
 	return err;
 }

@@ -206,8 +206,8 @@ static int fill_account(struct fwork *w, struct ub_factory *f, const char *devic
 	return err;
 }
 
-int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *device_id,
-			  struct ub_apply_result *res, struct ub_status *st)
+int ub_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *device_id,
+		     struct ub_apply_result *res, struct ub_status *st)
 {
 	struct accounts a = {t, NULL, 0, 0};
 	struct fwork w = {t, NULL, NULL, "", false};
@@ -242,17 +242,5 @@ int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *d
 	if (!err && w.wrote)
 		err = ub_store_check_capacity(t, st);
 	res->unchanged = !err && !w.wrote;
-	if (!err && w.wrote)
-		err = ub_store_commit(t);
-	else
-		ub_store_rollback(t);
-	if (err && st && !st->err)
-		ub_fail(st, err, 0, NULL, "device tree: %s", ub_strerror(err));
-	return err;
-}
-
-int ub_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *device_id,
-		     struct ub_apply_result *res, struct ub_status *st)
-{
-	return ub_tree_factory_apply(t, f, device_id, res, st);
+	return ub_apply_end(t, err, w.wrote, st);
 }

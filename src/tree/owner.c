@@ -1,13 +1,7 @@
-/* The owner's calls of uiccboot/tree.h that the tree layer answers: tree
- * forget, and which leaves are secrets (tree import: src/boot/import.c). */
+/* The owner's call of uiccboot/tree.h that the tree layer answers: which
+ * leaves are secrets (tree forget: apply.c; tree import: src/boot/import.c). */
 #include "dm_names.h"
 #include "ub_apply.h"
-
-int ub_tree_forget_source(struct ub_tree *t, const char *source, struct ub_apply_result *res,
-			  struct ub_status *st)
-{
-	return ub_tree_forget(t, source, res, st);
-}
 
 bool ub_tree_is_secret(const char *uri)
 {

@@ -44,13 +44,7 @@ struct ub_apply_opts {
  * ub_apply_result_free() it afterwards, whatever the outcome. */
 int ub_tree_apply(struct ub_tree *t, const struct ub_plan *plan, const struct ub_policy *pol,
 		  const struct ub_apply_opts *o, struct ub_apply_result *res, struct ub_status *st);
-/* The owner's way to take away what a source wrote (`tree forget`): every
- * node of source, and for a card (iccid:<ICCID>) of all its sources, and
- * their digests, in one transaction; res->removed lists the roots.
- * UB_E_NOT_FOUND: the tree holds nothing of it; UB_E_BAD_DATA: removing
- * it would orphan another source's nodes (st names one). */
-int ub_tree_forget(struct ub_tree *t, const char *source, struct ub_apply_result *res,
-		   struct ub_status *st);
+/* ub_tree_forget_source: <uiccboot/tree.h> (apply.c) */
 /* May the leaf at uri, owned by owner (NULL: the device), hold value, a
  * reference in canonical form (ub_dm_is_reference, ub_uri_canon)?  The
  * rule of apply, for a server's Replace: its own connectivity MOs or the
@@ -62,15 +56,15 @@ int ub_apply_reference_ok(struct ub_tree *t, const char *owner, const char *uri,
 /* A write transaction could not begin (err): its reason, another
  * writer's lock (ub_store_busy) or err's message, into st; err. */
 int ub_apply_begin_failed(struct ub_tree *t, int err, struct ub_status *st);
+/* The end of a writer's transaction: committed when err is 0 and keep
+ * (something to keep), else rolled back; a failure st does not already
+ * describe (the commit's) said as the device tree's.  Returns err, or the
+ * commit's. */
+int ub_apply_end(struct ub_tree *t, int err, bool keep, struct ub_status *st);
 /* Add an account to res->accounts: 0 or UB_E_NOMEM. */
 int ub_apply_result_account(struct ub_apply_result *res, const char *uri);
 
 struct ub_factory;
-/* factory apply: fill the credentials of every account that `tree import
- * --source factory` marked, derived for device_id and the account's
- * ServerID, in one transaction; the same again writes nothing
- * (res->unchanged).  UB_E_NOT_FOUND: no such account. */
-int ub_tree_factory_apply(struct ub_tree *t, struct ub_factory *f, const char *device_id,
-			  struct ub_apply_result *res, struct ub_status *st);
+/* ub_factory_apply: <uiccboot/factory.h> (factory_apply.c) */
 
 #endif

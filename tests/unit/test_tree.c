@@ -1624,14 +1624,14 @@ static void card_replaces_only_cards(void **state)
 		assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"),
 				    "card-secret");
 		/* yes: whatever wrote it */
-		assert_int_equal(ub_tree_forget(t, "iccid:8999", &r, &reason), 0);
+		assert_int_equal(ub_tree_forget_source(t, "iccid:8999", &r, &reason), 0);
 		assert_int_equal(boot_as(UB_PLAN_DM12, sources[i], LINES(OPERATOR_A), &r, &reason),
 				 0);
 		pol.card_replace = UB_CARD_REPLACE_YES;
 		assert_int_equal(CARD("8999", "t1", THIEF), 0);
 		assert_string_equal(value_of("./DMAcc/OperatorDM/AppAuth/1/AAuthSecret"),
 				    "thief-secret");
-		assert_int_equal(ub_tree_forget(t, "iccid:8999", &r, &reason), 0);
+		assert_int_equal(ub_tree_forget_source(t, "iccid:8999", &r, &reason), 0);
 		assert_null(value_of("./DMAcc/OperatorDM/ServerID"));
 	}
 	ub_policy_defaults(&pol);
@@ -1701,7 +1701,7 @@ static void replaced_source_not_unchanged(void **state)
 }
 
 /* A card change takes nothing away (remove_absent_cards only when the
- * policy asks); the owner forgets a card's data with ub_tree_forget. */
+ * policy asks); the owner forgets a card's data with ub_tree_forget_source. */
 /* The writers' names: one table, read back by the one parse (what tree
  * forget takes, what the replace rules sort by). */
 static void source_names(void **state)
@@ -1762,12 +1762,12 @@ static void card_change_takes_nothing(void **state)
 	assert_int_equal(ub_tree_apply(t, NULL, &pol, &plain, &r, &reason), 0);
 	assert_int_equal(r.nremoved, 0);
 	assert_string_equal(value_of("./DMAcc/OperatorDM/ServerID"), "operator-dm");
-	assert_int_equal(ub_tree_forget(t, "iccid:8901", &r, &reason), 0);
+	assert_int_equal(ub_tree_forget_source(t, "iccid:8901", &r, &reason), 0);
 	assert_int_equal(r.nremoved, 2);
 	assert_string_equal(r.removed[0], "./ConnMO/Internet");
 	assert_string_equal(r.removed[1], "./DMAcc/OperatorDM");
 	assert_null(value_of("./DMAcc/OperatorDM/ServerID"));
-	assert_int_equal(ub_tree_forget(t, "iccid:8901", &r, &reason), UB_E_NOT_FOUND);
+	assert_int_equal(ub_tree_forget_source(t, "iccid:8901", &r, &reason), UB_E_NOT_FOUND);
 	assert_non_null(strstr(reason.what, "nothing that iccid:8901 wrote"));
 	/* forgotten: the card again is applied, not "unchanged" */
 	assert_int_equal(CARD("8901", "a1", OPERATOR_A), 0);
