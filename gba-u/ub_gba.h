@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ub_gpi.h"
 #include "ub_uicc.h"
 
 #define UB_KS_LEN 32
@@ -99,20 +100,7 @@ int ub_auth_gsm(struct ub_uicc *u, const struct ub_app *app, const uint8_t rand[
 int ub_gba_me_bootstrap(struct ub_gba *g, const uint8_t rand[16], const uint8_t autn[16],
 			uint8_t ks[32], struct ub_auth3g *a, struct ub_status *st);
 
-/* --- GBA Push (TS 33.223), GBA_U --- */
-/* The fields of a GBA Push Info that the UE needs. */
-struct ub_gpi {
-	uint8_t rand[16], autn[16];
-	uint8_t naf_id[255];
-	size_t naf_id_len;
-	char ptid[256];
-	char lifetime[64];
-};
-
-/* Decode a GPI.  Its byte layout (TS 33.223 5.3.5) is not known to us:
- * always UB_E_NOT_SUPPORTED for now. */
-int ub_gpi_decode(const uint8_t *b, size_t n, struct ub_gpi *gpi);
-
+/* --- GBA Push (TS 33.223), GBA_U: the GPI itself is ub_gpi.h's --- */
 /* GBA_U push: DD with the GPI's RAND/AUTN*, EF_GBABP with the P-TID in the
  * B-TID field and the NAF key lifetime (what the ME writes there after a push is not known to us;
  * the card's EF_GBANL then records NAF_Id with the P-TID: the NAF SA), then DE for Ks_ext_NAF.

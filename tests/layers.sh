@@ -18,7 +18,8 @@ declare -A may=(
 	# the OMA DM side, a concern a folder: the policy file, factory keys,
 	# SEC and MAC, the DM names, LwM2M leaves in the tree, the account
 	# model, documents (XML, WBXML), the plan, the decoders to a plan
-	[src/policy]="src/base include"
+	# the policy checks a [gba] gpi_layout with gba-u's GPI codec (ub_gpi.h)
+	[src/policy]="src/base gba-u include"
 	[src/factory]="src/base include"
 	[src/mac]="src/base src/wire src/policy include"
 	[src/dm]="src/base src/lwm2m include"

@@ -1,7 +1,8 @@
 /* libuiccboot: GBA with the card (3GPP TS 33.220), on a card session of
  * card.h, as uiccboot gba does: GBA_U bootstrapping and NAF key derivation
  * by the card (TS 31.102 / TS 31.103 7.1.2.4, 7.1.2.5), the GBA state the
- * card records (EF_GBABP, EF_GBANL) and GBA_U push (TS 33.223).
+ * card records (EF_GBABP, EF_GBANL) and GBA_U push (TS 33.223), from the
+ * GBA Push Info's fields or from its bytes (ub_gba_gpi_decode).
  *
  *   #include <uiccboot/gba.h>      cc ... $(pkg-config --cflags --libs libuiccboot)
  *
@@ -56,7 +57,7 @@ int ub_gba_btid(const uint8_t rand[16], const char *bsf, char *out, size_t max);
  * Returns 0 or UB_E_USAGE. */
 int ub_gba_lifetime(const char *arg, long long now, char *out, size_t max);
 
-/* The fields of a GBA Push Info (TS 33.223 5.3.5) that the UE needs. */
+/* The fields of a GBA Push Info (TS 33.223 5.2.1) that the UE needs. */
 struct ub_gba_push_info {
 	uint8_t rand[16], autn[16];
 	uint8_t naf_id[UB_GBA_NAF_ID_MAX];
@@ -65,8 +66,39 @@ struct ub_gba_push_info {
 	char lifetime[64]; /* the NAF key's lifetime, an xs:dateTime */
 };
 
-/* Decode a GBA Push Info of n bytes into *pi.  Its byte layout is not
- * known to us yet: always UB_E_NOT_SUPPORTED for now. */
+/* The GPI's byte layout that ub_gba_push_info_decode and a NULL layout
+ * mean.  The text of TS 33.223 5.3.5 (the GPI encoding) was not available
+ * to us: this layout is our assumption, NOT confirmed by the standard. */
+#define UB_GBA_GPI_LAYOUT_DEFAULT "version:1=1,ptid:lv1,rand:16,autn:16,naf_id:lv1,lifetime:lv1"
+
+/* Decode a GBA Push Info of n bytes at b into *pi (zeroed first, and
+ * zeroed again on failure) with layout, the GPI's byte layout as text
+ * (NULL: UB_GBA_GPI_LAYOUT_DEFAULT; [gba] gpi_layout of
+ * uiccboot-policy(5), ub_policy_gpi_layout):
+ *   layout = field *( "," field )        blanks around a field allowed
+ *   field  = name ":" coding [ "=" V ]   ("=V" for version only)
+ *   coding = N (that many octets) / "lv1" (a length octet, then the
+ *            value) / "lv2" (two length octets, big-endian, then it)
+ * names: version (1 to 4 octets, big-endian, must equal V), ptid, rand
+ * and autn (16 octets each), naf_id (the NAF's FQDN || the 5-octet Ua id)
+ * or naf_fqdn with ua (5 octets), lifetime (an xs:dateTime), app_lbl
+ * (read, not used), skip (octets ignored; may repeat).  ptid, rand, autn,
+ * the NAF and lifetime are needed (EF_GBABP records a lifetime), each name
+ * but skip once.  No GPI MAC is known
+ * or checked: RAND and AUTN(*) are checked by the card (GBA_U
+ * bootstrapping), a wrong NAF_Id gives a key the NAF does not have.
+ * Returns 0, UB_E_USAGE (the layout, st saying the character offset and
+ * what is wrong) or UB_E_BAD_DATA (the GPI: cut short, octets left over,
+ * another version, a value longer than its field of *pi, a P-TID, FQDN
+ * or lifetime that is empty or holds a byte outside visible ASCII
+ * 0x21-0x7E, a lifetime that is not an xs:dateTime; st names the field
+ * and its octet offset).
+ * Holds no state: any thread; st may be NULL. */
+int ub_gba_gpi_decode(const char *layout, const uint8_t *b, size_t n, struct ub_gba_push_info *pi,
+		      struct ub_status *st);
+
+/* ub_gba_gpi_decode with UB_GBA_GPI_LAYOUT_DEFAULT, without a status:
+ * returns 0, UB_E_BAD_DATA.  Any thread. */
 int ub_gba_push_info_decode(const uint8_t *b, size_t n, struct ub_gba_push_info *pi);
 
 /* What GBA bootstrapping gave (uiccboot gba bootstrap).  No secret: with

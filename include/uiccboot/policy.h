@@ -32,6 +32,12 @@ void ub_policy_close(struct ub_policy *p);
 #define UB_POLICY_MODEM_SPEC_MAX (3 + 256)
 const char *ub_policy_modem(const struct ub_policy *p, char *buf, size_t n);
 
+/* The byte layout of a GBA Push Info in effect, for ub_gba_gpi_decode
+ * (gba.h): [gba] gpi_layout, checked when the file was read, else (and
+ * for p NULL) UB_GBA_GPI_LAYOUT_DEFAULT.  Points into p (valid until
+ * ub_policy_close) or to a constant.  Pure; any thread. */
+const char *ub_policy_gpi_layout(const struct ub_policy *p);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,10 @@ _Static_assert(UB_GBA_UA_LEN == UB_UA_LEN, "Ua id length");
 _Static_assert(sizeof(((struct ub_gba_push_info *)0)->naf_id) ==
 		       sizeof(((struct ub_gpi *)0)->naf_id),
 	       "NAF_Id size");
+_Static_assert(sizeof(((struct ub_gba_push_info *)0)->ptid) == sizeof(((struct ub_gpi *)0)->ptid) &&
+		       sizeof(((struct ub_gba_push_info *)0)->lifetime) ==
+			       sizeof(((struct ub_gpi *)0)->lifetime),
+	       "P-TID and lifetime sizes");
 
 int ub_gba_naf_id(const char *fqdn, const uint8_t ua[UB_GBA_UA_LEN], uint8_t *out, size_t max)
 {
@@ -50,21 +54,33 @@ int ub_gba_lifetime(const char *arg, long long now, char *out, size_t max)
 	return 0;
 }
 
-int ub_gba_push_info_decode(const uint8_t *b, size_t n, struct ub_gba_push_info *pi)
+int ub_gba_gpi_decode(const char *layout, const uint8_t *b, size_t n, struct ub_gba_push_info *pi,
+		      struct ub_status *st)
 {
+	struct ub_gpi_layout l;
 	struct ub_gpi gpi;
-	int err = ub_gpi_decode(b, n, &gpi);
+	int err;
 
 	memset(pi, 0, sizeof(*pi));
-	if (!err) {
-		memcpy(pi->rand, gpi.rand, 16);
-		memcpy(pi->autn, gpi.autn, 16);
-		memcpy(pi->naf_id, gpi.naf_id, sizeof(pi->naf_id));
-		pi->naf_id_len = gpi.naf_id_len;
-		snprintf(pi->ptid, sizeof(pi->ptid), "%s", gpi.ptid);
-		snprintf(pi->lifetime, sizeof(pi->lifetime), "%s", gpi.lifetime);
-	}
-	return err;
+	if ((err = ub_gpi_layout_parse(layout, &l, st)))
+		return err;
+	if (!b && n)
+		return ub_fail(st, UB_E_USAGE, 0, "GPI", "no bytes");
+	if ((err = ub_gpi_decode(&l, b ? b : (const uint8_t *)"", n, &gpi, st)))
+		return err;
+	memcpy(pi->rand, gpi.rand, 16);
+	memcpy(pi->autn, gpi.autn, 16);
+	memcpy(pi->naf_id, gpi.naf_id, gpi.naf_id_len);
+	pi->naf_id_len = gpi.naf_id_len;
+	memcpy(pi->ptid, gpi.ptid, sizeof(pi->ptid));
+	memcpy(pi->lifetime, gpi.lifetime, sizeof(pi->lifetime));
+	memset(&gpi, 0, sizeof(gpi));
+	return 0;
+}
+
+int ub_gba_push_info_decode(const uint8_t *b, size_t n, struct ub_gba_push_info *pi)
+{
+	return ub_gba_gpi_decode(NULL, b, n, pi, NULL);
 }
 
 /* A failure on s, said with the reader in front. */

@@ -1,6 +1,7 @@
 /* uiccboot auth and uiccboot gba {status,bootstrap,naf-key,push}: the lab
  * commands for AKA and GBA_U (TS 31.102 7.1.2, TS 33.220), as
  * osmo-sim-auth is for AKA. */
+#include <errno.h>
 #include <getopt.h>
 #include <openssl/crypto.h>
 #include <stdlib.h>
@@ -10,8 +11,12 @@
 #include "cli.h"
 #include "gba.h"
 #include "hex.h"
+#include "policy.h"
 
 #define MAX_RANDS 16
+/* the most bytes --gpi reads: a GPI fits an SMS (TS 24.109 J.3.1), and
+ * the longest any layout decodes is below this */
+#define GPI_MAX 4096
 
 struct gba_args {
 	const char *rand, *autn, *bsf, *lifetime, *naf, *ua, *app, *ptid, *gpi;
@@ -83,7 +88,8 @@ static const struct cli_opt gba_push_opts[] = {
 	O_UA,
 	{"ptid", required_argument, 't', "STR", "the P-TID of the GBA Push Info"},
 	O_LIFETIME,
-	{"gpi", required_argument, 'G', "FILE", "a GBA Push Info (not decoded yet: refused)"},
+	{"gpi", required_argument, 'G', "FILE",
+	 "the GBA Push Info's bytes (-: stdin), in the policy's [gba] gpi_layout"},
 	O_APP,
 	O_SECRETS,
 	O_END,
@@ -401,7 +407,60 @@ static int gba_status(struct ub_cli *cli, struct gba_args *a)
 	return 0;
 }
 
-/* GBA_U push from the GPI's fields (the GPI itself cannot be decoded yet). */
+/* The GPI file's bytes (or stdin's), at most max - 1 of them. */
+static int read_gpi(struct ub_cli *cli, const char *path, uint8_t *buf, size_t max, size_t *n)
+{
+	FILE *fp;
+
+	if (!strcmp(path, "-")) {
+		if (cli->stdin_taken)
+			return cli_usage(cli, "--gpi -: standard input is taken already");
+		cli->stdin_taken = true;
+		fp = stdin;
+	} else if (!(fp = fopen(path, "rb"))) {
+		cli_error(cli, UB_E_NO_INPUT, "--gpi %s: %s", path, strerror(errno));
+		return UB_E_NO_INPUT;
+	}
+	*n = fread(buf, 1, max, fp);
+	if (ferror(fp)) {
+		if (fp != stdin)
+			fclose(fp);
+		cli_error(cli, UB_E_IO, "--gpi %s: read error", path);
+		return UB_E_IO;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	if (*n >= max) {
+		cli_error(cli, UB_E_BAD_DATA, "--gpi %s: longer than %zu bytes", path, max - 1);
+		return UB_E_BAD_DATA;
+	}
+	return 0;
+}
+
+/* The GBA Push Info of --gpi, decoded with the policy's layout, before
+ * the card is asked anything. */
+static int gpi_fields(struct ub_cli *cli, const struct gba_args *a, struct ub_gba_push_info *pi)
+{
+	const struct ub_policy *pol;
+	uint8_t buf[GPI_MAX + 1];
+	struct ub_status st = {0};
+	size_t n = 0;
+	int err;
+
+	if (a->rand || a->autn || a->naf || a->ua || a->ptid || a->lifetime)
+		return cli_usage(cli,
+				 "--gpi carries RAND, AUTN, the NAF, the P-TID and the "
+				 "lifetime: not with --rand --autn --naf --ua --ptid --lifetime");
+	if (!(pol = cli_policy(cli, &err)))
+		return err;
+	if ((err = read_gpi(cli, a->gpi, buf, sizeof(buf), &n)))
+		return err;
+	if ((err = ub_gba_gpi_decode(ub_policy_gpi_layout(pol), buf, n, pi, &st)))
+		cli_fail_at(cli, err, &st, "--gpi %s", a->gpi);
+	return err;
+}
+
+/* GBA_U push from a GBA Push Info (--gpi) or from its fields. */
 static int gba_push(struct ub_cli *cli, struct gba_args *a)
 {
 	struct ub_gba_push_info pi;
@@ -412,12 +471,9 @@ static int gba_push(struct ub_cli *cli, struct gba_args *a)
 
 	memset(&pi, 0, sizeof(pi));
 	if (a->gpi) {
-		err = ub_gba_push_info_decode(NULL, 0, &pi);
-		cli_error(cli, err,
-			  "%s: GBA Push Info decoding (TS 33.223 5.3.5 layout not known "
-			  "yet); pass --rand --autn --naf --ua --ptid instead",
-			  a->gpi);
-		return err;
+		if ((err = gpi_fields(cli, a, &pi)))
+			return err;
+		goto push;
 	}
 	if ((err = hexarg(cli, "rand", a->rand, pi.rand, 16)) ||
 	    (err = hexarg(cli, "autn", a->autn, pi.autn, 16)) ||
@@ -431,6 +487,7 @@ static int gba_push(struct ub_cli *cli, struct gba_args *a)
 	}
 	pi.naf_id_len = (size_t)n;
 	snprintf(pi.ptid, sizeof(pi.ptid), "%s", a->ptid);
+push:
 	if ((err = cli_connect(cli)))
 		return err;
 	err = ub_card_gba_push(cli->sess, a->app, &pi, (long long)time(NULL), &k, &st);
@@ -493,8 +550,15 @@ static const struct ub_cmd gba_cmds[] = {
 	{.name = "push",
 	 .run = push_run,
 	 .synopsis = "--rand HEX --autn HEX --naf FQDN --ua HEX --ptid STR [--lifetime T]\n"
-		     "    [--secrets]",
-	 .summary = "GBA_U push from the GBA Push Info's fields",
+		     "    [--secrets]\n"
+		     "--gpi FILE [--secrets]",
+	 .summary = "GBA_U push from a GBA Push Info, or from its fields",
+	 .text = "GBA_U push (TS 33.223): the card's bootstrapping with the GPI's RAND and\n"
+		 "AUTN*, the P-TID and lifetime in EF_GBABP, then Ks_ext_NAF for its NAF_Id.\n"
+		 "--gpi FILE (-: stdin) gives the GPI's bytes, decoded with the policy's\n"
+		 "[gba] gpi_layout (TS 33.223 5.3.5 was not available to us: the default\n"
+		 "layout is an assumption); a GPI that does not decode is refused (exit 65)\n"
+		 "before the card is asked.  The key shows as (secret) unless --secrets.",
 	 .opts = gba_push_opts},
 	{.name = NULL},
 };

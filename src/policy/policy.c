@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ub_error.h"
+#include "ub_gpi.h"
 #include "ub_hex.h"
 #include "ub_policy.h"
 #include "ub_status.h"
@@ -339,6 +340,25 @@ static int set_ua_id(struct ub_policy *p, const struct key *k, const char *v, bo
 	return 0;
 }
 
+/* The GPI's byte layout (TS 33.223 5.3.5 was not available to us): the
+ * gba-u codec parses it, so a bad one is said with this file's line. */
+static int set_gpi_layout(struct ub_policy *p, const struct key *k, const char *v, bool cont,
+			  struct ub_status *st)
+{
+	struct ub_gpi_layout l;
+	struct ub_status why = {0};
+
+	if (!*v) {
+		p->gpi_layout[0] = '\0'; /* the default */
+		return 0;
+	}
+	if (strlen(v) >= sizeof(p->gpi_layout) || ub_gpi_layout_parse(v, &l, &why))
+		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "'%s': %s", v,
+			       why.err ? why.what : "too long");
+	memcpy(p->gpi_layout, v, strlen(v) + 1);
+	return 0;
+}
+
 /* A secret: st never holds the value. */
 static int set_pin1(struct ub_policy *p, const struct key *k, const char *v, bool cont,
 		    struct ub_status *st)
@@ -406,6 +426,7 @@ static const struct key keys[] = {
 	CHOICE("gba", "naf_binding", naf_binding, naf_bindings),
 	NUMBER("gba", "push_derivations_per_hour", naf_per_hour, 1, 3600),
 	CUSTOM("gba", "ua_id", set_ua_id, 0, NULL),
+	CUSTOM("gba", "gpi_layout", set_gpi_layout, 0, NULL),
 	YESNO("lwm2m", "enabled", lwm2m_enabled),
 	CUSTOM("lwm2m", "servers", set_lwm2m_servers, K_LIST | K_REPEAT, NULL),
 	NUMBER("sms", "expiry", sms.expiry, 1, 30 * 86400ul),
@@ -420,6 +441,9 @@ static const struct key keys[] = {
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+_Static_assert(sizeof(((struct ub_policy *)0)->gpi_layout) == UB_GPI_LAYOUT_MAX + 1,
+	       "[gba] gpi_layout holds any layout ub_gpi_layout_parse takes");
 
 _Static_assert(sizeof(enum ub_conflict) == sizeof(int) &&
 		       sizeof(enum ub_naf_binding) == sizeof(int) &&
@@ -618,6 +642,11 @@ const char *ub_policy_modem(const struct ub_policy *p, char *buf, size_t n)
 	if (!p || !p->modem_port[0] || (size_t)snprintf(buf, n, "at:%s", p->modem_port) >= n)
 		return NULL;
 	return buf;
+}
+
+const char *ub_policy_gpi_layout(const struct ub_policy *p)
+{
+	return p && p->gpi_layout[0] ? p->gpi_layout : UB_GPI_LAYOUT_DEFAULT;
 }
 
 const char *ub_policy_pin1(const struct ub_policy *p)

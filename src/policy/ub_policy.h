@@ -94,6 +94,7 @@ struct ub_policy {
 	int nlwm2m_servers;
 	struct ub_sms_policy sms;
 	char modem_port[256]; /* [modem] port: the modem's AT port, "" none */
+	char gpi_layout[401]; /* [gba] gpi_layout: "" the default (ub_gpi.h) */
 };
 
 void ub_policy_defaults(struct ub_policy *p);
@@ -104,7 +105,7 @@ void ub_policy_defaults(struct ub_policy *p);
  * or "file: what" (where: file:line or file). */
 int ub_policy_load(struct ub_policy *p, const char *path, bool must_exist, struct ub_status *st);
 
-/* ub_policy_modem: <uiccboot/policy.h> */
+/* ub_policy_modem, ub_policy_gpi_layout: <uiccboot/policy.h> */
 
 /* [pin] pin1, or NULL when the policy gives none. */
 const char *ub_policy_pin1(const struct ub_policy *p);

@@ -317,7 +317,7 @@ static void gba_card_refusals(void **state)
 	assert_int_equal(ub_card_gba_status(s, "sim", 0, &r, &st), UB_E_USAGE);
 	assert_null(r.app);
 	assert_int_equal(ub_card_gba_naf_key(s, NULL, NULL, 0, 0, &k, &st), UB_E_USAGE);
-	assert_int_equal(ub_gba_push_info_decode((const uint8_t *)"x", 1, &pi), UB_E_NOT_SUPPORTED);
+	assert_int_equal(ub_gba_push_info_decode((const uint8_t *)"x", 1, &pi), UB_E_BAD_DATA);
 	assert_int_equal(ub_card_gba_push(s, NULL, &pi, 0, &k, &st), UB_E_USAGE);
 	memset(&k, 0x55, sizeof(k));
 	ub_card_gba_key_wipe(&k);
