@@ -2,6 +2,7 @@
  * that is configuration, since the text of 5.3.5 was not available to us
  * (ub_gpi.h).  Every octet is hostile: lengths are checked against what
  * is left and against the field that keeps the value, before any copy. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
