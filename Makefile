@@ -4,7 +4,7 @@ VERSION := $(shell sed -n 's/^.define UB_VERSION_STRING "\(.*\)"/\1/p' include/u
 # The shared library's ABI, apart from it: the SONAME is libuiccboot.so.$(SOVERSION);
 # dist/libuiccboot.map lists what it exports (the calls of include/uiccboot/,
 # nothing else).  A change that breaks a program built before bumps SOVERSION.
-ABI_VERSION := 2.1.0
+ABI_VERSION := 2.2.0
 SOVERSION := $(firstword $(subst ., ,$(ABI_VERSION)))
 LD ?= ld
 OBJCOPY ?= objcopy

@@ -75,6 +75,18 @@ major=$(sed -n 's/^ABI_VERSION := \([0-9]*\)\..*/\1/p' Makefile)
 if [ "$soname" = "libuiccboot.so.$major" ]; then ok "SONAME $soname (ABI_VERSION in the Makefile)"; else
 	not_ok "SONAME '$soname', the Makefile's ABI_VERSION says libuiccboot.so.$major"; fi
 
+# a minor release adds a version node (LIBUICCBOOT_2.2 for ABI 2.2.0) that
+# inherits the one before: the Makefile's ABI_VERSION names the newest node
+# of the map, and the library defines it (objdump -p: Version definitions)
+abi=$(sed -n 's/^ABI_VERSION := \([0-9]*\.[0-9]*\)\..*/\1/p' Makefile)
+node=LIBUICCBOOT_${abi%.0}
+newest=$(sed -n 's/^\(LIBUICCBOOT_[0-9.]*\) {.*/\1/p' dist/libuiccboot.map | tail -1)
+if [ "$newest" = "$node" ] && objdump -p "$B/libuiccboot.so" | grep -q " $node\$"; then
+	ok "ABI $abi: the newest version node is $node, defined by libuiccboot.so"
+else
+	not_ok "ABI $abi (the Makefile) wants the newest node $node; the map's is '$newest'"
+fi
+
 # the archive that is installed: the layers' symbols made local
 if [ -f "$B/dist/libuiccboot.a" ]; then
 	nm -g --defined-only "$B/dist/libuiccboot.a" | awk 'NF == 3 {print $3}' | sort -u >"$T/a"

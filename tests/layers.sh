@@ -122,11 +122,8 @@ fi
 # and calls only what dist/libuiccboot.map exports.  What it still takes
 # from inside the library is named here, file by file: a list that only
 # shrinks (an entry no longer needed is an error too, so it goes).
-cli_headers=("cli_sms.c ub_sender.h" "cli_sms.c ub_sms.h" "cli_sms.c ub_wsp.h")
-cli_calls=(
-	ub_sec_name ub_send_check ub_sms_alphabet_name ub_sms_deliver_decode ub_sms_reassemble
-	ub_sms_same_message ub_wsp_classify ub_wsp_kind_name ub_wsp_push_from_wdp
-)
+cli_headers=()
+cli_calls=()
 # the allow-lists as CLI_STRICT=1 would have them: empty (shows all)
 if [ "${CLI_STRICT:-0}" = 1 ]; then
 	cli_headers=()

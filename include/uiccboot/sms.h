@@ -317,6 +317,143 @@ struct ub_sms_kannel {
 int ub_sms_kannel_send(const struct ub_sms_kannel *k, const struct ub_sms_part_out *p, uint8_t dcs,
 		       struct ub_status *st);
 
+/* Decoding offline: what uiccboot sms decode is made of.  TPDUs as they
+ * were captured (a modem's PDU lines, a gateway's log) are decoded with
+ * the device's own decoders, without a tree, a card or a policy: each
+ * SMS-DELIVER (3GPP TS 23.040 9.2.2.1) and its UDH, the concatenated
+ * parts joined into messages (9.2.3.24.1), each message read as a WAP
+ * push (WAP-259 6.5, WAP-230 8.2.4.1) and, with the sender's keys (those
+ * of ub_sms_send_opts), its MAC checked as a device checks it (OMA DM
+ * Security 5.7, OMA ProvBoot 5.3).  Nothing is verified against a policy
+ * and nothing is applied. */
+
+#define UB_SMS_DECODE_MAX 4096	   /* TPDUs one call takes */
+#define UB_SMS_DECODE_TPDU_MAX 176 /* octets of a TPDU, the SMSC address included */
+#define UB_SMS_DECODE_PARTS_MAX                               \
+	255 /* TPDUs of one message (TP-UDH counts them in an \
+	       octet) */
+
+/* One TPDU to decode: the caller's octets, read during the call only. */
+struct ub_sms_tpdu_in {
+	const uint8_t *b;
+	size_t n;
+};
+
+/* The sender's keys for the MAC check: what ub_sms_send_opts takes, read
+ * during the call only.  Which of them a push needs is said by its SEC. */
+struct ub_sms_decode_keys {
+	const char *imsi;	    /* NETWORKID forms */
+	bool netid_ascii;	    /* the IMSI keys NETWORKID as ASCII, not semi-octets */
+	const char *user_pin;	    /* USERPIN forms (USERPINMAC: the PIN the user types) */
+	const uint8_t *ks_ext_naf;  /* the GBA forms: 32 bytes */
+	const char *userpinmac_key; /* USERPINMAC: the key digits K, when no user_pin */
+};
+
+struct ub_sms_decode_opts {
+	bool has_smsc; /* each TPDU starts with the SMSC address (as +CMGL and +CMT
+			  print it in PDU mode) */
+	/* non-NULL: each message that decodes as a push has its MAC checked
+	   with these keys (mac_checked); NULL: no MAC is checked */
+	const struct ub_sms_decode_keys *keys;
+};
+
+/* One TPDU decoded, or refused. */
+struct ub_sms_decoded_tpdu {
+	int err;	      /* 0, or why it was refused (UB_E_BAD_DATA: malformed or
+				 longer than UB_SMS_DECODE_TPDU_MAX; UB_E_NOT_SUPPORTED:
+				 not an SMS-DELIVER) */
+	struct ub_status why; /* err: what, at which octet */
+	char smsc[24];	      /* "" without one */
+	char originator[24];  /* "+4912345678", "12345", or alphanumeric text */
+	char scts[26];	      /* TP-SCTS in ISO 8601, "" when not valid semi-octets */
+	uint8_t pid, dcs;     /* TP-PID, TP-DCS */
+	const char *alphabet; /* "GSM 7-bit", "8-bit", "UCS2", "compressed" (static) */
+	bool data_8bit;	      /* TP-DCS codes 8-bit data, what a WAP push comes in; a
+				 TPDU in another alphabet starts no message */
+	bool has_ports;	      /* the UDH's application ports */
+	uint16_t dst_port, src_port;
+	bool concat;	   /* the UDH's concatenation */
+	unsigned ref_bits; /* 8 or 16 */
+	uint16_t ref;
+	unsigned seq, total;  /* 1 <= seq <= total */
+	size_t user_data_len; /* octets of user data after the UDH (0 when not 8-bit
+				 octets: GSM 7-bit) */
+	long message;	      /* the index in messages of the message it is a part of, or
+				 -1 (refused; in another alphabet and taken by no
+				 message) */
+};
+
+/* One message: the TPDUs it was joined from, the WAP push they carry (or
+ * why there is none), and its MAC check. */
+struct ub_sms_decoded_message {
+	const size_t *tpdus; /* the indexes of its TPDUs, in the order given */
+	size_t ntpdus;
+	bool parts_limit;     /* more TPDUs of this message than UB_SMS_DECODE_PARTS_MAX:
+				 those after the limit start another message */
+	int err;	      /* 0, or why it is no push: UB_E_NOT_FOUND with incomplete
+				 (parts missing), else refused (reassembly: a conflicting
+				 repeated part, mixed alphabets; the WSP push:
+				 UB_E_BAD_DATA, UB_E_NOT_SUPPORTED for another port,
+				 WTLS, no ports) */
+	bool incomplete;      /* err: parts are missing */
+	struct ub_status why; /* err: what */
+	/* the user data joined (the WDP datagram), when the parts joined */
+	const uint8_t *wdp;
+	size_t wdp_len;
+	/* the WSP push, when err is 0 */
+	const char *kind; /* "DM bootstrap", "CP bootstrap", "DM notification", "SI",
+			     ... (static), or NULL */
+	uint8_t tid;	  /* the WSP transaction id */
+	char media[128];  /* the Content-Type's media ("wsp:0x4e": a code unknown) */
+	bool has_sec;
+	char sec[64]; /* SEC as sent: "0".."3" for the short integers, else the text */
+	bool has_mac;
+	char mac[41];		     /* 40 hex digits as sent */
+	bool has_app_id;	     /* X-Wap-Application-Id */
+	long app_code;		     /* its code, -1 when sent as a URI */
+	char app_uri[512];	     /* the URI sent, the registry's name of the code, or "" */
+	const uint8_t *content_type; /* the Content-Type value as sent, into wdp */
+	size_t content_type_len;
+	const uint8_t *body; /* the body, into wdp */
+	size_t body_len;
+	/* the MAC, checked with opts->keys */
+	bool mac_checked;	  /* opts->keys given and the message a push */
+	bool mac_verified;	  /* the MAC verifies with the keys */
+	const char *mac_sec;	  /* the SEC type checked, canonical ("USERPIN",
+				     ...; static), or NULL when there was none */
+	int mac_err;		  /* 0; UB_E_MAC (it does not verify), UB_E_USAGE (key
+				     material missing), UB_E_BAD_DATA (not a bootstrap,
+				     no SEC, an unknown SEC, no MAC) */
+	struct ub_status mac_why; /* mac_err: what */
+};
+
+struct ub_sms_decoded {
+	struct ub_sms_decoded_tpdu *tpdus; /* one a TPDU given, in order */
+	size_t ntpdus;
+	/* the messages, in the order of their first TPDU: each 8-bit TPDU
+	   that decodes is a part of exactly one */
+	struct ub_sms_decoded_message *messages;
+	size_t nmessages;
+	void *priv_; /* the library's */
+};
+
+/* Decode the n TPDUs of in (at most UB_SMS_DECODE_MAX) into *r, the
+ * caller's, filled: free it with ub_sms_decoded_free whatever the outcome
+ * (it holds the bodies, which may hold a bootstrap's secrets, and is wiped);
+ * o NULL: no SMSC field, no keys.  Each TPDU is decoded on its own; the 8-bit
+ * ones are grouped into messages (TS 23.040 9.2.3.24.1: the same originator,
+ * reference, total and ports), a message taking the TPDUs of it that follow
+ * its first, up to UB_SMS_DECODE_PARTS_MAX (parts_limit says when there were
+ * more), a repeated part with the same data skipped.  A refused TPDU or
+ * message is said in its result, not in the return.  Pure computation, no
+ * global state: any thread, one r a call.  Returns 0, UB_E_USAGE (n over
+ * UB_SMS_DECODE_MAX, or in or r NULL: st says which; nothing decoded),
+ * UB_E_NOMEM. */
+int ub_sms_decode(const struct ub_sms_tpdu_in *in, size_t n, const struct ub_sms_decode_opts *o,
+		  struct ub_sms_decoded *r, struct ub_status *st);
+/* Free what r holds, wiped, and zero it (NULL is fine). */
+void ub_sms_decoded_free(struct ub_sms_decoded *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,9 +14,6 @@
 #include "cli.h"
 #include "sms.h"
 #include "hex.h"
-#include "ub_sender.h"
-#include "ub_sms.h"
-#include "ub_wsp.h"
 
 /* A whole file (or stdin), at most max bytes. */
 static int slurp(const char *path, uint8_t *buf, size_t max, size_t *len)
@@ -683,104 +680,99 @@ end:
 
 /* --- decode --- */
 
-struct tpdu {
-	uint8_t b[UB_SMS_TPDU_MAX];
-	struct ub_sms_deliver d;
-	bool ok, used;
+/* One TPDU line: its octets, or why they are not hex. */
+struct tpdu_line {
+	uint8_t b[UB_SMS_DECODE_TPDU_MAX];
+	size_t n;
 	int line;
+	bool hex_ok;
 };
 
-static void tpdu_report(struct ub_cli *cli, json_object *list, int idx, const struct tpdu *t,
-			int err, const char *why)
+static void tpdu_report(struct ub_cli *cli, json_object *list, int idx, int line,
+			const struct ub_sms_decoded_tpdu *d, int err, const char *why)
 {
-	const struct ub_sms_deliver *d = &t->d;
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "line", json_object_new_int(t->line));
+	json_object_object_add(o, "line", json_object_new_int(line));
 	if (err) {
 		json_object_object_add(o, "error", json_object_new_string(ub_errname(err)));
 		json_object_object_add(o, "message", json_object_new_string(why));
 		if (!cli->json)
-			printf("tpdu %d (line %d): refused: %s\n", idx, t->line, why);
+			printf("tpdu %d (line %d): refused: %s\n", idx, line, why);
 		json_object_array_add(list, o);
 		return;
 	}
 	json_object_object_add(o, "originator", json_object_new_string(d->originator));
 	json_object_object_add(o, "smsc", json_object_new_string(d->smsc));
-	json_object_object_add(o, "scts", json_object_new_string(d->scts_text));
+	json_object_object_add(o, "scts", json_object_new_string(d->scts));
 	json_object_object_add(o, "dcs", json_object_new_int(d->dcs));
-	json_object_object_add(o, "alphabet",
-			       json_object_new_string(ub_sms_alphabet_name(d->alphabet)));
+	json_object_object_add(o, "alphabet", json_object_new_string(d->alphabet));
 	if (d->has_ports) {
 		json_object_object_add(o, "dst_port", json_object_new_int(d->dst_port));
 		json_object_object_add(o, "src_port", json_object_new_int(d->src_port));
 	}
 	if (d->concat) {
 		json_object_object_add(o, "ref", json_object_new_int(d->ref));
-		json_object_object_add(o, "ref_bits", json_object_new_int(d->ref_bits));
-		json_object_object_add(o, "seq", json_object_new_int(d->seq));
-		json_object_object_add(o, "total", json_object_new_int(d->total));
+		json_object_object_add(o, "ref_bits", json_object_new_int((int)d->ref_bits));
+		json_object_object_add(o, "seq", json_object_new_int((int)d->seq));
+		json_object_object_add(o, "total", json_object_new_int((int)d->total));
 	}
-	json_object_object_add(o, "user_data", json_object_new_int((int)d->payload_len));
+	json_object_object_add(o, "user_data", json_object_new_int((int)d->user_data_len));
 	json_object_array_add(list, o);
 	if (cli->json)
 		return;
-	printf("tpdu %d (line %d): SMS-DELIVER from %s, %s", idx, t->line, d->originator,
-	       ub_sms_alphabet_name(d->alphabet));
-	if (d->alphabet != UB_SMS_8BIT)
+	printf("tpdu %d (line %d): SMS-DELIVER from %s, %s", idx, line, d->originator, d->alphabet);
+	if (!d->data_8bit)
 		printf(" (not 8-bit, ignored)");
 	if (d->has_ports)
 		printf(", ports %u<-%u", d->dst_port, d->src_port);
 	if (d->concat)
-		printf(", part %u/%u ref 0x%0*X (%u-bit)", d->seq, d->total, d->ref_bits / 4,
+		printf(", part %u/%u ref 0x%0*X (%u-bit)", d->seq, d->total, (int)d->ref_bits / 4,
 		       d->ref, d->ref_bits);
-	printf(", %zu octets\n", d->payload_len);
+	printf(", %zu octets\n", d->user_data_len);
 }
 
-static void push_report(struct ub_cli *cli, json_object *o, const struct ub_wsp_push *p)
+static void push_report(struct ub_cli *cli, json_object *o, const struct ub_sms_decoded_message *m)
 {
-	enum ub_wsp_kind k = ub_wsp_classify(p);
-	char app[UB_WSP_URI_MAX + 32] = "";
+	char app[sizeof(m->app_uri) + 32] = "";
 
-	json_object_object_add(o, "kind", json_object_new_string(ub_wsp_kind_name(k)));
-	json_object_object_add(o, "tid", json_object_new_int(p->tid));
-	json_object_object_add(o, "media", json_object_new_string(p->ct.media));
-	json_object_object_add(o, "sec", p->ct.has_sec ? json_object_new_string(p->ct.sec) : NULL);
-	json_object_object_add(o, "mac", p->ct.has_mac ? json_object_new_string(p->ct.mac) : NULL);
-	if (p->has_app_id) {
-		if (p->app_code >= 0)
-			snprintf(app, sizeof(app), "%s (%ld)", p->app_uri[0] ? p->app_uri : "?",
-				 p->app_code);
+	json_object_object_add(o, "kind", json_object_new_string(m->kind));
+	json_object_object_add(o, "tid", json_object_new_int(m->tid));
+	json_object_object_add(o, "media", json_object_new_string(m->media));
+	json_object_object_add(o, "sec", m->has_sec ? json_object_new_string(m->sec) : NULL);
+	json_object_object_add(o, "mac", m->has_mac ? json_object_new_string(m->mac) : NULL);
+	if (m->has_app_id) {
+		if (m->app_code >= 0)
+			snprintf(app, sizeof(app), "%s (%ld)", m->app_uri[0] ? m->app_uri : "?",
+				 m->app_code);
 		else
-			snprintf(app, sizeof(app), "%s", p->app_uri);
+			snprintf(app, sizeof(app), "%s", m->app_uri);
 	}
-	json_object_object_add(o, "app_id", p->has_app_id ? json_object_new_string(app) : NULL);
-	json_object_object_add(o, "content_type", hex_json(p->headers, p->ct_len));
-	json_object_object_add(o, "body_len", json_object_new_int((int)p->body_len));
-	json_object_object_add(o, "body", hex_json(p->body, p->body_len));
+	json_object_object_add(o, "app_id", m->has_app_id ? json_object_new_string(app) : NULL);
+	json_object_object_add(o, "content_type", hex_json(m->content_type, m->content_type_len));
+	json_object_object_add(o, "body_len", json_object_new_int((int)m->body_len));
+	json_object_object_add(o, "body", hex_json(m->body, m->body_len));
 	if (cli->json)
 		return;
-	printf("  push: %s, tid %u\n  media: %s\n", ub_wsp_kind_name(k), p->tid, p->ct.media);
-	if (p->ct.has_sec)
-		printf("  sec: %s\n", p->ct.sec);
-	if (p->ct.has_mac)
-		printf("  mac: %s\n", p->ct.mac);
-	if (p->has_app_id)
+	printf("  push: %s, tid %u\n  media: %s\n", m->kind, m->tid, m->media);
+	if (m->has_sec)
+		printf("  sec: %s\n", m->sec);
+	if (m->has_mac)
+		printf("  mac: %s\n", m->mac);
+	if (m->has_app_id)
 		printf("  app-id: %s\n", app);
-	printf("  body: %zu octets\n", p->body_len);
+	printf("  body: %zu octets\n", m->body_len);
 }
 
-/* --keys: the MAC checked offline with the sender's keys (ub_send_check). */
-static int mac_report(struct ub_cli *cli, json_object *o, const struct ub_wsp_push *p,
-		      const struct ub_send_opts *keys)
+/* --keys: the MAC checked offline with the sender's keys. */
+static int mac_report(struct ub_cli *cli, json_object *o, const struct ub_sms_decoded_message *m)
 {
-	struct ub_status st = {0};
-	enum ub_sec sec;
 	char verified[64];
-	int err = ub_send_check(keys, p, &sec, &st);
-	const char *said = err ? st.what : verified;
+	int err = m->mac_err;
+	const char *said = err ? m->mac_why.what : verified;
 
-	snprintf(verified, sizeof(verified), "SEC=%s: the MAC verifies", ub_sec_name(sec));
+	snprintf(verified, sizeof(verified), "SEC=%s: the MAC verifies",
+		 m->mac_sec ? m->mac_sec : "");
 	json_object_object_add(o, "mac_verified", json_object_new_boolean(!err));
 	json_object_object_add(o, "mac_check", json_object_new_string(said));
 	if (err) {
@@ -792,55 +784,28 @@ static int mac_report(struct ub_cli *cli, json_object *o, const struct ub_wsp_pu
 	return err;
 }
 
-/* The parts of the message t[i] belongs to, gathered; then joined and
- * read as a WAP push. */
-static int message(struct ub_cli *cli, json_object *list, struct tpdu *t, size_t nt, size_t i,
-		   int num, const struct ub_send_opts *keys)
+/* One message: the lines of its TPDUs, then its push or why there is none. */
+static int message(struct ub_cli *cli, json_object *list, const struct ub_sms_decoded_message *m,
+		   int num, const int *lines)
 {
-	static uint8_t data[UB_SMS_PARTS_MAX * UB_SMS_UD_MAX];
-	struct ub_sms_deliver parts[UB_SMS_PARTS_MAX];
-	json_object *o = json_object_new_object(), *lines = json_object_new_array();
-	struct ub_wsp_push p;
-	struct ub_status st = {0};
-	size_t j, n = 0;
-	int len, err;
+	json_object *o = json_object_new_object(), *ls = json_object_new_array();
+	size_t j;
 
-	for (j = i; j < nt && n < UB_SMS_PARTS_MAX; j++) {
-		if (!t[j].ok || t[j].used)
-			continue;
-		if (j == i || (t[i].d.concat && ub_sms_same_message(&t[i].d, &t[j].d))) {
-			t[j].used = true;
-			parts[n++] = t[j].d;
-			json_object_array_add(lines, json_object_new_int(t[j].line));
-		}
-		if (!t[i].d.concat)
-			break;
-	}
-	json_object_object_add(o, "lines", lines);
+	for (j = 0; j < m->ntpdus; j++)
+		json_object_array_add(ls, json_object_new_int(lines[m->tpdus[j]]));
+	json_object_object_add(o, "lines", ls);
 	json_object_array_add(list, o);
 	if (!cli->json)
-		printf("message %d (%zu TPDU%s):\n", num, n, n == 1 ? "" : "s");
-	len = ub_sms_reassemble(parts, n, data, sizeof(data), &st);
-	if (len < 0) {
-		err = len;
-		json_object_object_add(o, "error", json_object_new_string(ub_errname(err)));
-		json_object_object_add(o, "message", json_object_new_string(st.what));
+		printf("message %d (%zu TPDU%s):\n", num, m->ntpdus, m->ntpdus == 1 ? "" : "s");
+	if (m->err) {
+		json_object_object_add(o, "error", json_object_new_string(ub_errname(m->err)));
+		json_object_object_add(o, "message", json_object_new_string(m->why.what));
 		if (!cli->json)
-			printf("  %s: %s\n", err == UB_E_NOT_FOUND ? "incomplete" : "refused",
-			       st.what);
-		return err;
+			printf("  %s: %s\n", m->incomplete ? "incomplete" : "refused", m->why.what);
+		return m->err;
 	}
-	err = ub_wsp_push_from_wdp(parts[0].has_ports, parts[0].dst_port, data, (size_t)len, &p,
-				   &st);
-	if (err) {
-		json_object_object_add(o, "error", json_object_new_string(ub_errname(err)));
-		json_object_object_add(o, "message", json_object_new_string(st.what));
-		if (!cli->json)
-			printf("  refused: %s\n", st.what);
-		return err;
-	}
-	push_report(cli, o, &p);
-	return keys ? mac_report(cli, o, &p, keys) : 0;
+	push_report(cli, o, m);
+	return m->mac_checked ? mac_report(cli, o, m) : 0;
 }
 
 static bool skip_line(const char *l)
@@ -857,9 +822,9 @@ static const struct cli_opt decode_opts[] = {
 	{NULL, 0, 0, NULL, NULL},
 };
 
-/* --keys of decode: the sender's keys file, for ub_send_check. */
+/* --keys of decode: the sender's keys file, for ub_sms_decode. */
 static int decode_keys(struct ub_cli *cli, const char *path, struct secrets *s,
-		       struct ub_send_opts *o)
+		       struct ub_sms_decode_keys *k)
 {
 	int err;
 
@@ -872,41 +837,134 @@ static int decode_keys(struct ub_cli *cli, const char *path, struct secrets *s,
 		return err;
 	if (s->ks_hex[0] && ub_unhex(s->ks, sizeof(s->ks), s->ks_hex) != 32)
 		return cli_usage(cli, "%s: ks_ext_naf wants 32 bytes as hex", path);
-	o->keys.imsi = s->imsi[0] ? s->imsi : NULL;
-	o->keys.pin = s->pin[0] ? s->pin : NULL;
-	o->keys.ks_ext_naf = s->ks_hex[0] ? s->ks : NULL;
-	o->userpinmac_key = s->upm[0] ? s->upm : NULL;
+	k->imsi = s->imsi[0] ? s->imsi : NULL;
+	k->user_pin = s->pin[0] ? s->pin : NULL;
+	k->ks_ext_naf = s->ks_hex[0] ? s->ks : NULL;
+	k->userpinmac_key = s->upm[0] ? s->upm : NULL;
 	return 0;
+}
+
+/* The TPDU lines of fp into *t (at most UB_SMS_DECODE_MAX: *over when
+ * there were more), each as octets when it is hex. */
+static int read_tpdus(FILE *fp, struct tpdu_line **t, size_t *n, bool *over)
+{
+	struct tpdu_line *nt;
+	size_t cap = 0, lcap = 0;
+	char *line = NULL, *l;
+	int lineno = 0, k, err = 0;
+
+	*over = false;
+	while (getline(&line, &lcap, fp) >= 0) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		for (l = line; *l == ' ' || *l == '\t'; l++)
+			;
+		if (skip_line(l))
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if (cap > UB_SMS_DECODE_MAX) {
+				*over = true;
+				break;
+			}
+			if (!(nt = realloc(*t, cap * sizeof(**t)))) {
+				err = UB_E_NOMEM;
+				break;
+			}
+			*t = nt;
+		}
+		memset(&(*t)[*n], 0, sizeof(**t));
+		(*t)[*n].line = lineno;
+		k = ub_unhex((*t)[*n].b, sizeof((*t)[*n].b), l);
+		(*t)[*n].hex_ok = k >= 0;
+		(*t)[*n].n = k >= 0 ? (size_t)k : 0;
+		(*n)++;
+	}
+	free(line);
+	return err;
+}
+
+/* The lines read, decoded (ub_sms_decode, the hex lines only), reported:
+ * each TPDU, then each message.  The exit code: the last TPDU refused,
+ * else the first message refused. */
+static int decode_report(struct ub_cli *cli, const char *path, struct tpdu_line *t, size_t n,
+			 bool over, const struct ub_sms_decode_opts *o)
+{
+	json_object *tl = json_object_object_get(cli->out, "tpdus");
+	json_object *ml = json_object_object_get(cli->out, "messages");
+	struct ub_sms_tpdu_in *in = calloc(n + 1, sizeof(*in));
+	int *lines = calloc(n + 1, sizeof(*lines));
+	struct ub_sms_decoded r = {0};
+	struct ub_status st = {0};
+	char not_hex[64];
+	size_t i, k = 0;
+	int rc = 0, err;
+
+	if (!in || !lines) {
+		rc = UB_E_NOMEM;
+		cli_error(cli, rc, "%s", path);
+		goto end;
+	}
+	for (i = 0; i < n; i++) {
+		if (!t[i].hex_ok)
+			continue;
+		in[k].b = t[i].b;
+		in[k].n = t[i].n;
+		lines[k++] = t[i].line;
+	}
+	if ((rc = ub_sms_decode(in, k, o, &r, &st))) {
+		cli_error(cli, rc, "%s: %s", path, st.what);
+		goto end;
+	}
+	snprintf(not_hex, sizeof(not_hex), "not hex, or longer than %d octets",
+		 UB_SMS_DECODE_TPDU_MAX);
+	for (i = 0, k = 0; i < n; i++) {
+		const struct ub_sms_decoded_tpdu *d = t[i].hex_ok ? &r.tpdus[k++] : NULL;
+
+		err = d ? d->err : UB_E_BAD_DATA;
+		tpdu_report(cli, tl, (int)i + 1, t[i].line, d, err, d ? d->why.what : not_hex);
+		if (err)
+			rc = err;
+	}
+	if (over) {
+		cli_error(cli, UB_E_NOMEM, "%s: more than %d TPDUs", path, UB_SMS_DECODE_MAX);
+		rc = UB_E_NOMEM;
+		goto end;
+	}
+	for (i = 0; i < r.nmessages; i++) {
+		err = message(cli, ml, &r.messages[i], (int)i + 1, lines);
+		if (err && !rc)
+			rc = err;
+	}
+end:
+	ub_sms_decoded_free(&r);
+	free(in);
+	free(lines);
+	return rc;
 }
 
 static int decode_run(struct ub_cli *cli, int argc, char **argv, struct secrets *s)
 {
-	json_object *tl = json_object_new_array(), *ml = json_object_new_array();
-	struct ub_send_opts keys = {0};
-	bool ascii = false;
+	struct ub_sms_decode_keys keys = {0};
+	struct ub_sms_decode_opts o = {.has_smsc = true};
 	const char *keys_file = NULL;
-	struct tpdu *t = NULL, *nt;
-	size_t n = 0, cap = 0, i, lcap = 0;
-	struct ub_status st = {0};
-	char *line = NULL, *l;
-	bool smsc = true;
-	int c, lineno = 0, rc = 0, err, num = 0, k;
-	ssize_t got;
+	struct tpdu_line *t = NULL;
+	size_t n = 0;
+	bool over = false;
+	int c, rc, err;
 	FILE *fp;
 
-	json_object_object_add(cli->out, "tpdus", tl);
-	json_object_object_add(cli->out, "messages", ml);
+	json_object_object_add(cli->out, "tpdus", json_object_new_array());
+	json_object_object_add(cli->out, "messages", json_object_new_array());
 	while ((c = cli_getopt(cli, argc, argv)) != -1) {
 		if (c == S_NO_SMSC)
-			smsc = false;
+			o.has_smsc = false;
 		else if (c == S_KEYS)
 			keys_file = optarg;
 		else if (c != S_NETID)
 			return cli_usage(cli, NULL);
-		else if ((err = netid_opt(cli, optarg, &ascii)))
+		else if ((err = netid_opt(cli, optarg, &keys.netid_ascii)))
 			return err;
-		else
-			keys.keys.netid = ascii ? UB_NETID_ASCII : UB_NETID_SEMI_OCTET;
 	}
 	if ((err = cli_nargs(cli, argc, argv, 1, 1)))
 		return err;
@@ -914,59 +972,22 @@ static int decode_run(struct ub_cli *cli, int argc, char **argv, struct secrets 
 		cli->stdin_taken = true;
 	if (keys_file && (err = decode_keys(cli, keys_file, s, &keys)))
 		return err;
+	o.keys = keys_file ? &keys : NULL;
 	fp = strcmp(argv[optind], "-") ? fopen(argv[optind], "r") : stdin;
 	if (!fp) {
 		cli_error(cli, UB_E_IO, "%s: %s", argv[optind], strerror(errno));
 		return UB_E_IO;
 	}
-	while ((got = getline(&line, &lcap, fp)) >= 0) {
-		lineno++;
-		line[strcspn(line, "\r\n")] = '\0';
-		for (l = line; *l == ' ' || *l == '\t'; l++)
-			;
-		if (skip_line(l))
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			if (cap > 4096 || !(nt = realloc(t, cap * sizeof(*t)))) {
-				cli_error(cli, UB_E_NOMEM, "%s: more than 4096 TPDUs",
-					  argv[optind]);
-				rc = UB_E_NOMEM;
-				goto end;
-			}
-			t = nt;
-		}
-		memset(&t[n], 0, sizeof(t[n]));
-		t[n].line = lineno;
-		k = ub_unhex(t[n].b, sizeof(t[n].b), l);
-		if (k < 0) {
-			err = ub_fail(&st, UB_E_BAD_DATA, 0, NULL,
-				      "not hex, or longer than %d octets", UB_SMS_TPDU_MAX);
-		} else {
-			err = ub_sms_deliver_decode(t[n].b, (size_t)k, smsc, &t[n].d, &st);
-		}
-		t[n].ok = !err;
-		tpdu_report(cli, tl, (int)n + 1, &t[n], err, st.what);
-		if (err)
-			rc = err;
-		n++;
-	}
-	for (i = 0; i < n; i++) {
-		if (!t[i].ok || t[i].used)
-			continue;
-		if (t[i].d.alphabet != UB_SMS_8BIT) {
-			t[i].used = true;
-			continue; /* said so in its TPDU line */
-		}
-		err = message(cli, ml, t, n, i, ++num, keys_file ? &keys : NULL);
-		if (err && !rc)
-			rc = err;
-	}
-end:
-	free(line);
-	free(t);
+	rc = read_tpdus(fp, &t, &n, &over);
 	if (fp != stdin)
 		fclose(fp);
+	if (rc)
+		cli_error(cli, rc, "%s", argv[optind]);
+	else
+		rc = decode_report(cli, argv[optind], t, n, over, &o);
+	if (t)
+		OPENSSL_cleanse(t, n * sizeof(*t));
+	free(t);
 	return rc;
 }
 

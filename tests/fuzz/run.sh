@@ -19,7 +19,7 @@ CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_
 clang $CFLAGS -c -o "$OUT/scard_none.o" tests/fuzz/scard_none.c
 LIBS="$OUT/libuiccboot.a $OUT/scard_none.o $(make -s print-libs | sed 's/-lpcsclite//')"
 # name:N - the files target (fuzz_files.c) with FUZZ_WHICH=N; name:0 - fuzz_<name>.c
-all="fcp:1 efdir:2 gbabp:3 gbanl:4 pkcs15:5 ctype:0 policy:0 plan:0 tnds:0 isolation:0 text:0 lwm2m:0 lwm2m_map:0 sms:0 at:0 wsp:0 receive:0 wbxml_diff:0 wbxml_sem:0"
+all="fcp:1 efdir:2 gbabp:3 gbanl:4 pkcs15:5 ctype:0 policy:0 plan:0 tnds:0 isolation:0 text:0 lwm2m:0 lwm2m_map:0 sms:0 decode:0 at:0 wsp:0 receive:0 wbxml_diff:0 wbxml_sem:0"
 targets=""
 for t in $all; do
 	case " ${FUZZ_TARGETS:-${t%:*}} " in *" ${t%:*} "*) targets="$targets $t" ;; esac

@@ -97,6 +97,12 @@ $UB --json sms send $W/cp-small.xml --sec USERPINMAC --userpinmac-key 13579 --re
 check "WAP push to port 2949 (WTLS): refused, not supported (69), says why" sh -c \
 	"$UB sms decode $TMP/wtls.tpdus >$TMP/wtls.out; [ \$? = 69 ] && grep -q 'WTLS' $TMP/wtls.out"
 
+# more TPDUs than a first buffer holds: each one decoded from octets that
+# stay where they are (a reader that moved them read freed memory)
+j "'\n'.join(d['tpdus'] * 4)" "$TMP/s.json" >"$TMP/rep.tpdus"
+check "a message given 4 times over (20 TPDUs): one message, the repeats skipped" sh -c \
+	"$UB sms decode $TMP/rep.tpdus >$TMP/rep.out; [ \$? = 0 ] && grep -q 'message 1 (20 TPDUs)' $TMP/rep.out && grep -q 'push: DM bootstrap' $TMP/rep.out && ! grep -q 'message 2' $TMP/rep.out"
+
 # --- Kannel ---
 if ! tests/kannel.sh start >"$TMP/kannel.start" 2>&1; then
 	echo "not ok - Kannel starts (bearerbox, smsbox, wapbox, fakesmsc)"

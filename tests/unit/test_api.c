@@ -22,6 +22,8 @@
 #include "tmpdb.h"
 #include "tree.h"
 
+#define UB_SMS_PARTS_MAX_TEST 16
+
 #define CHR "<RTProperties><Format><chr/></Format></RTProperties>"
 static const char account[] =
 	"<MgmtTree><VerDTD>1.2</VerDTD><Node><NodeName>im</NodeName><Path>./DMAcc</Path>"
@@ -207,6 +209,255 @@ static void sms_push(void **state)
 	ub_sms_push_free(&r);
 }
 
+/* sms decode's call: TPDUs captured, decoded offline. */
+#define ADD(n, v)                                                                             \
+	"<Add><CmdID>" #n "</CmdID><Item><Target><LocURI>./DMAcc/op/" #v "</LocURI></Target>" \
+	"<Data>" #v ".value.that.takes.some.room.in.the.push.example</Data></Item></Add>"
+static const char long_doc[] =
+	"<SyncML xmlns=\"SYNCML:SYNCML1.2\"><SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2"
+	"</VerProto><SessionID>1</SessionID><MsgID>1</MsgID><Target><LocURI>IMEI:1"
+	"</LocURI></Target><Source><LocURI>op</LocURI></Source></SyncHdr><SyncBody>"
+	"<Add><CmdID>1</CmdID><Item><Target><LocURI>./DMAcc/op/ServerID</LocURI>"
+	"</Target><Data>op.example</Data></Item></Add>" ADD(2, Name) ADD(3, AddrA) ADD(4, AddrB)
+		ADD(5, AddrC) "<Final/></SyncBody></SyncML>";
+
+struct captured {
+	uint8_t b[UB_SMS_PARTS_MAX_TEST][UB_SMS_DECODE_TPDU_MAX];
+	struct ub_sms_tpdu_in in[UB_SMS_PARTS_MAX_TEST];
+	size_t n;
+	struct ub_sms_push r;
+};
+
+/* The long document as sms send makes it (USERPIN, PIN 1234, the empty
+ * SMSC in front): its TPDUs in c. */
+static void capture(struct captured *c, uint16_t ref)
+{
+	struct ub_sms_send_opts o = {.sec = "USERPIN",
+				     .user_pin = "1234",
+				     .originator = "+10000000000",
+				     .smsc = "",
+				     .src_port = 9200,
+				     .ref_bits = 16,
+				     .ref = ref,
+				     .dcs = 0x04,
+				     .tid = 1,
+				     .time = 1700000000};
+	struct ub_sms_part_out p;
+	struct ub_status st = {0};
+	int n, i;
+
+	memset(c, 0, sizeof(*c));
+	assert_int_equal(
+		ub_sms_push_build((const uint8_t *)long_doc, sizeof(long_doc) - 1, &o, &c->r, &st),
+		0);
+	n = ub_sms_push_parts(&c->r, &o);
+	assert_true(n >= 3 && n <= UB_SMS_PARTS_MAX_TEST);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(ub_sms_push_part(&c->r, &o, (unsigned)i, &p), 0);
+		memcpy(c->b[i], p.tpdu, p.tpdu_len);
+		c->in[i].b = c->b[i];
+		c->in[i].n = p.tpdu_len;
+	}
+	c->n = (size_t)n;
+}
+
+/* A push of several parts, given in reverse order, with a TPDU of
+ * another message between them: one message, the push's fields as sent. */
+static void sms_decode_reassembled(void **state)
+{
+	static struct captured c;
+	struct ub_sms_tpdu_in in[UB_SMS_PARTS_MAX_TEST + 1];
+	struct ub_sms_decode_opts o = {.has_smsc = true};
+	struct ub_sms_decoded r;
+	const struct ub_sms_decoded_message *m;
+	struct ub_status st = {0};
+	size_t i, k = 0;
+
+	(void)state;
+	capture(&c, 7);
+	for (i = c.n; i-- > 0;) {
+		in[k++] = c.in[i];
+		if (i == 1) /* a text from someone else: GSM 7-bit "hello" */
+			in[k++] = (struct ub_sms_tpdu_in){
+				(const uint8_t
+					 *)"\x00\x04\x0b\x91\x10\x32\x54\x76\x98\xf0\x00\x00"
+					   "\x32\x11\x70\x13\x00\x00\x00\x05\xe8\x32\x9b\xfd\x06",
+				25};
+	}
+	assert_int_equal(ub_sms_decode(in, k, &o, &r, &st), 0);
+	assert_int_equal(r.ntpdus, k);
+	assert_int_equal(r.nmessages, 1);
+	m = &r.messages[0];
+	assert_int_equal(m->err, 0);
+	assert_int_equal(m->ntpdus, c.n);
+	for (i = 0; i < c.n; i++) /* in the order given */
+		assert_int_equal(m->tpdus[i], i < c.n - 1 ? i : i + 1);
+	assert_string_equal(r.tpdus[c.n - 1].alphabet, "GSM 7-bit");
+	assert_false(r.tpdus[c.n - 1].data_8bit);
+	assert_int_equal(r.tpdus[c.n - 1].message, -1);
+	assert_string_equal(r.tpdus[0].alphabet, "8-bit");
+	assert_true(r.tpdus[0].concat && r.tpdus[0].has_ports);
+	assert_int_equal(r.tpdus[0].seq, c.n);
+	assert_int_equal(r.tpdus[0].total, c.n);
+	assert_int_equal(r.tpdus[0].ref, 7);
+	assert_int_equal(r.tpdus[0].dst_port, 2948);
+	assert_string_equal(r.tpdus[0].originator, "+10000000000");
+	assert_string_equal(r.tpdus[0].scts, "2023-11-14T22:13:20+00:00");
+	assert_int_equal(r.tpdus[0].message, 0);
+	assert_string_equal(m->kind, "DM bootstrap");
+	assert_int_equal(m->tid, 1);
+	assert_string_equal(m->media, "application/vnd.syncml.dm+wbxml");
+	assert_true(m->has_sec && m->has_mac && m->has_app_id);
+	assert_int_equal(m->app_code, 7);
+	assert_int_equal(strcasecmp(m->mac, c.r.mac), 0);
+	assert_int_equal(m->wdp_len, c.r.wsp_len);
+	assert_memory_equal(m->wdp, c.r.wsp, c.r.wsp_len);
+	assert_int_equal(m->body_len, c.r.wbxml_len);
+	assert_memory_equal(m->body, c.r.wbxml, c.r.wbxml_len);
+	assert_true(m->content_type_len > 0 && m->content_type > m->wdp);
+	assert_false(m->mac_checked); /* no keys */
+	ub_sms_decoded_free(&r);
+	assert_null(r.tpdus);
+	ub_sms_decoded_free(&r); /* twice is fine */
+	ub_sms_decoded_free(NULL);
+	ub_sms_push_free(&c.r);
+}
+
+/* A part missing: the message is incomplete, and says which part. */
+static void sms_decode_part_missing(void **state)
+{
+	static struct captured c;
+	struct ub_sms_decode_opts o = {.has_smsc = true};
+	struct ub_sms_decoded r;
+	struct ub_status st = {0};
+
+	(void)state;
+	capture(&c, 8);
+	c.in[1] = c.in[c.n - 1];
+	assert_int_equal(ub_sms_decode(c.in, c.n - 1, &o, &r, &st), 0);
+	assert_int_equal(r.nmessages, 1);
+	assert_int_equal(r.messages[0].err, UB_E_NOT_FOUND);
+	assert_true(r.messages[0].incomplete);
+	assert_non_null(strstr(r.messages[0].why.what, "part 2 of"));
+	assert_null(r.messages[0].wdp);
+	assert_null(r.messages[0].kind);
+	ub_sms_decoded_free(&r);
+	ub_sms_push_free(&c.r);
+}
+
+/* The MAC with the sender's keys: verifies with the PIN it was made with,
+ * not with another, and a key missing is said. */
+static void sms_decode_mac(void **state)
+{
+	static struct captured c;
+	struct ub_sms_decode_keys k = {.user_pin = "1234"};
+	struct ub_sms_decode_opts o = {.has_smsc = true, .keys = &k};
+	struct ub_sms_decoded r;
+	struct ub_status st = {0};
+
+	(void)state;
+	capture(&c, 9);
+	assert_int_equal(ub_sms_decode(c.in, c.n, &o, &r, &st), 0);
+	assert_true(r.messages[0].mac_checked);
+	assert_true(r.messages[0].mac_verified);
+	assert_int_equal(r.messages[0].mac_err, 0);
+	assert_string_equal(r.messages[0].mac_sec, "USERPIN");
+	ub_sms_decoded_free(&r);
+	k.user_pin = "4321";
+	assert_int_equal(ub_sms_decode(c.in, c.n, &o, &r, &st), 0);
+	assert_true(r.messages[0].mac_checked);
+	assert_false(r.messages[0].mac_verified);
+	assert_int_equal(r.messages[0].mac_err, UB_E_MAC);
+	assert_string_equal(r.messages[0].mac_sec, "USERPIN");
+	assert_non_null(strstr(r.messages[0].mac_why.what, "does not verify"));
+	ub_sms_decoded_free(&r);
+	k.user_pin = NULL;
+	assert_int_equal(ub_sms_decode(c.in, c.n, &o, &r, &st), 0);
+	assert_int_equal(r.messages[0].mac_err, UB_E_USAGE);
+	assert_non_null(strstr(r.messages[0].mac_why.what, "the user PIN"));
+	ub_sms_decoded_free(&r);
+	ub_sms_push_free(&c.r);
+}
+
+/* Hostile TPDUs are refused one by one, with the reason; the others
+ * decode. */
+static void sms_decode_refused(void **state)
+{
+	static struct captured c;
+	static uint8_t big[UB_SMS_DECODE_TPDU_MAX + 1];
+	struct ub_sms_tpdu_in in[4];
+	struct ub_sms_decode_opts o = {.has_smsc = true};
+	struct ub_sms_decoded r;
+	struct ub_status st = {0};
+
+	(void)state;
+	capture(&c, 10);
+	in[0] = (struct ub_sms_tpdu_in){(const uint8_t *)"\x00\x04\x0b\x91", 4}; /* cut short */
+	in[1] = (struct ub_sms_tpdu_in){big, sizeof(big)};
+	in[2] = (struct ub_sms_tpdu_in){c.in[0].b + 1, c.in[0].n - 1}; /* no SMSC, said to have */
+	in[3] = c.in[0];
+	assert_int_equal(ub_sms_decode(in, 4, &o, &r, &st), 0);
+	assert_int_equal(r.ntpdus, 4);
+	assert_int_equal(r.tpdus[0].err, UB_E_BAD_DATA);
+	assert_int_equal(r.tpdus[1].err, UB_E_BAD_DATA);
+	assert_non_null(strstr(r.tpdus[1].why.what, "longer than 176"));
+	assert_true(r.tpdus[2].err < 0);
+	assert_true(r.tpdus[0].why.what[0] && r.tpdus[2].why.what[0]);
+	assert_int_equal(r.tpdus[0].message, -1);
+	assert_int_equal(r.tpdus[3].err, 0);
+	assert_int_equal(r.nmessages, 1); /* part 1 alone: incomplete */
+	assert_int_equal(r.messages[0].ntpdus, 1);
+	assert_int_equal(r.messages[0].tpdus[0], 3);
+	assert_true(r.messages[0].incomplete);
+	ub_sms_decoded_free(&r);
+	/* the same octets without the SMSC: refused the other way round */
+	o.has_smsc = false;
+	assert_int_equal(ub_sms_decode(&in[2], 2, &o, &r, &st), 0);
+	assert_int_equal(r.tpdus[0].err, 0);
+	assert_true(r.tpdus[1].err < 0);
+	ub_sms_decoded_free(&r);
+	ub_sms_push_free(&c.r);
+}
+
+/* The bounds, said: more than UB_SMS_DECODE_MAX TPDUs refused whole; more
+ * than UB_SMS_DECODE_PARTS_MAX of one message flagged. */
+static void sms_decode_limits(void **state)
+{
+	static struct captured c;
+	static struct ub_sms_tpdu_in in[UB_SMS_DECODE_MAX + 1];
+	struct ub_sms_decode_opts o = {.has_smsc = true};
+	struct ub_sms_decoded r;
+	struct ub_status st = {0};
+	size_t i;
+
+	(void)state;
+	capture(&c, 11);
+	for (i = 0; i <= UB_SMS_DECODE_MAX; i++)
+		in[i] = c.in[0];
+	assert_int_equal(ub_sms_decode(in, UB_SMS_DECODE_MAX + 1, &o, &r, &st), UB_E_USAGE);
+	assert_non_null(strstr(st.what, "more than 4096 TPDUs"));
+	assert_int_equal(r.ntpdus, 0);
+	assert_null(r.messages);
+	ub_sms_decoded_free(&r);
+	assert_int_equal(ub_sms_decode(in, UB_SMS_DECODE_MAX, &o, &r, &st), 0);
+	assert_int_equal(r.ntpdus, UB_SMS_DECODE_MAX);
+	/* 4096 copies of part 1: 255 a message, the last of 16 */
+	assert_int_equal(r.nmessages, 17);
+	for (i = 0; i < 16; i++) {
+		assert_int_equal(r.messages[i].ntpdus, UB_SMS_DECODE_PARTS_MAX);
+		assert_true(r.messages[i].parts_limit);
+		assert_true(r.messages[i].incomplete);
+	}
+	assert_int_equal(r.messages[16].ntpdus, UB_SMS_DECODE_MAX - 16 * UB_SMS_DECODE_PARTS_MAX);
+	assert_false(r.messages[16].parts_limit);
+	ub_sms_decoded_free(&r);
+	assert_int_equal(ub_sms_decode(NULL, 1, &o, &r, &st), UB_E_USAGE);
+	assert_int_equal(ub_sms_decode(in, 0, &o, &r, &st), 0);
+	assert_int_equal(r.ntpdus + r.nmessages, 0);
+	ub_sms_decoded_free(&r);
+	ub_sms_push_free(&c.r);
+}
+
 /* lwm2m list's values: a known resource named and typed, a secret one
  * said to be, bytes of the wrong type refused with the name kept. */
 static void lwm2m_values(void **state)
@@ -329,13 +580,12 @@ static void gba_card_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(tree_import_and_forget),
-		cmocka_unit_test(factory_key_from_hex),
-		cmocka_unit_test(factory_apply_nothing),
-		cmocka_unit_test(sms_push),
-		cmocka_unit_test(lwm2m_values),
-		cmocka_unit_test(card_readers),
-		cmocka_unit_test(gba_helpers),
+		cmocka_unit_test(tree_import_and_forget), cmocka_unit_test(factory_key_from_hex),
+		cmocka_unit_test(factory_apply_nothing),  cmocka_unit_test(sms_push),
+		cmocka_unit_test(sms_decode_reassembled), cmocka_unit_test(sms_decode_part_missing),
+		cmocka_unit_test(sms_decode_mac),	  cmocka_unit_test(sms_decode_refused),
+		cmocka_unit_test(sms_decode_limits),	  cmocka_unit_test(lwm2m_values),
+		cmocka_unit_test(card_readers),		  cmocka_unit_test(gba_helpers),
 		cmocka_unit_test(gba_card_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
