@@ -36,6 +36,7 @@ LIB_SRCS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 SIM_SRCS := $(wildcard tests/uicc-sim/*.c)
 MODEM_SRCS := $(wildcard tests/uicc-modem/*.c)
+WAIT_SRCS := $(wildcard tests/pcsc-wait/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 SEAM_OBJ := $(B)/obj/tests/unit/scard_fake.o
 
@@ -45,7 +46,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 .PHONY: print-incs print-libs all deps check check-unit unit-bins check-abi check-asan check-integration demo format format-check \
 	fuzz bench stress valgrind install clean lab-stop
-all: $(B)/uiccboot $(B)/uicc-sim $(B)/uicc-modem $(B)/libuiccboot.a $(B)/libuiccboot.so $(B)/dist/libuiccboot.a
+all: $(B)/uiccboot $(B)/uicc-sim $(B)/uicc-modem $(B)/pcsc-wait $(B)/libuiccboot.a $(B)/libuiccboot.so $(B)/dist/libuiccboot.a
 
 $(B)/obj/%.o: %.c
 	@$(if $(PKG_OK),true,echo "make: the development packages are missing: run make deps" \
@@ -94,6 +95,10 @@ $(B)/uicc-sim: $(call obj,$(SIM_SRCS))
 # The test modem (AT on a pseudo-terminal, the card through PC/SC): a test
 # tool, sharing no code with the library either.
 $(B)/uicc-modem: $(call obj,$(MODEM_SRCS))
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+# The lab's wait for a card, or for none, in a reader (tests/lab.sh).
+$(B)/pcsc-wait: $(call obj,$(WAIT_SRCS))
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
 
 # Unit tests link the library archive; libpcsclite is replaced by a

@@ -47,6 +47,25 @@ reader_state() {
 	readers_states | grep -qxF "$want|$1"
 }
 
+# wait_state NAME true|false MS: wait up to MS milliseconds (0: one look)
+# for the reader NAME to hold a card (true) or be empty (false).  pcsc-wait
+# sleeps in pcscd until the state changes; without it, a look every 50 ms.
+WAITER=$BUILD/pcsc-wait
+[ -x "$WAITER" ] || WAITER=build/pcsc-wait # UB_BUILD of wrappers (valgrind)
+wait_state() {
+	local want=absent i
+	[ "$2" = true ] && want=present
+	if [ -x "$WAITER" ]; then
+		"$WAITER" "$1" $want "$3"
+		return
+	fi
+	for ((i = 0; i <= $3 / 50; i++)); do
+		reader_state "$1" "$2" && return 0
+		[ "$3" = 0 ] || sleep 0.05
+	done
+	return 1
+}
+
 pcscd_alive() { [ -S /run/pcscd/pcscd.comm ] && pgrep -x pcscd >/dev/null; }
 
 start() {
@@ -97,17 +116,16 @@ sim() {
 	shift 2
 	name=$(reader_name $((slot + BASE)))
 	[ -f "$LAB/sim$slot.pid" ] && simstop "$slot"
-	reader_state "$name" true &&
+	wait_state "$name" true 0 &&
 		die "\"$name\" already holds a card that this lab did not start (stop that simulator first)"
 	for try in 1 2; do
 		"$SIM" --profile "$profile" --vpcd "127.0.0.1:$((PORT + BASE + slot))" --reader "$name" \
 			--log "$LAB/sim$slot.log" "$@" >/dev/null 2>"$LAB/sim$slot.err" &
 		echo $! >"$LAB/sim$slot.pid"
-		for ((i = 0; i < 100; i++)); do
-			reader_state "$name" true && return 0
+		for ((i = 0; i < 20; i++)); do
+			wait_state "$name" true 250 && return 0
 			kill -0 "$(cat "$LAB/sim$slot.pid")" 2>/dev/null ||
 				die "uicc-sim exited: $(cat "$LAB/sim$slot.err")"
-			sleep 0.05
 		done
 		# seen once in make check after a reset fault: pcscd did not take
 		# the new simulator's connection; say so and try once more
@@ -135,10 +153,7 @@ simstop() {
 		sleep 0.02
 	done
 	rm -f "$LAB/sim$slot.pid"
-	for ((i = 0; i < 100; i++)); do
-		reader_state "$(reader_name $((slot + BASE)))" false && return 0
-		sleep 0.05
-	done
+	wait_state "$(reader_name $((slot + BASE)))" false 5000 || true
 }
 
 stop_pcscd() {

@@ -51,12 +51,18 @@ run_one() {
 	local t=$1 name=${1##*/} t0 asan=${ASAN_OPTIONS:-}
 	t0=$(date +%s)
 	marked "$t" leaks || asan=${asan:+$asan:}detect_leaks=0
-	if [ $# -gt 1 ]; then
-		ASAN_OPTIONS=$asan UB_SLOT_BASE=$((2 * $2)) UB_LAB_DIR=$UB_LAB_DIR/w$2 UB_LAB_SHARED=1 \
-			bash "$t" >"$OUT/$name.out" 2>&1
-	else
-		ASAN_OPTIONS=$asan bash "$t" >"$OUT/$name.out" 2>&1
-	fi
+	( # a subshell: what times says of its children is this test's
+		if [ $# -gt 1 ]; then
+			ASAN_OPTIONS=$asan UB_SLOT_BASE=$((2 * $2)) UB_LAB_DIR=$UB_LAB_DIR/w$2 UB_LAB_SHARED=1 \
+				bash "$t" >"$OUT/$name.out" 2>&1
+		else
+			ASAN_OPTIONS=$asan bash "$t" >"$OUT/$name.out" 2>&1
+		fi
+		# the CPU seconds (user + sys) of the test and of what it waited for
+		# (times itself, not in a pipe: a pipe's subshell has no children)
+		times >"$OUT/$name.times"
+		awk 'NR == 2 { for (i = 1; i <= 2; i++) { sub(/s$/, "", $i); split($i, m, "m"); c += m[1] * 60 + m[2] } printf "%.1f\n", c }' "$OUT/$name.times" >"$OUT/$name.cpu"
+	)
 	echo $(($(date +%s) - t0)) >"$OUT/$name.secs"
 	UB_SLOT_BASE=$((2 * ${2:-0})) UB_LAB_DIR=$UB_LAB_DIR${2:+/w$2} tests/lab.sh simstop 0 >/dev/null 2>&1
 	UB_SLOT_BASE=$((2 * ${2:-0})) UB_LAB_DIR=$UB_LAB_DIR${2:+/w$2} tests/lab.sh simstop 1 >/dev/null 2>&1
@@ -79,7 +85,7 @@ for t in "${alone[@]}"; do run_one "$t"; done
 pass=0 fail=0
 for t in $list; do
 	name=${t##*/}
-	echo "== $name ($(cat "$OUT/$name.secs" 2>/dev/null || echo '?') s)"
+	echo "== $name ($(cat "$OUT/$name.secs" 2>/dev/null || echo '?') s, $(cat "$OUT/$name.cpu" 2>/dev/null || echo '?') s CPU)"
 	out=$(cat "$OUT/$name.out" 2>/dev/null)
 	echo "$out" | grep -v '^#' | sed 's/^/  /'
 	p=$(echo "$out" | grep -c '^ok ')
