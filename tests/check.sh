@@ -77,13 +77,16 @@ integration() {
 	asan_wait || return 1
 	UB_BUILD=build/asan tests/run-integration.sh
 }
-phase layers tests/layers.sh
-phase unit make -s check-unit
-phase abi tests/abi.sh
+# The sanitizer build and then the integration tests are the longest
+# path: they run at normal priority, the other phases at nice 10, in the
+# CPU time those two leave (on 2 cores: 7.5 minutes instead of 9)
 phase asan asan
-phase valgrind tests/valgrind.sh unit
-phase fuzz tests/fuzz/run.sh replay
 phase integration integration
+phase layers nice -n 10 tests/layers.sh
+phase unit nice -n 10 make -s check-unit
+phase abi nice -n 10 tests/abi.sh
+phase valgrind nice -n 10 tests/valgrind.sh unit
+phase fuzz nice -n 10 tests/fuzz/run.sh replay
 wait
 title() {
 	case $1 in
@@ -96,7 +99,7 @@ title() {
 	integration) echo "integration tests (pcscd + vpcd + uicc-sim, sanitizer binaries)" ;;
 	esac
 }
-for p in "${phases[@]}"; do
+for p in layers unit abi asan valgrind fuzz integration; do # the order they are read in
 	step "$(title "$p") ($(cat "$L/$p.secs") s)"
 	out=$(grep -v '^  \(CC\|LD\) ' "$L/$p.out")
 	echo "$out"

@@ -18,11 +18,15 @@ res() { echo "$rc $(echo "$out" | jget "d.get('error') or d['status']")"; }
 get() { ub --json tree get --secrets "$1" 2>/dev/null | jget "d.get('$2', '(none)')"; }
 export_all() { ub tree export --secrets; }
 # a push of the device's connectivity, under [push] connectivity_only = yes
-# (an older uiccboot knows no such key, and applied such pushes anyway)
+# (an older uiccboot knows no such key, and applied such pushes anyway: it
+# gets no policy; asked once, with a small push into an empty tree)
+CONN_ONLY="[push]\nconnectivity_only = yes\n"
+$MKCP "$TMP/probe.wbxml" "PXLOGICAL:PROXY-ID=PROBE,PXADDR=proxy.probe.example"
+printf "$CONN_ONLY" >"$TMP/probe.conf"
+$UB --tree "$TMP/probe.db" --policy "$TMP/probe.conf" push "$TMP/probe.wbxml" --content-type "$CP" \
+	--transport secure --dry-run >/dev/null 2>&1 || CONN_ONLY=""
 cp_push() {
-	policy "[push]\nconnectivity_only = yes\n"
-	$UB --tree "$TMP/probe.db" --policy "$TMP/policy.conf" push "$1" --content-type "$CP" \
-		--transport secure --dry-run >/dev/null 2>&1 || policy ""
+	policy "$CONN_ONLY"
 	push "$1" "$CP"
 	policy ""
 }
