@@ -4,6 +4,8 @@
 # thresholds: the goals are shown beside the figures.
 set -eu
 cd "$(dirname "$0")/../.."
+# Debian's python3 before a version manager's shim (tests/integration/lib.sh says why)
+[ -x /usr/bin/python3 ] && PATH=/usr/bin:$PATH
 export UB_LAB_DIR=${UB_LAB_DIR:-/tmp/uiccboot-bench.$$}
 UB=$PWD/build/uiccboot
 LAB=tests/lab.sh

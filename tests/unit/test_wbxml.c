@@ -11,6 +11,11 @@
 
 #include <wbxml/wbxml.h>
 #include <wbxml/wbxml_conv.h>
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#else
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #include "ub_error.h"
 #include "ub_hex.h"
@@ -324,6 +329,12 @@ static void public_ids(void **state)
 	(void)state;
 	assert_int_equal(wbxml_conv_wbxml2xml_create(&conv), WBXML_OK);
 	for (id = 1; id < 0x200000; id++) {
+		/* under valgrind (the same paths, 30 times slower: 23 s) every
+		 * id of one and two octets, those around 0x4000 and 0x200000,
+		 * and every 1021st of the rest */
+		if (RUNNING_ON_VALGRIND && id > 0x3FFF && id % 1021 &&
+		    (id < 0x3FFE || id > 0x4002) && id < 0x1FFFFE)
+			continue;
 		n = 0;
 		doc[n++] = 0x03;
 		if (id >= 0x4000)
