@@ -795,8 +795,13 @@ static int message(struct ub_cli *cli, json_object *list, const struct ub_sms_de
 		json_object_array_add(ls, json_object_new_int(lines[m->tpdus[j]]));
 	json_object_object_add(o, "lines", ls);
 	json_object_array_add(list, o);
+	json_object_object_add(o, "parts_limit", json_object_new_boolean(m->parts_limit));
 	if (!cli->json)
 		printf("message %d (%zu TPDU%s):\n", num, m->ntpdus, m->ntpdus == 1 ? "" : "s");
+	if (m->parts_limit && !cli->json) /* the bound said, never silent */
+		printf("  parts limit: more than %d TPDUs of it; those after start another "
+		       "message\n",
+		       UB_SMS_DECODE_PARTS_MAX);
 	if (m->err) {
 		json_object_object_add(o, "error", json_object_new_string(ub_errname(m->err)));
 		json_object_object_add(o, "message", json_object_new_string(m->why.what));
