@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/core_names.h>
 #include <openssl/params.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,15 @@ int ub_btid(const uint8_t rand[16], const char *bsf, char *out, size_t max)
 	return (!*bsf || w < 0 || (size_t)w >= max) ? UB_E_USAGE : 0;
 }
 
+/* s starts with the pattern: 'd' a digit, any other character itself. */
+static bool shaped(const char *s, const char *pat)
+{
+	for (; *pat; s++, pat++)
+		if (*pat == 'd' ? !(*s >= '0' && *s <= '9') : *s != *pat)
+			return false;
+	return true;
+}
+
 int ub_lifetime_parse(const char *s, long long *t)
 {
 	struct tm tm;
@@ -83,16 +93,23 @@ int ub_lifetime_parse(const char *s, long long *t)
 	int oh = 0, om = 0, sign = 0;
 
 	memset(&tm, 0, sizeof(tm));
-	rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!rest)
+	/* the shape first: strptime takes "2030-1-1T0:0:0", blanks, signs */
+	if (!shaped(s, "dddd-dd-ddTdd:dd:dd"))
 		return UB_E_BAD_DATA;
-	if (*rest == '.') /* fractional seconds */
+	rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (rest != s + 19)
+		return UB_E_BAD_DATA;
+	if (*rest == '.') { /* fractional seconds: one digit at least */
+		if (!shaped(rest + 1, "d"))
+			return UB_E_BAD_DATA;
 		for (rest++; *rest >= '0' && *rest <= '9'; rest++)
 			;
+	}
 	if (!strcmp(rest, "Z")) {
 		sign = 0;
-	} else if ((rest[0] == '+' || rest[0] == '-') &&
-		   sscanf(rest + 1, "%2d:%2d", &oh, &om) == 2 && strlen(rest) == 6) {
+	} else if ((rest[0] == '+' || rest[0] == '-') && shaped(rest + 1, "dd:dd") &&
+		   strlen(rest) == 6 && sscanf(rest + 1, "%2d:%2d", &oh, &om) == 2 && om <= 59 &&
+		   (oh < 14 || (oh == 14 && om == 0))) {
 		sign = rest[0] == '+' ? 1 : -1;
 	} else {
 		return UB_E_BAD_DATA; /* no zone: the instant is unknown */

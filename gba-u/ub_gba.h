@@ -38,7 +38,10 @@ int ub_naf_id(const char *fqdn, const uint8_t ua[UB_UA_LEN], uint8_t *out, size_
 int ub_btid(const uint8_t rand[16], const char *bsf, char *out, size_t max);
 
 /* Key lifetime (xs:dateTime, "2030-01-31T12:00:00Z" or with +hh:mm) to
- * time_t; UB_E_BAD_DATA when unreadable. */
+ * time_t; UB_E_BAD_DATA when unreadable: other than YYYY-MM-DDThh:mm:ss,
+ * optional fractional seconds of one digit or more, then Z or a zone of
+ * two digits each, at most 14:00 (blanks, signs and one-digit fields that
+ * strptime alone takes are refused). */
 int ub_lifetime_parse(const char *s, long long *t);
 
 /* --- with the card --- */

@@ -346,7 +346,9 @@ struct ub_sms_decode_keys {
 	bool netid_ascii;	    /* the IMSI keys NETWORKID as ASCII, not semi-octets */
 	const char *user_pin;	    /* USERPIN forms (USERPINMAC: the PIN the user types) */
 	const uint8_t *ks_ext_naf;  /* the GBA forms: 32 bytes */
-	const char *userpinmac_key; /* USERPINMAC: the key digits K, when no user_pin */
+	const char *userpinmac_key; /* not used: K || digits(K, body) matches any body,
+				       so USERPINMAC needs user_pin (mac_err
+				       UB_E_USAGE without it) */
 };
 
 struct ub_sms_decode_opts {

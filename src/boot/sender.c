@@ -232,7 +232,6 @@ int ub_send_check(const struct ub_send_opts *o, const struct ub_wsp_push *p, enu
 	enum ub_wsp_kind kind = ub_wsp_classify(p);
 	struct ub_send_opts k = *o;
 	struct ub_ctype ct;
-	char pin[2 * UB_MAC_LEN + 1] = "";
 	unsigned missing;
 	int rc;
 
@@ -248,17 +247,14 @@ int ub_send_check(const struct ub_send_opts *o, const struct ub_wsp_push *p, enu
 	k.sec = ct.sec;
 	if (sec)
 		*sec = ct.sec;
-	/* USERPINMAC: the PIN the user types, or the key that gives it */
-	if (ct.sec == UB_SEC_USERPINMAC && !k.keys.pin && k.userpinmac_key) {
-		if (ub_userpinmac_pin(k.userpinmac_key, p->body, p->body_len, pin, sizeof(pin)))
-			return ub_fail(st, UB_E_USAGE, 0, NULL,
-				       "USERPINMAC wants a key of 5 to 20 digits");
-		k.keys.pin = pin;
-	}
-	if (ct.sec == UB_SEC_USERPINMAC)
-		missing = k.keys.pin ? 0 : UB_SEND_KEY_USERPINMAC;
-	else
-		missing = ub_send_keys_missing(&k);
+	/* USERPINMAC: the PIN the user was told.  Not the key digits K: the
+	 * PIN K || digits(K, body) made from the body at hand matches any
+	 * body, an attacker's too, so K alone verifies nothing. */
+	if (ct.sec == UB_SEC_USERPINMAC && !k.keys.pin)
+		return ub_fail(st, UB_E_USAGE, 0, NULL,
+			       "SEC=USERPINMAC: key material missing: the PIN the user was told "
+			       "(the key digits alone verify nothing)");
+	missing = ct.sec == UB_SEC_USERPINMAC ? 0 : ub_send_keys_missing(&k);
 	if (missing)
 		return ub_fail(st, UB_E_USAGE, 0, NULL, "SEC=%s: key material missing: %s",
 			       ub_sec_name(ct.sec), ub_send_key_name(missing));
@@ -266,7 +262,6 @@ int ub_send_check(const struct ub_send_opts *o, const struct ub_wsp_push *p, enu
 		return ub_fail(st, UB_E_BAD_DATA, 0, NULL, "SEC=%s without MAC",
 			       ub_sec_name(ct.sec));
 	rc = ub_mac_verify(&k.keys, ct.sec, p->body, p->body_len, ct.mac);
-	OPENSSL_cleanse(pin, sizeof(pin));
 	if (rc == UB_E_MAC)
 		return ub_fail(st, rc, 0, NULL, "SEC=%s: the MAC does not verify with these keys",
 			       ub_sec_name(ct.sec));

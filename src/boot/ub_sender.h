@@ -65,8 +65,9 @@ int ub_send_build(const uint8_t *doc, size_t n, const struct ub_send_opts *o,
 void ub_send_result_free(struct ub_send_result *r);
 
 /* A received push checked with the sender's keys, offline, the way a
- * device checks it (ub_mac_verify; USERPINMAC: the PIN o->keys.pin, or
- * the one o->userpinmac_key gives).  p is a DM or CP bootstrap with a
+ * device checks it (ub_mac_verify; USERPINMAC: the PIN o->keys.pin the
+ * user was told; o->userpinmac_key is not used: the PIN it gives from p's
+ * body matches any body).  p is a DM or CP bootstrap with a
  * SEC parameter.  *sec (may be NULL): the SEC checked, UB_SEC_NONE when
  * there is none to check.  Returns 0 (the MAC verifies), UB_E_MAC (it does
  * not), UB_E_USAGE (key material missing: st names the key),

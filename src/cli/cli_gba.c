@@ -14,8 +14,10 @@
 #include "policy.h"
 
 #define MAX_RANDS 16
-/* the most bytes --gpi reads: a GPI fits an SMS (TS 24.109 J.3.1), and
- * the longest any layout decodes is below this */
+/* the most bytes --gpi reads: a GPI fits an SMS (TS 24.109 J.3.1).  A
+ * layout with large fixed or lv2 fields can describe a longer one (up to
+ * 16 x 65537 octets), which ub_gba_gpi_decode takes and --gpi refuses,
+ * said (bad-data: longer than 4096 bytes) */
 #define GPI_MAX 4096
 
 struct gba_args {

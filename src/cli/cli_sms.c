@@ -698,7 +698,7 @@ static void tpdu_report(struct ub_cli *cli, json_object *list, int idx, int line
 		json_object_object_add(o, "error", json_object_new_string(ub_errname(err)));
 		json_object_object_add(o, "message", json_object_new_string(why));
 		if (!cli->json)
-			printf("tpdu %d (line %d): refused: %s\n", idx, line, why);
+			cli_print(stdout, "tpdu %d (line %d): refused: %s\n", idx, line, why);
 		json_object_array_add(list, o);
 		return;
 	}
@@ -754,13 +754,15 @@ static void push_report(struct ub_cli *cli, json_object *o, const struct ub_sms_
 	json_object_object_add(o, "body", hex_json(m->body, m->body_len));
 	if (cli->json)
 		return;
-	printf("  push: %s, tid %u\n  media: %s\n", m->kind, m->tid, m->media);
+	/* the push's text, the sender's: escaped for the terminal */
+	cli_print(stdout, "  push: %s, tid %u\n", m->kind, m->tid);
+	cli_print(stdout, "  media: %s\n", m->media);
 	if (m->has_sec)
-		printf("  sec: %s\n", m->sec);
+		cli_print(stdout, "  sec: %s\n", m->sec);
 	if (m->has_mac)
-		printf("  mac: %s\n", m->mac);
+		cli_print(stdout, "  mac: %s\n", m->mac);
 	if (m->has_app_id)
-		printf("  app-id: %s\n", app);
+		cli_print(stdout, "  app-id: %s\n", app);
 	printf("  body: %zu octets\n", m->body_len);
 }
 
@@ -795,13 +797,19 @@ static int message(struct ub_cli *cli, json_object *list, const struct ub_sms_de
 		json_object_array_add(ls, json_object_new_int(lines[m->tpdus[j]]));
 	json_object_object_add(o, "lines", ls);
 	json_object_array_add(list, o);
+	json_object_object_add(o, "parts_limit", json_object_new_boolean(m->parts_limit));
 	if (!cli->json)
 		printf("message %d (%zu TPDU%s):\n", num, m->ntpdus, m->ntpdus == 1 ? "" : "s");
+	if (m->parts_limit && !cli->json) /* the bound said, never silent */
+		printf("  parts limit: more than %d TPDUs of it; those after start another "
+		       "message\n",
+		       UB_SMS_DECODE_PARTS_MAX);
 	if (m->err) {
 		json_object_object_add(o, "error", json_object_new_string(ub_errname(m->err)));
 		json_object_object_add(o, "message", json_object_new_string(m->why.what));
 		if (!cli->json)
-			printf("  %s: %s\n", m->incomplete ? "incomplete" : "refused", m->why.what);
+			cli_print(stdout, "  %s: %s\n", m->incomplete ? "incomplete" : "refused",
+				  m->why.what);
 		return m->err;
 	}
 	push_report(cli, o, m);

@@ -103,6 +103,24 @@ j "'\n'.join(d['tpdus'] * 4)" "$TMP/s.json" >"$TMP/rep.tpdus"
 check "a message given 4 times over (20 TPDUs): one message, the repeats skipped" sh -c \
 	"$UB sms decode $TMP/rep.tpdus >$TMP/rep.out; [ \$? = 0 ] && grep -q 'message 1 (20 TPDUs)' $TMP/rep.out && grep -q 'push: DM bootstrap' $TMP/rep.out && ! grep -q 'message 2' $TMP/rep.out"
 
+# more than 255 TPDUs of one message: the bound is said, not a silent split
+j "'\n'.join([d['tpdus'][0]] * 256 + d['tpdus'][1:])" "$TMP/s.json" >"$TMP/lim.tpdus"
+$UB sms decode "$TMP/lim.tpdus" >"$TMP/lim.out"
+check "256 copies of part 1, then parts 2-5: 255 a message, the limit said, the rest a push" eq \
+	"$(grep -c 'parts limit: more than 255 TPDUs' "$TMP/lim.out") $(grep -c 'push: DM bootstrap' "$TMP/lim.out")" "1 1"
+check "…and in JSON: parts_limit on the first message only" eq \
+	"$($UB --json sms decode "$TMP/lim.tpdus" | jget "[[len(m['lines']), m['parts_limit']] for m in d['messages']]")" '[[255, true], [5, false]]'
+
+# a push's text is the sender's: a C1 control (CSI, 0x9B) and 0xFF in its
+# media are escaped in the text output, never sent to the terminal as such
+python3 -c "
+ct = b'application/x\x9b31mEVIL\xff\x00'
+ud = bytes.fromhex('0605040B8423F0') + bytes([1, 6, len(ct)]) + ct + b'body'
+print((bytes([0x44, 4, 0x81, 0x21, 0x43, 0, 4]) + bytes(7) + bytes([len(ud)]) + ud).hex())" >"$TMP/esc.tpdus"
+$UB sms decode --no-smsc "$TMP/esc.tpdus" >"$TMP/esc.out"
+check "sms decode: a push's media with CSI (0x9B) and 0xFF, escaped in the text" eq \
+	"$(grep -a 'media:' "$TMP/esc.out")" '  media: application/x\x9b31mEVIL\xff'
+
 # --- Kannel ---
 if ! tests/kannel.sh start >"$TMP/kannel.start" 2>&1; then
 	echo "not ok - Kannel starts (bearerbox, smsbox, wapbox, fakesmsc)"

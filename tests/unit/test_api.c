@@ -379,6 +379,75 @@ static void sms_decode_mac(void **state)
 	ub_sms_push_free(&c.r);
 }
 
+/* USERPINMAC, attacked: a push whose check digits were made with another
+ * key (the attacker's), read with the operator's key digits K alone.  The
+ * PIN K || digits(K, body) matches any body, so K verifies nothing: the
+ * MAC is not said to verify; with the PIN the user was told it does not
+ * verify, and the operator's own push does with that PIN. */
+static const char evil_doc[] =
+	"<SyncML xmlns=\"SYNCML:SYNCML1.2\"><SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2"
+	"</VerProto><SessionID>1</SessionID><MsgID>1</MsgID><Target><LocURI>IMEI:1"
+	"</LocURI></Target><Source><LocURI>evil</LocURI></Source></SyncHdr><SyncBody>"
+	"<Add><CmdID>1</CmdID><Item><Target><LocURI>./DMAcc/evil/ServerID</LocURI>"
+	"</Target><Data>evil.example</Data></Item></Add><Final/></SyncBody></SyncML>";
+
+static void sms_decode_userpinmac_key(void **state)
+{
+	struct ub_sms_send_opts so = {.sec = "USERPINMAC",
+				      .userpinmac_key = "66666",
+				      .originator = "+10000000000",
+				      .smsc = "",
+				      .src_port = 9200,
+				      .dcs = 0x04,
+				      .tid = 1,
+				      .time = 1700000000};
+	struct ub_sms_decode_keys k = {.userpinmac_key = "13579"};
+	struct ub_sms_decode_opts o = {.has_smsc = true, .keys = &k};
+	struct ub_sms_push ours, theirs;
+	struct ub_sms_part_out p;
+	struct ub_sms_tpdu_in in;
+	struct ub_sms_decoded r;
+	struct ub_status st = {0};
+	uint8_t b[UB_SMS_DECODE_TPDU_MAX];
+	char pin[41];
+
+	(void)state;
+	so.userpinmac_key = "13579"; /* the operator's */
+	assert_int_equal(
+		ub_sms_push_build((const uint8_t *)dm_doc, sizeof(dm_doc) - 1, &so, &ours, &st), 0);
+	snprintf(pin, sizeof(pin), "%s", ours.userpin);
+	so.userpinmac_key = "66666"; /* the attacker's */
+	assert_int_equal(ub_sms_push_build((const uint8_t *)evil_doc, sizeof(evil_doc) - 1, &so,
+					   &theirs, &st),
+			 0);
+	assert_int_equal(ub_sms_push_parts(&theirs, &so), 1);
+	assert_int_equal(ub_sms_push_part(&theirs, &so, 0, &p), 0);
+	memcpy(b, p.tpdu, p.tpdu_len);
+	in = (struct ub_sms_tpdu_in){b, p.tpdu_len};
+	assert_int_equal(ub_sms_decode(&in, 1, &o, &r, &st), 0);
+	assert_int_equal(r.messages[0].err, 0);
+	assert_true(r.messages[0].mac_checked);
+	assert_false(r.messages[0].mac_verified);
+	assert_int_equal(r.messages[0].mac_err, UB_E_USAGE);
+	assert_non_null(strstr(r.messages[0].mac_why.what, "PIN"));
+	ub_sms_decoded_free(&r);
+	k.user_pin = pin; /* the PIN the user was told */
+	assert_int_equal(ub_sms_decode(&in, 1, &o, &r, &st), 0);
+	assert_false(r.messages[0].mac_verified);
+	assert_int_equal(r.messages[0].mac_err, UB_E_MAC);
+	ub_sms_decoded_free(&r);
+	assert_int_equal(ub_sms_push_part(&ours, &so, 0, &p), 0);
+	memcpy(b, p.tpdu, p.tpdu_len);
+	in = (struct ub_sms_tpdu_in){b, p.tpdu_len};
+	assert_int_equal(ub_sms_decode(&in, 1, &o, &r, &st), 0);
+	assert_true(r.messages[0].mac_verified);
+	assert_string_equal(r.messages[0].mac_sec, "USERPINMAC");
+	ub_sms_decoded_free(&r);
+	memset(pin, 0, sizeof(pin));
+	ub_sms_push_free(&ours);
+	ub_sms_push_free(&theirs);
+}
+
 /* Hostile TPDUs are refused one by one, with the reason; the others
  * decode. */
 static void sms_decode_refused(void **state)
@@ -580,12 +649,19 @@ static void gba_card_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(tree_import_and_forget), cmocka_unit_test(factory_key_from_hex),
-		cmocka_unit_test(factory_apply_nothing),  cmocka_unit_test(sms_push),
-		cmocka_unit_test(sms_decode_reassembled), cmocka_unit_test(sms_decode_part_missing),
-		cmocka_unit_test(sms_decode_mac),	  cmocka_unit_test(sms_decode_refused),
-		cmocka_unit_test(sms_decode_limits),	  cmocka_unit_test(lwm2m_values),
-		cmocka_unit_test(card_readers),		  cmocka_unit_test(gba_helpers),
+		cmocka_unit_test(tree_import_and_forget),
+		cmocka_unit_test(factory_key_from_hex),
+		cmocka_unit_test(factory_apply_nothing),
+		cmocka_unit_test(sms_push),
+		cmocka_unit_test(sms_decode_reassembled),
+		cmocka_unit_test(sms_decode_part_missing),
+		cmocka_unit_test(sms_decode_mac),
+		cmocka_unit_test(sms_decode_userpinmac_key),
+		cmocka_unit_test(sms_decode_refused),
+		cmocka_unit_test(sms_decode_limits),
+		cmocka_unit_test(lwm2m_values),
+		cmocka_unit_test(card_readers),
+		cmocka_unit_test(gba_helpers),
 		cmocka_unit_test(gba_card_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

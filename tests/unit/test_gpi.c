@@ -265,6 +265,26 @@ static void decode_refusals(void **state)
 	refused(b, sizeof(gpi_default), UB_E_BAD_DATA, "GPI octet 79", "lifetime: byte 0x80");
 	b[OFF_LIFE] = 0;
 	refused(b, OFF_LIFE + 1, UB_E_BAD_DATA, "GPI octet 59", "lifetime: 0 octets");
+	/* lifetimes that are not xs:dateTime though strptime and %2d take them:
+	 * refused, not written to EF_GBABP */
+	{
+		static const char *const bad[] = {
+			"2030-01-01T00:00:00+-1:-1", "2030-01-01T00:00:00+99:99",
+			"2030-1-1T0:0:0Z",	     "2030-01-01T00:00:00.Z",
+			"2030-01-01T00:00:00+14:30", "+030-01-01T00:00:00Z",
+		};
+		size_t i, k;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			k = strlen(bad[i]);
+			memcpy(b, gpi_default, OFF_LIFE);
+			b[OFF_LIFE] = (uint8_t)k;
+			memcpy(b + OFF_LIFE + 1, bad[i], k);
+			refused(b, OFF_LIFE + 1 + k, UB_E_BAD_DATA, "GPI octet 60",
+				"not an xs:dateTime");
+		}
+		memcpy(b, gpi_default, sizeof(gpi_default));
+	}
 	/* a lifetime longer than its field (63) though all there */
 	b[OFF_LIFE] = 64;
 	memset(b + OFF_LIFE + 1, '1', 64);

@@ -67,6 +67,13 @@ static void btid_and_lifetime(void **state)
 	assert_int_equal(ub_lifetime_parse("1970-01-02T00:00:00", &t), UB_E_BAD_DATA);
 	assert_int_equal(ub_lifetime_parse("tomorrow", &t), UB_E_BAD_DATA);
 	assert_int_equal(ub_lifetime_parse("1970-01-02T00:00:00+1", &t), UB_E_BAD_DATA);
+	assert_int_equal(ub_lifetime_parse("1970-01-02T00:00:00+-1:-1", &t), UB_E_BAD_DATA);
+	assert_int_equal(ub_lifetime_parse("1970-01-02T00:00:00-14:01", &t), UB_E_BAD_DATA);
+	assert_int_equal(ub_lifetime_parse("1970-1-2T0:0:0Z", &t), UB_E_BAD_DATA);
+	assert_int_equal(ub_lifetime_parse(" 1970-01-02T00:00:00Z", &t), UB_E_BAD_DATA);
+	assert_int_equal(ub_lifetime_parse("1970-01-02T00:00:00.Z", &t), UB_E_BAD_DATA);
+	assert_int_equal(ub_lifetime_parse("1970-01-02T14:00:00+14:00", &t), 0);
+	assert_int_equal(t, 86400);
 }
 
 int main(void)
