@@ -19,15 +19,15 @@ extern "C" {
 #endif
 
 #define UB_VERSION_MAJOR 0
-#define UB_VERSION_MINOR 3
+#define UB_VERSION_MINOR 4
 #define UB_VERSION_PATCH 0
-#define UB_VERSION_STRING "0.3.0"
+#define UB_VERSION_STRING "0.4.0"
 
 /* One number that compares as the version does. */
 #define UB_VERSION_ENCODE(major, minor, patch) (((major) << 16) | ((minor) << 8) | (patch))
 #define UB_VERSION_NUMBER UB_VERSION_ENCODE(UB_VERSION_MAJOR, UB_VERSION_MINOR, UB_VERSION_PATCH)
 
-/* The version of the library in use ("0.3.0"): the one it was built as,
+/* The version of the library in use ("0.4.0"): the one it was built as,
  * which may be newer than the headers a program was compiled with.
  * Never NULL; a static string. */
 const char *ub_version(void);
