@@ -42,11 +42,9 @@ make -s $J all unit-bins || { echo "check: build failed"; exit 1; }
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-phases=()
 phase() {
 	local name=$1
 	shift
-	phases+=("$name")
 	(
 		t0=$(now)
 		"$@" >"$L/$name.out" 2>&1
