@@ -534,6 +534,7 @@ static json_object *hex_json(const uint8_t *b, size_t n)
 		snprintf(s + 2 * i, 3, "%02X", b[i]);
 	s[2 * n] = '\0';
 	o = json_object_new_string(s);
+	OPENSSL_cleanse(s, 2 * n + 1); /* a bootstrap's body: its secrets */
 	free(s);
 	return o;
 }
@@ -751,9 +752,10 @@ static void push_report(struct ub_cli *cli, json_object *o, const struct ub_sms_
 	json_object_object_add(o, "app_id", m->has_app_id ? json_object_new_string(app) : NULL);
 	json_object_object_add(o, "content_type", hex_json(m->content_type, m->content_type_len));
 	json_object_object_add(o, "body_len", json_object_new_int((int)m->body_len));
-	json_object_object_add(o, "body", hex_json(m->body, m->body_len));
-	if (cli->json)
+	if (cli->json) { /* the body (its secrets) only into JSON that is printed */
+		json_object_object_add(o, "body", hex_json(m->body, m->body_len));
 		return;
+	}
 	/* the push's text, the sender's: escaped for the terminal */
 	cli_print(stdout, "  push: %s, tid %u\n", m->kind, m->tid);
 	cli_print(stdout, "  media: %s\n", m->media);
@@ -857,11 +859,13 @@ static int decode_keys(struct ub_cli *cli, const char *path, struct secrets *s,
 static int read_tpdus(FILE *fp, struct tpdu_line **t, size_t *n, bool *over)
 {
 	struct tpdu_line *nt;
-	size_t cap = 0, lcap = 0;
-	char *line = NULL, *l;
+	size_t cap = 0, lcap = 1024; /* a TPDU's line fits: getline moves it no more */
+	char *line = malloc(lcap), *l;
 	int lineno = 0, k, err = 0;
 
 	*over = false;
+	if (!line)
+		return UB_E_NOMEM;
 	while (getline(&line, &lcap, fp) >= 0) {
 		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
@@ -875,9 +879,15 @@ static int read_tpdus(FILE *fp, struct tpdu_line **t, size_t *n, bool *over)
 				*over = true;
 				break;
 			}
-			if (!(nt = realloc(*t, cap * sizeof(**t)))) {
+			/* grown by hand: realloc would leave the old copy unwiped */
+			if (!(nt = malloc(cap * sizeof(**t)))) {
 				err = UB_E_NOMEM;
 				break;
+			}
+			if (*t) {
+				memcpy(nt, *t, *n * sizeof(**t));
+				OPENSSL_cleanse(*t, *n * sizeof(**t));
+				free(*t);
 			}
 			*t = nt;
 		}
@@ -888,6 +898,7 @@ static int read_tpdus(FILE *fp, struct tpdu_line **t, size_t *n, bool *over)
 		(*t)[*n].n = k >= 0 ? (size_t)k : 0;
 		(*n)++;
 	}
+	OPENSSL_cleanse(line, lcap);
 	free(line);
 	return err;
 }
@@ -957,6 +968,7 @@ static int decode_run(struct ub_cli *cli, int argc, char **argv, struct secrets 
 	struct ub_sms_decode_opts o = {.has_smsc = true};
 	const char *keys_file = NULL;
 	struct tpdu_line *t = NULL;
+	char iobuf[BUFSIZ];
 	size_t n = 0;
 	bool over = false;
 	int c, rc, err;
@@ -986,9 +998,12 @@ static int decode_run(struct ub_cli *cli, int argc, char **argv, struct secrets 
 		cli_error(cli, UB_E_IO, "%s: %s", argv[optind], strerror(errno));
 		return UB_E_IO;
 	}
+	if (fp != stdin) /* stdio's copy of the file's lines: ours, wiped below */
+		setvbuf(fp, iobuf, _IOFBF, sizeof(iobuf));
 	rc = read_tpdus(fp, &t, &n, &over);
 	if (fp != stdin)
 		fclose(fp);
+	OPENSSL_cleanse(iobuf, sizeof(iobuf));
 	if (rc)
 		cli_error(cli, rc, "%s", argv[optind]);
 	else
