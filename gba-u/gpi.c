@@ -57,6 +57,16 @@ static bool number(const char **p, unsigned long *v)
 	return true;
 }
 
+/* "N" or "N to M": the octets field f holds, from lo. */
+static const char *room(enum ub_gpi_field f, size_t lo, char out[48])
+{
+	if (lo == fields[f].max)
+		snprintf(out, 48, "%zu", lo);
+	else
+		snprintf(out, 48, "%zu to %zu", lo, fields[f].max);
+	return out;
+}
+
 #define LAYOUT_FAIL(st, at, fmt, ...) \
 	ub_fail_off(st, UB_E_USAGE, "GPI layout character", (size_t)((at)-text), fmt, ##__VA_ARGS__)
 
@@ -66,6 +76,7 @@ static int layout_item(const char *text, const char **pp, struct ub_gpi_item *it
 {
 	const char *p = *pp, *start = *pp, *name_end;
 	size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+	char holds[48];
 	unsigned long v;
 	int f;
 
@@ -96,10 +107,9 @@ static int layout_item(const char *text, const char **pp, struct ub_gpi_item *it
 				   fields[f].name);
 	}
 	if (it->coding == UB_GPI_FIXED && (it->len < fields[f].min || it->len > fields[f].max))
-		return LAYOUT_FAIL(st, start, "%s: %zu octets; it holds %zu%s%.0zu", fields[f].name,
-				   it->len, fields[f].min ? fields[f].min : 1,
-				   fields[f].min == fields[f].max ? "" : " to ",
-				   fields[f].min == fields[f].max ? 0 : fields[f].max);
+		return LAYOUT_FAIL(
+			st, start, "%s: %zu octets; it holds %s", fields[f].name, it->len,
+			room((enum ub_gpi_field)f, fields[f].min ? fields[f].min : 1, holds));
 	if (f == UB_GPI_VERSION) {
 		if (it->coding != UB_GPI_FIXED)
 			return LAYOUT_FAIL(st, start, "version: a fixed number of octets (1 to 4)");
@@ -213,7 +223,7 @@ static int decode_value(const struct ub_gpi_item *it, const uint8_t *b, size_t o
 {
 	unsigned long v = 0;
 	long long t;
-	size_t i;
+	size_t i, fqdn;
 	int err;
 
 	switch (it->field) {
@@ -233,11 +243,11 @@ static int decode_value(const struct ub_gpi_item *it, const uint8_t *b, size_t o
 		return 0;
 	case UB_GPI_NAF_ID:
 	case UB_GPI_NAF_FQDN:
-		i = it->field == UB_GPI_NAF_ID ? n - UB_UA_LEN : n;
-		if (visible(b + off, i) < i)
-			return GPI_FAIL(st, off + visible(b + off, i),
+		fqdn = it->field == UB_GPI_NAF_ID ? n - UB_UA_LEN : n;
+		if ((i = visible(b + off, fqdn)) < fqdn)
+			return GPI_FAIL(st, off + i,
 					"%s: byte 0x%02X in the FQDN (visible ASCII only)",
-					fields[it->field].name, b[off + visible(b + off, i)]);
+					fields[it->field].name, b[off + i]);
 		memcpy(gpi->naf_id, b + off, n);
 		if (it->field == UB_GPI_NAF_ID)
 			gpi->naf_id_len = n;
@@ -270,6 +280,7 @@ int ub_gpi_decode(const struct ub_gpi_layout *l, const uint8_t *b, size_t n, str
 {
 	uint8_t ua[UB_UA_LEN] = {0};
 	size_t i, off = 0, hdr, len, fqdn_len = 0;
+	char holds[48];
 	const char *name;
 	int err = 0;
 
@@ -291,12 +302,8 @@ int ub_gpi_decode(const struct ub_gpi_layout *l, const uint8_t *b, size_t n, str
 		      : it->coding == UB_GPI_LV2 ? (size_t)b[off] << 8 | b[off + 1]
 						 : it->len;
 		if (len < fields[it->field].min || len > fields[it->field].max) {
-			err = GPI_FAIL(st, off, "%s: %zu octets; it holds %zu%s%.0zu", name, len,
-				       fields[it->field].min,
-				       fields[it->field].min == fields[it->field].max ? "" : " to ",
-				       fields[it->field].min == fields[it->field].max
-					       ? 0
-					       : fields[it->field].max);
+			err = GPI_FAIL(st, off, "%s: %zu octets; it holds %s", name, len,
+				       room(it->field, fields[it->field].min, holds));
 			goto fail;
 		}
 		if (n - off - hdr < len) {

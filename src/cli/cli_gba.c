@@ -462,34 +462,39 @@ static int gpi_fields(struct ub_cli *cli, const struct gba_args *a, struct ub_gb
 	return err;
 }
 
+/* The GBA Push Info's fields from the options (--rand ... --lifetime). */
+static int push_fields(struct ub_cli *cli, const struct gba_args *a, struct ub_gba_push_info *pi)
+{
+	uint8_t ua[UB_GBA_UA_LEN];
+	int n, err;
+
+	if ((err = hexarg(cli, "rand", a->rand, pi->rand, 16)) ||
+	    (err = hexarg(cli, "autn", a->autn, pi->autn, 16)) ||
+	    (err = hexarg(cli, "ua", a->ua, ua, UB_GBA_UA_LEN)))
+		return err;
+	n = ub_gba_naf_id(a->naf, ua, pi->naf_id, sizeof(pi->naf_id));
+	if (n < 0 || !a->ptid || strlen(a->ptid) >= sizeof(pi->ptid) || !*a->ptid ||
+	    ub_gba_lifetime(a->lifetime, (long long)time(NULL), pi->lifetime,
+			    sizeof(pi->lifetime))) {
+		return cli_usage(cli, "gba push needs --rand --autn --naf FQDN --ua HEX --ptid STR"
+				      " [--lifetime T]");
+	}
+	pi->naf_id_len = (size_t)n;
+	snprintf(pi->ptid, sizeof(pi->ptid), "%s", a->ptid);
+	return 0;
+}
+
 /* GBA_U push from a GBA Push Info (--gpi) or from its fields. */
 static int gba_push(struct ub_cli *cli, struct gba_args *a)
 {
 	struct ub_gba_push_info pi;
 	struct ub_card_gba_key k;
-	uint8_t ua[UB_GBA_UA_LEN];
 	struct ub_status st = {0};
-	int n, err;
+	int err;
 
 	memset(&pi, 0, sizeof(pi));
-	if (a->gpi) {
-		if ((err = gpi_fields(cli, a, &pi)))
-			return err;
-		goto push;
-	}
-	if ((err = hexarg(cli, "rand", a->rand, pi.rand, 16)) ||
-	    (err = hexarg(cli, "autn", a->autn, pi.autn, 16)) ||
-	    (err = hexarg(cli, "ua", a->ua, ua, UB_GBA_UA_LEN)))
+	if ((err = a->gpi ? gpi_fields(cli, a, &pi) : push_fields(cli, a, &pi)))
 		return err;
-	n = ub_gba_naf_id(a->naf, ua, pi.naf_id, sizeof(pi.naf_id));
-	if (n < 0 || !a->ptid || strlen(a->ptid) >= sizeof(pi.ptid) || !*a->ptid ||
-	    ub_gba_lifetime(a->lifetime, (long long)time(NULL), pi.lifetime, sizeof(pi.lifetime))) {
-		return cli_usage(cli, "gba push needs --rand --autn --naf FQDN --ua HEX --ptid STR"
-				      " [--lifetime T]");
-	}
-	pi.naf_id_len = (size_t)n;
-	snprintf(pi.ptid, sizeof(pi.ptid), "%s", a->ptid);
-push:
 	if ((err = cli_connect(cli)))
 		return err;
 	err = ub_card_gba_push(cli->sess, a->app, &pi, (long long)time(NULL), &k, &st);
